@@ -1,0 +1,124 @@
+import { QUANTITY_PATTERN } from './quantity';
+
+/**
+ * JSON schema of `environments/<name>.yaml`. Each `description` is the fix printed when a value
+ * breaks that part of the schema, so keep it an instruction.
+ */
+
+const DNS_NAME = '^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$';
+const IMAGE_TAG = '^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|sha256:[a-f0-9]{64})$';
+const IMAGE_REPOSITORY = '^[a-z0-9]+([._/:-][a-z0-9]+)*$';
+
+const quantity = { type: 'string', pattern: QUANTITY_PATTERN, description: 'use a Kubernetes quantity such as 250m, 1, 512Mi or 1Gi' };
+const quantities = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { cpu: quantity, memory: quantity },
+};
+const tag = { type: 'string', pattern: IMAGE_TAG, description: 'use an image tag such as 1.4.2, or a digest sha256:<64 hex digits>' };
+const host = { type: 'string', pattern: DNS_NAME, description: 'use a lower-case DNS name such as app.example.com' };
+const replicas = { type: 'integer', minimum: 1, description: 'use a whole number of at least 1' };
+
+const component = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    image: { type: 'string', pattern: IMAGE_REPOSITORY, description: 'use an image repository without tag, e.g. registry.example.com/dvmm/api' },
+    tag,
+    tags: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['blue', 'green'],
+      properties: { blue: tag, green: tag },
+      description: 'give a tag for both colours: tags: { blue: 1.4.2, green: 1.5.0 }',
+    },
+    replicas,
+    resources: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { requests: quantities, limits: quantities },
+    },
+    autoscaling: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['minReplicas', 'maxReplicas'],
+      properties: {
+        minReplicas: replicas,
+        maxReplicas: replicas,
+        targetCpuUtilization: { type: 'integer', minimum: 1, maximum: 100, description: 'use a percentage from 1 to 100' },
+      },
+      description: 'give minReplicas and maxReplicas',
+    },
+  },
+};
+
+export const ENVIRONMENT_SCHEMA = {
+  $id: 'https://eaf.example.com/schemas/environment.json',
+  type: 'object',
+  additionalProperties: false,
+  required: ['hosts', 'exposure', 'release', 'components'],
+  properties: {
+    namespace: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$', description: 'use a DNS label such as dvmm-dev' },
+    critical: { type: 'boolean', description: 'use true or false' },
+    springProfile: { type: 'string', minLength: 1, description: 'use a Spring profile name such as production' },
+    hosts: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['frontend', 'api', 'auth'],
+      properties: { frontend: host, api: host, auth: host },
+      description: 'give the frontend, api and auth hostnames',
+    },
+    exposure: {
+      type: 'object',
+      required: ['kind'],
+      properties: { kind: { enum: ['ingress', 'route'], description: 'use ingress (Kubernetes) or route (OpenShift)' } },
+      if: { properties: { kind: { const: 'ingress' } } },
+      then: {
+        additionalProperties: false,
+        required: ['clusterIssuer'],
+        properties: {
+          kind: true,
+          clusterIssuer: { type: 'string', minLength: 1, description: 'name the cert-manager ClusterIssuer' },
+          className: { type: 'string', minLength: 1, description: 'name the IngressClass' },
+        },
+        description: 'an ingress exposure takes clusterIssuer and optionally className',
+      },
+      else: {
+        additionalProperties: false,
+        properties: {
+          kind: true,
+          termination: { enum: ['edge', 'reencrypt'], description: 'use edge or reencrypt' },
+        },
+        description: 'a route exposure takes termination (edge or reencrypt)',
+      },
+    },
+    release: {
+      type: 'object',
+      required: ['strategy'],
+      properties: { strategy: { enum: ['rolling', 'blue-green'], description: 'use rolling or blue-green' } },
+      if: { properties: { strategy: { const: 'blue-green' } } },
+      then: {
+        additionalProperties: false,
+        required: ['activeColor'],
+        properties: {
+          strategy: true,
+          activeColor: { enum: ['blue', 'green'], description: 'use blue or green' },
+          idleReplicas: { type: 'integer', minimum: 0, description: 'use a whole number of at least 0' },
+        },
+        description: 'a blue-green release takes activeColor and optionally idleReplicas',
+      },
+      else: {
+        additionalProperties: false,
+        properties: { strategy: true },
+        description: 'a rolling release takes no other setting',
+      },
+    },
+    components: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['api', 'frontend'],
+      properties: { api: component, frontend: component },
+      description: 'give settings for api and frontend',
+    },
+  },
+} as const;

@@ -1,0 +1,83 @@
+import { ContainerResources, ResourceQuantities } from './eaf-workload';
+import { Color } from './blue-green-service';
+import { ExposureOptions } from './exposure';
+
+/** Release-time settings of one component (the API, the frontend) in one environment. */
+export interface ComponentConfig {
+  /**
+   * Image repository without tag.
+   * @default - the product's repository for the component
+   */
+  readonly image?: string;
+  /** Image tag (or `sha256:` digest) when the environment rolls. @default - none */
+  readonly tag?: string;
+  /** Image tag (or digest) per colour when the environment releases blue-green. @default - none */
+  readonly tags?: Record<Color, string>;
+  /** Replicas of the (active) Deployment. @default - the component's platform default */
+  readonly replicas?: number;
+  /** Size overrides, merged over the platform defaults. @default - platform defaults */
+  readonly resources?: {
+    readonly requests?: Partial<ResourceQuantities>;
+    readonly limits?: Partial<ResourceQuantities>;
+  };
+  /** CPU autoscaling of the (active) Deployment. @default - none */
+  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly targetCpuUtilization?: number };
+}
+
+/** Rolling update: one Deployment per component. */
+export interface RollingRelease {
+  readonly strategy: 'rolling';
+}
+
+/** Blue-green: two Deployments per component, the Service selecting `activeColor`. */
+export interface BlueGreenRelease {
+  readonly strategy: 'blue-green';
+  /** The colour that receives traffic. */
+  readonly activeColor: Color;
+  /** Replicas of the idle colour. @default - the same as the active colour */
+  readonly idleReplicas?: number;
+}
+
+/** The public hostnames of a product in one environment. */
+export interface HostsConfig {
+  /** The frontend's host. */
+  readonly frontend: string;
+  /** The API's host. */
+  readonly api: string;
+  /** The identity provider's host (the OIDC issuer's base URL is `https://<auth>`). */
+  readonly auth: string;
+}
+
+/**
+ * Everything that differs between the environments of a product: what changes at release time.
+ * `main.ts` reads one from each `environments/<name>.yaml`; the library only ever sees this type.
+ */
+export interface EnvironmentConfig {
+  /** Environment name: `dev`, `staging`, `production`, ... */
+  readonly name: string;
+  /** Namespace of the product in this environment. @default `<product>-<name>` */
+  readonly namespace?: string;
+  /** A critical environment holds real data (production rules apply). @default false */
+  readonly critical?: boolean;
+  /** Spring profile of the API. @default - the environment name */
+  readonly springProfile?: string;
+  /** Public hostnames. */
+  readonly hosts: HostsConfig;
+  /** Ingress or OpenShift Route. */
+  readonly exposure: ExposureOptions;
+  /** Rolling or blue-green. */
+  readonly release: RollingRelease | BlueGreenRelease;
+  /** Release-time settings per component. */
+  readonly components: {
+    readonly api: ComponentConfig;
+    readonly frontend: ComponentConfig;
+  };
+}
+
+/** Merges size overrides over defaults. */
+export function mergeResources(defaults: ContainerResources, overrides: ComponentConfig['resources']): ContainerResources {
+  return {
+    requests: { ...defaults.requests, ...overrides?.requests },
+    limits: { ...defaults.limits, ...overrides?.limits },
+  };
+}

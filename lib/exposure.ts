@@ -1,0 +1,89 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import * as route from '../imports/route-route.openshift.io';
+import { propertyError } from './errors';
+
+/** Expose through a Kubernetes Ingress whose certificate cert-manager issues. */
+export interface IngressExposureOptions {
+  readonly kind: 'ingress';
+  /** The cert-manager ClusterIssuer that signs the host's certificate. */
+  readonly clusterIssuer: string;
+  /**
+   * IngressClass of the controller.
+   * @default - the cluster's default IngressClass
+   */
+  readonly className?: string;
+}
+
+/** Expose through an OpenShift Route terminated by the router. */
+export interface RouteExposureOptions {
+  readonly kind: 'route';
+  /**
+   * Where TLS ends: `edge` at the router, or `reencrypt` (router to pod over TLS again).
+   * @default 'edge'
+   */
+  readonly termination?: 'edge' | 'reencrypt';
+}
+
+/** How an environment publishes its HTTP hosts. */
+export type ExposureOptions = IngressExposureOptions | RouteExposureOptions;
+
+/** Props of {@link Exposure}. */
+export interface ExposureProps {
+  /** Name of the Ingress or Route. */
+  readonly name: string;
+  /** Public hostname, e.g. `dvmm.example.com`. */
+  readonly host: string;
+  /** The Service that receives the traffic; its first port is used. */
+  readonly service: kplus.Service;
+  /** Ingress or Route, and their settings. */
+  readonly options: ExposureOptions;
+}
+
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+
+/**
+ * Publishes a Service on a hostname over TLS only: an Ingress with a cert-manager certificate,
+ * or an OpenShift Route (edge or reencrypt) that redirects HTTP to HTTPS.
+ */
+export class Exposure extends Construct {
+  /** The hostname. */
+  public readonly host: string;
+  /** `https://<host>`. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ExposureProps) {
+    super(scope, id);
+    if (!DNS_NAME.test(props.host)) {
+      throw propertyError(this, 'host', 'is not a valid DNS name', props.host, 'use lower-case labels of letters, digits and hyphens, e.g. app.example.com');
+    }
+    this.host = props.host;
+    this.url = `https://${props.host}`;
+    const port = props.service.ports[0].port;
+    if (props.options.kind === 'ingress') {
+      const ingress = new kplus.Ingress(this, 'Resource', {
+        metadata: {
+          name: props.name,
+          annotations: { 'cert-manager.io/cluster-issuer': props.options.clusterIssuer },
+        },
+        className: props.options.className,
+        tls: [{ hosts: [props.host], secret: kplus.Secret.fromSecretName(this, 'Tls', `${props.name}-tls`) }],
+      });
+      ingress.addHostDefaultBackend(props.host, kplus.IngressBackend.fromService(props.service, { port }));
+    } else {
+      const termination = props.options.termination ?? 'edge';
+      new route.Route(this, 'Resource', {
+        metadata: { name: props.name },
+        spec: {
+          host: props.host,
+          to: { kind: route.RouteSpecToKind.SERVICE, name: props.service.name, weight: 100 },
+          port: { targetPort: 'http' },
+          tls: {
+            termination: termination === 'edge' ? route.RouteSpecTlsTermination.EDGE : route.RouteSpecTlsTermination.REENCRYPT,
+            insecureEdgeTerminationPolicy: route.RouteSpecTlsInsecureEdgeTerminationPolicy.REDIRECT,
+          },
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { JsonPatch, ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+
+/** Props of {@link ProductNamespace}. */
+export interface ProductNamespaceProps {
+  /** Namespace name, e.g. `dvmm-production`. */
+  readonly name: string;
+  /**
+   * Pod Security Standard level enforced, audited and warned about.
+   * @default 'restricted'
+   */
+  readonly podSecurity?: 'restricted' | 'baseline';
+}
+
+/** The namespace of one product in one environment, labelled for Pod Security admission. */
+export class ProductNamespace extends Construct {
+  /** Namespace name. */
+  public readonly name: string;
+  /** The enforced Pod Security level. */
+  public readonly podSecurity: string;
+
+  constructor(scope: Construct, id: string, props: ProductNamespaceProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.podSecurity = props.podSecurity ?? 'restricted';
+    const labels: Record<string, string> = {};
+    for (const mode of ['enforce', 'audit', 'warn']) {
+      labels[`pod-security.kubernetes.io/${mode}`] = this.podSecurity;
+      labels[`pod-security.kubernetes.io/${mode}-version`] = 'latest';
+    }
+    const namespace = new kplus.Namespace(this, 'Resource', { metadata: { name: props.name, labels } });
+    // A Namespace is cluster-scoped: drop the namespace the chart stamps on every object.
+    ApiObject.of(namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+}

@@ -1,0 +1,48 @@
+import * as path from 'path';
+import { EafProductChart, EnvironmentFileError, loadEnvironmentDirectory, SynthesisError, synthesizeEnvironments } from './lib';
+
+/**
+ * DVMM: one EafProductChart per `environments/<name>.yaml`, written to `dist/<name>/`.
+ * Run with `npm run synth`; `cdk8s synth` works too (it sets CDK8S_OUTDIR).
+ */
+
+/** Where DVMM's images live; an environment file may override a component's `image`. */
+export const DVMM_IMAGES = {
+  api: 'registry.eaf.example.com/dvmm/api',
+  frontend: 'registry.eaf.example.com/dvmm/frontend',
+};
+
+export interface MainOptions {
+  /** Folder of environment files. @default `<repo>/environments` */
+  readonly environmentsDir?: string;
+  /** Output folder. @default `$CDK8S_OUTDIR`, else `<repo>/dist` */
+  readonly outdir?: string;
+  /** Where progress and errors go. @default console */
+  readonly log?: (line: string) => void;
+}
+
+/** Synthesises every environment; returns the process exit code (0 ok, 1 invalid input). */
+export function main(options: MainOptions = {}): number {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const environmentsDir = options.environmentsDir ?? path.join(__dirname, 'environments');
+  const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? path.join(__dirname, 'dist');
+  try {
+    const environments = loadEnvironmentDirectory(environmentsDir);
+    const files = synthesizeEnvironments(outdir, environments, (app, environment) => {
+      new EafProductChart(app, 'dvmm', { product: 'dvmm', environment, images: DVMM_IMAGES });
+    });
+    log(`wrote ${files.length} files for ${environments.length} environments to ${outdir}: ${files.join(', ')}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof EnvironmentFileError || e instanceof SynthesisError) {
+      log(`error: ${e.message}`);
+      log(`nothing was written; ${outdir} is unchanged`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main();
+}
