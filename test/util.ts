@@ -2,7 +2,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import { EafProductChart, EnvironmentConfig } from '../lib';
 
 /** A manifest as synthesised. */
-export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: any };
+export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; [key: string]: any }; [key: string]: any };
 
 /** A chart with a namespace, as products use them. */
 export function testChart(namespace = 'test-ns'): Chart {
