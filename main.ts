@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { EafProductChart, EnvironmentFileError, loadEnvironmentDirectory, SynthesisError, synthesizeEnvironments } from './lib';
 
@@ -28,8 +29,15 @@ export function main(options: MainOptions = {}): number {
   const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? path.join(__dirname, 'dist');
   try {
     const environments = loadEnvironmentDirectory(environmentsDir);
+    const realm = JSON.parse(fs.readFileSync(path.join(__dirname, 'realms', 'dvmm.json'), 'utf8'));
     const files = synthesizeEnvironments(outdir, environments, (app, environment) => {
-      new EafProductChart(app, 'dvmm', { product: 'dvmm', environment, images: DVMM_IMAGES });
+      new EafProductChart(app, 'dvmm', {
+        product: 'dvmm',
+        environment,
+        images: DVMM_IMAGES,
+        realm,
+        realmPlaceholders: { DVMM_API_CLIENT_SECRET: { secretName: 'dvmm-keycloak-client', key: 'client-secret' } },
+      });
     });
     log(`wrote ${files.length} files for ${environments.length} environments to ${outdir}: ${files.join(', ')}`);
     return 0;

@@ -1,6 +1,10 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { assertSameChart, Connections } from './connections';
 import { ContainerResources, EafWorkload, EafWorkloadOptions, httpProbe } from './eaf-workload';
+import type { Keycloak } from './keycloak';
+import type { PostgresCluster } from './postgres-cluster';
+import { SecretKeyReference, secretEnvValue } from './secrets';
 
 /** The Spring Boot API's defaults, from the platform's design (PLATFORM.md). */
 export const EAF_API_DEFAULTS = {
@@ -11,14 +15,6 @@ export const EAF_API_DEFAULTS = {
     limits: { cpu: '1000m', memory: '1Gi' },
   } satisfies ContainerResources,
 } as const;
-
-/** A key of a Secret, referenced by name; the value never appears in the manifests. */
-export interface SecretKeyReference {
-  /** Name of the Secret in the workload's namespace. */
-  readonly secretName: string;
-  /** Key inside the Secret. */
-  readonly key: string;
-}
 
 /** Props of {@link EafApi}. */
 export interface EafApiProps extends EafWorkloadOptions {
@@ -47,6 +43,29 @@ export interface EafApiProps extends EafWorkloadOptions {
    * @default - none
    */
   readonly secretEnv?: Record<string, SecretKeyReference>;
+  /**
+   * The database the API uses: sets `DB_HOST`, `DB_PORT`, `DB_NAME`, `DB_USER`, `DB_PASSWORD`.
+   * @default - none; call `connectToDatabase` later
+   */
+  readonly database?: PostgresCluster;
+  /**
+   * The identity provider the API trusts: sets `KEYCLOAK_URL`, `KEYCLOAK_REALM`, `KEYCLOAK_CLIENT_ID`,
+   * `KEYCLOAK_CLIENT_SECRET`.
+   * @default - none; call `connectToIdentity` later
+   */
+  readonly identity?: IdentityConnectionOptions;
+}
+
+/** How the API uses an identity provider. */
+export interface IdentityConnectionOptions {
+  /** The Keycloak. */
+  readonly provider: Keycloak;
+  /** The realm the API's tokens come from. */
+  readonly realm: string;
+  /** The API's OIDC client id. */
+  readonly clientId: string;
+  /** The Secret key with the client's secret, by reference. */
+  readonly clientSecret: SecretKeyReference;
 }
 
 /**
@@ -79,11 +98,39 @@ export class EafApi extends EafWorkload {
       },
     });
     this.env = env;
+    if (props.database) this.connectToDatabase(props.database);
+    if (props.identity) this.connectToIdentity(props.identity);
   }
-}
 
-/** An environment variable read from a Secret key, with the Secret referenced by name only. */
-export function secretEnvValue(scope: Construct, ref: SecretKeyReference): kplus.EnvValue {
-  const secret = kplus.Secret.fromSecretName(scope, `SecretRef-${ref.secretName}-${ref.key}`, ref.secretName);
-  return kplus.EnvValue.fromSecretValue({ secret, key: ref.key });
+  /**
+   * Connects the API to its database: `DB_HOST` is the cluster's read-write Service (or its pooler),
+   * the credentials come from the cluster's Secret by reference; the edge is recorded once.
+   */
+  public connectToDatabase(database: PostgresCluster): void {
+    assertSameChart(this, 'database', database);
+    const endpoint = database.connectClient(this);
+    this.setEnv('DB_HOST', kplus.EnvValue.fromValue(endpoint.host));
+    this.setEnv('DB_PORT', kplus.EnvValue.fromValue(String(endpoint.port)));
+    this.setEnv('DB_NAME', kplus.EnvValue.fromValue(database.databaseName));
+    this.setEnv('DB_USER', secretEnvValue(this, { secretName: database.credentialsSecret, key: 'username' }));
+    this.setEnv('DB_PASSWORD', secretEnvValue(this, { secretName: database.credentialsSecret, key: 'password' }));
+  }
+
+  /** Connects the API to its identity provider; the edge (API to Keycloak's HTTP port) is recorded once. */
+  public connectToIdentity(options: IdentityConnectionOptions): void {
+    assertSameChart(this, 'identity', options.provider);
+    Connections.of(this).add({ from: this, to: options.provider, port: options.provider.httpPort, purpose: 'identity' });
+    this.setEnv('KEYCLOAK_URL', kplus.EnvValue.fromValue(options.provider.url));
+    this.setEnv('KEYCLOAK_REALM', kplus.EnvValue.fromValue(options.realm));
+    this.setEnv('KEYCLOAK_CLIENT_ID', kplus.EnvValue.fromValue(options.clientId));
+    this.setEnv('KEYCLOAK_CLIENT_SECRET', secretEnvValue(this, options.clientSecret));
+  }
+
+  private setEnv(name: string, value: kplus.EnvValue): void {
+    if (name in this.env) {
+      throw new Error(`${this.node.path}: environment variable ${name} is already set; connect the API to one database and one identity provider`);
+    }
+    this.env[name] = value;
+    this.addEnvironment(name, value);
+  }
 }

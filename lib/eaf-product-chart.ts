@@ -3,10 +3,13 @@ import { Construct } from 'constructs';
 import { EafApi, EAF_API_DEFAULTS } from './eaf-api';
 import { EafFrontend, EAF_FRONTEND_DEFAULTS } from './eaf-frontend';
 import { EafWorkloadOptions } from './eaf-workload';
-import { ComponentConfig, EnvironmentConfig, mergeResources } from './environment';
+import { ComponentConfig, DatabaseConfig, EnvironmentConfig, mergeResources } from './environment';
 import { propertyError } from './errors';
 import { Exposure } from './exposure';
+import { Keycloak, KEYCLOAK_DEFAULTS } from './keycloak';
+import { POSTGRES_DEFAULTS, PostgresCluster, PostgresClusterProps } from './postgres-cluster';
 import { ProductNamespace } from './product-namespace';
+import { SecretKeyReference } from './secrets';
 
 /** Props of {@link EafProductChart}. */
 export interface EafProductChartProps extends ChartProps {
@@ -17,10 +20,21 @@ export interface EafProductChartProps extends ChartProps {
   /** Image repositories (without tag) of the product's components. */
   readonly images: { readonly api: string; readonly frontend: string };
   /**
-   * Name of the Secret with the API's database `username` and `password`.
+   * Name of the Secret with the application database owner's `username` and `password`.
    * @default `<product>-db-credentials`
    */
   readonly databaseCredentialsSecret?: string;
+  /**
+   * The product's Keycloak realm, as parsed from its realm JSON file; imported by the operator. The
+   * frontend client's (`<product>-frontend`) URLs are set to the environment's frontend host.
+   * @default - no realm import
+   */
+  readonly realm?: Record<string, unknown>;
+  /**
+   * Secrets that fill the realm's `${NAME}` placeholders at import.
+   * @default - none
+   */
+  readonly realmPlaceholders?: Record<string, SecretKeyReference>;
   /**
    * Name of the Secret with the API's OIDC `client-secret`.
    * @default `<product>-keycloak-client`
@@ -45,6 +59,10 @@ export class EafProductChart extends Chart {
   public readonly api: EafApi;
   /** The nginx frontend. */
   public readonly frontend: EafFrontend;
+  /** The application database. */
+  public readonly database: PostgresCluster;
+  /** The identity provider. */
+  public readonly identity: Keycloak;
   /** The environment this chart renders. */
   public readonly environment: EnvironmentConfig;
 
@@ -66,23 +84,35 @@ export class EafProductChart extends Chart {
     this.productNamespace = new ProductNamespace(root, 'namespace', { name: namespace });
 
     const product = props.product;
+    this.database = new PostgresCluster(root, 'database', {
+      ...databaseProps(root, 'database', env, env.database),
+      name: `${product}-db`,
+      database: product,
+      credentialsSecret: props.databaseCredentialsSecret ?? `${product}-db-credentials`,
+    });
+    const identity = env.identity ?? {};
+    this.identity = new Keycloak(root, 'keycloak', {
+      name: 'keycloak',
+      hostname: env.hosts.auth,
+      backend: identity.backend,
+      instances: identity.instances ?? (env.critical ? 2 : 1),
+      image: identity.image,
+      resources: mergeResources(KEYCLOAK_DEFAULTS.resources, identity.resources),
+      databaseOptions: databaseProps(root, 'identity.database', env, identity.database),
+      realm: props.realm && withFrontendUrls(props.realm, `${product}-frontend`, env.hosts.frontend),
+      realmPlaceholders: props.realmPlaceholders,
+    });
     this.api = new EafApi(root, 'api', {
       ...workloadOptions(root, 'components.api', env, env.components.api, props.images.api),
       resources: mergeResources(EAF_API_DEFAULTS.resources, env.components.api.resources),
       springProfile: env.springProfile ?? env.name,
-      env: {
-        DB_HOST: `${product}-db-rw`,
-        DB_PORT: '5432',
-        DB_NAME: product,
-        KEYCLOAK_URL: `https://${env.hosts.auth}`,
-        KEYCLOAK_REALM: product,
-        KEYCLOAK_CLIENT_ID: `${product}-api`,
-        ...props.apiEnv,
-      },
-      secretEnv: {
-        DB_USER: { secretName: props.databaseCredentialsSecret ?? `${product}-db-credentials`, key: 'username' },
-        DB_PASSWORD: { secretName: props.databaseCredentialsSecret ?? `${product}-db-credentials`, key: 'password' },
-        KEYCLOAK_CLIENT_SECRET: { secretName: props.identityClientSecret ?? `${product}-keycloak-client`, key: 'client-secret' },
+      env: props.apiEnv,
+      database: this.database,
+      identity: {
+        provider: this.identity,
+        realm: product,
+        clientId: `${product}-api`,
+        clientSecret: { secretName: props.identityClientSecret ?? `${product}-keycloak-client`, key: 'client-secret' },
       },
     });
     this.frontend = new EafFrontend(root, 'frontend', {
@@ -90,9 +120,36 @@ export class EafProductChart extends Chart {
       resources: mergeResources(EAF_FRONTEND_DEFAULTS.resources, env.components.frontend.resources),
     });
 
-    new Exposure(root, 'frontend-exposure', { name: 'frontend', host: env.hosts.frontend, service: this.frontend.service, options: env.exposure });
-    new Exposure(root, 'api-exposure', { name: 'api', host: env.hosts.api, service: this.api.service, options: env.exposure });
+    new Exposure(root, 'frontend-exposure', { name: 'frontend', host: env.hosts.frontend, service: { name: this.frontend.service.name, port: this.frontend.port }, options: env.exposure });
+    new Exposure(root, 'api-exposure', { name: 'api', host: env.hosts.api, service: { name: this.api.service.name, port: this.api.port }, options: env.exposure });
+    new Exposure(root, 'auth-exposure', { name: 'keycloak', host: env.hosts.auth, service: { name: this.identity.serviceName, port: this.identity.httpPort }, options: env.exposure });
   }
+}
+
+/** Maps an environment's database settings onto PostgresCluster props; critical environments must back up. */
+function databaseProps(scope: Construct, path: string, env: EnvironmentConfig, config: DatabaseConfig = {}): Partial<PostgresClusterProps> {
+  if (env.critical && !config.backup) {
+    throw propertyError(scope, `${path}.backup`, 'is required in a critical environment', config.backup, `configure ${path}.backup (destinationPath, credentialsSecret) so WAL is archived and backups are kept`);
+  }
+  return {
+    instances: config.instances ?? (env.critical ? 3 : 1),
+    storageSize: config.storageSize,
+    storageClass: config.storageClass,
+    resources: mergeResources(POSTGRES_DEFAULTS.resources, config.resources),
+    backup: config.backup,
+    pooler: config.pooler,
+  };
+}
+
+/** Points the frontend client of a realm at the environment's frontend host. */
+function withFrontendUrls(realm: Record<string, unknown>, clientId: string, host: string): Record<string, unknown> {
+  const clients = (realm.clients as Array<Record<string, unknown>> | undefined) ?? [];
+  return {
+    ...realm,
+    clients: clients.map((c) => c.clientId === clientId
+      ? { ...c, rootUrl: `https://${host}`, redirectUris: [`https://${host}/*`], webOrigins: [`https://${host}`] }
+      : c),
+  };
 }
 
 /** Maps a component's release-time settings onto workload props for the environment's release strategy. */

@@ -2,6 +2,7 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BlueGreenService, Color } from './blue-green-service';
+import { IPeer } from './connections';
 import { propertyError } from './errors';
 import { parseQuantity } from './quantity';
 
@@ -141,7 +142,7 @@ export const COLOR_LABEL = 'eaf.io/color';
  * PodDisruptionBudget and optional autoscaler. {@link EafApi} and {@link EafFrontend} are workloads
  * with the platform's container defaults.
  */
-export class EafWorkload extends Construct implements IDeploymentTemplate {
+export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer {
   /** Name of the workload. */
   public readonly name: string;
   /** The container port. */
@@ -150,6 +151,8 @@ export class EafWorkload extends Construct implements IDeploymentTemplate {
   public readonly replicas: number;
   /** Labels selecting every pod of the workload. */
   public readonly selectorLabels: Record<string, string>;
+  /** Name for reports and policies: the workload name. */
+  public readonly peerName: string;
   /** The Service that receives the workload's traffic (the active colour's, in blue-green). */
   public readonly service: kplus.Service;
   /** The Service of the idle colour, for smoke tests before the switch. @default - none (rolling) */
@@ -170,6 +173,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate {
     this.port = props.container.port;
     this.replicas = props.replicas ?? 2;
     this.selectorLabels = { 'app.kubernetes.io/name': this.name };
+    this.peerName = this.name;
     this.validate(props);
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
@@ -245,14 +249,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate {
       container.mount(path, volume);
     }
 
-    const resource = ApiObject.of(deployment);
-    // cdk8s-plus renders memory in Mi (1Gi becomes 1024Mi); write the quantities exactly as configured.
-    resource.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources', {
-      requests: quantities(spec.resources.requests),
-      limits: quantities(spec.resources.limits),
-    }));
-    // cdk8s-plus labels pods with a hash of the construct path; our selectors are explicit.
-    resource.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    const resource = finishPodTemplate(deployment, spec.resources);
     if (this.props.spread ?? true) {
       resource.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', spreadConstraints(labels)));
     }
@@ -265,6 +262,16 @@ export class EafWorkload extends Construct implements IDeploymentTemplate {
       });
     }
     return deployment;
+  }
+
+  /** Labels that select every pod of the workload, whatever its colour. */
+  public get podSelector(): Record<string, string> {
+    return this.selectorLabels;
+  }
+
+  /** Adds an environment variable to the container of every Deployment (both colours). */
+  protected addEnvironment(name: string, value: kplus.EnvValue): void {
+    for (const deployment of this.deployments) deployment.containers[0].env.addVariable(name, value);
   }
 
   private addAutoscaler(target: kplus.Deployment): void {
@@ -350,9 +357,18 @@ function spreadConstraints(labels: Record<string, string>) {
   return [constraint('kubernetes.io/hostname', 'DoNotSchedule'), constraint('topology.kubernetes.io/zone', 'ScheduleAnyway')];
 }
 
-/** The binding serialises quantities from `k8s.Quantity` objects, not from plain strings. */
-function quantities(values: ResourceQuantities) {
-  return { cpu: kplus.k8s.Quantity.fromString(values.cpu), memory: kplus.k8s.Quantity.fromString(values.memory) };
+/**
+ * Finishes the pod template of a cdk8s-plus workload with explicit selectors: writes the first
+ * container's resources exactly as configured (cdk8s-plus renders memory in Mi, so 1Gi would become
+ * 1024Mi) and drops the label cdk8s-plus derives from a hash of the construct path.
+ */
+export function finishPodTemplate(workload: kplus.Deployment | kplus.StatefulSet, resources: ContainerResources): ApiObject {
+  // The binding serialises quantities from `k8s.Quantity` objects, not from plain strings.
+  const quantities = (values: ResourceQuantities) => ({ cpu: kplus.k8s.Quantity.fromString(values.cpu), memory: kplus.k8s.Quantity.fromString(values.memory) });
+  const resource = ApiObject.of(workload);
+  resource.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources', { requests: quantities(resources.requests), limits: quantities(resources.limits) }));
+  resource.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+  return resource;
 }
 
 function volumeName(path: string): string {

@@ -19,6 +19,48 @@ const tag = { type: 'string', pattern: IMAGE_TAG, description: 'use an image tag
 const host = { type: 'string', pattern: DNS_NAME, description: 'use a lower-case DNS name such as app.example.com' };
 const replicas = { type: 'integer', minimum: 1, description: 'use a whole number of at least 1' };
 
+const resources = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { requests: quantities, limits: quantities },
+};
+
+const database = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    instances: replicas,
+    storageSize: quantity,
+    storageClass: { type: 'string', minLength: 1, description: 'name a StorageClass' },
+    resources,
+    backup: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['destinationPath', 'credentialsSecret'],
+      properties: {
+        destinationPath: { type: 'string', pattern: '^s3://', description: 'use s3://<bucket>/<path>' },
+        endpointUrl: { type: 'string', pattern: '^https://', description: 'use the https:// endpoint of the object store' },
+        credentialsSecret: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'name the Secret holding ACCESS_KEY_ID and ACCESS_SECRET_KEY' },
+        schedule: { type: 'string', description: "use a 6-field cron, seconds first, e.g. '0 0 2 * * *'" },
+        retention: { type: 'string', description: "use <number><d|w|m>, e.g. '30d'" },
+        compression: { enum: ['gzip', 'bzip2', 'snappy'], description: 'use gzip, bzip2 or snappy' },
+        archiveTimeout: { type: 'string', description: "use a PostgreSQL duration under 1h, e.g. '5min'" },
+      },
+      description: 'give destinationPath and credentialsSecret',
+    },
+    pooler: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        instances: replicas,
+        poolMode: { enum: ['session', 'transaction'], description: 'use session or transaction' },
+        maxClientConnections: replicas,
+        defaultPoolSize: replicas,
+      },
+    },
+  },
+};
+
 const component = {
   type: 'object',
   additionalProperties: false,
@@ -33,11 +75,7 @@ const component = {
       description: 'give a tag for both colours: tags: { blue: 1.4.2, green: 1.5.0 }',
     },
     replicas,
-    resources: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { requests: quantities, limits: quantities },
-    },
+    resources,
     autoscaling: {
       type: 'object',
       additionalProperties: false,
@@ -111,6 +149,18 @@ export const ENVIRONMENT_SCHEMA = {
         additionalProperties: false,
         properties: { strategy: true },
         description: 'a rolling release takes no other setting',
+      },
+    },
+    database,
+    identity: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        backend: { enum: ['operator', 'workload'], description: 'use operator (Keycloak Operator) or workload (StatefulSet)' },
+        instances: replicas,
+        image: { type: 'string', minLength: 1, description: 'use an image reference with tag' },
+        resources,
+        database,
       },
     },
     components: {

@@ -1,6 +1,8 @@
-import { ContainerResources, ResourceQuantities } from './eaf-workload';
 import { Color } from './blue-green-service';
+import { ContainerResources, ResourceQuantities } from './eaf-workload';
 import { ExposureOptions } from './exposure';
+import { KeycloakBackend } from './keycloak';
+import { PostgresBackupOptions, PostgresPoolerOptions } from './postgres-cluster';
 
 /** Release-time settings of one component (the API, the frontend) in one environment. */
 export interface ComponentConfig {
@@ -16,12 +18,45 @@ export interface ComponentConfig {
   /** Replicas of the (active) Deployment. @default - the component's platform default */
   readonly replicas?: number;
   /** Size overrides, merged over the platform defaults. @default - platform defaults */
-  readonly resources?: {
-    readonly requests?: Partial<ResourceQuantities>;
-    readonly limits?: Partial<ResourceQuantities>;
-  };
+  readonly resources?: ResourceOverrides;
   /** CPU autoscaling of the (active) Deployment. @default - none */
   readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly targetCpuUtilization?: number };
+}
+
+/** Size overrides, merged over the platform defaults. */
+export interface ResourceOverrides {
+  readonly requests?: Partial<ResourceQuantities>;
+  readonly limits?: Partial<ResourceQuantities>;
+}
+
+/** A PostgreSQL cluster in one environment. */
+export interface DatabaseConfig {
+  /** PostgreSQL instances. @default 3 in a critical environment, else 1 */
+  readonly instances?: number;
+  /** Volume size per instance. @default '10Gi' */
+  readonly storageSize?: string;
+  /** StorageClass. @default - the cluster default */
+  readonly storageClass?: string;
+  /** Size overrides. @default - platform defaults */
+  readonly resources?: ResourceOverrides;
+  /** WAL archiving and daily backups; required in critical environments. @default - none */
+  readonly backup?: PostgresBackupOptions;
+  /** A PgBouncer pooler in front of the primary. @default - none */
+  readonly pooler?: PostgresPoolerOptions;
+}
+
+/** Keycloak in one environment. */
+export interface IdentityConfig {
+  /** Operator resource or plain StatefulSet. @default 'operator' */
+  readonly backend?: KeycloakBackend;
+  /** Keycloak servers. @default 2 in a critical environment, else 1 */
+  readonly instances?: number;
+  /** Keycloak image. @default - the platform's pinned Keycloak 26.0 */
+  readonly image?: string;
+  /** Size overrides. @default - platform defaults */
+  readonly resources?: ResourceOverrides;
+  /** Keycloak's own database. @default - as `database` defaults */
+  readonly database?: DatabaseConfig;
 }
 
 /** Rolling update: one Deployment per component. */
@@ -67,6 +102,10 @@ export interface EnvironmentConfig {
   readonly exposure: ExposureOptions;
   /** Rolling or blue-green. */
   readonly release: RollingRelease | BlueGreenRelease;
+  /** The product's database. @default - platform defaults, no backups (refused when critical) */
+  readonly database?: DatabaseConfig;
+  /** The product's Keycloak. @default - operator backend, platform defaults */
+  readonly identity?: IdentityConfig;
   /** Release-time settings per component. */
   readonly components: {
     readonly api: ComponentConfig;
@@ -75,7 +114,7 @@ export interface EnvironmentConfig {
 }
 
 /** Merges size overrides over defaults. */
-export function mergeResources(defaults: ContainerResources, overrides: ComponentConfig['resources']): ContainerResources {
+export function mergeResources(defaults: ContainerResources, overrides: ResourceOverrides | undefined): ContainerResources {
   return {
     requests: { ...defaults.requests, ...overrides?.requests },
     limits: { ...defaults.limits, ...overrides?.limits },

@@ -28,14 +28,22 @@ export interface RouteExposureOptions {
 /** How an environment publishes its HTTP hosts. */
 export type ExposureOptions = IngressExposureOptions | RouteExposureOptions;
 
+/** A Service by name and port. */
+export interface ServiceReference {
+  /** Service name. */
+  readonly name: string;
+  /** Service port. */
+  readonly port: number;
+}
+
 /** Props of {@link Exposure}. */
 export interface ExposureProps {
   /** Name of the Ingress or Route. */
   readonly name: string;
   /** Public hostname, e.g. `dvmm.example.com`. */
   readonly host: string;
-  /** The Service that receives the traffic; its first port is used. */
-  readonly service: kplus.Service;
+  /** The Service that receives the traffic. */
+  readonly service: ServiceReference;
   /** Ingress or Route, and their settings. */
   readonly options: ExposureOptions;
 }
@@ -59,17 +67,27 @@ export class Exposure extends Construct {
     }
     this.host = props.host;
     this.url = `https://${props.host}`;
-    const port = props.service.ports[0].port;
     if (props.options.kind === 'ingress') {
-      const ingress = new kplus.Ingress(this, 'Resource', {
+      new kplus.k8s.KubeIngress(this, 'Resource', {
         metadata: {
           name: props.name,
           annotations: { 'cert-manager.io/cluster-issuer': props.options.clusterIssuer },
         },
-        className: props.options.className,
-        tls: [{ hosts: [props.host], secret: kplus.Secret.fromSecretName(this, 'Tls', `${props.name}-tls`) }],
+        spec: {
+          ingressClassName: props.options.className,
+          tls: [{ hosts: [props.host], secretName: `${props.name}-tls` }],
+          rules: [{
+            host: props.host,
+            http: {
+              paths: [{
+                path: '/',
+                pathType: 'Prefix',
+                backend: { service: { name: props.service.name, port: { number: props.service.port } } },
+              }],
+            },
+          }],
+        },
       });
-      ingress.addHostDefaultBackend(props.host, kplus.IngressBackend.fromService(props.service, { port }));
     } else {
       const termination = props.options.termination ?? 'edge';
       new route.Route(this, 'Resource', {

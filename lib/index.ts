@@ -11,3 +11,7 @@ export * from './quantity';
 export * from './environment-file';
 export * from './environment-schema';
 export * from './synthesize';
+export * from './connections';
+export * from './keycloak';
+export * from './postgres-cluster';
+export * from './secrets';

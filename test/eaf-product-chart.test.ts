@@ -45,7 +45,7 @@ describe('EafProductChart', () => {
     expect(api.spec.template.spec.containers[0].resources.requests).toEqual({ cpu: '100m', memory: '512Mi' });
     expect(find(manifests, 'Deployment', 'frontend').spec.replicas).toBe(3);
     expect(manifests.filter((m) => m.kind === 'Service').map((m) => m.metadata.name)).toEqual(['api', 'frontend']);
-    expect(manifests.filter((m) => m.kind === 'Ingress').map((m) => m.spec.rules[0].host)).toEqual(['app.example.com', 'api.example.com']);
+    expect(manifests.filter((m) => m.kind === 'Ingress').map((m) => m.spec.rules[0].host)).toEqual(['app.example.com', 'api.example.com', 'auth.example.com']);
   });
 
   test('flipping activeColor changes only the Service selectors and the idle replica counts', () => {

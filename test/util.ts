@@ -40,6 +40,8 @@ export function testEnvironment(overrides: Partial<EnvironmentConfig> = {}): Env
     hosts: { frontend: 'app.example.com', api: 'api.example.com', auth: 'auth.example.com' },
     exposure: { kind: 'route', termination: 'edge' },
     release: { strategy: 'blue-green', activeColor: 'blue', idleReplicas: 0 },
+    database: { backup: { destinationPath: 's3://backups/app', credentialsSecret: 'backup-s3' } },
+    identity: { database: { backup: { destinationPath: 's3://backups/keycloak', credentialsSecret: 'backup-s3' } } },
     components: {
       api: { tags: { blue: '1.0.0', green: '1.1.0' }, replicas: 3 },
       frontend: { tags: { blue: '1.0.0', green: '1.1.0' }, replicas: 3 },

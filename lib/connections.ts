@@ -1,0 +1,76 @@
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+
+/**
+ * Something that takes part in a network connection: pods picked by labels in the chart's namespace.
+ * Workloads, database clusters and identity providers are peers.
+ */
+export interface IPeer extends IConstruct {
+  /** Short, stable name for reports and policy names, e.g. `api` or `dvmm-db`. */
+  readonly peerName: string;
+  /** Labels that select the peer's pods. */
+  readonly podSelector: Record<string, string>;
+}
+
+/** Why one peer talks to another. */
+export type ConnectionPurpose = 'database' | 'identity' | 'replication' | 'clustering' | 'pooler';
+
+/** One allowed connection: `from` opens TCP connections to `to` on `port`. */
+export interface Connection {
+  /** The client. */
+  readonly from: IPeer;
+  /** The server. */
+  readonly to: IPeer;
+  /** The server's TCP port. */
+  readonly port: number;
+  /** Why: the network policies, the sync order and the README's table are derived from it. */
+  readonly purpose: ConnectionPurpose;
+}
+
+const REGISTRY = Symbol.for('@eaf/cdk8s.Connections');
+
+/**
+ * The record of every connection in a chart (one product in one environment). Typed wiring such as
+ * `api.connectTo(database)` records its edge here, once; NetworkPolicies and the sync order are
+ * derived from this record, so adding a connection in code adds its policy.
+ */
+export class Connections extends Construct {
+  /** The chart's record, created on first use. */
+  public static of(scope: IConstruct): Connections {
+    const chart = Chart.of(scope);
+    const existing = (chart as any)[REGISTRY] as Connections | undefined;
+    if (existing) return existing;
+    const created = new Connections(chart, 'Connections');
+    (chart as any)[REGISTRY] = created;
+    return created;
+  }
+
+  private readonly _edges: Connection[] = [];
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+  }
+
+  /** Records `from -> to:port` once; a repeated edge is ignored. */
+  public add(edge: Connection): Connection {
+    const existing = this._edges.find((e) => e.from === edge.from && e.to === edge.to && e.port === edge.port);
+    if (existing) return existing;
+    this._edges.push(edge);
+    return edge;
+  }
+
+  /** Every edge, in the order recorded. */
+  public get edges(): readonly Connection[] {
+    return [...this._edges];
+  }
+}
+
+/** Fails unless `target` lives in the same chart (environment) as `scope`. */
+export function assertSameChart(scope: IConstruct, property: string, target: IConstruct): void {
+  const mine = Chart.of(scope);
+  const theirs = Chart.of(target);
+  if (mine !== theirs) {
+    throw new Error(`${scope.node.path}: ${property} is in another chart (got ${target.node.path}); `
+      + `connect to the ${property} of the same product and environment (${mine.node.path})`);
+  }
+}
