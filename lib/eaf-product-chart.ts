@@ -7,7 +7,8 @@ import { ComponentConfig, DatabaseConfig, EnvironmentConfig, mergeResources } fr
 import { propertyError } from './errors';
 import { Exposure } from './exposure';
 import { Keycloak, KEYCLOAK_DEFAULTS } from './keycloak';
-import { POSTGRES_DEFAULTS, PostgresCluster, PostgresClusterProps } from './postgres-cluster';
+import { ExternalEndpoint, NetworkPolicies } from './network-policies';
+import { POSTGRES_DEFAULTS, POSTGRES_METRICS_PORT, PostgresCluster, PostgresClusterProps } from './postgres-cluster';
 import { ProductNamespace } from './product-namespace';
 import { SecretKeyReference } from './secrets';
 
@@ -63,6 +64,8 @@ export class EafProductChart extends Chart {
   public readonly database: PostgresCluster;
   /** The identity provider. */
   public readonly identity: Keycloak;
+  /** Default-deny networking with every allowed flow. */
+  public readonly networkPolicies: NetworkPolicies;
   /** The environment this chart renders. */
   public readonly environment: EnvironmentConfig;
 
@@ -122,6 +125,26 @@ export class EafProductChart extends Chart {
 
     new Exposure(root, 'frontend-exposure', { name: 'frontend', host: env.hosts.frontend, service: { name: this.frontend.service.name, port: this.frontend.port }, options: env.exposure });
     new Exposure(root, 'api-exposure', { name: 'api', host: env.hosts.api, service: { name: this.api.service.name, port: this.api.port }, options: env.exposure });
+    const network = env.network ?? {};
+    const external = (name: string, endpoint?: ExternalEndpoint) => endpoint ? [{ name, peer: this.api, endpoint }] : [];
+    this.networkPolicies = new NetworkPolicies(root, 'network-policies', {
+      platform: network.platform ?? (env.exposure.kind === 'route' ? 'openshift' : 'kubernetes'),
+      ingressTargets: [
+        { peer: this.frontend, port: this.frontend.port },
+        { peer: this.api, port: this.api.port },
+        { peer: this.identity, port: this.identity.httpPort },
+      ],
+      metricsTargets: [
+        { peer: this.api, port: this.api.port },
+        { peer: this.identity, port: this.identity.managementPort },
+        { peer: this.database, port: POSTGRES_METRICS_PORT },
+        { peer: this.identity.database, port: POSTGRES_METRICS_PORT },
+      ],
+      databases: [this.database, this.identity.database],
+      apiServer: network.apiServer,
+      objectStore: network.objectStore,
+      externalEgress: [...external('vsphere', network.vsphere), ...external('smtp', network.smtp)],
+    });
     new Exposure(root, 'auth-exposure', { name: 'keycloak', host: env.hosts.auth, service: { name: this.identity.serviceName, port: this.identity.httpPort }, options: env.exposure });
   }
 }

@@ -61,6 +61,17 @@ const database = {
   },
 };
 
+const endpoint = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['cidrs', 'ports'],
+  properties: {
+    cidrs: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[0-9a-fA-F.:]+/[0-9]{1,3}$', description: 'use a CIDR such as 192.0.2.10/32' } },
+    ports: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1, maximum: 65535, description: 'use a TCP port from 1 to 65535' } },
+  },
+  description: 'give cidrs and ports',
+};
+
 const component = {
   type: 'object',
   additionalProperties: false,
@@ -152,6 +163,17 @@ export const ENVIRONMENT_SCHEMA = {
       },
     },
     database,
+    network: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        platform: { enum: ['kubernetes', 'openshift'], description: 'use kubernetes or openshift' },
+        apiServer: endpoint,
+        objectStore: endpoint,
+        vsphere: endpoint,
+        smtp: endpoint,
+      },
+    },
     identity: {
       type: 'object',
       additionalProperties: false,

@@ -2,6 +2,7 @@ import { Color } from './blue-green-service';
 import { ContainerResources, ResourceQuantities } from './eaf-workload';
 import { ExposureOptions } from './exposure';
 import { KeycloakBackend } from './keycloak';
+import { ExternalEndpoint, NetworkPlatform } from './network-policies';
 import { PostgresBackupOptions, PostgresPoolerOptions } from './postgres-cluster';
 
 /** Release-time settings of one component (the API, the frontend) in one environment. */
@@ -59,6 +60,20 @@ export interface IdentityConfig {
   readonly database?: DatabaseConfig;
 }
 
+/** Network isolation settings of one environment. */
+export interface NetworkConfig {
+  /** Where DNS and the ingress controller live. @default - openshift with Route exposure, else kubernetes */
+  readonly platform?: NetworkPlatform;
+  /** The Kubernetes API server, for the database instances. @default - not reachable */
+  readonly apiServer?: ExternalEndpoint;
+  /** The backup object store, for the database instances. @default - not reachable */
+  readonly objectStore?: ExternalEndpoint;
+  /** vSphere API endpoints the API provisions VMs through. @default - not reachable */
+  readonly vsphere?: ExternalEndpoint;
+  /** The SMTP relay the API sends notifications through. @default - not reachable */
+  readonly smtp?: ExternalEndpoint;
+}
+
 /** Rolling update: one Deployment per component. */
 export interface RollingRelease {
   readonly strategy: 'rolling';
@@ -106,6 +121,8 @@ export interface EnvironmentConfig {
   readonly database?: DatabaseConfig;
   /** The product's Keycloak. @default - operator backend, platform defaults */
   readonly identity?: IdentityConfig;
+  /** Network isolation settings. @default - platform defaults, no external egress */
+  readonly network?: NetworkConfig;
   /** Release-time settings per component. */
   readonly components: {
     readonly api: ComponentConfig;

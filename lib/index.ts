@@ -15,3 +15,4 @@ export * from './connections';
 export * from './keycloak';
 export * from './postgres-cluster';
 export * from './secrets';
+export * from './network-policies';

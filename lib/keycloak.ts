@@ -129,6 +129,10 @@ export class Keycloak extends Construct implements IPeer {
     });
     const db = this.database.connectClient(this);
 
+    if (this.instances > 1) {
+      // Members form one Infinispan cluster over JGroups (both backends use the default stack's port).
+      Connections.of(this).add({ from: this, to: this, port: KEYCLOAK_DEFAULTS.clusteringPort, purpose: 'clustering' });
+    }
     if (this.backend === 'operator') {
       this.podSelector = { 'app': 'keycloak', 'app.kubernetes.io/instance': this.name };
       this.renderOperator(props, resources, db);
@@ -253,9 +257,6 @@ export class Keycloak extends Construct implements IPeer {
       ports: [{ name: 'http', port: this.httpPort, targetPort: this.httpPort }, { name: 'management', port: this.managementPort, targetPort: this.managementPort }],
     });
     for (const [key, value] of Object.entries(this.podSelector)) service.selectLabel(key, value);
-    if (this.instances > 1) {
-      Connections.of(this).add({ from: this, to: this, port: KEYCLOAK_DEFAULTS.clusteringPort, purpose: 'clustering' });
-    }
     finishPodTemplate(set, resources);
   }
 }

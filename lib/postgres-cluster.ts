@@ -12,6 +12,9 @@ import { parseQuantity } from './quantity';
 /** The barman-cloud plugin's name, as CloudNativePG knows it. */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
 
+/** Where CloudNativePG instances serve Prometheus metrics. */
+export const POSTGRES_METRICS_PORT = 9187;
+
 /** PostgreSQL defaults of the platform (PLATFORM.md). */
 export const POSTGRES_DEFAULTS = {
   /** PostgreSQL 16, pinned to a minor release; CloudNativePG's own image. */

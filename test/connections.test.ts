@@ -45,11 +45,12 @@ describe('Connections', () => {
     ]);
   });
 
-  test('the DVMM chart records API to its database and Keycloak, Keycloak to its own database', () => {
+  test('the DVMM chart records API to its database and Keycloak, Keycloak to its own database and its members', () => {
     const app = new App();
     const chart = new EafProductChart(app, 'dvmm', { product: 'dvmm', environment: testEnvironment(), images: { api: 'r/api', frontend: 'r/web' } });
     expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}/${e.purpose}`)).toEqual([
       'keycloak->keycloak-db:5432/database',
+      'keycloak->keycloak:7800/clustering',
       'api->dvmm-db:5432/database',
       'api->keycloak:8080/identity',
     ]);

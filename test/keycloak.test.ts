@@ -25,7 +25,7 @@ describe('Keycloak', () => {
     });
     expect(find(manifests, 'Cluster', 'keycloak-db').spec.bootstrap.initdb).toEqual({ database: 'keycloak', owner: 'keycloak', secret: { name: 'keycloak-db-credentials' } });
     expect(keycloak.url).toBe('https://auth.example.com');
-    expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}`)).toEqual(['keycloak->keycloak-db:5432']);
+    expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}`)).toEqual(['keycloak->keycloak-db:5432', 'keycloak->keycloak:7800']);
   });
 
   test('uses a given database instead of its own', () => {

@@ -1,0 +1,239 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Connections, IPeer } from './connections';
+import { propertyError } from './errors';
+
+/** Where the platform runs: decides where DNS and the ingress controller live. */
+export type NetworkPlatform = 'kubernetes' | 'openshift';
+
+/** A TCP or UDP port. */
+export interface NetworkPort {
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** Pods in other namespaces, picked by namespace labels (and optionally pod labels). */
+export interface NamespacePeer {
+  /** Labels of the namespaces, e.g. `{ 'kubernetes.io/metadata.name': 'cnpg-system' }`. */
+  readonly namespaceSelector: Record<string, string>;
+  /** Labels of the pods in those namespaces. @default - every pod of the namespaces */
+  readonly podSelector?: Record<string, string>;
+}
+
+/** Addresses outside the cluster (or the API server), by CIDR and port. */
+export interface ExternalEndpoint {
+  /** IPv4/IPv6 CIDRs, e.g. `10.20.0.0/24`. */
+  readonly cidrs: string[];
+  /** TCP ports. */
+  readonly ports: number[];
+}
+
+/** A peer's port that a namespace outside the product may reach (ingress controller, monitoring). */
+export interface PeerPort {
+  readonly peer: IPeer;
+  readonly port: number;
+}
+
+/** A database cluster as the operators see it. */
+export interface OperatedDatabase extends IPeer {
+  /** Instances: with more than one, instances replicate to each other. */
+  readonly instances: number;
+}
+
+/** Props of {@link NetworkPolicies}. */
+export interface NetworkPoliciesProps {
+  /** Kubernetes or OpenShift: sets the DNS and ingress-controller defaults. */
+  readonly platform: NetworkPlatform;
+  /**
+   * Where cluster DNS runs.
+   * @default - kube-system's kube-dns pods on 53 (Kubernetes); the openshift-dns namespace on 5353 (OpenShift)
+   */
+  readonly dns?: NamespacePeer & { readonly ports: NetworkPort[] };
+  /**
+   * The ingress controller's namespaces.
+   * @default - `ingress-nginx` (Kubernetes); namespaces labelled `policy-group.network.openshift.io/ingress` (OpenShift)
+   */
+  readonly ingressController?: NamespacePeer;
+  /** What the ingress controller may reach: the HTTP ports of frontend, API and Keycloak. */
+  readonly ingressTargets: PeerPort[];
+  /**
+   * The monitoring namespace.
+   * @default - `monitoring` (Kubernetes); namespaces labelled `network.openshift.io/policy-group: monitoring` (OpenShift)
+   */
+  readonly monitoring?: NamespacePeer;
+  /** What monitoring may scrape: metrics ports. @default - nothing */
+  readonly metricsTargets?: PeerPort[];
+  /** The CloudNativePG operator's namespace. @default - `cnpg-system` */
+  readonly databaseOperator?: NamespacePeer;
+  /** Database clusters the operator manages. @default - none */
+  readonly databases?: OperatedDatabase[];
+  /** The Kubernetes API server, which database instances call. @default - not reachable */
+  readonly apiServer?: ExternalEndpoint;
+  /** The backup object store, which database instances write to. @default - not reachable */
+  readonly objectStore?: ExternalEndpoint;
+  /** Further egress of a peer to addresses outside the cluster (vSphere, SMTP, ...), by name. @default - none */
+  readonly externalEgress?: Array<{ readonly name: string; readonly peer: IPeer; readonly endpoint: ExternalEndpoint }>;
+}
+
+/** One allowed flow, from the point of view of the pods it applies to. */
+export interface NetworkRule {
+  /** The pods the rule is attached to. */
+  readonly subject: IPeer;
+  /** Traffic into the subject, or out of it. */
+  readonly direction: 'ingress' | 'egress';
+  /** The other side, in words (for reports). */
+  readonly remote: string;
+  /** Ports on the server side. */
+  readonly ports: NetworkPort[];
+  /** Why this flow exists. */
+  readonly reason: string;
+  /** The Kubernetes peers of the rule. */
+  readonly peers: Array<Record<string, unknown>>;
+}
+
+const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
+
+/**
+ * Default-deny networking for one product namespace, with every allowed flow derived from the
+ * chart's {@link Connections} record plus what the platform needs (DNS, ingress controller,
+ * operators, monitoring, named external endpoints). Renders `default-deny`, `allow-dns`, and one
+ * ingress and one egress policy per peer that needs them: adding a connection in code adds its policy.
+ */
+export class NetworkPolicies extends Construct {
+  private readonly props: NetworkPoliciesProps;
+  private readonly extraRules: NetworkRule[] = [];
+
+  constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
+    super(scope, id);
+    this.props = props;
+    for (const endpoint of [props.apiServer, props.objectStore, ...(props.externalEgress ?? []).map((e) => e.endpoint)]) {
+      for (const cidr of endpoint?.cidrs ?? []) {
+        if (!CIDR.test(cidr)) throw propertyError(this, 'cidrs', 'holds an address that is not a CIDR', cidr, 'use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32');
+      }
+      for (const port of endpoint?.ports ?? []) {
+        if (!Number.isInteger(port) || port < 1 || port > 65535) throw propertyError(this, 'ports', 'holds a port outside 1-65535', port, 'use a TCP port number');
+      }
+    }
+    new kplus.k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: { name: 'default-deny' },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    const dns = props.dns ?? DNS_DEFAULTS[props.platform];
+    new kplus.k8s.KubeNetworkPolicy(this, 'AllowDns', {
+      metadata: { name: 'allow-dns' },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [namespacePeer(dns) as kplus.k8s.NetworkPolicyPeer], ports: dns.ports.map(kubePort) }],
+      },
+    });
+    // Rendered last, when every connection of the chart is recorded.
+    this.node.addValidation({ validate: () => { this.render(); return []; } });
+  }
+
+  /** Allows one more flow that the connection record does not describe. */
+  public addRule(rule: NetworkRule): void {
+    this.extraRules.push(rule);
+  }
+
+  /** Every allowed flow, derived now from the connection record and the props. */
+  public get rules(): NetworkRule[] {
+    const p = this.props;
+    const rules: NetworkRule[] = [];
+    const ingressController = p.ingressController ?? INGRESS_DEFAULTS[p.platform];
+    for (const target of p.ingressTargets) {
+      rules.push({ subject: target.peer, direction: 'ingress', remote: 'ingress controller', ports: [{ port: target.port }], reason: 'public HTTPS traffic', peers: [namespacePeer(ingressController)] });
+    }
+    for (const edge of Connections.of(this).edges) {
+      const port = [{ port: edge.port }];
+      rules.push({ subject: edge.from, direction: 'egress', remote: edge.to.peerName, ports: port, reason: edge.purpose, peers: [{ podSelector: { matchLabels: edge.to.podSelector } }] });
+      rules.push({ subject: edge.to, direction: 'ingress', remote: edge.from.peerName, ports: port, reason: edge.purpose, peers: [{ podSelector: { matchLabels: edge.from.podSelector } }] });
+    }
+    const operator = p.databaseOperator ?? { namespaceSelector: { 'kubernetes.io/metadata.name': 'cnpg-system' } };
+    for (const db of p.databases ?? []) {
+      rules.push({ subject: db, direction: 'ingress', remote: 'CloudNativePG operator', ports: [{ port: 8000 }, { port: 5432 }], reason: 'operator status and management', peers: [namespacePeer(operator)] });
+      if (db.instances > 1) {
+        rules.push({ subject: db, direction: 'ingress', remote: db.peerName, ports: [{ port: 5432 }], reason: 'replication', peers: [{ podSelector: { matchLabels: db.podSelector } }] });
+        rules.push({ subject: db, direction: 'egress', remote: db.peerName, ports: [{ port: 5432 }], reason: 'replication', peers: [{ podSelector: { matchLabels: db.podSelector } }] });
+      }
+      if (p.apiServer) rules.push(externalRule(db, 'Kubernetes API server', p.apiServer, 'instance manager'));
+      if (p.objectStore) rules.push(externalRule(db, 'object store', p.objectStore, 'WAL archiving and backups'));
+    }
+    const monitoring = p.monitoring ?? MONITORING_DEFAULTS[p.platform];
+    for (const target of p.metricsTargets ?? []) {
+      rules.push({ subject: target.peer, direction: 'ingress', remote: 'monitoring', ports: [{ port: target.port }], reason: 'metrics scraping', peers: [namespacePeer(monitoring)] });
+    }
+    for (const egress of p.externalEgress ?? []) rules.push(externalRule(egress.peer, egress.name, egress.endpoint, egress.name));
+    return [...rules, ...this.extraRules];
+  }
+
+  private render(): void {
+    if (this.node.tryFindChild('Rendered')) return;
+    const scope = new Construct(this, 'Rendered');
+    const groups = new Map<string, { subject: IPeer; direction: 'ingress' | 'egress'; rules: NetworkRule[] }>();
+    for (const rule of this.rules) {
+      const key = `${rule.subject.peerName}-${rule.direction}`;
+      const group = groups.get(key) ?? { subject: rule.subject, direction: rule.direction, rules: [] };
+      group.rules.push(rule);
+      groups.set(key, group);
+    }
+    for (const [name, group] of groups) {
+      const rules = group.rules.map((r) => group.direction === 'ingress'
+        ? { from: r.peers as kplus.k8s.NetworkPolicyPeer[], ports: r.ports.map(kubePort) }
+        : { to: r.peers as kplus.k8s.NetworkPolicyPeer[], ports: r.ports.map(kubePort) });
+      new kplus.k8s.KubeNetworkPolicy(scope, name, {
+        metadata: { name },
+        spec: {
+          podSelector: { matchLabels: group.subject.podSelector },
+          policyTypes: [group.direction === 'ingress' ? 'Ingress' : 'Egress'],
+          ...(group.direction === 'ingress' ? { ingress: rules } : { egress: rules }),
+        },
+      });
+    }
+  }
+}
+
+const DNS_DEFAULTS: Record<NetworkPlatform, NamespacePeer & { ports: NetworkPort[] }> = {
+  kubernetes: {
+    namespaceSelector: { 'kubernetes.io/metadata.name': 'kube-system' },
+    podSelector: { 'k8s-app': 'kube-dns' },
+    ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+  },
+  openshift: {
+    namespaceSelector: { 'kubernetes.io/metadata.name': 'openshift-dns' },
+    ports: [{ port: 5353, protocol: 'UDP' }, { port: 5353, protocol: 'TCP' }],
+  },
+};
+
+const INGRESS_DEFAULTS: Record<NetworkPlatform, NamespacePeer> = {
+  kubernetes: { namespaceSelector: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+  openshift: { namespaceSelector: { 'policy-group.network.openshift.io/ingress': '' } },
+};
+
+const MONITORING_DEFAULTS: Record<NetworkPlatform, NamespacePeer> = {
+  kubernetes: { namespaceSelector: { 'kubernetes.io/metadata.name': 'monitoring' } },
+  openshift: { namespaceSelector: { 'network.openshift.io/policy-group': 'monitoring' } },
+};
+
+function namespacePeer(peer: NamespacePeer): Record<string, unknown> {
+  return {
+    namespaceSelector: { matchLabels: peer.namespaceSelector },
+    ...(peer.podSelector ? { podSelector: { matchLabels: peer.podSelector } } : {}),
+  };
+}
+
+function kubePort(port: NetworkPort) {
+  return { port: kplus.k8s.IntOrString.fromNumber(port.port), protocol: port.protocol ?? 'TCP' };
+}
+
+function externalRule(subject: IPeer, remote: string, endpoint: ExternalEndpoint, reason: string): NetworkRule {
+  return {
+    subject,
+    direction: 'egress',
+    remote,
+    ports: endpoint.ports.map((port) => ({ port })),
+    reason,
+    peers: endpoint.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+  };
+}
