@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EafProductChart, EnvironmentFileError, loadEnvironmentDirectory, SynthesisError, synthesizeEnvironments } from './lib';
+import { App } from 'cdk8s';
+import { EafProductChart, EnvironmentConfig, EnvironmentFileError, loadEnvironmentDirectory, SynthesisError, synthesizeEnvironments } from './lib';
 
 /**
  * DVMM: one EafProductChart per `environments/<name>.yaml`, written to `dist/<name>/`.
@@ -22,6 +23,22 @@ export interface MainOptions {
   readonly log?: (line: string) => void;
 }
 
+/** DVMM's realm, imported by the Keycloak Operator; secrets come from placeholders. */
+export function loadDvmmRealm(): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, 'realms', 'dvmm.json'), 'utf8'));
+}
+
+/** Composes DVMM in one environment. */
+export function dvmmChart(app: App, environment: EnvironmentConfig, realm: Record<string, unknown>): EafProductChart {
+  return new EafProductChart(app, 'dvmm', {
+    product: 'dvmm',
+    environment,
+    images: DVMM_IMAGES,
+    realm,
+    realmPlaceholders: { DVMM_API_CLIENT_SECRET: { secretName: 'dvmm-keycloak-client', key: 'client-secret' } },
+  });
+}
+
 /** Synthesises every environment; returns the process exit code (0 ok, 1 invalid input). */
 export function main(options: MainOptions = {}): number {
   const log = options.log ?? ((line: string) => console.error(line));
@@ -29,16 +46,8 @@ export function main(options: MainOptions = {}): number {
   const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? path.join(__dirname, 'dist');
   try {
     const environments = loadEnvironmentDirectory(environmentsDir);
-    const realm = JSON.parse(fs.readFileSync(path.join(__dirname, 'realms', 'dvmm.json'), 'utf8'));
-    const files = synthesizeEnvironments(outdir, environments, (app, environment) => {
-      new EafProductChart(app, 'dvmm', {
-        product: 'dvmm',
-        environment,
-        images: DVMM_IMAGES,
-        realm,
-        realmPlaceholders: { DVMM_API_CLIENT_SECRET: { secretName: 'dvmm-keycloak-client', key: 'client-secret' } },
-      });
-    });
+    const realm = loadDvmmRealm();
+    const files = synthesizeEnvironments(outdir, environments, (app, environment) => dvmmChart(app, environment, realm));
     log(`wrote ${files.length} files for ${environments.length} environments to ${outdir}: ${files.join(', ')}`);
     return 0;
   } catch (e) {

@@ -168,6 +168,26 @@ export class NetworkPolicies extends Construct {
     return [...rules, ...this.extraRules];
   }
 
+  /**
+   * Every allowed flow once, as `from -> to: ports (reason)`: a connection between two peers yields
+   * an egress and an ingress rule, reported here as one flow. DNS is listed for every pod.
+   */
+  public get flows(): Array<{ from: string; to: string; ports: string; reason: string }> {
+    const seen = new Set<string>();
+    const out: Array<{ from: string; to: string; ports: string; reason: string }> = [];
+    const dns = this.props.dns ?? DNS_DEFAULTS[this.props.platform];
+    out.push({ from: 'every pod', to: 'cluster DNS', ports: formatPorts(dns.ports), reason: 'name resolution' });
+    for (const rule of this.rules) {
+      const [from, to] = rule.direction === 'egress' ? [rule.subject.peerName, rule.remote] : [rule.remote, rule.subject.peerName];
+      const flow = { from, to, ports: formatPorts(rule.ports), reason: rule.reason };
+      const key = `${flow.from}|${flow.to}|${flow.ports}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(flow);
+    }
+    return out;
+  }
+
   private render(): void {
     if (this.node.tryFindChild('Rendered')) return;
     const scope = new Construct(this, 'Rendered');
@@ -225,6 +245,10 @@ function namespacePeer(peer: NamespacePeer): Record<string, unknown> {
 
 function kubePort(port: NetworkPort) {
   return { port: kplus.k8s.IntOrString.fromNumber(port.port), protocol: port.protocol ?? 'TCP' };
+}
+
+function formatPorts(ports: NetworkPort[]): string {
+  return ports.map((p) => `${p.protocol ?? 'TCP'} ${p.port}`).join(', ');
 }
 
 function externalRule(subject: IPeer, remote: string, endpoint: ExternalEndpoint, reason: string): NetworkRule {
