@@ -14,6 +14,9 @@ import { describeValue } from './errors';
 /** Environment names become folder and namespace parts: a DNS label, starting with a letter. */
 const ENVIRONMENT_NAME = /^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/;
 
+/** A release version (1.4.2, 1.4.2-rc.1, v2.0.0) or a digest: what a critical environment may run. */
+export const IMMUTABLE_TAG = /^(v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?|sha256:[a-f0-9]{64})$/;
+
 /** Every problem found in the environment files, each naming the file, the field, the value and the fix. */
 export class EnvironmentFileError extends Error {
   constructor(public readonly problems: string[]) {
@@ -63,7 +66,9 @@ export function parseEnvironment(filePath: string, text: string): EnvironmentCon
   }
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (document.errors.length > 0) {
-    throw new EnvironmentFileError(document.errors.map((e) => `${filePath}: YAML error: ${e.message.split('\n')[0].replace(/:$/, '')}; fix the YAML syntax`));
+    // The first error is the cause; the parser's later errors follow from it.
+    const first = document.errors[0].message.split('\n')[0].replace(/:$/, '');
+    throw new EnvironmentFileError([`${filePath}: YAML error: ${first}; fix the YAML syntax`]);
   }
   const data = document.toJS();
   if (data === null || data === undefined) {
@@ -90,6 +95,8 @@ function schemaProblems(filePath: string, errors: ErrorObject[]): string[] {
           const allowed = Object.keys(e.parentSchema?.properties ?? {}).join(', ');
           return `${filePath}: ${fieldPath(e.instancePath, e.params.additionalProperty)}: is not a known setting; remove it or use one of: ${allowed}`;
         }
+        case 'pattern':
+          return `${filePath}: ${fieldPath(e.instancePath)}: has the wrong form (got ${describeValue(e.data)}); ${fix ?? 'correct the value'}`;
         default:
           return `${filePath}: ${fieldPath(e.instancePath)}: ${e.message} (got ${describeValue(e.data)}); ${fix ?? 'correct the value'}`;
       }
@@ -107,6 +114,15 @@ function releaseProblems(filePath: string, config: EnvironmentConfig): string[] 
     } else {
       if (component.tags === undefined) problems.push(`${filePath}: ${field}.tags: is required when release.strategy is blue-green (got nothing); add ${field}.tags: { blue: <version>, green: <version> }`);
       if (component.tag !== undefined) problems.push(`${filePath}: ${field}.tag: is only for rolling releases (got ${describeValue(component.tag)}); use ${field}.tags.blue and ${field}.tags.green`);
+    }
+    const tags: Array<[string, string | undefined]> = [[`${field}.tag`, component.tag], [`${field}.tags.blue`, component.tags?.blue], [`${field}.tags.green`, component.tags?.green]];
+    for (const [tagField, tag] of tags) {
+      if (tag === undefined) continue;
+      if (tag === 'latest') {
+        problems.push(`${filePath}: ${tagField}: is a moving tag (got "latest"); pin an immutable version such as 1.4.2, or a sha256 digest`);
+      } else if (config.critical && !IMMUTABLE_TAG.test(tag)) {
+        problems.push(`${filePath}: ${tagField}: must be an immutable version in a critical environment (got ${describeValue(tag)}); use a version such as 1.4.2, or a sha256 digest`);
+      }
     }
     const scaling = component.autoscaling;
     if (scaling && scaling.maxReplicas < scaling.minReplicas) {

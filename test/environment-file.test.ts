@@ -39,7 +39,7 @@ describe('parseEnvironment', () => {
 
   test('fails on a tag that is not a string of tag characters', () => {
     expect(problems(VALID.replace('blue: 1.0.0, green: 1.1.0 }, replicas', 'blue: "1.0 beta", green: 1.1.0 }, replicas'))).toEqual([
-      'environments/production.yaml: components.api.tags.blue: must match pattern "^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|sha256:[a-f0-9]{64})$" (got "1.0 beta"); use an image tag such as 1.4.2, or a digest sha256:<64 hex digits>',
+      'environments/production.yaml: components.api.tags.blue: has the wrong form (got "1.0 beta"); use an image tag such as 1.4.2, or a digest sha256:<64 hex digits>',
     ]);
   });
 
@@ -69,14 +69,13 @@ describe('parseEnvironment', () => {
 
   test('fails on a bad hostname', () => {
     expect(problems(VALID.replace('api: api.example.com', 'api: API_host'))).toEqual([
-      expect.stringContaining('environments/production.yaml: hosts.api: must match pattern'),
+      'environments/production.yaml: hosts.api: has the wrong form (got "API_host"); use a lower-case DNS name such as app.example.com',
     ]);
-    expect(problems(VALID.replace('api: api.example.com', 'api: API_host'))[0]).toMatch(/\(got "API_host"\); use a lower-case DNS name such as app.example.com$/);
   });
 
   test('fails on a bad CPU quantity', () => {
     const text = VALID.replace('replicas: 3 }', 'replicas: 3, resources: { requests: { cpu: 2 cores } } }');
-    expect(problems(text)[0]).toMatch(/^environments\/production.yaml: components.api.resources.requests.cpu: must match pattern .* \(got "2 cores"\); use a Kubernetes quantity such as 250m, 1, 512Mi or 1Gi$/);
+    expect(problems(text)).toEqual(['environments/production.yaml: components.api.resources.requests.cpu: has the wrong form (got "2 cores"); use a Kubernetes quantity such as 250m, 1, 512Mi or 1Gi']);
   });
 
   test('fails on a rolling setting in a blue-green environment, and on missing tags', () => {
