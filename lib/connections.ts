@@ -65,6 +65,26 @@ export class Connections extends Construct {
   }
 }
 
+/** Props of {@link PodPeer}. */
+export interface PodPeerProps {
+  /** Name for reports and policies. */
+  readonly peerName: string;
+  /** Labels that select the pods. */
+  readonly podSelector: Record<string, string>;
+}
+
+/** Pods that something else creates (an operator's job, say), known only by their labels. */
+export class PodPeer extends Construct implements IPeer {
+  public readonly peerName: string;
+  public readonly podSelector: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: PodPeerProps) {
+    super(scope, id);
+    this.peerName = props.peerName;
+    this.podSelector = props.podSelector;
+  }
+}
+
 /** Fails unless `target` lives in the same chart (environment) as `scope`. */
 export function assertSameChart(scope: IConstruct, property: string, target: IConstruct): void {
   const mine = Chart.of(scope);

@@ -49,8 +49,8 @@ export interface EafApiProps extends EafWorkloadOptions {
    */
   readonly database?: PostgresCluster;
   /**
-   * The identity provider the API trusts: sets `KEYCLOAK_URL`, `KEYCLOAK_REALM`, `KEYCLOAK_CLIENT_ID`,
-   * `KEYCLOAK_CLIENT_SECRET`.
+   * The identity provider the API trusts: sets `KEYCLOAK_URL` (public issuer), `KEYCLOAK_INTERNAL_URL` and
+   * Spring's JWK set URI (in-cluster), `KEYCLOAK_REALM`, `KEYCLOAK_CLIENT_ID`, `KEYCLOAK_CLIENT_SECRET`.
    * @default - none; call `connectToIdentity` later
    */
   readonly identity?: IdentityConnectionOptions;
@@ -121,6 +121,10 @@ export class EafApi extends EafWorkload {
     assertSameChart(this, 'identity', options.provider);
     Connections.of(this).add({ from: this, to: options.provider, port: options.provider.httpPort, purpose: 'identity' });
     this.setEnv('KEYCLOAK_URL', kplus.EnvValue.fromValue(options.provider.url));
+    // Tokens name the public issuer; their signing keys are fetched in-cluster, over the recorded edge.
+    const internal = `http://${options.provider.serviceName}:${options.provider.httpPort}`;
+    this.setEnv('KEYCLOAK_INTERNAL_URL', kplus.EnvValue.fromValue(internal));
+    this.setEnv('SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI', kplus.EnvValue.fromValue(`${internal}/realms/${options.realm}/protocol/openid-connect/certs`));
     this.setEnv('KEYCLOAK_REALM', kplus.EnvValue.fromValue(options.realm));
     this.setEnv('KEYCLOAK_CLIENT_ID', kplus.EnvValue.fromValue(options.clientId));
     this.setEnv('KEYCLOAK_CLIENT_SECRET', secretEnvValue(this, options.clientSecret));

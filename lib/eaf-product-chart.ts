@@ -141,6 +141,8 @@ export class EafProductChart extends Chart {
         { peer: this.identity.database, port: POSTGRES_METRICS_PORT },
       ],
       databases: [this.database, this.identity.database],
+      databaseOperator: network.databaseOperatorNamespace === undefined ? undefined
+        : { namespaceSelector: { 'kubernetes.io/metadata.name': network.databaseOperatorNamespace } },
       apiServer: network.apiServer,
       objectStore: network.objectStore,
       externalEgress: [...external('vsphere', network.vsphere), ...external('smtp', network.smtp)],

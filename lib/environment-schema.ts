@@ -172,6 +172,7 @@ export const ENVIRONMENT_SCHEMA = {
         objectStore: endpoint,
         vsphere: endpoint,
         smtp: endpoint,
+        databaseOperatorNamespace: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$', description: 'use the namespace name, e.g. openshift-operators' },
       },
     },
     identity: {

@@ -72,6 +72,8 @@ export interface NetworkConfig {
   readonly vsphere?: ExternalEndpoint;
   /** The SMTP relay the API sends notifications through. @default - not reachable */
   readonly smtp?: ExternalEndpoint;
+  /** Namespace of the CloudNativePG operator (e.g. openshift-operators for an OperatorHub install). @default 'cnpg-system' */
+  readonly databaseOperatorNamespace?: string;
 }
 
 /** Rolling update: one Deployment per component. */

@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as kc from '../imports/keycloak-k8s.keycloak.org';
 import * as realmimport from '../imports/keycloak-realmimport-k8s.keycloak.org';
-import { Connections, IPeer } from './connections';
+import { Connections, IPeer, PodPeer } from './connections';
 import { ContainerResources, finishPodTemplate, httpProbe, validateResources } from './eaf-workload';
 import { propertyError } from './errors';
 import { PostgresCluster, PostgresClusterProps } from './postgres-cluster';
@@ -15,8 +15,10 @@ export const KEYCLOAK_DEFAULTS = {
   instances: 1,
   httpPort: 8080,
   managementPort: 9000,
-  /** JGroups clustering port (workload backend). */
+  /** JGroups data port of the Infinispan cluster. */
   clusteringPort: 7800,
+  /** JGroups failure detection (FD_SOCK2): the data port + 50000. */
+  failureDetectionPort: 57800,
   resources: {
     requests: { cpu: '500m', memory: '1Gi' },
     limits: { cpu: '2', memory: '2Gi' },
@@ -131,7 +133,9 @@ export class Keycloak extends Construct implements IPeer {
 
     if (this.instances > 1) {
       // Members form one Infinispan cluster over JGroups (both backends use the default stack's port).
-      Connections.of(this).add({ from: this, to: this, port: KEYCLOAK_DEFAULTS.clusteringPort, purpose: 'clustering' });
+      for (const port of [KEYCLOAK_DEFAULTS.clusteringPort, KEYCLOAK_DEFAULTS.failureDetectionPort]) {
+        Connections.of(this).add({ from: this, to: this, port, purpose: 'clustering' });
+      }
     }
     if (this.backend === 'operator') {
       this.podSelector = { 'app': 'keycloak', 'app.kubernetes.io/instance': this.name };
@@ -178,6 +182,13 @@ export class Keycloak extends Construct implements IPeer {
       },
     });
     if (props.realm) {
+      // The operator imports the realm with a Job whose pod it labels app=keycloak-realm-import; the
+      // pod writes to Keycloak's database.
+      const importer = new PodPeer(this, 'RealmImportPods', {
+        peerName: `${this.name}-realm-import`,
+        podSelector: { 'app': 'keycloak-realm-import', 'app.kubernetes.io/instance': this.name },
+      });
+      this.database.connectClient(importer);
       new realmimport.KeycloakRealmImport(this, 'RealmImport', {
         metadata: { name: `${this.name}-realm-${String(props.realm.realm ?? 'import').toLowerCase()}` },
         spec: {

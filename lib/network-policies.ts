@@ -39,6 +39,8 @@ export interface PeerPort {
 export interface OperatedDatabase extends IPeer {
   /** Instances: with more than one, instances replicate to each other. */
   readonly instances: number;
+  /** Set when the cluster archives to the object store, which then must be reachable. */
+  readonly backup?: unknown;
 }
 
 /** Props of {@link NetworkPolicies}. */
@@ -158,7 +160,7 @@ export class NetworkPolicies extends Construct {
         rules.push({ subject: db, direction: 'egress', remote: db.peerName, ports: [{ port: 5432 }], reason: 'replication', peers: [{ podSelector: { matchLabels: db.podSelector } }] });
       }
       if (p.apiServer) rules.push(externalRule(db, 'Kubernetes API server', p.apiServer, 'instance manager'));
-      if (p.objectStore) rules.push(externalRule(db, 'object store', p.objectStore, 'WAL archiving and backups'));
+      if (p.objectStore && db.backup) rules.push(externalRule(db, 'object store', p.objectStore, 'WAL archiving and backups'));
     }
     const monitoring = p.monitoring ?? MONITORING_DEFAULTS[p.platform];
     for (const target of p.metricsTargets ?? []) {

@@ -117,6 +117,8 @@ export class PostgresCluster extends Construct implements IPeer {
   public readonly peerName: string;
   /** The pooler, when asked for. */
   public readonly pooler?: PostgresPooler;
+  /** Backup settings. @default - no backups */
+  public readonly backup?: PostgresBackupOptions;
   /** The `Cluster` resource. */
   public readonly resource: cnpg.Cluster;
 
@@ -135,6 +137,7 @@ export class PostgresCluster extends Construct implements IPeer {
     this.validate(props, resources, storageSize);
 
     const backup = props.backup;
+    this.backup = backup;
     const objectStoreName = `${this.name}-backup`;
     this.resource = new cnpg.Cluster(this, 'Resource', {
       metadata: { name: this.name },

@@ -36,7 +36,7 @@ describe('Connections', () => {
     const manifests = synth(chart);
     for (const name of ['api-blue', 'api-green']) {
       const env = find(manifests, 'Deployment', name).spec.template.spec.containers[0].env.map((e: any) => e.name);
-      expect(env).toEqual(['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'KEYCLOAK_URL', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET']);
+      expect(env).toEqual(['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'KEYCLOAK_URL', 'KEYCLOAK_INTERNAL_URL', 'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET']);
     }
     expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}/${e.purpose}`)).toEqual([
       'keycloak->keycloak-db:5432/database',
@@ -51,6 +51,7 @@ describe('Connections', () => {
     expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}/${e.purpose}`)).toEqual([
       'keycloak->keycloak-db:5432/database',
       'keycloak->keycloak:7800/clustering',
+      'keycloak->keycloak:57800/clustering',
       'api->dvmm-db:5432/database',
       'api->keycloak:8080/identity',
     ]);

@@ -25,6 +25,8 @@ describe('EafProductChart', () => {
       DB_PORT: '5432',
       DB_NAME: 'dvmm',
       KEYCLOAK_URL: 'https://auth.example.com',
+      KEYCLOAK_INTERNAL_URL: 'http://keycloak-service:8080',
+      SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI: 'http://keycloak-service:8080/realms/dvmm/protocol/openid-connect/certs',
       KEYCLOAK_REALM: 'dvmm',
       KEYCLOAK_CLIENT_ID: 'dvmm-api',
       DB_USER: { secretKeyRef: { name: 'dvmm-db-credentials', key: 'username' } },

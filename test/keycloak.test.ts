@@ -25,7 +25,7 @@ describe('Keycloak', () => {
     });
     expect(find(manifests, 'Cluster', 'keycloak-db').spec.bootstrap.initdb).toEqual({ database: 'keycloak', owner: 'keycloak', secret: { name: 'keycloak-db-credentials' } });
     expect(keycloak.url).toBe('https://auth.example.com');
-    expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}`)).toEqual(['keycloak->keycloak-db:5432', 'keycloak->keycloak:7800']);
+    expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}`)).toEqual(['keycloak->keycloak-db:5432', 'keycloak->keycloak:7800', 'keycloak->keycloak:57800']);
   });
 
   test('uses a given database instead of its own', () => {
@@ -45,6 +45,10 @@ describe('Keycloak', () => {
       realmPlaceholders: { API_SECRET: { secretName: 'api-client', key: 'client-secret' } },
     });
     const realmImport = find(synth(chart), 'KeycloakRealmImport', 'keycloak-realm-dvmm');
+    // the operator's import Job writes to the database: its pods are a peer of their own
+    expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}`)).toContain('keycloak-realm-import->keycloak-db:5432');
+    expect(Connections.of(chart).edges.find((e) => e.from.peerName === 'keycloak-realm-import')!.from.podSelector)
+      .toEqual({ 'app': 'keycloak-realm-import', 'app.kubernetes.io/instance': 'keycloak' });
     expect(realmImport.spec).toEqual({
       keycloakCRName: 'keycloak',
       realm: { realm: 'dvmm', clients: [{ clientId: 'api', secret: '${API_SECRET}' }] },
@@ -74,7 +78,7 @@ describe('Keycloak', () => {
       KC_DB_PASSWORD: { secretKeyRef: { name: 'keycloak-db-credentials', key: 'password' } },
     });
     expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}/${e.purpose}`))
-      .toEqual(['keycloak->keycloak-db:5432/database', 'keycloak->keycloak:7800/clustering']);
+      .toEqual(['keycloak->keycloak-db:5432/database', 'keycloak->keycloak:7800/clustering', 'keycloak->keycloak:57800/clustering']);
     expect(keycloak.podSelector).toEqual({ 'app.kubernetes.io/name': 'keycloak' });
   });
 

@@ -59,7 +59,7 @@ describe('NetworkPolicies', () => {
 
   test('lets the CloudNativePG operator, the replicas, the API server and the object store reach the instances', () => {
     const chart = testChart();
-    const db = new PostgresCluster(chart, 'db', { database: 'x', credentialsSecret: 'c', instances: 3 });
+    const db = new PostgresCluster(chart, 'db', { database: 'x', credentialsSecret: 'c', instances: 3, backup: { destinationPath: 's3://backups/db', credentialsSecret: 's3' } });
     new NetworkPolicies(chart, 'net', {
       platform: 'kubernetes',
       ingressTargets: [],
@@ -115,8 +115,8 @@ describe('DVMM network policies', () => {
       'allow-dns Egress 5353,5353',
       'frontend-ingress Ingress 8080',
       'api-ingress Ingress 8080,8080',
-      'keycloak-ingress Ingress 8080,7800,8080,9000',
-      'keycloak-egress Egress 5432,7800',
+      'keycloak-ingress Ingress 8080,7800,57800,8080,9000',
+      'keycloak-egress Egress 5432,7800,57800',
       'keycloak-db-ingress Ingress 5432,8000,5432,5432,9187',
       'api-egress Egress 5432,8080,443,587',
       'dvmm-db-ingress Ingress 5432,8000,5432,5432,9187',
@@ -130,6 +130,6 @@ describe('DVMM network policies', () => {
     const chart = new EafProductChart(app, 'dvmm', { product: 'dvmm', environment: testEnvironment(), images: { api: 'r/api', frontend: 'r/web' } });
     const egress = chart.networkPolicies.rules.filter((r) => r.subject === chart.api && r.direction === 'egress').map((r) => `${r.remote}:${r.ports[0].port}`);
     expect(egress).toEqual(['dvmm-db:5432', 'keycloak:8080']);
-    expect(Connections.of(chart).edges).toHaveLength(4);
+    expect(Connections.of(chart).edges).toHaveLength(5);
   });
 });
