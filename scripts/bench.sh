@@ -19,7 +19,7 @@ bench() {
     start=$(date +%s.%N)
     "$@" >/dev/null 2>&1
     end=$(date +%s.%N)
-    times+=("$(echo "$end - $start" | bc)")
+    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')")
   done
   printf '%-6s median %ss over %d runs (runs: %s)\n' "$name" "$(printf '%s\n' "${times[@]}" | median)" "$runs" "$(printf '%.2f ' "${times[@]}")"
 }
