@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { EafProductChart, EnvironmentConfig, EnvironmentFileError, loadEnvironmentDirectory, SynthesisError, synthesizeEnvironments } from './lib';
+import { EafProductChart, EnvironmentConfig, EnvironmentFileError, ManifestValidator, loadEnvironmentDirectory, SynthesisError, synthesizeEnvironments } from './lib';
 
 /**
  * DVMM: one EafProductChart per `environments/<name>.yaml`, written to `dist/<name>/`.
@@ -19,6 +19,8 @@ export interface MainOptions {
   readonly environmentsDir?: string;
   /** Output folder. @default `$CDK8S_OUTDIR`, else `<repo>/dist` */
   readonly outdir?: string;
+  /** CustomResourceDefinitions the gate checks custom resources against. @default `<repo>/../shared/crds` */
+  readonly crdDirectory?: string;
   /** Where progress and errors go. @default console */
   readonly log?: (line: string) => void;
 }
@@ -47,7 +49,9 @@ export function main(options: MainOptions = {}): number {
   try {
     const environments = loadEnvironmentDirectory(environmentsDir);
     const realm = loadDvmmRealm();
-    const files = synthesizeEnvironments(outdir, environments, (app, environment) => dvmmChart(app, environment, realm));
+    const validator = new ManifestValidator({ crdDirectory: options.crdDirectory ?? path.join(__dirname, '..', 'shared', 'crds') });
+    const { files, waivers } = synthesizeEnvironments(outdir, environments, (app, environment) => dvmmChart(app, environment, realm), { validator });
+    for (const w of waivers) log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
     log(`wrote ${files.length} files for ${environments.length} environments to ${outdir}: ${files.join(', ')}`);
     return 0;
   } catch (e) {

@@ -11,6 +11,7 @@ import { ExternalEndpoint, NetworkPolicies } from './network-policies';
 import { POSTGRES_DEFAULTS, POSTGRES_METRICS_PORT, PostgresCluster, PostgresClusterProps } from './postgres-cluster';
 import { ProductNamespace } from './product-namespace';
 import { SecretKeyReference } from './secrets';
+import { waive } from './waivers';
 
 /** Props of {@link EafProductChart}. */
 export interface EafProductChartProps extends ChartProps {
@@ -105,6 +106,12 @@ export class EafProductChart extends Chart {
       realm: props.realm && withFrontendUrls(props.realm, `${product}-frontend`, env.hosts.frontend),
       realmPlaceholders: props.realmPlaceholders,
     });
+    for (const db of [this.database, this.identity.database]) {
+      if (env.critical && !db.imageName.includes('@sha256:')) {
+        waive(db.resource, 'image-tag-pinned', 'PostgreSQL versions are <major>.<minor> (16.10 is a complete release) and '
+          + 'CloudNativePG rebuilds such a tag only for OS fixes; pin a digest with database.imageName when the release pipeline resolves one');
+      }
+    }
     this.api = new EafApi(root, 'api', {
       ...workloadOptions(root, 'components.api', env, env.components.api, props.images.api),
       resources: mergeResources(EAF_API_DEFAULTS.resources, env.components.api.resources),
@@ -158,6 +165,7 @@ function databaseProps(scope: Construct, path: string, env: EnvironmentConfig, c
   }
   return {
     instances: config.instances ?? (env.critical ? 3 : 1),
+    imageName: config.imageName,
     storageSize: config.storageSize,
     storageClass: config.storageClass,
     resources: mergeResources(POSTGRES_DEFAULTS.resources, config.resources),

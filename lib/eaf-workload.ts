@@ -256,10 +256,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     // A budget per Deployment whenever the workload runs 2+ replicas, the idle colour's too (maxUnavailable
     // is harmless at 0 pods), so switching colours changes selectors and replica counts only.
     if ((this.props.autoscaling?.minReplicas ?? this.replicas) >= 2) {
-      new kplus.k8s.KubePodDisruptionBudget(scope, `${id}Budget`, {
-        metadata: { name: options.name },
-        spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: labels } },
-      });
+      createDisruptionBudget(scope, `${id}Budget`, options.name, labels);
     }
     return deployment;
   }
@@ -333,6 +330,21 @@ export function validateResources(scope: Construct, resources: ContainerResource
       throw propertyError(scope, `resources.limits.${kind}`, `is below its request ${resources.requests[kind]}`, resources.limits[kind], `raise the limit to at least ${resources.requests[kind]}`);
     }
   }
+}
+
+/**
+ * A PodDisruptionBudget allowing one pod of `selector` down at a time; unhealthy pods may always be
+ * evicted, so a crash-looping pod never blocks a node drain.
+ */
+export function createDisruptionBudget(scope: Construct, id: string, name: string, selector: Record<string, string>): kplus.k8s.KubePodDisruptionBudget {
+  return new kplus.k8s.KubePodDisruptionBudget(scope, id, {
+    metadata: { name },
+    spec: {
+      maxUnavailable: kplus.k8s.IntOrString.fromNumber(1),
+      selector: { matchLabels: selector },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
+  });
 }
 
 /** Creates a ClusterIP Service named `name` on `port` selecting `selector`. */

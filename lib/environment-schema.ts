@@ -30,6 +30,7 @@ const database = {
   additionalProperties: false,
   properties: {
     instances: replicas,
+    imageName: { type: 'string', pattern: '^[a-z0-9]+([._/:-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$', description: 'use an image with tag or digest, e.g. ghcr.io/cloudnative-pg/postgresql@sha256:<digest>' },
     storageSize: quantity,
     storageClass: { type: 'string', minLength: 1, description: 'name a StorageClass' },
     resources,
@@ -161,6 +162,12 @@ export const ENVIRONMENT_SCHEMA = {
         properties: { strategy: true },
         description: 'a rolling release takes no other setting',
       },
+    },
+    registries: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?/([a-z0-9._/-]*/)?$', description: 'use a registry prefix ending in /, e.g. registry.example.com/' },
+      description: 'list the registries images may come from',
     },
     database,
     network: {

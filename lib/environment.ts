@@ -34,6 +34,8 @@ export interface ResourceOverrides {
 export interface DatabaseConfig {
   /** PostgreSQL instances. @default 3 in a critical environment, else 1 */
   readonly instances?: number;
+  /** PostgreSQL image; pin a digest (`...@sha256:<digest>`) in critical environments. @default - the platform's PostgreSQL 16 */
+  readonly imageName?: string;
   /** Volume size per instance. @default '10Gi' */
   readonly storageSize?: string;
   /** StorageClass. @default - the cluster default */
@@ -123,6 +125,11 @@ export interface EnvironmentConfig {
   readonly database?: DatabaseConfig;
   /** The product's Keycloak. @default - operator backend, platform defaults */
   readonly identity?: IdentityConfig;
+  /**
+   * Registries (prefixes such as `registry.example.com/`) every image must come from.
+   * @default - any registry
+   */
+  readonly registries?: string[];
   /** Network isolation settings. @default - platform defaults, no external egress */
   readonly network?: NetworkConfig;
   /** Release-time settings per component. */

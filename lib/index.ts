@@ -16,3 +16,5 @@ export * from './keycloak';
 export * from './postgres-cluster';
 export * from './secrets';
 export * from './network-policies';
+export * from './validation';
+export * from './waivers';

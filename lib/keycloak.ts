@@ -1,9 +1,10 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as kc from '../imports/keycloak-k8s.keycloak.org';
 import * as realmimport from '../imports/keycloak-realmimport-k8s.keycloak.org';
 import { Connections, IPeer, PodPeer } from './connections';
-import { ContainerResources, finishPodTemplate, httpProbe, validateResources } from './eaf-workload';
+import { ContainerResources, createDisruptionBudget, finishPodTemplate, httpProbe, validateResources } from './eaf-workload';
 import { propertyError } from './errors';
 import { PostgresCluster, PostgresClusterProps } from './postgres-cluster';
 import { SecretKeyReference, secretEnvValue } from './secrets';
@@ -221,6 +222,9 @@ export class Keycloak extends Construct implements IPeer {
     });
     set.select(kplus.LabelSelector.of({ labels: this.podSelector }));
     for (const [key, value] of Object.entries(this.podSelector)) headless.selectLabel(key, value);
+    // cdk8s-plus points the governing Service at its hash label, which finishPodTemplate removes from the pods.
+    ApiObject.of(headless).addJsonPatch(JsonPatch.remove('/spec/selector/cdk8s.io~1metadata.addr'));
+    if (this.instances >= 2) createDisruptionBudget(this, 'Budget', this.name, this.podSelector);
     const env: Record<string, kplus.EnvValue> = {
       KC_DB: kplus.EnvValue.fromValue('postgres'),
       KC_DB_URL_HOST: kplus.EnvValue.fromValue(db.host),

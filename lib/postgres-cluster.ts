@@ -121,6 +121,8 @@ export class PostgresCluster extends Construct implements IPeer {
   public readonly backup?: PostgresBackupOptions;
   /** The `Cluster` resource. */
   public readonly resource: cnpg.Cluster;
+  /** The PostgreSQL image. */
+  public readonly imageName: string;
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
     super(scope, id);
@@ -132,6 +134,7 @@ export class PostgresCluster extends Construct implements IPeer {
     this.credentialsSecret = props.credentialsSecret;
     this.readWriteServiceName = `${this.name}-rw`;
     this.podSelector = { 'cnpg.io/cluster': this.name };
+    this.imageName = props.imageName ?? POSTGRES_DEFAULTS.imageName;
     const resources = props.resources ?? POSTGRES_DEFAULTS.resources;
     const storageSize = props.storageSize ?? POSTGRES_DEFAULTS.storageSize;
     this.validate(props, resources, storageSize);
@@ -143,7 +146,7 @@ export class PostgresCluster extends Construct implements IPeer {
       metadata: { name: this.name },
       spec: {
         instances: this.instances,
-        imageName: props.imageName ?? POSTGRES_DEFAULTS.imageName,
+        imageName: this.imageName,
         primaryUpdateStrategy: cnpg.ClusterSpecPrimaryUpdateStrategy.UNSUPERVISED,
         storage: { size: storageSize, storageClass: props.storageClass },
         resources: {

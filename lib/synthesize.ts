@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { EnvironmentConfig } from './environment';
+import { formatFinding, ManifestSet, ManifestValidator, Waiver } from './validation';
 
 /**
  * Writing every environment's manifests to `<outdir>/<environment>/`, all or nothing. This is
@@ -19,31 +20,57 @@ export class SynthesisError extends Error {
 /** Composes one environment's charts into its own cdk8s App. */
 export type ComposeEnvironment = (app: App, environment: EnvironmentConfig) => void;
 
+/** Options of {@link synthesizeEnvironments}. */
+export interface SynthesizeOptions {
+  /**
+   * The gate every object of every environment must pass before anything is written.
+   * @default - no gate
+   */
+  readonly validator?: ManifestValidator;
+}
+
+/** What a successful synthesis wrote and which waivers it honoured. */
+export interface SynthesisResult {
+  /** The written files, relative to the output folder, sorted. */
+  readonly files: string[];
+  /** Rules waived for single objects by their `waive.eaf.io/<rule>` annotation. */
+  readonly waivers: Waiver[];
+}
+
 /**
- * Synthesises each environment into a staging folder beside `outdir`, and only when every one
- * succeeded replaces `outdir` with it. On failure `outdir` is left exactly as it was.
+ * Synthesises each environment into a staging folder beside `outdir`, runs the validation gate over
+ * every object of every environment, and only when all passed replaces `outdir` with the staging
+ * folder. On failure `outdir` is left exactly as it was.
  *
- * @returns the written files, relative to `outdir`, sorted
- * @throws SynthesisError naming every environment that failed
+ * @throws SynthesisError naming every environment that failed and every finding of the gate
  */
-export function synthesizeEnvironments(outdir: string, environments: EnvironmentConfig[], compose: ComposeEnvironment): string[] {
+export function synthesizeEnvironments(outdir: string, environments: EnvironmentConfig[], compose: ComposeEnvironment, options: SynthesizeOptions = {}): SynthesisResult {
   const target = path.resolve(outdir);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}-staging-`));
   try {
     const problems: string[] = [];
+    const sets: ManifestSet[] = [];
     for (const environment of environments) {
       try {
         const app = new App({ outdir: path.join(staging, environment.name), yamlOutputType: YamlOutputType.FILE_PER_CHART });
         compose(app, environment);
         app.synth();
+        sets.push({
+          environment: environment.name,
+          critical: environment.critical ?? false,
+          allowedRegistries: environment.registries,
+          objects: app.charts.flatMap((chart) => chart.toJson()),
+        });
       } catch (e) {
         problems.push(`environment ${environment.name}: ${(e as Error).message}`);
       }
     }
+    const report = options.validator?.validate(sets) ?? { findings: [], waivers: [] };
+    problems.push(...report.findings.map(formatFinding));
     if (problems.length > 0) throw new SynthesisError(problems);
     replaceDirectory(staging, target);
-    return listFiles(target);
+    return { files: listFiles(target), waivers: report.waivers };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

@@ -2,7 +2,8 @@
 # Benchmarks the README's commands: median wall time over N runs (default 5) of
 #   synth  - npm run synth
 #   test   - npm test
-# Usage: bash scripts/bench.sh [runs] [synth|test|all]
+#   gate   - one synthesis of every environment without and with the validation gate
+# Usage: bash scripts/bench.sh [runs] [synth|test|gate|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -21,9 +22,13 @@ bench() {
     end=$(date +%s.%N)
     times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')")
   done
-  printf '%-6s median %ss over %d runs (runs: %s)\n' "$name" "$(printf '%s\n' "${times[@]}" | median)" "$runs" "$(printf '%.2f ' "${times[@]}")"
+  printf '%-8s median %ss over %d runs (runs: %s)\n' "$name" "$(printf '%s\n' "${times[@]}" | median)" "$runs" "$(printf '%.2f ' "${times[@]}")"
 }
 
 [[ $which == all || $which == synth ]] && bench synth npm run --silent synth
 [[ $which == all || $which == test ]] && bench test npm test --silent
+if [[ $which == all || $which == gate ]]; then
+  bench no-gate node --import tsx scripts/bench-synth.ts --no-gate
+  bench gate node --import tsx scripts/bench-synth.ts --gate
+fi
 exit 0

@@ -66,7 +66,7 @@ describe('EafApi', () => {
     const service = find(manifests, 'Service', 'api');
     expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'api' });
     expect(service.spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 8080 }]);
-    expect(find(manifests, 'PodDisruptionBudget', 'api').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } });
+    expect(find(manifests, 'PodDisruptionBudget', 'api').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
     const spread = find(manifests, 'Deployment', 'api').spec.template.spec.topologySpreadConstraints;
     expect(spread.map((c: any) => [c.topologyKey, c.whenUnsatisfiable])).toEqual([
       ['kubernetes.io/hostname', 'DoNotSchedule'],

@@ -45,7 +45,7 @@ describe('parseEnvironment', () => {
 
   test('fails on an unknown key and lists the known ones', () => {
     expect(problems(`${VALID}replica: 3\n`)).toEqual([
-      'environments/production.yaml: replica: is not a known setting; remove it or use one of: namespace, critical, springProfile, hosts, exposure, release, database, network, identity, components',
+      'environments/production.yaml: replica: is not a known setting; remove it or use one of: namespace, critical, springProfile, hosts, exposure, release, registries, database, network, identity, components',
     ]);
   });
 

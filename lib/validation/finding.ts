@@ -1,0 +1,96 @@
+import { RuleId } from './rules';
+
+/** A Kubernetes object as cdk8s synthesises it: plain JSON. */
+export type Manifest = Record<string, any>;
+
+/** Every synthesised object of one environment, with the environment's rules. */
+export interface ManifestSet {
+  /** Environment name, e.g. `production`; prefixes every finding. */
+  readonly environment: string;
+  /** A critical environment holds real data: the production rules apply. */
+  readonly critical: boolean;
+  /** Plain JSON objects as cdk8s synthesises them (`apiVersion`, `kind`, `metadata`, ...). */
+  readonly objects: Manifest[];
+  /**
+   * Image prefixes this environment may pull from, e.g. `['registry.eaf.example.com/', 'quay.io/keycloak/']`.
+   * @default - no restriction
+   */
+  readonly allowedRegistries?: string[];
+}
+
+/** One problem of one object. */
+export interface Finding {
+  /** The environment of the object. */
+  readonly environment: string;
+  /** `Kind/namespace/name`, or `Kind/name` for a cluster-scoped object. */
+  readonly object: string;
+  /** The rule broken. */
+  readonly rule: RuleId;
+  /** What is wrong, starting with the field path (e.g. `spec.replicas: must be at least 2 ...`). */
+  readonly message: string;
+  /** The offending value (`undefined` when the field is missing). Never a secret value. */
+  readonly value?: unknown;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/** A rule switched off for one object by a `waive.eaf.io/<rule>` annotation. */
+export interface Waiver {
+  /** The environment of the object. */
+  readonly environment: string;
+  /** `Kind/namespace/name` of the waived object. */
+  readonly object: string;
+  /** The waived rule. */
+  readonly rule: RuleId;
+  /** Why, as written in the annotation. */
+  readonly reason: string;
+  /** The findings the waiver suppressed; 0 means the waiver is not needed (in this environment). */
+  readonly suppressed: number;
+}
+
+/** What {@link ManifestValidator.validate} found across every environment. */
+export interface ValidationReport {
+  /** Every problem not waived; the gate passes when this is empty. */
+  readonly findings: Finding[];
+  /** Every valid waiver annotation, with how many findings it suppressed. */
+  readonly waivers: Waiver[];
+}
+
+/** `Kind/namespace/name` of an object; `Kind/name` when it has no namespace. */
+export function objectId(object: Manifest): string {
+  const kind = typeof object?.kind === 'string' ? object.kind : '(no kind)';
+  const metadata = object?.metadata ?? {};
+  const name = typeof metadata.name === 'string' ? metadata.name : '(no name)';
+  return typeof metadata.namespace === 'string' && metadata.namespace !== '' ? `${kind}/${metadata.namespace}/${name}` : `${kind}/${name}`;
+}
+
+const MAX_VALUE_LENGTH = 200;
+
+/** Renders a value for a finding: JSON, `nothing` for a missing one, shortened past 200 characters. */
+export function describeFindingValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > MAX_VALUE_LENGTH ? `${json.slice(0, MAX_VALUE_LENGTH - 1)}…` : json;
+}
+
+/**
+ * One line per finding:
+ * `<environment>: <object>: [<rule>] <message> (got <value>); fix: <fix>`.
+ *
+ * @example
+ * production: Deployment/dvmm-production/api: [production-replicas] spec.replicas: must be at least 2 in a critical environment (got 1); fix: set spec.replicas to 2 or more
+ */
+export function formatFinding(f: Finding): string {
+  return `${f.environment}: ${f.object}: [${f.rule}] ${f.message} (got ${describeFindingValue(f.value)}); fix: ${f.fix}`;
+}
+
+/** A field path in the usual notation: `spec.template.spec.containers[0].image`, `metadata.annotations["a/b"]`. */
+export function fieldPath(segments: ReadonlyArray<string | number>): string {
+  let out = '';
+  for (const segment of segments) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out === '' ? '(object)' : out;
+}

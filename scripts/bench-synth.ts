@@ -1,0 +1,23 @@
+/**
+ * One DVMM synthesis into a temporary folder, with or without the validation gate: what
+ * `scripts/bench.sh` times to report the cost of the gate. Not a way to skip the gate: it writes
+ * nowhere that matters.
+ *   node --import tsx scripts/bench-synth.ts --gate | --no-gate
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadEnvironmentDirectory, ManifestValidator, synthesizeEnvironments } from '../lib';
+import { dvmmChart, loadDvmmRealm } from '../main';
+
+const root = path.join(__dirname, '..');
+const gate = process.argv.includes('--gate');
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
+try {
+  const realm = loadDvmmRealm();
+  const environments = loadEnvironmentDirectory(path.join(root, 'environments'));
+  const validator = gate ? new ManifestValidator({ crdDirectory: path.join(root, '..', 'shared', 'crds') }) : undefined;
+  synthesizeEnvironments(path.join(outdir, 'dist'), environments, (app, env) => dvmmChart(app, env, realm), { validator });
+} finally {
+  fs.rmSync(outdir, { recursive: true, force: true });
+}
