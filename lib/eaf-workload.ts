@@ -134,6 +134,20 @@ export interface IDeploymentTemplate {
   renderDeployment(scope: Construct, id: string, options: DeploymentRenderOptions): kplus.Deployment;
 }
 
+/**
+ * The restricted Pod Security Standard and OpenShift's restricted-v2 SCC for one container: non-root
+ * with no fixed UID (OpenShift assigns one), no privilege escalation, every capability dropped,
+ * RuntimeDefault seccomp, read-only root filesystem.
+ */
+export const RESTRICTED_CONTAINER: kplus.ContainerSecurityContextProps = {
+  ensureNonRoot: true,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: [kplus.Capability.ALL] },
+  seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+};
+
 /** Label that carries a pod's colour in blue-green releases. */
 export const COLOR_LABEL = 'eaf.io/color';
 
@@ -233,14 +247,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       liveness: spec.liveness,
       readiness: spec.readiness,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      securityContext: {
-        ensureNonRoot: true,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: [kplus.Capability.ALL] },
-        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
+      securityContext: RESTRICTED_CONTAINER,
     });
     for (const path of spec.writablePaths) {
       const volume = kplus.Volume.fromEmptyDir(deployment, `Volume${path}`, volumeName(path), {

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import * as kc from '../imports/keycloak-k8s.keycloak.org';
 import * as realmimport from '../imports/keycloak-realmimport-k8s.keycloak.org';
 import { Connections, IPeer, PodPeer } from './connections';
-import { ContainerResources, createDisruptionBudget, finishPodTemplate, httpProbe, validateResources } from './eaf-workload';
+import { ContainerResources, createDisruptionBudget, finishPodTemplate, httpProbe, RESTRICTED_CONTAINER, validateResources } from './eaf-workload';
 import { propertyError } from './errors';
 import { PostgresCluster, PostgresClusterProps } from './postgres-cluster';
 import { SecretKeyReference, secretEnvValue } from './secrets';
@@ -255,14 +255,7 @@ export class Keycloak extends Construct implements IPeer {
       liveness: httpProbe('/health/live', this.managementPort, { periodSeconds: 10 }),
       readiness: httpProbe('/health/ready', this.managementPort, { periodSeconds: 10 }),
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      securityContext: {
-        ensureNonRoot: true,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: [kplus.Capability.ALL] },
-        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
+      securityContext: RESTRICTED_CONTAINER,
     });
     for (const [name, path] of [['tmp', '/tmp'], ['data', '/opt/keycloak/data']]) {
       container.mount(path, kplus.Volume.fromEmptyDir(set, `Volume-${name}`, name));
