@@ -362,6 +362,15 @@ export function createService(scope: Construct, id: string, name: string, port: 
     ports: [{ name: 'http', port, targetPort: port }],
   });
   for (const [key, value] of Object.entries(selector)) service.selectLabel(key, value);
+  return withoutEmptyExternalIps(service);
+}
+
+/**
+ * Drops the empty `externalIPs` list cdk8s-plus writes on every Service: the API server does not
+ * store an empty list, so it would show up as a change on every apply.
+ */
+export function withoutEmptyExternalIps(service: kplus.Service): kplus.Service {
+  ApiObject.of(service).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
   return service;
 }
 

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import * as kc from '../imports/keycloak-k8s.keycloak.org';
 import * as realmimport from '../imports/keycloak-realmimport-k8s.keycloak.org';
 import { Connections, IPeer, PodPeer } from './connections';
-import { ContainerResources, createDisruptionBudget, finishPodTemplate, httpProbe, RESTRICTED_CONTAINER, validateResources } from './eaf-workload';
+import { ContainerResources, createDisruptionBudget, finishPodTemplate, httpProbe, RESTRICTED_CONTAINER, validateResources, withoutEmptyExternalIps } from './eaf-workload';
 import { propertyError } from './errors';
 import { PostgresCluster, PostgresClusterProps } from './postgres-cluster';
 import { SecretKeyReference, secretEnvValue } from './secrets';
@@ -223,7 +223,7 @@ export class Keycloak extends Construct implements IPeer {
     set.select(kplus.LabelSelector.of({ labels: this.podSelector }));
     for (const [key, value] of Object.entries(this.podSelector)) headless.selectLabel(key, value);
     // cdk8s-plus points the governing Service at its hash label, which finishPodTemplate removes from the pods.
-    ApiObject.of(headless).addJsonPatch(JsonPatch.remove('/spec/selector/cdk8s.io~1metadata.addr'));
+    ApiObject.of(withoutEmptyExternalIps(headless)).addJsonPatch(JsonPatch.remove('/spec/selector/cdk8s.io~1metadata.addr'));
     if (this.instances >= 2) createDisruptionBudget(this, 'Budget', this.name, this.podSelector);
     const env: Record<string, kplus.EnvValue> = {
       KC_DB: kplus.EnvValue.fromValue('postgres'),
@@ -265,6 +265,7 @@ export class Keycloak extends Construct implements IPeer {
       ports: [{ name: 'http', port: this.httpPort, targetPort: this.httpPort }, { name: 'management', port: this.managementPort, targetPort: this.managementPort }],
     });
     for (const [key, value] of Object.entries(this.podSelector)) service.selectLabel(key, value);
+    withoutEmptyExternalIps(service);
     finishPodTemplate(set, resources);
   }
 }

@@ -166,8 +166,9 @@ export class PostgresCluster extends Construct implements IPeer {
           // non-TLS host connection first leaves TLS (hostssl) as the only way in.
           pgHba: ['hostnossl all all all reject', 'hostssl all all all scram-sha-256'],
         },
+        // `enabled` is the CRD's default, written out so a re-apply changes nothing.
         plugins: backup
-          ? [{ name: BARMAN_CLOUD_PLUGIN, isWalArchiver: true, parameters: { barmanObjectName: objectStoreName } }]
+          ? [{ name: BARMAN_CLOUD_PLUGIN, enabled: true, isWalArchiver: true, parameters: { barmanObjectName: objectStoreName } }]
           : undefined,
       },
     });

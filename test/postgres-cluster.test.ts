@@ -39,7 +39,7 @@ describe('PostgresCluster', () => {
     new PostgresCluster(chart, 'db', { ...base, backup });
     const manifests = synth(chart);
     const cluster = find(manifests, 'Cluster', 'db');
-    expect(cluster.spec.plugins).toEqual([{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'db-backup' } }]);
+    expect(cluster.spec.plugins).toEqual([{ name: 'barman-cloud.cloudnative-pg.io', enabled: true, isWALArchiver: true, parameters: { barmanObjectName: 'db-backup' } }]);
     expect(cluster.spec.postgresql.parameters.archive_timeout).toBe('5min');
     const store = find(manifests, 'ObjectStore', 'db-backup');
     expect(store.spec).toEqual({

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Installs pinned, Go-built tools into <repo>/.tools/bin (git-ignored).
+#
+#   bash scripts/tools.sh all                  # every available tool
+#   bash scripts/tools.sh kube-apiserver etcd  # just these
+#   bash scripts/tools.sh --update-mods        # after changing a version below:
+#                                              # rewrite + tidy scripts/tools/*/go.mod
+#   bash scripts/tools.sh --bin-dir            # print the bin folder
+#
+# Each tool is built from a small wrapper Go module under scripts/tools/<name>/
+# whose go.mod/go.sum (checked in) pin every dependency. A stamp file per tool
+# (.tools/stamps/<tool>) records the pinned version plus a hash of the wrapper's
+# go.mod/go.sum; when it matches and the binary exists, nothing is rebuilt, so a
+# warm run takes milliseconds. Go's default module/build caches are used.
+set -euo pipefail
+
+# ---- Pinned versions: the one place to change them ---------------------------
+KUBE_VERSION=v1.28.15            # k8s.io/kubernetes: kube-apiserver, kubectl
+KUBE_STAGING_VERSION=v0.28.15    # every k8s.io/* staging module, same release
+KUBE_GIT_COMMIT=841856557ef0f6a399096c42635d114d6f2cf7f4  # tag v1.28.15
+KUBE_BUILD_DATE=2024-10-22T20:26:26Z                      # tag time (reproducible)
+KUBE_BUILD_TAGS=providerless     # no legacy in-tree cloud providers (Azure/GCE/vSphere SDKs)
+ETCD_VERSION=v3.5.35             # go.etcd.io/etcd/server/v3
+NETPOL_VERSION=v1.4.2            # github.com/np-guard/netpol-analyzer (cmd netpolicy)
+# kube-linter (golang.stackrox.io/kube-linter) cannot be pinned here: the module
+# proxy this project can reach refuses the golang.stackrox.io host (403 "Go module
+# host not permitted"), and github.com/stackrox/kube-linter is refused as well.
+# ------------------------------------------------------------------------------
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS_DIR="$REPO/.tools"
+BIN="$TOOLS_DIR/bin"
+STAMPS="$TOOLS_DIR/stamps"
+MODS="$REPO/scripts/tools"
+ALL_TOOLS=(kube-apiserver kubectl etcd netpolicy)
+
+# Reproducible, non-interactive Go builds from the checked-in go.sum files.
+export GOFLAGS="-mod=readonly -buildvcs=false"
+export CGO_ENABLED=0
+GO="${GO:-go}"
+if ! command -v "$GO" >/dev/null && [[ -x /usr/local/go/bin/go ]]; then GO=/usr/local/go/bin/go; fi
+
+log() { printf '[tools] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Hash of a wrapper module's go.mod + go.sum (part of the stamp key).
+mod_hash() { cat "$MODS/$1/go.mod" "$MODS/$1/go.sum" | sha256sum | cut -c1-16; }
+
+# Version + wrapper module hash: rebuild when either changes.
+stamp_key() {
+  case "$1" in
+    kube-apiserver | kubectl) echo "$KUBE_VERSION tags=$KUBE_BUILD_TAGS $(mod_hash kube)" ;;
+    etcd) echo "$ETCD_VERSION $(mod_hash etcd)" ;;
+    netpolicy) echo "$NETPOL_VERSION $(mod_hash netpol)" ;;
+  esac
+}
+
+up_to_date() {
+  [[ -x "$BIN/$1" && -f "$STAMPS/$1" ]] && [[ "$(head -n1 "$STAMPS/$1")" == "$(stamp_key "$1")" ]]
+}
+
+write_stamp() {
+  printf '%s\nbuilt %s with %s\n' "$(stamp_key "$1")" "$(date -u +%FT%TZ)" "$("$GO" env GOVERSION)" >"$STAMPS/$1"
+}
+
+# Fails early when a go.mod no longer matches the versions pinned above.
+check_mod() { # <module dir> <module path> <version>
+  grep -qE "^(require )?[[:space:]]*$2 $3( |$)" "$MODS/$1/go.mod" ||
+    die "scripts/tools/$1/go.mod does not require $2 $3; run: bash scripts/tools.sh --update-mods"
+}
+
+timed_build() { # <label> <cmd...>
+  local start=$SECONDS
+  log "building $1 ..."
+  "${@:2}"
+  log "built $1 in $((SECONDS - start))s"
+}
+
+build_kube() { # <tool>...: builds kube-apiserver and/or kubectl in one go build
+  check_mod kube k8s.io/kubernetes "$KUBE_VERSION"
+  local minor=${KUBE_VERSION#v1.}
+  minor=${minor%%.*}
+  local ld="-s -w" key val pkg
+  for kv in "gitVersion=$KUBE_VERSION" gitMajor=1 "gitMinor=$minor" "gitCommit=$KUBE_GIT_COMMIT" \
+    gitTreeState=clean "buildDate=$KUBE_BUILD_DATE"; do
+    key=${kv%%=*} val=${kv#*=}
+    for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do ld+=" -X $pkg.$key=$val"; done
+  done
+  local pkgs=() t
+  for t in "$@"; do pkgs+=("k8s.io/kubernetes/cmd/$t"); done
+  # -tags providerless drops the legacy in-tree cloud providers: not needed here,
+  # and it saves a lot of download and compile time.
+  (cd "$MODS/kube" && timed_build "$*" "$GO" build -tags "$KUBE_BUILD_TAGS" -trimpath -ldflags "$ld" -o "$BIN/" "${pkgs[@]}")
+}
+
+build_etcd() {
+  check_mod etcd go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
+  (cd "$MODS/etcd" && timed_build etcd "$GO" build -trimpath \
+    -ldflags "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=$ETCD_VERSION" -o "$BIN/etcd" .)
+}
+
+build_netpolicy() {
+  check_mod netpol github.com/np-guard/netpol-analyzer "$NETPOL_VERSION"
+  (cd "$MODS/netpol" && timed_build netpolicy "$GO" build -trimpath -ldflags "-s -w" \
+    -o "$BIN/netpolicy" github.com/np-guard/netpol-analyzer/cmd/netpolicy)
+}
+
+# Quick smoke test of a freshly built binary (output captured first: `cmd | grep -q`
+# would fail under pipefail when grep exits early and cmd gets SIGPIPE).
+verify() {
+  local out want
+  case "$1" in
+    kube-apiserver) out=$("$BIN/kube-apiserver" --version) want="Kubernetes $KUBE_VERSION" ;;
+    kubectl) out=$("$BIN/kubectl" version --client 2>/dev/null) want="Client Version: $KUBE_VERSION" ;;
+    etcd) out=$("$BIN/etcd" --version) want="etcd Version: ${ETCD_VERSION#v}" ;;
+    netpolicy) out=$("$BIN/netpolicy" --help) want="NetworkPolicy" ;;
+  esac || die "$1 failed to run"
+  [[ $out == *"$want"* ]] || die "$1 failed its smoke test (no '$want' in: $out)"
+}
+
+# Rewrites the wrapper go.mod files from the versions above and tidies them.
+# Needs the checksum database for new hashes, except np-guard (see netpol/go.mod).
+update_mods() {
+  local k8s_mod staging m
+  k8s_mod="$("$GO" mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
+  staging=$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p' "$k8s_mod")
+  (
+    cd "$MODS/kube"
+    local args=(-require "k8s.io/kubernetes@$KUBE_VERSION")
+    for m in $staging; do args+=(-replace "$m=$m@$KUBE_STAGING_VERSION"); done
+    GOFLAGS=-mod=mod "$GO" mod edit "${args[@]}"
+    GOFLAGS=-mod=mod "$GO" mod tidy
+  )
+  (cd "$MODS/etcd" && GOFLAGS=-mod=mod "$GO" mod edit -require "go.etcd.io/etcd/server/v3@$ETCD_VERSION" &&
+    GOFLAGS=-mod=mod "$GO" mod tidy)
+  (cd "$MODS/netpol" && GOFLAGS=-mod=mod "$GO" mod edit -require "github.com/np-guard/netpol-analyzer@$NETPOL_VERSION" &&
+    GOFLAGS=-mod=mod GONOSUMDB=github.com/np-guard "$GO" mod tidy)
+  log "go.mod files updated; review and commit scripts/tools/*/go.{mod,sum}"
+}
+
+main() {
+  [[ $# -gt 0 ]] || set -- all
+  case "$1" in
+    --update-mods) update_mods; return ;;
+    --bin-dir) echo "$BIN"; return ;;
+  esac
+  local want=() t
+  for t in "$@"; do
+    case "$t" in
+      all) want+=("${ALL_TOOLS[@]}") ;;
+      kube-apiserver | kubectl | etcd | netpolicy) want+=("$t") ;;
+      netpol-analyzer) want+=(netpolicy) ;;
+      kube-linter) die "kube-linter is not installable here: the Go module proxy refuses golang.stackrox.io (see the top of scripts/tools.sh)" ;;
+      *) die "unknown tool '$t' (known: ${ALL_TOOLS[*]}, all)" ;;
+    esac
+  done
+  mkdir -p "$BIN" "$STAMPS"
+
+  local kube=() todo=()
+  for t in "${want[@]}"; do
+    up_to_date "$t" && continue
+    [[ " ${todo[*]} " == *" $t "* ]] && continue
+    todo+=("$t")
+    [[ $t == kube-apiserver || $t == kubectl ]] && kube+=("$t")
+  done
+  [[ ${#todo[@]} -eq 0 ]] && return 0
+  command -v "$GO" >/dev/null || die "go not found (need Go >= 1.26 for etcd $ETCD_VERSION)"
+
+  [[ ${#kube[@]} -gt 0 ]] && build_kube "${kube[@]}"
+  for t in "${todo[@]}"; do
+    case "$t" in
+      etcd) build_etcd ;;
+      netpolicy) build_netpolicy ;;
+    esac
+    verify "$t"
+    write_stamp "$t"
+  done
+}
+
+main "$@"
