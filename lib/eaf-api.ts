@@ -11,8 +11,8 @@ export const EAF_API_DEFAULTS = {
   port: 8080,
   replicas: 3,
   resources: {
-    requests: { cpu: '250m', memory: '512Mi' },
-    limits: { cpu: '1000m', memory: '1Gi' },
+    requests: { cpu: '250m', memory: '512Mi', ephemeralStorage: '256Mi' },
+    limits: { cpu: '1000m', memory: '1Gi', ephemeralStorage: '1Gi' },
   } satisfies ContainerResources,
 } as const;
 

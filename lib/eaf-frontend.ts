@@ -6,8 +6,8 @@ export const EAF_FRONTEND_DEFAULTS = {
   port: 8080,
   replicas: 3,
   resources: {
-    requests: { cpu: '50m', memory: '64Mi' },
-    limits: { cpu: '200m', memory: '128Mi' },
+    requests: { cpu: '50m', memory: '64Mi', ephemeralStorage: '64Mi' },
+    limits: { cpu: '200m', memory: '128Mi', ephemeralStorage: '256Mi' },
   } satisfies ContainerResources,
   /** What nginx writes at run time: caches and temp files, the pid file. */
   writablePaths: ['/tmp', '/var/cache/nginx', '/var/run'],

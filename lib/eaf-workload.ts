@@ -12,6 +12,8 @@ export interface ResourceQuantities {
   readonly cpu: string;
   /** Memory quantity, e.g. `512Mi` or `1Gi`. */
   readonly memory: string;
+  /** Ephemeral storage (logs, emptyDirs, writable layer), e.g. `256Mi`. @default - not set */
+  readonly ephemeralStorage?: string;
 }
 
 /** Requests and limits of a container. Written to the manifest exactly as given. */
@@ -246,7 +248,8 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       startup: spec.startup,
       liveness: spec.liveness,
       readiness: spec.readiness,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      // Always: the kubelet re-checks the pull secret, so a pod can never start another tenant's cached image.
+      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
       securityContext: RESTRICTED_CONTAINER,
     });
     for (const path of spec.writablePaths) {
@@ -324,9 +327,10 @@ export function imageReference(repository: string, tag: string): string {
 
 /** Checks that every quantity parses and no limit is below its request. */
 export function validateResources(scope: Construct, resources: ContainerResources): void {
-  for (const kind of ['cpu', 'memory'] as const) {
-    const request = parseQuantity(resources.requests[kind]);
-    const limit = parseQuantity(resources.limits[kind]);
+  for (const kind of ['cpu', 'memory', 'ephemeralStorage'] as const) {
+    if (kind === 'ephemeralStorage' && resources.requests[kind] === undefined && resources.limits[kind] === undefined) continue;
+    const request = parseQuantity(resources.requests[kind] ?? '');
+    const limit = parseQuantity(resources.limits[kind] ?? '');
     if (request === undefined) {
       throw propertyError(scope, `resources.requests.${kind}`, 'is not a Kubernetes quantity', resources.requests[kind], 'use a value such as 250m, 1, 512Mi or 1Gi');
     }
@@ -392,7 +396,11 @@ function spreadConstraints(labels: Record<string, string>) {
  */
 export function finishPodTemplate(workload: kplus.Deployment | kplus.StatefulSet, resources: ContainerResources): ApiObject {
   // The binding serialises quantities from `k8s.Quantity` objects, not from plain strings.
-  const quantities = (values: ResourceQuantities) => ({ cpu: kplus.k8s.Quantity.fromString(values.cpu), memory: kplus.k8s.Quantity.fromString(values.memory) });
+  const quantities = (values: ResourceQuantities) => ({
+    'cpu': kplus.k8s.Quantity.fromString(values.cpu),
+    'memory': kplus.k8s.Quantity.fromString(values.memory),
+    ...(values.ephemeralStorage === undefined ? {} : { 'ephemeral-storage': kplus.k8s.Quantity.fromString(values.ephemeralStorage) }),
+  });
   const resource = ApiObject.of(workload);
   resource.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources', { requests: quantities(resources.requests), limits: quantities(resources.limits) }));
   resource.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));

@@ -13,7 +13,7 @@ const quantity = { type: 'string', pattern: QUANTITY_PATTERN, description: 'use 
 const quantities = {
   type: 'object',
   additionalProperties: false,
-  properties: { cpu: quantity, memory: quantity },
+  properties: { cpu: quantity, memory: quantity, ephemeralStorage: quantity },
 };
 const tag = { type: 'string', pattern: IMAGE_TAG, description: 'use an image tag such as 1.4.2, or a digest sha256:<64 hex digits>' };
 const host = { type: 'string', pattern: DNS_NAME, description: 'use a lower-case DNS name such as app.example.com' };

@@ -254,7 +254,7 @@ export class Keycloak extends Construct implements IPeer {
       startup: httpProbe('/health/started', this.managementPort, { periodSeconds: 10, failureThreshold: 30 }),
       liveness: httpProbe('/health/live', this.managementPort, { periodSeconds: 10 }),
       readiness: httpProbe('/health/ready', this.managementPort, { periodSeconds: 10 }),
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
       securityContext: RESTRICTED_CONTAINER,
     });
     for (const [name, path] of [['tmp', '/tmp'], ['data', '/opt/keycloak/data']]) {

@@ -22,9 +22,11 @@ KUBE_BUILD_DATE=2024-10-22T20:26:26Z                      # tag time (reproducib
 KUBE_BUILD_TAGS=providerless     # no legacy in-tree cloud providers (Azure/GCE/vSphere SDKs)
 ETCD_VERSION=v3.5.35             # go.etcd.io/etcd/server/v3
 NETPOL_VERSION=v1.4.2            # github.com/np-guard/netpol-analyzer (cmd netpolicy)
+KUBE_SCORE_VERSION=v1.20.0       # github.com/zegl/kube-score: the linter of scripts/lint.sh
 # kube-linter (golang.stackrox.io/kube-linter) cannot be pinned here: the module
 # proxy this project can reach refuses the golang.stackrox.io host (403 "Go module
-# host not permitted"), and github.com/stackrox/kube-linter is refused as well.
+# host not permitted"), and github.com/stackrox/kube-linter is refused as well;
+# kube-score is the linter instead.
 # ------------------------------------------------------------------------------
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,7 +34,7 @@ TOOLS_DIR="$REPO/.tools"
 BIN="$TOOLS_DIR/bin"
 STAMPS="$TOOLS_DIR/stamps"
 MODS="$REPO/scripts/tools"
-ALL_TOOLS=(kube-apiserver kubectl etcd netpolicy)
+ALL_TOOLS=(kube-apiserver kubectl etcd netpolicy kube-score)
 
 # Reproducible, non-interactive Go builds from the checked-in go.sum files.
 export GOFLAGS="-mod=readonly -buildvcs=false"
@@ -52,6 +54,7 @@ stamp_key() {
     kube-apiserver | kubectl) echo "$KUBE_VERSION tags=$KUBE_BUILD_TAGS $(mod_hash kube)" ;;
     etcd) echo "$ETCD_VERSION $(mod_hash etcd)" ;;
     netpolicy) echo "$NETPOL_VERSION $(mod_hash netpol)" ;;
+    kube-score) echo "$KUBE_SCORE_VERSION $(mod_hash kube-score)" ;;
   esac
 }
 
@@ -105,6 +108,12 @@ build_netpolicy() {
     -o "$BIN/netpolicy" github.com/np-guard/netpol-analyzer/cmd/netpolicy)
 }
 
+build_kube_score() {
+  check_mod kube-score github.com/zegl/kube-score "$KUBE_SCORE_VERSION"
+  (cd "$MODS/kube-score" && timed_build kube-score "$GO" build -trimpath \
+    -ldflags "-s -w -X main.version=$KUBE_SCORE_VERSION" -o "$BIN/kube-score" github.com/zegl/kube-score/cmd/kube-score)
+}
+
 # Quick smoke test of a freshly built binary (output captured first: `cmd | grep -q`
 # would fail under pipefail when grep exits early and cmd gets SIGPIPE).
 verify() {
@@ -114,6 +123,7 @@ verify() {
     kubectl) out=$("$BIN/kubectl" version --client 2>/dev/null) want="Client Version: $KUBE_VERSION" ;;
     etcd) out=$("$BIN/etcd" --version) want="etcd Version: ${ETCD_VERSION#v}" ;;
     netpolicy) out=$("$BIN/netpolicy" --help) want="NetworkPolicy" ;;
+    kube-score) out=$("$BIN/kube-score" version) want="kube-score version: $KUBE_SCORE_VERSION" ;;
   esac || die "$1 failed to run"
   [[ $out == *"$want"* ]] || die "$1 failed its smoke test (no '$want' in: $out)"
 }
@@ -135,6 +145,8 @@ update_mods() {
     GOFLAGS=-mod=mod "$GO" mod tidy)
   (cd "$MODS/netpol" && GOFLAGS=-mod=mod "$GO" mod edit -require "github.com/np-guard/netpol-analyzer@$NETPOL_VERSION" &&
     GOFLAGS=-mod=mod GONOSUMDB=github.com/np-guard "$GO" mod tidy)
+  (cd "$MODS/kube-score" && GOFLAGS=-mod=mod "$GO" mod edit -require "github.com/zegl/kube-score@$KUBE_SCORE_VERSION" &&
+    GOFLAGS=-mod=mod "$GO" mod tidy)
   log "go.mod files updated; review and commit scripts/tools/*/go.{mod,sum}"
 }
 
@@ -148,9 +160,9 @@ main() {
   for t in "$@"; do
     case "$t" in
       all) want+=("${ALL_TOOLS[@]}") ;;
-      kube-apiserver | kubectl | etcd | netpolicy) want+=("$t") ;;
+      kube-apiserver | kubectl | etcd | netpolicy | kube-score) want+=("$t") ;;
       netpol-analyzer) want+=(netpolicy) ;;
-      kube-linter) die "kube-linter is not installable here: the Go module proxy refuses golang.stackrox.io (see the top of scripts/tools.sh)" ;;
+      kube-linter) die "kube-linter is not installable here: the Go module proxy refuses golang.stackrox.io (see the top of scripts/tools.sh); use kube-score" ;;
       *) die "unknown tool '$t' (known: ${ALL_TOOLS[*]}, all)" ;;
     esac
   done
@@ -171,6 +183,7 @@ main() {
     case "$t" in
       etcd) build_etcd ;;
       netpolicy) build_netpolicy ;;
+      kube-score) build_kube_score ;;
     esac
     verify "$t"
     write_stamp "$t"

@@ -15,7 +15,7 @@ describe('EafApi', () => {
     const container = deployment.spec.template.spec.containers[0];
     expect(container.image).toBe('registry.example.com/dvmm/api:1.2.3');
     expect(container.ports).toEqual([{ containerPort: 8080, name: 'http' }]);
-    expect(container.resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '1Gi' } });
+    expect(container.resources).toEqual({ requests: { 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' }, limits: { 'cpu': '1000m', 'memory': '1Gi', 'ephemeral-storage': '1Gi' } });
     expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/actuator/health/liveness', port: 8080 }, initialDelaySeconds: 30, periodSeconds: 10 });
     expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/actuator/health/readiness', port: 8080 }, initialDelaySeconds: 5, periodSeconds: 5 });
     expect(container.startupProbe).toMatchObject({ httpGet: { path: '/actuator/health/liveness', port: 8080 }, failureThreshold: 30 });

@@ -13,7 +13,7 @@ describe('EafFrontend', () => {
     const container = deployment.spec.template.spec.containers[0];
     expect(deployment.spec.replicas).toBe(3);
     expect(container.ports).toEqual([{ containerPort: 8080, name: 'http' }]);
-    expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } });
+    expect(container.resources).toEqual({ requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' }, limits: { 'cpu': '200m', 'memory': '128Mi', 'ephemeral-storage': '256Mi' } });
     expect(container.livenessProbe.httpGet).toEqual({ path: '/', port: 8080, scheme: 'HTTP' });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/', port: 8080, scheme: 'HTTP' });
     expect(container.securityContext.readOnlyRootFilesystem).toBe(true);

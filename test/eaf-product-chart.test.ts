@@ -44,7 +44,7 @@ describe('EafProductChart', () => {
     }));
     const api = find(manifests, 'Deployment', 'api');
     expect(api.spec.replicas).toBe(1);
-    expect(api.spec.template.spec.containers[0].resources.requests).toEqual({ cpu: '100m', memory: '512Mi' });
+    expect(api.spec.template.spec.containers[0].resources.requests).toEqual({ 'cpu': '100m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' });
     expect(find(manifests, 'Deployment', 'frontend').spec.replicas).toBe(3);
     expect(manifests.filter((m) => m.kind === 'Service').map((m) => m.metadata.name)).toEqual(['api', 'frontend']);
     expect(manifests.filter((m) => m.kind === 'Ingress').map((m) => m.spec.rules[0].host)).toEqual(['app.example.com', 'api.example.com', 'auth.example.com']);

@@ -57,10 +57,10 @@ describe('main (the DVMM program)', () => {
     const container = api.spec.template.spec.containers[0];
     expect(container.livenessProbe.httpGet).toMatchObject({ path: '/actuator/health/liveness', port: 8080 });
     expect(container.readinessProbe.httpGet).toMatchObject({ path: '/actuator/health/readiness', port: 8080 });
-    expect(container.resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '1Gi' } });
+    expect(container.resources).toEqual({ requests: { 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' }, limits: { 'cpu': '1000m', 'memory': '1Gi', 'ephemeral-storage': '1Gi' } });
     const frontend = get('Deployment', `frontend-${active}`);
     expect(frontend.spec.replicas).toBe(3);
-    expect(frontend.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } });
+    expect(frontend.spec.template.spec.containers[0].resources).toEqual({ requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' }, limits: { 'cpu': '200m', 'memory': '128Mi', 'ephemeral-storage': '256Mi' } });
   });
 
   test('two synths are byte-identical', () => {
