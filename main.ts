@@ -49,7 +49,13 @@ export function main(options: MainOptions = {}): number {
   try {
     const environments = loadEnvironmentDirectory(environmentsDir);
     const realm = loadDvmmRealm();
-    const validator = new ManifestValidator({ crdDirectory: options.crdDirectory ?? path.join(__dirname, '..', 'shared', 'crds') });
+    const crdDirectory = options.crdDirectory ?? path.join(__dirname, '..', 'shared', 'crds');
+    if (!fs.existsSync(crdDirectory)) {
+      log(`error: the CRD folder ${crdDirectory} does not exist; check out the platform's shared/ folder beside this repository (the gate validates custom resources against its CRDs)`);
+      log(`nothing was written; ${outdir} is unchanged`);
+      return 1;
+    }
+    const validator = new ManifestValidator({ crdDirectory });
     const { files, waivers } = synthesizeEnvironments(outdir, environments, (app, environment) => dvmmChart(app, environment, realm), { validator });
     for (const w of waivers) log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
     log(`wrote ${files.length} files for ${environments.length} environments to ${outdir}: ${files.join(', ')}`);

@@ -99,6 +99,16 @@ describe('main (the DVMM program)', () => {
     expect(fs.readdirSync(tmp).sort()).toEqual(['dist', 'environments']);
   });
 
+  test('fails without the CRD folder the gate needs, and leaves the output as it was', () => {
+    const outdir = path.join(tmp, 'dist');
+    main({ environmentsDir: ENVIRONMENTS, outdir, log });
+    const before = readTree(outdir);
+    lines = [];
+    expect(main({ environmentsDir: ENVIRONMENTS, outdir, crdDirectory: path.join(tmp, 'no-crds'), log })).toBe(1);
+    expect(lines[0]).toBe(`error: the CRD folder ${path.join(tmp, 'no-crds')} does not exist; check out the platform's shared/ folder beside this repository (the gate validates custom resources against its CRDs)`);
+    expect(readTree(outdir)).toEqual(before);
+  });
+
   test('fails on an error raised while composing, and leaves the output as it was', () => {
     const outdir = path.join(tmp, 'dist');
     main({ environmentsDir: ENVIRONMENTS, outdir, log });
