@@ -108,7 +108,7 @@ export class EafProductChart extends Chart {
     });
     for (const db of [this.database, this.identity.database]) {
       if (env.critical && !db.imageName.includes('@sha256:')) {
-        waive(db.resource, 'image-tag-pinned', 'PostgreSQL versions are <major>.<minor> (16.10 is a complete release) and '
+        waive(db.resource, 'image-tag-pinned', 'PostgreSQL versions are <major>.<minor> (e.g. 16.10 is a complete release) and '
           + 'CloudNativePG rebuilds such a tag only for OS fixes; pin a digest with database.imageName when the release pipeline resolves one');
       }
     }
@@ -132,6 +132,7 @@ export class EafProductChart extends Chart {
 
     new Exposure(root, 'frontend-exposure', { name: 'frontend', host: env.hosts.frontend, service: { name: this.frontend.service.name, port: this.frontend.port }, options: env.exposure });
     new Exposure(root, 'api-exposure', { name: 'api', host: env.hosts.api, service: { name: this.api.service.name, port: this.api.port }, options: env.exposure });
+    new Exposure(root, 'auth-exposure', { name: 'keycloak', host: env.hosts.auth, service: { name: this.identity.serviceName, port: this.identity.httpPort }, options: env.exposure });
     const network = env.network ?? {};
     const external = (name: string, endpoint?: ExternalEndpoint) => endpoint ? [{ name, peer: this.api, endpoint }] : [];
     this.networkPolicies = new NetworkPolicies(root, 'network-policies', {
@@ -154,7 +155,6 @@ export class EafProductChart extends Chart {
       objectStore: network.objectStore,
       externalEgress: [...external('vsphere', network.vsphere), ...external('smtp', network.smtp)],
     });
-    new Exposure(root, 'auth-exposure', { name: 'keycloak', host: env.hosts.auth, service: { name: this.identity.serviceName, port: this.identity.httpPort }, options: env.exposure });
   }
 }
 
