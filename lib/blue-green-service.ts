@@ -67,7 +67,7 @@ export class BlueGreenService extends Construct {
     });
     this.deployments = { blue: render('blue'), green: render('green') };
 
-    const select = (color: Color) => ({ ...props.workload.selectorLabels, [COLOR_LABEL]: color });
+    const select = (color: Color) => ({ ...props.workload.podSelector, [COLOR_LABEL]: color });
     this.service = createService(this, 'Service', props.name, props.workload.port, select(this.activeColor));
     this.previewService = createService(this, 'PreviewService', `${props.name}-preview`, props.workload.port, select(this.idleColor));
   }

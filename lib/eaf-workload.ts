@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { BlueGreenService, Color } from './blue-green-service';
 import { IPeer } from './connections';
 import { propertyError } from './errors';
+import { IMAGE_DIGEST_PATTERN, IMAGE_TAG_PATTERN } from './patterns';
 import { parseQuantity } from './quantity';
 
 /** CPU and memory as Kubernetes quantities, e.g. `{ cpu: '250m', memory: '512Mi' }`. */
@@ -129,7 +130,7 @@ export interface DeploymentRenderOptions {
 /** Something that renders a Deployment on request: what {@link BlueGreenService} wraps. */
 export interface IDeploymentTemplate {
   /** Labels that select every pod of the workload, whatever its colour. */
-  readonly selectorLabels: Record<string, string>;
+  readonly podSelector: Record<string, string>;
   /** The HTTP port the pods serve. */
   readonly port: number;
   /** Renders one Deployment of the workload into `scope`. */
@@ -165,8 +166,8 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
   public readonly port: number;
   /** Replicas of the active Deployment. */
   public readonly replicas: number;
-  /** Labels selecting every pod of the workload. */
-  public readonly selectorLabels: Record<string, string>;
+  /** Labels selecting every pod of the workload, whatever its colour. */
+  public readonly podSelector: Record<string, string>;
   /** Name for reports and policies: the workload name. */
   public readonly peerName: string;
   /** The Service that receives the workload's traffic (the active colour's, in blue-green). */
@@ -188,7 +189,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     this.name = props.name ?? id;
     this.port = props.container.port;
     this.replicas = props.replicas ?? 2;
-    this.selectorLabels = { 'app.kubernetes.io/name': this.name };
+    this.podSelector = { 'app.kubernetes.io/name': this.name };
     this.peerName = this.name;
     this.validate(props);
 
@@ -218,14 +219,14 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
         selectorLabels: {},
       });
       this.deployments = [deployment];
-      this.service = createService(this, 'Service', this.name, this.port, this.selectorLabels);
+      this.service = createService(this, 'Service', this.name, this.port, this.podSelector);
       this.addAutoscaler(deployment);
     }
   }
 
   public renderDeployment(scope: Construct, id: string, options: DeploymentRenderOptions): kplus.Deployment {
     const spec = this.props.container;
-    const labels = { ...this.selectorLabels, ...options.selectorLabels };
+    const labels = { ...this.podSelector, ...options.selectorLabels };
     const deployment = new kplus.Deployment(scope, id, {
       metadata: { name: options.name, labels: { 'app.kubernetes.io/component': this.props.component } },
       replicas: options.replicas,
@@ -271,11 +272,6 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     return deployment;
   }
 
-  /** Labels that select every pod of the workload, whatever its colour. */
-  public get podSelector(): Record<string, string> {
-    return this.selectorLabels;
-  }
-
   /** Adds an environment variable to the container of every Deployment (both colours). */
   protected addEnvironment(name: string, value: kplus.EnvValue): void {
     for (const deployment of this.deployments) deployment.containers[0].env.addVariable(name, value);
@@ -317,8 +313,8 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
   }
 }
 
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
+const IMAGE_TAG = new RegExp(IMAGE_TAG_PATTERN);
+const IMAGE_DIGEST = new RegExp(IMAGE_DIGEST_PATTERN);
 
 /** `repo:tag`, or `repo@sha256:...` for a digest. */
 export function imageReference(repository: string, tag: string): string {

@@ -1,3 +1,4 @@
+import { DNS_NAME_PATTERN, IMAGE_DIGEST_PATTERN, IMAGE_TAG_PATTERN } from './patterns';
 import { QUANTITY_PATTERN } from './quantity';
 
 /**
@@ -5,8 +6,7 @@ import { QUANTITY_PATTERN } from './quantity';
  * breaks that part of the schema, so keep it an instruction.
  */
 
-const DNS_NAME = '^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$';
-const IMAGE_TAG = '^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|sha256:[a-f0-9]{64})$';
+const IMAGE_TAG = `^(${IMAGE_TAG_PATTERN.slice(1, -1)}|${IMAGE_DIGEST_PATTERN.slice(1, -1)})$`;
 const IMAGE_REPOSITORY = '^[a-z0-9]+([._/:-][a-z0-9]+)*$';
 
 const quantity = { type: 'string', pattern: QUANTITY_PATTERN, description: 'use a Kubernetes quantity such as 250m, 1, 512Mi or 1Gi' };
@@ -16,7 +16,7 @@ const quantities = {
   properties: { cpu: quantity, memory: quantity, ephemeralStorage: quantity },
 };
 const tag = { type: 'string', pattern: IMAGE_TAG, description: 'use an image tag such as 1.4.2, or a digest sha256:<64 hex digits>' };
-const host = { type: 'string', pattern: DNS_NAME, description: 'use a lower-case DNS name such as app.example.com' };
+const host = { type: 'string', pattern: DNS_NAME_PATTERN, description: 'use a lower-case DNS name such as app.example.com' };
 const replicas = { type: 'integer', minimum: 1, description: 'use a whole number of at least 1' };
 
 const resources = {

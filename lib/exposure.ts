@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as route from '../imports/route-route.openshift.io';
 import { propertyError } from './errors';
+import { DNS_NAME_PATTERN } from './patterns';
 
 /** Expose through a Kubernetes Ingress whose certificate cert-manager issues. */
 export interface IngressExposureOptions {
@@ -48,7 +49,7 @@ export interface ExposureProps {
   readonly options: ExposureOptions;
 }
 
-const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+const DNS_NAME = new RegExp(DNS_NAME_PATTERN);
 
 /**
  * Publishes a Service on a hostname over TLS only: an Ingress with a cert-manager certificate,

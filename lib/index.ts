@@ -18,3 +18,4 @@ export * from './secrets';
 export * from './network-policies';
 export * from './validation';
 export * from './waivers';
+export * from './patterns';
