@@ -1,21 +1,66 @@
-export * from './blue-green-service';
-export * from './eaf-api';
-export * from './eaf-frontend';
-export * from './eaf-product-chart';
-export * from './eaf-workload';
-export * from './environment';
-export * from './errors';
-export * from './exposure';
-export * from './product-namespace';
-export * from './quantity';
-export * from './environment-file';
-export * from './environment-schema';
-export * from './synthesize';
-export * from './connections';
-export * from './keycloak';
-export * from './postgres-cluster';
-export * from './secrets';
-export * from './network-policies';
-export * from './validation';
-export * from './waivers';
-export * from './patterns';
+// The public API of @eaf/cdk8s, by name. Everything else under lib/ is internal.
+
+// The product model: declare a product once; environments, objects, wiring and policies follow.
+export { defineProduct, ProductDefinitionError } from './product/product';
+export type {
+  ComponentDefinition, ComponentIdentity, DatabaseDefinition, ExternalOidcIdentity, HttpComponent, IdentityDefinition, KeycloakIdentity,
+  NginxComponent, Product, ProductDefinition, SpringBootComponent,
+} from './product/product';
+export { CompositionError, EafProductChart } from './product/product-chart';
+export type { EafProductChartProps } from './product/product-chart';
+export { environmentSchema } from './product/environment-schema';
+export type { EnvironmentSchemaOptions } from './product/environment-schema';
+export type {
+  ComponentConfig, DatabaseConfig, EgressConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig, NetworkConfig, ResourceConfig, WaiverConfig,
+} from './product/settings';
+
+// Workloads.
+export { DATABASE_ENV, EafWorkload } from './workloads/eaf-workload';
+export type { AutoscalingOptions, BlueGreenOptions, DatabaseEnvNames, EafContainerSpec, EafWorkloadOptions, EafWorkloadProps, HttpProbeOptions } from './workloads/eaf-workload';
+export { EAF_API_DEFAULTS, EafApi } from './workloads/eaf-api';
+export type { EafApiProps } from './workloads/eaf-api';
+export { EAF_FRONTEND_DEFAULTS, EafFrontend } from './workloads/eaf-frontend';
+export type { EafFrontendProps } from './workloads/eaf-frontend';
+export { EAF_HTTP_WORKLOAD_DEFAULTS, EafHttpWorkload } from './workloads/http-workload';
+export type { EafHttpWorkloadProps } from './workloads/http-workload';
+export { BlueGreenService, COLORS } from './workloads/blue-green-service';
+export type { BlueGreenServiceProps, Color, DeploymentRenderOptions, IDeploymentTemplate } from './workloads/blue-green-service';
+
+// Data and identity.
+export { BARMAN_CLOUD_PLUGIN, POSTGRES_DEFAULTS, POSTGRES_METRICS_PORT, PostgresCluster, PostgresPooler } from './data/postgres-cluster';
+export type { PostgresBackupOptions, PostgresClusterProps, PostgresPoolerOptions, PostgresPoolerProps } from './data/postgres-cluster';
+export { Keycloak, KEYCLOAK_DEFAULTS } from './identity/keycloak';
+export type { KeycloakBackend, KeycloakProps } from './identity/keycloak';
+export { ExternalOidcIssuer } from './identity/external-oidc';
+export type { ExternalOidcIssuerProps } from './identity/external-oidc';
+export type { IdentityClientOptions, IIdentityProvider } from './identity/identity-provider';
+
+// Network.
+export { Exposure } from './network/exposure';
+export type { ExposureOptions, ExposureProps, IngressExposureOptions, RouteExposureOptions, ServiceReference } from './network/exposure';
+export { NetworkPolicies } from './network/network-policies';
+export type { NamespacePeer, NetworkPlatform, NetworkPoliciesProps, NetworkPort, NetworkRule, OperatedDatabase, PeerPort } from './network/network-policies';
+export { ProductNamespace } from './network/product-namespace';
+export type { ProductNamespaceProps } from './network/product-namespace';
+export { Connections, PodPeer } from './core/connections';
+export type { Connection, ConnectionPurpose, ExternalConnection, ExternalEndpoint, IPeer, PodPeerProps } from './core/connections';
+
+// Shared vocabulary.
+export { PropertyError } from './core/errors';
+export { COLOR_LABEL, PREVIEW_LABEL } from './core/labels';
+export type { ContainerResources, ResourceOverrides, ResourceQuantities } from './pods/pod-template';
+export type { EnvSource, SecretKeyReference } from './core/secrets';
+export { waive } from './core/waivers';
+export type { RuleId } from './core/waivers';
+
+// The program layer: environment files and atomic synthesis.
+export { EnvironmentFileError, loadEnvironmentDirectory, parseEnvironment } from './program/environment-files';
+export type { EnvironmentFile } from './program/environment-files';
+export { SynthesisError, synthesizeEnvironments } from './program/synthesize';
+export type { ComposeEnvironment, SynthesisResult, SynthesizeOptions } from './program/synthesize';
+export { synthesizeProduct } from './program/run-product';
+export type { SynthesizeProductOptions } from './program/run-product';
+
+// The validation gate.
+export { formatFinding, ManifestValidator, VALIDATION_RULES, validationRulesTable } from './gate';
+export type { Finding, Manifest, ManifestSet, ManifestValidatorOptions, ValidationReport, ValidationRule, Waiver } from './gate';

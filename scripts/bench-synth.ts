@@ -7,17 +7,16 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadEnvironmentDirectory, ManifestValidator, synthesizeEnvironments } from '../lib';
-import { dvmmChart, loadDvmmRealm } from '../main';
+import { EafProductChart, loadEnvironmentDirectory, ManifestValidator, synthesizeEnvironments } from '../lib';
+import { dvmm } from '../main';
 
 const root = path.join(__dirname, '..');
 const gate = process.argv.includes('--gate');
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
 try {
-  const realm = loadDvmmRealm();
-  const environments = loadEnvironmentDirectory(path.join(root, 'environments'));
-  const validator = gate ? new ManifestValidator({ crdDirectory: path.join(root, '..', 'shared', 'crds') }) : undefined;
-  synthesizeEnvironments(path.join(outdir, 'dist'), environments, (app, env) => dvmmChart(app, env, realm), { validator });
+  const environments = loadEnvironmentDirectory(path.join(root, 'environments'), dvmm).map((f) => f.environment);
+  const validator = gate ? new ManifestValidator({ crdDirectory: path.join(root, 'crds') }) : undefined;
+  synthesizeEnvironments(path.join(outdir, 'dist'), environments, (app, environment) => new EafProductChart(app, dvmm.name, { product: dvmm, environment }), { validator });
 } finally {
   fs.rmSync(outdir, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates a committed, generated folder and fails when it differs from what git holds:
-#   imports  - CRD bindings, from `npm run import` (cdk8s import of ../shared/crds)
+#   imports  - CRD bindings, from `npm run import` (cdk8s import of crds/)
 #   dist     - manifests, from `npm run synth`
 #   docs     - the README's generated sections, from `npm run docs`
 set -euo pipefail

@@ -16,13 +16,13 @@
 # Every step fails on a non-zero exit and on any stderr output (e.g. `Warning:`
 # lines from deprecations or PodSecurity warn labels).
 #
-# Env: CRDS_DIR (default <repo>/../shared/crds), KEEP_WORKDIR=1 keeps the temp
+# Env: CRDS_DIR (default <repo>/crds), KEEP_WORKDIR=1 keeps the temp
 # folder (logs, kubeconfig) after exit, SHARED_CLUSTER=1 uses one cluster for all dirs.
 # Needs: openssl, jq, ss (iproute2); the binaries come from scripts/tools.sh.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CRDS_DIR="${CRDS_DIR:-$REPO/../shared/crds}"
+CRDS_DIR="${CRDS_DIR:-$REPO/crds}"
 FIXTURES="$REPO/test/cluster"
 FIELD_MANAGER=eaf-cdk8s
 BIN="$REPO/.tools/bin"

@@ -6,8 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { loadEnvironmentDirectory, validationRulesTable } from '../lib';
-import { dvmmChart, loadDvmmRealm } from '../main';
+import { EafProductChart, loadEnvironmentDirectory, validationRulesTable } from '../lib';
+import { dvmm } from '../main';
 
 const root = path.join(__dirname, '..');
 const readme = path.join(root, 'README.md');
@@ -21,9 +21,8 @@ function fill(text: string, name: string, content: string): string {
   return `${text.slice(0, startEnd)}\n${content}\n${text.slice(end)}`;
 }
 
-const realm = loadDvmmRealm();
-const sections = loadEnvironmentDirectory(path.join(root, 'environments')).map((environment) => {
-  const chart = dvmmChart(new App(), environment, realm);
+const sections = loadEnvironmentDirectory(path.join(root, 'environments'), dvmm).map(({ environment }) => {
+  const chart = new EafProductChart(new App(), dvmm.name, { product: dvmm, environment });
   const rows = chart.networkPolicies.flows.map((f) => `| ${f.from} | ${f.to} | ${f.ports} | ${f.reason} |`);
   return [`#### ${environment.name}`, '', '| from | to | ports | why |', '| --- | --- | --- | --- |', ...rows].join('\n');
 });

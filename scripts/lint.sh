@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cross-checks the synthesised manifests with kube-score (pinned in scripts/tools.sh): an independent
-# second opinion next to the in-process gate (lib/validation) that blocks a synth.
+# second opinion next to the in-process gate (lib/gate) that blocks a synth.
 #
 #   bash scripts/lint.sh                 # every dist/<environment>/ folder
 #   bash scripts/lint.sh dist/production # just these

@@ -1,5 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { EafProductChart, EnvironmentConfig } from '../lib';
+import { CompositionError, defineProduct, EafProductChart, EnvironmentConfig, Product, PropertyError } from '../lib';
 
 /** A manifest as synthesised. */
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; [key: string]: any }; [key: string]: any };
@@ -32,15 +32,26 @@ export function containersOf(manifests: Manifest[]): Array<{ owner: string; cont
   });
 }
 
-/** A complete, valid environment for tests; override what a test varies. */
+/** A product shaped like DVMM (API, frontend, database, Keycloak), declared in the tests. */
+export const WEB_PRODUCT: Product = defineProduct({
+  name: 'dvmm',
+  components: {
+    api: { kind: 'spring-boot', image: 'registry.example.com/dvmm/api', public: true, databases: ['db'], identity: { clientId: 'dvmm-api', clientSecret: { secretName: 'dvmm-keycloak-client', key: 'client-secret' } } },
+    frontend: { kind: 'nginx', image: 'registry.example.com/dvmm/frontend', public: true },
+  },
+  databases: { db: {} },
+  identity: { kind: 'keycloak' },
+});
+
+/** A complete, valid environment of {@link WEB_PRODUCT} for tests; override what a test varies. */
 export function testEnvironment(overrides: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
   return {
     name: 'production',
     critical: true,
-    hosts: { frontend: 'app.example.com', api: 'api.example.com', auth: 'auth.example.com' },
+    hosts: { frontend: 'app.example.com', api: 'api.example.com', identity: 'auth.example.com' },
     exposure: { kind: 'route', termination: 'edge' },
     release: { strategy: 'blue-green', activeColor: 'blue', idleReplicas: 0 },
-    database: { backup: { destinationPath: 's3://backups/app', credentialsSecret: 'backup-s3' } },
+    databases: { db: { backup: { destinationPath: 's3://backups/app', credentialsSecret: 'backup-s3' } } },
     identity: { database: { backup: { destinationPath: 's3://backups/keycloak', credentialsSecret: 'backup-s3' } } },
     components: {
       api: { tags: { blue: '1.0.0', green: '1.1.0' }, replicas: 3 },
@@ -51,8 +62,22 @@ export function testEnvironment(overrides: Partial<EnvironmentConfig> = {}): Env
 }
 
 /** Synthesises a product chart for `environment`. */
-export function synthProduct(environment: EnvironmentConfig, product = 'dvmm'): Manifest[] {
-  const app = new App({ outdir: '/nonexistent' });
-  const chart = new EafProductChart(app, product, { product, environment, images: { api: 'registry.example.com/dvmm/api', frontend: 'registry.example.com/dvmm/frontend' } });
-  return synth(chart);
+export function synthProduct(environment: EnvironmentConfig, product: Product = WEB_PRODUCT): Manifest[] {
+  return synth(productChart(environment, product));
+}
+
+/** A product chart for `environment`, unsynthesised. */
+export function productChart(environment: EnvironmentConfig, product: Product = WEB_PRODUCT): EafProductChart {
+  return new EafProductChart(new App({ outdir: '/nonexistent' }), product.name, { product, environment });
+}
+
+/** The problems a composition reports, each as its environment setting's message (or its construct message). */
+export function settingProblems(compose: () => unknown): string[] {
+  try {
+    compose();
+  } catch (e) {
+    if (!(e instanceof CompositionError)) throw e;
+    return e.problems.map((p) => (p instanceof PropertyError ? p.settingMessage : undefined) ?? p.message);
+  }
+  throw new Error('expected the composition to fail');
 }

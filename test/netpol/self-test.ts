@@ -11,26 +11,19 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DVMM_IMAGES } from '../../main';
+import { dvmm } from '../../main';
 import { Connections, EafProductChart, loadEnvironmentDirectory, synthesizeEnvironments } from '../../lib';
 import { checkEnvironment, parseConnection, REPO, report } from './check';
 
 const ENV = 'production';
 
 function synth(outdir: string, extraEdge: boolean): string {
-  const environments = loadEnvironmentDirectory(path.join(REPO, 'environments')).filter((e) => e.name === ENV);
+  const environments = loadEnvironmentDirectory(path.join(REPO, 'environments'), dvmm).map((f) => f.environment).filter((e) => e.name === ENV);
   if (environments.length !== 1) throw new Error(`environments/${ENV}.yaml not found`);
-  const realm = JSON.parse(fs.readFileSync(path.join(REPO, 'realms', 'dvmm.json'), 'utf8'));
-  // As main.ts composes each environment.
+  // As main.ts composes each environment (synthesizeProduct's default).
   synthesizeEnvironments(outdir, environments, (app, environment) => {
-    const chart = new EafProductChart(app, 'dvmm', {
-      product: 'dvmm',
-      environment,
-      images: DVMM_IMAGES,
-      realm,
-      realmPlaceholders: { DVMM_API_CLIENT_SECRET: { secretName: 'dvmm-keycloak-client', key: 'client-secret' } },
-    });
-    if (extraEdge) Connections.of(chart).add({ from: chart.frontend, to: chart.database, port: 5432, purpose: 'database' });
+    const chart = new EafProductChart(app, dvmm.name, { product: dvmm, environment });
+    if (extraEdge) Connections.of(chart).add({ from: chart.components.frontend, to: chart.databases.db, port: 5432, purpose: 'database' });
   });
   return path.join(outdir, ENV);
 }
@@ -69,7 +62,7 @@ function main(argv: string[]): number {
 
   const variant = synth(path.join(work, 'synth-variant'), true);
   const r = checkEnvironment({ env: ENV, manifests: variant, netpolicy, work: path.join(work, 'variant') });
-  console.log(`variant: production + Connections.of(chart).add({ from: chart.frontend, to: chart.database, port: 5432, purpose: 'database' })`);
+  console.log(`variant: production + Connections.of(chart).add({ from: chart.components.frontend, to: chart.databases.db, port: 5432, purpose: 'database' })`);
   const lines = report(r).map((l) => `  | ${l}`);
   if (r.ok) return fail('the comparison PASSED although a frontend -> dvmm-db edge was added in code', lines);
   const isNewEdge = (l: string) => {

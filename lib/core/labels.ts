@@ -1,0 +1,17 @@
+/** Labels and context keys the constructs state explicitly, so the gate and tools read facts instead of guessing from names. */
+
+/** Label that carries a pod's colour in blue-green releases. */
+export const COLOR_LABEL = 'eaf.io/color';
+
+/**
+ * Label on a Service that selects the idle colour of a blue-green release (`"true"`), for smoke tests
+ * before the switch. The gate reads it: a Deployment scaled to 0 that only a preview Service selects is an
+ * idle colour, not a production workload.
+ */
+export const PREVIEW_LABEL = 'eaf.io/preview';
+
+/**
+ * Construct context key set by a product chart for a critical environment (real data): constructs below it
+ * then refuse what the production rules refuse (e.g. image tags that are not released versions).
+ */
+export const CRITICAL_CONTEXT = '@eaf/cdk8s:critical';

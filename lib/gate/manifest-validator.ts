@@ -1,0 +1,142 @@
+import { fieldPath, Finding, Manifest, ManifestSet, objectId, ValidationReport, Waiver } from './finding';
+import { RawFinding, RULE_CHECKS, RuleContext } from './policies';
+import { findRule, MIN_WAIVER_REASON, RuleId, ruleOrder, VALIDATION_RULES, WAIVER_PREFIX } from './rules';
+import { DEFAULT_CRD_CACHE, SchemaValidator } from './schemas';
+import { isMap } from './workloads';
+
+/** Options of {@link ManifestValidator}. */
+export interface ManifestValidatorOptions {
+  /** Folder of CustomResourceDefinition YAML files (e.g. `crds/`); custom resources are checked against them. */
+  readonly crdDirectory: string;
+  /**
+   * Switches rules off for every object (`{ 'network-policy-coverage': false }`). Prefer a waiver
+   * annotation on the one object a rule does not fit.
+   * @default - every rule on
+   */
+  readonly rules?: Partial<Record<RuleId, boolean>>;
+  /**
+   * Folder where parsed CRD files are kept as JSON, keyed by the SHA-256 of their text (parsing the
+   * YAML is the slowest step of the gate); `false` parses every time.
+   * @default - `eaf-cdk8s-crd-cache` in the OS temp folder
+   */
+  readonly crdCache?: string | false;
+}
+
+/**
+ * The validation gate: checks every synthesised object of every environment against the
+ * Kubernetes 1.28 and CRD schemas and the platform's policy rules ({@link VALIDATION_RULES}),
+ * before anything is written. Construct it once per process: schemas are compiled on first use
+ * and kept.
+ *
+ * @example
+ * const validator = new ManifestValidator({ crdDirectory: 'crds' });
+ * const report = validator.validate([{ environment: 'production', critical: true, objects }]);
+ * report.findings.map(formatFinding).forEach((line) => console.error(line));
+ */
+export class ManifestValidator {
+  /** The Kubernetes release the built-in kinds are checked against. */
+  public readonly kubernetesVersion: string;
+  private readonly schemas: SchemaValidator;
+  private readonly enabled: (rule: RuleId) => boolean;
+
+  constructor(options: ManifestValidatorOptions) {
+    this.schemas = new SchemaValidator(options.crdDirectory, options.crdCache ?? DEFAULT_CRD_CACHE);
+    this.kubernetesVersion = this.schemas.kubernetesVersion;
+    for (const id of Object.keys(options.rules ?? {})) {
+      if (findRule(id) === undefined) throw new Error(`rules: ${id} is not a rule; use one of ${VALIDATION_RULES.map((r) => r.id).join(', ')}`);
+    }
+    this.enabled = (rule) => options.rules?.[rule] !== false;
+  }
+
+  /** Checks every object of every set; collects every finding and never throws on a bad object. */
+  public validate(sets: ManifestSet[]): ValidationReport {
+    const findings: Finding[] = [];
+    const waivers: Waiver[] = [];
+    for (const set of sets) {
+      const result = this.validateSet(set);
+      findings.push(...result.findings);
+      waivers.push(...result.waivers);
+    }
+    return { findings, waivers };
+  }
+
+  private validateSet(set: ManifestSet): ValidationReport {
+    const raw: RawFinding[] = [];
+    set.objects.forEach((object, index) => raw.push(...this.schemaFindings(object, index)));
+    const ctx = new RuleContext(set);
+    for (const [rule, check] of RULE_CHECKS) {
+      if (!this.enabled(rule)) continue;
+      try {
+        raw.push(...check(ctx));
+      } catch (e) {
+        raw.push({ index: -1, rule, message: `could not be checked: ${(e as Error).message}`, value: undefined, fix: 'report this as a bug of the validation gate' });
+      }
+    }
+
+    const declared = set.objects.map((object, index) => readWaivers(object, index));
+    if (this.enabled('waiver-invalid')) raw.push(...declared.flatMap((w) => w.invalid));
+    const suppressed = new Map<string, number>();
+    const findings: Finding[] = [];
+    raw.map((finding, order) => ({ finding, order }))
+      .sort((a, b) => position(a.finding) - position(b.finding) || ruleOrder(a.finding.rule) - ruleOrder(b.finding.rule) || a.order - b.order)
+      .forEach(({ finding }) => {
+        const waiver = finding.index >= 0 ? declared[finding.index].valid.get(finding.rule) : undefined;
+        if (waiver !== undefined) {
+          const key = `${finding.index}/${finding.rule}`;
+          suppressed.set(key, (suppressed.get(key) ?? 0) + 1);
+          return;
+        }
+        const object = finding.index >= 0 ? objectId(set.objects[finding.index]) : '(all objects)';
+        findings.push({ environment: set.environment, object, rule: finding.rule, message: finding.message, value: finding.value, fix: finding.fix });
+      });
+    const waivers = declared.flatMap(({ index, valid }) => [...valid.entries()].map(([rule, reason]) => ({
+      environment: set.environment,
+      object: objectId(set.objects[index]),
+      rule,
+      reason,
+      suppressed: suppressed.get(`${index}/${rule}`) ?? 0,
+    })));
+    return { findings, waivers };
+  }
+
+  private schemaFindings(object: Manifest, index: number): RawFinding[] {
+    try {
+      const { rule, problems } = this.schemas.validate(object);
+      if (!this.enabled(rule)) return [];
+      return problems.map((p) => ({ index, rule, message: p.message, value: p.value, fix: p.fix }));
+    } catch (e) {
+      return [{ index, rule: 'schema-core', message: `(object): could not be checked: ${(e as Error).message}`, value: undefined, fix: 'correct the object or the CRD it refers to' }];
+    }
+  }
+}
+
+/** Where a finding sorts: by its object, findings about no single object last. */
+function position(finding: RawFinding): number {
+  return finding.index < 0 ? Number.MAX_SAFE_INTEGER : finding.index;
+}
+
+/** The waiver annotations of one object: the valid ones by rule, and findings for the invalid ones. */
+function readWaivers(object: Manifest, index: number): { index: number; valid: Map<RuleId, string>; invalid: RawFinding[] } {
+  const valid = new Map<RuleId, string>();
+  const invalid: RawFinding[] = [];
+  const annotations = isMap(object) && isMap(object.metadata) && isMap(object.metadata.annotations) ? object.metadata.annotations : {};
+  for (const [key, value] of Object.entries(annotations)) {
+    if (!key.startsWith(WAIVER_PREFIX)) continue;
+    const id = key.slice(WAIVER_PREFIX.length);
+    const rule = findRule(id);
+    const field = fieldPath(['metadata', 'annotations', key]);
+    const reason = typeof value === 'string' ? value.trim() : '';
+    const fail = (message: string, fix: string) => invalid.push({ index, rule: 'waiver-invalid', message: `${field}: ${message}`, value, fix });
+    if (rule === undefined) {
+      const waivable = VALIDATION_RULES.filter((r) => r.waivable).map((r) => r.id);
+      fail(`waives ${id}, which is not a rule`, `name one of the waivable rules: ${waivable.join(', ')}`);
+    } else if (!rule.waivable) {
+      fail(`${id} cannot be waived`, `fix the object instead: ${rule.fix}`);
+    } else if (reason.length < MIN_WAIVER_REASON) {
+      fail(`the reason must say why ${id} does not apply, in at least ${MIN_WAIVER_REASON} characters`, `write the reason as the annotation's value, e.g. "${WAIVER_PREFIX}${id}: <why this object is the exception>"`);
+    } else {
+      valid.set(rule.id, reason);
+    }
+  }
+  return { index, valid, invalid };
+}

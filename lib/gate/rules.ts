@@ -1,0 +1,132 @@
+import { MIN_WAIVER_REASON, RuleId, WAIVER_PREFIX } from '../core/waivers';
+
+export { MIN_WAIVER_REASON, WAIVER_PREFIX };
+export type { RuleId };
+
+/** A rule of the gate, for documentation (README) and for findings. */
+export interface ValidationRule {
+  /** Stable id, used in findings and in waiver annotations (`waive.eaf.io/<id>`). */
+  readonly id: RuleId;
+  /** What the rule requires. */
+  readonly description: string;
+  /** How to satisfy it in general; each finding carries its own, more precise fix. */
+  readonly fix: string;
+  /** Whether a `waive.eaf.io/<id>` annotation may switch it off for one object. */
+  readonly waivable: boolean;
+}
+
+/** The rules, in the order findings of one object are reported. */
+export const VALIDATION_RULES: readonly ValidationRule[] = [
+  {
+    id: 'schema-core',
+    description: 'Every built-in object matches the Kubernetes 1.28 OpenAPI schema of its apiVersion and kind, strictly (unknown fields are errors, as with kubectl --validate=strict), and has a valid name, labels and annotations.',
+    fix: 'correct the field the finding names; `kubectl explain <kind>.<field>` shows the schema',
+    waivable: false,
+  },
+  {
+    id: 'schema-crd',
+    description: 'Every custom resource matches the openAPIV3Schema of a served version of its CustomResourceDefinition in the CRD folder, strictly (unknown fields are errors unless the schema preserves them). CEL rules (x-kubernetes-validations) are not evaluated.',
+    fix: 'correct the field the finding names, or add the CRD version to the CRD folder',
+    waivable: false,
+  },
+  {
+    id: 'pss-restricted',
+    description: 'Every pod template meets the restricted Pod Security Standard: runAsNonRoot, no privilege escalation, all capabilities dropped (only NET_BIND_SERVICE added), RuntimeDefault or Localhost seccomp, nothing privileged, no host namespaces, ports or paths, only restricted volume types, safe sysctls, AppArmor and SELinux settings.',
+    fix: 'set the securityContext fields the finding names; the EAF workload constructs do this by default',
+    waivable: true,
+  },
+  {
+    id: 'openshift-restricted-v2',
+    description: "No pod template fixes runAsUser, runAsGroup, fsGroup or supplementalGroups: OpenShift's restricted-v2 SCC assigns them from the namespace's range.",
+    fix: 'remove the fixed id; the image must run as an arbitrary non-root UID in group 0',
+    waivable: true,
+  },
+  {
+    id: 'resources-required',
+    description: 'Every container and init container requests and limits cpu and memory, each limit at least its request.',
+    fix: 'set resources.requests and resources.limits for cpu and memory',
+    waivable: true,
+  },
+  {
+    id: 'probes-required',
+    description: 'Every container of a long-running workload (Deployment, StatefulSet, DaemonSet, Argo Rollout) has a liveness and a readiness probe. Jobs, CronJobs and init containers are exempt.',
+    fix: 'add livenessProbe and readinessProbe to the container',
+    waivable: true,
+  },
+  {
+    id: 'image-tag-pinned',
+    description: 'Every image names a tag other than latest; in a critical environment a released version or an @sha256 digest: 1.2.3 or 1.2.3-rc1 for most images, <major>.<minor> (17.6) for PostgreSQL, whose releases are numbered that way.',
+    fix: 'pin the image to a released version tag or a digest',
+    waivable: true,
+  },
+  {
+    id: 'image-registry-allowed',
+    description: "Every image comes from one of the environment's allowed registries, when the environment lists them.",
+    fix: 'pull the image from an allowed registry (mirror it there first)',
+    waivable: true,
+  },
+  {
+    id: 'production-replicas',
+    description: "In a critical environment every Deployment and StatefulSet runs at least 2 replicas (or is scaled by a HorizontalPodAutoscaler with minReplicas >= 2) and a PodDisruptionBudget selects its pods. Exception: the idle colour of a blue-green release, a Deployment scaled to 0 whose pods a Service labelled `eaf.io/preview: \"true\"` selects, needs neither.",
+    fix: 'raise replicas (or the autoscaler minReplicas) to 2 or more and add a PodDisruptionBudget',
+    waivable: true,
+  },
+  {
+    id: 'network-policy-coverage',
+    description: 'Every pod template is selected by at least one NetworkPolicy of its namespace (an empty podSelector selects every pod).',
+    fix: 'add a NetworkPolicy whose podSelector matches the pod labels',
+    waivable: true,
+  },
+  {
+    id: 'no-secret-data',
+    description: 'No Secret carries data or stringData: secret values never go to git; they come from the cluster (Sealed Secrets, External Secrets).',
+    fix: 'remove the Secret and reference one the cluster provides',
+    waivable: true,
+  },
+  {
+    id: 'service-selects-pods',
+    description: 'Every Service with a selector selects the pods of at least one workload of its namespace, and each targetPort is a port (number or name) those pods declare.',
+    fix: "make the Service selector a subset of the pod template labels and point targetPort at a declared container port",
+    waivable: true,
+  },
+  {
+    id: 'dns-hostname',
+    description: 'Every Ingress rule and TLS host and every Route host is a valid lower-case DNS name (Ingress hosts may start with `*.`).',
+    fix: 'use lower-case labels of letters, digits and hyphens, e.g. app.example.com',
+    waivable: true,
+  },
+  {
+    id: 'tls-required',
+    description: 'Every Ingress has a tls section covering all its hosts; every Route has spec.tls with a termination and an insecureEdgeTerminationPolicy other than Allow.',
+    fix: 'add TLS: Ingress spec.tls[].hosts for every host; Route spec.tls.termination with insecureEdgeTerminationPolicy Redirect or None',
+    waivable: true,
+  },
+  {
+    id: 'waiver-invalid',
+    description: `A waiver annotation (${WAIVER_PREFIX}<rule id>) names a waivable rule and gives a reason of at least ${MIN_WAIVER_REASON} characters.`,
+    fix: 'name a waivable rule id and say why the rule does not apply',
+    waivable: false,
+  },
+];
+
+const RULES_BY_ID = new Map(VALIDATION_RULES.map((r) => [r.id, r]));
+
+/** The rule with this id, or `undefined`. */
+export function findRule(id: string): ValidationRule | undefined {
+  return RULES_BY_ID.get(id as RuleId);
+}
+
+/** The position of a rule in {@link VALIDATION_RULES}, for ordering findings. */
+export function ruleOrder(id: RuleId): number {
+  return VALIDATION_RULES.indexOf(RULES_BY_ID.get(id)!);
+}
+
+/** The rules as a Markdown table (rule, what it requires, fix, waivable), for the README. */
+export function validationRulesTable(): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  return [
+    '| rule | requires | fix | waivable |',
+    '| --- | --- | --- | --- |',
+    ...VALIDATION_RULES.map((r) => `| \`${r.id}\` | ${cell(r.description)} | ${cell(r.fix)} | ${r.waivable ? 'yes' : 'no'} |`),
+  ].join('\n');
+}

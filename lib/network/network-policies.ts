@@ -1,0 +1,263 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Connections, ExternalEndpoint, IPeer } from '../core/connections';
+import { propertyError } from '../core/errors';
+import { CIDR, isPort } from '../core/formats';
+import { deepFreeze } from '../core/freeze';
+
+/** Where the platform runs: decides where DNS and the ingress controller live. */
+export type NetworkPlatform = 'kubernetes' | 'openshift';
+
+/** A TCP or UDP port. */
+export interface NetworkPort {
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** Pods in other namespaces, picked by namespace labels (and optionally pod labels). */
+export interface NamespacePeer {
+  /** Labels of the namespaces, e.g. `{ 'kubernetes.io/metadata.name': 'cnpg-system' }`. */
+  readonly namespaceSelector: Record<string, string>;
+  /** Labels of the pods in those namespaces. @default - every pod of the namespaces */
+  readonly podSelector?: Record<string, string>;
+}
+
+/** A peer's port that a namespace outside the product may reach (ingress controller, monitoring). */
+export interface PeerPort {
+  readonly peer: IPeer;
+  readonly port: number;
+}
+
+/** A database cluster as the operators see it. */
+export interface OperatedDatabase extends IPeer {
+  /** Instances: with more than one, instances replicate to each other. */
+  readonly instances: number;
+  /** Set when the cluster archives to the object store, which then must be reachable. */
+  readonly backup?: unknown;
+}
+
+/** Props of {@link NetworkPolicies}. */
+export interface NetworkPoliciesProps {
+  /** Kubernetes or OpenShift: sets the DNS and ingress-controller defaults. */
+  readonly platform: NetworkPlatform;
+  /**
+   * Where cluster DNS runs.
+   * @default - kube-system's kube-dns pods on 53 (Kubernetes); the openshift-dns namespace on 5353 (OpenShift)
+   */
+  readonly dns?: NamespacePeer & { readonly ports: NetworkPort[] };
+  /**
+   * The ingress controller's namespaces.
+   * @default - `ingress-nginx` (Kubernetes); namespaces labelled `policy-group.network.openshift.io/ingress` (OpenShift)
+   */
+  readonly ingressController?: NamespacePeer;
+  /** What the ingress controller may reach: the HTTP ports of frontend, API and Keycloak. */
+  readonly ingressTargets: PeerPort[];
+  /**
+   * The monitoring namespace.
+   * @default - `monitoring` (Kubernetes); namespaces labelled `network.openshift.io/policy-group: monitoring` (OpenShift)
+   */
+  readonly monitoring?: NamespacePeer;
+  /** What monitoring may scrape: metrics ports. @default - nothing */
+  readonly metricsTargets?: PeerPort[];
+  /** The CloudNativePG operator's namespace. @default - `cnpg-system` */
+  readonly databaseOperator?: NamespacePeer;
+  /** Database clusters the operator manages. @default - none */
+  readonly databases?: OperatedDatabase[];
+  /** The Kubernetes API server, which database instances call. @default - not reachable */
+  readonly apiServer?: ExternalEndpoint;
+  /** The backup object store, which database instances write to. @default - not reachable */
+  readonly objectStore?: ExternalEndpoint;
+  /** Further egress of a peer to addresses outside the cluster (vSphere, SMTP, ...), by name. @default - none */
+  readonly externalEgress?: Array<{ readonly name: string; readonly peer: IPeer; readonly endpoint: ExternalEndpoint }>;
+}
+
+/** One allowed flow, from the point of view of the pods it applies to. */
+export interface NetworkRule {
+  /** The pods the rule is attached to. */
+  readonly subject: IPeer;
+  /** Traffic into the subject, or out of it. */
+  readonly direction: 'ingress' | 'egress';
+  /** The other side, in words (for reports). */
+  readonly remote: string;
+  /** Ports on the server side. */
+  readonly ports: NetworkPort[];
+  /** Why this flow exists. */
+  readonly reason: string;
+  /** The Kubernetes peers of the rule. */
+  readonly peers: Array<Record<string, unknown>>;
+}
+
+/**
+ * Default-deny networking for one product namespace, with every allowed flow derived from the
+ * chart's {@link Connections} record plus what the platform needs (DNS, ingress controller,
+ * operators, monitoring, named external endpoints). Renders `default-deny`, `allow-dns`, and one
+ * ingress and one egress policy per peer that needs them: adding a connection in code adds its policy.
+ */
+export class NetworkPolicies extends Construct {
+  private readonly props: NetworkPoliciesProps;
+  private readonly extraRules: NetworkRule[] = [];
+
+  constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
+    super(scope, id);
+    this.props = props;
+    const endpoints: Array<[string, ExternalEndpoint | undefined]> = [
+      ['apiServer', props.apiServer],
+      ['objectStore', props.objectStore],
+      ...(props.externalEgress ?? []).map((e, i): [string, ExternalEndpoint] => [`externalEgress[${i}]`, e.endpoint]),
+    ];
+    for (const [property, endpoint] of endpoints) {
+      endpoint?.cidrs.forEach((cidr, i) => {
+        if (!CIDR.test(cidr)) throw propertyError(this, `${property}.cidrs[${i}]`, 'is not a CIDR', cidr, CIDR.fix);
+      });
+      endpoint?.ports.forEach((port, i) => {
+        if (!isPort(port)) throw propertyError(this, `${property}.ports[${i}]`, 'is not a TCP port from 1 to 65535', port, 'use a TCP port number');
+      });
+    }
+    new kplus.k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: { name: 'default-deny' },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    const dns = props.dns ?? DNS_DEFAULTS[props.platform];
+    new kplus.k8s.KubeNetworkPolicy(this, 'AllowDns', {
+      metadata: { name: 'allow-dns' },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [namespacePeer(dns) as kplus.k8s.NetworkPolicyPeer], ports: dns.ports.map(kubePort) }],
+      },
+    });
+    // Rendered last, when every connection of the chart is recorded.
+    this.node.addValidation({ validate: () => { this.render(); return []; } });
+  }
+
+  /** Allows one more flow that the connection record does not describe. */
+  public addRule(rule: NetworkRule): void {
+    this.extraRules.push(rule);
+  }
+
+  /** Every allowed flow, derived now from the connection record and the props. */
+  public get rules(): NetworkRule[] {
+    const p = this.props;
+    const rules: NetworkRule[] = [];
+    const ingressController = p.ingressController ?? INGRESS_DEFAULTS[p.platform];
+    for (const target of p.ingressTargets) {
+      rules.push({ subject: target.peer, direction: 'ingress', remote: 'ingress controller', ports: [{ port: target.port }], reason: 'public HTTPS traffic', peers: [namespacePeer(ingressController)] });
+    }
+    for (const edge of Connections.of(this).edges) {
+      const port = [{ port: edge.port }];
+      rules.push({ subject: edge.from, direction: 'egress', remote: edge.to.peerName, ports: port, reason: edge.purpose, peers: [{ podSelector: { matchLabels: edge.to.podSelector } }] });
+      rules.push({ subject: edge.to, direction: 'ingress', remote: edge.from.peerName, ports: port, reason: edge.purpose, peers: [{ podSelector: { matchLabels: edge.from.podSelector } }] });
+    }
+    const operator = p.databaseOperator ?? { namespaceSelector: { 'kubernetes.io/metadata.name': 'cnpg-system' } };
+    for (const db of p.databases ?? []) {
+      rules.push({ subject: db, direction: 'ingress', remote: 'CloudNativePG operator', ports: [{ port: 8000 }, { port: 5432 }], reason: 'operator status and management', peers: [namespacePeer(operator)] });
+      if (db.instances > 1) {
+        rules.push({ subject: db, direction: 'ingress', remote: db.peerName, ports: [{ port: 5432 }], reason: 'replication', peers: [{ podSelector: { matchLabels: db.podSelector } }] });
+        rules.push({ subject: db, direction: 'egress', remote: db.peerName, ports: [{ port: 5432 }], reason: 'replication', peers: [{ podSelector: { matchLabels: db.podSelector } }] });
+      }
+      if (p.apiServer) rules.push(externalRule(db, 'Kubernetes API server', p.apiServer, 'instance manager'));
+      if (p.objectStore && db.backup) rules.push(externalRule(db, 'object store', p.objectStore, 'WAL archiving and backups'));
+    }
+    const monitoring = p.monitoring ?? MONITORING_DEFAULTS[p.platform];
+    for (const target of p.metricsTargets ?? []) {
+      rules.push({ subject: target.peer, direction: 'ingress', remote: 'monitoring', ports: [{ port: target.port }], reason: 'metrics scraping', peers: [namespacePeer(monitoring)] });
+    }
+    for (const edge of Connections.of(this).externalEdges) rules.push(externalRule(edge.from, edge.name, edge.endpoint, edge.purpose ?? edge.name));
+    for (const egress of p.externalEgress ?? []) rules.push(externalRule(egress.peer, egress.name, egress.endpoint, egress.name));
+    return [...rules, ...this.extraRules];
+  }
+
+  /**
+   * Every allowed flow once, as `from -> to: ports (reason)`: a connection between two peers yields
+   * an egress and an ingress rule, reported here as one flow. DNS is listed for every pod.
+   */
+  public get flows(): Array<{ from: string; to: string; ports: string; reason: string }> {
+    const seen = new Set<string>();
+    const out: Array<{ from: string; to: string; ports: string; reason: string }> = [];
+    const dns = this.props.dns ?? DNS_DEFAULTS[this.props.platform];
+    out.push({ from: 'every pod', to: 'cluster DNS', ports: formatPorts(dns.ports), reason: 'name resolution' });
+    for (const rule of this.rules) {
+      const [from, to] = rule.direction === 'egress' ? [rule.subject.peerName, rule.remote] : [rule.remote, rule.subject.peerName];
+      const flow = { from, to, ports: formatPorts(rule.ports), reason: rule.reason };
+      const key = `${flow.from}|${flow.to}|${flow.ports}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(flow);
+    }
+    return out;
+  }
+
+  private render(): void {
+    if (this.node.tryFindChild('Rendered')) return;
+    const scope = new Construct(this, 'Rendered');
+    const groups = new Map<string, { subject: IPeer; direction: 'ingress' | 'egress'; rules: NetworkRule[] }>();
+    for (const rule of this.rules) {
+      const key = `${rule.subject.peerName}-${rule.direction}`;
+      const group = groups.get(key) ?? { subject: rule.subject, direction: rule.direction, rules: [] };
+      group.rules.push(rule);
+      groups.set(key, group);
+    }
+    for (const [name, group] of groups) {
+      const rules = group.rules.map((r) => group.direction === 'ingress'
+        ? { from: r.peers as kplus.k8s.NetworkPolicyPeer[], ports: r.ports.map(kubePort) }
+        : { to: r.peers as kplus.k8s.NetworkPolicyPeer[], ports: r.ports.map(kubePort) });
+      new kplus.k8s.KubeNetworkPolicy(scope, name, {
+        metadata: { name },
+        spec: {
+          podSelector: { matchLabels: group.subject.podSelector },
+          policyTypes: [group.direction === 'ingress' ? 'Ingress' : 'Egress'],
+          ...(group.direction === 'ingress' ? { ingress: rules } : { egress: rules }),
+        },
+      });
+    }
+  }
+}
+
+const DNS_DEFAULTS: Record<NetworkPlatform, NamespacePeer & { ports: NetworkPort[] }> = deepFreeze({
+  kubernetes: {
+    namespaceSelector: { 'kubernetes.io/metadata.name': 'kube-system' },
+    podSelector: { 'k8s-app': 'kube-dns' },
+    ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+  },
+  openshift: {
+    namespaceSelector: { 'kubernetes.io/metadata.name': 'openshift-dns' },
+    ports: [{ port: 5353, protocol: 'UDP' }, { port: 5353, protocol: 'TCP' }],
+  },
+});
+
+const INGRESS_DEFAULTS: Record<NetworkPlatform, NamespacePeer> = deepFreeze({
+  kubernetes: { namespaceSelector: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+  openshift: { namespaceSelector: { 'policy-group.network.openshift.io/ingress': '' } },
+});
+
+const MONITORING_DEFAULTS: Record<NetworkPlatform, NamespacePeer> = deepFreeze({
+  kubernetes: { namespaceSelector: { 'kubernetes.io/metadata.name': 'monitoring' } },
+  openshift: { namespaceSelector: { 'network.openshift.io/policy-group': 'monitoring' } },
+});
+
+function namespacePeer(peer: NamespacePeer): Record<string, unknown> {
+  return {
+    namespaceSelector: { matchLabels: peer.namespaceSelector },
+    ...(peer.podSelector ? { podSelector: { matchLabels: peer.podSelector } } : {}),
+  };
+}
+
+function kubePort(port: NetworkPort) {
+  return { port: kplus.k8s.IntOrString.fromNumber(port.port), protocol: port.protocol ?? 'TCP' };
+}
+
+function formatPorts(ports: NetworkPort[]): string {
+  return ports.map((p) => `${p.protocol ?? 'TCP'} ${p.port}`).join(', ');
+}
+
+function externalRule(subject: IPeer, remote: string, endpoint: ExternalEndpoint, reason: string): NetworkRule {
+  return {
+    subject,
+    direction: 'egress',
+    remote,
+    ports: endpoint.ports.map((port) => ({ port })),
+    reason,
+    peers: endpoint.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+  };
+}

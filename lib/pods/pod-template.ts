@@ -1,0 +1,163 @@
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { propertyError } from '../core/errors';
+import { IMAGE_DIGEST } from '../core/formats';
+import { parseQuantity } from '../core/quantity';
+
+/**
+ * Pod helpers shared by every construct that renders pods (EAF workloads, the Keycloak StatefulSet) or
+ * sizes them (PostgreSQL): the restricted security context, resources written exactly as given, probes,
+ * disruption budgets and Services.
+ */
+
+/** CPU and memory as Kubernetes quantities, e.g. `{ cpu: '250m', memory: '512Mi' }`. */
+export interface ResourceQuantities {
+  /** CPU quantity, e.g. `250m` or `1`. */
+  readonly cpu: string;
+  /** Memory quantity, e.g. `512Mi` or `1Gi`. */
+  readonly memory: string;
+  /** Ephemeral storage (logs, emptyDirs, writable layer), e.g. `256Mi`. @default - not set */
+  readonly ephemeralStorage?: string;
+}
+
+/** Requests and limits of a container. Written to the manifest exactly as given. */
+export interface ContainerResources {
+  /** What the scheduler reserves. */
+  readonly requests: ResourceQuantities;
+  /** The most the container may use. Every limit must be at least its request. */
+  readonly limits: ResourceQuantities;
+}
+
+/** Size overrides, merged over defaults. */
+export interface ResourceOverrides {
+  /** Requests to override. @default - the defaults */
+  readonly requests?: Partial<ResourceQuantities>;
+  /** Limits to override. @default - the defaults */
+  readonly limits?: Partial<ResourceQuantities>;
+}
+
+/** Merges size overrides over defaults. */
+export function mergeResources(defaults: ContainerResources, overrides: ResourceOverrides | undefined): ContainerResources {
+  return {
+    requests: { ...defaults.requests, ...overrides?.requests },
+    limits: { ...defaults.limits, ...overrides?.limits },
+  };
+}
+
+/**
+ * The restricted Pod Security Standard and OpenShift's restricted-v2 SCC for one container: non-root
+ * with no fixed UID (OpenShift assigns one), no privilege escalation, every capability dropped,
+ * RuntimeDefault seccomp, read-only root filesystem.
+ */
+export const RESTRICTED_CONTAINER: kplus.ContainerSecurityContextProps = Object.freeze({
+  ensureNonRoot: true,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: Object.freeze({ drop: [kplus.Capability.ALL] }),
+  seccompProfile: Object.freeze({ type: kplus.SeccompProfileType.RUNTIME_DEFAULT }),
+});
+
+/** `repo:tag`, or `repo@sha256:...` for a digest. */
+export function imageReference(repository: string, tag: string): string {
+  return IMAGE_DIGEST.test(tag) ? `${repository}@${tag}` : `${repository}:${tag}`;
+}
+
+/** Checks that every quantity parses and no limit is below its request. */
+export function validateResources(scope: Construct, resources: ContainerResources): void {
+  for (const kind of ['cpu', 'memory', 'ephemeralStorage'] as const) {
+    if (kind === 'ephemeralStorage' && resources.requests[kind] === undefined && resources.limits[kind] === undefined) continue;
+    const request = parseQuantity(resources.requests[kind] ?? '');
+    const limit = parseQuantity(resources.limits[kind] ?? '');
+    if (request === undefined) {
+      throw propertyError(scope, `resources.requests.${kind}`, 'is not a Kubernetes quantity', resources.requests[kind], 'use a value such as 250m, 1, 512Mi or 1Gi');
+    }
+    if (limit === undefined) {
+      throw propertyError(scope, `resources.limits.${kind}`, 'is not a Kubernetes quantity', resources.limits[kind], 'use a value such as 250m, 1, 512Mi or 1Gi');
+    }
+    if (limit < request) {
+      throw propertyError(scope, `resources.limits.${kind}`, `is below its request ${resources.requests[kind]}`, resources.limits[kind], `raise the limit to at least ${resources.requests[kind]}`);
+    }
+  }
+}
+
+/**
+ * A PodDisruptionBudget allowing one pod of `selector` down at a time; unhealthy pods may always be
+ * evicted, so a crash-looping pod never blocks a node drain.
+ */
+export function createDisruptionBudget(scope: Construct, id: string, name: string, selector: Record<string, string>): kplus.k8s.KubePodDisruptionBudget {
+  return new kplus.k8s.KubePodDisruptionBudget(scope, id, {
+    metadata: { name },
+    spec: {
+      maxUnavailable: kplus.k8s.IntOrString.fromNumber(1),
+      selector: { matchLabels: selector },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
+  });
+}
+
+/** Creates a ClusterIP Service named `name` on `port` selecting `selector`, with optional labels of its own. */
+export function createService(scope: Construct, id: string, name: string, port: number, selector: Record<string, string>, labels?: Record<string, string>): kplus.Service {
+  const service = new kplus.Service(scope, id, {
+    metadata: { name, labels },
+    type: kplus.ServiceType.CLUSTER_IP,
+    ports: [{ name: 'http', port, targetPort: port }],
+  });
+  for (const [key, value] of Object.entries(selector)) service.selectLabel(key, value);
+  return withoutEmptyExternalIps(service);
+}
+
+/**
+ * Drops the empty `externalIPs` list cdk8s-plus writes on every Service: the API server does not
+ * store an empty list, so it would show up as a change on every apply.
+ */
+export function withoutEmptyExternalIps(service: kplus.Service): kplus.Service {
+  ApiObject.of(service).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
+  return service;
+}
+
+/** Spreads pods across nodes (required) and zones (best effort). */
+export function spreadConstraints(labels: Record<string, string>) {
+  const constraint = (topologyKey: string, whenUnsatisfiable: string) => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable,
+    labelSelector: { matchLabels: labels },
+    matchLabelKeys: ['pod-template-hash'],
+  });
+  return [constraint('kubernetes.io/hostname', 'DoNotSchedule'), constraint('topology.kubernetes.io/zone', 'ScheduleAnyway')];
+}
+
+/**
+ * Finishes the pod template of a cdk8s-plus workload with explicit selectors: writes the first
+ * container's resources exactly as configured (cdk8s-plus renders memory in Mi, so 1Gi would become
+ * 1024Mi) and drops the label cdk8s-plus derives from a hash of the construct path.
+ */
+export function finishPodTemplate(workload: kplus.Deployment | kplus.StatefulSet, resources: ContainerResources): ApiObject {
+  // The binding serialises quantities from `k8s.Quantity` objects, not from plain strings.
+  const quantities = (values: ResourceQuantities) => ({
+    'cpu': kplus.k8s.Quantity.fromString(values.cpu),
+    'memory': kplus.k8s.Quantity.fromString(values.memory),
+    ...(values.ephemeralStorage === undefined ? {} : { 'ephemeral-storage': kplus.k8s.Quantity.fromString(values.ephemeralStorage) }),
+  });
+  const resource = ApiObject.of(workload);
+  resource.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources', { requests: quantities(resources.requests), limits: quantities(resources.limits) }));
+  resource.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+  return resource;
+}
+
+/** The name of the emptyDir volume mounted at `path`: `/var/cache/nginx` → `var-cache-nginx`. */
+export function volumeName(path: string): string {
+  return path.replace(/^\/+/, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase() || 'root';
+}
+
+/** Probe helper: an HTTP GET probe on `path` and `port`. */
+export function httpProbe(path: string, port: number, options: { initialDelaySeconds?: number; periodSeconds: number; failureThreshold?: number }): kplus.Probe {
+  return kplus.Probe.fromHttpGet(path, {
+    port,
+    initialDelaySeconds: options.initialDelaySeconds === undefined ? undefined : Duration.seconds(options.initialDelaySeconds),
+    periodSeconds: Duration.seconds(options.periodSeconds),
+    failureThreshold: options.failureThreshold,
+  });
+}

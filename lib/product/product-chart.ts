@@ -1,0 +1,338 @@
+import { ApiObject, Chart, ChartProps } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { PropertyError } from '../core/errors';
+import { CRITICAL_CONTEXT } from '../core/labels';
+import { RuleId, waive } from '../core/waivers';
+import { PostgresCluster, POSTGRES_DEFAULTS, PostgresClusterProps } from '../data/postgres-cluster';
+import { ExternalOidcIssuer } from '../identity/external-oidc';
+import { Keycloak, KEYCLOAK_DEFAULTS } from '../identity/keycloak';
+import { Exposure } from '../network/exposure';
+import { NetworkPolicies, PeerPort } from '../network/network-policies';
+import { ProductNamespace } from '../network/product-namespace';
+import { mergeResources } from '../pods/pod-template';
+import { EAF_API_DEFAULTS, EafApi } from '../workloads/eaf-api';
+import { EAF_FRONTEND_DEFAULTS, EafFrontend } from '../workloads/eaf-frontend';
+import { EafWorkload, EafWorkloadOptions } from '../workloads/eaf-workload';
+import { EAF_HTTP_WORKLOAD_DEFAULTS, EafHttpWorkload } from '../workloads/http-workload';
+import { ComponentDefinition, DatabaseDefinition, ProductDefinition } from './product';
+import { ComponentConfig, DatabaseConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig } from './settings';
+
+/** Props of {@link EafProductChart}. */
+export interface EafProductChartProps extends ChartProps {
+  /** The product, declared once (see `defineProduct`). */
+  readonly product: ProductDefinition;
+  /** The environment to render: what changes at release time. */
+  readonly environment: EnvironmentConfig;
+}
+
+/** Every problem found while composing one environment, each a construct's error (with its setting when known). */
+export class CompositionError extends Error {
+  constructor(public readonly environment: string, public readonly problems: readonly Error[]) {
+    super(problems.map((p) => p.message).join('\n'));
+    this.name = 'CompositionError';
+  }
+}
+
+/** Maps a construct's failing property to the environment setting it came from. */
+type SettingOf = (property: string, scope: IConstruct) => string;
+
+/**
+ * One product in one environment, composed from the product's declaration: its namespace, databases,
+ * identity provider, components (wired to what they use), their public exposures and default-deny
+ * NetworkPolicies with every flow derived from the wiring. Everything it renders lives below the construct
+ * `<product>/<environment>`; a construct's error is reported against the environment setting it came from.
+ * Each part is a readonly field, so a product can reach in without forking.
+ */
+export class EafProductChart extends Chart {
+  /** The product. */
+  public readonly product: ProductDefinition;
+  /** The environment this chart renders. */
+  public readonly environment: EnvironmentConfig;
+  /** The product's namespace. */
+  public readonly productNamespace: ProductNamespace;
+  /** The databases, by their name in the product. */
+  public readonly databases: Readonly<Record<string, PostgresCluster>> = {};
+  /** The identity provider. @default - none */
+  public readonly identity?: Keycloak | ExternalOidcIssuer;
+  /** The components, by name. */
+  public readonly components: Readonly<Record<string, EafWorkload>> = {};
+  /** The public exposures, by host key. */
+  public readonly exposures: Readonly<Record<string, Exposure>> = {};
+  /** Default-deny networking with every allowed flow. */
+  public readonly networkPolicies: NetworkPolicies;
+
+  private readonly problems: Error[] = [];
+
+  constructor(scope: Construct, id: string, props: EafProductChartProps) {
+    const { product, environment: env } = props;
+    super(scope, id, {
+      ...props,
+      namespace: env.namespace ?? `${product.name}-${env.name}`,
+      labels: {
+        'app.kubernetes.io/part-of': product.name,
+        'app.kubernetes.io/managed-by': 'eaf-cdk8s',
+        'eaf.io/environment': env.name,
+        ...props.labels,
+      },
+    });
+    this.node.setContext(CRITICAL_CONTEXT, env.critical === true);
+    this.product = product;
+    this.environment = env;
+    const root = new Construct(this, env.name);
+    this.productNamespace = new ProductNamespace(root, 'namespace', { name: this.namespace! });
+    this.databases = this.composeDatabases(new Construct(root, 'databases'));
+    this.identity = this.composeIdentity(root);
+    this.components = this.composeComponents(new Construct(root, 'components'));
+    this.exposures = this.composeExposures(new Construct(root, 'exposures'));
+    this.networkPolicies = this.composeNetwork(root);
+    this.applyWaivers();
+    if (this.problems.length > 0) throw new CompositionError(env.name, this.problems);
+  }
+
+  private composeDatabases(scope: Construct): Record<string, PostgresCluster> {
+    const out: Record<string, PostgresCluster> = {};
+    for (const [key, definition] of Object.entries(this.product.databases ?? {})) {
+      const settings = this.environment.databases?.[key];
+      const cluster = this.attempt(`databases.${key}`, () => new PostgresCluster(scope, key, {
+        ...this.databaseProps(`databases.${key}`, settings),
+        ...productDatabase(this.product.name, key, definition),
+      }));
+      if (cluster) out[key] = cluster;
+    }
+    return out;
+  }
+
+  private composeIdentity(scope: Construct): Keycloak | ExternalOidcIssuer | undefined {
+    const identity = this.product.identity;
+    if (identity?.kind === 'keycloak') {
+      const settings = (this.environment.identity ?? {}) as KeycloakConfig;
+      return this.attempt('identity', () => new Keycloak(scope, 'identity', {
+        name: 'keycloak',
+        hostname: this.environment.hosts[identity.hostKey ?? 'identity'],
+        backend: settings.backend,
+        instances: settings.instances ?? (this.environment.critical ? 2 : 1),
+        image: settings.image,
+        resources: mergeResources(KEYCLOAK_DEFAULTS.resources, settings.resources),
+        databaseOptions: this.databaseProps('identity.database', settings.database),
+        realm: identity.realm && withClientUrls(identity.realm, identity.clientUrls ?? {}, this.environment.hosts),
+        realmPlaceholders: identity.realmPlaceholders,
+      }), (property, failing) => failing.node.id === 'Database' ? `identity.database.${property}` : `identity.${property}`);
+    }
+    if (identity?.kind === 'external-oidc') {
+      const settings = this.environment.identity as ExternalOidcConfig;
+      return this.attempt('identity', () => new ExternalOidcIssuer(scope, 'identity', settings));
+    }
+    return undefined;
+  }
+
+  private composeComponents(scope: Construct): Record<string, EafWorkload> {
+    const out: Record<string, EafWorkload> = {};
+    for (const [name, definition] of Object.entries(this.product.components)) {
+      const settings = this.environment.components[name];
+      const workload = this.attempt(`components.${name}`, () => createComponent(scope, name, definition, settings, this.workloadOptions(name, definition, settings), this.environment.name),
+        (property) => property.startsWith('blueGreen.') ? `release.${property.slice('blueGreen.'.length)}` : `components.${name}.${property}`);
+      if (workload) out[name] = workload;
+    }
+    for (const [name, definition] of Object.entries(this.product.components)) {
+      const workload = out[name];
+      if (!workload) continue;
+      this.attempt(`components.${name}`, () => this.wire(workload, definition, out));
+    }
+    return out;
+  }
+
+  /** Connects a component to its databases, the identity provider and the components it calls. */
+  private wire(workload: EafWorkload, definition: ComponentDefinition, components: Record<string, EafWorkload>): void {
+    for (const key of definition.databases ?? []) {
+      if (this.databases[key]) workload.connectToDatabase(this.databases[key], definition.databaseEnv);
+    }
+    if (definition.identity && this.identity) {
+      const options = definition.identity === true ? {} : definition.identity;
+      const realm = this.product.identity?.kind === 'keycloak' ? (this.product.identity.realm?.realm as string | undefined) : undefined;
+      workload.connectToIdentity(this.identity, {
+        realm: options.realm ?? realm ?? this.product.name,
+        clientId: options.clientId ?? `${this.product.name}-${workload.node.id}`,
+        clientSecret: options.clientSecret ?? { secretName: `${this.product.name}-${workload.node.id}-oidc`, key: 'client-secret' },
+      });
+    }
+    for (const target of definition.calls ?? []) {
+      if (components[target]) workload.connectTo(components[target]);
+    }
+  }
+
+  /** One exposure per host, in the order the environment lists its hosts. */
+  private composeExposures(scope: Construct): Record<string, Exposure> {
+    const out: Record<string, Exposure> = {};
+    const identityKey = this.product.identity?.kind === 'keycloak' ? this.product.identity.hostKey ?? 'identity' : undefined;
+    for (const [key, host] of Object.entries(this.environment.hosts ?? {})) {
+      const service = key === identityKey
+        ? this.identity instanceof Keycloak && { name: this.identity.name, service: { name: this.identity.serviceName, port: this.identity.httpPort } }
+        : this.components[key] && { name: key, service: { name: this.components[key].service.name, port: this.components[key].port } };
+      if (!service) continue;
+      const exposure = this.attempt(`hosts.${key}`, () => new Exposure(scope, key, { ...service, host, options: this.environment.exposure }),
+        (property) => property === 'host' ? `hosts.${key}` : `exposure.${property}`);
+      if (exposure) out[key] = exposure;
+    }
+    return out;
+  }
+
+  private composeNetwork(scope: Construct): NetworkPolicies {
+    const env = this.environment;
+    const network = env.network ?? {};
+    const components = Object.values(this.components);
+    const keycloak = this.identity instanceof Keycloak ? this.identity : undefined;
+    const databases = [...Object.values(this.databases), ...(keycloak ? [keycloak.database] : [])];
+    const ingressTargets: PeerPort[] = Object.keys(env.hosts ?? {}).flatMap((key): PeerPort[] => {
+      if (this.exposures[key] === undefined) return [];
+      const component = this.components[key];
+      return component ? [{ peer: component, port: component.port }] : keycloak ? [{ peer: keycloak, port: keycloak.httpPort }] : [];
+    });
+    const scraped = [...components, ...(keycloak ? [keycloak] : []), ...databases];
+    const egressNames = Object.keys(env.egress ?? {});
+    const externalEgress = Object.entries(env.egress ?? {}).flatMap(([name, egress]) => egress.from
+      .filter((from) => this.components[from] !== undefined)
+      .map((from) => ({ name, peer: this.components[from], endpoint: { cidrs: egress.cidrs, ports: egress.ports } })));
+    const policies = this.attempt('network', () => new NetworkPolicies(scope, 'network-policies', {
+      platform: network.platform ?? (env.exposure.kind === 'route' ? 'openshift' : 'kubernetes'),
+      ingressTargets,
+      metricsTargets: scraped.flatMap((peer) => peer.metricsPort === undefined ? [] : [{ peer, port: peer.metricsPort }]),
+      databases,
+      databaseOperator: network.databaseOperatorNamespace === undefined ? undefined
+        : { namespaceSelector: { 'kubernetes.io/metadata.name': network.databaseOperatorNamespace } },
+      apiServer: network.apiServer,
+      objectStore: network.objectStore,
+      externalEgress,
+    }), (property) => {
+      const egress = /^externalEgress\[(\d+)\]\.(.*)$/.exec(property);
+      if (!egress) return `network.${property}`;
+      const name = externalEgress[Number(egress[1])].name;
+      return `egress.${egressNames.includes(name) ? name : egress[1]}.${egress[2]}`;
+    });
+    // Undefined only when it failed, and then the constructor throws with the problem before anyone sees it.
+    return policies!;
+  }
+
+  /** Writes the environment's waivers onto the objects they name, as `waive.eaf.io/<rule>` annotations. */
+  private applyWaivers(): void {
+    const objects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    (this.environment.waivers ?? []).forEach((waiver, i) => {
+      const target = objects.find((o) => `${o.kind}/${o.metadata.name}` === waiver.object);
+      if (target === undefined) {
+        const known = [...new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`))].sort();
+        this.problems.push(new PropertyError(this, 'waivers', 'names no object of the environment', waiver.object, `use one of: ${known.join(', ')}`, `waivers.${i}.object`));
+        return;
+      }
+      waive(target, waiver.rule as RuleId, waiver.reason);
+    });
+  }
+
+  /** Maps an environment's database settings onto PostgresCluster props; a critical environment must back up. */
+  private databaseProps(setting: string, config: DatabaseConfig = {}): Partial<PostgresClusterProps> {
+    if (this.environment.critical && !config.backup) {
+      this.problems.push(new PropertyError(this, 'backup', 'is required in a critical environment', config.backup,
+        `configure ${setting}.backup (destinationPath, credentialsSecret) so WAL is archived and backups are kept`, `${setting}.backup`));
+    }
+    return {
+      instances: config.instances ?? (this.environment.critical ? 3 : 1),
+      version: config.version,
+      imageName: config.imageName,
+      storageSize: config.storageSize,
+      storageClass: config.storageClass,
+      resources: mergeResources(POSTGRES_DEFAULTS.resources, config.resources),
+      backup: config.backup,
+      pooler: config.pooler,
+    };
+  }
+
+  /** The release-time settings of a component as workload props, for the environment's release strategy. */
+  private workloadOptions(name: string, definition: ComponentDefinition, settings: ComponentConfig): EafWorkloadOptions {
+    const release = this.environment.release;
+    return {
+      name,
+      image: settings.image ?? definition.image,
+      tag: settings.tag,
+      tags: settings.tags,
+      blueGreen: release.strategy === 'blue-green' ? { activeColor: release.activeColor, idleReplicas: release.idleReplicas } : undefined,
+      replicas: settings.replicas ?? definition.replicas,
+      autoscaling: settings.autoscaling,
+      env: definition.env,
+      secretEnv: definition.secretEnv,
+    };
+  }
+
+  /** Runs one step; a construct's error is kept (with its setting) and composition goes on. */
+  private attempt<T>(setting: string, build: () => T, settingOf: SettingOf = (property) => `${setting}.${property}`): T | undefined {
+    try {
+      return build();
+    } catch (e) {
+      if (e instanceof PropertyError) {
+        this.problems.push(e.setting !== undefined ? e : e.atSetting(settingOf(e.property, e.scope).replace(/\[(\d+)\]/g, '.$1')));
+      } else if (e instanceof CompositionError) {
+        this.problems.push(...e.problems);
+      } else {
+        this.problems.push(e as Error);
+      }
+      return undefined;
+    }
+  }
+}
+
+/** The product's own part of a database: its names and PostgreSQL version. */
+function productDatabase(product: string, key: string, definition: DatabaseDefinition): Pick<PostgresClusterProps, 'name' | 'database' | 'owner' | 'credentialsSecret'> & { version?: string } {
+  const name = definition.clusterName ?? `${product}-${key}`;
+  return {
+    name,
+    database: definition.database ?? product.replace(/-/g, '_'),
+    owner: definition.owner,
+    credentialsSecret: definition.credentialsSecret ?? `${name}-credentials`,
+    ...(definition.version === undefined ? {} : { version: definition.version }),
+  };
+}
+
+/** Renders one component by its kind, with its preset's defaults under the environment's overrides. */
+function createComponent(scope: Construct, name: string, definition: ComponentDefinition, settings: ComponentConfig, options: EafWorkloadOptions, environment: string): EafWorkload {
+  switch (definition.kind) {
+    case 'spring-boot':
+      return new EafApi(scope, name, {
+        ...options,
+        resources: mergeResources(definition.resources ?? EAF_API_DEFAULTS.resources, settings.resources),
+        springProfile: settings.springProfile ?? environment,
+        port: definition.port,
+        probePaths: definition.probePaths,
+        metricsPath: definition.metricsPath,
+        writablePaths: definition.writablePaths,
+      });
+    case 'nginx':
+      return new EafFrontend(scope, name, {
+        ...options,
+        resources: mergeResources(definition.resources ?? EAF_FRONTEND_DEFAULTS.resources, settings.resources),
+        port: definition.port,
+        writablePaths: definition.writablePaths,
+      });
+    case 'http':
+      return new EafHttpWorkload(scope, name, {
+        ...options,
+        resources: mergeResources(definition.resources ?? EAF_HTTP_WORKLOAD_DEFAULTS.resources, settings.resources),
+        port: definition.port,
+        livenessPath: definition.livenessPath,
+        readinessPath: definition.readinessPath,
+        startupPath: definition.startupPath,
+        writablePaths: definition.writablePaths,
+        metrics: definition.metrics,
+        component: name,
+      });
+  }
+}
+
+/** Points each named client of a realm at its component's public host. */
+function withClientUrls(realm: Record<string, unknown>, clientUrls: Readonly<Record<string, string>>, hosts: Readonly<Record<string, string>>): Record<string, unknown> {
+  const clients = (realm.clients as Array<Record<string, unknown>> | undefined) ?? [];
+  return {
+    ...realm,
+    clients: clients.map((c) => {
+      const component = clientUrls[c.clientId as string];
+      const host = component === undefined ? undefined : hosts[component];
+      return host === undefined ? c : { ...c, rootUrl: `https://${host}`, redirectUris: [`https://${host}/*`], webOrigins: [`https://${host}`] };
+    }),
+  };
+}

@@ -1,0 +1,191 @@
+import { COMPONENT_NAME, IMAGE_REPOSITORY } from '../core/formats';
+import { deepFreeze } from '../core/freeze';
+import { SecretKeyReference } from '../core/secrets';
+import type { DatabaseEnvNames } from '../workloads/eaf-workload';
+import type { ContainerResources } from '../pods/pod-template';
+
+/**
+ * The product model: a product declares once what it has (components, databases, identity); the
+ * environment schema, the objects, the wiring, the exposures and the network policies are derived from it.
+ */
+
+/** How a component trusts the product's identity provider. */
+export interface ComponentIdentity {
+  /** The realm its tokens come from. @default - the realm of the product's realm file, else the product name */
+  readonly realm?: string;
+  /** Its OIDC client id. @default `<product>-<component>` */
+  readonly clientId?: string;
+  /** Its client secret, by reference. @default - `<product>-<component>-oidc`, key `client-secret` */
+  readonly clientSecret?: SecretKeyReference;
+}
+
+/** What every component declares. */
+interface ComponentBase {
+  /** Image repository without tag, e.g. `registry.example.com/orders/api`; an environment may override it. */
+  readonly image: string;
+  /**
+   * Whether users reach it from outside: each environment then names its host (`hosts.<component>`), which
+   * gives both its exposure (Ingress or Route) and the ingress controller's network edge to it.
+   * @default false
+   */
+  readonly public?: boolean;
+  /** The product databases it uses, by name: each sets the database variables and the network edge. @default - none */
+  readonly databases?: readonly string[];
+  /** Variable names of its database connection, when the application reads others. @default DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD */
+  readonly databaseEnv?: DatabaseEnvNames;
+  /** Whether it trusts the product's identity provider (`true` for the defaults). @default - it does not */
+  readonly identity?: boolean | ComponentIdentity;
+  /** Other components it calls over HTTP, by name: each gives a network edge. @default - none */
+  readonly calls?: readonly string[];
+  /** Plain environment variables (never secrets). @default - none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Environment variables from Secrets, by reference. @default - none */
+  readonly secretEnv?: Readonly<Record<string, SecretKeyReference>>;
+  /** Replicas when the environment file gives none. @default - the preset's (3 for the API and nginx presets, 2 otherwise) */
+  readonly replicas?: number;
+  /** Requests and limits, before the environment's overrides. @default - the preset's */
+  readonly resources?: ContainerResources;
+  /** Writable paths on the read-only root filesystem. @default - the preset's */
+  readonly writablePaths?: readonly string[];
+  /** HTTP port. @default 8080 */
+  readonly port?: number;
+}
+
+/** A Spring Boot API (it may serve its UI too): actuator probes and metrics. */
+export interface SpringBootComponent extends ComponentBase {
+  readonly kind: 'spring-boot';
+  /** Liveness and readiness paths. @default - Spring Boot Actuator's health groups */
+  readonly probePaths?: { readonly liveness?: string; readonly readiness?: string };
+  /** Prometheus endpoint on the port. @default '/actuator/prometheus' */
+  readonly metricsPath?: string;
+}
+
+/** A static frontend served by nginx. */
+export interface NginxComponent extends ComponentBase {
+  readonly kind: 'nginx';
+}
+
+/** Any other HTTP service: its own probe paths and metrics endpoint. */
+export interface HttpComponent extends ComponentBase {
+  readonly kind: 'http';
+  /** Liveness probe path, e.g. `/healthz`. */
+  readonly livenessPath: string;
+  /** Readiness probe path, e.g. `/readyz`. */
+  readonly readinessPath: string;
+  /** Startup probe path for slow starters. @default - none */
+  readonly startupPath?: string;
+  /** Where monitoring scrapes metrics. @default - not scraped */
+  readonly metrics?: { readonly port: number; readonly path: string };
+}
+
+/** One component of a product, by kind. */
+export type ComponentDefinition = SpringBootComponent | NginxComponent | HttpComponent;
+
+/** A PostgreSQL database of the product (a CloudNativePG cluster). */
+export interface DatabaseDefinition {
+  /** Cluster name; Services `<name>-rw`, ... @default `<product>-<key>` */
+  readonly clusterName?: string;
+  /** The database created at bootstrap. @default - the product name (hyphens become underscores) */
+  readonly database?: string;
+  /** Owner of the database. @default - same as `database` */
+  readonly owner?: string;
+  /** Secret with the owner's `username` and `password`. @default `<cluster name>-credentials` */
+  readonly credentialsSecret?: string;
+  /** PostgreSQL release (`<major>.<minor>`). @default - the platform's (POSTGRES_DEFAULTS.version) */
+  readonly version?: string;
+}
+
+/** The product's own Keycloak. */
+export interface KeycloakIdentity {
+  readonly kind: 'keycloak';
+  /** The realm to import, as parsed from its JSON file (no secret values: `${PLACEHOLDER}`s only). @default - none */
+  readonly realm?: Record<string, unknown>;
+  /** Secrets that fill the realm's placeholders. @default - none */
+  readonly realmPlaceholders?: Readonly<Record<string, SecretKeyReference>>;
+  /** Realm clients whose URLs point at a public component's host: client id to component. @default - none */
+  readonly clientUrls?: Readonly<Record<string, string>>;
+  /** The hosts key and exposure of Keycloak. @default 'identity' */
+  readonly hostKey?: string;
+}
+
+/** An OIDC issuer outside the cluster; each environment names its URL and addresses. */
+export interface ExternalOidcIdentity {
+  readonly kind: 'external-oidc';
+}
+
+/** The product's identity provider. */
+export type IdentityDefinition = KeycloakIdentity | ExternalOidcIdentity;
+
+/** A product, declared once. */
+export interface ProductDefinition {
+  /** Product name, e.g. `dvmm`: names the namespaces (`<name>-<environment>`) and defaults. */
+  readonly name: string;
+  /** Its components, in the order they are rendered. */
+  readonly components: Readonly<Record<string, ComponentDefinition>>;
+  /** Its databases. @default - none */
+  readonly databases?: Readonly<Record<string, DatabaseDefinition>>;
+  /** Its identity provider. @default - none */
+  readonly identity?: IdentityDefinition;
+}
+
+/** A declared product: checked and frozen. */
+export type Product = ProductDefinition & { readonly __checked: true };
+
+/** Every problem of a product declaration, each naming the product, the field, the value and the fix. */
+export class ProductDefinitionError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`invalid product definition:\n  ${problems.join('\n  ')}`);
+    this.name = 'ProductDefinitionError';
+  }
+}
+
+/** Component kinds, for messages. */
+export const COMPONENT_KINDS = Object.freeze(['spring-boot', 'nginx', 'http'] as const);
+
+/**
+ * Checks and freezes a product declaration.
+ * @throws ProductDefinitionError listing every problem
+ */
+export function defineProduct(definition: ProductDefinition): Product {
+  const problems: string[] = [];
+  const at = (field: string, problem: string, value: unknown, fix: string) => problems.push(`product ${definition.name}: ${field}: ${problem} (got ${JSON.stringify(value) ?? 'nothing'}); ${fix}`);
+  if (!COMPONENT_NAME.test(definition.name)) at('name', 'is not a valid product name', definition.name, COMPONENT_NAME.fix);
+  const components = Object.keys(definition.components ?? {});
+  const databases = Object.keys(definition.databases ?? {});
+  if (components.length === 0) at('components', 'is empty', definition.components, 'declare at least one component, e.g. api: { kind: \'spring-boot\', image: ... }');
+  for (const name of databases) if (!COMPONENT_NAME.test(name)) at(`databases.${name}`, 'is not a valid database name', name, COMPONENT_NAME.fix);
+  const hostKey = definition.identity?.kind === 'keycloak' ? definition.identity.hostKey ?? 'identity' : undefined;
+  for (const [name, component] of Object.entries(definition.components ?? {})) {
+    const field = `components.${name}`;
+    if (!COMPONENT_NAME.test(name)) at(field, 'is not a valid component name', name, COMPONENT_NAME.fix);
+    if (name === hostKey) at(field, `has the name of the identity provider's host key`, name, `rename the component, or set identity.hostKey`);
+    if (!(COMPONENT_KINDS as readonly string[]).includes(component.kind)) at(`${field}.kind`, 'is not a component kind', component.kind, `use one of: ${COMPONENT_KINDS.join(', ')}`);
+    if (!IMAGE_REPOSITORY.test(component.image)) at(`${field}.image`, 'is not an image repository without tag', component.image, IMAGE_REPOSITORY.fix);
+    (component.databases ?? []).forEach((db, i) => {
+      if (!databases.includes(db)) at(`${field}.databases[${i}]`, 'names no database of the product', db, databases.length ? `use one of: ${databases.join(', ')}` : 'declare it under databases');
+    });
+    (component.calls ?? []).forEach((target, i) => {
+      if (!components.includes(target) || target === name) at(`${field}.calls[${i}]`, 'names no other component of the product', target, `use one of: ${components.filter((c) => c !== name).join(', ') || '(none)'}`);
+    });
+    if (component.identity && definition.identity === undefined) at(`${field}.identity`, 'needs an identity provider', component.identity, "declare identity: { kind: 'keycloak' } or { kind: 'external-oidc' }, or remove it");
+  }
+  const identity = definition.identity;
+  if (identity?.kind === 'keycloak') {
+    for (const [client, component] of Object.entries(identity.clientUrls ?? {})) {
+      if (definition.components[component]?.public !== true) {
+        at(`identity.clientUrls.${client}`, 'names no public component', component, `use one of: ${components.filter((c) => definition.components[c].public).join(', ') || '(none: mark a component public)'}`);
+      }
+    }
+  } else if (identity !== undefined && identity.kind !== 'external-oidc') {
+    at('identity.kind', 'is not an identity provider kind', (identity as { kind: unknown }).kind, "use 'keycloak' or 'external-oidc'");
+  }
+  if (problems.length > 0) throw new ProductDefinitionError(problems);
+  return deepFreeze({ ...definition }) as Product;
+}
+
+/** The hosts an environment of the product names, in the order its exposures are rendered: public components, then Keycloak. */
+export function publicHostKeys(product: ProductDefinition): string[] {
+  const keys = Object.entries(product.components).filter(([, c]) => c.public).map(([name]) => name);
+  if (product.identity?.kind === 'keycloak') keys.push(product.identity.hostKey ?? 'identity');
+  return keys;
+}

@@ -1,0 +1,222 @@
+import { Static, TObject, TProperties, TSchema, Type } from '@sinclair/typebox';
+import {
+  CIDR, DNS_LABEL, DNS_NAME, Format, HTTPS_URL, IMAGE_REFERENCE, IMAGE_REPOSITORY, IMAGE_TAG, IMAGE_TAG_OR_DIGEST, REGISTRY_PREFIX, S3_PATH,
+} from '../core/formats';
+import { QUANTITY_PATTERN } from '../core/quantity';
+
+/**
+ * The settings an environment file holds, as TypeBox schemas: each is a JSON Schema at run time and a
+ * TypeScript type (`Static<typeof X>`) at compile time, so the file's schema and the library's types have
+ * one source. {@link environmentSchema} composes them into the schema of one product's environment files.
+ *
+ * Every `description` is the fix printed when a value breaks that part of the schema: keep it an instruction.
+ */
+
+/** A string of a {@link Format}, with the format's fix as its description. */
+function formatted(format: Format, description = format.fix) {
+  return Type.String({ pattern: format.pattern, description });
+}
+
+const optional = <T extends TSchema>(schema: T) => Type.Optional(schema);
+
+/** One of a few strings, as JSON Schema `enum` (its error names the allowed values) typed as their union. */
+export function oneOf<const V extends readonly string[]>(values: V, description: string) {
+  return Type.Unsafe<V[number]>({ type: 'string', enum: [...values], description });
+}
+const strict = <T extends TProperties>(properties: T, description?: string) => Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}) });
+
+const Quantity = Type.String({ pattern: QUANTITY_PATTERN, description: 'use a Kubernetes quantity such as 250m, 1, 512Mi or 1Gi' });
+const Count = Type.Integer({ minimum: 1, description: 'use a whole number of at least 1' });
+const Port = Type.Integer({ minimum: 1, maximum: 65535, description: 'use a TCP port from 1 to 65535' });
+const Tag = formatted(IMAGE_TAG_OR_DIGEST);
+
+/** Requests or limits, each quantity optional (merged over the defaults). */
+export const ResourceQuantitiesSettings = strict({ cpu: optional(Quantity), memory: optional(Quantity), ephemeralStorage: optional(Quantity) });
+
+/** Size overrides of a container, merged over its defaults. */
+export const ResourceSettings = strict({ requests: optional(ResourceQuantitiesSettings), limits: optional(ResourceQuantitiesSettings) });
+
+/** CPU autoscaling of a component's (active) Deployment. */
+export const AutoscalingSettings = strict({
+  minReplicas: Count,
+  maxReplicas: Count,
+  targetCpuUtilization: optional(Type.Integer({ minimum: 1, maximum: 100, description: 'use a percentage from 1 to 100' })),
+}, 'give minReplicas and maxReplicas');
+
+const componentProperties = {
+  image: optional(formatted(IMAGE_REPOSITORY)),
+  tag: optional(Tag),
+  tags: optional(strict({ blue: Tag, green: Tag }, 'give a tag for both colours: tags: { blue: 1.4.2, green: 1.5.0 }')),
+  replicas: optional(Count),
+  resources: optional(ResourceSettings),
+  autoscaling: optional(AutoscalingSettings),
+};
+
+/** Release-time settings of one component in one environment: image, tag(s), replicas, sizes, autoscaling. */
+export const ComponentSettings = strict(componentProperties);
+
+/** A Spring Boot component's settings: those of every component, plus its Spring profile. */
+export const SpringBootSettings = strict({
+  ...componentProperties,
+  springProfile: optional(Type.String({ minLength: 1, description: 'use a Spring profile name such as production' })),
+});
+
+/** Continuous WAL archiving and base backups to an S3-compatible object store (barman-cloud plugin). */
+export const BackupSettings = strict({
+  destinationPath: formatted(S3_PATH),
+  endpointUrl: optional(formatted(HTTPS_URL, 'use the https:// endpoint of the object store')),
+  credentialsSecret: formatted(DNS_NAME, 'name the Secret holding ACCESS_KEY_ID and ACCESS_SECRET_KEY'),
+  schedule: optional(Type.String({ description: "use a 6-field cron, seconds first, e.g. '0 0 2 * * *'" })),
+  retention: optional(Type.String({ description: "use <number><d|w|m>, e.g. '30d'" })),
+  compression: optional(oneOf(['gzip', 'bzip2', 'snappy'], 'use gzip, bzip2 or snappy')),
+  archiveTimeout: optional(Type.String({ description: "use a PostgreSQL duration under 1h, e.g. '5min'" })),
+}, 'give destinationPath and credentialsSecret');
+
+/** A PgBouncer pooler in front of a database's primary. */
+export const PoolerSettings = strict({
+  instances: optional(Count),
+  poolMode: optional(oneOf(['session', 'transaction'], 'use session or transaction')),
+  maxClientConnections: optional(Count),
+  defaultPoolSize: optional(Count),
+});
+
+/** A PostgreSQL cluster in one environment. */
+export const DatabaseSettings = strict({
+  instances: optional(Count),
+  version: optional(formatted(IMAGE_TAG, "use a PostgreSQL release such as '17.6'")),
+  imageName: optional(formatted(IMAGE_REFERENCE)),
+  storageSize: optional(Quantity),
+  storageClass: optional(Type.String({ minLength: 1, description: 'name a StorageClass' })),
+  resources: optional(ResourceSettings),
+  backup: optional(BackupSettings),
+  pooler: optional(PoolerSettings),
+});
+
+/** Addresses outside the cluster, by CIDR and port. */
+export const EndpointSettings = strict({
+  cidrs: Type.Array(formatted(CIDR, 'use a CIDR such as 192.0.2.10/32'), { minItems: 1 }),
+  ports: Type.Array(Port, { minItems: 1 }),
+}, 'give cidrs and ports');
+
+/** The product's own Keycloak in one environment. */
+export const KeycloakSettings = strict({
+  backend: optional(oneOf(['operator', 'workload'], 'use operator (Keycloak Operator) or workload (StatefulSet)')),
+  instances: optional(Count),
+  image: optional(Type.String({ minLength: 1, description: 'use an image reference with tag' })),
+  resources: optional(ResourceSettings),
+  database: optional(DatabaseSettings),
+});
+
+/** An OIDC issuer outside the cluster, in one environment. */
+export const ExternalOidcSettings = strict({
+  issuerUrl: formatted(HTTPS_URL, 'use the issuer URL tokens name, e.g. https://login.example.com/realms/orders'),
+  jwkSetUri: optional(formatted(HTTPS_URL, 'use the https:// URL of the JWK set')),
+  endpoint: EndpointSettings,
+}, 'give issuerUrl and endpoint (the issuer\'s cidrs and ports)');
+
+/** A named egress to addresses outside the cluster, from some of the product's components. */
+export const EgressSettings = strict({
+  from: Type.Array(Type.String(), { minItems: 1, description: 'name the components that call it' }),
+  cidrs: EndpointSettings.properties.cidrs,
+  ports: EndpointSettings.properties.ports,
+}, 'give from, cidrs and ports');
+
+/** Network isolation settings of one environment. */
+export const NetworkSettings = strict({
+  platform: optional(oneOf(['kubernetes', 'openshift'], 'use kubernetes or openshift')),
+  apiServer: optional(EndpointSettings),
+  objectStore: optional(EndpointSettings),
+  databaseOperatorNamespace: optional(formatted(DNS_LABEL, 'use the namespace name, e.g. openshift-operators')),
+});
+
+/**
+ * An object whose `key` picks one of several shapes, as `if`/`then`/`else` so that a bad value is reported
+ * against the branch it chose (an `anyOf` would report every branch). Typed as the union of the branches.
+ */
+function discriminated<K extends string, B extends TObject[]>(key: K, branches: [...B], fix: string) {
+  const values = branches.map((b) => (b.properties[key] as unknown as { const: string }).const);
+  const relaxed = branches.map((b) => ({ ...b, properties: { ...b.properties, [key]: true } }));
+  const chain = (i: number): Record<string, unknown> => i === relaxed.length - 1 ? relaxed[i]
+    : { if: { properties: { [key]: { const: values[i] } } }, then: relaxed[i], else: chain(i + 1) };
+  return Type.Unsafe<Static<B[number]>>({
+    type: 'object',
+    required: [key],
+    properties: { [key]: { enum: values, description: fix } },
+    ...chain(0),
+  });
+}
+
+/** Ingress (cert-manager) or OpenShift Route. */
+export const ExposureSettings = discriminated('kind', [
+  strict({
+    kind: Type.Literal('ingress'),
+    clusterIssuer: Type.String({ minLength: 1, description: 'name the cert-manager ClusterIssuer' }),
+    className: optional(Type.String({ minLength: 1, description: 'name the IngressClass' })),
+  }, 'an ingress exposure takes clusterIssuer and optionally className'),
+  strict({
+    kind: Type.Literal('route'),
+    termination: optional(oneOf(['edge', 'reencrypt'], 'use edge or reencrypt')),
+  }, 'a route exposure takes termination (edge or reencrypt)'),
+], 'use ingress (Kubernetes) or route (OpenShift)');
+
+/** Rolling updates, or blue-green with the active colour and the idle colour's size. */
+export const ReleaseSettings = discriminated('strategy', [
+  strict({ strategy: Type.Literal('rolling') }, 'a rolling release takes no other setting'),
+  strict({
+    strategy: Type.Literal('blue-green'),
+    activeColor: oneOf(['blue', 'green'], 'use blue or green'),
+    idleReplicas: optional(Type.Integer({ minimum: 0, description: 'use a whole number of at least 0' })),
+  }, 'a blue-green release takes activeColor and optionally idleReplicas'),
+], 'use rolling or blue-green');
+
+/** A rule of the gate switched off for one object, with the reason, written in the environment file. */
+export const WaiverSettings = strict({
+  rule: Type.String({ description: 'name a waivable rule of the gate' }),
+  object: Type.String({ pattern: '^[A-Za-z]+/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'name the object as <Kind>/<name>, e.g. Deployment/api' }),
+  reason: Type.String({ minLength: 10, description: 'say why the rule does not apply, in at least 10 characters' }),
+}, 'give rule, object and reason');
+
+/**
+ * The settings of any product's environment file. {@link environmentSchema} narrows `hosts`, `components`,
+ * `databases`, `identity` and `egress` to what one product declares.
+ */
+export const EnvironmentSettings = strict({
+  namespace: optional(formatted(DNS_LABEL, 'use a DNS label such as dvmm-dev')),
+  critical: optional(Type.Boolean({ description: 'use true or false' })),
+  hosts: Type.Record(Type.String(), formatted(DNS_NAME)),
+  exposure: ExposureSettings,
+  release: ReleaseSettings,
+  registries: optional(Type.Array(formatted(REGISTRY_PREFIX), { minItems: 1, description: 'list the registries images may come from' })),
+  databases: optional(Type.Record(Type.String(), DatabaseSettings)),
+  identity: optional(Type.Union([KeycloakSettings, ExternalOidcSettings])),
+  network: optional(NetworkSettings),
+  egress: optional(Type.Record(Type.String(), EgressSettings)),
+  components: Type.Record(Type.String(), SpringBootSettings),
+  waivers: optional(Type.Array(WaiverSettings)),
+});
+
+/** Release-time settings of one component (see {@link ComponentSettings}). */
+export type ComponentConfig = Static<typeof SpringBootSettings>;
+/** A PostgreSQL cluster's settings in one environment. */
+export type DatabaseConfig = Static<typeof DatabaseSettings>;
+/** Keycloak's settings in one environment. */
+export type KeycloakConfig = Static<typeof KeycloakSettings>;
+/** An external OIDC issuer's settings in one environment. */
+export type ExternalOidcConfig = Static<typeof ExternalOidcSettings>;
+/** Network isolation settings of one environment. */
+export type NetworkConfig = Static<typeof NetworkSettings>;
+/** A named egress of one environment. */
+export type EgressConfig = Static<typeof EgressSettings>;
+/** A waiver written in an environment file. */
+export type WaiverConfig = Static<typeof WaiverSettings>;
+/** Size overrides of a container. */
+export type ResourceConfig = Static<typeof ResourceSettings>;
+
+/**
+ * Everything that differs between the environments of a product: what changes at release time. A program
+ * reads one from each `environments/<name>.yaml` (or writes it in TypeScript); constructs only see this type.
+ */
+export type EnvironmentConfig = Static<typeof EnvironmentSettings> & {
+  /** Environment name: `dev`, `staging`, `production`, ...; names the output folder. */
+  readonly name: string;
+};

@@ -1,0 +1,356 @@
+import { JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { assertSameChart, Connections, IPeer } from '../core/connections';
+import { propertyError } from '../core/errors';
+import { IMAGE_REPOSITORY, IMAGE_TAG_OR_DIGEST, imageTagProblem } from '../core/formats';
+import { CRITICAL_CONTEXT } from '../core/labels';
+import { EnvSource, envValue } from '../core/secrets';
+import type { PostgresCluster } from '../data/postgres-cluster';
+import type { IdentityClientOptions, IIdentityProvider } from '../identity/identity-provider';
+import {
+  ContainerResources, createDisruptionBudget, createService, finishPodTemplate, httpProbe, imageReference, RESTRICTED_CONTAINER, spreadConstraints, validateResources, volumeName,
+} from '../pods/pod-template';
+import { BlueGreenService, Color, DeploymentRenderOptions, IDeploymentTemplate } from './blue-green-service';
+
+/** Blue-green release settings: which colour is live and how big the idle one is. */
+export interface BlueGreenOptions {
+  /** The colour the main Service sends traffic to. Switching is changing this value. */
+  readonly activeColor: Color;
+  /**
+   * Replicas of the idle colour. `0` scales it down once a release is trusted.
+   * @default - the same as `replicas`, so a rollback is instant
+   */
+  readonly idleReplicas?: number;
+}
+
+/** Horizontal pod autoscaling on CPU utilisation. */
+export interface AutoscalingOptions {
+  /** Fewest replicas. */
+  readonly minReplicas: number;
+  /** Most replicas. */
+  readonly maxReplicas: number;
+  /**
+   * Average CPU utilisation (percent of the request) the autoscaler aims for.
+   * @default 70
+   */
+  readonly targetCpuUtilization?: number;
+}
+
+/** Props every EAF workload shares: what a product team sets per environment. */
+export interface EafWorkloadOptions {
+  /**
+   * Name of the workload: the Service, ServiceAccount and Deployments are named after it.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** Image repository without tag, e.g. `registry.example.com/dvmm/api`. */
+  readonly image: string;
+  /**
+   * Image tag (or `sha256:` digest) of the rolling Deployment.
+   * @default - none; required unless `blueGreen` is set
+   */
+  readonly tag?: string;
+  /**
+   * Image tag (or digest) per colour; required with `blueGreen`.
+   * @default - none
+   */
+  readonly tags?: Readonly<Record<Color, string>>;
+  /**
+   * Release this workload blue-green: two Deployments, `<name>-blue` and `<name>-green`.
+   * @default - one Deployment updated by a rolling update
+   */
+  readonly blueGreen?: BlueGreenOptions;
+  /**
+   * Replicas of the (active) Deployment.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Scale the (active) Deployment on CPU with a HorizontalPodAutoscaler.
+   * @default - no autoscaler; `replicas` is fixed
+   */
+  readonly autoscaling?: AutoscalingOptions;
+  /**
+   * Spread pods across nodes (required) and zones (best effort) with topology spread constraints.
+   * @default true
+   */
+  readonly spread?: boolean;
+  /**
+   * Further plain environment variables (never secrets: use `secretEnv`).
+   * @default - none
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Environment variables read from Secrets by reference.
+   * @default - none
+   */
+  readonly secretEnv?: Readonly<Record<string, { readonly secretName: string; readonly key: string }>>;
+}
+
+/** An HTTP probe: a path on the container's port. */
+export interface HttpProbeOptions {
+  /** Absolute path, e.g. `/health/ready`. */
+  readonly path: string;
+  /** Seconds before the first probe. @default - none */
+  readonly initialDelaySeconds?: number;
+  /** Seconds between probes. */
+  readonly periodSeconds: number;
+  /** Failures in a row before the probe fails. @default 3 */
+  readonly failureThreshold?: number;
+}
+
+/** A long-running container: what differs between the API, the frontend and other workloads. */
+export interface EafContainerSpec {
+  /** The container's HTTP port. */
+  readonly port: number;
+  /** Requests and limits. */
+  readonly resources: ContainerResources;
+  /** Startup probe. @default - none */
+  readonly startup?: HttpProbeOptions;
+  /** Liveness probe. */
+  readonly liveness: HttpProbeOptions;
+  /** Readiness probe. */
+  readonly readiness: HttpProbeOptions;
+  /** Paths that get a writable emptyDir, since the root filesystem is read-only. */
+  readonly writablePaths: readonly string[];
+  /** Where monitoring scrapes metrics. @default - not scraped */
+  readonly metrics?: { readonly port: number; readonly path: string };
+}
+
+/** Props of {@link EafWorkload}. */
+export interface EafWorkloadProps extends EafWorkloadOptions {
+  /** The container this workload runs. */
+  readonly container: EafContainerSpec;
+  /** `app.kubernetes.io/component` of the pods and the container's name, e.g. `api`. */
+  readonly component: string;
+  /** Environment variables set by the preset before `env` and `secretEnv`, e.g. the Spring profile. @default - none */
+  readonly presetEnv?: Readonly<Record<string, EnvSource>>;
+}
+
+/** Names of the environment variables a database connection sets. */
+export interface DatabaseEnvNames {
+  readonly host: string;
+  readonly port: string;
+  readonly name: string;
+  readonly user: string;
+  readonly password: string;
+}
+
+/** The variables {@link EafWorkload.connectToDatabase} sets by default (PLATFORM.md, API configuration). */
+export const DATABASE_ENV: DatabaseEnvNames = Object.freeze({ host: 'DB_HOST', port: 'DB_PORT', name: 'DB_NAME', user: 'DB_USER', password: 'DB_PASSWORD' });
+
+/**
+ * One EAF workload: a secure Deployment (or two colours of it), its Service, ServiceAccount,
+ * PodDisruptionBudget and optional autoscaler, wired to databases and an identity provider by type.
+ * {@link EafApi}, {@link EafFrontend} and {@link EafHttpWorkload} are workloads with their presets.
+ */
+export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer {
+  /** Name of the workload. */
+  public readonly name: string;
+  /** The container port. */
+  public readonly port: number;
+  /** Replicas of the active Deployment. */
+  public readonly replicas: number;
+  /** Labels selecting every pod of the workload, whatever its colour. */
+  public readonly podSelector: Record<string, string>;
+  /** Name for reports and policies: the workload name. */
+  public readonly peerName: string;
+  /** The port monitoring scrapes. @default - not scraped */
+  public readonly metricsPort?: number;
+  /** The path monitoring scrapes. @default - not scraped */
+  public readonly metricsPath?: string;
+  /** The Service that receives the workload's traffic (the active colour's, in blue-green). */
+  public readonly service: kplus.Service;
+  /** The Service of the idle colour, for smoke tests before the switch. @default - none (rolling) */
+  public readonly previewService?: kplus.Service;
+  /** The pods' ServiceAccount (no token mounted). */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The Deployments: one when rolling; blue then green in blue-green. */
+  public readonly deployments: kplus.Deployment[];
+  /** The blue-green pair. @default - none (rolling) */
+  public readonly blueGreen?: BlueGreenService;
+  /** Environment variables of the container, by name, in order. */
+  public readonly env: Record<string, kplus.EnvValue> = {};
+
+  private readonly props: EafWorkloadProps;
+
+  constructor(scope: Construct, id: string, props: EafWorkloadProps) {
+    super(scope, id);
+    this.props = props;
+    this.name = props.name ?? id;
+    this.port = props.container.port;
+    this.replicas = props.replicas ?? 2;
+    this.podSelector = { 'app.kubernetes.io/name': this.name };
+    this.peerName = this.name;
+    this.metricsPort = props.container.metrics?.port;
+    this.metricsPath = props.container.metrics?.path;
+    this.validate(props);
+    const sources: Array<[string, EnvSource]> = [
+      ...Object.entries(props.presetEnv ?? {}),
+      ...Object.entries(props.env ?? {}).map(([name, value]): [string, EnvSource] => [name, { value }]),
+      ...Object.entries(props.secretEnv ?? {}).map(([name, secret]): [string, EnvSource] => [name, { secret }]),
+    ];
+    for (const [name, source] of sources) this.env[name] = envValue(this, source);
+
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name },
+      automountToken: false,
+    });
+
+    const replicas = props.autoscaling ? undefined : this.replicas;
+    if (props.blueGreen) {
+      this.blueGreen = new BlueGreenService(this, 'BlueGreen', {
+        name: this.name,
+        workload: this,
+        activeColor: props.blueGreen.activeColor,
+        tags: props.tags!,
+        replicas,
+        idleReplicas: props.blueGreen.idleReplicas ?? this.replicas,
+      });
+      this.service = this.blueGreen.service;
+      this.previewService = this.blueGreen.previewService;
+      this.deployments = [this.blueGreen.deployments.blue, this.blueGreen.deployments.green];
+      this.addAutoscaler(this.blueGreen.activeDeployment);
+    } else {
+      const deployment = this.renderDeployment(this, 'Deployment', { name: this.name, tag: props.tag!, replicas, selectorLabels: {} });
+      this.deployments = [deployment];
+      this.service = createService(this, 'Service', this.name, this.port, this.podSelector);
+      this.addAutoscaler(deployment);
+    }
+  }
+
+  public renderDeployment(scope: Construct, id: string, options: DeploymentRenderOptions): kplus.Deployment {
+    const spec = this.props.container;
+    const labels = { ...this.podSelector, ...options.selectorLabels };
+    const deployment = new kplus.Deployment(scope, id, {
+      metadata: { name: options.name, labels: { 'app.kubernetes.io/component': this.props.component } },
+      replicas: options.replicas,
+      select: false,
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: false,
+      podMetadata: { labels: { ...labels, 'app.kubernetes.io/component': this.props.component } },
+      securityContext: { ensureNonRoot: true },
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.absolute(1),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
+    });
+    deployment.select(kplus.LabelSelector.of({ labels }));
+    const probe = (options?: HttpProbeOptions) => options && httpProbe(options.path, spec.port, options);
+    const container = deployment.addContainer({
+      name: this.props.component,
+      image: imageReference(this.props.image, options.tag),
+      ports: [{ number: spec.port, name: 'http' }],
+      envVariables: { ...this.env },
+      startup: probe(spec.startup),
+      liveness: probe(spec.liveness),
+      readiness: probe(spec.readiness),
+      // Always: the kubelet re-checks the pull secret, so a pod can never start another tenant's cached image.
+      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+      securityContext: RESTRICTED_CONTAINER,
+    });
+    for (const path of spec.writablePaths) {
+      const volume = kplus.Volume.fromEmptyDir(deployment, `Volume${path}`, volumeName(path), { sizeLimit: Size.mebibytes(64) });
+      container.mount(path, volume);
+    }
+
+    const resource = finishPodTemplate(deployment, spec.resources);
+    if (this.props.spread ?? true) {
+      resource.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', spreadConstraints(labels)));
+    }
+    // A budget per Deployment whenever the workload runs 2+ replicas, the idle colour's too (maxUnavailable
+    // is harmless at 0 pods), so switching colours changes selectors and replica counts only.
+    if ((this.props.autoscaling?.minReplicas ?? this.replicas) >= 2) {
+      createDisruptionBudget(scope, `${id}Budget`, options.name, labels);
+    }
+    return deployment;
+  }
+
+  /**
+   * Connects the workload to a database: `DB_HOST` is the cluster's read-write Service (or its pooler),
+   * `DB_PORT`, `DB_NAME`, and `DB_USER`/`DB_PASSWORD` from the cluster's Secret by reference; the edge is
+   * recorded once in the chart's connection record, so the NetworkPolicies follow.
+   *
+   * @param names the variable names, when the application reads others @default DATABASE_ENV
+   */
+  public connectToDatabase(database: PostgresCluster, names: DatabaseEnvNames = DATABASE_ENV): void {
+    assertSameChart(this, 'database', database);
+    const endpoint = database.connectClient(this);
+    this.setEnv(names.host, { value: endpoint.host });
+    this.setEnv(names.port, { value: String(endpoint.port) });
+    this.setEnv(names.name, { value: database.databaseName });
+    this.setEnv(names.user, { secret: { secretName: database.credentialsSecret, key: 'username' } });
+    this.setEnv(names.password, { secret: { secretName: database.credentialsSecret, key: 'password' } });
+  }
+
+  /**
+   * Makes the workload trust an identity provider: the provider records the network edge (in-cluster, or
+   * egress to an external issuer) and names the environment variables (issuer, JWK set, client).
+   */
+  public connectToIdentity(provider: IIdentityProvider, options: IdentityClientOptions): void {
+    assertSameChart(this, 'identity', provider);
+    for (const [name, source] of provider.bindClient(this, options)) this.setEnv(name, source);
+  }
+
+  /** Records that this workload calls `target` over HTTP on its port (the NetworkPolicies follow). */
+  public connectTo(target: EafWorkload): void {
+    assertSameChart(this, 'target', target);
+    Connections.of(this).add({ from: this, to: target, port: target.port, purpose: 'http' });
+  }
+
+  private setEnv(name: string, source: EnvSource): void {
+    if (name in this.env) {
+      throw propertyError(this, 'env', `already sets ${name}`, name, 'connect the workload to one database and one identity provider, or rename the variable');
+    }
+    const value = envValue(this, source);
+    this.env[name] = value;
+    for (const deployment of this.deployments) deployment.containers[0].env.addVariable(name, value);
+  }
+
+  private addAutoscaler(target: kplus.Deployment): void {
+    const scaling = this.props.autoscaling;
+    if (!scaling) return;
+    new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+      metadata: { name: this.name },
+      target,
+      minReplicas: scaling.minReplicas,
+      maxReplicas: scaling.maxReplicas,
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(scaling.targetCpuUtilization ?? 70))],
+    });
+  }
+
+  private validate(props: EafWorkloadProps): void {
+    if (!IMAGE_REPOSITORY.test(props.image)) throw propertyError(this, 'image', 'is not an image repository without tag', props.image, IMAGE_REPOSITORY.fix);
+    if (!Number.isInteger(this.replicas) || this.replicas < 1) {
+      throw propertyError(this, 'replicas', 'must be a whole number of at least 1', props.replicas, 'set replicas to 1 or more');
+    }
+    const tags: Array<[string, string | undefined]> = [['tag', props.tag], ['tags.blue', props.tags?.blue], ['tags.green', props.tags?.green]];
+    if (props.blueGreen) {
+      if (props.tags === undefined) throw propertyError(this, 'tags', 'is required for a blue-green release', props.tags, 'set tags: { blue: <version>, green: <version> }');
+      if (props.tag !== undefined) throw propertyError(this, 'tag', 'is only for rolling releases', props.tag, 'set tags.blue and tags.green instead');
+      const idle = props.blueGreen.idleReplicas;
+      if (idle !== undefined && (!Number.isInteger(idle) || idle < 0)) {
+        throw propertyError(this, 'blueGreen.idleReplicas', 'must be a whole number of at least 0', idle, 'set idleReplicas to 0 (scaled down) or more');
+      }
+    } else {
+      if (props.tag === undefined) throw propertyError(this, 'tag', 'is required for a rolling release', props.tag, 'set tag to the image version to run');
+      if (props.tags !== undefined) throw propertyError(this, 'tags', 'is only for blue-green releases', props.tags, 'set tag instead, or release blue-green');
+    }
+    const critical = this.node.tryGetContext(CRITICAL_CONTEXT) === true;
+    for (const [property, tag] of tags) {
+      if (tag === undefined) continue;
+      if (!IMAGE_TAG_OR_DIGEST.test(tag)) throw propertyError(this, property, 'is not an image tag or sha256 digest', tag, IMAGE_TAG_OR_DIGEST.fix);
+      const problem = imageTagProblem(tag, { critical });
+      if (problem) throw propertyError(this, property, problem.problem, tag, problem.fix);
+    }
+    const scaling = props.autoscaling;
+    if (scaling && !(Number.isInteger(scaling.minReplicas) && scaling.minReplicas >= 1)) {
+      throw propertyError(this, 'autoscaling.minReplicas', 'must be a whole number of at least 1', scaling.minReplicas, 'set minReplicas to 1 or more');
+    }
+    if (scaling && !(scaling.maxReplicas >= scaling.minReplicas)) {
+      throw propertyError(this, 'autoscaling.maxReplicas', `must be at least minReplicas ${scaling.minReplicas}`, scaling.maxReplicas, 'raise maxReplicas');
+    }
+    validateResources(this, props.container.resources);
+  }
+}

@@ -1,0 +1,73 @@
+import { App } from 'cdk8s';
+import { Connections, EafApi, EafProductChart, Keycloak, PostgresCluster } from '../../lib';
+import { find, productChart, synth, testChart, testEnvironment, WEB_PRODUCT } from '../util';
+
+describe('Connections', () => {
+  test('api.connectToDatabase sets the DB variables from the cluster and records one edge', () => {
+    // GIVEN
+    const chart = testChart();
+    const db = new PostgresCluster(chart, 'db', { name: 'orders-db', database: 'orders', credentialsSecret: 'orders-db-credentials' });
+    const api = new EafApi(chart, 'api', { image: 'r/api', tag: '1' });
+    // WHEN connected twice
+    api.connectToDatabase(db);
+    Connections.of(chart).add({ from: api, to: db, port: 5432, purpose: 'database' });
+    // THEN
+    const env = find(synth(chart), 'Deployment', 'api').spec.template.spec.containers[0].env;
+    expect(env).toEqual([
+      { name: 'DB_HOST', value: 'orders-db-rw' },
+      { name: 'DB_PORT', value: '5432' },
+      { name: 'DB_NAME', value: 'orders' },
+      { name: 'DB_USER', valueFrom: { secretKeyRef: { name: 'orders-db-credentials', key: 'username' } } },
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'orders-db-credentials', key: 'password' } } },
+    ]);
+    expect(Connections.of(chart).edges.filter((e) => e.from === api)).toEqual([{ from: api, to: db, port: 5432, purpose: 'database' }]);
+  });
+
+  test('props wire both colours of a blue-green API to database and identity', () => {
+    const chart = testChart();
+    const db = new PostgresCluster(chart, 'db', { database: 'dvmm', credentialsSecret: 'c' });
+    const keycloak = new Keycloak(chart, 'keycloak', { hostname: 'auth.example.com' });
+    new EafApi(chart, 'api', {
+      image: 'r/api',
+      blueGreen: { activeColor: 'blue' }, tags: { blue: '1', green: '2' },
+      database: db,
+      identity: { provider: keycloak, realm: 'dvmm', clientId: 'dvmm-api', clientSecret: { secretName: 'kc-client', key: 'client-secret' } },
+    });
+    const manifests = synth(chart);
+    for (const name of ['api-blue', 'api-green']) {
+      const env = find(manifests, 'Deployment', name).spec.template.spec.containers[0].env.map((e: any) => e.name);
+      expect(env).toEqual(['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'KEYCLOAK_URL', 'KEYCLOAK_INTERNAL_URL', 'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET']);
+    }
+    expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}/${e.purpose}`)).toEqual([
+      'keycloak->keycloak-db:5432/database',
+      'api->db:5432/database',
+      'api->keycloak:8080/identity',
+    ]);
+  });
+
+  test('the DVMM chart records API to its database and Keycloak, Keycloak to its own database and its members', () => {
+    const chart = productChart(testEnvironment());
+    expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}/${e.purpose}`)).toEqual([
+      'keycloak->keycloak-db:5432/database',
+      'keycloak->keycloak:7800/clustering',
+      'keycloak->keycloak:57800/clustering',
+      'api->dvmm-db:5432/database',
+      'api->keycloak:8080/identity',
+    ]);
+  });
+
+  test('fails when the API is wired to a database of another environment', () => {
+    const app = new App();
+    const production = new EafProductChart(app, 'dvmm-production', { product: WEB_PRODUCT, environment: testEnvironment() });
+    const staging = new EafProductChart(app, 'dvmm-staging', { product: WEB_PRODUCT, environment: testEnvironment({ name: 'staging' }) });
+    expect(() => production.components.api.connectToDatabase(staging.databases.db))
+      .toThrow('dvmm-production/production/components/api: database is in another chart (got "dvmm-staging/staging/databases/db"); connect to the database of the same product and environment (dvmm-production)');
+  });
+
+  test('fails when an environment variable would be set twice', () => {
+    const chart = testChart();
+    const api = new EafApi(chart, 'api', { image: 'r/api', tag: '1', env: { DB_HOST: 'elsewhere' } });
+    expect(() => api.connectToDatabase(new PostgresCluster(chart, 'db', { database: 'x', credentialsSecret: 'c' })))
+      .toThrow('test/api: env already sets DB_HOST (got "DB_HOST"); connect the workload to one database and one identity provider, or rename the variable');
+  });
+});

@@ -1,0 +1,147 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../main';
+
+/**
+ * The bad-input catalogue: each case breaks one environment file the way people do, runs the real
+ * program, and asserts the exact problem it prints, exit code 1, and a byte-identical dist/.
+ */
+
+const ENVIRONMENTS = path.join(__dirname, '..', '..', 'environments');
+
+interface Case {
+  /** What is wrong. */
+  readonly name: string;
+  /** The file to break. @default 'production.yaml' */
+  readonly file?: string;
+  /** How to break it: a function of the file's text, or the new text. */
+  readonly edit: ((text: string) => string) | string;
+  /** A line the program must print (`<file>` stands for the broken file's path). */
+  readonly expected: string;
+}
+
+/** Replaces exactly one occurrence, so a case fails loudly when the fixture changes. */
+function replaceOnce(from: string | RegExp, to: string): (text: string) => string {
+  return (text) => {
+    const count = typeof from === 'string' ? text.split(from).length - 1 : (text.match(new RegExp(from, 'g')) ?? []).length;
+    if (count !== 1) throw new Error(`fixture edit expects exactly one ${from}, found ${count}`);
+    return text.replace(from, to);
+  };
+}
+
+const CASES: Case[] = [
+  { name: 'negative replicas', edit: replaceOnce('    tags: { blue: 1.4.2, green: 1.5.0 }\n    replicas: 3\n  frontend', '    tags: { blue: 1.4.2, green: 1.5.0 }\n    replicas: -1\n  frontend'),
+    expected: '<file>: components.api.replicas: must be >= 1 (got -1); use a whole number of at least 1' },
+  { name: 'zero replicas in production', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 0\n'),
+    expected: '<file>: components.frontend.replicas: must be >= 1 (got 0); use a whole number of at least 1' },
+  { name: 'replicas of the wrong type', edit: replaceOnce(/replicas: 3\n$/, 'replicas: three\n'),
+    expected: '<file>: components.frontend.replicas: must be integer (got "three"); use a whole number of at least 1' },
+  { name: 'the moving tag latest', edit: replaceOnce('  api:\n    tags: { blue: 1.4.2,', '  api:\n    tags: { blue: latest,'),
+    expected: '<file>: components.api.tags.blue: is a moving tag (got "latest"); pin an immutable version such as 1.4.2, or a sha256 digest' },
+  { name: 'a branch name as tag in production', edit: replaceOnce('  frontend:\n    tags: { blue: 1.4.2, green: 1.5.0 }', '  frontend:\n    tags: { blue: 1.4.2, green: main }'),
+    expected: '<file>: components.frontend.tags.green: must be a released version or a digest in a critical environment (got "main"); use a version such as 1.4.2, or a sha256 digest' },
+  { name: 'a tag-less blue-green component', edit: replaceOnce('  api:\n    tags: { blue: 1.4.2, green: 1.5.0 }\n', '  api:\n'),
+    expected: '<file>: components.api.tags: is required for a blue-green release (got nothing); set tags: { blue: <version>, green: <version> }' },
+  { name: 'a tag with a space', edit: replaceOnce('  api:\n    tags: { blue: 1.4.2,', '  api:\n    tags: { blue: "1.4 2",'),
+    expected: '<file>: components.api.tags.blue: has the wrong form (got "1.4 2"); use an image tag such as 1.4.2, or a digest sha256:<64 hex digits>' },
+  { name: 'an image with its tag in the repository', edit: replaceOnce('  api:\n', '  api:\n    image: "Registry.example.com/dvmm/api:1.0"\n'),
+    expected: '<file>: components.api.image: has the wrong form (got "Registry.example.com/dvmm/api:1.0"); use an image repository without tag, e.g. registry.example.com/dvmm/api' },
+  { name: 'a missing component', edit: replaceOnce(/  frontend:\n    tags: \{ blue: 1.4.2, green: 1.5.0 \}\n    replicas: 3\n$/, ''),
+    expected: '<file>: components.frontend: is required (got nothing); give settings for api, frontend' },
+  { name: 'an unknown key', edit: (t) => `${t}replica: 3\n`,
+    expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, components, waivers' },
+  { name: 'an unknown key in a component', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    replica: 2\n'),
+    expected: '<file>: components.frontend.replica: is not a known setting; remove it or use one of: image, tag, tags, replicas, resources, autoscaling' },
+  { name: 'a bad CPU quantity', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    resources: { requests: { cpu: 2 cores } }\n'),
+    expected: '<file>: components.frontend.resources.requests.cpu: has the wrong form (got "2 cores"); use a Kubernetes quantity such as 250m, 1, 512Mi or 1Gi' },
+  { name: 'a bad memory quantity', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    resources: { limits: { memory: 1GB } }\n'),
+    expected: '<file>: components.frontend.resources.limits.memory: has the wrong form (got "1GB"); use a Kubernetes quantity such as 250m, 1, 512Mi or 1Gi' },
+  { name: 'a limit below its request', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    resources: { limits: { memory: 32Mi } }\n'),
+    expected: '<file>: components.frontend.resources.limits.memory: is below its request 64Mi (got "32Mi"); raise the limit to at least 64Mi' },
+  { name: 'a bad hostname', edit: replaceOnce('api: api.dvmm.eaf.example.com', 'api: API_dvmm'),
+    expected: '<file>: hosts.api: has the wrong form (got "API_dvmm"); use a lower-case DNS name such as app.example.com' },
+  { name: 'a missing hostname', edit: replaceOnce('  identity: auth.dvmm.eaf.example.com\n', ''),
+    expected: '<file>: hosts.identity: is required (got nothing); give the hostnames for api, frontend, identity' },
+  { name: 'a 5-field backup cron', edit: replaceOnce('schedule: "0 0 2 * * *"', 'schedule: "0 2 * * *"'),
+    expected: "<file>: databases.db.backup.schedule: is not a 6-field CloudNativePG cron expression: it has 5 fields (got \"0 2 * * *\"); use seconds minutes hours day-of-month month day-of-week, e.g. '0 0 2 * * *' for 02:00 daily" },
+  { name: 'a bad retention', edit: replaceOnce('retention: 30d', 'retention: 30 days'),
+    expected: "<file>: databases.db.backup.retention: is not a CloudNativePG retention policy (got \"30 days\"); use <number><d|w|m>, e.g. '30d'" },
+  { name: 'an unknown colour', edit: replaceOnce('activeColor: blue', 'activeColor: red'),
+    expected: '<file>: release.activeColor: must be equal to one of the allowed values (got "red"); use blue or green' },
+  { name: 'negative idle replicas', edit: replaceOnce('idleReplicas: 3', 'idleReplicas: -1'),
+    expected: '<file>: release.idleReplicas: must be >= 0 (got -1); use a whole number of at least 0' },
+  { name: 'an unknown release strategy', edit: replaceOnce('strategy: blue-green', 'strategy: canary'),
+    expected: '<file>: release.strategy: must be equal to one of the allowed values (got "canary"); use rolling or blue-green' },
+  { name: 'an unknown exposure kind', edit: replaceOnce('kind: route', 'kind: gateway'),
+    expected: '<file>: exposure.kind: must be equal to one of the allowed values (got "gateway"); use ingress (Kubernetes) or route (OpenShift)' },
+  { name: 'an ingress without a certificate issuer', file: 'dev.yaml', edit: replaceOnce('  clusterIssuer: letsencrypt-staging\n', ''),
+    expected: '<file>: exposure.clusterIssuer: is required (got nothing); an ingress exposure takes clusterIssuer and optionally className' },
+  { name: 'a rolling environment with blue-green tags', file: 'dev.yaml', edit: replaceOnce('  api:\n    tag: 1.5.0', '  api:\n    tags: { blue: 1.5.0, green: 1.5.0 }'),
+    expected: '<file>: components.api.tag: is required for a rolling release (got nothing); set tag to the image version to run' },
+  { name: 'production without backups', edit: replaceOnce(/    backup:\n      destinationPath: s3:\/\/eaf-backups\/dvmm\/production\n(      .*\n){4}/, ''),
+    expected: '<file>: databases.db.backup: is required in a critical environment (got nothing); configure databases.db.backup (destinationPath, credentialsSecret) so WAL is archived and backups are kept' },
+  { name: 'a backup destination that is not S3', edit: replaceOnce('destinationPath: s3://eaf-backups/dvmm/production\n', 'destinationPath: /backups\n'),
+    expected: '<file>: databases.db.backup.destinationPath: has the wrong form (got "/backups"); use s3://<bucket>/<path>' },
+  { name: 'zero database instances', edit: replaceOnce('db:\n    instances: 3', 'db:\n    instances: 0'),
+    expected: '<file>: databases.db.instances: must be >= 1 (got 0); use a whole number of at least 1' },
+  { name: 'an address that is no CIDR', edit: replaceOnce('smtp: { from: [api], cidrs: [198.51.100.25/32]', 'smtp: { from: [api], cidrs: [smtp.example.com]'),
+    expected: '<file>: egress.smtp.cidrs.0: has the wrong form (got "smtp.example.com"); use a CIDR such as 192.0.2.10/32' },
+  { name: 'a port out of range', edit: replaceOnce('ports: [587]', 'ports: [70000]'),
+    expected: '<file>: egress.smtp.ports.0: must be <= 65535 (got 70000); use a TCP port from 1 to 65535' },
+  { name: 'an autoscaler whose maximum is below its minimum', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    autoscaling: { minReplicas: 4, maxReplicas: 2 }\n'),
+    expected: '<file>: components.frontend.autoscaling.maxReplicas: must be at least minReplicas 4 (got 2); raise maxReplicas' },
+  { name: 'a single replica in production (the gate)', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 1\n'),
+    expected: 'production: Deployment/dvmm-production/frontend-blue: [production-replicas] spec.replicas: must be at least 2 in a critical environment (got 1); fix: set spec.replicas to 2 or more, or scale it with a HorizontalPodAutoscaler whose minReplicas is at least 2' },
+  { name: 'an image from a registry the environment does not allow (the gate)', edit: replaceOnce('  api:\n', '  api:\n    image: docker.io/someone/api\n'),
+    expected: 'production: Deployment/dvmm-production/api-blue: [image-registry-allowed] spec.template.spec.containers[0].image: is not from a registry allowed in production (got "docker.io/someone/api:1.4.2"); fix: use an image under registry.eaf.example.com/ or quay.io/keycloak/ or ghcr.io/cloudnative-pg/ (mirror it there first)' },
+  { name: 'an empty file', edit: '',
+    expected: '<file>: the file is empty; give at least hosts, exposure, release and components' },
+  { name: 'a YAML syntax error', edit: replaceOnce('frontend: dvmm.eaf.example.com', 'frontend: "dvmm.eaf.example.com'),
+    expected: '<file>: YAML error: Missing closing "quote at line 7, column 34; fix the YAML syntax' },
+  { name: 'duplicate keys', edit: (t) => `${t}critical: false\n`,
+    expected: '<file>: YAML error: Map keys must be unique at line 52, column 1; fix the YAML syntax' },
+  { name: 'a file for an environment with an invalid name', file: 'Prod_EU.yaml', edit: (t) => t,
+    expected: '<file>: "Prod_EU" is not a valid environment name; rename the file to a lower-case DNS label of at most 20 characters, e.g. staging.yaml' },
+];
+
+describe('bad input', () => {
+  let tmp: string;
+  let outdir: string;
+  let before: Record<string, string>;
+
+  const readTree = (dir: string): Record<string, string> => Object.fromEntries(
+    fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => { const full = path.join(e.parentPath ?? (e as any).path, e.name); return [path.relative(dir, full), fs.readFileSync(full, 'utf8')]; }),
+  );
+
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-'));
+    outdir = path.join(tmp, 'dist');
+    expect(main({ environmentsDir: ENVIRONMENTS, outdir, log: () => undefined })).toBe(0);
+    before = readTree(outdir);
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('the catalogue holds at least 25 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(25);
+  });
+
+  test.each(CASES.map((c) => [c.name, c] as const))('fails on %s with the exact message and leaves dist/ unchanged', (_name, c) => {
+    // GIVEN the DVMM environments with one file broken
+    const envs = fs.mkdtempSync(path.join(tmp, 'envs-'));
+    fs.cpSync(ENVIRONMENTS, envs, { recursive: true });
+    const file = c.file ?? 'production.yaml';
+    const source = path.join(ENVIRONMENTS, fs.existsSync(path.join(ENVIRONMENTS, file)) ? file : 'production.yaml');
+    const text = fs.readFileSync(source, 'utf8');
+    fs.writeFileSync(path.join(envs, file), typeof c.edit === 'string' ? c.edit : c.edit(text));
+    // WHEN
+    const lines: string[] = [];
+    const code = main({ environmentsDir: envs, outdir, log: (line) => lines.push(...line.split('\n')) });
+    // THEN
+    expect(code).toBe(1);
+    expect(lines.map((l) => l.trim())).toContain(c.expected.replace('<file>', path.join(envs, file)));
+    expect(readTree(outdir)).toEqual(before);
+  });
+});

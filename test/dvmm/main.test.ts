@@ -1,0 +1,126 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { main } from '../../main';
+
+const REPO = path.join(__dirname, '..', '..');
+const ENVIRONMENTS = path.join(REPO, 'environments');
+
+/** Every file under `dir` with its content, keyed by relative path. */
+function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full); else out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('main (the DVMM program)', () => {
+  let tmp: string;
+  let lines: string[];
+  const log = (line: string) => lines.push(line);
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dvmm-'));
+    lines = [];
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('writes one folder per environment file, each a plain manifest with the namespace first', () => {
+    const outdir = path.join(tmp, 'dist');
+    expect(main({ environmentsDir: ENVIRONMENTS, outdir, log })).toBe(0);
+    const tree = readTree(outdir);
+    expect(Object.keys(tree)).toEqual(['dev/dvmm.k8s.yaml', 'production/dvmm.k8s.yaml', 'staging/dvmm.k8s.yaml']);
+    for (const [file, text] of Object.entries(tree)) {
+      const docs = parseAllDocuments(text).map((d) => d.toJS());
+      expect({ file, first: docs[0].kind }).toEqual({ file, first: 'Namespace' });
+      // THEN the snapshot shows every manifest change in review
+      expect(text).toMatchSnapshot(file);
+    }
+  });
+
+  test('production runs both API colours, 3 active replicas, actuator probes and platform sizes', () => {
+    const outdir = path.join(tmp, 'dist');
+    main({ environmentsDir: ENVIRONMENTS, outdir, log });
+    const docs = parseAllDocuments(fs.readFileSync(path.join(outdir, 'production/dvmm.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+    const get = (kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata.name === name);
+    const active = get('Service', 'api').spec.selector['eaf.io/color'];
+    const idle = get('Service', 'api-preview').spec.selector['eaf.io/color'];
+    expect([active, idle].sort()).toEqual(['blue', 'green']);
+    const api = get('Deployment', `api-${active}`);
+    expect(get('Deployment', `api-${idle}`)).toBeDefined();
+    expect(api.spec.replicas).toBe(3);
+    const container = api.spec.template.spec.containers[0];
+    expect(container.livenessProbe.httpGet).toMatchObject({ path: '/actuator/health/liveness', port: 8080 });
+    expect(container.readinessProbe.httpGet).toMatchObject({ path: '/actuator/health/readiness', port: 8080 });
+    expect(container.resources).toEqual({ requests: { 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' }, limits: { 'cpu': '1000m', 'memory': '1Gi', 'ephemeral-storage': '1Gi' } });
+    const frontend = get('Deployment', `frontend-${active}`);
+    expect(frontend.spec.replicas).toBe(3);
+    expect(frontend.spec.template.spec.containers[0].resources).toEqual({ requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' }, limits: { 'cpu': '200m', 'memory': '128Mi', 'ephemeral-storage': '256Mi' } });
+  });
+
+  test('two synths are byte-identical', () => {
+    main({ environmentsDir: ENVIRONMENTS, outdir: path.join(tmp, 'a'), log });
+    main({ environmentsDir: ENVIRONMENTS, outdir: path.join(tmp, 'b'), log });
+    expect(readTree(path.join(tmp, 'b'))).toEqual(readTree(path.join(tmp, 'a')));
+  });
+
+  test('honours CDK8S_OUTDIR as cdk8s synth sets it', () => {
+    const outdir = path.join(tmp, 'from-cli');
+    process.env.CDK8S_OUTDIR = outdir;
+    try {
+      expect(main({ environmentsDir: ENVIRONMENTS, log })).toBe(0);
+    } finally {
+      delete process.env.CDK8S_OUTDIR;
+    }
+    expect(fs.existsSync(path.join(outdir, 'dev/dvmm.k8s.yaml'))).toBe(true);
+  });
+
+  test('fails on a bad environment file with exit code 1, naming file, field and value, and leaves the output as it was', () => {
+    // GIVEN a previous output and an environment with negative replicas
+    const outdir = path.join(tmp, 'dist');
+    main({ environmentsDir: ENVIRONMENTS, outdir, log });
+    const before = readTree(outdir);
+    const envs = path.join(tmp, 'environments');
+    fs.cpSync(ENVIRONMENTS, envs, { recursive: true });
+    const file = path.join(envs, 'production.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/replicas: 3/, 'replicas: -1'));
+    // WHEN
+    lines = [];
+    const code = main({ environmentsDir: envs, outdir, log });
+    // THEN
+    expect(code).toBe(1);
+    expect(lines).toContain(`error: invalid environment files:\n  ${file}: components.api.replicas: must be >= 1 (got -1); use a whole number of at least 1`);
+    expect(readTree(outdir)).toEqual(before);
+    expect(fs.readdirSync(tmp).sort()).toEqual(['dist', 'environments']);
+  });
+
+  test('fails without the CRD folder the gate needs, and leaves the output as it was', () => {
+    const outdir = path.join(tmp, 'dist');
+    main({ environmentsDir: ENVIRONMENTS, outdir, log });
+    const before = readTree(outdir);
+    lines = [];
+    expect(main({ environmentsDir: ENVIRONMENTS, outdir, crdDirectory: path.join(tmp, 'no-crds'), log })).toBe(1);
+    expect(lines[0]).toBe(`error: the CRD folder ${path.join(tmp, 'no-crds')} does not exist; it holds the CustomResourceDefinitions the gate validates custom resources against (crds/ in this repository)`);
+    expect(readTree(outdir)).toEqual(before);
+  });
+
+  test('fails on an error raised while composing, and leaves the output as it was', () => {
+    const outdir = path.join(tmp, 'dist');
+    main({ environmentsDir: ENVIRONMENTS, outdir, log });
+    const before = readTree(outdir);
+    const envs = path.join(tmp, 'environments');
+    fs.cpSync(ENVIRONMENTS, envs, { recursive: true });
+    const file = path.join(envs, 'staging.yaml');
+    // limits below requests pass the schema and are caught by the construct
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('replicas: 2\n  frontend', 'replicas: 2\n    resources: { limits: { memory: 256Mi } }\n  frontend'));
+    lines = [];
+    expect(main({ environmentsDir: envs, outdir, log })).toBe(1);
+    expect(lines[0]).toBe(`error: synthesis failed:\n  ${file}: components.api.resources.limits.memory: is below its request 512Mi (got "256Mi"); raise the limit to at least 512Mi`);
+    expect(readTree(outdir)).toEqual(before);
+  });
+});

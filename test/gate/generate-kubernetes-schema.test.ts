@@ -1,0 +1,109 @@
+import * as fs from 'fs';
+import { buildKubernetesSchemaBundle, KUBERNETES_SCHEMA_FILE, serializeBundle, SUPPLEMENTS } from '../../lib/gate/generate-kubernetes-schema';
+
+/** A tiny OpenAPI v2 document in the shape of Kubernetes' swagger.json. */
+const SWAGGER = {
+  definitions: {
+    'io.k8s.api.demo.v1.Widget': {
+      'description': 'A widget.',
+      'type': 'object',
+      'properties': {
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        metadata: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' },
+        spec: { $ref: '#/definitions/io.k8s.api.demo.v1.WidgetSpec' },
+        status: { $ref: '#/definitions/io.k8s.api.demo.v1.WidgetStatus' },
+      },
+      'x-kubernetes-group-version-kind': [{ group: 'demo.k8s.io', kind: 'Widget', version: 'v1' }],
+    },
+    'io.k8s.api.demo.v1.WidgetList': { 'type': 'object', 'properties': { items: { type: 'array' } }, 'x-kubernetes-group-version-kind': [{ group: 'demo.k8s.io', kind: 'WidgetList', version: 'v1' }] },
+    'io.k8s.api.demo.v1.WidgetSpec': {
+      type: 'object',
+      required: ['size'],
+      properties: {
+        size: { $ref: '#/definitions/io.k8s.apimachinery.pkg.api.resource.Quantity' },
+        port: { $ref: '#/definitions/io.k8s.apimachinery.pkg.util.intstr.IntOrString' },
+        mode: { 'type': 'string', 'description': 'One of A, B.', 'x-kubernetes-patch-strategy': 'merge' },
+        extra: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+    },
+    'io.k8s.api.demo.v1.WidgetStatus': { type: 'object', properties: { ready: { type: 'boolean' } } },
+    'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': { type: 'object', properties: { name: { type: 'string' }, creationTimestamp: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Time' } } },
+    'io.k8s.apimachinery.pkg.apis.meta.v1.Time': { type: 'string', format: 'date-time' },
+    'io.k8s.apimachinery.pkg.api.resource.Quantity': { type: 'string' },
+    'io.k8s.apimachinery.pkg.util.intstr.IntOrString': { type: 'string', format: 'int-or-string' },
+    'io.k8s.apimachinery.pkg.apis.meta.v1.Status': { 'type': 'object', 'x-kubernetes-group-version-kind': [{ group: '', kind: 'Status', version: 'v1' }] },
+  },
+};
+
+describe('buildKubernetesSchemaBundle', () => {
+  test('keeps the kinds and what they reference, strict, with scalar types as the API server decodes them', () => {
+    // GIVEN a swagger document WHEN it is turned into a bundle with one supplement
+    const bundle = buildKubernetesSchemaBundle(SWAGGER, 'test', 'v0.0.1', { 'io.k8s.api.demo.v1.WidgetSpec.mode': { enum: ['A', 'B'] } });
+    // THEN lists, meta envelopes, status definitions and descriptions are gone, objects are strict
+    expect(bundle.kubernetesVersion).toBe('v0.0.1');
+    expect(bundle.kinds).toEqual({ 'demo.k8s.io/v1': { Widget: 'io.k8s.api.demo.v1.Widget' } });
+    expect(Object.keys(bundle.definitions)).toEqual([
+      'io.k8s.api.demo.v1.Widget', 'io.k8s.api.demo.v1.WidgetSpec', 'io.k8s.apimachinery.pkg.api.resource.Quantity',
+      'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'io.k8s.apimachinery.pkg.apis.meta.v1.Time', 'io.k8s.apimachinery.pkg.util.intstr.IntOrString',
+    ]);
+    expect(bundle.definitions['io.k8s.api.demo.v1.Widget'].properties.status).toEqual({ type: 'object' });
+    expect(bundle.definitions['io.k8s.api.demo.v1.WidgetSpec']).toEqual({
+      type: 'object',
+      required: ['size'],
+      additionalProperties: false,
+      properties: {
+        size: { $ref: '#/definitions/io.k8s.apimachinery.pkg.api.resource.Quantity' },
+        port: { $ref: '#/definitions/io.k8s.apimachinery.pkg.util.intstr.IntOrString' },
+        mode: { type: 'string', enum: ['A', 'B'] },
+        extra: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+    });
+    expect(bundle.definitions['io.k8s.apimachinery.pkg.util.intstr.IntOrString']).toEqual({ type: ['integer', 'string'] });
+    expect(bundle.definitions['io.k8s.apimachinery.pkg.api.resource.Quantity']).toEqual({ type: ['string', 'number'], format: 'quantity' });
+  });
+
+  test('fails on a supplement for a property the document does not have, and on a dangling reference', () => {
+    expect(() => buildKubernetesSchemaBundle(SWAGGER, 'test', 'v0.0.1', { 'io.k8s.api.demo.v1.WidgetSpec.colour': { enum: ['red'] } }))
+      .toThrow('SUPPLEMENTS name properties the OpenAPI document does not have: io.k8s.api.demo.v1.WidgetSpec.colour');
+    const dangling = { definitions: { ...SWAGGER.definitions, 'io.k8s.api.demo.v1.WidgetSpec': { type: 'object', properties: { part: { $ref: '#/definitions/io.k8s.api.demo.v1.Missing' } } } } };
+    expect(() => buildKubernetesSchemaBundle(dangling, 'test', 'v0.0.1', {})).toThrow('definition io.k8s.api.demo.v1.Missing is referenced but missing from the OpenAPI document');
+  });
+
+  test('serialises one definition per line, and the text parses back to the bundle', () => {
+    const bundle = buildKubernetesSchemaBundle(SWAGGER, 'test', 'v0.0.1', {});
+    const text = serializeBundle(bundle);
+    expect(JSON.parse(text)).toEqual(bundle);
+    expect(text.split('\n').filter((line) => line.startsWith('    "io.k8s.'))).toHaveLength(6);
+  });
+});
+
+describe('the vendored kubernetes-schema.json', () => {
+  const bundle = JSON.parse(fs.readFileSync(KUBERNETES_SCHEMA_FILE, 'utf8'));
+
+  test('is Kubernetes 1.28 with the kinds the library renders', () => {
+    expect(bundle.kubernetesVersion).toBe('v1.28.15');
+    for (const [apiVersion, kind] of [['v1', 'Namespace'], ['v1', 'Service'], ['v1', 'Secret'], ['apps/v1', 'Deployment'], ['apps/v1', 'StatefulSet'], ['batch/v1', 'CronJob'],
+      ['policy/v1', 'PodDisruptionBudget'], ['autoscaling/v2', 'HorizontalPodAutoscaler'], ['networking.k8s.io/v1', 'NetworkPolicy'], ['networking.k8s.io/v1', 'Ingress']]) {
+      expect(bundle.kinds[apiVersion][kind]).toBeDefined();
+    }
+  });
+
+  test('resolves every reference, makes every object with properties strict, and carries every supplement', () => {
+    const text = JSON.stringify(bundle.definitions);
+    const refs = [...text.matchAll(/"\$ref":"#\/definitions\/([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.filter((name) => bundle.definitions[name] === undefined)).toEqual([]);
+    const loose: string[] = [];
+    const walk = (schema: any, where: string) => {
+      if (schema === null || typeof schema !== 'object') return;
+      if (schema.properties !== undefined && schema.additionalProperties === undefined) loose.push(where);
+      for (const [key, value] of Object.entries(schema)) walk(value, `${where}/${key}`);
+    };
+    walk(bundle.definitions, '');
+    expect(loose).toEqual([]);
+    for (const key of Object.keys(SUPPLEMENTS)) {
+      const property = key.slice(key.lastIndexOf('.') + 1);
+      expect(bundle.definitions[key.slice(0, key.lastIndexOf('.'))].properties[property]).toMatchObject(SUPPLEMENTS[key]);
+    }
+  });
+});
