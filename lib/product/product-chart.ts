@@ -218,8 +218,11 @@ export class EafProductChart extends Chart {
     (this.environment.waivers ?? []).forEach((waiver, i) => {
       const target = objects.find((o) => `${o.kind}/${o.metadata.name}` === waiver.object);
       if (target === undefined) {
-        const known = [...new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`))].sort();
-        this.problems.push(new PropertyError(this, 'waivers', 'names no object of the environment', waiver.object, `use one of: ${known.join(', ')}`, `waivers.${i}.object`));
+        // Objects of the kind the waiver names, else every kind: enough to spot the typo, short enough to read.
+        const kind = waiver.object.split('/')[0];
+        const sameKind = objects.filter((o) => o.kind === kind).map((o) => `${o.kind}/${o.metadata.name}`);
+        const known = sameKind.length > 0 ? sameKind : objects.map((o) => `${o.kind}/…`);
+        this.problems.push(new PropertyError(this, 'waivers', 'names no object of the environment', waiver.object, `use one of: ${[...new Set(known)].sort().join(', ')}`, `waivers.${i}.object`));
         return;
       }
       waive(target, waiver.rule as RuleId, waiver.reason);
