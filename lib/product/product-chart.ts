@@ -292,37 +292,25 @@ function productDatabase(product: string, key: string, definition: DatabaseDefin
   };
 }
 
+/** Each preset's default sizes, under which an environment's overrides are merged. */
+const PRESET_RESOURCES = { 'spring-boot': EAF_API_DEFAULTS.resources, 'nginx': EAF_FRONTEND_DEFAULTS.resources, 'http': EAF_HTTP_WORKLOAD_DEFAULTS.resources };
+
 /** Renders one component by its kind, with its preset's defaults under the environment's overrides. */
 function createComponent(scope: Construct, name: string, definition: ComponentDefinition, settings: ComponentConfig, options: EafWorkloadOptions, environment: string): EafWorkload {
+  const common = {
+    ...options,
+    resources: mergeResources(definition.resources ?? PRESET_RESOURCES[definition.kind], settings.resources),
+    port: definition.port,
+    writablePaths: definition.writablePaths,
+  };
   switch (definition.kind) {
     case 'spring-boot':
-      return new EafApi(scope, name, {
-        ...options,
-        resources: mergeResources(definition.resources ?? EAF_API_DEFAULTS.resources, settings.resources),
-        springProfile: settings.springProfile ?? environment,
-        port: definition.port,
-        probePaths: definition.probePaths,
-        metricsPath: definition.metricsPath,
-        writablePaths: definition.writablePaths,
-      });
+      return new EafApi(scope, name, { ...common, springProfile: settings.springProfile ?? environment, probePaths: definition.probePaths, metricsPath: definition.metricsPath });
     case 'nginx':
-      return new EafFrontend(scope, name, {
-        ...options,
-        resources: mergeResources(definition.resources ?? EAF_FRONTEND_DEFAULTS.resources, settings.resources),
-        port: definition.port,
-        writablePaths: definition.writablePaths,
-      });
+      return new EafFrontend(scope, name, common);
     case 'http':
       return new EafHttpWorkload(scope, name, {
-        ...options,
-        resources: mergeResources(definition.resources ?? EAF_HTTP_WORKLOAD_DEFAULTS.resources, settings.resources),
-        port: definition.port,
-        livenessPath: definition.livenessPath,
-        readinessPath: definition.readinessPath,
-        startupPath: definition.startupPath,
-        writablePaths: definition.writablePaths,
-        metrics: definition.metrics,
-        component: name,
+        ...common, livenessPath: definition.livenessPath, readinessPath: definition.readinessPath, startupPath: definition.startupPath, metrics: definition.metrics, component: name,
       });
   }
 }
