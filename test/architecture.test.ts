@@ -1,0 +1,142 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+
+/**
+ * The architecture rules in .dependency-cruiser.cjs (`npm run lint:arch`), run on the real tree and on
+ * fixtures under test/architecture/fixtures/<case>/, each laid out like the repository (lib/, main.ts,
+ * imports/, examples/, scripts/, test/) so the rules' `^lib/...` paths match when depcruise runs inside the fixture.
+ *
+ * dependency-cruiser 17 is ESM-only and jest runs CommonJS here, so it runs as a child process (its bin
+ * is not in the package's "exports", hence the path into node_modules). One spawn per tree.
+ */
+
+const ROOT = path.join(__dirname, '..');
+const CONFIG = path.join(ROOT, '.dependency-cruiser.cjs');
+const DEPCRUISE = path.join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
+const FIXTURES = path.join(__dirname, 'architecture', 'fixtures');
+const TIMEOUT = 60_000;
+
+interface Violation {
+  readonly type: string;
+  readonly from: string;
+  readonly to: string;
+  readonly rule: { readonly name: string; readonly severity: string };
+  readonly cycle?: ReadonlyArray<{ readonly name: string }>;
+}
+
+interface CruiseResult {
+  readonly modules: ReadonlyArray<{
+    readonly source: string;
+    readonly dependencies: ReadonlyArray<{ readonly resolved: string; readonly circular: boolean; readonly dependencyTypes: string[] }>;
+  }>;
+  readonly summary: { readonly violations: Violation[]; readonly error: number; readonly totalCruised: number };
+}
+
+/**
+ * Cruises `lib main.ts` in `cwd` with the project's config, as `npm run lint:arch` does, and reads the JSON report.
+ * The json reporter exits 0 whatever it finds (only reporters such as `err` exit with the error count), so a
+ * non-zero exit means depcruise itself failed.
+ */
+function cruise(cwd: string): CruiseResult {
+  const run = spawnSync(process.execPath, [DEPCRUISE, '--config', CONFIG, '--output-type', 'json', 'lib', 'main.ts'], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.error) throw run.error;
+  if (run.status !== 0) throw new Error(`depcruise failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
+  return JSON.parse(run.stdout) as CruiseResult;
+}
+
+/** One line per violation: rule, from, to (a cycle as its whole path); npm paths without the ../ prefix. */
+function summarize(violation: Violation): string {
+  const to = violation.cycle ? violation.cycle.map((step) => step.name).join(' -> ') : violation.to;
+  return `${violation.rule.name}: ${violation.from} -> ${to.replace(/^(\.\.\/)+node_modules\//, 'node_modules/')}`;
+}
+
+function violationsOf(result: CruiseResult): string[] {
+  return result.summary.violations.map(summarize).sort();
+}
+
+describe('architecture rules (.dependency-cruiser.cjs)', () => {
+  test('every rule is an error and says why', () => {
+    // GIVEN the project's dependency-cruiser config
+    const config = require(CONFIG) as { forbidden: Array<{ name: string; severity: string; comment?: string }> };
+
+    // WHEN its rules are listed
+    const rules = config.forbidden.map((rule) => ({ name: rule.name, severity: rule.severity, explained: (rule.comment ?? '').length > 20 }));
+
+    // THEN these are the rules, each fails the run and each carries its reason
+    expect(rules.map((rule) => rule.name)).toEqual([
+      'no-circular',
+      'core-is-the-bottom',
+      'pods-only-core',
+      'constructs-stay-pure',
+      'product-is-pure',
+      'gate-reads-manifests-only',
+      'no-io-below-program',
+      'no-compiler-in-constructs',
+      'library-never-imports-products',
+      'not-to-unresolvable',
+    ]);
+    expect(rules.filter((rule) => rule.severity !== 'error' || !rule.explained)).toEqual([]);
+  });
+
+  test('the real tree (lib, main.ts) keeps every rule', () => {
+    // GIVEN the repository's lib/ and main.ts
+    // WHEN cruised as `npm run lint:arch` does
+    const result = cruise(ROOT);
+
+    // THEN nothing is reported (so `npm run lint:arch` exits 0), and it did look at the library
+    expect(violationsOf(result)).toEqual([]);
+    expect(result.summary.error).toBe(0);
+    expect(result.modules.map((module) => module.source)).toEqual(expect.arrayContaining(['main.ts', 'lib/index.ts']));
+  }, TIMEOUT);
+
+  test('fails on the deliberately introduced cycle, and on nothing else', () => {
+    // GIVEN lib/workloads/a.ts <-> b.ts (value imports), lib/identity/i1.ts <-> i2.ts closed by an import that
+    // names only an interface but is not written `import type`, and lib/data/t1 -> t2 -> t3 closed by `import type`
+    // WHEN cruised with the project's config
+    const result = cruise(path.join(FIXTURES, 'cycle'));
+
+    // THEN each runtime cycle is reported once, with its path, as an error (`npm run lint:arch` would exit 2)
+    expect(violationsOf(result)).toEqual([
+      'no-circular: lib/identity/i1.ts -> lib/identity/i2.ts -> lib/identity/i1.ts',
+      'no-circular: lib/workloads/a.ts -> lib/workloads/b.ts -> lib/workloads/a.ts',
+    ]);
+    expect(result.summary.error).toBe(2);
+    // AND the type-only cycle was seen as a cycle, but allowed: `import type` is erased by the compiler
+    const t3 = result.modules.find((module) => module.source === 'lib/data/t3.ts');
+    expect(t3?.dependencies).toEqual([
+      expect.objectContaining({ resolved: 'lib/data/t1.ts', circular: true, dependencyTypes: ['local', 'type-only', 'import'] }),
+    ]);
+  }, TIMEOUT);
+
+  test('reports every layering, I/O, compiler, product and resolution violation exactly', () => {
+    // GIVEN a tree that breaks each layer rule once or twice next to imports that are allowed
+    // (constructs -> core, pods, imports/, npm; gate -> fs, yaml, core; product -> constructs, `import type` and
+    // `typeof import()` of yaml; program -> fs, yaml; core -> path)
+    // WHEN cruised with the project's config
+    const result = cruise(path.join(FIXTURES, 'layers'));
+
+    // THEN exactly the broken rules are reported, each as an error
+    expect(violationsOf(result)).toEqual([
+      'constructs-stay-pure: lib/network/y.ts -> lib/product/p.ts',
+      'constructs-stay-pure: lib/workloads/x.ts -> lib/index.ts',
+      'constructs-stay-pure: lib/workloads/x.ts -> lib/program/files.ts',
+      'core-is-the-bottom: lib/core/c.ts -> lib/pods/p.ts',
+      'gate-reads-manifests-only: lib/gate/z.ts -> lib/workloads/x.ts',
+      'library-never-imports-products: lib/program/files.ts -> examples/api-only/main.ts',
+      'library-never-imports-products: lib/program/files.ts -> main.ts',
+      'library-never-imports-products: lib/program/files.ts -> scripts/tool.ts',
+      'library-never-imports-products: lib/program/files.ts -> test/helper.ts',
+      'no-compiler-in-constructs: lib/product/p.ts -> node_modules/ajv/dist/ajv.js',
+      'no-io-below-program: lib/network/y.ts -> fs',
+      'no-io-below-program: lib/network/y.ts -> os',
+      'not-to-unresolvable: lib/program/files.ts -> ./does-not-exist',
+      'pods-only-core: lib/pods/p.ts -> imports/crd.ts',
+      'product-is-pure: lib/product/p.ts -> lib/gate/z.ts',
+    ]);
+    expect(result.summary.error).toBe(15);
+  }, TIMEOUT);
+});
