@@ -30,7 +30,7 @@ export const dvmm = defineProduct({
 export interface MainOptions {
   /** @default `<repo>/environments` */
   readonly environmentsDir?: string;
-  /** @default `$CDK8S_OUTDIR` (set by `cdk8s synth`), else `<repo>/dist` */
+  /** @default `<repo>/dist` */
   readonly outdir?: string;
   /** @default `<repo>/crds` */
   readonly crdDirectory?: string;
@@ -42,7 +42,9 @@ export interface MainOptions {
 export function main(options: MainOptions = {}): number {
   return synthesizeProduct(dvmm, {
     environmentsDir: options.environmentsDir ?? path.join(__dirname, 'environments'),
-    outdir: options.outdir ?? process.env.CDK8S_OUTDIR ?? path.join(__dirname, 'dist'),
+    outdir: options.outdir ?? path.join(__dirname, 'dist'),
+    // `cdk8s synth` deletes its output folder first; it gets a scratch folder (cdk8s.yaml) linked to dist/.
+    linkFrom: process.env.CDK8S_OUTDIR,
     crdDirectory: options.crdDirectory ?? path.join(__dirname, 'crds'),
     log: options.log,
   });

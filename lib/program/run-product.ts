@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { App } from 'cdk8s';
 import { ManifestValidator } from '../gate';
 import { EafProductChart } from '../product/product-chart';
@@ -16,6 +17,14 @@ export interface SynthesizeProductOptions {
   readonly crdDirectory: string;
   /** Where progress and errors go. @default console.error */
   readonly log?: (line: string) => void;
+  /**
+   * A folder to point at the output once it is written: `cdk8s synth` deletes its output folder before it runs
+   * the app and then reads it, so a product's cdk8s.yaml names a scratch folder (`CDK8S_OUTDIR`) and the program
+   * writes `outdir` atomically and links the scratch folder to it. On failure nothing is linked, cdk8s reports
+   * the failure, and `outdir` is untouched.
+   * @default - no link
+   */
+  readonly linkFrom?: string;
   /** Composes one environment; a product adds its own charts here. @default - one EafProductChart */
   readonly compose?: (app: App, product: ProductDefinition, environment: EafProductChart['environment']) => void;
 }
@@ -42,6 +51,7 @@ export function synthesizeProduct(product: ProductDefinition, options: Synthesiz
     });
     for (const w of waivers) log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
     log(`wrote ${written.length} files for ${files.length} environments to ${options.outdir}: ${written.join(', ')}`);
+    if (options.linkFrom !== undefined) linkOutput(options.linkFrom, options.outdir, log);
     return 0;
   } catch (e) {
     if (e instanceof EnvironmentFileError || e instanceof SynthesisError || e instanceof ProductDefinitionError) {
@@ -51,4 +61,19 @@ export function synthesizeProduct(product: ProductDefinition, options: Synthesiz
     }
     throw e;
   }
+}
+
+/** Points `link` (cdk8s synth's scratch output folder) at `target`, replacing an old link; never a real folder. */
+function linkOutput(link: string, target: string, log: (line: string) => void): void {
+  const from = path.resolve(link);
+  const to = path.resolve(target);
+  if (from === to) return;
+  const existing = fs.lstatSync(from, { throwIfNoEntry: false });
+  if (existing?.isSymbolicLink()) fs.unlinkSync(from);
+  else if (existing !== undefined) {
+    log(`note: ${from} exists and is not a link; left as it is (the output is in ${to})`);
+    return;
+  }
+  fs.symlinkSync(path.relative(path.dirname(from), to), from, 'dir');
+  log(`linked ${from} -> ${to} for cdk8s synth`);
 }

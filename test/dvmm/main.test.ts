@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -69,15 +70,31 @@ describe('main (the DVMM program)', () => {
     expect(readTree(path.join(tmp, 'b'))).toEqual(readTree(path.join(tmp, 'a')));
   });
 
-  test('honours CDK8S_OUTDIR as cdk8s synth sets it', () => {
-    const outdir = path.join(tmp, 'from-cli');
-    process.env.CDK8S_OUTDIR = outdir;
-    try {
-      expect(main({ environmentsDir: ENVIRONMENTS, log })).toBe(0);
-    } finally {
-      delete process.env.CDK8S_OUTDIR;
-    }
-    expect(fs.existsSync(path.join(outdir, 'dev/dvmm.k8s.yaml'))).toBe(true);
+  test('cdk8s synth (the real CLI) writes dist/ through the program, and a failing one leaves dist/ as it was', () => {
+    // GIVEN a folder whose cdk8s.yaml runs the DVMM program with the repository's output setting (a scratch folder)
+    const repositoryOutput = /^output: (.+)$/m.exec(fs.readFileSync(path.join(REPO, 'cdk8s.yaml'), 'utf8'))![1];
+    expect(repositoryOutput).not.toBe('dist');
+    const work = path.join(tmp, 'app');
+    const envs = path.join(tmp, 'environments');
+    fs.mkdirSync(work);
+    fs.cpSync(ENVIRONMENTS, envs, { recursive: true });
+    const outdir = path.join(work, 'dist');
+    fs.writeFileSync(path.join(work, 'program.ts'), `import { main } from ${JSON.stringify(path.join(REPO, 'main'))};\n`
+      + `process.exitCode = main({ environmentsDir: ${JSON.stringify(envs)}, outdir: ${JSON.stringify(outdir)} });\n`);
+    fs.writeFileSync(path.join(work, 'cdk8s.yaml'), `language: typescript\napp: node --require ${path.join(REPO, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs')} program.ts\noutput: ${repositoryOutput}\n`);
+    const cdk8s = () => spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'], { cwd: work, encoding: 'utf8' });
+    // WHEN it succeeds THEN dist/ holds every environment and cdk8s lists the manifests through the link
+    const ok = cdk8s();
+    expect(ok.status).toBe(0);
+    expect(Object.keys(readTree(outdir))).toEqual(['dev/dvmm.k8s.yaml', 'production/dvmm.k8s.yaml', 'staging/dvmm.k8s.yaml']);
+    expect(ok.stdout).toContain('.cdk8s-out/production/dvmm.k8s.yaml');
+    // WHEN an environment file is broken THEN cdk8s fails, dist/ is exactly as it was, and what the program says is true
+    const before = readTree(outdir);
+    fs.writeFileSync(path.join(envs, 'production.yaml'), fs.readFileSync(path.join(envs, 'production.yaml'), 'utf8').replace('replicas: 3\n  frontend', 'replicas: -1\n  frontend'));
+    const failed = cdk8s();
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toContain(`nothing was written; ${outdir} is unchanged`);
+    expect(readTree(outdir)).toEqual(before);
   });
 
   test('fails on a bad environment file with exit code 1, naming file, field and value, and leaves the output as it was', () => {
