@@ -25,7 +25,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CRDS_DIR="${CRDS_DIR:-$REPO/crds}"
 FIXTURES="$REPO/test/cluster"
 FIELD_MANAGER=eaf-cdk8s
-BIN="$REPO/.tools/bin"
+BIN="${EAF_TOOLS_DIR:-$REPO/.tools}/bin"
 ROOT_WORK=""        # mktemp folder for everything of this run
 WORK=""             # folder of the currently running cluster
 ETCD_PID="" API_PID=""

@@ -30,7 +30,7 @@ KUBE_SCORE_VERSION=v1.20.0       # github.com/zegl/kube-score: the linter of scr
 # ------------------------------------------------------------------------------
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TOOLS_DIR="$REPO/.tools"
+TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}"
 BIN="$TOOLS_DIR/bin"
 STAMPS="$TOOLS_DIR/stamps"
 MODS="$REPO/scripts/tools"
