@@ -109,5 +109,7 @@ module.exports = {
     // Also see the dependencies the compiler erases (ERASED above) so the rules can tell them apart.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
+    // Resolve package exports the way Node's require does (CommonJS), e.g. tsx/cjs/api.
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['require', 'node', 'default'] },
   },
 };

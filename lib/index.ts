@@ -1,7 +1,7 @@
 // The public API of @eaf/cdk8s, by name. Everything else under lib/ is internal.
 
 // The product model: declare a product once; environments, objects, wiring and policies follow.
-export { defineProduct, ProductDefinitionError } from './product/product';
+export { defineProduct, isProduct, ProductDefinitionError } from './product/product';
 export type {
   ComponentDefinition, ComponentIdentity, DatabaseDefinition, ExternalOidcIdentity, HttpComponent, IdentityDefinition, KeycloakIdentity,
   NginxComponent, Product, ProductDefinition, SpringBootComponent,
@@ -59,6 +59,11 @@ export type { EnvironmentFile } from './program/environment-files';
 export { SynthesisError, synthesizeEnvironments } from './program/synthesize';
 export type { ComposeEnvironment, SynthesisResult, SynthesizeOptions } from './program/synthesize';
 export { synthesizeProduct } from './program/run-product';
+export { PACKAGE_CRD_DIRECTORY, PACKAGE_ROOT } from './program/package-paths';
+export { runCli } from './program/cli';
+export type { CliIo } from './program/cli';
+export { scaffoldProduct } from './program/scaffold';
+export type { ScaffoldOptions } from './program/scaffold';
 export type { SynthesizeProductOptions } from './program/run-product';
 
 // The validation gate.

@@ -180,7 +180,16 @@ export function defineProduct(definition: ProductDefinition): Product {
     at('identity.kind', 'is not an identity provider kind', (identity as { kind: unknown }).kind, "use 'keycloak' or 'external-oidc'");
   }
   if (problems.length > 0) throw new ProductDefinitionError(problems);
-  return deepFreeze({ ...definition }) as Product;
+  const product = { ...definition };
+  Object.defineProperty(product, PRODUCT_BRAND, { value: true });
+  return deepFreeze(product) as Product;
+}
+
+const PRODUCT_BRAND = Symbol.for('@eaf/cdk8s.product');
+
+/** Whether `value` is a product declared with {@link defineProduct} (for programs that load products from modules). */
+export function isProduct(value: unknown): value is Product {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PRODUCT_BRAND] === true;
 }
 
 /** The hosts an environment of the product names, in the order its exposures are rendered: public components, then Keycloak. */

@@ -1,0 +1,177 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { COMPONENT_NAME } from '../core/formats';
+
+/** Options of {@link scaffoldProduct}. */
+export interface ScaffoldOptions {
+  /** Product name: a lower-case name, e.g. `orders`. */
+  readonly name: string;
+  /** How the new product's package.json names this library, e.g. `^0.2.0` or `file:../eaf-cdk8s-0.2.0.tgz`. */
+  readonly packageSpec: string;
+  /** The module the product's code imports the library from. @default '@eaf/cdk8s' */
+  readonly importFrom?: string;
+}
+
+/** Versions the scaffold pins: the ones this library is tested with. */
+const PINNED = {
+  'cdk8s': '2.70.106',
+  'cdk8s-plus-28': '2.5.6',
+  'constructs': '10.8.1',
+  'typescript': '5.9.3',
+  'jest': '29.7.0',
+  'ts-jest': '29.4.15',
+  '@types/jest': '29.5.14',
+  '@types/node': '20.19.43',
+};
+
+/**
+ * Writes a new product folder: a short program on the product model, three environments, cdk8s.yaml,
+ * package.json scripts, a test with targeted assertions and a snapshot, and a README stub. It synthesises and
+ * passes the gate as written. Returns the files written, relative to `dir`.
+ * @throws Error when the name is not a product name or `dir` is not empty
+ */
+export function scaffoldProduct(dir: string, options: ScaffoldOptions): string[] {
+  const name = options.name;
+  if (!COMPONENT_NAME.test(name)) throw new ScaffoldError(`${JSON.stringify(name)} is not a product name; ${COMPONENT_NAME.fix.replace('e.g. api', 'e.g. orders')}`);
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) throw new ScaffoldError(`${dir} is not empty; choose a new folder with --dir`);
+  const files = templates(name, options.packageSpec, options.importFrom ?? '@eaf/cdk8s');
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  return Object.keys(files);
+}
+
+/** A scaffold that cannot be written (bad name, folder in use). */
+export class ScaffoldError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScaffoldError';
+  }
+}
+
+function templates(name: string, packageSpec: string, importFrom: string): Record<string, string> {
+  const registry = `registry.example.com/${name}`;
+  const environment = (env: string, body: string) => `# ${name} ${env}. The schema follows the product in main.ts; every error names this file and the field.\n${body}`;
+  const common = [
+    `registries: [registry.example.com/, ghcr.io/cloudnative-pg/]`,
+    'network:',
+    '  # The Kubernetes API server, for the database instances (replace with your cluster\'s addresses).',
+    '  apiServer: { cidrs: [192.0.2.0/28], ports: [6443] }',
+  ].join('\n');
+  return {
+    'main.ts': `import * as path from 'path';
+import { defineProduct, PACKAGE_CRD_DIRECTORY, synthesizeProduct } from '${importFrom}';
+
+/** ${name}, declared once: a public Spring Boot API with its PostgreSQL database. */
+export const product = defineProduct({
+  name: '${name}',
+  components: {
+    api: { kind: 'spring-boot', image: '${registry}/api', public: true, databases: ['db'] },
+  },
+  databases: { db: {} },
+});
+
+// \`npm run synth\` (eaf-cdk8s synth) loads the product above; running this file does the same.
+if (require.main === module) {
+  process.exitCode = synthesizeProduct(product, {
+    environmentsDir: path.join(__dirname, 'environments'),
+    outdir: process.env.CDK8S_OUTDIR ?? path.join(__dirname, 'dist'),
+    crdDirectory: PACKAGE_CRD_DIRECTORY,
+  });
+}
+`,
+    'environments/dev.yaml': environment('dev: rolling updates, one replica', `hosts:
+  api: api.${name}.dev.example.com
+exposure: { kind: ingress, clusterIssuer: letsencrypt-staging }
+release: { strategy: rolling }
+${common}
+components:
+  api: { tag: 0.1.0, replicas: 1 }
+`),
+    'environments/staging.yaml': environment('staging: blue-green on OpenShift', `hosts:
+  api: api.${name}.staging.example.com
+exposure: { kind: route, termination: edge }
+release: { strategy: blue-green, activeColor: blue, idleReplicas: 1 }
+${common}
+components:
+  api: { tags: { blue: 0.1.0, green: 0.1.0 }, replicas: 2 }
+`),
+    'environments/production.yaml': environment('production: real data, blue-green, backups', `critical: true
+hosts:
+  api: api.${name}.example.com
+exposure: { kind: route, termination: edge }
+release: { strategy: blue-green, activeColor: blue, idleReplicas: 0 }
+databases:
+  db:
+    backup: { destinationPath: s3://backups/${name}/production, credentialsSecret: ${name}-backup-s3 }
+${common}
+  objectStore: { cidrs: [198.51.100.10/32], ports: [443] }
+components:
+  api: { tags: { blue: 0.1.0, green: 0.1.0 }, replicas: 3 }
+`),
+    'cdk8s.yaml': `language: typescript
+# \`npm run synth\` is the safe way: it replaces dist/ only when every environment passed the gate.
+app: npx eaf-cdk8s synth
+output: dist
+`,
+    'package.json': `${JSON.stringify({
+      name,
+      version: '0.1.0',
+      private: true,
+      scripts: {
+        synth: 'eaf-cdk8s synth',
+        validate: 'eaf-cdk8s validate dist',
+        verify: 'eaf-cdk8s verify dist',
+        test: 'jest',
+      },
+      dependencies: { '@eaf/cdk8s': packageSpec, 'cdk8s': PINNED.cdk8s, 'cdk8s-plus-28': PINNED['cdk8s-plus-28'], 'constructs': PINNED.constructs },
+      devDependencies: {
+        '@types/jest': PINNED['@types/jest'], '@types/node': PINNED['@types/node'], 'jest': PINNED.jest, 'ts-jest': PINNED['ts-jest'], 'typescript': PINNED.typescript,
+      },
+      jest: { testEnvironment: 'node', roots: ['<rootDir>/test'], transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] } },
+    }, null, 2)}\n`,
+    'tsconfig.json': `${JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: true, types: ['node', 'jest'] },
+      include: ['main.ts', 'test/**/*.ts'],
+    }, null, 2)}\n`,
+    'test/product.test.ts': `import * as fs from 'fs';
+import * as path from 'path';
+import { App, Testing } from 'cdk8s';
+import { EafProductChart, parseEnvironment } from '${importFrom}';
+import { product } from '../main';
+
+/** One environment as synth composes it. */
+function render(env: string) {
+  const file = path.join(__dirname, '..', 'environments', \`\${env}.yaml\`);
+  const environment = parseEnvironment(file, fs.readFileSync(file, 'utf8'), product);
+  return Testing.synth(new EafProductChart(new App(), product.name, { product, environment }));
+}
+
+describe('${name}', () => {
+  test('production runs the API blue-green with 3 replicas on a backed-up database', () => {
+    const objects = render('production');
+    const active = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'api-blue');
+    expect(active?.spec.replicas).toBe(3);
+    expect(objects.find((o) => o.kind === 'ScheduledBackup')?.spec.cluster.name).toBe('${name}-db');
+  });
+
+  test('every environment renders as reviewed (the snapshot shows every manifest change)', () => {
+    for (const env of ['dev', 'staging', 'production']) expect(render(env)).toMatchSnapshot(env);
+  });
+});
+`,
+    'README.md': `# ${name}
+
+An EAF product built with [@eaf/cdk8s](https://www.npmjs.com/package/@eaf/cdk8s): the product is declared once in
+\`main.ts\`; \`environments/<name>.yaml\` says what differs per environment.
+
+\`\`\`sh
+npm install
+npm run synth     # dist/<environment>/, every object through the validation gate
+npm test          # assertions and snapshots
+npx eaf-cdk8s verify dist --netpol --cluster   # the real-tool tiers
+\`\`\`
+`,
+  };
+}
