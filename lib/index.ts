@@ -3,7 +3,7 @@
 // The product model: declare a product once; environments, objects, wiring and policies follow.
 export { defineProduct, isProduct, ProductDefinitionError } from './product/product';
 export type {
-  ComponentDefinition, ComponentIdentity, DatabaseDefinition, ExternalOidcIdentity, HttpComponent, IdentityDefinition, KeycloakIdentity,
+  ComponentBase, ComponentDefinition, ComponentIdentity, DatabaseDefinition, ExternalOidcIdentity, HttpComponent, IdentityDefinition, KeycloakIdentity,
   NginxComponent, Product, ProductDefinition, SpringBootComponent,
 } from './product/product';
 export { CompositionError, EafProductChart } from './product/product-chart';
@@ -12,6 +12,11 @@ export { environmentSchema } from './product/environment-schema';
 export type { EnvironmentSchemaOptions } from './product/environment-schema';
 export type {
   ComponentConfig, DatabaseConfig, EgressConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig, NetworkConfig, ResourceConfig, WaiverConfig,
+} from './product/settings';
+export {
+  AutoscalingSettings, BackupSettings, ComponentSettings, DatabaseSettings, EgressSettings, EndpointSettings, EnvironmentSettings, ExposureSettings,
+  ExternalOidcSettings, KeycloakSettings, NetworkSettings, PoolerSettings, ReleaseSettings, ResourceQuantitiesSettings, ResourceSettings, SpringBootSettings,
+  WaiverSettings,
 } from './product/settings';
 
 // Workloads.

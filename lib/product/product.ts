@@ -20,7 +20,7 @@ export interface ComponentIdentity {
 }
 
 /** What every component declares. */
-interface ComponentBase {
+export interface ComponentBase {
   /** Image repository without tag, e.g. `registry.example.com/orders/api`; an environment may override it. */
   readonly image: string;
   /**

@@ -195,7 +195,7 @@ export const EnvironmentSettings = strict({
   waivers: optional(Type.Array(WaiverSettings)),
 });
 
-/** Release-time settings of one component (see {@link ComponentSettings}). */
+/** Release-time settings of one component (the `ComponentSettings` schema, plus `springProfile`). */
 export type ComponentConfig = Static<typeof SpringBootSettings>;
 /** A PostgreSQL cluster's settings in one environment. */
 export type DatabaseConfig = Static<typeof DatabaseSettings>;

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The package build: the library (lib/, imports/) compiled to JavaScript and .d.ts in build/, plus the data the
+# gate reads at run time (the Kubernetes 1.28 schema bundle). build/ is git-ignored and rebuilt from scratch, so
+# it is never stale; `npm pack` and the consumer test build first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rm -rf build
+npx tsc -p tsconfig.build.json
+cp lib/gate/kubernetes-schema.json build/lib/gate/kubernetes-schema.json
+echo "build: $(find build -name '*.js' | wc -l) modules in build/"

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The test that keeps the package honest: pack @eaf/cdk8s, install the tarball in an empty folder outside the
+# repository, and use it as a product team would.
+#   1. the tarball holds the library only (no DVMM product, tests, scripts of the repository, examples);
+#   2. require('@eaf/cdk8s') works with plain node;
+#   3. a consumer program compiled with plain tsc --strict runs with plain node and passes the gate;
+#   4. eaf-cdk8s init demo; npm install; npm run synth (gate-clean, three environments); npm test;
+#      eaf-cdk8s verify dist --cluster (a real kube-apiserver; tools from $EAF_TOOLS_DIR, default <repo>/.tools).
+# KEEP=1 keeps the temporary folder. Exit codes: 0 pass, 1 fail.
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+say() { printf 'consumer: %s (+%ss)\n' "$*" "$SECONDS"; }
+fail() { printf 'consumer: FAIL: %s\n' "$*" >&2; exit 1; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/eaf-consumer.XXXXXX")
+trap '[[ ${KEEP:-0} == 1 ]] && echo "consumer: kept $work" || rm -rf "$work"' EXIT
+pin() { node -p "require('$REPO/package.json').devDependencies['$1']"; }
+
+say "build and pack"
+(cd "$REPO" && npm run --silent build >/dev/null && npm pack --silent --pack-destination "$work" >/dev/null)
+tarball=$(ls "$work"/*.tgz)
+files=$(tar -tzf "$tarball")
+say "$(wc -l <<<"$files") files, $(du -k "$tarball" | cut -f1) KiB: $(basename "$tarball")"
+if grep -E '^package/(main\.ts|environments/|realms/|dist/|test/|examples/|lib/|scripts/(bench|docs|netpol|check|build|consumer))' <<<"$files"; then
+  fail "the tarball ships files that are not the library (above)"
+fi
+
+say "install the tarball and its peers in an empty folder"
+mkdir "$work/app" && cd "$work/app"
+npm init -y >/dev/null
+npm install --no-audit --no-fund --silent "$tarball" "cdk8s@$(pin cdk8s)" "constructs@$(pin constructs)" "cdk8s-plus-28@$(pin cdk8s-plus-28)" \
+  "typescript@$(pin typescript)" "@types/node@$(pin @types/node)"
+node -e "const lib = require('@eaf/cdk8s'); if (typeof lib.defineProduct !== 'function') process.exit(1)" || fail "require('@eaf/cdk8s') does not give defineProduct"
+say "require('@eaf/cdk8s') works"
+
+say "a consumer compiled with plain tsc --strict, run with plain node"
+cp "$REPO/scripts/consumer/consumer.ts" .
+npx tsc --strict --target ES2022 --module commonjs --esModuleInterop --skipLibCheck --outDir out consumer.ts
+node out/consumer.js
+
+say "eaf-cdk8s init demo"
+npx eaf-cdk8s init demo --package "file:$tarball"
+cd demo
+npm install --no-audit --no-fund --silent
+say "npm run synth"
+npm run --silent synth
+[[ -f dist/dev/demo.k8s.yaml && -f dist/staging/demo.k8s.yaml && -f dist/production/demo.k8s.yaml ]] || fail "synth did not write three environments"
+say "npm test (assertions and snapshots)"
+npx jest --ci=false 2>&1 | grep -E '^(Tests|Snapshots):'
+say "eaf-cdk8s verify dist --cluster"
+EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify dist --cluster
+say "PASS"
