@@ -44,7 +44,7 @@ export type { IdentityClientOptions, IIdentityProvider } from './identity/identi
 export { Exposure } from './network/exposure';
 export type { ExposureOptions, ExposureProps, IngressExposureOptions, RouteExposureOptions, ServiceReference } from './network/exposure';
 export { NetworkPolicies } from './network/network-policies';
-export type { NamespacePeer, NetworkPlatform, NetworkPoliciesProps, NetworkPort, NetworkRule, OperatedDatabase, PeerPort } from './network/network-policies';
+export type { FlowRecord, FlowRecordRule, NamespacePeer, NetworkPlatform, NetworkPoliciesProps, NetworkPort, NetworkRule, OperatedDatabase, PeerPort } from './network/network-policies';
 export { ProductNamespace } from './network/product-namespace';
 export type { ProductNamespaceProps } from './network/product-namespace';
 export { Connections, PodPeer } from './core/connections';
@@ -68,6 +68,8 @@ export { PACKAGE_CRD_DIRECTORY, PACKAGE_ROOT } from './program/package-paths';
 export { runCli } from './program/cli';
 export type { CliIo } from './program/cli';
 export { scaffoldProduct } from './program/scaffold';
+export { formatNetpolResult, verifyNetworkPolicies } from './program/verify-netpol';
+export type { NetpolResult, VerifyNetpolOptions } from './program/verify-netpol';
 export type { ScaffoldOptions } from './program/scaffold';
 export type { SynthesizeProductOptions } from './program/run-product';
 

@@ -5,7 +5,7 @@
 #   2. require('@eaf/cdk8s') works with plain node;
 #   3. a consumer program compiled with plain tsc --strict runs with plain node and passes the gate;
 #   4. eaf-cdk8s init demo; npm install; npm run synth (gate-clean, three environments); npm test;
-#      eaf-cdk8s verify dist --cluster (a real kube-apiserver; tools from $EAF_TOOLS_DIR, default <repo>/.tools).
+#      eaf-cdk8s verify dist --cluster --netpol (a real kube-apiserver, the flow record against the analyser; tools from $EAF_TOOLS_DIR, default <repo>/.tools).
 # KEEP=1 keeps the temporary folder. Exit codes: 0 pass, 1 fail.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,6 +46,6 @@ npm run --silent synth
 [[ -f dist/dev/demo.k8s.yaml && -f dist/staging/demo.k8s.yaml && -f dist/production/demo.k8s.yaml ]] || fail "synth did not write three environments"
 say "npm test (assertions and snapshots)"
 npx jest --ci=false 2>&1 | grep -E '^(Tests|Snapshots):'
-say "eaf-cdk8s verify dist --cluster"
-EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify dist --cluster
+say "eaf-cdk8s verify dist --cluster --netpol"
+EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify dist --cluster --netpol
 say "PASS"

@@ -1,4 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Connections, ExternalEndpoint, IPeer } from '../core/connections';
 import { propertyError } from '../core/errors';
@@ -70,6 +71,39 @@ export interface NetworkPoliciesProps {
   readonly objectStore?: ExternalEndpoint;
   /** Further egress of a peer to addresses outside the cluster (vSphere, SMTP, ...), by name. @default - none */
   readonly externalEgress?: Array<{ readonly name: string; readonly peer: IPeer; readonly endpoint: ExternalEndpoint }>;
+}
+
+/** One allowed flow as the policies implement it, in the machine-readable flow record. */
+export interface FlowRecordRule {
+  /** The peer the rule is attached to. */
+  readonly subject: string;
+  /** Labels that select the subject's pods (in the product namespace). */
+  readonly podSelector: Record<string, string>;
+  /** Traffic into the subject, or out of it. */
+  readonly direction: 'ingress' | 'egress';
+  /** The other side, in words. */
+  readonly remote: string;
+  /** The other side as rendered: `{ podSelector }` (same namespace), `{ namespaceSelector, podSelector? }`, or `{ ipBlock: { cidr } }`. */
+  readonly peers: ReadonlyArray<Record<string, unknown>>;
+  /** Ports on the server side. */
+  readonly ports: ReadonlyArray<{ readonly port: number; readonly protocol: 'TCP' | 'UDP' }>;
+  /** Why the flow exists. */
+  readonly reason: string;
+}
+
+/**
+ * Every flow a product namespace allows, machine-readable: what the network-policy tier compares an analyser's
+ * view of the rendered policies with. Written by synth beside (never inside) `dist/<env>/`.
+ */
+export interface FlowRecord {
+  /** The product namespace. */
+  readonly namespace: string;
+  /** Every pod is under default-deny for ingress and egress. */
+  readonly defaultDeny: true;
+  /** DNS egress, allowed for every pod. */
+  readonly dns: { readonly peer: Record<string, unknown>; readonly ports: ReadonlyArray<{ readonly port: number; readonly protocol: 'TCP' | 'UDP' }> };
+  /** Every other allowed flow, one entry per rule, in rule order. */
+  readonly rules: readonly FlowRecordRule[];
 }
 
 /** One allowed flow, from the point of view of the pods it applies to. */
@@ -186,6 +220,26 @@ export class NetworkPolicies extends Construct {
       out.push(flow);
     }
     return out;
+  }
+
+  /** Every allowed flow, machine-readable (see {@link FlowRecord}). */
+  public get flowRecord(): FlowRecord {
+    const dns = this.props.dns ?? DNS_DEFAULTS[this.props.platform];
+    const ports = (list: NetworkPort[]) => list.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' as const }));
+    return {
+      namespace: Chart.of(this).namespace ?? 'default',
+      defaultDeny: true,
+      dns: { peer: namespacePeer(dns), ports: ports(dns.ports) },
+      rules: this.rules.map((r) => ({
+        subject: r.subject.peerName,
+        podSelector: { ...r.subject.podSelector },
+        direction: r.direction,
+        remote: r.remote,
+        peers: r.peers,
+        ports: ports(r.ports),
+        reason: r.reason,
+      })),
+    };
   }
 
   private render(): void {

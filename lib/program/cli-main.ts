@@ -1,8 +1,10 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { CliIo, runCli } from './cli';
 import { PACKAGE_CRD_DIRECTORY, PACKAGE_ROOT } from './package-paths';
+import { formatNetpolResult, verifyNetworkPolicies } from './verify-netpol';
 
 /**
  * The `eaf-cdk8s` process: wires {@link runCli} to the real process, file system and tier scripts (shipped with
@@ -17,9 +19,9 @@ export function main(argv: readonly string[]): number {
     crdDirectory: PACKAGE_CRD_DIRECTORY,
     version,
     runTier: (tier, dirs) => {
-      const script = { cluster: ['scripts/cluster.sh', 'test'], netpol: ['scripts/netpol.sh', '--dist'], lint: ['scripts/lint.sh'] }[tier];
-      // The netpol tier takes the output folder (it reads the flow record beside each environment folder).
-      const targets = tier === 'netpol' ? [path.dirname(dirs[0])] : dirs;
+      if (tier === 'netpol') return netpolTier(dirs);
+      const script = { cluster: ['scripts/cluster.sh', 'test'], lint: ['scripts/lint.sh'] }[tier];
+      const targets = dirs;
       // A product's own kube-score exceptions (id|reason lines) sit in its folder.
       const exceptions = path.join(process.cwd(), 'kube-score-exceptions.txt');
       const extra = tier === 'lint' && fs.existsSync(exceptions) ? ['--exceptions', exceptions] : [];
@@ -28,4 +30,28 @@ export function main(argv: readonly string[]): number {
     },
   };
   return runCli(argv, io);
+}
+
+/** The tools' cache: `$EAF_TOOLS_DIR`, else `<package>/.tools` (scripts/tools.sh builds them there). */
+function toolsDir(): string {
+  return process.env.EAF_TOOLS_DIR ?? path.join(PACKAGE_ROOT, '.tools');
+}
+
+/** The network-policy tier: the analyser's matrix of each environment against the flow record beside it. */
+function netpolTier(dirs: string[]): number {
+  const build = spawnSync('bash', [path.join(PACKAGE_ROOT, 'scripts', 'tools.sh'), 'netpol-analyzer'], { stdio: 'inherit', env: process.env });
+  if (build.status !== 0) return 1;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'eaf-netpol-'));
+  try {
+    const results = verifyNetworkPolicies({
+      outdir: path.dirname(dirs[0]),
+      environments: dirs.map((d) => path.basename(d)),
+      netpolicy: path.join(toolsDir(), 'bin', 'netpolicy'),
+      work,
+    });
+    for (const r of results) for (const line of formatNetpolResult(r)) process.stderr.write(`${line}\n`);
+    return results.every((r) => r.ok) ? 0 : 1;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }

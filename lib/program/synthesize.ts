@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { PropertyError } from '../core/errors';
 import { formatFinding, ManifestSet, ManifestValidator, Waiver } from '../gate';
+import { NetworkPolicies } from '../network/network-policies';
 import { CompositionError } from '../product/product-chart';
 import { EnvironmentConfig } from '../product/settings';
 
@@ -64,6 +65,9 @@ export function synthesizeEnvironments(outdir: string, environments: Environment
         const app = new App({ outdir: path.join(staging, environment.name), yamlOutputType: YamlOutputType.FILE_PER_CHART });
         compose(app, environment);
         app.synth();
+        // The flow record goes beside dist/<env>/, never inside: Argo CD applies every file of that folder.
+        const records = app.node.findAll().filter((c): c is NetworkPolicies => c instanceof NetworkPolicies).map((n) => n.flowRecord);
+        if (records.length > 0) fs.writeFileSync(path.join(staging, `${environment.name}.flows.json`), `${JSON.stringify({ environment: environment.name, policies: records }, null, 2)}\n`);
         sets.push({
           environment: environment.name,
           critical: environment.critical ?? false,

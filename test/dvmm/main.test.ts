@@ -35,8 +35,9 @@ describe('main (the DVMM program)', () => {
     const outdir = path.join(tmp, 'dist');
     expect(main({ environmentsDir: ENVIRONMENTS, outdir, log })).toBe(0);
     const tree = readTree(outdir);
-    expect(Object.keys(tree)).toEqual(['dev/dvmm.k8s.yaml', 'production/dvmm.k8s.yaml', 'staging/dvmm.k8s.yaml']);
-    for (const [file, text] of Object.entries(tree)) {
+    // THEN the manifests, each flow record beside (never inside) its environment's folder
+    expect(Object.keys(tree).sort()).toEqual(['dev.flows.json', 'dev/dvmm.k8s.yaml', 'production.flows.json', 'production/dvmm.k8s.yaml', 'staging.flows.json', 'staging/dvmm.k8s.yaml']);
+    for (const [file, text] of Object.entries(tree).filter(([f]) => f.endsWith('.yaml'))) {
       const docs = parseAllDocuments(text).map((d) => d.toJS());
       expect({ file, first: docs[0].kind }).toEqual({ file, first: 'Namespace' });
       // THEN the snapshot shows every manifest change in review
@@ -86,7 +87,7 @@ describe('main (the DVMM program)', () => {
     // WHEN it succeeds THEN dist/ holds every environment and cdk8s lists the manifests through the link
     const ok = cdk8s();
     expect(ok.status).toBe(0);
-    expect(Object.keys(readTree(outdir))).toEqual(['dev/dvmm.k8s.yaml', 'production/dvmm.k8s.yaml', 'staging/dvmm.k8s.yaml']);
+    expect(Object.keys(readTree(outdir)).filter((f) => f.endsWith('.yaml'))).toEqual(['dev/dvmm.k8s.yaml', 'production/dvmm.k8s.yaml', 'staging/dvmm.k8s.yaml']);
     expect(ok.stdout).toContain('.cdk8s-out/production/dvmm.k8s.yaml');
     // WHEN an environment file is broken THEN cdk8s fails, dist/ is exactly as it was, and what the program says is true
     const before = readTree(outdir);

@@ -69,7 +69,7 @@ describe('eaf-cdk8s', () => {
       // WHEN synth runs on it
       expect(runCli(['synth', '--dir', 'demo'], io())).toBe(0);
       // THEN every environment is written and the gate passed
-      expect(lines[lines.length - 1]).toBe(`wrote 3 files for 3 environments to ${path.join(dir, 'dist')}: dev/demo.k8s.yaml, production/demo.k8s.yaml, staging/demo.k8s.yaml`);
+      expect(lines[lines.length - 1]).toBe(`wrote 6 files for 3 environments to ${path.join(dir, 'dist')}: dev.flows.json, dev/demo.k8s.yaml, production.flows.json, production/demo.k8s.yaml, staging.flows.json, staging/demo.k8s.yaml`);
       lines = [];
       expect(runCli(['validate', 'demo/dist', '--registries', 'registry.example.com/,ghcr.io/cloudnative-pg/'], io())).toBe(0);
       expect(lines).toEqual([
