@@ -243,19 +243,21 @@ function matches(selector: Labels, labels: Labels): boolean {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
+/** `TCP 443`, `UDP 53`, `TCP 8000-8010` as `TCP 443,8000-8010; UDP 53`: protocols by name, ports by their first number. */
 function formatPorts(ports: Set<string>): string {
-  const byProtocol = new Map<string, number[]>();
+  const byProtocol = new Map<string, string[]>();
   for (const p of ports) {
     const [protocol, port] = p.split(' ');
-    byProtocol.set(protocol, [...(byProtocol.get(protocol) ?? []), Number(port)]);
+    byProtocol.set(protocol, [...(byProtocol.get(protocol) ?? []), port]);
   }
-  return [...byProtocol.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, list]) => `${p} ${list.sort((a, b) => a - b).join(',')}`).join('; ');
+  const first = (port: string) => Number.parseInt(port, 10);
+  return [...byProtocol.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, list]) => `${p} ${list.sort((a, b) => first(a) - first(b)).join(',')}`).join('; ');
 }
 
 const ipToInt = (ip: string) => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 
 /** `198.51.100.20-198.51.100.20` -> `198.51.100.20/32` when the range is exactly one CIDR. */
-function canonicalIp(peer: string): string {
+export function canonicalIp(peer: string): string {
   const m = /^(\d+\.\d+\.\d+\.\d+)-(\d+\.\d+\.\d+\.\d+)$/.exec(peer);
   if (!m) return peer;
   const [a, b] = [ipToInt(m[1]), ipToInt(m[2])];
@@ -265,7 +267,7 @@ function canonicalIp(peer: string): string {
 }
 
 /** `TCP 8000,5432,UDP 53` -> `TCP 5432,8000; UDP 53`. */
-function canonicalConnection(conn: string): string {
+export function canonicalConnection(conn: string): string {
   if (!/^(TCP|UDP|SCTP) /.test(conn)) return conn;
   const ports = new Set<string>();
   let protocol = '';

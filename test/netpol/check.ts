@@ -13,6 +13,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
+import { canonicalConnection, canonicalIp } from '../../lib/program/verify-netpol';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 const HERE = path.join(REPO, 'test', 'netpol');
@@ -250,33 +251,6 @@ function cidrRange(cidr: string): [number, number] | undefined {
   return [start, start + size - 1];
 }
 const IP_RANGE = /^(\d+\.\d+\.\d+\.\d+)-(\d+\.\d+\.\d+\.\d+)$/;
-
-/** `198.51.100.20-198.51.100.20` -> `198.51.100.20/32` when the range is exactly one CIDR. */
-function canonicalIp(peer: string): string {
-  const m = IP_RANGE.exec(peer);
-  if (!m) return peer;
-  const [a, b] = [ipToInt(m[1]), ipToInt(m[2])];
-  const size = b - a + 1;
-  const bits = Math.log2(size);
-  if (Number.isInteger(bits) && a % size === 0) return `${m[1]}/${32 - bits}`;
-  return peer;
-}
-
-/** `TCP 8000,5432,UDP 53` -> `TCP 5432,8000; UDP 53`, ports sorted within each protocol. */
-function canonicalConnection(conn: string): string {
-  if (!/^(TCP|UDP|SCTP) /.test(conn)) return conn; // e.g. "All Connections"
-  const byProtocol = new Map<string, string[]>();
-  let protocol = '';
-  for (const token of conn.split(',')) {
-    const m = /^(TCP|UDP|SCTP) (.+)$/.exec(token.trim());
-    if (m) protocol = m[1];
-    const port = m ? m[2] : token.trim();
-    byProtocol.set(protocol, [...(byProtocol.get(protocol) ?? []), port]);
-  }
-  const first = (p: string) => Number(p.split('-')[0]);
-  return [...byProtocol.entries()].sort(([a], [b]) => a.localeCompare(b))
-    .map(([p, ports]) => `${p} ${ports.sort((x, y) => first(x) - first(y)).join(',')}`).join('; ');
-}
 
 export interface Connection { src: string; dst: string; conn: string }
 
