@@ -108,6 +108,16 @@ describe('Keycloak', () => {
     expect(run).not.toThrow(/s3cr3t/);
   });
 
+  test('fails on a secret in Keycloak\'s export format (component config values are string arrays), naming the field', () => {
+    const realm = { realm: 'x', components: { 'org.keycloak.keys.KeyProvider': [{ name: 'rsa', config: { privateKey: ['MIIEvQIBADANBgkq'], priority: ['100'] } }] } };
+    const run = () => new Keycloak(testChart(), 'keycloak', { hostname: 'auth.example.com', realm });
+    expect(run).toThrow('test/keycloak: realm.components.org.keycloak.keys.KeyProvider[0].config.privateKey holds a secret value (got "(redacted)")');
+    expect(run).not.toThrow(/MIIEvQ/);
+    // a placeholder in the same form passes
+    const withPlaceholder = { ...realm, components: { 'org.keycloak.keys.KeyProvider': [{ name: 'rsa', config: { privateKey: ['${RSA_KEY}'] } }] } };
+    expect(() => new Keycloak(testChart(), 'keycloak', { hostname: 'auth.example.com', realm: withPlaceholder, realmPlaceholders: { RSA_KEY: { secretName: 'kc-keys', key: 'rsa' } } })).not.toThrow();
+  });
+
   test('fails on a realm with user credentials', () => {
     expect(() => new Keycloak(testChart(), 'keycloak', { hostname: 'auth.example.com', realm: { realm: 'x', users: [{ username: 'a', credentials: [{ type: 'password' }] }] } }))
       .toThrow('test/keycloak: realm.users[0].credentials holds credentials (got "(redacted)")');
