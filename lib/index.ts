@@ -51,7 +51,7 @@ export { Connections, PodPeer } from './core/connections';
 export type { Connection, ConnectionPurpose, ExternalConnection, ExternalEndpoint, IPeer, PodPeerProps } from './core/connections';
 
 // Shared vocabulary.
-export { PropertyError } from './core/errors';
+export { PropertyError, PropertyErrors, PropertyProblems } from './core/errors';
 export { COLOR_LABEL, PREVIEW_LABEL } from './core/labels';
 export type { ContainerResources, ResourceOverrides, ResourceQuantities } from './pods/pod-template';
 export type { EnvSource, SecretKeyReference } from './core/secrets';

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { propertyError } from './errors';
+import { propertyError, PropertyProblems } from './errors';
+import { CIDR, isPort } from './formats';
 
 /**
  * Something that takes part in a network connection: pods picked by labels in the chart's namespace.
@@ -36,6 +37,18 @@ export interface ExternalEndpoint {
   readonly cidrs: readonly string[];
   /** TCP ports. */
   readonly ports: readonly number[];
+}
+
+/** Checks an endpoint's CIDRs and ports as the API server would, reporting each bad one at `<property>.cidrs[i]` / `.ports[i]`. */
+export function validateEndpoint(scope: IConstruct, property: string, endpoint: ExternalEndpoint): void {
+  const problems = new PropertyProblems(scope);
+  endpoint.cidrs.forEach((cidr, i) => {
+    if (!CIDR.test(cidr)) problems.add(`${property}.cidrs[${i}]`, 'is not a CIDR', cidr, CIDR.fix);
+  });
+  endpoint.ports.forEach((port, i) => {
+    if (!isPort(port)) problems.add(`${property}.ports[${i}]`, 'is not a TCP port from 1 to 65535', port, 'use a TCP port number, e.g. 443');
+  });
+  problems.throwIfAny();
 }
 
 /** One allowed connection out of the cluster: `from` opens TCP connections to `endpoint`. */

@@ -53,3 +53,54 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   return JSON.stringify(value);
 }
+
+/** Every bad property value one construct found, reported together rather than the first alone. */
+export class PropertyErrors extends Error {
+  constructor(public readonly errors: readonly PropertyError[]) {
+    super(errors.map((e) => e.message).join('\n'));
+    this.name = 'PropertyErrors';
+  }
+}
+
+/**
+ * Collects a construct's property problems so one run reports all of them: each check adds what it finds,
+ * and {@link PropertyProblems.throwIfAny} throws them together once the construct has checked everything.
+ *
+ * @example
+ * const problems = new PropertyProblems(this);
+ * if (props.replicas < 1) problems.add('replicas', 'must be at least 1', props.replicas, 'set replicas to 1 or more');
+ * problems.check(() => validateResources(this, props.resources));
+ * problems.throwIfAny();
+ */
+export class PropertyProblems {
+  private readonly errors: PropertyError[] = [];
+
+  constructor(private readonly scope: IConstruct) {}
+
+  /** Records one bad value. */
+  public add(property: string, problem: string, value: unknown, fix: string): void {
+    this.errors.push(new PropertyError(this.scope, property, problem, value, fix));
+  }
+
+  /** Runs a check that throws property errors, and keeps what it throws. */
+  public check(run: () => void): void {
+    try {
+      run();
+    } catch (e) {
+      if (e instanceof PropertyError) this.errors.push(e);
+      else if (e instanceof PropertyErrors) this.errors.push(...e.errors);
+      else throw e;
+    }
+  }
+
+  /** Whether no problem was found so far. */
+  public get ok(): boolean {
+    return this.errors.length === 0;
+  }
+
+  /** Throws what was found: the single {@link PropertyError}, or {@link PropertyErrors} for several. */
+  public throwIfAny(): void {
+    if (this.errors.length === 1) throw this.errors[0];
+    if (this.errors.length > 1) throw new PropertyErrors([...this.errors]);
+  }
+}

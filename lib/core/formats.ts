@@ -81,8 +81,48 @@ export function imageTagProblem(tag: string, options: { readonly critical: boole
   return undefined;
 }
 
-/** An IPv4 or IPv6 CIDR, e.g. `10.0.0.0/24`. */
-export const CIDR = format('^(\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}|[0-9a-fA-F:]+/\\d{1,3})$', 'use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32');
+const IPV4_OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const IPV4_CIDR = `${IPV4_OCTET}(\\.${IPV4_OCTET}){3}/(3[0-2]|[12]?[0-9])`;
+const IPV6_CIDR = '[0-9a-fA-F:.]*:[0-9a-fA-F:.]*/(12[0-8]|1[01][0-9]|[1-9]?[0-9])';
+const IPV6_GROUP = /^[0-9a-fA-F]{1,4}$/;
+
+/** Whether `address` is an IPv6 address: eight groups, or fewer with one `::`, optionally ending in IPv4. */
+function isIpv6(address: string): boolean {
+  const halves = address.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.map((h) => (h === '' ? [] : h.split(':')));
+  const all = groups.flat();
+  const last = all[all.length - 1];
+  const ipv4Tail = last !== undefined && last.includes('.');
+  if (ipv4Tail && !new RegExp(`^${IPV4_OCTET}(\\.${IPV4_OCTET}){3}$`).test(last)) return false;
+  const hex = ipv4Tail ? all.slice(0, -1) : all;
+  if (!hex.every((g) => IPV6_GROUP.test(g))) return false;
+  const size = hex.length + (ipv4Tail ? 2 : 0);
+  return halves.length === 2 ? size <= 7 : size === 8;
+}
+
+/** An IPv4 or IPv6 CIDR as the API server accepts it (octets up to 255, prefixes up to /32 or /128), e.g. `10.0.0.0/24`. */
+export const CIDR: Format = (() => {
+  const base = format(`^(${IPV4_CIDR}|${IPV6_CIDR})$`, 'use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)');
+  return Object.freeze({ ...base, test: (value: unknown) => base.test(value) && (!(value as string).includes(':') || isIpv6((value as string).split('/')[0])) });
+})();
+
+/** CIDRs that match every address: legal, but almost never what a NetworkPolicy means. */
+export const EVERYWHERE_CIDRS: readonly string[] = ['0.0.0.0/0', '::/0'];
+
+/**
+ * Why a product may not render into `namespace`, or `undefined` when it may: the cluster's own namespaces
+ * (`default`, `kube-*`, `openshift*`) and any the platform reserves. A product namespace is relabelled to the
+ * restricted Pod Security level and gets a default-deny policy, which would break what runs there.
+ */
+export function systemNamespaceProblem(namespace: string, reserved: readonly string[] = []): { problem: string; fix: string } | undefined {
+  const system = namespace === 'default' || namespace.startsWith('kube-') || namespace.startsWith('openshift');
+  if (!system && !reserved.includes(namespace)) return undefined;
+  return {
+    problem: system ? 'is a system namespace' : 'is reserved by the platform',
+    fix: 'use a namespace of the product\'s own, e.g. <product>-<environment> (leave namespace out for that default)',
+  };
+}
 
 /** An S3 destination, e.g. `s3://bucket/path`. */
 export const S3_PATH = format('^s3://[a-z0-9][a-z0-9.-]+[a-z0-9](/.*)?$', 'use s3://<bucket>/<path>');

@@ -15,3 +15,9 @@ export const PREVIEW_LABEL = 'eaf.io/preview';
  * then refuse what the production rules refuse (e.g. image tags that are not released versions).
  */
 export const CRITICAL_CONTEXT = '@eaf/cdk8s:critical';
+
+/**
+ * Construct context key with the platform's own reserved namespaces (a string array), beside the system ones
+ * that are always refused: see {@link systemNamespaceProblem}.
+ */
+export const RESERVED_NAMESPACES_CONTEXT = '@eaf/cdk8s:reservedNamespaces';

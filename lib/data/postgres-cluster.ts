@@ -5,7 +5,7 @@ import * as pooler from '../../imports/cnpg-pooler-postgresql.cnpg.io';
 import * as scheduled from '../../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
 import * as monitoring from '../../imports/monitoring-podmonitor-monitoring.coreos.com';
 import { Connections, IPeer } from '../core/connections';
-import { propertyError } from '../core/errors';
+import { PropertyError, PropertyProblems } from '../core/errors';
 import { HTTPS_URL, IMAGE_REFERENCE, IMAGE_TAG, S3_PATH } from '../core/formats';
 import { deepFreeze } from '../core/freeze';
 import { parseQuantity } from '../core/quantity';
@@ -251,41 +251,47 @@ export class PostgresCluster extends Construct implements IPeer {
   }
 
   private validate(props: PostgresClusterProps, resources: ContainerResources, storageSize: string): void {
+    const problems = new PropertyProblems(this);
     if (!Number.isInteger(this.instances) || this.instances < 1) {
-      throw propertyError(this, 'instances', 'must be a whole number of at least 1', props.instances, 'set instances to 1 (single) or 3 (highly available)');
+      problems.add('instances', 'must be a whole number of at least 1', props.instances, 'set instances to 1 (single) or 3 (highly available)');
     }
     if (props.version !== undefined && !IMAGE_TAG.test(props.version)) {
-      throw propertyError(this, 'version', 'is not an image tag', props.version, "use a PostgreSQL release such as '17.6'");
+      problems.add('version', 'is not an image tag', props.version, "use a PostgreSQL release such as '17.6'");
     }
     if (!IMAGE_REFERENCE.test(this.imageName)) {
-      throw propertyError(this, 'imageName', 'is not an image with tag or digest', props.imageName, IMAGE_REFERENCE.fix);
+      problems.add('imageName', 'is not an image with tag or digest', props.imageName, IMAGE_REFERENCE.fix);
     }
-    if (parseQuantity(storageSize) === undefined) {
-      throw propertyError(this, 'storageSize', 'is not a Kubernetes quantity', storageSize, 'use a size such as 10Gi');
+    const storage = parseQuantity(storageSize);
+    if (storage === undefined) {
+      problems.add('storageSize', 'is not a Kubernetes quantity', storageSize, 'use a size such as 10Gi');
+    } else if (storage <= 0) {
+      problems.add('storageSize', 'must be more than 0 (the API server refuses an empty volume)', storageSize, 'use a size such as 10Gi');
     }
-    validateResources(this, resources);
+    problems.check(() => validateResources(this, resources));
     const backup = props.backup;
     if (backup) {
       if (!S3_PATH.test(backup.destinationPath)) {
-        throw propertyError(this, 'backup.destinationPath', 'is not an s3:// URL', backup.destinationPath, S3_PATH.fix);
+        problems.add('backup.destinationPath', 'is not an s3:// URL', backup.destinationPath, S3_PATH.fix);
       }
       if (backup.endpointUrl !== undefined && !HTTPS_URL.test(backup.endpointUrl)) {
-        throw propertyError(this, 'backup.endpointUrl', 'is not an https:// URL', backup.endpointUrl, 'use the https:// endpoint of the object store');
+        problems.add('backup.endpointUrl', 'is not an https:// URL', backup.endpointUrl, 'use the https:// endpoint of the object store');
       }
       const schedule = backup.schedule ?? POSTGRES_DEFAULTS.backupSchedule;
       const cronProblem = checkCnpgCron(schedule);
       if (cronProblem) {
-        throw propertyError(this, 'backup.schedule', `is not a 6-field CloudNativePG cron expression: ${cronProblem}`, schedule, "use seconds minutes hours day-of-month month day-of-week, e.g. '0 0 2 * * *' for 02:00 daily");
+        problems.add('backup.schedule', `is not a 6-field CloudNativePG cron expression: ${cronProblem}`, schedule, "use seconds minutes hours day-of-month month day-of-week, e.g. '0 0 2 * * *' for 02:00 daily");
       }
       const retention = backup.retention ?? POSTGRES_DEFAULTS.retention;
       if (!/^[1-9][0-9]*[dwm]$/.test(retention)) {
-        throw propertyError(this, 'backup.retention', 'is not a CloudNativePG retention policy', retention, "use <number><d|w|m>, e.g. '30d'");
+        problems.add('backup.retention', 'is not a CloudNativePG retention policy', retention, "use <number><d|w|m>, e.g. '30d'");
       }
       if (!/^[1-9][0-9]*(s|min|h)$/.test(backup.archiveTimeout ?? POSTGRES_DEFAULTS.archiveTimeout) || archiveTimeoutSeconds(backup.archiveTimeout) >= 3600) {
-        throw propertyError(this, 'backup.archiveTimeout', 'must be a PostgreSQL duration under 1h to keep the RPO under an hour', backup.archiveTimeout, "use e.g. '5min'");
+        problems.add('backup.archiveTimeout', 'must be a PostgreSQL duration under 1h to keep the RPO under an hour', backup.archiveTimeout, "use e.g. '5min'");
       }
     }
+    problems.throwIfAny();
   }
+
 }
 
 /** Props of {@link PostgresPooler}. */
@@ -310,7 +316,7 @@ export class PostgresPooler extends Construct implements IPeer {
     this.podSelector = { 'cnpg.io/poolerName': this.name };
     const instances = props.instances ?? 2;
     if (!Number.isInteger(instances) || instances < 1) {
-      throw propertyError(this, 'instances', 'must be a whole number of at least 1', props.instances, 'set pooler instances to 1 or more');
+      throw new PropertyError(this, 'instances', 'must be a whole number of at least 1', props.instances, 'set pooler instances to 1 or more');
     }
     new pooler.Pooler(this, 'Resource', {
       metadata: { name: this.name },

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { Connections, ExternalEndpoint, IPeer } from '../core/connections';
-import { propertyError } from '../core/errors';
-import { CIDR, HTTPS_URL, isPort } from '../core/formats';
+import { Connections, ExternalEndpoint, IPeer, validateEndpoint } from '../core/connections';
+import { PropertyProblems } from '../core/errors';
+import { HTTPS_URL } from '../core/formats';
 import { EnvSource } from '../core/secrets';
 import { IdentityClientOptions, IIdentityProvider } from './identity-provider';
 
@@ -33,19 +33,16 @@ export class ExternalOidcIssuer extends Construct implements IIdentityProvider {
 
   constructor(scope: Construct, id: string, props: ExternalOidcIssuerProps) {
     super(scope, id);
-    if (!HTTPS_URL.test(props.issuerUrl)) throw propertyError(this, 'issuerUrl', 'is not an https:// URL', props.issuerUrl, HTTPS_URL.fix);
+    const problems = new PropertyProblems(this);
+    if (!HTTPS_URL.test(props.issuerUrl)) problems.add('issuerUrl', 'is not an https:// URL', props.issuerUrl, HTTPS_URL.fix);
     this.issuerUrl = props.issuerUrl.replace(/\/+$/, '');
     this.jwkSetUri = props.jwkSetUri ?? `${this.issuerUrl}/protocol/openid-connect/certs`;
-    if (!HTTPS_URL.test(this.jwkSetUri)) throw propertyError(this, 'jwkSetUri', 'is not an https:// URL', props.jwkSetUri, HTTPS_URL.fix);
+    if (!HTTPS_URL.test(this.jwkSetUri)) problems.add('jwkSetUri', 'is not an https:// URL', props.jwkSetUri, HTTPS_URL.fix);
     if (props.endpoint.cidrs.length === 0 || props.endpoint.ports.length === 0) {
-      throw propertyError(this, 'endpoint', 'needs at least one CIDR and one port', props.endpoint, 'list the issuer\'s addresses as cidrs and its HTTPS port (443) as ports');
+      problems.add('endpoint', 'needs at least one CIDR and one port', props.endpoint, 'list the issuer\'s addresses as cidrs and its HTTPS port (443) as ports');
     }
-    props.endpoint.cidrs.forEach((cidr, i) => {
-      if (!CIDR.test(cidr)) throw propertyError(this, `endpoint.cidrs[${i}]`, 'is not a CIDR', cidr, CIDR.fix);
-    });
-    props.endpoint.ports.forEach((port, i) => {
-      if (!isPort(port)) throw propertyError(this, `endpoint.ports[${i}]`, 'is not a TCP port from 1 to 65535', port, 'use the issuer\'s HTTPS port, e.g. 443');
-    });
+    problems.check(() => validateEndpoint(this, 'endpoint', props.endpoint));
+    problems.throwIfAny();
     this.endpoint = props.endpoint;
   }
 

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import * as kc from '../../imports/keycloak-k8s.keycloak.org';
 import * as realmimport from '../../imports/keycloak-realmimport-k8s.keycloak.org';
 import { Connections, IPeer, PodPeer } from '../core/connections';
-import { propertyError } from '../core/errors';
+import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 import { EnvSource, SecretKeyReference, secretEnvValue } from '../core/secrets';
 import { PostgresCluster, PostgresClusterProps } from '../data/postgres-cluster';
@@ -112,21 +112,29 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
     this.serviceName = `${this.name}-service`;
     this.url = `https://${props.hostname}`;
     const resources = props.resources ?? KEYCLOAK_DEFAULTS.resources;
+    const problems = new PropertyProblems(this);
     if (!['operator', 'workload'].includes(this.backend)) {
-      throw propertyError(this, 'backend', 'is not a known Keycloak backend', props.backend, "use 'operator' or 'workload'");
+      problems.add('backend', 'is not a known Keycloak backend', props.backend, "use 'operator' or 'workload'");
     }
     if (!Number.isInteger(this.instances) || this.instances < 1) {
-      throw propertyError(this, 'instances', 'must be a whole number of at least 1', props.instances, 'set instances to 1 or more');
+      problems.add('instances', 'must be a whole number of at least 1', props.instances, 'set instances to 1 or more');
     }
-    validateResources(this, resources);
+    problems.check(() => validateResources(this, resources));
+    if (this.backend === 'workload' && props.image === undefined) {
+      problems.add('image', 'is required for the workload backend', props.image, 'build an optimized image (kc.sh build --db=postgres --health-enabled=true --metrics-enabled=true) and set image to it');
+    }
+    if (this.backend === 'workload' && props.realm) {
+      problems.add('realm', 'can only be imported by the operator backend', '(realm)', "use backend 'operator' or import the realm with the admin CLI");
+    }
     if (props.realm) {
-      assertNoSecrets(this, props.realm);
-      const missing = [...JSON.stringify(props.realm).matchAll(/\$\{([A-Za-z0-9_.-]+)\}/g)]
-        .map((m) => m[1]).filter((name) => !(name in (props.realmPlaceholders ?? {})));
-      if (missing.length > 0) {
-        throw propertyError(this, 'realmPlaceholders', `lacks the realm's placeholder ${missing[0]}`, Object.keys(props.realmPlaceholders ?? {}), `add ${missing[0]}: { secretName, key } to realmPlaceholders`);
+      findSecrets(props.realm).forEach(([here, problem, fix]) => problems.add(here, problem, '(redacted)', fix));
+      const missing = [...new Set([...JSON.stringify(props.realm).matchAll(/\$\{([A-Za-z0-9_.-]+)\}/g)].map((m) => m[1]))]
+        .filter((name) => !(name in (props.realmPlaceholders ?? {})));
+      for (const name of missing) {
+        problems.add('realmPlaceholders', `lacks the realm's placeholder ${name}`, Object.keys(props.realmPlaceholders ?? {}), `add ${name}: { secretName, key } to realmPlaceholders`);
       }
     }
+    problems.throwIfAny();
 
     this.database = props.database ?? new PostgresCluster(this, 'Database', {
       name: `${this.name}-db`,
@@ -147,13 +155,7 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
       this.renderOperator(props, resources, db);
     } else {
       this.podSelector = { 'app.kubernetes.io/name': this.name };
-      if (props.image === undefined) {
-        throw propertyError(this, 'image', 'is required for the workload backend', props.image, 'build an optimized image (kc.sh build --db=postgres --health-enabled=true --metrics-enabled=true) and set image to it');
-      }
-      if (props.realm) {
-        throw propertyError(this, 'realm', 'can only be imported by the operator backend', '(realm)', "use backend 'operator' or import the realm with the admin CLI");
-      }
-      this.renderWorkload(props.image, resources, db);
+      this.renderWorkload(props.image!, resources, db);
     }
   }
 
@@ -296,24 +298,25 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
 const SECRET_KEY = /(secret|password|credential|privatekey|private_key)/i;
 const PLACEHOLDER = /^\$\{[A-Za-z0-9_.-]+\}$/;
 
-/** Fails when a realm holds a secret value (anything but an empty value or a `${VAR}` placeholder). */
-function assertNoSecrets(scope: Construct, realm: unknown, path = 'realm'): void {
-  if (Array.isArray(realm)) {
-    realm.forEach((item, i) => assertNoSecrets(scope, item, `${path}[${i}]`));
-    return;
-  }
-  if (realm === null || typeof realm !== 'object') return;
-  for (const [key, value] of Object.entries(realm)) {
+/**
+ * Every secret value in a realm, as `[path, problem, fix]`: a value under a secret-like key (client secrets,
+ * passwords, private keys, bind credentials, identity-provider secrets) that is not empty or a `${VAR}`
+ * placeholder, in string form or in the string-array form of Keycloak's export (`config: { privateKey: ["..."] }`),
+ * and user credentials.
+ */
+function findSecrets(realm: unknown, path = 'realm'): Array<[string, string, string]> {
+  if (Array.isArray(realm)) return realm.flatMap((item, i) => findSecrets(item, `${path}[${i}]`));
+  if (realm === null || typeof realm !== 'object') return [];
+  return Object.entries(realm).flatMap(([key, value]): Array<[string, string, string]> => {
     const here = `${path}.${key}`;
-    const isSecretKey = SECRET_KEY.test(key);
-    // Keycloak's export writes component config values as string arrays: { privateKey: ["..."] }.
+    if (!SECRET_KEY.test(key)) return findSecrets(value, here);
+    if (key.toLowerCase() === 'credentials' && Array.isArray(value) && value.length > 0) {
+      return [[here, 'holds credentials', 'remove user credentials from the realm file; users set them on first login']];
+    }
     const values = typeof value === 'string' ? [value] : Array.isArray(value) && value.every((v) => typeof v === 'string') ? value as string[] : [];
-    if (isSecretKey && values.some((v) => v !== '' && !PLACEHOLDER.test(v))) {
-      throw propertyError(scope, here, 'holds a secret value', '(redacted)', 'remove it from the realm file and use a ${PLACEHOLDER} filled from a Secret');
+    if (values.some((v) => v !== '' && !PLACEHOLDER.test(v))) {
+      return [[here, 'holds a secret value', 'remove it from the realm file and use a ${PLACEHOLDER} filled from a Secret']];
     }
-    if (isSecretKey && Array.isArray(value) && value.length > 0 && key.toLowerCase() === 'credentials') {
-      throw propertyError(scope, here, 'holds credentials', '(redacted)', 'remove user credentials from the realm file; users set them on first login');
-    }
-    assertNoSecrets(scope, value, here);
-  }
+    return findSecrets(value, here);
+  });
 }

@@ -1,9 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Connections, ExternalEndpoint, IPeer } from '../core/connections';
-import { propertyError } from '../core/errors';
-import { CIDR, isPort } from '../core/formats';
+import { Connections, ExternalEndpoint, IPeer, validateEndpoint } from '../core/connections';
+import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 
 /** Where the platform runs: decides where DNS and the ingress controller live. */
@@ -140,14 +139,11 @@ export class NetworkPolicies extends Construct {
       ['objectStore', props.objectStore],
       ...(props.externalEgress ?? []).map((e, i): [string, ExternalEndpoint] => [`externalEgress[${i}]`, e.endpoint]),
     ];
+    const problems = new PropertyProblems(this);
     for (const [property, endpoint] of endpoints) {
-      endpoint?.cidrs.forEach((cidr, i) => {
-        if (!CIDR.test(cidr)) throw propertyError(this, `${property}.cidrs[${i}]`, 'is not a CIDR', cidr, CIDR.fix);
-      });
-      endpoint?.ports.forEach((port, i) => {
-        if (!isPort(port)) throw propertyError(this, `${property}.ports[${i}]`, 'is not a TCP port from 1 to 65535', port, 'use a TCP port number');
-      });
+      if (endpoint) problems.check(() => validateEndpoint(this, property, endpoint));
     }
+    problems.throwIfAny();
     new kplus.k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: { name: 'default-deny' },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },

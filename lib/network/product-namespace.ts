@@ -1,6 +1,9 @@
 import { JsonPatch, ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { PropertyError } from '../core/errors';
+import { DNS_LABEL, systemNamespaceProblem } from '../core/formats';
+import { RESERVED_NAMESPACES_CONTEXT } from '../core/labels';
 
 /** Props of {@link ProductNamespace}. */
 export interface ProductNamespaceProps {
@@ -11,6 +14,11 @@ export interface ProductNamespaceProps {
    * @default 'restricted'
    */
   readonly podSecurity?: 'restricted' | 'baseline';
+  /**
+   * Namespaces the platform reserves, refused beside the system ones (`default`, `kube-*`, `openshift*`).
+   * @default - the `@eaf/cdk8s:reservedNamespaces` context, else none
+   */
+  readonly reservedNamespaces?: readonly string[];
 }
 
 /** The namespace of one product in one environment, labelled for Pod Security admission. */
@@ -23,6 +31,9 @@ export class ProductNamespace extends Construct {
   constructor(scope: Construct, id: string, props: ProductNamespaceProps) {
     super(scope, id);
     this.name = props.name;
+    const reserved = props.reservedNamespaces ?? (this.node.tryGetContext(RESERVED_NAMESPACES_CONTEXT) as string[] | undefined) ?? [];
+    const problem = DNS_LABEL.test(props.name) ? systemNamespaceProblem(props.name, reserved) : { problem: 'is not a DNS label', fix: DNS_LABEL.fix };
+    if (problem) throw new PropertyError(this, 'name', problem.problem, props.name, problem.fix);
     this.podSecurity = props.podSecurity ?? 'restricted';
     const labels: Record<string, string> = {};
     for (const mode of ['enforce', 'audit', 'warn']) {

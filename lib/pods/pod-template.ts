@@ -1,7 +1,7 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { propertyError } from '../core/errors';
+import { PropertyProblems } from '../core/errors';
 import { IMAGE_DIGEST } from '../core/formats';
 import { parseQuantity } from '../core/quantity';
 
@@ -66,20 +66,21 @@ export function imageReference(repository: string, tag: string): string {
 
 /** Checks that every quantity parses and no limit is below its request. */
 export function validateResources(scope: Construct, resources: ContainerResources): void {
+  const problems = new PropertyProblems(scope);
   for (const kind of ['cpu', 'memory', 'ephemeralStorage'] as const) {
     if (kind === 'ephemeralStorage' && resources.requests[kind] === undefined && resources.limits[kind] === undefined) continue;
     const request = parseQuantity(resources.requests[kind] ?? '');
     const limit = parseQuantity(resources.limits[kind] ?? '');
-    if (request === undefined) {
-      throw propertyError(scope, `resources.requests.${kind}`, 'is not a Kubernetes quantity', resources.requests[kind], 'use a value such as 250m, 1, 512Mi or 1Gi');
+    if (request === undefined || request < 0) {
+      problems.add(`resources.requests.${kind}`, request === undefined ? 'is not a Kubernetes quantity' : 'must not be negative', resources.requests[kind], 'use a value such as 250m, 1, 512Mi or 1Gi');
     }
-    if (limit === undefined) {
-      throw propertyError(scope, `resources.limits.${kind}`, 'is not a Kubernetes quantity', resources.limits[kind], 'use a value such as 250m, 1, 512Mi or 1Gi');
-    }
-    if (limit < request) {
-      throw propertyError(scope, `resources.limits.${kind}`, `is below its request ${resources.requests[kind]}`, resources.limits[kind], `raise the limit to at least ${resources.requests[kind]}`);
+    if (limit === undefined || limit < 0) {
+      problems.add(`resources.limits.${kind}`, limit === undefined ? 'is not a Kubernetes quantity' : 'must not be negative', resources.limits[kind], 'use a value such as 250m, 1, 512Mi or 1Gi');
+    } else if (request !== undefined && limit < request) {
+      problems.add(`resources.limits.${kind}`, `is below its request ${resources.requests[kind]}`, resources.limits[kind], `raise the limit to at least ${resources.requests[kind]}`);
     }
   }
+  problems.throwIfAny();
 }
 
 /**

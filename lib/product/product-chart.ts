@@ -1,6 +1,6 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { PropertyError } from '../core/errors';
+import { PropertyError, PropertyErrors } from '../core/errors';
 import { CRITICAL_CONTEXT } from '../core/labels';
 import { RuleId, waive } from '../core/waivers';
 import { PostgresCluster, POSTGRES_DEFAULTS, PostgresClusterProps } from '../data/postgres-cluster';
@@ -79,7 +79,7 @@ export class EafProductChart extends Chart {
     this.product = product;
     this.environment = env;
     const root = new Construct(this, env.name);
-    this.productNamespace = new ProductNamespace(root, 'namespace', { name: this.namespace! });
+    this.productNamespace = this.attempt('namespace', () => new ProductNamespace(root, 'namespace', { name: this.namespace! }), () => 'namespace')!;
     this.databases = this.composeDatabases(new Construct(root, 'databases'));
     this.identity = this.composeIdentity(root);
     this.components = this.composeComponents(new Construct(root, 'components'));
@@ -164,7 +164,14 @@ export class EafProductChart extends Chart {
   private composeExposures(scope: Construct): Record<string, Exposure> {
     const out: Record<string, Exposure> = {};
     const identityKey = this.product.identity?.kind === 'keycloak' ? this.product.identity.hostKey ?? 'identity' : undefined;
+    const claimed = new Map<string, string>();
     for (const [key, host] of Object.entries(this.environment.hosts ?? {})) {
+      const owner = claimed.get(host);
+      claimed.set(host, owner ?? key);
+      if (owner !== undefined) {
+        this.problems.push(new PropertyError(scope, 'host', `is already the host of ${owner}`, host, `give ${key} a host of its own: one host routes to one service`, `hosts.${key}`));
+        continue;
+      }
       const service = key === identityKey
         ? this.identity instanceof Keycloak && { name: this.identity.name, service: { name: this.identity.serviceName, port: this.identity.httpPort } }
         : this.components[key] && { name: key, service: { name: this.components[key].service.name, port: this.components[key].port } };
@@ -268,8 +275,11 @@ export class EafProductChart extends Chart {
     try {
       return build();
     } catch (e) {
+      const located = (error: PropertyError) => error.setting !== undefined ? error : error.atSetting(settingOf(error.property, error.scope).replace(/\[(\d+)\]/g, '.$1'));
       if (e instanceof PropertyError) {
-        this.problems.push(e.setting !== undefined ? e : e.atSetting(settingOf(e.property, e.scope).replace(/\[(\d+)\]/g, '.$1')));
+        this.problems.push(located(e));
+      } else if (e instanceof PropertyErrors) {
+        this.problems.push(...e.errors.map(located));
       } else if (e instanceof CompositionError) {
         this.problems.push(...e.problems);
       } else {

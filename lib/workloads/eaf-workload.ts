@@ -2,7 +2,7 @@ import { JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertSameChart, Connections, IPeer } from '../core/connections';
-import { propertyError } from '../core/errors';
+import { propertyError, PropertyProblems } from '../core/errors';
 import { IMAGE_REPOSITORY, IMAGE_TAG_OR_DIGEST, imageTagProblem } from '../core/formats';
 import { CRITICAL_CONTEXT } from '../core/labels';
 import { EnvSource, envValue } from '../core/secrets';
@@ -321,36 +321,41 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
   }
 
   private validate(props: EafWorkloadProps): void {
-    if (!IMAGE_REPOSITORY.test(props.image)) throw propertyError(this, 'image', 'is not an image repository without tag', props.image, IMAGE_REPOSITORY.fix);
+    const problems = new PropertyProblems(this);
+    if (!IMAGE_REPOSITORY.test(props.image)) problems.add('image', 'is not an image repository without tag', props.image, IMAGE_REPOSITORY.fix);
     if (!Number.isInteger(this.replicas) || this.replicas < 1) {
-      throw propertyError(this, 'replicas', 'must be a whole number of at least 1', props.replicas, 'set replicas to 1 or more');
-    }
-    const tags: Array<[string, string | undefined]> = [['tag', props.tag], ['tags.blue', props.tags?.blue], ['tags.green', props.tags?.green]];
-    if (props.blueGreen) {
-      if (props.tags === undefined) throw propertyError(this, 'tags', 'is required for a blue-green release', props.tags, 'set tags: { blue: <version>, green: <version> }');
-      if (props.tag !== undefined) throw propertyError(this, 'tag', 'is only for rolling releases', props.tag, 'set tags.blue and tags.green instead');
-      const idle = props.blueGreen.idleReplicas;
-      if (idle !== undefined && (!Number.isInteger(idle) || idle < 0)) {
-        throw propertyError(this, 'blueGreen.idleReplicas', 'must be a whole number of at least 0', idle, 'set idleReplicas to 0 (scaled down) or more');
-      }
-    } else {
-      if (props.tag === undefined) throw propertyError(this, 'tag', 'is required for a rolling release', props.tag, 'set tag to the image version to run');
-      if (props.tags !== undefined) throw propertyError(this, 'tags', 'is only for blue-green releases', props.tags, 'set tag instead, or release blue-green');
-    }
-    const critical = this.node.tryGetContext(CRITICAL_CONTEXT) === true;
-    for (const [property, tag] of tags) {
-      if (tag === undefined) continue;
-      if (!IMAGE_TAG_OR_DIGEST.test(tag)) throw propertyError(this, property, 'is not an image tag or sha256 digest', tag, IMAGE_TAG_OR_DIGEST.fix);
-      const problem = imageTagProblem(tag, { critical });
-      if (problem) throw propertyError(this, property, problem.problem, tag, problem.fix);
+      problems.add('replicas', 'must be a whole number of at least 1', props.replicas, 'set replicas to 1 or more');
     }
     const scaling = props.autoscaling;
+    if (props.blueGreen) {
+      if (props.tags === undefined) problems.add('tags', 'is required for a blue-green release', props.tags, 'set tags: { blue: <version>, green: <version> }');
+      if (props.tag !== undefined) problems.add('tag', 'is only for rolling releases', props.tag, 'set tags.blue and tags.green instead');
+      const idle = props.blueGreen.idleReplicas;
+      // The idle colour is a standby: more replicas than the active colour would waste what it is meant to save.
+      const active = scaling?.minReplicas ?? this.replicas;
+      if (idle !== undefined && (!Number.isInteger(idle) || idle < 0)) {
+        problems.add('blueGreen.idleReplicas', 'must be a whole number of at least 0', idle, 'set idleReplicas to 0 (scaled down) or more');
+      } else if (idle !== undefined && Number.isInteger(active) && idle > active) {
+        problems.add('blueGreen.idleReplicas', `is above the ${this.name} component's ${scaling ? 'autoscaling.minReplicas' : 'replicas'} ${active}`, idle, `set idleReplicas to at most ${active}, or raise the component's replicas`);
+      }
+    } else {
+      if (props.tag === undefined) problems.add('tag', 'is required for a rolling release', props.tag, 'set tag to the image version to run');
+      if (props.tags !== undefined) problems.add('tags', 'is only for blue-green releases', props.tags, 'set tag instead, or release blue-green');
+    }
+    const critical = this.node.tryGetContext(CRITICAL_CONTEXT) === true;
+    const tags: Array<[string, string | undefined]> = [['tag', props.tag], ['tags.blue', props.tags?.blue], ['tags.green', props.tags?.green]];
+    for (const [property, tag] of tags) {
+      if (tag === undefined) continue;
+      const problem = IMAGE_TAG_OR_DIGEST.test(tag) ? imageTagProblem(tag, { critical }) : { problem: 'is not an image tag or sha256 digest', fix: IMAGE_TAG_OR_DIGEST.fix };
+      if (problem) problems.add(property, problem.problem, tag, problem.fix);
+    }
     if (scaling && !(Number.isInteger(scaling.minReplicas) && scaling.minReplicas >= 1)) {
-      throw propertyError(this, 'autoscaling.minReplicas', 'must be a whole number of at least 1', scaling.minReplicas, 'set minReplicas to 1 or more');
+      problems.add('autoscaling.minReplicas', 'must be a whole number of at least 1', scaling.minReplicas, 'set minReplicas to 1 or more');
+    } else if (scaling && !(scaling.maxReplicas >= scaling.minReplicas)) {
+      problems.add('autoscaling.maxReplicas', `must be at least minReplicas ${scaling.minReplicas}`, scaling.maxReplicas, 'raise maxReplicas');
     }
-    if (scaling && !(scaling.maxReplicas >= scaling.minReplicas)) {
-      throw propertyError(this, 'autoscaling.maxReplicas', `must be at least minReplicas ${scaling.minReplicas}`, scaling.maxReplicas, 'raise maxReplicas');
-    }
-    validateResources(this, props.container.resources);
+    problems.check(() => validateResources(this, props.container.resources));
+    problems.throwIfAny();
   }
+
 }

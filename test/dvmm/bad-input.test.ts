@@ -91,7 +91,7 @@ const CASES: Case[] = [
     expected: '<file>: egress.smtp.ports.0: must be <= 65535 (got 70000); use a TCP port from 1 to 65535' },
   { name: 'an autoscaler whose maximum is below its minimum', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    autoscaling: { minReplicas: 4, maxReplicas: 2 }\n'),
     expected: '<file>: components.frontend.autoscaling.maxReplicas: must be at least minReplicas 4 (got 2); raise maxReplicas' },
-  { name: 'a single replica in production (the gate)', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 1\n'),
+  { name: 'a single replica in production (the gate)', edit: (t) => replaceOnce('idleReplicas: 3', 'idleReplicas: 1')(replaceOnce(/replicas: 3\n$/, 'replicas: 1\n')(t)),
     expected: 'production: Deployment/dvmm-production/frontend-blue: [production-replicas] spec.replicas: must be at least 2 in a critical environment (got 1); fix: set spec.replicas to 2 or more, or scale it with a HorizontalPodAutoscaler whose minReplicas is at least 2' },
   { name: 'an image from a registry the environment does not allow (the gate)', edit: replaceOnce('  api:\n', '  api:\n    image: docker.io/someone/api\n'),
     expected: 'production: Deployment/dvmm-production/api-blue: [image-registry-allowed] spec.template.spec.containers[0].image: is not from a registry allowed in production (got "docker.io/someone/api:1.4.2"); fix: use an image under registry.eaf.example.com/ or quay.io/keycloak/ or ghcr.io/cloudnative-pg/ (mirror it there first)' },

@@ -90,13 +90,16 @@ describe('EafProductChart', () => {
   test('fails when a rolling environment gives no tag, naming the setting', () => {
     expect(settingProblems(() => productChart(testEnvironment({ release: { strategy: 'rolling' } })))).toEqual([
       'components.api.tag: is required for a rolling release (got nothing); set tag to the image version to run',
+      'components.api.tags: is only for blue-green releases (got {"blue":"1.0.0","green":"1.1.0"}); set tag instead, or release blue-green',
       'components.frontend.tag: is required for a rolling release (got nothing); set tag to the image version to run',
+      'components.frontend.tags: is only for blue-green releases (got {"blue":"1.0.0","green":"1.1.0"}); set tag instead, or release blue-green',
     ]);
   });
 
   test('fails when a blue-green environment gives one tag, reporting every component at once', () => {
     expect(settingProblems(() => productChart(testEnvironment({ components: { api: { tags: { blue: '1.0.0', green: '2.0.0' } }, frontend: { tag: '1.0.0' } } })))).toEqual([
       'components.frontend.tags: is required for a blue-green release (got nothing); set tags: { blue: <version>, green: <version> }',
+      'components.frontend.tag: is only for rolling releases (got "1.0.0"); set tags.blue and tags.green instead',
     ]);
   });
 
