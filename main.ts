@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { defineProduct, synthesizeProduct } from './lib';
+import { defineProduct, killAtStepHook, synthesizeProduct } from './lib';
 
 /**
  * DVMM, the first EAF product: a Spring Boot API and an nginx frontend, both public, one PostgreSQL database,
@@ -36,6 +36,8 @@ export interface MainOptions {
   readonly crdDirectory?: string;
   /** @default console.error */
   readonly log?: (line: string) => void;
+  /** Warnings fail the run. @default - `EAF_STRICT=1` in the environment, or `--strict` on the command line */
+  readonly strict?: boolean;
 }
 
 /** Synthesises every environment; returns the exit code (0 written, 1 invalid input and nothing written). */
@@ -47,6 +49,8 @@ export function main(options: MainOptions = {}): number {
     linkFrom: process.env.CDK8S_OUTDIR,
     crdDirectory: options.crdDirectory ?? path.join(__dirname, 'crds'),
     log: options.log,
+    strict: options.strict ?? (process.env.EAF_STRICT === '1' || process.argv.includes('--strict')),
+    onWriteStep: killAtStepHook(process.env),
   });
 }
 

@@ -1,7 +1,8 @@
 // The public API of @eaf/cdk8s, by name. Everything else under lib/ is internal.
 
 // The product model: declare a product once; environments, objects, wiring and policies follow.
-export { defineProduct, isProduct, ProductDefinitionError } from './product/product';
+export { defineProduct, isProduct, ProductDefinitionError, productNamespaceName } from './product/product';
+export { environmentWarnings } from './product/environment-warnings';
 export type {
   ComponentBase, ComponentDefinition, ComponentIdentity, DatabaseDefinition, ExternalOidcIdentity, HttpComponent, IdentityDefinition, KeycloakIdentity,
   NginxComponent, Product, ProductDefinition, SpringBootComponent,
@@ -52,18 +53,20 @@ export type { Connection, ConnectionPurpose, ExternalConnection, ExternalEndpoin
 
 // Shared vocabulary.
 export { PropertyError, PropertyErrors, PropertyProblems } from './core/errors';
-export { COLOR_LABEL, PREVIEW_LABEL } from './core/labels';
+export { COLOR_LABEL, PREVIEW_LABEL, RESERVED_NAMESPACES_CONTEXT } from './core/labels';
 export type { ContainerResources, ResourceOverrides, ResourceQuantities } from './pods/pod-template';
 export type { EnvSource, SecretKeyReference } from './core/secrets';
 export { waive } from './core/waivers';
 export type { RuleId } from './core/waivers';
 
 // The program layer: environment files and atomic synthesis.
-export { EnvironmentFileError, loadEnvironmentDirectory, parseEnvironment } from './program/environment-files';
-export type { EnvironmentFile } from './program/environment-files';
+export { EnvironmentFileError, loadEnvironmentDirectory, MAX_ENVIRONMENT_FILE_BYTES, parseEnvironment, readEnvironmentDirectory } from './program/environment-files';
+export type { EnvironmentDirectory, EnvironmentFile } from './program/environment-files';
+export { describeSystemError, OutputWriteError, recoverLeftovers, writeOutputAtomically } from './program/output-writer';
+export type { WriteOutputOptions, WriteStep } from './program/output-writer';
 export { SynthesisError, synthesizeEnvironments } from './program/synthesize';
-export type { ComposeEnvironment, SynthesisResult, SynthesizeOptions } from './program/synthesize';
-export { synthesizeProduct } from './program/run-product';
+export type { ComposeEnvironment, ReportedProblem, SynthesisResult, SynthesizeOptions } from './program/synthesize';
+export { killAtStepHook, synthesizeProduct } from './program/run-product';
 export { PACKAGE_CRD_DIRECTORY, PACKAGE_ROOT } from './program/package-paths';
 export { runCli } from './program/cli';
 export type { CliIo } from './program/cli';

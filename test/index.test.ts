@@ -9,7 +9,7 @@ describe('the public API (lib/index.ts)', () => {
   test('exports by name: no wildcard re-export, so no internal helper leaks', () => {
     const text = fs.readFileSync(path.join(REPO, 'lib', 'index.ts'), 'utf8');
     expect(text).not.toMatch(/export \*/);
-    expect(text).toMatch(/export \{ defineProduct, isProduct, ProductDefinitionError \} from '\.\/product\/product';/);
+    expect(text).toMatch(/export \{ defineProduct, isProduct, ProductDefinitionError, productNamespaceName \} from '\.\/product\/product';/);
   });
 
   test('importing the library does not load the schema compiler (ajv): the program layer loads it on first use', () => {

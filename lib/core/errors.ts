@@ -51,8 +51,13 @@ export function propertyError(scope: IConstruct, property: string, problem: stri
 /** Renders a value for an error message: strings quoted, objects as compact JSON. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  return JSON.stringify(value);
+  const text = JSON.stringify(value);
+  // A message names a value; it never reprints a whole file someone put in the wrong place.
+  return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH)}… (${text.length} characters)` : text;
 }
+
+/** The longest value an error message quotes in full. */
+const MAX_VALUE_LENGTH = 200;
 
 /** Every bad property value one construct found, reported together rather than the first alone. */
 export class PropertyErrors extends Error {

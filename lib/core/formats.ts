@@ -30,6 +30,12 @@ export const DNS_1035_LABEL = format('^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$', 'use a
 /** An RFC 1123 DNS subdomain (object names, hostnames): labels joined by dots, at most 253 characters. */
 export const DNS_NAME = format(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*$`, 'use a lower-case DNS name such as app.example.com');
 
+/** A label value: at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit, or empty. */
+export const LABEL_VALUE = format('^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$', 'use at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit');
+
+/** A label or annotation key: an optional DNS-subdomain prefix (at most 253 characters) and `/`, then a name like a label value. */
+export const QUALIFIED_NAME = format(`^((?=[^/]{1,253}/)${LABEL}(\\.${LABEL})*/)?([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$`, 'use [prefix/]name: a DNS-subdomain prefix, and a name of at most 63 letters, digits, -, _ and .');
+
 /** Environment names become folder, namespace and label parts: a DNS label starting with a letter, at most 20 characters. */
 export const ENVIRONMENT_NAME = format('^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$', 'use a lower-case DNS label of at most 20 characters starting with a letter, e.g. staging');
 

@@ -17,6 +17,8 @@ export type RuleId =
   | 'service-selects-pods'
   | 'dns-hostname'
   | 'tls-required'
+  | 'api-server-limits'
+  | 'apply-size'
   | 'waiver-invalid';
 
 /** Annotation prefix of a waiver: `waive.eaf.io/<rule id>: "<reason>"` on the object's own metadata. */

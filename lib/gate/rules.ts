@@ -1,5 +1,11 @@
 import { MIN_WAIVER_REASON, RuleId, WAIVER_PREFIX } from '../core/waivers';
 
+/** The API server's limit on all annotations of an object together, in bytes. */
+export const ANNOTATIONS_LIMIT = 262144;
+
+/** The largest object the gate accepts, in bytes of JSON: ConfigMap and Secret data are limited to 1 MiB. */
+export const OBJECT_LIMIT = 1048576;
+
 export { MIN_WAIVER_REASON, WAIVER_PREFIX };
 export type { RuleId };
 
@@ -102,12 +108,25 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
     waivable: true,
   },
   {
+    id: 'api-server-limits',
+    description: `Every object passes what the API server checks beyond the OpenAPI schema: metadata.name a DNS subdomain (a DNS label for Namespaces and Services), label keys and values and annotation keys well-formed, annotations at most ${ANNOTATIONS_LIMIT} bytes, the object at most ${OBJECT_LIMIT} bytes.`,
+    fix: 'shorten or correct the name, label or annotation; split an object that is too large',
+    waivable: false,
+  },
+  {
+    id: 'apply-size',
+    description: `Every object is at most ${ANNOTATIONS_LIMIT} bytes as JSON: client-side apply (kubectl apply, oc apply, Argo CD's default) stores the whole object in the last-applied-configuration annotation, which the API server limits to that size.`,
+    fix: 'split the object (e.g. one ConfigMap per realm), or apply it server-side and waive the rule with that reason',
+    waivable: true,
+  },
+  {
     id: 'waiver-invalid',
     description: `A waiver annotation (${WAIVER_PREFIX}<rule id>) names a waivable rule and gives a reason of at least ${MIN_WAIVER_REASON} characters.`,
     fix: 'name a waivable rule id and say why the rule does not apply',
     waivable: false,
   },
 ];
+
 
 const RULES_BY_ID = new Map(VALIDATION_RULES.map((r) => [r.id, r]));
 

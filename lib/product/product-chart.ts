@@ -14,7 +14,7 @@ import { EAF_API_DEFAULTS, EafApi } from '../workloads/eaf-api';
 import { EAF_FRONTEND_DEFAULTS, EafFrontend } from '../workloads/eaf-frontend';
 import { EafWorkload, EafWorkloadOptions } from '../workloads/eaf-workload';
 import { EAF_HTTP_WORKLOAD_DEFAULTS, EafHttpWorkload } from '../workloads/http-workload';
-import { ComponentDefinition, DatabaseDefinition, ProductDefinition } from './product';
+import { ComponentDefinition, DatabaseDefinition, ProductDefinition, productNamespaceName } from './product';
 import { ComponentConfig, DatabaseConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig } from './settings';
 
 /** Props of {@link EafProductChart}. */
@@ -67,7 +67,7 @@ export class EafProductChart extends Chart {
     const { product, environment: env } = props;
     super(scope, id, {
       ...props,
-      namespace: env.namespace ?? `${product.name}-${env.name}`,
+      namespace: productNamespaceName(product, env),
       labels: {
         'app.kubernetes.io/part-of': product.name,
         'app.kubernetes.io/managed-by': 'eaf-cdk8s',

@@ -198,3 +198,8 @@ export function publicHostKeys(product: ProductDefinition): string[] {
   if (product.identity?.kind === 'keycloak') keys.push(product.identity.hostKey ?? 'identity');
   return keys;
 }
+
+/** The namespace an environment of the product renders into: its `namespace` setting, else `<product>-<environment>`. */
+export function productNamespaceName(product: Pick<ProductDefinition, 'name'>, environment: { readonly name: string; readonly namespace?: string }): string {
+  return environment.namespace ?? `${product.name}-${environment.name}`;
+}

@@ -5,7 +5,8 @@ import { describeValue } from '../core/errors';
 import { ENVIRONMENT_NAME } from '../core/formats';
 import { VALIDATION_RULES } from '../gate/rules';
 import { environmentSchema } from '../product/environment-schema';
-import { ProductDefinition } from '../product/product';
+import { environmentWarnings } from '../product/environment-warnings';
+import { ProductDefinition, productNamespaceName } from '../product/product';
 import { EnvironmentConfig } from '../product/settings';
 
 /**
@@ -47,31 +48,125 @@ function validatorFor(product: ProductDefinition): ValidateFunction {
   return validate;
 }
 
+/** The most an environment file may hold: environment files are a few kilobytes; anything near this is not one. */
+export const MAX_ENVIRONMENT_FILE_BYTES = 1024 * 1024;
+
+/** How many YAML aliases a file may expand: enough for sharing blocks, far below an alias bomb. */
+const MAX_ALIASES = 100;
+
+/** What reading an environments folder found: the valid environments, and every problem and warning of the rest. */
+export interface EnvironmentDirectory {
+  /** The files that parsed and matched the schema, sorted by name. */
+  readonly environments: EnvironmentFile[];
+  /** Every problem, one line each: `<file>: <field>: <problem> (got <value>); <fix>`. */
+  readonly problems: string[];
+  /** Legal but suspicious values, one line each in the same form; `--strict` makes them problems. */
+  readonly warnings: string[];
+}
+
 /**
- * Loads every `*.yaml` file of `directory`, sorted by name; the file name is the environment name.
- * @throws EnvironmentFileError listing every problem of every file
+ * Reads an environments folder. It may hold `<name>.yaml` regular files (lower-case, UTF-8, at most
+ * {@link MAX_ENVIRONMENT_FILE_BYTES}), and hidden files (`.gitkeep`, editor swap files) and `*.md` notes, which are
+ * ignored. Anything
+ * else is a problem named by its path, and is never read: folders, symbolic links, other extensions and `.yml`/`.YAML`
+ * spellings. Across files, every environment's namespace is its own. Never throws for bad input.
  */
-export function loadEnvironmentDirectory(directory: string, product: ProductDefinition): EnvironmentFile[] {
-  if (!fs.existsSync(directory)) {
-    throw new EnvironmentFileError([`${directory}: the environments folder does not exist; create it with one <name>.yaml per environment`]);
+export function readEnvironmentDirectory(directory: string, product: ProductDefinition): EnvironmentDirectory {
+  const stat = fs.statSync(directory, { throwIfNoEntry: false });
+  if (stat === undefined || !stat.isDirectory()) {
+    const problem = stat === undefined ? 'the environments folder does not exist; create it with one <name>.yaml per environment' : 'is not a folder; give the folder of <name>.yaml environment files';
+    return { environments: [], problems: [`${directory}: ${problem}`], warnings: [] };
   }
-  const files = fs.readdirSync(directory).filter((f) => /\.ya?ml$/.test(f)).sort();
-  if (files.length === 0) {
-    throw new EnvironmentFileError([`${directory}: holds no environment file; add one <name>.yaml per environment, e.g. dev.yaml`]);
-  }
+  const entries = fs.readdirSync(directory, { withFileTypes: true }).filter((e) => !ignored(e.name)).sort((a, b) => compare(a.name, b.name));
+  const names = new Set(entries.map((e) => e.name));
   const problems: string[] = [];
+  const warnings: string[] = [];
   const environments: EnvironmentFile[] = [];
-  for (const file of files) {
-    const filePath = path.join(directory, file);
+  for (const entry of entries) {
+    const filePath = path.join(directory, entry.name);
+    const refused = refusedEntry(entry, names);
+    if (refused !== undefined) {
+      problems.push(`${filePath}: ${refused}`);
+      continue;
+    }
     try {
-      environments.push({ file: filePath, environment: parseEnvironment(filePath, fs.readFileSync(filePath, 'utf8'), product) });
+      const environment = parseEnvironment(filePath, readText(filePath), product);
+      environments.push({ file: filePath, environment });
+      warnings.push(...environmentWarnings(environment).map((w) => `${filePath}: ${w}`));
     } catch (e) {
       if (!(e instanceof EnvironmentFileError)) throw e;
       problems.push(...e.problems);
     }
   }
+  if (entries.length === 0) problems.push(`${directory}: holds no environment file; add one <name>.yaml per environment, e.g. dev.yaml`);
+  problems.push(...sharedNamespaces(environments, product));
+  return { environments, problems, warnings };
+}
+
+/**
+ * Loads every environment file of `directory` (see {@link readEnvironmentDirectory} for what it may hold).
+ * @throws EnvironmentFileError listing every problem of every file
+ */
+export function loadEnvironmentDirectory(directory: string, product: ProductDefinition): EnvironmentFile[] {
+  const { environments, problems } = readEnvironmentDirectory(directory, product);
   if (problems.length > 0) throw new EnvironmentFileError(problems);
   return environments;
+}
+
+/** Hidden files (`.gitkeep`, editor swap files) and Markdown notes (`README.md`) may sit beside the environment files. */
+function ignored(name: string): boolean {
+  return name.startsWith('.') || /\.md$/i.test(name);
+}
+
+/** Why a folder entry is not an environment file, or `undefined` when it is one. */
+function refusedEntry(entry: fs.Dirent, names: ReadonlySet<string>): string | undefined {
+  if (entry.isSymbolicLink()) return 'is a symbolic link; environment files are regular files in this folder (copy the file instead of linking it)';
+  if (entry.isDirectory()) return 'is a folder; the environments folder holds only <name>.yaml files (move it out)';
+  if (!entry.isFile()) return 'is not a regular file; the environments folder holds only <name>.yaml files (remove it)';
+  const yamlSpelling = /^(.*)\.(ya?ml)$/i.exec(entry.name);
+  if (yamlSpelling && yamlSpelling[2] !== 'yaml') {
+    const canonical = `${yamlSpelling[1]}.yaml`;
+    return names.has(canonical)
+      ? `is a second file for the environment of ${canonical}; keep one of them (environment files end in .yaml)`
+      : `environment files end in .yaml (lower case); rename it to ${canonical}`;
+  }
+  if (!yamlSpelling) return 'is not an environment file; the environments folder holds only <name>.yaml files, *.md notes and hidden files (move it out)';
+  return undefined;
+}
+
+/** A file's text: checked for size and encoding before anything parses it. */
+function readText(filePath: string): string {
+  const size = fs.statSync(filePath).size;
+  if (size > MAX_ENVIRONMENT_FILE_BYTES) {
+    throw new EnvironmentFileError([`${filePath}: is ${size} bytes, above the ${MAX_ENVIRONMENT_FILE_BYTES}-byte limit of an environment file; an environment file holds settings, not data`]);
+  }
+  const bytes = fs.readFileSync(filePath);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new EnvironmentFileError([`${filePath}: has a NUL byte at offset ${nul}, so it is not a text file; save the environment as UTF-8 YAML`]);
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new EnvironmentFileError([`${filePath}: is not UTF-8 text; save it as UTF-8`]);
+  }
+}
+
+/** Two environments in one namespace would overwrite each other's objects: each file that shares one is named. */
+function sharedNamespaces(environments: readonly EnvironmentFile[], product: ProductDefinition): string[] {
+  const byNamespace = new Map<string, EnvironmentFile[]>();
+  for (const file of environments) {
+    const namespace = productNamespaceName(product, file.environment);
+    byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), file]);
+  }
+  return [...byNamespace.entries()].filter(([, files]) => files.length > 1).flatMap(([namespace, files]) => files.map((file) => {
+    const others = files.filter((f) => f !== file).map((f) => f.file).join(', ');
+    const given = file.environment.namespace === undefined ? `${describeValue(namespace)}, the default` : describeValue(namespace);
+    return `${file.file}: namespace: is also the namespace of ${others} (got ${given}); give each environment a namespace of its own`;
+  }));
+}
+
+/** Byte order, the same on every machine (not the locale's). */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -90,7 +185,13 @@ export function parseEnvironment(filePath: string, text: string, product: Produc
     const first = document.errors[0].message.split('\n')[0].replace(/:$/, '');
     throw new EnvironmentFileError([`${filePath}: YAML error: ${first}; fix the YAML syntax`]);
   }
-  const data = document.toJS();
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    // The yaml library refuses alias bombs (and other resource-exhaustion patterns) while expanding.
+    throw new EnvironmentFileError([`${filePath}: YAML error: ${(e as Error).message.split('\n')[0]}; expand the aliases (*name) or share less through anchors`]);
+  }
   const validate = validatorFor(product);
   if (data === null || data === undefined) {
     const required = (validate.schema as { required?: string[] }).required ?? [];

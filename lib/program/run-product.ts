@@ -4,7 +4,9 @@ import { App } from 'cdk8s';
 import { ManifestValidator } from '../gate';
 import { EafProductChart } from '../product/product-chart';
 import { ProductDefinition, ProductDefinitionError } from '../product/product';
-import { EnvironmentFileError, loadEnvironmentDirectory } from './environment-files';
+import { RESERVED_NAMESPACES_CONTEXT } from '../core/labels';
+import { EnvironmentFileError, readEnvironmentDirectory } from './environment-files';
+import { OutputWriteError, WriteStep } from './output-writer';
 import { SynthesisError, synthesizeEnvironments } from './synthesize';
 
 /** Options of {@link synthesizeProduct}. */
@@ -27,40 +29,77 @@ export interface SynthesizeProductOptions {
   readonly linkFrom?: string;
   /** Composes one environment; a product adds its own charts here. @default - one EafProductChart */
   readonly compose?: (app: App, product: ProductDefinition, environment: EafProductChart['environment']) => void;
+  /** Turns warnings (legal but suspicious values) into problems. @default false */
+  readonly strict?: boolean;
+  /** Namespaces the platform reserves, refused beside `default`, `kube-*` and `openshift*`. @default - none */
+  readonly reservedNamespaces?: readonly string[];
+  /** How long to wait for another run writing the same output, in milliseconds. @default 120000 */
+  readonly lockTimeoutMs?: number;
+  /** Called after each step of the write: a test hook (see {@link killAtStepHook}). @default - none */
+  readonly onWriteStep?: (step: WriteStep) => void;
 }
 
 /**
  * The whole program of a product: reads its environment files (checked against the schema derived from the
  * product), composes each environment, runs the gate over every object and writes `<outdir>/<env>/` atomically.
- * Returns the exit code: 0 written, 1 bad input (every problem printed, the output left as it was).
+ * Every problem of every environment is printed at once. Returns the exit code: 0 written, 1 bad input or an
+ * output that cannot be written (every problem printed, the output left as it was).
  */
 export function synthesizeProduct(product: ProductDefinition, options: SynthesizeProductOptions): number {
   const log = options.log ?? ((line: string) => console.error(line));
   const compose = options.compose ?? ((app, p, environment) => new EafProductChart(app, p.name, { product: p, environment }));
+  const unchanged = () => log(`nothing was written; ${options.outdir} is unchanged`);
   try {
-    const files = loadEnvironmentDirectory(options.environmentsDir, product);
+    const read = readEnvironmentDirectory(options.environmentsDir, product);
+    for (const warning of read.warnings) log(`${options.strict ? 'error' : 'warning'}: ${warning}`);
     if (!fs.existsSync(options.crdDirectory)) {
       log(`error: the CRD folder ${options.crdDirectory} does not exist; it holds the CustomResourceDefinitions the gate validates custom resources against (crds/ in this repository)`);
-      log(`nothing was written; ${options.outdir} is unchanged`);
+      unchanged();
       return 1;
     }
+    const early = [...read.problems, ...(options.strict ? read.warnings.map((w) => `${w} (--strict)`) : [])];
     const validator = new ManifestValidator({ crdDirectory: options.crdDirectory });
-    const { files: written, waivers } = synthesizeEnvironments(options.outdir, files.map((f) => f.environment), (app, environment) => compose(app, product, environment), {
+    const environments = read.environments.map((f) => f.environment);
+    const { files: written, waivers } = synthesizeEnvironments(options.outdir, environments, (app, environment) => {
+      if (options.reservedNamespaces !== undefined) app.node.setContext(RESERVED_NAMESPACES_CONTEXT, [...options.reservedNamespaces]);
+      compose(app, product, environment);
+    }, {
       validator,
-      files: Object.fromEntries(files.map((f) => [f.environment.name, f.file])),
+      files: Object.fromEntries(read.environments.map((f) => [f.environment.name, f.file])),
+      problems: early.map((text) => ({ environment: environmentOfLine(text), text })),
+      write: { log, lockTimeoutMs: options.lockTimeoutMs, onStep: options.onWriteStep },
     });
     for (const w of waivers) log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
-    log(`wrote ${written.length} files for ${files.length} environments to ${options.outdir}: ${written.join(', ')}`);
+    log(`wrote ${written.length} files for ${environments.length} environments to ${options.outdir}: ${written.join(', ')}`);
     if (options.linkFrom !== undefined) linkOutput(options.linkFrom, options.outdir, log);
     return 0;
   } catch (e) {
-    if (e instanceof EnvironmentFileError || e instanceof SynthesisError || e instanceof ProductDefinitionError) {
+    if (e instanceof EnvironmentFileError || e instanceof SynthesisError || e instanceof ProductDefinitionError || e instanceof OutputWriteError) {
       log(`error: ${e.message}`);
-      log(`nothing was written; ${options.outdir} is unchanged`);
+      unchanged();
       return 1;
     }
     throw e;
   }
+}
+
+/** The environment a problem line is about: `<dir>/<env>.yaml: ...` → `<env>`; a folder-level problem → none. */
+function environmentOfLine(line: string): string | undefined {
+  const file = path.basename(line.slice(0, Math.max(0, line.indexOf(': '))));
+  const match = /^(.+)\.ya?ml$/i.exec(file);
+  return match?.[1];
+}
+
+/**
+ * A test hook for the crash tests: when `EAF_TEST_KILL_AT` names a write step (`old-moved`, say), the process
+ * kills itself with SIGKILL right after that step, as a power cut or an OOM kill would. Unset, it does nothing.
+ */
+export function killAtStepHook(env: Readonly<Record<string, string | undefined>>): ((step: WriteStep) => void) | undefined {
+  const at = env.EAF_TEST_KILL_AT;
+  if (at === undefined || at === '') return undefined;
+  return (step) => {
+    if (step === at) process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 /** Points `link` (cdk8s synth's scratch output folder) at `target`, replacing an old link; never a real folder. */

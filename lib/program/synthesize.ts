@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
-import { PropertyError } from '../core/errors';
+import { PropertyError, PropertyErrors } from '../core/errors';
 import { formatFinding, ManifestSet, ManifestValidator, Waiver } from '../gate';
 import { NetworkPolicies } from '../network/network-policies';
 import { CompositionError } from '../product/product-chart';
 import { EnvironmentConfig } from '../product/settings';
+import { WriteOutputOptions, writeOutputAtomically } from './output-writer';
 
 /**
  * Writing every environment's manifests to `<outdir>/<environment>/`, all or nothing. This is
@@ -23,6 +24,14 @@ export class SynthesisError extends Error {
 /** Composes one environment's charts into its own cdk8s App. */
 export type ComposeEnvironment = (app: App, environment: EnvironmentConfig) => void;
 
+/** A problem found before composing (in an environment file, say), reported together with the rest. */
+export interface ReportedProblem {
+  /** The environment it belongs to, which orders the report. @default - the folder: reported first */
+  readonly environment?: string;
+  /** The line: `<file>: <field>: <problem> (got <value>); <fix>`. */
+  readonly text: string;
+}
+
 /** Options of {@link synthesizeEnvironments}. */
 export interface SynthesizeOptions {
   /**
@@ -36,6 +45,10 @@ export interface SynthesizeOptions {
    * @default - errors name the construct path
    */
   readonly files?: Readonly<Record<string, string>>;
+  /** Problems found before composing, reported with those of composition and the gate. @default - none */
+  readonly problems?: readonly ReportedProblem[];
+  /** The writer's options: progress, the lock's patience, a test hook. @default - silent, 2 minutes, none */
+  readonly write?: WriteOutputOptions;
 }
 
 /** What a successful synthesis wrote and which waivers it honoured. */
@@ -47,18 +60,17 @@ export interface SynthesisResult {
 }
 
 /**
- * Synthesises each environment into a staging folder beside `outdir`, runs the validation gate over
- * every object of every environment, and only when all passed replaces `outdir` with the staging
- * folder. On failure `outdir` is left exactly as it was.
+ * Synthesises each environment into a staging folder beside `outdir`, runs the validation gate over every
+ * object of every environment, and only when nothing failed swaps the staging folder in for `outdir` (see
+ * {@link writeOutputAtomically}: locked, crash-safe). Every problem of every environment is reported at once,
+ * ordered by environment (file problems, then composition, then the gate), then by field.
  *
- * @throws SynthesisError naming every environment that failed and every finding of the gate
+ * @throws SynthesisError with every problem; `outdir` is left exactly as it was
+ * @throws OutputWriteError when the output cannot be locked or written; `outdir` is left exactly as it was
  */
 export function synthesizeEnvironments(outdir: string, environments: EnvironmentConfig[], compose: ComposeEnvironment, options: SynthesizeOptions = {}): SynthesisResult {
-  const target = path.resolve(outdir);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}-staging-`));
-  try {
-    const problems: string[] = [];
+  return writeOutputAtomically(outdir, (staging) => {
+    const problems: RankedProblem[] = (options.problems ?? []).map((p) => ({ environment: p.environment ?? '', rank: 0, text: p.text }));
     const sets: ManifestSet[] = [];
     for (const environment of environments) {
       try {
@@ -75,33 +87,36 @@ export function synthesizeEnvironments(outdir: string, environments: Environment
           objects: app.charts.flatMap((chart) => chart.toJson()),
         });
       } catch (e) {
-        problems.push(...describeFailure(e as Error, environment.name, options.files?.[environment.name]));
+        problems.push(...describeFailure(e as Error, environment.name, options.files?.[environment.name]).map((text) => ({ environment: environment.name, rank: 1, text })));
       }
     }
     const report = options.validator?.validate(sets) ?? { findings: [], waivers: [] };
-    problems.push(...report.findings.map(formatFinding));
-    if (problems.length > 0) throw new SynthesisError(problems);
-    replaceDirectory(staging, target);
-    return { files: listFiles(target), waivers: report.waivers };
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
+    problems.push(...report.findings.map((f) => ({ environment: f.environment, rank: 2, text: formatFinding(f) })));
+    if (problems.length > 0) throw new SynthesisError(problems.sort(byEnvironmentThenText).map((p) => p.text));
+    return { files: listFiles(staging), waivers: report.waivers };
+  }, options.write);
+}
+
+interface RankedProblem {
+  readonly environment: string;
+  readonly rank: number;
+  readonly text: string;
+}
+
+function byEnvironmentThenText(a: RankedProblem, b: RankedProblem): number {
+  return compareStrings(a.environment, b.environment) || a.rank - b.rank || compareStrings(a.text, b.text);
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** One line per problem of a failed environment: against its file and field when known, else its construct path. */
 function describeFailure(error: Error, environment: string, file: string | undefined): string[] {
-  const errors = error instanceof CompositionError ? error.problems : [error];
+  const errors = error instanceof CompositionError ? error.problems : error instanceof PropertyErrors ? error.errors : [error];
   return errors.map((e) => e instanceof PropertyError && e.settingMessage !== undefined && file !== undefined
     ? `${file}: ${e.settingMessage}`
     : `environment ${environment}: ${e.message}`);
-}
-
-/** Moves `source` to `target`, replacing what was there; `target` is never half-written. */
-function replaceDirectory(source: string, target: string): void {
-  const previous = `${source}-previous`;
-  if (fs.existsSync(target)) fs.renameSync(target, previous);
-  fs.renameSync(source, target);
-  fs.rmSync(previous, { recursive: true, force: true });
 }
 
 function listFiles(root: string, dir = root): string[] {

@@ -1,0 +1,248 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { randomBytes } from 'crypto';
+import * as lockfile from 'proper-lockfile';
+
+/**
+ * Replacing an output folder (`dist/`) all or nothing, one writer at a time. This is program code: it owns the
+ * file system. The guarantee, whatever stops the process and when:
+ *
+ * - the new tree is written to `.<name>-staging-<id>` beside the output and swapped in by two renames
+ *   (`<name>` → `.<name>-previous-<id>`, staging → `<name>`); before the first rename the old tree is whole,
+ *   after the second the new one is;
+ * - between the two renames (microseconds) `<name>` is absent and `.<name>-previous-<id>` holds the old tree:
+ *   the next run, before anything else, renames it back (and removes every other leftover);
+ * - a lock (`.<name>.lock`, proper-lockfile) serialises runs; a second run waits for the first, and takes over
+ *   a lock whose owner process is gone;
+ * - permission problems are found before the swap, so a failed run has not touched `<name>`.
+ */
+
+/** Why the output could not be written: exit code 1, the output unchanged. */
+export class OutputWriteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputWriteError';
+  }
+}
+
+/** The steps of a write, in order; a test hook may stop the process at any of them. */
+export type WriteStep = 'locked' | 'recovered' | 'staging-created' | 'filled' | 'checked' | 'old-moved' | 'new-in-place' | 'cleaned';
+
+/** Options of {@link writeOutputAtomically}. */
+export interface WriteOutputOptions {
+  /** Progress lines (waiting for the lock, recoveries). @default - silent */
+  readonly log?: (line: string) => void;
+  /** How long to wait for another run's lock, in milliseconds. @default 120000 */
+  readonly lockTimeoutMs?: number;
+  /** Called after each step: a test hook that can kill the process there. @default - none */
+  readonly onStep?: (step: WriteStep) => void;
+}
+
+/**
+ * When a lock counts as stale without its owner's process to ask (another host): a synth takes seconds, and
+ * proper-lockfile refreshes the lock while the event loop runs.
+ */
+const STALE_MS = 10 * 60 * 1000;
+const POLL_MS = 100;
+
+/**
+ * Fills a staging folder with `fill` and swaps it in as `outdir`, under a lock. If `fill` throws, the staging
+ * folder is removed, `outdir` is untouched and the error is rethrown.
+ * @throws OutputWriteError when the output's folder cannot be locked or written, or the old tree cannot be replaced
+ */
+export function writeOutputAtomically<T>(outdir: string, fill: (staging: string) => T, options: WriteOutputOptions = {}): T {
+  const target = path.resolve(outdir);
+  const parent = path.dirname(target);
+  const base = path.basename(target);
+  const log = options.log ?? (() => undefined);
+  const step = (name: WriteStep) => options.onStep?.(name);
+  ensureFolder(parent);
+  const release = acquireLock(target, options.lockTimeoutMs ?? 120_000, log);
+  try {
+    step('locked');
+    recoverLeftovers(target, log);
+    step('recovered');
+    const staging = path.join(parent, `.${base}-staging-${uniqueId()}`);
+    try {
+      fs.mkdirSync(staging);
+    } catch (e) {
+      throw new OutputWriteError(`cannot create ${staging}: ${describeSystemError(e)}; make ${parent} writable`);
+    }
+    try {
+      step('staging-created');
+      const result = fill(staging);
+      step('filled');
+      assertReplaceable(target);
+      step('checked');
+      const previous = path.join(parent, `.${base}-previous-${uniqueId()}`);
+      const hadOld = fs.existsSync(target);
+      if (hadOld) fs.renameSync(target, previous);
+      step('old-moved');
+      fs.renameSync(staging, target);
+      step('new-in-place');
+      if (hadOld) removeQuietly(previous, log);
+      step('cleaned');
+      return result;
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Puts right what an interrupted run left beside `outdir`: restores the old tree if the output is missing and a
+ * previous tree survives, and removes staging and previous folders. Call it only while holding the lock.
+ */
+export function recoverLeftovers(outdir: string, log: (line: string) => void = () => undefined): void {
+  const target = path.resolve(outdir);
+  const parent = path.dirname(target);
+  const base = path.basename(target);
+  if (!fs.existsSync(parent)) return;
+  const leftovers = fs.readdirSync(parent).filter((n) => n.startsWith(`.${base}-staging-`) || n.startsWith(`.${base}-previous-`)).sort();
+  const previous = leftovers.filter((n) => n.startsWith(`.${base}-previous-`));
+  if (!fs.existsSync(target) && previous.length > 0) {
+    // Only one run holds the lock at a time, so there is at most one previous tree: the one it moved aside.
+    const restore = previous[previous.length - 1];
+    fs.renameSync(path.join(parent, restore), target);
+    log(`recovered: ${target} was missing after an interrupted run; restored the previous output from ${restore}`);
+  }
+  for (const name of leftovers) {
+    const leftover = path.join(parent, name);
+    if (!fs.existsSync(leftover)) continue;
+    fs.rmSync(leftover, { recursive: true, force: true });
+    log(`recovered: removed ${name}, left by an interrupted run`);
+  }
+}
+
+/** `.<name>.lock` beside the output folder. */
+function lockPath(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.lock`);
+}
+
+/** The owner record beside the lock: which process holds it, so a lock of a dead process is taken over at once. */
+function ownerPath(target: string): string {
+  return `${lockPath(target)}.owner`;
+}
+
+interface LockOwner {
+  readonly pid: number;
+  readonly host: string;
+  readonly since: string;
+}
+
+function acquireLock(target: string, timeoutMs: number, log: (line: string) => void): () => void {
+  const deadline = Date.now() + timeoutMs;
+  let waiting = false;
+  for (;;) {
+    try {
+      const release = lockfile.lockSync(target, { realpath: false, lockfilePath: lockPath(target), stale: STALE_MS, update: STALE_MS / 2 });
+      const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
+      fs.writeFileSync(ownerPath(target), `${JSON.stringify(owner)}\n`);
+      return () => {
+        fs.rmSync(ownerPath(target), { force: true });
+        release();
+      };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ELOCKED') {
+        throw new OutputWriteError(`cannot lock ${target} (${lockPath(target)}): ${describeSystemError(e)}; make ${path.dirname(target)} writable`);
+      }
+      const owner = readOwner(target);
+      if (owner !== undefined && owner.host === os.hostname() && !isAlive(owner.pid)) {
+        log(`lock: ${lockPath(target)} belongs to process ${owner.pid}, which is gone; taking it over`);
+        fs.rmSync(lockPath(target), { recursive: true, force: true });
+        fs.rmSync(ownerPath(target), { force: true });
+        continue;
+      }
+      const who = owner === undefined ? 'another run' : `another run (process ${owner.pid} on ${owner.host}, since ${owner.since})`;
+      if (Date.now() >= deadline) {
+        throw new OutputWriteError(`${target} is being written by ${who}, which did not finish within ${Math.round(timeoutMs / 1000)} s; `
+          + `wait for it and run again, or, if no synth is running, remove ${lockPath(target)}`);
+      }
+      if (!waiting) log(`lock: waiting for ${who} to finish writing ${target}`);
+      waiting = true;
+      sleep(POLL_MS);
+    }
+  }
+}
+
+function readOwner(target: string): LockOwner | undefined {
+  try {
+    const owner = JSON.parse(fs.readFileSync(ownerPath(target), 'utf8')) as LockOwner;
+    return Number.isInteger(owner.pid) && typeof owner.host === 'string' ? owner : undefined;
+  } catch {
+    return undefined; // being written or removed: wait
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Fails before the swap when the old tree could not be moved aside and removed. */
+function assertReplaceable(target: string): void {
+  const stat = fs.lstatSync(target, { throwIfNoEntry: false });
+  if (stat === undefined) return;
+  if (!stat.isDirectory()) throw new OutputWriteError(`${target} is not a folder; move it away, the output is written there`);
+  const unwritable = findUnwritableFolder(target);
+  if (unwritable !== undefined) {
+    throw new OutputWriteError(`cannot replace ${target}: ${unwritable} is not writable, so the old output could not be removed; make it writable (chmod -R u+w ${target})`);
+  }
+}
+
+function findUnwritableFolder(dir: string): string | undefined {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+  } catch {
+    return dir;
+  }
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const found = findUnwritableFolder(path.join(dir, entry.name));
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function ensureFolder(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new OutputWriteError(`cannot create ${dir}: ${describeSystemError(e)}`);
+  }
+}
+
+/** The new tree is in place; an old tree that will not go is removed by the next run. */
+function removeQuietly(dir: string, log: (line: string) => void): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch (e) {
+    log(`note: could not remove ${dir} (${describeSystemError(e)}); the next run removes it`);
+  }
+}
+
+function uniqueId(): string {
+  return `${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** `EACCES (permission denied)`: a system error in words, without its stack. */
+export function describeSystemError(e: unknown): string {
+  const error = e as NodeJS.ErrnoException;
+  const words: Record<string, string> = {
+    EACCES: 'permission denied', EPERM: 'operation not permitted', ENOSPC: 'no space left on device', EROFS: 'read-only file system',
+    EDQUOT: 'disk quota exceeded', ENOTDIR: 'a path part is not a folder', EEXIST: 'already exists', EISDIR: 'is a folder', ENOENT: 'does not exist',
+  };
+  return error.code !== undefined ? `${error.code} (${words[error.code] ?? error.message})` : String(error.message ?? e);
+}
