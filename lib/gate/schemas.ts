@@ -311,18 +311,35 @@ function isMapLike(value: unknown): value is Record<string, any> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Where parsed CRD files are cached by default. */
-export const DEFAULT_CRD_CACHE = path.join(os.tmpdir(), 'eaf-cdk8s-crd-cache');
+/** Where parsed CRD files are cached by default: per user, so no other account's files are ever trusted. */
+export const DEFAULT_CRD_CACHE = path.join(os.tmpdir(), `eaf-cdk8s-crd-cache-${os.userInfo().uid}`);
 
-/** The documents of a YAML file as plain JS, through a JSON cache keyed by the file's SHA-256. */
+/** A cache entry: the parsed documents with the hash of the source they came from and the hash of their own text. */
+interface CacheEntry {
+  readonly source: string;
+  readonly digest: string;
+  readonly documents: string;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The documents of a YAML file as plain JS, through a JSON cache keyed by the file's SHA-256. An entry is used
+ * only when it names that source hash and its documents hash to the digest it carries; anything else (a damaged,
+ * truncated or edited entry) is ignored, parsed again from the YAML and rewritten.
+ */
 function readYamlDocuments(file: string, cache: string | false): any[] {
   const text = fs.readFileSync(file, 'utf8');
-  const cached = cache === false ? undefined : path.join(cache, `${createHash('sha256').update(text).digest('hex')}.json`);
-  if (cached !== undefined && fs.existsSync(cached)) {
+  const source = sha256(text);
+  const cached = cache === false ? undefined : path.join(cache, `${source}.json`);
+  if (cached !== undefined) {
     try {
-      return JSON.parse(fs.readFileSync(cached, 'utf8'));
+      const entry = JSON.parse(fs.readFileSync(cached, 'utf8')) as CacheEntry;
+      if (entry.source === source && typeof entry.documents === 'string' && sha256(entry.documents) === entry.digest) return JSON.parse(entry.documents);
     } catch {
-      // a damaged cache entry: parse the YAML again and rewrite it
+      // missing or damaged: parse the YAML again and rewrite it
     }
   }
   const { parseAllDocuments } = require('yaml') as typeof import('yaml');
@@ -332,9 +349,11 @@ function readYamlDocuments(file: string, cache: string | false): any[] {
   });
   if (cached !== undefined) {
     try {
-      fs.mkdirSync(path.dirname(cached), { recursive: true });
+      fs.mkdirSync(path.dirname(cached), { recursive: true, mode: 0o700 });
+      const json = JSON.stringify(documents);
+      const entry: CacheEntry = { source, digest: sha256(json), documents: json };
       const temporary = `${cached}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, JSON.stringify(documents));
+      fs.writeFileSync(temporary, JSON.stringify(entry), { mode: 0o600 });
       fs.renameSync(temporary, cached);
     } catch {
       // caching is an optimisation only

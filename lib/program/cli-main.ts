@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CliIo, runCli } from './cli';
 import { PACKAGE_CRD_DIRECTORY, PACKAGE_ROOT } from './package-paths';
+import { killAtStepHook } from './run-product';
 import { formatNetpolResult, verifyNetworkPolicies } from './verify-netpol';
 
 /**
@@ -18,6 +19,7 @@ export function main(argv: readonly string[]): number {
     env: process.env,
     crdDirectory: PACKAGE_CRD_DIRECTORY,
     version,
+    onWriteStep: killAtStepHook(process.env),
     runTier: (tier, dirs) => {
       if (tier === 'netpol') return netpolTier(dirs);
       const script = { cluster: ['scripts/cluster.sh', 'test'], lint: ['scripts/lint.sh'] }[tier];

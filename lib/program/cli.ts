@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
 import { formatFinding, ManifestSet, ManifestValidator } from '../gate';
 import { isProduct, Product } from '../product/product';
+import { WriteStep } from './output-writer';
 import { synthesizeProduct } from './run-product';
 import { ScaffoldError, scaffoldProduct } from './scaffold';
 
@@ -24,6 +25,8 @@ export interface CliIo {
   readonly crdDirectory: string;
   /** This package's version. */
   readonly version: string;
+  /** The writer's test hook (see `killAtStepHook`). @default - none */
+  readonly onWriteStep?: (step: WriteStep) => void;
   /** Runs a real-tool tier; returns its exit code. */
   readonly runTier?: (tier: 'cluster' | 'netpol' | 'lint', dirs: string[]) => number;
 }
@@ -62,14 +65,17 @@ const COMMANDS: Record<string, Command> = {
   },
   synth: {
     summary: 'synthesise every environment of a product through the gate, atomically',
-    usage: 'eaf-cdk8s synth [--dir <product folder>] [--product <module>] [--out <folder>]',
+    usage: 'eaf-cdk8s synth [--dir <product folder>] [--product <module>] [--out <folder>] [--strict] [--reserved-namespaces <a,b>]',
     help: [
       'Loads the product exported by <module> (default <folder>/main.ts, else main.js), reads',
       '<folder>/environments/*.yaml (checked against the schema derived from the product), composes each',
       'environment, runs the gate over every object and replaces <out> (default $CDK8S_OUTDIR, else',
       '<folder>/dist) only when every environment passed. On bad input: every problem, exit 1, <out> unchanged.',
+      '--strict turns warnings (legal but suspicious values such as 0.0.0.0/0, or critical: false on an',
+      'environment named like production) into errors. --reserved-namespaces adds the platform\'s own namespaces',
+      'to those no environment may use (default, kube-*, openshift*). Runs on one output are serialised by a lock.',
     ].join('\n'),
-    options: { dir: { type: 'string' }, product: { type: 'string' }, out: { type: 'string' } },
+    options: { 'dir': { type: 'string' }, 'product': { type: 'string' }, 'out': { type: 'string' }, 'strict': { type: 'boolean' }, 'reserved-namespaces': { type: 'string' } },
     run: ({ values, positionals }, io) => {
       if (positionals.length > 0) throw new UsageError(`synth takes no arguments (got ${positionals.join(' ')})`);
       const dir = path.resolve(io.cwd, (values.dir as string | undefined) ?? '.');
@@ -78,7 +84,15 @@ const COMMANDS: Record<string, Command> = {
       const product = loadProduct(module);
       const outdir = path.resolve(io.cwd, (values.out as string | undefined) ?? io.env.CDK8S_OUTDIR ?? path.join(dir, 'dist'));
       io.log(`synth: ${product.name}: environments from ${path.join(dir, 'environments')}, gate on, writing ${outdir}`);
-      return synthesizeProduct(product, { environmentsDir: path.join(dir, 'environments'), outdir, crdDirectory: io.crdDirectory, log: io.log });
+      return synthesizeProduct(product, {
+        environmentsDir: path.join(dir, 'environments'),
+        outdir,
+        crdDirectory: io.crdDirectory,
+        log: io.log,
+        strict: values.strict === true,
+        reservedNamespaces: (values['reserved-namespaces'] as string | undefined)?.split(',').map((n) => n.trim()).filter((n) => n !== ''),
+        onWriteStep: io.onWriteStep,
+      });
     },
   },
   validate: {

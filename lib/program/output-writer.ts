@@ -159,7 +159,7 @@ function acquireLock(target: string, timeoutMs: number, log: (line: string) => v
       }
       const who = owner === undefined ? 'another run' : `another run (process ${owner.pid} on ${owner.host}, since ${owner.since})`;
       if (Date.now() >= deadline) {
-        throw new OutputWriteError(`${target} is being written by ${who}, which did not finish within ${Math.round(timeoutMs / 1000)} s; `
+        throw new OutputWriteError(`${target} is being written by ${who}, which did not finish within ${timeoutMs / 1000} s; `
           + `wait for it and run again, or, if no synth is running, remove ${lockPath(target)}`);
       }
       if (!waiting) log(`lock: waiting for ${who} to finish writing ${target}`);

@@ -161,7 +161,24 @@ describe('CRD folder', () => {
     // THEN all find the same problem
     expect(cached).toHaveLength(1);
     expect([first, second, third]).toEqual([expected, expected, expected]);
-    expect(JSON.parse(fs.readFileSync(path.join(cache, cached[0]), 'utf8'))[1].spec.group).toBe('route.openshift.io');
+    expect(JSON.parse(JSON.parse(fs.readFileSync(path.join(cache, cached[0]), 'utf8')).documents)[1].spec.group).toBe('route.openshift.io');
+  });
+
+  test('ignores a cache entry edited to switch validation off: entries are verified against their digest', () => {
+    // GIVEN a cache entry whose documents were replaced by an empty list (no CRD: custom resources would go unchecked)
+    const crds = path.join(tmp, 'crds');
+    const cache = path.join(tmp, 'cache');
+    fs.mkdirSync(crds);
+    fs.copyFileSync(path.join(CRD_DIRECTORY, 'route.openshift.io_routes.yaml'), path.join(crds, 'routes.yaml'));
+    routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache }));
+    const [name] = fs.readdirSync(cache);
+    const entry = JSON.parse(fs.readFileSync(path.join(cache, name), 'utf8'));
+    fs.writeFileSync(path.join(cache, name), JSON.stringify({ ...entry, documents: '[]' }));
+    // WHEN a validator reads it
+    const errors = routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache }));
+    // THEN the Route is still checked against its CRD, and the entry is rewritten from the YAML
+    expect(errors).toEqual(expected);
+    expect(JSON.parse(JSON.parse(fs.readFileSync(path.join(cache, name), 'utf8')).documents)).toHaveLength(1);
   });
 
   test('parses without a cache when told so', () => {

@@ -1,0 +1,131 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as lockfile from 'proper-lockfile';
+import { OutputWriteError, recoverLeftovers, writeOutputAtomically, WriteStep } from '../../lib';
+
+/** The writer's guarantee, step by step, in-process; test/faults kills real processes at each step. */
+
+let tmp: string;
+let dist: string;
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'writer-'));
+  dist = path.join(tmp, 'dist');
+});
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function tree(dir: string): Record<string, string> {
+  return Object.fromEntries(fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+    .map((e) => { const full = path.join(e.parentPath, e.name); return [path.relative(dir, full), fs.readFileSync(full, 'utf8')]; }));
+}
+
+function write(files: Record<string, string>, options = {}) {
+  return writeOutputAtomically(dist, (staging) => {
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(staging, name)), { recursive: true });
+      fs.writeFileSync(path.join(staging, name), text);
+    }
+    return Object.keys(files).length;
+  }, options);
+}
+
+describe('writeOutputAtomically', () => {
+  test('replaces the output with what fill wrote, runs every step in order and leaves nothing beside it', () => {
+    write({ 'dev/a.yaml': 'old' });
+    const steps: WriteStep[] = [];
+    expect(write({ 'dev/b.yaml': 'new' }, { onStep: (s: WriteStep) => steps.push(s) })).toBe(1);
+    expect(tree(dist)).toEqual({ 'dev/b.yaml': 'new' });
+    expect(steps).toEqual(['locked', 'recovered', 'staging-created', 'filled', 'checked', 'old-moved', 'new-in-place', 'cleaned']);
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('gives the output the usual folder mode (0777 less the umask), not mkdtemp\'s 0700', () => {
+    write({ 'dev/a.yaml': 'x' });
+    expect((fs.statSync(dist).mode & 0o777).toString(8)).toBe((0o777 & ~process.umask()).toString(8));
+  });
+
+  test('leaves the output exactly as it was and removes the staging folder when fill throws', () => {
+    write({ 'dev/a.yaml': 'old' });
+    expect(() => writeOutputAtomically(dist, (staging) => {
+      fs.writeFileSync(path.join(staging, 'half.yaml'), 'half');
+      throw new Error('bad input');
+    })).toThrow('bad input');
+    expect(tree(dist)).toEqual({ 'dev/a.yaml': 'old' });
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('fails before the swap when the output is a file, and leaves it', () => {
+    fs.writeFileSync(dist, 'not a folder');
+    expect(() => write({ 'dev/a.yaml': 'x' })).toThrow(new OutputWriteError(`${dist} is not a folder; move it away, the output is written there`));
+    expect(fs.readFileSync(dist, 'utf8')).toBe('not a folder');
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('waits for a live run\'s lock and then fails with who holds it, leaving the lock alone', () => {
+    // GIVEN a lock held by this (live) process, as a concurrent run would hold it
+    const release = lockfile.lockSync(dist, { realpath: false, lockfilePath: path.join(tmp, '.dist.lock') });
+    fs.writeFileSync(path.join(tmp, '.dist.lock.owner'), JSON.stringify({ pid: process.pid, host: os.hostname(), since: '2026-11-23T08:00:00.000Z' }));
+    const log: string[] = [];
+    try {
+      // WHEN another write waits 300 ms
+      expect(() => write({ 'dev/a.yaml': 'x' }, { lockTimeoutMs: 300, log: (l: string) => log.push(l) })).toThrow(
+        `${dist} is being written by another run (process ${process.pid} on ${os.hostname()}, since 2026-11-23T08:00:00.000Z), which did not finish within 0.3 s; `
+        + `wait for it and run again, or, if no synth is running, remove ${path.join(tmp, '.dist.lock')}`);
+      // THEN it said it was waiting, wrote nothing, and the lock is still held
+      expect(log).toEqual([`lock: waiting for another run (process ${process.pid} on ${os.hostname()}, since 2026-11-23T08:00:00.000Z) to finish writing ${dist}`]);
+      expect(fs.existsSync(dist)).toBe(false);
+      expect(lockfile.checkSync(dist, { realpath: false, lockfilePath: path.join(tmp, '.dist.lock') })).toBe(true);
+    } finally {
+      release();
+    }
+  });
+
+  test('takes over the lock of a process that is gone', () => {
+    // GIVEN a lock left by a killed run: its owner's pid no longer exists
+    fs.mkdirSync(path.join(tmp, '.dist.lock'));
+    fs.writeFileSync(path.join(tmp, '.dist.lock.owner'), JSON.stringify({ pid: 2 ** 22 + 1, host: os.hostname(), since: '2026-11-23T08:00:00.000Z' }));
+    const log: string[] = [];
+    write({ 'dev/a.yaml': 'x' }, { lockTimeoutMs: 0, log: (l: string) => log.push(l) });
+    expect(log).toEqual([`lock: ${path.join(tmp, '.dist.lock')} belongs to process ${2 ** 22 + 1}, which is gone; taking it over`]);
+    expect(tree(dist)).toEqual({ 'dev/a.yaml': 'x' });
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('fails with the folder and the system error when the output\'s folder cannot be created', () => {
+    fs.writeFileSync(path.join(tmp, 'file'), '');
+    expect(() => writeOutputAtomically(path.join(tmp, 'file', 'dist'), () => 0)).toThrow(`cannot create ${path.join(tmp, 'file')}: EEXIST (already exists)`);
+  });
+});
+
+describe('recoverLeftovers', () => {
+  test('restores the old tree when a run died between its two renames, and removes the staging folder', () => {
+    // GIVEN what a kill after `old-moved` leaves: no dist, the old tree aside, a complete staging folder
+    fs.mkdirSync(path.join(tmp, '.dist-previous-1-aa', 'dev'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, '.dist-previous-1-aa', 'dev', 'a.yaml'), 'old');
+    fs.mkdirSync(path.join(tmp, '.dist-staging-1-bb'));
+    const log: string[] = [];
+    recoverLeftovers(dist, (l) => log.push(l));
+    expect(tree(dist)).toEqual({ 'dev/a.yaml': 'old' });
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+    expect(log).toEqual([
+      `recovered: ${dist} was missing after an interrupted run; restored the previous output from .dist-previous-1-aa`,
+      'recovered: removed .dist-staging-1-bb, left by an interrupted run',
+    ]);
+  });
+
+  test('removes an old tree left after the swap, keeping the new output', () => {
+    fs.mkdirSync(dist);
+    fs.writeFileSync(path.join(dist, 'new.yaml'), 'new');
+    fs.mkdirSync(path.join(tmp, '.dist-previous-1-aa'));
+    recoverLeftovers(dist);
+    expect(tree(dist)).toEqual({ 'new.yaml': 'new' });
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('leaves other folders and other outputs\' leftovers alone', () => {
+    fs.mkdirSync(path.join(tmp, '.out-staging-1-aa'));
+    fs.mkdirSync(path.join(tmp, 'dist-staging-not-hidden'));
+    recoverLeftovers(dist);
+    expect(fs.readdirSync(tmp).sort()).toEqual(['.out-staging-1-aa', 'dist-staging-not-hidden']);
+  });
+});
