@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The fault tier starts real processes: jest.faults.config.js, `npm run test:faults`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
   // tsconfig's isolatedModules makes ts-jest transpile only (about 2.5x faster); `npm run typecheck` runs tsc once.
   transform: { '^.+\\.ts$': 'ts-jest' },
   // index files only re-export (their getters count as functions); cli-main is the process wiring the consumer test runs.
