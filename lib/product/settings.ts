@@ -94,7 +94,7 @@ export const DatabaseSettings = strict({
 
 /** Addresses outside the cluster, by CIDR and port. */
 export const EndpointSettings = strict({
-  cidrs: Type.Array(formatted(CIDR, 'use a CIDR such as 192.0.2.10/32'), { minItems: 1 }),
+  cidrs: Type.Array(formatted(CIDR), { minItems: 1 }),
   ports: Type.Array(Port, { minItems: 1 }),
 }, 'give cidrs and ports');
 

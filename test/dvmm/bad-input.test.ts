@@ -17,8 +17,14 @@ interface Case {
   readonly file?: string;
   /** How to break it: a function of the file's text, or the new text. */
   readonly edit: ((text: string) => string) | string;
-  /** A line the program must print (`<file>` stands for the broken file's path). */
+  /** The edit's result is bytes as Latin-1 (to write a file that is not UTF-8). @default false */
+  readonly latin1?: boolean;
+  /** A line the program must print (`<file>` stands for the broken file's path, `<dir>` for the folder's). */
   readonly expected: string;
+  /** More lines it must print in the same run (every problem at once). @default - none */
+  readonly alsoExpected?: readonly string[];
+  /** Changes the folder beyond the one file: extra files, links, folders. @default - none */
+  readonly setup?: (dir: string) => void;
 }
 
 /** Replaces exactly one occurrence, so a case fails loudly when the fixture changes. */
@@ -86,7 +92,7 @@ const CASES: Case[] = [
   { name: 'zero database instances', edit: replaceOnce('db:\n    instances: 3', 'db:\n    instances: 0'),
     expected: '<file>: databases.db.instances: must be >= 1 (got 0); use a whole number of at least 1' },
   { name: 'an address that is no CIDR', edit: replaceOnce('smtp: { from: [api], cidrs: [198.51.100.25/32]', 'smtp: { from: [api], cidrs: [smtp.example.com]'),
-    expected: '<file>: egress.smtp.cidrs.0: has the wrong form (got "smtp.example.com"); use a CIDR such as 192.0.2.10/32' },
+    expected: '<file>: egress.smtp.cidrs.0: has the wrong form (got "smtp.example.com"); use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)' },
   { name: 'a port out of range', edit: replaceOnce('ports: [587]', 'ports: [70000]'),
     expected: '<file>: egress.smtp.ports.0: must be <= 65535 (got 70000); use a TCP port from 1 to 65535' },
   { name: 'an autoscaler whose maximum is below its minimum', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    autoscaling: { minReplicas: 4, maxReplicas: 2 }\n'),
@@ -111,6 +117,64 @@ const CASES: Case[] = [
     expected: '<file>: YAML error: Map keys must be unique at line 52, column 1; fix the YAML syntax' },
   { name: 'a file for an environment with an invalid name', file: 'Prod_EU.yaml', edit: (t) => t,
     expected: '<file>: "Prod_EU" is not a valid environment name; rename the file to a lower-case DNS label of at most 20 characters, e.g. staging.yaml' },
+  // ---- the folder: what it may hold ----
+  { name: 'dev.yml beside dev.yaml', file: 'dev.yml', edit: (t) => t,
+    expected: '<file>: is a second file for the environment of dev.yaml; keep one of them (environment files end in .yaml)' },
+  { name: 'an upper-case extension', file: 'qa.YAML', edit: (t) => t,
+    expected: '<file>: environment files end in .yaml (lower case); rename it to qa.yaml' },
+  { name: 'a dangling symbolic link', edit: (t) => t, setup: (dir) => fs.symlinkSync(path.join(dir, 'gone.yaml'), path.join(dir, 'qa.yaml')),
+    expected: '<dir>/qa.yaml: is a symbolic link; environment files are regular files in this folder (copy the file instead of linking it)' },
+  { name: 'a symbolic link to a folder', edit: (t) => t, setup: (dir) => fs.symlinkSync(os.tmpdir(), path.join(dir, 'tmp.yaml')),
+    expected: '<dir>/tmp.yaml: is a symbolic link; environment files are regular files in this folder (copy the file instead of linking it)' },
+  { name: 'a symbolic link to another environment file', edit: (t) => t, setup: (dir) => fs.symlinkSync(path.join(dir, 'staging.yaml'), path.join(dir, 'qa.yaml')),
+    expected: '<dir>/qa.yaml: is a symbolic link; environment files are regular files in this folder (copy the file instead of linking it)' },
+  { name: 'a folder among the environment files', edit: (t) => t, setup: (dir) => fs.mkdirSync(path.join(dir, 'old.yaml')),
+    expected: '<dir>/old.yaml: is a folder; the environments folder holds only <name>.yaml files (move it out)' },
+  { name: 'a file that is not an environment file (its contents are never printed)', edit: (t) => t, setup: (dir) => fs.writeFileSync(path.join(dir, 'id_rsa'), '-----BEGIN OPENSSH PRIVATE KEY-----\n'),
+    expected: '<dir>/id_rsa: is not an environment file; the environments folder holds only <name>.yaml files, *.md notes and hidden files (move it out)' },
+  { name: 'a file above 1 MiB', file: 'qa.yaml', edit: (t) => `${t}\n#${'x'.repeat(1024 * 1024)}\n`,
+    expected: `<file>: is ${Buffer.byteLength(fs.readFileSync(path.join(ENVIRONMENTS, 'production.yaml'), 'utf8')) + 1024 * 1024 + 3} bytes, above the 1048576-byte limit of an environment file; an environment file holds settings, not data` },
+  { name: 'a file that is not UTF-8', edit: (t) => Buffer.concat([Buffer.from(t.replace('# ', '# caf')), Buffer.from([0xe9, 0x0a])]).toString('latin1'), latin1: true,
+    expected: '<file>: is not UTF-8 text; save it as UTF-8' },
+  { name: 'a file with a NUL byte', edit: (t) => `${t}\u0000`,
+    expected: `<file>: has a NUL byte at offset ${Buffer.byteLength(fs.readFileSync(path.join(ENVIRONMENTS, 'production.yaml'), 'utf8'))}, so it is not a text file; save the environment as UTF-8 YAML` },
+  { name: 'a YAML alias bomb', edit: (t) => `${t}x-bomb:\n  a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n`,
+    expected: '<file>: YAML error: Excessive alias count indicates a resource exhaustion attack; expand the aliases (*name) or share less through anchors' },
+  // ---- identity across files, namespaces, hosts ----
+  { name: 'two environments in one namespace', file: 'staging.yaml', edit: (t) => `namespace: dvmm-production\n${t}`,
+    expected: '<file>: namespace: is also the namespace of <dir>/production.yaml (got "dvmm-production"); give each environment a namespace of its own',
+    alsoExpected: ['<dir>/production.yaml: namespace: is also the namespace of <file> (got "dvmm-production", the default); give each environment a namespace of its own'] },
+  { name: 'a system namespace', edit: (t) => t.replace('critical:', 'namespace: kube-system\ncritical:'),
+    expected: "<file>: namespace: is a system namespace (got \"kube-system\"); use a namespace of the product's own, e.g. <product>-<environment> (leave namespace out for that default)" },
+  { name: 'an OpenShift namespace', edit: (t) => t.replace('critical:', 'namespace: openshift-monitoring\ncritical:'),
+    expected: "<file>: namespace: is a system namespace (got \"openshift-monitoring\"); use a namespace of the product's own, e.g. <product>-<environment> (leave namespace out for that default)" },
+  { name: 'the default namespace', edit: (t) => t.replace('critical:', 'namespace: default\ncritical:'),
+    expected: "<file>: namespace: is a system namespace (got \"default\"); use a namespace of the product's own, e.g. <product>-<environment> (leave namespace out for that default)" },
+  { name: 'the API and the frontend on the same host', edit: replaceOnce('api: api.dvmm.eaf.example.com', 'api: dvmm.eaf.example.com'),
+    expected: '<file>: hosts.api: is already the host of frontend (got "dvmm.eaf.example.com"); give api a host of its own: one host routes to one service' },
+  // ---- values the API server would reject ----
+  { name: 'an IPv4 prefix above /32', edit: replaceOnce('cidrs: [198.51.100.25/32]', 'cidrs: [10.0.0.0/33]'),
+    expected: '<file>: egress.smtp.cidrs.0: has the wrong form (got "10.0.0.0/33"); use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)' },
+  { name: 'an octet above 255', edit: replaceOnce('cidrs: [198.51.100.25/32]', 'cidrs: [198.51.100.256/32]'),
+    expected: '<file>: egress.smtp.cidrs.0: has the wrong form (got "198.51.100.256/32"); use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)' },
+  { name: 'an IPv6 address with nine groups', edit: replaceOnce('cidrs: [198.51.100.25/32]', 'cidrs: ["1:2:3:4:5:6:7:8:9/64"]'),
+    expected: '<file>: egress.smtp.cidrs.0: is not a CIDR (got "1:2:3:4:5:6:7:8:9/64"); use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)' },
+  { name: 'a database volume of size 0', edit: replaceOnce('storageSize: 50Gi', 'storageSize: "0"'),
+    expected: '<file>: databases.db.storageSize: must be more than 0 (the API server refuses an empty volume) (got "0"); use a size such as 10Gi' },
+  { name: 'idle replicas above the active ones', edit: replaceOnce('idleReplicas: 3', 'idleReplicas: 5'),
+    expected: "<file>: release.idleReplicas: is above the api component's replicas 3 (got 5); set idleReplicas to at most 3, or raise the component's replicas",
+    alsoExpected: ["<file>: release.idleReplicas: is above the frontend component's replicas 3 (got 5); set idleReplicas to at most 3, or raise the component's replicas"] },
+  // ---- every problem at once ----
+  { name: 'three bad values of one component', edit: replaceOnce('    tags: { blue: 1.4.2, green: 1.5.0 }\n    replicas: 3\n  frontend', '    tags: { blue: latest, green: main }\n    replicas: 3\n    resources: { limits: { memory: 1Mi } }\n  frontend'),
+    expected: '<file>: components.api.resources.limits.memory: is below its request 512Mi (got "1Mi"); raise the limit to at least 512Mi',
+    alsoExpected: [
+      '<file>: components.api.tags.blue: is a moving tag (got "latest"); pin an immutable version such as 1.4.2, or a sha256 digest',
+      '<file>: components.api.tags.green: must be a released version or a digest in a critical environment (got "main"); use a version such as 1.4.2, or a sha256 digest',
+    ] },
+  { name: 'a file-level problem in one file and a construct problem in another', file: 'staging.yaml', edit: (t) => `${t}replica: 3\n`,
+    setup: (dir) => fs.writeFileSync(path.join(dir, 'production.yaml'), fs.readFileSync(path.join(dir, 'production.yaml'), 'utf8').replace('storageSize: 50Gi', 'storageSize: "0"')),
+    expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, components, waivers',
+    alsoExpected: ['<dir>/production.yaml: databases.db.storageSize: must be more than 0 (the API server refuses an empty volume) (got "0"); use a size such as 10Gi'] },
 ];
 
 describe('bad input', () => {
@@ -143,13 +207,18 @@ describe('bad input', () => {
     const file = c.file ?? 'production.yaml';
     const source = path.join(ENVIRONMENTS, fs.existsSync(path.join(ENVIRONMENTS, file)) ? file : 'production.yaml');
     const text = fs.readFileSync(source, 'utf8');
-    fs.writeFileSync(path.join(envs, file), typeof c.edit === 'string' ? c.edit : c.edit(text));
+    fs.writeFileSync(path.join(envs, file), typeof c.edit === 'string' ? c.edit : c.edit(text), c.latin1 ? 'latin1' : 'utf8');
+    c.setup?.(envs);
     // WHEN
     const lines: string[] = [];
     const code = main({ environmentsDir: envs, outdir, log: (line) => lines.push(...line.split('\n')) });
-    // THEN
+    // THEN every expected line is printed in the same run, none is a stack trace, and dist/ is as it was
+    const fill = (line: string) => line.replace(/<file>/g, path.join(envs, file)).replace(/<dir>/g, envs);
     expect(code).toBe(1);
-    expect(lines.map((l) => l.trim())).toContain(c.expected.replace('<file>', path.join(envs, file)));
+    const printed = lines.map((l) => l.trim());
+    for (const line of [c.expected, ...(c.alsoExpected ?? [])]) expect(printed).toContain(fill(line));
+    expect(printed.filter((l) => /^at .+:\d+:\d+\)?$/.test(l))).toEqual([]);
     expect(readTree(outdir)).toEqual(before);
+    expect(fs.readdirSync(tmp).filter((n) => n.startsWith('.dist'))).toEqual([]);
   });
 });

@@ -54,7 +54,7 @@ describe('eaf-cdk8s', () => {
       expect(lines).toContain('error: unknown command deploy; use one of: init, synth, validate, verify');
       lines = [];
       expect(runCli(['synth', '--fast'], io())).toBe(2);
-      expect(lines).toEqual(["error: Unknown option '--fast'", 'usage: eaf-cdk8s synth [--dir <product folder>] [--product <module>] [--out <folder>]']);
+      expect(lines).toEqual(["error: Unknown option '--fast'", 'usage: eaf-cdk8s synth [--dir <product folder>] [--product <module>] [--out <folder>] [--strict] [--reserved-namespaces <a,b>]']);
       lines = [];
       expect(runCli(['validate'], io())).toBe(2);
       expect(lines[0]).toBe('error: validate takes exactly one folder');
@@ -76,6 +76,29 @@ describe('eaf-cdk8s', () => {
         expect.stringMatching(/^validate: dev \(\d+ objects\), production \(\d+ objects\), staging \(\d+ objects\)$/),
         'validate: every object passed the gate',
       ]);
+    });
+
+    test('synth warns about legal but suspicious values, --strict refuses them, --reserved-namespaces adds the platform\'s own', () => {
+      // GIVEN a scaffolded product whose production says critical: false and opens egress to every address
+      const dir = path.join(tmp, 'demo');
+      scaffoldProduct(dir, { name: 'demo', packageSpec: '^0.2.0', importFrom: path.join(REPO, 'lib') });
+      const production = path.join(dir, 'environments', 'production.yaml');
+      fs.writeFileSync(production, `${fs.readFileSync(production, 'utf8').replace('critical: true', 'critical: false')}egress:\n  anywhere: { from: [api], cidrs: [0.0.0.0/0], ports: [443] }\n`);
+      const warnings = [
+        `${production}: critical: is not true for an environment named "production" (got false); set critical: true to keep the production guardrails (backups, replicas, released tags), or rename the environment`,
+        `${production}: egress.anywhere.cidrs.0: allows every address (got "0.0.0.0/0"); list only the addresses the flow needs`,
+      ];
+      // WHEN synth runs plainly, THEN it writes and prints both warnings
+      expect(runCli(['synth', '--dir', 'demo'], io())).toBe(0);
+      expect(lines.filter((l) => l.startsWith('warning: '))).toEqual(warnings.map((w) => `warning: ${w}`));
+      // WHEN it runs with --strict, THEN both are errors, exit 1
+      lines = [];
+      expect(runCli(['synth', '--dir', 'demo', '--strict'], io())).toBe(1);
+      expect(lines.join('\n')).toContain(`error: synthesis failed:\n  ${warnings[0]} (--strict)\n  ${warnings[1]} (--strict)`);
+      // WHEN staging's namespace is reserved by the platform, THEN that is an error naming the file and field
+      lines = [];
+      expect(runCli(['synth', '--dir', 'demo', '--reserved-namespaces', 'tools, demo-staging'], io())).toBe(1);
+      expect(lines.join('\n')).toContain(`${path.join(dir, 'environments', 'staging.yaml')}: namespace: is reserved by the platform (got "demo-staging"); use a namespace of the product's own, e.g. <product>-<environment> (leave namespace out for that default)`);
     });
 
     test('init writes the files a product needs, and refuses a folder in use or a bad name', () => {
