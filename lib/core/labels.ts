@@ -18,6 +18,6 @@ export const CRITICAL_CONTEXT = '@eaf/cdk8s:critical';
 
 /**
  * Construct context key with the platform's own reserved namespaces (a string array), beside the system ones
- * that are always refused: see {@link systemNamespaceProblem}.
+ * that are always refused (`default`, `kube-*`, `openshift*`).
  */
 export const RESERVED_NAMESPACES_CONTEXT = '@eaf/cdk8s:reservedNamespaces';
