@@ -54,7 +54,8 @@ describe('main (the DVMM program)', () => {
     const idle = get('Service', 'api-preview').spec.selector['eaf.io/color'];
     expect([active, idle].sort()).toEqual(['blue', 'green']);
     const api = get('Deployment', `api-${active}`);
-    expect(get('Deployment', `api-${idle}`)).toBeDefined();
+    // The idle colour runs the other tag at the environment's idleReplicas (3), ready for the switch.
+    expect(get('Deployment', `api-${idle}`).spec.replicas).toBe(3);
     expect(api.spec.replicas).toBe(3);
     const container = api.spec.template.spec.containers[0];
     expect(container.livenessProbe.httpGet).toMatchObject({ path: '/actuator/health/liveness', port: 8080 });
