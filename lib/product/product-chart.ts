@@ -33,8 +33,11 @@ export class CompositionError extends Error {
   }
 }
 
-/** Maps a construct's failing property to the environment setting it came from. */
-type SettingOf = (property: string, scope: IConstruct) => string;
+/**
+ * Maps a construct's failing property to the environment setting it came from, or `undefined` when it did not come
+ * from the environment (the product's own declaration): the error then names the construct path.
+ */
+type SettingOf = (property: string, scope: IConstruct) => string | undefined;
 
 /**
  * One product in one environment, composed from the product's declaration: its namespace, databases,
@@ -116,7 +119,11 @@ export class EafProductChart extends Chart {
         databaseOptions: this.databaseProps('identity.database', settings.database),
         realm: identity.realm && withClientUrls(identity.realm, identity.clientUrls ?? {}, this.environment.hosts),
         realmPlaceholders: identity.realmPlaceholders,
-      }), (property, failing) => failing.node.id === 'Database' ? `identity.database.${property}` : `identity.${property}`);
+      }), (property, failing) => {
+        if (failing.node.id === 'Database') return `identity.database.${property}`;
+        // The realm and its placeholders are the product's declaration, not an environment setting.
+        return property.startsWith('realm') ? undefined : `identity.${property}`;
+      });
     }
     if (identity?.kind === 'external-oidc') {
       const settings = this.environment.identity as ExternalOidcConfig;
@@ -275,7 +282,10 @@ export class EafProductChart extends Chart {
     try {
       return build();
     } catch (e) {
-      const located = (error: PropertyError) => error.setting !== undefined ? error : error.atSetting(settingOf(error.property, error.scope).replace(/\[(\d+)\]/g, '.$1'));
+      const located = (error: PropertyError) => {
+        const at = error.setting === undefined ? settingOf(error.property, error.scope) : undefined;
+        return at === undefined ? error : error.atSetting(at.replace(/\[(\d+)\]/g, '.$1'));
+      };
       if (e instanceof PropertyError) {
         this.problems.push(located(e));
       } else if (e instanceof PropertyErrors) {

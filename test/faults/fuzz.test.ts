@@ -37,8 +37,8 @@ function parentOf(root: Json, at: Path): any {
 const oddStrings = fc.constantFrom('', ' ', 'null', '~', '0', '-1', '1e309', '0.0.0.0/0', '::/0', '${SECRET}', '../../etc/passwd', 'ünïcödé', '🙂', 'a\nb', 'x'.repeat(300),
   'kube-system', 'default', 'latest', 'sha256:', 'https://', 's3://', '10.0.0.0/33', '1Gi', '0', '-5Gi', 'blue', 'green', 'yes', 'NaN');
 const oddNumbers = fc.oneof(fc.constantFrom(-1, 0, 1, 2, 3, 65535, 65536, 1.5, -0.5, 1e9, 2 ** 53, Number.MAX_SAFE_INTEGER), fc.integer({ min: -1000, max: 100000 }));
-const anyValue: fc.Arbitrary<Json> = fc.oneof(oddStrings, oddNumbers, fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({}), fc.array(oddStrings, { maxLength: 3 }),
-  fc.dictionary(fc.constantFrom('a', 'name', 'cidrs', 'ports'), oddStrings, { maxKeys: 2 }));
+const anyValue: fc.Arbitrary<Json> = fc.oneof<fc.Arbitrary<Json>[]>(oddStrings, oddNumbers, fc.boolean(), fc.constant(null), fc.constant<Json>([]), fc.constant<Json>({}),
+  fc.array(oddStrings, { maxLength: 3 }), fc.dictionary(fc.constantFrom('a', 'name', 'cidrs', 'ports'), oddStrings, { maxKeys: 2 }));
 
 /** One mutation: where (an index into the document's paths), what, and with which value. */
 const mutation = fc.record({
@@ -49,8 +49,10 @@ const mutation = fc.record({
   key: fc.oneof(fc.constantFrom('replica', 'api', 'frontend', 'identity', 'db', 'namespace', 'critical', 'tag', 'tags', 'x-extra', 'waivers', 'egress', 'Api'), fc.string({ maxLength: 8 })),
 });
 
+type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
+
 /** Applies the mutations to fresh copies of the files; returns the texts. */
-function mutate(mutations: Array<fc.RecordValue<typeof mutation extends fc.Arbitrary<infer T> ? T : never>>): Record<string, string> {
+function mutate(mutations: Array<Mutation>): Record<string, string> {
   const docs: Record<string, Json> = JSON.parse(JSON.stringify(ORIGINALS));
   for (const m of mutations) {
     const doc = docs[m.file];

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthesizeProduct } from '../../lib';
+import { stringify } from 'yaml';
+import { defineProduct, synthesizeProduct } from '../../lib';
+import { testEnvironment, WEB_PRODUCT } from '../util';
 import { orders } from '../../examples/api-only/main';
 
 const REPO = path.join(__dirname, '..', '..');
@@ -42,6 +44,35 @@ describe('synthesizeProduct', () => {
 
   test('fails with exit code 1 on a missing CRD folder, writing nothing', () => {
     expect(synthesizeProduct(orders, { environmentsDir: path.join(REPO, 'examples', 'api-only', 'environments'), outdir: path.join(tmp, 'dist'), crdDirectory: path.join(tmp, 'none'), log: (l) => lines.push(l) })).toBe(1);
+    expect(fs.existsSync(path.join(tmp, 'dist'))).toBe(false);
+  });
+
+  test('refuses a realm holding secrets in Keycloak\'s export format, every one by its path, and writes nothing', () => {
+    // GIVEN a product whose realm is a Keycloak export: component config values are string arrays
+    const realm = {
+      realm: 'shop',
+      smtpServer: { host: 'smtp.example.com', password: 'hunter2' },
+      components: {
+        'org.keycloak.keys.KeyProvider': [{ name: 'rsa', providerId: 'rsa', config: { privateKey: ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'], certificate: ['MIIC'], priority: ['100'] } }],
+        'org.keycloak.storage.UserStorageProvider': [{ name: 'ldap', providerId: 'ldap', config: { bindCredential: ['${LDAP_PASSWORD}'] } }],
+      },
+    };
+    const product = defineProduct({ ...WEB_PRODUCT, identity: { kind: 'keycloak', realm, realmPlaceholders: { LDAP_PASSWORD: { secretName: 'ldap', key: 'password' } } } });
+    const envs = path.join(tmp, 'environments');
+    fs.mkdirSync(envs);
+    const { name, ...production } = testEnvironment();
+    fs.writeFileSync(path.join(envs, `${name}.yaml`), stringify(production));
+    // WHEN the program runs
+    const code = synthesizeProduct(product, { environmentsDir: envs, outdir: path.join(tmp, 'dist'), crdDirectory: path.join(REPO, 'crds'), log: (l) => lines.push(l) });
+    // THEN both secrets are named by their path (redacted, against the product's construct, not an environment
+    // setting), the placeholder passes, and nothing is written
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      'error: synthesis failed:\n'
+      + '  environment production: dvmm/production/identity: realm.components.org.keycloak.keys.KeyProvider[0].config.privateKey holds a secret value (got "(redacted)"); remove it from the realm file and use a ${PLACEHOLDER} filled from a Secret\n'
+      + '  environment production: dvmm/production/identity: realm.smtpServer.password holds a secret value (got "(redacted)"); remove it from the realm file and use a ${PLACEHOLDER} filled from a Secret',
+      `nothing was written; ${path.join(tmp, 'dist')} is unchanged`,
+    ]);
     expect(fs.existsSync(path.join(tmp, 'dist'))).toBe(false);
   });
 });
