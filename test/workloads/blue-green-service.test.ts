@@ -1,4 +1,4 @@
-import { BlueGreenService, EafApi } from '../../lib';
+import { BlueGreenService, COLORS, EafApi } from '../../lib';
 import { find, synth, testChart } from '../util';
 
 describe('BlueGreenService', () => {
@@ -58,5 +58,39 @@ describe('BlueGreenService', () => {
     expect(pair.idleColor).toBe('blue');
     expect(find(manifests, 'Deployment', 'orders-blue').spec.replicas).toBe(1);
     expect(find(manifests, 'Service', 'orders').spec.selector['eaf.io/color']).toBe('green');
+  });
+
+  test('keeps the idle colour at the active size when the pair is given no idle count, and names its parts by colour', () => {
+    // GIVEN a pair built directly, with replicas but without idleReplicas
+    const chart = testChart();
+    const api = new EafApi(chart, 'template', { image, tag: '0.0.1' });
+    // WHEN
+    const pair = new BlueGreenService(chart, 'pair', { name: 'orders', workload: api, activeColor: 'blue', tags: { blue: '1', green: '2' }, replicas: 4 });
+    // THEN
+    const manifests = synth(chart);
+    expect(find(manifests, 'Deployment', 'orders-blue').spec.replicas).toBe(4);
+    expect(find(manifests, 'Deployment', 'orders-green').spec.replicas).toBe(4);
+    expect([pair.activeColor, pair.idleColor]).toEqual(['blue', 'green']);
+    expect(pair.deployments.blue.node.id).toBe('Blue');
+    expect(pair.deployments.green.node.id).toBe('Green');
+    expect(pair.activeDeployment).toBe(pair.deployments.blue);
+    expect([pair.service.name, pair.previewService.name]).toEqual(['orders', 'orders-preview']);
+    expect(find(manifests, 'Service', 'orders-preview').spec).toEqual({
+      ports: [{ name: 'http', port: 8080, targetPort: 8080 }],
+      selector: { 'app.kubernetes.io/name': 'template', 'eaf.io/color': 'green' },
+      type: 'ClusterIP',
+    });
+    expect(find(manifests, 'Deployment', 'orders-green').spec.template.metadata.labels).toEqual({ 'app.kubernetes.io/component': 'api', 'app.kubernetes.io/name': 'template', 'eaf.io/color': 'green' });
+    expect(COLORS).toEqual(['blue', 'green']);
+  });
+
+  test('gives each colour its own budget named after its Deployment', () => {
+    const chart = testChart();
+    new EafApi(chart, 'api', { image, replicas: 2, blueGreen, tags });
+    const manifests = synth(chart);
+    expect(manifests.filter((m) => m.kind === 'PodDisruptionBudget').map((m) => [m.metadata.name, m.spec.selector.matchLabels])).toEqual([
+      ['api-blue', { 'app.kubernetes.io/name': 'api', 'eaf.io/color': 'blue' }],
+      ['api-green', { 'app.kubernetes.io/name': 'api', 'eaf.io/color': 'green' }],
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { EafApi } from '../../lib';
+import { EAF_API_DEFAULTS, EafApi } from '../../lib';
 import { containersOf, find, synth, testChart } from '../util';
 
 describe('EafApi', () => {
@@ -16,9 +16,10 @@ describe('EafApi', () => {
     expect(container.image).toBe('registry.example.com/dvmm/api:1.2.3');
     expect(container.ports).toEqual([{ containerPort: 8080, name: 'http' }]);
     expect(container.resources).toEqual({ requests: { 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' }, limits: { 'cpu': '1000m', 'memory': '1Gi', 'ephemeral-storage': '1Gi' } });
-    expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/actuator/health/liveness', port: 8080 }, initialDelaySeconds: 30, periodSeconds: 10 });
-    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/actuator/health/readiness', port: 8080 }, initialDelaySeconds: 5, periodSeconds: 5 });
-    expect(container.startupProbe).toMatchObject({ httpGet: { path: '/actuator/health/liveness', port: 8080 }, failureThreshold: 30 });
+    expect(container.livenessProbe).toEqual({ httpGet: { path: '/actuator/health/liveness', port: 8080, scheme: 'HTTP' }, failureThreshold: 3, initialDelaySeconds: 30, periodSeconds: 10 });
+    expect(container.readinessProbe).toEqual({ httpGet: { path: '/actuator/health/readiness', port: 8080, scheme: 'HTTP' }, failureThreshold: 3, initialDelaySeconds: 5, periodSeconds: 5 });
+    expect(container.startupProbe).toEqual({ httpGet: { path: '/actuator/health/liveness', port: 8080, scheme: 'HTTP' }, failureThreshold: 30, periodSeconds: 10 });
+    expect(container.env).toBeUndefined();
   });
 
   test('runs restricted: non-root without fixed UID, no escalation, no capabilities, RuntimeDefault seccomp, read-only root with writable /tmp', () => {
@@ -101,7 +102,7 @@ describe('EafApi', () => {
     const hpa = find(manifests, 'HorizontalPodAutoscaler', 'api');
     expect(hpa.spec).toMatchObject({ minReplicas: 3, maxReplicas: 10, scaleTargetRef: { kind: 'Deployment', name: 'api' } });
     expect(hpa.spec.metrics[0].resource).toEqual({ name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } });
-    expect(find(manifests, 'PodDisruptionBudget', 'api')).toBeTruthy();
+    expect(find(manifests, 'PodDisruptionBudget', 'api').spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'api' } });
   });
 
   test('pins an image by digest', () => {
@@ -109,5 +110,34 @@ describe('EafApi', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     new EafApi(chart, 'api', { image: 'registry.example.com/dvmm/api', tag: digest });
     expect(find(synth(chart), 'Deployment', 'api').spec.template.spec.containers[0].image).toBe(`registry.example.com/dvmm/api@${digest}`);
+  });
+
+  test('is scraped on its port at the actuator Prometheus endpoint, or where told', () => {
+    const chart = testChart();
+    const api = new EafApi(chart, 'api', rolling);
+    const custom = new EafApi(chart, 'custom', { ...rolling, port: 9000, metricsPath: '/metrics' });
+    expect([api.metricsPort, api.metricsPath]).toEqual([8080, '/actuator/prometheus']);
+    expect([custom.metricsPort, custom.metricsPath]).toEqual([9000, '/metrics']);
+  });
+
+  test('takes its own probe paths (the startup probe follows liveness) and writable paths', () => {
+    const chart = testChart();
+    new EafApi(chart, 'api', { ...rolling, probePaths: { liveness: '/live', readiness: '/ready' }, writablePaths: ['/tmp', '/work'] });
+    const container = find(synth(chart), 'Deployment', 'api').spec.template.spec.containers[0];
+    expect([container.startupProbe.httpGet.path, container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path]).toEqual(['/live', '/live', '/ready']);
+    expect(container.volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }, { mountPath: '/work', name: 'work' }]);
+  });
+
+  test('keeps the actuator paths for a probe it is not told about', () => {
+    const chart = testChart();
+    new EafApi(chart, 'api', { ...rolling, probePaths: { readiness: '/ready' } });
+    const container = find(synth(chart), 'Deployment', 'api').spec.template.spec.containers[0];
+    expect([container.startupProbe.httpGet.path, container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path]).toEqual(['/actuator/health/liveness', '/actuator/health/liveness', '/ready']);
+  });
+
+  test('publishes its defaults frozen', () => {
+    expect(EAF_API_DEFAULTS.paths).toEqual({ liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness', metrics: '/actuator/prometheus' });
+    expect([EAF_API_DEFAULTS.port, EAF_API_DEFAULTS.replicas]).toEqual([8080, 3]);
+    expect(Object.isFrozen(EAF_API_DEFAULTS.resources.limits)).toBe(true);
   });
 });
