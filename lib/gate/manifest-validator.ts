@@ -17,9 +17,15 @@ export interface ManifestValidatorOptions {
   /**
    * Folder where parsed CRD files are kept as JSON, keyed by the SHA-256 of their text (parsing the
    * YAML is the slowest step of the gate); `false` parses every time.
-   * @default - `eaf-cdk8s-crd-cache` in the OS temp folder
+   * @default - `eaf-cdk8s-crd-cache-<uid>` in the OS temp folder
    */
   readonly crdCache?: string | false;
+  /**
+   * Reuse the schemas this process already compiled for the same CRD folder (same files, sizes and times):
+   * compiling is most of the gate's cost. `false` reads and compiles afresh.
+   * @default true
+   */
+  readonly reuseCompiled?: boolean;
 }
 
 /**
@@ -40,7 +46,8 @@ export class ManifestValidator {
   private readonly enabled: (rule: RuleId) => boolean;
 
   constructor(options: ManifestValidatorOptions) {
-    this.schemas = new SchemaValidator(options.crdDirectory, options.crdCache ?? DEFAULT_CRD_CACHE);
+    const cache = options.crdCache ?? DEFAULT_CRD_CACHE;
+    this.schemas = options.reuseCompiled === false ? new SchemaValidator(options.crdDirectory, cache) : SchemaValidator.shared(options.crdDirectory, cache);
     this.kubernetesVersion = this.schemas.kubernetesVersion;
     for (const id of Object.keys(options.rules ?? {})) {
       if (findRule(id) === undefined) throw new Error(`rules: ${id} is not a rule; use one of ${VALIDATION_RULES.map((r) => r.id).join(', ')}`);

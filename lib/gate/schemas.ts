@@ -87,6 +87,9 @@ interface CrdFile {
 }
 
 /** Validates objects against the Kubernetes 1.28 schemas and the CRDs of a folder. */
+/** Validators by CRD folder and its files' signatures (see {@link SchemaValidator.shared}). */
+const SHARED = new Map<string, SchemaValidator>();
+
 export class SchemaValidator {
   /** The Kubernetes release of the built-in schemas. */
   public readonly kubernetesVersion: string;
@@ -117,6 +120,26 @@ export class SchemaValidator {
     this.index = new SchemaIndex(definitions);
     this.crdFiles = indexCrdDirectory(crdDirectory);
     for (const file of this.crdFiles.filter((f) => f.group === undefined)) this.parseCrdFile(file);
+  }
+
+  /**
+   * The validator of a CRD folder, shared in this process: compiling schema pieces is most of the gate's cost, and
+   * a process that validates again (tests, a watch loop, several products) should pay it once. The key includes
+   * every CRD file's name, size and modification time, so a changed folder gets a fresh validator.
+   */
+  public static shared(crdDirectory: string, crdCache: string | false = DEFAULT_CRD_CACHE): SchemaValidator {
+    const directory = path.resolve(crdDirectory);
+    const files = fs.existsSync(directory) ? fs.readdirSync(directory).sort().map((name) => {
+      const stat = fs.statSync(path.join(directory, name));
+      return `${name}:${stat.size}:${stat.mtimeMs}`;
+    }) : [];
+    const key = JSON.stringify([directory, crdCache, files]);
+    let validator = SHARED.get(key);
+    if (validator === undefined) {
+      validator = new SchemaValidator(crdDirectory, crdCache);
+      SHARED.set(key, validator);
+    }
+    return validator;
   }
 
   /** Whether `apiVersion`'s group is a built-in Kubernetes group. */

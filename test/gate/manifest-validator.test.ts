@@ -153,11 +153,11 @@ describe('CRD folder', () => {
     const route = fs.readFileSync(path.join(CRD_DIRECTORY, 'route.openshift.io_routes.yaml'), 'utf8');
     fs.writeFileSync(path.join(crds, 'bundle.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n---\n${route}`);
     // WHEN two validators read it, the second from the cache, and a third after the cache entry was damaged
-    const first = routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache }));
+    const first = routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache, reuseCompiled: false }));
     const cached = fs.readdirSync(cache);
-    const second = routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache }));
+    const second = routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache, reuseCompiled: false }));
     fs.writeFileSync(path.join(cache, cached[0]), '{ damaged');
-    const third = routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache }));
+    const third = routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache, reuseCompiled: false }));
     // THEN all find the same problem
     expect(cached).toHaveLength(1);
     expect([first, second, third]).toEqual([expected, expected, expected]);
@@ -170,12 +170,12 @@ describe('CRD folder', () => {
     const cache = path.join(tmp, 'cache');
     fs.mkdirSync(crds);
     fs.copyFileSync(path.join(CRD_DIRECTORY, 'route.openshift.io_routes.yaml'), path.join(crds, 'routes.yaml'));
-    routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache }));
+    routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache, reuseCompiled: false }));
     const [name] = fs.readdirSync(cache);
     const entry = JSON.parse(fs.readFileSync(path.join(cache, name), 'utf8'));
     fs.writeFileSync(path.join(cache, name), JSON.stringify({ ...entry, documents: '[]' }));
     // WHEN a validator reads it
-    const errors = routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache }));
+    const errors = routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache, reuseCompiled: false }));
     // THEN the Route is still checked against its CRD, and the entry is rewritten from the YAML
     expect(errors).toEqual(expected);
     expect(JSON.parse(JSON.parse(fs.readFileSync(path.join(cache, name), 'utf8')).documents)).toHaveLength(1);
