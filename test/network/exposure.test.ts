@@ -46,4 +46,20 @@ describe('Exposure', () => {
     expect(() => new Exposure(chart, 'expose', { name: 'web', host: 'App_Example.com', service, options: { kind: 'route' } }))
       .toThrow('test/expose: host is not a valid DNS name (got "App_Example.com"); use a lower-case DNS name such as app.example.com');
   });
+
+  test('leaves the IngressClass to the cluster when none is named, and reports its host', () => {
+    const { chart, service } = setup();
+    const exposure = new Exposure(chart, 'expose', { name: 'web', host: 'app.example.com', service: { name: service.name, port: 8443 }, options: { kind: 'ingress', clusterIssuer: 'internal-ca' } });
+    const ingress = find(synth(chart), 'Ingress', 'web');
+    expect(ingress.spec.ingressClassName).toBeUndefined();
+    expect(ingress.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'internal-ca' });
+    expect(ingress.spec.rules[0].http.paths[0].backend).toEqual({ service: { name: 'frontend', port: { number: 8443 } } });
+    expect(exposure.host).toBe('app.example.com');
+  });
+
+  test('terminates at the edge when told so explicitly', () => {
+    const { chart, service } = setup();
+    new Exposure(chart, 'expose', { name: 'web', host: 'app.example.com', service, options: { kind: 'route', termination: 'edge' } });
+    expect(find(synth(chart), 'Route', 'web').spec.tls).toEqual({ termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' });
+  });
 });
