@@ -47,6 +47,13 @@ describe('validateResources', () => {
     ]);
   });
 
+  test('fails on cpu or memory missing on both sides, which only ephemeral storage may be', () => {
+    expect(resourceProblems({ requests: { memory: '512Mi' }, limits: { memory: '1Gi' } } as any)).toEqual([
+      'test: resources.requests.cpu is not a Kubernetes quantity (got nothing); use a value such as 250m, 1, 512Mi or 1Gi',
+      'test: resources.limits.cpu is not a Kubernetes quantity (got nothing); use a value such as 250m, 1, 512Mi or 1Gi',
+    ]);
+  });
+
   test('does not compare a limit with a request that is no quantity', () => {
     expect(resourceProblems({ requests: { cpu: 'x', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } })).toEqual([
       'test: resources.requests.cpu is not a Kubernetes quantity (got "x"); use a value such as 250m, 1, 512Mi or 1Gi',
@@ -82,6 +89,8 @@ describe('volumeName', () => {
     ['//opt/App_Data', 'opt-app-data'],
     ['/', 'root'],
     ['/a.b', 'a-b'],
+    ['/var//run', 'var-run'],
+    ['data/cache', 'data-cache'],
   ])('names the emptyDir at %p %p', (path, name) => {
     expect(volumeName(path)).toBe(name);
   });
