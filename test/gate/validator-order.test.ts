@@ -1,0 +1,59 @@
+import { formatFinding, ManifestValidator } from '../../lib/gate';
+import { CRD_DIRECTORY, deployment, NS, validateObjects, validator, workload } from './fixtures';
+
+describe('ManifestValidator ordering and switches', () => {
+  test('sorts findings by object first, then rule, whatever produced them', () => {
+    // GIVEN an object whose only problem is an invalid waiver (checked last) before an object with a schema error
+    const first = workload('api', { annotations: { 'waive.eaf.io/no-such': 'a reason long enough' } });
+    const second = { ...deployment('web'), spec: { ...deployment('web').spec, paused: 'no' } };
+    // WHEN validated
+    const report = validateObjects([...first, second], { critical: false });
+    // THEN the first object's finding comes first
+    expect(report.findings.map((f) => `${f.object} ${f.rule}`)).toEqual([
+      'Deployment/shop-production/api waiver-invalid',
+      'Deployment/shop-production/web schema-core',
+      'Deployment/shop-production/web network-policy-coverage',
+    ]);
+  });
+
+  test('refuses a waiver whose value is no text', () => {
+    const objects = workload('api');
+    objects[0].metadata.annotations = { 'waive.eaf.io/probes-required': 42 };
+    expect(validateObjects(objects).findings.map(formatFinding)).toEqual([
+      'production: Deployment/shop-production/api: [schema-core] metadata.annotations["waive.eaf.io/probes-required"]: must be a string (got 42); fix: write metadata.annotations["waive.eaf.io/probes-required"] as a string',
+      'production: Deployment/shop-production/api: [waiver-invalid] metadata.annotations["waive.eaf.io/probes-required"]: the reason must say why probes-required does not apply, in at least 10 characters (got 42); fix: write the reason as the annotation\'s value, e.g. "waive.eaf.io/probes-required: <why this object is the exception>"',
+    ]);
+  });
+
+  test('takes a reason of exactly 10 characters, trimmed', () => {
+    const objects = workload('api', { annotations: { 'waive.eaf.io/probes-required': '  0123456789  ' } });
+    expect(validateObjects(objects).waivers).toEqual([{ environment: 'production', object: 'Deployment/shop-production/api', rule: 'probes-required', reason: '0123456789', suppressed: 0 }]);
+    const short = workload('api', { annotations: { 'waive.eaf.io/probes-required': '012345678' } });
+    expect(validateObjects(short).findings.map((f) => f.rule)).toEqual(['waiver-invalid']);
+  });
+
+  test('counts what a waiver suppressed per environment', () => {
+    const objects = [deployment('api', { replicas: 1, annotations: { 'waive.eaf.io/production-replicas': 'a single worker is enough here' } })];
+    const report = validator().validate([
+      { environment: 'dev', critical: false, objects },
+      { environment: 'production', critical: true, objects },
+    ]);
+    expect(report.waivers.map((w) => `${w.environment} ${w.suppressed}`)).toEqual(['dev 0', 'production 2']);
+    expect(report.findings.map((f) => `${f.environment} ${f.rule}`)).toEqual(['dev network-policy-coverage', 'production network-policy-coverage']);
+  });
+
+  test('finds nothing in no environment, and ignores annotations of an object that has none', () => {
+    expect(validator().validate([])).toEqual({ findings: [], waivers: [] });
+    expect(validateObjects([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: NS, annotations: 'x' } }]).findings.map((f) => f.rule)).toEqual(['schema-core']);
+  });
+
+  test('switches off a policy rule and the CRD schema rule when told to', () => {
+    const quiet = new ManifestValidator({ crdDirectory: CRD_DIRECTORY, rules: { 'pss-restricted': false, 'schema-crd': false } });
+    const objects = [
+      ...workload('api', { spec: { hostPID: true } }),
+      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: NS } },
+    ];
+    expect(quiet.validate([{ environment: 'production', critical: true, objects }]).findings).toEqual([]);
+    expect(validateObjects(objects).findings.map((f) => f.rule)).toEqual(['pss-restricted', 'schema-crd']);
+  });
+});
