@@ -93,6 +93,24 @@ spec:
                 exact:
                   type: string
                   enum: [only]
+                small:
+                  type: integer
+                  format: int32
+                big:
+                  type: integer
+                  format: int64
+                ratio:
+                  type: number
+                  format: double
+                share:
+                  type: number
+                  format: float
+                blob:
+                  type: string
+                  format: byte
+                size2:
+                  type: string
+                  format: quantity
             status:
               type: object
               properties:
@@ -156,7 +174,7 @@ describe('schema-crd: a CRD schema made strict', () => {
       `${W} spec.day: must be a date such as 2024-01-31 (got "31.01.2024"); fix: write spec.day as a date such as 2024-01-31`,
       `${W} spec.never: must NOT be valid (got "x"); fix: correct spec.never (see the example.com/v1 Widget schema)`,
       `${W} spec.exact: must be one of only (got "other"); fix: use one of only`,
-      `${W} spec.extra: unknown field (not in the example.com/v1 Widget schema) (got 1); fix: remove spec.extra; the fields of spec are caseless, choice, color, count, day, exact, free, labels, list, never, nickname, odd, port, size, template, ...`,
+      `${W} spec.extra: unknown field (not in the example.com/v1 Widget schema) (got 1); fix: remove spec.extra; the fields of spec are big, blob, caseless, choice, color, count, day, exact, free, labels, list, never, nickname, odd, port, ...`,
     ]);
   });
 
@@ -179,6 +197,29 @@ describe('schema-crd: a CRD schema made strict', () => {
     ]);
     expect(schemaFindings([widget({ size: 'a' }, { zzzzzzzz: {} })])).toEqual([
       `${W} zzzzzzzz: unknown field (not in the example.com/v1 Widget schema) (got {}); fix: remove zzzzzzzz; the fields of the object are apiVersion, kind, metadata, spec, status`,
+    ]);
+  });
+
+  test('checks the numeric, byte, date-time and quantity formats at their edges', () => {
+    // GIVEN values just inside each format
+    const inside = [
+      widget({ size: 'a', small: 2147483647, big: 9007199254740991, ratio: 0.5, share: -1.5, blob: 'aGk=', when: '2024-01-31t12:00:00z', size2: '512Mi' }),
+      widget({ size: 'a', small: -2147483648, blob: 'aA==', when: '2024-01-31 12:00:00.123+01:00', size2: '0.5' }),
+      widget({ size: 'a', blob: '', when: '2024-01-31T12:00:00-05:30' }),
+    ];
+    expect(schemaFindings(inside)).toEqual([]);
+    // WHEN just outside THEN each is named in words
+    const outside = widget({ size: 'a', small: 2147483648, big: 1.5, blob: 'aGk', when: '2024-01-31T12:00Z', size2: '1 GB' });
+    const low = widget({ size: 'a', small: -2147483649, when: '2024-01-31T12:00:00' });
+    expect(schemaFindings([outside, low])).toEqual([
+      `${W} spec.small: must be a whole number from -2147483648 to 2147483647 (got 2147483648); fix: write spec.small as a whole number from -2147483648 to 2147483647`,
+      `${W} spec.big: must be an integer (got 1.5); fix: write spec.big as an integer`,
+      `${W} spec.big: must be a whole number (got 1.5); fix: write spec.big as a whole number`,
+      `${W} spec.blob: must be base64-encoded data (got "aGk"); fix: write spec.blob as base64-encoded data`,
+      `${W} spec.when: must be an RFC 3339 date-time such as 2024-01-31T12:00:00Z (got "2024-01-31T12:00Z"); fix: write spec.when as an RFC 3339 date-time such as 2024-01-31T12:00:00Z`,
+      `${W} spec.size2: must be a quantity such as 250m, 1, 512Mi or 1Gi (got "1 GB"); fix: write spec.size2 as a quantity such as 250m, 1, 512Mi or 1Gi`,
+      `${W} spec.small: must be a whole number from -2147483648 to 2147483647 (got -2147483649); fix: write spec.small as a whole number from -2147483648 to 2147483647`,
+      `${W} spec.when: must be an RFC 3339 date-time such as 2024-01-31T12:00:00Z (got "2024-01-31T12:00:00"); fix: write spec.when as an RFC 3339 date-time such as 2024-01-31T12:00:00Z`,
     ]);
   });
 });
