@@ -111,6 +111,9 @@ spec:
                 size2:
                   type: string
                   format: quantity
+                fixed:
+                  type: string
+                  const: x
             status:
               type: object
               properties:
@@ -174,7 +177,7 @@ describe('schema-crd: a CRD schema made strict', () => {
       `${W} spec.day: must be a date such as 2024-01-31 (got "31.01.2024"); fix: write spec.day as a date such as 2024-01-31`,
       `${W} spec.never: must NOT be valid (got "x"); fix: correct spec.never (see the example.com/v1 Widget schema)`,
       `${W} spec.exact: must be one of only (got "other"); fix: use one of only`,
-      `${W} spec.extra: unknown field (not in the example.com/v1 Widget schema) (got 1); fix: remove spec.extra; the fields of spec are big, blob, caseless, choice, color, count, day, exact, free, labels, list, never, nickname, odd, port, ...`,
+      `${W} spec.extra: unknown field (not in the example.com/v1 Widget schema) (got 1); fix: remove spec.extra; the fields of spec are big, blob, caseless, choice, color, count, day, exact, fixed, free, labels, list, never, nickname, odd, ...`,
     ]);
   });
 
@@ -182,6 +185,13 @@ describe('schema-crd: a CRD schema made strict', () => {
     expect(schemaFindings([widget({ count: 11 })])).toEqual([
       `${W} spec.size: is required (got nothing); fix: set spec.size`,
       `${W} spec.count: must be <= 10 (got 11); fix: use a value <= 10`,
+    ]);
+  });
+
+  test('words a constant (a keyword structural schemas lack, handled all the same)', () => {
+    expect(schemaFindings([widget({ size: 'a', fixed: 'x' })])).toEqual([]);
+    expect(schemaFindings([widget({ size: 'a', fixed: 'y' })])).toEqual([
+      `${W} spec.fixed: must be "x" (got "y"); fix: set spec.fixed to "x"`,
     ]);
   });
 
