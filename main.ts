@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { defineProduct, killAtStepHook, synthesizeProduct } from './lib';
+import { defineProduct, killAtStepHook, registerPrecompiledValidators, synthesizeProduct } from './lib';
+
+// The JSON Schemas this program compiles, compiled ahead of time (`npm run validators`); any other is compiled when used.
+registerPrecompiledValidators(require('./generated/validators').validators);
 
 /**
  * DVMM, the first EAF product: a Spring Boot API and an nginx frontend, both public, one PostgreSQL database,

@@ -77,5 +77,5 @@ export type { ScaffoldOptions } from './program/scaffold';
 export type { SynthesizeProductOptions } from './program/run-product';
 
 // The validation gate.
-export { formatFinding, ManifestValidator, VALIDATION_RULES, validationRulesTable } from './gate';
-export type { Finding, Manifest, ManifestSet, ManifestValidatorOptions, ValidationReport, ValidationRule, Waiver } from './gate';
+export { formatFinding, ManifestValidator, recordCompiledSchemas, registerPrecompiledValidators, VALIDATION_RULES, validationRulesTable } from './gate';
+export type { Finding, Manifest, ManifestSet, ManifestValidatorOptions, PrecompiledValidator, PrecompiledValidators, RecordedSchema, ValidationReport, ValidationRule, Waiver } from './gate';

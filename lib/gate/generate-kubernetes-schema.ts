@@ -1,5 +1,4 @@
 import { execFileSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 
 /**
@@ -20,7 +19,7 @@ import * as path from 'path';
  * - adds {@link SUPPLEMENTS}: the enums of 1.28's `+enum` types and a few bounds the API server's
  *   validation enforces but the 1.28 OpenAPI document does not publish.
  *
- * Run: `node --import tsx lib/gate/generate-kubernetes-schema.ts [swagger.json | -]`
+ * Run: `node --import tsx scripts/generate-kubernetes-schema.ts [swagger.json | -]`
  * (no argument: the swagger.json of k8s.io/kubernetes@KUBERNETES_VERSION from the Go module cache,
  * downloaded with `go mod download`; `-`: read the document from stdin).
  */
@@ -217,15 +216,4 @@ export function serializeBundle(bundle: KubernetesSchemaBundle): string {
     '}',
     '',
   ].join('\n');
-}
-
-/* istanbul ignore next: the command line, run by hand when the Kubernetes version changes */
-if (require.main === module) {
-  const arg = process.argv[2];
-  const input = arg === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(arg ?? swaggerFromGoModuleCache(), 'utf8');
-  const source = `k8s.io/kubernetes ${KUBERNETES_VERSION} api/openapi-spec/swagger.json`;
-  const bundle = buildKubernetesSchemaBundle(JSON.parse(input), source);
-  fs.writeFileSync(KUBERNETES_SCHEMA_FILE, serializeBundle(bundle));
-  const kinds = Object.values(bundle.kinds).reduce((n, byKind) => n + Object.keys(byKind).length, 0);
-  console.error(`wrote ${KUBERNETES_SCHEMA_FILE}: ${kinds} kinds, ${Object.keys(bundle.definitions).length} definitions`);
 }

@@ -6,3 +6,5 @@ export { ManifestValidator } from './manifest-validator';
 export type { RuleId, ValidationRule } from './rules';
 export { MIN_WAIVER_REASON, VALIDATION_RULES, validationRulesTable, WAIVER_PREFIX } from './rules';
 export { KUBERNETES_VERSION } from './generate-kubernetes-schema';
+export type { PrecompiledValidator, PrecompiledValidators, RecordedSchema } from './precompiled';
+export { recordCompiledSchemas, registerPrecompiledValidators } from './precompiled';

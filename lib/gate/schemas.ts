@@ -7,8 +7,9 @@ import type { ErrorObject, Format, ValidateFunction } from 'ajv';
 import type { Document } from 'yaml';
 import { DNS_1035_LABEL, DNS_LABEL, DNS_NAME } from '../core/formats';
 import { parseQuantity } from '../core/quantity';
+import { codeOptions, compileSchema } from './precompiled';
 import { fieldPath, Manifest } from './finding';
-import { KUBERNETES_SCHEMA_FILE, KubernetesSchemaBundle } from './generate-kubernetes-schema';
+import type { KubernetesSchemaBundle } from './generate-kubernetes-schema';
 import { closestName, SchemaProblem, schemaProblems } from './schema-errors';
 
 /**
@@ -51,7 +52,8 @@ const FORMATS: Record<string, Format> = {
 };
 
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
-const BUNDLE_ID = 'kubernetes.json';
+// Absolute, so that a schema piece compiled with an id of its own still resolves references into the bundle.
+const BUNDLE_ID = 'https://eaf.example.com/schemas/kubernetes-1.28.json';
 const REF_PREFIX = `${BUNDLE_ID}#/definitions/`;
 
 /** Which rule a schema problem belongs to. */
@@ -93,7 +95,7 @@ const SHARED = new Map<string, SchemaValidator>();
 export class SchemaValidator {
   /** The Kubernetes release of the built-in schemas. */
   public readonly kubernetesVersion: string;
-  private readonly ajv: Ajv;
+  private readonly compile: (schema: any) => ValidateFunction;
   private readonly bundle: KubernetesSchemaBundle;
   private readonly coreGroups: Set<string>;
   private readonly crdFiles: CrdFile[];
@@ -107,17 +109,15 @@ export class SchemaValidator {
    *   the slowest step), or `false` for none
    */
   constructor(crdDirectory: string, private readonly crdCache: string | false = DEFAULT_CRD_CACHE) {
-    this.bundle = JSON.parse(fs.readFileSync(KUBERNETES_SCHEMA_FILE, 'utf8'));
+    // A require, so that a bundled program carries the schemas (the package build copies the file beside this one).
+    this.bundle = require('./kubernetes-schema.json');
     this.kubernetesVersion = this.bundle.kubernetesVersion;
     this.coreGroups = new Set(Object.keys(this.bundle.kinds).map((apiVersion) => splitApiVersion(apiVersion).group));
-    // Loaded here, not at import: importing the library must not load the schema compiler.
-    const AjvClass: typeof Ajv = require('ajv').default;
-    this.ajv = new AjvClass({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true, unicodeRegExp: false, inlineRefs: false, logger: false, code: { optimize: false } });
-    for (const [name, format] of Object.entries(FORMATS)) this.ajv.addFormat(name, format);
     // Absolute references, so that any part of a definition compiles on its own.
-    const definitions = JSON.parse(JSON.stringify(this.bundle.definitions).replace(/"#\/definitions\//g, `"${REF_PREFIX}`));
-    this.ajv.addSchema({ definitions }, BUNDLE_ID);
+    const json = JSON.stringify(this.bundle.definitions).replace(/"#\/definitions\//g, `"${REF_PREFIX}`);
+    const definitions = JSON.parse(json);
     this.index = new SchemaIndex(definitions);
+    this.compile = schemaCompiler(definitions, json);
     this.crdFiles = indexCrdDirectory(crdDirectory);
     for (const file of this.crdFiles.filter((f) => f.group === undefined)) this.parseCrdFile(file);
   }
@@ -209,7 +209,7 @@ export class SchemaValidator {
   private lazySchema(key: string, build: () => any): LazySchema {
     let schema = this.schemas.get(key);
     if (schema === undefined) {
-      schema = new LazySchema(this.ajv, this.index, build());
+      schema = new LazySchema(this.compile, this.index, build());
       this.schemas.set(key, schema);
     }
     return schema;
@@ -293,7 +293,7 @@ class LazySchema {
   private readonly children = new Map<string, LazySchema>();
   private readonly mode: 'whole' | 'properties' | 'items';
 
-  constructor(private readonly ajv: Ajv, private readonly index: SchemaIndex, private readonly schema: any) {
+  constructor(private readonly compile: (schema: any) => ValidateFunction, private readonly index: SchemaIndex, private readonly schema: any) {
     this.body = index.deref(schema);
     const big = index.size(this.body) > LAZY_THRESHOLD;
     this.mode = !big ? 'whole' : isMapLike(this.body?.properties) ? 'properties' : this.body?.type === 'array' && isMapLike(this.body.items) ? 'items' : 'whole';
@@ -304,7 +304,7 @@ class LazySchema {
     if (this.validator === undefined) {
       const own = this.mode === 'properties' ? { ...this.body, properties: Object.fromEntries(Object.keys(this.body.properties).map((k) => [k, true])) }
         : this.mode === 'items' ? { ...this.body, items: true } : this.schema;
-      this.validator = this.ajv.compile(own);
+      this.validator = this.compile(own);
     }
     // Paths made absolute; schema paths prefixed with the part's place, so parts never mix.
     const errors = this.validator(data) ? [] : (this.validator.errors ?? []).map((e) => ({ ...e, instancePath: pointer + e.instancePath, schemaPath: `${pointer}${e.schemaPath}` }));
@@ -323,11 +323,34 @@ class LazySchema {
   private child(key: string, schema: any): LazySchema {
     let child = this.children.get(key);
     if (child === undefined) {
-      child = new LazySchema(this.ajv, this.index, schema);
+      child = new LazySchema(this.compile, this.index, schema);
       this.children.set(key, child);
     }
     return child;
   }
+}
+
+/** ajv's options for the gate's schemas. */
+const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true, unicodeRegExp: false, inlineRefs: false, logger: false as const };
+
+/**
+ * Compiles schema pieces that may reference the Kubernetes definitions: precompiled validators first (by content,
+ * see `precompiled.ts`), else one ajv instance, created and given the definitions on first need.
+ */
+function schemaCompiler(definitions: Record<string, any>, definitionsJson: string): (schema: any) => ValidateFunction {
+  const context = JSON.stringify({ AJV_OPTIONS, formats: Object.keys(FORMATS), definitions: createHash('sha256').update(definitionsJson).digest('hex') });
+  let ajv: Ajv | undefined;
+  const instance = (): Ajv => {
+    if (ajv === undefined) {
+      // Loaded here, not at import: importing the library must not load the schema compiler.
+      const AjvClass: typeof Ajv = require('ajv').default;
+      ajv = new AjvClass({ ...AJV_OPTIONS, code: codeOptions() });
+      for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format);
+      ajv.addSchema({ definitions }, BUNDLE_ID);
+    }
+    return ajv;
+  };
+  return (schema) => compileSchema(instance, context, schema, FORMATS);
 }
 
 function isMapLike(value: unknown): value is Record<string, any> {
@@ -391,19 +414,38 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
   return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
-/** Lists the CRD files of a folder with the group and kind a text scan finds (controller-gen layout). */
+/** How much of a CRD file the index scans: controller-gen writes `spec.group` and `spec.names.kind` near the top. */
+const SCAN_BYTES = 16 * 1024;
+
+/**
+ * Lists the CRD files of a folder with the group and kind a scan of each file's head finds (controller-gen layout).
+ * The scan is a hint only: {@link SchemaValidator} parses the file it names, and every other file when that file
+ * does not define the kind, so a file the scan misreads costs time, never a wrong answer.
+ */
 function indexCrdDirectory(directory: string): CrdFile[] {
   if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
     throw new Error(`crdDirectory ${directory} is not a folder; point it at the folder of CustomResourceDefinition YAML files (e.g. crds/)`);
   }
   return fs.readdirSync(directory).filter((f) => /\.ya?ml$/.test(f)).sort().map((name) => {
     const file = path.join(directory, name);
-    const text = fs.readFileSync(file, 'utf8');
+    const text = readHead(file, SCAN_BYTES);
     const single = text.split(/^---\s*$/m).filter((d) => d.trim() !== '').length === 1;
     const group = /^ {2}group:\s*"?([a-z0-9.-]+)"?\s*$/m.exec(text)?.[1];
     const kind = /^ {4}kind:\s*"?([A-Za-z0-9]+)"?\s*$/m.exec(text)?.[1];
     return single && group !== undefined && kind !== undefined ? { file, group, kind, parsed: false } : { file, parsed: false };
   });
+}
+
+/** The first `bytes` bytes of a file as text (the whole file when it is shorter). */
+function readHead(file: string, bytes: number): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const read = fs.readSync(fd, buffer, 0, bytes, 0);
+    return buffer.subarray(0, read).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** CRD schema keywords the validator has no use for. */
