@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs pinned, Go-built tools into <repo>/.tools/bin (git-ignored).
 #
-#   bash scripts/tools.sh all                  # every available tool
+#   bash scripts/tools.sh all                  # every tool of the tiers
 #   bash scripts/tools.sh kube-apiserver etcd  # just these
+#   bash scripts/tools.sh helm                 # the benchmark's peer (not part of `all`)
 #   bash scripts/tools.sh --update-mods        # after changing a version below:
 #                                              # rewrite + tidy scripts/tools/*/go.mod
 #   bash scripts/tools.sh --bin-dir            # print the bin folder
@@ -23,6 +24,9 @@ KUBE_BUILD_TAGS=providerless     # no legacy in-tree cloud providers (Azure/GCE/
 ETCD_VERSION=v3.5.35             # go.etcd.io/etcd/server/v3
 NETPOL_VERSION=v1.4.2            # github.com/np-guard/netpol-analyzer (cmd netpolicy)
 KUBE_SCORE_VERSION=v1.20.0       # github.com/zegl/kube-score: the linter of scripts/lint.sh
+HELM_VERSION=v3.16.4             # helm.sh/helm/v3: a peer of `npm run bench` (helm template)
+HELM_GIT_COMMIT=7877b45b63f95635153b29a42c0c2f4273ec45ca  # tag v3.16.4
+HELM_K8S_MINOR=31                # the k8s.io/client-go v0.31 its go.mod requires (.Capabilities.KubeVersion)
 # kube-linter (golang.stackrox.io/kube-linter) cannot be pinned here: the module
 # proxy this project can reach refuses the golang.stackrox.io host (403 "Go module
 # host not permitted"), and github.com/stackrox/kube-linter is refused as well;
@@ -34,7 +38,8 @@ TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}"
 BIN="$TOOLS_DIR/bin"
 STAMPS="$TOOLS_DIR/stamps"
 MODS="$REPO/scripts/tools"
-ALL_TOOLS=(kube-apiserver kubectl etcd netpolicy kube-score)
+ALL_TOOLS=(kube-apiserver kubectl etcd netpolicy kube-score)  # the tiers' tools
+DEV_TOOLS=(helm)  # this repository's own (npm run bench); not in `all`, not in the package
 
 # Reproducible, non-interactive Go builds from the checked-in go.sum files.
 export GOFLAGS="-mod=readonly -buildvcs=false"
@@ -46,7 +51,7 @@ log() { printf '[tools] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 # Hash of a wrapper module's go.mod + go.sum (part of the stamp key).
-mod_hash() { cat "$MODS/$1/go.mod" "$MODS/$1/go.sum" | sha256sum | cut -c1-16; }
+mod_hash() { cat "$MODS/$1/go.mod" "$MODS/$1/go.sum" 2>/dev/null | sha256sum | cut -c1-16; }
 
 # Version + wrapper module hash: rebuild when either changes.
 stamp_key() {
@@ -55,6 +60,7 @@ stamp_key() {
     etcd) echo "$ETCD_VERSION $(mod_hash etcd)" ;;
     netpolicy) echo "$NETPOL_VERSION $(mod_hash netpol)" ;;
     kube-score) echo "$KUBE_SCORE_VERSION $(mod_hash kube-score)" ;;
+    helm) echo "$HELM_VERSION $(mod_hash helm)" ;;
   esac
 }
 
@@ -114,6 +120,19 @@ build_kube_score() {
     -ldflags "-s -w -X main.version=$KUBE_SCORE_VERSION" -o "$BIN/kube-score" github.com/zegl/kube-score/cmd/kube-score)
 }
 
+build_helm() {
+  [[ -f "$MODS/helm/go.mod" ]] || die "helm is a tool of the repository's benchmark (npm run bench); its wrapper module scripts/tools/helm is not in the package"
+  check_mod helm helm.sh/helm/v3 "$HELM_VERSION"
+  local ld="-s -w" pkg
+  ld+=" -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  ld+=" -X helm.sh/helm/v3/internal/version.gitCommit=$HELM_GIT_COMMIT"
+  ld+=" -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+  for pkg in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
+    ld+=" -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=$HELM_K8S_MINOR"
+  done
+  (cd "$MODS/helm" && timed_build helm "$GO" build -trimpath -ldflags "$ld" -o "$BIN/helm" helm.sh/helm/v3/cmd/helm)
+}
+
 # Quick smoke test of a freshly built binary (output captured first: `cmd | grep -q`
 # would fail under pipefail when grep exits early and cmd gets SIGPIPE).
 verify() {
@@ -124,6 +143,7 @@ verify() {
     etcd) out=$("$BIN/etcd" --version) want="etcd Version: ${ETCD_VERSION#v}" ;;
     netpolicy) out=$("$BIN/netpolicy" --help) want="NetworkPolicy" ;;
     kube-score) out=$("$BIN/kube-score" version) want="kube-score version: $KUBE_SCORE_VERSION" ;;
+    helm) out=$("$BIN/helm" version --template '{{.Version}} {{.GitCommit}}') want="$HELM_VERSION $HELM_GIT_COMMIT" ;;
   esac || die "$1 failed to run"
   [[ $out == *"$want"* ]] || die "$1 failed its smoke test (no '$want' in: $out)"
 }
@@ -147,6 +167,8 @@ update_mods() {
     GOFLAGS=-mod=mod GONOSUMDB=github.com/np-guard "$GO" mod tidy)
   (cd "$MODS/kube-score" && GOFLAGS=-mod=mod "$GO" mod edit -require "github.com/zegl/kube-score@$KUBE_SCORE_VERSION" &&
     GOFLAGS=-mod=mod "$GO" mod tidy)
+  (cd "$MODS/helm" && GOFLAGS=-mod=mod "$GO" mod edit -require "helm.sh/helm/v3@$HELM_VERSION" &&
+    GOFLAGS=-mod=mod "$GO" mod tidy)
   log "go.mod files updated; review and commit scripts/tools/*/go.{mod,sum}"
 }
 
@@ -160,10 +182,10 @@ main() {
   for t in "$@"; do
     case "$t" in
       all) want+=("${ALL_TOOLS[@]}") ;;
-      kube-apiserver | kubectl | etcd | netpolicy | kube-score) want+=("$t") ;;
+      kube-apiserver | kubectl | etcd | netpolicy | kube-score | helm) want+=("$t") ;;
       netpol-analyzer) want+=(netpolicy) ;;
       kube-linter) die "kube-linter is not installable here: the Go module proxy refuses golang.stackrox.io (see the top of scripts/tools.sh); use kube-score" ;;
-      *) die "unknown tool '$t' (known: ${ALL_TOOLS[*]}, all)" ;;
+      *) die "unknown tool '$t' (known: ${ALL_TOOLS[*]} ${DEV_TOOLS[*]}, all)" ;;
     esac
   done
   mkdir -p "$BIN" "$STAMPS"
@@ -184,6 +206,7 @@ main() {
       etcd) build_etcd ;;
       netpolicy) build_netpolicy ;;
       kube-score) build_kube_score ;;
+      helm) build_helm ;;
     esac
     verify "$t"
     write_stamp "$t"
