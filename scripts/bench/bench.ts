@@ -331,7 +331,7 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
     const record = baseline;
     commands.push({
       id: 'baseline',
-      label: `baseline ${options.baseline} (${commit.slice(0, 7)}): ${baselineScript}`,
+      label: `baseline ${options.baseline}${commit.startsWith(options.baseline) ? '' : ` (${commit.slice(0, 7)})`}: ${baselineScript}`,
       steps: [{ argv: scriptCommand(baselineScript), cwd: dir }],
       beforeCheckedRun: () => fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true }),
       check: () => {
