@@ -244,8 +244,6 @@ const LAZY_THRESHOLD = 4000;
 
 /** Resolves `$ref`s into the Kubernetes bundle and measures schemas with what they reference. */
 class SchemaIndex {
-  private readonly sizes = new Map<any, number>();
-
   constructor(private readonly definitions: Record<string, any>) {}
 
   /** The schema a pure `{ $ref }` node stands for (followed through the bundle), else the node. */
@@ -257,25 +255,32 @@ class SchemaIndex {
     return current;
   }
 
-  /** JSON size of a schema plus everything it references (each definition counted once). */
-  public size(schema: any, seen = new Set<string>()): number {
-    if (!isMapLike(schema) && !Array.isArray(schema)) return 8;
-    const cached = this.sizes.get(schema);
-    if (cached !== undefined && seen.size === 0) return cached;
-    let total = 2;
-    for (const [key, value] of Object.entries(schema)) {
-      if (key === '$ref' && typeof value === 'string' && value.startsWith(REF_PREFIX)) {
-        const name = value.slice(REF_PREFIX.length);
-        if (!seen.has(name)) {
-          seen.add(name);
-          total += this.size(this.definitions[name], seen);
+  /**
+   * Whether a schema, with everything it references (each definition counted once), is larger than `limit` JSON
+   * characters (roughly: 2 per object, 8 per scalar, plus the keys). Stops counting as soon as it is, so that
+   * measuring a large CRD costs no more than measuring a small one.
+   */
+  public isLarger(schema: any, limit: number): boolean {
+    let budget = limit;
+    const seen = new Set<string>();
+    const visit = (node: any): boolean => {
+      if (!isMapLike(node) && !Array.isArray(node)) return (budget -= 8) < 0;
+      if ((budget -= 2) < 0) return true;
+      for (const key of Object.keys(node)) {
+        const value = (node as Record<string, any>)[key];
+        if (key === '$ref' && typeof value === 'string' && value.startsWith(REF_PREFIX)) {
+          const name = value.slice(REF_PREFIX.length);
+          if (!seen.has(name)) {
+            seen.add(name);
+            if (visit(this.definitions[name])) return true;
+          }
+        } else if ((budget -= key.length) < 0 || visit(value)) {
+          return true;
         }
-      } else {
-        total += key.length + this.size(value, seen);
       }
-    }
-    if (seen.size === 0) this.sizes.set(schema, total);
-    return total;
+      return false;
+    };
+    return visit(schema);
   }
 }
 
@@ -295,7 +300,7 @@ class LazySchema {
 
   constructor(private readonly compile: (schema: any) => ValidateFunction, private readonly index: SchemaIndex, private readonly schema: any) {
     this.body = index.deref(schema);
-    const big = index.size(this.body) > LAZY_THRESHOLD;
+    const big = index.isLarger(this.body, LAZY_THRESHOLD);
     this.mode = !big ? 'whole' : isMapLike(this.body?.properties) ? 'properties' : this.body?.type === 'array' && isMapLike(this.body.items) ? 'items' : 'whole';
   }
 
@@ -311,7 +316,7 @@ class LazySchema {
     if (this.mode === 'properties' && isMapLike(data)) {
       for (const [key, value] of Object.entries(data)) {
         if (this.body.properties[key] === undefined || value === undefined) continue;
-        errors.push(...this.child(key, this.body.properties[key]).validate(value, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+        errors.push(...this.child(key, this.body.properties[key]).validate(value, `${pointer}/${escapePointer(key)}`));
       }
     } else if (this.mode === 'items' && Array.isArray(data)) {
       const items = this.child('[]', this.body.items);
@@ -351,6 +356,11 @@ function schemaCompiler(definitions: Record<string, any>, definitionsJson: strin
     return ajv;
   };
   return (schema) => compileSchema(instance, context, schema, FORMATS);
+}
+
+/** A key as a JSON Pointer segment (RFC 6901). */
+function escapePointer(key: string): string {
+  return key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key;
 }
 
 function isMapLike(value: unknown): value is Record<string, any> {
