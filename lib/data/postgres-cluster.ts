@@ -285,7 +285,7 @@ export class PostgresCluster extends Construct implements IPeer {
       if (!/^[1-9][0-9]*[dwm]$/.test(retention)) {
         problems.add('backup.retention', 'is not a CloudNativePG retention policy', retention, "use <number><d|w|m>, e.g. '30d'");
       }
-      if (!/^[1-9][0-9]*(s|min|h)$/.test(backup.archiveTimeout ?? POSTGRES_DEFAULTS.archiveTimeout) || archiveTimeoutSeconds(backup.archiveTimeout) >= 3600) {
+      if (!(archiveTimeoutSeconds(backup.archiveTimeout ?? POSTGRES_DEFAULTS.archiveTimeout) < 3600)) {
         problems.add('backup.archiveTimeout', 'must be a PostgreSQL duration under 1h to keep the RPO under an hour', backup.archiveTimeout, "use e.g. '5min'");
       }
     }
@@ -375,7 +375,8 @@ export function checkCnpgCron(expression: string): string | undefined {
   return undefined;
 }
 
-function archiveTimeoutSeconds(text = POSTGRES_DEFAULTS.archiveTimeout): number {
-  const match = /^(\d+)(s|min|h)$/.exec(text)!;
-  return Number(match[1]) * { s: 1, min: 60, h: 3600 }[match[2] as 's' | 'min' | 'h'];
+/** A PostgreSQL duration of seconds, minutes or hours (`30s`, `5min`, `1h`) in seconds; NaN for anything else. */
+function archiveTimeoutSeconds(text: string): number {
+  const match = /^([1-9][0-9]*)(s|min|h)$/.exec(text);
+  return match === null ? NaN : Number(match[1]) * { s: 1, min: 60, h: 3600 }[match[2] as 's' | 'min' | 'h'];
 }

@@ -217,7 +217,7 @@ describe('PostgresCluster', () => {
       .toThrow('test/db: backup.endpointUrl is not an https:// URL (got "http://s3.example.com"); use the https:// endpoint of the object store');
   });
 
-  test.each(['1h', '60min', '3600s', '0min', '5 min', '2d'])('fails on the archive timeout %p', (archiveTimeout) => {
+  test.each(['1h', '60min', '3600s', '0min', '5 min', '2d', 'x5min', '5mins', '05min', ''])('fails on the archive timeout %p', (archiveTimeout) => {
     expect(() => new PostgresCluster(testChart(), 'db', { ...base, backup: { ...backup, archiveTimeout } }))
       .toThrow(`test/db: backup.archiveTimeout must be a PostgreSQL duration under 1h to keep the RPO under an hour (got "${archiveTimeout}")`);
   });
@@ -226,7 +226,7 @@ describe('PostgresCluster', () => {
     expect(() => new PostgresCluster(testChart(), 'db', { ...base, backup: { ...backup, archiveTimeout } })).not.toThrow();
   });
 
-  test.each(['0d', '30', 'd', '30y', '030d'])('fails on the retention %p', (retention) => {
+  test.each(['0d', '30', 'd', '30y', '030d', '7dd', 'x7d', '7d '])('fails on the retention %p', (retention) => {
     expect(() => new PostgresCluster(testChart(), 'db', { ...base, backup: { ...backup, retention } }))
       .toThrow(`test/db: backup.retention is not a CloudNativePG retention policy (got "${retention}")`);
   });
@@ -244,6 +244,12 @@ describe('PostgresCluster', () => {
     }
     expect(error).toBeInstanceOf(PropertyErrors);
     expect((error as PropertyErrors).errors.map((e) => e.property)).toEqual(['instances', 'storageSize', 'backup.destinationPath', 'backup.retention']);
+  });
+
+  test('accepts a pooler of one instance', () => {
+    const chart = testChart();
+    new PostgresCluster(chart, 'db', { ...base, pooler: { instances: 1 } });
+    expect(find(synth(chart), 'Pooler', 'db-pooler-rw').spec.instances).toBe(1);
   });
 
   test('fails on pooler instances that are not whole', () => {
@@ -279,6 +285,9 @@ describe('checkCnpgCron', () => {
     ['0 0 1/x * * *', 'hours has a bad step in "1/x"'],
     ['0 0 */01 * * *', 'hours has a bad step in "*/01"'],
     ['0 0 1.5 * * *', 'hours "1.5" is outside 0-23'],
+    ['@dailyx', 'it has 1 fields'],
+    ['x@daily', 'it has 1 fields'],
+    ['0 */5x * * * *', 'minutes has a bad step in "*/5x"'],
   ])('rejects %p', (cron, problem) => {
     expect(checkCnpgCron(cron)).toBe(problem);
   });
