@@ -104,6 +104,7 @@ async function build() {
       legalComments: 'none',
       // Loaded only by the CLI when it runs a TypeScript product module, never on the synth path.
       external: ['esbuild', 'tsx', 'tsx/*'],
+      plugins: [keepEachFileItsOwn],
     });
   } catch (error) {
     console.error(`error: ${relative(root, entry)} does not compile:\n${error.message}`);
@@ -119,6 +120,44 @@ async function build() {
   renameSync(temporary, bundle);
   writeAtomically(stampFile, JSON.stringify({ key: environmentKey(), files }));
 }
+
+/**
+ * In a bundle every file shares one `module`, `__dirname` and `__filename`. So that each file keeps its own meaning
+ * (found by TypeScript's parser, so text in strings and templates is left alone), in every repository file but the
+ * entry (which the bundle sits beside): a file's `require.main === module` (run as a program) becomes `false`,
+ * else a program importing main.ts would run DVMM's synth too; and `__dirname`/`__filename` become the file's own
+ * folder and path (the stamp's key holds the repository path, so a moved clone rebuilds).
+ */
+const keepEachFileItsOwn = {
+  name: 'keep-each-file-its-own',
+  setup(builder) {
+    builder.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (args.path === entry || args.path.includes('/node_modules/')) return undefined;
+      const source = readFileSync(args.path, 'utf8');
+      if (!/require\.main|__dirname|__filename/.test(source)) return undefined;
+      const ts = require('typescript');
+      const file = ts.createSourceFile(args.path, source, ts.ScriptTarget.Latest, true);
+      const edits = [];
+      const visit = (node) => {
+        if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken].includes(node.operatorToken.kind)
+          && [node.left.getText(file), node.right.getText(file)].sort().join() === 'module,require.main') {
+          edits.push([node.getStart(file), node.getEnd(), 'false']);
+          return;
+        }
+        if (ts.isIdentifier(node) && (node.text === '__dirname' || node.text === '__filename')
+          && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) && !(ts.isPropertyAssignment(node.parent) && node.parent.name === node)) {
+          edits.push([node.getStart(file), node.getEnd(), JSON.stringify(node.text === '__dirname' ? dirname(args.path) : args.path)]);
+          return;
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(file);
+      let contents = source;
+      for (const [start, end, text] of edits.sort((x, y) => y[0] - x[0])) contents = `${contents.slice(0, start)}${text}${contents.slice(end)}`;
+      return { contents, loader: 'ts' };
+    });
+  },
+};
 
 /**
  * Runs the bundle as the main module (so `require.main === module` holds in it, as for `node main.ts`), compiled

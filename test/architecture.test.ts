@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { execFile } from 'child_process';
 import * as path from 'path';
 
 /**
@@ -7,7 +7,8 @@ import * as path from 'path';
  * imports/, examples/, scripts/, test/) so the rules' `^lib/...` paths match when depcruise runs inside the fixture.
  *
  * dependency-cruiser 17 is ESM-only and jest runs CommonJS here, so it runs as a child process (its bin
- * is not in the package's "exports", hence the path into node_modules). One spawn per tree.
+ * is not in the package's "exports", hence the path into node_modules). One spawn per tree, all three started at
+ * once (each takes seconds; together they take little more than one).
  */
 
 const ROOT = path.join(__dirname, '..');
@@ -37,16 +38,26 @@ interface CruiseResult {
  * The json reporter exits 0 whatever it finds (only reporters such as `err` exit with the error count), so a
  * non-zero exit means depcruise itself failed.
  */
-function cruise(cwd: string): CruiseResult {
-  const run = spawnSync(process.execPath, [DEPCRUISE, '--config', CONFIG, '--output-type', 'json', 'lib', 'main.ts'], {
-    cwd,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (run.error) throw run.error;
-  if (run.status !== 0) throw new Error(`depcruise failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
-  return JSON.parse(run.stdout) as CruiseResult;
+function cruise(cwd: string): Promise<CruiseResult> {
+  let result = CRUISES.get(cwd);
+  if (result === undefined) {
+    result = new Promise((resolve, reject) => {
+      execFile(process.execPath, [DEPCRUISE, '--config', CONFIG, '--output-type', 'json', 'lib', 'main.ts'], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        if (error) reject(new Error(`depcruise failed (exit ${error.code}):\n${stderr}${stdout}`));
+        else resolve(JSON.parse(stdout) as CruiseResult);
+      });
+    });
+    CRUISES.set(cwd, result);
+  }
+  return result;
 }
+
+/** Cruises by tree, started once. */
+const CRUISES = new Map<string, Promise<CruiseResult>>();
+const TREES = [ROOT, path.join(FIXTURES, 'cycle'), path.join(FIXTURES, 'layers')];
+beforeAll(() => {
+  for (const tree of TREES) cruise(tree).catch(() => undefined);
+});
 
 /** One line per violation: rule, from, to (a cycle as its whole path); npm paths without the ../ prefix. */
 function summarize(violation: Violation): string {
@@ -82,10 +93,10 @@ describe('architecture rules (.dependency-cruiser.cjs)', () => {
     expect(rules.filter((rule) => rule.severity !== 'error' || !rule.explained)).toEqual([]);
   });
 
-  test('the real tree (lib, main.ts) keeps every rule', () => {
+  test('the real tree (lib, main.ts) keeps every rule', async () => {
     // GIVEN the repository's lib/ and main.ts
     // WHEN cruised as `npm run lint:arch` does
-    const result = cruise(ROOT);
+    const result = await cruise(ROOT);
 
     // THEN nothing is reported (so `npm run lint:arch` exits 0), and it did look at the library
     expect(violationsOf(result)).toEqual([]);
@@ -93,11 +104,11 @@ describe('architecture rules (.dependency-cruiser.cjs)', () => {
     expect(result.modules.map((module) => module.source)).toEqual(expect.arrayContaining(['main.ts', 'lib/index.ts']));
   }, TIMEOUT);
 
-  test('fails on the deliberately introduced cycle, and on nothing else', () => {
+  test('fails on the deliberately introduced cycle, and on nothing else', async () => {
     // GIVEN lib/workloads/a.ts <-> b.ts (value imports), lib/identity/i1.ts <-> i2.ts closed by an import that
     // names only an interface but is not written `import type`, and lib/data/t1 -> t2 -> t3 closed by `import type`
     // WHEN cruised with the project's config
-    const result = cruise(path.join(FIXTURES, 'cycle'));
+    const result = await cruise(path.join(FIXTURES, 'cycle'));
 
     // THEN each runtime cycle is reported once, with its path, as an error (`npm run lint:arch` would exit 2)
     expect(violationsOf(result)).toEqual([
@@ -112,12 +123,12 @@ describe('architecture rules (.dependency-cruiser.cjs)', () => {
     ]);
   }, TIMEOUT);
 
-  test('reports every layering, I/O, compiler, product and resolution violation exactly', () => {
+  test('reports every layering, I/O, compiler, product and resolution violation exactly', async () => {
     // GIVEN a tree that breaks each layer rule once or twice next to imports that are allowed
     // (constructs -> core, pods, imports/, npm; gate -> fs, yaml, core; product -> constructs, `import type` and
     // `typeof import()` of yaml; program -> fs, yaml; core -> path)
     // WHEN cruised with the project's config
-    const result = cruise(path.join(FIXTURES, 'layers'));
+    const result = await cruise(path.join(FIXTURES, 'layers'));
 
     // THEN exactly the broken rules are reported, each as an error
     expect(violationsOf(result)).toEqual([

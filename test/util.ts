@@ -81,3 +81,17 @@ export function settingProblems(compose: () => unknown): string[] {
   }
   throw new Error('expected the composition to fail');
 }
+
+/**
+ * Removes what scripts/run-compiled.mjs keeps for a program (its stamp and V8 code cache, in the repository's
+ * node_modules/.cache, named by the entry's path), so tests that run temporary programs leave nothing behind.
+ */
+export function forgetCompiled(entry: string): void {
+  const fs = require('fs') as typeof import('fs');
+  const path = require('path') as typeof import('path');
+  const { createHash } = require('crypto') as typeof import('crypto');
+  const resolved = path.join(fs.realpathSync(path.dirname(entry)), path.basename(entry));
+  const name = `${path.basename(entry, '.ts')}-${createHash('sha256').update(resolved).digest('hex').slice(0, 12)}`;
+  const dir = path.join(__dirname, '..', 'node_modules', '.cache', 'eaf-cdk8s', 'compiled');
+  for (const suffix of ['.stamp.json', '.v8-cache']) fs.rmSync(path.join(dir, `${name}${suffix}`), { force: true });
+}

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../../main';
+import { forgetCompiled } from '../util';
 
 const REPO = path.join(__dirname, '..', '..');
 const ENVIRONMENTS = path.join(REPO, 'environments');
@@ -83,7 +84,10 @@ describe('main (the DVMM program)', () => {
     const outdir = path.join(work, 'dist');
     fs.writeFileSync(path.join(work, 'program.ts'), `import { main } from ${JSON.stringify(path.join(REPO, 'main'))};\n`
       + `process.exitCode = main({ environmentsDir: ${JSON.stringify(envs)}, outdir: ${JSON.stringify(outdir)} });\n`);
-    fs.writeFileSync(path.join(work, 'cdk8s.yaml'), `language: typescript\napp: node --require ${path.join(REPO, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs')} program.ts\noutput: ${repositoryOutput}\n`);
+    // the repository's app command (the compiled-bundle runner), pointed at this program
+    const repositoryApp = /^app: (.+)$/m.exec(fs.readFileSync(path.join(REPO, 'cdk8s.yaml'), 'utf8'))![1];
+    expect(repositoryApp).toBe('node scripts/run-compiled.mjs main.ts');
+    fs.writeFileSync(path.join(work, 'cdk8s.yaml'), `language: typescript\napp: node ${path.join(REPO, 'scripts', 'run-compiled.mjs')} program.ts\noutput: ${repositoryOutput}\n`);
     const cdk8s = () => spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'], { cwd: work, encoding: 'utf8' });
     // WHEN it succeeds THEN dist/ holds every environment and cdk8s lists the manifests through the link
     const ok = cdk8s();
@@ -97,6 +101,7 @@ describe('main (the DVMM program)', () => {
     expect(failed.status).not.toBe(0);
     expect(failed.stderr).toContain(`nothing was written; ${outdir} is unchanged`);
     expect(readTree(outdir)).toEqual(before);
+    forgetCompiled(path.join(work, 'program.ts'));
   });
 
   test('fails on a bad environment file with exit code 1, naming file, field and value, and leaves the output as it was', () => {

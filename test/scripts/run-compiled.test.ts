@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
+import { forgetCompiled } from '../util';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -46,7 +47,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  fs.rmSync(stampFile(), { force: true });
+  forgetCompiled(path.join(repo, 'main.ts'));
   fs.rmSync(path.join(repo, 'node_modules'));
   fs.rmSync(repo, { recursive: true, force: true });
 });
@@ -91,6 +92,22 @@ test('rebuilds when an input is deleted, the stamp is lost or the bundle is gone
   expect(build()).not.toBe(before);
   fs.rmSync(bundle());
   expect(run().stdout).toMatch(/^moved /);
+});
+
+test('every other file keeps its own __dirname and is not the main module; text in templates stays as written', () => {
+  write('lib/place.ts', [
+    'export const HERE: string = __dirname;',
+    'export const TEMPLATE: string = `if (require.main === module) { use(__dirname); }`;',
+    "if (require.main === module) console.log('lib/place.ts ran as a program');",
+    '',
+  ].join('\n'));
+  write('main.ts', [
+    "import { HERE, TEMPLATE } from './lib/place';",
+    'console.log(HERE);',
+    'console.log(TEMPLATE);',
+    '',
+  ].join('\n'));
+  expect(run()).toEqual({ status: 0, stdout: `${path.join(repo, 'lib')}\nif (require.main === module) { use(__dirname); }\n`, stderr: '' });
 });
 
 test('a program that does not compile is reported without a stack trace, exit 1, and nothing runs', () => {
