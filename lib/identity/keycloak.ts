@@ -313,7 +313,8 @@ function findSecrets(realm: unknown, path = 'realm'): Array<[string, string, str
     if (key.toLowerCase() === 'credentials' && Array.isArray(value) && value.length > 0) {
       return [[here, 'holds credentials', 'remove user credentials from the realm file; users set them on first login']];
     }
-    const values = typeof value === 'string' ? [value] : Array.isArray(value) && value.every((v) => typeof v === 'string') ? value as string[] : [];
+    // a string, or the strings of an array (Keycloak's export writes component config values as string arrays)
+    const values = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
     if (values.some((v) => v !== '' && !PLACEHOLDER.test(v))) {
       return [[here, 'holds a secret value', 'remove it from the realm file and use a ${PLACEHOLDER} filled from a Secret']];
     }

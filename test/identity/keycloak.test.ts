@@ -99,7 +99,7 @@ describe('Keycloak', () => {
 
   test('fails when the workload backend is asked to import a realm', () => {
     expect(() => new Keycloak(testChart(), 'keycloak', { hostname: 'auth.example.com', backend: 'workload', image: 'r/kc:1', realm: { realm: 'x' } }))
-      .toThrow("test/keycloak: realm can only be imported by the operator backend");
+      .toThrow("test/keycloak: realm can only be imported by the operator backend (got \"(realm)\"); use backend 'operator' or import the realm with the admin CLI");
   });
 
   test('fails on a realm that holds a secret value, without printing it', () => {
@@ -120,7 +120,15 @@ describe('Keycloak', () => {
 
   test('fails on a realm with user credentials', () => {
     expect(() => new Keycloak(testChart(), 'keycloak', { hostname: 'auth.example.com', realm: { realm: 'x', users: [{ username: 'a', credentials: [{ type: 'password' }] }] } }))
-      .toThrow('test/keycloak: realm.users[0].credentials holds credentials (got "(redacted)")');
+      .toThrow('test/keycloak: realm.users[0].credentials holds credentials (got "(redacted)"); remove user credentials from the realm file; users set them on first login');
+  });
+
+  test('finds a secret among other values of an array, and passes nulls, numbers and plain strings elsewhere in the realm', () => {
+    const realm = { realm: 'x', enabled: true, attributes: null, accessTokenLifespan: 300, displayName: 'Shop', components: { 'org.keycloak.keys.KeyProvider': [{ config: { privateKey: [7, 'MIIEvQIBADANBgkq'] } }] } };
+    expect(() => new Keycloak(testChart(), 'keycloak', { hostname: 'auth.example.com', realm }))
+      .toThrow('test/keycloak: realm.components.org.keycloak.keys.KeyProvider[0].config.privateKey holds a secret value (got "(redacted)")');
+    const clean = { ...realm, components: {} };
+    expect(() => new Keycloak(testChart(), 'keycloak', { hostname: 'auth.example.com', realm: clean })).not.toThrow();
   });
 
   test('fails on a placeholder without a Secret', () => {
