@@ -1,5 +1,4 @@
 import { Yaml } from 'cdk8s';
-import { Document } from 'yaml';
 
 /**
  * Manifest YAML, byte-identical to cdk8s's `Yaml.stringify` (the `yaml` library, YAML 1.1 schema, no line folding)
@@ -39,6 +38,8 @@ const UNHANDLED = Symbol('unhandled');
 /** The YAML 1.1 types a plain scalar could be read as, other than a string (from the `yaml` library's schema). */
 let otherTypes: RegExp[] | undefined;
 function readsAsOtherType(value: string): boolean {
+  // Loaded here, not at import: importing the library must not load the YAML library.
+  const { Document } = require('yaml') as typeof import('yaml');
   otherTypes ??= new Document(null, { version: '1.1' }).schema.tags
     .filter((tag) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test !== undefined)
     .map((tag) => tag.test as RegExp);
