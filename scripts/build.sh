@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf build
 npx tsc -p tsconfig.build.json
-cp lib/gate/kubernetes-schema.json build/lib/gate/kubernetes-schema.json
+cp lib/gate/kubernetes-schema.json lib/gate/crd-schemas.json build/lib/gate/
 echo "build: $(find build -name '*.js' | wc -l) modules in build/"

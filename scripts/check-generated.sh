@@ -11,11 +11,12 @@ case "$what" in
   imports) npm run --silent import >/dev/null ;;
   dist) npm run --silent synth ;;
   docs) npm run --silent docs; what=README.md ;;
-  validators) npm run --silent validators; what=generated ;;
+  validators) npm run --silent validators; what='generated lib/gate/crd-schemas.json' ;;
   *) echo "unknown folder: $what" >&2; exit 2 ;;
 esac
-if ! git diff --exit-code --stat -- "$what" || [ -n "$(git status --porcelain --untracked-files=all -- "$what")" ]; then
-  git status --short -- "$what"
+# shellcheck disable=SC2086 # $what may name several paths
+if ! git diff --exit-code --stat -- $what || [ -n "$(git status --porcelain --untracked-files=all -- $what)" ]; then
+  git status --short -- $what
   echo "FAIL: $what is not what a fresh run produces; regenerate it (imports: npm run import, dist: npm run synth, README.md: npm run docs, generated: npm run validators) and commit the result" >&2
   exit 1
 fi

@@ -35,8 +35,10 @@ import { closestName, SchemaProblem, schemaProblems } from './schema-errors';
  *
  * Speed: one ajv instance per validator; each schema compiles on first use and is kept, and large
  * schemas compile level by level, only the parts objects use ({@link LazySchema}). CRD files are
- * parsed only when an object of their group and kind turns up, through a JSON cache keyed by the
- * file's SHA-256 (YAML parsing is the slowest step).
+ * parsed only when an object of their group and kind turns up: a file byte-identical to one of the package's
+ * `crds/` comes already parsed and made strict from `crd-schemas.json` (generated at build time, by content
+ * hash); any other goes through a JSON cache keyed by the file's SHA-256 (YAML parsing is the slowest step).
+ * Compiled schema pieces come precompiled when the program registered them (`precompiled.ts`).
  */
 
 /** Formats the schemas use, checked as the API server checks them; any other format is ignored, as the API server does. */
@@ -68,7 +70,10 @@ export interface SchemaResult {
 /** One version of a CustomResourceDefinition. */
 interface CrdVersion {
   readonly served: boolean;
-  readonly schema: any;
+  /** The version's `openAPIV3Schema`, as the CRD file has it. */
+  readonly schema?: any;
+  /** The same made strict ({@link strictCrdSchema}), when it came so from the shipped table. */
+  readonly strict?: any;
 }
 
 /** A CustomResourceDefinition read from the CRD folder. */
@@ -200,7 +205,7 @@ export class SchemaValidator {
         fix: `use apiVersion ${served.map((v) => `${group}/${v}`).join(' or ')}, or update the CRD in the CRD folder`,
       }];
     }
-    const errors = this.lazySchema(`${group}/${version}/${kind}`, () => strictCrdSchema(crdVersion.schema)).validate(object, '');
+    const errors = this.lazySchema(`${group}/${version}/${kind}`, () => crdVersion.strict ?? strictCrdSchema(crdVersion.schema)).validate(object, '');
     const problems = errors.length === 0 ? [] : schemaProblems(errors, object, `${group}/${version} ${kind}`);
     return [...problems, ...metadataProblems(object, kind)];
   }
@@ -229,14 +234,71 @@ export class SchemaValidator {
 
   private parseCrdFile(file: CrdFile): void {
     file.parsed = true;
-    for (const crd of readYamlDocuments(file.file, this.crdCache)) {
-      if (crd?.kind !== 'CustomResourceDefinition' || crd.apiVersion !== 'apiextensions.k8s.io/v1') continue;
-      const versions = new Map<string, CrdVersion>();
-      for (const v of crd.spec?.versions ?? []) versions.set(v.name, { served: v.served !== false, schema: v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } });
-      const entry: Crd = { file: path.basename(file.file), group: crd.spec.group, kind: crd.spec.names.kind, namespaced: crd.spec.scope !== 'Cluster', versions };
-      this.crds.set(`${entry.group}/${entry.kind}`, entry);
+    const text = fs.readFileSync(file.file, 'utf8');
+    const source = sha256(text);
+    const shipped = shippedCrdFile(source);
+    const crds = shipped !== undefined
+      ? shipped.crds.map((crd) => ({ ...crd, versions: crd.versions.map((v) => ({ name: v.name, served: v.served, strict: v.schema })) }))
+      : crdsOf(readYamlDocuments(file.file, text, source, this.crdCache));
+    for (const crd of crds) {
+      const versions = new Map<string, CrdVersion>(crd.versions.map((v) => [v.name, v]));
+      this.crds.set(`${crd.group}/${crd.kind}`, { file: path.basename(file.file), group: crd.group, kind: crd.kind, namespaced: crd.namespaced, versions });
     }
   }
+}
+
+/** What the gate reads of a CustomResourceDefinition. */
+export interface CrdEntry {
+  readonly group: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  readonly versions: ReadonlyArray<{ readonly name: string; readonly served: boolean; readonly schema: any }>;
+}
+
+/** The `apiextensions.k8s.io/v1` CustomResourceDefinitions among a file's documents (anything else is skipped). */
+export function crdsOf(documents: any[]): CrdEntry[] {
+  return documents.filter((crd) => crd?.kind === 'CustomResourceDefinition' && crd.apiVersion === 'apiextensions.k8s.io/v1').map((crd) => ({
+    group: crd.spec.group,
+    kind: crd.spec.names.kind,
+    namespaced: crd.spec.scope !== 'Cluster',
+    versions: (crd.spec?.versions ?? []).map((v: any) => ({
+      name: v.name,
+      served: v.served !== false,
+      schema: v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+    })),
+  }));
+}
+
+/**
+ * The package's CRDs (`crds/`), parsed and made strict at build time (`crd-schemas.json`, written by
+ * `npm run validators`, checked current by CI), by the SHA-256 of their file: any folder holding a byte-identical
+ * file is read from here, without YAML parsing; any other file is parsed as before.
+ */
+export interface ShippedCrds {
+  /** Where the files came from. */
+  readonly source: string;
+  /** By the SHA-256 of the file's text: its name and its CRDs, each version's schema already strict. */
+  readonly files: Readonly<Record<string, { readonly file: string; readonly crds: CrdEntry[] }>>;
+}
+
+let shipped: ShippedCrds | undefined;
+
+function shippedCrdFile(source: string): ShippedCrds['files'][string] | undefined {
+  // A require, loaded on first need, so that a bundled program carries it (the package build copies the file).
+  shipped ??= require('./crd-schemas.json') as ShippedCrds;
+  return Object.prototype.hasOwnProperty.call(shipped.files, source) ? shipped.files[source] : undefined;
+}
+
+/** The table of {@link ShippedCrds} for a folder of CRD files (the generator's half). */
+export function shippedCrdTable(directory: string, source: string): ShippedCrds {
+  const files: Record<string, { file: string; crds: CrdEntry[] }> = {};
+  for (const name of fs.readdirSync(directory).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    const text = fs.readFileSync(path.join(directory, name), 'utf8');
+    const crds = crdsOf(readYamlDocuments(path.join(directory, name), text, sha256(text), false))
+      .map((crd) => ({ ...crd, versions: crd.versions.map((v) => ({ ...v, schema: strictCrdSchema(v.schema) })) }));
+    files[sha256(text)] = { file: name, crds };
+  }
+  return { source, files };
 }
 
 /** Schemas larger than this (JSON characters, referenced definitions included) are compiled level by level. */
@@ -386,9 +448,7 @@ function sha256(text: string): string {
  * only when it names that source hash and its documents hash to the digest it carries; anything else (a damaged,
  * truncated or edited entry) is ignored, parsed again from the YAML and rewritten.
  */
-function readYamlDocuments(file: string, cache: string | false): any[] {
-  const text = fs.readFileSync(file, 'utf8');
-  const source = sha256(text);
+function readYamlDocuments(file: string, text: string, source: string, cache: string | false): any[] {
   const cached = cache === false ? undefined : path.join(cache, `${source}.json`);
   if (cached !== undefined) {
     try {
