@@ -75,6 +75,25 @@ describe('NetworkPolicies', () => {
     ]);
   });
 
+  test("records each database flow with who is on the other side and why (the flow record's words)", () => {
+    const chart = testChart();
+    const db = new PostgresCluster(chart, 'db', { database: 'x', credentialsSecret: 'c', instances: 2, backup: { destinationPath: 's3://backups/db', credentialsSecret: 's3' } });
+    const net = new NetworkPolicies(chart, 'net', {
+      platform: 'kubernetes',
+      ingressTargets: [],
+      databases: [db],
+      apiServer: { cidrs: ['192.0.2.0/28'], ports: [6443] },
+      objectStore: { cidrs: ['198.51.100.10/32'], ports: [443] },
+    });
+    expect(net.flowRecord.rules.map((r) => `${r.subject} ${r.direction} ${r.remote}: ${r.reason}`)).toEqual([
+      'db ingress CloudNativePG operator: operator status and management',
+      'db ingress db: replication',
+      'db egress db: replication',
+      'db egress Kubernetes API server: instance manager',
+      'db egress object store: WAL archiving and backups',
+    ]);
+  });
+
   test('fails on an address that is not a CIDR, and on a bad port', () => {
     expect(() => new NetworkPolicies(testChart(), 'net', { platform: 'kubernetes', ingressTargets: [], apiServer: { cidrs: ['api.example.com'], ports: [443] } }))
       .toThrow('test/net: apiServer.cidrs[0] is not a CIDR (got "api.example.com"); use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32');
