@@ -83,6 +83,22 @@ describe('EafWorkload limits', () => {
       .toThrow("test/api: blueGreen.idleReplicas is above the api component's autoscaling.minReplicas 2 (got 3); set idleReplicas to at most 2, or raise the component's replicas");
   });
 
+  test('does not compare the idle colour with replicas that are themselves invalid: one problem, about replicas', () => {
+    const run = () => new EafApi(testChart(), 'api', { image, replicas: 1.5, blueGreen: { activeColor: 'blue', idleReplicas: 2 }, tags });
+    expect(run).toThrow('test/api: replicas must be a whole number of at least 1 (got 1.5); set replicas to 1 or more');
+    expect(run).not.toThrow(/idleReplicas/);
+  });
+
+  test('runs the idle colour at the replicas it is given, and at the active replicas when none is given', () => {
+    const idleOf = (blueGreen: { activeColor: 'blue'; idleReplicas?: number }) => {
+      const chart = testChart();
+      new EafApi(chart, 'api', { image, replicas: 3, blueGreen, tags });
+      return find(synth(chart), 'Deployment', 'api-green').spec.replicas;
+    };
+    expect(idleOf({ activeColor: 'blue', idleReplicas: 1 })).toBe(1);
+    expect(idleOf({ activeColor: 'blue' })).toBe(3);
+  });
+
   test('accepts an idle colour as large as the active one', () => {
     const chart = testChart();
     new EafApi(chart, 'api', { image, replicas: 2, blueGreen: { activeColor: 'blue', idleReplicas: 2 }, tags });
