@@ -66,7 +66,7 @@ function summary() {
   const total = { mutants: 0, Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 };
   for (const folder of folders) {
     // The folder's own report, else the reports of its files (measured one by one), whichever is newer per file.
-    const reports = readdirSync(reportDir).filter((f) => f === `${folder}.json` || (f.startsWith(`${folder}--`) && f.endsWith('.json')));
+    const reports = readdirSync(reportDir).filter((f) => f === `${folder}.json` || (f.startsWith(`${folder}--`) && f.endsWith('.json') && !f.endsWith('.stryker.json')));
     if (reports.length === 0) {
       rows.push(`| lib/${folder} | not run | | | | | | |`);
       continue;
