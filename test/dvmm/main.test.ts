@@ -4,7 +4,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../../main';
-import { forgetCompiled } from '../util';
 
 const REPO = path.join(__dirname, '..', '..');
 const ENVIRONMENTS = path.join(REPO, 'environments');
@@ -77,18 +76,22 @@ describe('main (the DVMM program)', () => {
     // GIVEN a folder whose cdk8s.yaml runs the DVMM program with the repository's output setting (a scratch folder)
     const repositoryOutput = /^output: (.+)$/m.exec(fs.readFileSync(path.join(REPO, 'cdk8s.yaml'), 'utf8'))![1];
     expect(repositoryOutput).not.toBe('dist');
-    const work = path.join(tmp, 'app');
+    // (the program's folder is the same in every run, so the runner's bundle of it is reused; paths come from the environment)
+    const work = path.join(os.tmpdir(), `eaf-cdk8s-cli-test-${os.userInfo().uid}`);
     const envs = path.join(tmp, 'environments');
-    fs.mkdirSync(work);
+    fs.rmSync(path.join(work, 'dist'), { recursive: true, force: true });
+    fs.mkdirSync(work, { recursive: true });
     fs.cpSync(ENVIRONMENTS, envs, { recursive: true });
     const outdir = path.join(work, 'dist');
     fs.writeFileSync(path.join(work, 'program.ts'), `import { main } from ${JSON.stringify(path.join(REPO, 'main'))};\n`
-      + `process.exitCode = main({ environmentsDir: ${JSON.stringify(envs)}, outdir: ${JSON.stringify(outdir)} });\n`);
+      + 'process.exitCode = main({ environmentsDir: process.env.TEST_ENVIRONMENTS, outdir: process.env.TEST_OUTDIR });\n');
     // the repository's app command (the compiled-bundle runner), pointed at this program
     const repositoryApp = /^app: (.+)$/m.exec(fs.readFileSync(path.join(REPO, 'cdk8s.yaml'), 'utf8'))![1];
     expect(repositoryApp).toBe('node scripts/run-compiled.mjs main.ts');
     fs.writeFileSync(path.join(work, 'cdk8s.yaml'), `language: typescript\napp: node ${path.join(REPO, 'scripts', 'run-compiled.mjs')} program.ts\noutput: ${repositoryOutput}\n`);
-    const cdk8s = () => spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'], { cwd: work, encoding: 'utf8' });
+    const cdk8s = () => spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'], {
+      cwd: work, encoding: 'utf8', env: { ...process.env, TEST_ENVIRONMENTS: envs, TEST_OUTDIR: outdir },
+    });
     // WHEN it succeeds THEN dist/ holds every environment and cdk8s lists the manifests through the link
     const ok = cdk8s();
     expect(ok.status).toBe(0);
@@ -101,7 +104,6 @@ describe('main (the DVMM program)', () => {
     expect(failed.status).not.toBe(0);
     expect(failed.stderr).toContain(`nothing was written; ${outdir} is unchanged`);
     expect(readTree(outdir)).toEqual(before);
-    forgetCompiled(path.join(work, 'program.ts'));
   });
 
   test('fails on a bad environment file with exit code 1, naming file, field and value, and leaves the output as it was', () => {
