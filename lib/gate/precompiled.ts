@@ -20,7 +20,7 @@ import type { Format, Options, ValidateFunction } from 'ajv';
 /** A precompiled validator: ajv standalone code wrapped in a function of the format table it calls. */
 export type PrecompiledValidator = (formats: Record<string, Format>) => ValidateFunction;
 
-/** Precompiled validators by key (see {@link schemaKey}). */
+/** Precompiled validators by key (see `schemaKey`). */
 export type PrecompiledValidators = Readonly<Record<string, PrecompiledValidator>>;
 
 /** A schema compiled while recording: what the generator needs to write its standalone code. */
@@ -33,7 +33,7 @@ export interface RecordedSchema {
 const REGISTERED = new Map<string, PrecompiledValidator>();
 let recording: RecordedSchema[] | undefined;
 
-/** Makes validators generated at build time available to every {@link compileSchema} in this process. */
+/** Makes validators generated at build time available to every `compileSchema` in this process. */
 export function registerPrecompiledValidators(validators: PrecompiledValidators): void {
   for (const [key, validator] of Object.entries(validators)) REGISTERED.set(key, validator);
 }
