@@ -368,23 +368,44 @@ class LazySchema {
 
   /** ajv errors for `data`, with instance paths below `pointer`. */
   public validate(data: unknown, pointer: string): ErrorObject[] {
+    const errors: ErrorObject[] = [];
+    this.collect(data, pointer, [], errors);
+    return errors;
+  }
+
+  /**
+   * Adds the errors of `data`, which sits at `pointer` followed by the segments of `path`, to `errors`: this part's
+   * own first, then each property's or item's in order. The pointer is written out only for a part with errors;
+   * most parts have none, and a gate run visits tens of thousands.
+   */
+  private collect(data: unknown, pointer: string, path: string[], errors: ErrorObject[]): void {
     if (this.validator === undefined) {
       const own = this.mode === 'properties' ? { ...this.body, properties: Object.fromEntries(Object.keys(this.body.properties).map((k) => [k, true])) }
         : this.mode === 'items' ? { ...this.body, items: true } : this.schema;
       this.validator = this.compile(own);
     }
-    // Paths made absolute; schema paths prefixed with the part's place, so parts never mix.
-    const errors = this.validator(data) ? [] : (this.validator.errors ?? []).map((e) => ({ ...e, instancePath: pointer + e.instancePath, schemaPath: `${pointer}${e.schemaPath}` }));
+    if (!this.validator(data)) {
+      // Paths made absolute; schema paths prefixed with the part's place, so parts never mix.
+      const here = path.length === 0 ? pointer : `${pointer}/${path.map(escapePointer).join('/')}`;
+      for (const e of this.validator.errors ?? []) errors.push({ ...e, instancePath: here + e.instancePath, schemaPath: `${here}${e.schemaPath}` });
+    }
     if (this.mode === 'properties' && isMapLike(data)) {
-      for (const [key, value] of Object.entries(data)) {
+      for (const key of Object.keys(data)) {
+        const value = data[key];
         if (this.body.properties[key] === undefined || value === undefined) continue;
-        errors.push(...this.child(key, this.body.properties[key]).validate(value, `${pointer}/${escapePointer(key)}`));
+        path.push(key);
+        this.child(key, this.body.properties[key]).collect(value, pointer, path, errors);
+        path.pop();
       }
     } else if (this.mode === 'items' && Array.isArray(data)) {
       const items = this.child('[]', this.body.items);
-      data.forEach((item, i) => errors.push(...items.validate(item, `${pointer}/${i}`)));
+      for (let i = 0; i < data.length; i++) {
+        if (!(i in data)) continue;
+        path.push(String(i));
+        items.collect(data[i], pointer, path, errors);
+        path.pop();
+      }
     }
-    return errors;
   }
 
   private child(key: string, schema: any): LazySchema {
