@@ -88,8 +88,8 @@ export function formatFinding(f: Finding): string {
 export function fieldPath(segments: ReadonlyArray<string | number>): string {
   let out = '';
   for (const segment of segments) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    // an index is written [0], as a key that is no identifier is written ["a/b"]
+    if (typeof segment === 'string' && /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
     else out += `[${JSON.stringify(segment)}]`;
   }
   return out === '' ? '(object)' : out;

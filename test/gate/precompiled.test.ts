@@ -35,6 +35,8 @@ describe('schemaKey', () => {
       schemaKey('ctx\0', SCHEMA),
     ]);
     expect(keys.size).toBe(4);
+    // the context and the schema are kept apart: "1" + 23 is not "12" + 3
+    expect(schemaKey('1', 23)).not.toBe(schemaKey('12', 3));
   });
 });
 
@@ -85,6 +87,19 @@ describe('compileSchema', () => {
 
     expect(recorded).toEqual([{ key: schemaKey('ctx', SCHEMA), ajv, validate }]);
     expect(validate({ replicas: 1 })).toBe(true);
+  });
+
+  test("recorded schemas become standalone code that calls the format table it is given", () => {
+    const { codeOptions, compileSchema, recordCompiledSchemas } = fresh();
+    recordCompiledSchemas();
+    const ajv = new Ajv({ code: codeOptions() });
+    const formats = { even: { type: 'number' as const, validate: (n: number) => n % 2 === 0 } };
+    ajv.addFormat('even', formats.even);
+    const schema = { type: 'number', format: 'even' };
+    const validate = compileSchema(() => ajv, 'ctx', schema, formats);
+    const code = require('ajv/dist/standalone').default(ajv, validate) as string;
+    const precompiled = new Function('formats', 'require', `const module = { exports: {} }; ${code}\nreturn module.exports;`)(formats, require);
+    expect([precompiled(4), precompiled(5)]).toEqual([true, false]);
   });
 
   test('keeps no generated source when not recording', () => {
