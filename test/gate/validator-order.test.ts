@@ -16,6 +16,19 @@ describe('ManifestValidator ordering and switches', () => {
     ]);
   });
 
+  test("keeps one object's findings of one rule in the order they were found (the object's field order)", () => {
+    const web = deployment('web');
+    const bad = { ...web, metadata: { ...web.metadata, annotations: { 'waive.eaf.io/no-such': 'a reason long enough' } }, spec: { ...web.spec, paused: 'no', zeta: 1, alpha: 2 } };
+    expect(validateObjects([bad]).findings.map((f) => `${f.rule} | ${f.message}`)).toEqual([
+      'schema-core | spec.paused: must be true or false',
+      'schema-core | spec.zeta: unknown field (not in the apps/v1 Deployment schema)',
+      'schema-core | spec.alpha: unknown field (not in the apps/v1 Deployment schema)',
+      'production-replicas | spec.template.metadata.labels: no PodDisruptionBudget selects these pods, so a node drain may stop them all',
+      'network-policy-coverage | spec.template.metadata.labels: no NetworkPolicy of namespace shop-production selects these pods',
+      'waiver-invalid | metadata.annotations["waive.eaf.io/no-such"]: waives no-such, which is not a rule',
+    ]);
+  });
+
   test('refuses a waiver whose value is no text', () => {
     const objects = workload('api');
     objects[0].metadata.annotations = { 'waive.eaf.io/probes-required': 42 };
