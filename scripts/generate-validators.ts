@@ -1,9 +1,11 @@
 /**
- * Writes lib/gate/crd-schemas.json: the package's CRDs (crds/) parsed and made strict, by the SHA-256 of each
- * file, so that no synth parses their YAML (lib/gate/schemas.ts, ShippedCrds). And writes generated/validators.js: the ajv standalone code of every JSON Schema the DVMM program compiles (the
- * schema of its environment files and every piece of the gate's Kubernetes and CRD schemas it uses), by content
- * key (lib/gate/precompiled.ts). main.ts registers them, so a synth compiles no schema; a schema that changes gets
- * a new key and is compiled at run time until this runs again. `npm run validators`; CI checks the file is current.
+ * `npm run validators` (CI checks both files are current) writes:
+ * - lib/gate/crd-schemas.json: the package's CRDs (crds/) parsed and made strict, by the SHA-256 of each file, so
+ *   that no synth parses their YAML (lib/gate/schemas.ts, ShippedCrds);
+ * - generated/validators.js: the ajv standalone code of every JSON Schema the DVMM program compiles (its
+ *   environment files' schema and every piece of the gate's Kubernetes and CRD schemas it uses), by content key
+ *   (lib/gate/precompiled.ts). main.ts registers them, so a synth compiles no schema; a schema that changes gets a
+ *   new key and is compiled at run time until this runs again.
  */
 import * as fs from 'fs';
 import * as os from 'os';

@@ -8,10 +8,10 @@
 // and the packages they load) into one CommonJS file beside the entry (`main.ts` → `.main.compiled.js`, git-ignored),
 // so `__dirname` means in the bundle what it means in the entry, and the program runs from it as the main module.
 //
-// Never stale: a stamp beside the bundle lists every input file esbuild read with its size, modification time and
-// SHA-256. A run compares sizes and times (as git and make do) and hashes only files whose stat changed; any
+// Never stale: a stamp lists every input file esbuild read with its size, modification time and SHA-256. A run compares sizes and times (as git and make do) and hashes only files whose stat changed; any
 // difference, a new Node or esbuild version, another repository path or a changed package-lock rebuilds the bundle
-// before the program runs. The stamp lives in node_modules/.cache/eaf-cdk8s/compiled/, so `npm ci` starts afresh.
+// before the program runs. The stamp and V8's code cache live in node_modules/.cache/eaf-cdk8s/compiled/, so `npm ci`
+// starts afresh.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';

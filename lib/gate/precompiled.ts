@@ -61,6 +61,36 @@ export function schemaKey(context: string, schema: unknown): string {
   return createHash('sha256').update(context).update('\0').update(JSON.stringify(schema)).digest('hex').slice(0, 40);
 }
 
+/** What shapes a {@link schemaCompiler}'s code besides ajv's options. */
+export interface SchemaCompilerOptions {
+  /** Formats the schemas use. @default none */
+  readonly formats?: Record<string, Format>;
+  /** Anything else the compiled code depends on, e.g. a hash of the schemas it may reference. @default none */
+  readonly context?: string;
+  /** Adds what the schemas may reference to the compiler when it is created. */
+  readonly setup?: (ajv: Ajv) => void;
+}
+
+/**
+ * A compiler of schemas for one ajv configuration: each schema through {@link compileSchema} (precompiled when
+ * registered), the ajv instance created, given its formats and set up only when a schema is not precompiled.
+ */
+export function schemaCompiler(options: Options, { formats = {}, context = '', setup }: SchemaCompilerOptions = {}): (schema: unknown) => ValidateFunction {
+  const key = JSON.stringify({ options, formats: Object.keys(formats), context });
+  let ajv: Ajv | undefined;
+  const instance = (): Ajv => {
+    if (ajv === undefined) {
+      // Loaded here, not at import: importing the library must not load the schema compiler.
+      const AjvClass: typeof Ajv = require('ajv').default;
+      ajv = new AjvClass({ ...options, code: codeOptions() });
+      for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, format);
+      setup?.(ajv);
+    }
+    return ajv;
+  };
+  return (schema) => compileSchema(instance, key, schema, formats);
+}
+
 /**
  * The validator of `schema`: the registered precompiled one for its key, else compiled by `ajv()` (created on
  * first need, so that a process whose schemas are all precompiled never loads the compiler).

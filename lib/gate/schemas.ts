@@ -2,12 +2,11 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type Ajv from 'ajv';
 import type { ErrorObject, Format, ValidateFunction } from 'ajv';
 import type { Document } from 'yaml';
 import { DNS_1035_LABEL, DNS_LABEL, DNS_NAME } from '../core/formats';
 import { parseQuantity } from '../core/quantity';
-import { codeOptions, compileSchema } from './precompiled';
+import { schemaCompiler } from './precompiled';
 import { fieldPath, Manifest } from './finding';
 import type { KubernetesSchemaBundle } from './generate-kubernetes-schema';
 import { closestName, SchemaProblem, schemaProblems } from './schema-errors';
@@ -122,7 +121,7 @@ export class SchemaValidator {
     const json = JSON.stringify(this.bundle.definitions).replace(/"#\/definitions\//g, `"${REF_PREFIX}`);
     const definitions = JSON.parse(json);
     this.index = new SchemaIndex(definitions);
-    this.compile = schemaCompiler(definitions, json);
+    this.compile = kubernetesSchemaCompiler(definitions, json);
     this.crdFiles = indexCrdDirectory(crdDirectory);
     for (const file of this.crdFiles.filter((f) => f.group === undefined)) this.parseCrdFile(file);
   }
@@ -292,11 +291,12 @@ function shippedCrdFile(source: string): ShippedCrds['files'][string] | undefine
 /** The table of {@link ShippedCrds} for a folder of CRD files (the generator's half). */
 export function shippedCrdTable(directory: string, source: string): ShippedCrds {
   const files: Record<string, { file: string; crds: CrdEntry[] }> = {};
-  for (const name of fs.readdirSync(directory).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const name of crdFileNames(directory)) {
     const text = fs.readFileSync(path.join(directory, name), 'utf8');
-    const crds = crdsOf(readYamlDocuments(path.join(directory, name), text, sha256(text), false))
+    const source = sha256(text);
+    const crds = crdsOf(readYamlDocuments(path.join(directory, name), text, source, false))
       .map((crd) => ({ ...crd, versions: crd.versions.map((v) => ({ ...v, schema: strictCrdSchema(v.schema) })) }));
-    files[sha256(text)] = { file: name, crds };
+    files[source] = { file: name, crds };
   }
   return { source, files };
 }
@@ -423,22 +423,14 @@ const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionT
 
 /**
  * Compiles schema pieces that may reference the Kubernetes definitions: precompiled validators first (by content,
- * see `precompiled.ts`), else one ajv instance, created and given the definitions on first need.
+ * see `precompiled.ts`), else one ajv instance, given the definitions on first need.
  */
-function schemaCompiler(definitions: Record<string, any>, definitionsJson: string): (schema: any) => ValidateFunction {
-  const context = JSON.stringify({ AJV_OPTIONS, formats: Object.keys(FORMATS), definitions: createHash('sha256').update(definitionsJson).digest('hex') });
-  let ajv: Ajv | undefined;
-  const instance = (): Ajv => {
-    if (ajv === undefined) {
-      // Loaded here, not at import: importing the library must not load the schema compiler.
-      const AjvClass: typeof Ajv = require('ajv').default;
-      ajv = new AjvClass({ ...AJV_OPTIONS, code: codeOptions() });
-      for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format);
-      ajv.addSchema({ definitions }, BUNDLE_ID);
-    }
-    return ajv;
-  };
-  return (schema) => compileSchema(instance, context, schema, FORMATS);
+function kubernetesSchemaCompiler(definitions: Record<string, any>, definitionsJson: string): (schema: any) => ValidateFunction {
+  return schemaCompiler(AJV_OPTIONS, {
+    formats: FORMATS,
+    context: createHash('sha256').update(definitionsJson).digest('hex'),
+    setup: (ajv) => ajv.addSchema({ definitions }, BUNDLE_ID),
+  });
 }
 
 /** A key as a JSON Pointer segment (RFC 6901). */
@@ -517,7 +509,7 @@ function indexCrdDirectory(directory: string): CrdFile[] {
   if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
     throw new Error(`crdDirectory ${directory} is not a folder; point it at the folder of CustomResourceDefinition YAML files (e.g. crds/)`);
   }
-  return fs.readdirSync(directory).filter((f) => /\.ya?ml$/.test(f)).sort().map((name) => {
+  return crdFileNames(directory).map((name) => {
     const file = path.join(directory, name);
     const text = readHead(file, SCAN_BYTES);
     const single = text.split(/^---\s*$/m).filter((d) => d.trim() !== '').length === 1;
@@ -525,6 +517,11 @@ function indexCrdDirectory(directory: string): CrdFile[] {
     const kind = /^ {4}kind:\s*"?([A-Za-z0-9]+)"?\s*$/m.exec(text)?.[1];
     return single && group !== undefined && kind !== undefined ? { file, group, kind, parsed: false } : { file, parsed: false };
   });
+}
+
+/** The names of a CRD folder's YAML files, sorted. */
+function crdFileNames(directory: string): string[] {
+  return fs.readdirSync(directory).filter((f) => /\.ya?ml$/.test(f)).sort();
 }
 
 /** The first `bytes` bytes of a file as text (the whole file when it is shorter). */

@@ -3,7 +3,7 @@ import * as path from 'path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { describeValue } from '../core/errors';
 import { ENVIRONMENT_NAME } from '../core/formats';
-import { codeOptions, compileSchema } from '../gate/precompiled';
+import { schemaCompiler } from '../gate/precompiled';
 import { VALIDATION_RULES } from '../gate/rules';
 import { environmentSchema } from '../product/environment-schema';
 import { environmentWarnings } from '../product/environment-warnings';
@@ -39,16 +39,11 @@ const validators = new WeakMap<ProductDefinition, ValidateFunction>();
 /** ajv's options for environment files. */
 const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, allowUnionTypes: true };
 
-/** The compiled schema of a product's environment files: precompiled if registered (see `compileSchema`), else compiled once per product and process. */
+/** The compiled schema of a product's environment files: precompiled if registered (see `schemaCompiler`), else compiled once per product and process. */
 function validatorFor(product: ProductDefinition): ValidateFunction {
   let validate = validators.get(product);
   if (validate === undefined) {
-    const instance = () => {
-      // Loaded here, not at import: importing the library must not load the schema compiler.
-      const Ajv = require('ajv').default as typeof import('ajv').default;
-      return new Ajv({ ...AJV_OPTIONS, code: codeOptions() });
-    };
-    validate = compileSchema(instance, JSON.stringify(AJV_OPTIONS), environmentSchema(product, { waivableRules: WAIVABLE_RULES }), {});
+    validate = schemaCompiler(AJV_OPTIONS)(environmentSchema(product, { waivableRules: WAIVABLE_RULES }));
     validators.set(product, validate);
   }
   return validate;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Yaml, YamlOutputType } from 'cdk8s';
+import { App, Yaml, YamlOutputType } from 'cdk8s';
 import { PropertyError, PropertyErrors } from '../core/errors';
 import { formatFinding, ManifestSet, ManifestValidator, Waiver } from '../gate';
 import { NetworkPolicies } from '../network/network-policies';
@@ -105,17 +105,10 @@ export function synthesizeEnvironments(outdir: string, environments: Environment
  * file names) is otherwise its own.
  */
 function synthesizeApp(app: App): any[] {
-  const rendered = new Map<Chart, any[]>();
   for (const chart of app.charts) {
     const toJson = chart.toJson.bind(chart);
-    chart.toJson = () => {
-      let objects = rendered.get(chart);
-      if (objects === undefined) {
-        objects = toJson();
-        rendered.set(chart, objects);
-      }
-      return objects;
-    };
+    let objects: any[] | undefined;
+    chart.toJson = () => (objects ??= toJson());
   }
   const save = Yaml.save;
   Yaml.save = (filePath: string, documents: any[]) => fs.writeFileSync(filePath, stringifyManifests(documents), { encoding: 'utf8' });

@@ -38,11 +38,13 @@ const UNHANDLED = Symbol('unhandled');
 /** The YAML 1.1 types a plain scalar could be read as, other than a string (from the `yaml` library's schema). */
 let otherTypes: RegExp[] | undefined;
 function readsAsOtherType(value: string): boolean {
-  // Loaded here, not at import: importing the library must not load the YAML library.
-  const { Document } = require('yaml') as typeof import('yaml');
-  otherTypes ??= new Document(null, { version: '1.1' }).schema.tags
-    .filter((tag) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test !== undefined)
-    .map((tag) => tag.test as RegExp);
+  if (otherTypes === undefined) {
+    // Loaded here, not at import: importing the library must not load the YAML library.
+    const { Document } = require('yaml') as typeof import('yaml');
+    otherTypes = new Document(null, { version: '1.1' }).schema.tags
+      .filter((tag) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test !== undefined)
+      .map((tag) => tag.test as RegExp);
+  }
   return otherTypes.some((test) => test.test(value));
 }
 
