@@ -12,11 +12,11 @@ export type { EafProductChartProps } from './product/product-chart';
 export { environmentSchema } from './product/environment-schema';
 export type { EnvironmentSchemaOptions } from './product/environment-schema';
 export type {
-  ComponentConfig, DatabaseConfig, EgressConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig, NetworkConfig, ResourceConfig, WaiverConfig,
+  ComponentConfig, DatabaseConfig, EgressConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig, NetworkConfig, ObservabilityConfig, ResourceConfig, WaiverConfig,
 } from './product/settings';
 export {
-  AutoscalingSettings, BackupSettings, ComponentSettings, DatabaseSettings, EgressSettings, EndpointSettings, EnvironmentSettings, ExposureSettings,
-  ExternalOidcSettings, KeycloakSettings, NetworkSettings, PoolerSettings, ReleaseSettings, ResourceQuantitiesSettings, ResourceSettings, SpringBootSettings,
+  AlertReceiverSettings, AlertThresholdSettings, AutoscalingSettings, BackupSettings, ComponentSettings, DatabaseSettings, EgressSettings, EndpointSettings, EnvironmentSettings, ExposureSettings,
+  ExternalOidcSettings, KeycloakSettings, NetworkSettings, ObservabilitySettings, PoolerSettings, ReleaseSettings, ResourceQuantitiesSettings, ResourceSettings, SpringBootSettings,
   WaiverSettings,
 } from './product/settings';
 
@@ -51,6 +51,23 @@ export type { ProductNamespaceProps } from './network/product-namespace';
 export { Connections, PodPeer } from './core/connections';
 export type { Connection, ConnectionPurpose, ExternalConnection, ExternalEndpoint, IPeer, PodPeerProps } from './core/connections';
 
+// Observability: scraping, alerts with their tests, routing, dashboards, synthetic checks.
+export { ALERT_DEFAULTS, BURN_RATE_WINDOWS, errorRatioRecord, productAlertGroups } from './observability/alerts';
+export type { AlertCatalogueOptions, AlertRule, AlertTargets, AlertTest, AlertThresholds, DatabaseAlertTarget, InputSeries, RecordingRule, RuleGroup, Severity, SloSettings } from './observability/alerts';
+export { ProductAlerts } from './observability/product-alerts';
+export type { ProductAlertsProps } from './observability/product-alerts';
+export { promtoolTests, renderRuleGroups } from './observability/rule-files';
+export type { PromtoolTestFile, RenderedGroup, RenderedRule } from './observability/rule-files';
+export { PodMetrics } from './observability/pod-metrics';
+export type { MetricsAuth, PodMetricsProps } from './observability/pod-metrics';
+export { AlertRouting } from './observability/alert-routing';
+export type { AlertReceiver, AlertRoutingProps } from './observability/alert-routing';
+export { UptimeProbes } from './observability/uptime-probes';
+export type { UptimeProbesProps } from './observability/uptime-probes';
+export { dashboardQueries, productDashboards, ProductDashboards, PRODUCT_DASHBOARDS_DEFAULTS } from './observability/dashboards';
+export type { DashboardInput, DashboardModel, ProductDashboardsProps, Selector } from './observability/dashboards';
+export type { Labels } from './observability/promql';
+
 // Shared vocabulary.
 export { PropertyError, PropertyErrors, PropertyProblems } from './core/errors';
 export { COLOR_LABEL, PREVIEW_LABEL, RESERVED_NAMESPACES_CONTEXT } from './core/labels';
@@ -72,6 +89,8 @@ export { runCli } from './program/cli';
 export type { CliIo } from './program/cli';
 export { scaffoldProduct } from './program/scaffold';
 export { formatNetpolResult, verifyNetworkPolicies } from './program/verify-netpol';
+export { formatAlertsResult, verifyAlerts } from './program/verify-alerts';
+export type { AlertsResult, VerifyAlertsOptions } from './program/verify-alerts';
 export type { NetpolResult, VerifyNetpolOptions } from './program/verify-netpol';
 export type { ScaffoldOptions } from './program/scaffold';
 export type { SynthesizeProductOptions } from './program/run-product';

@@ -27,6 +27,11 @@ KUBE_SCORE_VERSION=v1.20.0       # github.com/zegl/kube-score: the linter of scr
 HELM_VERSION=v3.16.4             # helm.sh/helm/v3: a peer of `npm run bench` (helm template)
 HELM_GIT_COMMIT=7877b45b63f95635153b29a42c0c2f4273ec45ca  # tag v3.16.4
 HELM_K8S_MINOR=31                # the k8s.io/client-go v0.31 its go.mod requires (.Capabilities.KubeVersion)
+PROMETHEUS_VERSION=v0.316.0      # github.com/prometheus/prometheus (cmd promtool): v0.3MM.P is Prometheus 3.MM.P
+PROMETHEUS_GIT_COMMIT=unknown    # tag v3.16.0's commit: not findable here (the module proxy's .info carries no
+                                 # Origin, the reachable GitHub snapshot ends before v3.16.0); set it when known
+PROMETHEUS_BUILD_DATE=20261105-15:06:51  # the tag's commit time (module .info "Time"), Prometheus' date format
+PROMTOOL_BUILD_TAGS=remove_all_sd  # drops the optional service-discovery plugins (cloud SDKs); see build_promtool
 # kube-linter (golang.stackrox.io/kube-linter) cannot be pinned here: the module
 # proxy this project can reach refuses the golang.stackrox.io host (403 "Go module
 # host not permitted"), and github.com/stackrox/kube-linter is refused as well;
@@ -38,7 +43,7 @@ TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}"
 BIN="$TOOLS_DIR/bin"
 STAMPS="$TOOLS_DIR/stamps"
 MODS="$REPO/scripts/tools"
-ALL_TOOLS=(kube-apiserver kubectl etcd netpolicy kube-score)  # the tiers' tools
+ALL_TOOLS=(kube-apiserver kubectl etcd netpolicy kube-score promtool)  # the tiers' tools
 DEV_TOOLS=(helm)  # this repository's own (npm run bench); not in `all`, not in the package
 
 # Reproducible, non-interactive Go builds from the checked-in go.sum files.
@@ -61,7 +66,15 @@ stamp_key() {
     netpolicy) echo "$NETPOL_VERSION $(mod_hash netpol)" ;;
     kube-score) echo "$KUBE_SCORE_VERSION $(mod_hash kube-score)" ;;
     helm) echo "$HELM_VERSION $(mod_hash helm)" ;;
+    promtool) echo "$PROMETHEUS_VERSION tags=$PROMTOOL_BUILD_TAGS $(mod_hash promtool)" ;;
   esac
+}
+
+# Prometheus release of the pinned module version: v0.316.0 -> 3.16.0 (3.x releases only).
+prometheus_release() {
+  local v=${PROMETHEUS_VERSION#v0.}
+  local mm=${v%%.*}
+  echo "$((mm / 100)).$((mm % 100)).${v#*.}"
 }
 
 up_to_date() {
@@ -133,6 +146,22 @@ build_helm() {
   (cd "$MODS/helm" && timed_build helm "$GO" build -trimpath -ldflags "$ld" -o "$BIN/helm" helm.sh/helm/v3/cmd/helm)
 }
 
+build_promtool() {
+  check_mod promtool github.com/prometheus/prometheus "$PROMETHEUS_VERSION"
+  local rel dir ld="-s -w" pkg=github.com/prometheus/common/version
+  rel=$(prometheus_release)
+  dir=$(cd "$MODS/promtool" && "$GO" list -m -f '{{.Dir}}' github.com/prometheus/prometheus 2>/dev/null) || true
+  if [[ -n $dir && -f $dir/VERSION ]]; then # module already downloaded: cross-check the derived release
+    [[ "$(<"$dir/VERSION")" == "$rel" ]] || die "github.com/prometheus/prometheus@$PROMETHEUS_VERSION is not Prometheus $rel (VERSION: $(<"$dir/VERSION"))"
+  fi
+  ld+=" -X $pkg.Version=$rel -X $pkg.Revision=$PROMETHEUS_GIT_COMMIT -X $pkg.Branch=HEAD"
+  ld+=" -X $pkg.BuildUser=eaf-cdk8s@scripts/tools.sh -X $pkg.BuildDate=$PROMETHEUS_BUILD_DATE"
+  # -tags remove_all_sd keeps only the file/http discovery plugins (plus kubernetes,
+  # which promtool imports itself): no AWS/Azure/GCE/... SDKs, about 240 packages less.
+  (cd "$MODS/promtool" && timed_build promtool "$GO" build -tags "$PROMTOOL_BUILD_TAGS" -trimpath -ldflags "$ld" \
+    -o "$BIN/promtool" github.com/prometheus/prometheus/cmd/promtool)
+}
+
 # Quick smoke test of a freshly built binary (output captured first: `cmd | grep -q`
 # would fail under pipefail when grep exits early and cmd gets SIGPIPE).
 verify() {
@@ -144,6 +173,7 @@ verify() {
     netpolicy) out=$("$BIN/netpolicy" --help) want="NetworkPolicy" ;;
     kube-score) out=$("$BIN/kube-score" version) want="kube-score version: $KUBE_SCORE_VERSION" ;;
     helm) out=$("$BIN/helm" version --template '{{.Version}} {{.GitCommit}}') want="$HELM_VERSION $HELM_GIT_COMMIT" ;;
+    promtool) out=$("$BIN/promtool" --version 2>&1) want="promtool, version $(prometheus_release) (branch: HEAD, revision: $PROMETHEUS_GIT_COMMIT)" ;;
   esac || die "$1 failed to run"
   [[ $out == *"$want"* ]] || die "$1 failed its smoke test (no '$want' in: $out)"
 }
@@ -169,6 +199,8 @@ update_mods() {
     GOFLAGS=-mod=mod "$GO" mod tidy)
   (cd "$MODS/helm" && GOFLAGS=-mod=mod "$GO" mod edit -require "helm.sh/helm/v3@$HELM_VERSION" &&
     GOFLAGS=-mod=mod "$GO" mod tidy)
+  (cd "$MODS/promtool" && GOFLAGS=-mod=mod "$GO" mod edit -require "github.com/prometheus/prometheus@$PROMETHEUS_VERSION" &&
+    GOFLAGS=-mod=mod "$GO" mod tidy)
   log "go.mod files updated; review and commit scripts/tools/*/go.{mod,sum}"
 }
 
@@ -182,7 +214,7 @@ main() {
   for t in "$@"; do
     case "$t" in
       all) want+=("${ALL_TOOLS[@]}") ;;
-      kube-apiserver | kubectl | etcd | netpolicy | kube-score | helm) want+=("$t") ;;
+      kube-apiserver | kubectl | etcd | netpolicy | kube-score | helm | promtool) want+=("$t") ;;
       netpol-analyzer) want+=(netpolicy) ;;
       kube-linter) die "kube-linter is not installable here: the Go module proxy refuses golang.stackrox.io (see the top of scripts/tools.sh); use kube-score" ;;
       *) die "unknown tool '$t' (known: ${ALL_TOOLS[*]} ${DEV_TOOLS[*]}, all)" ;;
@@ -198,7 +230,7 @@ main() {
     [[ $t == kube-apiserver || $t == kubectl ]] && kube+=("$t")
   done
   [[ ${#todo[@]} -eq 0 ]] && return 0
-  command -v "$GO" >/dev/null || die "go not found (need Go >= 1.26 for etcd $ETCD_VERSION)"
+  command -v "$GO" >/dev/null || die "go not found (need Go >= 1.26 for etcd $ETCD_VERSION, >= 1.26.7 for promtool $PROMETHEUS_VERSION)"
 
   [[ ${#kube[@]} -gt 0 ]] && build_kube "${kube[@]}"
   for t in "${todo[@]}"; do
@@ -207,6 +239,7 @@ main() {
       netpolicy) build_netpolicy ;;
       kube-score) build_kube_score ;;
       helm) build_helm ;;
+      promtool) build_promtool ;;
     esac
     verify "$t"
     write_stamp "$t"

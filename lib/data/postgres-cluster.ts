@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
+import { PodMetrics } from '../observability/pod-metrics';
 import * as objectstore from '../../imports/barman-objectstore-barmancloud.cnpg.io';
 import * as cnpg from '../../imports/cnpg-cluster-postgresql.cnpg.io';
 import * as pooler from '../../imports/cnpg-pooler-postgresql.cnpg.io';
 import * as scheduled from '../../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
-import * as monitoring from '../../imports/monitoring-podmonitor-monitoring.coreos.com';
 import { Connections, IPeer } from '../core/connections';
 import { PropertyError, PropertyProblems } from '../core/errors';
 import { HTTPS_URL, IMAGE_REFERENCE, IMAGE_TAG, S3_PATH } from '../core/formats';
@@ -222,13 +222,8 @@ export class PostgresCluster extends Construct implements IPeer {
     }
 
     if (props.monitoring ?? true) {
-      new monitoring.PodMonitor(this, 'PodMonitor', {
-        metadata: { name: this.name },
-        spec: {
-          selector: { matchLabels: this.podSelector },
-          podMetricsEndpoints: [{ port: 'metrics' }],
-        },
-      });
+      // The exporter's series get job="<cluster name>" (from the instances' cnpg.io/cluster label).
+      new PodMetrics(this, 'PodMonitor', { name: this.name, podSelector: this.podSelector, jobLabel: 'cnpg.io/cluster', port: 'metrics' });
     }
 
     if (props.pooler) {

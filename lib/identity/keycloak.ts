@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { PodMetrics } from '../observability/pod-metrics';
 import * as kc from '../../imports/keycloak-k8s.keycloak.org';
 import * as realmimport from '../../imports/keycloak-realmimport-k8s.keycloak.org';
 import { Connections, IPeer, PodPeer } from '../core/connections';
@@ -102,6 +103,8 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
   public readonly database: PostgresCluster;
   /** Labels of the Keycloak pods. */
   public readonly podSelector: Record<string, string>;
+  /** The PodMonitor of its metrics (`/metrics` on the management port; series `job="<name>"`). */
+  public readonly podMetrics: PodMetrics;
 
   constructor(scope: Construct, id: string, props: KeycloakProps) {
     super(scope, id);
@@ -157,6 +160,9 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
       this.podSelector = { 'app.kubernetes.io/name': this.name };
       this.renderWorkload(props.image!, resources, db);
     }
+    // Both backends label the pods with the instance name: the operator as app.kubernetes.io/instance.
+    const jobLabel = this.backend === 'operator' ? 'app.kubernetes.io/instance' : 'app.kubernetes.io/name';
+    this.podMetrics = new PodMetrics(this, 'Metrics', { name: this.name, podSelector: this.podSelector, jobLabel, port: this.metricsPort, path: '/metrics' });
   }
 
   /**

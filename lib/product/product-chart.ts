@@ -9,6 +9,13 @@ import { Keycloak, KEYCLOAK_DEFAULTS } from '../identity/keycloak';
 import { Exposure } from '../network/exposure';
 import { NetworkPolicies, PeerPort } from '../network/network-policies';
 import { ProductNamespace } from '../network/product-namespace';
+import { longestCronGapSeconds } from '../core/cron';
+import { ALERT_DEFAULTS, AlertTargets } from '../observability/alerts';
+import { AlertRouting } from '../observability/alert-routing';
+import { productDashboards, ProductDashboards } from '../observability/dashboards';
+import { ProductAlerts } from '../observability/product-alerts';
+import { matchers, seconds } from '../observability/promql';
+import { UptimeProbes } from '../observability/uptime-probes';
 import { mergeResources } from '../pods/pod-template';
 import { EAF_API_DEFAULTS, EafApi } from '../workloads/eaf-api';
 import { EAF_FRONTEND_DEFAULTS, EafFrontend } from '../workloads/eaf-frontend';
@@ -63,6 +70,14 @@ export class EafProductChart extends Chart {
   public readonly exposures: Readonly<Record<string, Exposure>> = {};
   /** Default-deny networking with every allowed flow. */
   public readonly networkPolicies: NetworkPolicies;
+  /** The alerts (a PrometheusRule) with their promtool tests. */
+  public readonly alerts?: ProductAlerts;
+  /** The Grafana dashboards of the APIs, the databases and Keycloak. */
+  public readonly dashboards?: ProductDashboards;
+  /** Where alerts go (an AlertmanagerConfig), when the environment names receivers. @default - none */
+  public readonly alertRouting?: AlertRouting;
+  /** Blackbox probes of the public hosts, when the environment names a prober. @default - none */
+  public readonly uptimeProbes?: UptimeProbes;
 
   private readonly problems: Error[] = [];
 
@@ -88,6 +103,12 @@ export class EafProductChart extends Chart {
     this.components = this.composeComponents(new Construct(root, 'components'));
     this.exposures = this.composeExposures(new Construct(root, 'exposures'));
     this.networkPolicies = this.composeNetwork(root);
+    const observability = new Construct(root, 'observability');
+    this.alerts = this.attempt('observability', () => this.composeAlerts(observability), (property) => `observability.${property}`);
+    this.dashboards = this.attempt('observability.dashboards', () => this.composeDashboards(observability));
+    this.alertRouting = this.attempt('observability.alerting', () => this.composeRouting(observability));
+    this.uptimeProbes = this.attempt('observability.probes', () => this.composeProbes(observability));
+    this.labelMonitoringObjects();
     this.applyWaivers();
     if (this.problems.length > 0) throw new CompositionError(env.name, this.problems);
   }
@@ -210,6 +231,8 @@ export class EafProductChart extends Chart {
       platform: network.platform ?? (env.exposure.kind === 'route' ? 'openshift' : 'kubernetes'),
       ingressTargets,
       metricsTargets: scraped.flatMap((peer) => peer.metricsPort === undefined ? [] : [{ peer, port: peer.metricsPort }]),
+      monitoring: env.observability?.monitoring?.namespace === undefined ? undefined
+        : { namespaceSelector: { 'kubernetes.io/metadata.name': env.observability.monitoring.namespace } },
       databases,
       databaseOperator: network.databaseOperatorNamespace === undefined ? undefined
         : { namespaceSelector: { 'kubernetes.io/metadata.name': network.databaseOperatorNamespace } },
@@ -224,6 +247,101 @@ export class EafProductChart extends Chart {
     });
     // Undefined only when it failed, and then the constructor throws with the problem before anyone sees it.
     return policies!;
+  }
+
+  /**
+   * What the alerts watch, from the composed objects: every Spring Boot component's series (`job` from its PodMonitor),
+   * every component's containers, every database (the product's and Keycloak's) with its backup schedule and RPO, and
+   * Keycloak.
+   */
+  private alertTargets(): AlertTargets {
+    const namespace = this.namespace!;
+    const keycloak = this.identity instanceof Keycloak ? this.identity : undefined;
+    const databases: Array<[PostgresCluster, DatabaseConfig | undefined]> = [
+      ...Object.entries(this.databases).map(([key, cluster]): [PostgresCluster, DatabaseConfig | undefined] => [cluster, this.environment.databases?.[key]]),
+      ...(keycloak ? [[keycloak.database, (this.environment.identity as KeycloakConfig | undefined)?.database] as [PostgresCluster, DatabaseConfig | undefined]] : []),
+    ];
+    const grace = (this.environment.observability?.thresholds?.backupGraceMinutes ?? ALERT_DEFAULTS.thresholds.backupGraceMinutes) * 60;
+    const components = Object.entries(this.components);
+    return {
+      product: this.product.name,
+      environment: this.environment.name,
+      namespace,
+      apis: components.filter(([name, w]) => this.product.components[name].kind === 'spring-boot' && w.podMetrics).map(([name, w]) => ({
+        name,
+        metrics: { namespace, job: w.podMetrics!.job },
+        containers: { namespace, container: w.containerName },
+        connectionPool: (this.product.components[name].databases ?? []).length > 0,
+      })),
+      containers: components.map(([name, w]) => ({
+        name,
+        containers: { namespace, container: w.containerName },
+        // Pods of the Deployment <name> or <name>-<colour>: <deployment>-<pod-template-hash>-<suffix>.
+        podPattern: `${w.name}-(blue-|green-)?[a-z0-9]{5,10}-[a-z0-9]{5}`,
+        examplePod: `${w.name}-${w.blueGreen ? 'blue-' : ''}7d4b9c8f6-x2k9p`,
+      })),
+      databases: databases.map(([cluster, config]) => ({
+        name: cluster.name,
+        metrics: { namespace, job: cluster.name },
+        volumes: { namespace, claimPattern: `${cluster.name}-[0-9]+(-wal)?`, exampleClaim: `${cluster.name}-1` },
+        instances: cluster.instances,
+        backup: cluster.backup && {
+          maxBackupAgeSeconds: longestCronGapSeconds(cluster.backup.schedule ?? POSTGRES_DEFAULTS.backupSchedule) + grace,
+          rpoSeconds: seconds(config?.rpo ?? ALERT_DEFAULTS.rpo),
+        },
+      })),
+      keycloak: keycloak && { name: keycloak.name, metrics: { namespace, job: keycloak.podMetrics.job } },
+    };
+  }
+
+  private composeAlerts(scope: Construct): ProductAlerts {
+    const settings = this.environment.observability ?? {};
+    return new ProductAlerts(scope, 'alerts', {
+      targets: this.alertTargets(),
+      thresholds: settings.thresholds,
+      slo: settings.slo,
+      runbookBaseUrl: this.product.runbookBaseUrl ?? ALERT_DEFAULTS.runbookBaseUrl,
+    });
+  }
+
+  private composeDashboards(scope: Construct): ProductDashboards {
+    const targets = this.alertTargets();
+    const settings = this.environment.observability?.dashboards ?? {};
+    const dashboards = productDashboards({
+      product: targets.product,
+      environment: targets.environment,
+      namespace: targets.namespace,
+      apis: targets.apis.map((api) => ({ name: api.name, metrics: matchers(api.metrics), containers: matchers(api.containers) })),
+      databases: targets.databases.map((db) => ({
+        name: db.name,
+        metrics: matchers(db.metrics),
+        volumes: matchers({ namespace: db.volumes.namespace }, `persistentvolumeclaim=~${JSON.stringify(db.volumes.claimPattern)}`),
+      })),
+      keycloak: targets.keycloak && { name: targets.keycloak.name, metrics: matchers(targets.keycloak.metrics) },
+    });
+    return new ProductDashboards(scope, 'dashboards', { dashboards, delivery: settings.delivery, folder: settings.folder });
+  }
+
+  private composeRouting(scope: Construct): AlertRouting | undefined {
+    const alerting = this.environment.observability?.alerting;
+    if (alerting === undefined) return undefined;
+    return new AlertRouting(scope, 'routing', { name: `${this.product.name}-alerts`, paging: alerting.paging, chat: alerting.chat, repeatInterval: alerting.repeatInterval });
+  }
+
+  private composeProbes(scope: Construct): UptimeProbes | undefined {
+    const probes = this.environment.observability?.probes;
+    if (probes === undefined || Object.keys(this.exposures).length === 0) return undefined;
+    const urls = Object.fromEntries(Object.keys(this.exposures).map((key) => [key, `https://${this.environment.hosts[key]}/`]));
+    return new UptimeProbes(scope, 'probes', { name: `${this.product.name}-uptime`, urls, proberUrl: probes.proberUrl, module: probes.module, interval: probes.interval });
+  }
+
+  /** Puts the platform's selection labels (e.g. `release: prometheus`) on every monitor, rule and probe. */
+  private labelMonitoringObjects(): void {
+    const labels = this.environment.observability?.monitoring?.labels ?? {};
+    const kinds = ['PodMonitor', 'PrometheusRule', 'Probe', 'AlertmanagerConfig'];
+    for (const object of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && kinds.includes(c.kind))) {
+      for (const [key, value] of Object.entries(labels)) object.metadata.addLabel(key, value);
+    }
   }
 
   /** Writes the environment's waivers onto the objects they name, as `waive.eaf.io/<rule>` annotations. */

@@ -1,6 +1,7 @@
 import { COMPONENT_NAME, IMAGE_REPOSITORY } from '../core/formats';
 import { deepFreeze } from '../core/freeze';
 import { SecretKeyReference } from '../core/secrets';
+import type { MetricsAuth } from '../observability/pod-metrics';
 import type { DatabaseEnvNames } from '../workloads/eaf-workload';
 import type { ContainerResources } from '../pods/pod-template';
 
@@ -58,6 +59,8 @@ export interface SpringBootComponent extends ComponentBase {
   readonly probePaths?: { readonly liveness?: string; readonly readiness?: string };
   /** Prometheus endpoint on the port. @default '/actuator/prometheus' */
   readonly metricsPath?: string;
+  /** Credentials monitoring presents at a secured actuator, by Secret reference. @default - none */
+  readonly metricsAuth?: MetricsAuth;
 }
 
 /** A static frontend served by nginx. */
@@ -75,7 +78,7 @@ export interface HttpComponent extends ComponentBase {
   /** Startup probe path for slow starters. @default - none */
   readonly startupPath?: string;
   /** Where monitoring scrapes metrics. @default - not scraped */
-  readonly metrics?: { readonly port: number; readonly path: string };
+  readonly metrics?: { readonly port: number; readonly path: string; /** Credentials of a secured endpoint. @default - none */ readonly auth?: MetricsAuth };
 }
 
 /** One component of a product, by kind. */
@@ -126,6 +129,8 @@ export interface ProductDefinition {
   readonly databases?: Readonly<Record<string, DatabaseDefinition>>;
   /** Its identity provider. @default - none */
   readonly identity?: IdentityDefinition;
+  /** Where the runbooks of its alerts are: alert X links to `<runbookBaseUrl>/X.md`. @default - the platform's (ALERT_DEFAULTS.runbookBaseUrl) */
+  readonly runbookBaseUrl?: string;
 }
 
 /** A declared product: checked and frozen. */

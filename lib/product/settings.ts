@@ -3,6 +3,7 @@ import {
   CIDR, DNS_LABEL, DNS_NAME, Format, HTTPS_URL, IMAGE_REFERENCE, IMAGE_REPOSITORY, IMAGE_TAG, IMAGE_TAG_OR_DIGEST, REGISTRY_PREFIX, S3_PATH,
 } from '../core/formats';
 import { QUANTITY_PATTERN } from '../core/quantity';
+import { DURATION_PATTERN } from '../observability/promql';
 
 /**
  * The settings an environment file holds, as TypeBox schemas: each is a JSON Schema at run time and a
@@ -90,6 +91,7 @@ export const DatabaseSettings = strict({
   resources: optional(ResourceSettings),
   backup: optional(BackupSettings),
   pooler: optional(PoolerSettings),
+  rpo: optional(Type.String({ pattern: DURATION_PATTERN, description: "use the recovery point objective as a duration such as '1h' or '15m'" })),
 });
 
 /** Addresses outside the cluster, by CIDR and port. */
@@ -169,6 +171,63 @@ export const ReleaseSettings = discriminated('strategy', [
   }, 'a blue-green release takes activeColor and optionally idleReplicas'),
 ], 'use rolling or blue-green');
 
+const Percent = Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'use a percentage above 0 and at most 100' });
+const Positive = Type.Number({ exclusiveMinimum: 0, description: 'use a number above 0' });
+const SecretKey = strict({
+  secretName: formatted(DNS_NAME, 'name the Secret'),
+  key: Type.String({ pattern: '^[-._a-zA-Z0-9]+$', description: 'name a key of the Secret' }),
+}, 'give secretName and key');
+const Duration = Type.String({ pattern: DURATION_PATTERN, description: "use a duration such as '30s', '5m' or '4h'" });
+
+/** Overrides of the platform's alert thresholds (PLATFORM.md, Observability). */
+export const AlertThresholdSettings = strict({
+  availabilityPercent: optional(Percent),
+  latencyP95Seconds: optional(Positive),
+  latencyP99Seconds: optional(Positive),
+  errorRatePercent: optional(Percent),
+  cpuPercent: optional(Percent),
+  memoryPercent: optional(Percent),
+  connectionPoolPercent: optional(Percent),
+  requestSpikePercent: optional(Positive),
+  databaseConnectionsPercent: optional(Percent),
+  replicationLagSeconds: optional(Positive),
+  diskPercent: optional(Percent),
+  backupGraceMinutes: optional(Positive),
+  loginFailuresPerMinute: optional(Positive),
+});
+
+/** A receiver of alerts; URLs and keys by Secret reference. */
+export const AlertReceiverSettings = discriminated('kind', [
+  strict({ kind: Type.Literal('pagerduty'), routingKey: SecretKey }, 'a pagerduty receiver takes routingKey: { secretName, key }'),
+  strict({ kind: Type.Literal('slack'), webhookUrl: SecretKey, channel: optional(Type.String({ minLength: 1, description: "name the channel, e.g. '#dvmm-alerts'" })) },
+    'a slack receiver takes webhookUrl: { secretName, key } and optionally channel'),
+  strict({ kind: Type.Literal('webhook'), url: SecretKey }, 'a webhook receiver takes url: { secretName, key }'),
+], 'use pagerduty, slack or webhook');
+
+/** Scraping, alerts, routing, dashboards and synthetic checks of one environment. */
+export const ObservabilitySettings = strict({
+  monitoring: optional(strict({
+    namespace: optional(formatted(DNS_LABEL, 'name the namespace the Prometheus runs in, e.g. monitoring')),
+    labels: optional(Type.Record(Type.String(), Type.String(), { description: 'give the labels the Prometheus selects its monitors and rules by, e.g. { release: prometheus }' })),
+  })),
+  thresholds: optional(AlertThresholdSettings),
+  slo: optional(strict({ availabilityPercent: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 100, description: 'use an objective above 0 and below 100, e.g. 99.5' }) })),
+  alerting: optional(strict({
+    paging: optional(AlertReceiverSettings),
+    chat: optional(AlertReceiverSettings),
+    repeatInterval: optional(Duration),
+  }, 'give paging and/or chat')),
+  dashboards: optional(strict({
+    delivery: optional(oneOf(['configmap', 'grafana-operator'], 'use configmap (Grafana sidecar) or grafana-operator (GrafanaDashboard)')),
+    folder: optional(Type.String({ minLength: 1, description: 'name the Grafana folder' })),
+  })),
+  probes: optional(strict({
+    proberUrl: Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?:[0-9]{1,5}$', description: 'give the blackbox exporter as host:port, e.g. blackbox-exporter.monitoring.svc:9115' }),
+    module: optional(Type.String({ minLength: 1, description: 'name a blackbox exporter module, e.g. http_2xx' })),
+    interval: optional(Duration),
+  }, 'give proberUrl (the blackbox exporter, host:port)')),
+});
+
 /** A rule of the gate switched off for one object, with the reason, written in the environment file. */
 export const WaiverSettings = strict({
   rule: Type.String({ description: 'name a waivable rule of the gate' }),
@@ -191,6 +250,7 @@ export const EnvironmentSettings = strict({
   identity: optional(Type.Union([KeycloakSettings, ExternalOidcSettings])),
   network: optional(NetworkSettings),
   egress: optional(Type.Record(Type.String(), EgressSettings)),
+  observability: optional(ObservabilitySettings),
   components: Type.Record(Type.String(), SpringBootSettings),
   waivers: optional(Type.Array(WaiverSettings)),
 });
@@ -207,6 +267,8 @@ export type ExternalOidcConfig = Static<typeof ExternalOidcSettings>;
 export type NetworkConfig = Static<typeof NetworkSettings>;
 /** A named egress of one environment. */
 export type EgressConfig = Static<typeof EgressSettings>;
+/** Scraping, alerts, routing, dashboards and synthetic checks of one environment. */
+export type ObservabilityConfig = Static<typeof ObservabilitySettings>;
 /** A waiver written in an environment file. */
 export type WaiverConfig = Static<typeof WaiverSettings>;
 /** Size overrides of a container. */

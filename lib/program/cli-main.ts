@@ -5,6 +5,7 @@ import * as path from 'path';
 import { CliIo, runCli } from './cli';
 import { PACKAGE_CRD_DIRECTORY, PACKAGE_ROOT } from './package-paths';
 import { killAtStepHook } from './run-product';
+import { formatAlertsResult, verifyAlerts } from './verify-alerts';
 import { formatNetpolResult, verifyNetworkPolicies } from './verify-netpol';
 
 /**
@@ -22,6 +23,7 @@ export function main(argv: readonly string[]): number {
     onWriteStep: killAtStepHook(process.env),
     runTier: (tier, dirs) => {
       if (tier === 'netpol') return netpolTier(dirs);
+      if (tier === 'alerts') return alertsTier(dirs);
       const script = { cluster: ['scripts/cluster.sh', 'test'], lint: ['scripts/lint.sh'] }[tier];
       const targets = dirs;
       // A product's own kube-score exceptions (id|reason lines) sit in its folder.
@@ -52,6 +54,20 @@ function netpolTier(dirs: string[]): number {
       work,
     });
     for (const r of results) for (const line of formatNetpolResult(r)) process.stderr.write(`${line}\n`);
+    return results.every((r) => r.ok) ? 0 : 1;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The alert tier: promtool checks each environment's rules, runs the alert tests synth wrote beside it, parses the dashboards' queries. */
+function alertsTier(dirs: string[]): number {
+  const build = spawnSync('bash', [path.join(PACKAGE_ROOT, 'scripts', 'tools.sh'), 'promtool'], { stdio: 'inherit', env: process.env });
+  if (build.status !== 0) return 1;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'eaf-alerts-'));
+  try {
+    const results = verifyAlerts({ outdir: path.dirname(dirs[0]), environments: dirs.map((d) => path.basename(d)), promtool: path.join(toolsDir(), 'bin', 'promtool'), work });
+    for (const r of results) for (const line of formatAlertsResult(r)) process.stderr.write(`${line}\n`);
     return results.every((r) => r.ok) ? 0 : 1;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

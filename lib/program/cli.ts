@@ -28,7 +28,7 @@ export interface CliIo {
   /** The writer's test hook (see `killAtStepHook`). @default - none */
   readonly onWriteStep?: (step: WriteStep) => void;
   /** Runs a real-tool tier; returns its exit code. */
-  readonly runTier?: (tier: 'cluster' | 'netpol' | 'lint', dirs: string[]) => number;
+  readonly runTier?: (tier: 'cluster' | 'netpol' | 'lint' | 'alerts', dirs: string[]) => number;
 }
 
 /** A usage error: exit code 2. */
@@ -125,14 +125,14 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   verify: {
-    summary: 'prove synthesised output with the real tools: a kube-apiserver, the network-policy analyser, kube-score',
-    usage: 'eaf-cdk8s verify <folder> [--cluster] [--netpol] [--lint]',
+    summary: 'prove synthesised output with the real tools: a kube-apiserver, the network-policy analyser, kube-score, promtool',
+    usage: 'eaf-cdk8s verify <folder> [--cluster] [--netpol] [--lint] [--alerts]',
     help: [
       '<folder> is an output folder (dist: every dist/<env>/) or one environment folder. With no tier named,',
-      'all three run. The pinned tools are built from their Go modules on first use and cached',
+      'all four run (--alerts: promtool checks the rules, runs every alert\'s tests and parses the dashboards\' queries). The pinned tools are built from their Go modules on first use and cached',
       '(bash scripts/tools.sh all builds them ahead; about 7 minutes cold on 2 cores).',
     ].join('\n'),
-    options: { cluster: { type: 'boolean' }, netpol: { type: 'boolean' }, lint: { type: 'boolean' } },
+    options: { cluster: { type: 'boolean' }, netpol: { type: 'boolean' }, lint: { type: 'boolean' }, alerts: { type: 'boolean' } },
     run: ({ values, positionals }, io) => {
       if (positionals.length !== 1) throw new UsageError('verify takes exactly one folder');
       const root = path.resolve(io.cwd, positionals[0]);
@@ -142,9 +142,9 @@ const COMMANDS: Record<string, Command> = {
         return 1;
       }
       if (io.runTier === undefined) throw new UsageError('verify is not available in this build');
-      const tiers = (['cluster', 'netpol', 'lint'] as const).filter((t) => values[t] === true);
+      const tiers = (['cluster', 'netpol', 'lint', 'alerts'] as const).filter((t) => values[t] === true);
       let code = 0;
-      for (const tier of tiers.length > 0 ? tiers : (['lint', 'netpol', 'cluster'] as const)) {
+      for (const tier of tiers.length > 0 ? tiers : (['lint', 'netpol', 'alerts', 'cluster'] as const)) {
         io.log(`verify: ${tier} on ${dirs.map((d) => path.relative(io.cwd, d) || d).join(', ')}`);
         const rc = io.runTier(tier, dirs);
         io.log(`verify: ${tier} ${rc === 0 ? 'passed' : `FAILED (exit ${rc})`}`);

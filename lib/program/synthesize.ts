@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, Yaml, YamlOutputType } from 'cdk8s';
 import { PropertyError, PropertyErrors } from '../core/errors';
 import { formatFinding, ManifestSet, ManifestValidator, Waiver } from '../gate';
+import { ProductAlerts } from '../observability/product-alerts';
 import { NetworkPolicies } from '../network/network-policies';
 import { CompositionError } from '../product/product-chart';
 import { EnvironmentConfig } from '../product/settings';
@@ -81,6 +82,9 @@ export function synthesizeEnvironments(outdir: string, environments: Environment
         // The flow record goes beside dist/<env>/, never inside: Argo CD applies every file of that folder.
         const records = app.node.findAll().filter((c): c is NetworkPolicies => c instanceof NetworkPolicies).map((n) => n.flowRecord);
         if (records.length > 0) fs.writeFileSync(path.join(staging, `${environment.name}.flows.json`), `${JSON.stringify({ environment: environment.name, policies: records }, null, 2)}\n`);
+        // So are the alerts' promtool tests (`eaf-cdk8s verify --alerts` runs them against the rules that ship).
+        const tests = app.node.findAll().filter((c): c is ProductAlerts => c instanceof ProductAlerts).flatMap((a) => a.tests('rules.yaml'));
+        if (tests.length > 0) fs.writeFileSync(path.join(staging, `${environment.name}.alert-tests.json`), `${JSON.stringify({ environment: environment.name, tests }, null, 2)}\n`);
         sets.push({
           environment: environment.name,
           critical: environment.critical ?? false,

@@ -13,7 +13,7 @@ import { Yaml } from 'cdk8s';
  * own YAML 1.1 schema.
  *
  * Anything else in a document (a multi-line or non-ASCII string, a tab, a fraction, `undefined`, a class instance,
- * a key longer than 1,024 characters, YAML 1.1's merge key `<<`) sends that whole document to cdk8s's `Yaml.stringify`, so the output is the
+ * a key longer than 1,024 characters (values of any length are printed on one line, as with cdk8s's `lineWidth: 0`), YAML 1.1's merge key `<<`) sends that whole document to cdk8s's `Yaml.stringify`, so the output is the
  * same either way; `test/program/yaml-output.test.ts` compares both on generated data.
  */
 export function stringifyManifests(documents: readonly unknown[]): string {
@@ -67,7 +67,7 @@ function text(value: string): string {
 }
 
 function printText(value: string): string {
-  if (!HANDLED_TEXT.test(value) || value.length > 1024 || value.startsWith('---') || value.startsWith('...') || value === '<<') throw UNHANDLED;
+  if (!HANDLED_TEXT.test(value) || value.startsWith('---') || value.startsWith('...') || value === '<<') throw UNHANDLED;
   if (!NOT_PLAIN.test(value) && !readsAsOtherType(value)) return value;
   return value.includes('"') && !value.includes("'") ? `'${value}'` : JSON.stringify(value);
 }
@@ -83,6 +83,8 @@ function scalar(value: unknown): string {
 function map(object: Record<string, unknown>, indent: string): string {
   let out = '';
   for (const key of Object.keys(object)) {
+    // A simple key spans at most 1,024 characters (YAML); a longer one is written as an explicit key.
+    if (key.length > 1024) throw UNHANDLED;
     out += `${indent}${text(key)}:${afterKey(object[key], indent)}`;
   }
   return out;

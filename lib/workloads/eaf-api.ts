@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { MetricsAuth } from '../observability/pod-metrics';
 import { deepFreeze } from '../core/freeze';
 import type { PostgresCluster } from '../data/postgres-cluster';
 import type { IdentityClientOptions, IIdentityProvider } from '../identity/identity-provider';
@@ -45,6 +46,11 @@ export interface EafApiProps extends EafWorkloadOptions {
    */
   readonly metricsPath?: string;
   /**
+   * Credentials monitoring presents at the metrics endpoint, when the actuator is secured.
+   * @default - none
+   */
+  readonly metricsAuth?: MetricsAuth;
+  /**
    * Paths that get a writable emptyDir on the read-only root filesystem.
    * @default ['/tmp']
    */
@@ -75,7 +81,11 @@ export class EafApi extends EafWorkload {
       ...props,
       replicas: props.replicas ?? EAF_API_DEFAULTS.replicas,
       component: 'api',
-      presetEnv: props.springProfile === undefined ? {} : { SPRING_PROFILES_ACTIVE: { value: props.springProfile } },
+      presetEnv: {
+        ...(props.springProfile === undefined ? {} : { SPRING_PROFILES_ACTIVE: { value: props.springProfile } }),
+        // Latency buckets, so that alerts and dashboards can compute P95 and P99 (histogram_quantile).
+        MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: { value: 'true' },
+      },
       container: {
         port,
         resources: props.resources ?? EAF_API_DEFAULTS.resources,
@@ -84,7 +94,7 @@ export class EafApi extends EafWorkload {
         liveness: { path: liveness, initialDelaySeconds: 30, periodSeconds: 10 },
         readiness: { path: props.probePaths?.readiness ?? paths.readiness, initialDelaySeconds: 5, periodSeconds: 5 },
         writablePaths: props.writablePaths ?? ['/tmp'],
-        metrics: { port, path: props.metricsPath ?? paths.metrics },
+        metrics: { port, path: props.metricsPath ?? paths.metrics, auth: props.metricsAuth },
       },
     });
     if (props.database) this.connectToDatabase(props.database);

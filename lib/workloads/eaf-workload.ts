@@ -11,6 +11,7 @@ import type { IdentityClientOptions, IIdentityProvider } from '../identity/ident
 import {
   ContainerResources, createDisruptionBudget, createService, finishPodTemplate, httpProbe, imageReference, RESTRICTED_CONTAINER, spreadConstraints, validateResources, volumeName,
 } from '../pods/pod-template';
+import { MetricsAuth, PodMetrics } from '../observability/pod-metrics';
 import { BlueGreenService, Color, DeploymentRenderOptions, IDeploymentTemplate } from './blue-green-service';
 
 /** Blue-green release settings: which colour is live and how big the idle one is. */
@@ -114,8 +115,8 @@ export interface EafContainerSpec {
   readonly readiness: HttpProbeOptions;
   /** Paths that get a writable emptyDir, since the root filesystem is read-only. */
   readonly writablePaths: readonly string[];
-  /** Where monitoring scrapes metrics. @default - not scraped */
-  readonly metrics?: { readonly port: number; readonly path: string };
+  /** Where monitoring scrapes metrics: a PodMonitor and the monitoring namespace's network edge follow. @default - not scraped */
+  readonly metrics?: { readonly port: number; readonly path: string; /** Credentials of a secured endpoint. @default - none */ readonly auth?: MetricsAuth };
 }
 
 /** Props of {@link EafWorkload}. */
@@ -160,6 +161,10 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
   public readonly metricsPort?: number;
   /** The path monitoring scrapes. @default - not scraped */
   public readonly metricsPath?: string;
+  /** Name of the container (the preset's role, e.g. `api`). */
+  public readonly containerName: string;
+  /** The PodMonitor of every pod of the workload (both colours). @default - none (not scraped) */
+  public readonly podMetrics?: PodMetrics;
   /** The Service that receives the workload's traffic (the active colour's, in blue-green). */
   public readonly service: kplus.Service;
   /** The Service of the idle colour, for smoke tests before the switch. @default - none (rolling) */
@@ -183,6 +188,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     this.replicas = props.replicas ?? 2;
     this.podSelector = { 'app.kubernetes.io/name': this.name };
     this.peerName = this.name;
+    this.containerName = props.component;
     this.metricsPort = props.container.metrics?.port;
     this.metricsPath = props.container.metrics?.path;
     this.validate(props);
@@ -199,6 +205,12 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     });
 
     const replicas = props.autoscaling ? undefined : this.replicas;
+    const metrics = props.container.metrics;
+    if (metrics) {
+      this.podMetrics = new PodMetrics(this, 'Metrics', {
+        name: this.name, podSelector: this.podSelector, jobLabel: 'app.kubernetes.io/name', port: metrics.port, path: metrics.path, auth: metrics.auth,
+      });
+    }
     if (props.blueGreen) {
       this.blueGreen = new BlueGreenService(this, 'BlueGreen', {
         name: this.name,
@@ -239,7 +251,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     deployment.select(kplus.LabelSelector.of({ labels }));
     const probe = (options?: HttpProbeOptions) => options && httpProbe(options.path, spec.port, options);
     const container = deployment.addContainer({
-      name: this.props.component,
+      name: this.containerName,
       image: imageReference(this.props.image, options.tag),
       ports: [{ number: spec.port, name: 'http' }],
       envVariables: { ...this.env },

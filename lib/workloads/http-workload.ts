@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { MetricsAuth } from '../observability/pod-metrics';
 import { deepFreeze } from '../core/freeze';
 import { ContainerResources } from '../pods/pod-template';
 import { EafWorkload, EafWorkloadOptions } from './eaf-workload';
@@ -29,7 +30,7 @@ export interface EafHttpWorkloadProps extends EafWorkloadOptions {
   /** Paths that get a writable emptyDir on the read-only root filesystem. @default ['/tmp'] */
   readonly writablePaths?: readonly string[];
   /** Where monitoring scrapes metrics, e.g. `{ port: 9090, path: '/metrics' }`. @default - not scraped */
-  readonly metrics?: { readonly port: number; readonly path: string };
+  readonly metrics?: { readonly port: number; readonly path: string; /** Credentials of a secured endpoint. @default - none */ readonly auth?: MetricsAuth };
   /** `app.kubernetes.io/component` and the container name. @default 'app' */
   readonly component?: string;
 }

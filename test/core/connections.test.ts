@@ -14,6 +14,7 @@ describe('Connections', () => {
     // THEN
     const env = find(synth(chart), 'Deployment', 'api').spec.template.spec.containers[0].env;
     expect(env).toEqual([
+      { name: 'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', value: 'true' },
       { name: 'DB_HOST', value: 'orders-db-rw' },
       { name: 'DB_PORT', value: '5432' },
       { name: 'DB_NAME', value: 'orders' },
@@ -36,7 +37,7 @@ describe('Connections', () => {
     const manifests = synth(chart);
     for (const name of ['api-blue', 'api-green']) {
       const env = find(manifests, 'Deployment', name).spec.template.spec.containers[0].env.map((e: any) => e.name);
-      expect(env).toEqual(['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'KEYCLOAK_URL', 'KEYCLOAK_INTERNAL_URL', 'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET']);
+      expect(env).toEqual(['MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'KEYCLOAK_URL', 'KEYCLOAK_INTERNAL_URL', 'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET']);
     }
     expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}/${e.purpose}`)).toEqual([
       'keycloak->keycloak-db:5432/database',

@@ -69,7 +69,7 @@ describe('PostgresCluster', () => {
     const chart = testChart();
     new PostgresCluster(chart, 'db', base);
     const manifests = synth(chart);
-    expect(find(manifests, 'PodMonitor', 'db').spec).toEqual({ selector: { matchLabels: { 'cnpg.io/cluster': 'db' } }, podMetricsEndpoints: [{ port: 'metrics' }] });
+    expect(find(manifests, 'PodMonitor', 'db').spec).toEqual({ jobLabel: 'cnpg.io/cluster', selector: { matchLabels: { 'cnpg.io/cluster': 'db' } }, podMetricsEndpoints: [{ port: 'metrics' }] });
     expect(find(manifests, 'Cluster', 'db').spec.monitoring).toBeUndefined();
   });
 
@@ -84,12 +84,13 @@ describe('PostgresCluster', () => {
       type: 'rw',
       pgbouncer: { poolMode: 'transaction', parameters: { max_client_conn: '1000', default_pool_size: '20' } },
     });
-    expect(manifests.filter((m) => m.kind === 'PodMonitor')).toEqual([]);
+    // Only the API's own PodMonitor: the database is not scraped.
+    expect(manifests.filter((m) => m.kind === 'PodMonitor').map((m) => m.metadata.name)).toEqual(['api']);
     const env = find(manifests, 'Deployment', 'api').spec.template.spec.containers[0].env;
     expect(env.find((e: any) => e.name === 'DB_HOST').value).toBe('db-pooler-rw');
     expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}/${e.purpose}`))
       .toEqual(['db-pooler-rw->db:5432/pooler', 'api->db-pooler-rw:5432/database']);
-    expect(Object.keys(api.env)).toEqual(['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD']);
+    expect(Object.keys(api.env)).toEqual(['MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD']);
   });
 
   test('fails with fewer than one instance', () => {

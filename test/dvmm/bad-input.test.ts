@@ -56,7 +56,7 @@ const CASES: Case[] = [
   { name: 'a missing component', edit: replaceOnce(/  frontend:\n    tags: \{ blue: 1.4.2, green: 1.5.0 \}\n    replicas: 3\n$/, ''),
     expected: '<file>: components.frontend: is required (got nothing); give settings for api, frontend' },
   { name: 'an unknown key', edit: (t) => `${t}replica: 3\n`,
-    expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, components, waivers' },
+    expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, components, waivers' },
   { name: 'an unknown key in a component', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    replica: 2\n'),
     expected: '<file>: components.frontend.replica: is not a known setting; remove it or use one of: image, tag, tags, replicas, resources, autoscaling' },
   { name: 'a bad CPU quantity', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    resources: { requests: { cpu: 2 cores } }\n'),
@@ -114,7 +114,7 @@ const CASES: Case[] = [
   { name: 'a YAML syntax error', edit: replaceOnce('frontend: dvmm.eaf.example.com', 'frontend: "dvmm.eaf.example.com'),
     expected: '<file>: YAML error: Missing closing "quote at line 7, column 34; fix the YAML syntax' },
   { name: 'duplicate keys', edit: (t) => `${t}critical: false\n`,
-    expected: '<file>: YAML error: Map keys must be unique at line 52, column 1; fix the YAML syntax' },
+    expected: '<file>: YAML error: Map keys must be unique at line 59, column 1; fix the YAML syntax' },
   { name: 'a file for an environment with an invalid name', file: 'Prod_EU.yaml', edit: (t) => t,
     expected: '<file>: "Prod_EU" is not a valid environment name; rename the file to a lower-case DNS label of at most 20 characters, e.g. staging.yaml' },
   // ---- the folder: what it may hold ----
@@ -173,7 +173,7 @@ const CASES: Case[] = [
     ] },
   { name: 'a file-level problem in one file and a construct problem in another', file: 'staging.yaml', edit: (t) => `${t}replica: 3\n`,
     setup: (dir) => fs.writeFileSync(path.join(dir, 'production.yaml'), fs.readFileSync(path.join(dir, 'production.yaml'), 'utf8').replace('storageSize: 50Gi', 'storageSize: "0"')),
-    expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, components, waivers',
+    expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, components, waivers',
     alsoExpected: ['<dir>/production.yaml: databases.db.storageSize: must be more than 0 (the API server refuses an empty volume) (got "0"); use a size such as 10Gi'] },
 ];
 

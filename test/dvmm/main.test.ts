@@ -36,7 +36,7 @@ describe('main (the DVMM program)', () => {
     expect(main({ environmentsDir: ENVIRONMENTS, outdir, log })).toBe(0);
     const tree = readTree(outdir);
     // THEN the manifests, each flow record beside (never inside) its environment's folder
-    expect(Object.keys(tree).sort()).toEqual(['dev.flows.json', 'dev/dvmm.k8s.yaml', 'production.flows.json', 'production/dvmm.k8s.yaml', 'staging.flows.json', 'staging/dvmm.k8s.yaml']);
+    expect(Object.keys(tree).sort()).toEqual(['dev.alert-tests.json', 'dev.flows.json', 'dev/dvmm.k8s.yaml', 'production.alert-tests.json', 'production.flows.json', 'production/dvmm.k8s.yaml', 'staging.alert-tests.json', 'staging.flows.json', 'staging/dvmm.k8s.yaml']);
     for (const [file, text] of Object.entries(tree).filter(([f]) => f.endsWith('.yaml'))) {
       const docs = parseAllDocuments(text).map((d) => d.toJS());
       expect({ file, first: docs[0].kind }).toEqual({ file, first: 'Namespace' });

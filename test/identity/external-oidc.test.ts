@@ -28,6 +28,7 @@ describe('ExternalOidcIssuer', () => {
     new EafApi(chart, 'api', { image: 'r/api', tag: '1', identity: { provider: issuer, realm: 'orders', clientId: 'orders-api', clientSecret: { secretName: 'orders-oidc', key: 'secret' } } });
     // THEN
     expect(find(synth(chart), 'Deployment', 'api').spec.template.spec.containers[0].env).toEqual([
+      { name: 'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', value: 'true' },
       { name: 'OIDC_ISSUER_URL', value: 'https://login.example.com/realms/orders' },
       { name: 'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI', value: 'https://login.example.com/realms/orders' },
       { name: 'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI', value: 'https://login.example.com/realms/orders/protocol/openid-connect/certs' },
@@ -42,7 +43,7 @@ describe('ExternalOidcIssuer', () => {
     const chart = testChart();
     const issuer = new ExternalOidcIssuer(chart, 'oidc', { issuerUrl: 'https://login.example.com', endpoint });
     const api = new EafApi(chart, 'api', { image: 'r/api', tag: '1', identity: { provider: issuer, realm: 'orders', clientId: 'public' } });
-    expect(Object.keys(api.env)).toEqual(['OIDC_ISSUER_URL', 'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI', 'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI', 'OIDC_CLIENT_ID']);
+    expect(Object.keys(api.env)).toEqual(['MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', 'OIDC_ISSUER_URL', 'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI', 'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI', 'OIDC_CLIENT_ID']);
   });
 
   test('fails on an issuer or JWK set URI that is not https', () => {

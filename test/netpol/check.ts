@@ -108,7 +108,7 @@ const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 
 const NO_POD_KINDS = new Set([
   'Namespace', 'Service', 'ServiceAccount', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'NetworkPolicy',
   'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Ingress', 'Route', 'Role', 'RoleBinding',
-  'PodMonitor', 'ServiceMonitor', 'PrometheusRule', 'ObjectStore', 'ScheduledBackup', 'Backup',
+  'PodMonitor', 'ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig', 'Probe', 'GrafanaDashboard', 'ObjectStore', 'ScheduledBackup', 'Backup',
   'Certificate', 'Issuer', 'SealedSecret', 'ExternalSecret',
 ]);
 

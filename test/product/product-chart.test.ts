@@ -19,6 +19,7 @@ describe('EafProductChart', () => {
     const byName = Object.fromEntries(env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     expect(byName).toEqual({
       SPRING_PROFILES_ACTIVE: 'production',
+      MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: 'true',
       DB_HOST: 'dvmm-db-rw',
       DB_PORT: '5432',
       DB_NAME: 'dvmm',

@@ -53,7 +53,7 @@ describe('product shapes', () => {
       expect(find(production, 'Cluster', 'orders-db').spec.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:17.6');
       expect(find(production, 'Deployment', 'app').spec.replicas).toBe(1);
       const env = find(production, 'Deployment', 'app').spec.template.spec.containers[0].env.map((e: any) => e.name);
-      expect(env).toEqual(['SPRING_PROFILES_ACTIVE', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD']);
+      expect(env).toEqual(['SPRING_PROFILES_ACTIVE', 'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD']);
       expect(find(production, 'NetworkPolicy', 'app-egress').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '203.0.113.40/32' } }], ports: [{ port: 443, protocol: 'TCP' }] });
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
@@ -126,6 +126,7 @@ describe('product shapes', () => {
     const env = Object.fromEntries(find(objects, 'Deployment', 'api').spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     expect(env).toEqual({
       SPRING_PROFILES_ACTIVE: 'staging',
+      MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: 'true',
       OIDC_ISSUER_URL: 'https://login.example.com/realms/eaf',
       SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI: 'https://login.example.com/realms/eaf',
       SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI: 'https://login.example.com/realms/eaf/protocol/openid-connect/certs',

@@ -37,7 +37,7 @@ describe('eaf-cdk8s', () => {
         '  init      scaffold a new product folder that synthesises and passes the gate right away',
         '  synth     synthesise every environment of a product through the gate, atomically',
         '  validate  run the gate on any folder of manifests (hand-written YAML too)',
-        '  verify    prove synthesised output with the real tools: a kube-apiserver, the network-policy analyser, kube-score',
+        '  verify    prove synthesised output with the real tools: a kube-apiserver, the network-policy analyser, kube-score, promtool',
         '',
         "eaf-cdk8s <command> --help shows a command's options. Exit codes: 0 done, 1 bad input or a failed check, 2 usage.",
       ]);
@@ -69,7 +69,7 @@ describe('eaf-cdk8s', () => {
       // WHEN synth runs on it
       expect(runCli(['synth', '--dir', 'demo'], io())).toBe(0);
       // THEN every environment is written and the gate passed
-      expect(lines[lines.length - 1]).toBe(`wrote 6 files for 3 environments to ${path.join(dir, 'dist')}: dev.flows.json, dev/demo.k8s.yaml, production.flows.json, production/demo.k8s.yaml, staging.flows.json, staging/demo.k8s.yaml`);
+      expect(lines[lines.length - 1]).toBe(`wrote 9 files for 3 environments to ${path.join(dir, 'dist')}: dev.alert-tests.json, dev.flows.json, dev/demo.k8s.yaml, production.alert-tests.json, production.flows.json, production/demo.k8s.yaml, staging.alert-tests.json, staging.flows.json, staging/demo.k8s.yaml`);
       lines = [];
       expect(runCli(['validate', 'demo/dist', '--registries', 'registry.example.com/,ghcr.io/cloudnative-pg/'], io())).toBe(0);
       expect(lines).toEqual([
@@ -139,7 +139,7 @@ describe('eaf-cdk8s', () => {
         fs.writeFileSync(path.join(tmp, 'dist', env, 'app.k8s.yaml'), 'kind: Namespace\n');
       }
       expect(runCli(['verify', 'dist'], io())).toBe(0);
-      expect(tiers).toEqual([['lint', ['dist/dev', 'dist/prod']], ['netpol', ['dist/dev', 'dist/prod']], ['cluster', ['dist/dev', 'dist/prod']]]);
+      expect(tiers).toEqual([['lint', ['dist/dev', 'dist/prod']], ['netpol', ['dist/dev', 'dist/prod']], ['alerts', ['dist/dev', 'dist/prod']], ['cluster', ['dist/dev', 'dist/prod']]]);
       tiers = [];
       tierExit = 3;
       expect(runCli(['verify', 'dist', '--netpol'], io())).toBe(1);

@@ -19,7 +19,8 @@ describe('EafApi', () => {
     expect(container.livenessProbe).toEqual({ httpGet: { path: '/actuator/health/liveness', port: 8080, scheme: 'HTTP' }, failureThreshold: 3, initialDelaySeconds: 30, periodSeconds: 10 });
     expect(container.readinessProbe).toEqual({ httpGet: { path: '/actuator/health/readiness', port: 8080, scheme: 'HTTP' }, failureThreshold: 3, initialDelaySeconds: 5, periodSeconds: 5 });
     expect(container.startupProbe).toEqual({ httpGet: { path: '/actuator/health/liveness', port: 8080, scheme: 'HTTP' }, failureThreshold: 30, periodSeconds: 10 });
-    expect(container.env).toBeUndefined();
+    // The latency histogram that P95/P99 alerts and dashboards need; nothing else.
+    expect(container.env).toEqual([{ name: 'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', value: 'true' }]);
   });
 
   test('runs restricted: non-root without fixed UID, no escalation, no capabilities, RuntimeDefault seccomp, read-only root with writable /tmp', () => {
@@ -54,6 +55,7 @@ describe('EafApi', () => {
     const env = find(manifests, 'Deployment', 'api').spec.template.spec.containers[0].env;
     expect(env).toEqual([
       { name: 'SPRING_PROFILES_ACTIVE', value: 'production' },
+      { name: 'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', value: 'true' },
       { name: 'DB_NAME', value: 'dvmm' },
       { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'dvmm-db-credentials', key: 'password' } } },
     ]);

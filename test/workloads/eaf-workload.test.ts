@@ -225,13 +225,14 @@ describe('EafWorkload wiring', () => {
     const api = new EafApi(chart, 'api', { image, tag: '1.0.0' });
     api.connectToDatabase(db, { host: 'PGHOST', port: 'PGPORT', name: 'PGDATABASE', user: 'PGUSER', password: 'PGPASSWORD' });
     expect(find(synth(chart), 'Deployment', 'api').spec.template.spec.containers[0].env).toEqual([
+      { name: 'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', value: 'true' },
       { name: 'PGHOST', value: 'db-rw' },
       { name: 'PGPORT', value: '5432' },
       { name: 'PGDATABASE', value: 'orders' },
       { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'orders-db', key: 'username' } } },
       { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'orders-db', key: 'password' } } },
     ]);
-    expect(Object.keys(api.env)).toEqual(['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD']);
+    expect(Object.keys(api.env)).toEqual(['MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', 'PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD']);
     expect(DATABASE_ENV).toEqual({ host: 'DB_HOST', port: 'DB_PORT', name: 'DB_NAME', user: 'DB_USER', password: 'DB_PASSWORD' });
   });
 
@@ -242,7 +243,7 @@ describe('EafWorkload wiring', () => {
     api.connectToDatabase(db);
     const manifests = synth(chart);
     for (const name of ['api-blue', 'api-green']) {
-      expect(find(manifests, 'Deployment', name).spec.template.spec.containers[0].env.map((e: any) => e.name)).toEqual(['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD']);
+      expect(find(manifests, 'Deployment', name).spec.template.spec.containers[0].env.map((e: any) => e.name)).toEqual(['MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD']);
     }
     expect(api.deployments.map((d) => d.name)).toEqual(['api-blue', 'api-green']);
     expect(api.service.name).toBe('api');
@@ -286,6 +287,6 @@ describe('EafWorkload wiring', () => {
     const chart = testChart();
     const keycloak = new Keycloak(chart, 'keycloak', { hostname: 'auth.example.com' });
     const api = new EafApi(chart, 'api', { image, tag: '1.0.0', identity: { provider: keycloak, realm: 'shop', clientId: 'shop-api' } });
-    expect(Object.keys(api.env)).toEqual(['KEYCLOAK_URL', 'KEYCLOAK_INTERNAL_URL', 'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID']);
+    expect(Object.keys(api.env)).toEqual(['MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', 'KEYCLOAK_URL', 'KEYCLOAK_INTERNAL_URL', 'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID']);
   });
 });

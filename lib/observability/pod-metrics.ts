@@ -1,0 +1,61 @@
+import { Construct } from 'constructs';
+import * as monitoring from '../../imports/monitoring-podmonitor-monitoring.coreos.com';
+import { SecretKeyReference } from '../core/secrets';
+
+/** Credentials monitoring presents at a secured metrics endpoint (e.g. a Spring Boot actuator behind basic auth), by Secret reference. */
+export type MetricsAuth =
+  | { readonly kind: 'basic'; /** Secret with the keys `username` and `password`. */ readonly secretName: string }
+  | { readonly kind: 'bearer'; /** The token. */ readonly token: SecretKeyReference };
+
+/** Where and how monitoring scrapes one set of pods. */
+export interface PodMetricsProps {
+  /** Name of the PodMonitor. */
+  readonly name: string;
+  /** Labels of the pods to scrape (every colour of a blue-green component). */
+  readonly podSelector: Readonly<Record<string, string>>;
+  /** The pod label whose value becomes the series' `job` (so alerts and dashboards select `job="<name>"`). */
+  readonly jobLabel: string;
+  /** The container port, by number or by name. */
+  readonly port: number | string;
+  /** HTTP path of the metrics. @default '/metrics' */
+  readonly path?: string;
+  /** Scrape interval. @default - the Prometheus's own (usually 30s) */
+  readonly interval?: string;
+  /** Credentials for a secured endpoint. @default - none */
+  readonly auth?: MetricsAuth;
+}
+
+/**
+ * A PodMonitor: monitoring scrapes pods directly, not through a Service. A blue-green component's Service selects
+ * only the live colour, while the idle colour must be measured before it gets traffic; and the metrics ports of
+ * PostgreSQL (9187) and Keycloak (9000) are not on the Services clients use. One kind for every scraped thing keeps
+ * the series' labels (`namespace`, `pod`, `job`) the same everywhere.
+ */
+export class PodMetrics extends Construct {
+  /** The rendered PodMonitor. */
+  public readonly resource: monitoring.PodMonitor;
+  /** The value of `job` on the scraped series. */
+  public readonly job: string;
+
+  constructor(scope: Construct, id: string, props: PodMetricsProps) {
+    super(scope, id);
+    this.job = props.podSelector[props.jobLabel] ?? props.name;
+    const port = typeof props.port === 'number' ? { portNumber: props.port } : { port: props.port };
+    this.resource = new monitoring.PodMonitor(this, 'Resource', {
+      metadata: { name: props.name },
+      spec: {
+        jobLabel: props.jobLabel,
+        selector: { matchLabels: { ...props.podSelector } },
+        podMetricsEndpoints: [{ ...port, path: props.path, interval: props.interval, ...authOf(props.auth) }],
+      },
+    });
+  }
+}
+
+function authOf(auth: MetricsAuth | undefined): Pick<monitoring.PodMonitorSpecPodMetricsEndpoints, 'basicAuth' | 'authorization'> {
+  if (auth === undefined) return {};
+  if (auth.kind === 'basic') {
+    return { basicAuth: { username: { name: auth.secretName, key: 'username' }, password: { name: auth.secretName, key: 'password' } } };
+  }
+  return { authorization: { type: 'Bearer', credentials: { name: auth.token.secretName, key: auth.token.key } } };
+}

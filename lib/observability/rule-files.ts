@@ -1,0 +1,92 @@
+import { AlertRule, isAlert, RuleGroup } from './alerts';
+
+/**
+ * The catalogue's rule groups in Prometheus's rule-file shape (what a PrometheusRule's `spec.groups` holds), and their
+ * promtool unit tests. The PrometheusRule and the tests render a rule through the same function, so the tests check
+ * exactly the labels and annotations that ship.
+ */
+
+/** One rule as Prometheus reads it. */
+export interface RenderedRule {
+  readonly alert?: string;
+  readonly record?: string;
+  readonly expr: string;
+  readonly for?: string;
+  readonly labels?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+}
+
+/** One rule group as Prometheus reads it. */
+export interface RenderedGroup {
+  readonly name: string;
+  readonly rules: RenderedRule[];
+}
+
+/** A promtool unit-test file: its name and its content. */
+export interface PromtoolTestFile {
+  readonly name: string;
+  readonly content: Record<string, unknown>;
+}
+
+/** Renders the groups; every alert's `runbook_url` is `<runbookBaseUrl>/<alert>.md`. */
+export function renderRuleGroups(groups: readonly RuleGroup[], runbookBaseUrl: string): RenderedGroup[] {
+  return groups.map((group) => ({
+    name: group.name,
+    rules: group.rules.map((rule): RenderedRule => isAlert(rule)
+      ? { alert: rule.alert, expr: rule.expr, for: rule.for, labels: alertLabels(rule), annotations: annotations(rule, runbookBaseUrl) }
+      : { record: rule.record, expr: rule.expr, labels: { ...rule.labels } }),
+  }));
+}
+
+/**
+ * One promtool test file per alert instance (alert and component): a case just above the threshold that fires with
+ * exactly the rendered labels and annotations, and a case just below that stays silent. `ruleFile` is the path of the
+ * rendered groups, relative to the test file.
+ */
+export function promtoolTests(groups: readonly RuleGroup[], runbookBaseUrl: string, ruleFile: string): PromtoolTestFile[] {
+  return groups.flatMap((group) => group.rules.filter(isAlert)).map((rule) => {
+    const labels = { ...alertLabels(rule), ...rule.test.outputLabels };
+    const expanded = Object.fromEntries(Object.entries(annotations(rule, runbookBaseUrl)).map(([key, text]) => [key, expand(text, rule.test.outputLabels)]));
+    const check = (firing: boolean) => ({
+      eval_time: rule.test.evalTime,
+      alertname: rule.alert,
+      exp_alerts: firing ? [{ exp_labels: sorted(labels), exp_annotations: expanded }] : [],
+    });
+    return {
+      name: `${rule.alert}--${rule.labels.component ?? 'all'}.test.yaml`,
+      content: {
+        rule_files: [ruleFile],
+        evaluation_interval: rule.test.interval,
+        tests: [
+          { name: `${rule.alert} (${rule.labels.component}) fires just above its threshold`, interval: rule.test.interval, input_series: rule.test.firing, alert_rule_test: [check(true)] },
+          { name: `${rule.alert} (${rule.labels.component}) stays silent just below its threshold`, interval: rule.test.interval, input_series: rule.test.silent, alert_rule_test: [check(false)] },
+        ],
+      },
+    };
+  });
+}
+
+function alertLabels(rule: AlertRule): Record<string, string> {
+  return { ...rule.labels, severity: rule.severity };
+}
+
+/**
+ * The rule's annotations. Prometheus gives a template only the labels of the expression's result (`$labels`), not the
+ * rule's own labels, so the rule's static labels (component, namespace, ...) are written in here; the result's labels
+ * (pod, persistentvolumeclaim) stay templates.
+ */
+function annotations(rule: AlertRule, runbookBaseUrl: string): Record<string, string> {
+  const fixed = (text: string) => text.replace(LABEL_TEMPLATE, (template, name: string) => rule.labels[name] ?? template);
+  return { summary: fixed(rule.summary), description: fixed(rule.description), runbook_url: `${runbookBaseUrl.replace(/\/+$/, '')}/${rule.alert}.md` };
+}
+
+const LABEL_TEMPLATE = /\{\{ \$labels\.([a-zA-Z_][a-zA-Z0-9_]*) \}\}/g;
+
+/** Expands `{{ $labels.name }}` as Prometheus's template does with the expression's result labels. */
+function expand(text: string, labels: Record<string, string>): string {
+  return text.replace(LABEL_TEMPLATE, (_, name: string) => labels[name] ?? '');
+}
+
+function sorted(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,65 @@
+import { productAlertGroups, isAlert, ALERT_DEFAULTS, AlertTargets } from '../../lib/observability/alerts';
+import { promtoolTests, renderRuleGroups } from '../../lib/observability/rule-files';
+
+const targets: AlertTargets = {
+  product: 'shop',
+  environment: 'prod',
+  namespace: 'shop-prod',
+  apis: [{ name: 'orders', metrics: { namespace: 'shop-prod', job: 'orders' }, containers: { namespace: 'shop-prod', container: 'api' }, connectionPool: true }],
+  containers: [{ name: 'orders', containers: { namespace: 'shop-prod', container: 'api' }, podPattern: 'orders-[a-z0-9]{5,10}-[a-z0-9]{5}', examplePod: 'orders-7d4b9c8f6-x2k9p' }],
+  databases: [{
+    name: 'shop-db', metrics: { namespace: 'shop-prod', job: 'shop-db' }, instances: 2,
+    volumes: { namespace: 'shop-prod', claimPattern: 'shop-db-[0-9]+(-wal)?', exampleClaim: 'shop-db-1' },
+    backup: { maxBackupAgeSeconds: 90000, rpoSeconds: 900 },
+  }],
+};
+const groups = productAlertGroups(targets, ALERT_DEFAULTS);
+const tests = promtoolTests(groups, 'https://runbooks.example.com/', 'rules.yaml');
+
+describe('the alerts\' promtool tests', () => {
+  test('every alert has one test file with a case that fires and a case that stays silent', () => {
+    const alerts = groups.flatMap((g) => g.rules.filter(isAlert));
+    expect(tests.map((t) => t.name)).toEqual(alerts.map((a) => `${a.alert}--${a.labels.component}.test.yaml`));
+    for (const test of tests) {
+      const [firing, silent] = (test.content.tests as any[]).map((t) => t.alert_rule_test[0]);
+      expect(firing.exp_alerts).toHaveLength(1);
+      expect(silent.exp_alerts).toEqual([]);
+      expect(test.content.rule_files).toEqual(['rules.yaml']);
+    }
+  });
+
+  test('expects exactly the labels and annotations that ship, with the expression\'s labels filled in', () => {
+    const rendered = renderRuleGroups(groups, 'https://runbooks.example.com/').flatMap((g) => g.rules).find((r) => r.alert === 'ContainerCpuHigh')!;
+    const test = tests.find((t) => t.name === 'ContainerCpuHigh--orders.test.yaml')!;
+    const expected = (test.content.tests as any[])[0].alert_rule_test[0].exp_alerts[0];
+    expect(expected.exp_labels).toEqual({ ...rendered.labels, pod: 'orders-7d4b9c8f6-x2k9p' });
+    expect(rendered.annotations!.summary).toBe('{{ $labels.pod }} uses more than 85 % of its CPU limit');
+    expect(expected.exp_annotations).toEqual({
+      summary: 'orders-7d4b9c8f6-x2k9p uses more than 85 % of its CPU limit',
+      description: 'orders-7d4b9c8f6-x2k9p (orders in shop-prod) has used more than 85 % of its CPU limit for 15 minutes: it is being throttled or soon will be.',
+      runbook_url: 'https://runbooks.example.com/ContainerCpuHigh.md',
+    });
+  });
+
+  test('puts the firing case 10 % above the threshold and the silent one 10 % below, for the threshold in force', () => {
+    const raised = promtoolTests(productAlertGroups(targets, { ...ALERT_DEFAULTS, thresholds: { ...ALERT_DEFAULTS.thresholds, replicationLagSeconds: 100 } }), '', 'r');
+    const lag = (t: typeof tests) => (t.find((x) => x.name === 'PostgresReplicationLag--shop-db.test.yaml')!.content.tests as any[]).map((c) => c.input_series[0].values);
+    expect(lag(tests)).toEqual(['33x25', '27x25']);
+    expect(lag(raised)).toEqual(['110x25', '90x25']);
+  });
+
+  test('places a latency quantile exactly with one bucket: le = target / quantile', () => {
+    const p95 = tests.find((t) => t.name === 'ApiLatencyP95High--orders.test.yaml')!;
+    const buckets = (p95.content.tests as any[]).map((c) => c.input_series.map((s: any) => /le="([^"]+)"/.exec(s.series)![1]));
+    // 0.95 × 1.1/0.95 = 1.1 s fires; 0.95 × 0.9/0.95 = 0.9 s stays silent.
+    expect(buckets).toEqual([['1.15789473684', '+Inf'], ['0.947368421053', '+Inf']]);
+  });
+
+  test('tests the slow burn over three days of 10-minute samples and the spike after a week of baseline', () => {
+    const slow = tests.find((t) => t.name === 'ApiErrorBudgetBurnSlow--orders.test.yaml')!;
+    expect(slow.content.evaluation_interval).toBe('10m');
+    expect((slow.content.tests as any[])[0].alert_rule_test[0].eval_time).toBe('4340m');
+    const spike = tests.find((t) => t.name === 'ApiRequestRateSpike--orders.test.yaml')!;
+    expect((spike.content.tests as any[])[0].input_series[0].values).toBe('0+180000x335 60579000+279000x4');
+  });
+});
