@@ -17,7 +17,8 @@ export function parseQuantity(value: string): number | undefined {
   const match = QUANTITY.exec(value);
   if (!match || !/^[+-]?(\d+\.?\d*|\.\d+)$/.test(match[1])) return undefined;
   const suffix = match[2] ?? '';
-  const factor = /^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIX[suffix];
+  // An exponent is `e`/`E` and digits; `E` alone is exa (10^18) and `Ei` exbi (2^60).
+  const factor = suffix in SUFFIX ? SUFFIX[suffix] : 10 ** Number(suffix.slice(1));
   return Number(match[1]) * factor;
 }
 

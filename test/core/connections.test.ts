@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { Connections, EafApi, EafProductChart, Keycloak, PostgresCluster } from '../../lib';
+import { Connections, EafApi, EafProductChart, ExternalConnection, Keycloak, PodPeer, PostgresCluster } from '../../lib';
 import { find, productChart, synth, testChart, testEnvironment, WEB_PRODUCT } from '../util';
 
 describe('Connections', () => {
@@ -70,5 +70,51 @@ describe('Connections', () => {
     const api = new EafApi(chart, 'api', { image: 'r/api', tag: '1', env: { DB_HOST: 'elsewhere' } });
     expect(() => api.connectToDatabase(new PostgresCluster(chart, 'db', { database: 'x', credentialsSecret: 'c' })))
       .toThrow('test/api: env already sets DB_HOST (got "DB_HOST"); connect the workload to one database and one identity provider, or rename the variable');
+  });
+});
+
+describe('Connections.add', () => {
+  test('records the same pair of peers once per port', () => {
+    // GIVEN
+    const chart = testChart();
+    const api = new PodPeer(chart, 'api', { peerName: 'api', podSelector: { app: 'api' } });
+    const db = new PodPeer(chart, 'db', { peerName: 'db', podSelector: { app: 'db' } });
+    // WHEN
+    Connections.of(chart).add({ from: api, to: db, port: 5432, purpose: 'database' });
+    Connections.of(chart).add({ from: api, to: db, port: 6432, purpose: 'pooler' });
+    // THEN
+    expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}/${e.purpose}`)).toEqual([
+      'api->db:5432/database',
+      'api->db:6432/pooler',
+    ]);
+  });
+});
+
+describe('Connections.addExternal', () => {
+  const smtp = { cidrs: ['192.0.2.10/32'], ports: [587] };
+
+  test('records a repeated connection once and returns the first', () => {
+    // GIVEN
+    const chart = testChart();
+    const api = new PodPeer(chart, 'api', { peerName: 'api', podSelector: { app: 'api' } });
+    const first: ExternalConnection = { from: api, name: 'smtp', endpoint: smtp };
+    Connections.of(chart).addExternal(first);
+    // WHEN
+    const again = Connections.of(chart).addExternal({ from: api, name: 'smtp', endpoint: smtp, purpose: 'mail' });
+    // THEN
+    expect(again).toBe(first);
+    expect(Connections.of(chart).externalEdges).toEqual([first]);
+  });
+
+  test('records the same name once per client', () => {
+    // GIVEN
+    const chart = testChart();
+    const api = new PodPeer(chart, 'api', { peerName: 'api', podSelector: { app: 'api' } });
+    const worker = new PodPeer(chart, 'worker', { peerName: 'worker', podSelector: { app: 'worker' } });
+    // WHEN
+    Connections.of(chart).addExternal({ from: api, name: 'smtp', endpoint: smtp });
+    Connections.of(chart).addExternal({ from: worker, name: 'smtp', endpoint: smtp });
+    // THEN
+    expect(Connections.of(chart).externalEdges.map((e) => `${e.from.peerName}->${e.name}`)).toEqual(['api->smtp', 'worker->smtp']);
   });
 });
