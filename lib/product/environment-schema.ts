@@ -45,7 +45,7 @@ export function environmentSchema(product: ProductDefinition, options: Environme
         ...EgressSettings.properties,
         from: Type.Array(oneOf(components, `name components of the product: ${list(components)}`), { minItems: 1 }),
       },
-    }, { description: 'name each egress with lower-case letters, digits and hyphens, e.g. smtp' })),
+    }, { additionalProperties: false, description: 'name each egress with lower-case letters, digits and hyphens, e.g. smtp' })),
     observability: base.observability,
     components: exactly(components, (name) => product.components[name].kind === 'spring-boot' ? SpringBootSettings : ComponentSettings, 'settings'),
     waivers: Type.Optional(Type.Array(options.waivableRules === undefined ? WaiverSettings : {

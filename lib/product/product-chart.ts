@@ -14,7 +14,7 @@ import { ALERT_DEFAULTS, AlertTargets } from '../observability/alerts';
 import { AlertRouting } from '../observability/alert-routing';
 import { productDashboards, ProductDashboards } from '../observability/dashboards';
 import { ProductAlerts } from '../observability/product-alerts';
-import { matchers, seconds } from '../observability/promql';
+import { DURATION_PATTERN, matchers, seconds } from '../observability/promql';
 import { UptimeProbes } from '../observability/uptime-probes';
 import { mergeResources } from '../pods/pod-template';
 import { EAF_API_DEFAULTS, EafApi } from '../workloads/eaf-api';
@@ -104,8 +104,11 @@ export class EafProductChart extends Chart {
     this.exposures = this.composeExposures(new Construct(root, 'exposures'));
     this.networkPolicies = this.composeNetwork(root);
     const observability = new Construct(root, 'observability');
-    this.alerts = this.attempt('observability', () => this.composeAlerts(observability), (property) => `observability.${property}`);
-    this.dashboards = this.attempt('observability.dashboards', () => this.composeDashboards(observability));
+    const targets = this.attempt('observability', () => this.alertTargets());
+    if (targets) {
+      this.alerts = this.attempt('observability', () => this.composeAlerts(observability, targets), (property) => `observability.${property}`);
+      this.dashboards = this.attempt('observability.dashboards', () => this.composeDashboards(observability, targets));
+    }
     this.alertRouting = this.attempt('observability.alerting', () => this.composeRouting(observability));
     this.uptimeProbes = this.attempt('observability.probes', () => this.composeProbes(observability));
     this.labelMonitoringObjects();
@@ -257,10 +260,16 @@ export class EafProductChart extends Chart {
   private alertTargets(): AlertTargets {
     const namespace = this.namespace!;
     const keycloak = this.identity instanceof Keycloak ? this.identity : undefined;
-    const databases: Array<[PostgresCluster, DatabaseConfig | undefined]> = [
-      ...Object.entries(this.databases).map(([key, cluster]): [PostgresCluster, DatabaseConfig | undefined] => [cluster, this.environment.databases?.[key]]),
-      ...(keycloak ? [[keycloak.database, (this.environment.identity as KeycloakConfig | undefined)?.database] as [PostgresCluster, DatabaseConfig | undefined]] : []),
+    const databases: Array<[PostgresCluster, DatabaseConfig | undefined, string]> = [
+      ...Object.entries(this.databases).map(([key, cluster]): [PostgresCluster, DatabaseConfig | undefined, string] => [cluster, this.environment.databases?.[key], `databases.${key}`]),
+      ...(keycloak ? [[keycloak.database, (this.environment.identity as KeycloakConfig | undefined)?.database, 'identity.database'] as [PostgresCluster, DatabaseConfig | undefined, string]] : []),
     ];
+    const rpoSeconds = (config: DatabaseConfig | undefined, setting: string) => {
+      const rpo = config?.rpo ?? ALERT_DEFAULTS.rpo;
+      if (new RegExp(DURATION_PATTERN).test(rpo)) return seconds(rpo);
+      this.problems.push(new PropertyError(this, 'rpo', 'is not a duration', rpo, "use the recovery point objective as a duration such as '1h' or '15m'", `${setting}.rpo`));
+      return seconds(ALERT_DEFAULTS.rpo);
+    };
     const grace = (this.environment.observability?.thresholds?.backupGraceMinutes ?? ALERT_DEFAULTS.thresholds.backupGraceMinutes) * 60;
     const components = Object.entries(this.components);
     return {
@@ -280,32 +289,31 @@ export class EafProductChart extends Chart {
         podPattern: `${w.name}-(blue-|green-)?[a-z0-9]{5,10}-[a-z0-9]{5}`,
         examplePod: `${w.name}-${w.blueGreen ? 'blue-' : ''}7d4b9c8f6-x2k9p`,
       })),
-      databases: databases.map(([cluster, config]) => ({
+      databases: databases.map(([cluster, config, setting]) => ({
         name: cluster.name,
         metrics: { namespace, job: cluster.name },
         volumes: { namespace, claimPattern: `${cluster.name}-[0-9]+(-wal)?`, exampleClaim: `${cluster.name}-1` },
         instances: cluster.instances,
         backup: cluster.backup && {
           maxBackupAgeSeconds: longestCronGapSeconds(cluster.backup.schedule ?? POSTGRES_DEFAULTS.backupSchedule) + grace,
-          rpoSeconds: seconds(config?.rpo ?? ALERT_DEFAULTS.rpo),
+          rpoSeconds: rpoSeconds(config, setting),
         },
       })),
       keycloak: keycloak && { name: keycloak.name, metrics: { namespace, job: keycloak.podMetrics.job } },
     };
   }
 
-  private composeAlerts(scope: Construct): ProductAlerts {
+  private composeAlerts(scope: Construct, targets: AlertTargets): ProductAlerts {
     const settings = this.environment.observability ?? {};
     return new ProductAlerts(scope, 'alerts', {
-      targets: this.alertTargets(),
+      targets,
       thresholds: settings.thresholds,
       slo: settings.slo,
       runbookBaseUrl: this.product.runbookBaseUrl ?? ALERT_DEFAULTS.runbookBaseUrl,
     });
   }
 
-  private composeDashboards(scope: Construct): ProductDashboards {
-    const targets = this.alertTargets();
+  private composeDashboards(scope: Construct, targets: AlertTargets): ProductDashboards {
     const settings = this.environment.observability?.dashboards ?? {};
     const dashboards = productDashboards({
       product: targets.product,

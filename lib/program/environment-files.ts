@@ -216,7 +216,9 @@ function schemaProblems(filePath: string, errors: ErrorObject[]): string[] {
           return `${filePath}: ${fieldPath(e.instancePath, e.params.missingProperty)}: is required (got nothing); ${fix ?? `add ${e.params.missingProperty}`}`;
         case 'additionalProperties': {
           const allowed = Object.keys(e.parentSchema?.properties ?? {});
-          const known = allowed.length > 0 ? `remove it or use one of: ${allowed.join(', ')}` : 'remove it: nothing is declared here';
+          // A map whose keys follow a pattern (named egresses) says in its description how to name them.
+          const named = e.parentSchema?.patternProperties !== undefined && fix !== undefined;
+          const known = allowed.length > 0 ? `remove it or use one of: ${allowed.join(', ')}` : named ? fix : 'remove it: nothing is declared here';
           return `${filePath}: ${fieldPath(e.instancePath, e.params.additionalProperty)}: is not a known setting; ${known}`;
         }
         case 'pattern':

@@ -1,4 +1,4 @@
-import { environmentWarnings } from '../../lib';
+import { EnvironmentConfig, environmentWarnings } from '../../lib';
 import { testEnvironment } from '../util';
 
 describe('environmentWarnings', () => {
@@ -22,6 +22,13 @@ describe('environmentWarnings', () => {
       'egress.smtp.cidrs.1: allows every address (got "0.0.0.0/0"); list only the addresses the flow needs',
       'network.apiServer.cidrs.0: allows every address (got "::/0"); list only the addresses the flow needs',
     ]);
+  });
+
+  test('reads a null value as a value, not as settings to walk into', () => {
+    // GIVEN an environment built in TypeScript that sets a value to null
+    const env = { ...testEnvironment({ name: 'qa' }), namespace: null } as unknown as EnvironmentConfig;
+    // THEN it warns about nothing, rather than failing
+    expect(environmentWarnings(env)).toEqual([]);
   });
 
   test('is silent on a critical production with narrow CIDRs', () => {

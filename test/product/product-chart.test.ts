@@ -1,4 +1,5 @@
-import { containersOf, find, Manifest, productChart, settingProblems, synthProduct, testEnvironment } from '../util';
+import { CompositionError, defineProduct, EnvironmentConfig, Product } from '../../lib';
+import { containersOf, find, Manifest, productChart, settingProblems, synth, synthProduct, testEnvironment, WEB_PRODUCT } from '../util';
 
 describe('EafProductChart', () => {
   test('puts the namespace first and every namespaced object in it', () => {
@@ -125,3 +126,255 @@ function differences(before: Manifest[], after: Manifest[]): string[] {
   before.forEach((m, i) => walk(`${m.kind}/${m.metadata.name}`, '', m, after[i]));
   return out;
 }
+
+/** The error a composition throws; fails the test when it composes. */
+function compositionError(compose: () => unknown): CompositionError {
+  try {
+    compose();
+  } catch (e) {
+    if (e instanceof CompositionError) return e;
+    throw e;
+  }
+  throw new Error('expected the composition to fail');
+}
+
+const BACKUP = { destinationPath: 's3://backups/app', credentialsSecret: 'backup-s3' };
+
+/** Environment variables of a Deployment's first container, by name. */
+function envOf(manifests: Manifest[], deployment: string): Record<string, unknown> {
+  return Object.fromEntries(find(manifests, 'Deployment', deployment).spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+}
+
+describe('EafProductChart composition', () => {
+  test('fails with every problem of the environment at once, each a construct message, in one CompositionError', () => {
+    // GIVEN a critical environment without database backups that waives a misspelt object and an unknown kind
+    const error = compositionError(() => productChart(testEnvironment({
+      databases: {},
+      waivers: [
+        { rule: 'production-replicas', object: 'Deployment/apii', reason: 'a pilot with three tenants' },
+        { rule: 'production-replicas', object: 'Gadget/x', reason: 'a pilot with three tenants' },
+      ],
+    })));
+    // THEN the error names the environment, and its message is every problem's construct message, one per line
+    expect(error.name).toBe('CompositionError');
+    expect(error.environment).toBe('production');
+    expect(error.message).toBe([
+      'dvmm: backup is required in a critical environment (got nothing); configure databases.db.backup (destinationPath, credentialsSecret) so WAL is archived and backups are kept',
+      'dvmm: waivers names no object of the environment (got "Deployment/apii"); use one of: Deployment/api-blue, Deployment/api-green, Deployment/frontend-blue, Deployment/frontend-green',
+      'dvmm: waivers names no object of the environment (got "Gadget/x"); use one of: Cluster/…, ConfigMap/…, Deployment/…, Keycloak/…, Namespace/…, NetworkPolicy/…, '
+        + 'ObjectStore/…, PodDisruptionBudget/…, PodMonitor/…, PrometheusRule/…, Route/…, ScheduledBackup/…, Service/…, ServiceAccount/…',
+    ].join('\n'));
+    // AND each problem names its setting: a waiver lists the objects of its kind, else every kind once, sorted
+    expect(error.problems.map((p: any) => p.settingMessage)).toEqual([
+      'databases.db.backup: is required in a critical environment (got nothing); configure databases.db.backup (destinationPath, credentialsSecret) so WAL is archived and backups are kept',
+      'waivers.0.object: names no object of the environment (got "Deployment/apii"); use one of: Deployment/api-blue, Deployment/api-green, Deployment/frontend-blue, Deployment/frontend-green',
+      'waivers.1.object: names no object of the environment (got "Gadget/x"); use one of: Cluster/…, ConfigMap/…, Deployment/…, Keycloak/…, Namespace/…, NetworkPolicy/…, '
+        + 'ObjectStore/…, PodDisruptionBudget/…, PodMonitor/…, PrometheusRule/…, Route/…, ScheduledBackup/…, Service/…, ServiceAccount/…',
+    ]);
+  });
+
+  test('fails on an unreleased tag in a critical environment', () => {
+    const components = { api: { tags: { blue: 'nightly', green: '1.1.0' } }, frontend: { tags: { blue: '1.0.0', green: '1.1.0' } } };
+    expect(settingProblems(() => productChart(testEnvironment({ components })))).toEqual([
+      'components.api.tags.blue: must be a released version or a digest in a critical environment (got "nightly"); use a version such as 1.4.2, or a sha256 digest',
+    ]);
+  });
+
+  test('fails on a bad database setting with that setting alone, though the API uses the database', () => {
+    expect(settingProblems(() => productChart(testEnvironment({ databases: { db: { instances: 0, backup: BACKUP } } })))).toEqual([
+      'databases.db.instances: must be a whole number of at least 1 (got 0); set instances to 1 (single) or 3 (highly available)',
+    ]);
+  });
+
+  test('fails on a namespace that is not a DNS label, naming the namespace setting', () => {
+    expect(settingProblems(() => productChart(testEnvironment({ namespace: 'Bad_NS' })))).toEqual([
+      'namespace: is not a DNS label (got "Bad_NS"); use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
+      'dashboards of dvmm/production: namespace is not a valid namespace (got "Bad_NS"); use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
+    ]);
+  });
+
+  test("fails on Keycloak's settings by identity setting, and on its realm by construct path (the realm is the product's)", () => {
+    const product = defineProduct({ ...WEB_PRODUCT, identity: { kind: 'keycloak', realm: { realm: 'dvmm', smtpServer: { password: '${SMTP_PASSWORD}' } } } });
+    expect(settingProblems(() => productChart(testEnvironment({ identity: { instances: 0, database: { backup: BACKUP } } }), product))).toEqual([
+      'identity.instances: must be a whole number of at least 1 (got 0); set instances to 1 or more',
+      "dvmm/production/identity: realmPlaceholders lacks the realm's placeholder SMTP_PASSWORD (got []); add SMTP_PASSWORD: { secretName, key } to realmPlaceholders",
+    ]);
+  });
+
+  test("fails on Keycloak's database settings by identity.database, its backup required in a critical environment", () => {
+    expect(settingProblems(() => productChart(testEnvironment({ identity: { database: { instances: 0 } } })))).toEqual([
+      'identity.database.backup: is required in a critical environment (got nothing); configure identity.database.backup (destinationPath, credentialsSecret) so WAL is archived and backups are kept',
+      'identity.database.instances: must be a whole number of at least 1 (got 0); set instances to 1 (single) or 3 (highly available)',
+    ]);
+  });
+
+  test("fails on an external issuer's settings by identity setting", () => {
+    const portal = defineProduct({ name: 'portal', components: { api: { kind: 'spring-boot', image: 'registry.example.com/portal/api', identity: true } }, identity: { kind: 'external-oidc' } });
+    expect(settingProblems(() => productChart({
+      name: 'dev',
+      exposure: { kind: 'route' },
+      release: { strategy: 'rolling' },
+      hosts: {},
+      identity: { issuerUrl: 'https://login.example.com/realms/eaf', endpoint: { cidrs: [], ports: [443] } },
+      components: { api: { tag: '1.0.0' } },
+    }, portal))).toEqual([
+      'identity.endpoint: needs at least one CIDR and one port (got {"cidrs":[],"ports":[443]}); list the issuer\'s addresses as cidrs and its HTTPS port (443) as ports',
+    ]);
+  });
+
+  test('fails on a bad idle colour by release setting, once per component', () => {
+    expect(settingProblems(() => productChart(testEnvironment({ release: { strategy: 'blue-green', activeColor: 'blue', idleReplicas: -1 } })))).toEqual([
+      'release.idleReplicas: must be a whole number of at least 0 (got -1); set idleReplicas to 0 (scaled down) or more',
+      'release.idleReplicas: must be a whole number of at least 0 (got -1); set idleReplicas to 0 (scaled down) or more',
+    ]);
+  });
+
+  test('fails when a component declares a variable that its wiring sets, naming the component', () => {
+    const product = defineProduct({ ...WEB_PRODUCT, components: { ...WEB_PRODUCT.components, api: { ...WEB_PRODUCT.components.api, env: { DB_HOST: 'localhost' } } } });
+    expect(settingProblems(() => productChart(testEnvironment(), product))).toEqual([
+      'components.api.env: already sets DB_HOST (got "DB_HOST"); connect the workload to one database and one identity provider, or rename the variable',
+    ]);
+  });
+
+  test('fails when two hosts are the same, naming the host that came second', () => {
+    const error = compositionError(() => productChart(testEnvironment({ hosts: { frontend: 'app.example.com', api: 'app.example.com', identity: 'auth.example.com' } })));
+    expect(error.problems.map((p: any) => [p.message, p.settingMessage])).toEqual([[
+      'dvmm/production/exposures: host is already the host of frontend (got "app.example.com"); give api a host of its own: one host routes to one service',
+      'hosts.api: is already the host of frontend (got "app.example.com"); give api a host of its own: one host routes to one service',
+    ]]);
+  });
+
+  test('fails on a host that is not a DNS name, naming the host setting', () => {
+    expect(settingProblems(() => productChart(testEnvironment({ hosts: { frontend: 'app.example.com', api: 'Not A Host', identity: 'auth.example.com' } })))).toEqual([
+      'hosts.api: is not a valid DNS name (got "Not A Host"); use a lower-case DNS name such as app.example.com',
+    ]);
+  });
+
+  test('fails on bad network and egress addresses, naming the egress by its name and list indexes as fields', () => {
+    // GIVEN an 11th bad API server CIDR, and a bad port in the 6th egress, which is the 11th and 12th flow out
+    const cidrs = [...Array.from({ length: 10 }, (_, i) => `10.0.0.${i + 1}/32`), 'nope'];
+    const egress: EnvironmentConfig['egress'] = {};
+    for (const name of ['e1', 'e2', 'e3', 'e4', 'e5', 'e6']) egress[name] = { from: ['api', 'frontend'], cidrs: ['10.0.0.0/8'], ports: [name === 'e6' ? 0 : 443] };
+    // THEN each problem names its setting
+    expect(settingProblems(() => productChart(testEnvironment({ network: { apiServer: { cidrs, ports: [6443] } }, egress })))).toEqual([
+      'network.apiServer.cidrs.10: is not a CIDR (got "nope"); use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)',
+      'egress.e6.ports.0: is not a TCP port from 1 to 65535 (got 0); use a TCP port number, e.g. 443',
+      'egress.e6.ports.0: is not a TCP port from 1 to 65535 (got 0); use a TCP port number, e.g. 443',
+    ]);
+  });
+
+  test('fails on a malformed RPO from a TypeScript environment, naming its setting, once', () => {
+    expect(settingProblems(() => productChart(testEnvironment({ databases: { db: { backup: BACKUP, rpo: 'soon' } } })))).toEqual([
+      "databases.db.rpo: is not a duration (got \"soon\"); use the recovery point objective as a duration such as '1h' or '15m'",
+    ]);
+  });
+
+  test('reports only the failed component when others call it or send egress from it', () => {
+    // GIVEN a frontend calling an API, the API sending mail, and an API that fails to compose
+    const shop = defineProduct({
+      name: 'shop',
+      components: { web: { kind: 'nginx', image: 'registry.example.com/shop/web', public: true, calls: ['api'] }, api: { kind: 'spring-boot', image: 'registry.example.com/shop/api' } },
+    });
+    const env: EnvironmentConfig = {
+      name: 'dev',
+      exposure: { kind: 'route' },
+      release: { strategy: 'rolling' },
+      hosts: { web: 'shop.example.com' },
+      egress: { smtp: { from: ['api'], cidrs: ['10.0.0.0/8'], ports: [587] } },
+      components: { web: { tag: '1.0.0' }, api: { tag: '1.0.0', replicas: 0 } },
+    };
+    // THEN its problem is the only one
+    expect(settingProblems(() => productChart(env, shop))).toEqual([
+      'components.api.replicas: must be a whole number of at least 1 (got 0); set replicas to 1 or more',
+    ]);
+  });
+
+  test('exposes each public component and Keycloak on its host; a host naming nothing gets no exposure and no ingress edge', () => {
+    // GIVEN a TypeScript environment with one host more than the product has
+    const chart = productChart(testEnvironment({ hosts: { frontend: 'app.example.com', api: 'api.example.com', identity: 'auth.example.com', extra: 'x.example.com' } }));
+    // THEN the routes and the ingress controller's edges are those of the product's hosts, on OpenShift's ingress namespaces
+    expect(synth(chart).filter((m) => m.kind === 'Route').map((m) => [m.spec.host, m.spec.to.name])).toEqual([
+      ['app.example.com', 'frontend'], ['api.example.com', 'api'], ['auth.example.com', 'keycloak-service'],
+    ]);
+    expect(chart.networkPolicies.rules.filter((r) => r.remote === 'ingress controller' || r.remote === 'CloudNativePG operator').map((r) => `${r.subject.peerName} <- ${JSON.stringify(r.peers)}`)).toEqual([
+      'frontend <- [{"namespaceSelector":{"matchLabels":{"policy-group.network.openshift.io/ingress":""}}}]',
+      'api <- [{"namespaceSelector":{"matchLabels":{"policy-group.network.openshift.io/ingress":""}}}]',
+      'keycloak <- [{"namespaceSelector":{"matchLabels":{"policy-group.network.openshift.io/ingress":""}}}]',
+      'dvmm-db <- [{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"cnpg-system"}}}]',
+      'keycloak-db <- [{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"cnpg-system"}}}]',
+    ]);
+  });
+
+  test('on Ingress, lets the Kubernetes ingress controller in, and the database operator from the namespace the environment names', () => {
+    const chart = productChart(testEnvironment({ exposure: { kind: 'ingress', clusterIssuer: 'letsencrypt' }, network: { databaseOperatorNamespace: 'postgres-operator' } }));
+    expect(chart.networkPolicies.rules.filter((r) => r.remote === 'ingress controller' || r.remote === 'CloudNativePG operator').map((r) => `${r.subject.peerName} <- ${JSON.stringify(r.peers)}`)).toEqual([
+      'frontend <- [{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}]',
+      'api <- [{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}]',
+      'keycloak <- [{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}]',
+      'dvmm-db <- [{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"postgres-operator"}}}]',
+      'keycloak-db <- [{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"postgres-operator"}}}]',
+    ]);
+  });
+
+  test("points the realm's named clients at their component's host, and takes the realm of the realm file unless a component names its own", () => {
+    // GIVEN a realm file with two clients, one pointed at the frontend, and an admin API trusting another realm
+    const product: Product = defineProduct({
+      ...WEB_PRODUCT,
+      components: { ...WEB_PRODUCT.components, admin: { kind: 'spring-boot', image: 'registry.example.com/dvmm/admin', identity: { realm: 'staff' } } },
+      identity: { kind: 'keycloak', realm: { realm: 'shop', clients: [{ clientId: 'web-ui' }, { clientId: 'admin-cli' }] }, clientUrls: { 'web-ui': 'frontend' } },
+    });
+    const env = testEnvironment();
+    const manifests = synthProduct({ ...env, components: { ...env.components, admin: { tags: { blue: '1.0.0', green: '1.0.0' } } } }, product);
+    // THEN the pointed client has the frontend's URLs, the other is as written
+    expect(manifests.filter((m) => m.kind === 'KeycloakRealmImport').map((m) => m.spec.realm)).toEqual([{
+      realm: 'shop',
+      clients: [
+        { clientId: 'web-ui', rootUrl: 'https://app.example.com', redirectUris: ['https://app.example.com/*'], webOrigins: ['https://app.example.com'] },
+        { clientId: 'admin-cli' },
+      ],
+    }]);
+    // AND the API trusts the realm file's realm, the admin API its own, with the default client id and secret
+    expect(envOf(manifests, 'api-blue').KEYCLOAK_REALM).toBe('shop');
+    expect(envOf(manifests, 'admin-blue')).toMatchObject({
+      KEYCLOAK_REALM: 'staff',
+      KEYCLOAK_CLIENT_ID: 'dvmm-admin',
+      KEYCLOAK_CLIENT_SECRET: { secretKeyRef: { name: 'dvmm-admin-oidc', key: 'client-secret' } },
+    });
+  });
+
+  test('imports a realm without clients with an empty client list', () => {
+    const product = defineProduct({ ...WEB_PRODUCT, identity: { kind: 'keycloak', realm: { realm: 'shop' } } });
+    expect(synthProduct(testEnvironment(), product).filter((m) => m.kind === 'KeycloakRealmImport').map((m) => m.spec.realm)).toEqual([{ realm: 'shop', clients: [] }]);
+  });
+
+  test("names a database after the product (hyphens become underscores), on the environment's PostgreSQL version unless the product fixes one", () => {
+    const shop = defineProduct({
+      name: 'order-service',
+      components: { api: { kind: 'spring-boot', image: 'registry.example.com/orders/api', databases: ['db'] } },
+      databases: { db: {}, events: { version: '17.6' } },
+    });
+    const manifests = synth(productChart({
+      name: 'dev',
+      exposure: { kind: 'route' },
+      release: { strategy: 'rolling' },
+      hosts: {},
+      databases: { db: { version: '16.4' }, events: { version: '16.4' } },
+      components: { api: { tag: '1.0.0' } },
+    }, shop));
+    const clusters = manifests.filter((m) => m.kind === 'Cluster');
+    expect(clusters.map((c) => [c.metadata.name, c.spec.bootstrap.initdb.database, c.spec.imageName])).toEqual([
+      ['order-service-db', 'order_service', 'ghcr.io/cloudnative-pg/postgresql:16.4'],
+      ['order-service-events', 'order_service', 'ghcr.io/cloudnative-pg/postgresql:17.6'],
+    ]);
+  });
+});
+
+describe('EafProductChart egress', () => {
+  test('opens an egress for the components it names, and for nothing else (a TypeScript environment is not checked by the schema)', () => {
+    // GIVEN an egress from the API and from a name that is no component
+    const chart = productChart(testEnvironment({ egress: { smtp: { from: ['api', 'mailer'], cidrs: ['10.0.0.0/8'], ports: [587] } } }));
+    // THEN only the API's flow is allowed, and the chart synthesises
+    expect(chart.networkPolicies.flows.filter((f) => f.to === 'smtp').map((f) => `${f.from} -> ${f.to}: ${f.ports}`)).toEqual(['api -> smtp: TCP 587']);
+    expect(find(synth(chart), 'NetworkPolicy', 'api-egress').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 587, protocol: 'TCP' }] });
+  });
+});

@@ -95,6 +95,12 @@ describe('parseEnvironment', () => {
     ]);
   });
 
+  test('fails on an egress named against the pattern, and checks nothing under it', () => {
+    expect(problems(`${VALID}egress:\n  SMTP: { from: [mailer], cidrs: [192.0.2.25/32], ports: [587] }\n`)).toEqual([
+      'environments/production.yaml: egress.SMTP: is not a known setting; name each egress with lower-case letters, digits and hyphens, e.g. smtp',
+    ]);
+  });
+
   test('fails on a waiver of a rule that cannot be waived, or without a reason', () => {
     const text = `${VALID}waivers:\n  - { rule: schema-core, object: Deployment/api, reason: the schema is wrong }\n  - { rule: production-replicas, object: Deployment/api, reason: short }\n`;
     expect(problems(text)).toEqual([
