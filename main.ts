@@ -18,7 +18,8 @@ export const dvmm = defineProduct({
   name: 'dvmm',
   components: {
     api: { kind: 'spring-boot', image: `${REGISTRY}/api`, public: true, databases: ['db'], identity: { clientId: 'dvmm-api', clientSecret: CLIENT_SECRET } },
-    frontend: { kind: 'nginx', image: `${REGISTRY}/frontend`, public: true },
+    // The UI calls the API from the browser, through its public host: no in-cluster flow, but the frontend syncs after it.
+    frontend: { kind: 'nginx', image: `${REGISTRY}/frontend`, public: true, browserCalls: ['api'] },
   },
   databases: { db: {} },
   identity: {
@@ -27,6 +28,8 @@ export const dvmm = defineProduct({
     realmPlaceholders: { DVMM_API_CLIENT_SECRET: CLIENT_SECRET },
     clientUrls: { 'dvmm-frontend': 'frontend' },
   },
+  // Argo CD syncs dist/<environment>/ from this repository; each environment's file says how (delivery:).
+  delivery: { repoURL: 'https://git.eaf.example.com/eaf/dvmm.git' },
 });
 
 /** Where the program reads and writes; tests point it elsewhere. */

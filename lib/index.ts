@@ -5,19 +5,22 @@ export { defineProduct, isProduct, ProductDefinitionError, productNamespaceName 
 export { environmentWarnings } from './product/environment-warnings';
 export type {
   ComponentBase, ComponentDefinition, ComponentIdentity, DatabaseDefinition, ExternalOidcIdentity, HttpComponent, IdentityDefinition, KeycloakIdentity,
-  NginxComponent, Product, ProductDefinition, SpringBootComponent,
+  NginxComponent, Product, ProductDefinition, ProductDelivery, SpringBootComponent,
 } from './product/product';
+export { composeDeliveryCharts, DELIVERY_FOLDER } from './product/delivery-charts';
+export type { RenderedEnvironment } from './product/delivery-charts';
 export { CompositionError, EafProductChart } from './product/product-chart';
 export type { EafProductChartProps } from './product/product-chart';
 export { environmentSchema } from './product/environment-schema';
 export type { EnvironmentSchemaOptions } from './product/environment-schema';
 export type {
-  ComponentConfig, DatabaseConfig, EgressConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig, NetworkConfig, ObservabilityConfig, ResourceConfig, WaiverConfig,
+  ComponentConfig, DatabaseConfig, DeliveryConfig, EgressConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig, NetworkConfig, ObservabilityConfig, ResourceConfig,
+  SyncWindowConfig, WaiverConfig,
 } from './product/settings';
 export {
-  AlertReceiverSettings, AlertThresholdSettings, AutoscalingSettings, BackupSettings, ComponentSettings, DatabaseSettings, EgressSettings, EndpointSettings, EnvironmentSettings, ExposureSettings,
+  AlertReceiverSettings, AlertThresholdSettings, AutoscalingSettings, BackupSettings, ComponentSettings, DatabaseSettings, DeliverySettings, EgressSettings, EndpointSettings, EnvironmentSettings, ExposureSettings,
   ExternalOidcSettings, KeycloakSettings, NetworkSettings, ObservabilitySettings, PoolerSettings, ReleaseSettings, ResourceQuantitiesSettings, ResourceSettings, SpringBootSettings,
-  WaiverSettings,
+  SyncWindowSettings, WaiverSettings,
 } from './product/settings';
 
 // Workloads.
@@ -49,7 +52,15 @@ export type { FlowRecord, FlowRecordRule, NamespacePeer, NetworkPlatform, Networ
 export { ProductNamespace } from './network/product-namespace';
 export type { ProductNamespaceProps } from './network/product-namespace';
 export { Connections, PodPeer } from './core/connections';
-export type { Connection, ConnectionPurpose, ExternalConnection, ExternalEndpoint, IPeer, PodPeerProps } from './core/connections';
+export type { Connection, ConnectionPurpose, Dependency, ExternalConnection, ExternalEndpoint, IPeer, PodPeerProps } from './core/connections';
+
+// Delivery: Argo CD's objects, the sync order from the wiring, smoke tests.
+export { ARGO_CD_DEFAULTS, ArgoCdApplications, argoCdChartIds, ArgoCdRoot, validateDeliveredEnvironment } from './delivery/argo-cd';
+export type { ArgoCdDeliveryProps, ArgoCdRootProps, DeliveredEnvironment, GroupKind, SyncWindow } from './delivery/argo-cd';
+export { HOOK_ANNOTATION, SYNC_WAVE_ANNOTATION, SyncWaves } from './delivery/sync-waves';
+export type { SyncWavesProps } from './delivery/sync-waves';
+export { SMOKE_TEST_DEFAULTS, SmokeTest } from './delivery/smoke-test';
+export type { SmokeTarget, SmokeTestProps } from './delivery/smoke-test';
 
 // Observability: scraping, alerts with their tests, routing, dashboards, synthetic checks.
 export { ALERT_DEFAULTS, BURN_RATE_WINDOWS, errorRatioRecord, productAlertGroups } from './observability/alerts';

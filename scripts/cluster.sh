@@ -236,7 +236,14 @@ test_dir() { # <dir>
 
   # 0. Namespaces for real (the dry run below cannot create them).
   # One JSON object per line, not a v1 List: kubectl validates Lists client-side only.
+  # Namespaces the folder's objects live in but do not create (Argo CD's own, for dist/argocd/) exist on a cluster
+  # that runs what they are for: they are created empty, as the platform has them.
   jq -c 'select(.kind == "Namespace")' "$WORK/objects.jsonl" >"$WORK/namespaces.json"
+  jq -r 'select(.metadata.namespace != null) | .metadata.namespace' "$WORK/objects.jsonl" | sort -u |
+    while read -r ns; do
+      [[ -n $(jq -c --arg ns "$ns" 'select(.metadata.name == $ns)' "$WORK/namespaces.json") ]] ||
+        jq -cn --arg ns "$ns" '{apiVersion: "v1", kind: "Namespace", metadata: {name: $ns}}'
+    done >>"$WORK/namespaces.json"
   nns=$(wc -l <"$WORK/namespaces.json")
   if [[ $nns -gt 0 ]]; then
     if run_clean "${apply_args[@]}" -f "$WORK/namespaces.json"; then

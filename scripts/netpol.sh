@@ -64,7 +64,8 @@ if [[ $mode == self-test ]]; then
   node --import tsx test/netpol/verify-self-test.ts --netpolicy "$NETPOLICY" --work "$work/verify" || rc=$?
 else
   if [[ ${#envs[@]} -eq 0 ]]; then
-    for d in dist/*/; do [[ -d $d ]] && envs+=("$(basename "$d")"); done
+    # Every folder with a flow record: an environment (dist/argocd/ holds Argo CD's objects, no pods and no policies).
+    for d in dist/*/; do [[ -d $d && -f dist/$(basename "$d").flows.json ]] && envs+=("$(basename "$d")"); done
     [[ ${#envs[@]} -gt 0 ]] || { echo "netpol: no dist/*/ folders; run npm run synth first" >&2; exit 2; }
   fi
   targets=()

@@ -17,7 +17,7 @@ export interface IPeer extends IConstruct {
 }
 
 /** Why one peer talks to another. */
-export type ConnectionPurpose = 'database' | 'identity' | 'replication' | 'clustering' | 'pooler' | 'http';
+export type ConnectionPurpose = 'database' | 'identity' | 'replication' | 'clustering' | 'pooler' | 'http' | 'smoke-test';
 
 /** One allowed connection: `from` opens TCP connections to `to` on `port`. */
 export interface Connection {
@@ -29,6 +29,19 @@ export interface Connection {
   readonly port: number;
   /** Why: the network policies, the sync order and the README's table are derived from it. */
   readonly purpose: ConnectionPurpose;
+}
+
+/**
+ * An order between two peers without a network flow: `from` needs `to` to be up, e.g. a frontend whose UI calls an API
+ * from the user's browser through the API's public host. The sync order counts it; the network policies do not.
+ */
+export interface Dependency {
+  /** The peer that needs the other. */
+  readonly from: IPeer;
+  /** The peer it needs. */
+  readonly to: IPeer;
+  /** Why, in words. */
+  readonly reason: string;
 }
 
 /** Addresses outside the cluster (or the API server), by CIDR and port. */
@@ -83,6 +96,7 @@ export class Connections extends Construct {
 
   private readonly _edges: Connection[] = [];
   private readonly _external: ExternalConnection[] = [];
+  private readonly _dependencies: Dependency[] = [];
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -112,6 +126,19 @@ export class Connections extends Construct {
   /** Every connection out of the cluster, in the order recorded. */
   public get externalEdges(): readonly ExternalConnection[] {
     return [...this._external];
+  }
+
+  /** Records that `from` needs `to` without a network flow between them, once. */
+  public addDependency(dependency: Dependency): Dependency {
+    const existing = this._dependencies.find((d) => d.from === dependency.from && d.to === dependency.to);
+    if (existing) return existing;
+    this._dependencies.push(dependency);
+    return dependency;
+  }
+
+  /** Every order-only dependency, in the order recorded. */
+  public get dependencies(): readonly Dependency[] {
+    return [...this._dependencies];
   }
 }
 

@@ -142,6 +142,12 @@ export const URL_PATH = format('^/[^\\s]*$', 'use an absolute path such as /heal
 /** A registry prefix ending in `/`, e.g. `registry.example.com/`. */
 export const REGISTRY_PREFIX = format('^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?/([a-z0-9._/-]*/)?$', 'use a registry prefix ending in /, e.g. registry.example.com/');
 
+/** A git repository URL Argo CD can clone: https:// or ssh (`git@host:org/repo.git`, `ssh://...`). */
+export const GIT_URL = format('^(https://[^\\s/]+/[^\\s]+|ssh://[^\\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s]+)$', 'use the https:// or ssh URL of the git repository, e.g. https://git.example.com/eaf/orders.git');
+
+/** A relative folder of a repository, e.g. `dist` or `deploy/dist`: no leading `/`, no `..`. */
+export const REPOSITORY_PATH = format('^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$', 'use a folder relative to the repository root, e.g. dist');
+
 /** Whether `port` is a TCP port number. */
 export function isPort(port: unknown): port is number {
   return typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535;

@@ -19,6 +19,7 @@ export type RuleId =
   | 'tls-required'
   | 'api-server-limits'
   | 'apply-size'
+  | 'critical-sync-approval'
   | 'waiver-invalid';
 
 /** Annotation prefix of a waiver: `waive.eaf.io/<rule id>: "<reason>"` on the object's own metadata. */

@@ -59,18 +59,19 @@ export class ManifestValidator {
   public validate(sets: ManifestSet[]): ValidationReport {
     const findings: Finding[] = [];
     const waivers: Waiver[] = [];
+    const critical = new Set(sets.filter((s) => s.critical).map((s) => s.environment));
     for (const set of sets) {
-      const result = this.validateSet(set);
+      const result = this.validateSet(set, critical);
       findings.push(...result.findings);
       waivers.push(...result.waivers);
     }
     return { findings, waivers };
   }
 
-  private validateSet(set: ManifestSet): ValidationReport {
+  private validateSet(set: ManifestSet, criticalEnvironments: ReadonlySet<string>): ValidationReport {
     const raw: RawFinding[] = [];
     set.objects.forEach((object, index) => raw.push(...this.schemaFindings(object, index)));
-    const ctx = new RuleContext(set);
+    const ctx = new RuleContext(set, criticalEnvironments);
     for (const [rule, check] of RULE_CHECKS) {
       if (!this.enabled(rule)) continue;
       try {

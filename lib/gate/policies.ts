@@ -23,7 +23,11 @@ export class RuleContext {
   /** Every pod template of the set, in object order. */
   public readonly templates: PodTemplate[];
 
-  constructor(public readonly set: ManifestSet) {
+  /**
+   * @param criticalEnvironments the names of the critical environments checked in the same run, for objects that
+   * deliver another environment (an Argo CD Application labelled `eaf.io/environment`)
+   */
+  constructor(public readonly set: ManifestSet, public readonly criticalEnvironments: ReadonlySet<string> = new Set()) {
     this.templates = set.objects.flatMap((object, index) => {
       try {
         return podTemplateOf(object, index) ?? [];
@@ -397,6 +401,20 @@ const tlsRequired: RuleCheck = (ctx) => {
   return [...ingresses, ...routes];
 };
 
+// ---- critical-sync-approval ---------------------------------------------------------------------------
+
+const criticalSyncApproval: RuleCheck = (ctx) => ctx.objectsOf('argoproj.io', 'Application').flatMap(({ object, index }): RawFinding[] => {
+  const environment = stringMap(object.metadata?.labels)['eaf.io/environment'];
+  const critical = ctx.set.critical || (environment !== undefined && ctx.criticalEnvironments.has(environment));
+  const automated = object.spec?.syncPolicy?.automated;
+  if (!critical || automated === undefined || automated === null || automated.enabled === false) return [];
+  return [{
+    index, rule: 'critical-sync-approval',
+    message: `spec.syncPolicy.automated: is set for ${environment === undefined ? 'a critical folder' : `the critical environment ${environment}`}: every commit would reach real data without approval`,
+    value: automated, fix: findRule('critical-sync-approval')!.fix,
+  }];
+});
+
 // ---- api-server-limits, apply-size -----------------------------------------------------------------
 
 /** Kinds whose names the API server checks as DNS labels rather than subdomains (RFC 1035 for Services). */
@@ -449,4 +467,5 @@ export const RULE_CHECKS: ReadonlyArray<[RuleId, RuleCheck]> = [
   ['tls-required', tlsRequired],
   ['api-server-limits', apiServerLimits],
   ['apply-size', applySize],
+  ['critical-sync-approval', criticalSyncApproval],
 ];

@@ -120,6 +120,12 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
     waivable: true,
   },
   {
+    id: 'critical-sync-approval',
+    description: 'No Argo CD Application of a critical environment syncs automatically (spec.syncPolicy.automated): a change to real data waits for someone to approve the sync. An Application is of a critical environment when its eaf.io/environment label names one, or when the folder is checked as critical.',
+    fix: 'remove spec.syncPolicy.automated (set delivery.sync: manual), or say why in delivery.autoSyncReason, which waives the rule for that Application',
+    waivable: true,
+  },
+  {
     id: 'waiver-invalid',
     description: `A waiver annotation (${WAIVER_PREFIX}<rule id>) names a waivable rule and gives a reason of at least ${MIN_WAIVER_REASON} characters.`,
     fix: 'name a waivable rule id and say why the rule does not apply',

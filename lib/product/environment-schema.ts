@@ -47,6 +47,7 @@ export function environmentSchema(product: ProductDefinition, options: Environme
       },
     }, { additionalProperties: false, description: 'name each egress with lower-case letters, digits and hyphens, e.g. smtp' })),
     observability: base.observability,
+    delivery: base.delivery,
     components: exactly(components, (name) => product.components[name].kind === 'spring-boot' ? SpringBootSettings : ComponentSettings, 'settings'),
     waivers: Type.Optional(Type.Array(options.waivableRules === undefined ? WaiverSettings : {
       ...WaiverSettings,

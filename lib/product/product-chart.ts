@@ -10,6 +10,10 @@ import { Exposure } from '../network/exposure';
 import { NetworkPolicies, PeerPort } from '../network/network-policies';
 import { ProductNamespace } from '../network/product-namespace';
 import { longestCronGapSeconds } from '../core/cron';
+import { Connections } from '../core/connections';
+import { validateDeliveredEnvironment } from '../delivery/argo-cd';
+import { SmokeTest } from '../delivery/smoke-test';
+import { SyncWaves } from '../delivery/sync-waves';
 import { ALERT_DEFAULTS, AlertTargets } from '../observability/alerts';
 import { AlertRouting } from '../observability/alert-routing';
 import { productDashboards, ProductDashboards } from '../observability/dashboards';
@@ -78,6 +82,10 @@ export class EafProductChart extends Chart {
   public readonly alertRouting?: AlertRouting;
   /** Blackbox probes of the public hosts, when the environment names a prober. @default - none */
   public readonly uptimeProbes?: UptimeProbes;
+  /** The Argo CD PostSync smoke test, when the product is delivered by Argo CD. @default - none */
+  public readonly smokeTest?: SmokeTest;
+  /** The Argo CD sync waves, derived from the wiring (`syncWaves.peerWaves`: each peer's). */
+  public readonly syncWaves: SyncWaves;
 
   private readonly problems: Error[] = [];
 
@@ -101,7 +109,10 @@ export class EafProductChart extends Chart {
     this.databases = this.composeDatabases(new Construct(root, 'databases'));
     this.identity = this.composeIdentity(root);
     this.components = this.composeComponents(new Construct(root, 'components'));
-    this.exposures = this.composeExposures(new Construct(root, 'exposures'));
+    const exposures = new Construct(root, 'exposures');
+    this.exposures = this.composeExposures(exposures);
+    this.smokeTest = this.attempt('delivery', () => this.composeDelivery(new Construct(root, 'delivery')),
+      (property, failing) => failing instanceof SmokeTest ? `delivery.smokeTest.${property}` : property === 'name' ? undefined : `delivery.${property}`);
     this.networkPolicies = this.composeNetwork(root);
     const observability = new Construct(root, 'observability');
     const targets = this.attempt('observability', () => this.alertTargets());
@@ -114,6 +125,12 @@ export class EafProductChart extends Chart {
     this.labelMonitoringObjects();
     this.applyWaivers();
     if (this.problems.length > 0) throw new CompositionError(env.name, this.problems);
+    const keycloak = this.identity instanceof Keycloak ? this.identity : undefined;
+    this.syncWaves = new SyncWaves(this, 'SyncWaves', {
+      foundation: [this.productNamespace, this.networkPolicies],
+      peers: [...Object.values(this.databases), ...(keycloak ? [keycloak.database, keycloak] : []), ...Object.values(this.components)],
+      last: [exposures, ...(this.uptimeProbes ? [this.uptimeProbes] : [])],
+    });
   }
 
   private composeDatabases(scope: Construct): Record<string, PostgresCluster> {
@@ -189,6 +206,38 @@ export class EafProductChart extends Chart {
     for (const target of definition.calls ?? []) {
       if (components[target]) workload.connectTo(components[target]);
     }
+    for (const target of definition.browserCalls ?? []) {
+      if (components[target]) Connections.of(this).addDependency({ from: workload, to: components[target], reason: 'its UI calls it from the browser' });
+    }
+  }
+
+  /**
+   * With Argo CD delivery (the product's `delivery`): checks the environment's `delivery` settings and adds the smoke
+   * test that calls every component through the Service of the colour about to get traffic (the preview Service in
+   * blue-green, unless the idle colour is scaled to 0).
+   */
+  private composeDelivery(scope: Construct): SmokeTest | undefined {
+    const settings = this.environment.delivery;
+    if (this.product.delivery === undefined) {
+      if (settings !== undefined) {
+        this.problems.push(new PropertyError(this, 'delivery', 'is set, but the product is not delivered by Argo CD', settings,
+          'declare the repository in the product (defineProduct({ delivery: { repoURL } })), or remove delivery', 'delivery'));
+      }
+      return undefined;
+    }
+    validateDeliveredEnvironment(scope, { name: this.environment.name, critical: this.environment.critical === true, ...settings });
+    if (settings?.smokeTest?.enabled === false) return undefined;
+    const targets = Object.values(this.components).map((w) => {
+      const idle = w.blueGreen && w.blueGreen.deployments[w.blueGreen.idleColor].replicas !== 0;
+      return { peer: w, serviceName: (idle ? w.previewService! : w.service).name, port: w.port, path: w.readinessPath };
+    });
+    if (targets.length === 0) return undefined;
+    return new SmokeTest(scope, 'smoke-test', {
+      name: `${this.product.name}-smoke-test`,
+      targets,
+      image: settings?.smokeTest?.image,
+      timeoutSeconds: settings?.smokeTest?.timeoutSeconds,
+    });
   }
 
   /** One exposure per host, in the order the environment lists its hosts. */

@@ -1,4 +1,4 @@
-import { COMPONENT_NAME, IMAGE_REPOSITORY } from '../core/formats';
+import { COMPONENT_NAME, DNS_LABEL, GIT_URL, IMAGE_REPOSITORY, REPOSITORY_PATH } from '../core/formats';
 import { deepFreeze } from '../core/freeze';
 import { SecretKeyReference } from '../core/secrets';
 import type { MetricsAuth } from '../observability/pod-metrics';
@@ -38,6 +38,12 @@ export interface ComponentBase {
   readonly identity?: boolean | ComponentIdentity;
   /** Other components it calls over HTTP, by name: each gives a network edge. @default - none */
   readonly calls?: readonly string[];
+  /**
+   * Public components its UI calls from the user's browser, through their hosts: no in-cluster flow, so no network
+   * edge, but it is synced after them (a frontend is of no use before its API).
+   * @default - none
+   */
+  readonly browserCalls?: readonly string[];
   /** Plain environment variables (never secrets). @default - none */
   readonly env?: Readonly<Record<string, string>>;
   /** Environment variables from Secrets, by reference. @default - none */
@@ -131,6 +137,25 @@ export interface ProductDefinition {
   readonly identity?: IdentityDefinition;
   /** Where the runbooks of its alerts are: alert X links to `<runbookBaseUrl>/X.md`. @default - the platform's (ALERT_DEFAULTS.runbookBaseUrl) */
   readonly runbookBaseUrl?: string;
+  /**
+   * Delivery by Argo CD: an AppProject, one Application per environment pointing at `<path>/<environment>` and an
+   * app-of-apps root, rendered to `<path>/argocd/`; every environment then gets its smoke test. Each environment's
+   * `delivery` section sets how it syncs.
+   * @default - no Argo CD objects
+   */
+  readonly delivery?: ProductDelivery;
+}
+
+/** Where a product's manifests are in git, for Argo CD. */
+export interface ProductDelivery {
+  /** The git repository holding the synthesised manifests, e.g. `https://git.example.com/eaf/orders.git`. */
+  readonly repoURL: string;
+  /** The folder of the output in the repository: environment `<env>` is `<path>/<env>`. @default 'dist' */
+  readonly path?: string;
+  /** The revision Argo CD follows, unless an environment names another. @default 'main' */
+  readonly targetRevision?: string;
+  /** The namespace Argo CD runs in and reads its Applications from (`openshift-gitops` on OpenShift GitOps). @default 'argocd' */
+  readonly argocdNamespace?: string;
 }
 
 /** A declared product: checked and frozen. */
@@ -172,6 +197,10 @@ export function defineProduct(definition: ProductDefinition): Product {
     (component.calls ?? []).forEach((target, i) => {
       if (!components.includes(target) || target === name) at(`${field}.calls[${i}]`, 'names no other component of the product', target, `use one of: ${components.filter((c) => c !== name).join(', ') || '(none)'}`);
     });
+    const publicOthers = components.filter((c) => c !== name && definition.components[c].public === true);
+    (component.browserCalls ?? []).forEach((target, i) => {
+      if (!publicOthers.includes(target)) at(`${field}.browserCalls[${i}]`, 'names no other public component of the product', target, `use one of: ${publicOthers.join(', ') || '(none: a browser reaches only public components)'}`);
+    });
     if (component.identity && definition.identity === undefined) at(`${field}.identity`, 'needs an identity provider', component.identity, "declare identity: { kind: 'keycloak' } or { kind: 'external-oidc' }, or remove it");
   }
   const identity = definition.identity;
@@ -183,6 +212,12 @@ export function defineProduct(definition: ProductDefinition): Product {
     }
   } else if (identity !== undefined && identity.kind !== 'external-oidc') {
     at('identity.kind', 'is not an identity provider kind', (identity as { kind: unknown }).kind, "use 'keycloak' or 'external-oidc'");
+  }
+  const delivery = definition.delivery;
+  if (delivery !== undefined) {
+    if (!GIT_URL.test(delivery.repoURL)) at('delivery.repoURL', 'is not a git repository URL', delivery.repoURL, GIT_URL.fix);
+    if (delivery.path !== undefined && !REPOSITORY_PATH.test(delivery.path)) at('delivery.path', 'is not a relative folder of the repository', delivery.path, REPOSITORY_PATH.fix);
+    if (delivery.argocdNamespace !== undefined && !DNS_LABEL.test(delivery.argocdNamespace)) at('delivery.argocdNamespace', 'is not a namespace name', delivery.argocdNamespace, DNS_LABEL.fix);
   }
   if (problems.length > 0) throw new ProductDefinitionError(problems);
   const product = { ...definition };

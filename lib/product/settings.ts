@@ -228,6 +228,31 @@ export const ObservabilitySettings = strict({
   }, 'give proberUrl (the blackbox exporter, host:port)')),
 });
 
+/** A window in which Argo CD may (allow) or may not (deny) sync the environment. */
+export const SyncWindowSettings = strict({
+  kind: oneOf(['allow', 'deny'], 'use allow or deny'),
+  schedule: Type.String({ minLength: 1, description: "use a 5-field cron of when the window opens, e.g. '0 18 * * 5' (Fridays 18:00)" }),
+  duration: Type.String({ pattern: '^([0-9]+h)?([0-9]+m)?$', minLength: 2, description: "use hours and/or minutes, e.g. '62h' or '1h30m'" }),
+  manualSync: optional(Type.Boolean({ description: 'use true to let manual syncs (and so rollbacks) through a deny window' })),
+  timeZone: optional(Type.String({ minLength: 1, description: 'name an IANA time zone, e.g. Europe/Berlin' })),
+}, 'give kind, schedule and duration');
+
+/** How Argo CD delivers one environment (the product declares the repository: `defineProduct({ delivery })`). */
+export const DeliverySettings = strict({
+  sync: optional(oneOf(['automated', 'manual'], 'use automated (Argo CD syncs every commit) or manual (someone presses sync)')),
+  autoSyncReason: optional(Type.String({ minLength: 10, description: 'say in at least 10 characters why a critical environment may sync without approval' })),
+  prune: optional(Type.Boolean({ description: 'use true to delete what the output no longer holds (automated sync only)' })),
+  selfHeal: optional(Type.Boolean({ description: 'use true to undo changes made in the cluster by hand (automated sync only)' })),
+  targetRevision: optional(Type.String({ minLength: 1, description: 'name the branch, tag or commit Argo CD follows, e.g. main' })),
+  server: optional(formatted(HTTPS_URL, 'give the API server URL of the target cluster as Argo CD knows it, e.g. https://kubernetes.default.svc')),
+  syncWindows: optional(Type.Array(SyncWindowSettings)),
+  smokeTest: optional(strict({
+    enabled: optional(Type.Boolean({ description: 'use false to render no smoke test' })),
+    image: optional(formatted(IMAGE_REFERENCE)),
+    timeoutSeconds: optional(Type.Integer({ minimum: 10, maximum: 3600, description: 'use whole seconds from 10 to 3600' })),
+  })),
+});
+
 /** A rule of the gate switched off for one object, with the reason, written in the environment file. */
 export const WaiverSettings = strict({
   rule: Type.String({ description: 'name a waivable rule of the gate' }),
@@ -251,6 +276,7 @@ export const EnvironmentSettings = strict({
   network: optional(NetworkSettings),
   egress: optional(Type.Record(Type.String(), EgressSettings)),
   observability: optional(ObservabilitySettings),
+  delivery: optional(DeliverySettings),
   components: Type.Record(Type.String(), SpringBootSettings),
   waivers: optional(Type.Array(WaiverSettings)),
 });
@@ -269,6 +295,10 @@ export type NetworkConfig = Static<typeof NetworkSettings>;
 export type EgressConfig = Static<typeof EgressSettings>;
 /** Scraping, alerts, routing, dashboards and synthetic checks of one environment. */
 export type ObservabilityConfig = Static<typeof ObservabilitySettings>;
+/** How Argo CD delivers one environment. */
+export type DeliveryConfig = Static<typeof DeliverySettings>;
+/** A sync window of one environment. */
+export type SyncWindowConfig = Static<typeof SyncWindowSettings>;
 /** A waiver written in an environment file. */
 export type WaiverConfig = Static<typeof WaiverSettings>;
 /** Size overrides of a container. */

@@ -16,6 +16,7 @@ export function main(argv: readonly string[]): number {
   const version = (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const io: CliIo = {
     log: (line) => process.stderr.write(`${line}\n`),
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     cwd: process.cwd(),
     env: process.env,
     crdDirectory: PACKAGE_CRD_DIRECTORY,

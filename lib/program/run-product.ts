@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { ManifestValidator } from '../gate';
+import { composeDeliveryCharts, DELIVERY_FOLDER } from '../product/delivery-charts';
 import { EafProductChart } from '../product/product-chart';
 import { ProductDefinition, ProductDefinitionError } from '../product/product';
 import { RESERVED_NAMESPACES_CONTEXT } from '../core/labels';
@@ -68,6 +69,7 @@ export function synthesizeProduct(product: ProductDefinition, options: Synthesiz
       files: Object.fromEntries(read.environments.map((f) => [f.environment.name, f.file])),
       problems: early.map((text) => ({ environment: environmentOfLine(text), text })),
       write: { log, lockTimeoutMs: options.lockTimeoutMs, onStep: options.onWriteStep },
+      shared: product.delivery === undefined ? undefined : { folder: DELIVERY_FOLDER, compose: (app, rendered) => composeDeliveryCharts(app, product, rendered) },
     });
     for (const w of waivers) log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
     log(`wrote ${written.length} files for ${environments.length} environments to ${options.outdir}: ${written.join(', ')}`);

@@ -5,6 +5,7 @@ import { PropertyError, PropertyErrors } from '../core/errors';
 import { formatFinding, ManifestSet, ManifestValidator, Waiver } from '../gate';
 import { ProductAlerts } from '../observability/product-alerts';
 import { NetworkPolicies } from '../network/network-policies';
+import { RenderedEnvironment } from '../product/delivery-charts';
 import { CompositionError } from '../product/product-chart';
 import { EnvironmentConfig } from '../product/settings';
 import { WriteOutputOptions, writeOutputAtomically } from './output-writer';
@@ -51,6 +52,21 @@ export interface SynthesizeOptions {
   readonly problems?: readonly ReportedProblem[];
   /** The writer's options: progress, the lock's patience, a test hook. @default - silent, 2 minutes, none */
   readonly write?: WriteOutputOptions;
+  /**
+   * Objects about every environment at once (a product's Argo CD objects), composed when every environment has been,
+   * from what they rendered, into `<outdir>/<folder>/` and through the same gate. No environment may be named like
+   * the folder.
+   * @default - none
+   */
+  readonly shared?: SharedOutput;
+}
+
+/** See {@link SynthesizeOptions.shared}. */
+export interface SharedOutput {
+  /** The output folder's name, e.g. `argocd`. */
+  readonly folder: string;
+  /** Composes the shared charts from every rendered environment. */
+  readonly compose: (app: App, environments: readonly RenderedEnvironment[]) => void;
 }
 
 /** What a successful synthesis wrote and which waivers it honoured. */
@@ -74,7 +90,13 @@ export function synthesizeEnvironments(outdir: string, environments: Environment
   return writeOutputAtomically(outdir, (staging) => {
     const problems: RankedProblem[] = (options.problems ?? []).map((p) => ({ environment: p.environment ?? '', rank: 0, text: p.text }));
     const sets: ManifestSet[] = [];
+    const rendered: RenderedEnvironment[] = [];
     for (const environment of environments) {
+      if (options.shared !== undefined && environment.name === options.shared.folder) {
+        const file = options.files?.[environment.name];
+        problems.push({ environment: environment.name, rank: 0, text: `${file ?? `environment ${environment.name}`}: its name is the output folder of ${options.shared.folder} objects; rename the environment` });
+        continue;
+      }
       try {
         const app = new App({ outdir: path.join(staging, environment.name), yamlOutputType: YamlOutputType.FILE_PER_CHART });
         compose(app, environment);
@@ -91,8 +113,20 @@ export function synthesizeEnvironments(outdir: string, environments: Environment
           allowedRegistries: environment.registries,
           objects,
         });
+        rendered.push({ environment, objects });
       } catch (e) {
         problems.push(...describeFailure(e as Error, environment.name, options.files?.[environment.name]).map((text) => ({ environment: environment.name, rank: 1, text })));
+      }
+    }
+    // Shared objects describe every environment, so they are composed only when every environment was.
+    if (options.shared !== undefined && problems.length === 0) {
+      const folder = options.shared.folder;
+      try {
+        const app = new App({ outdir: path.join(staging, folder), yamlOutputType: YamlOutputType.FILE_PER_CHART });
+        options.shared.compose(app, rendered);
+        sets.push({ environment: folder, critical: false, objects: synthesizeApp(app) });
+      } catch (e) {
+        problems.push(...describeFailure(e as Error, folder, undefined).map((text) => ({ environment: folder, rank: 1, text })));
       }
     }
     const report = options.validator?.validate(sets) ?? { findings: [], waivers: [] };

@@ -163,6 +163,8 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
   public readonly metricsPath?: string;
   /** Name of the container (the preset's role, e.g. `api`). */
   public readonly containerName: string;
+  /** The readiness path on the port: what a smoke test calls. */
+  public readonly readinessPath: string;
   /** The PodMonitor of every pod of the workload (both colours). @default - none (not scraped) */
   public readonly podMetrics?: PodMetrics;
   /** The Service that receives the workload's traffic (the active colour's, in blue-green). */
@@ -189,6 +191,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     this.podSelector = { 'app.kubernetes.io/name': this.name };
     this.peerName = this.name;
     this.containerName = props.component;
+    this.readinessPath = props.container.readiness.path;
     this.metricsPort = props.container.metrics?.port;
     this.metricsPath = props.container.metrics?.path;
     this.validate(props);

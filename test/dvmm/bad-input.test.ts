@@ -56,7 +56,7 @@ const CASES: Case[] = [
   { name: 'a missing component', edit: replaceOnce(/  frontend:\n    tags: \{ blue: 1.4.2, green: 1.5.0 \}\n    replicas: 3\n$/, ''),
     expected: '<file>: components.frontend: is required (got nothing); give settings for api, frontend' },
   { name: 'an unknown key', edit: (t) => `${t}replica: 3\n`,
-    expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, components, waivers' },
+    expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, delivery, components, waivers' },
   { name: 'an unknown key in a component', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    replica: 2\n'),
     expected: '<file>: components.frontend.replica: is not a known setting; remove it or use one of: image, tag, tags, replicas, resources, autoscaling' },
   { name: 'a bad CPU quantity', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    resources: { requests: { cpu: 2 cores } }\n'),
@@ -104,7 +104,7 @@ const CASES: Case[] = [
   { name: 'a waiver of an object the environment does not have', edit: (t) => `${t}waivers:\n  - { rule: production-replicas, object: Deployment/apii-blue, reason: the idle colour is scaled down on purpose }\n`,
     expected: '<file>: waivers.0.object: names no object of the environment (got "Deployment/apii-blue"); use one of: Deployment/api-blue, Deployment/api-green, Deployment/frontend-blue, Deployment/frontend-green' },
   { name: 'a waiver of a rule that cannot be waived', edit: (t) => `${t}waivers:\n  - { rule: schema-core, object: Deployment/api-blue, reason: the schema is wrong about this }\n`,
-    expected: '<file>: waivers.0.rule: must be equal to one of the allowed values (got "schema-core"); name a waivable rule of the gate: pss-restricted, openshift-restricted-v2, resources-required, probes-required, image-tag-pinned, image-registry-allowed, production-replicas, network-policy-coverage, no-secret-data, service-selects-pods, dns-hostname, tls-required, apply-size' },
+    expected: '<file>: waivers.0.rule: must be equal to one of the allowed values (got "schema-core"); name a waivable rule of the gate: pss-restricted, openshift-restricted-v2, resources-required, probes-required, image-tag-pinned, image-registry-allowed, production-replicas, network-policy-coverage, no-secret-data, service-selects-pods, dns-hostname, tls-required, apply-size, critical-sync-approval' },
   { name: 'an egress from a component DVMM does not have', edit: replaceOnce('smtp: { from: [api]', 'smtp: { from: [mailer]'),
     expected: '<file>: egress.smtp.from.0: must be equal to one of the allowed values (got "mailer"); name components of the product: api, frontend' },
   { name: 'a host for a component DVMM does not have', edit: replaceOnce('  api: api.dvmm.eaf.example.com\n', '  api: api.dvmm.eaf.example.com\n  admin: admin.dvmm.eaf.example.com\n'),
@@ -114,7 +114,7 @@ const CASES: Case[] = [
   { name: 'a YAML syntax error', edit: replaceOnce('frontend: dvmm.eaf.example.com', 'frontend: "dvmm.eaf.example.com'),
     expected: '<file>: YAML error: Missing closing "quote at line 7, column 34; fix the YAML syntax' },
   { name: 'duplicate keys', edit: (t) => `${t}critical: false\n`,
-    expected: '<file>: YAML error: Map keys must be unique at line 59, column 1; fix the YAML syntax' },
+    expected: '<file>: YAML error: Map keys must be unique at line 64, column 1; fix the YAML syntax' },
   { name: 'a file for an environment with an invalid name', file: 'Prod_EU.yaml', edit: (t) => t,
     expected: '<file>: "Prod_EU" is not a valid environment name; rename the file to a lower-case DNS label of at most 20 characters, e.g. staging.yaml' },
   // ---- the folder: what it may hold ----
@@ -173,7 +173,7 @@ const CASES: Case[] = [
     ] },
   { name: 'a file-level problem in one file and a construct problem in another', file: 'staging.yaml', edit: (t) => `${t}replica: 3\n`,
     setup: (dir) => fs.writeFileSync(path.join(dir, 'production.yaml'), fs.readFileSync(path.join(dir, 'production.yaml'), 'utf8').replace('storageSize: 50Gi', 'storageSize: "0"')),
-    expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, components, waivers',
+    expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, delivery, components, waivers',
     alsoExpected: ['<dir>/production.yaml: databases.db.storageSize: must be more than 0 (the API server refuses an empty volume) (got "0"); use a size such as 10Gi'] },
 ];
 

@@ -36,10 +36,10 @@ describe('main (the DVMM program)', () => {
     expect(main({ environmentsDir: ENVIRONMENTS, outdir, log })).toBe(0);
     const tree = readTree(outdir);
     // THEN the manifests, each flow record beside (never inside) its environment's folder
-    expect(Object.keys(tree).sort()).toEqual(['dev.alert-tests.json', 'dev.flows.json', 'dev/dvmm.k8s.yaml', 'production.alert-tests.json', 'production.flows.json', 'production/dvmm.k8s.yaml', 'staging.alert-tests.json', 'staging.flows.json', 'staging/dvmm.k8s.yaml']);
+    expect(Object.keys(tree).sort()).toEqual(['argocd/dvmm-apps.k8s.yaml', 'argocd/dvmm-root.k8s.yaml', 'dev.alert-tests.json', 'dev.flows.json', 'dev/dvmm.k8s.yaml', 'production.alert-tests.json', 'production.flows.json', 'production/dvmm.k8s.yaml', 'staging.alert-tests.json', 'staging.flows.json', 'staging/dvmm.k8s.yaml']);
     for (const [file, text] of Object.entries(tree).filter(([f]) => f.endsWith('.yaml'))) {
       const docs = parseAllDocuments(text).map((d) => d.toJS());
-      expect({ file, first: docs[0].kind }).toEqual({ file, first: 'Namespace' });
+      if (!file.startsWith('argocd/')) expect({ file, first: docs[0].kind }).toEqual({ file, first: 'Namespace' });
       // THEN the snapshot shows every manifest change in review
       expect(text).toMatchSnapshot(file);
     }
@@ -64,6 +64,36 @@ describe('main (the DVMM program)', () => {
     const frontend = get('Deployment', `frontend-${active}`);
     expect(frontend.spec.replicas).toBe(3);
     expect(frontend.spec.template.spec.containers[0].resources).toEqual({ requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' }, limits: { 'cpu': '200m', 'memory': '128Mi', 'ephemeral-storage': '256Mi' } });
+  });
+
+  test('delivers every environment by Argo CD: a project, three Applications and a root; dev syncs by itself, staging and production wait', () => {
+    const outdir = path.join(tmp, 'dist');
+    expect(main({ environmentsDir: ENVIRONMENTS, outdir, log })).toBe(0);
+    const read = (file: string) => parseAllDocuments(fs.readFileSync(path.join(outdir, file), 'utf8')).map((d) => d.toJS());
+    const apps = read('argocd/dvmm-apps.k8s.yaml');
+    expect(apps.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['AppProject/dvmm', 'Application/dvmm-dev', 'Application/dvmm-production', 'Application/dvmm-staging']);
+    const sync = Object.fromEntries(apps.filter((o) => o.kind === 'Application').map((o) => [o.metadata.name, o.spec.syncPolicy.automated ?? 'manual']));
+    expect(sync).toEqual({ 'dvmm-dev': { prune: true, selfHeal: true }, 'dvmm-staging': 'manual', 'dvmm-production': 'manual' });
+    // Production: no automated sync over the weekend; manual syncs (rollbacks) always pass.
+    expect(apps[0].spec.syncWindows).toEqual([{ kind: 'deny', schedule: '0 18 * * 5', duration: '62h', manualSync: true, timeZone: 'Europe/Berlin', applications: ['dvmm-production'] }]);
+    expect(read('argocd/dvmm-root.k8s.yaml').map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['AppProject/dvmm-root', 'Application/dvmm-root']);
+  });
+
+  test('each environment syncs database -> Keycloak -> API -> frontend -> exposure, then smoke-tests the colour about to get traffic', () => {
+    const outdir = path.join(tmp, 'dist');
+    main({ environmentsDir: ENVIRONMENTS, outdir, log });
+    for (const env of ['dev', 'staging', 'production']) {
+      const docs = parseAllDocuments(fs.readFileSync(path.join(outdir, env, 'dvmm.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+      const wave = (kind: string, name: string) => Number(docs.find((d) => d.kind === kind && d.metadata.name.startsWith(name)).metadata.annotations['argocd.argoproj.io/sync-wave']);
+      const order = [wave('Cluster', 'dvmm-db'), wave('Keycloak', 'keycloak'), wave('Deployment', 'api'), wave('Deployment', 'frontend'), wave(env === 'dev' ? 'Ingress' : 'Route', 'frontend')];
+      expect({ env, order }).toEqual({ env, order: [1, 2, 3, 4, 5] });
+      const smoke = docs.find((d) => d.kind === 'Job' && d.metadata.name === 'dvmm-smoke-test');
+      expect(smoke.metadata.annotations['argocd.argoproj.io/hook']).toBe('PostSync');
+      const calls = smoke.spec.template.spec.containers[0].args;
+      expect({ env, calls }).toEqual({ env, calls: env === 'dev'
+        ? ['api=http://api:8080/actuator/health/readiness', 'frontend=http://frontend:8080/']
+        : ['api=http://api-preview:8080/actuator/health/readiness', 'frontend=http://frontend-preview:8080/'] });
+    }
   });
 
   test('two synths are byte-identical', () => {
@@ -95,7 +125,7 @@ describe('main (the DVMM program)', () => {
     // WHEN it succeeds THEN dist/ holds every environment and cdk8s lists the manifests through the link
     const ok = cdk8s();
     expect(ok.status).toBe(0);
-    expect(Object.keys(readTree(outdir)).filter((f) => f.endsWith('.yaml'))).toEqual(['dev/dvmm.k8s.yaml', 'production/dvmm.k8s.yaml', 'staging/dvmm.k8s.yaml']);
+    expect(Object.keys(readTree(outdir)).filter((f) => f.endsWith('.yaml'))).toEqual(['argocd/dvmm-apps.k8s.yaml', 'argocd/dvmm-root.k8s.yaml', 'dev/dvmm.k8s.yaml', 'production/dvmm.k8s.yaml', 'staging/dvmm.k8s.yaml']);
     expect(ok.stdout).toContain('.cdk8s-out/production/dvmm.k8s.yaml');
     // WHEN an environment file is broken THEN cdk8s fails, dist/ is exactly as it was, and what the program says is true
     const before = readTree(outdir);

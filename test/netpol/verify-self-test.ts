@@ -61,11 +61,13 @@ for (const [label, edit, missing, unexpected] of [
   expect(label.replace(/\W+/g, '-'), outdir, 'dev', missing, unexpected);
 }
 
-// DVMM: close the frontend's public ingress in production (outside-2 is the namespace standing in for the
-// ingress controller's, labelled policy-group.network.openshift.io/ingress).
+// DVMM: close the frontend's ingress in production (outside-2 is the namespace standing in for the ingress
+// controller's, labelled policy-group.network.openshift.io/ingress): public traffic and the smoke test lose it.
 const dvmmOut = fresh('dvmm', (o) => dvmm(o));
 tamper(dvmmOut, 'production', 'frontend-ingress', (p) => { p.spec.ingress = []; });
 expect('dvmm-frontend-ingress-closed', dvmmOut, 'production', [
+  'dvmm-production/dvmm-smoke-test[Job] => dvmm-production/frontend-blue[Deployment] : TCP 8080',
+  'dvmm-production/dvmm-smoke-test[Job] => dvmm-production/frontend-green[Deployment] : TCP 8080',
   'outside-2/pod-1[Pod] => dvmm-production/frontend-blue[Deployment] : TCP 8080',
   'outside-2/pod-1[Pod] => dvmm-production/frontend-green[Deployment] : TCP 8080',
 ], []);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -9,10 +10,12 @@ const REPO = path.join(__dirname, '..', '..');
 describe('eaf-cdk8s', () => {
   let tmp: string;
   let lines: string[];
+  let outs: string[];
   let tiers: Array<[string, string[]]>;
   let tierExit: number;
   const io = (): CliIo => ({
     log: (line) => lines.push(...line.split('\n')),
+    out: (text) => outs.push(text),
     cwd: tmp,
     env: {},
     crdDirectory: path.join(REPO, 'crds'),
@@ -22,6 +25,7 @@ describe('eaf-cdk8s', () => {
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
     lines = [];
+    outs = [];
     tiers = [];
     tierExit = 0;
   });
@@ -36,6 +40,11 @@ describe('eaf-cdk8s', () => {
         'Commands:',
         '  init      scaffold a new product folder that synthesises and passes the gate right away',
         '  synth     synthesise every environment of a product through the gate, atomically',
+        '  release   put an image tag on the idle colour of an environment (its tag when it rolls), re-synthesise, print the diff',
+        "  switch    move a blue-green environment's traffic to the other colour, re-synthesise, print the diff",
+        "  rollback  move a blue-green environment's traffic back to the colour that ran before, re-synthesise, print the diff",
+        '  promote   put the tags one environment runs on the idle colour of another (its tags when it rolls), re-synthesise, print the diff',
+        "  diff      compare every environment's manifests with a git ref, object by object, as Markdown for a pull request",
         '  validate  run the gate on any folder of manifests (hand-written YAML too)',
         '  verify    prove synthesised output with the real tools: a kube-apiserver, the network-policy analyser, kube-score, promtool',
         '',
@@ -43,7 +52,7 @@ describe('eaf-cdk8s', () => {
       ]);
     });
 
-    test.each(['init', 'synth', 'validate', 'verify'])('%s --help prints its usage and exits 0', (command) => {
+    test.each(['init', 'synth', 'release', 'switch', 'rollback', 'promote', 'diff', 'validate', 'verify'])('%s --help prints its usage and exits 0', (command) => {
       expect(runCli([command, '--help'], io())).toBe(0);
       expect(lines[0]).toMatch(new RegExp(`^usage: eaf-cdk8s ${command}`));
     });
@@ -51,7 +60,7 @@ describe('eaf-cdk8s', () => {
     test('fails with exit code 2 on no command, an unknown command, an unknown option or a missing argument', () => {
       expect(runCli([], io())).toBe(2);
       expect(runCli(['deploy'], io())).toBe(2);
-      expect(lines).toContain('error: unknown command deploy; use one of: init, synth, validate, verify');
+      expect(lines).toContain('error: unknown command deploy; use one of: init, synth, release, switch, rollback, promote, diff, validate, verify');
       lines = [];
       expect(runCli(['synth', '--fast'], io())).toBe(2);
       expect(lines).toEqual(["error: Unknown option '--fast'", 'usage: eaf-cdk8s synth [--dir <product folder>] [--product <module>] [--out <folder>] [--strict] [--reserved-namespaces <a,b>]']);
@@ -150,6 +159,186 @@ describe('eaf-cdk8s', () => {
     test('fails on a folder with no manifests', () => {
       expect(runCli(['verify', 'nothing-here'], io())).toBe(1);
       expect(lines).toEqual([`error: ${path.join(tmp, 'nothing-here')} holds no environment folder with manifests; run synth first`]);
+    });
+  });
+
+  describe('release, switch, rollback, promote, diff', () => {
+    // DVMM as a product folder of its own: main.ts (importing this repository's library), environments/ and realms/
+    // (the CLI checks custom resources against io.crdDirectory, this repository's crds/). Synthesised once; each test
+    // works on a copy in its own folder.
+    let product: string;
+    beforeAll(() => {
+      product = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-dvmm-'));
+      for (const folder of ['environments', 'realms']) fs.cpSync(path.join(REPO, folder), path.join(product, folder), { recursive: true });
+      const main = fs.readFileSync(path.join(REPO, 'main.ts'), 'utf8');
+      const copy = main.replace("from './lib'", `from ${JSON.stringify(path.join(REPO, 'lib'))}`)
+        .replace("require('./generated/validators')", `require(${JSON.stringify(path.join(REPO, 'generated', 'validators'))})`);
+      expect(copy.match(new RegExp(REPO.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g'))).toHaveLength(2);
+      fs.writeFileSync(path.join(product, 'main.ts'), copy);
+      const log: string[] = [];
+      const code = runCli(['synth', '--dir', product], { log: (line) => log.push(line), cwd: product, env: {}, crdDirectory: path.join(REPO, 'crds'), version: '0.2.0' });
+      if (code !== 0) throw new Error(log.join('\n'));
+    });
+    afterAll(() => fs.rmSync(product, { recursive: true, force: true }));
+    /** A copy of the synthesised DVMM folder at <tmp>/dvmm. */
+    const dvmm = () => {
+      fs.cpSync(product, path.join(tmp, 'dvmm'), { recursive: true });
+      return path.join(tmp, 'dvmm');
+    };
+    /** Every file under `dir` with its text. */
+    const tree = (dir: string) => Object.fromEntries(fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+      .map((e) => [path.relative(dir, path.join(e.parentPath, e.name)), fs.readFileSync(path.join(e.parentPath, e.name), 'utf8')]));
+
+    test('rollback production flips the active colour, re-synthesises through the gate, and the diff shows only the Services\' selectors', () => {
+      // GIVEN DVMM's production with blue active
+      const dir = dvmm();
+      const file = path.join(dir, 'environments', 'production.yaml');
+      const text = fs.readFileSync(file, 'utf8');
+      expect(text).toContain('  activeColor: blue\n');
+      // WHEN
+      expect(runCli(['rollback', 'production', '--dir', 'dvmm'], io())).toBe(0);
+      // THEN the file changed in that one line
+      expect(fs.readFileSync(file, 'utf8')).toBe(text.replace('  activeColor: blue\n', '  activeColor: green\n'));
+      expect(lines).toContain(`rollback: ${file}: release.activeColor: blue -> green (rollback: traffic goes back to green (api 1.5.0, frontend 1.5.0); blue becomes the idle colour)`);
+      // THEN every environment was written through the gate
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^wrote \\d+ files for 3 environments to ${path.join(dir, 'dist')}: `)));
+      // THEN the diff printed is the four Services' selectors, nothing else
+      expect(outs).toEqual([[
+        '### Manifest diff of dvmm/dist (rollback production): 4 changed, 0 added, 0 removed',
+        '',
+        '**Changed**',
+        '',
+        '- `production: Service/dvmm-production/api`',
+        '  - `spec.selector["eaf.io/color"]`: `"blue"` → `"green"`',
+        '- `production: Service/dvmm-production/api-preview`',
+        '  - `spec.selector["eaf.io/color"]`: `"green"` → `"blue"`',
+        '- `production: Service/dvmm-production/frontend`',
+        '  - `spec.selector["eaf.io/color"]`: `"blue"` → `"green"`',
+        '- `production: Service/dvmm-production/frontend-preview`',
+        '  - `spec.selector["eaf.io/color"]`: `"green"` → `"blue"`',
+        '',
+      ].join('\n')]);
+      expect(fs.readFileSync(path.join(dir, 'dist', 'production', 'dvmm.k8s.yaml'), 'utf8')).not.toBe(fs.readFileSync(path.join(product, 'dist', 'production', 'dvmm.k8s.yaml'), 'utf8'));
+    });
+
+    test('fails when the re-synthesis fails, and leaves the environment file byte for byte and dist as they were', () => {
+      // GIVEN a release of a moving tag, which the tag format allows and production's gate refuses
+      const dir = dvmm();
+      const file = path.join(dir, 'environments', 'production.yaml');
+      const bytes = fs.readFileSync(file);
+      const dist = tree(path.join(dir, 'dist'));
+      // WHEN
+      expect(runCli(['release', 'production', 'api', 'latest', '--dir', 'dvmm'], io())).toBe(1);
+      // THEN every problem is printed, the file is restored and the output untouched
+      expect(lines).toContain(`  ${file}: components.api.tags.green: is a moving tag (got "latest"); pin an immutable version such as 1.4.2, or a sha256 digest`);
+      expect(lines[lines.length - 1]).toBe(`release: restored ${file} as it was; nothing was changed`);
+      expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+      expect(tree(path.join(dir, 'dist'))).toEqual(dist);
+      expect(fs.readdirSync(path.join(dir, 'environments')).sort()).toEqual(['dev.yaml', 'production.yaml', 'staging.yaml']);
+      expect(outs).toEqual([]);
+    });
+
+    test('fail on bad input with exit code 1 and on wrong arguments with 2, changing nothing', () => {
+      const dir = dvmm();
+      const envs = tree(path.join(dir, 'environments'));
+      expect(runCli(['release', 'qa', 'api', '1.6.0', '--dir', 'dvmm'], io())).toBe(1);
+      expect(lines).toContain(`error: ${path.join(dir, 'environments', 'qa.yaml')}: there is no environment qa (got "qa"); use one of: dev, production, staging`);
+      lines = [];
+      expect(runCli(['release', 'production', 'web', '1.6.0', '--dir', 'dvmm'], io())).toBe(1);
+      expect(lines.slice(1)).toEqual([
+        `error: ${path.join(dir, 'environments', 'production.yaml')}: components.web: is not a component of this environment (got "web"); use one of: api, frontend`,
+        'release: nothing was changed',
+      ]);
+      lines = [];
+      expect(runCli(['switch', 'dev', '--dir', 'dvmm'], io())).toBe(1);
+      expect(lines[1]).toMatch(/^error: .*dev\.yaml: release\.strategy: switch needs a blue-green release \(got "rolling"\)/);
+      lines = [];
+      expect(runCli(['release', '../production', 'api', '1.6.0', '--dir', 'dvmm'], io())).toBe(1);
+      expect(lines[1]).toBe('error: "../production" is not an environment name; use one of: dev, production, staging');
+      expect(runCli(['release', 'production', 'api', '--dir', 'dvmm'], io())).toBe(2);
+      expect(runCli(['promote', 'staging', 'staging', '--dir', 'dvmm'], io())).toBe(2);
+      expect(runCli(['rollback', '--dir', 'dvmm'], io())).toBe(2);
+      expect(tree(path.join(dir, 'environments'))).toEqual(envs);
+      expect(outs).toEqual([]);
+    });
+
+    test('promote puts what one environment runs on another, and the diff shows the images that change', () => {
+      const dir = dvmm();
+      expect(runCli(['promote', 'production', 'dev', '--dir', 'dvmm'], io())).toBe(0);
+      expect(lines).toContain(`promote: ${path.join(dir, 'environments', 'dev.yaml')}: components.api.tag: 1.5.0 -> 1.4.2, components.frontend.tag: 1.5.0 -> 1.4.2 (promote: what ${path.join(dir, 'environments', 'production.yaml')} runs (api 1.4.2, frontend 1.4.2), as the tags of a rolling release)`);
+      expect(outs).toEqual([[
+        '### Manifest diff of dvmm/dist (promote dev): 2 changed, 0 added, 0 removed',
+        '',
+        '**Changed**',
+        '',
+        '- `dev: Deployment/dvmm-dev/api`',
+        '  - `spec.template.spec.containers[name=api].image`: `"registry.eaf.example.com/dvmm/api:1.5.0"` → `"registry.eaf.example.com/dvmm/api:1.4.2"`',
+        '- `dev: Deployment/dvmm-dev/frontend`',
+        '  - `spec.template.spec.containers[name=frontend].image`: `"registry.eaf.example.com/dvmm/frontend:1.5.0"` → `"registry.eaf.example.com/dvmm/frontend:1.4.2"`',
+        '',
+      ].join('\n')]);
+    });
+
+    test('switch keeps its edit and the new output when the old output cannot be read for the diff, and says so', () => {
+      const dir = dvmm();
+      fs.appendFileSync(path.join(dir, 'dist', 'production', 'dvmm.k8s.yaml'), '\nkind: [\n');
+      expect(runCli(['switch', 'production', '--dir', 'dvmm'], io())).toBe(0);
+      expect(fs.readFileSync(path.join(dir, 'environments', 'production.yaml'), 'utf8')).toContain('  activeColor: green\n');
+      expect(lines[lines.length - 1]).toMatch(new RegExp(`^warning: switch: .*production\\.yaml and .*dist are updated, but there is no diff: .*dvmm\\.k8s\\.yaml: YAML error: .+ at line \\d+, column \\d+; fix the YAML syntax$`));
+      expect(outs).toEqual([]);
+    });
+
+    test('promote changes nothing when the target\'s idle colour already has what the source runs', () => {
+      const dir = dvmm();
+      const envs = tree(path.join(dir, 'environments'));
+      expect(runCli(['promote', 'staging', 'production', '--dir', 'dvmm'], io())).toBe(0);
+      expect(lines[lines.length - 1]).toBe(`promote: nothing to change; ${path.join(dir, 'environments', 'production.yaml')} and ${path.join(dir, 'dist')} are as they were`);
+      expect(tree(path.join(dir, 'environments'))).toEqual(envs);
+    });
+
+    test('diff --base HEAD prints the objects changed and added in dist since the commit, as Markdown', () => {
+      // GIVEN DVMM committed with its output in a git repository
+      const dir = dvmm();
+      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' });
+      git('init', '-q');
+      git('add', '-A');
+      git('commit', '-qm', 'DVMM');
+      expect(runCli(['diff', '--dir', 'dvmm'], io())).toBe(0);
+      expect(outs).toEqual(['### Manifest diff of dvmm/dist against HEAD: no changes\n\nEvery object of every environment is as it was.\n']);
+      // WHEN a release changes staging's idle Deployment, and a folder of hand-written manifests joins dist
+      outs = [];
+      expect(runCli(['release', 'staging', 'api', '1.6.0', '--dir', 'dvmm'], io())).toBe(0);
+      fs.mkdirSync(path.join(dir, 'dist', 'extra'));
+      fs.writeFileSync(path.join(dir, 'dist', 'extra', 'notes.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: notes, namespace: tools }\ndata: { a: b }\n');
+      outs = [];
+      lines = [];
+      expect(runCli(['diff', '--base', 'HEAD', '--dir', 'dvmm'], io())).toBe(0);
+      // THEN
+      expect(lines).toEqual([expect.stringMatching(/^diff: dvmm\/dist against HEAD \([0-9a-f]{12}\)$/)]);
+      expect(outs).toEqual([[
+        '### Manifest diff of dvmm/dist against HEAD: 1 changed, 1 added, 0 removed',
+        '',
+        '**Changed**',
+        '',
+        '- `staging: Deployment/dvmm-staging/api-blue`',
+        '  - `spec.template.spec.containers[name=api].image`: `"registry.eaf.example.com/dvmm/api:1.4.2"` → `"registry.eaf.example.com/dvmm/api:1.6.0"`',
+        '',
+        '**Added**',
+        '',
+        '- `extra: ConfigMap/tools/notes`',
+        '',
+      ].join('\n')]);
+      // AND a ref that is no commit, or a folder outside git, is bad input
+      lines = [];
+      expect(runCli(['diff', '--base', 'no-such-ref', '--dir', 'dvmm'], io())).toBe(1);
+      expect(lines).toEqual([`error: --base: is not a commit of ${fs.realpathSync(dir)} (got "no-such-ref"); give a branch, tag or commit, e.g. HEAD or origin/main`]);
+      expect(runCli(['diff', '--base', '--help=x'], io())).toBe(2);
+    });
+
+    test('diff fails outside a git repository', () => {
+      fs.mkdirSync(path.join(tmp, 'plain', 'dist', 'dev'), { recursive: true });
+      expect(runCli(['diff', '--dir', 'plain'], io())).toBe(1);
+      expect(lines).toEqual([`error: ${path.join(tmp, 'plain')} is not inside a git repository; run diff in the product's repository, or give --dir`]);
     });
   });
 });

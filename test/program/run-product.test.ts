@@ -76,3 +76,39 @@ describe('synthesizeProduct', () => {
     expect(fs.existsSync(path.join(tmp, 'dist'))).toBe(false);
   });
 });
+
+describe('synthesizeProduct with Argo CD delivery', () => {
+  let tmp: string;
+  let lines: string[];
+  const delivered = defineProduct({ ...WEB_PRODUCT, delivery: { repoURL: 'https://git.example.com/eaf/dvmm.git' } });
+  const write = (name: string, env: object) => fs.writeFileSync(path.join(tmp, 'envs', `${name}.yaml`), stringify(env));
+  const run = () => synthesizeProduct(delivered, { environmentsDir: path.join(tmp, 'envs'), outdir: path.join(tmp, 'dist'), crdDirectory: path.join(REPO, 'crds'), log: (l) => lines.push(l) });
+  const { name: _name, ...production } = testEnvironment();
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'run-product-argo-'));
+    fs.mkdirSync(path.join(tmp, 'envs'));
+    lines = [];
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('writes dist/argocd/ beside the environments, through the gate, from what they rendered', () => {
+    write('production', production);
+    expect(run()).toBe(0);
+    expect(fs.readdirSync(path.join(tmp, 'dist', 'argocd')).sort()).toEqual(['dvmm-apps.k8s.yaml', 'dvmm-root.k8s.yaml']);
+    expect(fs.readFileSync(path.join(tmp, 'dist', 'argocd', 'dvmm-apps.k8s.yaml'), 'utf8')).toContain('path: dist/production');
+  });
+
+  test('fails on an environment named like the Argo CD folder, and on automated sync of a critical environment, writing nothing', () => {
+    write('argocd', { ...production, namespace: 'dvmm-argo' });
+    write('production', { ...production, delivery: { sync: 'automated' } });
+    expect(run()).toBe(1);
+    const file = (name: string) => path.join(tmp, 'envs', `${name}.yaml`);
+    expect(lines.join('\n').split('\n')).toEqual([
+      'error: synthesis failed:',
+      `  ${file('argocd')}: its name is the output folder of argocd objects; rename the environment`,
+      `  ${file('production')}: delivery.sync: is automated in a critical environment without a reason (got "automated"); use sync: manual (someone approves each sync), or say why in autoSyncReason`,
+      `nothing was written; ${path.join(tmp, 'dist')} is unchanged`,
+    ]);
+    expect(fs.existsSync(path.join(tmp, 'dist'))).toBe(false);
+  });
+});

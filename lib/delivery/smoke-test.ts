@@ -1,0 +1,125 @@
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Connections, IPeer } from '../core/connections';
+import { PropertyProblems } from '../core/errors';
+import { deepFreeze } from '../core/freeze';
+import { IMAGE_REFERENCE, URL_PATH } from '../core/formats';
+import { RESTRICTED_CONTAINER } from '../pods/pod-template';
+import { HOOK_ANNOTATION } from './sync-waves';
+
+/** One component a smoke test calls. */
+export interface SmokeTarget {
+  /** The component, which the test's network edge leads to. */
+  readonly peer: IPeer;
+  /** The Service to call: the idle colour's preview Service in blue-green, else the component's Service. */
+  readonly serviceName: string;
+  /** The Service's port. */
+  readonly port: number;
+  /** The health path, e.g. `/actuator/health/readiness`. */
+  readonly path: string;
+}
+
+/** Props of {@link SmokeTest}. */
+export interface SmokeTestProps {
+  /** Name of the Job, e.g. `dvmm-smoke-test`. */
+  readonly name: string;
+  /** What to call. */
+  readonly targets: readonly SmokeTarget[];
+  /** An image with `/bin/sh` and `curl`, pinned, from a registry the environment allows. @default SMOKE_TEST_DEFAULTS.image */
+  readonly image?: string;
+  /** How long the whole test may take, retries included. @default 300 */
+  readonly timeoutSeconds?: number;
+  /** How often a call that fails is retried, 5 s apart (a pod may still be starting). @default 12 */
+  readonly retries?: number;
+}
+
+/** The platform's smoke-test defaults. */
+export const SMOKE_TEST_DEFAULTS = deepFreeze({
+  /**
+   * The platform registry's mirror of curlimages/curl 8.11.1 (Alpine: `/bin/sh` and curl, runs as a non-root user and
+   * as any UID OpenShift assigns).
+   */
+  image: 'registry.eaf.example.com/platform/curl:8.11.1',
+  timeoutSeconds: 300,
+  /** curl's needs, with room. */
+  resources: {
+    requests: { 'cpu': '10m', 'memory': '32Mi', 'ephemeral-storage': '16Mi' },
+    limits: { 'cpu': '100m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' },
+  },
+  /** Per call: 5 s, then retried every 5 s (for a minute by default: pods that are still starting). */
+  curl: '--fail --silent --show-error --max-time 5 --retry-delay 5 --retry-all-errors --output /dev/null',
+  retries: 12,
+});
+
+/**
+ * A smoke test as an Argo CD `PostSync` hook: once every wave of a sync is applied and healthy, a restricted Job calls
+ * each component's health endpoint through the Service of the colour that is about to get traffic (the preview
+ * Service in blue-green), so a broken idle colour is seen before anyone switches to it. A failing call fails the Job,
+ * which marks the sync failed. The Job is replaced at the next sync (`BeforeHookCreation`), so a failed one stays
+ * for its logs. Its network edges (to each component's port) are recorded like any other, so the default-deny
+ * policies let exactly these calls through.
+ */
+export class SmokeTest extends Construct implements IPeer {
+  public readonly peerName: string;
+  public readonly podSelector: Record<string, string>;
+  /** The Job. */
+  public readonly job: kplus.Job;
+  /** The shell script the Job runs: one `curl` per argument. */
+  public readonly script: string;
+  /** Its arguments, `<component>=<url>`, in order. */
+  public readonly targets: readonly string[];
+
+  constructor(scope: Construct, id: string, props: SmokeTestProps) {
+    super(scope, id);
+    const image = props.image ?? SMOKE_TEST_DEFAULTS.image;
+    const timeout = props.timeoutSeconds ?? SMOKE_TEST_DEFAULTS.timeoutSeconds;
+    const problems = new PropertyProblems(this);
+    if (!IMAGE_REFERENCE.test(image)) problems.add('image', 'is not an image reference with a tag or digest', image, IMAGE_REFERENCE.fix);
+    props.targets.forEach((t, i) => {
+      if (!URL_PATH.test(t.path)) problems.add(`targets[${i}].path`, 'is not an absolute URL path', t.path, URL_PATH.fix);
+    });
+    if (props.targets.length === 0) problems.add('targets', 'is empty', [], 'give at least one component to call');
+    if (props.retries !== undefined && !(Number.isInteger(props.retries) && props.retries >= 0)) problems.add('retries', 'is not a whole number of at least 0', props.retries, 'use 0 or more retries');
+    problems.throwIfAny();
+    this.peerName = 'smoke-test';
+    this.podSelector = { 'app.kubernetes.io/name': props.name };
+    // One line (a manifest stays on the fast YAML path); each target is an argument `<component>=<url>`.
+    this.script = [
+      'set -u',
+      'for target in "$@"; do name=${target%%=*}; url=${target#*=}; echo "smoke: $name $url"',
+      `curl ${SMOKE_TEST_DEFAULTS.curl} --retry ${props.retries ?? SMOKE_TEST_DEFAULTS.retries} "$url" || { echo "smoke: FAILED: $name did not answer $url"; exit 1; }`,
+      'done',
+      'echo "smoke: $# of $# components answered"',
+    ].join('; ');
+    this.targets = props.targets.map((t) => `${t.peer.peerName}=http://${t.serviceName}:${t.port}${t.path}`);
+
+    this.job = new kplus.Job(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        annotations: { [HOOK_ANNOTATION]: 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
+      },
+      podMetadata: { labels: this.podSelector },
+      backoffLimit: 0,
+      activeDeadline: Duration.seconds(timeout),
+      restartPolicy: kplus.RestartPolicy.NEVER,
+      securityContext: { ensureNonRoot: true },
+      automountServiceAccountToken: false,
+    });
+    this.job.addContainer({
+      name: 'smoke-test',
+      image,
+      command: ['/bin/sh', '-c', this.script, 'smoke-test'],
+      args: [...this.targets],
+      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+      securityContext: RESTRICTED_CONTAINER,
+    });
+    // Written as given (cdk8s-plus would render ephemeral storage in whole gibibytes); the binding takes Quantity objects.
+    const quantities = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, kplus.k8s.Quantity.fromString(v)]));
+    ApiObject.of(this.job).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources', {
+      requests: quantities(SMOKE_TEST_DEFAULTS.resources.requests), limits: quantities(SMOKE_TEST_DEFAULTS.resources.limits),
+    }));
+    ApiObject.of(this.job).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    for (const t of props.targets) Connections.of(this).add({ from: this, to: t.peer, port: t.port, purpose: 'smoke-test' });
+  }
+}

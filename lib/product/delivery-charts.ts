@@ -1,0 +1,42 @@
+import { App, Chart } from 'cdk8s';
+import { ARGO_CD_DEFAULTS, ArgoCdApplications, argoCdChartIds, ArgoCdRoot, DeliveredEnvironment, GroupKind } from '../delivery/argo-cd';
+import { ProductDefinition, productNamespaceName } from './product';
+import { EnvironmentConfig } from './settings';
+
+/** One environment as it was rendered, for the charts that deliver every environment. */
+export interface RenderedEnvironment {
+  readonly environment: EnvironmentConfig;
+  /** Its objects, as written. */
+  readonly objects: readonly any[];
+}
+
+/** The name of the output folder of a product's Argo CD objects (`<outdir>/argocd/`). */
+export const DELIVERY_FOLDER = ARGO_CD_DEFAULTS.folder;
+
+/**
+ * A product's Argo CD objects, from its declaration (`delivery`), each environment's `delivery` settings and what each
+ * environment rendered (the kinds its project allows): the chart `<product>-root` (applied once by hand) and the chart
+ * `<product>-apps` (synced by the root). Nothing when the product is not delivered by Argo CD.
+ */
+export function composeDeliveryCharts(app: App, product: ProductDefinition, rendered: readonly RenderedEnvironment[]): void {
+  const delivery = product.delivery;
+  if (delivery === undefined) return;
+  const ids = argoCdChartIds(product.name);
+  const common = { product: product.name, repoURL: delivery.repoURL, path: delivery.path, targetRevision: delivery.targetRevision, argocdNamespace: delivery.argocdNamespace };
+  new ArgoCdRoot(new Chart(app, ids.root), 'root', common);
+  new ArgoCdApplications(new Chart(app, ids.apps), 'applications', {
+    ...common,
+    environments: rendered.map(({ environment, objects }): DeliveredEnvironment => ({
+      ...environment.delivery,
+      name: environment.name,
+      namespace: productNamespaceName(product, environment),
+      critical: environment.critical === true,
+      clusterKinds: kindsOf(objects.filter((o) => o.metadata?.namespace === undefined)),
+      namespacedKinds: kindsOf(objects.filter((o) => o.metadata?.namespace !== undefined)),
+    })),
+  });
+}
+
+function kindsOf(objects: readonly any[]): GroupKind[] {
+  return objects.map((o) => ({ group: String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '', kind: String(o.kind) }));
+}
