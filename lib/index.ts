@@ -14,18 +14,20 @@ export type { EafProductChartProps } from './product/product-chart';
 export { environmentSchema } from './product/environment-schema';
 export type { EnvironmentSchemaOptions } from './product/environment-schema';
 export type {
-  ComponentConfig, DatabaseConfig, DeliveryConfig, EgressConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig, NetworkConfig, ObservabilityConfig, ResourceConfig,
-  SyncWindowConfig, WaiverConfig,
+  ComponentConfig, DatabaseConfig, DeliveryConfig, EgressConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig, NetworkConfig, ObservabilityConfig, ReleaseAnalysisConfig,
+  ReleaseConfig, ResourceConfig, SyncWindowConfig, WaiverConfig,
 } from './product/settings';
 export {
   AlertReceiverSettings, AlertThresholdSettings, AutoscalingSettings, BackupSettings, ComponentSettings, DatabaseSettings, DeliverySettings, EgressSettings, EndpointSettings, EnvironmentSettings, ExposureSettings,
-  ExternalOidcSettings, KeycloakSettings, NetworkSettings, ObservabilitySettings, PoolerSettings, ReleaseSettings, ResourceQuantitiesSettings, ResourceSettings, SpringBootSettings,
+  ExternalOidcSettings, KeycloakSettings, NetworkSettings, ObservabilitySettings, PoolerSettings, ReleaseAnalysisSettings, ReleaseSettings, ResourceQuantitiesSettings, ResourceSettings, SpringBootSettings,
   SyncWindowSettings, WaiverSettings,
 } from './product/settings';
 
 // Workloads.
 export { DATABASE_ENV, EafWorkload } from './workloads/eaf-workload';
-export type { AutoscalingOptions, BlueGreenOptions, DatabaseEnvNames, EafContainerSpec, EafWorkloadOptions, EafWorkloadProps, HttpProbeOptions } from './workloads/eaf-workload';
+export type { AutoscalingOptions, BlueGreenOptions, DatabaseEnvNames, EafContainerSpec, EafWorkloadOptions, EafWorkloadProps, HttpProbeOptions, RolloutEngineOptions } from './workloads/eaf-workload';
+export { ROLLOUT_DEFAULTS, RolloutRelease } from './workloads/rollout-release';
+export type { RolloutAnalysisReference, RolloutBlueGreenOptions, RolloutCanaryOptions, RolloutReleaseProps } from './workloads/rollout-release';
 export { EAF_API_DEFAULTS, EafApi } from './workloads/eaf-api';
 export type { EafApiProps } from './workloads/eaf-api';
 export { EAF_FRONTEND_DEFAULTS, EafFrontend } from './workloads/eaf-frontend';
@@ -61,6 +63,8 @@ export { HOOK_ANNOTATION, SYNC_WAVE_ANNOTATION, SyncWaves } from './delivery/syn
 export type { SyncWavesProps } from './delivery/sync-waves';
 export { SMOKE_TEST_DEFAULTS, SmokeTest } from './delivery/smoke-test';
 export type { SmokeTarget, SmokeTestProps } from './delivery/smoke-test';
+export { ROLLOUT_ANALYSIS_DEFAULTS, RolloutAnalysis } from './delivery/rollout-analysis';
+export type { AnalysisRequestMetrics, RolloutAnalysisProps } from './delivery/rollout-analysis';
 
 // Observability: scraping, alerts with their tests, routing, dashboards, synthetic checks.
 export { ALERT_DEFAULTS, BURN_RATE_WINDOWS, errorRatioRecord, productAlertGroups } from './observability/alerts';

@@ -20,6 +20,7 @@ export type RuleId =
   | 'api-server-limits'
   | 'apply-size'
   | 'critical-sync-approval'
+  | 'rollout-analysis-required'
   | 'waiver-invalid';
 
 /** Annotation prefix of a waiver: `waive.eaf.io/<rule id>: "<reason>"` on the object's own metadata. */

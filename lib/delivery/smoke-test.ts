@@ -32,6 +32,12 @@ export interface SmokeTestProps {
   readonly timeoutSeconds?: number;
   /** How often a call that fails is retried, 5 s apart (a pod may still be starting). @default 12 */
   readonly retries?: number;
+  /**
+   * Render the Job as an Argo CD `PostSync` hook. `false` renders no Job: an Argo Rollouts analysis runs its spec
+   * instead ({@link SmokeTest.jobSpecFor}), one component at a time.
+   * @default true
+   */
+  readonly hook?: boolean;
 }
 
 /** The platform's smoke-test defaults. */
@@ -69,6 +75,9 @@ export class SmokeTest extends Construct implements IPeer {
   public readonly script: string;
   /** Its arguments, `<component>=<url>`, in order. */
   public readonly targets: readonly string[];
+  /** Whether the Job is rendered as a `PostSync` hook. */
+  public readonly hook: boolean;
+  private readonly peers: readonly IPeer[];
 
   constructor(scope: Construct, id: string, props: SmokeTestProps) {
     super(scope, id);
@@ -121,5 +130,21 @@ export class SmokeTest extends Construct implements IPeer {
     }));
     ApiObject.of(this.job).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
     for (const t of props.targets) Connections.of(this).add({ from: this, to: t.peer, port: t.port, purpose: 'smoke-test' });
+    this.peers = props.targets.map((t) => t.peer);
+    this.hook = props.hook ?? true;
+    if (!this.hook) this.node.tryRemoveChild('Resource');
+  }
+
+  /**
+   * The Job's spec calling one component only (its argument), e.g. for an Argo Rollouts `job` metric: the same pod,
+   * image, script, resources and labels (so the same network policies let it through). Read it at synthesis, once
+   * every wiring is known.
+   */
+  public jobSpecFor(peer: IPeer): Record<string, unknown> {
+    const index = this.peers.indexOf(peer);
+    if (index < 0) throw new Error(`${this.node.path}: ${peer.peerName} is not a target of the smoke test`);
+    const spec = structuredClone(ApiObject.of(this.job).toJson().spec);
+    spec.template.spec.containers[0].args = [this.targets[index]];
+    return spec;
   }
 }

@@ -6,7 +6,7 @@ import { fieldPath, Manifest, ManifestSet } from './finding';
 import { ANNOTATIONS_LIMIT, findRule, OBJECT_LIMIT } from './rules';
 import { splitApiVersion } from './schemas';
 import {
-  asArray, at, containersOf, CUSTOM_RESOURCE_IMAGES, isMap, mapSelectorMatches, parseImage, PodTemplate, podTemplateOf, selectorMatches, stringMap,
+  asArray, at, containersOf, CUSTOM_RESOURCE_IMAGES, isMap, mapSelectorMatches, parseImage, PodTemplate, podTemplatesOf, selectorMatches, stringMap,
 } from './workloads';
 
 /** A finding of a policy rule before it is named and waived: the object is its index in the set. */
@@ -30,7 +30,7 @@ export class RuleContext {
   constructor(public readonly set: ManifestSet, public readonly criticalEnvironments: ReadonlySet<string> = new Set()) {
     this.templates = set.objects.flatMap((object, index) => {
       try {
-        return podTemplateOf(object, index) ?? [];
+        return podTemplatesOf(object, index);
       } catch {
         return []; // an object that cannot be read: its schema finding says so
       }
@@ -247,7 +247,8 @@ const productionReplicas: RuleCheck = (ctx) => {
   const autoscalers = ctx.objectsOf('autoscaling', 'HorizontalPodAutoscaler');
   const budgets = ctx.objectsOf('policy', 'PodDisruptionBudget');
   const services = ctx.objectsOf('', 'Service');
-  return ['Deployment', 'StatefulSet'].flatMap((kind) => ctx.objectsOf('apps', kind)).sort((a, b) => a.index - b.index).flatMap(({ object, index, namespace }) => {
+  const workloads = [...['Deployment', 'StatefulSet'].flatMap((kind) => ctx.objectsOf('apps', kind)), ...ctx.objectsOf('argoproj.io', 'Rollout')];
+  return workloads.sort((a, b) => a.index - b.index).flatMap(({ object, index, namespace }) => {
     const out: RawFinding[] = [];
     const name = object.metadata?.name;
     const labels = ctx.templates.find((t) => t.index === index)?.labels ?? {};
@@ -415,6 +416,36 @@ const criticalSyncApproval: RuleCheck = (ctx) => ctx.objectsOf('argoproj.io', 'A
   }];
 });
 
+// ---- rollout-analysis-required ----------------------------------------------------------------------
+
+const rolloutAnalysisRequired: RuleCheck = (ctx) => {
+  if (!ctx.set.critical) return [];
+  const templates = ctx.objectsOf('argoproj.io', 'AnalysisTemplate');
+  return ctx.objectsOf('argoproj.io', 'Rollout').flatMap(({ object, index, namespace }): RawFinding[] => {
+    const finding = (path: Array<string | number>, message: string, value: unknown): RawFinding[] => [{
+      index, rule: 'rollout-analysis-required', message: `${fieldPath(path)}: ${message}`, value, fix: findRule('rollout-analysis-required')!.fix,
+    }];
+    // Each analysis (with its path) of the strategy: blue-green before or after the promotion, canary steps and background.
+    const strategy = object.spec?.strategy;
+    const analyses: Array<[Array<string | number>, any]> = isMap(strategy?.blueGreen)
+      ? ['prePromotionAnalysis', 'postPromotionAnalysis'].map((key): [Array<string | number>, any] => [['spec', 'strategy', 'blueGreen', key], strategy.blueGreen[key]])
+      : isMap(strategy?.canary)
+        ? [[['spec', 'strategy', 'canary', 'analysis'], strategy.canary.analysis],
+          ...asArray(strategy.canary.steps).map((step, i): [Array<string | number>, any] => [['spec', 'strategy', 'canary', 'steps', i, 'analysis'], step?.analysis])]
+        : [];
+    const used = analyses.filter(([, analysis]) => isMap(analysis) && asArray(analysis.templates).length > 0);
+    if (used.length === 0) {
+      const where = isMap(strategy?.blueGreen) ? ['spec', 'strategy', 'blueGreen', 'prePromotionAnalysis'] : isMap(strategy?.canary) ? ['spec', 'strategy', 'canary', 'steps'] : ['spec', 'strategy'];
+      return finding(where, 'is missing: in a critical environment the new pods must pass an analysis, whose failure aborts the release', undefined);
+    }
+    return used.flatMap(([path, analysis]) => asArray(analysis.templates).flatMap((ref, j): RawFinding[] => {
+      const name = ref?.templateName;
+      if (ref?.clusterScope === true || typeof name !== 'string' || templates.some((t) => t.namespace === namespace && t.object.metadata?.name === name)) return [];
+      return finding([...path, 'templates', j, 'templateName'], `names no AnalysisTemplate of namespace ${namespace || '(none)'}`, name);
+    }));
+  });
+};
+
 // ---- api-server-limits, apply-size -----------------------------------------------------------------
 
 /** Kinds whose names the API server checks as DNS labels rather than subdomains (RFC 1035 for Services). */
@@ -468,4 +499,5 @@ export const RULE_CHECKS: ReadonlyArray<[RuleId, RuleCheck]> = [
   ['api-server-limits', apiServerLimits],
   ['apply-size', applySize],
   ['critical-sync-approval', criticalSyncApproval],
+  ['rollout-analysis-required', rolloutAnalysisRequired],
 ];

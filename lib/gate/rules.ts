@@ -73,7 +73,7 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
   },
   {
     id: 'production-replicas',
-    description: "In a critical environment every Deployment and StatefulSet runs at least 2 replicas (or is scaled by a HorizontalPodAutoscaler with minReplicas >= 2) and a PodDisruptionBudget selects its pods. Exception: the idle colour of a blue-green release, a Deployment scaled to 0 whose pods a Service labelled `eaf.io/preview: \"true\"` selects, needs neither.",
+    description: "In a critical environment every Deployment, StatefulSet and Argo Rollout runs at least 2 replicas (or is scaled by a HorizontalPodAutoscaler with minReplicas >= 2) and a PodDisruptionBudget selects its pods. Exception: the idle colour of a blue-green release, a Deployment scaled to 0 whose pods a Service labelled `eaf.io/preview: \"true\"` selects, needs neither.",
     fix: 'raise replicas (or the autoscaler minReplicas) to 2 or more and add a PodDisruptionBudget',
     waivable: true,
   },
@@ -123,6 +123,12 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
     id: 'critical-sync-approval',
     description: 'No Argo CD Application of a critical environment syncs automatically (spec.syncPolicy.automated): a change to real data waits for someone to approve the sync. An Application is of a critical environment when its eaf.io/environment label names one, or when the folder is checked as critical.',
     fix: 'remove spec.syncPolicy.automated (set delivery.sync: manual), or say why in delivery.autoSyncReason, which waives the rule for that Application',
+    waivable: true,
+  },
+  {
+    id: 'rollout-analysis-required',
+    description: 'In a critical environment every Argo Rollout analyses its new pods, and a failed analysis aborts the release: a blue-green Rollout has a prePromotionAnalysis (or a postPromotionAnalysis), a canary an analysis step or a background analysis; each names AnalysisTemplates of its namespace (or cluster templates).',
+    fix: 'reference an AnalysisTemplate from spec.strategy.blueGreen.prePromotionAnalysis or from an analysis step of spec.strategy.canary.steps (release.engine argo-rollouts does it), or waive the rule for the Rollout with the reason',
     waivable: true,
   },
   {

@@ -65,7 +65,31 @@ export function podTemplateOf(object: Manifest, index: number): PodTemplate | un
   return template(object, index, namespace, [...where.path, 'metadata'], [...where.path, 'spec'], podTemplate.metadata, podTemplate.spec, where.longRunning);
 }
 
-function template(object: Manifest, index: number, namespace: string, metadataPath: string[], specPath: string[], metadata: any, spec: any, longRunning: boolean): PodTemplate {
+/**
+ * Pod templates that custom resources hold in each item of a list, by `group/kind`: an Argo Rollouts analysis runs the
+ * Job of each `job` metric in the namespace, so its pods meet the same rules as any other.
+ */
+const LISTED_TEMPLATE_PATHS: Record<string, { list: string[]; path: string[] }> = {
+  'argoproj.io/AnalysisTemplate': { list: ['spec', 'metrics'], path: ['provider', 'job', 'spec', 'template'] },
+};
+
+/** Every pod template of an object: its own ({@link podTemplateOf}) or those in the items of a list (analysis Jobs). */
+export function podTemplatesOf(object: Manifest, index: number): PodTemplate[] {
+  const own = podTemplateOf(object, index);
+  if (own !== undefined) return [own];
+  if (!isMap(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') return [];
+  const where = LISTED_TEMPLATE_PATHS[`${splitApiVersion(object.apiVersion).group}/${object.kind}`];
+  if (where === undefined) return [];
+  const namespace = typeof object.metadata?.namespace === 'string' ? object.metadata.namespace : '';
+  return asArray(at(object, where.list)).flatMap((item, i) => {
+    const podTemplate = at(item, where.path);
+    if (!isMap(podTemplate)) return [];
+    const path = [...where.list, i, ...where.path];
+    return [template(object, index, namespace, [...path, 'metadata'], [...path, 'spec'], podTemplate.metadata, podTemplate.spec, false)];
+  });
+}
+
+function template(object: Manifest, index: number, namespace: string, metadataPath: Array<string | number>, specPath: Array<string | number>, metadata: any, spec: any, longRunning: boolean): PodTemplate {
   return {
     object, index, namespace, metadataPath, specPath, longRunning,
     labels: stringMap(metadata?.labels),

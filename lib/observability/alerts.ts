@@ -171,6 +171,9 @@ export function errorRatioRecord(window: string): string {
   return `eaf:api_server_errors:ratio_rate${window}`;
 }
 
+/** The window of the error-rate and latency alerts, and of a release's analysis that uses their thresholds. */
+export const SHORT_WINDOW = '5m';
+
 const REQUESTS = 'http_server_requests_seconds_count';
 const SERVER_ERROR = 'outcome="SERVER_ERROR"';
 /** Synthetic request volume of the tests: 6000 requests a minute (100 per second). */
@@ -220,8 +223,8 @@ function gauge(value: number, samples: number): string {
   return `${num(value)}x${samples}`;
 }
 
-/** The error ratio of one component over a window, as PromQL. */
-function errorRatio(metrics: Labels, window: string): string {
+/** The error ratio (server errors over users' requests) of one component over a window, as PromQL. */
+export function errorRatio(metrics: Labels, window: string): string {
   return `sum(rate(${series(REQUESTS, metrics, USER_REQUESTS, SERVER_ERROR)}[${window}])) / sum(rate(${series(REQUESTS, metrics, USER_REQUESTS)}[${window}]))`;
 }
 
@@ -295,7 +298,7 @@ function apiAlerts(api: AlertTargets['apis'][number], labels: Labels, t: AlertTh
     },
     {
       alert: 'ApiErrorRateHigh',
-      expr: `${errorRatio(m, '5m')} > ${num(errorRate)}`,
+      expr: `${errorRatio(m, SHORT_WINDOW)} > ${num(errorRate)}`,
       for: '5m',
       severity: 'critical',
       summary: `{{ $labels.component }} answers more than ${num(t.errorRatePercent)} % of requests with a server error`,
@@ -311,6 +314,11 @@ function apiAlerts(api: AlertTargets['apis'][number], labels: Labels, t: AlertTh
   return rules;
 }
 
+/** A latency quantile (e.g. 0.95) of one component's users' requests over a window, as PromQL. */
+export function latencyQuantile(quantile: number, metrics: Labels, window: string): string {
+  return `histogram_quantile(${num(quantile)}, sum by (le) (rate(${series('http_server_requests_seconds_bucket', metrics, USER_REQUESTS)}[${window}])))`;
+}
+
 /**
  * A latency quantile above its threshold. The test puts every request in one bucket `(0, le]`: histogram_quantile then
  * interpolates linearly from 0, so the quantile is `le x q`, and `le = target / q` places it exactly.
@@ -323,7 +331,7 @@ function latencyAlert(alert: string, quantile: number, threshold: number, m: Lab
   }));
   return {
     alert,
-    expr: `histogram_quantile(${num(quantile)}, sum by (le) (rate(${series('http_server_requests_seconds_bucket', m, USER_REQUESTS)}[5m]))) > ${num(threshold)}`,
+    expr: `${latencyQuantile(quantile, m, SHORT_WINDOW)} > ${num(threshold)}`,
     for: '10m',
     severity: 'warning',
     summary: `{{ $labels.component }} ${percentile} latency above ${num(threshold)} s`,

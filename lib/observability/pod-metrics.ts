@@ -23,6 +23,12 @@ export interface PodMetricsProps {
   readonly interval?: string;
   /** Credentials for a secured endpoint. @default - none */
   readonly auth?: MetricsAuth;
+  /**
+   * Pod labels copied onto every scraped series, under Prometheus's sanitised name (`rollouts-pod-template-hash`
+   * becomes `rollouts_pod_template_hash`), e.g. for an analysis that looks at the new pods of a release only.
+   * @default - none
+   */
+  readonly podLabels?: readonly string[];
 }
 
 /**
@@ -46,10 +52,24 @@ export class PodMetrics extends Construct {
       spec: {
         jobLabel: props.jobLabel,
         selector: { matchLabels: { ...props.podSelector } },
-        podMetricsEndpoints: [{ ...port, path: props.path, interval: props.interval, ...authOf(props.auth) }],
+        podMetricsEndpoints: [{ ...port, path: props.path, interval: props.interval, ...authOf(props.auth), ...relabelingsOf(props.podLabels) }],
       },
     });
   }
+}
+
+/** The relabelings that copy pod labels onto the series (`__meta_kubernetes_pod_label_<name>` is how Prometheus sees them). */
+function relabelingsOf(labels: readonly string[] | undefined): Pick<monitoring.PodMonitorSpecPodMetricsEndpoints, 'relabelings'> {
+  if (labels === undefined || labels.length === 0) return {};
+  const sanitised = (label: string) => label.replace(/[^a-zA-Z0-9_]/g, '_');
+  return {
+    relabelings: labels.map((label) => ({
+      sourceLabels: [`__meta_kubernetes_pod_label_${sanitised(label)}`],
+      targetLabel: sanitised(label),
+      // The CRD's default, written out: the API server would add it, and a second apply would then change the object.
+      action: monitoring.PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
+    })),
+  };
 }
 
 function authOf(auth: MetricsAuth | undefined): Pick<monitoring.PodMonitorSpecPodMetricsEndpoints, 'basicAuth' | 'authorization'> {

@@ -12,6 +12,7 @@ import { ProductNamespace } from '../network/product-namespace';
 import { longestCronGapSeconds } from '../core/cron';
 import { Connections } from '../core/connections';
 import { validateDeliveredEnvironment } from '../delivery/argo-cd';
+import { RolloutAnalysis } from '../delivery/rollout-analysis';
 import { SmokeTest } from '../delivery/smoke-test';
 import { SyncWaves } from '../delivery/sync-waves';
 import { ALERT_DEFAULTS, AlertTargets } from '../observability/alerts';
@@ -82,8 +83,13 @@ export class EafProductChart extends Chart {
   public readonly alertRouting?: AlertRouting;
   /** Blackbox probes of the public hosts, when the environment names a prober. @default - none */
   public readonly uptimeProbes?: UptimeProbes;
-  /** The Argo CD PostSync smoke test, when the product is delivered by Argo CD. @default - none */
+  /**
+   * The smoke test: an Argo CD PostSync hook when the product is delivered by Argo CD; with the release engine
+   * `argo-rollouts`, no hook but the `smoke-test` metric of every component's analysis. @default - none
+   */
   public readonly smokeTest?: SmokeTest;
+  /** With the release engine `argo-rollouts`: each component's AnalysisTemplate (`<name>-preview`), by component. */
+  public readonly releaseAnalyses: Readonly<Record<string, RolloutAnalysis>> = {};
   /** The Argo CD sync waves, derived from the wiring (`syncWaves.peerWaves`: each peer's). */
   public readonly syncWaves: SyncWaves;
 
@@ -111,7 +117,8 @@ export class EafProductChart extends Chart {
     this.components = this.composeComponents(new Construct(root, 'components'));
     const exposures = new Construct(root, 'exposures');
     this.exposures = this.composeExposures(exposures);
-    this.smokeTest = this.attempt('delivery', () => this.composeDelivery(new Construct(root, 'delivery')),
+    const delivery = new Construct(root, 'delivery');
+    this.smokeTest = this.attempt('delivery', () => this.composeDelivery(delivery),
       (property, failing) => failing instanceof SmokeTest ? `delivery.smokeTest.${property}` : property === 'name' ? undefined : `delivery.${property}`);
     this.networkPolicies = this.composeNetwork(root);
     const observability = new Construct(root, 'observability');
@@ -122,6 +129,9 @@ export class EafProductChart extends Chart {
     }
     this.alertRouting = this.attempt('observability.alerting', () => this.composeRouting(observability));
     this.uptimeProbes = this.attempt('observability.probes', () => this.composeProbes(observability));
+    if (this.rolloutEngine) {
+      this.releaseAnalyses = this.attempt('release.analysis', () => this.composeReleaseAnalyses(new Construct(root, 'release'))) ?? {};
+    }
     this.labelMonitoringObjects();
     this.applyWaivers();
     if (this.problems.length > 0) throw new CompositionError(env.name, this.problems);
@@ -175,10 +185,21 @@ export class EafProductChart extends Chart {
 
   private composeComponents(scope: Construct): Record<string, EafWorkload> {
     const out: Record<string, EafWorkload> = {};
+    const release = this.environment.release;
+    if (release.strategy === 'canary' && release.engine !== 'argo-rollouts') {
+      this.problems.push(new PropertyError(this, 'engine', 'must be argo-rollouts for a canary release', release.engine,
+        'set release.engine: argo-rollouts (the services engine releases rolling or blue-green only), or use release.strategy: blue-green', 'release.engine'));
+      return out;
+    }
+    if (release.strategy !== 'rolling' && release.engine !== 'argo-rollouts' && release.analysis !== undefined) {
+      this.problems.push(new PropertyError(this, 'analysis', 'is only for the release engine argo-rollouts', release.analysis,
+        'set release.engine: argo-rollouts, or remove release.analysis', 'release.analysis'));
+    }
     for (const [name, definition] of Object.entries(this.product.components)) {
       const settings = this.environment.components[name];
       const workload = this.attempt(`components.${name}`, () => createComponent(scope, name, definition, settings, this.workloadOptions(name, definition, settings), this.environment.name),
-        (property) => property.startsWith('blueGreen.') ? `release.${property.slice('blueGreen.'.length)}` : `components.${name}.${property}`);
+        (property) => property.startsWith('blueGreen.') ? `release.${property.slice('blueGreen.'.length)}`
+          : property === 'steps' ? 'release.steps' : `components.${name}.${property}`);
       if (workload) out[name] = workload;
     }
     for (const [name, definition] of Object.entries(this.product.components)) {
@@ -212,24 +233,27 @@ export class EafProductChart extends Chart {
   }
 
   /**
-   * With Argo CD delivery (the product's `delivery`): checks the environment's `delivery` settings and adds the smoke
-   * test that calls every component through the Service of the colour about to get traffic (the preview Service in
-   * blue-green, unless the idle colour is scaled to 0).
+   * With Argo CD delivery (the product's `delivery`) or Argo Rollouts: checks the environment's `delivery` settings and
+   * adds the smoke test that calls every component through the Service of the version about to get traffic (the
+   * preview Service in blue-green, unless the idle colour is scaled to 0; the preview or canary Service of a Rollout).
    */
   private composeDelivery(scope: Construct): SmokeTest | undefined {
     const settings = this.environment.delivery;
+    const rollouts = this.rolloutEngine;
     if (this.product.delivery === undefined) {
       if (settings !== undefined) {
         this.problems.push(new PropertyError(this, 'delivery', 'is set, but the product is not delivered by Argo CD', settings,
           'declare the repository in the product (defineProduct({ delivery: { repoURL } })), or remove delivery', 'delivery'));
+        return undefined;
       }
-      return undefined;
+      if (!rollouts) return undefined;
+    } else {
+      validateDeliveredEnvironment(scope, { name: this.environment.name, critical: this.environment.critical === true, ...settings });
     }
-    validateDeliveredEnvironment(scope, { name: this.environment.name, critical: this.environment.critical === true, ...settings });
     if (settings?.smokeTest?.enabled === false) return undefined;
     const targets = Object.values(this.components).map((w) => {
-      const idle = w.blueGreen && w.blueGreen.deployments[w.blueGreen.idleColor].replicas !== 0;
-      return { peer: w, serviceName: (idle ? w.previewService! : w.service).name, port: w.port, path: w.readinessPath };
+      const preview = rollouts || (w.blueGreen !== undefined && w.blueGreen.deployments[w.blueGreen.idleColor].replicas !== 0);
+      return { peer: w, serviceName: (preview ? w.previewService! : w.service).name, port: w.port, path: w.readinessPath };
     });
     if (targets.length === 0) return undefined;
     return new SmokeTest(scope, 'smoke-test', {
@@ -237,7 +261,53 @@ export class EafProductChart extends Chart {
       targets,
       image: settings?.smokeTest?.image,
       timeoutSeconds: settings?.smokeTest?.timeoutSeconds,
+      // Argo CD does not run a PostSync hook while a blue-green Rollout waits for its promotion (argo-cd #19422): with
+      // Argo Rollouts each component's analysis runs the same test as a Job against its preview (or canary) Service.
+      ...(rollouts ? { hook: false } : {}),
     });
+  }
+
+  /** Whether the environment's components are released by Argo Rollouts (`release.engine: argo-rollouts`). */
+  private get rolloutEngine(): boolean {
+    const release = this.environment.release;
+    return release.strategy !== 'rolling' && release.engine === 'argo-rollouts';
+  }
+
+  /**
+   * With Argo Rollouts: each component's AnalysisTemplate (`<name>-preview`): the error ratio and P95 latency of a
+   * Spring Boot component's new pods against the thresholds of its alerts, and the smoke test's call of its preview
+   * Service. A canary's share of traffic goes through the component's OpenShift Route, when it has one.
+   */
+  private composeReleaseAnalyses(scope: Construct): Record<string, RolloutAnalysis> {
+    const release = this.environment.release;
+    const settings = release.strategy === 'rolling' ? undefined : release.analysis;
+    const thresholds = this.alerts?.thresholds ?? { ...ALERT_DEFAULTS.thresholds, ...this.environment.observability?.thresholds };
+    const out: Record<string, RolloutAnalysis> = {};
+    for (const [name, w] of Object.entries(this.components)) {
+      const analysis = w.rollout?.analysis;
+      if (!w.rollout || !analysis) continue;
+      const exposure = this.exposures[name] && ApiObject.of(this.exposures[name]);
+      if (w.rollout.strategy.kind === 'canary' && exposure?.kind === 'Route') w.rollout.routeTrafficThrough(exposure.name);
+      const smokeTest = this.smokeTest;
+      const analysed = this.attempt(`release.analysis`, () => new RolloutAnalysis(scope, name, {
+        name: analysis.templateName,
+        requests: this.hasRequestMetrics(name, w)
+          ? { metrics: { namespace: this.namespace!, job: w.podMetrics!.job }, errorRatePercent: thresholds.errorRatePercent, latencyP95Seconds: thresholds.latencyP95Seconds }
+          : undefined,
+        job: smokeTest && { spec: () => smokeTest.jobSpecFor(w) },
+        prometheusUrl: settings?.prometheusUrl,
+        interval: settings?.interval,
+        count: settings?.count,
+        failureLimit: settings?.failureLimit,
+      }));
+      if (analysed) out[name] = analysed;
+    }
+    return out;
+  }
+
+  /** A Spring Boot component, scraped: its series carry the request metrics the alerts and analyses use. */
+  private hasRequestMetrics(name: string, workload: EafWorkload): boolean {
+    return this.product.components[name].kind === 'spring-boot' && workload.podMetrics !== undefined;
   }
 
   /** One exposure per host, in the order the environment lists its hosts. */
@@ -325,7 +395,7 @@ export class EafProductChart extends Chart {
       product: this.product.name,
       environment: this.environment.name,
       namespace,
-      apis: components.filter(([name, w]) => this.product.components[name].kind === 'spring-boot' && w.podMetrics).map(([name, w]) => ({
+      apis: components.filter(([name, w]) => this.hasRequestMetrics(name, w)).map(([name, w]) => ({
         name,
         metrics: { namespace, job: w.podMetrics!.job },
         containers: { namespace, container: w.containerName },
@@ -439,12 +509,18 @@ export class EafProductChart extends Chart {
   /** The release-time settings of a component as workload props, for the environment's release strategy. */
   private workloadOptions(name: string, definition: ComponentDefinition, settings: ComponentConfig): EafWorkloadOptions {
     const release = this.environment.release;
+    // Analysed: a Spring Boot component by its request metrics, every component by the smoke test's call.
+    const analysed = definition.kind === 'spring-boot' || this.environment.delivery?.smokeTest?.enabled !== false;
+    const analysis = analysed ? { templateName: `${name}-preview` } : undefined;
+    const rollout = !this.rolloutEngine ? undefined
+      : release.strategy === 'canary' ? { canary: { steps: release.steps, pause: release.pause }, analysis } : { analysis };
     return {
       name,
       image: settings.image ?? definition.image,
       tag: settings.tag,
       tags: settings.tags,
       blueGreen: release.strategy === 'blue-green' ? { activeColor: release.activeColor, idleReplicas: release.idleReplicas } : undefined,
+      rollout,
       replicas: settings.replicas ?? definition.replicas,
       autoscaling: settings.autoscaling,
       env: definition.env,

@@ -161,15 +161,39 @@ export const ExposureSettings = discriminated('kind', [
   }, 'a route exposure takes termination (edge or reencrypt)'),
 ], 'use ingress (Kubernetes) or route (OpenShift)');
 
-/** Rolling updates, or blue-green with the active colour and the idle colour's size. */
+/** How Argo Rollouts' analysis of a new version queries Prometheus (engine `argo-rollouts` only). */
+export const ReleaseAnalysisSettings = strict({
+  prometheusUrl: optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'give the Prometheus the Argo Rollouts controller queries, e.g. http://prometheus-operated.monitoring.svc:9090' })),
+  interval: optional(Type.String({ pattern: DURATION_PATTERN, description: "use a duration such as '1m'" })),
+  count: optional(Count),
+  failureLimit: optional(Type.Integer({ minimum: 0, description: 'use a whole number of at least 0' })),
+});
+
+/** What releases the components: two Deployments and a Service switch (`services`), or an Argo Rollout. */
+const Engine = oneOf(['services', 'argo-rollouts'], 'use services (two Deployments, the Services switch) or argo-rollouts (one Argo Rollout per component)');
+
+/**
+ * Rolling updates; blue-green with the active colour and the idle colour's size, released by Services or by an Argo
+ * Rollout (`engine`); or canary, released by an Argo Rollout only.
+ */
 export const ReleaseSettings = discriminated('strategy', [
   strict({ strategy: Type.Literal('rolling') }, 'a rolling release takes no other setting'),
   strict({
     strategy: Type.Literal('blue-green'),
     activeColor: oneOf(['blue', 'green'], 'use blue or green'),
     idleReplicas: optional(Type.Integer({ minimum: 0, description: 'use a whole number of at least 0' })),
-  }, 'a blue-green release takes activeColor and optionally idleReplicas'),
-], 'use rolling or blue-green');
+    engine: optional(Engine),
+    analysis: optional(ReleaseAnalysisSettings),
+  }, 'a blue-green release takes activeColor and optionally idleReplicas, engine and analysis'),
+  strict({
+    strategy: Type.Literal('canary'),
+    engine: Engine,
+    steps: optional(Type.Array(Type.Integer({ minimum: 1, maximum: 100, description: 'use a traffic weight from 1 to 100 (percent)' }),
+      { minItems: 1, description: 'list the traffic weights in percent, rising, e.g. [20, 50, 100]' })),
+    pause: optional(Type.String({ pattern: DURATION_PATTERN, description: "use a duration such as '2m'" })),
+    analysis: optional(ReleaseAnalysisSettings),
+  }, 'a canary release takes engine: argo-rollouts and optionally steps, pause and analysis'),
+], 'use rolling, blue-green or canary');
 
 const Percent = Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'use a percentage above 0 and at most 100' });
 const Positive = Type.Number({ exclusiveMinimum: 0, description: 'use a number above 0' });
@@ -301,6 +325,10 @@ export type DeliveryConfig = Static<typeof DeliverySettings>;
 export type SyncWindowConfig = Static<typeof SyncWindowSettings>;
 /** A waiver written in an environment file. */
 export type WaiverConfig = Static<typeof WaiverSettings>;
+/** The release section of one environment. */
+export type ReleaseConfig = Static<typeof ReleaseSettings>;
+/** How Argo Rollouts' analysis queries Prometheus. */
+export type ReleaseAnalysisConfig = Static<typeof ReleaseAnalysisSettings>;
 /** Size overrides of a container. */
 export type ResourceConfig = Static<typeof ResourceSettings>;
 

@@ -76,7 +76,7 @@ export function releaseTag(environment: EnvironmentText, component: string, tag:
   if (problems.length > 0) throw new ReleaseError(problems);
   const why = release.strategy === 'blue-green'
     ? `release: the idle colour ${otherColor(release.activeColor)} gets it; ${release.activeColor} stays live until eaf-cdk8s switch`
-    : 'release: a rolling update to it';
+    : release.declared === 'canary' ? 'release: a canary of it, through the Rollout\'s weights and analyses' : 'release: a rolling update to it';
   return edit(environment, document, [{ path: field, value: tag }], why);
 }
 
@@ -152,29 +152,38 @@ function flipActiveColor(environment: EnvironmentText, verb: 'switch' | 'rollbac
   }
   const next = otherColor(release.activeColor);
   const runs = describeTags(Object.fromEntries(componentsOf(document).map((c) => [c, toPlain(document.getIn(['components', c, 'tags', next]))])));
-  const why = verb === 'switch'
-    ? `switch: traffic moves to ${next} (${runs}); ${release.activeColor} stays as the idle colour for a rollback`
-    : `rollback: traffic goes back to ${next} (${runs}); ${release.activeColor} becomes the idle colour`;
-  const warnings = release.idleReplicas === 0
+  // With Argo Rollouts the flip changes the Rollout's tag: a new version is previewed, analysed and promoted, and the
+  // previous one keeps running for the scale-down delay whatever idleReplicas says.
+  const why = release.rollouts
+    ? `${verb}: the Rollouts run ${next}'s tags (${runs}): Argo Rollouts previews and analyses them before promoting`
+    : verb === 'switch'
+      ? `switch: traffic moves to ${next} (${runs}); ${release.activeColor} stays as the idle colour for a rollback`
+      : `rollback: traffic goes back to ${next} (${runs}); ${release.activeColor} becomes the idle colour`;
+  const warnings = release.idleReplicas === 0 && !release.rollouts
     ? [`${environment.file}: release.idleReplicas: ${next} is scaled to no pods (got 0); the ${verb} is not instant: nothing serves until ${next}'s pods have started and are ready after the sync. Keep idleReplicas above 0 for an instant ${verb}`]
     : [];
   return { ...edit(environment, document, [{ path: ['release', 'activeColor'], value: next }], why), warnings };
 }
 
 /** What an environment's `release` says, checked as far as the edits rely on it. */
-type Release = { strategy: 'rolling'; declared: unknown } | { strategy: 'blue-green'; declared: unknown; activeColor: Color; idleReplicas: unknown };
+type Release = { strategy: 'rolling'; declared: unknown } | { strategy: 'blue-green'; declared: unknown; activeColor: Color; idleReplicas: unknown; rollouts: boolean };
 
 function releaseOf(environment: EnvironmentText, document: Document): Release {
   const declared = toPlain(document.getIn(['release', 'strategy']));
-  if (declared === undefined || declared === 'rolling') return { strategy: 'rolling', declared: declared ?? 'rolling' };
+  // A canary (Argo Rollouts) runs one tag, as a rolling release does: a new tag starts the canary.
+  if (declared === undefined || declared === 'rolling' || declared === 'canary') return { strategy: 'rolling', declared: declared ?? 'rolling' };
   if (declared !== 'blue-green') {
-    throw new ReleaseError([`${environment.file}: release.strategy: is not rolling or blue-green (got ${describeValue(declared)}); use rolling or blue-green`]);
+    throw new ReleaseError([`${environment.file}: release.strategy: is not rolling, blue-green or canary (got ${describeValue(declared)}); use rolling, blue-green or canary`]);
   }
   const activeColor = toPlain(document.getIn(['release', 'activeColor']));
   if (activeColor !== 'blue' && activeColor !== 'green') {
     throw new ReleaseError([`${environment.file}: release.activeColor: is not blue or green (got ${describeValue(activeColor)}); set release.activeColor to the colour that serves traffic now, blue or green`]);
   }
-  return { strategy: 'blue-green', declared, activeColor, idleReplicas: toPlain(document.getIn(['release', 'idleReplicas'])) };
+  return {
+    strategy: 'blue-green', declared, activeColor,
+    idleReplicas: toPlain(document.getIn(['release', 'idleReplicas'])),
+    rollouts: toPlain(document.getIn(['release', 'engine'])) === 'argo-rollouts',
+  };
 }
 
 function otherColor(color: Color): Color {

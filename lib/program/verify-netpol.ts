@@ -111,8 +111,11 @@ function verifyEnvironment(environment: string, options: VerifyNetpolOptions): N
 
 const POD_TEMPLATES: Record<string, string[]> = {
   Deployment: ['spec', 'template'], StatefulSet: ['spec', 'template'], DaemonSet: ['spec', 'template'], ReplicaSet: ['spec', 'template'],
-  Job: ['spec', 'template'], CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  Job: ['spec', 'template'], CronJob: ['spec', 'jobTemplate', 'spec', 'template'], Rollout: ['spec', 'template'],
 };
+
+/** Workload kinds the analyser does not read: each is analysed as a stand-in Pod of its name with its pod template's labels. */
+const STAND_IN_KINDS = new Set(['Rollout']);
 
 /**
  * The pods of the analysis: the manifests' pod templates, two stand-ins per pod selector of the record that no
@@ -122,18 +125,22 @@ export function analysisPods(objects: ReadonlyArray<Record<string, any>>, polici
   const nsLabels = new Map<string, Labels>();
   for (const o of objects.filter((x) => x.kind === 'Namespace')) nsLabels.set(o.metadata.name, { 'kubernetes.io/metadata.name': o.metadata.name, ...(o.metadata.labels ?? {}) });
   const pods: AnalysisPod[] = [];
+  const extra: Array<Record<string, unknown>> = [];
+  const addPod = (namespace: string, name: string, labels: Labels) => {
+    extra.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels }, spec: { containers: [{ name: 'stand-in', image: 'stand-in' }] } });
+    pods.push({ peer: `${namespace}/${name}[Pod]`, namespace, labels, namespaceLabels: nsLabels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace } });
+  };
   for (const o of objects) {
     const template = POD_TEMPLATES[o.kind]?.reduce((v: any, k) => v?.[k], o);
     if (template === undefined && o.kind !== 'Pod') continue;
     const namespace = o.metadata?.namespace ?? 'default';
     const labels = (o.kind === 'Pod' ? o.metadata?.labels : template?.metadata?.labels) ?? {};
+    if (STAND_IN_KINDS.has(o.kind)) {
+      addPod(namespace, o.metadata.name, labels);
+      continue;
+    }
     pods.push({ peer: `${namespace}/${o.metadata.name}[${o.kind}]`, namespace, labels, namespaceLabels: nsLabels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace } });
   }
-  const extra: Array<Record<string, unknown>> = [];
-  const addPod = (namespace: string, name: string, labels: Labels) => {
-    extra.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels }, spec: { containers: [{ name: 'stand-in', image: 'stand-in' }] } });
-    pods.push({ peer: `${namespace}/${name}[Pod]`, namespace, labels, namespaceLabels: nsLabels.get(namespace)! });
-  };
   for (const record of policies) {
     nsLabels.set(record.namespace, nsLabels.get(record.namespace) ?? { 'kubernetes.io/metadata.name': record.namespace });
     const selectors = new Map<string, Labels>();

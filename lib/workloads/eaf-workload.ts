@@ -13,6 +13,7 @@ import {
 } from '../pods/pod-template';
 import { MetricsAuth, PodMetrics } from '../observability/pod-metrics';
 import { BlueGreenService, Color, DeploymentRenderOptions, IDeploymentTemplate } from './blue-green-service';
+import { ROLLOUT_DEFAULTS, RolloutAnalysisReference, RolloutCanaryOptions, RolloutRelease } from './rollout-release';
 
 /** Blue-green release settings: which colour is live and how big the idle one is. */
 export interface BlueGreenOptions {
@@ -23,6 +24,34 @@ export interface BlueGreenOptions {
    * @default - the same as `replicas`, so a rollback is instant
    */
   readonly idleReplicas?: number;
+}
+
+/**
+ * Release with Argo Rollouts (one Rollout, `<name>`) instead of Deployments: blue-green with `blueGreen` and `tags`
+ * (the Rollout runs the active colour's tag, so switching colours starts a Rollout update), or canary with `canary`
+ * and `tag`.
+ */
+export interface RolloutEngineOptions {
+  /**
+   * Release canary: traffic weights and the pause at each.
+   * @default - blue-green (then `blueGreen` is required)
+   */
+  readonly canary?: Omit<RolloutCanaryOptions, 'kind'>;
+  /**
+   * Blue-green: promote once the analysis passed, without waiting for someone.
+   * @default - false in a critical environment, true elsewhere
+   */
+  readonly autoPromotion?: boolean;
+  /**
+   * Blue-green: seconds the previous version keeps running after a promotion (a rollback in that time is instant).
+   * @default - 3600 in a critical environment, 30 elsewhere (ROLLOUT_DEFAULTS)
+   */
+  readonly scaleDownDelaySeconds?: number;
+  /**
+   * The AnalysisTemplate run on the new pods (before promotion, or after each canary pause).
+   * @default - none
+   */
+  readonly analysis?: RolloutAnalysisReference;
 }
 
 /** Horizontal pod autoscaling on CPU utilisation. */
@@ -62,6 +91,11 @@ export interface EafWorkloadOptions {
    * @default - one Deployment updated by a rolling update
    */
   readonly blueGreen?: BlueGreenOptions;
+  /**
+   * Release with an Argo Rollout instead of Deployments.
+   * @default - Deployments: one updated by a rolling update, or two colours and a Service switch with `blueGreen`
+   */
+  readonly rollout?: RolloutEngineOptions;
   /**
    * Replicas of the (active) Deployment.
    * @default 2
@@ -173,14 +207,18 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
   public readonly previewService?: kplus.Service;
   /** The pods' ServiceAccount (no token mounted). */
   public readonly serviceAccount: kplus.ServiceAccount;
-  /** The Deployments: one when rolling; blue then green in blue-green. */
+  /** The Deployments: one when rolling; blue then green in blue-green; none with Argo Rollouts. */
   public readonly deployments: kplus.Deployment[];
-  /** The blue-green pair. @default - none (rolling) */
+  /** The blue-green pair. @default - none (rolling, or Argo Rollouts) */
   public readonly blueGreen?: BlueGreenService;
+  /** The Argo Rollout that releases the workload. @default - none (Deployments) */
+  public readonly rollout?: RolloutRelease;
   /** Environment variables of the container, by name, in order. */
   public readonly env: Record<string, kplus.EnvValue> = {};
 
   private readonly props: EafWorkloadProps;
+  /** What renders the pods: the Deployments, or the Rollout's pod template. */
+  private readonly podTemplates: kplus.Deployment[];
 
   constructor(scope: Construct, id: string, props: EafWorkloadProps) {
     super(scope, id);
@@ -212,9 +250,35 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     if (metrics) {
       this.podMetrics = new PodMetrics(this, 'Metrics', {
         name: this.name, podSelector: this.podSelector, jobLabel: 'app.kubernetes.io/name', port: metrics.port, path: metrics.path, auth: metrics.auth,
+        // An analysis of a release looks at the new pods only, by the hash Argo Rollouts puts on them.
+        podLabels: props.rollout ? [ROLLOUT_DEFAULTS.podTemplateHashLabel] : undefined,
       });
     }
-    if (props.blueGreen) {
+    if (props.rollout) {
+      const critical = this.node.tryGetContext(CRITICAL_CONTEXT) === true;
+      const canary = props.rollout.canary;
+      const blueGreen = props.blueGreen!;
+      const idle = blueGreen?.idleReplicas;
+      this.rollout = new RolloutRelease(this, 'Rollout', {
+        name: this.name,
+        workload: this,
+        tag: canary ? props.tag! : props.tags![blueGreen.activeColor],
+        replicas,
+        strategy: canary ? { kind: 'canary', ...canary } : {
+          kind: 'blue-green',
+          autoPromotion: props.rollout.autoPromotion ?? !critical,
+          scaleDownDelaySeconds: props.rollout.scaleDownDelaySeconds ?? (critical ? ROLLOUT_DEFAULTS.criticalScaleDownDelaySeconds : ROLLOUT_DEFAULTS.scaleDownDelaySeconds),
+          // The new version's size before promotion: idleReplicas when it runs pods (an analysis needs some).
+          previewReplicas: idle !== undefined && idle >= 1 ? idle : undefined,
+        },
+        analysis: props.rollout.analysis,
+      });
+      this.service = this.rollout.service;
+      this.previewService = this.rollout.previewService;
+      this.deployments = [];
+      this.podTemplates = [this.rollout.template];
+      this.addAutoscaler(rolloutScalingTarget(this.rollout));
+    } else if (props.blueGreen) {
       this.blueGreen = new BlueGreenService(this, 'BlueGreen', {
         name: this.name,
         workload: this,
@@ -226,10 +290,12 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       this.service = this.blueGreen.service;
       this.previewService = this.blueGreen.previewService;
       this.deployments = [this.blueGreen.deployments.blue, this.blueGreen.deployments.green];
+      this.podTemplates = this.deployments;
       this.addAutoscaler(this.blueGreen.activeDeployment);
     } else {
       const deployment = this.renderDeployment(this, 'Deployment', { name: this.name, tag: props.tag!, replicas, selectorLabels: {} });
       this.deployments = [deployment];
+      this.podTemplates = this.deployments;
       this.service = createService(this, 'Service', this.name, this.port, this.podSelector);
       this.addAutoscaler(deployment);
     }
@@ -320,10 +386,10 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     }
     const value = envValue(this, source);
     this.env[name] = value;
-    for (const deployment of this.deployments) deployment.containers[0].env.addVariable(name, value);
+    for (const deployment of this.podTemplates) deployment.containers[0].env.addVariable(name, value);
   }
 
-  private addAutoscaler(target: kplus.Deployment): void {
+  private addAutoscaler(target: kplus.IScalable): void {
     const scaling = this.props.autoscaling;
     if (!scaling) return;
     new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
@@ -342,6 +408,12 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       problems.add('replicas', 'must be a whole number of at least 1', props.replicas, 'set replicas to 1 or more');
     }
     const scaling = props.autoscaling;
+    if (props.rollout && !props.rollout.canary && !props.blueGreen) {
+      problems.add('rollout', 'needs blueGreen (a blue-green Rollout) or rollout.canary', props.rollout, 'set blueGreen with tags, or rollout.canary with tag');
+    }
+    if (props.rollout?.canary && props.blueGreen) {
+      problems.add('rollout.canary', 'is not for a blue-green release', props.rollout.canary, 'remove blueGreen (and give tag), or remove rollout.canary');
+    }
     if (props.blueGreen) {
       if (props.tags === undefined) problems.add('tags', 'is required for a blue-green release', props.tags, 'set tags: { blue: <version>, green: <version> }');
       if (props.tag !== undefined) problems.add('tag', 'is only for rolling releases', props.tag, 'set tags.blue and tags.green instead');
@@ -373,4 +445,13 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     problems.throwIfAny();
   }
 
+}
+
+/** The Rollout as the target of a HorizontalPodAutoscaler: its template's containers, its kind and apiVersion. */
+function rolloutScalingTarget(rollout: RolloutRelease): kplus.IScalable {
+  return {
+    hasAutoscaler: false,
+    markHasAutoscaler() { this.hasAutoscaler = true; },
+    toScalingTarget: () => ({ ...rollout.template.toScalingTarget(), kind: rollout.resource.kind, apiVersion: rollout.resource.apiVersion, name: rollout.resource.name }),
+  };
 }

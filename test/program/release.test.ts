@@ -109,9 +109,19 @@ describe('releaseTag', () => {
     ]);
   });
 
+  test('puts the tag of a canary release (Argo Rollouts) on components.<component>.tag, and refuses to switch it', () => {
+    const canary = { file: 'qa.yaml', text: 'release: { strategy: canary, engine: argo-rollouts }\ncomponents:\n  api: { tag: 1.0.0 }\n' };
+    const edit = releaseTag(canary, 'api', '1.1.0');
+    expect(edit.changes).toEqual([{ field: 'components.api.tag', from: '1.0.0', to: '1.1.0' }]);
+    expect(edit.text).toBe('release: { strategy: canary, engine: argo-rollouts }\ncomponents:\n  api: { tag: 1.1.0 }\n');
+    expect(problems(() => switchColor(canary))).toEqual([
+      'qa.yaml: release.strategy: switch needs a blue-green release (got "canary"); release a new tag with eaf-cdk8s release <environment> <component> <tag> instead, or set release.strategy: blue-green',
+    ]);
+  });
+
   test('fails on a file that does not parse, or names an unknown strategy or colour', () => {
     expect(problems(() => releaseTag({ file: 'x.yaml', text: 'components: [a' }, 'api', '1.0.0'))[0]).toMatch(/^x\.yaml: YAML error: .+; fix the YAML syntax, then run the command again$/);
-    expect(problems(() => releaseTag({ file: 'x.yaml', text: 'release: { strategy: canary }\n' }, 'api', '1.0.0'))).toEqual(['x.yaml: release.strategy: is not rolling or blue-green (got "canary"); use rolling or blue-green']);
+    expect(problems(() => releaseTag({ file: 'x.yaml', text: 'release: { strategy: recreate }\n' }, 'api', '1.0.0'))).toEqual(['x.yaml: release.strategy: is not rolling, blue-green or canary (got "recreate"); use rolling, blue-green or canary']);
     expect(problems(() => releaseTag({ file: 'x.yaml', text: 'release: { strategy: blue-green, activeColor: red }\n' }, 'api', '1.0.0'))).toEqual([
       'x.yaml: release.activeColor: is not blue or green (got "red"); set release.activeColor to the colour that serves traffic now, blue or green',
     ]);
@@ -202,5 +212,15 @@ describe('runningTags', () => {
 
   test('fails on a file without components', () => {
     expect(problems(() => runningTags({ file: 'x.yaml', text: 'release: { strategy: rolling }\n' }))).toEqual(['x.yaml: components: holds no component (got nothing); give each component its tag']);
+  });
+});
+
+describe('switch and rollback with the Argo Rollouts engine', () => {
+  const text = 'release:\n  strategy: blue-green\n  activeColor: blue\n  idleReplicas: 0\n  engine: argo-rollouts\ncomponents:\n  api:\n    tags: { blue: 1.4.2, green: 1.5.0 }\n';
+  test('flips the tag the Rollout runs, without the idle-colour warning (the previous version runs for the scale-down delay)', () => {
+    const result = rollback({ file: 'environments/production.yaml', text });
+    expect(result.text).toBe(text.replace('activeColor: blue', 'activeColor: green'));
+    expect(result.warnings).toEqual([]);
+    expect(result.description).toBe('environments/production.yaml: release.activeColor: blue -> green (rollback: the Rollouts run green\'s tags (api 1.5.0): Argo Rollouts previews and analyses them before promoting)');
   });
 });

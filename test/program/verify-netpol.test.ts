@@ -51,6 +51,13 @@ describe('the comparison', () => {
     expect(extra.filter((o) => o.kind === 'Namespace')).toHaveLength(5);
   });
 
+  test('analyses an Argo Rollout, which the analyser does not read, as a stand-in Pod of its name with its pod labels', () => {
+    const rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'api', namespace: 'mail-dev' }, spec: { template: { metadata: { labels: { 'app.kubernetes.io/name': 'api' } } } } };
+    const analysed = analysisPods([...objects.filter((o) => o.kind !== 'Deployment'), rollout], policies);
+    expect(analysed.pods[0]).toMatchObject({ peer: 'mail-dev/api[Pod]', labels: { 'app.kubernetes.io/name': 'api' } });
+    expect(analysed.extra[0]).toMatchObject({ kind: 'Pod', metadata: { name: 'api', namespace: 'mail-dev', labels: { 'app.kubernetes.io/name': 'api' } } });
+  });
+
   test('evaluates the record over the pods: exactly the declared connections', () => {
     const expected = expectedConnections(pods, policies).map((c) => `${c.src} => ${c.dst} : ${c.conn}`).sort();
     expect(expected).toEqual([
