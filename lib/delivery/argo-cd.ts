@@ -114,7 +114,8 @@ export class ArgoCdApplications extends Construct {
     this.project = new argoProject.AppProject(this, 'Project', {
       metadata: { name: props.product, namespace, annotations: { [SYNC_WAVE_ANNOTATION]: '-1' } },
       spec: {
-        description: `${props.product}: ${envs.map((e) => e.name).join(', ')}, synthesised by @eaf/cdk8s`,
+        // Not the environments' names: the CRD limits the description to 255 characters.
+        description: `${props.product}: ${envs.length} environment${envs.length === 1 ? '' : 's'}, synthesised by @eaf/cdk8s`,
         sourceRepos: [props.repoURL],
         destinations: envs.map((e) => ({ server: e.server ?? ARGO_CD_DEFAULTS.server, namespace: e.namespace })),
         clusterResourceWhitelist: union(envs.flatMap((e) => e.clusterKinds)),

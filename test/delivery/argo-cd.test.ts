@@ -46,6 +46,13 @@ describe('ArgoCdApplications', () => {
     expect(project.spec.syncWindows).toEqual([{ kind: 'deny', schedule: '0 18 * * 5', duration: '62h', applications: ['dvmm-production'], manualSync: true }]);
   });
 
+  test('stays within the CRD\'s limits with many environments (the description is at most 255 characters)', () => {
+    const many = Array.from({ length: 100 }, (_, i) => env(`dev${String(i).padStart(3, '0')}`, { critical: false }));
+    const project = find(applications(many), 'AppProject', 'dvmm');
+    expect(project.spec.description).toBe('dvmm: 100 environments, synthesised by @eaf/cdk8s');
+    expect(project.spec.destinations).toHaveLength(100);
+  });
+
   test('takes the path, revision, namespace and cluster of the product and the environment', () => {
     const manifests = applications([env('dev', { targetRevision: 'release-1', server: 'https://dev.k8s.example.com' })], { path: 'deploy/out', targetRevision: 'trunk', argocdNamespace: 'openshift-gitops' });
     const dev = find(manifests, 'Application', 'dvmm-dev');
