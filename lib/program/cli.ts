@@ -7,7 +7,7 @@ import { ENVIRONMENT_NAME } from '../core/formats';
 import { formatFinding, ManifestSet, ManifestValidator } from '../gate';
 import { isProduct, Product } from '../product/product';
 import { diffManifests, EnvironmentObjects, formatManifestDiff } from './manifest-diff';
-import { WriteStep } from './output-writer';
+import { acquireLock, OutputWriteError, WriteStep } from './output-writer';
 import { EnvironmentEdit, EnvironmentText, promote, ReleaseError, releaseTag, rollback, switchColor } from './release';
 import { synthesizeProduct } from './run-product';
 import { ScaffoldError, scaffoldProduct } from './scaffold';
@@ -32,6 +32,8 @@ export interface CliIo {
   readonly crdDirectory: string;
   /** This package's version. */
   readonly version: string;
+  /** How long a command waits for another run's lock (the output's, or a release command's), in ms. @default 120000 */
+  readonly lockTimeoutMs?: number;
   /** The writer's test hook (see `killAtStepHook`). @default - none */
   readonly onWriteStep?: (step: WriteStep) => void;
   /** Runs a real-tool tier; returns its exit code. */
@@ -271,7 +273,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       io.log(`usage: ${COMMANDS[name]?.usage ?? 'eaf-cdk8s <command> [options]; eaf-cdk8s --help lists the commands'}`);
       return 2;
     }
-    if (e instanceof InputError || e instanceof ScaffoldError) {
+    if (e instanceof InputError || e instanceof ScaffoldError || e instanceof OutputWriteError) {
       io.log(`error: ${e.message}`);
       return 1;
     }
@@ -353,6 +355,25 @@ function editEnvironment(
   change: (target: EnvironmentText, read: (name: string) => EnvironmentText) => EnvironmentEdit,
 ): number {
   const program = loadProgram(command, values, io);
+  // One release command at a time per environments folder: read, edit, synthesise and restore are one step.
+  const unlock = acquireLock(program.environmentsDir, io.lockTimeoutMs ?? RELEASE_LOCK_TIMEOUT_MS, io.log);
+  try {
+    return editLocked(command, io, program, environment, change);
+  } finally {
+    unlock();
+  }
+}
+
+/** How long a release command waits for another one editing the same environments folder. */
+const RELEASE_LOCK_TIMEOUT_MS = 120_000;
+
+function editLocked(
+  command: string,
+  io: CliIo,
+  program: ReturnType<typeof loadProgram>,
+  environment: string,
+  change: (target: EnvironmentText, read: (name: string) => EnvironmentText) => EnvironmentEdit,
+): number {
   const read = (name: string) => readEnvironmentText(program.environmentsDir, name);
   const original = read(environment);
   const edit = change(original, read);

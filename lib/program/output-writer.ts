@@ -133,7 +133,14 @@ interface LockOwner {
   readonly since: string;
 }
 
-function acquireLock(target: string, timeoutMs: number, log: (line: string) => void): () => void {
+/**
+ * Takes the lock of a folder (`.<name>.lock` beside it), waiting up to `timeoutMs` for another run and taking over
+ * the lock of a process that is gone; returns its release. The writer locks its output folder with it; the release
+ * commands lock the environments folder, so two of them never edit and synthesise at the same time.
+ *
+ * @throws OutputWriteError when the lock cannot be taken in time, or at all
+ */
+export function acquireLock(target: string, timeoutMs: number, log: (line: string) => void): () => void {
   const deadline = Date.now() + timeoutMs;
   let waiting = false;
   for (;;) {

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CliIo, runCli } from '../../lib/program/cli';
+import { acquireLock } from '../../lib/program/output-writer';
 import { scaffoldProduct } from '../../lib/program/scaffold';
 
 const REPO = path.join(__dirname, '..', '..');
@@ -219,6 +220,28 @@ describe('eaf-cdk8s', () => {
         '',
       ].join('\n')]);
       expect(fs.readFileSync(path.join(dir, 'dist', 'production', 'dvmm.k8s.yaml'), 'utf8')).not.toBe(fs.readFileSync(path.join(product, 'dist', 'production', 'dvmm.k8s.yaml'), 'utf8'));
+    });
+
+    test('fails while another release command holds the environments folder, changing nothing', () => {
+      // GIVEN another run editing DVMM's environments (its lock, held by a live process)
+      const dir = dvmm();
+      const environments = path.join(dir, 'environments');
+      const unlock = acquireLock(environments, 1000, () => undefined);
+      const owner = JSON.parse(fs.readFileSync(path.join(dir, '.environments.lock.owner'), 'utf8'));
+      const file = path.join(environments, 'production.yaml');
+      const bytes = fs.readFileSync(file);
+      try {
+        // WHEN a second one runs
+        expect(runCli(['rollback', 'production', '--dir', 'dvmm'], { ...io(), lockTimeoutMs: 300 })).toBe(1);
+      } finally {
+        unlock();
+      }
+      // THEN it waited, gave up with the lock's name, and changed nothing
+      expect(lines).toContain(`lock: waiting for another run (process ${process.pid} on ${os.hostname()}, since ${owner.since}) to finish writing ${environments}`);
+      expect(lines[lines.length - 1]).toMatch(new RegExp(`^error: ${environments.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is being written by another run .* which did not finish within 0.3 s`));
+      expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+      // THEN once it is free, the command runs
+      expect(runCli(['rollback', 'production', '--dir', 'dvmm'], io())).toBe(0);
     });
 
     test('fails when the re-synthesis fails, and leaves the environment file byte for byte and dist as they were', () => {
