@@ -4,6 +4,8 @@ import { AnalysisTemplate } from '../../imports/argo-analysistemplate-argoproj.i
 import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 import { errorRatio, latencyQuantile, SHORT_WINDOW } from '../observability/alerts';
+import { seriesLabelOf } from '../observability/pod-metrics';
+import { ROLLOUT_DEFAULTS } from '../workloads/rollout-release';
 import { DURATION_PATTERN, Labels, num } from '../observability/promql';
 
 /** The platform's analysis defaults (engine `argo-rollouts`). Frozen: override through props. */
@@ -15,11 +17,12 @@ export const ROLLOUT_ANALYSIS_DEFAULTS = deepFreeze({
   count: 5,
   /** One bad measurement is tolerated (a cold JVM's first minute); the second fails the analysis. */
   failureLimit: 1,
-  /** The argument that carries the new pods' hash (`valueFrom.podTemplateHashValue: Latest` in the Rollout). */
-  hashArgument: 'pod-template-hash',
-  /** The label the component's PodMonitor copies from the pods' `rollouts-pod-template-hash`. */
-  hashLabel: 'rollouts_pod_template_hash',
 });
+
+/** The argument that carries the new pods' hash: the Rollout passes it (`valueFrom.podTemplateHashValue: Latest`). */
+const HASH_ARGUMENT = ROLLOUT_DEFAULTS.hashArgument;
+/** The hash on the series: the component's PodMonitor copies the pods' `rollouts-pod-template-hash` label. */
+const HASH_LABEL = seriesLabelOf(ROLLOUT_DEFAULTS.podTemplateHashLabel);
 
 /** The Prometheus metrics of a Spring Boot component an analysis checks, against the alert catalogue's thresholds. */
 export interface AnalysisRequestMetrics {
@@ -90,7 +93,7 @@ export class RolloutAnalysis extends Construct {
     const metrics: Array<Record<string, unknown>> = [];
     if (props.requests) {
       const r = props.requests;
-      const newPods = { ...r.metrics, [d.hashLabel]: `{{args.${d.hashArgument}}}` };
+      const newPods = { ...r.metrics, [HASH_LABEL]: `{{args.${HASH_ARGUMENT}}}` };
       // No requests in the window gives no sample (or NaN): `>= 0` drops NaN, `or on() vector(0)` turns nothing into 0.
       const orZero = (expr: string) => `(${expr}) >= 0 or on() vector(0)`;
       queries['error-ratio'] = orZero(errorRatio(newPods, SHORT_WINDOW));
@@ -109,7 +112,7 @@ export class RolloutAnalysis extends Construct {
       kind: AnalysisTemplate.GVK.kind,
       metadata: { name: props.name },
       spec: {
-        args: [{ name: d.hashArgument }],
+        args: [{ name: HASH_ARGUMENT }],
         // The Job's spec is read at synthesis, when every wiring is known.
         metrics: { resolve: () => [...metrics, ...(job ? [{ name: 'smoke-test', provider: { job: { spec: typeof job.spec === 'function' ? job.spec() : job.spec } } }] : [])] },
       },

@@ -58,14 +58,18 @@ export class PodMetrics extends Construct {
   }
 }
 
+/** The name a pod label copied by `podLabels` has on the series: Prometheus's sanitised form (`a-b` → `a_b`). */
+export function seriesLabelOf(podLabel: string): string {
+  return podLabel.replace(/[^a-zA-Z0-9_]/g, '_');
+}
+
 /** The relabelings that copy pod labels onto the series (`__meta_kubernetes_pod_label_<name>` is how Prometheus sees them). */
 function relabelingsOf(labels: readonly string[] | undefined): Pick<monitoring.PodMonitorSpecPodMetricsEndpoints, 'relabelings'> {
   if (labels === undefined || labels.length === 0) return {};
-  const sanitised = (label: string) => label.replace(/[^a-zA-Z0-9_]/g, '_');
   return {
     relabelings: labels.map((label) => ({
-      sourceLabels: [`__meta_kubernetes_pod_label_${sanitised(label)}`],
-      targetLabel: sanitised(label),
+      sourceLabels: [`__meta_kubernetes_pod_label_${seriesLabelOf(label)}`],
+      targetLabel: seriesLabelOf(label),
       // The CRD's default, written out: the API server would add it, and a second apply would then change the object.
       action: monitoring.PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
     })),

@@ -7,7 +7,7 @@ import { ENVIRONMENT_NAME } from '../core/formats';
 import { formatFinding, ManifestSet, ManifestValidator } from '../gate';
 import { isProduct, Product } from '../product/product';
 import { diffManifests, EnvironmentObjects, formatManifestDiff } from './manifest-diff';
-import { acquireLock, OutputWriteError, WriteStep } from './output-writer';
+import { acquireLock, DEFAULT_LOCK_TIMEOUT_MS, OutputWriteError, WriteStep } from './output-writer';
 import { EnvironmentEdit, EnvironmentText, promote, ReleaseError, releaseTag, rollback, switchColor } from './release';
 import { synthesizeProduct } from './run-product';
 import { ScaffoldError, scaffoldProduct } from './scaffold';
@@ -338,6 +338,7 @@ function synthesize(program: ProductProgram, io: CliIo, options: { readonly stri
     log: io.log,
     strict: options.strict === true,
     reservedNamespaces: options.reservedNamespaces,
+    lockTimeoutMs: io.lockTimeoutMs,
     onWriteStep: io.onWriteStep,
   });
 }
@@ -356,7 +357,7 @@ function editEnvironment(
 ): number {
   const program = loadProgram(command, values, io);
   // One release command at a time per environments folder: read, edit, synthesise and restore are one step.
-  const unlock = acquireLock(program.environmentsDir, io.lockTimeoutMs ?? RELEASE_LOCK_TIMEOUT_MS, io.log);
+  const unlock = acquireLock(program.environmentsDir, io.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, io.log);
   try {
     return editLocked(command, io, program, environment, change);
   } finally {
@@ -364,13 +365,10 @@ function editEnvironment(
   }
 }
 
-/** How long a release command waits for another one editing the same environments folder. */
-const RELEASE_LOCK_TIMEOUT_MS = 120_000;
-
 function editLocked(
   command: string,
   io: CliIo,
-  program: ReturnType<typeof loadProgram>,
+  program: ProductProgram,
   environment: string,
   change: (target: EnvironmentText, read: (name: string) => EnvironmentText) => EnvironmentEdit,
 ): number {

@@ -1,4 +1,5 @@
-import { objectId } from '../gate/finding';
+import { isDeepStrictEqual } from 'util';
+import { fieldPath, objectId } from '../gate/finding';
 
 /**
  * An object-level diff of synthesised output: which objects were added or removed, and for each changed object the
@@ -124,7 +125,7 @@ function byId(objects: readonly unknown[]): Map<string, unknown> {
 }
 
 function compare(a: unknown, b: unknown, path: Segment[], out: FieldDiff[]): void {
-  if (equal(a, b)) return;
+  if (isDeepStrictEqual(a, b)) return;
   if (isRecord(a) && isRecord(b)) {
     for (const key of sorted(new Set([...Object.keys(a), ...Object.keys(b)]))) compare(a[key], b[key], [...path, key], out);
     return;
@@ -141,25 +142,13 @@ function compare(a: unknown, b: unknown, path: Segment[], out: FieldDiff[]): voi
     }
     return;
   }
-  out.push({ path: renderPath(path), before: a, after: b });
+  out.push({ path: fieldPath(path), before: a, after: b });
 }
 
 /** Every item is an object with a string `name`, and no two share one (so an empty list is, too). */
 function namedItems(items: unknown[]): items is Array<{ name: string }> {
   const names = items.map((i) => (isRecord(i) && typeof i.name === 'string' ? i.name : undefined));
   return names.every((n) => n !== undefined) && new Set(names).size === names.length;
-}
-
-/** The gate's notation (`spec.containers[0].image`, `metadata.annotations["a/b"]`), with `[name=api]` for named items. */
-function renderPath(path: readonly Segment[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (typeof segment === 'object') out += `[name=${segment.name}]`;
-    else if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out === '' ? '(object)' : out;
 }
 
 /** `old` → `new`; for two multi-line texts, also what changed line by line. */
@@ -225,16 +214,6 @@ function code(text: string): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function equal(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => equal(item, b[i]));
-  if (isRecord(a) && isRecord(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && equal(a[k], b[k]));
-  }
-  return false;
 }
 
 /** Byte order, the same on every machine (not the locale's). */

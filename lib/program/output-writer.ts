@@ -29,6 +29,9 @@ export class OutputWriteError extends Error {
 /** The steps of a write, in order; a test hook may stop the process at any of them. */
 export type WriteStep = 'locked' | 'recovered' | 'staging-created' | 'filled' | 'checked' | 'old-moved' | 'new-in-place' | 'cleaned';
 
+/** How long a run waits for another run's lock, unless told otherwise: two minutes. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
+
 /** Options of {@link writeOutputAtomically}. */
 export interface WriteOutputOptions {
   /** Progress lines (waiting for the lock, recoveries). @default - silent */
@@ -58,7 +61,7 @@ export function writeOutputAtomically<T>(outdir: string, fill: (staging: string)
   const log = options.log ?? (() => undefined);
   const step = (name: WriteStep) => options.onStep?.(name);
   ensureFolder(parent);
-  const release = acquireLock(target, options.lockTimeoutMs ?? 120_000, log);
+  const release = acquireLock(target, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, log);
   try {
     step('locked');
     recoverLeftovers(target, log);

@@ -1,7 +1,6 @@
 import * as path from 'path';
 import { ManifestValidator } from '../../lib/gate';
 import { ALERT_DEFAULTS, errorRatio, latencyQuantile } from '../../lib/observability/alerts';
-import { ROLLOUT_ANALYSIS_DEFAULTS } from '../../lib/delivery/rollout-analysis';
 import { defineProduct } from '../../lib/product/product';
 import { EnvironmentConfig } from '../../lib/product/settings';
 import { find, Manifest, productChart, synth, synthProduct, testEnvironment, WEB_PRODUCT } from '../util';
@@ -63,7 +62,7 @@ describe('RolloutAnalysis', () => {
 
   test('the PodMonitor copies the pods\' rollouts-pod-template-hash onto the series with the argo-rollouts engine only', () => {
     const endpoint = (env: EnvironmentConfig) => find(synthProduct(env), 'PodMonitor', 'api').spec.podMetricsEndpoints[0];
-    expect(endpoint(rollouts()).relabelings).toEqual([{ sourceLabels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], targetLabel: ROLLOUT_ANALYSIS_DEFAULTS.hashLabel, action: 'replace' }]);
+    expect(endpoint(rollouts()).relabelings).toEqual([{ sourceLabels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], targetLabel: 'rollouts_pod_template_hash', action: 'replace' }]);
     expect(endpoint(rollouts({ release: { ...ROLLOUTS, engine: 'services' } })).relabelings).toBeUndefined();
     expect(endpoint(testEnvironment()).relabelings).toBeUndefined();
   });
