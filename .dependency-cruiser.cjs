@@ -1,8 +1,8 @@
 // Architecture rules for lib/ (run: npm run lint:arch; proven by test/architecture.test.ts).
 // Paths are relative to the folder depcruise runs in: lib/..., main.ts, and npm packages resolve to
 // .../node_modules/<name>/...; node core modules resolve to their bare name ('node:fs' too: fs).
-const CONSTRUCTS = '^lib/(workloads|data|identity|network|observability|delivery)/';
-const BELOW_PROGRAM = '^lib/(core|pods|workloads|data|identity|network|observability|delivery|product)/';
+const CONSTRUCTS = '^lib/(workloads|data|identity|network|observability|delivery|secrets)/';
+const BELOW_PROGRAM = '^lib/(core|pods|workloads|data|identity|network|observability|delivery|secrets|product)/';
 const NPM = '(^|/)node_modules/';
 // Dependencies the compiler erases: `import type` / `export type` ("type-only") and `typeof import('x')`
 // in a type position ("type-import"). They load nothing at run time.

@@ -12,14 +12,16 @@ export type { RenderedEnvironment } from './product/delivery-charts';
 export { CompositionError, EafProductChart } from './product/product-chart';
 export type { EafProductChartProps } from './product/product-chart';
 export { environmentSchema } from './product/environment-schema';
+export { environmentSecrets } from './product/environment-secrets';
+export type { EnvironmentSecrets, EnvironmentSecretsOptions, SecretProvision } from './product/environment-secrets';
 export type { EnvironmentSchemaOptions } from './product/environment-schema';
 export type {
   ComponentConfig, DatabaseConfig, DeliveryConfig, EgressConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig, NetworkConfig, ObservabilityConfig, ReleaseAnalysisConfig,
-  ReleaseConfig, ResourceConfig, SyncWindowConfig, WaiverConfig,
+  RealmExportConfig, ReleaseConfig, ResourceConfig, SecretsConfig, SyncWindowConfig, WaiverConfig,
 } from './product/settings';
 export {
   AlertReceiverSettings, AlertThresholdSettings, AutoscalingSettings, BackupSettings, ComponentSettings, DatabaseSettings, DeliverySettings, EgressSettings, EndpointSettings, EnvironmentSettings, ExposureSettings,
-  ExternalOidcSettings, KeycloakSettings, NetworkSettings, ObservabilitySettings, PoolerSettings, ReleaseAnalysisSettings, ReleaseSettings, ResourceQuantitiesSettings, ResourceSettings, SpringBootSettings,
+  ExternalOidcSettings, KeycloakSettings, NetworkSettings, ObservabilitySettings, PoolerSettings, RealmExportSettings, ReleaseAnalysisSettings, ReleaseSettings, ResourceQuantitiesSettings, ResourceSettings, SecretsSettings, SecretStoreSettings, SpringBootSettings,
   SyncWindowSettings, WaiverSettings,
 } from './product/settings';
 
@@ -39,9 +41,16 @@ export type { BlueGreenServiceProps, Color, DeploymentRenderOptions, IDeployment
 
 // Data and identity.
 export { BARMAN_CLOUD_PLUGIN, POSTGRES_DEFAULTS, POSTGRES_METRICS_PORT, PostgresCluster, PostgresPooler } from './data/postgres-cluster';
-export type { PostgresBackupOptions, PostgresClusterProps, PostgresPoolerOptions, PostgresPoolerProps } from './data/postgres-cluster';
+export type {
+  PostgresArchiveSource, PostgresBackupMethod, PostgresBackupOptions, PostgresBackupTier, PostgresClusterProps, PostgresPoolerOptions, PostgresPoolerProps, PostgresRecoveryOptions,
+} from './data/postgres-cluster';
+export { archiveTimeoutForRpo, RECOVERY_DEFAULTS } from './data/recovery-objectives';
+export { retentionDays, SNAPSHOT_PRUNER_DEFAULTS, SnapshotBackupPruner } from './data/snapshot-pruner';
+export type { PrunedTier, SnapshotBackupPrunerProps } from './data/snapshot-pruner';
 export { Keycloak, KEYCLOAK_DEFAULTS } from './identity/keycloak';
 export type { KeycloakBackend, KeycloakProps } from './identity/keycloak';
+export { REALM_EXPORT_DEFAULTS, RealmExport } from './identity/realm-export';
+export type { RealmExportProps } from './identity/realm-export';
 export { ExternalOidcIssuer } from './identity/external-oidc';
 export type { ExternalOidcIssuerProps } from './identity/external-oidc';
 export type { IdentityClientOptions, IIdentityProvider } from './identity/identity-provider';
@@ -83,6 +92,14 @@ export { dashboardQueries, productDashboards, ProductDashboards, PRODUCT_DASHBOA
 export type { DashboardInput, DashboardModel, ProductDashboardsProps, Selector } from './observability/dashboards';
 export type { Labels } from './observability/promql';
 
+// Secrets: which Secrets an environment references, and what provides them (External Secrets, Sealed Secrets).
+export { kindKey, SECRET_PROVIDERS, SECRET_REFERENCES, secretInventory, unprovidedSecrets } from './secrets/inventory';
+export type { InventoriedSecret, SecretProviderSite, SecretReader, SecretReferenceForm, SecretReferenceSite } from './secrets/inventory';
+export { EXTERNAL_SECRETS_DEFAULTS, ExternalSecrets, remoteKeyOf } from './secrets/external-secrets';
+export type { ExternalSecretsProps, SecretStoreReference } from './secrets/external-secrets';
+export { kubesealCommand, SEALED_SECRETS_CONTEXT, SealedSecrets } from './secrets/sealed-secrets';
+export type { SealedSecretFile, SealedSecretFiles, SealedSecretsProps } from './secrets/sealed-secrets';
+
 // Shared vocabulary.
 export { PropertyError, PropertyErrors, PropertyProblems } from './core/errors';
 export { COLOR_LABEL, PREVIEW_LABEL, RESERVED_NAMESPACES_CONTEXT } from './core/labels';
@@ -99,6 +116,8 @@ export type { WriteOutputOptions, WriteStep } from './program/output-writer';
 export { SynthesisError, synthesizeEnvironments } from './program/synthesize';
 export type { ComposeEnvironment, ReportedProblem, SynthesisResult, SynthesizeOptions } from './program/synthesize';
 export { killAtStepHook, synthesizeProduct } from './program/run-product';
+export { readSealedSecretFolder } from './program/sealed-secret-files';
+export type { SealedSecretFolder } from './program/sealed-secret-files';
 export { PACKAGE_CRD_DIRECTORY, PACKAGE_ROOT } from './program/package-paths';
 export { runCli } from './program/cli';
 export type { CliIo } from './program/cli';

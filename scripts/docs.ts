@@ -1,13 +1,14 @@
 /**
  * Regenerates the README's generated sections: the allowed network flows per environment (from the
  * same connection record the NetworkPolicies are derived from), the validation gate's rules and the alerts with
- * their thresholds (from the same catalogue the PrometheusRules are rendered from).
+ * their thresholds (from the same catalogue the PrometheusRules are rendered from), and the Secrets each environment
+ * references with how each is provided (from the same inventory the ExternalSecrets are rendered from).
  * `npm run docs`; CI fails when the README is stale.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { ALERT_DEFAULTS, EafProductChart, loadEnvironmentDirectory, validationRulesTable } from '../lib';
+import { ALERT_DEFAULTS, EafProductChart, environmentSecrets, loadEnvironmentDirectory, RECOVERY_DEFAULTS, validationRulesTable } from '../lib';
 import { dvmm } from '../main';
 
 const root = path.join(__dirname, '..');
@@ -48,13 +49,31 @@ function alertTable(): string {
     '| alert (runbook) | severity | for | fires when (DVMM production) |', '| --- | --- | --- | --- |', ...rows, '',
     '| setting | default |', '| --- | --- |', ...thresholds,
     `| \`observability.slo.availabilityPercent\` | ${ALERT_DEFAULTS.slo.availabilityPercent} |`,
-    `| \`databases.<db>.rpo\` (and \`identity.database.rpo\`) | ${ALERT_DEFAULTS.rpo} |`,
+    `| \`databases.<db>.rpo\` (and \`identity.database.rpo\`) | ${RECOVERY_DEFAULTS.rpo} |`,
   ].join('\n');
+}
+
+/** Every Secret of every environment (from the same inventory the ExternalSecrets are rendered from): keys, readers, how it is provided. */
+function secretsTable(): string {
+  return environments.map((environment) => {
+    const found = environmentSecrets(dvmm, environment, { environments });
+    const settings = found.settings;
+    const provider = settings.provider === 'external-secrets'
+      ? `\`external-secrets\`: ${settings.store.kind} \`${settings.store.name}\`, read again every ${settings.refreshInterval}`
+      : settings.provider === 'sealed-secrets' ? '`sealed-secrets`: committed SealedSecret files' : '`none`: created out of band';
+    const rows = found.secrets.map(({ secret, provided }) => {
+      const keys = `${secret.keys.map((k) => `\`${k}\``).join(', ')}${secret.wholeSecret ? ' (read whole)' : ''}`;
+      const readers = [...new Set(secret.readers.map((r) => r.container === undefined ? r.object : `${r.object} (${r.container})`))].join(', ');
+      return `| \`${secret.name}\`${secret.type === undefined ? '' : ` (${secret.type})`} | ${keys} | ${readers} | ${provided} |`;
+    });
+    return [`#### ${environment.name} (\`${found.namespace}\`), provider ${provider}`, '', '| Secret | keys | read by | provided by |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  }).join('\n\n');
 }
 
 let text = fs.readFileSync(readme, 'utf8');
 text = fill(text, 'alerts', alertTable());
 text = fill(text, 'network-flows', sections.join('\n\n'));
 text = fill(text, 'validation-rules', validationRulesTable());
+text = fill(text, 'secrets', secretsTable());
 fs.writeFileSync(readme, text);
-console.log(`README.md: network flows of ${sections.length} environments, validation rules, alerts`);
+console.log(`README.md: network flows of ${sections.length} environments, validation rules, alerts, secrets`);

@@ -22,3 +22,17 @@ export function longestCronGapSeconds(expression: string): number {
   }
   return longest / 1000;
 }
+
+/**
+ * Whether `schedule` is a 5-field cron (minute hour day-of-month month day-of-week), as Kubernetes CronJobs and Argo CD
+ * sync windows read it.
+ */
+export function isFiveFieldCron(schedule: string): boolean {
+  if (schedule.trim().split(/\s+/).length !== 5) return false;
+  try {
+    longestCronGapSeconds(`0 ${schedule}`);
+    return true;
+  } catch {
+    return false;
+  }
+}

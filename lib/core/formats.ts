@@ -148,6 +148,12 @@ export const GIT_URL = format('^(https://[^\\s/]+/[^\\s]+|ssh://[^\\s]+|[A-Za-z0
 /** A relative folder of a repository, e.g. `dist` or `deploy/dist`: no leading `/`, no `..`. */
 export const REPOSITORY_PATH = format('^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$', 'use a folder relative to the repository root, e.g. dist');
 
+/** A Go duration as Kubernetes controllers parse it (`time.ParseDuration`), e.g. `1h`, `30m`, `1h0m0s`; `0` alone. */
+export const GO_DURATION = format('^(0|([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$', "use a Go duration such as '1h', '30m' or '1h0m0s' ('0' reads once)");
+
+/** A key in a secret store (Vault path, AWS Secrets Manager name, ...): segments separated by single `/`, none empty. */
+export const REMOTE_KEY = format('^[A-Za-z0-9_.@+=-]+(/[A-Za-z0-9_.@+=-]+)*$', 'use a key of the secret store such as dvmm/production or shared/smtp: letters, digits and _ . @ + = -, segments separated by single / (none at either end)');
+
 /** Whether `port` is a TCP port number. */
 export function isPort(port: unknown): port is number {
   return typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535;

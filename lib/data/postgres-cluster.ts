@@ -6,10 +6,15 @@ import * as pooler from '../../imports/cnpg-pooler-postgresql.cnpg.io';
 import * as scheduled from '../../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
 import { Connections, IPeer } from '../core/connections';
 import { PropertyError, PropertyProblems } from '../core/errors';
-import { HTTPS_URL, IMAGE_REFERENCE, IMAGE_TAG, S3_PATH } from '../core/formats';
+import { DNS_LABEL, DNS_NAME, HTTPS_URL, IMAGE_REFERENCE, IMAGE_TAG, S3_PATH } from '../core/formats';
 import { deepFreeze } from '../core/freeze';
 import { parseQuantity } from '../core/quantity';
 import { ContainerResources, validateResources } from '../pods/pod-template';
+import {
+  archiveTimeoutForRpo, maxArchiveTimeoutForRpo, objectiveSeconds, postgresDuration, postgresDurationSeconds, RECOVERY_DEFAULTS,
+} from './recovery-objectives';
+import { retentionDays, SnapshotBackupPruner } from './snapshot-pruner';
+import { ExternalEndpoint } from '../core/connections';
 
 /** The barman-cloud plugin's name, as CloudNativePG knows it. */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
@@ -35,10 +40,61 @@ export const POSTGRES_DEFAULTS = deepFreeze({
   } satisfies ContainerResources,
   backupSchedule: '0 0 2 * * *',
   retention: '30d',
-  /** WAL segments are shipped at least this often, so the RPO stays well under an hour. */
-  archiveTimeout: '5min',
+  /** The tier a single `schedule`/`retention` pair makes: ScheduledBackup `<cluster>-daily`. */
+  tierName: 'daily',
   compression: 'gzip' as const,
 });
+
+/**
+ * Where a cluster's backups go. `object-store`: a base backup into the cluster's ObjectStore through the barman-cloud
+ * plugin, beside the WAL archive (point-in-time recovery). `volume-snapshot`: a CSI VolumeSnapshot of the volumes,
+ * kept on the cluster's storage.
+ */
+export type PostgresBackupMethod = 'object-store' | 'volume-snapshot';
+
+/**
+ * One backup schedule and how long its backups are kept. The barman-cloud plugin (v0.14.0) sends every backup of a
+ * cluster to the cluster's one ObjectStore and keeps them by one recovery window per ObjectStore, so all
+ * `object-store` tiers share one retention; a longer tier (monthly, kept a year) is a `volume-snapshot` tier, whose
+ * retention a pruning CronJob enforces ({@link SnapshotBackupPruner}).
+ */
+export interface PostgresBackupTier {
+  /** Names the ScheduledBackup `<cluster>-<name>`, e.g. `daily`, `monthly`. */
+  readonly name: string;
+  /** CloudNativePG's 6-field cron, seconds first, e.g. `'0 0 3 1 * *'` (03:00 on the 1st of each month). */
+  readonly schedule: string;
+  /** How long its backups are kept: `<n>d`, `<n>w` or `<n>m`. */
+  readonly retention: string;
+  /** @default 'object-store' */
+  readonly method?: PostgresBackupMethod;
+}
+
+/** The archive of a cluster in an object store: where a restore reads from. */
+export interface PostgresArchiveSource {
+  /** The object store path the source cluster archives to, e.g. `s3://eaf-backups/dvmm/production`. */
+  readonly destinationPath: string;
+  /** Endpoint of an S3-compatible store. @default - AWS S3 */
+  readonly endpointUrl?: string;
+  /**
+   * The source cluster's folder in that path: its `serverName`, by default its cluster name.
+   * @default - this cluster's name (the same database in another environment)
+   */
+  readonly serverName?: string;
+  /** Secret (by name) with read-only `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY` for the source's store. */
+  readonly credentialsSecret: string;
+}
+
+/**
+ * Bootstrap from a backup instead of an empty database: the latest state of an archive, or its state at a moment.
+ * The source is read through its own ObjectStore (`<cluster>-recovery-source`) and never written; the restored
+ * cluster archives to its own `backup` location, which must differ from the source.
+ */
+export interface PostgresRecoveryOptions {
+  /** The archive to restore. */
+  readonly source: PostgresArchiveSource;
+  /** Restore up to this moment (RFC 3339 with a zone, e.g. `2026-11-01T02:00:00Z`). @default - the end of the archive */
+  readonly targetTime?: string;
+}
 
 /** Continuous WAL archiving and base backups to an S3-compatible object store (barman-cloud plugin). */
 export interface PostgresBackupOptions {
@@ -52,10 +108,26 @@ export interface PostgresBackupOptions {
   readonly schedule?: string;
   /** How long backups are kept: `<n>d`, `<n>w` or `<n>m`. @default '30d' */
   readonly retention?: string;
+  /**
+   * Several schedules with their retentions, instead of `schedule` and `retention`. @default - one `daily` tier of
+   * `schedule` and `retention`
+   */
+  readonly tiers?: readonly PostgresBackupTier[];
+  /** The cluster's folder in `destinationPath`; a restored cluster takes a new one. @default - the cluster name */
+  readonly serverName?: string;
   /** Compression of WAL and data files. @default 'gzip' */
   readonly compression?: 'gzip' | 'bzip2' | 'snappy';
-  /** PostgreSQL `archive_timeout`: the longest a WAL segment waits before it is archived. @default '5min' */
+  /**
+   * PostgreSQL `archive_timeout`: the longest a WAL segment waits before it is archived; at most half the RPO.
+   * @default - derived from the RPO: half of it, at most 5min
+   */
   readonly archiveTimeout?: string;
+  /** The VolumeSnapshotClass of `volume-snapshot` tiers. @default - none (required by such a tier) */
+  readonly volumeSnapshotClass?: string;
+  /** The Kubernetes API server, which the pruner of `volume-snapshot` tiers calls. @default - none (required by such a tier) */
+  readonly apiServer?: ExternalEndpoint;
+  /** The pruner's image. @default SNAPSHOT_PRUNER_DEFAULTS.image */
+  readonly pruneImage?: string;
 }
 
 /** A PgBouncer pooler in front of the read-write service. */
@@ -104,6 +176,15 @@ export interface PostgresClusterProps {
   readonly monitoring?: boolean;
   /** A PgBouncer pooler; clients that connect to the cluster then go through it. @default - none */
   readonly pooler?: PostgresPoolerOptions;
+  /**
+   * Recovery point objective: the most data a disaster may lose, as a duration (`15m`, `1h`). It sets the archive
+   * timeout and the WAL-age alert. @default '1h' (RECOVERY_DEFAULTS.rpo)
+   */
+  readonly rpo?: string;
+  /** Recovery time objective: how long a restore may take, as a duration (`1h`, `4h`). @default - none declared */
+  readonly rto?: string;
+  /** Bootstrap from a backup (restore, point-in-time recovery) instead of an empty database. @default - `initdb` */
+  readonly recovery?: PostgresRecoveryOptions;
 }
 
 /**
@@ -140,6 +221,20 @@ export class PostgresCluster extends Construct implements IPeer {
   public readonly imageName: string;
   /** Where the instances serve metrics (when monitored). */
   public readonly metricsPort?: number;
+  /** The recovery point objective in seconds. */
+  public readonly rpoSeconds: number;
+  /** The recovery time objective in seconds. @default - none declared */
+  public readonly rtoSeconds?: number;
+  /** PostgreSQL's `archive_timeout` (meaningful with backups): given, or derived from the RPO. */
+  public readonly archiveTimeout: string;
+  /** The backup tiers (none without backups). */
+  public readonly tiers: ReadonlyArray<Required<PostgresBackupTier>>;
+  /** The cluster's folder in its backup destination. */
+  public readonly archiveServerName: string;
+  /** What it restores from. @default - nothing (`initdb`) */
+  public readonly recovery?: PostgresRecoveryOptions;
+  /** The pruner of `volume-snapshot` tiers. @default - none */
+  public readonly pruner?: SnapshotBackupPruner;
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
     super(scope, id);
@@ -155,11 +250,22 @@ export class PostgresCluster extends Construct implements IPeer {
     this.metricsPort = (props.monitoring ?? true) ? POSTGRES_METRICS_PORT : undefined;
     const resources = props.resources ?? POSTGRES_DEFAULTS.resources;
     const storageSize = props.storageSize ?? POSTGRES_DEFAULTS.storageSize;
-    this.validate(props, resources, storageSize);
 
     const backup = props.backup;
     this.backup = backup;
+    this.rpoSeconds = objectiveSeconds(props.rpo ?? RECOVERY_DEFAULTS.rpo);
+    this.rtoSeconds = props.rto === undefined ? undefined : objectiveSeconds(props.rto);
+    this.tiers = backup ? backupTiers(backup) : [];
+    this.archiveServerName = backup?.serverName ?? this.name;
+    // A bad RPO is reported below; the timeout then follows the default, so it adds no second error.
+    this.archiveTimeout = backup?.archiveTimeout ?? postgresDuration(archiveTimeoutForRpo(Number.isNaN(this.rpoSeconds) ? objectiveSeconds(RECOVERY_DEFAULTS.rpo) : this.rpoSeconds));
+    this.recovery = props.recovery;
+    this.validate(props, resources, storageSize);
+
     const objectStoreName = `${this.name}-backup`;
+    const sourceStoreName = `${this.name}-recovery-source`;
+    const snapshotTiers = this.tiers.filter((t) => t.method === 'volume-snapshot');
+    const recovery = props.recovery;
     this.resource = new cnpg.Cluster(this, 'Resource', {
       metadata: { name: this.name },
       spec: {
@@ -174,49 +280,95 @@ export class PostgresCluster extends Construct implements IPeer {
         affinity: this.instances > 1
           ? { enablePodAntiAffinity: true, podAntiAffinityType: 'required', topologyKey: 'kubernetes.io/hostname' }
           : undefined,
-        bootstrap: { initdb: { database: this.databaseName, owner: this.owner, secret: { name: this.credentialsSecret } } },
+        bootstrap: recovery
+          ? {
+            recovery: {
+              source: RECOVERY_SOURCE,
+              database: this.databaseName,
+              owner: this.owner,
+              secret: { name: this.credentialsSecret },
+              recoveryTarget: recovery.targetTime === undefined ? undefined : { targetTime: recovery.targetTime },
+            },
+          }
+          : { initdb: { database: this.databaseName, owner: this.owner, secret: { name: this.credentialsSecret } } },
+        externalClusters: recovery
+          // The CRD's defaults written out (an atomic list: a defaulted field would change the object at every apply).
+          ? [{ name: RECOVERY_SOURCE, plugin: { name: BARMAN_CLOUD_PLUGIN, enabled: true, isWalArchiver: false, parameters: { barmanObjectName: sourceStoreName, serverName: recovery.source.serverName ?? this.name } } }]
+          : undefined,
         postgresql: {
           parameters: {
             ssl_min_protocol_version: 'TLSv1.3',
-            ...(backup ? { archive_timeout: backup.archiveTimeout ?? POSTGRES_DEFAULTS.archiveTimeout } : {}),
+            ...(backup ? { archive_timeout: this.archiveTimeout } : {}),
           },
           // CloudNativePG appends `host all all all <method>` after these rules; rejecting every
           // non-TLS host connection first leaves TLS (hostssl) as the only way in.
           pgHba: ['hostnossl all all all reject', 'hostssl all all all scram-sha-256'],
         },
+        // Online snapshots (the WAL archive makes them consistent); deleting a Backup deletes its snapshots.
+        backup: snapshotTiers.length > 0
+          ? { volumeSnapshot: { className: backup?.volumeSnapshotClass, online: true, snapshotOwnerReference: cnpg.ClusterSpecBackupVolumeSnapshotSnapshotOwnerReference.BACKUP } }
+          : undefined,
         // `enabled` is the CRD's default, written out so a re-apply changes nothing.
         plugins: backup
-          ? [{ name: BARMAN_CLOUD_PLUGIN, enabled: true, isWalArchiver: true, parameters: { barmanObjectName: objectStoreName } }]
+          ? [{
+            name: BARMAN_CLOUD_PLUGIN,
+            enabled: true,
+            isWalArchiver: true,
+            parameters: { barmanObjectName: objectStoreName, ...(backup.serverName === undefined ? {} : { serverName: backup.serverName }) },
+          }]
           : undefined,
       },
     });
 
     if (backup) {
       const compression = backup.compression ?? POSTGRES_DEFAULTS.compression;
+      const storeTier = this.tiers.find((t) => t.method === 'object-store');
       new objectstore.ObjectStore(this, 'ObjectStore', {
         metadata: { name: objectStoreName },
         spec: {
-          retentionPolicy: backup.retention ?? POSTGRES_DEFAULTS.retention,
+          retentionPolicy: storeTier?.retention,
           configuration: {
             destinationPath: backup.destinationPath,
             endpointUrl: backup.endpointUrl,
-            s3Credentials: {
-              accessKeyId: { name: backup.credentialsSecret, key: 'ACCESS_KEY_ID' },
-              secretAccessKey: { name: backup.credentialsSecret, key: 'ACCESS_SECRET_KEY' },
-            },
+            s3Credentials: s3Credentials(backup.credentialsSecret),
             wal: { compression: compression as objectstore.ObjectStoreSpecConfigurationWalCompression },
             data: { compression: compression as objectstore.ObjectStoreSpecConfigurationDataCompression },
           },
         },
       });
-      new scheduled.ScheduledBackup(this, 'ScheduledBackup', {
-        metadata: { name: `${this.name}-daily` },
+      for (const tier of this.tiers) {
+        const snapshot = tier.method === 'volume-snapshot';
+        new scheduled.ScheduledBackup(this, tier.name === POSTGRES_DEFAULTS.tierName ? 'ScheduledBackup' : `ScheduledBackup-${tier.name}`, {
+          metadata: { name: `${this.name}-${tier.name}` },
+          spec: {
+            cluster: { name: this.name },
+            schedule: tier.schedule,
+            method: snapshot ? scheduled.ScheduledBackupSpecMethod.VOLUME_SNAPSHOT : scheduled.ScheduledBackupSpecMethod.PLUGIN,
+            pluginConfiguration: snapshot ? undefined : { name: BARMAN_CLOUD_PLUGIN },
+            backupOwnerReference: scheduled.ScheduledBackupSpecBackupOwnerReference.SELF,
+          },
+        });
+      }
+      if (snapshotTiers.length > 0 && backup.apiServer) {
+        this.pruner = new SnapshotBackupPruner(this, 'SnapshotPruner', {
+          name: `${this.name}-prune-snapshots`,
+          tiers: snapshotTiers.map((t) => ({ scheduledBackup: `${this.name}-${t.name}`, retention: t.retention })),
+          apiServer: backup.apiServer,
+          image: backup.pruneImage,
+        });
+      }
+    }
+
+    if (recovery) {
+      // Read only: no retention, so nothing of the source is ever deleted from here.
+      new objectstore.ObjectStore(this, 'RecoverySource', {
+        metadata: { name: sourceStoreName },
         spec: {
-          cluster: { name: this.name },
-          schedule: backup.schedule ?? POSTGRES_DEFAULTS.backupSchedule,
-          method: scheduled.ScheduledBackupSpecMethod.PLUGIN,
-          pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN },
-          backupOwnerReference: scheduled.ScheduledBackupSpecBackupOwnerReference.SELF,
+          configuration: {
+            destinationPath: recovery.source.destinationPath,
+            endpointUrl: recovery.source.endpointUrl,
+            s3Credentials: s3Credentials(recovery.source.credentialsSecret),
+          },
         },
       });
     }
@@ -271,22 +423,84 @@ export class PostgresCluster extends Construct implements IPeer {
       if (backup.endpointUrl !== undefined && !HTTPS_URL.test(backup.endpointUrl)) {
         problems.add('backup.endpointUrl', 'is not an https:// URL', backup.endpointUrl, 'use the https:// endpoint of the object store');
       }
-      const schedule = backup.schedule ?? POSTGRES_DEFAULTS.backupSchedule;
-      const cronProblem = checkCnpgCron(schedule);
-      if (cronProblem) {
-        problems.add('backup.schedule', `is not a 6-field CloudNativePG cron expression: ${cronProblem}`, schedule, "use seconds minutes hours day-of-month month day-of-week, e.g. '0 0 2 * * *' for 02:00 daily");
+      if (backup.serverName !== undefined && !DNS_LABEL.test(backup.serverName)) {
+        problems.add('backup.serverName', 'is not a folder name', backup.serverName, 'use lower-case letters, digits and hyphens, e.g. dvmm-db-2');
       }
-      const retention = backup.retention ?? POSTGRES_DEFAULTS.retention;
-      if (!/^[1-9][0-9]*[dwm]$/.test(retention)) {
-        problems.add('backup.retention', 'is not a CloudNativePG retention policy', retention, "use <number><d|w|m>, e.g. '30d'");
-      }
-      if (!(archiveTimeoutSeconds(backup.archiveTimeout ?? POSTGRES_DEFAULTS.archiveTimeout) < 3600)) {
-        problems.add('backup.archiveTimeout', 'must be a PostgreSQL duration under 1h to keep the RPO under an hour', backup.archiveTimeout, "use e.g. '5min'");
+      this.validateTiers(problems, backup);
+      const timeout = postgresDurationSeconds(this.archiveTimeout);
+      if (Number.isNaN(timeout)) {
+        problems.add('backup.archiveTimeout', 'is not a PostgreSQL duration', backup.archiveTimeout, "use seconds or minutes such as '60s' or '5min', or leave it out to derive it from the RPO");
+      } else if (timeout > maxArchiveTimeoutForRpo(this.rpoSeconds)) {
+        problems.add('backup.archiveTimeout', `cannot meet the RPO of ${props.rpo ?? RECOVERY_DEFAULTS.rpo}: a WAL segment may wait this long before it is archived, and the upload needs the rest`, backup.archiveTimeout,
+          `use at most ${postgresDuration(maxArchiveTimeoutForRpo(this.rpoSeconds))} (half the RPO), or leave it out to derive it from the RPO`);
       }
     }
+    if (Number.isNaN(this.rpoSeconds)) {
+      problems.add('rpo', 'is not a duration', props.rpo, "use the recovery point objective as a duration such as '1h' or '15m'");
+    } else if (this.rpoSeconds < RECOVERY_DEFAULTS.minRpoSeconds) {
+      problems.add('rpo', 'is under a minute, which WAL archiving cannot meet', props.rpo, "use at least '1m'; a smaller loss needs synchronous replication to another site");
+    }
+    if (this.rtoSeconds !== undefined && Number.isNaN(this.rtoSeconds)) {
+      problems.add('rto', 'is not a duration', props.rto, "use the recovery time objective as a duration such as '4h'");
+    }
+    if (props.recovery) this.validateRecovery(problems, props.recovery, backup);
     problems.throwIfAny();
   }
 
+  private validateTiers(problems: PropertyProblems, backup: PostgresBackupOptions): void {
+    if (backup.tiers !== undefined && (backup.schedule !== undefined || backup.retention !== undefined)) {
+      problems.add('backup.tiers', 'is given together with schedule or retention', backup.tiers, 'give either tiers, or schedule and retention (one daily tier)');
+    }
+    if (backup.tiers !== undefined && backup.tiers.length === 0) problems.add('backup.tiers', 'is empty', backup.tiers, "give at least one tier, e.g. { name: daily, schedule: '0 0 2 * * *', retention: 14d }");
+    const seen = new Set<string>();
+    this.tiers.forEach((tier, i) => {
+      const at = backup.tiers === undefined ? 'backup' : `backup.tiers[${i}]`;
+      if (backup.tiers !== undefined && !DNS_LABEL.test(`${this.name}-${tier.name}`)) problems.add(`${at}.name`, 'does not make a valid ScheduledBackup name', tier.name, 'use lower-case letters, digits and hyphens, e.g. monthly');
+      if (seen.has(tier.name)) problems.add(`${at}.name`, 'names a second tier the same', tier.name, 'give each tier its own name');
+      seen.add(tier.name);
+      const cronProblem = checkCnpgCron(tier.schedule);
+      if (cronProblem) {
+        problems.add(`${at}.schedule`, `is not a 6-field CloudNativePG cron expression: ${cronProblem}`, tier.schedule, "use seconds minutes hours day-of-month month day-of-week, e.g. '0 0 2 * * *' for 02:00 daily");
+      }
+      if (retentionDays(tier.retention) === undefined) {
+        problems.add(`${at}.retention`, 'is not a CloudNativePG retention policy', tier.retention, "use <number><d|w|m>, e.g. '30d'");
+      }
+      if (tier.method !== 'object-store' && tier.method !== 'volume-snapshot') problems.add(`${at}.method`, 'is not a backup method', tier.method, 'use object-store or volume-snapshot');
+    });
+    const stored = this.tiers.filter((t) => t.method === 'object-store');
+    if (this.tiers.length > 0 && stored.length === 0) {
+      problems.add('backup.tiers', 'has no object-store tier', backup.tiers, 'add an object-store tier: point-in-time recovery needs a base backup beside the WAL archive');
+    }
+    const retentions = [...new Set(stored.map((t) => t.retention))];
+    if (retentions.length > 1) {
+      problems.add('backup.tiers', `keep object-store backups for different times (${retentions.join(', ')}), which the barman-cloud plugin cannot do: it sends every backup of a cluster to its one ObjectStore and keeps them by one recovery window (plugin issues #611, #677)`,
+        stored.map((t) => `${t.name}: ${t.retention}`), 'give the object-store tiers one retention, and make the longer-kept tier method: volume-snapshot');
+    }
+    if (stored.length < this.tiers.length) {
+      if (backup.volumeSnapshotClass === undefined || !DNS_NAME.test(backup.volumeSnapshotClass)) {
+        problems.add('backup.volumeSnapshotClass', 'is needed by a volume-snapshot tier', backup.volumeSnapshotClass, 'name the VolumeSnapshotClass of the storage, e.g. csi-snapclass');
+      }
+      if (backup.apiServer === undefined) {
+        problems.add('backup.apiServer', 'is needed by a volume-snapshot tier: its pruner deletes expired Backups through the Kubernetes API', undefined, "give the API server's addresses (in an environment file: network.apiServer)");
+      }
+    }
+  }
+
+  private validateRecovery(problems: PropertyProblems, recovery: PostgresRecoveryOptions, backup: PostgresBackupOptions | undefined): void {
+    const source = recovery.source;
+    if (!S3_PATH.test(source.destinationPath)) problems.add('recovery.source.destinationPath', 'is not an s3:// URL', source.destinationPath, S3_PATH.fix);
+    if (source.endpointUrl !== undefined && !HTTPS_URL.test(source.endpointUrl)) problems.add('recovery.source.endpointUrl', 'is not an https:// URL', source.endpointUrl, 'use the https:// endpoint of the object store');
+    const serverName = source.serverName ?? this.name;
+    if (!DNS_LABEL.test(serverName)) problems.add('recovery.source.serverName', 'is not a folder name', serverName, "use the source cluster's serverName (by default its cluster name)");
+    if (!DNS_NAME.test(source.credentialsSecret)) problems.add('recovery.source.credentialsSecret', 'is not a Secret name', source.credentialsSecret, 'name the Secret with read-only ACCESS_KEY_ID and ACCESS_SECRET_KEY');
+    if (recovery.targetTime !== undefined && !isTimestamp(recovery.targetTime)) {
+      problems.add('recovery.targetTime', 'is not a moment with a time zone', recovery.targetTime, "use RFC 3339, e.g. '2026-11-01T02:00:00Z'");
+    }
+    if (backup && archiveLocation(backup.destinationPath, backup.endpointUrl, this.archiveServerName) === archiveLocation(source.destinationPath, source.endpointUrl, serverName)) {
+      problems.add('backup.serverName', "is the recovery source's own live path: the restored cluster would archive into the archive it restores from", this.archiveServerName,
+        `give the restored cluster a new folder, e.g. backup.serverName: ${serverName}-r1 (or another destinationPath)`);
+    }
+  }
 }
 
 /** Props of {@link PostgresPooler}. */
@@ -370,8 +584,34 @@ export function checkCnpgCron(expression: string): string | undefined {
   return undefined;
 }
 
-/** A PostgreSQL duration of seconds, minutes or hours (`30s`, `5min`, `1h`) in seconds; NaN for anything else. */
-function archiveTimeoutSeconds(text: string): number {
-  const match = /^([1-9][0-9]*)(s|min|h)$/.exec(text);
-  return match === null ? NaN : Number(match[1]) * { s: 1, min: 60, h: 3600 }[match[2] as 's' | 'min' | 'h'];
+/** The external cluster a restore reads from. */
+const RECOVERY_SOURCE = 'recovery-source';
+
+/** The tiers of a backup: its `tiers`, or one `daily` tier of its `schedule` and `retention`; methods filled in. */
+function backupTiers(backup: PostgresBackupOptions): Array<Required<PostgresBackupTier>> {
+  const tiers = backup.tiers ?? [{
+    name: POSTGRES_DEFAULTS.tierName,
+    schedule: backup.schedule ?? POSTGRES_DEFAULTS.backupSchedule,
+    retention: backup.retention ?? POSTGRES_DEFAULTS.retention,
+  }];
+  return tiers.map((t) => ({ ...t, method: t.method ?? 'object-store' }));
+}
+
+/** An object store's keys, by Secret reference. */
+function s3Credentials(secret: string) {
+  return { accessKeyId: { name: secret, key: 'ACCESS_KEY_ID' }, secretAccessKey: { name: secret, key: 'ACCESS_SECRET_KEY' } };
+}
+
+/** Where a cluster's archive is: endpoint, path (without a trailing slash) and folder. */
+function archiveLocation(destinationPath: string, endpointUrl: string | undefined, serverName: string): string {
+  return `${(endpointUrl ?? '').replace(/\/+$/, '')} ${destinationPath.replace(/\/+$/, '')}/${serverName}`;
+}
+
+/** Whether `text` is an RFC 3339 moment with a zone that exists (`2026-11-01T02:00:00Z`, `...+01:00`). */
+function isTimestamp(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  if (match === null) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
 }

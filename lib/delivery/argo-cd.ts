@@ -4,7 +4,7 @@ import * as argoProject from '../../imports/argocd-appproject-argoproj.io';
 import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 import { waive } from '../core/waivers';
-import { longestCronGapSeconds } from '../core/cron';
+import { isFiveFieldCron } from '../core/cron';
 import { SYNC_WAVE_ANNOTATION } from './sync-waves';
 
 /** An API group and kind, as Argo CD's resource lists name them (`''` is the core group). */
@@ -242,16 +242,6 @@ export function validateDeliveredEnvironment(scope: Construct, env: Omit<Deliver
     }
   });
   problems.throwIfAny();
-}
-
-function isFiveFieldCron(schedule: string): boolean {
-  if (schedule.trim().split(/\s+/).length !== 5) return false;
-  try {
-    longestCronGapSeconds(`0 ${schedule}`);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Each group and kind once, sorted (so the project does not change when the order of objects does). */

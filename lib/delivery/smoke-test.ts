@@ -5,7 +5,7 @@ import { Connections, IPeer } from '../core/connections';
 import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 import { IMAGE_REFERENCE, URL_PATH } from '../core/formats';
-import { RESTRICTED_CONTAINER } from '../pods/pod-template';
+import { ContainerResources, PLATFORM_CURL_IMAGE, resourceRequirements, RESTRICTED_CONTAINER } from '../pods/pod-template';
 import { HOOK_ANNOTATION } from './sync-waves';
 
 /** One component a smoke test calls. */
@@ -42,17 +42,14 @@ export interface SmokeTestProps {
 
 /** The platform's smoke-test defaults. */
 export const SMOKE_TEST_DEFAULTS = deepFreeze({
-  /**
-   * The platform registry's mirror of curlimages/curl 8.11.1 (Alpine: `/bin/sh` and curl, runs as a non-root user and
-   * as any UID OpenShift assigns).
-   */
-  image: 'registry.eaf.example.com/platform/curl:8.11.1',
+  /** The platform registry's mirror of curlimages/curl (`PLATFORM_CURL_IMAGE`: `/bin/sh` and curl, any non-root UID). */
+  image: PLATFORM_CURL_IMAGE,
   timeoutSeconds: 300,
   /** curl's needs, with room. */
   resources: {
-    requests: { 'cpu': '10m', 'memory': '32Mi', 'ephemeral-storage': '16Mi' },
-    limits: { 'cpu': '100m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' },
-  },
+    requests: { cpu: '10m', memory: '32Mi', ephemeralStorage: '16Mi' },
+    limits: { cpu: '100m', memory: '64Mi', ephemeralStorage: '64Mi' },
+  } satisfies ContainerResources,
   /** Per call: 5 s, then retried every 5 s (for a minute by default: pods that are still starting). */
   curl: '--fail --silent --show-error --max-time 5 --retry-delay 5 --retry-all-errors --output /dev/null',
   retries: 12,
@@ -123,11 +120,7 @@ export class SmokeTest extends Construct implements IPeer {
       imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
       securityContext: RESTRICTED_CONTAINER,
     });
-    // Written as given (cdk8s-plus would render ephemeral storage in whole gibibytes); the binding takes Quantity objects.
-    const quantities = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, kplus.k8s.Quantity.fromString(v)]));
-    ApiObject.of(this.job).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources', {
-      requests: quantities(SMOKE_TEST_DEFAULTS.resources.requests), limits: quantities(SMOKE_TEST_DEFAULTS.resources.limits),
-    }));
+    ApiObject.of(this.job).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources', resourceRequirements(SMOKE_TEST_DEFAULTS.resources)));
     ApiObject.of(this.job).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
     for (const t of props.targets) Connections.of(this).add({ from: this, to: t.peer, port: t.port, purpose: 'smoke-test' });
     this.peers = props.targets.map((t) => t.peer);

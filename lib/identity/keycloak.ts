@@ -7,7 +7,7 @@ import * as realmimport from '../../imports/keycloak-realmimport-k8s.keycloak.or
 import { Connections, IPeer, PodPeer } from '../core/connections';
 import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
-import { EnvSource, SecretKeyReference, secretEnvValue } from '../core/secrets';
+import { EnvSource, envValue, SecretKeyReference } from '../core/secrets';
 import { PostgresCluster, PostgresClusterProps } from '../data/postgres-cluster';
 import { ContainerResources, createDisruptionBudget, finishPodTemplate, httpProbe, RESTRICTED_CONTAINER, validateResources, withoutEmptyExternalIps } from '../pods/pod-template';
 import { IdentityClientOptions, IIdentityProvider } from './identity-provider';
@@ -101,6 +101,8 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
   public readonly url: string;
   /** The database Keycloak runs on. */
   public readonly database: PostgresCluster;
+  /** The Keycloak image the servers run; Keycloak's own tools (`kc.sh export`) run it too, so they match the schema. */
+  public readonly image: string;
   /** Labels of the Keycloak pods. */
   public readonly podSelector: Record<string, string>;
   /** The PodMonitor of its metrics (`/metrics` on the management port; series `job="<name>"`). */
@@ -114,6 +116,7 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
     this.instances = props.instances ?? KEYCLOAK_DEFAULTS.instances;
     this.serviceName = `${this.name}-service`;
     this.url = `https://${props.hostname}`;
+    this.image = props.image ?? KEYCLOAK_DEFAULTS.image;
     const resources = props.resources ?? KEYCLOAK_DEFAULTS.resources;
     const problems = new PropertyProblems(this);
     if (!['operator', 'workload'].includes(this.backend)) {
@@ -158,7 +161,7 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
       this.renderOperator(props, resources, db);
     } else {
       this.podSelector = { 'app.kubernetes.io/name': this.name };
-      this.renderWorkload(props.image!, resources, db);
+      this.renderWorkload(this.image, resources);
     }
     // Both backends label the pods with the instance name: the operator as app.kubernetes.io/instance.
     const jobLabel = this.backend === 'operator' ? 'app.kubernetes.io/instance' : 'app.kubernetes.io/name';
@@ -184,12 +187,31 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
     ];
   }
 
+  /**
+   * Binds a client that runs Keycloak itself against Keycloak's database (`kc.sh export` or `import`): records its
+   * database edge like any database client's and returns the settings the workload backend starts Keycloak with:
+   * `KC_DB`, `KC_DB_URL_HOST`, `KC_DB_URL_PORT`, `KC_DB_URL_DATABASE`, and `KC_DB_USERNAME` and `KC_DB_PASSWORD` by
+   * reference to the database's credentials Secret.
+   */
+  public bindDatabaseClient(client: IPeer): Array<[string, EnvSource]> {
+    const db = this.database.connectClient(client);
+    const credentials = this.database.credentialsSecret;
+    return [
+      ['KC_DB', { value: 'postgres' }],
+      ['KC_DB_URL_HOST', { value: db.host }],
+      ['KC_DB_URL_PORT', { value: String(db.port) }],
+      ['KC_DB_URL_DATABASE', { value: this.database.databaseName }],
+      ['KC_DB_USERNAME', { secret: { secretName: credentials, key: 'username' } }],
+      ['KC_DB_PASSWORD', { secret: { secretName: credentials, key: 'password' } }],
+    ];
+  }
+
   private renderOperator(props: KeycloakProps, resources: ContainerResources, db: { host: string; port: number }): void {
     new kc.Keycloak(this, 'Resource', {
       metadata: { name: this.name },
       spec: {
         instances: this.instances,
-        image: props.image ?? KEYCLOAK_DEFAULTS.image,
+        image: this.image,
         hostname: { hostname: props.hostname },
         http: { httpEnabled: true, httpPort: this.httpPort },
         httpManagement: { port: this.managementPort },
@@ -233,7 +255,7 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
     }
   }
 
-  private renderWorkload(image: string, resources: ContainerResources, db: { host: string; port: number }): void {
+  private renderWorkload(image: string, resources: ContainerResources): void {
     const discovery = `${this.name}-discovery`;
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name }, automountToken: false });
     const headless = new kplus.Service(this, 'Discovery', {
@@ -257,12 +279,7 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
     ApiObject.of(withoutEmptyExternalIps(headless)).addJsonPatch(JsonPatch.remove('/spec/selector/cdk8s.io~1metadata.addr'));
     if (this.instances >= 2) createDisruptionBudget(this, 'Budget', this.name, this.podSelector);
     const env: Record<string, kplus.EnvValue> = {
-      KC_DB: kplus.EnvValue.fromValue('postgres'),
-      KC_DB_URL_HOST: kplus.EnvValue.fromValue(db.host),
-      KC_DB_URL_PORT: kplus.EnvValue.fromValue(String(db.port)),
-      KC_DB_URL_DATABASE: kplus.EnvValue.fromValue(this.database.databaseName),
-      KC_DB_USERNAME: secretEnvValue(this, { secretName: this.database.credentialsSecret, key: 'username' }),
-      KC_DB_PASSWORD: secretEnvValue(this, { secretName: this.database.credentialsSecret, key: 'password' }),
+      ...Object.fromEntries(this.bindDatabaseClient(this).map(([name, source]) => [name, envValue(this, source)])),
       KC_HOSTNAME: kplus.EnvValue.fromValue(this.url),
       KC_HTTP_ENABLED: kplus.EnvValue.fromValue('true'),
       KC_HTTP_PORT: kplus.EnvValue.fromValue(String(this.httpPort)),

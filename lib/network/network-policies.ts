@@ -35,6 +35,8 @@ export interface OperatedDatabase extends IPeer {
   readonly instances: number;
   /** Set when the cluster archives to the object store, which then must be reachable. */
   readonly backup?: unknown;
+  /** Set when the cluster restores from an object store, which then must be reachable. */
+  readonly recovery?: unknown;
 }
 
 /** Props of {@link NetworkPolicies}. */
@@ -187,7 +189,7 @@ export class NetworkPolicies extends Construct {
         rules.push({ subject: db, direction: 'egress', remote: db.peerName, ports: [{ port: 5432 }], reason: 'replication', peers: [{ podSelector: { matchLabels: db.podSelector } }] });
       }
       if (p.apiServer) rules.push(externalRule(db, 'Kubernetes API server', p.apiServer, 'instance manager'));
-      if (p.objectStore && db.backup) rules.push(externalRule(db, 'object store', p.objectStore, 'WAL archiving and backups'));
+      if (p.objectStore && (db.backup || db.recovery)) rules.push(externalRule(db, 'object store', p.objectStore, db.backup ? 'WAL archiving and backups' : 'restore from a backup'));
     }
     const monitoring = p.monitoring ?? MONITORING_DEFAULTS[p.platform];
     for (const target of p.metricsTargets ?? []) {

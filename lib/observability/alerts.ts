@@ -115,8 +115,6 @@ export const ALERT_DEFAULTS = deepFreeze({
     loginFailuresPerMinute: 20,
   } satisfies AlertThresholds,
   slo: { availabilityPercent: 99.5 } satisfies SloSettings,
-  /** The recovery point objective of a database when the environment names none (PLATFORM.md, DVMM: under 1 hour). */
-  rpo: '1h',
   /** The platform's runbooks (this repository's docs/runbooks): alert X links to `<runbookBaseUrl>/X.md`. */
   runbookBaseUrl: 'https://git.eaf.example.com/platform/eaf-cdk8s/-/blob/main/docs/runbooks',
 });

@@ -59,6 +59,13 @@ export const RESTRICTED_CONTAINER: kplus.ContainerSecurityContextProps = Object.
   seccompProfile: Object.freeze({ type: kplus.SeccompProfileType.RUNTIME_DEFAULT }),
 });
 
+/**
+ * The platform registry's mirror of curlimages/curl 8.11.1 (Alpine: `/bin/sh`, busybox and curl with `--aws-sigv4`;
+ * runs as a non-root user and as any UID OpenShift assigns): the image of the library's small restricted jobs (the smoke
+ * test, the realm export's upload).
+ */
+export const PLATFORM_CURL_IMAGE = 'registry.eaf.example.com/platform/curl:8.11.1';
+
 /** `repo:tag`, or `repo@sha256:...` for a digest. */
 export function imageReference(repository: string, tag: string): string {
   return IMAGE_DIGEST.test(tag) ? `${repository}@${tag}` : `${repository}:${tag}`;
@@ -136,16 +143,24 @@ export function spreadConstraints(labels: Record<string, string>) {
  * 1024Mi) and drops the label cdk8s-plus derives from a hash of the construct path.
  */
 export function finishPodTemplate(workload: kplus.Deployment | kplus.StatefulSet, resources: ContainerResources): ApiObject {
+  const resource = ApiObject.of(workload);
+  resource.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources', resourceRequirements(resources)));
+  resource.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+  return resource;
+}
+
+/**
+ * A container's `resources` exactly as configured, for a JSON patch (cdk8s-plus would render memory in Mi, so 1Gi would
+ * become 1024Mi, and ephemeral storage in whole gibibytes).
+ */
+export function resourceRequirements(resources: ContainerResources): { requests: Record<string, kplus.k8s.Quantity>; limits: Record<string, kplus.k8s.Quantity> } {
   // The binding serialises quantities from `k8s.Quantity` objects, not from plain strings.
   const quantities = (values: ResourceQuantities) => ({
     'cpu': kplus.k8s.Quantity.fromString(values.cpu),
     'memory': kplus.k8s.Quantity.fromString(values.memory),
     ...(values.ephemeralStorage === undefined ? {} : { 'ephemeral-storage': kplus.k8s.Quantity.fromString(values.ephemeralStorage) }),
   });
-  const resource = ApiObject.of(workload);
-  resource.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources', { requests: quantities(resources.requests), limits: quantities(resources.limits) }));
-  resource.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
-  return resource;
+  return { requests: quantities(resources.requests), limits: quantities(resources.limits) };
 }
 
 /** The name of the emptyDir volume mounted at `path`: `/var/cache/nginx` → `var-cache-nginx`. */

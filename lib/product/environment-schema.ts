@@ -49,6 +49,7 @@ export function environmentSchema(product: ProductDefinition, options: Environme
     observability: base.observability,
     delivery: base.delivery,
     components: exactly(components, (name) => product.components[name].kind === 'spring-boot' ? SpringBootSettings : ComponentSettings, 'settings'),
+    secrets: base.secrets,
     waivers: Type.Optional(Type.Array(options.waivableRules === undefined ? WaiverSettings : {
       ...WaiverSettings,
       properties: {

@@ -3,9 +3,11 @@ import { Construct, IConstruct } from 'constructs';
 import { PropertyError, PropertyErrors } from '../core/errors';
 import { CRITICAL_CONTEXT } from '../core/labels';
 import { RuleId, waive } from '../core/waivers';
-import { PostgresCluster, POSTGRES_DEFAULTS, PostgresClusterProps } from '../data/postgres-cluster';
+import { PostgresCluster, POSTGRES_DEFAULTS, PostgresClusterProps, PostgresRecoveryOptions } from '../data/postgres-cluster';
+import { objectiveSeconds, RECOVERY_DEFAULTS } from '../data/recovery-objectives';
 import { ExternalOidcIssuer } from '../identity/external-oidc';
 import { Keycloak, KEYCLOAK_DEFAULTS } from '../identity/keycloak';
+import { REALM_EXPORT_DEFAULTS, RealmExport } from '../identity/realm-export';
 import { Exposure } from '../network/exposure';
 import { NetworkPolicies, PeerPort } from '../network/network-policies';
 import { ProductNamespace } from '../network/product-namespace';
@@ -19,15 +21,18 @@ import { ALERT_DEFAULTS, AlertTargets } from '../observability/alerts';
 import { AlertRouting } from '../observability/alert-routing';
 import { productDashboards, ProductDashboards } from '../observability/dashboards';
 import { ProductAlerts } from '../observability/product-alerts';
-import { DURATION_PATTERN, matchers, seconds } from '../observability/promql';
+import { matchers } from '../observability/promql';
 import { UptimeProbes } from '../observability/uptime-probes';
 import { mergeResources } from '../pods/pod-template';
+import { ExternalSecrets } from '../secrets/external-secrets';
+import { InventoriedSecret, secretInventory, unprovidedSecrets } from '../secrets/inventory';
+import { SEALED_SECRETS_CONTEXT, SealedSecretFiles, SealedSecrets } from '../secrets/sealed-secrets';
 import { EAF_API_DEFAULTS, EafApi } from '../workloads/eaf-api';
 import { EAF_FRONTEND_DEFAULTS, EafFrontend } from '../workloads/eaf-frontend';
 import { EafWorkload, EafWorkloadOptions } from '../workloads/eaf-workload';
 import { EAF_HTTP_WORKLOAD_DEFAULTS, EafHttpWorkload } from '../workloads/http-workload';
 import { ComponentDefinition, DatabaseDefinition, ProductDefinition, productNamespaceName } from './product';
-import { ComponentConfig, DatabaseConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig } from './settings';
+import { ComponentConfig, DatabaseConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig, RecoveryConfig } from './settings';
 
 /** Props of {@link EafProductChart}. */
 export interface EafProductChartProps extends ChartProps {
@@ -35,6 +40,16 @@ export interface EafProductChartProps extends ChartProps {
   readonly product: ProductDefinition;
   /** The environment to render: what changes at release time. */
   readonly environment: EnvironmentConfig;
+  /**
+   * Every environment of the product (this one included), for settings that name another environment, such as a
+   * database restored from another environment's archive (`recovery.environment`). @default - this one only
+   */
+  readonly environments?: readonly EnvironmentConfig[];
+  /**
+   * The committed SealedSecrets, for an environment whose `secrets.provider` is `sealed-secrets`.
+   * @default - the construct context `@eaf/cdk8s:sealedSecrets`, which `synthesizeProduct` sets from `sealed-secrets/<environment>/`
+   */
+  readonly sealedSecrets?: SealedSecretFiles;
 }
 
 /** Every problem found while composing one environment, each a construct's error (with its setting when known). */
@@ -69,6 +84,8 @@ export class EafProductChart extends Chart {
   public readonly databases: Readonly<Record<string, PostgresCluster>> = {};
   /** The identity provider. @default - none */
   public readonly identity?: Keycloak | ExternalOidcIssuer;
+  /** The daily export of Keycloak's realm, when the environment sets `identity.realmExport`. @default - none */
+  public readonly realmExport?: RealmExport;
   /** The components, by name. */
   public readonly components: Readonly<Record<string, EafWorkload>> = {};
   /** The public exposures, by host key. */
@@ -92,8 +109,14 @@ export class EafProductChart extends Chart {
   public readonly releaseAnalyses: Readonly<Record<string, RolloutAnalysis>> = {};
   /** The Argo CD sync waves, derived from the wiring (`syncWaves.peerWaves`: each peer's). */
   public readonly syncWaves: SyncWaves;
+  /**
+   * What provides the Secrets the environment references (its `secrets.provider`): one ExternalSecret per Secret, or the
+   * committed SealedSecrets. @default - none: the Secrets are created out of band
+   */
+  public readonly secrets?: ExternalSecrets | SealedSecrets;
 
   private readonly problems: Error[] = [];
+  private readonly environments: readonly EnvironmentConfig[];
 
   constructor(scope: Construct, id: string, props: EafProductChartProps) {
     const { product, environment: env } = props;
@@ -110,10 +133,13 @@ export class EafProductChart extends Chart {
     this.node.setContext(CRITICAL_CONTEXT, env.critical === true);
     this.product = product;
     this.environment = env;
+    this.environments = props.environments ?? [env];
     const root = new Construct(this, env.name);
     this.productNamespace = this.attempt('namespace', () => new ProductNamespace(root, 'namespace', { name: this.namespace! }), () => 'namespace')!;
     this.databases = this.composeDatabases(new Construct(root, 'databases'));
     this.identity = this.composeIdentity(root);
+    this.realmExport = this.attempt('identity.realmExport', () => this.composeRealmExport(),
+      (property) => property.startsWith('objectStore') ? `network.${property}` : `identity.realmExport.${property}`);
     this.components = this.composeComponents(new Construct(root, 'components'));
     const exposures = new Construct(root, 'exposures');
     this.exposures = this.composeExposures(exposures);
@@ -132,13 +158,16 @@ export class EafProductChart extends Chart {
     if (this.rolloutEngine) {
       this.releaseAnalyses = this.attempt('release.analysis', () => this.composeReleaseAnalyses(new Construct(root, 'release'))) ?? {};
     }
+    this.secrets = this.attempt('secrets', () => this.composeSecrets(root, props.sealedSecrets),
+      (property) => property === 'sealed' ? 'secrets' : `secrets.${property}`);
     this.labelMonitoringObjects();
     this.applyWaivers();
     if (this.problems.length > 0) throw new CompositionError(env.name, this.problems);
     const keycloak = this.identity instanceof Keycloak ? this.identity : undefined;
     this.syncWaves = new SyncWaves(this, 'SyncWaves', {
-      foundation: [this.productNamespace, this.networkPolicies],
-      peers: [...Object.values(this.databases), ...(keycloak ? [keycloak.database, keycloak] : []), ...Object.values(this.components)],
+      foundation: [this.productNamespace, this.networkPolicies, ...(this.secrets ? [this.secrets] : [])],
+      peers: [...this.allDatabases(), ...(keycloak ? [keycloak] : []), ...(this.realmExport ? [this.realmExport] : []),
+        ...this.allDatabases().flatMap((db) => db.pruner ? [db.pruner] : []), ...Object.values(this.components)],
       last: [exposures, ...(this.uptimeProbes ? [this.uptimeProbes] : [])],
     });
   }
@@ -148,7 +177,7 @@ export class EafProductChart extends Chart {
     for (const [key, definition] of Object.entries(this.product.databases ?? {})) {
       const settings = this.environment.databases?.[key];
       const cluster = this.attempt(`databases.${key}`, () => new PostgresCluster(scope, key, {
-        ...this.databaseProps(`databases.${key}`, settings),
+        ...this.databaseProps(`databases.${key}`, settings, (e) => e.databases?.[key]),
         ...productDatabase(this.product.name, key, definition),
       }));
       if (cluster) out[key] = cluster;
@@ -167,11 +196,11 @@ export class EafProductChart extends Chart {
         instances: settings.instances ?? (this.environment.critical ? 2 : 1),
         image: settings.image,
         resources: mergeResources(KEYCLOAK_DEFAULTS.resources, settings.resources),
-        databaseOptions: this.databaseProps('identity.database', settings.database),
+        databaseOptions: this.databaseProps('identity.database', settings.database, (e) => (e.identity as KeycloakConfig | undefined)?.database),
         realm: identity.realm && withClientUrls(identity.realm, identity.clientUrls ?? {}, this.environment.hosts),
         realmPlaceholders: identity.realmPlaceholders,
       }), (property, failing) => {
-        if (failing.node.id === 'Database') return `identity.database.${property}`;
+        if (failing.node.id === 'Database' || failing.node.scope?.node.id === 'Database') return `identity.database.${property}`;
         // The realm and its placeholders are the product's declaration, not an environment setting.
         return property.startsWith('realm') ? undefined : `identity.${property}`;
       });
@@ -181,6 +210,40 @@ export class EafProductChart extends Chart {
       return this.attempt('identity', () => new ExternalOidcIssuer(scope, 'identity', settings));
     }
     return undefined;
+  }
+
+  /**
+   * The realm export, when the environment sets `identity.realmExport`: Keycloak's realm (by default the one the product
+   * imports) exported daily to the object store (`network.objectStore`, which it needs to reach), by default next to the
+   * Keycloak database's backups.
+   */
+  private composeRealmExport(): RealmExport | undefined {
+    const settings = this.identity instanceof Keycloak ? (this.environment.identity as KeycloakConfig | undefined)?.realmExport : undefined;
+    if (settings === undefined || !(this.identity instanceof Keycloak)) return undefined;
+    const identity = this.product.identity;
+    const realm = settings.realm ?? (identity?.kind === 'keycloak' ? identity.realm?.realm as string | undefined : undefined);
+    const objectStore = this.environment.network?.objectStore;
+    if (realm === undefined) {
+      this.problems.push(new PropertyError(this, 'realm', 'is required: the product imports no realm to take its name from', realm,
+        'name the realm to export, e.g. realm: dvmm', 'identity.realmExport.realm'));
+    }
+    if (objectStore === undefined) {
+      this.problems.push(new PropertyError(this, 'objectStore', 'is required by identity.realmExport: the export is uploaded to the object store', objectStore,
+        'give network.objectStore (the cidrs and ports of the object store)', 'network.objectStore'));
+    }
+    if (realm === undefined || objectStore === undefined) return undefined;
+    return new RealmExport(this.identity, 'RealmExport', {
+      keycloak: this.identity,
+      realm,
+      objectStore,
+      schedule: settings.schedule,
+      destinationPath: settings.destinationPath,
+      endpointUrl: settings.endpointUrl,
+      credentialsSecret: settings.credentialsSecret,
+      region: settings.region,
+      image: settings.image,
+      resources: settings.resources && mergeResources(REALM_EXPORT_DEFAULTS.resources, settings.resources),
+    });
   }
 
   private composeComponents(scope: Construct): Record<string, EafWorkload> {
@@ -338,7 +401,7 @@ export class EafProductChart extends Chart {
     const network = env.network ?? {};
     const components = Object.values(this.components);
     const keycloak = this.identity instanceof Keycloak ? this.identity : undefined;
-    const databases = [...Object.values(this.databases), ...(keycloak ? [keycloak.database] : [])];
+    const databases = this.allDatabases();
     const ingressTargets: PeerPort[] = Object.keys(env.hosts ?? {}).flatMap((key): PeerPort[] => {
       if (this.exposures[key] === undefined) return [];
       const component = this.components[key];
@@ -379,16 +442,6 @@ export class EafProductChart extends Chart {
   private alertTargets(): AlertTargets {
     const namespace = this.namespace!;
     const keycloak = this.identity instanceof Keycloak ? this.identity : undefined;
-    const databases: Array<[PostgresCluster, DatabaseConfig | undefined, string]> = [
-      ...Object.entries(this.databases).map(([key, cluster]): [PostgresCluster, DatabaseConfig | undefined, string] => [cluster, this.environment.databases?.[key], `databases.${key}`]),
-      ...(keycloak ? [[keycloak.database, (this.environment.identity as KeycloakConfig | undefined)?.database, 'identity.database'] as [PostgresCluster, DatabaseConfig | undefined, string]] : []),
-    ];
-    const rpoSeconds = (config: DatabaseConfig | undefined, setting: string) => {
-      const rpo = config?.rpo ?? ALERT_DEFAULTS.rpo;
-      if (new RegExp(DURATION_PATTERN).test(rpo)) return seconds(rpo);
-      this.problems.push(new PropertyError(this, 'rpo', 'is not a duration', rpo, "use the recovery point objective as a duration such as '1h' or '15m'", `${setting}.rpo`));
-      return seconds(ALERT_DEFAULTS.rpo);
-    };
     const grace = (this.environment.observability?.thresholds?.backupGraceMinutes ?? ALERT_DEFAULTS.thresholds.backupGraceMinutes) * 60;
     const components = Object.entries(this.components);
     return {
@@ -408,14 +461,15 @@ export class EafProductChart extends Chart {
         podPattern: `${w.name}-(blue-|green-)?[a-z0-9]{5,10}-[a-z0-9]{5}`,
         examplePod: `${w.name}-${w.blueGreen ? 'blue-' : ''}7d4b9c8f6-x2k9p`,
       })),
-      databases: databases.map(([cluster, config, setting]) => ({
+      databases: this.allDatabases().map((cluster) => ({
         name: cluster.name,
         metrics: { namespace, job: cluster.name },
         volumes: { namespace, claimPattern: `${cluster.name}-[0-9]+(-wal)?`, exampleClaim: `${cluster.name}-1` },
         instances: cluster.instances,
+        // The object-store tiers' backups are the ones the plugin reports; the most frequent one sets the age.
         backup: cluster.backup && {
-          maxBackupAgeSeconds: longestCronGapSeconds(cluster.backup.schedule ?? POSTGRES_DEFAULTS.backupSchedule) + grace,
-          rpoSeconds: rpoSeconds(config, setting),
+          maxBackupAgeSeconds: Math.min(...cluster.tiers.filter((t) => t.method === 'object-store').map((t) => longestCronGapSeconds(t.schedule))) + grace,
+          rpoSeconds: cluster.rpoSeconds,
         },
       })),
       keycloak: keycloak && { name: keycloak.name, metrics: { namespace, job: keycloak.podMetrics.job } },
@@ -462,6 +516,42 @@ export class EafProductChart extends Chart {
     return new UptimeProbes(scope, 'probes', { name: `${this.product.name}-uptime`, urls, proberUrl: probes.proberUrl, module: probes.module, interval: probes.interval });
   }
 
+  /** Every Secret the chart's objects reference, with its keys, readers and what provides it (see `secretInventory`), as the objects are now. */
+  public get secretInventory(): InventoriedSecret[] {
+    return secretInventory(this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson()));
+  }
+
+  /**
+   * What the environment's `secrets.provider` renders for the Secrets its objects reference that nothing among them
+   * provides (cert-manager issues an Ingress's certificate, say): one ExternalSecret each, or the committed SealedSecrets.
+   * A reference added after composition (a product reaching into the chart) fails the synthesis, naming the Secret.
+   */
+  private composeSecrets(scope: Construct, sealed: SealedSecretFiles | undefined): ExternalSecrets | SealedSecrets | undefined {
+    const settings = this.environment.secrets ?? { provider: 'none' as const };
+    if (sealed !== undefined && settings.provider !== 'sealed-secrets') {
+      this.problems.push(new PropertyError(this, 'provider', 'is not sealed-secrets, yet SealedSecrets are given', settings.provider,
+        'set secrets.provider: sealed-secrets, or give no sealedSecrets', 'secrets.provider'));
+    }
+    if (settings.provider === 'none') return undefined;
+    const needed = unprovidedSecrets(this.secretInventory);
+    const kind = settings.provider === 'external-secrets' ? 'ExternalSecret' : 'SealedSecret';
+    this.node.addValidation({
+      validate: () => unprovidedSecrets(this.secretInventory).map((s) => `secrets: the Secret ${s.name}, read by ${[...new Set(s.readers.map((r) => r.object))].join(', ')}, `
+        + `has no ${kind}: it was referenced after the chart was composed; reference it through the product or the constructs' props, so the chart provides it`),
+    });
+    if (settings.provider === 'external-secrets') {
+      return new ExternalSecrets(scope, 'secrets', {
+        secrets: needed,
+        store: settings.store,
+        refreshInterval: settings.refreshInterval,
+        remoteKeyPrefix: remoteKeyPrefixOf(this.product, this.environment),
+        remoteKeys: settings.remoteKeys,
+      });
+    }
+    const files = sealed ?? (this.node.tryGetContext(SEALED_SECRETS_CONTEXT) as SealedSecretFiles | undefined) ?? { folder: `sealed-secrets/${this.environment.name}`, files: [] };
+    return new SealedSecrets(scope, 'secrets', { secrets: needed, namespace: this.namespace!, sealed: files });
+  }
+
   /** Puts the platform's selection labels (e.g. `release: prometheus`) on every monitor, rule and probe. */
   private labelMonitoringObjects(): void {
     const labels = this.environment.observability?.monitoring?.labels ?? {};
@@ -488,12 +578,32 @@ export class EafProductChart extends Chart {
     });
   }
 
-  /** Maps an environment's database settings onto PostgresCluster props; a critical environment must back up. */
-  private databaseProps(setting: string, config: DatabaseConfig = {}): Partial<PostgresClusterProps> {
+  /** The product's databases and Keycloak's. */
+  private allDatabases(): PostgresCluster[] {
+    const keycloak = this.identity instanceof Keycloak ? this.identity : undefined;
+    return [...Object.values(this.databases), ...(keycloak ? [keycloak.database] : [])];
+  }
+
+  /**
+   * Maps an environment's database settings onto PostgresCluster props. A critical environment must back up and may not
+   * declare objectives laxer than the platform's; a recovery from another environment reads that environment's archive
+   * of the same database (`databaseIn` finds it in an environment's settings).
+   */
+  private databaseProps(setting: string, config: DatabaseConfig = {}, databaseIn: (e: EnvironmentConfig) => DatabaseConfig | undefined): Partial<PostgresClusterProps> {
     if (this.environment.critical && !config.backup) {
       this.problems.push(new PropertyError(this, 'backup', 'is required in a critical environment', config.backup,
         `configure ${setting}.backup (destinationPath, credentialsSecret) so WAL is archived and backups are kept`, `${setting}.backup`));
     }
+    if (this.environment.critical) {
+      for (const [objective, max] of [['rpo', RECOVERY_DEFAULTS.maxCriticalRpo], ['rto', RECOVERY_DEFAULTS.maxCriticalRto]] as const) {
+        const value = config[objective];
+        if (value !== undefined && objectiveSeconds(value) > objectiveSeconds(max)) {
+          this.problems.push(new PropertyError(this, objective, `is laxer than the platform allows in a critical environment (at most ${max})`, value,
+            `use ${max} or less, or set critical: false if this environment holds no production data`, `${setting}.${objective}`));
+        }
+      }
+    }
+    const backup = config.backup;
     return {
       instances: config.instances ?? (this.environment.critical ? 3 : 1),
       version: config.version,
@@ -501,8 +611,43 @@ export class EafProductChart extends Chart {
       storageSize: config.storageSize,
       storageClass: config.storageClass,
       resources: mergeResources(POSTGRES_DEFAULTS.resources, config.resources),
-      backup: config.backup,
+      backup: backup && { ...backup, apiServer: this.environment.network?.apiServer },
       pooler: config.pooler,
+      rpo: config.rpo,
+      rto: config.rto,
+      recovery: config.recovery && this.recoverySource(`${setting}.recovery`, config.recovery, databaseIn),
+    };
+  }
+
+  /** The archive a recovery reads: given by path, or the backup settings of the same database in the named environment. */
+  private recoverySource(setting: string, recovery: RecoveryConfig, databaseIn: (e: EnvironmentConfig) => DatabaseConfig | undefined): PostgresRecoveryOptions | undefined {
+    const own = { targetTime: recovery.targetTime };
+    if (recovery.environment === undefined) {
+      if (recovery.destinationPath === undefined) {
+        this.problems.push(new PropertyError(this, 'recovery', 'names no archive', recovery, 'give environment (whose archive of this database to restore) or destinationPath and serverName', setting));
+        return undefined;
+      }
+      return { ...own, source: { destinationPath: recovery.destinationPath, endpointUrl: recovery.endpointUrl, serverName: recovery.serverName, credentialsSecret: recovery.credentialsSecret } };
+    }
+    const source = this.environments.find((e) => e.name === recovery.environment);
+    if (source === undefined) {
+      this.problems.push(new PropertyError(this, 'environment', 'names no environment of the product', recovery.environment, `use one of: ${this.environments.map((e) => e.name).join(', ')}`, `${setting}.environment`));
+      return undefined;
+    }
+    const backup = databaseIn(source)?.backup;
+    if (backup === undefined) {
+      this.problems.push(new PropertyError(this, 'environment', 'has no backup of this database to restore', recovery.environment,
+        `name an environment that backs it up, or give destinationPath and serverName`, `${setting}.environment`));
+      return undefined;
+    }
+    return {
+      ...own,
+      source: {
+        destinationPath: recovery.destinationPath ?? backup.destinationPath,
+        endpointUrl: recovery.endpointUrl ?? backup.endpointUrl,
+        serverName: recovery.serverName ?? backup.serverName,
+        credentialsSecret: recovery.credentialsSecret,
+      },
     };
   }
 
@@ -576,7 +721,7 @@ function createComponent(scope: Construct, name: string, definition: ComponentDe
   };
   switch (definition.kind) {
     case 'spring-boot':
-      return new EafApi(scope, name, { ...common, springProfile: settings.springProfile ?? environment, probePaths: definition.probePaths, metricsPath: definition.metricsPath });
+      return new EafApi(scope, name, { ...common, springProfile: settings.springProfile ?? environment, probePaths: definition.probePaths, metricsPath: definition.metricsPath, metricsAuth: definition.metricsAuth });
     case 'nginx':
       return new EafFrontend(scope, name, common);
     case 'http':
@@ -597,4 +742,10 @@ function withClientUrls(realm: Record<string, unknown>, clientUrls: Readonly<Rec
       return host === undefined ? c : { ...c, rootUrl: `https://${host}`, redirectUris: [`https://${host}/*`], webOrigins: [`https://${host}`] };
     }),
   };
+}
+
+/** The remote key prefix of an environment's ExternalSecrets: its `secrets.remoteKeyPrefix`, else `<product>/<environment>`. */
+export function remoteKeyPrefixOf(product: ProductDefinition, environment: EnvironmentConfig): string {
+  const settings = environment.secrets;
+  return (settings?.provider === 'external-secrets' ? settings.remoteKeyPrefix : undefined) ?? `${product.name}/${environment.name}`;
 }

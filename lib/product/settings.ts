@@ -1,6 +1,6 @@
 import { Static, TObject, TProperties, TSchema, Type } from '@sinclair/typebox';
 import {
-  CIDR, DNS_LABEL, DNS_NAME, Format, HTTPS_URL, IMAGE_REFERENCE, IMAGE_REPOSITORY, IMAGE_TAG, IMAGE_TAG_OR_DIGEST, REGISTRY_PREFIX, S3_PATH,
+  CIDR, DNS_LABEL, DNS_NAME, Format, GO_DURATION, HTTPS_URL, IMAGE_REFERENCE, IMAGE_REPOSITORY, IMAGE_TAG, IMAGE_TAG_OR_DIGEST, REGISTRY_PREFIX, REMOTE_KEY, S3_PATH,
 } from '../core/formats';
 import { QUANTITY_PATTERN } from '../core/quantity';
 import { DURATION_PATTERN } from '../observability/promql';
@@ -62,16 +62,44 @@ export const SpringBootSettings = strict({
   springProfile: optional(Type.String({ minLength: 1, description: 'use a Spring profile name such as production' })),
 });
 
+const CnpgCron = Type.String({ description: "use a 6-field cron, seconds first, e.g. '0 0 2 * * *'" });
+const Retention = Type.String({ description: "use <number><d|w|m>, e.g. '30d'" });
+
+/** One backup schedule and how long its backups are kept. */
+export const BackupTierSettings = strict({
+  name: formatted(DNS_LABEL, 'name the tier with lower-case letters, digits and hyphens, e.g. monthly'),
+  schedule: CnpgCron,
+  retention: Retention,
+  method: optional(oneOf(['object-store', 'volume-snapshot'], 'use object-store (barman-cloud, beside the WAL archive) or volume-snapshot (CSI snapshots, pruned by a CronJob)')),
+}, 'give name, schedule and retention');
+
 /** Continuous WAL archiving and base backups to an S3-compatible object store (barman-cloud plugin). */
 export const BackupSettings = strict({
   destinationPath: formatted(S3_PATH),
   endpointUrl: optional(formatted(HTTPS_URL, 'use the https:// endpoint of the object store')),
   credentialsSecret: formatted(DNS_NAME, 'name the Secret holding ACCESS_KEY_ID and ACCESS_SECRET_KEY'),
-  schedule: optional(Type.String({ description: "use a 6-field cron, seconds first, e.g. '0 0 2 * * *'" })),
-  retention: optional(Type.String({ description: "use <number><d|w|m>, e.g. '30d'" })),
+  serverName: optional(formatted(DNS_LABEL, "name the cluster's folder in destinationPath; a restored cluster takes a new one, e.g. dvmm-db-r1")),
+  schedule: optional(CnpgCron),
+  retention: optional(Retention),
+  tiers: optional(Type.Array(BackupTierSettings, { minItems: 1, description: 'list the tiers, e.g. [{ name: daily, schedule: "0 0 2 * * *", retention: 14d }]' })),
+  volumeSnapshotClass: optional(formatted(DNS_NAME, 'name the VolumeSnapshotClass of volume-snapshot tiers')),
+  pruneImage: optional(formatted(IMAGE_REFERENCE)),
   compression: optional(oneOf(['gzip', 'bzip2', 'snappy'], 'use gzip, bzip2 or snappy')),
-  archiveTimeout: optional(Type.String({ description: "use a PostgreSQL duration under 1h, e.g. '5min'" })),
+  archiveTimeout: optional(Type.String({ description: "use a PostgreSQL duration of at most half the RPO, e.g. '5min', or leave it out to derive it" })),
 }, 'give destinationPath and credentialsSecret');
+
+/**
+ * Bootstrap a database from a backup: another environment's archive of the same database (`environment`), this
+ * environment's own (disaster recovery), or any archive by path. Credentials by reference, read-only.
+ */
+export const RecoverySettings = strict({
+  environment: optional(formatted(DNS_LABEL, 'name the environment whose archive of this database to restore, e.g. production')),
+  destinationPath: optional(formatted(S3_PATH)),
+  endpointUrl: optional(formatted(HTTPS_URL, 'use the https:// endpoint of the object store')),
+  serverName: optional(formatted(DNS_LABEL, "name the source cluster's folder in destinationPath (by default its cluster name)")),
+  credentialsSecret: formatted(DNS_NAME, 'name the Secret with read-only ACCESS_KEY_ID and ACCESS_SECRET_KEY for the source store'),
+  targetTime: optional(Type.String({ minLength: 1, description: "use an RFC 3339 moment with a zone, e.g. '2026-11-01T02:00:00Z', or leave it out for the latest state" })),
+}, 'give credentialsSecret and either environment or destinationPath');
 
 /** A PgBouncer pooler in front of a database's primary. */
 export const PoolerSettings = strict({
@@ -92,6 +120,8 @@ export const DatabaseSettings = strict({
   backup: optional(BackupSettings),
   pooler: optional(PoolerSettings),
   rpo: optional(Type.String({ pattern: DURATION_PATTERN, description: "use the recovery point objective as a duration such as '1h' or '15m'" })),
+  rto: optional(Type.String({ pattern: DURATION_PATTERN, description: "use the recovery time objective as a duration such as '4h'" })),
+  recovery: optional(RecoverySettings),
 });
 
 /** Addresses outside the cluster, by CIDR and port. */
@@ -100,6 +130,21 @@ export const EndpointSettings = strict({
   ports: Type.Array(Port, { minItems: 1 }),
 }, 'give cidrs and ports');
 
+/**
+ * A daily export of Keycloak's realm to the object store (`kc.sh export`, then an upload). Where it goes, the endpoint
+ * and the keys default to those of the Keycloak database's backup.
+ */
+export const RealmExportSettings = strict({
+  schedule: optional(Type.String({ minLength: 1, description: "use a 5-field cron in UTC that runs daily, e.g. '0 3 * * *'" })),
+  realm: optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'name the realm to export (by default the realm the product imports), e.g. dvmm' })),
+  destinationPath: optional(formatted(S3_PATH, 'use s3://<bucket>/<path>, or leave it out for the Keycloak database\'s backup destinationPath + -realm')),
+  endpointUrl: optional(formatted(HTTPS_URL, 'use the https:// endpoint of the object store')),
+  credentialsSecret: optional(formatted(DNS_NAME, 'name the Secret holding ACCESS_KEY_ID and ACCESS_SECRET_KEY')),
+  region: optional(Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', description: 'use the region uploads are signed for, e.g. us-east-1' })),
+  image: optional(formatted(IMAGE_REFERENCE)),
+  resources: optional(ResourceSettings),
+});
+
 /** The product's own Keycloak in one environment. */
 export const KeycloakSettings = strict({
   backend: optional(oneOf(['operator', 'workload'], 'use operator (Keycloak Operator) or workload (StatefulSet)')),
@@ -107,6 +152,7 @@ export const KeycloakSettings = strict({
   image: optional(Type.String({ minLength: 1, description: 'use an image reference with tag' })),
   resources: optional(ResourceSettings),
   database: optional(DatabaseSettings),
+  realmExport: optional(RealmExportSettings),
 });
 
 /** An OIDC issuer outside the cluster, in one environment. */
@@ -277,6 +323,29 @@ export const DeliverySettings = strict({
   })),
 });
 
+/** The SecretStore or ClusterSecretStore the External Secrets Operator reads an environment's Secrets from. */
+export const SecretStoreSettings = strict({
+  name: formatted(DNS_NAME, 'name the store as the cluster knows it, e.g. vault-backend'),
+  kind: optional(oneOf(['ClusterSecretStore', 'SecretStore'], 'use ClusterSecretStore (the platform\'s, the default) or SecretStore (one in the product namespace)')),
+}, 'give the store\'s name and optionally its kind');
+
+/**
+ * Where the Secrets the environment references come from: created out of band (`none`), one ExternalSecret each
+ * (`external-secrets`), or SealedSecret files committed beside the environments folder (`sealed-secrets`).
+ */
+export const SecretsSettings = discriminated('provider', [
+  strict({ provider: Type.Literal('none') }, 'provider none takes no other setting: the Secrets are created out of band'),
+  strict({
+    provider: Type.Literal('external-secrets'),
+    store: SecretStoreSettings,
+    refreshInterval: optional(formatted(GO_DURATION)),
+    remoteKeyPrefix: optional(formatted(REMOTE_KEY, 'use the path under which the store keeps this environment\'s Secrets, e.g. dvmm/production (no / at either end); the remote key of Secret S is <prefix>/S, by default <product>/<environment>/S')),
+    remoteKeys: optional(Type.Record(Type.String({ pattern: DNS_NAME.pattern }), formatted(REMOTE_KEY),
+      { additionalProperties: false, description: 'name each Secret by its name in the cluster, e.g. dvmm-db-credentials: some/other/path' })),
+  }, 'an external-secrets provider takes store and optionally refreshInterval, remoteKeyPrefix and remoteKeys'),
+  strict({ provider: Type.Literal('sealed-secrets') }, 'a sealed-secrets provider takes no other setting: commit one SealedSecret per Secret in sealed-secrets/<environment>/'),
+], 'use none (Secrets created out of band), external-secrets (one ExternalSecret per Secret) or sealed-secrets (committed SealedSecret files)');
+
 /** A rule of the gate switched off for one object, with the reason, written in the environment file. */
 export const WaiverSettings = strict({
   rule: Type.String({ description: 'name a waivable rule of the gate' }),
@@ -302,6 +371,7 @@ export const EnvironmentSettings = strict({
   observability: optional(ObservabilitySettings),
   delivery: optional(DeliverySettings),
   components: Type.Record(Type.String(), SpringBootSettings),
+  secrets: optional(SecretsSettings),
   waivers: optional(Type.Array(WaiverSettings)),
 });
 
@@ -309,8 +379,12 @@ export const EnvironmentSettings = strict({
 export type ComponentConfig = Static<typeof SpringBootSettings>;
 /** A PostgreSQL cluster's settings in one environment. */
 export type DatabaseConfig = Static<typeof DatabaseSettings>;
+/** A database's recovery source in one environment. */
+export type RecoveryConfig = Static<typeof RecoverySettings>;
 /** Keycloak's settings in one environment. */
 export type KeycloakConfig = Static<typeof KeycloakSettings>;
+/** The realm export's settings in one environment. */
+export type RealmExportConfig = Static<typeof RealmExportSettings>;
 /** An external OIDC issuer's settings in one environment. */
 export type ExternalOidcConfig = Static<typeof ExternalOidcSettings>;
 /** Network isolation settings of one environment. */
@@ -325,6 +399,8 @@ export type DeliveryConfig = Static<typeof DeliverySettings>;
 export type SyncWindowConfig = Static<typeof SyncWindowSettings>;
 /** A waiver written in an environment file. */
 export type WaiverConfig = Static<typeof WaiverSettings>;
+/** Where an environment's Secrets come from. */
+export type SecretsConfig = Static<typeof SecretsSettings>;
 /** The release section of one environment. */
 export type ReleaseConfig = Static<typeof ReleaseSettings>;
 /** How Argo Rollouts' analysis queries Prometheus. */

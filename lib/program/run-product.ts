@@ -6,8 +6,10 @@ import { composeDeliveryCharts, DELIVERY_FOLDER } from '../product/delivery-char
 import { EafProductChart } from '../product/product-chart';
 import { ProductDefinition, ProductDefinitionError } from '../product/product';
 import { RESERVED_NAMESPACES_CONTEXT } from '../core/labels';
+import { SEALED_SECRETS_CONTEXT, SealedSecretFiles } from '../secrets/sealed-secrets';
 import { EnvironmentFileError, readEnvironmentDirectory } from './environment-files';
 import { OutputWriteError, WriteStep } from './output-writer';
+import { readSealedSecretFolder, shownPath } from './sealed-secret-files';
 import { SynthesisError, synthesizeEnvironments } from './synthesize';
 
 /** Options of {@link synthesizeProduct}. */
@@ -29,7 +31,12 @@ export interface SynthesizeProductOptions {
    */
   readonly linkFrom?: string;
   /** Composes one environment; a product adds its own charts here. @default - one EafProductChart */
-  readonly compose?: (app: App, product: ProductDefinition, environment: EafProductChart['environment']) => void;
+  readonly compose?: (app: App, product: ProductDefinition, environment: EafProductChart['environment'], environments: ReadonlyArray<EafProductChart['environment']>) => void;
+  /**
+   * The folder of committed SealedSecret files, one sub-folder per environment whose `secrets.provider` is
+   * `sealed-secrets` (`<folder>/<environment>/*.yaml`, kubeseal's output). @default - `sealed-secrets` beside the environments folder
+   */
+  readonly sealedSecretsDir?: string;
   /** Turns warnings (legal but suspicious values) into problems. @default false */
   readonly strict?: boolean;
   /** Namespaces the platform reserves, refused beside `default`, `kube-*` and `openshift*`. @default - none */
@@ -48,7 +55,7 @@ export interface SynthesizeProductOptions {
  */
 export function synthesizeProduct(product: ProductDefinition, options: SynthesizeProductOptions): number {
   const log = options.log ?? ((line: string) => console.error(line));
-  const compose = options.compose ?? ((app, p, environment) => new EafProductChart(app, p.name, { product: p, environment }));
+  const compose = options.compose ?? ((app, p, environment, environments) => new EafProductChart(app, p.name, { product: p, environment, environments }));
   const unchanged = () => log(`nothing was written; ${options.outdir} is unchanged`);
   try {
     const read = readEnvironmentDirectory(options.environmentsDir, product);
@@ -58,16 +65,25 @@ export function synthesizeProduct(product: ProductDefinition, options: Synthesiz
       unchanged();
       return 1;
     }
+    const sealedDir = options.sealedSecretsDir ?? path.join(path.dirname(options.environmentsDir), 'sealed-secrets');
+    const sealed = new Map<string, SealedSecretFiles>();
+    const sealedProblems: Array<{ environment: string; text: string }> = [];
+    for (const { environment } of read.environments.filter((f) => f.environment.secrets?.provider === 'sealed-secrets')) {
+      const folder = readSealedSecretFolder(path.join(sealedDir, environment.name), shownPath(path.join(sealedDir, environment.name)));
+      sealed.set(environment.name, folder.sealed);
+      sealedProblems.push(...folder.problems.map((text) => ({ environment: environment.name, text })));
+    }
     const early = [...read.problems, ...(options.strict ? read.warnings.map((w) => `${w} (--strict)`) : [])];
     const validator = new ManifestValidator({ crdDirectory: options.crdDirectory });
     const environments = read.environments.map((f) => f.environment);
     const { files: written, waivers } = synthesizeEnvironments(options.outdir, environments, (app, environment) => {
       if (options.reservedNamespaces !== undefined) app.node.setContext(RESERVED_NAMESPACES_CONTEXT, [...options.reservedNamespaces]);
-      compose(app, product, environment);
+      if (sealed.has(environment.name)) app.node.setContext(SEALED_SECRETS_CONTEXT, sealed.get(environment.name));
+      compose(app, product, environment, environments);
     }, {
       validator,
       files: Object.fromEntries(read.environments.map((f) => [f.environment.name, f.file])),
-      problems: early.map((text) => ({ environment: environmentOfLine(text), text })),
+      problems: [...early.map((text) => ({ environment: environmentOfLine(text), text })), ...sealedProblems],
       write: { log, lockTimeoutMs: options.lockTimeoutMs, onStep: options.onWriteStep },
       shared: product.delivery === undefined ? undefined : { folder: DELIVERY_FOLDER, compose: (app, rendered) => composeDeliveryCharts(app, product, rendered) },
     });

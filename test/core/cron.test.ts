@@ -1,4 +1,4 @@
-import { longestCronGapSeconds } from '../../lib/core/cron';
+import { isFiveFieldCron, longestCronGapSeconds } from '../../lib/core/cron';
 
 describe('longestCronGapSeconds', () => {
   test.each([
@@ -19,5 +19,15 @@ describe('longestCronGapSeconds', () => {
 
   test('fails on a schedule cron cannot read', () => {
     expect(() => longestCronGapSeconds('every day')).toThrow();
+  });
+});
+
+describe('isFiveFieldCron', () => {
+  test.each(['0 3 * * *', '*/15 * * * *', '0 18 * * 5', '30 1 1,15 * 1-5'])('takes %s (minute hour day month weekday)', (schedule) => {
+    expect(isFiveFieldCron(schedule)).toBe(true);
+  });
+
+  test.each(['0 0 3 * * *', '0 3 * *', '@daily', '0 25 * * *', 'every day'])('refuses %s', (schedule) => {
+    expect(isFiveFieldCron(schedule)).toBe(false);
   });
 });

@@ -1,5 +1,7 @@
 import { Connections, EafApi, PostgresCluster, PropertyErrors } from '../../lib';
 import { checkCnpgCron } from '../../lib/data/postgres-cluster';
+import { archiveTimeoutForRpo } from '../../lib/data/recovery-objectives';
+import { seconds } from '../../lib/observability/promql';
 import { find, synth, testChart } from '../util';
 
 describe('PostgresCluster', () => {
@@ -113,9 +115,11 @@ describe('PostgresCluster', () => {
       .toThrow("test/db: backup.retention is not a CloudNativePG retention policy (got \"30 days\"); use <number><d|w|m>, e.g. '30d'");
   });
 
-  test('fails on an archive timeout that breaks the one-hour RPO', () => {
+  test('fails on an archive timeout that cannot meet the RPO', () => {
     expect(() => new PostgresCluster(testChart(), 'db', { ...base, backup: { ...backup, archiveTimeout: '2h' } }))
-      .toThrow("test/db: backup.archiveTimeout must be a PostgreSQL duration under 1h to keep the RPO under an hour (got \"2h\"); use e.g. '5min'");
+      .toThrow('test/db: backup.archiveTimeout cannot meet the RPO of 1h: a WAL segment may wait this long before it is archived, and the upload needs the rest (got "2h"); use at most 30min (half the RPO), or leave it out to derive it from the RPO');
+    expect(() => new PostgresCluster(testChart(), 'db', { ...base, rpo: '15m', backup: { ...backup, archiveTimeout: '10min' } }))
+      .toThrow('test/db: backup.archiveTimeout cannot meet the RPO of 15m: a WAL segment may wait this long before it is archived, and the upload needs the rest (got "10min"); use at most 450s (half the RPO), or leave it out to derive it from the RPO');
   });
 
   test('fails on a destination that is not s3://, and on a bad storage size', () => {
@@ -169,7 +173,7 @@ describe('PostgresCluster', () => {
     const chart = testChart();
     const db = new PostgresCluster(chart, 'db', {
       ...base,
-      backup: { destinationPath: 's3://backups/dvmm', credentialsSecret: 'backup-s3', schedule: '0 30 3 * * SUN', retention: '12w', compression: 'bzip2', archiveTimeout: '59min' },
+      backup: { destinationPath: 's3://backups/dvmm', credentialsSecret: 'backup-s3', schedule: '0 30 3 * * SUN', retention: '12w', compression: 'bzip2', archiveTimeout: '29min' },
     });
     const manifests = synth(chart);
     const store = find(manifests, 'ObjectStore', 'db-backup').spec;
@@ -177,7 +181,7 @@ describe('PostgresCluster', () => {
     expect(store.configuration.endpointURL).toBeUndefined();
     expect([store.configuration.wal, store.configuration.data]).toEqual([{ compression: 'bzip2' }, { compression: 'bzip2' }]);
     expect(find(manifests, 'ScheduledBackup', 'db-daily').spec.schedule).toBe('0 30 3 * * SUN');
-    expect(find(manifests, 'Cluster', 'db').spec.postgresql.parameters).toEqual({ ssl_min_protocol_version: 'TLSv1.3', archive_timeout: '59min' });
+    expect(find(manifests, 'Cluster', 'db').spec.postgresql.parameters).toEqual({ ssl_min_protocol_version: 'TLSv1.3', archive_timeout: '29min' });
     expect(db.backup!.destinationPath).toBe('s3://backups/dvmm');
   });
 
@@ -218,12 +222,17 @@ describe('PostgresCluster', () => {
       .toThrow('test/db: backup.endpointUrl is not an https:// URL (got "http://s3.example.com"); use the https:// endpoint of the object store');
   });
 
-  test.each(['1h', '60min', '3600s', '0min', '5 min', '2d', 'x5min', '5mins', '05min', ''])('fails on the archive timeout %p', (archiveTimeout) => {
+  test.each(['0min', '5 min', '2d', 'x5min', '5mins', '05min', ''])('fails on the archive timeout %p', (archiveTimeout) => {
     expect(() => new PostgresCluster(testChart(), 'db', { ...base, backup: { ...backup, archiveTimeout } }))
-      .toThrow(`test/db: backup.archiveTimeout must be a PostgreSQL duration under 1h to keep the RPO under an hour (got "${archiveTimeout}")`);
+      .toThrow(`test/db: backup.archiveTimeout is not a PostgreSQL duration (got "${archiveTimeout}")`);
   });
 
-  test.each(['3599s', '59min', '1s'])('accepts the archive timeout %p', (archiveTimeout) => {
+  test.each(['1h', '31min', '1801s'])('fails on the archive timeout %p, above half the default RPO of 1h', (archiveTimeout) => {
+    expect(() => new PostgresCluster(testChart(), 'db', { ...base, backup: { ...backup, archiveTimeout } }))
+      .toThrow(`test/db: backup.archiveTimeout cannot meet the RPO of 1h`);
+  });
+
+  test.each(['1800s', '30min', '1s'])('accepts the archive timeout %p', (archiveTimeout) => {
     expect(() => new PostgresCluster(testChart(), 'db', { ...base, backup: { ...backup, archiveTimeout } })).not.toThrow();
   });
 
@@ -245,6 +254,177 @@ describe('PostgresCluster', () => {
     }
     expect(error).toBeInstanceOf(PropertyErrors);
     expect((error as PropertyErrors).errors.map((e) => e.property)).toEqual(['instances', 'storageSize', 'backup.destinationPath', 'backup.retention']);
+  });
+
+  describe('recovery objectives', () => {
+    test.each([
+      ['15m', '5min'], ['1h', '5min'], ['4h', '5min'], ['8m', '4min'], ['5m', '150s'], ['1m', '30s'],
+    ])('an RPO of %p archives WAL at least every %p (half the RPO, at most 5min)', (rpo, timeout) => {
+      const chart = testChart();
+      const db = new PostgresCluster(chart, 'db', { ...base, rpo, backup });
+      expect(find(synth(chart), 'Cluster', 'db').spec.postgresql.parameters.archive_timeout).toBe(timeout);
+      expect(db.archiveTimeout).toBe(timeout);
+      expect(db.rpoSeconds).toBe(seconds(rpo));
+    });
+
+    test('an RPO of 15m renders an archive timeout that meets it, with room for the upload', () => {
+      const chart = testChart();
+      const db = new PostgresCluster(chart, 'db', { ...base, rpo: '15m', rto: '1h', backup });
+      expect(archiveTimeoutForRpo(db.rpoSeconds)).toBe(300);
+      expect(300 * 2).toBeLessThanOrEqual(db.rpoSeconds);
+      expect(db.rtoSeconds).toBe(3600);
+    });
+
+    test('fails on an RPO under a minute, and on objectives that are not durations', () => {
+      expect(() => new PostgresCluster(testChart(), 'db', { ...base, rpo: '30s', backup }))
+        .toThrow("test/db: rpo is under a minute, which WAL archiving cannot meet (got \"30s\"); use at least '1m'; a smaller loss needs synchronous replication to another site");
+      expect(() => new PostgresCluster(testChart(), 'db', { ...base, rpo: 'soon' }))
+        .toThrow("test/db: rpo is not a duration (got \"soon\"); use the recovery point objective as a duration such as '1h' or '15m'");
+      expect(() => new PostgresCluster(testChart(), 'db', { ...base, rto: '4 hours' }))
+        .toThrow("test/db: rto is not a duration (got \"4 hours\"); use the recovery time objective as a duration such as '4h'");
+    });
+  });
+
+  describe('backup tiers', () => {
+    const apiServer = { cidrs: ['192.0.2.0/28'], ports: [6443] };
+    const tiered = {
+      ...backup,
+      volumeSnapshotClass: 'csi-snapclass',
+      apiServer,
+      tiers: [
+        { name: 'nightly', schedule: '0 0 1 * * *', retention: '14d' },
+        { name: 'monthly', schedule: '0 0 3 1 * *', retention: '12m', method: 'volume-snapshot' as const },
+      ],
+    };
+
+    test('two tiers with different retentions: nightly in the object store for 14 days, monthly snapshots for 12 months', () => {
+      const chart = testChart();
+      const db = new PostgresCluster(chart, 'db', { ...base, backup: tiered });
+      const manifests = synth(chart);
+      expect(find(manifests, 'ObjectStore', 'db-backup').spec.retentionPolicy).toBe('14d');
+      expect(find(manifests, 'ScheduledBackup', 'db-nightly').spec).toEqual({
+        cluster: { name: 'db' }, schedule: '0 0 1 * * *', method: 'plugin', pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' }, backupOwnerReference: 'self',
+      });
+      expect(find(manifests, 'ScheduledBackup', 'db-monthly').spec).toEqual({
+        cluster: { name: 'db' }, schedule: '0 0 3 1 * *', method: 'volumeSnapshot', backupOwnerReference: 'self',
+      });
+      expect(find(manifests, 'Cluster', 'db').spec.backup).toEqual({ volumeSnapshot: { className: 'csi-snapclass', online: true, snapshotOwnerReference: 'backup' } });
+      expect(manifests.filter((m) => m.kind === 'ScheduledBackup')).toHaveLength(2);
+      // The pruner keeps monthly backups 12 x 31 days, never the newest, and may only touch Backups.
+      const cron = find(manifests, 'CronJob', 'db-prune-snapshots');
+      const container = cron.spec.jobTemplate.spec.template.spec.containers[0];
+      expect(container.args).toEqual(['db-monthly=372']);
+      expect(container.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+      expect(container.command[2]).toContain('-l "cnpg.io/scheduled-backup=$name"');
+      expect(container.command[2]).toContain('for (i = 1; i < NR; i++) if (t[i] < cutoff) print n[i]');
+      expect(container.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(container.resources).toEqual({ requests: { 'cpu': '10m', 'memory': '64Mi', 'ephemeral-storage': '16Mi' }, limits: { 'cpu': '200m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' } });
+      expect(cron.spec.concurrencyPolicy).toBe('Forbid');
+      expect(find(manifests, 'Role', 'db-prune-snapshots').rules).toEqual([{ apiGroups: ['postgresql.cnpg.io'], resources: ['backups'], verbs: ['get', 'list', 'delete'] }]);
+      expect(find(manifests, 'RoleBinding', 'db-prune-snapshots').subjects).toEqual([{ kind: 'ServiceAccount', name: 'db-prune-snapshots', namespace: 'test-ns', apiGroup: '' }]);
+      expect(Connections.of(db).externalEdges).toEqual([{ from: db.pruner, name: 'kubernetes-api', endpoint: apiServer, purpose: 'pruning backups' }]);
+      expect(db.tiers.map((t) => `${t.name}:${t.method}`)).toEqual(['nightly:object-store', 'monthly:volume-snapshot']);
+    });
+
+    test('fails on two object-store tiers with different retentions, naming what the plugin cannot do', () => {
+      expect(() => new PostgresCluster(testChart(), 'db', { ...base, backup: { ...backup, tiers: [{ name: 'nightly', schedule: '0 0 1 * * *', retention: '14d' }, { name: 'monthly', schedule: '0 0 3 1 * *', retention: '12m' }] } }))
+        .toThrow('test/db: backup.tiers keep object-store backups for different times (14d, 12m), which the barman-cloud plugin cannot do: it sends every backup of a cluster to its one ObjectStore and keeps them by one recovery window (plugin issues #611, #677) (got ["nightly: 14d","monthly: 12m"]); give the object-store tiers one retention, and make the longer-kept tier method: volume-snapshot');
+    });
+
+    test('fails on a snapshot tier without a VolumeSnapshotClass or API server, and without an object-store tier', () => {
+      let error: unknown;
+      try {
+        new PostgresCluster(testChart(), 'db', { ...base, backup: { ...backup, tiers: [{ name: 'monthly', schedule: '0 0 3 1 * *', retention: '12m', method: 'volume-snapshot' }] } });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as PropertyErrors).errors.map((e) => e.message)).toEqual([
+        'test/db: backup.tiers has no object-store tier (got [{"name":"monthly","schedule":"0 0 3 1 * *","retention":"12m","method":"volume-snapshot"}]); add an object-store tier: point-in-time recovery needs a base backup beside the WAL archive',
+        'test/db: backup.volumeSnapshotClass is needed by a volume-snapshot tier (got nothing); name the VolumeSnapshotClass of the storage, e.g. csi-snapclass',
+        "test/db: backup.apiServer is needed by a volume-snapshot tier: its pruner deletes expired Backups through the Kubernetes API (got nothing); give the API server's addresses (in an environment file: network.apiServer)",
+      ]);
+    });
+
+    test('fails on tiers beside schedule, on repeated names, bad crons and retentions, each at its index', () => {
+      let error: unknown;
+      try {
+        new PostgresCluster(testChart(), 'db', {
+          ...base,
+          backup: { ...backup, schedule: '0 0 2 * * *', tiers: [{ name: 'nightly', schedule: '0 2 * * *', retention: '14d' }, { name: 'nightly', schedule: '0 0 2 * * *', retention: '1y' }] },
+        });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as PropertyErrors).errors.map((e) => e.property)).toEqual(['backup.tiers', 'backup.tiers[0].schedule', 'backup.tiers[1].name', 'backup.tiers[1].retention', 'backup.tiers']);
+    });
+  });
+
+  describe('recovery', () => {
+    const source = { destinationPath: 's3://backups/production', endpointUrl: 'https://s3.example.com', serverName: 'dvmm-db', credentialsSecret: 'backup-s3-readonly' };
+
+    test('bootstraps from another archive at a target time, read through its own ObjectStore, and archives to a new path', () => {
+      const chart = testChart();
+      const db = new PostgresCluster(chart, 'dvmm-db', { ...base, backup: { ...backup, destinationPath: 's3://backups/staging' }, recovery: { source, targetTime: '2026-11-01T02:00:00Z' } });
+      const manifests = synth(chart);
+      const spec = find(manifests, 'Cluster', 'dvmm-db').spec;
+      expect(spec.bootstrap).toEqual({
+        recovery: { source: 'recovery-source', database: 'dvmm', owner: 'dvmm', secret: { name: 'dvmm-db-credentials' }, recoveryTarget: { targetTime: '2026-11-01T02:00:00Z' } },
+      });
+      expect(spec.externalClusters).toEqual([
+        { name: 'recovery-source', plugin: { name: 'barman-cloud.cloudnative-pg.io', enabled: true, isWALArchiver: false, parameters: { barmanObjectName: 'dvmm-db-recovery-source', serverName: 'dvmm-db' } } },
+      ]);
+      expect(spec.plugins[0].parameters).toEqual({ barmanObjectName: 'dvmm-db-backup' });
+      const sourceStore = find(manifests, 'ObjectStore', 'dvmm-db-recovery-source').spec;
+      expect(sourceStore).toEqual({
+        configuration: {
+          destinationPath: 's3://backups/production',
+          endpointURL: 'https://s3.example.com',
+          s3Credentials: { accessKeyId: { name: 'backup-s3-readonly', key: 'ACCESS_KEY_ID' }, secretAccessKey: { name: 'backup-s3-readonly', key: 'ACCESS_SECRET_KEY' } },
+        },
+      });
+      expect(find(manifests, 'ObjectStore', 'dvmm-db-backup').spec.configuration.destinationPath).toBe('s3://backups/staging');
+      expect(db.recovery?.targetTime).toBe('2026-11-01T02:00:00Z');
+    });
+
+    test('restores its own archive (disaster recovery) to the latest state when it archives under a new folder', () => {
+      const chart = testChart();
+      new PostgresCluster(chart, 'dvmm-db', { ...base, backup: { ...backup, serverName: 'dvmm-db-r1' }, recovery: { source: { ...source, destinationPath: 's3://backups/dvmm', serverName: undefined } } });
+      const spec = find(synth(chart), 'Cluster', 'dvmm-db').spec;
+      expect(spec.bootstrap.recovery.recoveryTarget).toBeUndefined();
+      expect(spec.externalClusters[0].plugin.parameters.serverName).toBe('dvmm-db');
+      expect(spec.plugins[0].parameters).toEqual({ barmanObjectName: 'dvmm-db-backup', serverName: 'dvmm-db-r1' });
+    });
+
+    test.each([
+      ['the same path and folder', {}],
+      ['a trailing slash', { destinationPath: 's3://backups/dvmm/' }],
+    ])('fails when the recovery source is the cluster\'s own live path (%s)', (_, change) => {
+      expect(() => new PostgresCluster(testChart(), 'dvmm-db', { ...base, backup, recovery: { source: { ...source, destinationPath: 's3://backups/dvmm', ...change } } }))
+        .toThrow("test/dvmm-db: backup.serverName is the recovery source's own live path: the restored cluster would archive into the archive it restores from (got \"dvmm-db\"); give the restored cluster a new folder, e.g. backup.serverName: dvmm-db-r1 (or another destinationPath)");
+    });
+
+    test('accepts the same path and folder on another endpoint', () => {
+      expect(() => new PostgresCluster(testChart(), 'dvmm-db', { ...base, backup, recovery: { source: { ...source, destinationPath: 's3://backups/dvmm', endpointUrl: 'https://other.example.com' } } })).not.toThrow();
+    });
+
+    test.each(['2026-11-01 02:00:00', '2026-11-01T02:00:00', '2026-02-30T02:00:00Z', '2026-11-01T25:00:00Z', 'yesterday'])('fails on the target time %p', (targetTime) => {
+      expect(() => new PostgresCluster(testChart(), 'db', { ...base, recovery: { source, targetTime } }))
+        .toThrow(`test/db: recovery.targetTime is not a moment with a time zone (got "${targetTime}"); use RFC 3339, e.g. '2026-11-01T02:00:00Z'`);
+    });
+
+    test.each(['2026-11-01T02:00:00Z', '2026-11-01T02:00:00.5+01:00', '2024-02-29T23:59:59-05:00'])('accepts the target time %p', (targetTime) => {
+      expect(() => new PostgresCluster(testChart(), 'db', { ...base, recovery: { source, targetTime } })).not.toThrow();
+    });
+
+    test('fails on a source that is no s3:// path, a bad folder and a bad Secret name', () => {
+      let error: unknown;
+      try {
+        new PostgresCluster(testChart(), 'db', { ...base, recovery: { source: { destinationPath: '/backups', serverName: 'Prod DB', credentialsSecret: 'Keys!' } } });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as PropertyErrors).errors.map((e) => e.property)).toEqual(['recovery.source.destinationPath', 'recovery.source.serverName', 'recovery.source.credentialsSecret']);
+    });
   });
 
   test('accepts a pooler of one instance', () => {

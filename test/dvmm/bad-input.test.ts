@@ -56,7 +56,7 @@ const CASES: Case[] = [
   { name: 'a missing component', edit: replaceOnce(/  frontend:\n    tags: \{ blue: 1.4.2, green: 1.5.0 \}\n    replicas: 3\n$/, ''),
     expected: '<file>: components.frontend: is required (got nothing); give settings for api, frontend' },
   { name: 'an unknown key', edit: (t) => `${t}replica: 3\n`,
-    expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, delivery, components, waivers' },
+    expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, delivery, components, secrets, waivers' },
   { name: 'an unknown key in a component', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    replica: 2\n'),
     expected: '<file>: components.frontend.replica: is not a known setting; remove it or use one of: image, tag, tags, replicas, resources, autoscaling' },
   { name: 'a bad CPU quantity', edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    resources: { requests: { cpu: 2 cores } }\n'),
@@ -71,6 +71,13 @@ const CASES: Case[] = [
     expected: '<file>: hosts.identity: is required (got nothing); give the hostnames for api, frontend, identity' },
   { name: 'a 5-field backup cron', edit: replaceOnce('schedule: "0 0 2 * * *"', 'schedule: "0 2 * * *"'),
     expected: "<file>: databases.db.backup.schedule: is not a 6-field CloudNativePG cron expression: it has 5 fields (got \"0 2 * * *\"); use seconds minutes hours day-of-month month day-of-week, e.g. '0 0 2 * * *' for 02:00 daily" },
+  { name: 'an RPO laxer than the platform allows in a critical environment', edit: replaceOnce('    rpo: 1h\n', '    rpo: 2h\n'),
+    expected: '<file>: databases.db.rpo: is laxer than the platform allows in a critical environment (at most 1h) (got "2h"); use 1h or less, or set critical: false if this environment holds no production data' },
+  { name: 'an archive timeout that cannot meet the RPO', edit: (t) => replaceOnce('      retention: 30d\n', '      retention: 30d\n      archiveTimeout: 10min\n')(replaceOnce('    rpo: 1h\n', '    rpo: 15m\n')(t)),
+    expected: '<file>: databases.db.backup.archiveTimeout: cannot meet the RPO of 15m: a WAL segment may wait this long before it is archived, and the upload needs the rest (got "10min"); use at most 450s (half the RPO), or leave it out to derive it from the RPO' },
+  { name: 'two object-store backup tiers with different retentions', edit: replaceOnce('      schedule: "0 0 2 * * *"   # CloudNativePG cron, seconds first: 02:00 daily\n      retention: 30d\n',
+    '      tiers: [{ name: nightly, schedule: "0 0 1 * * *", retention: 14d }, { name: monthly, schedule: "0 0 3 1 * *", retention: 12m }]\n'),
+    expected: '<file>: databases.db.backup.tiers: keep object-store backups for different times (14d, 12m), which the barman-cloud plugin cannot do: it sends every backup of a cluster to its one ObjectStore and keeps them by one recovery window (plugin issues #611, #677) (got ["nightly: 14d","monthly: 12m"]); give the object-store tiers one retention, and make the longer-kept tier method: volume-snapshot' },
   { name: 'a bad retention', edit: replaceOnce('retention: 30d', 'retention: 30 days'),
     expected: "<file>: databases.db.backup.retention: is not a CloudNativePG retention policy (got \"30 days\"); use <number><d|w|m>, e.g. '30d'" },
   { name: 'an unknown colour', edit: replaceOnce('activeColor: blue', 'activeColor: red'),
@@ -114,7 +121,8 @@ const CASES: Case[] = [
   { name: 'a YAML syntax error', edit: replaceOnce('frontend: dvmm.eaf.example.com', 'frontend: "dvmm.eaf.example.com'),
     expected: '<file>: YAML error: Missing closing "quote at line 7, column 34; fix the YAML syntax' },
   { name: 'duplicate keys', edit: (t) => `${t}critical: false\n`,
-    expected: '<file>: YAML error: Map keys must be unique at line 64, column 1; fix the YAML syntax' },
+    // the appended key is on the line after the file's last
+    expected: `<file>: YAML error: Map keys must be unique at line ${fs.readFileSync(path.join(ENVIRONMENTS, 'production.yaml'), 'utf8').split('\n').length}, column 1; fix the YAML syntax` },
   { name: 'a file for an environment with an invalid name', file: 'Prod_EU.yaml', edit: (t) => t,
     expected: '<file>: "Prod_EU" is not a valid environment name; rename the file to a lower-case DNS label of at most 20 characters, e.g. staging.yaml' },
   // ---- the folder: what it may hold ----
@@ -173,7 +181,7 @@ const CASES: Case[] = [
     ] },
   { name: 'a file-level problem in one file and a construct problem in another', file: 'staging.yaml', edit: (t) => `${t}replica: 3\n`,
     setup: (dir) => fs.writeFileSync(path.join(dir, 'production.yaml'), fs.readFileSync(path.join(dir, 'production.yaml'), 'utf8').replace('storageSize: 50Gi', 'storageSize: "0"')),
-    expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, delivery, components, waivers',
+    expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, delivery, components, secrets, waivers',
     alsoExpected: ['<dir>/production.yaml: databases.db.storageSize: must be more than 0 (the API server refuses an empty volume) (got "0"); use a size such as 10Gi'] },
 ];
 

@@ -263,6 +263,43 @@ describe('EafProductChart composition', () => {
     ]);
   });
 
+  test('a critical environment may not declare an RPO or RTO laxer than the platform\'s (1h, 4h)', () => {
+    expect(settingProblems(() => productChart(testEnvironment({ critical: true, databases: { db: { backup: BACKUP, rpo: '2h', rto: '8h' } } })))).toEqual([
+      'databases.db.rpo: is laxer than the platform allows in a critical environment (at most 1h) (got "2h"); use 1h or less, or set critical: false if this environment holds no production data',
+      'databases.db.rto: is laxer than the platform allows in a critical environment (at most 4h) (got "8h"); use 4h or less, or set critical: false if this environment holds no production data',
+    ]);
+    // The same objectives are the environment's own business when it is not critical.
+    expect(() => productChart(testEnvironment({ critical: false, databases: { db: { backup: BACKUP, rpo: '2h', rto: '8h' } } }))).not.toThrow();
+  });
+
+  test('an RPO of 15m sets the archive timeout and the WAL-age alert from one value', () => {
+    const chart = productChart(testEnvironment({ critical: true, databases: { db: { backup: BACKUP, rpo: '15m' } } }));
+    const manifests = synth(chart);
+    expect(find(manifests, 'Cluster', 'dvmm-db').spec.postgresql.parameters.archive_timeout).toBe('5min');
+    const rules = manifests.filter((m) => m.kind === 'PrometheusRule').flatMap((m) => m.spec.groups.flatMap((g: any) => g.rules));
+    const walAge = rules.find((r: any) => r.alert === 'PostgresWalArchiveTooOld' && r.expr.includes('job="dvmm-db"'));
+    expect(walAge.expr).toContain('> 900 and on ()');
+  });
+
+  test('a volume-snapshot tier gets its pruner, which calls the API server through its own policy and syncs with the databases', () => {
+    const tiers = [{ name: 'nightly', schedule: '0 0 1 * * *', retention: '14d' }, { name: 'monthly', schedule: '0 0 3 1 * *', retention: '12m', method: 'volume-snapshot' as const }];
+    const chart = productChart(testEnvironment({
+      network: { apiServer: { cidrs: ['192.0.2.0/28'], ports: [6443] } },
+      databases: { db: { backup: { ...BACKUP, tiers, volumeSnapshotClass: 'csi-snapclass' } } },
+    }));
+    const manifests = synth(chart);
+    const policy = manifests.find((m) => m.kind === 'NetworkPolicy' && JSON.stringify(m.spec.podSelector) === JSON.stringify({ matchLabels: { 'app.kubernetes.io/name': 'dvmm-db-prune-snapshots' } }));
+    expect(policy?.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '192.0.2.0/28' } }], ports: [{ port: 6443, protocol: 'TCP' }] });
+    expect(find(manifests, 'CronJob', 'dvmm-db-prune-snapshots').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('1');
+  });
+
+  test('a volume-snapshot tier without the API server\'s addresses names the setting to add', () => {
+    const tiers = [{ name: 'nightly', schedule: '0 0 1 * * *', retention: '14d' }, { name: 'monthly', schedule: '0 0 3 1 * *', retention: '12m', method: 'volume-snapshot' as const }];
+    expect(settingProblems(() => productChart(testEnvironment({ databases: { db: { backup: { ...BACKUP, tiers, volumeSnapshotClass: 'csi-snapclass' } } } })))).toEqual([
+      "databases.db.backup.apiServer: is needed by a volume-snapshot tier: its pruner deletes expired Backups through the Kubernetes API (got nothing); give the API server's addresses (in an environment file: network.apiServer)",
+    ]);
+  });
+
   test('fails on a malformed RPO from a TypeScript environment, naming its setting, once', () => {
     expect(settingProblems(() => productChart(testEnvironment({ databases: { db: { backup: BACKUP, rpo: 'soon' } } })))).toEqual([
       "databases.db.rpo: is not a duration (got \"soon\"); use the recovery point objective as a duration such as '1h' or '15m'",

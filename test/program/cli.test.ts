@@ -46,6 +46,7 @@ describe('eaf-cdk8s', () => {
         "  rollback  move a blue-green environment's traffic back to the colour that ran before, re-synthesise, print the diff",
         '  promote   put the tags one environment runs on the idle colour of another (its tags when it rolls), re-synthesise, print the diff',
         "  diff      compare every environment's manifests with a git ref, object by object, as Markdown for a pull request",
+        '  secrets   list the Secrets an environment references (keys, readers, how each is provided); --kubeseal prints the commands that seal them',
         '  validate  run the gate on any folder of manifests (hand-written YAML too)',
         '  verify    prove synthesised output with the real tools: a kube-apiserver, the network-policy analyser, kube-score, promtool',
         '',
@@ -53,7 +54,7 @@ describe('eaf-cdk8s', () => {
       ]);
     });
 
-    test.each(['init', 'synth', 'release', 'switch', 'rollback', 'promote', 'diff', 'validate', 'verify'])('%s --help prints its usage and exits 0', (command) => {
+    test.each(['init', 'synth', 'release', 'switch', 'rollback', 'promote', 'diff', 'secrets', 'validate', 'verify'])('%s --help prints its usage and exits 0', (command) => {
       expect(runCli([command, '--help'], io())).toBe(0);
       expect(lines[0]).toMatch(new RegExp(`^usage: eaf-cdk8s ${command}`));
     });
@@ -61,7 +62,7 @@ describe('eaf-cdk8s', () => {
     test('fails with exit code 2 on no command, an unknown command, an unknown option or a missing argument', () => {
       expect(runCli([], io())).toBe(2);
       expect(runCli(['deploy'], io())).toBe(2);
-      expect(lines).toContain('error: unknown command deploy; use one of: init, synth, release, switch, rollback, promote, diff, validate, verify');
+      expect(lines).toContain('error: unknown command deploy; use one of: init, synth, release, switch, rollback, promote, diff, secrets, validate, verify');
       lines = [];
       expect(runCli(['synth', '--fast'], io())).toBe(2);
       expect(lines).toEqual(["error: Unknown option '--fast'", 'usage: eaf-cdk8s synth [--dir <product folder>] [--product <module>] [--out <folder>] [--strict] [--reserved-namespaces <a,b>]']);

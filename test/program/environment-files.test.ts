@@ -46,7 +46,7 @@ describe('parseEnvironment', () => {
 
   test('fails on an unknown key and lists the known ones', () => {
     expect(problems(`${VALID}replica: 3\n`)).toEqual([
-      'environments/production.yaml: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, delivery, components, waivers',
+      'environments/production.yaml: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, delivery, components, secrets, waivers',
     ]);
   });
 
