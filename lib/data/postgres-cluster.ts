@@ -94,6 +94,11 @@ export interface PostgresRecoveryOptions {
   readonly source: PostgresArchiveSource;
   /** Restore up to this moment (RFC 3339 with a zone, e.g. `2026-11-01T02:00:00Z`). @default - the end of the archive */
   readonly targetTime?: string;
+  /**
+   * Keep replaying the source's archive as a CloudNativePG replica cluster: a read-only disaster-recovery standby
+   * (`true`). `false` promotes it: it stops following and becomes a primary. @default - a one-off restore (no `replica`)
+   */
+  readonly follow?: boolean;
 }
 
 /** Continuous WAL archiving and base backups to an S3-compatible object store (barman-cloud plugin). */
@@ -291,6 +296,8 @@ export class PostgresCluster extends Construct implements IPeer {
             },
           }
           : { initdb: { database: this.databaseName, owner: this.owner, secret: { name: this.credentialsSecret } } },
+        // A replica cluster follows the source's archive until promoted (`enabled: false`).
+        replica: recovery?.follow === undefined ? undefined : { enabled: recovery.follow, source: RECOVERY_SOURCE },
         externalClusters: recovery
           // The CRD's defaults written out (an atomic list: a defaulted field would change the object at every apply).
           ? [{ name: RECOVERY_SOURCE, plugin: { name: BARMAN_CLOUD_PLUGIN, enabled: true, isWalArchiver: false, parameters: { barmanObjectName: sourceStoreName, serverName: recovery.source.serverName ?? this.name } } }]
@@ -493,6 +500,9 @@ export class PostgresCluster extends Construct implements IPeer {
     const serverName = source.serverName ?? this.name;
     if (!DNS_LABEL.test(serverName)) problems.add('recovery.source.serverName', 'is not a folder name', serverName, "use the source cluster's serverName (by default its cluster name)");
     if (!DNS_NAME.test(source.credentialsSecret)) problems.add('recovery.source.credentialsSecret', 'is not a Secret name', source.credentialsSecret, 'name the Secret with read-only ACCESS_KEY_ID and ACCESS_SECRET_KEY');
+    if (recovery.targetTime !== undefined && recovery.follow !== undefined) {
+      problems.add('recovery.follow', 'is given with a targetTime: a replica follows its source to the end of the archive', recovery.follow, 'remove targetTime for a standby that follows, or remove follow for a restore to that moment');
+    }
     if (recovery.targetTime !== undefined && !isTimestamp(recovery.targetTime)) {
       problems.add('recovery.targetTime', 'is not a moment with a time zone', recovery.targetTime, "use RFC 3339, e.g. '2026-11-01T02:00:00Z'");
     }

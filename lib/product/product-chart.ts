@@ -621,7 +621,7 @@ export class EafProductChart extends Chart {
 
   /** The archive a recovery reads: given by path, or the backup settings of the same database in the named environment. */
   private recoverySource(setting: string, recovery: RecoveryConfig, databaseIn: (e: EnvironmentConfig) => DatabaseConfig | undefined): PostgresRecoveryOptions | undefined {
-    const own = { targetTime: recovery.targetTime };
+    const own = { targetTime: recovery.targetTime, follow: recovery.follow };
     if (recovery.environment === undefined) {
       if (recovery.destinationPath === undefined) {
         this.problems.push(new PropertyError(this, 'recovery', 'names no archive', recovery, 'give environment (whose archive of this database to restore) or destinationPath and serverName', setting));

@@ -99,6 +99,7 @@ export const RecoverySettings = strict({
   serverName: optional(formatted(DNS_LABEL, "name the source cluster's folder in destinationPath (by default its cluster name)")),
   credentialsSecret: formatted(DNS_NAME, 'name the Secret with read-only ACCESS_KEY_ID and ACCESS_SECRET_KEY for the source store'),
   targetTime: optional(Type.String({ minLength: 1, description: "use an RFC 3339 moment with a zone, e.g. '2026-11-01T02:00:00Z', or leave it out for the latest state" })),
+  follow: optional(Type.Boolean({ description: 'use true to keep following the source as a disaster-recovery replica, false to promote it' })),
 }, 'give credentialsSecret and either environment or destinationPath');
 
 /** A PgBouncer pooler in front of a database's primary. */

@@ -416,6 +416,27 @@ describe('PostgresCluster', () => {
       expect(() => new PostgresCluster(testChart(), 'db', { ...base, recovery: { source, targetTime } })).not.toThrow();
     });
 
+    test('follows the source as a disaster-recovery replica cluster, and is promoted by follow: false', () => {
+      const standby = testChart();
+      new PostgresCluster(standby, 'dvmm-db', { ...base, backup: { ...backup, destinationPath: 's3://backups/dr' }, recovery: { source, follow: true } });
+      const spec = find(synth(standby), 'Cluster', 'dvmm-db').spec;
+      expect(spec.replica).toEqual({ enabled: true, source: 'recovery-source' });
+      expect(spec.bootstrap.recovery.source).toBe('recovery-source');
+      expect(spec.bootstrap.recovery.recoveryTarget).toBeUndefined();
+      const promoted = testChart();
+      new PostgresCluster(promoted, 'dvmm-db', { ...base, backup: { ...backup, destinationPath: 's3://backups/dr' }, recovery: { source, follow: false } });
+      expect(find(synth(promoted), 'Cluster', 'dvmm-db').spec.replica).toEqual({ enabled: false, source: 'recovery-source' });
+      // A one-off restore is no replica cluster.
+      const restored = testChart();
+      new PostgresCluster(restored, 'dvmm-db', { ...base, recovery: { source } });
+      expect(find(synth(restored), 'Cluster', 'dvmm-db').spec.replica).toBeUndefined();
+    });
+
+    test('fails on a replica with a target time', () => {
+      expect(() => new PostgresCluster(testChart(), 'db', { ...base, recovery: { source, follow: true, targetTime: '2026-11-01T02:00:00Z' } }))
+        .toThrow('test/db: recovery.follow is given with a targetTime: a replica follows its source to the end of the archive (got true); remove targetTime for a standby that follows, or remove follow for a restore to that moment');
+    });
+
     test('fails on a source that is no s3:// path, a bad folder and a bad Secret name', () => {
       let error: unknown;
       try {

@@ -34,14 +34,17 @@ export const TIERED_STAGING_BACKUP = [
  * A copy of DVMM's environments with staging's database restored from production ({@link RESTORED_STAGING_DATABASE})
  * and backed up in two tiers ({@link TIERED_STAGING_BACKUP}), and its synth.
  */
-export function synthRestoredStaging(tmp?: string): { code: number; lines: string[]; dist: string; objects: any[] } {
+export function synthRestoredStaging(tmp?: string, recovery = RESTORED_STAGING_DATABASE): { code: number; lines: string[]; dist: string; objects: any[] } {
   const database = '    storageSize: 20Gi\n';
   const backup = '      credentialsSecret: dvmm-backup-s3\n';
   return synthStagingVariant((text) => {
     if (text.split(database).length !== 2 || text.split(backup).length !== 2) throw new Error('environments/staging.yaml no longer has the database section this test extends');
-    return text.replace(database, database + RESTORED_STAGING_DATABASE).replace(backup, backup + TIERED_STAGING_BACKUP);
+    return text.replace(database, database + recovery).replace(backup, backup + TIERED_STAGING_BACKUP);
   }, tmp);
 }
+
+/** Staging's database as a disaster-recovery replica that follows production's archive. */
+export const FOLLOWING_STAGING_DATABASE = '    recovery: { environment: production, credentialsSecret: dvmm-backup-s3-readonly, follow: true }\n';
 
 /** A copy of DVMM's environments with staging's file edited, and its synth. */
 export function synthStagingVariant(edit: (staging: string) => string, tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dvmm-variant-'))): { code: number; lines: string[]; dist: string; objects: any[] } {

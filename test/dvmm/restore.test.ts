@@ -1,4 +1,4 @@
-import { RESTORED_STAGING_DATABASE, synthRestoredStaging, synthStagingVariant } from './engine-variant';
+import { FOLLOWING_STAGING_DATABASE, RESTORED_STAGING_DATABASE, synthRestoredStaging, synthStagingVariant } from './engine-variant';
 
 describe('DVMM staging restored from production (the monthly restore test), backed up in two tiers', () => {
   const { code, lines, objects } = synthRestoredStaging();
@@ -45,5 +45,13 @@ describe('DVMM staging restored from production (the monthly restore test), back
     const unknown = synthStagingVariant((text) => text.replace('    storageSize: 20Gi\n', `    storageSize: 20Gi\n${RESTORED_STAGING_DATABASE.replace('environment: production', 'environment: prod')}`));
     expect(unknown.code).toBe(1);
     expect(unknown.lines.join('\n')).toMatch(/staging\.yaml: databases\.db\.recovery\.environment: names no environment of the product \(got "prod"\); use one of: dev, production, staging/);
+  });
+
+  test('as a disaster-recovery replica, staging follows production\'s archive and passes the gate', () => {
+    const replica = synthRestoredStaging(undefined, FOLLOWING_STAGING_DATABASE);
+    expect(replica.code).toBe(0);
+    const cluster = replica.objects.find((o) => o.kind === 'Cluster' && o.metadata.name === 'dvmm-db');
+    expect(cluster.spec.replica).toEqual({ enabled: true, source: 'recovery-source' });
+    expect(cluster.spec.bootstrap.recovery.recoveryTarget).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
-import { CompositionError, defineProduct, EnvironmentConfig, Product } from '../../lib';
+import { App } from 'cdk8s';
+import { CompositionError, defineProduct, EafProductChart, EnvironmentConfig, Product } from '../../lib';
 import { containersOf, find, Manifest, productChart, settingProblems, synth, synthProduct, testEnvironment, WEB_PRODUCT } from '../util';
 
 describe('EafProductChart', () => {
@@ -297,6 +298,31 @@ describe('EafProductChart composition', () => {
     const tiers = [{ name: 'nightly', schedule: '0 0 1 * * *', retention: '14d' }, { name: 'monthly', schedule: '0 0 3 1 * *', retention: '12m', method: 'volume-snapshot' as const }];
     expect(settingProblems(() => productChart(testEnvironment({ databases: { db: { backup: { ...BACKUP, tiers, volumeSnapshotClass: 'csi-snapclass' } } } })))).toEqual([
       "databases.db.backup.apiServer: is needed by a volume-snapshot tier: its pruner deletes expired Backups through the Kubernetes API (got nothing); give the API server's addresses (in an environment file: network.apiServer)",
+    ]);
+  });
+
+  test('a disaster-recovery environment follows production\'s archive of each database, read from production\'s settings', () => {
+    const production = testEnvironment();
+    const dr = testEnvironment({
+      name: 'dr',
+      namespace: 'dvmm-dr',
+      databases: { db: { backup: { destinationPath: 's3://backups/dr', credentialsSecret: 'backup-s3' }, recovery: { environment: 'production', credentialsSecret: 'backup-s3-readonly', follow: true } } },
+    });
+    const chart = new EafProductChart(new App({ outdir: '/nonexistent' }), 'dvmm', { product: WEB_PRODUCT, environment: dr, environments: [production, dr] });
+    const manifests = synth(chart);
+    expect(find(manifests, 'Cluster', 'dvmm-db').spec.replica).toEqual({ enabled: true, source: 'recovery-source' });
+    expect(find(manifests, 'ObjectStore', 'dvmm-db-recovery-source').spec.configuration.destinationPath).toBe('s3://backups/app');
+    expect(find(manifests, 'ObjectStore', 'dvmm-db-backup').spec.configuration.destinationPath).toBe('s3://backups/dr');
+  });
+
+  test('a recovery from an environment without a backup of the database names the setting', () => {
+    const dev = testEnvironment({ name: 'dev', critical: false, databases: {} });
+    const staging = testEnvironment({ name: 'staging', critical: false, databases: { db: { recovery: { environment: 'dev', credentialsSecret: 'backup-s3-readonly' } } } });
+    expect(settingProblems(() => new EafProductChart(new App({ outdir: '/nonexistent' }), 'dvmm', { product: WEB_PRODUCT, environment: staging, environments: [dev, staging] }))).toEqual([
+      'databases.db.recovery.environment: has no backup of this database to restore (got "dev"); name an environment that backs it up, or give destinationPath and serverName',
+    ]);
+    expect(settingProblems(() => productChart(testEnvironment({ critical: false, databases: { db: { recovery: { credentialsSecret: 'backup-s3-readonly' } } } })))).toEqual([
+      'databases.db.recovery: names no archive (got {"credentialsSecret":"backup-s3-readonly"}); give environment (whose archive of this database to restore) or destinationPath and serverName',
     ]);
   });
 
