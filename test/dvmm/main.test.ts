@@ -25,6 +25,22 @@ describe('main (the DVMM program)', () => {
   let tmp: string;
   let lines: string[];
   const log = (line: string) => lines.push(line);
+  // One synth of the committed environments that the tests read, and copy as "the previous output" (a synth is ~0.5 s).
+  let shared: string;
+  let sharedLines: string[];
+  let sharedCode: number;
+  beforeAll(() => {
+    shared = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dvmm-shared-')), 'dist');
+    sharedLines = [];
+    sharedCode = main({ environmentsDir: ENVIRONMENTS, outdir: shared, log: (line) => sharedLines.push(line) });
+  });
+  afterAll(() => fs.rmSync(path.dirname(shared), { recursive: true, force: true }));
+  /** The shared output copied to `<tmp>/dist`, as a previous run would have left it. */
+  const previousOutput = () => {
+    const outdir = path.join(tmp, 'dist');
+    fs.cpSync(shared, outdir, { recursive: true });
+    return outdir;
+  };
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dvmm-'));
     lines = [];
@@ -32,9 +48,8 @@ describe('main (the DVMM program)', () => {
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   test('writes one folder per environment file, each a plain manifest with the namespace first', () => {
-    const outdir = path.join(tmp, 'dist');
-    expect(main({ environmentsDir: ENVIRONMENTS, outdir, log })).toBe(0);
-    const tree = readTree(outdir);
+    expect({ code: sharedCode, errors: sharedLines.filter((l) => l.startsWith('error')) }).toEqual({ code: 0, errors: [] });
+    const tree = readTree(shared);
     // THEN the manifests, each flow record beside (never inside) its environment's folder
     expect(Object.keys(tree).sort()).toEqual(['argocd/dvmm-apps.k8s.yaml', 'argocd/dvmm-root.k8s.yaml', 'dev.alert-tests.json', 'dev.flows.json', 'dev/dvmm.k8s.yaml', 'production.alert-tests.json', 'production.flows.json', 'production/dvmm.k8s.yaml', 'staging.alert-tests.json', 'staging.flows.json', 'staging/dvmm.k8s.yaml']);
     for (const [file, text] of Object.entries(tree).filter(([f]) => f.endsWith('.yaml'))) {
@@ -46,9 +61,7 @@ describe('main (the DVMM program)', () => {
   });
 
   test('production runs both API colours, 3 active replicas, actuator probes and platform sizes', () => {
-    const outdir = path.join(tmp, 'dist');
-    main({ environmentsDir: ENVIRONMENTS, outdir, log });
-    const docs = parseAllDocuments(fs.readFileSync(path.join(outdir, 'production/dvmm.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+    const docs = parseAllDocuments(fs.readFileSync(path.join(shared, 'production/dvmm.k8s.yaml'), 'utf8')).map((d) => d.toJS());
     const get = (kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata.name === name);
     const active = get('Service', 'api').spec.selector['eaf.io/color'];
     const idle = get('Service', 'api-preview').spec.selector['eaf.io/color'];
@@ -67,9 +80,8 @@ describe('main (the DVMM program)', () => {
   });
 
   test('delivers every environment by Argo CD: a project, three Applications and a root; dev syncs by itself, staging and production wait', () => {
-    const outdir = path.join(tmp, 'dist');
-    expect(main({ environmentsDir: ENVIRONMENTS, outdir, log })).toBe(0);
-    const read = (file: string) => parseAllDocuments(fs.readFileSync(path.join(outdir, file), 'utf8')).map((d) => d.toJS());
+    expect(sharedCode).toBe(0);
+    const read = (file: string) => parseAllDocuments(fs.readFileSync(path.join(shared, file), 'utf8')).map((d) => d.toJS());
     const apps = read('argocd/dvmm-apps.k8s.yaml');
     expect(apps.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['AppProject/dvmm', 'Application/dvmm-dev', 'Application/dvmm-production', 'Application/dvmm-staging']);
     const sync = Object.fromEntries(apps.filter((o) => o.kind === 'Application').map((o) => [o.metadata.name, o.spec.syncPolicy.automated ?? 'manual']));
@@ -80,10 +92,8 @@ describe('main (the DVMM program)', () => {
   });
 
   test('each environment syncs database -> Keycloak -> API -> frontend -> exposure, then smoke-tests the colour about to get traffic', () => {
-    const outdir = path.join(tmp, 'dist');
-    main({ environmentsDir: ENVIRONMENTS, outdir, log });
     for (const env of ['dev', 'staging', 'production']) {
-      const docs = parseAllDocuments(fs.readFileSync(path.join(outdir, env, 'dvmm.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+      const docs = parseAllDocuments(fs.readFileSync(path.join(shared, env, 'dvmm.k8s.yaml'), 'utf8')).map((d) => d.toJS());
       const wave = (kind: string, name: string) => Number(docs.find((d) => d.kind === kind && d.metadata.name.startsWith(name)).metadata.annotations['argocd.argoproj.io/sync-wave']);
       const order = [wave('Cluster', 'dvmm-db'), wave('Keycloak', 'keycloak'), wave('Deployment', 'api'), wave('Deployment', 'frontend'), wave(env === 'dev' ? 'Ingress' : 'Route', 'frontend')];
       expect({ env, order }).toEqual({ env, order: [1, 2, 3, 4, 5] });
@@ -97,9 +107,8 @@ describe('main (the DVMM program)', () => {
   });
 
   test('two synths are byte-identical', () => {
-    main({ environmentsDir: ENVIRONMENTS, outdir: path.join(tmp, 'a'), log });
-    main({ environmentsDir: ENVIRONMENTS, outdir: path.join(tmp, 'b'), log });
-    expect(readTree(path.join(tmp, 'b'))).toEqual(readTree(path.join(tmp, 'a')));
+    expect(main({ environmentsDir: ENVIRONMENTS, outdir: path.join(tmp, 'b'), log })).toBe(0);
+    expect(readTree(path.join(tmp, 'b'))).toEqual(readTree(shared));
   });
 
   test('cdk8s synth (the real CLI) writes dist/ through the program, and a failing one leaves dist/ as it was', () => {
@@ -138,8 +147,7 @@ describe('main (the DVMM program)', () => {
 
   test('fails on a bad environment file with exit code 1, naming file, field and value, and leaves the output as it was', () => {
     // GIVEN a previous output and an environment with negative replicas
-    const outdir = path.join(tmp, 'dist');
-    main({ environmentsDir: ENVIRONMENTS, outdir, log });
+    const outdir = previousOutput();
     const before = readTree(outdir);
     const envs = path.join(tmp, 'environments');
     fs.cpSync(ENVIRONMENTS, envs, { recursive: true });
@@ -156,8 +164,7 @@ describe('main (the DVMM program)', () => {
   });
 
   test('fails without the CRD folder the gate needs, and leaves the output as it was', () => {
-    const outdir = path.join(tmp, 'dist');
-    main({ environmentsDir: ENVIRONMENTS, outdir, log });
+    const outdir = previousOutput();
     const before = readTree(outdir);
     lines = [];
     expect(main({ environmentsDir: ENVIRONMENTS, outdir, crdDirectory: path.join(tmp, 'no-crds'), log })).toBe(1);
@@ -166,8 +173,7 @@ describe('main (the DVMM program)', () => {
   });
 
   test('fails on an error raised while composing, and leaves the output as it was', () => {
-    const outdir = path.join(tmp, 'dist');
-    main({ environmentsDir: ENVIRONMENTS, outdir, log });
+    const outdir = previousOutput();
     const before = readTree(outdir);
     const envs = path.join(tmp, 'environments');
     fs.cpSync(ENVIRONMENTS, envs, { recursive: true });
