@@ -1,11 +1,11 @@
-import { ApiObject, Cron, Duration, JsonPatch } from 'cdk8s';
+import { Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Connections, ExternalEndpoint, IPeer } from '../core/connections';
 import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 import { IMAGE_REFERENCE } from '../core/formats';
-import { ContainerResources, resourceRequirements, RESTRICTED_CONTAINER } from '../pods/pod-template';
+import { ContainerResources, finishPodTemplate, RESTRICTED_CONTAINER } from '../pods/pod-template';
 
 /** Defaults of {@link SnapshotBackupPruner}. */
 export const SNAPSHOT_PRUNER_DEFAULTS = deepFreeze({
@@ -116,9 +116,7 @@ export class SnapshotBackupPruner extends Construct implements IPeer {
       imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
       securityContext: RESTRICTED_CONTAINER,
     });
-    const cronJob = ApiObject.of(this.cronJob);
-    cronJob.addJsonPatch(JsonPatch.add('/spec/jobTemplate/spec/template/spec/containers/0/resources', resourceRequirements(SNAPSHOT_PRUNER_DEFAULTS.resources)));
-    cronJob.addJsonPatch(JsonPatch.remove('/spec/jobTemplate/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    finishPodTemplate(this.cronJob, SNAPSHOT_PRUNER_DEFAULTS.resources);
     Connections.of(this).addExternal({ from: this, name: 'kubernetes-api', endpoint: props.apiServer, purpose: 'pruning backups' });
   }
 }

@@ -1,11 +1,11 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Connections, IPeer } from '../core/connections';
 import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 import { IMAGE_REFERENCE, URL_PATH } from '../core/formats';
-import { ContainerResources, PLATFORM_CURL_IMAGE, resourceRequirements, RESTRICTED_CONTAINER } from '../pods/pod-template';
+import { ContainerResources, finishPodTemplate, PLATFORM_CURL_IMAGE, RESTRICTED_CONTAINER } from '../pods/pod-template';
 import { HOOK_ANNOTATION } from './sync-waves';
 
 /** One component a smoke test calls. */
@@ -120,8 +120,7 @@ export class SmokeTest extends Construct implements IPeer {
       imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
       securityContext: RESTRICTED_CONTAINER,
     });
-    ApiObject.of(this.job).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources', resourceRequirements(SMOKE_TEST_DEFAULTS.resources)));
-    ApiObject.of(this.job).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    finishPodTemplate(this.job, SMOKE_TEST_DEFAULTS.resources);
     for (const t of props.targets) Connections.of(this).add({ from: this, to: t.peer, port: t.port, purpose: 'smoke-test' });
     this.peers = props.targets.map((t) => t.peer);
     this.hook = props.hook ?? true;

@@ -1,4 +1,4 @@
-import { ApiObject, Cron, Duration, JsonPatch } from 'cdk8s';
+import { Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Connections, ExternalEndpoint, IPeer, validateEndpoint } from '../core/connections';
@@ -7,7 +7,7 @@ import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 import { DNS_NAME, HTTPS_URL, IMAGE_REFERENCE, S3_PATH } from '../core/formats';
 import { envValue } from '../core/secrets';
-import { ContainerResources, PLATFORM_CURL_IMAGE, resourceRequirements, RESTRICTED_CONTAINER, validateResources } from '../pods/pod-template';
+import { ContainerResources, finishPodTemplate, PLATFORM_CURL_IMAGE, RESTRICTED_CONTAINER, validateResources } from '../pods/pod-template';
 import { Keycloak } from './keycloak';
 
 /** Defaults of {@link RealmExport}. Frozen: override through props. */
@@ -277,12 +277,7 @@ export class RealmExport extends Construct implements IPeer {
     });
     uploader.mount('/export', exported, { readOnly: true });
 
-    const cronJob = ApiObject.of(this.cronJob);
-    const pod = '/spec/jobTemplate/spec/template';
-    cronJob.addJsonPatch(JsonPatch.add(`${pod}/spec/initContainers/0/resources`, resourceRequirements(REALM_EXPORT_DEFAULTS.copyResources)));
-    cronJob.addJsonPatch(JsonPatch.add(`${pod}/spec/initContainers/1/resources`, resourceRequirements(resources)));
-    cronJob.addJsonPatch(JsonPatch.add(`${pod}/spec/containers/0/resources`, resourceRequirements(REALM_EXPORT_DEFAULTS.uploadResources)));
-    cronJob.addJsonPatch(JsonPatch.remove(`${pod}/metadata/labels/cdk8s.io~1metadata.addr`));
+    finishPodTemplate(this.cronJob, REALM_EXPORT_DEFAULTS.uploadResources, [REALM_EXPORT_DEFAULTS.copyResources, resources]);
     Connections.of(this).addExternal({ from: this, name: 'object store', endpoint: props.objectStore, purpose: 'realm export upload' });
   }
 }

@@ -138,14 +138,18 @@ export function spreadConstraints(labels: Record<string, string>) {
 }
 
 /**
- * Finishes the pod template of a cdk8s-plus workload with explicit selectors: writes the first
- * container's resources exactly as configured (cdk8s-plus renders memory in Mi, so 1Gi would become
- * 1024Mi) and drops the label cdk8s-plus derives from a hash of the construct path.
+ * Finishes the pod template of a cdk8s-plus workload or job with explicit selectors: writes the first container's
+ * resources (and each init container's, in order) exactly as configured (cdk8s-plus renders memory in Mi, so 1Gi would
+ * become 1024Mi, and ephemeral storage in whole gibibytes) and drops the label cdk8s-plus derives from a hash of the
+ * construct path.
  */
-export function finishPodTemplate(workload: kplus.Deployment | kplus.StatefulSet, resources: ContainerResources): ApiObject {
+export function finishPodTemplate(workload: kplus.Deployment | kplus.StatefulSet | kplus.Job | kplus.CronJob, resources: ContainerResources,
+  initContainers: readonly ContainerResources[] = []): ApiObject {
   const resource = ApiObject.of(workload);
-  resource.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources', resourceRequirements(resources)));
-  resource.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+  const pod = workload instanceof kplus.CronJob ? '/spec/jobTemplate/spec/template' : '/spec/template';
+  initContainers.forEach((r, i) => resource.addJsonPatch(JsonPatch.add(`${pod}/spec/initContainers/${i}/resources`, resourceRequirements(r))));
+  resource.addJsonPatch(JsonPatch.add(`${pod}/spec/containers/0/resources`, resourceRequirements(resources)));
+  resource.addJsonPatch(JsonPatch.remove(`${pod}/metadata/labels/cdk8s.io~1metadata.addr`));
   return resource;
 }
 
