@@ -40,7 +40,7 @@ export { BlueGreenService, COLORS } from './workloads/blue-green-service';
 export type { BlueGreenServiceProps, Color, DeploymentRenderOptions, IDeploymentTemplate } from './workloads/blue-green-service';
 
 // Data and identity.
-export { BARMAN_CLOUD_PLUGIN, POSTGRES_DEFAULTS, POSTGRES_METRICS_PORT, PostgresCluster, PostgresPooler } from './data/postgres-cluster';
+export { BARMAN_CLOUD_PLUGIN, OBJECT_STORE_KEYS, POSTGRES_DEFAULTS, POSTGRES_METRICS_PORT, PostgresCluster, PostgresPooler } from './data/postgres-cluster';
 export type {
   PostgresArchiveSource, PostgresBackupMethod, PostgresBackupOptions, PostgresBackupTier, PostgresClusterProps, PostgresPoolerOptions, PostgresPoolerProps, PostgresRecoveryOptions,
 } from './data/postgres-cluster';
@@ -97,7 +97,7 @@ export { kindKey, SECRET_PROVIDERS, SECRET_REFERENCES, secretInventory, unprovid
 export type { InventoriedSecret, SecretProviderSite, SecretReader, SecretReferenceForm, SecretReferenceSite } from './secrets/inventory';
 export { EXTERNAL_SECRETS_DEFAULTS, ExternalSecrets, remoteKeyOf } from './secrets/external-secrets';
 export type { ExternalSecretsProps, SecretStoreReference } from './secrets/external-secrets';
-export { kubesealCommand, SEALED_SECRETS_CONTEXT, SealedSecrets } from './secrets/sealed-secrets';
+export { kubesealCommand, SEALED_SECRETS_CONTEXT, SEALED_SECRETS_FOLDER, SealedSecrets, sealedSecretsFolder } from './secrets/sealed-secrets';
 export type { SealedSecretFile, SealedSecretFiles, SealedSecretsProps } from './secrets/sealed-secrets';
 
 // Shared vocabulary.

@@ -19,6 +19,9 @@ import { ExternalEndpoint } from '../core/connections';
 /** The barman-cloud plugin's name, as CloudNativePG knows it. */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
 
+/** The keys of an object store's credentials Secret (the platform's convention, as the barman-cloud examples name them). */
+export const OBJECT_STORE_KEYS = deepFreeze({ accessKeyId: 'ACCESS_KEY_ID', secretAccessKey: 'ACCESS_SECRET_KEY' });
+
 /** Where CloudNativePG instances serve Prometheus metrics. */
 export const POSTGRES_METRICS_PORT = 9187;
 
@@ -609,7 +612,7 @@ function backupTiers(backup: PostgresBackupOptions): Array<Required<PostgresBack
 
 /** An object store's keys, by Secret reference. */
 function s3Credentials(secret: string) {
-  return { accessKeyId: { name: secret, key: 'ACCESS_KEY_ID' }, secretAccessKey: { name: secret, key: 'ACCESS_SECRET_KEY' } };
+  return { accessKeyId: { name: secret, key: OBJECT_STORE_KEYS.accessKeyId }, secretAccessKey: { name: secret, key: OBJECT_STORE_KEYS.secretAccessKey } };
 }
 
 /** Where a cluster's archive is: endpoint, path (without a trailing slash) and folder. */

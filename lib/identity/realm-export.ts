@@ -8,6 +8,7 @@ import { deepFreeze } from '../core/freeze';
 import { DNS_NAME, HTTPS_URL, IMAGE_REFERENCE, S3_PATH } from '../core/formats';
 import { envValue } from '../core/secrets';
 import { ContainerResources, finishPodTemplate, PLATFORM_CURL_IMAGE, RESTRICTED_CONTAINER, validateResources } from '../pods/pod-template';
+import { OBJECT_STORE_KEYS } from '../data/postgres-cluster';
 import { Keycloak } from './keycloak';
 
 /** Defaults of {@link RealmExport}. Frozen: override through props. */
@@ -269,8 +270,8 @@ export class RealmExport extends Construct implements IPeer {
       command: ['/bin/sh', '-c', this.uploadScript, 'realm-export'],
       args: [this.realm, folderUrl, region],
       envVariables: {
-        ACCESS_KEY_ID: envValue(this, { secret: { secretName: this.credentialsSecret, key: 'ACCESS_KEY_ID' } }),
-        ACCESS_SECRET_KEY: envValue(this, { secret: { secretName: this.credentialsSecret, key: 'ACCESS_SECRET_KEY' } }),
+        ACCESS_KEY_ID: envValue(this, { secret: { secretName: this.credentialsSecret, key: OBJECT_STORE_KEYS.accessKeyId } }),
+        ACCESS_SECRET_KEY: envValue(this, { secret: { secretName: this.credentialsSecret, key: OBJECT_STORE_KEYS.secretAccessKey } }),
       },
       imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
       securityContext: RESTRICTED_CONTAINER,

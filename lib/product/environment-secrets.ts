@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { EXTERNAL_SECRETS_DEFAULTS, remoteKeyOf } from '../secrets/external-secrets';
 import { InventoriedSecret } from '../secrets/inventory';
+import { sealedSecretsFolder } from '../secrets/sealed-secrets';
 import { EafProductChart, remoteKeyPrefixOf } from './product-chart';
 import { ProductDefinition, productNamespaceName } from './product';
 import { EnvironmentConfig, SecretsConfig } from './settings';
@@ -48,7 +49,7 @@ export function environmentSecrets(product: ProductDefinition, environment: Envi
     product, environment: { ...environment, secrets: undefined }, environments: options.environments,
   });
   const settings: SecretsConfig = environment.secrets ?? { provider: 'none' };
-  const sealedFolder = options.sealedFolder ?? `sealed-secrets/${environment.name}`;
+  const sealedFolder = options.sealedFolder ?? sealedSecretsFolder(environment.name);
   const prefix = remoteKeyPrefixOf(product, environment);
   return {
     namespace: chart.namespace ?? productNamespaceName(product, environment),

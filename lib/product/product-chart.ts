@@ -26,7 +26,7 @@ import { UptimeProbes } from '../observability/uptime-probes';
 import { mergeResources } from '../pods/pod-template';
 import { ExternalSecrets } from '../secrets/external-secrets';
 import { InventoriedSecret, secretInventory, unprovidedSecrets } from '../secrets/inventory';
-import { SEALED_SECRETS_CONTEXT, SealedSecretFiles, SealedSecrets } from '../secrets/sealed-secrets';
+import { SEALED_SECRETS_CONTEXT, SealedSecretFiles, SealedSecrets, sealedSecretsFolder } from '../secrets/sealed-secrets';
 import { EAF_API_DEFAULTS, EafApi } from '../workloads/eaf-api';
 import { EAF_FRONTEND_DEFAULTS, EafFrontend } from '../workloads/eaf-frontend';
 import { EafWorkload, EafWorkloadOptions } from '../workloads/eaf-workload';
@@ -548,7 +548,7 @@ export class EafProductChart extends Chart {
         remoteKeys: settings.remoteKeys,
       });
     }
-    const files = sealed ?? (this.node.tryGetContext(SEALED_SECRETS_CONTEXT) as SealedSecretFiles | undefined) ?? { folder: `sealed-secrets/${this.environment.name}`, files: [] };
+    const files = sealed ?? (this.node.tryGetContext(SEALED_SECRETS_CONTEXT) as SealedSecretFiles | undefined) ?? { folder: sealedSecretsFolder(this.environment.name), files: [] };
     return new SealedSecrets(scope, 'secrets', { secrets: needed, namespace: this.namespace!, sealed: files });
   }
 

@@ -8,8 +8,8 @@ import { formatFinding, ManifestSet, ManifestValidator } from '../gate';
 import { environmentSecrets, EnvironmentSecrets } from '../product/environment-secrets';
 import { CompositionError } from '../product/product-chart';
 import { isProduct, Product } from '../product/product';
-import { kubesealCommand, variableName } from '../secrets/sealed-secrets';
-import { readEnvironmentDirectory } from './environment-files';
+import { kubesealCommand, sealedSecretsFolder, variableName } from '../secrets/sealed-secrets';
+import { readEnvironmentDirectory, yamlErrorLine } from './environment-files';
 import { diffManifests, EnvironmentObjects, formatManifestDiff } from './manifest-diff';
 import { acquireLock, DEFAULT_LOCK_TIMEOUT_MS, OutputWriteError, WriteStep } from './output-writer';
 import { EnvironmentEdit, EnvironmentText, promote, ReleaseError, releaseTag, rollback, switchColor } from './release';
@@ -212,7 +212,7 @@ const COMMANDS: Record<string, Command> = {
         const names = read.environments.map((f) => f.environment.name);
         throw new InputError(`there is no environment ${describeValue(name)} in ${program.environmentsDir}; ${names.length > 0 ? `use one of: ${names.join(', ')}` : 'add <name>.yaml'}`);
       }
-      const sealedFolder = shownPath(path.join(path.dirname(program.environmentsDir), 'sealed-secrets', name), io.cwd);
+      const sealedFolder = shownPath(path.join(path.dirname(program.environmentsDir), sealedSecretsFolder(name)), io.cwd);
       let found: EnvironmentSecrets;
       try {
         found = environmentSecrets(program.product, file.environment, { environments: read.environments.map((f) => f.environment), sealedFolder });
@@ -548,7 +548,7 @@ function parseManifests(text: string, file: string): any[] {
   const { parseAllDocuments } = require('yaml') as typeof import('yaml');
   const documents = parseAllDocuments(text);
   const broken = documents.find((d) => d.errors.length > 0);
-  if (broken) throw new InputError(`${file}: YAML error: ${broken.errors[0].message.split('\n')[0].replace(/:$/, '')}; fix the YAML syntax`);
+  if (broken) throw new InputError(`${file}: YAML error: ${yamlErrorLine(broken.errors)}; fix the YAML syntax`);
   return documents.map((d) => d.toJS()).filter((o) => o !== null && o !== undefined).flatMap((o) => (o.kind === 'List' && Array.isArray(o.items) ? o.items : [o]));
 }
 

@@ -170,6 +170,11 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** What a YAML parse's errors say, in one line: the first error is the cause, the parser's later errors follow from it. */
+export function yamlErrorLine(errors: ReadonlyArray<{ readonly message: string }>): string {
+  return errors[0].message.split('\n')[0].replace(/:$/, '');
+}
+
 /**
  * Parses and validates one environment file's text; `filePath` names the environment and the errors.
  * @throws EnvironmentFileError listing every problem of the file
@@ -182,9 +187,7 @@ export function parseEnvironment(filePath: string, text: string, product: Produc
   const { parseDocument } = require('yaml') as typeof import('yaml');
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (document.errors.length > 0) {
-    // The first error is the cause; the parser's later errors follow from it.
-    const first = document.errors[0].message.split('\n')[0].replace(/:$/, '');
-    throw new EnvironmentFileError([`${filePath}: YAML error: ${first}; fix the YAML syntax`]);
+    throw new EnvironmentFileError([`${filePath}: YAML error: ${yamlErrorLine(document.errors)}; fix the YAML syntax`]);
   }
   let data: unknown;
   try {

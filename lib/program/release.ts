@@ -1,6 +1,7 @@
 import type { Document, Scalar } from 'yaml';
 import { describeValue } from '../core/errors';
 import { IMAGE_TAG_OR_DIGEST } from '../core/formats';
+import { yamlErrorLine } from './environment-files';
 
 /**
  * The release-time edits of an environment file, as pure functions of its text: put a tag on the idle colour,
@@ -213,7 +214,7 @@ function yaml(): typeof import('yaml') {
 function parse(environment: EnvironmentText): Document {
   const document = yaml().parseDocument(environment.text, { uniqueKeys: true });
   if (document.errors.length > 0) {
-    throw new ReleaseError([`${environment.file}: YAML error: ${document.errors[0].message.split('\n')[0].replace(/:$/, '')}; fix the YAML syntax, then run the command again`]);
+    throw new ReleaseError([`${environment.file}: YAML error: ${yamlErrorLine(document.errors)}; fix the YAML syntax, then run the command again`]);
   }
   return document;
 }

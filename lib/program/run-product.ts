@@ -6,7 +6,7 @@ import { composeDeliveryCharts, DELIVERY_FOLDER } from '../product/delivery-char
 import { EafProductChart } from '../product/product-chart';
 import { ProductDefinition, ProductDefinitionError } from '../product/product';
 import { RESERVED_NAMESPACES_CONTEXT } from '../core/labels';
-import { SEALED_SECRETS_CONTEXT, SealedSecretFiles } from '../secrets/sealed-secrets';
+import { SEALED_SECRETS_CONTEXT, SEALED_SECRETS_FOLDER, SealedSecretFiles } from '../secrets/sealed-secrets';
 import { EnvironmentFileError, readEnvironmentDirectory } from './environment-files';
 import { OutputWriteError, WriteStep } from './output-writer';
 import { readSealedSecretFolder, shownPath } from './sealed-secret-files';
@@ -65,7 +65,7 @@ export function synthesizeProduct(product: ProductDefinition, options: Synthesiz
       unchanged();
       return 1;
     }
-    const sealedDir = options.sealedSecretsDir ?? path.join(path.dirname(options.environmentsDir), 'sealed-secrets');
+    const sealedDir = options.sealedSecretsDir ?? path.join(path.dirname(options.environmentsDir), SEALED_SECRETS_FOLDER);
     const sealed = new Map<string, SealedSecretFiles>();
     const sealedProblems: Array<{ environment: string; text: string }> = [];
     for (const { environment } of read.environments.filter((f) => f.environment.secrets?.provider === 'sealed-secrets')) {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SealedSecretFiles } from '../secrets/sealed-secrets';
+import { yamlErrorLine } from './environment-files';
 
 /**
  * Reading an environment's committed SealedSecret files (`sealed-secrets/<environment>/*.yaml`, kubeseal's output) for
@@ -48,7 +49,7 @@ export function readSealedSecretFolder(folder: string, shown: string = folder): 
     const documents = parseAllDocuments(fs.readFileSync(file, 'utf8'), { uniqueKeys: true });
     const broken = documents.find((d) => d.errors.length > 0);
     if (broken) {
-      problems.push(`${named}: YAML error: ${broken.errors[0].message.split('\n')[0].replace(/:$/, '')}; fix the YAML syntax (or seal the Secret again)`);
+      problems.push(`${named}: YAML error: ${yamlErrorLine(broken.errors)}; fix the YAML syntax (or seal the Secret again)`);
       continue;
     }
     for (const manifest of documents.map((d) => d.toJS({ maxAliasCount: 0 })).filter((m) => m !== null && m !== undefined)) files.push({ file: named, manifest });

@@ -10,6 +10,14 @@ import { InventoriedSecret } from './inventory';
  */
 export const SEALED_SECRETS_CONTEXT = '@eaf/cdk8s:sealedSecrets';
 
+/** The folder of the committed SealedSecret files, beside the environments folder: `sealed-secrets/<environment>/`. */
+export const SEALED_SECRETS_FOLDER = 'sealed-secrets';
+
+/** The folder of one environment's SealedSecret files, relative to the product's root: `sealed-secrets/<environment>`. */
+export function sealedSecretsFolder(environment: string): string {
+  return `${SEALED_SECRETS_FOLDER}/${environment}`;
+}
+
 /** One object of a committed SealedSecret file, as parsed by the program. */
 export interface SealedSecretFile {
   /** The file it came from, as errors name it, e.g. `sealed-secrets/production/dvmm-db-credentials.yaml`. */
