@@ -1,26 +1,72 @@
-import { CronExpressionParser } from 'cron-parser';
+import { CronExpression, CronExpressionParser, CronFieldCollection } from 'cron-parser';
 
-/** Runs looked at: enough for a year of daily runs, a quick answer for frequent ones. */
-const MAX_RUNS = 2000;
+const DAY_SECONDS = 86400;
 /** A year and a month: a monthly or yearly schedule shows its longest gap inside it. */
-const HORIZON_SECONDS = 400 * 86400;
+const HORIZON_DAYS = 400;
+/** The fixed date the schedule is looked at from, in UTC, so that the answer is deterministic. */
+const START = Date.UTC(2025, 0, 1);
+
+/** Answers by expression: a synth asks the same few schedules once per environment and per rule that reads them. */
+const gaps = new Map<string, number>();
 
 /**
  * The longest time between two consecutive runs of a cron schedule (6 fields, seconds first, as CloudNativePG reads
  * it), in seconds, looked at from a fixed date in UTC so that the answer is deterministic: how late the newest backup
  * may be by schedule alone.
+ *
+ * In UTC every day that runs at all runs at the same times of day, so the answer is the longest gap between two of
+ * those times, or from the last of one running day to the first of the next. cron-parser reads the expression and
+ * says which days run (its rules for day-of-month against day-of-week, `L` and `#`); the runs themselves are never
+ * enumerated, so a schedule that runs every second costs what a daily one does.
  */
 export function longestCronGapSeconds(expression: string): number {
-  const start = Date.UTC(2025, 0, 1);
-  const runs = CronExpressionParser.parse(expression, { currentDate: new Date(start), tz: 'UTC' });
-  let previous = runs.next().getTime();
-  let longest = 0;
-  for (let i = 0; i < MAX_RUNS && previous - start < HORIZON_SECONDS * 1000; i++) {
-    const next = runs.next().getTime();
-    longest = Math.max(longest, next - previous);
-    previous = next;
+  let gap = gaps.get(expression);
+  if (gap === undefined) {
+    gap = computeLongestGap(expression);
+    gaps.set(expression, gap);
   }
-  return longest / 1000;
+  return gap;
+}
+
+function computeLongestGap(expression: string): number {
+  const { fields } = CronExpressionParser.parse(expression, { tz: 'UTC' });
+  const times = timesOfDay(fields);
+  const first = times[0];
+  const last = times[times.length - 1];
+  let longest = 0;
+  for (let i = 1; i < times.length; i++) longest = Math.max(longest, times[i] - times[i - 1]);
+  const days = runningDays(fields);
+  if (days === 'every') return Math.max(longest, DAY_SECONDS - last + first);
+  for (let i = 1; i < days.length; i++) longest = Math.max(longest, (days[i] - days[i - 1]) * DAY_SECONDS - last + first);
+  return longest;
+}
+
+/** The seconds of the day a running day runs at, in order. */
+function timesOfDay(fields: CronFieldCollection): number[] {
+  const times: number[] = [];
+  for (const hour of fields.hour.values) {
+    for (const minute of fields.minute.values) {
+      for (const second of fields.second.values) times.push(Number(hour) * 3600 + Number(minute) * 60 + Number(second));
+    }
+  }
+  return times.sort((a, b) => a - b);
+}
+
+/**
+ * Which days run, as day numbers from the start: every day, or those cron-parser finds from the start to the first
+ * one past the horizon (at least two, so that a schedule that runs rarely still shows one gap).
+ */
+function runningDays(fields: CronFieldCollection): 'every' | number[] {
+  if (fields.dayOfMonth.isWildcard && fields.month.isWildcard && fields.dayOfWeek.isWildcard) return 'every';
+  const midnights = new CronExpression(
+    CronFieldCollection.from(fields, { second: [0], minute: [0], hour: [0] }),
+    { currentDate: new Date(START - 1000), tz: 'UTC' },
+  );
+  const days: number[] = [];
+  while (days.length < 2 || days[days.length - 1] < HORIZON_DAYS) {
+    days.push(Math.round((midnights.next().getTime() - START) / (DAY_SECONDS * 1000)));
+  }
+  return days;
 }
 
 /**
@@ -30,7 +76,7 @@ export function longestCronGapSeconds(expression: string): number {
 export function isFiveFieldCron(schedule: string): boolean {
   if (schedule.trim().split(/\s+/).length !== 5) return false;
   try {
-    longestCronGapSeconds(`0 ${schedule}`);
+    CronExpressionParser.parse(`0 ${schedule}`, { tz: 'UTC' });
     return true;
   } catch {
     return false;
