@@ -25,7 +25,7 @@ import { matchers } from '../observability/promql';
 import { UptimeProbes } from '../observability/uptime-probes';
 import { mergeResources } from '../pods/pod-template';
 import { ExternalSecrets } from '../secrets/external-secrets';
-import { InventoriedSecret, secretInventory, unprovidedSecrets } from '../secrets/inventory';
+import { concernsSecrets, InventoriedSecret, secretInventory, unprovidedSecrets } from '../secrets/inventory';
 import { SEALED_SECRETS_CONTEXT, SealedSecretFiles, SealedSecrets, sealedSecretsFolder } from '../secrets/sealed-secrets';
 import { EAF_API_DEFAULTS, EafApi } from '../workloads/eaf-api';
 import { EAF_FRONTEND_DEFAULTS, EafFrontend } from '../workloads/eaf-frontend';
@@ -518,7 +518,7 @@ export class EafProductChart extends Chart {
 
   /** Every Secret the chart's objects reference, with its keys, readers and what provides it (see `secretInventory`), as the objects are now. */
   public get secretInventory(): InventoriedSecret[] {
-    return secretInventory(this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson()));
+    return secretInventory(this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && concernsSecrets(c)).map((o) => o.toJson()));
   }
 
   /**

@@ -290,6 +290,15 @@ export function unprovidedSecrets(inventory: readonly InventoriedSecret[]): Inve
   return inventory.filter((s) => s.providedBy === undefined);
 }
 
+/**
+ * Whether objects of this one's kind read or provide Secrets at all: the others need not be rendered for the
+ * inventory (a dashboard's ConfigMap, a PrometheusRule).
+ */
+export function concernsSecrets(object: { readonly apiVersion?: unknown; readonly kind?: unknown }): boolean {
+  const key = kindKey(object);
+  return key in SECRET_REFERENCES || key in SECRET_PROVIDERS;
+}
+
 /** `<Kind>.<group>` of an object (`Pod` for the core group): the key of {@link SECRET_REFERENCES}. */
 export function kindKey(object: { readonly apiVersion?: unknown; readonly kind?: unknown }): string {
   const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
@@ -317,14 +326,13 @@ function walk(root: unknown, path: string): Match[] {
     readonly volume?: Match['volume'];
   }
   let steps: Step[] = [{ node: root, segments: [] }];
-  for (const part of path.split('.')) {
-    const [, field, suffixes] = /^([^[{]*)((?:\[\]|\{\})*)$/.exec(part)!;
+  for (const { field, suffixes } of pathParts(path)) {
     steps = steps.flatMap((s): Step[] => {
       if (field === '') return [s];
       const node = isObject(s.node) ? s.node[field] : undefined;
       return node === undefined || node === null ? [] : [{ ...s, node, holder: s.node, segments: [...s.segments, field] }];
     });
-    for (const suffix of suffixes.match(/\[\]|\{\}/g) ?? []) {
+    for (const suffix of suffixes) {
       steps = steps.flatMap((s): Step[] => {
         if (suffix === '{}') return isObject(s.node) ? Object.entries(s.node).map(([key, node]) => ({ ...s, node, segments: [...s.segments, key] })) : [];
         if (!Array.isArray(s.node)) return [];
@@ -338,6 +346,21 @@ function walk(root: unknown, path: string): Match[] {
     }
   }
   return steps.map((s) => ({ value: s.node, path: fieldPath(s.segments), container: s.container, volume: s.volume }));
+}
+
+const parsedPaths = new Map<string, ReadonlyArray<{ readonly field: string; readonly suffixes: readonly string[] }>>();
+
+/** A site's path in parts, `a.b[].c{}` as fields each with its `[]` and `{}`: parsed once per path, read for every object. */
+function pathParts(path: string): ReadonlyArray<{ readonly field: string; readonly suffixes: readonly string[] }> {
+  let parts = parsedPaths.get(path);
+  if (parts === undefined) {
+    parts = path.split('.').map((part) => {
+      const [, field, suffixes] = /^([^[{]*)((?:\[\]|\{\})*)$/.exec(part)!;
+      return { field, suffixes: suffixes.match(/\[\]|\{\}/g) ?? [] };
+    });
+    parsedPaths.set(path, parts);
+  }
+  return parts;
 }
 
 /** What one found reference reads: the Secret's name, its keys (undefined: all) and the reading containers. */
