@@ -23,6 +23,8 @@ interface Case {
   readonly expected: string;
   /** More lines it must print in the same run (every problem at once). @default - none */
   readonly alsoExpected?: readonly string[];
+  /** The other environment files of environments/ the case needs beside the broken one. @default - none */
+  readonly beside?: readonly string[];
   /** Changes the folder beyond the one file: extra files, links, folders. @default - none */
   readonly setup?: (dir: string) => void;
 }
@@ -126,7 +128,7 @@ const CASES: Case[] = [
   { name: 'a file for an environment with an invalid name', file: 'Prod_EU.yaml', edit: (t) => t,
     expected: '<file>: "Prod_EU" is not a valid environment name; rename the file to a lower-case DNS label of at most 20 characters, e.g. staging.yaml' },
   // ---- the folder: what it may hold ----
-  { name: 'dev.yml beside dev.yaml', file: 'dev.yml', edit: (t) => t,
+  { name: 'dev.yml beside dev.yaml', file: 'dev.yml', edit: (t) => t, beside: ['dev.yaml'],
     expected: '<file>: is a second file for the environment of dev.yaml; keep one of them (environment files end in .yaml)' },
   { name: 'an upper-case extension', file: 'qa.YAML', edit: (t) => t,
     expected: '<file>: environment files end in .yaml (lower case); rename it to qa.yaml' },
@@ -134,7 +136,7 @@ const CASES: Case[] = [
     expected: '<dir>/qa.yaml: is a symbolic link; environment files are regular files in this folder (copy the file instead of linking it)' },
   { name: 'a symbolic link to a folder', edit: (t) => t, setup: (dir) => fs.symlinkSync(os.tmpdir(), path.join(dir, 'tmp.yaml')),
     expected: '<dir>/tmp.yaml: is a symbolic link; environment files are regular files in this folder (copy the file instead of linking it)' },
-  { name: 'a symbolic link to another environment file', edit: (t) => t, setup: (dir) => fs.symlinkSync(path.join(dir, 'staging.yaml'), path.join(dir, 'qa.yaml')),
+  { name: 'a symbolic link to another environment file', edit: (t) => t, beside: ['staging.yaml'], setup: (dir) => fs.symlinkSync(path.join(dir, 'staging.yaml'), path.join(dir, 'qa.yaml')),
     expected: '<dir>/qa.yaml: is a symbolic link; environment files are regular files in this folder (copy the file instead of linking it)' },
   { name: 'a folder among the environment files', edit: (t) => t, setup: (dir) => fs.mkdirSync(path.join(dir, 'old.yaml')),
     expected: '<dir>/old.yaml: is a folder; the environments folder holds only <name>.yaml files (move it out)' },
@@ -149,7 +151,7 @@ const CASES: Case[] = [
   { name: 'a YAML alias bomb', edit: (t) => `${t}x-bomb:\n  a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n`,
     expected: '<file>: YAML error: Excessive alias count indicates a resource exhaustion attack; expand the aliases (*name) or share less through anchors' },
   // ---- identity across files, namespaces, hosts ----
-  { name: 'two environments in one namespace', file: 'staging.yaml', edit: (t) => `namespace: dvmm-production\n${t}`,
+  { name: 'two environments in one namespace', file: 'staging.yaml', edit: (t) => `namespace: dvmm-production\n${t}`, beside: ['production.yaml'],
     expected: '<file>: namespace: is also the namespace of <dir>/production.yaml (got "dvmm-production"); give each environment a namespace of its own',
     alsoExpected: ['<dir>/production.yaml: namespace: is also the namespace of <file> (got "dvmm-production", the default); give each environment a namespace of its own'] },
   { name: 'a system namespace', edit: (t) => t.replace('critical:', 'namespace: kube-system\ncritical:'),
@@ -179,7 +181,7 @@ const CASES: Case[] = [
       '<file>: components.api.tags.blue: is a moving tag (got "latest"); pin an immutable version such as 1.4.2, or a sha256 digest',
       '<file>: components.api.tags.green: must be a released version or a digest in a critical environment (got "main"); use a version such as 1.4.2, or a sha256 digest',
     ] },
-  { name: 'a file-level problem in one file and a construct problem in another', file: 'staging.yaml', edit: (t) => `${t}replica: 3\n`,
+  { name: 'a file-level problem in one file and a construct problem in another', file: 'staging.yaml', edit: (t) => `${t}replica: 3\n`, beside: ['production.yaml'],
     setup: (dir) => fs.writeFileSync(path.join(dir, 'production.yaml'), fs.readFileSync(path.join(dir, 'production.yaml'), 'utf8').replace('storageSize: 50Gi', 'storageSize: "0"')),
     expected: '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, delivery, components, secrets, waivers',
     alsoExpected: ['<dir>/production.yaml: databases.db.storageSize: must be more than 0 (the API server refuses an empty volume) (got "0"); use a size such as 10Gi'] },
@@ -209,9 +211,9 @@ describe('bad input', () => {
   });
 
   test.each(CASES.map((c) => [c.name, c] as const))('fails on %s with the exact message and leaves dist/ unchanged', (_name, c) => {
-    // GIVEN the DVMM environments with one file broken
+    // GIVEN one broken DVMM environment file, and the others the case needs (composing the rest would say nothing more)
     const envs = fs.mkdtempSync(path.join(tmp, 'envs-'));
-    fs.cpSync(ENVIRONMENTS, envs, { recursive: true });
+    for (const other of c.beside ?? []) fs.copyFileSync(path.join(ENVIRONMENTS, other), path.join(envs, other));
     const file = c.file ?? 'production.yaml';
     const source = path.join(ENVIRONMENTS, fs.existsSync(path.join(ENVIRONMENTS, file)) ? file : 'production.yaml');
     const text = fs.readFileSync(source, 'utf8');
