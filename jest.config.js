@@ -6,8 +6,8 @@ module.exports = {
   maxWorkers: '100%',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The fault tier starts real processes: jest.faults.config.js, `npm run test:faults`.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
+  // The process tier starts whole processes: jest.processes.config.js, `npm run test:processes`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/', '<rootDir>/test/processes/'],
   // tsconfig's isolatedModules makes ts-jest transpile only (about 2.5x faster); `npm run typecheck` runs tsc once.
   transform: { '^.+\\.ts$': 'ts-jest' },
   // index files only re-export (their getters count as functions); cli-main is the process wiring the consumer test runs.
