@@ -29,7 +29,7 @@ export function longestCronGapSeconds(expression: string): number {
 }
 
 function computeLongestGap(expression: string): number {
-  const { fields } = CronExpressionParser.parse(expression, { tz: 'UTC' });
+  const { fields } = CronExpressionParser.parse(expression);
   const times = timesOfDay(fields);
   const first = times[0];
   const last = times[times.length - 1];
@@ -76,7 +76,7 @@ function runningDays(fields: CronFieldCollection): 'every' | number[] {
 export function isFiveFieldCron(schedule: string): boolean {
   if (schedule.trim().split(/\s+/).length !== 5) return false;
   try {
-    CronExpressionParser.parse(`0 ${schedule}`, { tz: 'UTC' });
+    CronExpressionParser.parse(`0 ${schedule}`);
     return true;
   } catch {
     return false;

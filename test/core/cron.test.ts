@@ -28,6 +28,9 @@ describe('longestCronGapSeconds', () => {
     ['0 0 3 1 * *', 31 * 86400, 'monthly: the longest month'],
     ['0 0 1,13 * * *', 12 * 3600, 'twice a day, evenly'],
     ['0 0 1,5 * * *', 20 * 3600, 'twice a day, unevenly: the longer gap'],
+    ['0 0 0,23 * * *', 23 * 3600, 'twice a day, the longer gap within the day'],
+    ['0 0 1,2,12 * * *', 13 * 3600, 'three times a day: from 12:00 to 01:00'],
+    ['0,30 * * * * *', 30, 'twice a minute'],
   ])('%s is at most %i s late by schedule (%s)', (schedule, seconds) => {
     expect(longestCronGapSeconds(schedule)).toBe(seconds);
   });
@@ -88,7 +91,7 @@ describe('longestCronGapSeconds', () => {
 });
 
 describe('isFiveFieldCron', () => {
-  test.each(['0 3 * * *', '*/15 * * * *', '0 18 * * 5', '30 1 1,15 * 1-5'])('takes %s (minute hour day month weekday)', (schedule) => {
+  test.each(['0 3 * * *', '*/15 * * * *', '0 18 * * 5', '30 1 1,15 * 1-5', ' 0 3 * * * ', '0  3 * * *'])('takes %s (minute hour day month weekday)', (schedule) => {
     expect(isFiveFieldCron(schedule)).toBe(true);
   });
 
