@@ -41,7 +41,7 @@ function computeLongestGap(expression: string): number {
   return longest;
 }
 
-/** The seconds of the day a running day runs at, in order. */
+/** The seconds of the day a running day runs at, in order: cron-parser keeps each field's values sorted. */
 function timesOfDay(fields: CronFieldCollection): number[] {
   const times: number[] = [];
   for (const hour of fields.hour.values) {
@@ -49,7 +49,7 @@ function timesOfDay(fields: CronFieldCollection): number[] {
       for (const second of fields.second.values) times.push(Number(hour) * 3600 + Number(minute) * 60 + Number(second));
     }
   }
-  return times.sort((a, b) => a - b);
+  return times;
 }
 
 /**
