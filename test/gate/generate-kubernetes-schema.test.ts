@@ -83,9 +83,14 @@ describe('the vendored kubernetes-schema.json', () => {
 
   test('is Kubernetes 1.28 with the kinds the library renders', () => {
     expect(bundle.kubernetesVersion).toBe('v1.28.15');
-    for (const [apiVersion, kind] of [['v1', 'Namespace'], ['v1', 'Service'], ['v1', 'Secret'], ['apps/v1', 'Deployment'], ['apps/v1', 'StatefulSet'], ['batch/v1', 'CronJob'],
-      ['policy/v1', 'PodDisruptionBudget'], ['autoscaling/v2', 'HorizontalPodAutoscaler'], ['networking.k8s.io/v1', 'NetworkPolicy'], ['networking.k8s.io/v1', 'Ingress']]) {
-      expect(bundle.kinds[apiVersion][kind]).toBeDefined();
+    for (const [apiVersion, kind, definition] of [['v1', 'Namespace', 'io.k8s.api.core.v1.Namespace'], ['v1', 'Service', 'io.k8s.api.core.v1.Service'],
+      ['v1', 'Secret', 'io.k8s.api.core.v1.Secret'], ['apps/v1', 'Deployment', 'io.k8s.api.apps.v1.Deployment'], ['apps/v1', 'StatefulSet', 'io.k8s.api.apps.v1.StatefulSet'],
+      ['batch/v1', 'CronJob', 'io.k8s.api.batch.v1.CronJob'], ['policy/v1', 'PodDisruptionBudget', 'io.k8s.api.policy.v1.PodDisruptionBudget'],
+      ['autoscaling/v2', 'HorizontalPodAutoscaler', 'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler'],
+      ['networking.k8s.io/v1', 'NetworkPolicy', 'io.k8s.api.networking.v1.NetworkPolicy'], ['networking.k8s.io/v1', 'Ingress', 'io.k8s.api.networking.v1.Ingress']]) {
+      // each kind names its definition, which the bundle carries
+      expect(bundle.kinds[apiVersion][kind]).toBe(definition);
+      expect(bundle.definitions[definition]).toEqual(expect.objectContaining({ type: 'object' }));
     }
   });
 
