@@ -48,9 +48,11 @@ export function propertyError(scope: IConstruct, property: string, problem: stri
   return new PropertyError(scope, property, problem, value, fix);
 }
 
-/** Renders a value for an error message: strings quoted, objects as compact JSON. */
+/** Renders a value for an error message: strings quoted, objects as compact JSON, numbers JSON cannot hold as themselves. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  // JSON writes NaN and the infinities as null, which would name a value nobody gave
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value);
   // A message names a value; it never reprints a whole file someone put in the wrong place.
   return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH)}… (${text.length} characters)` : text;

@@ -34,6 +34,10 @@ describe('describeValue', () => {
     expect(describeValue(value)).toBe(`"${value}"`);
   });
 
+  test('names NaN and the infinities as themselves (JSON would write null)', () => {
+    expect([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1.5, null].map(describeValue)).toEqual(['NaN', 'Infinity', '-Infinity', '1.5', 'null']);
+  });
+
   test('cuts a longer value at 200 characters and says how long it was', () => {
     // GIVEN a string whose JSON is 201 characters
     const value = 'a'.repeat(199);
