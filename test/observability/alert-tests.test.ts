@@ -1,4 +1,4 @@
-import { productAlertGroups, isAlert, ALERT_DEFAULTS, AlertTargets } from '../../lib/observability/alerts';
+import { productAlertGroups, isAlert, ALERT_DEFAULTS, AlertTargets, RuleGroup } from '../../lib/observability/alerts';
 import { promtoolTests, renderRuleGroups } from '../../lib/observability/rule-files';
 
 const targets: AlertTargets = {
@@ -61,5 +61,60 @@ describe('the alerts\' promtool tests', () => {
     expect((slow.content.tests as any[])[0].alert_rule_test[0].eval_time).toBe('4340m');
     const spike = tests.find((t) => t.name === 'ApiRequestRateSpike--orders.test.yaml')!;
     expect((spike.content.tests as any[])[0].input_series[0].values).toBe('0+180000x335 60579000+279000x4');
+  });
+
+  test('renders one alert\'s test file whole: both cases, their series and the alert expected with its labels sorted', () => {
+    const file = tests.find((t) => t.name === 'ApiErrorRateHigh--orders.test.yaml')!;
+    const series = (success: number, errors: number) => [
+      { series: 'http_server_requests_seconds_count{namespace="shop-prod", job="orders", outcome="SUCCESS"}', values: `0+${success}x15` },
+      { series: 'http_server_requests_seconds_count{namespace="shop-prod", job="orders", outcome="SERVER_ERROR"}', values: `0+${errors}x15` },
+    ];
+    const labels = { component: 'orders', environment: 'prod', namespace: 'shop-prod', product: 'shop', severity: 'critical' };
+    // 330 of 6,000 requests (5.5 %) fire above the 5 % threshold; 270 (4.5 %) stay silent
+    expect(file.content).toEqual({
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [
+        { name: 'ApiErrorRateHigh (orders) fires just above its threshold', interval: '1m', input_series: series(5670, 330),
+          alert_rule_test: [{ eval_time: '15m', alertname: 'ApiErrorRateHigh', exp_alerts: [{ exp_labels: labels, exp_annotations: {
+            summary: 'orders answers more than 5 % of requests with a server error',
+            description: 'Over the last 5 minutes more than 5 % of the requests to orders in shop-prod ended with a server error (outcome SERVER_ERROR).',
+            runbook_url: 'https://runbooks.example.com/ApiErrorRateHigh.md',
+          } }] }] },
+        { name: 'ApiErrorRateHigh (orders) stays silent just below its threshold', interval: '1m', input_series: series(5730, 270),
+          alert_rule_test: [{ eval_time: '15m', alertname: 'ApiErrorRateHigh', exp_alerts: [] }] },
+      ],
+    });
+    expect(Object.keys((file.content.tests as any[])[0].alert_rule_test[0].exp_alerts[0].exp_labels)).toEqual(Object.keys(labels).sort());
+  });
+
+  test('renders recording rules with their labels, and runbook links without a doubled slash', () => {
+    const rendered = renderRuleGroups(groups, 'https://runbooks.example.com//');
+    expect(rendered[0].name).toBe('shop-prod.slo');
+    expect(rendered.flatMap((g) => g.rules).find((r) => r.record === 'eaf:api_server_errors:ratio_rate5m')).toEqual({
+      record: 'eaf:api_server_errors:ratio_rate5m',
+      expr: 'sum(rate(http_server_requests_seconds_count{namespace="shop-prod", job="orders", uri!~"/actuator/.*", outcome="SERVER_ERROR"}[5m])) / sum(rate(http_server_requests_seconds_count{namespace="shop-prod", job="orders", uri!~"/actuator/.*"}[5m]))',
+      labels: { product: 'shop', environment: 'prod', namespace: 'shop-prod', component: 'orders' },
+    });
+    expect(rendered.flatMap((g) => g.rules).filter((r) => r.alert !== undefined).map((r) => r.annotations!.runbook_url))
+      .toEqual(groups.flatMap((g) => g.rules.filter(isAlert)).map((r) => `https://runbooks.example.com/${r.alert}.md`));
+  });
+
+  test("fills the rule's own labels into its annotations, keeps the expression's as templates, and expands those the test's alert has", () => {
+    const group: RuleGroup = { name: 'g', rules: [{
+      alert: 'PodDown', expr: 'up == 0', for: '5m', severity: 'warning', labels: { component: 'api' },
+      summary: '{{ $labels.component }}: {{ $labels.pod }} is down', description: '{{ $labels.pod }} of {{ $labels.component }} ({{ $labels.node }})',
+      test: { interval: '1m', evalTime: '10m', firing: [{ series: 'up{pod="api-1"}', values: '0x10' }], silent: [{ series: 'up{pod="api-1"}', values: '1x10' }], outputLabels: { pod: 'api-1' } },
+    }] };
+    expect(renderRuleGroups([group], 'https://r')[0].rules[0].annotations).toEqual({
+      summary: 'api: {{ $labels.pod }} is down', description: '{{ $labels.pod }} of api ({{ $labels.node }})', runbook_url: 'https://r/PodDown.md',
+    });
+    const [file] = promtoolTests([group], 'https://r', 'rules.yaml');
+    expect(file.name).toBe('PodDown--api.test.yaml');
+    // a label the alert does not carry expands to nothing, as in Prometheus's template
+    expect((file.content.tests as any[])[0].alert_rule_test[0].exp_alerts[0]).toEqual({
+      exp_labels: { component: 'api', pod: 'api-1', severity: 'warning' },
+      exp_annotations: { summary: 'api: api-1 is down', description: 'api-1 of api ()', runbook_url: 'https://r/PodDown.md' },
+    });
   });
 });
