@@ -43,7 +43,7 @@ describe('AlertRouting', () => {
   test('with paging alone, every alert pages', () => {
     const config = render({ paging: PAGERDUTY, groupBy: ['alertname'], repeatInterval: '1h' });
     expect(config.spec.route).toEqual({ receiver: 'paging', groupBy: ['alertname'], groupWait: '30s', groupInterval: '5m', repeatInterval: '1h' });
-    expect(config.spec.receivers.map((r: any) => r.name)).toEqual(['paging']);
+    expect(config.spec.receivers).toStrictEqual([{ name: 'paging', pagerdutyConfigs: [{ routingKey: { name: 'alerting', key: 'pagerduty-key' }, sendResolved: true }] }]);
   });
 
   test('with chat alone, every alert goes to chat; a webhook receiver reads its URL from a Secret', () => {
