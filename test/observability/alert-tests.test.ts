@@ -64,7 +64,8 @@ describe('the alerts\' promtool tests', () => {
   });
 
   test('renders one alert\'s test file whole: both cases, their series and the alert expected with its labels sorted', () => {
-    const file = tests.find((t) => t.name === 'ApiErrorRateHigh--orders.test.yaml')!;
+    // (rendered here, not at the top of the file: code run while the file loads escapes the mutation run's per-test view)
+    const file = promtoolTests(groups, 'https://runbooks.example.com/', 'rules.yaml').find((t) => t.name === 'ApiErrorRateHigh--orders.test.yaml')!;
     const series = (success: number, errors: number) => [
       { series: 'http_server_requests_seconds_count{namespace="shop-prod", job="orders", outcome="SUCCESS"}', values: `0+${success}x15` },
       { series: 'http_server_requests_seconds_count{namespace="shop-prod", job="orders", outcome="SERVER_ERROR"}', values: `0+${errors}x15` },
