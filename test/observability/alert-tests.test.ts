@@ -112,6 +112,9 @@ describe('the alerts\' promtool tests', () => {
     });
     const [file] = promtoolTests([group], 'https://r', 'rules.yaml');
     expect(file.name).toBe('PodDown--api.test.yaml');
+    // a rule of no one component names its file for all of them
+    const [rule] = group.rules as any[];
+    expect(promtoolTests([{ name: 'g', rules: [{ ...rule, labels: {} }] }], 'https://r', 'rules.yaml')[0].name).toBe('PodDown--all.test.yaml');
     // a label the alert does not carry expands to nothing, as in Prometheus's template
     expect((file.content.tests as any[])[0].alert_rule_test[0].exp_alerts[0]).toEqual({
       exp_labels: { component: 'api', pod: 'api-1', severity: 'warning' },
