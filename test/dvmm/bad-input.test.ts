@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../main';
+import { readTree } from '../tree';
 
 /**
  * The bad-input catalogue: each case breaks one environment file the way people do, runs the real
@@ -191,12 +192,6 @@ describe('bad input', () => {
   let tmp: string;
   let outdir: string;
   let before: Record<string, string>;
-
-  const readTree = (dir: string): Record<string, string> => Object.fromEntries(
-    fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => { const full = path.join(e.parentPath ?? (e as any).path, e.name); return [path.relative(dir, full), fs.readFileSync(full, 'utf8')]; }),
-  );
 
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-'));

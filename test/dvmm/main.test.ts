@@ -3,22 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../../main';
+import { readTree } from '../tree';
 
 const REPO = path.join(__dirname, '..', '..');
 const ENVIRONMENTS = path.join(REPO, 'environments');
-
-/** Every file under `dir` with its content, keyed by relative path. */
-function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full); else out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('main (the DVMM program)', () => {
   let tmp: string;

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { readTree } from '../tree';
 
 /** Running the real program as a process, and reading the trees it leaves. */
 
@@ -10,9 +11,7 @@ const DRIVER = path.join(__dirname, 'synth-process.ts');
 
 /** Every file under `dir` with its text, or `undefined` when `dir` does not exist. */
 export function tree(dir: string): Record<string, string> | undefined {
-  if (!fs.existsSync(dir)) return undefined;
-  return Object.fromEntries(fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
-    .map((e) => { const full = path.join(e.parentPath, e.name); return [path.relative(dir, full), fs.readFileSync(full, 'utf8')]; }));
+  return fs.existsSync(dir) ? readTree(dir) : undefined;
 }
 
 /** A copy of DVMM's environments with one edit to production, so its output differs from the original's. */

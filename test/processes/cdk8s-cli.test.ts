@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { readTree } from '../tree';
 
 /**
  * The first of the three ways the library is used: `cdk8s synth`, the real cdk8s CLI, running the DVMM program through
@@ -10,12 +11,6 @@ import * as path from 'path';
 
 const REPO = path.join(__dirname, '..', '..');
 const ENVIRONMENTS = path.join(REPO, 'environments');
-
-/** Every file under `dir` with its content, keyed by relative path. */
-function readTree(dir: string): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
-    .map((e) => [path.relative(dir, path.join(e.parentPath, e.name)), fs.readFileSync(path.join(e.parentPath, e.name), 'utf8')]));
-}
 
 let tmp: string;
 beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-cli-')); });

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { CliIo, runCli } from '../../lib/program/cli';
 import { acquireLock } from '../../lib/program/output-writer';
 import { scaffoldProduct } from '../../lib/program/scaffold';
+import { readTree } from '../tree';
 
 const REPO = path.join(__dirname, '..', '..');
 
@@ -187,9 +188,6 @@ describe('eaf-cdk8s', () => {
       fs.cpSync(product, path.join(tmp, 'dvmm'), { recursive: true });
       return path.join(tmp, 'dvmm');
     };
-    /** Every file under `dir` with its text. */
-    const tree = (dir: string) => Object.fromEntries(fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
-      .map((e) => [path.relative(dir, path.join(e.parentPath, e.name)), fs.readFileSync(path.join(e.parentPath, e.name), 'utf8')]));
 
     test('rollback production flips the active colour, re-synthesises through the gate, and the diff shows only the Services\' selectors', () => {
       // GIVEN DVMM's production with blue active
@@ -250,21 +248,21 @@ describe('eaf-cdk8s', () => {
       const dir = dvmm();
       const file = path.join(dir, 'environments', 'production.yaml');
       const bytes = fs.readFileSync(file);
-      const dist = tree(path.join(dir, 'dist'));
+      const dist = readTree(path.join(dir, 'dist'));
       // WHEN
       expect(runCli(['release', 'production', 'api', 'latest', '--dir', 'dvmm'], io())).toBe(1);
       // THEN every problem is printed, the file is restored and the output untouched
       expect(lines).toContain(`  ${file}: components.api.tags.green: is a moving tag (got "latest"); pin an immutable version such as 1.4.2, or a sha256 digest`);
       expect(lines[lines.length - 1]).toBe(`release: restored ${file} as it was; nothing was changed`);
       expect(fs.readFileSync(file).equals(bytes)).toBe(true);
-      expect(tree(path.join(dir, 'dist'))).toEqual(dist);
+      expect(readTree(path.join(dir, 'dist'))).toEqual(dist);
       expect(fs.readdirSync(path.join(dir, 'environments')).sort()).toEqual(['dev.yaml', 'production.yaml', 'staging.yaml']);
       expect(outs).toEqual([]);
     });
 
     test('fail on bad input with exit code 1 and on wrong arguments with 2, changing nothing', () => {
       const dir = dvmm();
-      const envs = tree(path.join(dir, 'environments'));
+      const envs = readTree(path.join(dir, 'environments'));
       expect(runCli(['release', 'qa', 'api', '1.6.0', '--dir', 'dvmm'], io())).toBe(1);
       expect(lines).toContain(`error: ${path.join(dir, 'environments', 'qa.yaml')}: there is no environment qa (got "qa"); use one of: dev, production, staging`);
       lines = [];
@@ -282,7 +280,7 @@ describe('eaf-cdk8s', () => {
       expect(runCli(['release', 'production', 'api', '--dir', 'dvmm'], io())).toBe(2);
       expect(runCli(['promote', 'staging', 'staging', '--dir', 'dvmm'], io())).toBe(2);
       expect(runCli(['rollback', '--dir', 'dvmm'], io())).toBe(2);
-      expect(tree(path.join(dir, 'environments'))).toEqual(envs);
+      expect(readTree(path.join(dir, 'environments'))).toEqual(envs);
       expect(outs).toEqual([]);
     });
 
@@ -314,10 +312,10 @@ describe('eaf-cdk8s', () => {
 
     test('promote changes nothing when the target\'s idle colour already has what the source runs', () => {
       const dir = dvmm();
-      const envs = tree(path.join(dir, 'environments'));
+      const envs = readTree(path.join(dir, 'environments'));
       expect(runCli(['promote', 'staging', 'production', '--dir', 'dvmm'], io())).toBe(0);
       expect(lines[lines.length - 1]).toBe(`promote: nothing to change; ${path.join(dir, 'environments', 'production.yaml')} and ${path.join(dir, 'dist')} are as they were`);
-      expect(tree(path.join(dir, 'environments'))).toEqual(envs);
+      expect(readTree(path.join(dir, 'environments'))).toEqual(envs);
     });
 
     test('diff --base HEAD prints the objects changed and added in dist since the commit, as Markdown', () => {

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as lockfile from 'proper-lockfile';
 import { OutputWriteError, recoverLeftovers, writeOutputAtomically, WriteStep } from '../../lib';
+import { readTree } from '../tree';
 
 /** The writer's guarantee, step by step, in-process; test/faults kills real processes at each step. */
 
@@ -13,11 +14,6 @@ beforeEach(() => {
   dist = path.join(tmp, 'dist');
 });
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function tree(dir: string): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
-    .map((e) => { const full = path.join(e.parentPath, e.name); return [path.relative(dir, full), fs.readFileSync(full, 'utf8')]; }));
-}
 
 function write(files: Record<string, string>, options = {}) {
   return writeOutputAtomically(dist, (staging) => {
@@ -34,7 +30,7 @@ describe('writeOutputAtomically', () => {
     write({ 'dev/a.yaml': 'old' });
     const steps: WriteStep[] = [];
     expect(write({ 'dev/b.yaml': 'new' }, { onStep: (s: WriteStep) => steps.push(s) })).toBe(1);
-    expect(tree(dist)).toEqual({ 'dev/b.yaml': 'new' });
+    expect(readTree(dist)).toEqual({ 'dev/b.yaml': 'new' });
     expect(steps).toEqual(['locked', 'recovered', 'staging-created', 'filled', 'checked', 'old-moved', 'new-in-place', 'cleaned']);
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
@@ -50,7 +46,7 @@ describe('writeOutputAtomically', () => {
       fs.writeFileSync(path.join(staging, 'half.yaml'), 'half');
       throw new Error('bad input');
     })).toThrow('bad input');
-    expect(tree(dist)).toEqual({ 'dev/a.yaml': 'old' });
+    expect(readTree(dist)).toEqual({ 'dev/a.yaml': 'old' });
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
 
@@ -87,7 +83,7 @@ describe('writeOutputAtomically', () => {
     const log: string[] = [];
     write({ 'dev/a.yaml': 'x' }, { lockTimeoutMs: 0, log: (l: string) => log.push(l) });
     expect(log).toEqual([`lock: ${path.join(tmp, '.dist.lock')} belongs to process ${2 ** 22 + 1}, which is gone; taking it over`]);
-    expect(tree(dist)).toEqual({ 'dev/a.yaml': 'x' });
+    expect(readTree(dist)).toEqual({ 'dev/a.yaml': 'x' });
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
 
@@ -105,7 +101,7 @@ describe('recoverLeftovers', () => {
     fs.mkdirSync(path.join(tmp, '.dist-staging-1-bb'));
     const log: string[] = [];
     recoverLeftovers(dist, (l) => log.push(l));
-    expect(tree(dist)).toEqual({ 'dev/a.yaml': 'old' });
+    expect(readTree(dist)).toEqual({ 'dev/a.yaml': 'old' });
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
     expect(log).toEqual([
       `recovered: ${dist} was missing after an interrupted run; restored the previous output from .dist-previous-1-aa`,
@@ -118,7 +114,7 @@ describe('recoverLeftovers', () => {
     fs.writeFileSync(path.join(dist, 'new.yaml'), 'new');
     fs.mkdirSync(path.join(tmp, '.dist-previous-1-aa'));
     recoverLeftovers(dist);
-    expect(tree(dist)).toEqual({ 'new.yaml': 'new' });
+    expect(readTree(dist)).toEqual({ 'new.yaml': 'new' });
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
 
