@@ -36,7 +36,6 @@ function computeLongestGap(expression: string): number {
   let longest = 0;
   for (let i = 1; i < times.length; i++) longest = Math.max(longest, times[i] - times[i - 1]);
   const days = runningDays(fields);
-  if (days === 'every') return Math.max(longest, DAY_SECONDS - last + first);
   for (let i = 1; i < days.length; i++) longest = Math.max(longest, (days[i] - days[i - 1]) * DAY_SECONDS - last + first);
   return longest;
 }
@@ -53,11 +52,12 @@ function timesOfDay(fields: CronFieldCollection): number[] {
 }
 
 /**
- * Which days run, as day numbers from the start: every day, or those cron-parser finds from the start to the first
- * one past the horizon (at least two, so that a schedule that runs rarely still shows one gap).
+ * Which days run, as day numbers from the start: those cron-parser finds from the start to the first one past the
+ * horizon (at least two, so that a schedule that runs rarely still shows one gap); for a schedule that runs every day,
+ * two consecutive days say all there is.
  */
-function runningDays(fields: CronFieldCollection): 'every' | number[] {
-  if (fields.dayOfMonth.isWildcard && fields.month.isWildcard && fields.dayOfWeek.isWildcard) return 'every';
+function runningDays(fields: CronFieldCollection): number[] {
+  if (fields.dayOfMonth.isWildcard && fields.month.isWildcard && fields.dayOfWeek.isWildcard) return [0, 1];
   const midnights = new CronExpression(
     CronFieldCollection.from(fields, { second: [0], minute: [0], hour: [0] }),
     { currentDate: new Date(START - 1000), tz: 'UTC' },
