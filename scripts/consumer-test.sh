@@ -45,7 +45,7 @@ say "npm run synth"
 npm run --silent synth
 [[ -f dist/dev/demo.k8s.yaml && -f dist/staging/demo.k8s.yaml && -f dist/production/demo.k8s.yaml ]] || fail "synth did not write three environments"
 say "npm test (assertions and snapshots)"
-npx jest --ci=false 2>&1 | grep -E '^(Tests|Snapshots):'
+NO_COLOR=1 npx vitest run --update=new 2>&1 | grep -E '^ *(Tests|Snapshots) '
 say "eaf-cdk8s verify dist --cluster --netpol"
 EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify dist --cluster --netpol
 say "PASS"

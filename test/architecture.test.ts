@@ -6,9 +6,9 @@ import * as path from 'path';
  * fixtures under test/architecture/fixtures/<case>/, each laid out like the repository (lib/, main.ts,
  * imports/, examples/, scripts/, test/) so the rules' `^lib/...` paths match when depcruise runs inside the fixture.
  *
- * dependency-cruiser 17 is ESM-only and jest runs CommonJS here, so it runs as a child process (its bin
- * is not in the package's "exports", hence the path into node_modules). One spawn per tree, all three started at
- * once (each takes seconds; together they take little more than one).
+ * It runs as a child process, as `npm run lint:arch` runs it: each tree's cruise reads its own working folder, which
+ * a test must not change (its bin is not in the package's "exports", hence the path into node_modules). One spawn
+ * per tree, all three started at once (each takes seconds; together they take little more than one).
  */
 
 const ROOT = path.join(__dirname, '..');

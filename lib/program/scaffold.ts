@@ -18,9 +18,7 @@ const PINNED = {
   'cdk8s-plus-28': '2.5.6',
   'constructs': '10.8.1',
   'typescript': '5.9.3',
-  'jest': '29.7.0',
-  'ts-jest': '29.4.15',
-  '@types/jest': '29.5.14',
+  'vitest': '4.1.12',
   '@types/node': '20.19.43',
 };
 
@@ -123,21 +121,19 @@ output: dist
         synth: 'eaf-cdk8s synth',
         validate: 'eaf-cdk8s validate dist',
         verify: 'eaf-cdk8s verify dist',
-        test: 'jest',
+        test: 'vitest run',
       },
       dependencies: { '@eaf/cdk8s': packageSpec, 'cdk8s': PINNED.cdk8s, 'cdk8s-plus-28': PINNED['cdk8s-plus-28'], 'constructs': PINNED.constructs },
-      devDependencies: {
-        '@types/jest': PINNED['@types/jest'], '@types/node': PINNED['@types/node'], 'jest': PINNED.jest, 'ts-jest': PINNED['ts-jest'], 'typescript': PINNED.typescript,
-      },
-      jest: { testEnvironment: 'node', roots: ['<rootDir>/test'], transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] } },
+      devDependencies: { '@types/node': PINNED['@types/node'], 'typescript': PINNED.typescript, 'vitest': PINNED.vitest },
     }, null, 2)}\n`,
     'tsconfig.json': `${JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: true, types: ['node', 'jest'] },
+      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: true, types: ['node'] },
       include: ['main.ts', 'test/**/*.ts'],
     }, null, 2)}\n`,
     'test/product.test.ts': `import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
+import { describe, expect, test } from 'vitest';
 import { EafProductChart, parseEnvironment } from '${importFrom}';
 import { product } from '../main';
 

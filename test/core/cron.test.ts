@@ -56,7 +56,7 @@ describe('longestCronGapSeconds', () => {
     expect(longestCronGapSeconds(schedule)).toBe(seconds);
   });
 
-  // 30 schedules here (under 1 s); FUZZ_RUNS=2000 npx jest test/core/cron for a long run
+  // 30 schedules here (under 1 s); FUZZ_RUNS=2000 npx vitest run test/core/cron for a long run
   test('agrees with going through every run, for schedules of every shape', () => {
     const list = (max: number, min = 0) => fc.uniqueArray(fc.integer({ min, max }), { minLength: 1, maxLength: 3 }).map((v) => v.join(','));
     const field = (max: number, min = 0) => fc.oneof(

@@ -13,37 +13,33 @@ const ROOT = path.join(__dirname, '..', '..');
 
 describe("DVMM's generated validators", () => {
   /** A fresh library, with or without generated/validators.js registered; each compiles what it needs once. */
-  function library(registered: boolean): typeof import('../../lib') {
-    let lib!: typeof import('../../lib');
-    jest.isolateModules(() => {
-      lib = require('../../lib');
-      if (registered) lib.registerPrecompiledValidators(require('../../generated/validators').validators);
-    });
+  async function library(registered: boolean): Promise<typeof import('../../lib')> {
+    vi.resetModules();
+    const lib = await import('../../lib');
+    if (registered) lib.registerPrecompiledValidators(require('../../generated/validators').validators);
     return lib;
   }
-  const libraries = { true: library(true), false: library(false) };
+  const libraries = {} as Record<'true' | 'false', typeof import('../../lib')>;
+  beforeAll(async () => {
+    libraries.true = await library(true);
+    libraries.false = await library(false);
+  });
   const withLibrary = <T>(registered: boolean, body: (lib: typeof import('../../lib')) => T): T => body(libraries[`${registered}`]);
 
-  const { dvmm } = require('../../main') as typeof import('../../main');
+  let dvmm: typeof import('../../main')['dvmm'];
+  beforeAll(async () => ({ dvmm } = await import('../../main')));
   const production = fs.readFileSync(path.join(ROOT, 'environments', 'production.yaml'), 'utf8');
 
-  test('are registered by the program and cover every schema its synth compiles: it compiles none', () => {
+  test('are registered by the program and cover every schema its synth compiles: it compiles none', async () => {
     const outdir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'precompiled-'));
+    const compile = vi.spyOn(require('ajv').default.prototype, 'compile');
     try {
-      const { compiled, code } = (() => {
-        let result!: { compiled: number; code: number };
-        jest.isolateModules(() => {
-          const AjvClass = require('ajv').default;
-          const compile = jest.spyOn(AjvClass.prototype, 'compile');
-          const program = require('../../main') as typeof import('../../main');
-          const exit = program.main({ outdir: path.join(outdir, 'dist'), log: () => undefined });
-          result = { compiled: compile.mock.calls.length, code: exit };
-        });
-        return result;
-      })();
-      expect(code).toBe(0);
-      expect(compiled).toBe(0);
+      vi.resetModules();
+      const program = await import('../../main');
+      expect(program.main({ outdir: path.join(outdir, 'dist'), log: () => undefined })).toBe(0);
+      expect(compile).not.toHaveBeenCalled();
     } finally {
+      compile.mockRestore();
       fs.rmSync(outdir, { recursive: true, force: true });
     }
   });

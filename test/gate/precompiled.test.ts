@@ -9,18 +9,16 @@ import Ajv from 'ajv';
 type Precompiled = typeof import('../../lib/gate/precompiled');
 
 /** A fresh copy of the module, so that registrations and recording of one test do not leak into another. */
-function fresh(): Precompiled {
-  let module!: Precompiled;
-  jest.isolateModules(() => {
-    module = require('../../lib/gate/precompiled');
-  });
-  return module;
+async function fresh(): Promise<Precompiled> {
+  vi.resetModules();
+  return import('../../lib/gate/precompiled');
 }
 
 const SCHEMA = { type: 'object', properties: { replicas: { type: 'integer', minimum: 1 } }, required: ['replicas'], additionalProperties: false };
 
 describe('schemaKey', () => {
-  const { schemaKey } = fresh();
+  let schemaKey: Precompiled['schemaKey'];
+  beforeAll(async () => ({ schemaKey } = await fresh()));
 
   test('is a 40-character hex digest, the same for the same input', () => {
     expect(schemaKey('ctx', SCHEMA)).toMatch(/^[0-9a-f]{40}$/);
@@ -41,9 +39,9 @@ describe('schemaKey', () => {
 });
 
 describe('compileSchema', () => {
-  test('compiles with the given instance when nothing is registered, and creates it only then', () => {
-    const { compileSchema } = fresh();
-    const instance = jest.fn(() => new Ajv({ allErrors: true }));
+  test('compiles with the given instance when nothing is registered, and creates it only then', async () => {
+    const { compileSchema } = await fresh();
+    const instance = vi.fn(() => new Ajv({ allErrors: true }));
     const validate = compileSchema(instance, 'ctx', SCHEMA, {});
     expect(instance).toHaveBeenCalledTimes(1);
     expect(validate({ replicas: 2 })).toBe(true);
@@ -51,13 +49,13 @@ describe('compileSchema', () => {
     expect(validate.errors?.map((e) => `${e.instancePath} ${e.message}`)).toEqual(['/replicas must be >= 1']);
   });
 
-  test('uses a registered validator for the same key without creating a compiler, with its formats and schema', () => {
-    const { compileSchema, registerPrecompiledValidators, schemaKey } = fresh();
+  test('uses a registered validator for the same key without creating a compiler, with its formats and schema', async () => {
+    const { compileSchema, registerPrecompiledValidators, schemaKey } = await fresh();
     const formats = { even: { validate: (n: number) => n % 2 === 0 } };
     const received: unknown[] = [];
     const precompiled = Object.assign((data: any) => data?.replicas === 42, { errors: null });
     registerPrecompiledValidators({ [schemaKey('ctx', SCHEMA)]: (f) => { received.push(f); return precompiled as any; } });
-    const instance = jest.fn(() => { throw new Error('must not compile'); });
+    const instance = vi.fn(() => { throw new Error('must not compile'); });
 
     const validate = compileSchema(instance, 'ctx', SCHEMA, formats);
 
@@ -68,16 +66,16 @@ describe('compileSchema', () => {
     expect(validate.schema).toBe(SCHEMA);
   });
 
-  test('ignores a registered validator of another context or another schema', () => {
-    const { compileSchema, registerPrecompiledValidators, schemaKey } = fresh();
+  test('ignores a registered validator of another context or another schema', async () => {
+    const { compileSchema, registerPrecompiledValidators, schemaKey } = await fresh();
     const wrong = () => { throw new Error('a validator of another schema was used'); };
     registerPrecompiledValidators({ [schemaKey('other', SCHEMA)]: wrong, [schemaKey('ctx', { ...SCHEMA, required: [] })]: wrong });
     const validate = compileSchema(() => new Ajv(), 'ctx', SCHEMA, {});
     expect(validate({})).toBe(false);
   });
 
-  test('while recording, compiles even registered schemas and lists each with its key and compiler', () => {
-    const { codeOptions, compileSchema, recordCompiledSchemas, registerPrecompiledValidators, schemaKey } = fresh();
+  test('while recording, compiles even registered schemas and lists each with its key and compiler', async () => {
+    const { codeOptions, compileSchema, recordCompiledSchemas, registerPrecompiledValidators, schemaKey } = await fresh();
     registerPrecompiledValidators({ [schemaKey('ctx', SCHEMA)]: () => { throw new Error('recording must compile'); } });
     const recorded = recordCompiledSchemas();
     expect(codeOptions().source).toBe(true);
@@ -89,8 +87,8 @@ describe('compileSchema', () => {
     expect(validate({ replicas: 1 })).toBe(true);
   });
 
-  test("recorded schemas become standalone code that calls the format table it is given", () => {
-    const { codeOptions, compileSchema, recordCompiledSchemas } = fresh();
+  test("recorded schemas become standalone code that calls the format table it is given", async () => {
+    const { codeOptions, compileSchema, recordCompiledSchemas } = await fresh();
     recordCompiledSchemas();
     const ajv = new Ajv({ code: codeOptions() });
     const formats = { even: { type: 'number' as const, validate: (n: number) => n % 2 === 0 } };
@@ -102,8 +100,8 @@ describe('compileSchema', () => {
     expect([precompiled(4), precompiled(5)]).toEqual([true, false]);
   });
 
-  test('keeps no generated source when not recording', () => {
-    const { codeOptions } = fresh();
+  test('keeps no generated source when not recording', async () => {
+    const { codeOptions } = await fresh();
     expect(codeOptions()).toMatchObject({ optimize: false, source: false });
   });
 });

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 // the module object schemas.ts requires (its properties are plain and can be spied on)
 const yaml = require('yaml') as typeof import('yaml');
+import type { MockInstance } from 'vitest';
 import { ManifestValidator } from '../../lib/gate';
 import { CRD_DIRECTORY } from './fixtures';
 
@@ -23,9 +24,9 @@ function findingsWith(crds: string): string[] {
     .validate([{ environment: 'dev', critical: false, objects: [CLUSTER] }]).findings.map((f) => f.message);
 }
 
-let parse: jest.SpyInstance;
+let parse: MockInstance;
 beforeEach(() => {
-  parse = jest.spyOn(yaml, 'parseAllDocuments');
+  parse = vi.spyOn(yaml, 'parseAllDocuments');
 });
 afterEach(() => parse.mockRestore());
 

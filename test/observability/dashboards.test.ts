@@ -206,18 +206,18 @@ describe('productDashboards', () => {
       apis: [API, { ...API, metrics: '{job="api"}', containers: ' ' }],
     };
     // WHEN / THEN
-    expect(() => productDashboards(input)).toThrow(new Error([
+    expect(() => productDashboards(input)).toThrow(expect.objectContaining({ message: [
       'dashboards of dvmm/production: apis[1].name is used twice (got "api"); give each its own name: rows and panel titles are named after it',
       'dashboards of dvmm/production: apis[1].metrics must be label matchers without braces (got "{job=\\"api\\"}"); write the matchers alone, e.g. namespace="dvmm-production", job="api"',
       'dashboards of dvmm/production: apis[1].containers must name at least one label matcher (got " "); select the component\'s series, e.g. namespace="dvmm-production", job="api" (an empty selector would show every workload of the cluster)',
-    ].join('\n')));
+    ].join('\n') }));
   });
 
   test('fails on a product or environment name that cannot make a uid', () => {
-    expect(() => productDashboards({ ...DVMM, product: 'DVMM', environment: 'prod_1' })).toThrow(new Error([
+    expect(() => productDashboards({ ...DVMM, product: 'DVMM', environment: 'prod_1' })).toThrow(expect.objectContaining({ message: [
       'dashboards of DVMM/prod_1: product is not a valid product name (got "DVMM"); use a lower-case name of letters, digits and hyphens starting with a letter, at most 40 characters, e.g. api',
       'dashboards of DVMM/prod_1: environment is not a valid environment name (got "prod_1"); use a lower-case DNS label of at most 20 characters starting with a letter, e.g. staging',
-    ].join('\n')));
+    ].join('\n') }));
   });
   test('fails on bad database and Keycloak fields and a bad namespace, naming each', () => {
     // GIVEN
@@ -228,13 +228,13 @@ describe('productDashboards', () => {
       keycloak: { name: 'Keycloak', metrics: '' },
     };
     // WHEN / THEN
-    expect(() => productDashboards(input)).toThrow(new Error([
+    expect(() => productDashboards(input)).toThrow(expect.objectContaining({ message: [
       'dashboards of dvmm/production: namespace is not a valid namespace (got "Dvmm Production"); use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
       'dashboards of dvmm/production: databases[1].name is used twice (got "dvmm-db"); give each its own name: rows and panel titles are named after it',
       'dashboards of dvmm/production: databases[1].volumes must be label matchers without braces (got "namespace=\\"dvmm-production\\","); write the matchers alone, e.g. namespace="dvmm-production", job="api"',
       'dashboards of dvmm/production: keycloak.name is not a valid name (got "Keycloak"); use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
       'dashboards of dvmm/production: keycloak.metrics must name at least one label matcher (got ""); select the component\'s series, e.g. namespace="dvmm-production", job="api" (an empty selector would show every workload of the cluster)',
-    ].join('\n')));
+    ].join('\n') }));
   });
 });
 
@@ -353,12 +353,12 @@ describe('ProductDashboards', () => {
     const [api] = dashboards;
     const bad: DashboardModel[] = [api, api, { ...api, uid: 'Not_A_Name' }, { ...api, uid: 'other' }];
     // WHEN / THEN
-    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards: bad })).toThrow(new Error([
+    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards: bad })).toThrow(expect.objectContaining({ message: [
       'test/dashboards: dashboards[1].uid is used twice (got "dvmm-production-api"); give each dashboard its own uid',
       'test/dashboards: dashboards[2].uid must be a DNS label of at most 40 characters (got "Not_A_Name"); use lower-case letters, digits and hyphens (it names the object and is the Grafana uid)',
       'test/dashboards: dashboards[2].json.uid differs from the dashboard uid (got "dvmm-production-api"); set json.uid to "Not_A_Name"',
       'test/dashboards: dashboards[3].json.uid differs from the dashboard uid (got "dvmm-production-api"); set json.uid to "other"',
-    ].join('\n')));
+    ].join('\n') }));
   });
 
   test('fails when the folder cannot be derived and when the sidecar label is missing', () => {
@@ -366,29 +366,29 @@ describe('ProductDashboards', () => {
     const chart = Testing.chart();
     const untagged: DashboardModel = { uid: 'plain', title: 'Plain', json: { uid: 'plain', title: 'Plain' } };
     // WHEN / THEN
-    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards: [untagged], sidecarLabels: {} })).toThrow(new Error([
+    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards: [untagged], sidecarLabels: {} })).toThrow(expect.objectContaining({ message: [
       'test/dashboards: folder cannot be derived: the dashboards share no first tag (got nothing); set folder',
       'test/dashboards: sidecarLabels must hold at least one label (got {}); name the label Grafana selects by, e.g. { grafana_dashboard: "1" }',
-    ].join('\n')));
+    ].join('\n') }));
   });
 
   test('fails on an unknown delivery and a blank folder', () => {
     // GIVEN
     const chart = Testing.chart();
     // WHEN / THEN
-    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards, delivery: 'helm' as 'configmap', folder: ' ' })).toThrow(new Error([
+    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards, delivery: 'helm' as 'configmap', folder: ' ' })).toThrow(expect.objectContaining({ message: [
       'test/dashboards: delivery is not a delivery (got "helm"); use \'configmap\' or \'grafana-operator\'',
       'test/dashboards: folder must not be blank (got " "); name the folder, or leave it out to use the product name',
-    ].join('\n')));
+    ].join('\n') }));
   });
 
   test('fails on Grafana instance labels Kubernetes refuses', () => {
     // GIVEN
     const chart = Testing.chart();
     // WHEN / THEN
-    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards, delivery: 'grafana-operator', instanceSelector: { 'bad key!': 'a b' } })).toThrow(new Error([
+    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards, delivery: 'grafana-operator', instanceSelector: { 'bad key!': 'a b' } })).toThrow(expect.objectContaining({ message: [
       'test/dashboards: instanceSelector.bad key! is not a valid label key (got "bad key!"); use [prefix/]name: a DNS-subdomain prefix, and a name of at most 63 letters, digits, -, _ and .',
       'test/dashboards: instanceSelector.bad key! is not a valid label value (got "a b"); use at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit',
-    ].join('\n')));
+    ].join('\n') }));
   });
 });

@@ -32,7 +32,7 @@ const { value } = fc.letrec((tie) => ({
 }));
 const manifest = fc.dictionary(text, value, { minKeys: 0, maxKeys: 6 });
 
-/** Cases per run: a bounded run here (fixed seed); `YAML_RUNS=20000 npx jest test/program/yaml-output` for a long one. */
+/** Cases per run: a bounded run here (fixed seed); `YAML_RUNS=20000 npx vitest run test/program/yaml-output` for a long one. */
 const RUNS = Number(process.env.YAML_RUNS ?? 500);
 
 test(`prints any plain data exactly as cdk8s does (${RUNS} generated cases)`, () => {
@@ -59,7 +59,7 @@ test('prints documents that are not maps exactly as cdk8s does', () => {
 });
 
 test("prints DVMM's manifests byte for byte as committed, without handing any to cdk8s", () => {
-  const stringify = jest.spyOn(Yaml, 'stringify');
+  const stringify = vi.spyOn(Yaml, 'stringify');
   try {
     for (const environment of ['dev', 'staging', 'production']) {
       const file = path.join(__dirname, '..', '..', 'dist', environment, 'dvmm.k8s.yaml');

@@ -1,0 +1,44 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two tiers of one runner (README, Tests):
+ * - `unit` (`npm test`): in process. `isolate: false` lets the test files of one worker share loaded modules
+ *   (cdk8s-plus, the imports/, ajv, the gate's compiled schemas), which is most of what a test file costs: a run
+ *   that loads every file afresh took about twice as long (the issue-12 note).
+ * - `processes` (`npm run test:processes`): whole processes (the program killed at every step of the write,
+ *   concurrent runs, permissions, the fuzz run, the real cdk8s CLI, the compiled runner, what importing the library
+ *   loads). Each file isolated, with time for processes to start.
+ */
+/** The unit tier's files: everything under test/ except the process tier's folders. */
+export const UNIT_TIER = { include: ['test/**/*.test.ts'], exclude: ['test/faults/**', 'test/processes/**'] };
+
+export default defineConfig({
+  test: {
+    globals: true,
+    // One worker per core: the default leaves one core to itself, which on the 2-core CI machines means one worker.
+    maxWorkers: '100%',
+    // Transformed TypeScript is kept in node_modules/.experimental-vitest-cache, keyed by content.
+    experimental: { fsModuleCache: true },
+    coverage: {
+      // istanbul counts what runs through the runner's transform. V8's counts are merged by file URL and also take in
+      // the second copy of lib/ that the CLI tests load through tsx (a scaffolded product imports lib/ by path):
+      // lib/observability/promql.ts read 56 % covered with v8, 100 % alone and with istanbul.
+      provider: 'istanbul',
+      // index files only re-export; cli-main is the process wiring the consumer test runs.
+      include: ['lib/**/*.ts', 'main.ts'],
+      exclude: ['lib/index.ts', 'lib/gate/index.ts', 'lib/program/cli-main.ts'],
+      thresholds: { lines: 90, statements: 90, functions: 90, branches: 80 },
+      reporter: ['text-summary'],
+    },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', ...UNIT_TIER, isolate: false },
+      },
+      {
+        extends: true,
+        test: { name: 'processes', include: ['test/faults/**/*.test.ts', 'test/processes/**/*.test.ts'], testTimeout: 180_000 },
+      },
+    ],
+  },
+});
