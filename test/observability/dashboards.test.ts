@@ -21,6 +21,10 @@ function byKind(dashboards: DashboardModel[], kind: string): DashboardModel {
 }
 
 describe('productDashboards', () => {
+  test("renders DVMM's dashboards as reviewed (the snapshot shows every change of a panel, a query, a unit or a text)", () => {
+    expect(productDashboards(DVMM).map((d) => d.json)).toMatchSnapshot();
+  });
+
   test('gives DVMM an API, a PostgreSQL and a Keycloak dashboard, titled, tagged and timed', () => {
     // WHEN
     const dashboards = productDashboards(DVMM);
