@@ -101,15 +101,16 @@ export function productDashboards(input: DashboardInput): DashboardModel[] {
 
 /** Every PromQL expression of a dashboard, in panel order (panels of collapsed rows after their row). */
 export function dashboardQueries(dashboard: DashboardModel): string[] {
-  const panels = (list: unknown): Array<Record<string, unknown>> => (Array.isArray(list) ? list.filter(isRecord) : []);
+  // Grafana's JSON as stored: whatever is missing or of another type is skipped.
+  const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
   const queries: string[] = [];
-  const visit = (panel: Record<string, unknown>): void => {
-    for (const target of panels(panel.targets)) {
-      if (typeof target.expr === 'string') queries.push(target.expr);
+  const visit = (panel: any): void => {
+    for (const target of list(panel?.targets)) {
+      if (typeof target?.expr === 'string') queries.push(target.expr);
     }
-    panels(panel.panels).forEach(visit);
+    list(panel?.panels).forEach(visit);
   };
-  panels(dashboard.json.panels).forEach(visit);
+  list(dashboard.json.panels).forEach(visit);
   return queries;
 }
 
@@ -324,27 +325,33 @@ function build(input: DashboardInput, kind: string, kindTitle: string, rows: rea
       const steps = panel.upDown
         ? [{ value: null, color: 'red' }, { value: 1, color: 'green' }]
         : [{ value: null, color: 'green' }, ...(panel.warnAt ? [{ value: panel.warnAt[0], color: 'orange' }, { value: panel.warnAt[1], color: 'red' }] : [])];
-      if (panel.kind === 'stat') {
-        const built = new stat.PanelBuilder()
-          .id(++id).title(panel.title).description(panel.description).datasource({ ...DATASOURCE })
-          .unit(panel.unit).span(panel.width).height(PANEL_HEIGHT)
-          .thresholds(thresholds(steps))
-          .colorMode(common.BigValueColorMode.Background)
-          .graphMode(common.BigValueGraphMode.None)
-          .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
-        targets.forEach((target) => built.withTarget(target));
-        builder.withPanel(built);
-      } else {
-        const built = new timeseries.PanelBuilder()
-          .id(++id).title(panel.title).description(panel.description).datasource({ ...DATASOURCE })
-          .unit(panel.unit).span(panel.width).height(PANEL_HEIGHT)
-          .thresholds(thresholds(steps))
-          .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
-          .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
-        if (panel.ratio) built.min(0).max(1);
-        if (panel.warnAt) built.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
-        targets.forEach((target) => built.withTarget(target));
-        builder.withPanel(built);
+      // Each kind named: a panel of no known kind is left out, never drawn as another kind.
+      switch (panel.kind) {
+        case 'stat': {
+          const built = new stat.PanelBuilder()
+            .id(++id).title(panel.title).description(panel.description).datasource({ ...DATASOURCE })
+            .unit(panel.unit).span(panel.width).height(PANEL_HEIGHT)
+            .thresholds(thresholds(steps))
+            .colorMode(common.BigValueColorMode.Background)
+            .graphMode(common.BigValueGraphMode.None)
+            .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
+          targets.forEach((target) => built.withTarget(target));
+          builder.withPanel(built);
+          break;
+        }
+        case 'timeseries': {
+          const built = new timeseries.PanelBuilder()
+            .id(++id).title(panel.title).description(panel.description).datasource({ ...DATASOURCE })
+            .unit(panel.unit).span(panel.width).height(PANEL_HEIGHT)
+            .thresholds(thresholds(steps))
+            .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
+            .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+          if (panel.ratio) built.min(0).max(1);
+          if (panel.warnAt) built.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
+          targets.forEach((target) => built.withTarget(target));
+          builder.withPanel(built);
+          break;
+        }
       }
     }
   }
@@ -393,10 +400,6 @@ function validateInput(input: DashboardInput): void {
   if (problems.length > 0) {
     throw new Error(problems.map((p) => `dashboards of ${input.product}/${input.environment}: ${p}`).join('\n'));
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -217,6 +217,30 @@ describe('productDashboards', () => {
     ].join('\n') }));
   });
 
+  test('keeps a uid of exactly 40 characters whole, and cuts the head of a longer one at its last hyphens', () => {
+    const p31 = 'p'.repeat(31);
+    expect(dashboardUid(p31, 'prod', 'api')).toBe(`${p31}-prod-api`);
+    expect(dashboardUid(`${p31}q`, 'prod', 'api')).toMatch(/^p{27}-[0-9a-f]{8}-api$/);
+    // the head's 27 characters end in two hyphens: both go, so the hash follows one hyphen
+    expect(dashboardUid(`${'x'.repeat(25)}--yy`, 'production', 'api')).toMatch(/^x{25}-[0-9a-f]{8}-api$/);
+  });
+
+  test('takes selectors with spaces around them, and fails on a selector that is not a string or a bad name, naming each', () => {
+    const spaced = productDashboards({ ...DVMM, apis: [{ ...API, metrics: ' job="api" ' }], databases: [], keycloak: undefined });
+    expect(dashboardQueries(spaced[0])[0]).toBe('sum(rate(http_server_requests_seconds_count{job="api", uri!~"/actuator/.*"}[$__rate_interval]))');
+    const input: DashboardInput = {
+      ...DVMM,
+      apis: [{ ...API, name: 'API', containers: undefined as unknown as string }],
+      databases: [{ ...DB, name: 'db_1', metrics: '{cnpg_io_cluster="db"}' }],
+    };
+    expect(() => productDashboards(input)).toThrow(expect.objectContaining({ message: [
+      'dashboards of dvmm/production: apis[0].name is not a valid name (got "API"); use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
+      'dashboards of dvmm/production: apis[0].containers must name at least one label matcher (got nothing); select the component\'s series, e.g. namespace="dvmm-production", job="api" (an empty selector would show every workload of the cluster)',
+      'dashboards of dvmm/production: databases[0].name is not a valid name (got "db_1"); use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
+      'dashboards of dvmm/production: databases[0].metrics must be label matchers without braces (got "{cnpg_io_cluster=\\"db\\"}"); write the matchers alone, e.g. namespace="dvmm-production", job="api"',
+    ].join('\n') }));
+  });
+
   test('fails on a product or environment name that cannot make a uid', () => {
     expect(() => productDashboards({ ...DVMM, product: 'DVMM', environment: 'prod_1' })).toThrow(expect.objectContaining({ message: [
       'dashboards of DVMM/prod_1: product is not a valid product name (got "DVMM"); use a lower-case name of letters, digits and hyphens starting with a letter, at most 40 characters, e.g. api',
@@ -258,6 +282,14 @@ describe('dashboardQueries', () => {
     };
     // WHEN / THEN
     expect(dashboardQueries(model)).toEqual(['a', 'b', 'c']);
+  });
+
+  test('skips what is not a panel or a query: null, text, a target without a string expression, panels that are not a list', () => {
+    const model: DashboardModel = { uid: 'x', title: 'x', json: {
+      panels: [null, 'text', { targets: [null, { expr: 5 }, { refId: 'A' }, { expr: 'up' }], panels: 'none' }, { targets: 'none', panels: [{ targets: [{ expr: 'down' }] }] }],
+    } };
+    expect(dashboardQueries(model)).toEqual(['up', 'down']);
+    expect(dashboardQueries({ uid: 'x', title: 'x', json: { panels: {} } })).toEqual([]);
   });
 });
 
@@ -363,6 +395,22 @@ describe('ProductDashboards', () => {
       'test/dashboards: dashboards[2].json.uid differs from the dashboard uid (got "dvmm-production-api"); set json.uid to "Not_A_Name"',
       'test/dashboards: dashboards[3].json.uid differs from the dashboard uid (got "dvmm-production-api"); set json.uid to "other"',
     ].join('\n') }));
+  });
+
+  test('fails on a uid longer than 40 characters, and derives no folder from first tags that differ or are not names', () => {
+    const model = (uid: string, tags: unknown): DashboardModel => ({ uid, title: uid, json: { uid, tags } });
+    const long = 'a'.repeat(41);
+    expect(() => new ProductDashboards(Testing.chart(), 'dashboards', { dashboards: [model(long, ['shop'])] })).toThrow(expect.objectContaining({
+      message: `test/dashboards: dashboards[0].uid must be a DNS label of at most 40 characters (got "${long}"); use lower-case letters, digits and hyphens (it names the object and is the Grafana uid)`,
+    }));
+    const folder = (dashboards: DashboardModel[]) => new ProductDashboards(Testing.chart(), 'dashboards', { dashboards, folder: 'f' });
+    expect(folder([model('a', ['shop', 'x']), model('b', ['shop'])]).folder).toBe('f');
+    expect(new ProductDashboards(Testing.chart(), 'dashboards', { dashboards: [model('a', ['shop', 'x']), model('b', ['shop'])] }).folder).toBe('shop');
+    for (const dashboards of [[model('a', ['shop']), model('b', ['cart'])], [model('a', [5])], [model('a', 'shop')]]) {
+      expect(() => new ProductDashboards(Testing.chart(), 'dashboards', { dashboards })).toThrow(expect.objectContaining({
+        message: 'test/dashboards: folder cannot be derived: the dashboards share no first tag (got nothing); set folder',
+      }));
+    }
   });
 
   test('fails when the folder cannot be derived and when the sidecar label is missing', () => {
