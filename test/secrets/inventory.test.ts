@@ -294,6 +294,49 @@ describe('secretInventory', () => {
       const pod = (namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace }, spec: { imagePullSecrets: [{ name: 'registry' }] } });
       expect(secretInventory([pod('b'), null, 'text', [pod('x')], pod('a'), { kind: 'Pod' }]).map((s) => `${s.namespace}/${s.name}`)).toEqual(['a/registry', 'b/registry']);
     });
+
+    test('reads odd objects as far as they name Secrets: skips what is not an object or a name, mounts by container, providers on their conditions', () => {
+      const pod = {
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' },
+        spec: {
+          containers: [
+            { name: 'b', env: [null, { name: 'X', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } }, { valueFrom: { secretKeyRef: { name: '', key: 'k' } } }, { valueFrom: { secretKeyRef: { name: 'creds', key: 5 } } }, { valueFrom: { secretKeyRef: 'creds' } }],
+              volumeMounts: [null, { name: 'certs' }] },
+            { name: 'a', env: [{ valueFrom: { secretKeyRef: { name: 'creds', key: 'username' } } }, { valueFrom: { secretKeyRef: { name: 'db-app', key: 'password' } } }, { valueFrom: { secretKeyRef: { name: 'db2-app', key: 'password' } } }, { valueFrom: { secretKeyRef: { name: 'kc-initial-admin', key: 'password' } } }, { valueFrom: { secretKeyRef: { name: 'kc2-initial-admin', key: 'password' } } }], envFrom: [{ secretRef: { name: 'creds' } }], volumeMounts: [{ name: 'certs' }, { name: 'whole' }] },
+            { name: 'c' },
+            'not a container',
+          ],
+          initContainers: [{ name: 'init', volumeMounts: 'none' }],
+          volumes: [null, 'x', { name: 'certs', secret: { secretName: 'tls', items: [{ key: 'tls.crt' }, 'x', { key: 'tls.key' }] } }, { name: 'whole', secret: { secretName: 'all', items: [] } },
+            { name: 'unmounted', secret: { secretName: 'spare' } }, { secret: { secretName: 'anonymous' } }, { name: 'bad', secret: { secretName: 7 } }],
+          imagePullSecrets: [{ name: 'pull' }, { name: '' }, 'pull-string', null],
+        },
+      };
+      const objects = [null, 'x', [pod], pod,
+        { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'creds', namespace: 'ns' }, spec: {} },
+        { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'es', namespace: 'ns' }, spec: { target: { name: 'tls' } } },
+        { kind: 'Secret', metadata: { name: 'pull', namespace: 'ns' } },
+        { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db', namespace: 'ns' }, spec: { bootstrap: { initdb: { database: 'app' } } } },
+        { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db2', namespace: 'ns' }, spec: { bootstrap: { initdb: { secret: { name: 'owner' } } } } },
+        { apiVersion: 'k8s.keycloak.org/v2alpha1', kind: 'Keycloak', metadata: { name: 'kc', namespace: 'ns' }, spec: {} },
+        { apiVersion: 'k8s.keycloak.org/v2alpha1', kind: 'Keycloak', metadata: { name: 'kc2', namespace: 'ns' }, spec: { bootstrapAdmin: { user: { secret: 'admin' } } } },
+        { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'ns', annotations: { 'cert-manager.io/issuer': 5 } }, spec: { tls: [{ secretName: 'all' }] } },
+      ];
+      expect(secretInventory(objects)).toEqual([
+        { name: 'admin', namespace: 'ns', keys: ['password', 'username'], wholeSecret: false, readers: [{ object: 'Keycloak/kc2', field: 'spec.bootstrapAdmin.user.secret', keys: ['username', 'password'] }] },
+        { name: 'all', namespace: 'ns', keys: ['tls.crt', 'tls.key'], wholeSecret: true, type: 'kubernetes.io/tls', readers: [{ object: 'Ingress/web', field: 'spec.tls[0].secretName', keys: ['tls.crt', 'tls.key'] }, { object: 'Pod/p', container: 'a', field: 'spec.volumes[name=whole].secret' }] },
+        { name: 'anonymous', namespace: 'ns', keys: [], wholeSecret: true, readers: [{ object: 'Pod/p', field: 'spec.volumes[5].secret' }] },
+        { name: 'creds', namespace: 'ns', keys: ['password', 'username'], wholeSecret: true, readers: [{ object: 'Pod/p', container: 'a', field: 'spec.containers[name=a].envFrom[0].secretRef' }, { object: 'Pod/p', container: 'a', field: 'spec.containers[name=a].env[0].valueFrom.secretKeyRef', keys: ['username'] }, { object: 'Pod/p', container: 'b', field: 'spec.containers[name=b].env[name=X].valueFrom.secretKeyRef', keys: ['password'] }], providedBy: ['ExternalSecret/creds (external-secrets)'] },
+        { name: 'db-app', namespace: 'ns', keys: ['password'], wholeSecret: false, readers: [{ object: 'Pod/p', container: 'a', field: 'spec.containers[name=a].env[1].valueFrom.secretKeyRef', keys: ['password'] }], providedBy: ['Cluster/db (CloudNativePG)'] },
+        { name: 'db2-app', namespace: 'ns', keys: ['password'], wholeSecret: false, readers: [{ object: 'Pod/p', container: 'a', field: 'spec.containers[name=a].env[2].valueFrom.secretKeyRef', keys: ['password'] }] },
+        { name: 'kc-initial-admin', namespace: 'ns', keys: ['password'], wholeSecret: false, readers: [{ object: 'Pod/p', container: 'a', field: 'spec.containers[name=a].env[3].valueFrom.secretKeyRef', keys: ['password'] }], providedBy: ['Keycloak/kc (the Keycloak operator)'] },
+        { name: 'kc2-initial-admin', namespace: 'ns', keys: ['password'], wholeSecret: false, readers: [{ object: 'Pod/p', container: 'a', field: 'spec.containers[name=a].env[4].valueFrom.secretKeyRef', keys: ['password'] }] },
+        { name: 'owner', namespace: 'ns', keys: ['password', 'username'], wholeSecret: false, type: 'kubernetes.io/basic-auth', readers: [{ object: 'Cluster/db2', field: 'spec.bootstrap.initdb.secret', keys: ['username', 'password'] }] },
+        { name: 'pull', namespace: 'ns', keys: ['.dockerconfigjson'], wholeSecret: false, type: 'kubernetes.io/dockerconfigjson', readers: [{ object: 'Pod/p', field: 'spec.imagePullSecrets[name=pull]', keys: ['.dockerconfigjson'] }], providedBy: ['Secret/pull (Secret)'] },
+        { name: 'spare', namespace: 'ns', keys: [], wholeSecret: true, readers: [{ object: 'Pod/p', field: 'spec.volumes[name=unmounted].secret' }] },
+        { name: 'tls', namespace: 'ns', keys: ['tls.crt', 'tls.key'], wholeSecret: false, readers: [{ object: 'Pod/p', container: 'a', field: 'spec.volumes[name=certs].secret', keys: ['tls.crt', 'tls.key'] }, { object: 'Pod/p', container: 'b', field: 'spec.volumes[name=certs].secret', keys: ['tls.crt', 'tls.key'] }], providedBy: ['ExternalSecret/es (external-secrets)'] },
+      ]);
+    });
   });
 
   test('EafApi with metrics behind a bearer token: the PodMonitor reads the token', () => {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { parseAllDocuments, stringify } from 'yaml';
 import {
-  EafProductChart, EnvironmentConfig, formatFinding, InventoriedSecret, kubesealCommand, readSealedSecretFolder, SEALED_SECRETS_CONTEXT, SealedSecretFiles, SYNC_WAVE_ANNOTATION, synthesizeProduct,
+  EafProductChart, EnvironmentConfig, formatFinding, InventoriedSecret, kubesealCommand, readSealedSecretFolder, SEALED_SECRETS_CONTEXT, SealedSecretFiles, sealedSecretsFolder, SYNC_WAVE_ANNOTATION, synthesizeProduct,
 } from '../../lib';
 import { orders } from '../../examples/api-only/main';
 import { validator } from '../gate/fixtures';
@@ -113,6 +113,71 @@ describe('SealedSecrets', () => {
       'secrets: sealed-secrets/production/dvmm-smtp.yaml: seals a Secret the environment does not reference (got "dvmm-smtp"); remove it, or name one of: backup-s3, dvmm-db-credentials, dvmm-keycloak-client, keycloak-db-credentials',
       'secrets: sealed-secrets/production/plain.yaml: is not a SealedSecret (got "v1/Secret"); keep only kubeseal\'s output (apiVersion bitnami.com/v1alpha1, kind SealedSecret) in sealed-secrets/production',
     ]);
+  });
+
+  test('tells kubeseal ciphertext from everything else: a 2-byte RSA length of 256, 384 or 512 bytes, that ciphertext and 16 bytes or more', () => {
+    const value = (rsa: number, total: number) => {
+      const bytes = Buffer.alloc(total, 7);
+      if (total >= 2) bytes.writeUInt16BE(rsa, 0);
+      return bytes.toString('base64');
+    };
+    const [backup, db, client, keycloak] = allSealed();
+    const encryptedData = {
+      username: value(256, 2 + 256 + 16), password: value(384, 2 + 384 + 16), ok: value(512, 2 + 512 + 16),
+      number: 12345, length: 'abc', chars: 'ab$d', prefix: `!!!!${ciphertext()}`, suffix: `${ciphertext()}!!!!`, tiny: 'AA==',
+      short: value(256, 2 + 256 + 15), rsa: value(300, 2 + 300 + 16), truncated: value(512, 2 + 512 + 15),
+    };
+    const problems = settingProblems(() => chart([backup, db, client, { ...keycloak, spec: { ...keycloak.spec, encryptedData } }]));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^secrets: sealed-secrets\/production\/keycloak-db-credentials\.yaml: SealedSecret keycloak-db-credentials holds values that are not kubeseal ciphertext under number, length, chars, prefix, suffix, tiny, short, rsa, truncated \(got "\(redacted\)"\); /);
+  });
+
+  test('fails on a document that is not a SealedSecret, and on one of no name', () => {
+    const [backup, db, client, keycloak] = allSealed();
+    const odd: unknown[] = [null, 'text', { ...backup, kind: 'Secret' }, { ...backup, apiVersion: 'bitnami.com/v1' }, { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', spec: {} }];
+    const sealed = files([backup, db, client, keycloak]);
+    const withOdd: SealedSecretFiles = { ...sealed, files: [...sealed.files, ...odd.map((manifest, i) => ({ file: `sealed-secrets/production/odd-${i}.yaml`, manifest: manifest as Record<string, any> }))] };
+    const problems = settingProblems(() => new EafProductChart(Testing.app(), 'dvmm', { product: WEB_PRODUCT, environment: sealedEnvironment(), sealedSecrets: withOdd }));
+    const keep = "keep only kubeseal's output (apiVersion bitnami.com/v1alpha1, kind SealedSecret) in sealed-secrets/production";
+    expect(problems.map((p) => p.replace(/^secrets: sealed-secrets\/production\/[^:]*: /, ''))).toEqual([
+      `is not a SealedSecret (got null); ${keep}`,
+      `is not a SealedSecret (got "text"); ${keep}`,
+      `is not a SealedSecret (got "bitnami.com/v1alpha1/Secret"); ${keep}`,
+      `is not a SealedSecret (got "bitnami.com/v1/SealedSecret"); ${keep}`,
+      'seals a Secret the environment does not reference (got nothing); remove it, or name one of: backup-s3, dvmm-db-credentials, dvmm-keycloak-client, keycloak-db-credentials',
+    ]);
+  });
+
+  test('fails on a SealedSecret of no namespace, both wide scopes, values in spec.data and no encrypted data, naming every missing key', () => {
+    const [backup, db, client] = allSealed();
+    const keycloak = {
+      apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret',
+      metadata: { name: 'keycloak-db-credentials', annotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true', 'sealedsecrets.bitnami.com/namespace-wide': 'true' } },
+      spec: { data: { password: 'aHVudGVyMg==' }, encryptedData: ['username'] },
+    };
+    const problems = settingProblems(() => chart([backup, db, client, keycloak])).map((p) => p.replace(/; re-seal it: .*|; remove them and re-seal it: .*/, ''));
+    expect(problems).toEqual([
+      'secrets: sealed-secrets/production/keycloak-db-credentials.yaml: SealedSecret keycloak-db-credentials is not sealed for the namespace dvmm-production (got nothing)',
+      'secrets: sealed-secrets/production/keycloak-db-credentials.yaml: SealedSecret keycloak-db-credentials is not sealed with the strict scope (name and namespace) (got "sealedsecrets.bitnami.com/cluster-wide, sealedsecrets.bitnami.com/namespace-wide")',
+      'secrets: sealed-secrets/production/keycloak-db-credentials.yaml: SealedSecret keycloak-db-credentials holds values outside encryptedData (spec.data or spec.template.data), which are not encrypted (got "(redacted)")',
+      'secrets: sealed-secrets/production/keycloak-db-credentials.yaml: SealedSecret keycloak-db-credentials is not of the type kubernetes.io/basic-auth, which Cluster/keycloak-db, Keycloak/keycloak require (got nothing)',
+      'secrets: sealed-secrets/production/keycloak-db-credentials.yaml: SealedSecret keycloak-db-credentials lacks the keys password, username, read by Cluster/keycloak-db, Keycloak/keycloak (got [])',
+    ]);
+  });
+
+  test("keeps a committed SealedSecret's own labels and annotations, and takes a type where no reader requires one", () => {
+    const [backup, db, client, keycloak] = allSealed();
+    const labelled = sealedSecret('backup-s3', ['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY'], { type: 'Opaque', annotations: { note: 'rotated 2026-11' } });
+    labelled.metadata.labels = { team: 'shop' };
+    const rendered = find(synth(chart([labelled, db, client, keycloak])), 'SealedSecret', 'backup-s3');
+    expect(rendered.metadata.labels).toMatchObject({ team: 'shop', 'app.kubernetes.io/part-of': 'dvmm' });
+    expect(rendered.metadata.annotations).toEqual({ note: 'rotated 2026-11', [SYNC_WAVE_ANNOTATION]: '0' });
+    expect(rendered.spec.template.type).toBe('Opaque');
+    expect(find(synth(chart([backup, db, client, keycloak])), 'SealedSecret', 'backup-s3').metadata.labels).not.toHaveProperty('team');
+  });
+
+  test('are committed under sealed-secrets/<environment>', () => {
+    expect(sealedSecretsFolder('production')).toBe('sealed-secrets/production');
   });
 
   test('fails on a SealedSecret without the type a reader requires', () => {
