@@ -226,6 +226,9 @@ describe('productDashboards', () => {
   });
 
   test('takes selectors with spaces around them, and fails on a selector that is not a string or a bad name, naming each', () => {
+    for (const stray of ['  ,job="api"', 'job="api",  ']) {
+      expect(() => productDashboards({ ...DVMM, apis: [{ ...API, metrics: stray }] })).toThrow('apis[0].metrics must be label matchers without braces');
+    }
     const spaced = productDashboards({ ...DVMM, apis: [{ ...API, metrics: ' job="api" ' }], databases: [], keycloak: undefined });
     expect(dashboardQueries(spaced[0])[0]).toBe('sum(rate(http_server_requests_seconds_count{job="api", uri!~"/actuator/.*"}[$__rate_interval]))');
     const input: DashboardInput = {
@@ -403,6 +406,7 @@ describe('ProductDashboards', () => {
     expect(() => new ProductDashboards(Testing.chart(), 'dashboards', { dashboards: [model(long, ['shop'])] })).toThrow(expect.objectContaining({
       message: `test/dashboards: dashboards[0].uid must be a DNS label of at most 40 characters (got "${long}"); use lower-case letters, digits and hyphens (it names the object and is the Grafana uid)`,
     }));
+    expect(new ProductDashboards(Testing.chart(), 'dashboards', { dashboards: [model('a'.repeat(40), ['shop'])] }).resources).toHaveLength(1);
     const folder = (dashboards: DashboardModel[]) => new ProductDashboards(Testing.chart(), 'dashboards', { dashboards, folder: 'f' });
     expect(folder([model('a', ['shop', 'x']), model('b', ['shop'])]).folder).toBe('f');
     expect(new ProductDashboards(Testing.chart(), 'dashboards', { dashboards: [model('a', ['shop', 'x']), model('b', ['shop'])] }).folder).toBe('shop');
