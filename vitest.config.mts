@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** The unit tier's files: everything under test/ except the process tier's folders. */
+export const UNIT_TIER = { include: ['test/**/*.test.ts'], exclude: ['test/faults/**', 'test/processes/**'] };
+
 /**
  * Two tiers of one runner (README, Tests):
  * - `unit` (`npm test`): in process. `isolate: false` lets the test files of one worker share loaded modules
@@ -9,9 +12,6 @@ import { defineConfig } from 'vitest/config';
  *   concurrent runs, permissions, the fuzz run, the real cdk8s CLI, the compiled runner, what importing the library
  *   loads). Each file isolated, with time for processes to start.
  */
-/** The unit tier's files: everything under test/ except the process tier's folders. */
-export const UNIT_TIER = { include: ['test/**/*.test.ts'], exclude: ['test/faults/**', 'test/processes/**'] };
-
 export default defineConfig({
   test: {
     globals: true,
