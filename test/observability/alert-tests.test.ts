@@ -1,19 +1,8 @@
-import { productAlertGroups, isAlert, ALERT_DEFAULTS, AlertTargets, RuleGroup } from '../../lib/observability/alerts';
+import { productAlertGroups, isAlert, ALERT_DEFAULTS, RuleGroup } from '../../lib/observability/alerts';
 import { promtoolTests, renderRuleGroups } from '../../lib/observability/rule-files';
+import { SHOP_TARGETS } from './fixtures';
 
-const targets: AlertTargets = {
-  product: 'shop',
-  environment: 'prod',
-  namespace: 'shop-prod',
-  apis: [{ name: 'orders', metrics: { namespace: 'shop-prod', job: 'orders' }, containers: { namespace: 'shop-prod', container: 'api' }, connectionPool: true }],
-  containers: [{ name: 'orders', containers: { namespace: 'shop-prod', container: 'api' }, podPattern: 'orders-[a-z0-9]{5,10}-[a-z0-9]{5}', examplePod: 'orders-7d4b9c8f6-x2k9p' }],
-  databases: [{
-    name: 'shop-db', metrics: { namespace: 'shop-prod', job: 'shop-db' }, instances: 2,
-    volumes: { namespace: 'shop-prod', claimPattern: 'shop-db-[0-9]+(-wal)?', exampleClaim: 'shop-db-1' },
-    backup: { maxBackupAgeSeconds: 90000, rpoSeconds: 900 },
-  }],
-};
-const groups = productAlertGroups(targets, ALERT_DEFAULTS);
+const groups = productAlertGroups(SHOP_TARGETS, ALERT_DEFAULTS);
 const tests = promtoolTests(groups, 'https://runbooks.example.com/', 'rules.yaml');
 
 describe('the alerts\' promtool tests', () => {
@@ -42,7 +31,7 @@ describe('the alerts\' promtool tests', () => {
   });
 
   test('puts the firing case 10 % above the threshold and the silent one 10 % below, for the threshold in force', () => {
-    const raised = promtoolTests(productAlertGroups(targets, { ...ALERT_DEFAULTS, thresholds: { ...ALERT_DEFAULTS.thresholds, replicationLagSeconds: 100 } }), '', 'r');
+    const raised = promtoolTests(productAlertGroups(SHOP_TARGETS, { ...ALERT_DEFAULTS, thresholds: { ...ALERT_DEFAULTS.thresholds, replicationLagSeconds: 100 } }), '', 'r');
     const lag = (t: typeof tests) => (t.find((x) => x.name === 'PostgresReplicationLag--shop-db.test.yaml')!.content.tests as any[]).map((c) => c.input_series[0].values);
     expect(lag(tests)).toEqual(['33x25', '27x25']);
     expect(lag(raised)).toEqual(['110x25', '90x25']);

@@ -1,6 +1,7 @@
 import {
   ALERT_DEFAULTS, AlertRule, AlertTargets, AlertThresholds, errorRatio, errorRatioRecord, isAlert, latencyQuantile, productAlertGroups, RecordingRule,
 } from '../../lib/observability/alerts';
+import { SHOP_TARGETS } from './fixtures';
 
 /**
  * The alert catalogue (lib/observability/alerts.ts) alone: which rules a product environment gets, from which
@@ -8,21 +9,15 @@ import {
  * review; the tests below say what must hold. (promtool runs the catalogue's own tests in CI: `npm run test:alerts`.)
  */
 
+/** The shop of the promtool tests, with a second API without a pool, a database of one instance without backups, and Keycloak. */
 const SHOP: AlertTargets = {
-  product: 'shop',
-  environment: 'prod',
-  namespace: 'shop-prod',
+  ...SHOP_TARGETS,
   apis: [
-    { name: 'orders', metrics: { namespace: 'shop-prod', job: 'orders' }, containers: { namespace: 'shop-prod', container: 'api' }, connectionPool: true },
+    ...SHOP_TARGETS.apis,
     { name: 'web', metrics: { namespace: 'shop-prod', job: 'web' }, containers: { namespace: 'shop-prod', container: 'web' }, connectionPool: false },
   ],
-  containers: [{ name: 'orders', containers: { namespace: 'shop-prod', container: 'api' }, podPattern: 'orders-[a-z0-9]{5,10}-[a-z0-9]{5}', examplePod: 'orders-7d4b9c8f6-x2k9p' }],
   databases: [
-    {
-      name: 'shop-db', metrics: { namespace: 'shop-prod', job: 'shop-db' }, instances: 2,
-      volumes: { namespace: 'shop-prod', claimPattern: 'shop-db-[0-9]+(-wal)?', exampleClaim: 'shop-db-1' },
-      backup: { maxBackupAgeSeconds: 90000, rpoSeconds: 900 },
-    },
+    ...SHOP_TARGETS.databases,
     { name: 'cache-db', metrics: { namespace: 'shop-prod', job: 'cache-db' }, instances: 1, volumes: { namespace: 'shop-prod', claimPattern: 'cache-db-[0-9]+', exampleClaim: 'cache-db-1' } },
   ],
   keycloak: { name: 'keycloak', metrics: { namespace: 'shop-prod', job: 'keycloak' } },

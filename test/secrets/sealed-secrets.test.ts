@@ -13,10 +13,13 @@ import { find, Manifest, settingProblems, synth, testEnvironment, WEB_PRODUCT } 
 const REPO = path.join(__dirname, '..', '..');
 const NS = 'dvmm-production';
 
-/** What kubeseal writes for a value: base64 of a 2-byte RSA length, an RSA-4096 session key and AES-GCM data. */
-function ciphertext(fill = 7): string {
-  const bytes = Buffer.alloc(2 + 512 + 48, fill);
-  bytes.writeUInt16BE(512, 0);
+/**
+ * What kubeseal writes for a value: base64 of a 2-byte RSA length, the RSA-encrypted session key of that length (an
+ * RSA-4096 key's by default) and AES-GCM data, `size` bytes in all.
+ */
+function ciphertext(rsa = 512, size = 2 + rsa + 48): string {
+  const bytes = Buffer.alloc(size, 7);
+  bytes.writeUInt16BE(rsa, 0);
   return bytes.toString('base64');
 }
 
@@ -116,16 +119,11 @@ describe('SealedSecrets', () => {
   });
 
   test('tells kubeseal ciphertext from everything else: a 2-byte RSA length of 256, 384 or 512 bytes, that ciphertext and 16 bytes or more', () => {
-    const value = (rsa: number, total: number) => {
-      const bytes = Buffer.alloc(total, 7);
-      if (total >= 2) bytes.writeUInt16BE(rsa, 0);
-      return bytes.toString('base64');
-    };
     const [backup, db, client, keycloak] = allSealed();
     const encryptedData = {
-      username: value(256, 2 + 256 + 16), password: value(384, 2 + 384 + 16), ok: value(512, 2 + 512 + 16),
+      username: ciphertext(256, 2 + 256 + 16), password: ciphertext(384, 2 + 384 + 16), ok: ciphertext(512, 2 + 512 + 16),
       number: 12345, length: 'abc', chars: 'ab$d', prefix: `!!!!${ciphertext()}`, suffix: `${ciphertext()}!!!!`, tiny: 'AA==',
-      short: value(256, 2 + 256 + 15), rsa: value(300, 2 + 300 + 16), truncated: value(512, 2 + 512 + 15),
+      short: ciphertext(256, 2 + 256 + 15), rsa: ciphertext(300, 2 + 300 + 16), truncated: ciphertext(512, 2 + 512 + 15),
     };
     const problems = settingProblems(() => chart([backup, db, client, { ...keycloak, spec: { ...keycloak.spec, encryptedData } }]));
     expect(problems).toHaveLength(1);
