@@ -15,6 +15,8 @@ export const UNIT_TIER = { include: ['test/**/*.test.ts'], exclude: ['test/fault
 export default defineConfig({
   test: {
     globals: true,
+    // A temporary folder per run, removed at its end (test/temp-folder.ts).
+    globalSetup: ['test/temp-folder.ts'],
     // One worker per core: the default leaves one core to itself, which on the 2-core CI machines means one worker.
     maxWorkers: '100%',
     // Transformed TypeScript is kept in node_modules/.experimental-vitest-cache, keyed by content.

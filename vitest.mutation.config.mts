@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     globals: true,
     setupFiles: ['test/stryker-activation.ts'],
+    // A temporary folder per test runner, removed when it ends (each mutant's tests make folders there).
+    globalSetup: ['test/temp-folder.ts'],
     include: UNIT_TIER.include,
     exclude: [...UNIT_TIER.exclude, 'test/dvmm/**', 'test/program/**', 'test/bench/**', 'test/architecture.test.ts', 'test/index.test.ts'],
   },
