@@ -22,6 +22,7 @@ export interface RawFinding {
 export class RuleContext {
   /** Every pod template of the set, in object order. */
   public readonly templates: PodTemplate[];
+  private readonly sizes = new Map<number, number>();
 
   /**
    * @param criticalEnvironments the names of the critical environments checked in the same run, for objects that
@@ -35,6 +36,16 @@ export class RuleContext {
         return []; // an object that cannot be read: its schema finding says so
       }
     });
+  }
+
+  /** The size of each object as JSON, in bytes (what the API server limits), by index: measured once. */
+  public jsonBytes(index: number): number {
+    let size = this.sizes.get(index);
+    if (size === undefined) {
+      size = Buffer.byteLength(JSON.stringify(this.set.objects[index]));
+      this.sizes.set(index, size);
+    }
+    return size;
   }
 
   /** The objects of a group (`''` for core) and kind, with their index. */
@@ -468,13 +479,13 @@ const apiServerLimits: RuleCheck = (ctx) => ctx.set.objects.flatMap((object, ind
   }
   const annotationBytes = Object.entries(annotations).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
   if (annotationBytes > ANNOTATIONS_LIMIT) add(['metadata', 'annotations'], `are ${annotationBytes} bytes together, above the API server's ${ANNOTATIONS_LIMIT}`, undefined, 'move large values out of annotations');
-  const size = Buffer.byteLength(JSON.stringify(object));
+  const size = ctx.jsonBytes(index);
   if (size > OBJECT_LIMIT) add([], `is ${size} bytes as JSON, above ${OBJECT_LIMIT}`, undefined, 'split it into smaller objects');
   return out;
 });
 
-const applySize: RuleCheck = (ctx) => ctx.set.objects.flatMap((object, index): RawFinding[] => {
-  const size = Buffer.byteLength(JSON.stringify(object));
+const applySize: RuleCheck = (ctx) => ctx.set.objects.flatMap((_object, index): RawFinding[] => {
+  const size = ctx.jsonBytes(index);
   if (size <= ANNOTATIONS_LIMIT || size > OBJECT_LIMIT) return [];
   return [{
     index, rule: 'apply-size', message: `(object): is ${size} bytes as JSON; client-side apply stores it in an annotation limited to ${ANNOTATIONS_LIMIT} bytes`,

@@ -102,10 +102,11 @@ export function synthesizeEnvironments(outdir: string, environments: Environment
         compose(app, environment);
         const objects = synthesizeApp(app);
         // The flow record goes beside dist/<env>/, never inside: Argo CD applies every file of that folder.
-        const records = app.node.findAll().filter((c): c is NetworkPolicies => c instanceof NetworkPolicies).map((n) => n.flowRecord);
+        const constructs = app.node.findAll();
+        const records = constructs.filter((c): c is NetworkPolicies => c instanceof NetworkPolicies).map((n) => n.flowRecord);
         if (records.length > 0) fs.writeFileSync(path.join(staging, `${environment.name}.flows.json`), `${JSON.stringify({ environment: environment.name, policies: records }, null, 2)}\n`);
         // So are the alerts' promtool tests (`eaf-cdk8s verify --alerts` runs them against the rules that ship).
-        const tests = app.node.findAll().filter((c): c is ProductAlerts => c instanceof ProductAlerts).flatMap((a) => a.tests('rules.yaml'));
+        const tests = constructs.filter((c): c is ProductAlerts => c instanceof ProductAlerts).flatMap((a) => a.tests('rules.yaml'));
         if (tests.length > 0) fs.writeFileSync(path.join(staging, `${environment.name}.alert-tests.json`), `${JSON.stringify({ environment: environment.name, tests }, null, 2)}\n`);
         sets.push({
           environment: environment.name,
