@@ -12,6 +12,7 @@ import { compareObjects, Json, readEnvironments } from './manifests';
 import { Command, hasGnuTime, runCommand, Sample, Step, StepFailed } from './measure';
 import { EnvironmentObjects, Files, helmChart, kustomizeTree, mainNamespace } from './peers';
 import { createSandbox, createWorktree, folderFingerprint, removeWorktree, scriptCommand, synthScript } from './sandbox';
+import { bundleSources, CpuProfile, perExtraEnvironment, selfTimeBySource, sideOf } from './profile';
 import { leastSquares, median, range, ratios, rotation } from './stats';
 import { DELIVERY_FOLDER } from '../../lib/product/delivery-charts';
 
@@ -31,6 +32,9 @@ Then the scaling series: synth of 1, 3, 10, 30, 100 copies of environments/dev.y
   --scaling-only        only the scaling series
   --baseline <git-ref>  also time that ref's synth (a temporary git worktree) in the same rounds
   --gate-cost           also time one library synthesis with and without the validation gate (tsx)
+  --profile             only where one more environment goes: CPU profiles of the synth of 1 and of the largest
+                        --points count of environments (readable bundle, samples every 100 us), self time by
+                        source per extra environment; --scaling-runs rounds, medians
   --json <file>         write every sample and figure as JSON
   --keep                keep the temporary folder (sandboxes, generated chart and overlays, outputs)
   --help                this text`;
@@ -43,6 +47,7 @@ interface Options {
   scaling: boolean;
   baseline?: string;
   gateCost: boolean;
+  profile: boolean;
   json?: string;
   keep: boolean;
 }
@@ -50,7 +55,7 @@ interface Options {
 class UsageError extends Error {}
 
 export function parseArguments(argv: readonly string[]): Options {
-  const options: Options = { runs: 9, scalingRuns: 5, points: [1, 3, 10, 30, 100], comparison: true, scaling: true, gateCost: false, keep: false };
+  const options: Options = { runs: 9, scalingRuns: 5, points: [1, 3, 10, 30, 100], comparison: true, scaling: true, gateCost: false, profile: false, keep: false };
   const count = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value);
     if (value === undefined || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} needs a whole number of at least ${min} (got ${value ?? 'nothing'})`);
@@ -75,6 +80,7 @@ export function parseArguments(argv: readonly string[]): Options {
       case '--scaling-only': options.comparison = false; break;
       case '--baseline': options.baseline = value(); break;
       case '--gate-cost': options.gateCost = true; break;
+      case '--profile': options.profile = true; break;
       case '--json': options.json = path.resolve(value()); break;
       case '--keep': options.keep = true; break;
       case '--help': case '-h': throw new UsageError('');
@@ -82,6 +88,10 @@ export function parseArguments(argv: readonly string[]): Options {
     }
   }
   if (!options.comparison && !options.scaling) throw new UsageError('--scaling-only and --no-scaling leave nothing to time');
+  if (options.profile) {
+    options.comparison = false;
+    options.scaling = false;
+  }
   return options;
 }
 
@@ -230,6 +240,7 @@ function main(): number {
     };
     if (options.comparison) report.comparison = compareWithPeers(options, work, worktrees, gnuTime);
     if (options.scaling) report.scaling = scalingSeries(options, work, gnuTime);
+    if (options.profile) report.profile = environmentProfile(options, work);
     if (options.json !== undefined) {
       fs.mkdirSync(path.dirname(options.json), { recursive: true });
       fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
@@ -384,18 +395,29 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
   };
 }
 
+/** The environment file the scaling series copies: environments/dev.yaml, else the first. */
+function scalingBase(): { file: string; text: string } {
+  const file = fs.existsSync(path.join(REPO, 'environments', 'dev.yaml')) ? 'dev.yaml' : fs.readdirSync(path.join(REPO, 'environments')).filter((f) => f.endsWith('.yaml')).sort()[0];
+  return { file, text: fs.readFileSync(path.join(REPO, 'environments', file), 'utf8') };
+}
+
+/** A sandbox whose environments folder holds `count` copies of the base environment, and nothing else. */
+function scalingSandbox(work: string, base: { file: string; text: string }, count: number, title: string): string {
+  log(`${title}: a sandbox with ${count} environment${count === 1 ? '' : 's'}`);
+  const sandbox = path.join(work, `${title}-${count}`);
+  createSandbox(REPO, sandbox);
+  const environmentsDir = path.join(sandbox, 'environments');
+  for (const f of fs.readdirSync(environmentsDir)) if (f.endsWith('.yaml')) fs.rmSync(path.join(environmentsDir, f));
+  writeFiles(environmentsDir, scaledEnvironmentFiles(base.text, base.file.replace(/\.yaml$/, ''), count));
+  return sandbox;
+}
+
 /** The scaling series: the synth script over N copies of environments/dev.yaml, points interleaved in rotating order. */
 function scalingSeries(options: Options, work: string, gnuTime: boolean): unknown {
-  const baseFile = fs.existsSync(path.join(REPO, 'environments', 'dev.yaml')) ? 'dev.yaml' : fs.readdirSync(path.join(REPO, 'environments')).filter((f) => f.endsWith('.yaml')).sort()[0];
-  const baseText = fs.readFileSync(path.join(REPO, 'environments', baseFile), 'utf8');
+  const base = scalingBase();
   const commands: Command[] = [];
   for (const count of [...new Set(options.points)].sort((a, b) => a - b)) {
-    log(`scaling: a sandbox with ${count} environment${count === 1 ? '' : 's'}`);
-    const sandbox = path.join(work, `scaling-${count}`);
-    createSandbox(REPO, sandbox);
-    const environmentsDir = path.join(sandbox, 'environments');
-    for (const f of fs.readdirSync(environmentsDir)) if (f.endsWith('.yaml')) fs.rmSync(path.join(environmentsDir, f));
-    writeFiles(environmentsDir, scaledEnvironmentFiles(baseText, baseFile.replace(/\.yaml$/, ''), count));
+    const sandbox = scalingSandbox(work, base, count, 'scaling');
     commands.push({
       id: String(count),
       label: String(count),
@@ -415,17 +437,71 @@ function scalingSeries(options: Options, work: string, gnuTime: boolean): unknow
   });
   const time = leastSquares(points.map((p) => [p.environments, p.medianMs] as const));
   const memory = gnuTime ? leastSquares(points.map((p) => [p.environments, p.medianPeakMiB] as const)) : undefined;
-  console.log(`\nScaling: the synth script over N copies of environments/${baseFile} (distinct names, namespaces, hosts), gate included; ${options.scalingRuns} rounds after a warm-up round\n`);
+  console.log(`\nScaling: the synth script over N copies of environments/${base.file} (distinct names, namespaces, hosts), gate included; ${options.scalingRuns} rounds after a warm-up round\n`);
   console.log(table(['environments', 'median s', 'min s', 'max s', 'peak MiB'], points.map((p) => [String(p.environments), seconds(p.medianMs), seconds(p.minMs), seconds(p.maxMs), mib(p.medianPeakMiB)]), 0));
   console.log(`\ncost per extra environment (least squares over the medians): ${time.slope.toFixed(1)} ms${memory === undefined ? '' : `, ${memory.slope.toFixed(2)} MiB`}; fixed cost ${seconds(time.intercept)} s`);
   return {
-    base: `environments/${baseFile}`,
+    base: `environments/${base.file}`,
     rounds: options.scalingRuns,
     points,
     msPerEnvironment: time.slope,
     fixedMs: time.intercept,
     mibPerEnvironment: memory?.slope,
   };
+}
+
+/**
+ * `--profile`: where one more environment goes. The synth script of a 1-environment and an N-environment sandbox runs
+ * under V8's CPU profiler from a readable bundle, in rotating order; each profile's self time is charged to its
+ * sources, and the difference spread over the N - 1 extra environments (median of the rounds, per source).
+ */
+function environmentProfile(options: Options, work: string): unknown {
+  const base = scalingBase();
+  const many = Math.max(...options.points);
+  const sandboxes = [1, many].map((count) => ({ count, dir: scalingSandbox(work, base, count, 'profile') }));
+  const env = { ...childEnvironment(), EAF_COMPILED_READABLE: '1' };
+  const rounds: Array<Map<string, number>> = [];
+  for (let round = 0; round <= options.scalingRuns; round++) {
+    log(`profile: ${round === 0 ? 'warm-up round (builds the readable bundle)' : `round ${round}/${options.scalingRuns}`}`);
+    const totals = new Map<number, Map<string, number>>();
+    for (const { count, dir } of rotation(sandboxes, round)) {
+      const argv = scriptCommand(synthScript(dir));
+      if (argv[0] !== 'node') throw new StepFailed({ argv, cwd: dir }, 'the profile needs a synth script that runs node (node <runner> <entry>)');
+      const profiles = path.join(work, `profiles-${count}-${round}`);
+      const flags = round === 0 ? [] : ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', profiles];
+      const run = spawnSync(process.execPath, [...flags, ...argv.slice(1)], { cwd: dir, env, encoding: 'utf8' });
+      if (run.status !== 0) throw new StepFailed({ argv, cwd: dir }, `exit ${run.status}: ${(run.stderr ?? '').slice(-2000)}`);
+      if (round === 0) continue;
+      const files = fs.readdirSync(profiles).filter((f) => f.endsWith('.cpuprofile'));
+      if (files.length !== 1) throw new StepFailed({ argv, cwd: dir }, `wrote ${files.length} CPU profiles, not 1`);
+      const profile = JSON.parse(fs.readFileSync(path.join(profiles, files[0]), 'utf8')) as CpuProfile;
+      const bundle = bundleOf(profile);
+      totals.set(count, selfTimeBySource(profile, bundle, bundleSources(fs.readFileSync(bundle.replace(/^file:\/\//, ''), 'utf8'))));
+    }
+    if (round > 0) rounds.push(perExtraEnvironment(totals.get(many)!, totals.get(1)!, many));
+  }
+  const sources = [...new Set(rounds.flatMap((r) => [...r.keys()]))];
+  const perSource = sources.map((source) => ({ source, side: sideOf(source), ms: median(rounds.map((r) => r.get(source) ?? 0)) })).sort((a, b) => b.ms - a.ms);
+  const total = perSource.reduce((n, s) => n + s.ms, 0);
+  const sides = (['packages', 'this repository', 'runtime'] as const).map((side) => ({ side, ms: perSource.filter((s) => s.side === side).reduce((n, s) => n + s.ms, 0) }));
+  console.log(`\nProfile: CPU self time per extra environment by source (synth of ${many} against 1 environment, copies of environments/${base.file}; samples every 100 us; median of ${options.scalingRuns} rounds; the profiler itself adds time)\n`);
+  const shown = perSource.filter((s) => Math.abs(s.ms) >= 0.05);
+  console.log(table(['source', 'side', 'ms/env', 'share'], shown.map((s) => [s.source, s.side, s.ms.toFixed(2), `${((100 * s.ms) / total).toFixed(0)}%`]), 2));
+  console.log(`\n${sides.map((s) => `${s.side} ${s.ms.toFixed(2)} ms (${((100 * s.ms) / total).toFixed(0)}%)`).join(', ')}; in all ${total.toFixed(2)} ms per extra environment (${perSource.length - shown.length} sources under 0.05 ms not shown)`);
+  return { environments: many, rounds: options.scalingRuns, msPerEnvironment: total, sides, sources: perSource };
+}
+
+/** The bundle a profile ran: the `.compiled.js` file with the most samples. */
+function bundleOf(profile: CpuProfile): string {
+  const counts = new Map<string, number>();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame.url]));
+  for (const id of profile.samples) {
+    const url = byId.get(id) ?? '';
+    if (url.endsWith('.compiled.js')) counts.set(url, (counts.get(url) ?? 0) + 1);
+  }
+  const [bundle] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];
+  if (bundle === undefined) throw new Error('the profile ran no compiled bundle (scripts/run-compiled.mjs)');
+  return bundle;
 }
 
 if (require.main === module) process.exitCode = main();

@@ -19,7 +19,11 @@ function write(file: string, text: string): void {
 }
 
 function run(...args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(repo, 'scripts', 'run-compiled.mjs'), 'main.ts', ...args], { cwd: repo, encoding: 'utf8' });
+  return runWith({}, ...args);
+}
+
+function runWith(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(repo, 'scripts', 'run-compiled.mjs'), 'main.ts', ...args], { cwd: repo, encoding: 'utf8', env: { ...process.env, ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -66,6 +70,18 @@ test('reuses the bundle while no input changed, even when a file is only touched
   fs.utimesSync(path.join(repo, 'lib', 'greeting.ts'), later, later);
   expect(run().stdout).toMatch(/^hello /);
   expect(build()).toBe(first);
+});
+
+test('EAF_COMPILED_READABLE=1 builds a readable bundle (for profiles), and switching either way rebuilds', () => {
+  run();
+  const minified = fs.readFileSync(bundle(), 'utf8');
+  expect(minified).not.toContain('// lib/greeting.ts\n');
+  expect(runWith({ EAF_COMPILED_READABLE: '1' }).stdout).toMatch(/^hello /);
+  const readable = fs.readFileSync(bundle(), 'utf8');
+  expect(readable).toContain('// lib/greeting.ts\nvar GREETING = "hello";');
+  expect(readable.split('\n').length).toBeGreaterThan(minified.split('\n').length);
+  run();
+  expect(fs.readFileSync(bundle(), 'utf8')).toBe(minified);
 });
 
 test('rebuilds when an input changes, also at the same size', () => {
