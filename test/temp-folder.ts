@@ -18,6 +18,10 @@ export default function setup(): () => void {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
   // Like /tmp: the permission tests run the program as another user (nobody), whose tsx keeps its cache here too.
   fs.chmodSync(folder, 0o1777);
+  // tsx keeps its transform cache in the temporary folder: the shared one's stays in use.
+  const tsxCache = `tsx-${os.userInfo().uid}`;
+  fs.mkdirSync(path.join(os.tmpdir(), tsxCache), { recursive: true });
+  fs.symlinkSync(path.join(os.tmpdir(), tsxCache), path.join(folder, tsxCache));
   process.env.TMPDIR = folder;
   return () => {
     if (previous === undefined) delete process.env.TMPDIR;
