@@ -1,4 +1,4 @@
-// Architecture rules for lib/ (run: npm run lint:arch; proven by test/architecture.test.ts).
+// Architecture rules for lib/ (run: npm run lint:arch; proven by test/processes/architecture.test.ts).
 // Paths are relative to the folder depcruise runs in: lib/..., main.ts, and npm packages resolve to
 // .../node_modules/<name>/...; node core modules resolve to their bare name ('node:fs' too: fs).
 const CONSTRUCTS = '^lib/(workloads|data|identity|network|observability|delivery|secrets)/';
@@ -112,7 +112,7 @@ module.exports = {
     // Resolve package exports the way Node's require does (CommonJS), e.g. tsx/cjs/api.
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['require', 'node', 'default'] },
     // Cruises are kept between runs (the repository's: about 2.6 s cold, 0.9 s from the cache), shared by
-    // `npm run lint:arch` and test/architecture.test.ts, one cache per tree cruised (the test's fixture trees have theirs);
+    // `npm run lint:arch` and test/processes/architecture.test.ts, one cache per tree cruised (the test's fixture trees have theirs);
     // checksums of the files' contents decide what is stale, so a clone or an uncommitted edit is cruised anew.
     cache: {
       folder: require('path').join(__dirname, 'node_modules', '.cache', 'dependency-cruiser', require('path').relative(__dirname, process.cwd()) || 'root'),

@@ -3,7 +3,7 @@ import { UNIT_TIER } from './vitest.config.mts';
 
 /**
  * The tests Stryker runs against each mutant (stryker.config.json, `npm run test:mutation`): the unit tier without
- * the whole-program folders (dvmm/, program/, bench/, the architecture and index tests). Every test there composes
+ * the whole-program folders (dvmm/, program/, bench/, the index test). Every test there composes
  * whole products and runs the gate, which makes each mutant slow, and what they prove of lib/ the folder tests
  * prove too. Each file isolated (unlike the unit tier): every test file loads its modules afresh, so a mutant
  * switched on before they load (test/stryker-activation.ts) reaches a module's top-level code too.
@@ -15,6 +15,6 @@ export default defineConfig({
     // A temporary folder per test runner, removed when it ends (each mutant's tests make folders there).
     globalSetup: ['test/temp-folder.ts'],
     include: UNIT_TIER.include,
-    exclude: [...UNIT_TIER.exclude, 'test/dvmm/**', 'test/program/**', 'test/bench/**', 'test/architecture.test.ts', 'test/index.test.ts'],
+    exclude: [...UNIT_TIER.exclude, 'test/dvmm/**', 'test/program/**', 'test/bench/**', 'test/index.test.ts'],
   },
 });

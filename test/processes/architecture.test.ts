@@ -3,7 +3,7 @@ import * as path from 'path';
 
 /**
  * The architecture rules in .dependency-cruiser.cjs (`npm run lint:arch`), run on the real tree and on
- * fixtures under test/architecture/fixtures/<case>/, each laid out like the repository (lib/, main.ts,
+ * fixtures under test/processes/architecture/fixtures/<case>/, each laid out like the repository (lib/, main.ts,
  * imports/, examples/, scripts/, test/) so the rules' `^lib/...` paths match when depcruise runs inside the fixture.
  *
  * It runs as a child process, as `npm run lint:arch` runs it: each tree's cruise reads its own working folder, which
@@ -11,7 +11,7 @@ import * as path from 'path';
  * per tree, all three started at once (each takes seconds; together they take little more than one).
  */
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 const CONFIG = path.join(ROOT, '.dependency-cruiser.cjs');
 const DEPCRUISE = path.join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
 const FIXTURES = path.join(__dirname, 'architecture', 'fixtures');
