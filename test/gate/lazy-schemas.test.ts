@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import type { ShippedCrds } from '../../lib/gate/schemas';
 
 /**
  * The gate compiles a large schema level by level, only the parts an object uses (`LazySchema` in
@@ -21,9 +22,9 @@ const KINDS: Record<string, Record<string, string>> = JSON.parse(fs.readFileSync
 async function recordingGate() {
   vi.resetModules();
   const recorded = (await import('../../lib/gate/precompiled')).recordCompiledSchemas();
-  const schemas = await import('../../lib/gate/schemas');
+  const { SchemaValidator } = await import('../../lib/gate/schemas');
   const { schemaProblems } = await import('../../lib/gate/schema-errors');
-  return { recorded, schemas, schemaProblems, validator: new schemas.SchemaValidator(CRDS, false) };
+  return { recorded, schemaProblems, validator: new SchemaValidator(CRDS, false) };
 }
 
 // The modules this file loaded record what they compile: later files of the worker load their own.
@@ -85,14 +86,14 @@ describe('the answers', () => {
     .map((d) => d.toJS() as Record<string, any>)
     .filter((o) => !SLOW_TO_COMPILE_WHOLE.has(o.kind));
 
-  /** A CRD's schema for a version, made strict as the gate makes it (CRD files are named `<group>_<plural>.yaml`). */
-  function crdSchema(strict: (schema: any) => any, apiVersion: string, kind: string): any {
+  /** A CRD version's schema as the gate gets it: from the shipped table of crds/, already made strict. */
+  const SHIPPED: ShippedCrds = JSON.parse(fs.readFileSync(path.join(ROOT, 'lib', 'gate', 'crd-schemas.json'), 'utf8'));
+  function crdSchema(apiVersion: string, kind: string): any {
     const [group, version] = apiVersion.split('/');
-    for (const file of fs.readdirSync(CRDS).filter((f) => f.startsWith(`${group}_`))) {
-      const crd = parse(fs.readFileSync(path.join(CRDS, file), 'utf8'));
-      if (crd?.spec?.names?.kind === kind) return strict(crd.spec.versions.find((v: any) => v.name === version).schema.openAPIV3Schema);
-    }
-    throw new Error(`no CRD for ${apiVersion} ${kind} in ${CRDS}`);
+    const crd = Object.values(SHIPPED.files).flatMap((f) => f.crds).find((c) => c.group === group && c.kind === kind);
+    const schema = crd?.versions.find((v) => v.name === version)?.schema;
+    if (schema === undefined) throw new Error(`no CRD for ${apiVersion} ${kind} in lib/gate/crd-schemas.json`);
+    return schema;
   }
 
   /** The object with `value` put at one of the places of its spec (`undefined` deletes a key), and that place. */
@@ -114,7 +115,7 @@ describe('the answers', () => {
   }
 
   test('are those of a whole compile of the same schema, for valid objects and objects edited anywhere in their spec', async () => {
-    const { recorded, schemas, schemaProblems, validator } = await recordingGate();
+    const { recorded, schemaProblems, validator } = await recordingGate();
     // Validating one object gives the recording its compiler; the whole schemas are compiled by that same instance.
     validator.validate(objects[0]);
     const ajv = recorded[0].ajv;
@@ -124,7 +125,7 @@ describe('the answers', () => {
       let validate = whole.get(name);
       if (validate === undefined) {
         const definition = KINDS[object.apiVersion]?.[object.kind];
-        validate = ajv.compile(definition !== undefined ? { $ref: `${DEFINITIONS}${definition}` } : crdSchema(schemas.strictCrdSchema, object.apiVersion, object.kind));
+        validate = ajv.compile(definition !== undefined ? { $ref: `${DEFINITIONS}${definition}` } : crdSchema(object.apiVersion, object.kind));
         whole.set(name, validate);
       }
       return validate(object) ? [] : schemaProblems(validate.errors ?? [], object, name).map((p) => p.message).sort();
