@@ -1,7 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
+/** The process tier's folders. */
+const PROCESS_TIER = ['test/faults', 'test/processes'];
+
 /** The unit tier's files: everything under test/ except the process tier's folders. */
-export const UNIT_TIER = { include: ['test/**/*.test.ts'], exclude: ['test/faults/**', 'test/processes/**'] };
+export const UNIT_TIER = { include: ['test/**/*.test.ts'], exclude: PROCESS_TIER.map((folder) => `${folder}/**`) };
+
+/** What every run of these tests shares, the mutation runs' too (vitest.mutation.config.mts). */
+export const SHARED = {
+  globals: true,
+  // A temporary folder per run, removed at its end (test/temp-folder.ts).
+  globalSetup: ['test/temp-folder.ts'],
+};
 
 /**
  * Two tiers of one runner (README, Tests):
@@ -14,9 +24,7 @@ export const UNIT_TIER = { include: ['test/**/*.test.ts'], exclude: ['test/fault
  */
 export default defineConfig({
   test: {
-    globals: true,
-    // A temporary folder per run, removed at its end (test/temp-folder.ts).
-    globalSetup: ['test/temp-folder.ts'],
+    ...SHARED,
     // One worker per core: the default leaves one core to itself, which on the 2-core CI machines means one worker.
     maxWorkers: '100%',
     // Transformed TypeScript is kept in node_modules/.experimental-vitest-cache, keyed by content.
@@ -39,7 +47,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'processes', include: ['test/faults/**/*.test.ts', 'test/processes/**/*.test.ts'], testTimeout: 180_000 },
+        test: { name: 'processes', include: PROCESS_TIER.map((folder) => `${folder}/**/*.test.ts`), testTimeout: 180_000 },
       },
     ],
   },

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { UNIT_TIER } from './vitest.config.mts';
+import { SHARED, UNIT_TIER } from './vitest.config.mts';
 
 /**
  * The tests Stryker runs against each mutant (stryker.config.json, `npm run test:mutation`): the unit tier without
@@ -10,10 +10,9 @@ import { UNIT_TIER } from './vitest.config.mts';
  */
 export default defineConfig({
   test: {
-    globals: true,
+    // Globals, and a temporary folder per test runner, removed when it ends (each mutant's tests make folders there).
+    ...SHARED,
     setupFiles: ['test/stryker-activation.ts'],
-    // A temporary folder per test runner, removed when it ends (each mutant's tests make folders there).
-    globalSetup: ['test/temp-folder.ts'],
     include: UNIT_TIER.include,
     exclude: [...UNIT_TIER.exclude, 'test/dvmm/**', 'test/program/**', 'test/bench/**', 'test/index.test.ts'],
   },
