@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { fileURLToPath } from 'url';
 import { scaledEnvironmentFiles } from './environments';
 import { compareObjects, Json, readEnvironments } from './manifests';
 import { Command, hasGnuTime, runCommand, Sample, Step, StepFailed } from './measure';
@@ -476,7 +477,7 @@ function environmentProfile(options: Options, work: string): unknown {
       if (files.length !== 1) throw new StepFailed({ argv, cwd: dir }, `wrote ${files.length} CPU profiles, not 1`);
       const profile = JSON.parse(fs.readFileSync(path.join(profiles, files[0]), 'utf8')) as CpuProfile;
       const bundle = bundleOf(profile);
-      totals.set(count, selfTimeBySource(profile, bundle, bundleSources(fs.readFileSync(bundle.replace(/^file:\/\//, ''), 'utf8'))));
+      totals.set(count, selfTimeBySource(profile, bundle, bundleSources(fs.readFileSync(bundle.startsWith('file:') ? fileURLToPath(bundle) : bundle, 'utf8'))));
     }
     if (round > 0) rounds.push(perExtraEnvironment(totals.get(many)!, totals.get(1)!, many));
   }
