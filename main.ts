@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { defineProduct, killAtStepHook, registerPrecompiledValidators, synthesizeProduct } from './lib';
+import { defineProduct, registerPrecompiledValidators, synthesizeProduct } from './lib';
 
 // The JSON Schemas this program compiles, compiled ahead of time (`npm run validators`); any other is compiled when used.
 registerPrecompiledValidators(require('./generated/validators').validators);
@@ -56,7 +56,6 @@ export function main(options: MainOptions = {}): number {
     crdDirectory: options.crdDirectory ?? path.join(__dirname, 'crds'),
     log: options.log,
     strict: options.strict ?? (process.env.EAF_STRICT === '1' || process.argv.includes('--strict')),
-    onWriteStep: killAtStepHook(process.env),
   });
 }
 

@@ -101,7 +101,7 @@ export { kubesealCommand, SEALED_SECRETS_CONTEXT, SEALED_SECRETS_FOLDER, SealedS
 export type { SealedSecretFile, SealedSecretFiles, SealedSecretsProps } from './secrets/sealed-secrets';
 
 // Shared vocabulary.
-export { PropertyError, PropertyErrors, PropertyProblems } from './core/errors';
+export { PropertyError, PropertyErrors, PropertyProblems, ValueErrors } from './core/errors';
 export { COLOR_LABEL, PREVIEW_LABEL, RESERVED_NAMESPACES_CONTEXT } from './core/labels';
 export type { ContainerResources, ResourceOverrides, ResourceQuantities } from './pods/pod-template';
 export type { EnvSource, SecretKeyReference } from './core/secrets';
@@ -115,7 +115,7 @@ export { describeSystemError, OutputWriteError, recoverLeftovers, writeOutputAto
 export type { WriteOutputOptions, WriteStep } from './program/output-writer';
 export { SynthesisError, synthesizeEnvironments } from './program/synthesize';
 export type { ComposeEnvironment, ReportedProblem, SynthesisResult, SynthesizeOptions } from './program/synthesize';
-export { killAtStepHook, synthesizeProduct } from './program/run-product';
+export { synthesizeProduct } from './program/run-product';
 export { readSealedSecretFolder } from './program/sealed-secret-files';
 export type { SealedSecretFolder } from './program/sealed-secret-files';
 export { PACKAGE_CRD_DIRECTORY, PACKAGE_ROOT } from './program/package-paths';

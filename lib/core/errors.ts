@@ -111,3 +111,15 @@ export class PropertyProblems {
     if (this.errors.length > 1) throw new PropertyErrors([...this.errors]);
   }
 }
+
+/**
+ * Bad values found by a function that has no construct to name (a pure builder such as `productDashboards`): each
+ * problem a line in the house format. It is bad input, like {@link PropertyError}: the product chart collects it and
+ * the program reports it without a stack.
+ */
+export class ValueErrors extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ValueErrors';
+  }
+}

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
 import { GrafanaDashboard } from '../../imports/grafana-dashboard-grafana.integreatly.org';
-import { describeValue, PropertyProblems } from '../core/errors';
+import { describeValue, PropertyProblems, ValueErrors } from '../core/errors';
 import { COMPONENT_NAME, DNS_LABEL, ENVIRONMENT_NAME, LABEL_VALUE, QUALIFIED_NAME } from '../core/formats';
 import { deepFreeze } from '../core/freeze';
 import { USER_REQUESTS } from './promql';
@@ -398,7 +398,7 @@ function validateInput(input: DashboardInput): void {
     selector('keycloak.metrics', input.keycloak.metrics);
   }
   if (problems.length > 0) {
-    throw new Error(problems.map((p) => `dashboards of ${input.product}/${input.environment}: ${p}`).join('\n'));
+    throw new ValueErrors(problems.map((p) => `dashboards of ${input.product}/${input.environment}: ${p}`));
   }
 }
 

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { PropertyError, PropertyErrors } from '../core/errors';
+import { PropertyError, PropertyErrors, ValueErrors } from '../core/errors';
 import { CRITICAL_CONTEXT } from '../core/labels';
 import { RuleId, waive } from '../core/waivers';
 import { PostgresCluster, POSTGRES_DEFAULTS, PostgresClusterProps, PostgresRecoveryOptions } from '../data/postgres-cluster';
@@ -673,7 +673,7 @@ export class EafProductChart extends Chart {
     };
   }
 
-  /** Runs one step; a construct's error is kept (with its setting) and composition goes on. */
+  /** Runs one step; a construct's property errors are kept (with their setting) and composition goes on; anything else is thrown on. */
   private attempt<T>(setting: string, build: () => T, settingOf: SettingOf = (property) => `${setting}.${property}`): T | undefined {
     try {
       return build();
@@ -688,8 +688,11 @@ export class EafProductChart extends Chart {
         this.problems.push(...e.errors.map(located));
       } else if (e instanceof CompositionError) {
         this.problems.push(...e.problems);
+      } else if (e instanceof ValueErrors) {
+        this.problems.push(e);
       } else {
-        this.problems.push(e as Error);
+        // Not a problem of the input: a bug, which the program reports as one (with its stack).
+        throw e;
       }
       return undefined;
     }

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CliIo, runCli } from './cli';
+import { reportInternalError } from './internal-error';
 import { PACKAGE_CRD_DIRECTORY, PACKAGE_ROOT } from './package-paths';
-import { killAtStepHook } from './run-product';
 import { formatAlertsResult, verifyAlerts } from './verify-alerts';
 import { formatNetpolResult, verifyNetworkPolicies } from './verify-netpol';
 
@@ -21,7 +21,6 @@ export function main(argv: readonly string[]): number {
     env: process.env,
     crdDirectory: PACKAGE_CRD_DIRECTORY,
     version,
-    onWriteStep: killAtStepHook(process.env),
     runTier: (tier, dirs) => {
       if (tier === 'netpol') return netpolTier(dirs);
       if (tier === 'alerts') return alertsTier(dirs);
@@ -34,7 +33,12 @@ export function main(argv: readonly string[]): number {
       return run.status ?? 1;
     },
   };
-  return runCli(argv, io);
+  try {
+    return runCli(argv, io);
+  } catch (e) {
+    // runCli reports every error it models (usage 2, input 1); what reaches here is a bug of the library.
+    return reportInternalError(e, io.log);
+  }
 }
 
 /** The tools' cache: `$EAF_TOOLS_DIR`, else `<package>/.tools` (scripts/tools.sh builds them there). */

@@ -7,11 +7,11 @@ import { ENVIRONMENT_NAME } from '../core/formats';
 import { formatFinding, ManifestSet, ManifestValidator } from '../gate';
 import { environmentSecrets, EnvironmentSecrets } from '../product/environment-secrets';
 import { CompositionError } from '../product/product-chart';
-import { isProduct, Product } from '../product/product';
+import { isProduct, Product, ProductDefinitionError } from '../product/product';
 import { kubesealCommand, sealedSecretsFolder, variableName } from '../secrets/sealed-secrets';
 import { readEnvironmentDirectory, yamlErrorLine } from './environment-files';
 import { diffManifests, EnvironmentObjects, formatManifestDiff } from './manifest-diff';
-import { acquireLock, DEFAULT_LOCK_TIMEOUT_MS, OutputWriteError, WriteStep } from './output-writer';
+import { acquireLock, DEFAULT_LOCK_TIMEOUT_MS, OutputWriteError } from './output-writer';
 import { EnvironmentEdit, EnvironmentText, promote, ReleaseError, releaseTag, rollback, switchColor } from './release';
 import { synthesizeProduct } from './run-product';
 import { ScaffoldError, scaffoldProduct } from './scaffold';
@@ -39,8 +39,6 @@ export interface CliIo {
   readonly version: string;
   /** How long a command waits for another run's lock (the output's, or a release command's), in ms. @default 120000 */
   readonly lockTimeoutMs?: number;
-  /** The writer's test hook (see `killAtStepHook`). @default - none */
-  readonly onWriteStep?: (step: WriteStep) => void;
   /** Runs a real-tool tier; returns its exit code. */
   readonly runTier?: (tier: 'cluster' | 'netpol' | 'lint' | 'alerts', dirs: string[]) => number;
 }
@@ -409,7 +407,6 @@ function synthesize(program: ProductProgram, io: CliIo, options: { readonly stri
     strict: options.strict === true,
     reservedNamespaces: options.reservedNamespaces,
     lockTimeoutMs: io.lockTimeoutMs,
-    onWriteStep: io.onWriteStep,
   });
 }
 
@@ -507,12 +504,26 @@ function replaceFile(file: string, content: string | Buffer): void {
 function loadProduct(module: string): Product {
   if (!fs.existsSync(module)) throw new InputError(`${module} does not exist; give the module that exports the product (defineProduct)`);
   if (module.endsWith('.ts')) require('tsx/cjs/api').register();
-  const exports = require(module) as Record<string, unknown>;
+  const exports = requireProductModule(module);
   const products = Object.values(exports).filter(isProduct);
   if (products.length !== 1) {
     throw new InputError(`${module} exports ${products.length} products; export exactly one (export const product = defineProduct({ ... }))`);
   }
   return products[0];
+}
+
+/**
+ * Loads the product's module. What its own code throws while loading is the product's problem, not the library's:
+ * it is reported as bad input, with the product's stack, so the product's authors find their line.
+ */
+function requireProductModule(module: string): Record<string, unknown> {
+  try {
+    return require(module) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof ProductDefinitionError) throw new InputError(`${module}: ${e.message}`);
+    if (!(e instanceof Error)) throw e;
+    throw new InputError(`${module} failed to load: ${e.stack ?? e.message}\nfix the product module (the stack above is its own code)`);
+  }
 }
 
 /** The folders under `root` that hold manifests: its sub-folders that do, else `root` itself. */

@@ -9,6 +9,7 @@ import { RESERVED_NAMESPACES_CONTEXT } from '../core/labels';
 import { SEALED_SECRETS_CONTEXT, SEALED_SECRETS_FOLDER, SealedSecretFiles } from '../secrets/sealed-secrets';
 import { EnvironmentFileError, readEnvironmentDirectory } from './environment-files';
 import { OutputWriteError, WriteStep } from './output-writer';
+import { reportInternalError } from './internal-error';
 import { readSealedSecretFolder, shownPath } from './sealed-secret-files';
 import { SynthesisError, synthesizeEnvironments } from './synthesize';
 
@@ -43,15 +44,14 @@ export interface SynthesizeProductOptions {
   readonly reservedNamespaces?: readonly string[];
   /** How long to wait for another run writing the same output, in milliseconds. @default 120000 */
   readonly lockTimeoutMs?: number;
-  /** Called after each step of the write: a test hook (see {@link killAtStepHook}). @default - none */
-  readonly onWriteStep?: (step: WriteStep) => void;
 }
 
 /**
  * The whole program of a product: reads its environment files (checked against the schema derived from the
  * product), composes each environment, runs the gate over every object and writes `<outdir>/<env>/` atomically.
  * Every problem of every environment is printed at once. Returns the exit code: 0 written, 1 bad input or an
- * output that cannot be written (every problem printed, the output left as it was).
+ * output that cannot be written (every problem printed, the output left as it was), 70 an internal error (a bug
+ * of the library: printed with its stack, the output left as it was).
  */
 export function synthesizeProduct(product: ProductDefinition, options: SynthesizeProductOptions): number {
   const log = options.log ?? ((line: string) => console.error(line));
@@ -84,7 +84,7 @@ export function synthesizeProduct(product: ProductDefinition, options: Synthesiz
       validator,
       files: Object.fromEntries(read.environments.map((f) => [f.environment.name, f.file])),
       problems: [...early.map((text) => ({ environment: environmentOfLine(text), text })), ...sealedProblems],
-      write: { log, lockTimeoutMs: options.lockTimeoutMs, onStep: options.onWriteStep },
+      write: { log, lockTimeoutMs: options.lockTimeoutMs, onStep: killAtStepHook(process.env) },
       shared: product.delivery === undefined ? undefined : { folder: DELIVERY_FOLDER, compose: (app, rendered) => composeDeliveryCharts(app, product, rendered) },
     });
     for (const w of waivers) log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
@@ -97,7 +97,9 @@ export function synthesizeProduct(product: ProductDefinition, options: Synthesiz
       unchanged();
       return 1;
     }
-    throw e;
+    // Not a problem of the input: a bug of the library, reported with its stack (the output was never replaced).
+    unchanged();
+    return reportInternalError(e, log);
   }
 }
 
@@ -109,10 +111,11 @@ function environmentOfLine(line: string): string | undefined {
 }
 
 /**
- * A test hook for the crash tests: when `EAF_TEST_KILL_AT` names a write step (`old-moved`, say), the process
- * kills itself with SIGKILL right after that step, as a power cut or an OOM kill would. Unset, it does nothing.
+ * The crash tests' fault injection, read by the program itself (no option or export carries it): when the environment
+ * variable `EAF_TEST_KILL_AT` names a write step (`old-moved`, say), the process kills itself with SIGKILL right after
+ * that step, as a power cut or an OOM kill would. Unset, it does nothing.
  */
-export function killAtStepHook(env: Readonly<Record<string, string | undefined>>): ((step: WriteStep) => void) | undefined {
+function killAtStepHook(env: Readonly<Record<string, string | undefined>>): ((step: WriteStep) => void) | undefined {
   const at = env.EAF_TEST_KILL_AT;
   if (at === undefined || at === '') return undefined;
   return (step) => {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml, YamlOutputType } from 'cdk8s';
-import { PropertyError, PropertyErrors } from '../core/errors';
+import { PropertyError, PropertyErrors, ValueErrors } from '../core/errors';
 import { formatFinding, ManifestSet, ManifestValidator, Waiver } from '../gate';
 import { ProductAlerts } from '../observability/product-alerts';
 import { NetworkPolicies } from '../network/network-policies';
@@ -116,7 +116,8 @@ export function synthesizeEnvironments(outdir: string, environments: Environment
         });
         rendered.push({ environment, objects });
       } catch (e) {
-        problems.push(...describeFailure(e as Error, environment.name, options.files?.[environment.name]).map((text) => ({ environment: environment.name, rank: 1, text })));
+        const failure = modelledFailure(e);
+        problems.push(...describeFailure(failure, environment.name, options.files?.[environment.name]).map((text) => ({ environment: environment.name, rank: 1, text })));
       }
     }
     // Shared objects describe every environment, so they are composed only when every environment was.
@@ -127,7 +128,7 @@ export function synthesizeEnvironments(outdir: string, environments: Environment
         options.shared.compose(app, rendered);
         sets.push({ environment: folder, critical: false, objects: synthesizeApp(app) });
       } catch (e) {
-        problems.push(...describeFailure(e as Error, folder, undefined).map((text) => ({ environment: folder, rank: 1, text })));
+        problems.push(...describeFailure(modelledFailure(e), folder, undefined).map((text) => ({ environment: folder, rank: 1, text })));
       }
     }
     const report = options.validator?.validate(sets) ?? { findings: [], waivers: [] };
@@ -172,6 +173,22 @@ function byEnvironmentThenText(a: RankedProblem, b: RankedProblem): number {
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** A problem of the input found by cdk8s's validations (`node.addValidation`): cdk8s throws them as one plain Error. */
+class ValidationFailure extends Error {}
+
+/**
+ * The composition's error when it is one the library models (a construct's property errors, the chart's collected
+ * problems, a failed `node.addValidation`); anything else is a bug and is thrown on, to be reported as one.
+ */
+function modelledFailure(e: unknown): Error {
+  if (e instanceof CompositionError || e instanceof PropertyError || e instanceof PropertyErrors || e instanceof ValueErrors) return e;
+  // cdk8s has no error class of its own for failed validations, only this message (cdk8s/lib/app.js, validate()).
+  if (e instanceof Error && e.constructor === Error && e.message.startsWith(CDK8S_VALIDATION_FAILED)) return new ValidationFailure(e.message);
+  throw e;
+}
+
+const CDK8S_VALIDATION_FAILED = 'Validation failed with the following errors:';
 
 /** One line per problem of a failed environment: against its file and field when known, else its construct path. */
 function describeFailure(error: Error, environment: string, file: string | undefined): string[] {

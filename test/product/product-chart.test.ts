@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { CompositionError, defineProduct, EafProductChart, EnvironmentConfig, Product } from '../../lib';
+import { CompositionError, defineProduct, EafProductChart, EafWorkload, EnvironmentConfig, Product } from '../../lib';
 import { containersOf, find, Manifest, productChart, settingProblems, synth, synthProduct, testEnvironment, WEB_PRODUCT } from '../util';
 
 describe('EafProductChart', () => {
@@ -439,5 +439,24 @@ describe('EafProductChart egress', () => {
     // THEN only the API's flow is allowed, and the chart synthesises
     expect(chart.networkPolicies.flows.filter((f) => f.to === 'smtp').map((f) => `${f.from} -> ${f.to}: ${f.ports}`)).toEqual(['api -> smtp: TCP 587']);
     expect(find(synth(chart), 'NetworkPolicy', 'api-egress').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 587, protocol: 'TCP' }] });
+  });
+});
+
+describe('EafProductChart errors', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  test('throws a construct\'s TypeError on as it is (a bug), not as a problem of the environment', () => {
+    // GIVEN a construct method that fails with a TypeError while the chart wires the components
+    const bug = new TypeError('Cannot read properties of undefined (reading \'name\')');
+    vi.spyOn(EafWorkload.prototype, 'connectToDatabase').mockImplementation(() => { throw bug; });
+    // WHEN the chart is composed THEN the TypeError itself comes out, not a CompositionError holding it
+    let thrown: unknown;
+    try {
+      productChart(testEnvironment());
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBe(bug);
+    expect(thrown).not.toBeInstanceOf(CompositionError);
   });
 });

@@ -2,7 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { defineProduct, synthesizeProduct } from '../../lib';
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { defineProduct, PropertyError, synthesizeProduct } from '../../lib';
+import { INTERNAL_ERROR_EXIT_CODE, INTERNAL_ERROR_LINE } from '../../lib/program/internal-error';
+import { readTree } from '../tree';
 import { testEnvironment, WEB_PRODUCT } from '../util';
 import { orders } from '../../examples/api-only/main';
 
@@ -110,5 +114,63 @@ describe('synthesizeProduct with Argo CD delivery', () => {
       `nothing was written; ${path.join(tmp, 'dist')} is unchanged`,
     ]);
     expect(fs.existsSync(path.join(tmp, 'dist'))).toBe(false);
+  });
+});
+
+describe('synthesizeProduct: a bug of the library is reported as one', () => {
+  let tmp: string;
+  let lines: string[];
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'run-product-bug-'));
+    lines = [];
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** A construct that fails while it is built: with a TypeError (a bug), or a PropertyError (bad input). */
+  class Broken extends Construct {
+    constructor(scope: Construct, id: string, kind: 'bug' | 'input') {
+      super(scope, id);
+      if (kind === 'input') throw new PropertyError(this, 'replicas', 'must be at least 1', 0, 'set replicas to 1 or more');
+      const props: { readonly nested?: { readonly value: string } } = {};
+      props.nested!.value.toUpperCase();
+    }
+  }
+
+  const synth = (kind: 'bug' | 'input') => synthesizeProduct(orders, {
+    environmentsDir: path.join(REPO, 'examples', 'api-only', 'environments'),
+    outdir: path.join(tmp, 'dist'),
+    crdDirectory: path.join(REPO, 'crds'),
+    log: (line) => lines.push(line),
+    compose: (app) => {
+      const chart = new Chart(app, 'orders');
+      new Broken(chart, 'broken', kind);
+    },
+  });
+
+  test('fails with exit code 70, the TypeError with its stack and the bug line, and leaves the output as it was', () => {
+    // GIVEN an output written before
+    fs.mkdirSync(path.join(tmp, 'dist', 'dev'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'dist', 'dev', 'old.k8s.yaml'), 'kind: Old\n');
+    // WHEN a construct throws a TypeError while the environment is composed
+    const code = synth('bug');
+    // THEN it is a bug: its own exit code, the error with its stack, the line that says whose fault it is
+    expect(code).toBe(INTERNAL_ERROR_EXIT_CODE);
+    expect(code).toBe(70);
+    const stack = lines.find((l) => l.startsWith('TypeError: '));
+    expect(stack).toMatch(/^TypeError: Cannot read properties of undefined \(reading 'value'\)\n\s+at new Broken /);
+    expect(lines[lines.length - 1]).toBe(INTERNAL_ERROR_LINE);
+    expect(lines.some((l) => l.startsWith('error: '))).toBe(false);
+    // AND the output is exactly as it was, with no staging folder left beside it
+    expect(readTree(path.join(tmp, 'dist'))).toEqual({ 'dev/old.k8s.yaml': 'kind: Old\n' });
+    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('fails with exit code 1 and no stack when the construct refuses a value (bad input)', () => {
+    expect(synth('input')).toBe(1);
+    expect(lines).toContain('error: synthesis failed:\n  environment dev: orders/broken: replicas must be at least 1 (got 0); set replicas to 1 or more'
+      + '\n  environment production: orders/broken: replicas must be at least 1 (got 0); set replicas to 1 or more'
+      + '\n  environment staging: orders/broken: replicas must be at least 1 (got 0); set replicas to 1 or more');
+    expect(lines.some((l) => /\n\s+at /.test(l))).toBe(false);
+    expect(lines).not.toContain(INTERNAL_ERROR_LINE);
   });
 });
