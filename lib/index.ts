@@ -1,6 +1,8 @@
-// The public API of @eaf/cdk8s, by name. Everything else under lib/ is internal.
+// The public API of @eaf/cdk8s: constructs and the product model. The validation gate is @eaf/cdk8s/gate (lib/gate/index.ts),
+// the program layer (files, synthesis, CLI) @eaf/cdk8s/program (lib/program/index.ts); importing this entry loads neither.
 
 // The product model: declare a product once; environments, objects, wiring and policies follow.
+// An environment setting is exported once, as its TypeScript type (`XxxConfig`); its JSON Schema is `environmentSchema`.
 export { defineProduct, isProduct, ProductDefinitionError, productNamespaceName } from './product/product';
 export { environmentWarnings } from './product/environment-warnings';
 export type {
@@ -18,11 +20,6 @@ export type { EnvironmentSchemaOptions } from './product/environment-schema';
 export type {
   ComponentConfig, DatabaseConfig, DeliveryConfig, EgressConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig, NetworkConfig, ObservabilityConfig, ReleaseAnalysisConfig,
   RealmExportConfig, ReleaseConfig, ResourceConfig, SecretsConfig, SyncWindowConfig, WaiverConfig,
-} from './product/settings';
-export {
-  AlertReceiverSettings, AlertThresholdSettings, AutoscalingSettings, BackupSettings, ComponentSettings, DatabaseSettings, DeliverySettings, EgressSettings, EndpointSettings, EnvironmentSettings, ExposureSettings,
-  ExternalOidcSettings, KeycloakSettings, NetworkSettings, ObservabilitySettings, PoolerSettings, RealmExportSettings, ReleaseAnalysisSettings, ReleaseSettings, ResourceQuantitiesSettings, ResourceSettings, SecretsSettings, SecretStoreSettings, SpringBootSettings,
-  SyncWindowSettings, WaiverSettings,
 } from './product/settings';
 
 // Workloads.
@@ -107,28 +104,3 @@ export type { ContainerResources, ResourceOverrides, ResourceQuantities } from '
 export type { EnvSource, SecretKeyReference } from './core/secrets';
 export { waive } from './core/waivers';
 export type { RuleId } from './core/waivers';
-
-// The program layer: environment files and atomic synthesis.
-export { EnvironmentFileError, loadEnvironmentDirectory, MAX_ENVIRONMENT_FILE_BYTES, parseEnvironment, readEnvironmentDirectory } from './program/environment-files';
-export type { EnvironmentDirectory, EnvironmentFile } from './program/environment-files';
-export { describeSystemError, OutputWriteError, recoverLeftovers, writeOutputAtomically } from './program/output-writer';
-export type { WriteOutputOptions, WriteStep } from './program/output-writer';
-export { SynthesisError, synthesizeEnvironments } from './program/synthesize';
-export type { ComposeEnvironment, ReportedProblem, SynthesisResult, SynthesizeOptions } from './program/synthesize';
-export { synthesizeProduct } from './program/run-product';
-export { readSealedSecretFolder } from './program/sealed-secret-files';
-export type { SealedSecretFolder } from './program/sealed-secret-files';
-export { PACKAGE_CRD_DIRECTORY, PACKAGE_ROOT } from './program/package-paths';
-export { runCli } from './program/cli';
-export type { CliIo } from './program/cli';
-export { scaffoldProduct } from './program/scaffold';
-export { formatNetpolResult, verifyNetworkPolicies } from './program/verify-netpol';
-export { formatAlertsResult, verifyAlerts } from './program/verify-alerts';
-export type { AlertsResult, VerifyAlertsOptions } from './program/verify-alerts';
-export type { NetpolResult, VerifyNetpolOptions } from './program/verify-netpol';
-export type { ScaffoldOptions } from './program/scaffold';
-export type { SynthesizeProductOptions } from './program/run-product';
-
-// The validation gate.
-export { formatFinding, ManifestValidator, recordCompiledSchemas, registerPrecompiledValidators, VALIDATION_RULES, validationRulesTable } from './gate';
-export type { Finding, Manifest, ManifestSet, ManifestValidatorOptions, PrecompiledValidator, PrecompiledValidators, RecordedSchema, ValidationReport, ValidationRule, Waiver } from './gate';

@@ -8,7 +8,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { ALERT_DEFAULTS, EafProductChart, environmentSecrets, loadEnvironmentDirectory, RECOVERY_DEFAULTS, validationRulesTable } from '../lib';
+import { ALERT_DEFAULTS, EafProductChart, environmentSecrets, RECOVERY_DEFAULTS } from '../lib';
+import { loadEnvironmentDirectory } from '../lib/program';
+import { validationRulesTable } from '../lib/gate';
 import { dvmm } from '../main';
 
 const root = path.join(__dirname, '..');

@@ -4,7 +4,7 @@
  *   that no synth parses their YAML (lib/gate/schemas.ts, ShippedCrds);
  * - generated/validators.js: the ajv standalone code of every JSON Schema the DVMM program compiles (its
  *   environment files' schema and every piece of the gate's Kubernetes and CRD schemas it uses), by content key
- *   (lib/gate/precompiled.ts). main.ts registers them, so a synth compiles no schema; a schema that changes gets a
+ *   (lib/gate/precompiled.ts). synth.ts (DVMM's program) registers them, so a synth compiles no schema; a schema that changes gets a
  *   new key and is compiled at run time until this runs again.
  */
 import * as fs from 'fs';
@@ -25,7 +25,7 @@ console.error(`wrote ${path.relative(root, crdTarget)}: ${entries.length} CRD fi
 const target = path.join(root, 'generated', 'validators.js');
 const recorded = recordCompiledSchemas();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { main } = require('../main') as typeof import('../main');
+const { main } = require('../synth') as typeof import('../synth');
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'eaf-validators-'));
 try {
   const code = main({ outdir: path.join(outdir, 'dist'), log: () => undefined, strict: false });

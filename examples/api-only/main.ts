@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { defineProduct, synthesizeProduct } from '../../lib'; // in a product repository: from '@eaf/cdk8s'
+import { defineProduct } from '../../lib'; // in a product repository: from '@eaf/cdk8s'
+import { synthesizeProduct } from '../../lib/program'; // in a product repository: from '@eaf/cdk8s/program'
 
 /**
  * An API-only EAF product: one Spring Boot image that also serves its UI, PostgreSQL 17, no identity

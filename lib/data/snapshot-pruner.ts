@@ -55,7 +55,7 @@ export interface SnapshotBackupPrunerProps {
 export class SnapshotBackupPruner extends Construct implements IPeer {
   public readonly peerName: string;
   public readonly podSelector: Record<string, string>;
-  /** The CronJob. */
+  /** The CronJob. @internal */
   public readonly cronJob: kplus.CronJob;
   /** The script: its arguments are `<scheduled backup>=<days kept>`. */
   public readonly script: string;

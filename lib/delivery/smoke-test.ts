@@ -66,7 +66,7 @@ export const SMOKE_TEST_DEFAULTS = deepFreeze({
 export class SmokeTest extends Construct implements IPeer {
   public readonly peerName: string;
   public readonly podSelector: Record<string, string>;
-  /** The Job. */
+  /** The Job. @internal */
   public readonly job: kplus.Job;
   /** The shell script the Job runs: one `curl` per argument. */
   public readonly script: string;

@@ -1,4 +1,5 @@
-// The validation gate's public surface; the other modules of this folder are internal.
+// The public API of @eaf/cdk8s/gate: the validation gate, for any folder of manifests. The other modules of this
+// folder are internal (the cache of precompiled validators is the program's plumbing, lib/gate/precompiled.ts).
 export type { Finding, Manifest, ManifestSet, ValidationReport, Waiver } from './finding';
 export { formatFinding, objectId } from './finding';
 export type { ManifestValidatorOptions } from './manifest-validator';
@@ -6,5 +7,3 @@ export { ManifestValidator } from './manifest-validator';
 export type { RuleId, ValidationRule } from './rules';
 export { MIN_WAIVER_REASON, VALIDATION_RULES, validationRulesTable, WAIVER_PREFIX } from './rules';
 export { KUBERNETES_VERSION } from './generate-kubernetes-schema';
-export type { PrecompiledValidator, PrecompiledValidators, RecordedSchema } from './precompiled';
-export { recordCompiledSchemas, registerPrecompiledValidators } from './precompiled';

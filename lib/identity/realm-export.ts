@@ -140,7 +140,7 @@ export class RealmExport extends Construct implements IPeer {
   public readonly exportArgs: readonly string[];
   /** The upload's shell script: its arguments are the realm, the folder's URL and the signing region. */
   public readonly uploadScript: string;
-  /** The CronJob. */
+  /** The CronJob. @internal */
   public readonly cronJob: kplus.CronJob;
 
   constructor(scope: Construct, id: string, props: RealmExportProps) {

@@ -58,10 +58,12 @@ function templates(name: string, packageSpec: string, importFrom: string): Recor
     '  apiServer: { cidrs: [192.0.2.0/28], ports: [6443] }',
   ].join('\n');
   return {
-    'main.ts': `import * as path from 'path';
-import { defineProduct, PACKAGE_CRD_DIRECTORY, synthesizeProduct } from '${importFrom}';
+    'main.ts': `import { defineProduct } from '${importFrom}';
 
-/** ${name}, declared once: a public Spring Boot API with its PostgreSQL database. */
+/**
+ * ${name}, declared once: a public Spring Boot API with its PostgreSQL database. This file exports the product and
+ * nothing else; \`npm run synth\` (eaf-cdk8s synth) loads it, reads environments/ and writes dist/.
+ */
 export const product = defineProduct({
   name: '${name}',
   components: {
@@ -69,15 +71,6 @@ export const product = defineProduct({
   },
   databases: { db: {} },
 });
-
-// \`npm run synth\` (eaf-cdk8s synth) loads the product above; running this file does the same.
-if (require.main === module) {
-  process.exitCode = synthesizeProduct(product, {
-    environmentsDir: path.join(__dirname, 'environments'),
-    outdir: process.env.CDK8S_OUTDIR ?? path.join(__dirname, 'dist'),
-    crdDirectory: PACKAGE_CRD_DIRECTORY,
-  });
-}
 `,
     'environments/dev.yaml': environment('dev: rolling updates, one replica', `hosts:
   api: api.${name}.dev.example.com

@@ -28,7 +28,7 @@ export interface IDeploymentTemplate {
   readonly podSelector: Record<string, string>;
   /** The HTTP port the pods serve. */
   readonly port: number;
-  /** Renders one Deployment of the workload into `scope`. */
+  /** Renders one Deployment of the workload into `scope`. @internal */
   renderDeployment(scope: Construct, id: string, options: DeploymentRenderOptions): kplus.Deployment;
 }
 
@@ -63,11 +63,11 @@ export class BlueGreenService extends Construct {
   public readonly activeColor: Color;
   /** The colour that does not receive traffic. */
   public readonly idleColor: Color;
-  /** The Deployment of each colour. */
+  /** The Deployment of each colour. @internal */
   public readonly deployments: Record<Color, kplus.Deployment>;
-  /** The Service selecting the active colour. */
+  /** The Service selecting the active colour. @internal */
   public readonly service: kplus.Service;
-  /** The Service selecting the idle colour. */
+  /** The Service selecting the idle colour. @internal */
   public readonly previewService: kplus.Service;
 
   constructor(scope: Construct, id: string, props: BlueGreenServiceProps) {
@@ -95,7 +95,7 @@ export class BlueGreenService extends Construct {
     this.previewService = createService(this, 'PreviewService', `${props.name}-preview`, props.workload.port, select(this.idleColor), { [PREVIEW_LABEL]: 'true' });
   }
 
-  /** The Deployment that receives traffic. */
+  /** The Deployment that receives traffic. @internal */
   public get activeDeployment(): kplus.Deployment {
     return this.deployments[this.activeColor];
   }

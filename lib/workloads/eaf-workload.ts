@@ -201,19 +201,19 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
   public readonly readinessPath: string;
   /** The PodMonitor of every pod of the workload (both colours). @default - none (not scraped) */
   public readonly podMetrics?: PodMetrics;
-  /** The Service that receives the workload's traffic (the active colour's, in blue-green). */
+  /** The Service that receives the workload's traffic (the active colour's, in blue-green). @internal */
   public readonly service: kplus.Service;
-  /** The Service of the idle colour, for smoke tests before the switch. @default - none (rolling) */
+  /** The Service of the idle colour, for smoke tests before the switch. @default - none (rolling) @internal */
   public readonly previewService?: kplus.Service;
-  /** The pods' ServiceAccount (no token mounted). */
+  /** The pods' ServiceAccount (no token mounted). @internal */
   public readonly serviceAccount: kplus.ServiceAccount;
-  /** The Deployments: one when rolling; blue then green in blue-green; none with Argo Rollouts. */
+  /** The Deployments: one when rolling; blue then green in blue-green; none with Argo Rollouts. @internal */
   public readonly deployments: kplus.Deployment[];
   /** The blue-green pair. @default - none (rolling, or Argo Rollouts) */
   public readonly blueGreen?: BlueGreenService;
   /** The Argo Rollout that releases the workload. @default - none (Deployments) */
   public readonly rollout?: RolloutRelease;
-  /** Environment variables of the container, by name, in order. */
+  /** Environment variables of the container, by name, in order. @internal */
   public readonly env: Record<string, kplus.EnvValue> = {};
 
   private readonly props: EafWorkloadProps;
@@ -301,6 +301,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     }
   }
 
+  /** @internal */
   public renderDeployment(scope: Construct, id: string, options: DeploymentRenderOptions): kplus.Deployment {
     const spec = this.props.container;
     const labels = { ...this.podSelector, ...options.selectorLabels };

@@ -95,11 +95,11 @@ export interface RolloutReleaseProps {
 export class RolloutRelease extends Construct {
   /** The Rollout. */
   public readonly resource: ApiObject;
-  /** The active (blue-green) or stable (canary) Service. */
+  /** The active (blue-green) or stable (canary) Service. @internal */
   public readonly service: kplus.Service;
-  /** The preview (blue-green) or canary Service. */
+  /** The preview (blue-green) or canary Service. @internal */
   public readonly previewService: kplus.Service;
-  /** The Deployment the pod template is rendered from; not part of the output. */
+  /** The Deployment the pod template is rendered from; not part of the output. @internal */
   public readonly template: kplus.Deployment;
   /** The strategy. */
   public readonly strategy: RolloutBlueGreenOptions | RolloutCanaryOptions;

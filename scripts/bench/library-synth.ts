@@ -7,7 +7,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EafProductChart, loadEnvironmentDirectory, ManifestValidator, synthesizeEnvironments } from '../../lib';
+import { EafProductChart } from '../../lib';
+import { loadEnvironmentDirectory, synthesizeEnvironments } from '../../lib/program';
+import { ManifestValidator } from '../../lib/gate';
 import { dvmm } from '../../main';
 
 const root = path.join(__dirname, '..', '..');

@@ -4,7 +4,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { defineProduct, EafProductChart, EnvironmentConfig, formatFinding, ManifestValidator, PACKAGE_CRD_DIRECTORY } from '@eaf/cdk8s';
+import { defineProduct, EafProductChart, EnvironmentConfig } from '@eaf/cdk8s';
+import { formatFinding, ManifestValidator } from '@eaf/cdk8s/gate';
+import { PACKAGE_CRD_DIRECTORY } from '@eaf/cdk8s/program';
 
 const product = defineProduct({
   name: 'consumer',

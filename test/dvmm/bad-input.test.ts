@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../main';
+import { main } from '../../synth';
 import { readTree } from '../tree';
 
 /**

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../../main';
+import { main } from '../../synth';
 
 const ENVIRONMENTS = path.join(__dirname, '..', '..', 'environments');
 const STAGING_RELEASE = 'release:\n  strategy: blue-green\n  activeColor: green\n  idleReplicas: 1\n';

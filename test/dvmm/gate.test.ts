@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
-import { EafProductChart, loadEnvironmentDirectory } from '../../lib';
+import { EafProductChart } from '../../lib';
+import { loadEnvironmentDirectory } from '../../lib/program';
 import { formatFinding, ManifestSet } from '../../lib/gate';
 import { dvmm } from '../../main';
 import { validator } from '../gate/fixtures';

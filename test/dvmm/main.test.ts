@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../../main';
+import { main } from '../../synth';
 import { readTree } from '../tree';
 
 const REPO = path.join(__dirname, '..', '..');

@@ -13,18 +13,19 @@ const ROOT = path.join(__dirname, '..', '..');
 
 describe("DVMM's generated validators", () => {
   /** A fresh library, with or without generated/validators.js registered; each compiles what it needs once. */
-  async function library(registered: boolean): Promise<typeof import('../../lib')> {
+  async function library(registered: boolean): Promise<Library> {
     vi.resetModules();
-    const lib = await import('../../lib');
-    if (registered) lib.registerPrecompiledValidators(require('../../generated/validators').validators);
+    const lib = { ...await import('../../lib/program'), ...await import('../../lib/gate') };
+    if (registered) (await import('../../lib/gate/precompiled')).registerPrecompiledValidators(require('../../generated/validators').validators);
     return lib;
   }
-  const libraries = {} as Record<'true' | 'false', typeof import('../../lib')>;
+  type Library = typeof import('../../lib/program') & typeof import('../../lib/gate');
+  const libraries = {} as Record<'true' | 'false', Library>;
   beforeAll(async () => {
     libraries.true = await library(true);
     libraries.false = await library(false);
   });
-  const withLibrary = <T>(registered: boolean, body: (lib: typeof import('../../lib')) => T): T => body(libraries[`${registered}`]);
+  const withLibrary = <T>(registered: boolean, body: (lib: Library) => T): T => body(libraries[`${registered}`]);
 
   let dvmm: typeof import('../../main')['dvmm'];
   beforeAll(async () => ({ dvmm } = await import('../../main')));
@@ -35,7 +36,7 @@ describe("DVMM's generated validators", () => {
     const compile = vi.spyOn(require('ajv').default.prototype, 'compile');
     try {
       vi.resetModules();
-      const program = await import('../../main');
+      const program = await import('../../synth');
       expect(program.main({ outdir: path.join(outdir, 'dist'), log: () => undefined })).toBe(0);
       expect(compile).not.toHaveBeenCalled();
     } finally {

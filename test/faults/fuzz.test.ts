@@ -3,8 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { loadEnvironmentDirectory, ManifestValidator } from '../../lib';
-import { dvmm, main } from '../../main';
+import { loadEnvironmentDirectory } from '../../lib/program';
+import { ManifestValidator } from '../../lib/gate';
+import { dvmm } from '../../main';
+import { main } from '../../synth';
 import { ENVIRONMENTS, tree } from './harness';
 
 /**

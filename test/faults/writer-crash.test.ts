@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
-import { WriteStep } from '../../lib';
-import { main } from '../../main';
+import { WriteStep } from '../../lib/program';
+import { main } from '../../synth';
 import { changedEnvironments, ENVIRONMENTS, run, STACK_LINE, start, tree } from './harness';
 
 /**

@@ -12,7 +12,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { dvmm } from '../../main';
-import { Connections, EafProductChart, loadEnvironmentDirectory, synthesizeEnvironments } from '../../lib';
+import { Connections, EafProductChart } from '../../lib';
+import { loadEnvironmentDirectory, synthesizeEnvironments } from '../../lib/program';
 import { checkEnvironment, parseConnection, REPO, report } from './check';
 
 const ENV = 'production';

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { main as apiOnly } from '../../examples/api-only/main';
-import { main as dvmm } from '../../main';
+import { main as dvmm } from '../../synth';
 import { verifyNetworkPolicies } from '../../lib/program/verify-netpol';
 
 const argv = process.argv.slice(2);

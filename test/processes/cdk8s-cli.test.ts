@@ -27,11 +27,11 @@ test('cdk8s synth (the real CLI) writes dist/ through the program, and a failing
   fs.mkdirSync(work, { recursive: true });
   fs.cpSync(ENVIRONMENTS, envs, { recursive: true });
   const outdir = path.join(work, 'dist');
-  fs.writeFileSync(path.join(work, 'program.ts'), `import { main } from ${JSON.stringify(path.join(REPO, 'main'))};\n`
+  fs.writeFileSync(path.join(work, 'program.ts'), `import { main } from ${JSON.stringify(path.join(REPO, 'synth'))};\n`
     + 'process.exitCode = main({ environmentsDir: process.env.TEST_ENVIRONMENTS, outdir: process.env.TEST_OUTDIR });\n');
   // the repository's app command (the compiled-bundle runner), pointed at this program
   const repositoryApp = /^app: (.+)$/m.exec(fs.readFileSync(path.join(REPO, 'cdk8s.yaml'), 'utf8'))![1];
-  expect(repositoryApp).toBe('node scripts/run-compiled.mjs main.ts');
+  expect(repositoryApp).toBe('node scripts/run-compiled.mjs synth.ts');
   fs.writeFileSync(path.join(work, 'cdk8s.yaml'), `language: typescript\napp: node ${path.join(REPO, 'scripts', 'run-compiled.mjs')} program.ts\noutput: ${repositoryOutput}\n`);
   const cdk8s = () => spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'], {
     cwd: work, encoding: 'utf8', env: { ...process.env, TEST_ENVIRONMENTS: envs, TEST_OUTDIR: outdir },

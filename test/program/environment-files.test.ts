@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EnvironmentFileError, loadEnvironmentDirectory, parseEnvironment } from '../../lib';
+import { EnvironmentFileError, loadEnvironmentDirectory, parseEnvironment } from '../../lib/program';
 import { WEB_PRODUCT } from '../util';
 
 const VALID = `

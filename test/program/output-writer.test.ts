@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as lockfile from 'proper-lockfile';
-import { OutputWriteError, recoverLeftovers, writeOutputAtomically, WriteStep } from '../../lib';
+import { OutputWriteError, writeOutputAtomically, WriteStep } from '../../lib/program';
+import { recoverLeftovers } from '../../lib/program/output-writer';
 import { readTree } from '../tree';
 
 /** The writer's guarantee, step by step, in-process; test/faults kills real processes at each step. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CliIo, runCli } from '../../lib';
+import { CliIo, runCli } from '../../lib/program';
 
 /** `eaf-cdk8s secrets`, the command over lib/secrets' environmentSecrets (test/secrets/environment-secrets.test.ts). */
 

@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { environmentSecrets, loadEnvironmentDirectory } from '../../lib';
+import { environmentSecrets } from '../../lib';
+import { loadEnvironmentDirectory } from '../../lib/program';
 import { dvmm } from '../../main';
 import { testEnvironment, WEB_PRODUCT } from '../util';
 

@@ -1,9 +1,8 @@
 import * as path from 'path';
 import { ApiObject, Testing } from 'cdk8s';
-import {
-  EafProductChart, EXTERNAL_SECRETS_DEFAULTS, ExternalSecrets, EnvironmentConfig, EnvironmentFileError, formatFinding, InventoriedSecret, loadEnvironmentDirectory, parseEnvironment,
-  PropertyErrors, SYNC_WAVE_ANNOTATION,
-} from '../../lib';
+import { EafProductChart, EXTERNAL_SECRETS_DEFAULTS, ExternalSecrets, EnvironmentConfig, InventoriedSecret, PropertyErrors, SYNC_WAVE_ANNOTATION } from '../../lib';
+import { EnvironmentFileError, loadEnvironmentDirectory, parseEnvironment } from '../../lib/program';
+import { formatFinding } from '../../lib/gate';
 import { dvmm } from '../../main';
 import { validator } from '../gate/fixtures';
 import { find, Manifest, productChart, settingProblems, synth, testChart, testEnvironment, WEB_PRODUCT } from '../util';

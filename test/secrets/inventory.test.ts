@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
-import { defineProduct, EafApi, EafProductChart, EnvironmentConfig, InventoriedSecret, loadEnvironmentDirectory, secretInventory, unprovidedSecrets } from '../../lib';
+import { defineProduct, EafApi, EafProductChart, EnvironmentConfig, InventoriedSecret, secretInventory, unprovidedSecrets } from '../../lib';
+import { loadEnvironmentDirectory } from '../../lib/program';
 import { fieldPath } from '../../lib/core/field-path';
 import { dvmm } from '../../main';
 import { Manifest, synthProduct, testEnvironment } from '../util';

@@ -3,9 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { parseAllDocuments, stringify } from 'yaml';
-import {
-  EafProductChart, EnvironmentConfig, formatFinding, InventoriedSecret, kubesealCommand, readSealedSecretFolder, SEALED_SECRETS_CONTEXT, SealedSecretFiles, sealedSecretsFolder, SYNC_WAVE_ANNOTATION, synthesizeProduct,
-} from '../../lib';
+import { EafProductChart, EnvironmentConfig, InventoriedSecret, kubesealCommand, SEALED_SECRETS_CONTEXT, SealedSecretFiles, sealedSecretsFolder, SYNC_WAVE_ANNOTATION } from '../../lib';
+import { readSealedSecretFolder, synthesizeProduct } from '../../lib/program';
+import { formatFinding } from '../../lib/gate';
 import { orders } from '../../examples/api-only/main';
 import { validator } from '../gate/fixtures';
 import { find, Manifest, settingProblems, synth, testEnvironment, WEB_PRODUCT } from '../util';
