@@ -8,6 +8,7 @@ import { Connections, IPeer } from '../core/connections';
 import { PropertyError, PropertyProblems } from '../core/errors';
 import { DNS_LABEL, DNS_NAME, HTTPS_URL, IMAGE_REFERENCE, IMAGE_TAG, S3_PATH } from '../core/formats';
 import { deepFreeze } from '../core/freeze';
+import { CRITICAL_CONTEXT } from '../core/labels';
 import { parseQuantity } from '../core/quantity';
 import { ContainerResources, validateResources } from '../pods/pod-template';
 import {
@@ -35,6 +36,8 @@ export const POSTGRES_DEFAULTS = deepFreeze({
   /** PostgreSQL 16, pinned to a release (PostgreSQL numbers releases `<major>.<minor>`). */
   version: '16.10',
   instances: 1,
+  /** Instances in a critical environment (the construct context `@eaf/cdk8s:critical`): a primary and two replicas. */
+  criticalInstances: 3,
   port: 5432,
   storageSize: '10Gi',
   resources: {
@@ -154,7 +157,7 @@ export interface PostgresPoolerOptions {
 export interface PostgresClusterProps {
   /** Cluster name; Services are `<name>-rw`, `<name>-ro`, `<name>-r`. @default - the construct id */
   readonly name?: string;
-  /** PostgreSQL instances: 1 primary plus replicas. @default 1 */
+  /** PostgreSQL instances: 1 primary plus replicas. @default 1; 3 in a critical environment (construct context `@eaf/cdk8s:critical`) */
   readonly instances?: number;
   /**
    * PostgreSQL release of CloudNativePG's image, `<major>.<minor>` (e.g. `'17.6'`).
@@ -248,7 +251,8 @@ export class PostgresCluster extends Construct implements IPeer {
     super(scope, id);
     this.name = props.name ?? id;
     this.peerName = this.name;
-    this.instances = props.instances ?? POSTGRES_DEFAULTS.instances;
+    const critical = this.node.tryGetContext(CRITICAL_CONTEXT) === true;
+    this.instances = props.instances ?? (critical ? POSTGRES_DEFAULTS.criticalInstances : POSTGRES_DEFAULTS.instances);
     this.databaseName = props.database;
     this.owner = props.owner ?? props.database;
     this.credentialsSecret = props.credentialsSecret;

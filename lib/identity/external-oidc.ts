@@ -3,7 +3,7 @@ import { Connections, ExternalEndpoint, IPeer, validateEndpoint } from '../core/
 import { PropertyProblems } from '../core/errors';
 import { HTTPS_URL } from '../core/formats';
 import { EnvSource } from '../core/secrets';
-import { IdentityClientOptions, IIdentityProvider } from './identity-provider';
+import { IdentityClientOptions, IIdentityProvider, InClusterIdentity } from './identity-provider';
 
 /** Props of {@link ExternalOidcIssuer}. */
 export interface ExternalOidcIssuerProps {
@@ -30,6 +30,8 @@ export class ExternalOidcIssuer extends Construct implements IIdentityProvider {
   public readonly jwkSetUri: string;
   /** The issuer's addresses. */
   public readonly endpoint: ExternalEndpoint;
+  /** Nothing: an external issuer runs outside the cluster. */
+  public readonly inCluster?: InClusterIdentity = undefined;
 
   constructor(scope: Construct, id: string, props: ExternalOidcIssuerProps) {
     super(scope, id);

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { IPeer } from '../core/connections';
+import type { PostgresCluster } from '../data/postgres-cluster';
 import { EnvSource, SecretKeyReference } from '../core/secrets';
 
 /** How a workload uses an identity provider: its realm and its OIDC client there. */
@@ -22,4 +23,20 @@ export interface IIdentityProvider extends IConstruct {
    * environment variables the client needs, in order.
    */
   bindClient(client: IPeer, options: IdentityClientOptions): Array<[string, EnvSource]>;
+  /** What the provider runs in the cluster, when it does (the product's own Keycloak). @default - nothing: it runs outside */
+  readonly inCluster?: InClusterIdentity;
+}
+
+/** The part of an identity provider that runs in the product's namespace: what a product chart exposes, scrapes and orders. */
+export interface InClusterIdentity {
+  /** The provider's name, e.g. `keycloak`: its alerts and dashboards name it. */
+  readonly name: string;
+  /** Its pods, as a network peer: the public host's ingress goes to them. */
+  readonly peer: IPeer;
+  /** The Service its public host routes to. */
+  readonly service: { readonly name: string; readonly port: number };
+  /** The `job` label of its scraped series. */
+  readonly metricsJob: string;
+  /** Its own databases. */
+  readonly databases: readonly PostgresCluster[];
 }

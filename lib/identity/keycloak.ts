@@ -7,16 +7,20 @@ import * as realmimport from '../../imports/keycloak-realmimport-k8s.keycloak.or
 import { Connections, IPeer, PodPeer } from '../core/connections';
 import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
+import { CRITICAL_CONTEXT } from '../core/labels';
+import { childPropsFrom } from '../core/provenance';
 import { EnvSource, envValue, SecretKeyReference } from '../core/secrets';
 import { PostgresCluster, PostgresClusterProps } from '../data/postgres-cluster';
 import { ContainerResources, createDisruptionBudget, finishPodTemplate, httpProbe, RESTRICTED_CONTAINER, validateResources, withoutEmptyExternalIps } from '../pods/pod-template';
-import { IdentityClientOptions, IIdentityProvider } from './identity-provider';
+import { IdentityClientOptions, IIdentityProvider, InClusterIdentity } from './identity-provider';
 
 /** Keycloak defaults of the platform (PLATFORM.md). Frozen: override through props. */
 export const KEYCLOAK_DEFAULTS = deepFreeze({
   /** Keycloak 26.0, pinned to a patch release. */
   image: 'quay.io/keycloak/keycloak:26.0.7',
   instances: 1,
+  /** Servers in a critical environment (the construct context `@eaf/cdk8s:critical`): one can fail. */
+  criticalInstances: 2,
   httpPort: 8080,
   managementPort: 9000,
   /** JGroups data port of the Infinispan cluster. */
@@ -44,7 +48,7 @@ export interface KeycloakProps {
    * @default 'operator'
    */
   readonly backend?: KeycloakBackend;
-  /** Keycloak servers. @default 1 */
+  /** Keycloak servers. @default 1; 2 in a critical environment (construct context `@eaf/cdk8s:critical`) */
   readonly instances?: number;
   /**
    * Keycloak image. The workload backend starts it `--optimized` on a read-only root filesystem, so
@@ -113,7 +117,8 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
     this.name = props.name ?? id;
     this.peerName = this.name;
     this.backend = props.backend ?? 'operator';
-    this.instances = props.instances ?? KEYCLOAK_DEFAULTS.instances;
+    const critical = this.node.tryGetContext(CRITICAL_CONTEXT) === true;
+    this.instances = props.instances ?? (critical ? KEYCLOAK_DEFAULTS.criticalInstances : KEYCLOAK_DEFAULTS.instances);
     this.serviceName = `${this.name}-service`;
     this.url = `https://${props.hostname}`;
     this.image = props.image ?? KEYCLOAK_DEFAULTS.image;
@@ -142,6 +147,8 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
     }
     problems.throwIfAny();
 
+    // The database's props are this construct's databaseOptions: its errors are errors about them.
+    childPropsFrom(this, 'Database', 'databaseOptions');
     this.database = props.database ?? new PostgresCluster(this, 'Database', {
       name: `${this.name}-db`,
       database: 'keycloak',
@@ -166,6 +173,11 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
     // Both backends label the pods with the instance name: the operator as app.kubernetes.io/instance.
     const jobLabel = this.backend === 'operator' ? 'app.kubernetes.io/instance' : 'app.kubernetes.io/name';
     this.podMetrics = new PodMetrics(this, 'Metrics', { name: this.name, podSelector: this.podSelector, jobLabel, port: this.metricsPort, path: '/metrics' });
+  }
+
+  /** Keycloak runs in the product's namespace: its Service, pods, metrics and database. */
+  public get inCluster(): InClusterIdentity {
+    return { name: this.name, peer: this, service: { name: this.serviceName, port: this.httpPort }, metricsJob: this.podMetrics.job, databases: [this.database] };
   }
 
   /**

@@ -5,6 +5,7 @@ import { assertSameChart, Connections, IPeer } from '../core/connections';
 import { propertyError, PropertyProblems } from '../core/errors';
 import { IMAGE_REPOSITORY, IMAGE_TAG_OR_DIGEST, imageTagProblem } from '../core/formats';
 import { CRITICAL_CONTEXT } from '../core/labels';
+import { childPropsFrom } from '../core/provenance';
 import { EnvSource, envValue } from '../core/secrets';
 import type { PostgresCluster } from '../data/postgres-cluster';
 import type { IdentityClientOptions, IIdentityProvider } from '../identity/identity-provider';
@@ -259,6 +260,8 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       const canary = props.rollout.canary;
       const blueGreen = props.blueGreen!;
       const idle = blueGreen?.idleReplicas;
+      // The Rollout's canary steps are this workload's rollout.canary.steps.
+      childPropsFrom(this, 'Rollout', { steps: 'rollout.canary.steps' });
       this.rollout = new RolloutRelease(this, 'Rollout', {
         name: this.name,
         workload: this,

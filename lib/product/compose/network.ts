@@ -1,0 +1,74 @@
+import { Construct } from 'constructs';
+import { PropertyError } from '../../core/errors';
+import { PostgresCluster } from '../../data/postgres-cluster';
+import { IIdentityProvider } from '../../identity/identity-provider';
+import { Exposure, ExposureProps } from '../../network/exposure';
+import { NetworkPolicies, NetworkPoliciesProps, PeerPort } from '../../network/network-policies';
+import { EafWorkload } from '../../workloads/eaf-workload';
+import { Composition } from '../composition';
+import { setting } from '../provenance';
+
+/** One exposure per host, in the order the environment lists its hosts: a component's Service, or the identity provider's. */
+export function composeExposures(c: Composition, scope: Construct, components: Readonly<Record<string, EafWorkload>>,
+  identity: IIdentityProvider | undefined): Record<string, Exposure> {
+  const out: Record<string, Exposure> = {};
+  const identityKey = c.product.identity?.kind === 'keycloak' ? c.product.identity.hostKey ?? 'identity' : undefined;
+  const claimed = new Map<string, string>();
+  for (const [key, host] of Object.entries(c.environment.hosts ?? {})) {
+    const owner = claimed.get(host);
+    claimed.set(host, owner ?? key);
+    if (owner !== undefined) {
+      c.problem(new PropertyError(scope, 'host', `is already the host of ${owner}`, host, `give ${key} a host of its own: one host routes to one service`, `hosts.${key}`));
+      continue;
+    }
+    const inCluster = key === identityKey ? identity?.inCluster : undefined;
+    const service = inCluster ? { name: inCluster.name, service: inCluster.service }
+      : components[key] && { name: key, service: { name: components[key].service.name, port: components[key].port } };
+    if (!service) continue;
+    const props = { ...service, host: setting(`hosts.${key}`, host), options: setting('exposure', c.environment.exposure) };
+    const exposure = c.build(scope, key, props, undefined, (p: ExposureProps) => new Exposure(scope, key, p));
+    if (exposure) out[key] = exposure;
+  }
+  return out;
+}
+
+/** What the network policies allow: the wiring, the exposures, the identity provider and the databases. */
+export interface NetworkInputs {
+  /** The components, by name. */
+  readonly components: Readonly<Record<string, EafWorkload>>;
+  /** The public exposures, by host key. */
+  readonly exposures: Readonly<Record<string, Exposure>>;
+  /** The identity provider. @default - none */
+  readonly identity?: IIdentityProvider;
+  /** Every database, the identity provider's included. */
+  readonly databases: readonly PostgresCluster[];
+}
+
+/** Default-deny networking with every allowed flow: ingress to the exposed peers, scraping, the operator, egress. */
+export function composeNetwork(c: Composition, scope: Construct, inputs: NetworkInputs): NetworkPolicies | undefined {
+  const env = c.environment;
+  const network = env.network ?? {};
+  const inCluster = inputs.identity?.inCluster;
+  const ingressTargets: PeerPort[] = Object.keys(env.hosts ?? {}).flatMap((key): PeerPort[] => {
+    if (inputs.exposures[key] === undefined) return [];
+    const component = inputs.components[key];
+    return component ? [{ peer: component, port: component.port }] : inCluster ? [{ peer: inCluster.peer, port: inCluster.service.port }] : [];
+  });
+  const scraped = [...Object.values(inputs.components), ...(inCluster ? [inCluster.peer] : []), ...inputs.databases];
+  const externalEgress = Object.entries(env.egress ?? {}).flatMap(([name, egress]) => egress.from
+    .filter((from) => inputs.components[from] !== undefined)
+    .map((from) => setting(`egress.${name}`, { name, peer: inputs.components[from], endpoint: { cidrs: egress.cidrs, ports: egress.ports } })));
+  const namespace = (name: string | undefined) => name === undefined ? undefined : { namespaceSelector: { 'kubernetes.io/metadata.name': name } };
+  const props = {
+    platform: network.platform ?? (env.exposure.kind === 'route' ? 'openshift' : 'kubernetes'),
+    ingressTargets,
+    metricsTargets: scraped.flatMap((peer) => peer.metricsPort === undefined ? [] : [{ peer, port: peer.metricsPort }]),
+    monitoring: namespace(env.observability?.monitoring?.namespace),
+    databases: [...inputs.databases],
+    databaseOperator: namespace(network.databaseOperatorNamespace),
+    apiServer: network.apiServer,
+    objectStore: network.objectStore,
+    externalEgress,
+  };
+  return c.build(scope, 'network-policies', props, 'network', (p: NetworkPoliciesProps) => new NetworkPolicies(scope, 'network-policies', p));
+}
