@@ -119,6 +119,8 @@ export { killAtStepHook, synthesizeProduct } from './program/run-product';
 export { readSealedSecretFolder } from './program/sealed-secret-files';
 export type { SealedSecretFolder } from './program/sealed-secret-files';
 export { PACKAGE_CRD_DIRECTORY, PACKAGE_ROOT } from './program/package-paths';
+export { readCrdFolder } from './program/crd-files';
+export type { ReadCrdFolderOptions } from './program/crd-files';
 export { runCli } from './program/cli';
 export type { CliIo } from './program/cli';
 export { scaffoldProduct } from './program/scaffold';
@@ -131,4 +133,4 @@ export type { SynthesizeProductOptions } from './program/run-product';
 
 // The validation gate.
 export { formatFinding, ManifestValidator, recordCompiledSchemas, registerPrecompiledValidators, VALIDATION_RULES, validationRulesTable } from './gate';
-export type { Finding, Manifest, ManifestSet, ManifestValidatorOptions, PrecompiledValidator, PrecompiledValidators, RecordedSchema, ValidationReport, ValidationRule, Waiver } from './gate';
+export type { CrdFileText, CrdFolder, Finding, Manifest, ManifestSet, ManifestValidatorOptions, ParsedCrdCache, PrecompiledValidator, PrecompiledValidators, RecordedSchema, ValidationReport, ValidationRule, Waiver } from './gate';

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { loadEnvironmentDirectory, ManifestValidator } from '../../lib';
+import { loadEnvironmentDirectory, ManifestValidator, readCrdFolder } from '../../lib';
 import { dvmm, main } from '../../main';
 import { ENVIRONMENTS, tree } from './harness';
 
@@ -90,7 +90,7 @@ let validator: ManifestValidator;
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fuzz-'));
   expect(main({ environmentsDir: ENVIRONMENTS, outdir: path.join(tmp, 'dist'), log: () => undefined })).toBe(0);
-  validator = new ManifestValidator({ crdDirectory: path.join(__dirname, '..', '..', 'crds') });
+  validator = new ManifestValidator({ crds: readCrdFolder(path.join(__dirname, '..', '..', 'crds')) });
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
