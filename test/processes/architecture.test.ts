@@ -1,5 +1,7 @@
 import { execFile } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
+import { Layer, layerTable, readLayers } from '../../scripts/layer-table';
 
 /**
  * The architecture rules in .dependency-cruiser.cjs (`npm run lint:arch`), run on the real tree and on
@@ -196,13 +198,37 @@ describe('architecture rules (.dependency-cruiser.cjs)', () => {
   });
 });
 
-interface Layer {
-  readonly name: string;
-  readonly folders: string[];
-  readonly is: string;
-  readonly mayImport: string[];
-  readonly uses?: string[];
-}
+describe('the layer tables of README.md and CONTRIBUTING.md', () => {
+  /** The text between a file's `<!-- layers:start ... -->` and `<!-- layers:end -->`. */
+  const generated = (file: string): string => {
+    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    return text.slice(text.indexOf('-->', text.indexOf('<!-- layers:start')) + 3, text.indexOf('<!-- layers:end -->')).trim();
+  };
+
+  test.each(['README.md', 'CONTRIBUTING.md'])('%s carries the table npm run docs writes from the config', (file) => {
+    // GIVEN the table written from the config's layers WHEN the file's generated section is read THEN they are the same
+    expect(generated(file)).toBe(layerTable());
+  });
+
+  test('has one row per layer of the config, bottom first, with what each may import and load', () => {
+    // GIVEN a config of two layers and one capability
+    const table = layerTable({
+      layers: [
+        { name: 'base', folders: ['lib/base/'], is: 'the bottom', mayImport: [] },
+        { name: 'top', folders: ['lib/top/', 'lib/index.ts'], is: 'the top', mayImport: ['base'], uses: ['io'] },
+      ],
+      capabilities: [{ name: 'io', what: 'the file system' }],
+    });
+
+    // THEN each layer is a row, in the config's order
+    expect(table.split('\n').slice(2)).toEqual([
+      '| base | `lib/base/` | the bottom | (nothing else) |  |',
+      '| top | `lib/top/`, `lib/index.ts` | the top | base | the file system |',
+    ]);
+    // AND the repository's table lists every layer the config declares
+    expect(layerTable().split('\n').slice(2).map((row) => row.split(' | ')[0].slice(2))).toEqual(readLayers().layers.map((layer) => layer.name));
+  });
+});
 
 interface LayeredConfig {
   readonly forbidden: Array<{ name: string; comment?: string }>;
