@@ -2,7 +2,7 @@
 # Regenerates a committed, generated folder and fails when it differs from what git holds:
 #   imports  - CRD bindings, from `npm run import` (cdk8s import of crds/)
 #   dist     - manifests, from `npm run synth`
-#   docs     - the README's generated sections, from `npm run docs`
+#   docs     - the generated sections of README.md and CONTRIBUTING.md, from `npm run docs`
 #   validators - precompiled JSON Schema validators (generated/validators.js), from `npm run validators`
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,14 +10,14 @@ what=${1:?usage: check-generated.sh imports|dist|docs|validators}
 case "$what" in
   imports) npm run --silent import >/dev/null ;;
   dist) npm run --silent synth ;;
-  docs) npm run --silent docs; what=README.md ;;
+  docs) npm run --silent docs; what='README.md CONTRIBUTING.md' ;;
   validators) npm run --silent validators; what='generated lib/gate/crd-schemas.json' ;;
   *) echo "unknown folder: $what" >&2; exit 2 ;;
 esac
 # shellcheck disable=SC2086 # $what may name several paths
 if ! git diff --exit-code --stat -- $what || [ -n "$(git status --porcelain --untracked-files=all -- $what)" ]; then
   git status --short -- $what
-  echo "FAIL: $what is not what a fresh run produces; regenerate it (imports: npm run import, dist: npm run synth, README.md: npm run docs, generated: npm run validators) and commit the result" >&2
+  echo "FAIL: $what is not what a fresh run produces; regenerate it (imports: npm run import, dist: npm run synth, README.md, CONTRIBUTING.md: npm run docs, generated: npm run validators) and commit the result" >&2
   exit 1
 fi
 echo "ok: $what is current"

@@ -2,8 +2,9 @@
  * Regenerates the README's generated sections: the allowed network flows per environment (from the
  * same connection record the NetworkPolicies are derived from), the validation gate's rules and the alerts with
  * their thresholds (from the same catalogue the PrometheusRules are rendered from), and the Secrets each environment
- * references with how each is provided (from the same inventory the ExternalSecrets are rendered from).
- * `npm run docs`; CI fails when the README is stale.
+ * references with how each is provided (from the same inventory the ExternalSecrets are rendered from); and the layer
+ * table of README.md and CONTRIBUTING.md (from the layers .dependency-cruiser.cjs enforces).
+ * `npm run docs`; CI fails when either file is stale.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,16 +13,18 @@ import { ALERT_DEFAULTS, EafProductChart, environmentSecrets, RECOVERY_DEFAULTS 
 import { loadEnvironmentDirectory } from '../lib/program';
 import { validationRulesTable } from '../lib/gate';
 import { dvmm } from '../main';
+import { layerTable } from './layer-table';
 
 const root = path.join(__dirname, '..');
 const readme = path.join(root, 'README.md');
+const contributing = path.join(root, 'CONTRIBUTING.md');
 
-/** Replaces the text between `<!-- <name>:start ... -->` and `<!-- <name>:end -->`. */
-function fill(text: string, name: string, content: string): string {
+/** Replaces the text between `<!-- <name>:start ... -->` and `<!-- <name>:end -->` (of `file`, for the message). */
+function fill(text: string, name: string, content: string, file = 'README.md'): string {
   const start = text.indexOf(`<!-- ${name}:start`);
   const startEnd = text.indexOf('-->', start) + 3;
   const end = text.indexOf(`<!-- ${name}:end -->`);
-  if (start < 0 || end < startEnd) throw new Error(`README.md lacks the markers <!-- ${name}:start --> ... <!-- ${name}:end -->`);
+  if (start < 0 || end < startEnd) throw new Error(`${file} lacks the markers <!-- ${name}:start --> ... <!-- ${name}:end -->`);
   return `${text.slice(0, startEnd)}\n${content}\n${text.slice(end)}`;
 }
 
@@ -77,5 +80,7 @@ text = fill(text, 'alerts', alertTable());
 text = fill(text, 'network-flows', sections.join('\n\n'));
 text = fill(text, 'validation-rules', validationRulesTable());
 text = fill(text, 'secrets', secretsTable());
+text = fill(text, 'layers', layerTable());
 fs.writeFileSync(readme, text);
-console.log(`README.md: network flows of ${sections.length} environments, validation rules, alerts, secrets`);
+fs.writeFileSync(contributing, fill(fs.readFileSync(contributing, 'utf8'), 'layers', layerTable(), 'CONTRIBUTING.md'));
+console.log(`README.md: network flows of ${sections.length} environments, validation rules, alerts, secrets, layers; CONTRIBUTING.md: layers`);

@@ -1,11 +1,12 @@
 /**
- * Regenerates lib/gate/kubernetes-schema.json (see lib/gate/generate-kubernetes-schema.ts for the source and the
+ * Regenerates lib/gate/kubernetes-schema.json (see scripts/kubernetes-schema.ts for the source and the
  * transformation). Run by hand when the Kubernetes version changes:
  *   node --import tsx scripts/generate-kubernetes-schema.ts [swagger.json | -]
  * No argument: the swagger.json of k8s.io/kubernetes at KUBERNETES_VERSION from the Go module cache; `-`: stdin.
  */
 import * as fs from 'fs';
-import { buildKubernetesSchemaBundle, KUBERNETES_SCHEMA_FILE, KUBERNETES_VERSION, serializeBundle, swaggerFromGoModuleCache } from '../lib/gate/generate-kubernetes-schema';
+import { KUBERNETES_VERSION } from '../lib/gate/kubernetes-schema';
+import { buildKubernetesSchemaBundle, KUBERNETES_SCHEMA_FILE, serializeBundle, swaggerFromGoModuleCache } from './kubernetes-schema';
 
 const arg = process.argv[2];
 const input = arg === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(arg ?? swaggerFromGoModuleCache(), 'utf8');

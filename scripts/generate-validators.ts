@@ -12,11 +12,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { recordCompiledSchemas } from '../lib/gate/precompiled';
 import { shippedCrdTable } from '../lib/gate/schemas';
+import { readCrdFolder } from '../lib/program/crd-files';
 
 const root = path.join(__dirname, '..');
 
 // The shipped CRD table first: the program's synth below reads it.
-const table = shippedCrdTable(path.join(root, 'crds'), 'crds/ of this package (upstream files, versions in crds/SOURCES.md), parsed by npm run validators');
+const table = shippedCrdTable(readCrdFolder(path.join(root, 'crds'), { cache: false }).files, 'crds/ of this package (upstream files, versions in crds/SOURCES.md), parsed by npm run validators');
 const crdTarget = path.join(root, 'lib', 'gate', 'crd-schemas.json');
 const entries = Object.entries(table.files).map(([hash, entry]) => `    ${JSON.stringify(hash)}: ${JSON.stringify(entry)}`);
 fs.writeFileSync(crdTarget, `{\n  "source": ${JSON.stringify(table.source)},\n  "files": {\n${entries.join(',\n')}\n  }\n}\n`);

@@ -6,4 +6,5 @@ export type { ManifestValidatorOptions } from './manifest-validator';
 export { ManifestValidator } from './manifest-validator';
 export type { RuleId, ValidationRule } from './rules';
 export { MIN_WAIVER_REASON, VALIDATION_RULES, validationRulesTable, WAIVER_PREFIX } from './rules';
-export { KUBERNETES_VERSION } from './generate-kubernetes-schema';
+export { KUBERNETES_VERSION } from './kubernetes-schema';
+export type { CrdFileText, CrdFolder, ParsedCrdCache } from './crd-folder';

@@ -1,13 +1,17 @@
 import { fieldPath, Finding, Manifest, ManifestSet, objectId, ValidationReport, Waiver } from './finding';
 import { RawFinding, RULE_CHECKS, RuleContext } from './policies';
 import { findRule, MIN_WAIVER_REASON, RuleId, ruleOrder, VALIDATION_RULES, WAIVER_PREFIX } from './rules';
-import { DEFAULT_CRD_CACHE, SchemaValidator } from './schemas';
+import { SchemaValidator } from './schemas';
+import type { CrdFolder } from './crd-folder';
 import { isMap } from './workloads';
 
 /** Options of {@link ManifestValidator}. */
 export interface ManifestValidatorOptions {
-  /** Folder of CustomResourceDefinition YAML files (e.g. `crds/`); custom resources are checked against them. */
-  readonly crdDirectory: string;
+  /**
+   * The CustomResourceDefinition files custom resources are checked against, read by the program:
+   * `readCrdFolder('crds')` (which also keeps parsed files in a cache folder).
+   */
+  readonly crds: CrdFolder;
   /**
    * Switches rules off for every object (`{ 'network-policy-coverage': false }`). Prefer a waiver
    * annotation on the one object a rule does not fit.
@@ -15,14 +19,9 @@ export interface ManifestValidatorOptions {
    */
   readonly rules?: Partial<Record<RuleId, boolean>>;
   /**
-   * Folder where parsed CRD files are kept as JSON, keyed by the SHA-256 of their text (parsing the
-   * YAML is the slowest step of the gate); `false` parses every time.
-   * @default - `eaf-cdk8s-crd-cache-<uid>` in the OS temp folder
-   */
-  readonly crdCache?: string | false;
-  /**
-   * Reuse the schemas this process already compiled for the same CRD folder (same files, sizes and times):
-   * compiling is most of the gate's cost. `false` reads and compiles afresh.
+   * Reuse the schemas this process already compiled for the same {@link CrdFolder} object (`readCrdFolder` gives the
+   * same one while the folder's files are unchanged): compiling is most of the gate's cost. `false` parses and
+   * compiles afresh.
    * @default true
    */
   readonly reuseCompiled?: boolean;
@@ -35,7 +34,7 @@ export interface ManifestValidatorOptions {
  * and kept.
  *
  * @example
- * const validator = new ManifestValidator({ crdDirectory: 'crds' });
+ * const validator = new ManifestValidator({ crds: readCrdFolder('crds') });
  * const report = validator.validate([{ environment: 'production', critical: true, objects }]);
  * report.findings.map(formatFinding).forEach((line) => console.error(line));
  */
@@ -46,8 +45,7 @@ export class ManifestValidator {
   private readonly enabled: (rule: RuleId) => boolean;
 
   constructor(options: ManifestValidatorOptions) {
-    const cache = options.crdCache ?? DEFAULT_CRD_CACHE;
-    this.schemas = options.reuseCompiled === false ? new SchemaValidator(options.crdDirectory, cache) : SchemaValidator.shared(options.crdDirectory, cache);
+    this.schemas = options.reuseCompiled === false ? new SchemaValidator(options.crds) : SchemaValidator.shared(options.crds);
     this.kubernetesVersion = this.schemas.kubernetesVersion;
     for (const id of Object.keys(options.rules ?? {})) {
       if (findRule(id) === undefined) throw new Error(`rules: ${id} is not a rule; use one of ${VALIDATION_RULES.map((r) => r.id).join(', ')}`);

@@ -9,6 +9,7 @@ import { environmentSecrets, EnvironmentSecrets } from '../product/environment-s
 import { CompositionError } from '../product/product-chart';
 import { isProduct, Product, ProductDefinitionError } from '../product/product';
 import { kubesealCommand, sealedSecretsFolder, variableName } from '../secrets/sealed-secrets';
+import { readCrdFolder } from './crd-files';
 import { readEnvironmentDirectory, yamlErrorLine } from './environment-files';
 import { diffManifests, EnvironmentObjects, formatManifestDiff } from './manifest-diff';
 import { acquireLock, DEFAULT_LOCK_TIMEOUT_MS, OutputWriteError } from './output-writer';
@@ -246,7 +247,7 @@ const COMMANDS: Record<string, Command> = {
         return 1;
       }
       io.log(`validate: ${sets.map((s) => `${s.environment} (${s.objects.length} objects)`).join(', ')}`);
-      const report = new ManifestValidator({ crdDirectory: io.crdDirectory }).validate(sets);
+      const report = new ManifestValidator({ crds: readCrdFolder(io.crdDirectory) }).validate(sets);
       for (const w of report.waivers) io.log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
       for (const f of report.findings) io.log(formatFinding(f));
       io.log(report.findings.length === 0 ? 'validate: every object passed the gate' : `validate: ${report.findings.length} problems`);

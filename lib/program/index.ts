@@ -11,6 +11,8 @@ export { synthesizeProduct } from './run-product';
 export { readSealedSecretFolder } from './sealed-secret-files';
 export type { SealedSecretFolder } from './sealed-secret-files';
 export { PACKAGE_CRD_DIRECTORY, PACKAGE_ROOT } from './package-paths';
+export { readCrdFolder } from './crd-files';
+export type { ReadCrdFolderOptions } from './crd-files';
 export { runCli } from './cli';
 export type { CliIo } from './cli';
 export { scaffoldProduct } from './scaffold';

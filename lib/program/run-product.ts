@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { ManifestValidator } from '../gate';
+import { CrdFolderError, readCrdFolder } from './crd-files';
 import { composeDeliveryCharts, DELIVERY_FOLDER } from '../product/delivery-charts';
 import { EafProductChart } from '../product/product-chart';
 import { ProductDefinition, ProductDefinitionError } from '../product/product';
@@ -74,7 +75,7 @@ export function synthesizeProduct(product: ProductDefinition, options: Synthesiz
       sealedProblems.push(...folder.problems.map((text) => ({ environment: environment.name, text })));
     }
     const early = [...read.problems, ...(options.strict ? read.warnings.map((w) => `${w} (--strict)`) : [])];
-    const validator = new ManifestValidator({ crdDirectory: options.crdDirectory });
+    const validator = new ManifestValidator({ crds: readCrdFolder(options.crdDirectory) });
     const environments = read.environments.map((f) => f.environment);
     const { files: written, waivers } = synthesizeEnvironments(options.outdir, environments, (app, environment) => {
       if (options.reservedNamespaces !== undefined) app.node.setContext(RESERVED_NAMESPACES_CONTEXT, [...options.reservedNamespaces]);
@@ -92,7 +93,7 @@ export function synthesizeProduct(product: ProductDefinition, options: Synthesiz
     if (options.linkFrom !== undefined) linkOutput(options.linkFrom, options.outdir, log);
     return 0;
   } catch (e) {
-    if (e instanceof EnvironmentFileError || e instanceof SynthesisError || e instanceof ProductDefinitionError || e instanceof OutputWriteError) {
+    if (e instanceof EnvironmentFileError || e instanceof SynthesisError || e instanceof ProductDefinitionError || e instanceof OutputWriteError || e instanceof CrdFolderError) {
       log(`error: ${e.message}`);
       unchanged();
       return 1;

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EafProductChart } from '../../lib';
-import { loadEnvironmentDirectory, synthesizeEnvironments } from '../../lib/program';
+import { loadEnvironmentDirectory, readCrdFolder, synthesizeEnvironments } from '../../lib/program';
 import { ManifestValidator } from '../../lib/gate';
 import { dvmm } from '../../main';
 
@@ -17,7 +17,7 @@ const gate = process.argv.includes('--gate');
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'eaf-bench-library-synth-'));
 try {
   const environments = loadEnvironmentDirectory(path.join(root, 'environments'), dvmm).map((f) => f.environment);
-  const validator = gate ? new ManifestValidator({ crdDirectory: path.join(root, 'crds') }) : undefined;
+  const validator = gate ? new ManifestValidator({ crds: readCrdFolder(path.join(root, 'crds')) }) : undefined;
   synthesizeEnvironments(path.join(outdir, 'dist'), environments, (app, environment) => new EafProductChart(app, dvmm.name, { product: dvmm, environment }), { validator });
 } finally {
   fs.rmSync(outdir, { recursive: true, force: true });

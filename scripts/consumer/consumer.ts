@@ -6,7 +6,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { defineProduct, EafProductChart, EnvironmentConfig } from '@eaf/cdk8s';
 import { formatFinding, ManifestValidator } from '@eaf/cdk8s/gate';
-import { PACKAGE_CRD_DIRECTORY } from '@eaf/cdk8s/program';
+import { PACKAGE_CRD_DIRECTORY, readCrdFolder } from '@eaf/cdk8s/program';
 
 const product = defineProduct({
   name: 'consumer',
@@ -25,7 +25,7 @@ const app = new App({ outdir });
 const chart = new EafProductChart(app, product.name, { product, environment });
 app.synth();
 const objects = chart.toJson();
-const report = new ManifestValidator({ crdDirectory: PACKAGE_CRD_DIRECTORY }).validate([{ environment: 'dev', critical: false, objects }]);
+const report = new ManifestValidator({ crds: readCrdFolder(PACKAGE_CRD_DIRECTORY) }).validate([{ environment: 'dev', critical: false, objects }]);
 report.findings.forEach((f) => console.error(formatFinding(f)));
 fs.rmSync(outdir, { recursive: true, force: true });
 console.log(`consumer: ${objects.length} objects, ${report.findings.length} findings`);

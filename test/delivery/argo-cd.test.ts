@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { ArgoCdApplications, ArgoCdRoot, DeliveredEnvironment } from '../../lib/delivery/argo-cd';
 import { ManifestValidator } from '../../lib/gate';
+import { readCrdFolder } from '../../lib/program/crd-files';
 import { composeDeliveryCharts } from '../../lib/product/delivery-charts';
 import { defineProduct, ProductDefinitionError } from '../../lib/product/product';
 import { find, Manifest, productChart, settingProblems, synth, testEnvironment, WEB_PRODUCT } from '../util';
@@ -135,7 +136,7 @@ describe('a product\'s delivery', () => {
 });
 
 describe('the gate\'s critical-sync-approval rule', () => {
-  const validator = new ManifestValidator({ crdDirectory: path.join(__dirname, '..', '..', 'crds') });
+  const validator = new ManifestValidator({ crds: readCrdFolder(path.join(__dirname, '..', '..', 'crds')) });
   const application = (name: string, automated: boolean, annotations: Record<string, string> = {}) => ({
     apiVersion: 'argoproj.io/v1alpha1', kind: 'Application',
     metadata: { name: `dvmm-${name}`, namespace: 'argocd', labels: { 'eaf.io/environment': name }, annotations },

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { ManifestValidator } from '../../lib/gate';
+import { readCrdFolder } from '../../lib/program/crd-files';
 import { ALERT_DEFAULTS, errorRatio, latencyQuantile } from '../../lib/observability/alerts';
 import { defineProduct } from '../../lib/product/product';
 import { EnvironmentConfig } from '../../lib/product/settings';
@@ -69,7 +70,7 @@ describe('RolloutAnalysis', () => {
 });
 
 describe('the gate with Argo Rollouts', () => {
-  const validator = new ManifestValidator({ crdDirectory: path.join(__dirname, '..', '..', 'crds') });
+  const validator = new ManifestValidator({ crds: readCrdFolder(path.join(__dirname, '..', '..', 'crds')) });
   const check = (objects: any[], critical = true) => validator.validate([{ environment: 'production', critical, objects }]);
   const composed = (env: EnvironmentConfig) => synth(productChart(env, DELIVERED));
 

@@ -77,7 +77,7 @@ describe("DVMM's generated validators", () => {
       if (i % 3 === 2 && copy.spec !== undefined) copy.spec.replicas = 'two';
       return copy;
     });
-    const findings = (registered: boolean, set: unknown[]) => withLibrary(registered, (lib) => new lib.ManifestValidator({ crdDirectory: path.join(ROOT, 'crds'), reuseCompiled: false })
+    const findings = (registered: boolean, set: unknown[]) => withLibrary(registered, (lib) => new lib.ManifestValidator({ crds: lib.readCrdFolder(path.join(ROOT, 'crds')), reuseCompiled: false })
       .validate([{ environment: 'production', critical: true, objects: set as any }]).findings.map((f) => lib.formatFinding(f)));
     expect(findings(true, objects)).toEqual(findings(false, objects));
     const broken = findings(true, damaged);

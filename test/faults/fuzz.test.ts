@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { loadEnvironmentDirectory } from '../../lib/program';
+import { loadEnvironmentDirectory, readCrdFolder } from '../../lib/program';
 import { ManifestValidator } from '../../lib/gate';
 import { dvmm } from '../../main';
 import { main } from '../../synth';
@@ -92,7 +92,7 @@ let validator: ManifestValidator;
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fuzz-'));
   expect(main({ environmentsDir: ENVIRONMENTS, outdir: path.join(tmp, 'dist'), log: () => undefined })).toBe(0);
-  validator = new ManifestValidator({ crdDirectory: path.join(__dirname, '..', '..', 'crds') });
+  validator = new ManifestValidator({ crds: readCrdFolder(path.join(__dirname, '..', '..', 'crds')) });
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

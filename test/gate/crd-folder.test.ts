@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { formatFinding, ManifestValidator } from '../../lib/gate';
+import { readCrdFolder } from '../../lib/program/crd-files';
 import { CRD_DIRECTORY } from './fixtures';
 
 /** How the gate reads a CRD folder: which files, when they are parsed, what it caches and what it shares. */
@@ -31,14 +32,14 @@ test('reads only .yaml and .yml files', () => {
   fs.writeFileSync(path.join(crds, 'README.md'), 'kind: [unclosed\n');
   fs.writeFileSync(path.join(crds, 'notes.yaml.txt'), 'kind: [unclosed\n');
   // WHEN a validator reads the folder THEN they are ignored
-  expect(findings(new ManifestValidator({ crdDirectory: crds, crdCache: false, reuseCompiled: false }))).toEqual([ROUTE_FINDING]);
+  expect(findings(new ManifestValidator({ crds: readCrdFolder(crds, { cache: false }), reuseCompiled: false }))).toEqual([ROUTE_FINDING]);
 });
 
 test('parses a CRD file only when an object of its group and kind turns up', () => {
   // GIVEN a single-document file whose group and kind a text scan finds, but that is broken further down
   fs.writeFileSync(path.join(crds, 'widgets.yaml'), 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec:\n  group: example.com\n  names:\n    kind: Widget\n  versions: [unclosed\n');
   // WHEN the validator is built and a Route is validated THEN nothing fails
-  const validator = new ManifestValidator({ crdDirectory: crds, crdCache: false, reuseCompiled: false });
+  const validator = new ManifestValidator({ crds: readCrdFolder(crds, { cache: false }), reuseCompiled: false });
   expect(findings(validator)).toEqual([ROUTE_FINDING]);
   // WHEN a Widget turns up THEN its file is parsed, and the broken YAML is a finding of that object
   const lines = findings(validator, [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' } }]);
@@ -47,7 +48,7 @@ test('parses a CRD file only when an object of its group and kind turns up', () 
 });
 
 test('keeps its cache private: the folder for the owner only, each entry readable by the owner only', () => {
-  findings(new ManifestValidator({ crdDirectory: crds, crdCache: cache, reuseCompiled: false }));
+  findings(new ManifestValidator({ crds: readCrdFolder(crds, { cache: cache }), reuseCompiled: false }));
   const [entry] = fs.readdirSync(cache);
   expect(entry).toMatch(/^[0-9a-f]{64}\.json$/);
   expect((fs.statSync(cache).mode & 0o777).toString(8)).toBe('700');
@@ -57,18 +58,18 @@ test('keeps its cache private: the folder for the owner only, each entry readabl
 
 test('reuses what a validator of the same folder and cache compiled, unless told not to', () => {
   // GIVEN a first validator that parsed the Route CRD and wrote it to the cache
-  expect(findings(new ManifestValidator({ crdDirectory: crds, crdCache: cache }))).toEqual([ROUTE_FINDING]);
+  expect(findings(new ManifestValidator({ crds: readCrdFolder(crds, { cache: cache }) }))).toEqual([ROUTE_FINDING]);
   fs.rmSync(cache, { recursive: true });
   // WHEN a second one for the same folder and cache validates THEN it reads nothing: the cache is not written again
-  expect(findings(new ManifestValidator({ crdDirectory: crds, crdCache: cache }))).toEqual([ROUTE_FINDING]);
+  expect(findings(new ManifestValidator({ crds: readCrdFolder(crds, { cache: cache }) }))).toEqual([ROUTE_FINDING]);
   expect(fs.existsSync(cache)).toBe(false);
   // WHEN one is told not to reuse THEN it parses the file again and writes the cache
-  expect(findings(new ManifestValidator({ crdDirectory: crds, crdCache: cache, reuseCompiled: false }))).toEqual([ROUTE_FINDING]);
+  expect(findings(new ManifestValidator({ crds: readCrdFolder(crds, { cache: cache }), reuseCompiled: false }))).toEqual([ROUTE_FINDING]);
   expect(fs.readdirSync(cache)).toHaveLength(1);
 });
 
 test('does not share between validators of other caches', () => {
-  expect(findings(new ManifestValidator({ crdDirectory: crds, crdCache: false }))).toEqual([ROUTE_FINDING]);
-  expect(findings(new ManifestValidator({ crdDirectory: crds, crdCache: cache }))).toEqual([ROUTE_FINDING]);
+  expect(findings(new ManifestValidator({ crds: readCrdFolder(crds, { cache: false }) }))).toEqual([ROUTE_FINDING]);
+  expect(findings(new ManifestValidator({ crds: readCrdFolder(crds, { cache: cache }) }))).toEqual([ROUTE_FINDING]);
   expect(fs.readdirSync(cache)).toHaveLength(1);
 });

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { formatFinding, Manifest, ManifestValidator } from '../../lib/gate';
+import { readCrdFolder } from '../../lib/program/crd-files';
 
 /**
  * How a CRD's openAPIV3Schema is made strict: a small CRD written for the test, with each schema feature the
@@ -131,7 +132,7 @@ let validator: ManifestValidator;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'widget-crds-'));
   fs.writeFileSync(path.join(dir, 'widgets.yaml'), WIDGET_CRD);
-  validator = new ManifestValidator({ crdDirectory: dir, crdCache: false, reuseCompiled: false });
+  validator = new ManifestValidator({ crds: readCrdFolder(dir, { cache: false }), reuseCompiled: false });
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { formatFinding, Manifest, ManifestSet, ManifestValidator, ValidationReport } from '../../lib/gate';
+import { readCrdFolder } from '../../lib/program/crd-files';
 
 /** The project's copy of the upstream CRDs (`crds/`). */
 export const CRD_DIRECTORY = path.join(__dirname, '..', '..', 'crds');
@@ -7,7 +8,7 @@ export const CRD_DIRECTORY = path.join(__dirname, '..', '..', 'crds');
 /** One validator per test file: schemas compile once, as in the synth program. */
 let shared: ManifestValidator | undefined;
 export function validator(): ManifestValidator {
-  shared ??= new ManifestValidator({ crdDirectory: CRD_DIRECTORY });
+  shared ??= new ManifestValidator({ crds: readCrdFolder(CRD_DIRECTORY) });
   return shared;
 }
 

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { buildKubernetesSchemaBundle, KUBERNETES_SCHEMA_FILE, serializeBundle, SUPPLEMENTS } from '../../lib/gate/generate-kubernetes-schema';
+import { buildKubernetesSchemaBundle, KUBERNETES_SCHEMA_FILE, serializeBundle, SUPPLEMENTS } from '../../scripts/kubernetes-schema';
 
 /** A tiny OpenAPI v2 document in the shape of Kubernetes' swagger.json. */
 const SWAGGER = {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import type { ShippedCrds } from '../../lib/gate/schemas';
+import { readCrdFolder } from '../../lib/program/crd-files';
 
 /**
  * The gate compiles a large schema level by level, only the parts an object uses (`LazySchema` in
@@ -24,7 +25,7 @@ async function recordingGate() {
   const recorded = (await import('../../lib/gate/precompiled')).recordCompiledSchemas();
   const { SchemaValidator } = await import('../../lib/gate/schemas');
   const { schemaProblems } = await import('../../lib/gate/schema-errors');
-  return { recorded, schemaProblems, validator: new SchemaValidator(CRDS, false) };
+  return { recorded, schemaProblems, validator: new SchemaValidator(readCrdFolder(CRDS, { cache: false })) };
 }
 
 // The modules this file loaded record what they compile: later files of the worker load their own.

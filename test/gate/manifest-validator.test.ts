@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Finding, formatFinding, ManifestValidator, VALIDATION_RULES, validationRulesTable } from '../../lib/gate';
+import { readCrdFolder } from '../../lib/program/crd-files';
 import { CRD_DIRECTORY, deployment, findings, findingsOf, NS, validateObjects, validator, workload } from './fixtures';
 
 const D = 'production: Deployment/shop-production/api';
@@ -67,16 +68,16 @@ describe('ManifestValidator', () => {
   });
 
   test('switches a rule off for every object when told to', () => {
-    const quiet = new ManifestValidator({ crdDirectory: CRD_DIRECTORY, rules: { 'network-policy-coverage': false, 'schema-core': false, 'waiver-invalid': false } });
+    const quiet = new ManifestValidator({ crds: readCrdFolder(CRD_DIRECTORY), rules: { 'network-policy-coverage': false, 'schema-core': false, 'waiver-invalid': false } });
     const objects = [{ ...deployment('api', { annotations: { 'waive.eaf.io/nope': 'x' } }), extra: true }];
     expect(quiet.validate([{ environment: 'production', critical: true, objects }]).findings.map((f) => f.rule)).toEqual(['production-replicas']);
   });
 
   test('fails construction on an unknown rule in the options and on a CRD folder that does not exist', () => {
-    expect(() => new ManifestValidator({ crdDirectory: CRD_DIRECTORY, rules: { 'no-such-rule': false } as any })).toThrow(
+    expect(() => new ManifestValidator({ crds: readCrdFolder(CRD_DIRECTORY), rules: { 'no-such-rule': false } as any })).toThrow(
       'rules: no-such-rule is not a rule; use one of schema-core, schema-crd, pss-restricted, openshift-restricted-v2, resources-required, probes-required, image-tag-pinned, image-registry-allowed, production-replicas, network-policy-coverage, no-secret-data, service-selects-pods, dns-hostname, tls-required, api-server-limits, apply-size, critical-sync-approval, rollout-analysis-required, waiver-invalid',
     );
-    expect(() => new ManifestValidator({ crdDirectory: '/nonexistent/crds' })).toThrow(
+    expect(() => readCrdFolder('/nonexistent/crds')).toThrow(
       'crdDirectory /nonexistent/crds is not a folder; point it at the folder of CustomResourceDefinition YAML files (e.g. crds/)',
     );
   });
@@ -153,11 +154,11 @@ describe('CRD folder', () => {
     const route = fs.readFileSync(path.join(CRD_DIRECTORY, 'route.openshift.io_routes.yaml'), 'utf8');
     fs.writeFileSync(path.join(crds, 'bundle.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n---\n${route}`);
     // WHEN two validators read it, the second from the cache, and a third after the cache entry was damaged
-    const first = routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache, reuseCompiled: false }));
+    const first = routeErrors(new ManifestValidator({ crds: readCrdFolder(crds, { cache: cache }), reuseCompiled: false }));
     const cached = fs.readdirSync(cache);
-    const second = routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache, reuseCompiled: false }));
+    const second = routeErrors(new ManifestValidator({ crds: readCrdFolder(crds, { cache: cache }), reuseCompiled: false }));
     fs.writeFileSync(path.join(cache, cached[0]), '{ damaged');
-    const third = routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache, reuseCompiled: false }));
+    const third = routeErrors(new ManifestValidator({ crds: readCrdFolder(crds, { cache: cache }), reuseCompiled: false }));
     // THEN all find the same problem
     expect(cached).toHaveLength(1);
     expect([first, second, third]).toEqual([expected, expected, expected]);
@@ -171,12 +172,12 @@ describe('CRD folder', () => {
     fs.mkdirSync(crds);
     // a local copy that differs from the shipped file (one comment), so it is parsed and cached
     fs.writeFileSync(path.join(crds, 'routes.yaml'), `# local copy\n${fs.readFileSync(path.join(CRD_DIRECTORY, 'route.openshift.io_routes.yaml'), 'utf8')}`);
-    routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache, reuseCompiled: false }));
+    routeErrors(new ManifestValidator({ crds: readCrdFolder(crds, { cache: cache }), reuseCompiled: false }));
     const [name] = fs.readdirSync(cache);
     const entry = JSON.parse(fs.readFileSync(path.join(cache, name), 'utf8'));
     fs.writeFileSync(path.join(cache, name), JSON.stringify({ ...entry, documents: '[]' }));
     // WHEN a validator reads it
-    const errors = routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: cache, reuseCompiled: false }));
+    const errors = routeErrors(new ManifestValidator({ crds: readCrdFolder(crds, { cache: cache }), reuseCompiled: false }));
     // THEN the Route is still checked against its CRD, and the entry is rewritten from the YAML
     expect(errors).toEqual(expected);
     expect(JSON.parse(JSON.parse(fs.readFileSync(path.join(cache, name), 'utf8')).documents)).toHaveLength(1);
@@ -186,11 +187,11 @@ describe('CRD folder', () => {
     const crds = path.join(tmp, 'crds');
     fs.mkdirSync(crds);
     fs.copyFileSync(path.join(CRD_DIRECTORY, 'route.openshift.io_routes.yaml'), path.join(crds, 'routes.yml'));
-    expect(routeErrors(new ManifestValidator({ crdDirectory: crds, crdCache: false }))).toEqual(expected);
+    expect(routeErrors(new ManifestValidator({ crds: readCrdFolder(crds, { cache: false }) }))).toEqual(expected);
   });
 
   test('fails construction on a CRD file that is not valid YAML', () => {
     fs.writeFileSync(path.join(tmp, 'broken.yaml'), 'kind: [unclosed\n');
-    expect(() => new ManifestValidator({ crdDirectory: tmp, crdCache: false })).toThrow(`${path.join(tmp, 'broken.yaml')}: is not valid YAML:`);
+    expect(() => new ManifestValidator({ crds: readCrdFolder(tmp, { cache: false }) })).toThrow(`${path.join(tmp, 'broken.yaml')}: is not valid YAML:`);
   });
 });

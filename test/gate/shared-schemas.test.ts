@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ManifestValidator } from '../../lib/gate';
+import { readCrdFolder } from '../../lib/program/crd-files';
 import { CRD_DIRECTORY } from './fixtures';
 
 /** Validators of one CRD folder share what they compiled, and a changed folder gets a fresh one. */
@@ -9,7 +10,7 @@ import { CRD_DIRECTORY } from './fixtures';
 const ROUTE = { apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'api', namespace: 'shop' }, spec: { to: { kind: 'Service', name: 'api' }, bogus: 1 } };
 
 function schemaCrdFindings(crds: string): string[] {
-  return new ManifestValidator({ crdDirectory: crds, crdCache: false })
+  return new ManifestValidator({ crds: readCrdFolder(crds, { cache: false }) })
     .validate([{ environment: 'dev', critical: false, objects: [ROUTE] }]).findings.filter((f) => f.rule === 'schema-crd').map((f) => f.message);
 }
 

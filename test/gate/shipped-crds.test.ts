@@ -5,6 +5,7 @@ import * as path from 'path';
 const yaml = require('yaml') as typeof import('yaml');
 import type { MockInstance } from 'vitest';
 import { ManifestValidator } from '../../lib/gate';
+import { readCrdFolder } from '../../lib/program/crd-files';
 import { CRD_DIRECTORY } from './fixtures';
 
 /**
@@ -20,7 +21,7 @@ const CLUSTER = {
 };
 
 function findingsWith(crds: string): string[] {
-  return new ManifestValidator({ crdDirectory: crds, crdCache: false, reuseCompiled: false })
+  return new ManifestValidator({ crds: readCrdFolder(crds, { cache: false }), reuseCompiled: false })
     .validate([{ environment: 'dev', critical: false, objects: [CLUSTER] }]).findings.map((f) => f.message);
 }
 

@@ -1,4 +1,5 @@
 import { formatFinding, ManifestValidator } from '../../lib/gate';
+import { readCrdFolder } from '../../lib/program/crd-files';
 import { CRD_DIRECTORY, deployment, NS, validateObjects, validator, workload } from './fixtures';
 
 describe('ManifestValidator ordering and switches', () => {
@@ -61,7 +62,7 @@ describe('ManifestValidator ordering and switches', () => {
   });
 
   test('switches off a policy rule and the CRD schema rule when told to', () => {
-    const quiet = new ManifestValidator({ crdDirectory: CRD_DIRECTORY, rules: { 'pss-restricted': false, 'schema-crd': false } });
+    const quiet = new ManifestValidator({ crds: readCrdFolder(CRD_DIRECTORY), rules: { 'pss-restricted': false, 'schema-crd': false } });
     const objects = [
       ...workload('api', { spec: { hostPID: true } }),
       { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: NS } },

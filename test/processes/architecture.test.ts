@@ -1,5 +1,7 @@
 import { execFile } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
+import { Layer, layerTable, readLayers } from '../../scripts/layer-table';
 
 /**
  * The architecture rules in .dependency-cruiser.cjs (`npm run lint:arch`), run on the real tree and on
@@ -80,13 +82,23 @@ describe('architecture rules (.dependency-cruiser.cjs)', () => {
     // THEN these are the rules, each fails the run and each carries its reason
     expect(rules.map((rule) => rule.name)).toEqual([
       'no-circular',
-      'core-is-the-bottom',
-      'pods-only-core',
-      'constructs-stay-pure',
-      'product-is-pure',
-      'gate-reads-manifests-only',
-      'no-io-below-program',
-      'no-compiler-in-constructs',
+      'layer-core',
+      'layer-pods',
+      'layer-imports',
+      'layer-observability',
+      'layer-network',
+      'layer-secrets',
+      'layer-data',
+      'layer-identity',
+      'layer-workloads',
+      'layer-delivery',
+      'layer-product',
+      'layer-gate',
+      'layer-program',
+      'layer-api',
+      'io-only-in-program',
+      'parsers-only-in-gate-and-program',
+      'every-file-in-a-layer',
       'library-never-imports-products',
       'not-to-unresolvable',
     ]);
@@ -125,29 +137,105 @@ describe('architecture rules (.dependency-cruiser.cjs)', () => {
 
   test('reports every layering, I/O, compiler, product and resolution violation exactly', async () => {
     // GIVEN a tree that breaks each layer rule once or twice next to imports that are allowed
-    // (constructs -> core, pods, imports/, npm; gate -> fs, yaml, core; product -> constructs, `import type` and
-    // `typeof import()` of yaml; program -> fs, yaml; core -> path)
+    // (constructs -> core, pods, imports/, npm, construct folders before them; gate -> yaml, core; product -> constructs,
+    // `import type` and `typeof import()` of yaml; program -> fs, yaml; core -> path)
     // WHEN cruised with the project's config
     const result = await cruise(path.join(FIXTURES, 'layers'));
 
     // THEN exactly the broken rules are reported, each as an error
     expect(violationsOf(result)).toEqual([
-      'constructs-stay-pure: lib/network/y.ts -> lib/product/p.ts',
-      'constructs-stay-pure: lib/workloads/x.ts -> lib/index.ts',
-      'constructs-stay-pure: lib/workloads/x.ts -> lib/program/files.ts',
-      'core-is-the-bottom: lib/core/c.ts -> lib/pods/p.ts',
-      'gate-reads-manifests-only: lib/gate/z.ts -> lib/workloads/x.ts',
+      'every-file-in-a-layer: lib/misc/m.ts -> lib/core/ok.ts',
+      'io-only-in-program: lib/gate/z.ts -> child_process',
+      'io-only-in-program: lib/gate/z.ts -> fs',
+      'io-only-in-program: lib/network/y.ts -> fs',
+      'io-only-in-program: lib/network/y.ts -> os',
+      'layer-core: lib/core/c.ts -> lib/pods/p.ts',
+      'layer-data: lib/data/d.ts -> lib/identity/i.ts',
+      'layer-gate: lib/gate/z.ts -> lib/workloads/x.ts',
+      'layer-network: lib/network/y.ts -> lib/product/p.ts',
+      'layer-observability: lib/observability/o.ts -> lib/workloads/x.ts',
+      'layer-pods: lib/pods/p.ts -> imports/crd.ts',
+      'layer-product: lib/product/p.ts -> lib/gate/z.ts',
+      'layer-workloads: lib/workloads/x.ts -> lib/index.ts',
+      'layer-workloads: lib/workloads/x.ts -> lib/program/files.ts',
       'library-never-imports-products: lib/program/files.ts -> examples/api-only/main.ts',
       'library-never-imports-products: lib/program/files.ts -> main.ts',
       'library-never-imports-products: lib/program/files.ts -> scripts/tool.ts',
       'library-never-imports-products: lib/program/files.ts -> test/helper.ts',
-      'no-compiler-in-constructs: lib/product/p.ts -> node_modules/ajv/dist/ajv.js',
-      'no-io-below-program: lib/network/y.ts -> fs',
-      'no-io-below-program: lib/network/y.ts -> os',
       'not-to-unresolvable: lib/program/files.ts -> ./does-not-exist',
-      'pods-only-core: lib/pods/p.ts -> imports/crd.ts',
-      'product-is-pure: lib/product/p.ts -> lib/gate/z.ts',
+      'parsers-only-in-gate-and-program: lib/product/p.ts -> node_modules/ajv/dist/ajv.js',
     ]);
-    expect(result.summary.error).toBe(15);
+    expect(result.summary.error).toBe(20);
   }, TIMEOUT);
+
+  test('orders the construct folders by their real imports: each may import only those before it', () => {
+    // GIVEN the layers the config declares
+    const layers = layersOf(require(CONFIG));
+    const constructs = ['observability', 'network', 'secrets', 'data', 'identity', 'workloads', 'delivery'];
+
+    // WHEN the construct folders' places and what each may import are read
+    const order = layers.map((layer) => layer.name).filter((name) => constructs.includes(name));
+    const mayImport = Object.fromEntries(layers.filter((layer) => constructs.includes(layer.name))
+      .map((layer) => [layer.name, layer.mayImport.filter((name) => constructs.includes(name))]));
+
+    // THEN they stand in this order, and each may import exactly the construct folders before it
+    expect(order).toEqual(constructs);
+    expect(mayImport).toEqual(Object.fromEntries(constructs.map((name, index) => [name, constructs.slice(0, index)])));
+  });
+
+  test('generates one rule per layer and per capability from the layer list', () => {
+    // GIVEN the config's layers, capabilities and rules
+    const config = require(CONFIG) as LayeredConfig;
+    const rule = (name: string) => config.forbidden.find((r) => r.name === name);
+
+    // THEN every layer has its rule, and the gate may load the parsers but not the file system or processes
+    expect(layersOf(config).map((layer) => rule(`layer-${layer.name}`)?.name)).toEqual(layersOf(config).map((layer) => `layer-${layer.name}`));
+    expect(layersOf(config).filter((layer) => (layer.uses ?? []).length > 0).map((layer) => [layer.name, layer.uses])).toEqual([
+      ['gate', ['parsers']],
+      ['program', ['io', 'parsers']],
+    ]);
+    expect(rule('layer-gate')?.comment).toMatch(/^lib\/gate\/ \(gate: .*\) may import only gate, core /);
+  });
 });
+
+describe('the layer tables of README.md and CONTRIBUTING.md', () => {
+  /** The text between a file's `<!-- layers:start ... -->` and `<!-- layers:end -->`. */
+  const generated = (file: string): string => {
+    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    return text.slice(text.indexOf('-->', text.indexOf('<!-- layers:start')) + 3, text.indexOf('<!-- layers:end -->')).trim();
+  };
+
+  test.each(['README.md', 'CONTRIBUTING.md'])('%s carries the table npm run docs writes from the config', (file) => {
+    // GIVEN the table written from the config's layers WHEN the file's generated section is read THEN they are the same
+    expect(generated(file)).toBe(layerTable());
+  });
+
+  test('has one row per layer of the config, bottom first, with what each may import and load', () => {
+    // GIVEN a config of two layers and one capability
+    const table = layerTable({
+      layers: [
+        { name: 'base', folders: ['lib/base/'], is: 'the bottom', mayImport: [] },
+        { name: 'top', folders: ['lib/top/', 'lib/index.ts'], is: 'the top', mayImport: ['base'], uses: ['io'] },
+      ],
+      capabilities: [{ name: 'io', what: 'the file system' }],
+    });
+
+    // THEN each layer is a row, in the config's order
+    expect(table.split('\n').slice(2)).toEqual([
+      '| base | `lib/base/` | the bottom | (nothing else) |  |',
+      '| top | `lib/top/`, `lib/index.ts` | the top | base | the file system |',
+    ]);
+    // AND the repository's table lists every layer the config declares
+    expect(layerTable().split('\n').slice(2).map((row) => row.split(' | ')[0].slice(2))).toEqual(readLayers().layers.map((layer) => layer.name));
+  });
+});
+
+interface LayeredConfig {
+  readonly forbidden: Array<{ name: string; comment?: string }>;
+  readonly layers: Layer[];
+}
+
+/** The layer list the config declares (a property dependency-cruiser does not see). */
+function layersOf(config: unknown): Layer[] {
+  return (config as LayeredConfig).layers;
+}

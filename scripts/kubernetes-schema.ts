@@ -1,9 +1,11 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
+import { KUBERNETES_VERSION, KubernetesSchemaBundle } from '../lib/gate/kubernetes-schema';
 
 /**
- * Generates `kubernetes-schema.json`, the vendored JSON schemas of the built-in Kubernetes kinds the
- * {@link ManifestValidator} checks core objects against.
+ * Generates `lib/gate/kubernetes-schema.json`, the vendored JSON schemas of the built-in Kubernetes kinds the
+ * {@link ManifestValidator} checks core objects against. A build-time generator (it starts `go`), so it lives in
+ * scripts/, not in the gate, which does no I/O.
  *
  * Source: `api/openapi-spec/swagger.json` of the Go module `k8s.io/kubernetes` at
  * {@link KUBERNETES_VERSION} (the same module `scripts/tools/kube` pins to build kube-apiserver and
@@ -24,23 +26,8 @@ import * as path from 'path';
  * downloaded with `go mod download`; `-`: read the document from stdin).
  */
 
-/** The Kubernetes release whose OpenAPI document the vendored schemas come from. */
-export const KUBERNETES_VERSION = 'v1.28.15';
-
-/** Where the generated bundle lives, beside this file. */
-export const KUBERNETES_SCHEMA_FILE = path.join(__dirname, 'kubernetes-schema.json');
-
-/** The vendored bundle: every kind's definition name and the definitions they reach. */
-export interface KubernetesSchemaBundle {
-  /** Kubernetes release, e.g. `v1.28.15`. */
-  readonly kubernetesVersion: string;
-  /** Where the definitions come from. */
-  readonly source: string;
-  /** `apiVersion` → `kind` → definition name, e.g. `apps/v1` → `Deployment` → `io.k8s.api.apps.v1.Deployment`. */
-  readonly kinds: Record<string, Record<string, string>>;
-  /** JSON schemas by definition name; references are `#/definitions/<name>`. */
-  readonly definitions: Record<string, any>;
-}
+/** Where the generated bundle lives: beside the gate that reads it. */
+export const KUBERNETES_SCHEMA_FILE = path.join(__dirname, '..', 'lib', 'gate', 'kubernetes-schema.json');
 
 const LABEL_SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
