@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertSameChart, Connections, IPeer } from '../core/connections';
 import { propertyError, PropertyProblems } from '../core/errors';
+import { deepFreeze } from '../core/freeze';
 import { IMAGE_REPOSITORY, IMAGE_TAG_OR_DIGEST, imageTagProblem } from '../core/formats';
 import { CRITICAL_CONTEXT } from '../core/labels';
 import { EnvSource, envValue } from '../core/secrets';
@@ -14,6 +15,19 @@ import {
 import { MetricsAuth, PodMetrics } from '../observability/pod-metrics';
 import { BlueGreenService, Color, DeploymentRenderOptions, IDeploymentTemplate } from './blue-green-service';
 import { ROLLOUT_DEFAULTS, RolloutAnalysisReference, RolloutCanaryOptions, RolloutRelease } from './rollout-release';
+
+/**
+ * The defaults every workload shares, whatever its preset. The presets own their sizes (replicas, port, resources,
+ * paths) in their own `*_DEFAULTS`; the base has none of them. Frozen: override through props.
+ */
+export const EAF_WORKLOAD_DEFAULTS = deepFreeze({
+  /** Topology spread across nodes and zones. */
+  spread: true,
+  /** The autoscaler's average CPU utilisation target, in percent of the request. */
+  targetCpuUtilization: 70,
+  /** Failures in a row before a probe fails (Kubernetes' own default, passed explicitly). */
+  failureThreshold: 3,
+});
 
 /** Blue-green release settings: which colour is live and how big the idle one is. */
 export interface BlueGreenOptions {
@@ -98,7 +112,7 @@ export interface EafWorkloadOptions {
   readonly rollout?: RolloutEngineOptions;
   /**
    * Replicas of the (active) Deployment.
-   * @default 2
+   * @default - the preset's (`EAF_API_DEFAULTS`, `EAF_FRONTEND_DEFAULTS`, `EAF_HTTP_WORKLOAD_DEFAULTS`)
    */
   readonly replicas?: number;
   /**
@@ -159,6 +173,8 @@ export interface EafWorkloadProps extends EafWorkloadOptions {
   readonly container: EafContainerSpec;
   /** `app.kubernetes.io/component` of the pods and the container's name, e.g. `api`. */
   readonly component: string;
+  /** Replicas of the (active) Deployment: the preset passes the environment's, or its own default. */
+  readonly replicas: number;
   /** Environment variables set by the preset before `env` and `secretEnv`, e.g. the Spring profile. @default - none */
   readonly presetEnv?: Readonly<Record<string, EnvSource>>;
 }
@@ -225,7 +241,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     this.props = props;
     this.name = props.name ?? id;
     this.port = props.container.port;
-    this.replicas = props.replicas ?? 2;
+    this.replicas = props.replicas;
     this.podSelector = { 'app.kubernetes.io/name': this.name };
     this.peerName = this.name;
     this.containerName = props.component;
@@ -318,7 +334,8 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       }),
     });
     deployment.select(kplus.LabelSelector.of({ labels }));
-    const probe = (options?: HttpProbeOptions) => options && httpProbe(options.path, spec.port, options);
+    const probe = (options?: HttpProbeOptions) => options
+      && httpProbe(options.path, spec.port, { ...options, failureThreshold: options.failureThreshold ?? EAF_WORKLOAD_DEFAULTS.failureThreshold });
     const container = deployment.addContainer({
       name: this.containerName,
       image: imageReference(this.props.image, options.tag),
@@ -337,7 +354,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     }
 
     const resource = finishPodTemplate(deployment, spec.resources);
-    if (this.props.spread ?? true) {
+    if (this.props.spread ?? EAF_WORKLOAD_DEFAULTS.spread) {
       resource.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', spreadConstraints(labels)));
     }
     // A budget per Deployment whenever the workload runs 2+ replicas, the idle colour's too (maxUnavailable
@@ -397,7 +414,9 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       target,
       minReplicas: scaling.minReplicas,
       maxReplicas: scaling.maxReplicas,
-      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(scaling.targetCpuUtilization ?? 70))],
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(
+        scaling.targetCpuUtilization ?? EAF_WORKLOAD_DEFAULTS.targetCpuUtilization,
+      ))],
     });
   }
 
