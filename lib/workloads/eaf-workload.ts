@@ -53,7 +53,7 @@ export interface RolloutEngineOptions {
   readonly canary?: Omit<RolloutCanaryOptions, 'kind'>;
   /**
    * Blue-green: promote once the analysis passed, without waiting for someone.
-   * @default - false in a critical environment, true elsewhere
+   * @default - false in a critical environment, true elsewhere (ROLLOUT_DEFAULTS)
    */
   readonly autoPromotion?: boolean;
   /**
@@ -282,7 +282,8 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
         replicas,
         strategy: canary ? { kind: 'canary', ...canary } : {
           kind: 'blue-green',
-          autoPromotion: props.rollout.autoPromotion ?? !critical,
+          autoPromotion: props.rollout.autoPromotion
+            ?? (critical ? ROLLOUT_DEFAULTS.criticalAutoPromotion : ROLLOUT_DEFAULTS.autoPromotion),
           scaleDownDelaySeconds: props.rollout.scaleDownDelaySeconds ?? (critical ? ROLLOUT_DEFAULTS.criticalScaleDownDelaySeconds : ROLLOUT_DEFAULTS.scaleDownDelaySeconds),
           // The new version's size before promotion: idleReplicas when it runs pods (an analysis needs some).
           previewReplicas: idle !== undefined && idle >= 1 ? idle : undefined,
@@ -317,6 +318,10 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     }
   }
 
+  /**
+   * Renders one Deployment of the workload. `options.replicas` is always a number unless an autoscaler owns the count
+   * (cdk8s-plus then renders none): cdk8s-plus's own default is never relied on.
+   */
   public renderDeployment(scope: Construct, id: string, options: DeploymentRenderOptions): kplus.Deployment {
     const spec = this.props.container;
     const labels = { ...this.podSelector, ...options.selectorLabels };

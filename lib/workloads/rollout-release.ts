@@ -11,8 +11,10 @@ import type { IDeploymentTemplate } from './blue-green-service';
 
 /** The platform's Argo Rollouts defaults. Frozen: override through props. */
 export const ROLLOUT_DEFAULTS = deepFreeze({
-  /** Blue-green: promote by itself once the analysis passed (outside a critical environment, see `EafWorkload`). */
+  /** Blue-green: promote by itself once the analysis passed, in a non-critical environment. */
   autoPromotion: true,
+  /** The same in a critical environment: wait for someone to promote (`kubectl argo rollouts promote`). */
+  criticalAutoPromotion: false,
   /**
    * Seconds the previous version keeps running after a promotion in a non-critical environment (Argo Rollouts'
    * default): a rollback in that time is a Service switch, later it starts pods again.
