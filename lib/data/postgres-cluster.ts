@@ -49,6 +49,21 @@ export const POSTGRES_DEFAULTS = deepFreeze({
   /** The tier a single `schedule`/`retention` pair makes: ScheduledBackup `<cluster>-daily`. */
   tierName: 'daily',
   compression: 'gzip' as const,
+  /** A PodMonitor scrapes the instances. */
+  monitoring: true,
+  /** Where a backup tier's backups go when it names no method. */
+  backupMethod: 'object-store' as const,
+});
+
+/** Defaults of {@link PostgresPooler}. Frozen: override through props. */
+export const POSTGRES_POOLER_DEFAULTS = deepFreeze({
+  /** PgBouncer pods: two, so that a node drain leaves one. */
+  instances: 2,
+  poolMode: 'transaction' as const,
+  /** Client connections PgBouncer accepts. */
+  maxClientConnections: 1000,
+  /** Server connections per user/database pair: the API holds up to 20 per pod. */
+  defaultPoolSize: 20,
 });
 
 /**
@@ -259,7 +274,7 @@ export class PostgresCluster extends Construct implements IPeer {
     this.readWriteServiceName = `${this.name}-rw`;
     this.podSelector = { 'cnpg.io/cluster': this.name };
     this.imageName = props.imageName ?? `${POSTGRES_DEFAULTS.repository}:${props.version ?? POSTGRES_DEFAULTS.version}`;
-    this.metricsPort = (props.monitoring ?? true) ? POSTGRES_METRICS_PORT : undefined;
+    this.metricsPort = (props.monitoring ?? POSTGRES_DEFAULTS.monitoring) ? POSTGRES_METRICS_PORT : undefined;
     const resources = props.resources ?? POSTGRES_DEFAULTS.resources;
     const storageSize = props.storageSize ?? POSTGRES_DEFAULTS.storageSize;
 
@@ -387,7 +402,7 @@ export class PostgresCluster extends Construct implements IPeer {
       });
     }
 
-    if (props.monitoring ?? true) {
+    if (props.monitoring ?? POSTGRES_DEFAULTS.monitoring) {
       // The exporter's series get job="<cluster name>" (from the instances' cnpg.io/cluster label).
       new PodMetrics(this, 'PodMonitor', { name: this.name, podSelector: this.podSelector, jobLabel: 'cnpg.io/cluster', port: 'metrics' });
     }
@@ -540,7 +555,7 @@ export class PostgresPooler extends Construct implements IPeer {
     this.name = `${props.cluster.name}-pooler-rw`;
     this.peerName = this.name;
     this.podSelector = { 'cnpg.io/poolerName': this.name };
-    const instances = props.instances ?? 2;
+    const instances = props.instances ?? POSTGRES_POOLER_DEFAULTS.instances;
     if (!Number.isInteger(instances) || instances < 1) {
       throw new PropertyError(this, 'instances', 'must be a whole number of at least 1', props.instances, 'set pooler instances to 1 or more');
     }
@@ -551,10 +566,11 @@ export class PostgresPooler extends Construct implements IPeer {
         instances,
         type: pooler.PoolerSpecType.RW,
         pgbouncer: {
-          poolMode: props.poolMode === 'session' ? pooler.PoolerSpecPgbouncerPoolMode.SESSION : pooler.PoolerSpecPgbouncerPoolMode.TRANSACTION,
+          poolMode: (props.poolMode ?? POSTGRES_POOLER_DEFAULTS.poolMode) === 'session'
+            ? pooler.PoolerSpecPgbouncerPoolMode.SESSION : pooler.PoolerSpecPgbouncerPoolMode.TRANSACTION,
           parameters: {
-            max_client_conn: String(props.maxClientConnections ?? 1000),
-            default_pool_size: String(props.defaultPoolSize ?? 20),
+            max_client_conn: String(props.maxClientConnections ?? POSTGRES_POOLER_DEFAULTS.maxClientConnections),
+            default_pool_size: String(props.defaultPoolSize ?? POSTGRES_POOLER_DEFAULTS.defaultPoolSize),
           },
         },
       },
@@ -611,7 +627,7 @@ function backupTiers(backup: PostgresBackupOptions): Array<Required<PostgresBack
     schedule: backup.schedule ?? POSTGRES_DEFAULTS.backupSchedule,
     retention: backup.retention ?? POSTGRES_DEFAULTS.retention,
   }];
-  return tiers.map((t) => ({ ...t, method: t.method ?? 'object-store' }));
+  return tiers.map((t) => ({ ...t, method: t.method ?? POSTGRES_DEFAULTS.backupMethod }));
 }
 
 /** An object store's keys, by Secret reference. */

@@ -76,6 +76,13 @@ export const ARGO_CD_DEFAULTS = deepFreeze({
   targetRevision: 'main',
   argocdNamespace: 'argocd',
   server: 'https://kubernetes.default.svc',
+  /** An environment waits for someone to sync it. */
+  sync: 'manual',
+  /** With automated sync: delete what the output no longer holds, and undo changes made by hand. */
+  prune: true,
+  selfHeal: true,
+  /** Manual syncs (and so rollbacks) do not pass a deny window. */
+  manualSync: false,
   /** Where this folder is in the output: `<path>/argocd`. */
   folder: 'argocd',
   /** How often a failed automated sync is retried, and how it backs off. */
@@ -126,7 +133,7 @@ export class ArgoCdApplications extends Construct {
             schedule: w.schedule,
             duration: w.duration,
             applications: [`${props.product}-${e.name}`],
-            manualSync: w.manualSync ?? false,
+            manualSync: w.manualSync ?? ARGO_CD_DEFAULTS.manualSync,
             ...(w.timeZone === undefined ? {} : { timeZone: w.timeZone }),
           }))),
         } : {}),
@@ -134,7 +141,7 @@ export class ArgoCdApplications extends Construct {
     });
     const applications: Record<string, argoApp.Application> = {};
     for (const env of envs) {
-      const automated = env.sync === 'automated';
+      const automated = (env.sync ?? ARGO_CD_DEFAULTS.sync) === 'automated';
       const application = new argoApp.Application(this, env.name, {
         metadata: {
           name: `${props.product}-${env.name}`,
@@ -148,7 +155,7 @@ export class ArgoCdApplications extends Construct {
           revisionHistoryLimit: ARGO_CD_DEFAULTS.revisionHistoryLimit,
           syncPolicy: {
             ...(automated ? {
-              automated: { prune: env.prune ?? true, selfHeal: env.selfHeal ?? true },
+              automated: { prune: env.prune ?? ARGO_CD_DEFAULTS.prune, selfHeal: env.selfHeal ?? ARGO_CD_DEFAULTS.selfHeal },
               retry: { limit: ARGO_CD_DEFAULTS.retry.limit, backoff: { ...ARGO_CD_DEFAULTS.retry.backoff, duration: ARGO_CD_DEFAULTS.retry.backoff.duration } },
             } : {}),
             // Deletions last, once everything new is healthy; only what changed is applied.

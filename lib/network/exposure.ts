@@ -3,6 +3,13 @@ import { Construct } from 'constructs';
 import * as route from '../../imports/route-route.openshift.io';
 import { propertyError } from '../core/errors';
 import { DNS_NAME } from '../core/formats';
+import { deepFreeze } from '../core/freeze';
+
+/** Defaults of {@link Exposure}. Frozen: override through props. */
+export const EXPOSURE_DEFAULTS = deepFreeze({
+  /** A Route's TLS termination: at the router. */
+  termination: 'edge',
+} as const);
 
 /** Expose through a Kubernetes Ingress whose certificate cert-manager issues. */
 export interface IngressExposureOptions {
@@ -88,7 +95,7 @@ export class Exposure extends Construct {
         },
       });
     } else {
-      const termination = props.options.termination ?? 'edge';
+      const termination = props.options.termination ?? EXPOSURE_DEFAULTS.termination;
       new route.Route(this, 'Resource', {
         metadata: { name: props.name },
         spec: {

@@ -8,6 +8,14 @@ import { deepFreeze } from '../core/freeze';
 /** Where the platform runs: decides where DNS and the ingress controller live. */
 export type NetworkPlatform = 'kubernetes' | 'openshift';
 
+/** Defaults of {@link NetworkPolicies}. Frozen. */
+export const NETWORK_POLICIES_DEFAULTS = deepFreeze({
+  /** A port's protocol when none is given (Kubernetes' own default, written out). */
+  protocol: 'TCP',
+  /** The namespace of a chart that sets none, in the flow record: Kubernetes' `default`. */
+  namespace: 'default',
+} as const);
+
 /** A TCP or UDP port. */
 export interface NetworkPort {
   readonly port: number;
@@ -223,9 +231,9 @@ export class NetworkPolicies extends Construct {
   /** Every allowed flow, machine-readable (see {@link FlowRecord}). */
   public get flowRecord(): FlowRecord {
     const dns = this.props.dns ?? DNS_DEFAULTS[this.props.platform];
-    const ports = (list: NetworkPort[]) => list.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' as const }));
+    const ports = (list: NetworkPort[]) => list.map((p) => ({ port: p.port, protocol: p.protocol ?? NETWORK_POLICIES_DEFAULTS.protocol }));
     return {
-      namespace: Chart.of(this).namespace ?? 'default',
+      namespace: Chart.of(this).namespace ?? NETWORK_POLICIES_DEFAULTS.namespace,
       defaultDeny: true,
       dns: { peer: namespacePeer(dns), ports: ports(dns.ports) },
       rules: this.rules.map((r) => ({
@@ -296,11 +304,11 @@ function namespacePeer(peer: NamespacePeer): Record<string, unknown> {
 }
 
 function kubePort(port: NetworkPort) {
-  return { port: kplus.k8s.IntOrString.fromNumber(port.port), protocol: port.protocol ?? 'TCP' };
+  return { port: kplus.k8s.IntOrString.fromNumber(port.port), protocol: port.protocol ?? NETWORK_POLICIES_DEFAULTS.protocol };
 }
 
 function formatPorts(ports: NetworkPort[]): string {
-  return ports.map((p) => `${p.protocol ?? 'TCP'} ${p.port}`).join(', ');
+  return ports.map((p) => `${p.protocol ?? NETWORK_POLICIES_DEFAULTS.protocol} ${p.port}`).join(', ');
 }
 
 function externalRule(subject: IPeer, remote: string, endpoint: ExternalEndpoint, reason: string): NetworkRule {

@@ -3,7 +3,14 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PropertyError } from '../core/errors';
 import { DNS_LABEL, systemNamespaceProblem } from '../core/formats';
+import { deepFreeze } from '../core/freeze';
 import { RESERVED_NAMESPACES_CONTEXT } from '../core/labels';
+
+/** Defaults of {@link ProductNamespace}. Frozen: override through props. */
+export const PRODUCT_NAMESPACE_DEFAULTS = deepFreeze({
+  /** The Pod Security Standard level: `restricted`, what every EAF workload meets. */
+  podSecurity: 'restricted',
+} as const);
 
 /** Props of {@link ProductNamespace}. */
 export interface ProductNamespaceProps {
@@ -34,7 +41,7 @@ export class ProductNamespace extends Construct {
     const reserved = props.reservedNamespaces ?? (this.node.tryGetContext(RESERVED_NAMESPACES_CONTEXT) as string[] | undefined) ?? [];
     const problem = DNS_LABEL.test(props.name) ? systemNamespaceProblem(props.name, reserved) : { problem: 'is not a DNS label', fix: DNS_LABEL.fix };
     if (problem) throw new PropertyError(this, 'name', problem.problem, props.name, problem.fix);
-    this.podSecurity = props.podSecurity ?? 'restricted';
+    this.podSecurity = props.podSecurity ?? PRODUCT_NAMESPACE_DEFAULTS.podSecurity;
     const labels: Record<string, string> = {};
     for (const mode of ['enforce', 'audit', 'warn']) {
       labels[`pod-security.kubernetes.io/${mode}`] = this.podSecurity;

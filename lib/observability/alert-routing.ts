@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as am from '../../imports/monitoring-alertmanagerconfig-monitoring.coreos.com';
 import { PropertyProblems } from '../core/errors';
+import { deepFreeze } from '../core/freeze';
 import { SecretKeyReference } from '../core/secrets';
 
 /** A receiver of alerts; every URL and key comes from a Secret, by reference. */
@@ -8,6 +9,14 @@ export type AlertReceiver =
   | { readonly kind: 'pagerduty'; /** The Events API v2 integration (routing) key. */ readonly routingKey: SecretKeyReference }
   | { readonly kind: 'slack'; /** The incoming-webhook URL. */ readonly webhookUrl: SecretKeyReference; /** @default - the webhook's channel */ readonly channel?: string }
   | { readonly kind: 'webhook'; /** The URL alerts are posted to. */ readonly url: SecretKeyReference };
+
+/** Defaults of {@link AlertRouting}. Frozen: override through props. */
+export const ALERT_ROUTING_DEFAULTS = deepFreeze({
+  /** Labels alerts are grouped by into one notification. */
+  groupBy: ['alertname', 'environment'],
+  /** How often a still-firing group is sent again. */
+  repeatInterval: '4h',
+});
 
 /** Props of {@link AlertRouting}. */
 export interface AlertRoutingProps {
@@ -48,10 +57,10 @@ export class AlertRouting extends Construct {
       spec: {
         route: {
           receiver: props.chat ? 'chat' : 'paging',
-          groupBy: [...(props.groupBy ?? ['alertname', 'environment'])],
+          groupBy: [...(props.groupBy ?? ALERT_ROUTING_DEFAULTS.groupBy)],
           groupWait: '30s',
           groupInterval: '5m',
-          repeatInterval: props.repeatInterval ?? '4h',
+          repeatInterval: props.repeatInterval ?? ALERT_ROUTING_DEFAULTS.repeatInterval,
           routes: props.paging && props.chat ? [{ receiver: 'paging', matchers: [critical] }] : undefined,
         },
         receivers,

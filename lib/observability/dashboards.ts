@@ -424,7 +424,7 @@ export interface ProductDashboardsProps {
   readonly delivery?: 'configmap' | 'grafana-operator';
   /** Sidecar label (configmap delivery). @default { grafana_dashboard: '1' } */
   readonly sidecarLabels?: Readonly<Record<string, string>>;
-  /** Which Grafana instances pick it up (grafana-operator delivery). @default { dashboards: 'grafana' } as matchLabels */
+  /** Which Grafana instances pick it up (grafana-operator delivery). @default { dashboards: 'grafana' } (as matchLabels) */
   readonly instanceSelector?: Readonly<Record<string, string>>;
   /** Folder in Grafana. @default - the product name (the first tag the dashboards share) */
   readonly folder?: string;

@@ -17,7 +17,7 @@ export interface PodMetricsProps {
   readonly jobLabel: string;
   /** The container port, by number or by name. */
   readonly port: number | string;
-  /** HTTP path of the metrics. @default '/metrics' */
+  /** HTTP path of the metrics. @default - not rendered: Prometheus's own, `/metrics` */
   readonly path?: string;
   /** Scrape interval. @default - the Prometheus's own (usually 30s) */
   readonly interval?: string;

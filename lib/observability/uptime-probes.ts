@@ -1,5 +1,14 @@
 import { Construct } from 'constructs';
 import * as probe from '../../imports/monitoring-probe-monitoring.coreos.com';
+import { deepFreeze } from '../core/freeze';
+
+/** Defaults of {@link UptimeProbes}. Frozen: override through props. */
+export const UPTIME_PROBES_DEFAULTS = deepFreeze({
+  /** The blackbox exporter's module: an HTTP GET that expects a 2xx answer. */
+  module: 'http_2xx',
+  /** How often each URL is probed. */
+  interval: '30s',
+});
 
 /** Props of {@link UptimeProbes}. */
 export interface UptimeProbesProps {
@@ -30,8 +39,8 @@ export class UptimeProbes extends Construct {
       spec: {
         jobName: props.name,
         prober: { url: props.proberUrl },
-        module: props.module ?? 'http_2xx',
-        interval: props.interval ?? '30s',
+        module: props.module ?? UPTIME_PROBES_DEFAULTS.module,
+        interval: props.interval ?? UPTIME_PROBES_DEFAULTS.interval,
         targets: { staticConfig: { static: Object.values(props.urls) } },
       },
     });

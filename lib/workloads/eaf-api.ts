@@ -14,12 +14,18 @@ export const EAF_API_DEFAULTS = deepFreeze({
     requests: { cpu: '250m', memory: '512Mi', ephemeralStorage: '256Mi' },
     limits: { cpu: '1000m', memory: '1Gi', ephemeralStorage: '1Gi' },
   } satisfies ContainerResources,
+  writablePaths: ['/tmp'],
   /** Spring Boot Actuator's health groups and Prometheus endpoint. */
   paths: { liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness', metrics: '/actuator/prometheus' },
 });
 
 /** Props of {@link EafApi}. */
 export interface EafApiProps extends EafWorkloadOptions {
+  /**
+   * Replicas of the (active) Deployment.
+   * @default 3
+   */
+  readonly replicas?: number;
   /**
    * HTTP port of the API (actuator endpoints included).
    * @default 8080
@@ -93,7 +99,7 @@ export class EafApi extends EafWorkload {
         startup: { path: liveness, periodSeconds: 10, failureThreshold: 30 },
         liveness: { path: liveness, initialDelaySeconds: 30, periodSeconds: 10 },
         readiness: { path: props.probePaths?.readiness ?? paths.readiness, initialDelaySeconds: 5, periodSeconds: 5 },
-        writablePaths: props.writablePaths ?? ['/tmp'],
+        writablePaths: props.writablePaths ?? EAF_API_DEFAULTS.writablePaths,
         metrics: { port, path: props.metricsPath ?? paths.metrics, auth: props.metricsAuth },
       },
     });

@@ -18,6 +18,11 @@ export const EAF_FRONTEND_DEFAULTS = deepFreeze({
 /** Props of {@link EafFrontend}. */
 export interface EafFrontendProps extends EafWorkloadOptions {
   /**
+   * Replicas of the (active) Deployment.
+   * @default 3
+   */
+  readonly replicas?: number;
+  /**
    * Unprivileged HTTP port nginx listens on (OpenShift's restricted SCC forbids port 80).
    * @default 8080
    */

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertSameChart, Connections, IPeer } from '../core/connections';
 import { propertyError, PropertyProblems } from '../core/errors';
+import { deepFreeze } from '../core/freeze';
 import { IMAGE_REPOSITORY, IMAGE_TAG_OR_DIGEST, imageTagProblem } from '../core/formats';
 import { CRITICAL_CONTEXT } from '../core/labels';
 import { childPropsFrom } from '../core/provenance';
@@ -15,6 +16,19 @@ import {
 import { MetricsAuth, PodMetrics } from '../observability/pod-metrics';
 import { BlueGreenService, Color, DeploymentRenderOptions, IDeploymentTemplate } from './blue-green-service';
 import { ROLLOUT_DEFAULTS, RolloutAnalysisReference, RolloutCanaryOptions, RolloutRelease } from './rollout-release';
+
+/**
+ * The defaults every workload shares, whatever its preset. The presets own their sizes (replicas, port, resources,
+ * paths) in their own `*_DEFAULTS`; the base has none of them. Frozen: override through props.
+ */
+export const EAF_WORKLOAD_DEFAULTS = deepFreeze({
+  /** Topology spread across nodes and zones. */
+  spread: true,
+  /** The autoscaler's average CPU utilisation target, in percent of the request. */
+  targetCpuUtilization: 70,
+  /** Failures in a row before a probe fails (Kubernetes' own default, passed explicitly). */
+  failureThreshold: 3,
+});
 
 /** Blue-green release settings: which colour is live and how big the idle one is. */
 export interface BlueGreenOptions {
@@ -40,7 +54,7 @@ export interface RolloutEngineOptions {
   readonly canary?: Omit<RolloutCanaryOptions, 'kind'>;
   /**
    * Blue-green: promote once the analysis passed, without waiting for someone.
-   * @default - false in a critical environment, true elsewhere
+   * @default - false in a critical environment, true elsewhere (ROLLOUT_DEFAULTS)
    */
   readonly autoPromotion?: boolean;
   /**
@@ -99,7 +113,7 @@ export interface EafWorkloadOptions {
   readonly rollout?: RolloutEngineOptions;
   /**
    * Replicas of the (active) Deployment.
-   * @default 2
+   * @default - the preset's (`EAF_API_DEFAULTS`, `EAF_FRONTEND_DEFAULTS`, `EAF_HTTP_WORKLOAD_DEFAULTS`)
    */
   readonly replicas?: number;
   /**
@@ -160,6 +174,8 @@ export interface EafWorkloadProps extends EafWorkloadOptions {
   readonly container: EafContainerSpec;
   /** `app.kubernetes.io/component` of the pods and the container's name, e.g. `api`. */
   readonly component: string;
+  /** Replicas of the (active) Deployment: the preset passes the environment's, or its own default. */
+  readonly replicas: number;
   /** Environment variables set by the preset before `env` and `secretEnv`, e.g. the Spring profile. @default - none */
   readonly presetEnv?: Readonly<Record<string, EnvSource>>;
 }
@@ -226,7 +242,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     this.props = props;
     this.name = props.name ?? id;
     this.port = props.container.port;
-    this.replicas = props.replicas ?? 2;
+    this.replicas = props.replicas;
     this.podSelector = { 'app.kubernetes.io/name': this.name };
     this.peerName = this.name;
     this.containerName = props.component;
@@ -269,7 +285,8 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
         replicas,
         strategy: canary ? { kind: 'canary', ...canary } : {
           kind: 'blue-green',
-          autoPromotion: props.rollout.autoPromotion ?? !critical,
+          autoPromotion: props.rollout.autoPromotion
+            ?? (critical ? ROLLOUT_DEFAULTS.criticalAutoPromotion : ROLLOUT_DEFAULTS.autoPromotion),
           scaleDownDelaySeconds: props.rollout.scaleDownDelaySeconds ?? (critical ? ROLLOUT_DEFAULTS.criticalScaleDownDelaySeconds : ROLLOUT_DEFAULTS.scaleDownDelaySeconds),
           // The new version's size before promotion: idleReplicas when it runs pods (an analysis needs some).
           previewReplicas: idle !== undefined && idle >= 1 ? idle : undefined,
@@ -304,7 +321,11 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     }
   }
 
-  /** @internal */
+  /**
+   * Renders one Deployment of the workload. `options.replicas` is always a number unless an autoscaler owns the count
+   * (cdk8s-plus then renders none): cdk8s-plus's own default is never relied on.
+   * @internal
+   */
   public renderDeployment(scope: Construct, id: string, options: DeploymentRenderOptions): kplus.Deployment {
     const spec = this.props.container;
     const labels = { ...this.podSelector, ...options.selectorLabels };
@@ -322,7 +343,8 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       }),
     });
     deployment.select(kplus.LabelSelector.of({ labels }));
-    const probe = (options?: HttpProbeOptions) => options && httpProbe(options.path, spec.port, options);
+    const probe = (options?: HttpProbeOptions) => options
+      && httpProbe(options.path, spec.port, { ...options, failureThreshold: options.failureThreshold ?? EAF_WORKLOAD_DEFAULTS.failureThreshold });
     const container = deployment.addContainer({
       name: this.containerName,
       image: imageReference(this.props.image, options.tag),
@@ -341,7 +363,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     }
 
     const resource = finishPodTemplate(deployment, spec.resources);
-    if (this.props.spread ?? true) {
+    if (this.props.spread ?? EAF_WORKLOAD_DEFAULTS.spread) {
       resource.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', spreadConstraints(labels)));
     }
     // A budget per Deployment whenever the workload runs 2+ replicas, the idle colour's too (maxUnavailable
@@ -401,7 +423,9 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       target,
       minReplicas: scaling.minReplicas,
       maxReplicas: scaling.maxReplicas,
-      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(scaling.targetCpuUtilization ?? 70))],
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(
+        scaling.targetCpuUtilization ?? EAF_WORKLOAD_DEFAULTS.targetCpuUtilization,
+      ))],
     });
   }
 

@@ -13,10 +13,14 @@ export const EAF_HTTP_WORKLOAD_DEFAULTS = deepFreeze({
     limits: { cpu: '500m', memory: '512Mi', ephemeralStorage: '256Mi' },
   } satisfies ContainerResources,
   writablePaths: ['/tmp'],
+  /** `app.kubernetes.io/component` and the container name. */
+  component: 'app',
 });
 
 /** Props of {@link EafHttpWorkload}. */
 export interface EafHttpWorkloadProps extends EafWorkloadOptions {
+  /** Replicas of the (active) Deployment. @default 2 */
+  readonly replicas?: number;
   /** HTTP port. @default 8080 */
   readonly port?: number;
   /** Liveness probe path, e.g. `/healthz`. */
@@ -44,7 +48,7 @@ export class EafHttpWorkload extends EafWorkload {
     super(scope, id, {
       ...props,
       replicas: props.replicas ?? EAF_HTTP_WORKLOAD_DEFAULTS.replicas,
-      component: props.component ?? 'app',
+      component: props.component ?? EAF_HTTP_WORKLOAD_DEFAULTS.component,
       container: {
         port: props.port ?? EAF_HTTP_WORKLOAD_DEFAULTS.port,
         resources: props.resources ?? EAF_HTTP_WORKLOAD_DEFAULTS.resources,

@@ -11,6 +11,10 @@ import type { IDeploymentTemplate } from './blue-green-service';
 
 /** The platform's Argo Rollouts defaults. Frozen: override through props. */
 export const ROLLOUT_DEFAULTS = deepFreeze({
+  /** Blue-green: promote by itself once the analysis passed, in a non-critical environment. */
+  autoPromotion: true,
+  /** The same in a critical environment: wait for someone to promote (`kubectl argo rollouts promote`). */
+  criticalAutoPromotion: false,
   /**
    * Seconds the previous version keeps running after a promotion in a non-critical environment (Argo Rollouts'
    * default): a rollback in that time is a Service switch, later it starts pods again.
@@ -162,7 +166,7 @@ export class RolloutRelease extends Construct {
     return {
       activeService: this.service.name,
       previewService: this.previewService.name,
-      autoPromotionEnabled: options.autoPromotion ?? true,
+      autoPromotionEnabled: options.autoPromotion ?? ROLLOUT_DEFAULTS.autoPromotion,
       scaleDownDelaySeconds: options.scaleDownDelaySeconds ?? ROLLOUT_DEFAULTS.scaleDownDelaySeconds,
       ...(options.previewReplicas === undefined ? {} : { previewReplicaCount: options.previewReplicas }),
       ...(this.analysis ? { prePromotionAnalysis: { templates: [{ templateName: this.analysis.templateName }], args: this.analysisArgs() } } : {}),

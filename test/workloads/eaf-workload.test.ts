@@ -154,10 +154,20 @@ describe('EafWorkload limits', () => {
 describe('EafWorkload rendering', () => {
   const image = 'registry.example.com/dvmm/api';
 
-  test('defaults to two replicas and its construct id as name when used directly', () => {
+  test('fails without replicas when used directly: the base has no default of its own, the presets own it', () => {
+    const container = {
+      port: 7000, resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+      liveness: { path: '/live', periodSeconds: 7 }, readiness: { path: '/ready', periodSeconds: 3 }, writablePaths: [],
+    };
+    // @ts-expect-error replicas is required by the base: a preset passes the environment's or its own default
+    expect(() => new EafWorkload(testChart(), 'worker', { image, tag: '1.0.0', component: 'worker', container }))
+      .toThrow('test/worker: replicas must be a whole number of at least 1 (got nothing); set replicas to 1 or more');
+  });
+
+  test('takes the replicas it is given and its construct id as name when used directly', () => {
     const chart = testChart();
     const workload = new EafWorkload(chart, 'worker', {
-      image, tag: '1.0.0', component: 'worker',
+      image, tag: '1.0.0', component: 'worker', replicas: 2,
       container: {
         port: 7000,
         resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },

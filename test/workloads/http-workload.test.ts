@@ -56,6 +56,7 @@ describe('EafHttpWorkload', () => {
       replicas: 2,
       resources: { requests: { cpu: '100m', memory: '128Mi', ephemeralStorage: '64Mi' }, limits: { cpu: '500m', memory: '512Mi', ephemeralStorage: '256Mi' } },
       writablePaths: ['/tmp'],
+      component: 'app',
     });
     expect(Object.isFrozen(EAF_HTTP_WORKLOAD_DEFAULTS.resources.requests)).toBe(true);
   });
