@@ -393,9 +393,18 @@ function loadProgram(command: string, values: Record<string, string | boolean | 
   return { product: loadProduct(module), environmentsDir: path.join(dir, 'environments'), outdir: outputFolder(values, io, dir) };
 }
 
-/** `--out`, else `$CDK8S_OUTDIR`, else `<dir>/dist`. */
+/**
+ * `--out`, else `$CDK8S_OUTDIR` (empty counts as unset), else `<dir>/dist`. The output is replaced whole, so it may
+ * not be the product folder or hold it (an empty value would otherwise name the working folder).
+ */
 function outputFolder(values: Record<string, string | boolean | undefined>, io: CliIo, dir: string): string {
-  return path.resolve(io.cwd, (values.out as string | undefined) ?? io.env.CDK8S_OUTDIR ?? path.join(dir, 'dist'));
+  if (values.out === '') throw new UsageError('--out takes the output folder, e.g. dist (got "")');
+  const outdir = path.resolve(io.cwd, (values.out as string | undefined) ?? (io.env.CDK8S_OUTDIR || path.join(dir, 'dist')));
+  const relative = path.relative(outdir, dir);
+  if (relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative))) {
+    throw new InputError(`the output folder ${outdir} holds the product folder ${dir}, and the output replaces it whole; give --out a folder of its own, e.g. dist`);
+  }
+  return outdir;
 }
 
 /** Every environment through the gate into the output folder, atomically: the program of `synth`. */

@@ -165,6 +165,32 @@ describe('eaf-cdk8s', () => {
     });
   });
 
+  describe('the output folder', () => {
+    const ORDERS = path.join(REPO, 'examples', 'api-only', 'main.ts');
+
+    test('fails with exit code 2 on an empty --out, which would name the working folder', () => {
+      expect(runCli(['synth', '--product', ORDERS, '--out', ''], io())).toBe(2);
+      expect(lines).toContain('error: --out takes the output folder, e.g. dist (got "")');
+    }, 60_000);
+
+    test('fails with exit code 1 on an output folder holding the product folder, which the output would replace', () => {
+      fs.writeFileSync(path.join(tmp, 'keep.txt'), 'mine');
+      expect(runCli(['synth', '--product', ORDERS, '--out', '.'], io())).toBe(1);
+      expect(lines[lines.length - 1]).toBe(`error: the output folder ${tmp} holds the product folder ${tmp}, and the output replaces it whole; give --out a folder of its own, e.g. dist`);
+      lines = [];
+      expect(runCli(['synth', '--product', ORDERS, '--dir', 'product', '--out', '.'], io())).toBe(1);
+      expect(lines[lines.length - 1]).toBe(`error: the output folder ${tmp} holds the product folder ${path.join(tmp, 'product')}, and the output replaces it whole; give --out a folder of its own, e.g. dist`);
+      expect(fs.readdirSync(tmp)).toEqual(['keep.txt']);
+    }, 60_000);
+
+    test('fails, with no environment files, naming <dir>/dist when CDK8S_OUTDIR is empty: an empty value counts as unset, never the working folder', () => {
+      fs.mkdirSync(path.join(tmp, 'product'));
+      expect(runCli(['synth', '--product', ORDERS, '--dir', 'product'], { ...io(), env: { CDK8S_OUTDIR: '' } })).toBe(1);
+      expect(lines[lines.length - 1]).toBe(`nothing was written; ${path.join(tmp, 'product', 'dist')} is unchanged`);
+      expect(fs.readdirSync(tmp)).toEqual(['product']);
+    }, 60_000);
+  });
+
   describe('release, switch, rollback, promote, diff', () => {
     // DVMM as a product folder of its own: main.ts (importing this repository's library), environments/ and realms/
     // (the CLI checks custom resources against io.crdDirectory, this repository's crds/). Synthesised once; each test
