@@ -31,7 +31,7 @@ export function main(options: MainOptions = {}): number {
     environmentsDir: options.environmentsDir ?? path.join(__dirname, 'environments'),
     outdir: options.outdir ?? path.join(__dirname, 'dist'),
     // `cdk8s synth` deletes its output folder first; it gets a scratch folder (cdk8s.yaml) linked to dist/.
-    linkFrom: process.env.CDK8S_OUTDIR,
+    linkFrom: process.env.CDK8S_OUTDIR === '' ? undefined : process.env.CDK8S_OUTDIR,
     crdDirectory: options.crdDirectory ?? path.join(__dirname, 'crds'),
     log: options.log,
     strict: options.strict ?? (process.env.EAF_STRICT === '1' || process.argv.includes('--strict')),
