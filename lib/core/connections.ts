@@ -76,7 +76,7 @@ export interface ExternalConnection {
   readonly purpose?: string;
 }
 
-const REGISTRY = Symbol.for('@eaf/cdk8s.Connections');
+const CONNECTIONS_SYMBOL = Symbol.for('@eaf/cdk8s.Connections');
 
 /**
  * The record of every connection in a chart (one product in one environment). Typed wiring such as
@@ -84,15 +84,23 @@ const REGISTRY = Symbol.for('@eaf/cdk8s.Connections');
  * derived from this record, so adding a connection in code adds its policy.
  */
 export class Connections extends Construct {
-  /** The chart's record, created on first use. */
+  /**
+   * Whether `x` is a chart's record. Branded like cdk8s's `Chart.isChart` (a `Symbol.for` property), so a record made
+   * by another copy of this package counts too, where `instanceof` would not.
+   */
+  public static isConnections(x: unknown): x is Connections {
+    return x !== null && typeof x === 'object' && CONNECTIONS_SYMBOL in x;
+  }
+
+  /** The chart's record, created on first use as the chart's child `Connections`. */
   public static of(scope: IConstruct): Connections {
     const chart = Chart.of(scope);
-    const existing = (chart as any)[REGISTRY] as Connections | undefined;
-    if (existing) return existing;
-    const created = new Connections(chart, 'Connections');
-    (chart as any)[REGISTRY] = created;
-    return created;
+    const existing = chart.node.tryFindChild(Connections.ID);
+    if (Connections.isConnections(existing)) return existing;
+    return new Connections(chart, Connections.ID);
   }
+
+  private static readonly ID = 'Connections';
 
   private readonly _edges: Connection[] = [];
   private readonly _external: ExternalConnection[] = [];
@@ -100,6 +108,7 @@ export class Connections extends Construct {
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
+    Object.defineProperty(this, CONNECTIONS_SYMBOL, { value: true });
   }
 
   /** Records `from -> to:port` once; a repeated edge is ignored. */

@@ -1,11 +1,12 @@
-import { Cron, Duration } from 'cdk8s';
+import { ApiObject, Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Connections, ExternalEndpoint, IPeer } from '../core/connections';
 import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 import { IMAGE_REFERENCE } from '../core/formats';
-import { ContainerResources, finishPodTemplate, RESTRICTED_CONTAINER } from '../pods/pod-template';
+import { ContainerResources } from '../pods/pod-template';
+import { restrictedShellJob } from '../pods/shell-job';
 
 /** Defaults of {@link SnapshotBackupPruner}. */
 export const SNAPSHOT_PRUNER_DEFAULTS = deepFreeze({
@@ -55,8 +56,8 @@ export interface SnapshotBackupPrunerProps {
 export class SnapshotBackupPruner extends Construct implements IPeer {
   public readonly peerName: string;
   public readonly podSelector: Record<string, string>;
-  /** The CronJob. @internal */
-  public readonly cronJob: kplus.CronJob;
+  /** The CronJob. */
+  public readonly cronJob: ApiObject;
   /** The script: its arguments are `<scheduled backup>=<days kept>`. */
   public readonly script: string;
   /** Its arguments, one per tier. */
@@ -92,31 +93,22 @@ export class SnapshotBackupPruner extends Construct implements IPeer {
     role.allow(['get', 'list', 'delete'], kplus.ApiResource.custom({ apiGroup: 'postgresql.cnpg.io', resourceType: 'backups' }));
     new kplus.RoleBinding(this, 'RoleBinding', { metadata: { name: props.name }, role }).addSubjects(account);
 
-    this.cronJob = new kplus.CronJob(this, 'Resource', {
+    this.cronJob = restrictedShellJob(this, 'Resource', {
       metadata: { name: props.name },
-      schedule: Cron.schedule(SNAPSHOT_PRUNER_DEFAULTS.schedule),
-      concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
-      startingDeadline: Duration.hours(1),
-      successfulJobsRetained: 1,
-      failedJobsRetained: 3,
+      schedule: {
+        cron: Cron.schedule(SNAPSHOT_PRUNER_DEFAULTS.schedule),
+        startingDeadline: Duration.hours(1),
+        successfulJobsRetained: 1,
+        failedJobsRetained: 3,
+      },
       backoffLimit: 2,
       activeDeadline: Duration.minutes(10),
-      podMetadata: { labels: this.podSelector },
-      restartPolicy: kplus.RestartPolicy.NEVER,
-      securityContext: { ensureNonRoot: true },
-      serviceAccount: account,
+      podLabels: this.podSelector,
       // The only pod of the product with a token: it talks to the API server, for Backups only (the Role).
-      automountServiceAccountToken: true,
-    });
-    this.cronJob.addContainer({
-      name: 'prune',
-      image,
-      command: ['/bin/sh', '-c', this.script, 'prune'],
-      args: [...this.targets],
-      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-      securityContext: RESTRICTED_CONTAINER,
-    });
-    finishPodTemplate(this.cronJob, SNAPSHOT_PRUNER_DEFAULTS.resources);
+      serviceAccount: account,
+      shell: { name: 'prune', image, script: this.script, args: this.targets },
+      resources: SNAPSHOT_PRUNER_DEFAULTS.resources,
+    }).apiObject;
     Connections.of(this).addExternal({ from: this, name: 'kubernetes-api', endpoint: props.apiServer, purpose: 'pruning backups' });
   }
 }

@@ -1,11 +1,11 @@
 import { ApiObject, Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Connections, IPeer } from '../core/connections';
 import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 import { IMAGE_REFERENCE, URL_PATH } from '../core/formats';
-import { ContainerResources, finishPodTemplate, PLATFORM_CURL_IMAGE, RESTRICTED_CONTAINER } from '../pods/pod-template';
+import { ContainerResources, PLATFORM_CURL_IMAGE } from '../pods/pod-template';
+import { restrictedShellJob } from '../pods/shell-job';
 import { HOOK_ANNOTATION } from './sync-waves';
 
 /** One component a smoke test calls. */
@@ -66,8 +66,8 @@ export const SMOKE_TEST_DEFAULTS = deepFreeze({
 export class SmokeTest extends Construct implements IPeer {
   public readonly peerName: string;
   public readonly podSelector: Record<string, string>;
-  /** The Job. @internal */
-  public readonly job: kplus.Job;
+  /** The Job. */
+  public readonly job: ApiObject;
   /** The shell script the Job runs: one `curl` per argument. */
   public readonly script: string;
   /** Its arguments, `<component>=<url>`, in order. */
@@ -100,27 +100,17 @@ export class SmokeTest extends Construct implements IPeer {
     ].join('; ');
     this.targets = props.targets.map((t) => `${t.peer.peerName}=http://${t.serviceName}:${t.port}${t.path}`);
 
-    this.job = new kplus.Job(this, 'Resource', {
+    this.job = restrictedShellJob(this, 'Resource', {
       metadata: {
         name: props.name,
         annotations: { [HOOK_ANNOTATION]: 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
       },
-      podMetadata: { labels: this.podSelector },
+      podLabels: this.podSelector,
       backoffLimit: 0,
       activeDeadline: Duration.seconds(timeout),
-      restartPolicy: kplus.RestartPolicy.NEVER,
-      securityContext: { ensureNonRoot: true },
-      automountServiceAccountToken: false,
-    });
-    this.job.addContainer({
-      name: 'smoke-test',
-      image,
-      command: ['/bin/sh', '-c', this.script, 'smoke-test'],
-      args: [...this.targets],
-      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-      securityContext: RESTRICTED_CONTAINER,
-    });
-    finishPodTemplate(this.job, SMOKE_TEST_DEFAULTS.resources);
+      shell: { name: 'smoke-test', image, script: this.script, args: this.targets },
+      resources: SMOKE_TEST_DEFAULTS.resources,
+    }).apiObject;
     for (const t of props.targets) Connections.of(this).add({ from: this, to: t.peer, port: t.port, purpose: 'smoke-test' });
     this.peers = props.targets.map((t) => t.peer);
     this.hook = props.hook ?? true;
@@ -135,7 +125,7 @@ export class SmokeTest extends Construct implements IPeer {
   public jobSpecFor(peer: IPeer): Record<string, unknown> {
     const index = this.peers.indexOf(peer);
     if (index < 0) throw new Error(`${this.node.path}: ${peer.peerName} is not a target of the smoke test`);
-    const spec = structuredClone(ApiObject.of(this.job).toJson().spec);
+    const spec = structuredClone(this.job.toJson().spec);
     spec.template.spec.containers[0].args = [this.targets[index]];
     return spec;
   }

@@ -1,4 +1,4 @@
-import { Cron, Duration } from 'cdk8s';
+import { ApiObject, Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Connections, ExternalEndpoint, IPeer, validateEndpoint } from '../core/connections';
@@ -7,7 +7,8 @@ import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 import { DNS_NAME, HTTPS_URL, IMAGE_REFERENCE, S3_PATH } from '../core/formats';
 import { envValue } from '../core/secrets';
-import { ContainerResources, finishPodTemplate, PLATFORM_CURL_IMAGE, RESTRICTED_CONTAINER, validateResources } from '../pods/pod-template';
+import { ContainerResources, PLATFORM_CURL_IMAGE, RESTRICTED_CONTAINER, validateResources } from '../pods/pod-template';
+import { restrictedShellJob } from '../pods/shell-job';
 import { OBJECT_STORE_KEYS } from '../data/postgres-cluster';
 import { Keycloak } from './keycloak';
 
@@ -140,8 +141,8 @@ export class RealmExport extends Construct implements IPeer {
   public readonly exportArgs: readonly string[];
   /** The upload's shell script: its arguments are the realm, the folder's URL and the signing region. */
   public readonly uploadScript: string;
-  /** The CronJob. @internal */
-  public readonly cronJob: kplus.CronJob;
+  /** The CronJob. */
+  public readonly cronJob: ApiObject;
 
   constructor(scope: Construct, id: string, props: RealmExportProps) {
     super(scope, id);
@@ -217,25 +218,37 @@ export class RealmExport extends Construct implements IPeer {
     const bucketAndPath = this.destinationPath.slice('s3://'.length);
     const folderUrl = `${this.endpointUrl}/${bucketAndPath}/${this.realm}`;
 
-    this.cronJob = new kplus.CronJob(this, 'Resource', {
+    const { workload, container: uploader, apiObject } = restrictedShellJob(this, 'Resource', {
       metadata: { name },
-      schedule: Cron.schedule(cronOptions(this.schedule)),
-      timeZone: REALM_EXPORT_DEFAULTS.timeZone,
-      concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
-      startingDeadline: Duration.seconds(REALM_EXPORT_DEFAULTS.startingDeadlineSeconds),
-      successfulJobsRetained: REALM_EXPORT_DEFAULTS.successfulJobsHistoryLimit,
-      failedJobsRetained: REALM_EXPORT_DEFAULTS.failedJobsHistoryLimit,
+      schedule: {
+        cron: Cron.schedule(cronOptions(this.schedule)),
+        timeZone: REALM_EXPORT_DEFAULTS.timeZone,
+        startingDeadline: Duration.seconds(REALM_EXPORT_DEFAULTS.startingDeadlineSeconds),
+        successfulJobsRetained: REALM_EXPORT_DEFAULTS.successfulJobsHistoryLimit,
+        failedJobsRetained: REALM_EXPORT_DEFAULTS.failedJobsHistoryLimit,
+      },
       backoffLimit: REALM_EXPORT_DEFAULTS.backoffLimit,
       activeDeadline: Duration.seconds(REALM_EXPORT_DEFAULTS.activeDeadlineSeconds),
-      podMetadata: { labels: this.podSelector },
-      restartPolicy: kplus.RestartPolicy.NEVER,
-      securityContext: { ensureNonRoot: true },
-      automountServiceAccountToken: false,
+      podLabels: this.podSelector,
+      shell: {
+        name: 'upload',
+        image,
+        script: this.uploadScript,
+        scriptName: 'realm-export',
+        args: [this.realm, folderUrl, region],
+        envVariables: {
+          ACCESS_KEY_ID: envValue(this, { secret: { secretName: this.credentialsSecret, key: OBJECT_STORE_KEYS.accessKeyId } }),
+          ACCESS_SECRET_KEY: envValue(this, { secret: { secretName: this.credentialsSecret, key: OBJECT_STORE_KEYS.secretAccessKey } }),
+        },
+      },
+      resources: REALM_EXPORT_DEFAULTS.uploadResources,
+      initContainerResources: [REALM_EXPORT_DEFAULTS.copyResources, resources],
     });
-    const volume = (volumeName: string) => kplus.Volume.fromEmptyDir(this.cronJob, `Volume-${volumeName}`, volumeName);
+    this.cronJob = apiObject;
+    const volume = (volumeName: string) => kplus.Volume.fromEmptyDir(workload, `Volume-${volumeName}`, volumeName);
     const [home, exported, tmp] = [volume('keycloak'), volume('export'), volume('tmp')];
     const work = '/work/keycloak';
-    const copy = this.cronJob.addInitContainer({
+    const copy = workload.addInitContainer({
       name: 'copy',
       image: keycloak.image,
       command: ['cp', '-R', `${REALM_EXPORT_DEFAULTS.keycloakHome}/.`, `${work}/`],
@@ -252,7 +265,7 @@ export class RealmExport extends Construct implements IPeer {
       KC_HTTP_ENABLED: kplus.EnvValue.fromValue('true'),
       KC_HOSTNAME_STRICT: kplus.EnvValue.fromValue('false'),
     };
-    const exporter = this.cronJob.addInitContainer({
+    const exporter = workload.addInitContainer({
       name: 'export',
       image: keycloak.image,
       command: [`${work}/bin/kc.sh`],
@@ -264,21 +277,8 @@ export class RealmExport extends Construct implements IPeer {
     exporter.mount(work, home);
     exporter.mount('/export', exported);
     exporter.mount('/tmp', tmp);
-    const uploader = this.cronJob.addContainer({
-      name: 'upload',
-      image,
-      command: ['/bin/sh', '-c', this.uploadScript, 'realm-export'],
-      args: [this.realm, folderUrl, region],
-      envVariables: {
-        ACCESS_KEY_ID: envValue(this, { secret: { secretName: this.credentialsSecret, key: OBJECT_STORE_KEYS.accessKeyId } }),
-        ACCESS_SECRET_KEY: envValue(this, { secret: { secretName: this.credentialsSecret, key: OBJECT_STORE_KEYS.secretAccessKey } }),
-      },
-      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-      securityContext: RESTRICTED_CONTAINER,
-    });
     uploader.mount('/export', exported, { readOnly: true });
 
-    finishPodTemplate(this.cronJob, REALM_EXPORT_DEFAULTS.uploadResources, [REALM_EXPORT_DEFAULTS.copyResources, resources]);
     Connections.of(this).addExternal({ from: this, name: 'object store', endpoint: props.objectStore, purpose: 'realm export upload' });
   }
 }

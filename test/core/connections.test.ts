@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { Construct } from 'constructs';
 import { Connections, EafApi, EafProductChart, ExternalConnection, Keycloak, PodPeer, PostgresCluster } from '../../lib';
 import { find, productChart, synth, testChart, testEnvironment, WEB_PRODUCT } from '../util';
 
@@ -70,6 +71,43 @@ describe('Connections', () => {
     const api = new EafApi(chart, 'api', { image: 'r/api', tag: '1', env: { DB_HOST: 'elsewhere' } });
     expect(() => api.connectToDatabase(new PostgresCluster(chart, 'db', { database: 'x', credentialsSecret: 'c' })))
       .toThrow('test/api: env already sets DB_HOST (got "DB_HOST"); connect the workload to one database and one identity provider, or rename the variable');
+  });
+});
+
+describe('Connections.of and Connections.isConnections', () => {
+  test("one record per chart, the chart's child Connections, found from any construct in it", () => {
+    // GIVEN
+    const chart = testChart();
+    const api = new PodPeer(chart, 'api', { peerName: 'api', podSelector: { app: 'api' } });
+    // WHEN
+    const record = Connections.of(api);
+    // THEN
+    expect(Connections.of(chart)).toBe(record);
+    expect(chart.node.tryFindChild('Connections')).toBe(record);
+    expect(Connections.of(testChart())).not.toBe(record);
+  });
+
+  test('isConnections knows a record by its Symbol.for brand, also one made by another copy of the package', () => {
+    // GIVEN a record as another copy of the package would make it: the same global symbol, another class
+    const chart = testChart();
+    class OtherCopysConnections extends Construct {
+      constructor(scope: Construct, id: string) {
+        super(scope, id);
+        Object.defineProperty(this, Symbol.for('@eaf/cdk8s.Connections'), { value: true });
+      }
+    }
+    const foreign = new OtherCopysConnections(chart, 'Connections');
+    // THEN
+    expect(Connections.isConnections(foreign)).toBe(true);
+    expect(Connections.of(chart)).toBe(foreign);
+    expect([undefined, null, {}, 'Connections', chart].map((x) => Connections.isConnections(x))).toEqual([false, false, false, false, false]);
+    expect(Connections.isConnections(Connections.of(testChart()))).toBe(true);
+  });
+
+  test('fails when the chart already has another child named Connections', () => {
+    const chart = testChart();
+    new Construct(chart, 'Connections');
+    expect(() => Connections.of(chart)).toThrow("There is already a Construct with name 'Connections' in Chart [test]");
   });
 });
 
