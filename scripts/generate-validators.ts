@@ -25,7 +25,6 @@ console.error(`wrote ${path.relative(root, crdTarget)}: ${entries.length} CRD fi
 
 const target = path.join(root, 'generated', 'validators.js');
 const recorded = recordCompiledSchemas();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { main } = require('../synth') as typeof import('../synth');
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'eaf-validators-'));
 try {

@@ -63,7 +63,7 @@ export const REALM_EXPORT_DEFAULTS = deepFreeze({
 /** Realm names the export writes to a file and an object name as they are. */
 const REALM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** Object-key characters a URL carries unencoded (and S3 signs as they are). */
-const KEY_PATH = /^[A-Za-z0-9._\/-]*$/;
+const KEY_PATH = /^[A-Za-z0-9._/-]*$/;
 /** An AWS region name, as SigV4 signs it. */
 const REGION = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
