@@ -10,7 +10,7 @@ export type Color = 'blue' | 'green';
 /** Every colour, in output order. */
 export const COLORS: readonly Color[] = Object.freeze(['blue', 'green'] as const);
 
-/** What {@link IDeploymentTemplate.renderDeployment} needs to render one Deployment. */
+/** What a workload's `renderDeployment` needs to render one Deployment. */
 export interface DeploymentRenderOptions {
   /** Deployment name. */
   readonly name: string;
