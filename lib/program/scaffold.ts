@@ -127,7 +127,8 @@ output: dist
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
-import { EafProductChart, parseEnvironment } from '${importFrom}';
+import { EafProductChart } from '${importFrom}';
+import { parseEnvironment } from '${importFrom}/program';
 import { product } from '../main';
 
 /** One environment as synth composes it. */
