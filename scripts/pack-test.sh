@@ -21,8 +21,9 @@ npm ci --no-audit --no-fund --silent --prefer-offline
 say "npm pack (prepack builds)"
 npm pack --silent --pack-destination "$work" >/dev/null
 tarball=$(ls "$work"/*.tgz)
-tar -tzf "$tarball" | grep -qx 'package/build/lib/index.js' || fail "the tarball has no build/lib/index.js"
-say "$(tar -tzf "$tarball" | wc -l) files, $(du -k "$tarball" | cut -f1) KiB: $(basename "$tarball")"
+files=$(tar -tzf "$tarball")
+grep -qx 'package/build/lib/index.js' <<<"$files" || fail "the tarball has no build/lib/index.js"
+say "$(wc -l <<<"$files") files, $(du -k "$tarball" | cut -f1) KiB: $(basename "$tarball")"
 
 say "install the tarball and its peers in an empty folder"
 mkdir "$work/app" && cd "$work/app"
