@@ -27,16 +27,19 @@ else
 fi
 tarball=$(ls "$work"/*.tgz)
 version=$(tar -xzOf "$tarball" package/package.json | node -p "JSON.parse(require('fs').readFileSync(0, 'utf8')).version")
+# What the consumer installs, and what init pins: by name from the registry, else the tarball's file.
+install="$tarball" pinned="file:$tarball"
+[[ -z $registry ]] || install="@eaf/cdk8s@$version" pinned="$version"
 files=$(tar -tzf "$tarball")
 say "$(wc -l <<<"$files") files, $(du -k "$tarball" | cut -f1) KiB: $(basename "$tarball")"
 if grep -E '^package/(main\.ts|environments/|realms/|dist/|test/|examples/|lib/|scripts/(bench|docs|netpol|check|build|consumer))' <<<"$files"; then
   fail "the tarball ships files that are not the library (above)"
 fi
 
-say "install ${registry:+@eaf/cdk8s@$version from $registry, }the tarball and its peers in an empty folder"
+say "install $install${registry:+ from $registry} and the peers in an empty folder"
 mkdir "$work/app" && cd "$work/app"
 npm init -y >/dev/null
-npm install --no-audit --no-fund --silent "${registry:+@eaf/cdk8s@$version}${registry:-$tarball}" "cdk8s@$(pin cdk8s)" "constructs@$(pin constructs)" "cdk8s-plus-28@$(pin cdk8s-plus-28)" \
+npm install --no-audit --no-fund --silent "$install" "cdk8s@$(pin cdk8s)" "constructs@$(pin constructs)" "cdk8s-plus-28@$(pin cdk8s-plus-28)" \
   "typescript@$(pin typescript)" "@types/node@$(pin @types/node)"
 node -e "const lib = require('@eaf/cdk8s'); if (typeof lib.defineProduct !== 'function') process.exit(1)" || fail "require('@eaf/cdk8s') does not give defineProduct"
 say "require('@eaf/cdk8s') works"
@@ -49,8 +52,7 @@ node out/consumer.js
 say "eaf-cdk8s init demo"
 if [[ -n $registry ]]; then npx eaf-cdk8s init demo; else npx eaf-cdk8s init demo --package "file:$tarball"; fi
 cd demo
-[[ $(node -p "require('./package.json').dependencies['@eaf/cdk8s']") == "${registry:+$version}${registry:-file:$tarball}" ]] \
-  || fail "init did not pin @eaf/cdk8s to ${registry:+$version}${registry:-file:$tarball}"
+[[ $(node -p "require('./package.json').dependencies['@eaf/cdk8s']") == "$pinned" ]] || fail "init did not pin @eaf/cdk8s to $pinned"
 npm install --no-audit --no-fund --silent
 if [[ -n $registry ]]; then
   ! grep -l 'file:' package.json package-lock.json ../package.json ../package-lock.json || fail "a file: spec in the files above"

@@ -43,6 +43,6 @@ done
 node -e "if (typeof require('@eaf/cdk8s').defineProduct !== 'function') process.exit(1)" || fail "require('@eaf/cdk8s') does not give defineProduct"
 node --input-type=module -e "import { defineProduct } from '@eaf/cdk8s'; if (typeof defineProduct !== 'function') process.exit(1)" \
   || fail "import { defineProduct } from '@eaf/cdk8s' does not give a function"
-npx --no-install eaf-cdk8s --version >/dev/null || fail "eaf-cdk8s --version"
+npx --no-install eaf-cdk8s --version >/dev/null 2>&1 || fail "eaf-cdk8s --version"
 [[ -z $out ]] || { cp "$tarball" "$out/" && say "tarball kept in $out/$(basename "$tarball")"; }
 say "PASS"
