@@ -6,6 +6,9 @@
 #   3. a consumer program compiled with plain tsc --strict runs with plain node and passes the gate;
 #   4. eaf-cdk8s init demo; npm install; npm run synth (gate-clean, three environments); npm test;
 #      eaf-cdk8s verify dist --cluster --netpol (a real kube-apiserver, the flow record against the analyser; tools from $EAF_TOOLS_DIR, default <repo>/.tools).
+# EAF_TARBALL=<tgz> tests that tarball instead of packing the working tree (npm pack; prepack builds).
+# EAF_REGISTRY=<url> is the registry mode (scripts/registry-test.sh): the tarball is published there and npm's config maps
+# @eaf to it; @eaf/cdk8s is installed by name and `init` runs without --package, so no file: spec is anywhere.
 # KEEP=1 keeps the temporary folder. Exit codes: 0 pass, 1 fail.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,19 +18,28 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/eaf-consumer.XXXXXX")
 trap '[[ ${KEEP:-0} == 1 ]] && echo "consumer: kept $work" || rm -rf "$work"' EXIT
 pin() { node -p "require('$REPO/package.json').devDependencies['$1']"; }
 
-say "build and pack"
-(cd "$REPO" && npm run --silent build >/dev/null && npm pack --silent --pack-destination "$work" >/dev/null)
+registry=${EAF_REGISTRY:-}
+if [[ -n ${EAF_TARBALL:-} ]]; then
+  cp "$EAF_TARBALL" "$work/"
+else
+  say "pack (prepack builds)"
+  (cd "$REPO" && npm pack --silent --pack-destination "$work" >/dev/null)
+fi
 tarball=$(ls "$work"/*.tgz)
+version=$(tar -xzOf "$tarball" package/package.json | node -p "JSON.parse(require('fs').readFileSync(0, 'utf8')).version")
+# What the consumer installs, and what init pins: by name from the registry, else the tarball's file.
+install="$tarball" pinned="file:$tarball"
+[[ -z $registry ]] || install="@eaf/cdk8s@$version" pinned="$version"
 files=$(tar -tzf "$tarball")
 say "$(wc -l <<<"$files") files, $(du -k "$tarball" | cut -f1) KiB: $(basename "$tarball")"
 if grep -E '^package/(main\.ts|environments/|realms/|dist/|test/|examples/|lib/|scripts/(bench|docs|netpol|check|build|consumer))' <<<"$files"; then
   fail "the tarball ships files that are not the library (above)"
 fi
 
-say "install the tarball and its peers in an empty folder"
+say "install $install${registry:+ from $registry} and the peers in an empty folder"
 mkdir "$work/app" && cd "$work/app"
 npm init -y >/dev/null
-npm install --no-audit --no-fund --silent "$tarball" "cdk8s@$(pin cdk8s)" "constructs@$(pin constructs)" "cdk8s-plus-28@$(pin cdk8s-plus-28)" \
+npm install --no-audit --no-fund --silent "$install" "cdk8s@$(pin cdk8s)" "constructs@$(pin constructs)" "cdk8s-plus-28@$(pin cdk8s-plus-28)" \
   "typescript@$(pin typescript)" "@types/node@$(pin @types/node)"
 node -e "const lib = require('@eaf/cdk8s'); if (typeof lib.defineProduct !== 'function') process.exit(1)" || fail "require('@eaf/cdk8s') does not give defineProduct"
 say "require('@eaf/cdk8s') works"
@@ -38,9 +50,17 @@ npx tsc --strict --target ES2022 --module commonjs --esModuleInterop --skipLibCh
 node out/consumer.js
 
 say "eaf-cdk8s init demo"
-npx eaf-cdk8s init demo --package "file:$tarball"
+if [[ -n $registry ]]; then npx eaf-cdk8s init demo; else npx eaf-cdk8s init demo --package "file:$tarball"; fi
 cd demo
+[[ $(node -p "require('./package.json').dependencies['@eaf/cdk8s']") == "$pinned" ]] || fail "init did not pin @eaf/cdk8s to $pinned"
 npm install --no-audit --no-fund --silent
+if [[ -n $registry ]]; then
+  ! grep -l 'file:' package.json package-lock.json ../package.json ../package-lock.json || fail "a file: spec in the files above"
+  integrity="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
+  [[ $(node -p "require('./package-lock.json').packages['node_modules/@eaf/cdk8s'].integrity") == "$integrity" ]] \
+    || fail "the installed @eaf/cdk8s is not the published tarball"
+  say "@eaf/cdk8s@$version installed by name from $registry (the tarball's integrity)"
+fi
 say "npm run synth"
 npm run --silent synth
 [[ -f dist/dev/demo.k8s.yaml && -f dist/staging/demo.k8s.yaml && -f dist/production/demo.k8s.yaml ]] || fail "synth did not write three environments"

@@ -2,10 +2,12 @@
  * Regenerates the README's generated sections: the allowed network flows per environment (from the
  * same connection record the NetworkPolicies are derived from), the validation gate's rules and the alerts with
  * their thresholds (from the same catalogue the PrometheusRules are rendered from), and the Secrets each environment
- * references with how each is provided (from the same inventory the ExternalSecrets are rendered from); and the layer
- * table of README.md and CONTRIBUTING.md (from the layers .dependency-cruiser.cjs enforces).
+ * references with how each is provided (from the same inventory the ExternalSecrets are rendered from); the layer
+ * table of README.md and CONTRIBUTING.md (from the layers .dependency-cruiser.cjs enforces); and the package's figures
+ * (from `npm pack --dry-run --json` after a build from scratch).
  * `npm run docs`; CI fails when either file is stale.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
@@ -75,7 +77,25 @@ function secretsTable(): string {
   }).join('\n\n');
 }
 
+/** What the tarball holds (`npm pack --dry-run --json` of a fresh build): files, sizes, the largest parts. */
+function packageFigures(): string {
+  execFileSync('bash', [path.join(root, 'scripts', 'build.sh')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const [pack] = JSON.parse(out) as Array<{ entryCount: number; size: number; unpackedSize: number; files: Array<{ path: string; size: number }> }>;
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
+  const parts = new Map<string, number>();
+  for (const file of pack.files) {
+    const part = file.path.split('/').slice(0, file.path.startsWith('build/') || file.path.startsWith('scripts/') ? 2 : 1).join('/');
+    parts.set(part, (parts.get(part) ?? 0) + file.size);
+  }
+  const largest = [...parts.entries()].sort(([, a], [, b]) => b - a).slice(0, 3).map(([part, size]) => `\`${part}\` ${mb(size)}`);
+  return `The tarball (\`npm pack --dry-run --json\`): ${pack.entryCount} files, ${mb(pack.size)} packed, ${mb(pack.unpackedSize)} unpacked; ` +
+    `the largest parts unpacked: ${largest.join(', ')}.`;
+}
+
 let text = fs.readFileSync(readme, 'utf8');
+text = fill(text, 'package-figures', packageFigures());
 text = fill(text, 'alerts', alertTable());
 text = fill(text, 'network-flows', sections.join('\n\n'));
 text = fill(text, 'validation-rules', validationRulesTable());
@@ -83,4 +103,5 @@ text = fill(text, 'secrets', secretsTable());
 text = fill(text, 'layers', layerTable());
 fs.writeFileSync(readme, text);
 fs.writeFileSync(contributing, fill(fs.readFileSync(contributing, 'utf8'), 'layers', layerTable(), 'CONTRIBUTING.md'));
-console.log(`README.md: network flows of ${sections.length} environments, validation rules, alerts, secrets, layers; CONTRIBUTING.md: layers`);
+console.log(`README.md: network flows of ${sections.length} environments, validation rules, alerts, secrets, layers, package figures; `
+  + 'CONTRIBUTING.md: layers');

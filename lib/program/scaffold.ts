@@ -6,7 +6,7 @@ import { COMPONENT_NAME } from '../core/formats';
 export interface ScaffoldOptions {
   /** Product name: a lower-case name, e.g. `orders`. */
   readonly name: string;
-  /** How the new product's package.json names this library, e.g. `^0.2.0` or `file:../eaf-cdk8s-0.2.0.tgz`. */
+  /** How the new product's package.json names this library, e.g. `0.2.0` (init: the version it runs from) or `file:../eaf-cdk8s-0.2.0.tgz`. */
   readonly packageSpec: string;
   /** The module the product's code imports the library from. @default '@eaf/cdk8s' */
   readonly importFrom?: string;

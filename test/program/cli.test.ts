@@ -113,10 +113,18 @@ describe('eaf-cdk8s', () => {
       expect(lines.join('\n')).toContain(`${path.join(dir, 'environments', 'staging.yaml')}: namespace: is reserved by the platform (got "demo-staging"); use a namespace of the product's own, e.g. <product>-<environment> (leave namespace out for that default)`);
     });
 
+    test('init pins @eaf/cdk8s to exactly the version it runs from, or to the --package spec', () => {
+      const dependency = (dir: string) => JSON.parse(fs.readFileSync(path.join(tmp, dir, 'package.json'), 'utf8')).dependencies['@eaf/cdk8s'];
+      expect(runCli(['init', 'orders'], { ...io(), version: '1.4.2' })).toBe(0);
+      expect(dependency('orders')).toBe('1.4.2');
+      expect(runCli(['init', 'billing', '--package', 'file:../eaf-cdk8s-1.4.2.tgz'], { ...io(), version: '1.4.2' })).toBe(0);
+      expect(dependency('billing')).toBe('file:../eaf-cdk8s-1.4.2.tgz');
+    });
+
     test('init writes the files a product needs, and refuses a folder in use or a bad name', () => {
       expect(runCli(['init', 'orders'], io())).toBe(0);
       expect(fs.readdirSync(path.join(tmp, 'orders')).sort()).toEqual(['README.md', 'cdk8s.yaml', 'environments', 'main.ts', 'package.json', 'test', 'tsconfig.json']);
-      expect(JSON.parse(fs.readFileSync(path.join(tmp, 'orders', 'package.json'), 'utf8')).dependencies['@eaf/cdk8s']).toBe('^0.2.0');
+      expect(JSON.parse(fs.readFileSync(path.join(tmp, 'orders', 'package.json'), 'utf8')).dependencies['@eaf/cdk8s']).toBe('0.2.0');
       lines = [];
       expect(runCli(['init', 'orders'], io())).toBe(1);
       expect(lines).toEqual([`error: ${path.join(tmp, 'orders')} is not empty; choose a new folder with --dir`]);
