@@ -14,6 +14,18 @@ export class CompositionError extends Error {
 }
 
 /**
+ * The problems an error holds when it is bad input as the library models it: a construct's `PropertyError(s)`, a pure
+ * builder's `ValueErrors`, a composition's problems. Undefined for anything else: that is a bug, not bad input. The one
+ * list of what counts as bad input while composing; the chart and the program both ask it.
+ */
+export function inputProblems(e: unknown): readonly Error[] | undefined {
+  if (e instanceof PropertyError || e instanceof ValueErrors) return [e];
+  if (e instanceof PropertyErrors) return e.errors;
+  if (e instanceof CompositionError) return e.problems;
+  return undefined;
+}
+
+/**
  * What every composer of a product chart works with: the product, the environment, and the problems found so far.
  * A composer builds constructs through {@link Composition.build}, which records where each prop came from
  * (lib/product/provenance.ts) and keeps the construct's property errors, located at their settings, so one synthesis
@@ -72,12 +84,10 @@ export class Composition {
     try {
       return step();
     } catch (e) {
-      if (e instanceof PropertyError) this.problems.push(this.provenance.locate(e));
-      else if (e instanceof PropertyErrors) this.problems.push(...e.errors.map((error) => this.provenance.locate(error)));
-      else if (e instanceof CompositionError) this.problems.push(...e.problems);
-      else if (e instanceof ValueErrors) this.problems.push(e);
+      const problems = inputProblems(e);
       // Not a problem of the input: a bug, which the program reports as one (with its stack).
-      else throw e;
+      if (problems === undefined) throw e;
+      this.problems.push(...problems.map((p) => (p instanceof PropertyError ? this.provenance.locate(p) : p)));
       return undefined;
     }
   }

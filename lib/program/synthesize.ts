@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml, YamlOutputType } from 'cdk8s';
-import { PropertyError, PropertyErrors, ValueErrors } from '../core/errors';
+import { PropertyError } from '../core/errors';
 import { formatFinding, ManifestSet, ManifestValidator, Waiver } from '../gate';
 import { ProductAlerts } from '../observability/product-alerts';
 import { NetworkPolicies } from '../network/network-policies';
 import { RenderedEnvironment } from '../product/delivery-charts';
-import { CompositionError } from '../product/product-chart';
+import { inputProblems } from '../product/composition';
 import { EnvironmentConfig } from '../product/settings';
 import { WriteOutputOptions, writeOutputAtomically } from './output-writer';
 import { stringifyManifests } from './yaml-output';
@@ -116,8 +116,7 @@ export function synthesizeEnvironments(outdir: string, environments: Environment
         });
         rendered.push({ environment, objects });
       } catch (e) {
-        const failure = modelledFailure(e);
-        problems.push(...describeFailure(failure, environment.name, options.files?.[environment.name]).map((text) => ({ environment: environment.name, rank: 1, text })));
+        problems.push(...describeFailure(inputFailures(e), environment.name, options.files?.[environment.name]).map((text) => ({ environment: environment.name, rank: 1, text })));
       }
     }
     // Shared objects describe every environment, so they are composed only when every environment was.
@@ -128,7 +127,7 @@ export function synthesizeEnvironments(outdir: string, environments: Environment
         options.shared.compose(app, rendered);
         sets.push({ environment: folder, critical: false, objects: synthesizeApp(app) });
       } catch (e) {
-        problems.push(...describeFailure(modelledFailure(e), folder, undefined).map((text) => ({ environment: folder, rank: 1, text })));
+        problems.push(...describeFailure(inputFailures(e), folder, undefined).map((text) => ({ environment: folder, rank: 1, text })));
       }
     }
     const report = options.validator?.validate(sets) ?? { findings: [], waivers: [] };
@@ -178,21 +177,21 @@ function compareStrings(a: string, b: string): number {
 class ValidationFailure extends Error {}
 
 /**
- * The composition's error when it is one the library models (a construct's property errors, the chart's collected
- * problems, a failed `node.addValidation`); anything else is a bug and is thrown on, to be reported as one.
+ * The problems of a failed composition when it failed on bad input (see `inputProblems`, or a failed
+ * `node.addValidation`); anything else is a bug and is thrown on, to be reported as one.
  */
-function modelledFailure(e: unknown): Error {
-  if (e instanceof CompositionError || e instanceof PropertyError || e instanceof PropertyErrors || e instanceof ValueErrors) return e;
+function inputFailures(e: unknown): readonly Error[] {
+  const problems = inputProblems(e);
+  if (problems !== undefined) return problems;
   // cdk8s has no error class of its own for failed validations, only this message (cdk8s/lib/app.js, validate()).
-  if (e instanceof Error && e.constructor === Error && e.message.startsWith(CDK8S_VALIDATION_FAILED)) return new ValidationFailure(e.message);
+  if (e instanceof Error && e.constructor === Error && e.message.startsWith(CDK8S_VALIDATION_FAILED)) return [new ValidationFailure(e.message)];
   throw e;
 }
 
 const CDK8S_VALIDATION_FAILED = 'Validation failed with the following errors:';
 
 /** One line per problem of a failed environment: against its file and field when known, else its construct path. */
-function describeFailure(error: Error, environment: string, file: string | undefined): string[] {
-  const errors = error instanceof CompositionError ? error.problems : error instanceof PropertyErrors ? error.errors : [error];
+function describeFailure(errors: readonly Error[], environment: string, file: string | undefined): string[] {
   return errors.map((e) => e instanceof PropertyError && e.settingMessage !== undefined && file !== undefined
     ? `${file}: ${e.settingMessage}`
     : `environment ${environment}: ${e.message}`);

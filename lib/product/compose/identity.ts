@@ -32,9 +32,8 @@ export function composeIdentity(c: Composition, scope: Construct): ComposedIdent
   return {};
 }
 
-// The settings of the kind the product declares (see composeIdentity): the schema made them so.
 function keycloakSettings(c: Composition): KeycloakConfig {
-  return (c.environment.identity ?? {}) as KeycloakConfig;
+  return keycloakSettingsOf(c.environment.identity) ?? {};
 }
 
 function externalOidcSettings(c: Composition): ExternalOidcConfig {
@@ -59,6 +58,7 @@ function composeKeycloak(c: Composition, scope: Construct, identity: KeycloakIde
   return { provider: keycloak, realmExport: keycloak && c.attempt(() => composeRealmExport(c, keycloak, identity, settings)) };
 }
 
+// The settings of the kind the product declares (see composeIdentity): the schema made them so.
 function keycloakSettingsOf(settings: KeycloakConfig | ExternalOidcConfig | undefined): KeycloakConfig | undefined {
   return settings as KeycloakConfig | undefined;
 }
