@@ -10,7 +10,7 @@ what=${1:?usage: check-generated.sh imports|dist|docs|validators}
 case "$what" in
   imports) npm run --silent import >/dev/null ;;
   dist) npm run --silent synth ;;
-  docs) npm run --silent docs; what='README.md CONTRIBUTING.md' ;;
+  docs) npm run --silent docs; what='README.md CONTRIBUTING.md docs' ;;
   validators) npm run --silent validators; what='generated lib/gate/crd-schemas.json' ;;
   *) echo "unknown folder: $what" >&2; exit 2 ;;
 esac

@@ -18,8 +18,6 @@ import { dvmm } from '../main';
 import { layerTable } from './layer-table';
 
 const root = path.join(__dirname, '..');
-const readme = path.join(root, 'README.md');
-const contributing = path.join(root, 'CONTRIBUTING.md');
 
 /** Replaces the text between `<!-- <name>:start ... -->` and `<!-- <name>:end -->` (of `file`, for the message). */
 function fill(text: string, name: string, content: string, file = 'README.md'): string {
@@ -94,14 +92,18 @@ function packageFigures(): string {
     `the largest parts unpacked: ${largest.join(', ')}.`;
 }
 
-let text = fs.readFileSync(readme, 'utf8');
-text = fill(text, 'package-figures', packageFigures());
-text = fill(text, 'alerts', alertTable());
-text = fill(text, 'network-flows', sections.join('\n\n'));
-text = fill(text, 'validation-rules', validationRulesTable());
-text = fill(text, 'secrets', secretsTable());
-text = fill(text, 'layers', layerTable());
-fs.writeFileSync(readme, text);
-fs.writeFileSync(contributing, fill(fs.readFileSync(contributing, 'utf8'), 'layers', layerTable(), 'CONTRIBUTING.md'));
-console.log(`README.md: network flows of ${sections.length} environments, validation rules, alerts, secrets, layers, package figures; `
-  + 'CONTRIBUTING.md: layers');
+/** Fills one generated section of a Markdown file of the repository. */
+function fillFile(file: string, name: string, content: string): void {
+  const full = path.join(root, file);
+  fs.writeFileSync(full, fill(fs.readFileSync(full, 'utf8'), name, content, file));
+}
+
+fillFile('docs/package.md', 'package-figures', packageFigures());
+fillFile('docs/observability.md', 'alerts', alertTable());
+fillFile('docs/constructs.md', 'network-flows', sections.join('\n\n'));
+fillFile('docs/gate.md', 'validation-rules', validationRulesTable());
+fillFile('docs/secrets.md', 'secrets', secretsTable());
+fillFile('README.md', 'layers', layerTable());
+fillFile('CONTRIBUTING.md', 'layers', layerTable());
+console.log(`docs: network flows of ${sections.length} environments, validation rules, alerts, secrets, package figures; `
+  + 'README.md and CONTRIBUTING.md: layers');
