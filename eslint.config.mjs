@@ -72,7 +72,6 @@ export default tseslint.config(
     },
     rules: {
       'max-len': MAX_LEN,
-      //ZZ
       // On, with the idiom `const { name: _name, ...rest } = x` (dropping a key by destructuring) allowed.
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
       // Off: in this CommonJS package a `require()` inside a function is the deliberate lazy load (the gate's generated

@@ -16,7 +16,13 @@ const CLIENT_SECRET = { secretName: 'dvmm-keycloak-client', key: 'client-secret'
 export const dvmm = defineProduct({
   name: 'dvmm',
   components: {
-    api: { kind: 'spring-boot', image: `${REGISTRY}/api`, public: true, databases: ['db'], identity: { clientId: 'dvmm-api', clientSecret: CLIENT_SECRET } },
+    api: {
+      kind: 'spring-boot',
+      image: `${REGISTRY}/api`,
+      public: true,
+      databases: ['db'],
+      identity: { clientId: 'dvmm-api', clientSecret: CLIENT_SECRET },
+    },
     // The UI calls the API from the browser, through its public host: no in-cluster flow, but the frontend syncs after it.
     frontend: { kind: 'nginx', image: `${REGISTRY}/frontend`, public: true, browserCalls: ['api'] },
   },

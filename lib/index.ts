@@ -6,8 +6,19 @@
 export { defineProduct, isProduct, ProductDefinitionError, productNamespaceName } from './product/product';
 export { environmentWarnings } from './product/environment-warnings';
 export type {
-  ComponentBase, ComponentDefinition, ComponentIdentity, DatabaseDefinition, ExternalOidcIdentity, HttpComponent, IdentityDefinition, KeycloakIdentity,
-  NginxComponent, Product, ProductDefinition, ProductDelivery, SpringBootComponent,
+  ComponentBase,
+  ComponentDefinition,
+  ComponentIdentity,
+  DatabaseDefinition,
+  ExternalOidcIdentity,
+  HttpComponent,
+  IdentityDefinition,
+  KeycloakIdentity,
+  NginxComponent,
+  Product,
+  ProductDefinition,
+  ProductDelivery,
+  SpringBootComponent,
 } from './product/product';
 export { composeDeliveryCharts, DELIVERY_FOLDER } from './product/delivery-charts';
 export type { RenderedEnvironment } from './product/delivery-charts';
@@ -18,13 +29,36 @@ export { environmentSecrets } from './product/environment-secrets';
 export type { EnvironmentSecrets, EnvironmentSecretsOptions, SecretProvision } from './product/environment-secrets';
 export type { EnvironmentSchemaOptions } from './product/environment-schema';
 export type {
-  ComponentConfig, DatabaseConfig, DeliveryConfig, EgressConfig, EnvironmentConfig, ExternalOidcConfig, KeycloakConfig, NetworkConfig, ObservabilityConfig, ReleaseAnalysisConfig,
-  RealmExportConfig, ReleaseConfig, ResourceConfig, SecretsConfig, SyncWindowConfig, WaiverConfig,
+  ComponentConfig,
+  DatabaseConfig,
+  DeliveryConfig,
+  EgressConfig,
+  EnvironmentConfig,
+  ExternalOidcConfig,
+  KeycloakConfig,
+  NetworkConfig,
+  ObservabilityConfig,
+  ReleaseAnalysisConfig,
+  RealmExportConfig,
+  ReleaseConfig,
+  ResourceConfig,
+  SecretsConfig,
+  SyncWindowConfig,
+  WaiverConfig,
 } from './product/settings';
 
 // Workloads.
 export { DATABASE_ENV, EafWorkload } from './workloads/eaf-workload';
-export type { AutoscalingOptions, BlueGreenOptions, DatabaseEnvNames, EafContainerSpec, EafWorkloadOptions, EafWorkloadProps, HttpProbeOptions, RolloutEngineOptions } from './workloads/eaf-workload';
+export type {
+  AutoscalingOptions,
+  BlueGreenOptions,
+  DatabaseEnvNames,
+  EafContainerSpec,
+  EafWorkloadOptions,
+  EafWorkloadProps,
+  HttpProbeOptions,
+  RolloutEngineOptions,
+} from './workloads/eaf-workload';
 export { ROLLOUT_DEFAULTS, RolloutRelease } from './workloads/rollout-release';
 export type { RolloutAnalysisReference, RolloutBlueGreenOptions, RolloutCanaryOptions, RolloutReleaseProps } from './workloads/rollout-release';
 export { EAF_API_DEFAULTS, EafApi } from './workloads/eaf-api';
@@ -37,9 +71,23 @@ export { BlueGreenService, COLORS } from './workloads/blue-green-service';
 export type { BlueGreenServiceProps, Color, DeploymentRenderOptions, IDeploymentTemplate } from './workloads/blue-green-service';
 
 // Data and identity.
-export { BARMAN_CLOUD_PLUGIN, OBJECT_STORE_KEYS, POSTGRES_DEFAULTS, POSTGRES_METRICS_PORT, PostgresCluster, PostgresPooler } from './data/postgres-cluster';
+export {
+  BARMAN_CLOUD_PLUGIN,
+  OBJECT_STORE_KEYS,
+  POSTGRES_DEFAULTS,
+  POSTGRES_METRICS_PORT,
+  PostgresCluster,
+  PostgresPooler,
+} from './data/postgres-cluster';
 export type {
-  PostgresArchiveSource, PostgresBackupMethod, PostgresBackupOptions, PostgresBackupTier, PostgresClusterProps, PostgresPoolerOptions, PostgresPoolerProps, PostgresRecoveryOptions,
+  PostgresArchiveSource,
+  PostgresBackupMethod,
+  PostgresBackupOptions,
+  PostgresBackupTier,
+  PostgresClusterProps,
+  PostgresPoolerOptions,
+  PostgresPoolerProps,
+  PostgresRecoveryOptions,
 } from './data/postgres-cluster';
 export { archiveTimeoutForRpo, RECOVERY_DEFAULTS } from './data/recovery-objectives';
 export { retentionDays, SNAPSHOT_PRUNER_DEFAULTS, SnapshotBackupPruner } from './data/snapshot-pruner';
@@ -56,7 +104,17 @@ export type { IdentityClientOptions, IIdentityProvider } from './identity/identi
 export { Exposure } from './network/exposure';
 export type { ExposureOptions, ExposureProps, IngressExposureOptions, RouteExposureOptions, ServiceReference } from './network/exposure';
 export { NetworkPolicies } from './network/network-policies';
-export type { FlowRecord, FlowRecordRule, NamespacePeer, NetworkPlatform, NetworkPoliciesProps, NetworkPort, NetworkRule, OperatedDatabase, PeerPort } from './network/network-policies';
+export type {
+  FlowRecord,
+  FlowRecordRule,
+  NamespacePeer,
+  NetworkPlatform,
+  NetworkPoliciesProps,
+  NetworkPort,
+  NetworkRule,
+  OperatedDatabase,
+  PeerPort,
+} from './network/network-policies';
 export { ProductNamespace } from './network/product-namespace';
 export type { ProductNamespaceProps } from './network/product-namespace';
 export { Connections, PodPeer } from './core/connections';
@@ -74,7 +132,19 @@ export type { AnalysisRequestMetrics, RolloutAnalysisProps } from './delivery/ro
 
 // Observability: scraping, alerts with their tests, routing, dashboards, synthetic checks.
 export { ALERT_DEFAULTS, BURN_RATE_WINDOWS, errorRatioRecord, productAlertGroups } from './observability/alerts';
-export type { AlertCatalogueOptions, AlertRule, AlertTargets, AlertTest, AlertThresholds, DatabaseAlertTarget, InputSeries, RecordingRule, RuleGroup, Severity, SloSettings } from './observability/alerts';
+export type {
+  AlertCatalogueOptions,
+  AlertRule,
+  AlertTargets,
+  AlertTest,
+  AlertThresholds,
+  DatabaseAlertTarget,
+  InputSeries,
+  RecordingRule,
+  RuleGroup,
+  Severity,
+  SloSettings,
+} from './observability/alerts';
 export { ProductAlerts } from './observability/product-alerts';
 export type { ProductAlertsProps } from './observability/product-alerts';
 export { promtoolTests, renderRuleGroups } from './observability/rule-files';

@@ -51,8 +51,13 @@ function alertTable(): string {
   }
   const thresholds = Object.entries(ALERT_DEFAULTS.thresholds).map(([key, value]) => `| \`observability.thresholds.${key}\` | ${value} |`);
   return [
-    '| alert (runbook) | severity | for | fires when (DVMM production) |', '| --- | --- | --- | --- |', ...rows, '',
-    '| setting | default |', '| --- | --- |', ...thresholds,
+    '| alert (runbook) | severity | for | fires when (DVMM production) |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+    '| setting | default |',
+    '| --- | --- |',
+    ...thresholds,
     `| \`observability.slo.availabilityPercent\` | ${ALERT_DEFAULTS.slo.availabilityPercent} |`,
     `| \`databases.<db>.rpo\` (and \`identity.database.rpo\`) | ${RECOVERY_DEFAULTS.rpo} |`,
   ].join('\n');
@@ -60,36 +65,58 @@ function alertTable(): string {
 
 /** Every Secret of every environment (from the same inventory the ExternalSecrets are rendered from): keys, readers, how it is provided. */
 function secretsTable(): string {
-  return environments.map((environment) => {
-    const found = environmentSecrets(dvmm, environment, { environments });
-    const settings = found.settings;
-    const provider = settings.provider === 'external-secrets'
-      ? `\`external-secrets\`: ${settings.store.kind} \`${settings.store.name}\`, read again every ${settings.refreshInterval}`
-      : settings.provider === 'sealed-secrets' ? '`sealed-secrets`: committed SealedSecret files' : '`none`: created out of band';
-    const rows = found.secrets.map(({ secret, provided }) => {
-      const keys = `${secret.keys.map((k) => `\`${k}\``).join(', ')}${secret.wholeSecret ? ' (read whole)' : ''}`;
-      const readers = [...new Set(secret.readers.map((r) => r.container === undefined ? r.object : `${r.object} (${r.container})`))].join(', ');
-      return `| \`${secret.name}\`${secret.type === undefined ? '' : ` (${secret.type})`} | ${keys} | ${readers} | ${provided} |`;
-    });
-    return [`#### ${environment.name} (\`${found.namespace}\`), provider ${provider}`, '', '| Secret | keys | read by | provided by |', '| --- | --- | --- | --- |', ...rows].join('\n');
-  }).join('\n\n');
+  return environments
+    .map((environment) => {
+      const found = environmentSecrets(dvmm, environment, { environments });
+      const settings = found.settings;
+      const provider =
+        settings.provider === 'external-secrets'
+          ? `\`external-secrets\`: ${settings.store.kind} \`${settings.store.name}\`, read again every ${settings.refreshInterval}`
+          : settings.provider === 'sealed-secrets'
+            ? '`sealed-secrets`: committed SealedSecret files'
+            : '`none`: created out of band';
+      const rows = found.secrets.map(({ secret, provided }) => {
+        const keys = `${secret.keys.map((k) => `\`${k}\``).join(', ')}${secret.wholeSecret ? ' (read whole)' : ''}`;
+        const readers = [...new Set(secret.readers.map((r) => (r.container === undefined ? r.object : `${r.object} (${r.container})`)))].join(', ');
+        return `| \`${secret.name}\`${secret.type === undefined ? '' : ` (${secret.type})`} | ${keys} | ${readers} | ${provided} |`;
+      });
+      return [
+        `#### ${environment.name} (\`${found.namespace}\`), provider ${provider}`,
+        '',
+        '| Secret | keys | read by | provided by |',
+        '| --- | --- | --- | --- |',
+        ...rows,
+      ].join('\n');
+    })
+    .join('\n\n');
 }
 
 /** What the tarball holds (`npm pack --dry-run --json` of a fresh build): files, sizes, the largest parts. */
 function packageFigures(): string {
   execFileSync('bash', [path.join(root, 'scripts', 'build.sh')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'],
-    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const [pack] = JSON.parse(out) as Array<{ entryCount: number; size: number; unpackedSize: number; files: Array<{ path: string; size: number }> }>;
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
   const parts = new Map<string, number>();
   for (const file of pack.files) {
-    const part = file.path.split('/').slice(0, file.path.startsWith('build/') || file.path.startsWith('scripts/') ? 2 : 1).join('/');
+    const part = file.path
+      .split('/')
+      .slice(0, file.path.startsWith('build/') || file.path.startsWith('scripts/') ? 2 : 1)
+      .join('/');
     parts.set(part, (parts.get(part) ?? 0) + file.size);
   }
-  const largest = [...parts.entries()].sort(([, a], [, b]) => b - a).slice(0, 3).map(([part, size]) => `\`${part}\` ${mb(size)}`);
-  return `The tarball (\`npm pack --dry-run --json\`): ${pack.entryCount} files, ${mb(pack.size)} packed, ${mb(pack.unpackedSize)} unpacked; ` +
-    `the largest parts unpacked: ${largest.join(', ')}.`;
+  const largest = [...parts.entries()]
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 3)
+    .map(([part, size]) => `\`${part}\` ${mb(size)}`);
+  return (
+    `The tarball (\`npm pack --dry-run --json\`): ${pack.entryCount} files, ${mb(pack.size)} packed, ${mb(pack.unpackedSize)} unpacked; ` +
+    `the largest parts unpacked: ${largest.join(', ')}.`
+  );
 }
 
 /** Fills one generated section of a Markdown file of the repository. */
@@ -105,5 +132,7 @@ fillFile('docs/gate.md', 'validation-rules', validationRulesTable());
 fillFile('docs/secrets.md', 'secrets', secretsTable());
 fillFile('README.md', 'layers', layerTable());
 fillFile('CONTRIBUTING.md', 'layers', layerTable());
-console.log(`docs: network flows of ${sections.length} environments, validation rules, alerts, secrets, package figures; `
-  + 'README.md and CONTRIBUTING.md: layers');
+console.log(
+  `docs: network flows of ${sections.length} environments, validation rules, alerts, secrets, package figures; ` +
+    'README.md and CONTRIBUTING.md: layers',
+);

@@ -92,8 +92,15 @@ export const SUPPLEMENTS: Record<string, Record<string, unknown>> = {
 
 /** Hints the validator has no use for; dropped to keep the bundle small. */
 const DROPPED_KEYS = new Set([
-  'description', 'x-kubernetes-patch-merge-key', 'x-kubernetes-patch-strategy', 'x-kubernetes-list-map-keys',
-  'x-kubernetes-list-type', 'x-kubernetes-map-type', 'x-kubernetes-unions', 'x-kubernetes-group-version-kind', 'default',
+  'description',
+  'x-kubernetes-patch-merge-key',
+  'x-kubernetes-patch-strategy',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-list-type',
+  'x-kubernetes-map-type',
+  'x-kubernetes-unions',
+  'x-kubernetes-group-version-kind',
+  'default',
 ]);
 
 /** The apimachinery scalar types, as the API server decodes them from JSON. */
@@ -132,15 +139,23 @@ export function buildKubernetesSchemaBundle(
     if (definitions[name] !== undefined) continue;
     if (all[name] === undefined) throw new Error(`definition ${name} is referenced but missing from the OpenAPI document`);
     // Manifests never carry status (the API server ignores it on apply): accept any, check nothing, compile less.
-    const source = roots.has(name) && all[name].properties?.status !== undefined
-      ? { ...all[name], properties: { ...all[name].properties, status: { type: 'object' } } } : all[name];
+    const source =
+      roots.has(name) && all[name].properties?.status !== undefined
+        ? { ...all[name], properties: { ...all[name].properties, status: { type: 'object' } } }
+        : all[name];
     definitions[name] = SCALARS[name] ?? transform(source, name, (ref) => pending.push(ref), supplements, unused);
   }
   if (unused.size > 0) throw new Error(`SUPPLEMENTS name properties the OpenAPI document does not have: ${[...unused].join(', ')}`);
   return { kubernetesVersion: version, source, kinds: sortKeys(kinds), definitions: sortKeys(definitions) };
 }
 
-function transform(schema: any, definitionName: string | undefined, onRef: (name: string) => void, supplements: Record<string, Record<string, unknown>>, unused: Set<string>): any {
+function transform(
+  schema: any,
+  definitionName: string | undefined,
+  onRef: (name: string) => void,
+  supplements: Record<string, Record<string, unknown>>,
+  unused: Set<string>,
+): any {
   if (Array.isArray(schema)) return schema.map((s) => transform(s, undefined, onRef, supplements, unused));
   if (schema === null || typeof schema !== 'object') return schema;
   const out: Record<string, any> = {};
@@ -180,7 +195,11 @@ function mergeSupplement(schema: any, supplement: Record<string, unknown>): any 
 }
 
 function sortKeys<T extends Record<string, any>>(value: T): T {
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, value[k]])) as T;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, value[k]]),
+  ) as T;
 }
 
 /** The path of k8s.io/kubernetes's swagger.json in the Go module cache (downloaded if missing). */

@@ -33,9 +33,5 @@ export function layerTable({ layers, capabilities }: { layers: readonly Layer[];
     const loads = (layer.uses ?? []).map((use) => what.get(use)).join('; ');
     return `| ${layer.name} | ${folders} | ${layer.is} | ${imports} | ${loads} |`;
   });
-  return [
-    '| layer | folders | what it is | may import (besides itself) | may also load |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows,
-  ].join('\n');
+  return ['| layer | folders | what it is | may import (besides itself) | may also load |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }

@@ -34,9 +34,13 @@ if (args.includes('--summary')) {
   process.exit(0);
 }
 const targets = (args.length > 0 ? args : folders).map(targetOf);
-const unknown = targets.filter((t) => !folders.includes(t.folder) || (t.file !== undefined && !existsSync(join(root, 'lib', t.folder, `${t.file}.ts`))));
+const unknown = targets.filter(
+  (t) => !folders.includes(t.folder) || (t.file !== undefined && !existsSync(join(root, 'lib', t.folder, `${t.file}.ts`))),
+);
 if (unknown.length > 0) {
-  console.error(`error: unknown target(s) ${unknown.map((t) => t.name).join(', ')}; the folders are ${folders.join(', ')} (or <folder>/<file> for one file)`);
+  console.error(
+    `error: unknown target(s) ${unknown.map((t) => t.name).join(', ')}; the folders are ${folders.join(', ')} (or <folder>/<file> for one file)`,
+  );
   process.exit(1);
 }
 mkdirSync(reportDir, { recursive: true });
@@ -62,11 +66,16 @@ console.log(summary());
 process.exit(failed ? 1 : 0);
 
 function summary() {
-  const rows = ['| folder | mutants | killed | timeout | survived | no coverage | score | measured |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |'];
+  const rows = [
+    '| folder | mutants | killed | timeout | survived | no coverage | score | measured |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
   const total = { mutants: 0, Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 };
   for (const folder of folders) {
     // The folder's own report, else the reports of its files (measured one by one), whichever is newer per file.
-    const reports = readdirSync(reportDir).filter((f) => f === `${folder}.json` || (f.startsWith(`${folder}--`) && f.endsWith('.json') && !f.endsWith('.stryker.json')));
+    const reports = readdirSync(reportDir).filter(
+      (f) => f === `${folder}.json` || (f.startsWith(`${folder}--`) && f.endsWith('.json') && !f.endsWith('.stryker.json')),
+    );
     if (reports.length === 0) {
       rows.push(`| lib/${folder} | not run | | | | | | |`);
       continue;
@@ -94,7 +103,9 @@ function summary() {
     const fileReports = reports.filter((r) => r !== `${folder}.json`).length;
     const partial = !reports.includes(`${folder}.json`) && fileReports < sources.length ? ` (${fileReports} of ${sources.length} files)` : '';
     const day = new Date(newest).toISOString().slice(0, 10);
-    rows.push(`| lib/${folder}${partial} | ${mutants} | ${counts.Killed} | ${counts.Timeout} | ${counts.Survived} | ${counts.NoCoverage} | ${score(counts)} | ${day} |`);
+    rows.push(
+      `| lib/${folder}${partial} | ${mutants} | ${counts.Killed} | ${counts.Timeout} | ${counts.Survived} | ${counts.NoCoverage} | ${score(counts)} | ${day} |`,
+    );
   }
   rows.push(`| **all** | ${total.mutants} | ${total.Killed} | ${total.Timeout} | ${total.Survived} | ${total.NoCoverage} | ${score(total)} | |`);
   return rows.join('\n');
@@ -103,7 +114,11 @@ function summary() {
 /** Whether stryker.config.json's "!" patterns leave a file out (they name files or `**` globs of index files). */
 function isExcluded(file) {
   return excluded.some((pattern) => {
-    const glob = pattern.slice(1).replace(/[.]/g, '\\.').replace(/\*\*\//g, '(.*/)?').replace(/\*/g, '[^/]*');
+    const glob = pattern
+      .slice(1)
+      .replace(/[.]/g, '\\.')
+      .replace(/\*\*\//g, '(.*/)?')
+      .replace(/\*/g, '[^/]*');
     return new RegExp(`^${glob}$`).test(file);
   });
 }

@@ -21,8 +21,10 @@ const problems = [
   ...targets.filter(([, url]) => PUBLIC.test(url)).map(([where, url]) => `${where} is the public registry ${url}`),
 ];
 if (problems.length > 0) {
-  console.error(`publish-guard: refusing to publish ${manifest.name}: ${problems.join('; ')}; `
-    + 'it is published only to the company registry (docs/releasing.md)');
+  console.error(
+    `publish-guard: refusing to publish ${manifest.name}: ${problems.join('; ')}; ` +
+      'it is published only to the company registry (docs/releasing.md)',
+  );
   process.exit(1);
 }
 console.error(`publish-guard: ${manifest.name}@${manifest.version} goes to ${targets[targets.length - 1][1]}`);

@@ -146,13 +146,20 @@ const keepEachFileItsOwn = {
       const file = ts.createSourceFile(args.path, source, ts.ScriptTarget.Latest, true);
       const edits = [];
       const visit = (node) => {
-        if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken].includes(node.operatorToken.kind)
-          && [node.left.getText(file), node.right.getText(file)].sort().join() === 'module,require.main') {
+        if (
+          ts.isBinaryExpression(node) &&
+          [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken].includes(node.operatorToken.kind) &&
+          [node.left.getText(file), node.right.getText(file)].sort().join() === 'module,require.main'
+        ) {
           edits.push([node.getStart(file), node.getEnd(), 'false']);
           return;
         }
-        if (ts.isIdentifier(node) && (node.text === '__dirname' || node.text === '__filename')
-          && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) && !(ts.isPropertyAssignment(node.parent) && node.parent.name === node)) {
+        if (
+          ts.isIdentifier(node) &&
+          (node.text === '__dirname' || node.text === '__filename') &&
+          !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) &&
+          !(ts.isPropertyAssignment(node.parent) && node.parent.name === node)
+        ) {
           edits.push([node.getStart(file), node.getEnd(), JSON.stringify(node.text === '__dirname' ? dirname(args.path) : args.path)]);
           return;
         }

@@ -16,20 +16,32 @@ const promtool = path.join(process.env.EAF_TOOLS_DIR ?? path.join(root, '.tools'
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'eaf-alerts-self-test-'));
 try {
   const cases: Array<[string, (dist: string) => void, RegExp]> = [
-    ['an alert without its test', (dist) => {
-      const file = path.join(dist, 'production.alert-tests.json');
-      const record = JSON.parse(fs.readFileSync(file, 'utf8'));
-      record.tests = record.tests.filter((t: { name: string }) => t.name !== 'PostgresHALost--dvmm-db.test.yaml');
-      fs.writeFileSync(file, JSON.stringify(record));
-    }, /alert PostgresHALost \(component dvmm-db\) has no test/],
-    ['a shipped threshold its test does not expect', (dist) => {
-      const file = path.join(dist, 'production', 'dvmm.k8s.yaml');
-      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/(http_server_requests_seconds_bucket\{[^}]*\}\[5m\]\)\)\) > )1\n/, '$1100\n'));
-    }, /ApiLatencyP95High \(api\) fires just above its threshold/],
-    ['a dashboard query that does not parse', (dist) => {
-      const file = path.join(dist, 'production', 'dvmm.k8s.yaml');
-      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('[$__rate_interval]', '[$__rate_interval'));
-    }, /dashboard queries failed/],
+    [
+      'an alert without its test',
+      (dist) => {
+        const file = path.join(dist, 'production.alert-tests.json');
+        const record = JSON.parse(fs.readFileSync(file, 'utf8'));
+        record.tests = record.tests.filter((t: { name: string }) => t.name !== 'PostgresHALost--dvmm-db.test.yaml');
+        fs.writeFileSync(file, JSON.stringify(record));
+      },
+      /alert PostgresHALost \(component dvmm-db\) has no test/,
+    ],
+    [
+      'a shipped threshold its test does not expect',
+      (dist) => {
+        const file = path.join(dist, 'production', 'dvmm.k8s.yaml');
+        fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/(http_server_requests_seconds_bucket\{[^}]*\}\[5m\]\)\)\) > )1\n/, '$1100\n'));
+      },
+      /ApiLatencyP95High \(api\) fires just above its threshold/,
+    ],
+    [
+      'a dashboard query that does not parse',
+      (dist) => {
+        const file = path.join(dist, 'production', 'dvmm.k8s.yaml');
+        fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('[$__rate_interval]', '[$__rate_interval'));
+      },
+      /dashboard queries failed/,
+    ],
   ];
   let failed = 0;
   for (const [name, breakIt, expected] of cases) {

@@ -1,9 +1,28 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ALERT_DEFAULTS, ARGO_CD_DEFAULTS, EAF_API_DEFAULTS, EAF_FRONTEND_DEFAULTS, EAF_HTTP_WORKLOAD_DEFAULTS, EafApi, EafFrontend, EafHttpWorkload,
-  EXTERNAL_SECRETS_DEFAULTS, Keycloak, KEYCLOAK_DEFAULTS, POSTGRES_DEFAULTS, PRODUCT_DASHBOARDS_DEFAULTS, ProductDashboards, ProductNamespace,
-  REALM_EXPORT_DEFAULTS, RECOVERY_DEFAULTS, ROLLOUT_ANALYSIS_DEFAULTS, ROLLOUT_DEFAULTS, SMOKE_TEST_DEFAULTS, SmokeTest, SNAPSHOT_PRUNER_DEFAULTS,
+  ALERT_DEFAULTS,
+  ARGO_CD_DEFAULTS,
+  EAF_API_DEFAULTS,
+  EAF_FRONTEND_DEFAULTS,
+  EAF_HTTP_WORKLOAD_DEFAULTS,
+  EafApi,
+  EafFrontend,
+  EafHttpWorkload,
+  EXTERNAL_SECRETS_DEFAULTS,
+  Keycloak,
+  KEYCLOAK_DEFAULTS,
+  POSTGRES_DEFAULTS,
+  PRODUCT_DASHBOARDS_DEFAULTS,
+  ProductDashboards,
+  ProductNamespace,
+  REALM_EXPORT_DEFAULTS,
+  RECOVERY_DEFAULTS,
+  ROLLOUT_ANALYSIS_DEFAULTS,
+  ROLLOUT_DEFAULTS,
+  SMOKE_TEST_DEFAULTS,
+  SmokeTest,
+  SNAPSHOT_PRUNER_DEFAULTS,
 } from '../lib';
 import { POSTGRES_POOLER_DEFAULTS } from '../lib/data/postgres-cluster';
 import { EXPOSURE_DEFAULTS } from '../lib/network/exposure';
@@ -23,8 +42,12 @@ import { testChart } from './util';
 const FOLDERS = ['workloads', 'delivery', 'observability', 'secrets', 'network', 'data', 'identity', 'pods', 'core'];
 
 function constructSources(): SourceText[] {
-  return FOLDERS.flatMap((folder) => readdirSync(join('lib', folder)).filter((f) => f.endsWith('.ts')).sort()
-    .map((f) => ({ fileName: `lib/${folder}/${f}`, text: readFileSync(join('lib', folder, f), 'utf8') })));
+  return FOLDERS.flatMap((folder) =>
+    readdirSync(join('lib', folder))
+      .filter((f) => f.endsWith('.ts'))
+      .sort()
+      .map((f) => ({ fileName: `lib/${folder}/${f}`, text: readFileSync(join('lib', folder, f), 'utf8') })),
+  );
 }
 
 const image = 'registry.example.com/dvmm/app';
@@ -37,7 +60,8 @@ const RUNTIME: Record<string, RuntimeDefaults> = {
   EafHttpWorkloadProps: {
     sources: [
       () => new EafHttpWorkload(testChart(), 'app', { image, tag: '1.0.0', livenessPath: '/live', readinessPath: '/ready' }),
-      EAF_HTTP_WORKLOAD_DEFAULTS, EAF_WORKLOAD_DEFAULTS,
+      EAF_HTTP_WORKLOAD_DEFAULTS,
+      EAF_WORKLOAD_DEFAULTS,
     ],
   },
   EafWorkloadProps: { sources: [EAF_WORKLOAD_DEFAULTS] },
@@ -102,33 +126,43 @@ describe('documented @default values', () => {
     const mapped = new Set(Object.values(RUNTIME).flatMap((r) => r.sources));
     const defaults = await exportedDefaults();
     // ALERT_DEFAULTS is reached through its parts (thresholds, slo), the interfaces that document them.
-    const missing = Object.entries(defaults).filter(([name, value]) => !mapped.has(value) && name !== 'ALERT_DEFAULTS').map(([name]) => name);
+    const missing = Object.entries(defaults)
+      .filter(([name, value]) => !mapped.has(value) && name !== 'ALERT_DEFAULTS')
+      .map(([name]) => name);
     expect(missing).toEqual([]);
     expect(Object.keys(defaults).length).toBeGreaterThanOrEqual(20);
   });
 
-  test('fails on a wrong literal: a preset documenting the base\'s old replicas', () => {
-    const doctored = constructSources().map((s) => s.fileName !== 'lib/workloads/eaf-api.ts' ? s
-      : { ...s, text: s.text.replace(/(Replicas of the \(active\) Deployment\.\n {3}\* @default) 3/, '$1 2') });
+  test("fails on a wrong literal: a preset documenting the base's old replicas", () => {
+    const doctored = constructSources().map((s) =>
+      s.fileName !== 'lib/workloads/eaf-api.ts'
+        ? s
+        : { ...s, text: s.text.replace(/(Replicas of the \(active\) Deployment\.\n {3}\* @default) 3/, '$1 2') },
+    );
     expect(checkDocDefaults(doctored, RUNTIME, UNCHECKED).problems).toEqual([
       'EafApiProps.replicas: documented @default 2, runtime default 3 (lib/workloads/eaf-api.ts)',
     ]);
   });
 
-  test('fails on a wrong inherited literal: the base\'s doc is seen through every preset that does not redeclare it', () => {
-    const doctored = constructSources().map((s) => s.fileName !== 'lib/workloads/eaf-workload.ts' ? s
-      : { ...s, text: s.text.replace(/@default true(\n {3}\*\/\n {2}readonly spread)/, '@default false$1') });
+  test("fails on a wrong inherited literal: the base's doc is seen through every preset that does not redeclare it", () => {
+    const doctored = constructSources().map((s) =>
+      s.fileName !== 'lib/workloads/eaf-workload.ts'
+        ? s
+        : { ...s, text: s.text.replace(/@default true(\n {3}\*\/\n {2}readonly spread)/, '@default false$1') },
+    );
     const presets = ['EafApiProps', 'EafFrontendProps', 'EafHttpWorkloadProps', 'EafWorkloadProps'];
-    expect(checkDocDefaults(doctored, RUNTIME, UNCHECKED).problems).toEqual(presets
-      .map((name) => `${name}.spread: documented @default false, runtime default true (lib/workloads/eaf-workload.ts)`));
+    expect(checkDocDefaults(doctored, RUNTIME, UNCHECKED).problems).toEqual(
+      presets.map((name) => `${name}.spread: documented @default false, runtime default true (lib/workloads/eaf-workload.ts)`),
+    );
   });
 
   test('fails on a literal no runtime default answers: the base documenting a replicas default it does not have', () => {
-    const doctored = constructSources().map((s) => s.fileName !== 'lib/workloads/eaf-workload.ts' ? s
-      : { ...s, text: s.text.replace(/@default - the preset's \(.*\)$/m, '@default 2') });
+    const doctored = constructSources().map((s) =>
+      s.fileName !== 'lib/workloads/eaf-workload.ts' ? s : { ...s, text: s.text.replace(/@default - the preset's \(.*\)$/m, '@default 2') },
+    );
     expect(checkDocDefaults(doctored, RUNTIME, UNCHECKED).problems).toEqual([
-      'EafWorkloadOptions.replicas: @default 2 is not checked: give its interface runtime defaults, or list it as unchecked with a reason'
-        + ' (lib/workloads/eaf-workload.ts)',
+      'EafWorkloadOptions.replicas: @default 2 is not checked: give its interface runtime defaults, or list it as unchecked with a reason' +
+        ' (lib/workloads/eaf-workload.ts)',
     ]);
   });
 
@@ -144,8 +178,15 @@ describe('documented @default values', () => {
 
 describe('readLiteral', () => {
   test.each([
-    ['3', 3], ['-1', -1], ['99.5', 99.5], ["'edge'", 'edge'], ['true', true], ['false', false], ["['/tmp', '/var/run']", ['/tmp', '/var/run']],
-    ["{ grafana_dashboard: '1' }", { grafana_dashboard: '1' }], ["'16.10' (POSTGRES_DEFAULTS.version)", '16.10'],
+    ['3', 3],
+    ['-1', -1],
+    ['99.5', 99.5],
+    ["'edge'", 'edge'],
+    ['true', true],
+    ['false', false],
+    ["['/tmp', '/var/run']", ['/tmp', '/var/run']],
+    ["{ grafana_dashboard: '1' }", { grafana_dashboard: '1' }],
+    ["'16.10' (POSTGRES_DEFAULTS.version)", '16.10'],
     ['20 (the API holds up to 20 per pod)', 20],
     ['X_DEFAULTS.a.b', 7],
   ])('reads %s', (text, value) => {

@@ -147,8 +147,16 @@ function ownerPath(node: ts.Node, file: ts.SourceFile): string {
   const names: string[] = [];
   for (let at: ts.Node | undefined = node; at !== undefined && !ts.isSourceFile(at); at = at.parent) {
     const name = ts.getNameOfDeclaration(at as ts.Declaration);
-    if (name !== undefined && (ts.isPropertySignature(at) || ts.isPropertyDeclaration(at) || ts.isInterfaceDeclaration(at)
-      || ts.isClassDeclaration(at) || ts.isTypeAliasDeclaration(at) || ts.isMethodDeclaration(at) || ts.isFunctionDeclaration(at))) {
+    if (
+      name !== undefined &&
+      (ts.isPropertySignature(at) ||
+        ts.isPropertyDeclaration(at) ||
+        ts.isInterfaceDeclaration(at) ||
+        ts.isClassDeclaration(at) ||
+        ts.isTypeAliasDeclaration(at) ||
+        ts.isMethodDeclaration(at) ||
+        ts.isFunctionDeclaration(at))
+    ) {
       names.unshift(name.getText(file));
     }
   }
@@ -165,17 +173,27 @@ export function readLiteral(text: string, constants: Readonly<Record<string, unk
   const value = (): unknown => {
     const token = scanner.scan();
     switch (token) {
-      case ts.SyntaxKind.NumericLiteral: return Number(scanner.getTokenValue());
+      case ts.SyntaxKind.NumericLiteral:
+        return Number(scanner.getTokenValue());
       // `-1`; `- 1 instance` is prose.
-      case ts.SyntaxKind.MinusToken: return /\d/.test(text.charAt(scanner.getTokenEnd())) && scanner.scan() === ts.SyntaxKind.NumericLiteral
-        ? -Number(scanner.getTokenValue()) : fail;
-      case ts.SyntaxKind.StringLiteral: return scanner.getTokenValue();
-      case ts.SyntaxKind.TrueKeyword: return true;
-      case ts.SyntaxKind.FalseKeyword: return false;
-      case ts.SyntaxKind.OpenBracketToken: return list();
-      case ts.SyntaxKind.OpenBraceToken: return record();
-      case ts.SyntaxKind.Identifier: return reference(scanner.getTokenValue());
-      default: return fail;
+      case ts.SyntaxKind.MinusToken:
+        return /\d/.test(text.charAt(scanner.getTokenEnd())) && scanner.scan() === ts.SyntaxKind.NumericLiteral
+          ? -Number(scanner.getTokenValue())
+          : fail;
+      case ts.SyntaxKind.StringLiteral:
+        return scanner.getTokenValue();
+      case ts.SyntaxKind.TrueKeyword:
+        return true;
+      case ts.SyntaxKind.FalseKeyword:
+        return false;
+      case ts.SyntaxKind.OpenBracketToken:
+        return list();
+      case ts.SyntaxKind.OpenBraceToken:
+        return record();
+      case ts.SyntaxKind.Identifier:
+        return reference(scanner.getTokenValue());
+      default:
+        return fail;
     }
   };
   const list = (): unknown => {

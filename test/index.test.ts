@@ -16,7 +16,9 @@ describe('the public API (lib/index.ts)', () => {
       expect(Object.isFrozen(defaults)).toBe(true);
       expect(Object.isFrozen(defaults.resources.requests)).toBe(true);
     }
-    expect(() => { (POSTGRES_DEFAULTS as any).version = '9.6'; }).toThrow(TypeError);
+    expect(() => {
+      (POSTGRES_DEFAULTS as any).version = '9.6';
+    }).toThrow(TypeError);
     expect(POSTGRES_DEFAULTS.version).toBe('16.10');
   });
 });

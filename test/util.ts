@@ -28,7 +28,11 @@ export function containersOf(manifests: Manifest[]): Array<{ owner: string; cont
   return manifests.flatMap((m) => {
     const pod = m.kind === 'Pod' ? m.spec : m.spec?.template?.spec;
     if (!pod) return [];
-    return [...(pod.containers ?? []), ...(pod.initContainers ?? [])].map((container: any) => ({ owner: `${m.kind}/${m.metadata.name}`, container, pod }));
+    return [...(pod.containers ?? []), ...(pod.initContainers ?? [])].map((container: any) => ({
+      owner: `${m.kind}/${m.metadata.name}`,
+      container,
+      pod,
+    }));
   });
 }
 
@@ -36,7 +40,13 @@ export function containersOf(manifests: Manifest[]): Array<{ owner: string; cont
 export const WEB_PRODUCT: Product = defineProduct({
   name: 'dvmm',
   components: {
-    api: { kind: 'spring-boot', image: 'registry.example.com/dvmm/api', public: true, databases: ['db'], identity: { clientId: 'dvmm-api', clientSecret: { secretName: 'dvmm-keycloak-client', key: 'client-secret' } } },
+    api: {
+      kind: 'spring-boot',
+      image: 'registry.example.com/dvmm/api',
+      public: true,
+      databases: ['db'],
+      identity: { clientId: 'dvmm-api', clientSecret: { secretName: 'dvmm-keycloak-client', key: 'client-secret' } },
+    },
     frontend: { kind: 'nginx', image: 'registry.example.com/dvmm/frontend', public: true },
   },
   databases: { db: {} },

@@ -176,6 +176,12 @@ export function assertSameChart(scope: IConstruct, property: string, target: ICo
   const mine = Chart.of(scope);
   const theirs = Chart.of(target);
   if (mine !== theirs) {
-    throw propertyError(scope, property, 'is in another chart', target.node.path, `connect to the ${property} of the same product and environment (${mine.node.path})`);
+    throw propertyError(
+      scope,
+      property,
+      'is in another chart',
+      target.node.path,
+      `connect to the ${property} of the same product and environment (${mine.node.path})`,
+    );
   }
 }

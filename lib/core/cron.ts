@@ -58,10 +58,10 @@ function timesOfDay(fields: CronFieldCollection): number[] {
  */
 function runningDays(fields: CronFieldCollection): number[] {
   if (fields.dayOfMonth.isWildcard && fields.month.isWildcard && fields.dayOfWeek.isWildcard) return [0, 1];
-  const midnights = new CronExpression(
-    CronFieldCollection.from(fields, { second: [0], minute: [0], hour: [0] }),
-    { currentDate: new Date(START - 1000), tz: 'UTC' },
-  );
+  const midnights = new CronExpression(CronFieldCollection.from(fields, { second: [0], minute: [0], hour: [0] }), {
+    currentDate: new Date(START - 1000),
+    tz: 'UTC',
+  });
   const days: number[] = [];
   while (days.length < 2 || days[days.length - 1] < HORIZON_DAYS) {
     days.push(Math.round((midnights.next().getTime() - START) / (DAY_SECONDS * 1000)));

@@ -22,25 +22,43 @@ function format(pattern: string, fix: string): Format {
 const LABEL = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
 
 /** An RFC 1123 DNS label (namespace names, most label-like names): at most 63 characters. */
-export const DNS_LABEL = format(`^${LABEL}$`, 'use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit');
+export const DNS_LABEL = format(
+  `^${LABEL}$`,
+  'use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
+);
 
 /** An RFC 1035 DNS label (Service names): starts with a letter. */
-export const DNS_1035_LABEL = format('^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$', 'use a DNS-1035 label: at most 63 lower-case letters, digits and hyphens, starting with a letter');
+export const DNS_1035_LABEL = format(
+  '^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$',
+  'use a DNS-1035 label: at most 63 lower-case letters, digits and hyphens, starting with a letter',
+);
 
 /** An RFC 1123 DNS subdomain (object names, hostnames): labels joined by dots, at most 253 characters. */
 export const DNS_NAME = format(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*$`, 'use a lower-case DNS name such as app.example.com');
 
 /** A label value: at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit, or empty. */
-export const LABEL_VALUE = format('^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$', 'use at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit');
+export const LABEL_VALUE = format(
+  '^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$',
+  'use at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit',
+);
 
 /** A label or annotation key: an optional DNS-subdomain prefix (at most 253 characters) and `/`, then a name like a label value. */
-export const QUALIFIED_NAME = format(`^((?=[^/]{1,253}/)${LABEL}(\\.${LABEL})*/)?([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$`, 'use [prefix/]name: a DNS-subdomain prefix, and a name of at most 63 letters, digits, -, _ and .');
+export const QUALIFIED_NAME = format(
+  `^((?=[^/]{1,253}/)${LABEL}(\\.${LABEL})*/)?([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$`,
+  'use [prefix/]name: a DNS-subdomain prefix, and a name of at most 63 letters, digits, -, _ and .',
+);
 
 /** Environment names become folder, namespace and label parts: a DNS label starting with a letter, at most 20 characters. */
-export const ENVIRONMENT_NAME = format('^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$', 'use a lower-case DNS label of at most 20 characters starting with a letter, e.g. staging');
+export const ENVIRONMENT_NAME = format(
+  '^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$',
+  'use a lower-case DNS label of at most 20 characters starting with a letter, e.g. staging',
+);
 
 /** Names inside a product (components, databases, egress entries): they become object names. */
-export const COMPONENT_NAME = format('^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$', 'use a lower-case name of letters, digits and hyphens starting with a letter, at most 40 characters, e.g. api');
+export const COMPONENT_NAME = format(
+  '^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$',
+  'use a lower-case name of letters, digits and hyphens starting with a letter, at most 40 characters, e.g. api',
+);
 
 /** An image tag as registries accept it, e.g. `1.4.2`. */
 export const IMAGE_TAG = format('^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$', 'use an image tag such as 1.4.2');
@@ -49,7 +67,10 @@ export const IMAGE_TAG = format('^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$', 'use an i
 export const IMAGE_DIGEST = format('^sha256:[a-f0-9]{64}$', 'use a digest sha256:<64 lower-case hex digits>');
 
 /** A tag or a digest: what a component's `tag` may hold. */
-export const IMAGE_TAG_OR_DIGEST = format(`^(${IMAGE_TAG.pattern.slice(1, -1)}|${IMAGE_DIGEST.pattern.slice(1, -1)})$`, 'use an image tag such as 1.4.2, or a digest sha256:<64 hex digits>');
+export const IMAGE_TAG_OR_DIGEST = format(
+  `^(${IMAGE_TAG.pattern.slice(1, -1)}|${IMAGE_DIGEST.pattern.slice(1, -1)})$`,
+  'use an image tag such as 1.4.2, or a digest sha256:<64 hex digits>',
+);
 
 /** An image repository without tag, e.g. `registry.example.com/dvmm/api`. */
 export const IMAGE_REPOSITORY = format('^[a-z0-9]+([._/:-][a-z0-9]+)*$', 'use an image repository without tag, e.g. registry.example.com/dvmm/api');
@@ -76,13 +97,19 @@ const RELEASE_TAGS: Record<VersionScheme, RegExp> = {
  * Why an image tag cannot run where it is used, or `undefined` when it can: `latest` never; in a critical
  * environment only a released version (by `scheme`) or a digest.
  */
-export function imageTagProblem(tag: string, options: { readonly critical: boolean; readonly scheme?: VersionScheme }): { problem: string; fix: string } | undefined {
+export function imageTagProblem(
+  tag: string,
+  options: { readonly critical: boolean; readonly scheme?: VersionScheme },
+): { problem: string; fix: string } | undefined {
   if (IMAGE_DIGEST.test(tag)) return undefined;
   if (tag === 'latest') return { problem: 'is a moving tag', fix: 'pin an immutable version such as 1.4.2, or a sha256 digest' };
   const scheme = options.scheme ?? 'semver';
   if (options.critical && !RELEASE_TAGS[scheme].test(tag)) {
     const example = scheme === 'semver' ? '1.4.2' : '17.6';
-    return { problem: 'must be a released version or a digest in a critical environment', fix: `use a version such as ${example}, or a sha256 digest` };
+    return {
+      problem: 'must be a released version or a digest in a critical environment',
+      fix: `use a version such as ${example}, or a sha256 digest`,
+    };
   }
   return undefined;
 }
@@ -110,7 +137,10 @@ function isIpv6(address: string): boolean {
 /** An IPv4 or IPv6 CIDR as the API server accepts it (octets up to 255, prefixes up to /32 or /128), e.g. `10.0.0.0/24`. */
 export const CIDR: Format = (() => {
   const base = format(`^(${IPV4_CIDR}|${IPV6_CIDR})$`, 'use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)');
-  return Object.freeze({ ...base, test: (value: unknown) => base.test(value) && (!(value as string).includes(':') || isIpv6((value as string).split('/')[0])) });
+  return Object.freeze({
+    ...base,
+    test: (value: unknown) => base.test(value) && (!(value as string).includes(':') || isIpv6((value as string).split('/')[0])),
+  });
 })();
 
 /** CIDRs that match every address: legal, but almost never what a NetworkPolicy means. */
@@ -126,7 +156,7 @@ export function systemNamespaceProblem(namespace: string, reserved: readonly str
   if (!system && !reserved.includes(namespace)) return undefined;
   return {
     problem: system ? 'is a system namespace' : 'is reserved by the platform',
-    fix: 'use a namespace of the product\'s own, e.g. <product>-<environment> (leave namespace out for that default)',
+    fix: "use a namespace of the product's own, e.g. <product>-<environment> (leave namespace out for that default)",
   };
 }
 
@@ -140,19 +170,34 @@ export const HTTPS_URL = format('^https://[^\\s/]+(/[^\\s]*)?$', 'use an https:/
 export const URL_PATH = format('^/[^\\s]*$', 'use an absolute path such as /health');
 
 /** A registry prefix ending in `/`, e.g. `registry.example.com/`. */
-export const REGISTRY_PREFIX = format('^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?/([a-z0-9._/-]*/)?$', 'use a registry prefix ending in /, e.g. registry.example.com/');
+export const REGISTRY_PREFIX = format(
+  '^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?/([a-z0-9._/-]*/)?$',
+  'use a registry prefix ending in /, e.g. registry.example.com/',
+);
 
 /** A git repository URL Argo CD can clone: https:// or ssh (`git@host:org/repo.git`, `ssh://...`). */
-export const GIT_URL = format('^(https://[^\\s/]+/[^\\s]+|ssh://[^\\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s]+)$', 'use the https:// or ssh URL of the git repository, e.g. https://git.example.com/eaf/orders.git');
+export const GIT_URL = format(
+  '^(https://[^\\s/]+/[^\\s]+|ssh://[^\\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s]+)$',
+  'use the https:// or ssh URL of the git repository, e.g. https://git.example.com/eaf/orders.git',
+);
 
 /** A relative folder of a repository, e.g. `dist` or `deploy/dist`: no leading `/`, no `..`. */
-export const REPOSITORY_PATH = format('^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$', 'use a folder relative to the repository root, e.g. dist');
+export const REPOSITORY_PATH = format(
+  '^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$',
+  'use a folder relative to the repository root, e.g. dist',
+);
 
 /** A Go duration as Kubernetes controllers parse it (`time.ParseDuration`), e.g. `1h`, `30m`, `1h0m0s`; `0` alone. */
-export const GO_DURATION = format('^(0|([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$', "use a Go duration such as '1h', '30m' or '1h0m0s' ('0' reads once)");
+export const GO_DURATION = format(
+  '^(0|([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$',
+  "use a Go duration such as '1h', '30m' or '1h0m0s' ('0' reads once)",
+);
 
 /** A key in a secret store (Vault path, AWS Secrets Manager name, ...): segments separated by single `/`, none empty. */
-export const REMOTE_KEY = format('^[A-Za-z0-9_.@+=-]+(/[A-Za-z0-9_.@+=-]+)*$', 'use a key of the secret store such as dvmm/production or shared/smtp: letters, digits and _ . @ + = -, segments separated by single / (none at either end)');
+export const REMOTE_KEY = format(
+  '^[A-Za-z0-9_.@+=-]+(/[A-Za-z0-9_.@+=-]+)*$',
+  'use a key of the secret store such as dvmm/production or shared/smtp: letters, digits and _ . @ + = -, segments separated by single / (none at either end)',
+);
 
 /** Whether `port` is a TCP port number. */
 export function isPort(port: unknown): port is number {

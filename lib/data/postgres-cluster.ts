@@ -12,7 +12,12 @@ import { CRITICAL_CONTEXT } from '../core/labels';
 import { parseQuantity } from '../core/quantity';
 import { ContainerResources, validateResources } from '../pods/pod-template';
 import {
-  archiveTimeoutForRpo, maxArchiveTimeoutForRpo, objectiveSeconds, postgresDuration, postgresDurationSeconds, RECOVERY_DEFAULTS,
+  archiveTimeoutForRpo,
+  maxArchiveTimeoutForRpo,
+  objectiveSeconds,
+  postgresDuration,
+  postgresDurationSeconds,
+  RECOVERY_DEFAULTS,
 } from './recovery-objectives';
 import { retentionDays, SnapshotBackupPruner } from './snapshot-pruner';
 import { ExternalEndpoint } from '../core/connections';
@@ -285,7 +290,9 @@ export class PostgresCluster extends Construct implements IPeer {
     this.tiers = backup ? backupTiers(backup) : [];
     this.archiveServerName = backup?.serverName ?? this.name;
     // A bad RPO is reported below; the timeout then follows the default, so it adds no second error.
-    this.archiveTimeout = backup?.archiveTimeout ?? postgresDuration(archiveTimeoutForRpo(Number.isNaN(this.rpoSeconds) ? objectiveSeconds(RECOVERY_DEFAULTS.rpo) : this.rpoSeconds));
+    this.archiveTimeout =
+      backup?.archiveTimeout ??
+      postgresDuration(archiveTimeoutForRpo(Number.isNaN(this.rpoSeconds) ? objectiveSeconds(RECOVERY_DEFAULTS.rpo) : this.rpoSeconds));
     this.recovery = props.recovery;
     this.validate(props, resources, storageSize);
 
@@ -301,28 +308,43 @@ export class PostgresCluster extends Construct implements IPeer {
         primaryUpdateStrategy: cnpg.ClusterSpecPrimaryUpdateStrategy.UNSUPERVISED,
         storage: { size: storageSize, storageClass: props.storageClass },
         resources: {
-          requests: { cpu: cnpg.ClusterSpecResourcesRequests.fromString(resources.requests.cpu), memory: cnpg.ClusterSpecResourcesRequests.fromString(resources.requests.memory) },
-          limits: { cpu: cnpg.ClusterSpecResourcesLimits.fromString(resources.limits.cpu), memory: cnpg.ClusterSpecResourcesLimits.fromString(resources.limits.memory) },
+          requests: {
+            cpu: cnpg.ClusterSpecResourcesRequests.fromString(resources.requests.cpu),
+            memory: cnpg.ClusterSpecResourcesRequests.fromString(resources.requests.memory),
+          },
+          limits: {
+            cpu: cnpg.ClusterSpecResourcesLimits.fromString(resources.limits.cpu),
+            memory: cnpg.ClusterSpecResourcesLimits.fromString(resources.limits.memory),
+          },
         },
-        affinity: this.instances > 1
-          ? { enablePodAntiAffinity: true, podAntiAffinityType: 'required', topologyKey: 'kubernetes.io/hostname' }
-          : undefined,
+        affinity:
+          this.instances > 1 ? { enablePodAntiAffinity: true, podAntiAffinityType: 'required', topologyKey: 'kubernetes.io/hostname' } : undefined,
         bootstrap: recovery
           ? {
-            recovery: {
-              source: RECOVERY_SOURCE,
-              database: this.databaseName,
-              owner: this.owner,
-              secret: { name: this.credentialsSecret },
-              recoveryTarget: recovery.targetTime === undefined ? undefined : { targetTime: recovery.targetTime },
-            },
-          }
+              recovery: {
+                source: RECOVERY_SOURCE,
+                database: this.databaseName,
+                owner: this.owner,
+                secret: { name: this.credentialsSecret },
+                recoveryTarget: recovery.targetTime === undefined ? undefined : { targetTime: recovery.targetTime },
+              },
+            }
           : { initdb: { database: this.databaseName, owner: this.owner, secret: { name: this.credentialsSecret } } },
         // A replica cluster follows the source's archive until promoted (`enabled: false`).
         replica: recovery?.follow === undefined ? undefined : { enabled: recovery.follow, source: RECOVERY_SOURCE },
         externalClusters: recovery
-          // The CRD's defaults written out (an atomic list: a defaulted field would change the object at every apply).
-          ? [{ name: RECOVERY_SOURCE, plugin: { name: BARMAN_CLOUD_PLUGIN, enabled: true, isWalArchiver: false, parameters: { barmanObjectName: sourceStoreName, serverName: recovery.source.serverName ?? this.name } } }]
+          ? // The CRD's defaults written out (an atomic list: a defaulted field would change the object at every apply).
+            [
+              {
+                name: RECOVERY_SOURCE,
+                plugin: {
+                  name: BARMAN_CLOUD_PLUGIN,
+                  enabled: true,
+                  isWalArchiver: false,
+                  parameters: { barmanObjectName: sourceStoreName, serverName: recovery.source.serverName ?? this.name },
+                },
+              },
+            ]
           : undefined,
         postgresql: {
           parameters: {
@@ -334,17 +356,26 @@ export class PostgresCluster extends Construct implements IPeer {
           pgHba: ['hostnossl all all all reject', 'hostssl all all all scram-sha-256'],
         },
         // Online snapshots (the WAL archive makes them consistent); deleting a Backup deletes its snapshots.
-        backup: snapshotTiers.length > 0
-          ? { volumeSnapshot: { className: backup?.volumeSnapshotClass, online: true, snapshotOwnerReference: cnpg.ClusterSpecBackupVolumeSnapshotSnapshotOwnerReference.BACKUP } }
-          : undefined,
+        backup:
+          snapshotTiers.length > 0
+            ? {
+                volumeSnapshot: {
+                  className: backup?.volumeSnapshotClass,
+                  online: true,
+                  snapshotOwnerReference: cnpg.ClusterSpecBackupVolumeSnapshotSnapshotOwnerReference.BACKUP,
+                },
+              }
+            : undefined,
         // `enabled` is the CRD's default, written out so a re-apply changes nothing.
         plugins: backup
-          ? [{
-            name: BARMAN_CLOUD_PLUGIN,
-            enabled: true,
-            isWalArchiver: true,
-            parameters: { barmanObjectName: objectStoreName, ...(backup.serverName === undefined ? {} : { serverName: backup.serverName }) },
-          }]
+          ? [
+              {
+                name: BARMAN_CLOUD_PLUGIN,
+                enabled: true,
+                isWalArchiver: true,
+                parameters: { barmanObjectName: objectStoreName, ...(backup.serverName === undefined ? {} : { serverName: backup.serverName }) },
+              },
+            ]
           : undefined,
       },
     });
@@ -458,16 +489,30 @@ export class PostgresCluster extends Construct implements IPeer {
       this.validateTiers(problems, backup);
       const timeout = postgresDurationSeconds(this.archiveTimeout);
       if (Number.isNaN(timeout)) {
-        problems.add('backup.archiveTimeout', 'is not a PostgreSQL duration', backup.archiveTimeout, "use seconds or minutes such as '60s' or '5min', or leave it out to derive it from the RPO");
+        problems.add(
+          'backup.archiveTimeout',
+          'is not a PostgreSQL duration',
+          backup.archiveTimeout,
+          "use seconds or minutes such as '60s' or '5min', or leave it out to derive it from the RPO",
+        );
       } else if (timeout > maxArchiveTimeoutForRpo(this.rpoSeconds)) {
-        problems.add('backup.archiveTimeout', `cannot meet the RPO of ${props.rpo ?? RECOVERY_DEFAULTS.rpo}: a WAL segment may wait this long before it is archived, and the upload needs the rest`, backup.archiveTimeout,
-          `use at most ${postgresDuration(maxArchiveTimeoutForRpo(this.rpoSeconds))} (half the RPO), or leave it out to derive it from the RPO`);
+        problems.add(
+          'backup.archiveTimeout',
+          `cannot meet the RPO of ${props.rpo ?? RECOVERY_DEFAULTS.rpo}: a WAL segment may wait this long before it is archived, and the upload needs the rest`,
+          backup.archiveTimeout,
+          `use at most ${postgresDuration(maxArchiveTimeoutForRpo(this.rpoSeconds))} (half the RPO), or leave it out to derive it from the RPO`,
+        );
       }
     }
     if (Number.isNaN(this.rpoSeconds)) {
       problems.add('rpo', 'is not a duration', props.rpo, "use the recovery point objective as a duration such as '1h' or '15m'");
     } else if (this.rpoSeconds < RECOVERY_DEFAULTS.minRpoSeconds) {
-      problems.add('rpo', 'is under a minute, which WAL archiving cannot meet', props.rpo, "use at least '1m'; a smaller loss needs synchronous replication to another site");
+      problems.add(
+        'rpo',
+        'is under a minute, which WAL archiving cannot meet',
+        props.rpo,
+        "use at least '1m'; a smaller loss needs synchronous replication to another site",
+      );
     }
     if (this.rtoSeconds !== undefined && Number.isNaN(this.rtoSeconds)) {
       problems.add('rto', 'is not a duration', props.rto, "use the recovery time objective as a duration such as '4h'");
@@ -478,59 +523,123 @@ export class PostgresCluster extends Construct implements IPeer {
 
   private validateTiers(problems: PropertyProblems, backup: PostgresBackupOptions): void {
     if (backup.tiers !== undefined && (backup.schedule !== undefined || backup.retention !== undefined)) {
-      problems.add('backup.tiers', 'is given together with schedule or retention', backup.tiers, 'give either tiers, or schedule and retention (one daily tier)');
+      problems.add(
+        'backup.tiers',
+        'is given together with schedule or retention',
+        backup.tiers,
+        'give either tiers, or schedule and retention (one daily tier)',
+      );
     }
-    if (backup.tiers !== undefined && backup.tiers.length === 0) problems.add('backup.tiers', 'is empty', backup.tiers, "give at least one tier, e.g. { name: daily, schedule: '0 0 2 * * *', retention: 14d }");
+    if (backup.tiers !== undefined && backup.tiers.length === 0)
+      problems.add('backup.tiers', 'is empty', backup.tiers, "give at least one tier, e.g. { name: daily, schedule: '0 0 2 * * *', retention: 14d }");
     const seen = new Set<string>();
     this.tiers.forEach((tier, i) => {
       const at = backup.tiers === undefined ? 'backup' : `backup.tiers[${i}]`;
-      if (backup.tiers !== undefined && !DNS_LABEL.test(`${this.name}-${tier.name}`)) problems.add(`${at}.name`, 'does not make a valid ScheduledBackup name', tier.name, 'use lower-case letters, digits and hyphens, e.g. monthly');
+      if (backup.tiers !== undefined && !DNS_LABEL.test(`${this.name}-${tier.name}`))
+        problems.add(
+          `${at}.name`,
+          'does not make a valid ScheduledBackup name',
+          tier.name,
+          'use lower-case letters, digits and hyphens, e.g. monthly',
+        );
       if (seen.has(tier.name)) problems.add(`${at}.name`, 'names a second tier the same', tier.name, 'give each tier its own name');
       seen.add(tier.name);
       const cronProblem = checkCnpgCron(tier.schedule);
       if (cronProblem) {
-        problems.add(`${at}.schedule`, `is not a 6-field CloudNativePG cron expression: ${cronProblem}`, tier.schedule, "use seconds minutes hours day-of-month month day-of-week, e.g. '0 0 2 * * *' for 02:00 daily");
+        problems.add(
+          `${at}.schedule`,
+          `is not a 6-field CloudNativePG cron expression: ${cronProblem}`,
+          tier.schedule,
+          "use seconds minutes hours day-of-month month day-of-week, e.g. '0 0 2 * * *' for 02:00 daily",
+        );
       }
       if (retentionDays(tier.retention) === undefined) {
         problems.add(`${at}.retention`, 'is not a CloudNativePG retention policy', tier.retention, "use <number><d|w|m>, e.g. '30d'");
       }
-      if (tier.method !== 'object-store' && tier.method !== 'volume-snapshot') problems.add(`${at}.method`, 'is not a backup method', tier.method, 'use object-store or volume-snapshot');
+      if (tier.method !== 'object-store' && tier.method !== 'volume-snapshot')
+        problems.add(`${at}.method`, 'is not a backup method', tier.method, 'use object-store or volume-snapshot');
     });
     const stored = this.tiers.filter((t) => t.method === 'object-store');
     if (this.tiers.length > 0 && stored.length === 0) {
-      problems.add('backup.tiers', 'has no object-store tier', backup.tiers, 'add an object-store tier: point-in-time recovery needs a base backup beside the WAL archive');
+      problems.add(
+        'backup.tiers',
+        'has no object-store tier',
+        backup.tiers,
+        'add an object-store tier: point-in-time recovery needs a base backup beside the WAL archive',
+      );
     }
     const retentions = [...new Set(stored.map((t) => t.retention))];
     if (retentions.length > 1) {
-      problems.add('backup.tiers', `keep object-store backups for different times (${retentions.join(', ')}), which the barman-cloud plugin cannot do: it sends every backup of a cluster to its one ObjectStore and keeps them by one recovery window (plugin issues #611, #677)`,
-        stored.map((t) => `${t.name}: ${t.retention}`), 'give the object-store tiers one retention, and make the longer-kept tier method: volume-snapshot');
+      problems.add(
+        'backup.tiers',
+        `keep object-store backups for different times (${retentions.join(', ')}), which the barman-cloud plugin cannot do: it sends every backup of a cluster to its one ObjectStore and keeps them by one recovery window (plugin issues #611, #677)`,
+        stored.map((t) => `${t.name}: ${t.retention}`),
+        'give the object-store tiers one retention, and make the longer-kept tier method: volume-snapshot',
+      );
     }
     if (stored.length < this.tiers.length) {
       if (backup.volumeSnapshotClass === undefined || !DNS_NAME.test(backup.volumeSnapshotClass)) {
-        problems.add('backup.volumeSnapshotClass', 'is needed by a volume-snapshot tier', backup.volumeSnapshotClass, 'name the VolumeSnapshotClass of the storage, e.g. csi-snapclass');
+        problems.add(
+          'backup.volumeSnapshotClass',
+          'is needed by a volume-snapshot tier',
+          backup.volumeSnapshotClass,
+          'name the VolumeSnapshotClass of the storage, e.g. csi-snapclass',
+        );
       }
       if (backup.apiServer === undefined) {
-        problems.add('backup.apiServer', 'is needed by a volume-snapshot tier: its pruner deletes expired Backups through the Kubernetes API', undefined, "give the API server's addresses (in an environment file: network.apiServer)");
+        problems.add(
+          'backup.apiServer',
+          'is needed by a volume-snapshot tier: its pruner deletes expired Backups through the Kubernetes API',
+          undefined,
+          "give the API server's addresses (in an environment file: network.apiServer)",
+        );
       }
     }
   }
 
   private validateRecovery(problems: PropertyProblems, recovery: PostgresRecoveryOptions, backup: PostgresBackupOptions | undefined): void {
     const source = recovery.source;
-    if (!S3_PATH.test(source.destinationPath)) problems.add('recovery.source.destinationPath', 'is not an s3:// URL', source.destinationPath, S3_PATH.fix);
-    if (source.endpointUrl !== undefined && !HTTPS_URL.test(source.endpointUrl)) problems.add('recovery.source.endpointUrl', 'is not an https:// URL', source.endpointUrl, 'use the https:// endpoint of the object store');
+    if (!S3_PATH.test(source.destinationPath))
+      problems.add('recovery.source.destinationPath', 'is not an s3:// URL', source.destinationPath, S3_PATH.fix);
+    if (source.endpointUrl !== undefined && !HTTPS_URL.test(source.endpointUrl))
+      problems.add('recovery.source.endpointUrl', 'is not an https:// URL', source.endpointUrl, 'use the https:// endpoint of the object store');
     const serverName = source.serverName ?? this.name;
-    if (!DNS_LABEL.test(serverName)) problems.add('recovery.source.serverName', 'is not a folder name', serverName, "use the source cluster's serverName (by default its cluster name)");
-    if (!DNS_NAME.test(source.credentialsSecret)) problems.add('recovery.source.credentialsSecret', 'is not a Secret name', source.credentialsSecret, 'name the Secret with read-only ACCESS_KEY_ID and ACCESS_SECRET_KEY');
+    if (!DNS_LABEL.test(serverName))
+      problems.add(
+        'recovery.source.serverName',
+        'is not a folder name',
+        serverName,
+        "use the source cluster's serverName (by default its cluster name)",
+      );
+    if (!DNS_NAME.test(source.credentialsSecret))
+      problems.add(
+        'recovery.source.credentialsSecret',
+        'is not a Secret name',
+        source.credentialsSecret,
+        'name the Secret with read-only ACCESS_KEY_ID and ACCESS_SECRET_KEY',
+      );
     if (recovery.targetTime !== undefined && recovery.follow !== undefined) {
-      problems.add('recovery.follow', 'is given with a targetTime: a replica follows its source to the end of the archive', recovery.follow, 'remove targetTime for a standby that follows, or remove follow for a restore to that moment');
+      problems.add(
+        'recovery.follow',
+        'is given with a targetTime: a replica follows its source to the end of the archive',
+        recovery.follow,
+        'remove targetTime for a standby that follows, or remove follow for a restore to that moment',
+      );
     }
     if (recovery.targetTime !== undefined && !isTimestamp(recovery.targetTime)) {
       problems.add('recovery.targetTime', 'is not a moment with a time zone', recovery.targetTime, "use RFC 3339, e.g. '2026-11-01T02:00:00Z'");
     }
-    if (backup && archiveLocation(backup.destinationPath, backup.endpointUrl, this.archiveServerName) === archiveLocation(source.destinationPath, source.endpointUrl, serverName)) {
-      problems.add('backup.serverName', "is the recovery source's own live path: the restored cluster would archive into the archive it restores from", this.archiveServerName,
-        `give the restored cluster a new folder, e.g. backup.serverName: ${serverName}-r1 (or another destinationPath)`);
+    if (
+      backup &&
+      archiveLocation(backup.destinationPath, backup.endpointUrl, this.archiveServerName) ===
+        archiveLocation(source.destinationPath, source.endpointUrl, serverName)
+    ) {
+      problems.add(
+        'backup.serverName',
+        "is the recovery source's own live path: the restored cluster would archive into the archive it restores from",
+        this.archiveServerName,
+        `give the restored cluster a new folder, e.g. backup.serverName: ${serverName}-r1 (or another destinationPath)`,
+      );
     }
   }
 }
@@ -566,8 +675,10 @@ export class PostgresPooler extends Construct implements IPeer {
         instances,
         type: pooler.PoolerSpecType.RW,
         pgbouncer: {
-          poolMode: (props.poolMode ?? POSTGRES_POOLER_DEFAULTS.poolMode) === 'session'
-            ? pooler.PoolerSpecPgbouncerPoolMode.SESSION : pooler.PoolerSpecPgbouncerPoolMode.TRANSACTION,
+          poolMode:
+            (props.poolMode ?? POSTGRES_POOLER_DEFAULTS.poolMode) === 'session'
+              ? pooler.PoolerSpecPgbouncerPoolMode.SESSION
+              : pooler.PoolerSpecPgbouncerPoolMode.TRANSACTION,
           parameters: {
             max_client_conn: String(props.maxClientConnections ?? POSTGRES_POOLER_DEFAULTS.maxClientConnections),
             default_pool_size: String(props.defaultPoolSize ?? POSTGRES_POOLER_DEFAULTS.defaultPoolSize),
@@ -622,17 +733,22 @@ const RECOVERY_SOURCE = 'recovery-source';
 
 /** The tiers of a backup: its `tiers`, or one `daily` tier of its `schedule` and `retention`; methods filled in. */
 function backupTiers(backup: PostgresBackupOptions): Array<Required<PostgresBackupTier>> {
-  const tiers = backup.tiers ?? [{
-    name: POSTGRES_DEFAULTS.tierName,
-    schedule: backup.schedule ?? POSTGRES_DEFAULTS.backupSchedule,
-    retention: backup.retention ?? POSTGRES_DEFAULTS.retention,
-  }];
+  const tiers = backup.tiers ?? [
+    {
+      name: POSTGRES_DEFAULTS.tierName,
+      schedule: backup.schedule ?? POSTGRES_DEFAULTS.backupSchedule,
+      retention: backup.retention ?? POSTGRES_DEFAULTS.retention,
+    },
+  ];
   return tiers.map((t) => ({ ...t, method: t.method ?? POSTGRES_DEFAULTS.backupMethod }));
 }
 
 /** An object store's keys, by Secret reference. */
 function s3Credentials(secret: string) {
-  return { accessKeyId: { name: secret, key: OBJECT_STORE_KEYS.accessKeyId }, secretAccessKey: { name: secret, key: OBJECT_STORE_KEYS.secretAccessKey } };
+  return {
+    accessKeyId: { name: secret, key: OBJECT_STORE_KEYS.accessKeyId },
+    secretAccessKey: { name: secret, key: OBJECT_STORE_KEYS.secretAccessKey },
+  };
 }
 
 /** Where a cluster's archive is: endpoint, path (without a trailing slash) and folder. */

@@ -69,7 +69,8 @@ export class SnapshotBackupPruner extends Construct implements IPeer {
     const problems = new PropertyProblems(this);
     if (!IMAGE_REFERENCE.test(image)) problems.add('image', 'is not an image reference with a tag or digest', image, IMAGE_REFERENCE.fix);
     props.tiers.forEach((tier, i) => {
-      if (retentionDays(tier.retention) === undefined) problems.add(`tiers[${i}].retention`, 'is not a retention', tier.retention, "use <number><d|w|m>, e.g. '12m'");
+      if (retentionDays(tier.retention) === undefined)
+        problems.add(`tiers[${i}].retention`, 'is not a retention', tier.retention, "use <number><d|w|m>, e.g. '12m'");
     });
     problems.throwIfAny();
     this.peerName = props.name;
@@ -82,9 +83,9 @@ export class SnapshotBackupPruner extends Construct implements IPeer {
       'for tier in "$@"; do name=${tier%%=*}; days=${tier#*=}',
       'cutoff=$(date -u -d "@$(( $(date +%s) - days * 86400 ))" +%Y-%m-%dT%H:%M:%SZ)',
       `echo "prune: $name: backups created before $cutoff (kept $days days)"`,
-      `kubectl get backups.postgresql.cnpg.io -l "${label}=$name" --sort-by=.metadata.creationTimestamp -o jsonpath='{range .items[*]}{.metadata.name} {.metadata.creationTimestamp}{"\\n"}{end}'`
-        + ' | awk -v cutoff="$cutoff" \'{ n[NR] = $1; t[NR] = $2 } END { for (i = 1; i < NR; i++) if (t[i] < cutoff) print n[i] }\''
-        + ' | while read -r old; do kubectl delete backups.postgresql.cnpg.io "$old" --wait=false; done',
+      `kubectl get backups.postgresql.cnpg.io -l "${label}=$name" --sort-by=.metadata.creationTimestamp -o jsonpath='{range .items[*]}{.metadata.name} {.metadata.creationTimestamp}{"\\n"}{end}'` +
+        ' | awk -v cutoff="$cutoff" \'{ n[NR] = $1; t[NR] = $2 } END { for (i = 1; i < NR; i++) if (t[i] < cutoff) print n[i] }\'' +
+        ' | while read -r old; do kubectl delete backups.postgresql.cnpg.io "$old" --wait=false; done',
       'done',
     ].join('; ');
 

@@ -127,16 +127,20 @@ export class ArgoCdApplications extends Construct {
         destinations: envs.map((e) => ({ server: e.server ?? ARGO_CD_DEFAULTS.server, namespace: e.namespace })),
         clusterResourceWhitelist: union(envs.flatMap((e) => e.clusterKinds)),
         namespaceResourceWhitelist: union(envs.flatMap((e) => e.namespacedKinds)),
-        ...(envs.some((e) => (e.syncWindows ?? []).length > 0) ? {
-          syncWindows: envs.flatMap((e) => (e.syncWindows ?? []).map((w) => ({
-            kind: w.kind,
-            schedule: w.schedule,
-            duration: w.duration,
-            applications: [`${props.product}-${e.name}`],
-            manualSync: w.manualSync ?? ARGO_CD_DEFAULTS.manualSync,
-            ...(w.timeZone === undefined ? {} : { timeZone: w.timeZone }),
-          }))),
-        } : {}),
+        ...(envs.some((e) => (e.syncWindows ?? []).length > 0)
+          ? {
+              syncWindows: envs.flatMap((e) =>
+                (e.syncWindows ?? []).map((w) => ({
+                  kind: w.kind,
+                  schedule: w.schedule,
+                  duration: w.duration,
+                  applications: [`${props.product}-${e.name}`],
+                  manualSync: w.manualSync ?? ARGO_CD_DEFAULTS.manualSync,
+                  ...(w.timeZone === undefined ? {} : { timeZone: w.timeZone }),
+                })),
+              ),
+            }
+          : {}),
       },
     });
     const applications: Record<string, argoApp.Application> = {};
@@ -150,14 +154,23 @@ export class ArgoCdApplications extends Construct {
         },
         spec: {
           project: props.product,
-          source: { repoUrl: props.repoURL, path: `${path}/${env.name}`, targetRevision: env.targetRevision ?? props.targetRevision ?? ARGO_CD_DEFAULTS.targetRevision },
+          source: {
+            repoUrl: props.repoURL,
+            path: `${path}/${env.name}`,
+            targetRevision: env.targetRevision ?? props.targetRevision ?? ARGO_CD_DEFAULTS.targetRevision,
+          },
           destination: { server: env.server ?? ARGO_CD_DEFAULTS.server, namespace: env.namespace },
           revisionHistoryLimit: ARGO_CD_DEFAULTS.revisionHistoryLimit,
           syncPolicy: {
-            ...(automated ? {
-              automated: { prune: env.prune ?? ARGO_CD_DEFAULTS.prune, selfHeal: env.selfHeal ?? ARGO_CD_DEFAULTS.selfHeal },
-              retry: { limit: ARGO_CD_DEFAULTS.retry.limit, backoff: { ...ARGO_CD_DEFAULTS.retry.backoff, duration: ARGO_CD_DEFAULTS.retry.backoff.duration } },
-            } : {}),
+            ...(automated
+              ? {
+                  automated: { prune: env.prune ?? ARGO_CD_DEFAULTS.prune, selfHeal: env.selfHeal ?? ARGO_CD_DEFAULTS.selfHeal },
+                  retry: {
+                    limit: ARGO_CD_DEFAULTS.retry.limit,
+                    backoff: { ...ARGO_CD_DEFAULTS.retry.backoff, duration: ARGO_CD_DEFAULTS.retry.backoff.duration },
+                  },
+                }
+              : {}),
             // Deletions last, once everything new is healthy; only what changed is applied.
             syncOptions: ['PruneLast=true', 'ApplyOutOfSyncOnly=true'],
           },
@@ -191,7 +204,10 @@ export class ArgoCdRoot extends Construct {
         sourceRepos: [props.repoURL],
         destinations: [{ server: ARGO_CD_DEFAULTS.server, namespace }],
         clusterResourceWhitelist: [],
-        namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'Application' }, { group: 'argoproj.io', kind: 'AppProject' }],
+        namespaceResourceWhitelist: [
+          { group: 'argoproj.io', kind: 'Application' },
+          { group: 'argoproj.io', kind: 'AppProject' },
+        ],
       },
     });
     this.application = new argoApp.Application(this, 'Resource', {
@@ -232,20 +248,35 @@ function validateDelivery(scope: Construct, props: ArgoCdDeliveryProps): void {
  * @param prefix put before each property (`environments[2].`)
  * @throws PropertyError or PropertyErrors with every problem
  */
-export function validateDeliveredEnvironment(scope: Construct, env: Omit<DeliveredEnvironment, 'clusterKinds' | 'namespacedKinds' | 'namespace'>, prefix = ''): void {
+export function validateDeliveredEnvironment(
+  scope: Construct,
+  env: Omit<DeliveredEnvironment, 'clusterKinds' | 'namespacedKinds' | 'namespace'>,
+  prefix = '',
+): void {
   const problems = new PropertyProblems(scope);
-  if (env.name === ARGO_CD_DEFAULTS.folder) problems.add(`${prefix}name`, 'is the name of the folder of the Argo CD objects', env.name, 'rename the environment');
+  if (env.name === ARGO_CD_DEFAULTS.folder)
+    problems.add(`${prefix}name`, 'is the name of the folder of the Argo CD objects', env.name, 'rename the environment');
   if (env.sync === 'automated' && env.critical && env.autoSyncReason === undefined) {
-    problems.add(`${prefix}sync`, 'is automated in a critical environment without a reason', env.sync,
-      'use sync: manual (someone approves each sync), or say why in autoSyncReason');
+    problems.add(
+      `${prefix}sync`,
+      'is automated in a critical environment without a reason',
+      env.sync,
+      'use sync: manual (someone approves each sync), or say why in autoSyncReason',
+    );
   }
   if (env.sync !== 'automated') {
     if (env.prune !== undefined) problems.add(`${prefix}prune`, 'applies to automated sync only', env.prune, 'remove it, or set sync: automated');
-    if (env.selfHeal !== undefined) problems.add(`${prefix}selfHeal`, 'applies to automated sync only', env.selfHeal, 'remove it, or set sync: automated');
+    if (env.selfHeal !== undefined)
+      problems.add(`${prefix}selfHeal`, 'applies to automated sync only', env.selfHeal, 'remove it, or set sync: automated');
   }
   (env.syncWindows ?? []).forEach((w, j) => {
     if (!isFiveFieldCron(w.schedule)) {
-      problems.add(`${prefix}syncWindows[${j}].schedule`, 'is not a 5-field cron', w.schedule, "use minute hour day month weekday, e.g. '0 18 * * 5'");
+      problems.add(
+        `${prefix}syncWindows[${j}].schedule`,
+        'is not a 5-field cron',
+        w.schedule,
+        "use minute hour day month weekday, e.g. '0 18 * * 5'",
+      );
     }
   });
   problems.throwIfAny();

@@ -81,11 +81,14 @@ export class RolloutAnalysis extends Construct {
     const failureLimit = props.failureLimit ?? d.failureLimit;
     const address = props.prometheusUrl ?? d.prometheusUrl;
     const problems = new PropertyProblems(this);
-    if (!/^https?:\/\/\S+$/.test(address)) problems.add('prometheusUrl', 'is not an http(s) URL', address, 'give the Prometheus URL, e.g. http://prometheus-operated.monitoring.svc:9090');
+    if (!/^https?:\/\/\S+$/.test(address))
+      problems.add('prometheusUrl', 'is not an http(s) URL', address, 'give the Prometheus URL, e.g. http://prometheus-operated.monitoring.svc:9090');
     if (!new RegExp(DURATION_PATTERN).test(interval)) problems.add('interval', 'is not a duration', interval, "use a duration such as '1m'");
     if (!(Number.isInteger(count) && count >= 1)) problems.add('count', 'must be a whole number of at least 1', count, 'use 1 or more measurements');
-    if (!(Number.isInteger(failureLimit) && failureLimit >= 0)) problems.add('failureLimit', 'must be a whole number of at least 0', failureLimit, 'use 0 or more');
-    if (!props.requests && !props.job) problems.add('requests', 'and job are both missing: the analysis would measure nothing', undefined, 'give request metrics, a job, or both');
+    if (!(Number.isInteger(failureLimit) && failureLimit >= 0))
+      problems.add('failureLimit', 'must be a whole number of at least 0', failureLimit, 'use 0 or more');
+    if (!props.requests && !props.job)
+      problems.add('requests', 'and job are both missing: the analysis would measure nothing', undefined, 'give request metrics, a job, or both');
     problems.throwIfAny();
     this.name = props.name;
 
@@ -99,7 +102,10 @@ export class RolloutAnalysis extends Construct {
       queries['error-ratio'] = orZero(errorRatio(newPods, SHORT_WINDOW));
       queries['latency-p95'] = orZero(latencyQuantile(0.95, newPods, SHORT_WINDOW));
       const prometheus = (name: string, limit: number) => ({
-        name, interval, count, failureLimit,
+        name,
+        interval,
+        count,
+        failureLimit,
         successCondition: `result[0] <= ${num(limit)}`,
         provider: { prometheus: { address, query: queries[name] } },
       });
@@ -114,7 +120,12 @@ export class RolloutAnalysis extends Construct {
       spec: {
         args: [{ name: HASH_ARGUMENT }],
         // The Job's spec is read at synthesis, when every wiring is known.
-        metrics: { resolve: () => [...metrics, ...(job ? [{ name: 'smoke-test', provider: { job: { spec: typeof job.spec === 'function' ? job.spec() : job.spec } } }] : [])] },
+        metrics: {
+          resolve: () => [
+            ...metrics,
+            ...(job ? [{ name: 'smoke-test', provider: { job: { spec: typeof job.spec === 'function' ? job.spec() : job.spec } } }] : []),
+          ],
+        },
       },
     });
   }

@@ -86,7 +86,8 @@ export class SmokeTest extends Construct implements IPeer {
       if (!URL_PATH.test(t.path)) problems.add(`targets[${i}].path`, 'is not an absolute URL path', t.path, URL_PATH.fix);
     });
     if (props.targets.length === 0) problems.add('targets', 'is empty', [], 'give at least one component to call');
-    if (props.retries !== undefined && !(Number.isInteger(props.retries) && props.retries >= 0)) problems.add('retries', 'is not a whole number of at least 0', props.retries, 'use 0 or more retries');
+    if (props.retries !== undefined && !(Number.isInteger(props.retries) && props.retries >= 0))
+      problems.add('retries', 'is not a whole number of at least 0', props.retries, 'use 0 or more retries');
     problems.throwIfAny();
     this.peerName = 'smoke-test';
     this.podSelector = { 'app.kubernetes.io/name': props.name };

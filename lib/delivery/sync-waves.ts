@@ -38,7 +38,12 @@ export class SyncWaves extends Construct {
   constructor(scope: Construct, id: string, props: SyncWavesProps) {
     super(scope, id);
     this.props = props;
-    this.node.addValidation({ validate: () => { this.annotate(); return []; } });
+    this.node.addValidation({
+      validate: () => {
+        this.annotate();
+        return [];
+      },
+    });
   }
 
   /** The wave of each peer, by peer name, from the connection record as it is now. */
@@ -69,7 +74,10 @@ export class SyncWaves extends Construct {
     for (const c of this.props.last) waveOf.set(c, last);
     for (const object of this.node.scope!.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
       if (object.metadata.toJson().annotations?.[HOOK_ANNOTATION] !== undefined) continue;
-      const owner = object.node.scopes.slice().reverse().find((s) => waveOf.has(s));
+      const owner = object.node.scopes
+        .slice()
+        .reverse()
+        .find((s) => waveOf.has(s));
       object.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(owner === undefined ? 0 : waveOf.get(owner)));
     }
   }
@@ -85,7 +93,8 @@ function peerWaves(peers: IPeer[], needs: Map<IPeer, Set<IPeer>>): Map<IPeer, nu
   const depthOf = (g: number): number => {
     const known = depth.get(g);
     if (known !== undefined) return known;
-    const below = peers.filter((p) => group.get(p) === g)
+    const below = peers
+      .filter((p) => group.get(p) === g)
       .flatMap((p) => [...needs.get(p)!].map((q) => group.get(q)!))
       .filter((h) => h !== g);
     const d = below.length === 0 ? 1 : 1 + Math.max(...below.map(depthOf));

@@ -75,7 +75,13 @@ export class ManifestValidator {
       try {
         raw.push(...check(ctx));
       } catch (e) {
-        raw.push({ index: -1, rule, message: `could not be checked: ${(e as Error).message}`, value: undefined, fix: 'report this as a bug of the validation gate' });
+        raw.push({
+          index: -1,
+          rule,
+          message: `could not be checked: ${(e as Error).message}`,
+          value: undefined,
+          fix: 'report this as a bug of the validation gate',
+        });
       }
     }
 
@@ -83,7 +89,8 @@ export class ManifestValidator {
     if (this.enabled('waiver-invalid')) raw.push(...declared.flatMap((w) => w.invalid));
     const suppressed = new Map<string, number>();
     const findings: Finding[] = [];
-    raw.map((finding, order) => ({ finding, order }))
+    raw
+      .map((finding, order) => ({ finding, order }))
       .sort((a, b) => position(a.finding) - position(b.finding) || ruleOrder(a.finding.rule) - ruleOrder(b.finding.rule) || a.order - b.order)
       .forEach(({ finding }) => {
         const waiver = finding.index >= 0 ? declared[finding.index].valid.get(finding.rule) : undefined;
@@ -95,13 +102,15 @@ export class ManifestValidator {
         const object = finding.index >= 0 ? objectId(set.objects[finding.index]) : '(all objects)';
         findings.push({ environment: set.environment, object, rule: finding.rule, message: finding.message, value: finding.value, fix: finding.fix });
       });
-    const waivers = declared.flatMap(({ index, valid }) => [...valid.entries()].map(([rule, reason]) => ({
-      environment: set.environment,
-      object: objectId(set.objects[index]),
-      rule,
-      reason,
-      suppressed: suppressed.get(`${index}/${rule}`) ?? 0,
-    })));
+    const waivers = declared.flatMap(({ index, valid }) =>
+      [...valid.entries()].map(([rule, reason]) => ({
+        environment: set.environment,
+        object: objectId(set.objects[index]),
+        rule,
+        reason,
+        suppressed: suppressed.get(`${index}/${rule}`) ?? 0,
+      })),
+    );
     return { findings, waivers };
   }
 
@@ -111,7 +120,15 @@ export class ManifestValidator {
       if (!this.enabled(rule)) return [];
       return problems.map((p) => ({ index, rule, message: p.message, value: p.value, fix: p.fix }));
     } catch (e) {
-      return [{ index, rule: 'schema-core', message: `(object): could not be checked: ${(e as Error).message}`, value: undefined, fix: 'correct the object or the CRD it refers to' }];
+      return [
+        {
+          index,
+          rule: 'schema-core',
+          message: `(object): could not be checked: ${(e as Error).message}`,
+          value: undefined,
+          fix: 'correct the object or the CRD it refers to',
+        },
+      ];
     }
   }
 }
@@ -139,7 +156,10 @@ function readWaivers(object: Manifest, index: number): { index: number; valid: M
     } else if (!rule.waivable) {
       fail(`${id} cannot be waived`, `fix the object instead: ${rule.fix}`);
     } else if (reason.length < MIN_WAIVER_REASON) {
-      fail(`the reason must say why ${id} does not apply, in at least ${MIN_WAIVER_REASON} characters`, `write the reason as the annotation's value, e.g. "${WAIVER_PREFIX}${id}: <why this object is the exception>"`);
+      fail(
+        `the reason must say why ${id} does not apply, in at least ${MIN_WAIVER_REASON} characters`,
+        `write the reason as the annotation's value, e.g. "${WAIVER_PREFIX}${id}: <why this object is the exception>"`,
+      );
     } else {
       valid.set(rule.id, reason);
     }

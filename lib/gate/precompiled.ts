@@ -75,7 +75,10 @@ export interface SchemaCompilerOptions {
  * A compiler of schemas for one ajv configuration: each schema through {@link compileSchema} (precompiled when
  * registered), the ajv instance created, given its formats and set up only when a schema is not precompiled.
  */
-export function schemaCompiler(options: Options, { formats = {}, context = '', setup }: SchemaCompilerOptions = {}): (schema: unknown) => ValidateFunction {
+export function schemaCompiler(
+  options: Options,
+  { formats = {}, context = '', setup }: SchemaCompilerOptions = {},
+): (schema: unknown) => ValidateFunction {
   const key = JSON.stringify({ options, formats: Object.keys(formats), context });
   let ajv: Ajv | undefined;
   const instance = (): Ajv => {

@@ -51,8 +51,11 @@ function compareArrays(a: number[], b: number[]): number {
 /** Drops the per-branch errors of a failed anyOf/oneOf (its own error says it) and ajv's `if` echo. */
 function withoutBranchNoise(errors: ErrorObject[]): ErrorObject[] {
   const junctions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
-  return errors.filter((e) => e.keyword !== 'if' && !junctions.some((j) => j !== e
-    && e.schemaPath.startsWith(`${j.schemaPath}/`) && e.instancePath.startsWith(j.instancePath)));
+  return errors.filter(
+    (e) =>
+      e.keyword !== 'if' &&
+      !junctions.some((j) => j !== e && e.schemaPath.startsWith(`${j.schemaPath}/`) && e.instancePath.startsWith(j.instancePath)),
+  );
 }
 
 function toProblem(error: ErrorObject, data: unknown, schemaName: string): SchemaProblem | undefined {
@@ -65,11 +68,12 @@ function toProblem(error: ErrorObject, data: unknown, schemaName: string): Schem
       const field = params.additionalProperty as string;
       const known = Object.keys((error.parentSchema as any)?.properties ?? {});
       const closest = closestName(field, known);
-      const fix = closest !== undefined
-        ? `remove ${at(field)} or rename it to ${at(closest)}`
-        : known.length > 0
-          ? `remove ${at(field)}; the fields ${segments.length === 0 ? 'of the object' : `of ${at()}`} are ${listed(known)}`
-          : `remove ${at(field)}; ${at()} takes no fields`;
+      const fix =
+        closest !== undefined
+          ? `remove ${at(field)} or rename it to ${at(closest)}`
+          : known.length > 0
+            ? `remove ${at(field)}; the fields ${segments.length === 0 ? 'of the object' : `of ${at()}`} are ${listed(known)}`
+            : `remove ${at(field)}; ${at()} takes no fields`;
       return { message: `${at(field)}: unknown field (not in the ${schemaName} schema)`, value: (value as any)?.[field], fix };
     }
     case 'required':
@@ -81,7 +85,11 @@ function toProblem(error: ErrorObject, data: unknown, schemaName: string): Schem
     case 'enum':
       return { message: `${at()}: must be one of ${params.allowedValues.join(', ')}`, value, fix: `use one of ${params.allowedValues.join(', ')}` };
     case 'const':
-      return { message: `${at()}: must be ${JSON.stringify(params.allowedValue)}`, value, fix: `set ${at()} to ${JSON.stringify(params.allowedValue)}` };
+      return {
+        message: `${at()}: must be ${JSON.stringify(params.allowedValue)}`,
+        value,
+        fix: `set ${at()} to ${JSON.stringify(params.allowedValue)}`,
+      };
     case 'format': {
       const wanted = FORMAT_TEXT[params.format] ?? `a valid ${params.format}`;
       return { message: `${at()}: must be ${wanted}`, value, fix: `write ${at()} as ${wanted}` };
@@ -93,7 +101,11 @@ function toProblem(error: ErrorObject, data: unknown, schemaName: string): Schem
       return { message: `${at()}: must be ${params.comparison} ${params.limit}`, value, fix: `use a value ${params.comparison} ${params.limit}` };
     case 'anyOf':
     case 'oneOf':
-      return { message: `${at()}: matches ${error.keyword === 'oneOf' ? 'not exactly one' : 'none'} of the forms the ${schemaName} schema allows here`, value, fix: `give ${at()} exactly one of the allowed forms (see the schema)` };
+      return {
+        message: `${at()}: matches ${error.keyword === 'oneOf' ? 'not exactly one' : 'none'} of the forms the ${schemaName} schema allows here`,
+        value,
+        fix: `give ${at()} exactly one of the allowed forms (see the schema)`,
+      };
     default:
       return { message: `${at()}: ${error.message}`, value, fix: `correct ${at()} (see the ${schemaName} schema)` };
   }
@@ -109,7 +121,18 @@ const FORMAT_TEXT: Record<string, string> = {
 };
 
 function typeText(type: string | string[]): string {
-  const one = (t: string) => ({ integer: 'an integer', string: 'a string', object: 'an object (a map of fields)', array: 'a list', boolean: 'true or false', number: 'a number', null: 'null' } as Record<string, string>)[t] ?? t;
+  const one = (t: string) =>
+    (
+      ({
+        integer: 'an integer',
+        string: 'a string',
+        object: 'an object (a map of fields)',
+        array: 'a list',
+        boolean: 'true or false',
+        number: 'a number',
+        null: 'null',
+      }) as Record<string, string>
+    )[t] ?? t;
   return Array.isArray(type) ? type.map(one).join(' or ') : String(type).split(',').map(one).join(' or ');
 }
 

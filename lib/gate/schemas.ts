@@ -147,7 +147,10 @@ export class SchemaValidator {
   /** The schema problems of one object; never throws. */
   public validate(object: Manifest): SchemaResult {
     if (object === null || typeof object !== 'object' || Array.isArray(object)) {
-      return { rule: 'schema-core', problems: [{ message: '(object): must be an object with apiVersion, kind and metadata', value: object, fix: 'emit Kubernetes objects only' }] };
+      return {
+        rule: 'schema-core',
+        problems: [{ message: '(object): must be an object with apiVersion, kind and metadata', value: object, fix: 'emit Kubernetes objects only' }],
+      };
     }
     const { apiVersion, kind } = object;
     if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
@@ -166,9 +169,19 @@ export class SchemaValidator {
       const sameVersion = Object.keys(this.bundle.kinds[apiVersion] ?? {});
       const otherVersions = candidates.filter((c) => c.k === kind).map((c) => c.v);
       const closest = closestName(kind, sameVersion);
-      const fix = otherVersions.length > 0 ? `use apiVersion ${otherVersions.join(' or ')} for ${kind}`
-        : closest !== undefined ? `use kind ${closest}` : `use a kind of Kubernetes ${this.kubernetesVersion} (kubectl api-resources lists them)`;
-      return [{ message: `apiVersion/kind: ${apiVersion} ${kind} is not a kind of Kubernetes ${this.kubernetesVersion}`, value: `${apiVersion}/${kind}`, fix }];
+      const fix =
+        otherVersions.length > 0
+          ? `use apiVersion ${otherVersions.join(' or ')} for ${kind}`
+          : closest !== undefined
+            ? `use kind ${closest}`
+            : `use a kind of Kubernetes ${this.kubernetesVersion} (kubectl api-resources lists them)`;
+      return [
+        {
+          message: `apiVersion/kind: ${apiVersion} ${kind} is not a kind of Kubernetes ${this.kubernetesVersion}`,
+          value: `${apiVersion}/${kind}`,
+          fix,
+        },
+      ];
     }
     const errors = this.lazySchema(`${apiVersion}/${kind}`, () => ({ $ref: `${REF_PREFIX}${definition}` })).validate(object, '');
     const problems = errors.length === 0 ? [] : schemaProblems(errors, object, `${apiVersion} ${kind}`);
@@ -180,22 +193,27 @@ export class SchemaValidator {
     if (crd === undefined) {
       const kinds = [...this.crds.values()].filter((c) => c.group === group).map((c) => c.kind);
       const closest = closestName(kind, kinds);
-      return [{
-        message: kinds.length > 0
-          ? `apiVersion/kind: ${group} has no CustomResourceDefinition for kind ${kind} in the CRD folder (it has ${kinds.sort().join(', ')})`
-          : `apiVersion/kind: no CustomResourceDefinition of group ${group} in the CRD folder`,
-        value: `${object.apiVersion}/${kind}`,
-        fix: closest !== undefined ? `use kind ${closest}` : `add the CRD of ${kind}.${group} to the CRD folder, or correct apiVersion and kind`,
-      }];
+      return [
+        {
+          message:
+            kinds.length > 0
+              ? `apiVersion/kind: ${group} has no CustomResourceDefinition for kind ${kind} in the CRD folder (it has ${kinds.sort().join(', ')})`
+              : `apiVersion/kind: no CustomResourceDefinition of group ${group} in the CRD folder`,
+          value: `${object.apiVersion}/${kind}`,
+          fix: closest !== undefined ? `use kind ${closest}` : `add the CRD of ${kind}.${group} to the CRD folder, or correct apiVersion and kind`,
+        },
+      ];
     }
     const crdVersion = crd.versions.get(version);
     if (crdVersion === undefined || !crdVersion.served) {
       const served = [...crd.versions.entries()].filter(([, v]) => v.served).map(([name]) => name);
-      return [{
-        message: `apiVersion: ${crd.kind}.${group} has no served version ${version} in ${crd.file} (served: ${served.join(', ')})`,
-        value: object.apiVersion,
-        fix: `use apiVersion ${served.map((v) => `${group}/${v}`).join(' or ')}, or update the CRD in the CRD folder`,
-      }];
+      return [
+        {
+          message: `apiVersion: ${crd.kind}.${group} has no served version ${version} in ${crd.file} (served: ${served.join(', ')})`,
+          value: object.apiVersion,
+          fix: `use apiVersion ${served.map((v) => `${group}/${v}`).join(' or ')}, or update the CRD in the CRD folder`,
+        },
+      ];
     }
     const errors = this.lazySchema(`${group}/${version}/${kind}`, () => crdVersion.strict ?? strictCrdSchema(crdVersion.schema)).validate(object, '');
     const problems = errors.length === 0 ? [] : schemaProblems(errors, object, `${group}/${version} ${kind}`);
@@ -228,12 +246,19 @@ export class SchemaValidator {
     file.parsed = true;
     const source = sha256(file.text);
     const shipped = shippedCrdFile(source);
-    const crds = shipped !== undefined
-      ? shipped.crds.map((crd) => ({ ...crd, versions: crd.versions.map((v) => ({ name: v.name, served: v.served, strict: v.schema })) }))
-      : crdsOf(yamlDocuments(file, source, this.cache));
+    const crds =
+      shipped !== undefined
+        ? shipped.crds.map((crd) => ({ ...crd, versions: crd.versions.map((v) => ({ name: v.name, served: v.served, strict: v.schema })) }))
+        : crdsOf(yamlDocuments(file, source, this.cache));
     for (const crd of crds) {
       const versions = new Map<string, CrdVersion>(crd.versions.map((v) => [v.name, v]));
-      this.crds.set(`${crd.group}/${crd.kind}`, { file: path.basename(file.file), group: crd.group, kind: crd.kind, namespaced: crd.namespaced, versions });
+      this.crds.set(`${crd.group}/${crd.kind}`, {
+        file: path.basename(file.file),
+        group: crd.group,
+        kind: crd.kind,
+        namespaced: crd.namespaced,
+        versions,
+      });
     }
   }
 }
@@ -248,16 +273,18 @@ export interface CrdEntry {
 
 /** The `apiextensions.k8s.io/v1` CustomResourceDefinitions among a file's documents (anything else is skipped). */
 export function crdsOf(documents: any[]): CrdEntry[] {
-  return documents.filter((crd) => crd?.kind === 'CustomResourceDefinition' && crd.apiVersion === 'apiextensions.k8s.io/v1').map((crd) => ({
-    group: crd.spec.group,
-    kind: crd.spec.names.kind,
-    namespaced: crd.spec.scope !== 'Cluster',
-    versions: (crd.spec?.versions ?? []).map((v: any) => ({
-      name: v.name,
-      served: v.served !== false,
-      schema: v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-    })),
-  }));
+  return documents
+    .filter((crd) => crd?.kind === 'CustomResourceDefinition' && crd.apiVersion === 'apiextensions.k8s.io/v1')
+    .map((crd) => ({
+      group: crd.spec.group,
+      kind: crd.spec.names.kind,
+      namespaced: crd.spec.scope !== 'Cluster',
+      versions: (crd.spec?.versions ?? []).map((v: any) => ({
+        name: v.name,
+        served: v.served !== false,
+        schema: v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+      })),
+    }));
 }
 
 /**
@@ -285,8 +312,10 @@ export function shippedCrdTable(crdFiles: readonly CrdFileText[], source: string
   const files: Record<string, { file: string; crds: CrdEntry[] }> = {};
   for (const file of crdFiles) {
     const hash = sha256(file.text);
-    const crds = crdsOf(yamlDocuments(file, hash, undefined))
-      .map((crd) => ({ ...crd, versions: crd.versions.map((v) => ({ ...v, schema: strictCrdSchema(v.schema) })) }));
+    const crds = crdsOf(yamlDocuments(file, hash, undefined)).map((crd) => ({
+      ...crd,
+      versions: crd.versions.map((v) => ({ ...v, schema: strictCrdSchema(v.schema) })),
+    }));
     files[hash] = { file: path.basename(file.file), crds };
   }
   return { source, files };
@@ -351,10 +380,20 @@ class LazySchema {
   private readonly children = new Map<string, LazySchema>();
   private readonly mode: 'whole' | 'properties' | 'items';
 
-  constructor(private readonly compile: (schema: any) => ValidateFunction, private readonly index: SchemaIndex, private readonly schema: any) {
+  constructor(
+    private readonly compile: (schema: any) => ValidateFunction,
+    private readonly index: SchemaIndex,
+    private readonly schema: any,
+  ) {
     this.body = index.deref(schema);
     const big = index.isLarger(this.body, LAZY_THRESHOLD);
-    this.mode = !big ? 'whole' : isMapLike(this.body?.properties) ? 'properties' : this.body?.type === 'array' && isMapLike(this.body.items) ? 'items' : 'whole';
+    this.mode = !big
+      ? 'whole'
+      : isMapLike(this.body?.properties)
+        ? 'properties'
+        : this.body?.type === 'array' && isMapLike(this.body.items)
+          ? 'items'
+          : 'whole';
   }
 
   /** ajv errors for `data`, with instance paths below `pointer`. */
@@ -371,8 +410,12 @@ class LazySchema {
    */
   private collect(data: unknown, pointer: string, path: string[], errors: ErrorObject[]): void {
     if (this.validator === undefined) {
-      const own = this.mode === 'properties' ? { ...this.body, properties: Object.fromEntries(Object.keys(this.body.properties).map((k) => [k, true])) }
-        : this.mode === 'items' ? { ...this.body, items: true } : this.schema;
+      const own =
+        this.mode === 'properties'
+          ? { ...this.body, properties: Object.fromEntries(Object.keys(this.body.properties).map((k) => [k, true])) }
+          : this.mode === 'items'
+            ? { ...this.body, items: true }
+            : this.schema;
       this.validator = this.compile(own);
     }
     if (!this.validator(data)) {
@@ -410,7 +453,15 @@ class LazySchema {
 }
 
 /** ajv's options for the gate's schemas. */
-const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true, unicodeRegExp: false, inlineRefs: false, logger: false as const };
+const AJV_OPTIONS = {
+  allErrors: true,
+  verbose: true,
+  strict: false,
+  allowUnionTypes: true,
+  unicodeRegExp: false,
+  inlineRefs: false,
+  logger: false as const,
+};
 
 /**
  * Compiles schema pieces that may reference the Kubernetes definitions: precompiled validators first (by content,
@@ -476,13 +527,30 @@ function indexCrdFiles(files: readonly CrdFileText[]): CrdFile[] {
 }
 
 /** CRD schema keywords the validator has no use for. */
-const CRD_DROPPED = new Set(['description', 'default', 'example', 'externalDocs', 'x-kubernetes-validations', 'x-kubernetes-list-type',
-  'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-embedded-resource']);
+const CRD_DROPPED = new Set([
+  'description',
+  'default',
+  'example',
+  'externalDocs',
+  'x-kubernetes-validations',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-map-type',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-embedded-resource',
+]);
 
 /** A CRD's openAPIV3Schema made strict the way the API server prunes unknown fields. */
 export function strictCrdSchema(schema: any): any {
   const root = strictNode({ ...schema, properties: { ...schema?.properties, status: undefined } }, false);
-  root.properties = { ...root.properties, status: { type: 'object' }, metadata: { $ref: `${REF_PREFIX}${OBJECT_META}` }, apiVersion: { type: 'string' }, kind: { type: 'string' } };
+  root.properties = {
+    ...root.properties,
+    status: { type: 'object' },
+    metadata: { $ref: `${REF_PREFIX}${OBJECT_META}` },
+    apiVersion: { type: 'string' },
+    kind: { type: 'string' },
+  };
   root.additionalProperties = false;
   return root;
 }
@@ -493,7 +561,11 @@ function strictNode(node: any, inJunction: boolean): any {
   for (const [key, value] of Object.entries(node)) {
     if (CRD_DROPPED.has(key)) continue;
     if (key === 'properties') {
-      out.properties = Object.fromEntries(Object.entries(value as object).filter(([, v]) => v !== undefined).map(([k, v]) => [k, strictNode(v, inJunction)]));
+      out.properties = Object.fromEntries(
+        Object.entries(value as object)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, strictNode(v, inJunction)]),
+      );
     } else if (key === 'items' || key === 'additionalProperties') {
       out[key] = typeof value === 'object' ? strictNode(value, inJunction) : value;
     } else if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
@@ -539,10 +611,16 @@ const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 
 /** Name rules that differ from the DNS subdomain most kinds use. */
 const NAME_RULES: Record<string, { test: (name: string) => boolean; text: string }> = {
-  Namespace: { test: DNS_LABEL.test, text: 'a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit' },
+  Namespace: {
+    test: DNS_LABEL.test,
+    text: 'a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
+  },
   Service: { test: DNS_1035_LABEL.test, text: 'a DNS-1035 label: at most 63 lower-case letters, digits and hyphens, starting with a letter' },
 };
-const SUBDOMAIN_NAME = { test: DNS_NAME.test, text: 'a DNS subdomain: at most 253 characters of lower-case letter, digit and hyphen labels separated by dots' };
+const SUBDOMAIN_NAME = {
+  test: DNS_NAME.test,
+  text: 'a DNS subdomain: at most 253 characters of lower-case letter, digit and hyphen labels separated by dots',
+};
 
 function isQualifiedName(key: string): boolean {
   const slash = key.indexOf('/');
@@ -564,23 +642,43 @@ function metadataProblems(object: Manifest, kind: string): SchemaProblem[] {
     problems.push({ message: `metadata.name: is not ${rule.text}`, value: metadata.name, fix: `rename the ${kind} to ${rule.text}` });
   }
   if (typeof metadata.namespace === 'string' && !NAME_RULES.Namespace.test(metadata.namespace)) {
-    problems.push({ message: `metadata.namespace: is not ${NAME_RULES.Namespace.text}`, value: metadata.namespace, fix: 'use a valid namespace name' });
+    problems.push({
+      message: `metadata.namespace: is not ${NAME_RULES.Namespace.text}`,
+      value: metadata.namespace,
+      fix: 'use a valid namespace name',
+    });
   }
   for (const [key, value] of Object.entries(isMap(metadata.labels) ? metadata.labels : {})) {
     if (!isQualifiedName(key)) {
-      problems.push({ message: `${fieldPath(['metadata', 'labels', key])}: is not a valid label key`, value: key, fix: "use an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit" });
+      problems.push({
+        message: `${fieldPath(['metadata', 'labels', key])}: is not a valid label key`,
+        value: key,
+        fix: "use an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      });
     }
     if (typeof value === 'string' && value !== '' && !(value.length <= 63 && QUALIFIED_NAME.test(value))) {
-      problems.push({ message: `${fieldPath(['metadata', 'labels', key])}: is not a valid label value`, value, fix: "use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit" });
+      problems.push({
+        message: `${fieldPath(['metadata', 'labels', key])}: is not a valid label value`,
+        value,
+        fix: "use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      });
     }
   }
   const annotations = isMap(metadata.annotations) ? metadata.annotations : {};
   for (const key of Object.keys(annotations).filter((k) => !isQualifiedName(k))) {
-    problems.push({ message: `${fieldPath(['metadata', 'annotations', key])}: is not a valid annotation key`, value: key, fix: "use an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.'" });
+    problems.push({
+      message: `${fieldPath(['metadata', 'annotations', key])}: is not a valid annotation key`,
+      value: key,
+      fix: "use an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.'",
+    });
   }
   const size = Object.entries(annotations).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
   if (size > MAX_ANNOTATIONS_BYTES) {
-    problems.push({ message: `metadata.annotations: total ${size} bytes exceed the 256 KiB the API server accepts`, value: size, fix: 'move large data to a ConfigMap' });
+    problems.push({
+      message: `metadata.annotations: total ${size} bytes exceed the 256 KiB the API server accepts`,
+      value: size,
+      fix: 'move large data to a ConfigMap',
+    });
   }
   return problems;
 }

@@ -62,7 +62,16 @@ export function podTemplateOf(object: Manifest, index: number): PodTemplate | un
   if (where === undefined) return undefined;
   const podTemplate = at(object, where.path);
   if (!isMap(podTemplate)) return undefined;
-  return template(object, index, namespace, [...where.path, 'metadata'], [...where.path, 'spec'], podTemplate.metadata, podTemplate.spec, where.longRunning);
+  return template(
+    object,
+    index,
+    namespace,
+    [...where.path, 'metadata'],
+    [...where.path, 'spec'],
+    podTemplate.metadata,
+    podTemplate.spec,
+    where.longRunning,
+  );
 }
 
 /**
@@ -89,9 +98,23 @@ export function podTemplatesOf(object: Manifest, index: number): PodTemplate[] {
   });
 }
 
-function template(object: Manifest, index: number, namespace: string, metadataPath: Array<string | number>, specPath: Array<string | number>, metadata: any, spec: any, longRunning: boolean): PodTemplate {
+function template(
+  object: Manifest,
+  index: number,
+  namespace: string,
+  metadataPath: Array<string | number>,
+  specPath: Array<string | number>,
+  metadata: any,
+  spec: any,
+  longRunning: boolean,
+): PodTemplate {
   return {
-    object, index, namespace, metadataPath, specPath, longRunning,
+    object,
+    index,
+    namespace,
+    metadataPath,
+    specPath,
+    longRunning,
     labels: stringMap(metadata?.labels),
     annotations: stringMap(metadata?.annotations),
     spec: isMap(spec) ? spec : {},
@@ -101,7 +124,9 @@ function template(object: Manifest, index: number, namespace: string, metadataPa
 /** Every container of a pod template, init and ephemeral ones included. */
 export function containersOf(pod: PodTemplate): ContainerRef[] {
   const lists = ['containers', 'initContainers', 'ephemeralContainers'] as const;
-  return lists.flatMap((list) => asArray(pod.spec[list]).map((container, i) => ({ container: isMap(container) ? container : {}, list, path: [...pod.specPath, list, i] })));
+  return lists.flatMap((list) =>
+    asArray(pod.spec[list]).map((container, i) => ({ container: isMap(container) ? container : {}, list, path: [...pod.specPath, list, i] })),
+  );
 }
 
 /** A label selector (`matchLabels` and `matchExpressions`) matches `labels`; `undefined` or `{}` matches everything. */
@@ -115,11 +140,20 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
     const values: string[] = asArray(expression?.values);
     const has = Object.prototype.hasOwnProperty.call(labels, key);
     switch (expression?.operator) {
-      case 'In': if (!has || !values.includes(labels[key])) return false; break;
-      case 'NotIn': if (has && values.includes(labels[key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: return false;
+      case 'In':
+        if (!has || !values.includes(labels[key])) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(labels[key])) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
     }
   }
   return true;

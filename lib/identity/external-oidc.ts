@@ -41,7 +41,12 @@ export class ExternalOidcIssuer extends Construct implements IIdentityProvider {
     this.jwkSetUri = props.jwkSetUri ?? `${this.issuerUrl}/protocol/openid-connect/certs`;
     if (!HTTPS_URL.test(this.jwkSetUri)) problems.add('jwkSetUri', 'is not an https:// URL', props.jwkSetUri, HTTPS_URL.fix);
     if (props.endpoint.cidrs.length === 0 || props.endpoint.ports.length === 0) {
-      problems.add('endpoint', 'needs at least one CIDR and one port', props.endpoint, 'list the issuer\'s addresses as cidrs and its HTTPS port (443) as ports');
+      problems.add(
+        'endpoint',
+        'needs at least one CIDR and one port',
+        props.endpoint,
+        "list the issuer's addresses as cidrs and its HTTPS port (443) as ports",
+      );
     }
     problems.check(() => validateEndpoint(this, 'endpoint', props.endpoint));
     problems.throwIfAny();

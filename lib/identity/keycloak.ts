@@ -11,7 +11,15 @@ import { CRITICAL_CONTEXT } from '../core/labels';
 import { childPropsFrom } from '../core/provenance';
 import { EnvSource, envValue, SecretKeyReference } from '../core/secrets';
 import { PostgresCluster, PostgresClusterProps } from '../data/postgres-cluster';
-import { ContainerResources, createDisruptionBudget, finishPodTemplate, httpProbe, RESTRICTED_CONTAINER, validateResources, withoutEmptyExternalIps } from '../pods/pod-template';
+import {
+  ContainerResources,
+  createDisruptionBudget,
+  finishPodTemplate,
+  httpProbe,
+  RESTRICTED_CONTAINER,
+  validateResources,
+  withoutEmptyExternalIps,
+} from '../pods/pod-template';
 import { IdentityClientOptions, IIdentityProvider, InClusterIdentity } from './identity-provider';
 
 /** Keycloak defaults of the platform (PLATFORM.md). Frozen: override through props. */
@@ -132,29 +140,47 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
     }
     problems.check(() => validateResources(this, resources));
     if (this.backend === 'workload' && props.image === undefined) {
-      problems.add('image', 'is required for the workload backend', props.image, 'build an optimized image (kc.sh build --db=postgres --health-enabled=true --metrics-enabled=true) and set image to it');
+      problems.add(
+        'image',
+        'is required for the workload backend',
+        props.image,
+        'build an optimized image (kc.sh build --db=postgres --health-enabled=true --metrics-enabled=true) and set image to it',
+      );
     }
     if (this.backend === 'workload' && props.realm) {
-      problems.add('realm', 'can only be imported by the operator backend', '(realm)', "use backend 'operator' or import the realm with the admin CLI");
+      problems.add(
+        'realm',
+        'can only be imported by the operator backend',
+        '(realm)',
+        "use backend 'operator' or import the realm with the admin CLI",
+      );
     }
     if (props.realm) {
       findSecrets(props.realm).forEach(([here, problem, fix]) => problems.add(here, problem, '(redacted)', fix));
-      const missing = [...new Set([...JSON.stringify(props.realm).matchAll(/\$\{([A-Za-z0-9_.-]+)\}/g)].map((m) => m[1]))]
-        .filter((name) => !(name in (props.realmPlaceholders ?? {})));
+      const missing = [...new Set([...JSON.stringify(props.realm).matchAll(/\$\{([A-Za-z0-9_.-]+)\}/g)].map((m) => m[1]))].filter(
+        (name) => !(name in (props.realmPlaceholders ?? {})),
+      );
       for (const name of missing) {
-        problems.add('realmPlaceholders', `lacks the realm's placeholder ${name}`, Object.keys(props.realmPlaceholders ?? {}), `add ${name}: { secretName, key } to realmPlaceholders`);
+        problems.add(
+          'realmPlaceholders',
+          `lacks the realm's placeholder ${name}`,
+          Object.keys(props.realmPlaceholders ?? {}),
+          `add ${name}: { secretName, key } to realmPlaceholders`,
+        );
       }
     }
     problems.throwIfAny();
 
     // The database's props are this construct's databaseOptions: its errors are errors about them.
     childPropsFrom(this, 'Database', 'databaseOptions');
-    this.database = props.database ?? new PostgresCluster(this, 'Database', {
-      name: `${this.name}-db`,
-      database: 'keycloak',
-      credentialsSecret: `${this.name}-db-credentials`,
-      ...props.databaseOptions,
-    });
+    this.database =
+      props.database ??
+      new PostgresCluster(this, 'Database', {
+        name: `${this.name}-db`,
+        database: 'keycloak',
+        credentialsSecret: `${this.name}-db-credentials`,
+        ...props.databaseOptions,
+      });
     const db = this.database.connectClient(this);
 
     if (this.instances > 1) {
@@ -172,12 +198,24 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
     }
     // Both backends label the pods with the instance name: the operator as app.kubernetes.io/instance.
     const jobLabel = this.backend === 'operator' ? 'app.kubernetes.io/instance' : 'app.kubernetes.io/name';
-    this.podMetrics = new PodMetrics(this, 'Metrics', { name: this.name, podSelector: this.podSelector, jobLabel, port: this.metricsPort, path: '/metrics' });
+    this.podMetrics = new PodMetrics(this, 'Metrics', {
+      name: this.name,
+      podSelector: this.podSelector,
+      jobLabel,
+      port: this.metricsPort,
+      path: '/metrics',
+    });
   }
 
   /** Keycloak runs in the product's namespace: its Service, pods, metrics and database. */
   public get inCluster(): InClusterIdentity {
-    return { name: this.name, peer: this, service: { name: this.serviceName, port: this.httpPort }, metricsJob: this.podMetrics.job, databases: [this.database] };
+    return {
+      name: this.name,
+      peer: this,
+      service: { name: this.serviceName, port: this.httpPort },
+      metricsJob: this.podMetrics.job,
+      databases: [this.database],
+    };
   }
 
   /**
@@ -242,8 +280,14 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
           { name: 'metrics-enabled', value: 'true' },
         ],
         resources: {
-          requests: { cpu: kc.KeycloakSpecResourcesRequests.fromString(resources.requests.cpu), memory: kc.KeycloakSpecResourcesRequests.fromString(resources.requests.memory) },
-          limits: { cpu: kc.KeycloakSpecResourcesLimits.fromString(resources.limits.cpu), memory: kc.KeycloakSpecResourcesLimits.fromString(resources.limits.memory) },
+          requests: {
+            cpu: kc.KeycloakSpecResourcesRequests.fromString(resources.requests.cpu),
+            memory: kc.KeycloakSpecResourcesRequests.fromString(resources.requests.memory),
+          },
+          limits: {
+            cpu: kc.KeycloakSpecResourcesLimits.fromString(resources.limits.cpu),
+            memory: kc.KeycloakSpecResourcesLimits.fromString(resources.limits.memory),
+          },
         },
       },
     });
@@ -260,8 +304,11 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
         spec: {
           keycloakCrName: this.name,
           realm: props.realm as realmimport.KeycloakRealmImportSpecRealm,
-          placeholders: props.realmPlaceholders && Object.fromEntries(Object.entries(props.realmPlaceholders)
-            .map(([name, ref]) => [name, { secret: { name: ref.secretName, key: ref.key } }])),
+          placeholders:
+            props.realmPlaceholders &&
+            Object.fromEntries(
+              Object.entries(props.realmPlaceholders).map(([name, ref]) => [name, { secret: { name: ref.secretName, key: ref.key } }]),
+            ),
         },
       });
     }
@@ -317,12 +364,18 @@ export class Keycloak extends Construct implements IPeer, IIdentityProvider {
       imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
       securityContext: RESTRICTED_CONTAINER,
     });
-    for (const [name, path] of [['tmp', '/tmp'], ['data', '/opt/keycloak/data']]) {
+    for (const [name, path] of [
+      ['tmp', '/tmp'],
+      ['data', '/opt/keycloak/data'],
+    ]) {
       container.mount(path, kplus.Volume.fromEmptyDir(set, `Volume-${name}`, name));
     }
     const service = new kplus.Service(this, 'Service', {
       metadata: { name: this.serviceName },
-      ports: [{ name: 'http', port: this.httpPort, targetPort: this.httpPort }, { name: 'management', port: this.managementPort, targetPort: this.managementPort }],
+      ports: [
+        { name: 'http', port: this.httpPort, targetPort: this.httpPort },
+        { name: 'management', port: this.managementPort, targetPort: this.managementPort },
+      ],
     });
     for (const [key, value] of Object.entries(this.podSelector)) service.selectLabel(key, value);
     withoutEmptyExternalIps(service);

@@ -152,7 +152,8 @@ export class RealmExport extends Construct implements IPeer {
     const region = props.region ?? REALM_EXPORT_DEFAULTS.region;
     const image = props.image ?? REALM_EXPORT_DEFAULTS.image;
     const resources = props.resources ?? REALM_EXPORT_DEFAULTS.resources;
-    const destinationPath = props.destinationPath ?? (backup && `${backup.destinationPath.replace(/\/+$/, '')}${REALM_EXPORT_DEFAULTS.destinationSuffix}`);
+    const destinationPath =
+      props.destinationPath ?? (backup && `${backup.destinationPath.replace(/\/+$/, '')}${REALM_EXPORT_DEFAULTS.destinationSuffix}`);
     const endpointUrl = props.endpointUrl ?? backup?.endpointUrl;
     const credentialsSecret = props.credentialsSecret ?? backup?.credentialsSecret;
     this.realm = props.realm;
@@ -164,24 +165,49 @@ export class RealmExport extends Construct implements IPeer {
     } else {
       const gap = longestCronGapSeconds(`0 ${this.schedule}`);
       if (gap > REALM_EXPORT_DEFAULTS.maxGapSeconds) {
-        problems.add('schedule', `runs less often than daily (up to ${gap / 86400} days apart)`, props.schedule, "the platform exports the realm daily: use a schedule that runs every day, e.g. '0 3 * * *'");
+        problems.add(
+          'schedule',
+          `runs less often than daily (up to ${gap / 86400} days apart)`,
+          props.schedule,
+          "the platform exports the realm daily: use a schedule that runs every day, e.g. '0 3 * * *'",
+        );
       }
     }
     if (!REALM_NAME.test(props.realm)) {
-      problems.add('realm', 'is not a realm name the export can use as a file and object name', props.realm, 'use letters, digits, ., _ and -, starting with a letter or digit');
+      problems.add(
+        'realm',
+        'is not a realm name the export can use as a file and object name',
+        props.realm,
+        'use letters, digits, ., _ and -, starting with a letter or digit',
+      );
     }
     if (destinationPath === undefined) {
-      problems.add('destinationPath', 'is required: the Keycloak database has no backup to derive it from', destinationPath, 'give destinationPath (s3://<bucket>/<path>), or configure a backup of the Keycloak database');
+      problems.add(
+        'destinationPath',
+        'is required: the Keycloak database has no backup to derive it from',
+        destinationPath,
+        'give destinationPath (s3://<bucket>/<path>), or configure a backup of the Keycloak database',
+      );
     } else if (!S3_PATH.test(destinationPath)) {
       problems.add('destinationPath', 'is not an s3:// URL', destinationPath, S3_PATH.fix);
     } else if (!KEY_PATH.test(destinationPath.slice('s3://'.length))) {
-      problems.add('destinationPath', 'has characters an object name cannot carry unencoded', destinationPath, 'use letters, digits, ., _, - and / in the path');
+      problems.add(
+        'destinationPath',
+        'has characters an object name cannot carry unencoded',
+        destinationPath,
+        'use letters, digits, ., _, - and / in the path',
+      );
     }
     if (endpointUrl !== undefined && !HTTPS_URL.test(endpointUrl)) {
       problems.add('endpointUrl', 'is not an https:// URL', endpointUrl, 'use the https:// endpoint of the object store');
     }
     if (credentialsSecret === undefined) {
-      problems.add('credentialsSecret', 'is required: the Keycloak database has no backup to take it from', credentialsSecret, 'name the Secret holding ACCESS_KEY_ID and ACCESS_SECRET_KEY');
+      problems.add(
+        'credentialsSecret',
+        'is required: the Keycloak database has no backup to take it from',
+        credentialsSecret,
+        'name the Secret holding ACCESS_KEY_ID and ACCESS_SECRET_KEY',
+      );
     } else if (!DNS_NAME.test(credentialsSecret)) {
       problems.add('credentialsSecret', 'is not a Secret name', credentialsSecret, DNS_NAME.fix);
     }
@@ -211,14 +237,18 @@ export class RealmExport extends Construct implements IPeer {
       'file="/export/$1-realm.json"',
       '[ -s "$file" ] || { echo "realm-export: FAILED: $file is missing or empty"; exit 1; }',
       'url="$2/$1-$(date -u -r "$file" +%Y%m%dT%H%M%SZ).json"',
-      'curl --fail --silent --show-error --retry 3 --retry-delay 10 --retry-connrefused --max-time 300 --aws-sigv4 "aws:amz:$3:s3" --user "$ACCESS_KEY_ID:$ACCESS_SECRET_KEY"'
-        + ' --header "x-amz-content-sha256: UNSIGNED-PAYLOAD" --header "Content-Type: application/json" --upload-file "$file" "$url" || { echo "realm-export: FAILED: upload to $url"; exit 1; }',
+      'curl --fail --silent --show-error --retry 3 --retry-delay 10 --retry-connrefused --max-time 300 --aws-sigv4 "aws:amz:$3:s3" --user "$ACCESS_KEY_ID:$ACCESS_SECRET_KEY"' +
+        ' --header "x-amz-content-sha256: UNSIGNED-PAYLOAD" --header "Content-Type: application/json" --upload-file "$file" "$url" || { echo "realm-export: FAILED: upload to $url"; exit 1; }',
       'echo "realm-export: $(wc -c < "$file") bytes to $url"',
     ].join('; ');
     const bucketAndPath = this.destinationPath.slice('s3://'.length);
     const folderUrl = `${this.endpointUrl}/${bucketAndPath}/${this.realm}`;
 
-    const { workload, container: uploader, apiObject } = restrictedShellJob(this, 'Resource', {
+    const {
+      workload,
+      container: uploader,
+      apiObject,
+    } = restrictedShellJob(this, 'Resource', {
       metadata: { name },
       schedule: {
         cron: Cron.schedule(cronOptions(this.schedule)),

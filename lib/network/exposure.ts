@@ -82,16 +82,20 @@ export class Exposure extends Construct {
         spec: {
           ingressClassName: props.options.className,
           tls: [{ hosts: [props.host], secretName: `${props.name}-tls` }],
-          rules: [{
-            host: props.host,
-            http: {
-              paths: [{
-                path: '/',
-                pathType: 'Prefix',
-                backend: { service: { name: props.service.name, port: { number: props.service.port } } },
-              }],
+          rules: [
+            {
+              host: props.host,
+              http: {
+                paths: [
+                  {
+                    path: '/',
+                    pathType: 'Prefix',
+                    backend: { service: { name: props.service.name, port: { number: props.service.port } } },
+                  },
+                ],
+              },
             },
-          }],
+          ],
         },
       });
     } else {

@@ -110,7 +110,10 @@ export interface FlowRecord {
   /** Every pod is under default-deny for ingress and egress. */
   readonly defaultDeny: true;
   /** DNS egress, allowed for every pod. */
-  readonly dns: { readonly peer: Record<string, unknown>; readonly ports: ReadonlyArray<{ readonly port: number; readonly protocol: 'TCP' | 'UDP' }> };
+  readonly dns: {
+    readonly peer: Record<string, unknown>;
+    readonly ports: ReadonlyArray<{ readonly port: number; readonly protocol: 'TCP' | 'UDP' }>;
+  };
   /** Every other allowed flow, one entry per rule, in rule order. */
   readonly rules: readonly FlowRecordRule[];
 }
@@ -168,7 +171,12 @@ export class NetworkPolicies extends Construct {
       },
     });
     // Rendered last, when every connection of the chart is recorded.
-    this.node.addValidation({ validate: () => { this.render(); return []; } });
+    this.node.addValidation({
+      validate: () => {
+        this.render();
+        return [];
+      },
+    });
   }
 
   /** Allows one more flow that the connection record does not describe. */
@@ -182,26 +190,76 @@ export class NetworkPolicies extends Construct {
     const rules: NetworkRule[] = [];
     const ingressController = p.ingressController ?? INGRESS_DEFAULTS[p.platform];
     for (const target of p.ingressTargets) {
-      rules.push({ subject: target.peer, direction: 'ingress', remote: 'ingress controller', ports: [{ port: target.port }], reason: 'public HTTPS traffic', peers: [namespacePeer(ingressController)] });
+      rules.push({
+        subject: target.peer,
+        direction: 'ingress',
+        remote: 'ingress controller',
+        ports: [{ port: target.port }],
+        reason: 'public HTTPS traffic',
+        peers: [namespacePeer(ingressController)],
+      });
     }
     for (const edge of Connections.of(this).edges) {
       const port = [{ port: edge.port }];
-      rules.push({ subject: edge.from, direction: 'egress', remote: edge.to.peerName, ports: port, reason: edge.purpose, peers: [{ podSelector: { matchLabels: edge.to.podSelector } }] });
-      rules.push({ subject: edge.to, direction: 'ingress', remote: edge.from.peerName, ports: port, reason: edge.purpose, peers: [{ podSelector: { matchLabels: edge.from.podSelector } }] });
+      rules.push({
+        subject: edge.from,
+        direction: 'egress',
+        remote: edge.to.peerName,
+        ports: port,
+        reason: edge.purpose,
+        peers: [{ podSelector: { matchLabels: edge.to.podSelector } }],
+      });
+      rules.push({
+        subject: edge.to,
+        direction: 'ingress',
+        remote: edge.from.peerName,
+        ports: port,
+        reason: edge.purpose,
+        peers: [{ podSelector: { matchLabels: edge.from.podSelector } }],
+      });
     }
     const operator = p.databaseOperator ?? { namespaceSelector: { 'kubernetes.io/metadata.name': 'cnpg-system' } };
     for (const db of p.databases ?? []) {
-      rules.push({ subject: db, direction: 'ingress', remote: 'CloudNativePG operator', ports: [{ port: 8000 }, { port: 5432 }], reason: 'operator status and management', peers: [namespacePeer(operator)] });
+      rules.push({
+        subject: db,
+        direction: 'ingress',
+        remote: 'CloudNativePG operator',
+        ports: [{ port: 8000 }, { port: 5432 }],
+        reason: 'operator status and management',
+        peers: [namespacePeer(operator)],
+      });
       if (db.instances > 1) {
-        rules.push({ subject: db, direction: 'ingress', remote: db.peerName, ports: [{ port: 5432 }], reason: 'replication', peers: [{ podSelector: { matchLabels: db.podSelector } }] });
-        rules.push({ subject: db, direction: 'egress', remote: db.peerName, ports: [{ port: 5432 }], reason: 'replication', peers: [{ podSelector: { matchLabels: db.podSelector } }] });
+        rules.push({
+          subject: db,
+          direction: 'ingress',
+          remote: db.peerName,
+          ports: [{ port: 5432 }],
+          reason: 'replication',
+          peers: [{ podSelector: { matchLabels: db.podSelector } }],
+        });
+        rules.push({
+          subject: db,
+          direction: 'egress',
+          remote: db.peerName,
+          ports: [{ port: 5432 }],
+          reason: 'replication',
+          peers: [{ podSelector: { matchLabels: db.podSelector } }],
+        });
       }
       if (p.apiServer) rules.push(externalRule(db, 'Kubernetes API server', p.apiServer, 'instance manager'));
-      if (p.objectStore && (db.backup || db.recovery)) rules.push(externalRule(db, 'object store', p.objectStore, db.backup ? 'WAL archiving and backups' : 'restore from a backup'));
+      if (p.objectStore && (db.backup || db.recovery))
+        rules.push(externalRule(db, 'object store', p.objectStore, db.backup ? 'WAL archiving and backups' : 'restore from a backup'));
     }
     const monitoring = p.monitoring ?? MONITORING_DEFAULTS[p.platform];
     for (const target of p.metricsTargets ?? []) {
-      rules.push({ subject: target.peer, direction: 'ingress', remote: 'monitoring', ports: [{ port: target.port }], reason: 'metrics scraping', peers: [namespacePeer(monitoring)] });
+      rules.push({
+        subject: target.peer,
+        direction: 'ingress',
+        remote: 'monitoring',
+        ports: [{ port: target.port }],
+        reason: 'metrics scraping',
+        peers: [namespacePeer(monitoring)],
+      });
     }
     for (const edge of Connections.of(this).externalEdges) rules.push(externalRule(edge.from, edge.name, edge.endpoint, edge.purpose ?? edge.name));
     for (const egress of p.externalEgress ?? []) rules.push(externalRule(egress.peer, egress.name, egress.endpoint, egress.name));
@@ -259,9 +317,11 @@ export class NetworkPolicies extends Construct {
       groups.set(key, group);
     }
     for (const [name, group] of groups) {
-      const rules = group.rules.map((r) => group.direction === 'ingress'
-        ? { from: r.peers as kplus.k8s.NetworkPolicyPeer[], ports: r.ports.map(kubePort) }
-        : { to: r.peers as kplus.k8s.NetworkPolicyPeer[], ports: r.ports.map(kubePort) });
+      const rules = group.rules.map((r) =>
+        group.direction === 'ingress'
+          ? { from: r.peers as kplus.k8s.NetworkPolicyPeer[], ports: r.ports.map(kubePort) }
+          : { to: r.peers as kplus.k8s.NetworkPolicyPeer[], ports: r.ports.map(kubePort) },
+      );
       new kplus.k8s.KubeNetworkPolicy(scope, name, {
         metadata: { name },
         spec: {
@@ -278,11 +338,17 @@ const DNS_DEFAULTS: Record<NetworkPlatform, NamespacePeer & { ports: NetworkPort
   kubernetes: {
     namespaceSelector: { 'kubernetes.io/metadata.name': 'kube-system' },
     podSelector: { 'k8s-app': 'kube-dns' },
-    ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+    ports: [
+      { port: 53, protocol: 'UDP' },
+      { port: 53, protocol: 'TCP' },
+    ],
   },
   openshift: {
     namespaceSelector: { 'kubernetes.io/metadata.name': 'openshift-dns' },
-    ports: [{ port: 5353, protocol: 'UDP' }, { port: 5353, protocol: 'TCP' }],
+    ports: [
+      { port: 5353, protocol: 'UDP' },
+      { port: 5353, protocol: 'TCP' },
+    ],
   },
 });
 

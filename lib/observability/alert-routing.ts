@@ -7,7 +7,11 @@ import { SecretKeyReference } from '../core/secrets';
 /** A receiver of alerts; every URL and key comes from a Secret, by reference. */
 export type AlertReceiver =
   | { readonly kind: 'pagerduty'; /** The Events API v2 integration (routing) key. */ readonly routingKey: SecretKeyReference }
-  | { readonly kind: 'slack'; /** The incoming-webhook URL. */ readonly webhookUrl: SecretKeyReference; /** @default - the webhook's channel */ readonly channel?: string }
+  | {
+      readonly kind: 'slack';
+      /** The incoming-webhook URL. */ readonly webhookUrl: SecretKeyReference;
+      /** @default - the webhook's channel */ readonly channel?: string;
+    }
   | { readonly kind: 'webhook'; /** The URL alerts are posted to. */ readonly url: SecretKeyReference };
 
 /** Defaults of {@link AlertRouting}. Frozen: override through props. */
@@ -47,10 +51,7 @@ export class AlertRouting extends Construct {
       problems.add('paging', 'needs a receiver: neither paging nor chat is set', undefined, 'set paging (critical alerts) and/or chat (the others)');
     }
     problems.throwIfAny();
-    const receivers = [
-      ...(props.paging ? [receiver('paging', props.paging)] : []),
-      ...(props.chat ? [receiver('chat', props.chat)] : []),
-    ];
+    const receivers = [...(props.paging ? [receiver('paging', props.paging)] : []), ...(props.chat ? [receiver('chat', props.chat)] : [])];
     const critical = { name: 'severity', value: 'critical', matchType: am.AlertmanagerConfigSpecRouteMatchersMatchType.VALUE_EQUALS };
     this.resource = new am.AlertmanagerConfig(this, 'Resource', {
       metadata: { name: props.name },

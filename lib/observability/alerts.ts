@@ -124,8 +124,14 @@ export const ALERT_DEFAULTS = deepFreeze({
  * and 30 min; ticket at 3x over 1 d and 2 h and at 1x over 3 d and 6 h.
  */
 export const BURN_RATE_WINDOWS = deepFreeze({
-  page: [{ factor: 14.4, long: '1h', short: '5m' }, { factor: 6, long: '6h', short: '30m' }],
-  ticket: [{ factor: 3, long: '1d', short: '2h' }, { factor: 1, long: '3d', short: '6h' }],
+  page: [
+    { factor: 14.4, long: '1h', short: '5m' },
+    { factor: 6, long: '6h', short: '30m' },
+  ],
+  ticket: [
+    { factor: 3, long: '1d', short: '2h' },
+    { factor: 1, long: '3d', short: '6h' },
+  ],
 });
 
 /** Everything of one product environment that alerts watch, with the selectors of its series. */
@@ -139,7 +145,12 @@ export interface AlertTargets {
    * Every component's containers (CPU and memory against their limits): the container's labels, a regular expression
    * of its pods' names and one pod name that matches it.
    */
-  readonly containers: ReadonlyArray<{ readonly name: string; readonly containers: Labels; readonly podPattern: string; readonly examplePod: string }>;
+  readonly containers: ReadonlyArray<{
+    readonly name: string;
+    readonly containers: Labels;
+    readonly podPattern: string;
+    readonly examplePod: string;
+  }>;
   /** CloudNativePG clusters. */
   readonly databases: ReadonlyArray<DatabaseAlertTarget>;
   /** The product's own Keycloak. */
@@ -193,7 +204,10 @@ export function productAlertGroups(targets: AlertTargets, options: AlertCatalogu
     { name: `${prefix}.api`, rules: targets.apis.flatMap((api) => apiAlerts(api, { ...base, component: api.name }, t)) },
     { name: `${prefix}.containers`, rules: targets.containers.flatMap((c) => containerAlerts(c, { ...base, component: c.name }, t)) },
     { name: `${prefix}.databases`, rules: targets.databases.flatMap((db) => databaseAlerts(db, { ...base, component: db.name }, t)) },
-    { name: `${prefix}.identity`, rules: targets.keycloak ? keycloakAlerts(targets.keycloak.metrics, { ...base, component: targets.keycloak.name }, t) : [] },
+    {
+      name: `${prefix}.identity`,
+      rules: targets.keycloak ? keycloakAlerts(targets.keycloak.metrics, { ...base, component: targets.keycloak.name }, t) : [],
+    },
   ];
   return groups.filter((g) => g.rules.length > 0);
 }
@@ -231,9 +245,8 @@ function sloRules(component: string, metrics: Labels, labels: Labels, slo: SloSe
   const windows = [...new Set([...BURN_RATE_WINDOWS.page, ...BURN_RATE_WINDOWS.ticket].flatMap((w) => [w.short, w.long]))];
   const records: RecordingRule[] = windows.map((window) => ({ record: errorRatioRecord(window), expr: errorRatio(metrics, window), labels }));
   const recorded = (window: string) => series(errorRatioRecord(window), { namespace: labels.namespace, component });
-  const burn = (ws: ReadonlyArray<{ factor: number; long: string; short: string }>) => ws
-    .map((w) => `(${recorded(w.long)} > ${num(w.factor * budget)} and ${recorded(w.short)} > ${num(w.factor * budget)})`)
-    .join(' or ');
+  const burn = (ws: ReadonlyArray<{ factor: number; long: string; short: string }>) =>
+    ws.map((w) => `(${recorded(w.long)} > ${num(w.factor * budget)} and ${recorded(w.short)} > ${num(w.factor * budget)})`).join(' or ');
   const objective = `${num(slo.availabilityPercent)} % availability`;
   // Fire just above the fastest clause's factor; stay silent just below the slowest one (below every clause).
   const test = (ws: ReadonlyArray<{ factor: number; long: string }>, interval: string): AlertTest => {
@@ -279,7 +292,13 @@ function apiAlerts(api: AlertTargets['apis'][number], labels: Labels, t: AlertTh
   const errorRate = t.errorRatePercent / 100;
   const ratioTest = (ratio: number, window: number, forSeconds: number): AlertTest => {
     const samples = (window + forSeconds) / 60 + 5;
-    return { interval: '1m', evalTime: `${samples}m`, firing: requests(m, ratio * ABOVE, samples), silent: requests(m, ratio * BELOW, samples), outputLabels: {} };
+    return {
+      interval: '1m',
+      evalTime: `${samples}m`,
+      firing: requests(m, ratio * ABOVE, samples),
+      silent: requests(m, ratio * BELOW, samples),
+      outputLabels: {},
+    };
   };
   const rules: AlertRule[] = [
     {
@@ -324,9 +343,11 @@ export function latencyQuantile(quantile: number, metrics: Labels, window: strin
 function latencyAlert(alert: string, quantile: number, threshold: number, m: Labels, labels: Labels): AlertRule {
   const percentile = `P${Math.round(quantile * 100)}`;
   const samples = 25;
-  const buckets = (target: number): InputSeries[] => [num(target / quantile), '+Inf'].map((le) => ({
-    series: series('http_server_requests_seconds_bucket', m, `le="${le}"`), values: counter(VOLUME, samples),
-  }));
+  const buckets = (target: number): InputSeries[] =>
+    [num(target / quantile), '+Inf'].map((le) => ({
+      series: series('http_server_requests_seconds_bucket', m, `le="${le}"`),
+      values: counter(VOLUME, samples),
+    }));
   return {
     alert,
     expr: `${latencyQuantile(quantile, m, SHORT_WINDOW)} > ${num(threshold)}`,
@@ -353,7 +374,13 @@ function connectionPoolAlert(m: Labels, labels: Labels, percent: number): AlertR
     summary: `{{ $labels.pod }} uses more than ${num(percent)} % of its database connection pool`,
     description: `{{ $labels.pod }} ({{ $labels.component }} in {{ $labels.namespace }}) has more than ${num(percent)} % of its HikariCP connections in use: requests will soon wait for a connection.`,
     labels,
-    test: { interval: '1m', evalTime: `${samples}m`, firing: pool(percent / 100 * ABOVE), silent: pool(percent / 100 * BELOW), outputLabels: { pod: 'component-0' } },
+    test: {
+      interval: '1m',
+      evalTime: `${samples}m`,
+      firing: pool((percent / 100) * ABOVE),
+      silent: pool((percent / 100) * BELOW),
+      outputLabels: { pod: 'component-0' },
+    },
   };
 }
 
@@ -367,7 +394,7 @@ function requestSpikeAlert(m: Labels, labels: Labels, percent: number): AlertRul
   const week = 336; // 30-minute samples in a week
   const after = 4;
   const values = (factor: number) => `0+${step}x${week - 1} ${num(step * (week - 1) + step * factor)}+${num(step * factor)}x${after}`;
-  const raised = (f: number) => [{ series: series(REQUESTS, m, 'outcome="SUCCESS"'), values: values(1 + percent / 100 * f) }];
+  const raised = (f: number) => [{ series: series(REQUESTS, m, 'outcome="SUCCESS"'), values: values(1 + (percent / 100) * f) }];
   return {
     alert: 'ApiRequestRateSpike',
     expr: `${rate('')} > ${num(1 + percent / 100)} * ${rate(' offset 1w')} and ${rate(' offset 1w')} > 0`,
@@ -385,9 +412,18 @@ function containerAlerts(target: AlertTargets['containers'][number], labels: Lab
   const { containers, examplePod } = target;
   const pods = `pod=~${JSON.stringify(target.podPattern)}`;
   const pod = `pod="${examplePod}"`;
-  const limit = (resource: string, value: number) => ({ series: series('kube_pod_container_resource_limits', containers, pod, `resource="${resource}"`), values: gauge(value, samples) });
-  const cpu = (ratio: number): InputSeries[] => [{ series: series('container_cpu_usage_seconds_total', containers, pod), values: counter(60 * ratio, samples) }, limit('cpu', 1)];
-  const memory = (ratio: number): InputSeries[] => [{ series: series('container_memory_working_set_bytes', containers, pod), values: gauge(1073741824 * ratio, samples) }, limit('memory', 1073741824)];
+  const limit = (resource: string, value: number) => ({
+    series: series('kube_pod_container_resource_limits', containers, pod, `resource="${resource}"`),
+    values: gauge(value, samples),
+  });
+  const cpu = (ratio: number): InputSeries[] => [
+    { series: series('container_cpu_usage_seconds_total', containers, pod), values: counter(60 * ratio, samples) },
+    limit('cpu', 1),
+  ];
+  const memory = (ratio: number): InputSeries[] => [
+    { series: series('container_memory_working_set_bytes', containers, pod), values: gauge(1073741824 * ratio, samples) },
+    limit('memory', 1073741824),
+  ];
   const limits = (resource: string) => `max by (pod) (${series('kube_pod_container_resource_limits', containers, pods, `resource="${resource}"`)})`;
   return [
     {
@@ -398,7 +434,13 @@ function containerAlerts(target: AlertTargets['containers'][number], labels: Lab
       summary: `{{ $labels.pod }} uses more than ${num(t.cpuPercent)} % of its CPU limit`,
       description: `{{ $labels.pod }} ({{ $labels.component }} in {{ $labels.namespace }}) has used more than ${num(t.cpuPercent)} % of its CPU limit for 15 minutes: it is being throttled or soon will be.`,
       labels,
-      test: { interval: '1m', evalTime: `${samples}m`, firing: cpu(t.cpuPercent / 100 * ABOVE), silent: cpu(t.cpuPercent / 100 * BELOW), outputLabels: { pod: examplePod } },
+      test: {
+        interval: '1m',
+        evalTime: `${samples}m`,
+        firing: cpu((t.cpuPercent / 100) * ABOVE),
+        silent: cpu((t.cpuPercent / 100) * BELOW),
+        outputLabels: { pod: examplePod },
+      },
     },
     {
       alert: 'ContainerMemoryHigh',
@@ -408,7 +450,13 @@ function containerAlerts(target: AlertTargets['containers'][number], labels: Lab
       summary: `{{ $labels.pod }} uses more than ${num(t.memoryPercent)} % of its memory limit`,
       description: `{{ $labels.pod }} ({{ $labels.component }} in {{ $labels.namespace }}) has a working set above ${num(t.memoryPercent)} % of its memory limit for 15 minutes: it will be OOM-killed when it reaches the limit.`,
       labels,
-      test: { interval: '1m', evalTime: `${samples}m`, firing: memory(t.memoryPercent / 100 * ABOVE), silent: memory(t.memoryPercent / 100 * BELOW), outputLabels: { pod: examplePod } },
+      test: {
+        interval: '1m',
+        evalTime: `${samples}m`,
+        firing: memory((t.memoryPercent / 100) * ABOVE),
+        silent: memory((t.memoryPercent / 100) * BELOW),
+        outputLabels: { pod: examplePod },
+      },
     },
   ];
 }
@@ -417,18 +465,30 @@ function databaseAlerts(db: DatabaseAlertTarget, labels: Labels, t: AlertThresho
   const m = db.metrics;
   const pod = `pod="${db.name}-1"`;
   const samples = 25;
-  const test = (firing: InputSeries[], silent: InputSeries[], outputLabels: Labels = {}, evalSamples = samples): AlertTest => ({ interval: '1m', evalTime: `${evalSamples}m`, firing, silent, outputLabels });
-  const one = (metric: string, value: number, ...extra: string[]): InputSeries[] => [{ series: series(metric, m, pod, ...extra), values: gauge(value, samples) }];
+  const test = (firing: InputSeries[], silent: InputSeries[], outputLabels: Labels = {}, evalSamples = samples): AlertTest => ({
+    interval: '1m',
+    evalTime: `${evalSamples}m`,
+    firing,
+    silent,
+    outputLabels,
+  });
+  const one = (metric: string, value: number, ...extra: string[]): InputSeries[] => [
+    { series: series(metric, m, pod, ...extra), values: gauge(value, samples) },
+  ];
   const connections = (ratio: number) => [
     ...one('cnpg_backends_total', 100 * ratio, 'datname="app"', 'state="active"', 'usename="app"'),
     ...one('cnpg_pg_settings_setting', 100, 'name="max_connections"'),
   ];
   const claims = `persistentvolumeclaim=~${JSON.stringify(db.volumes.claimPattern)}`;
   const volume = (metric: string) => `${metric}{${matchers({ namespace: db.volumes.namespace }, claims)}}`;
-  const disk = (ratio: number): InputSeries[] => [
-    ['kubelet_volume_stats_used_bytes', 10737418240 * ratio],
-    ['kubelet_volume_stats_capacity_bytes', 10737418240],
-  ].map(([metric, value]) => ({ series: series(metric as string, { namespace: db.volumes.namespace, persistentvolumeclaim: db.volumes.exampleClaim }), values: gauge(value as number, samples) }));
+  const disk = (ratio: number): InputSeries[] =>
+    [
+      ['kubelet_volume_stats_used_bytes', 10737418240 * ratio],
+      ['kubelet_volume_stats_capacity_bytes', 10737418240],
+    ].map(([metric, value]) => ({
+      series: series(metric as string, { namespace: db.volumes.namespace, persistentvolumeclaim: db.volumes.exampleClaim }),
+      values: gauge(value as number, samples),
+    }));
   const rules: AlertRule[] = [
     {
       alert: 'PostgresInstanceDown',
@@ -462,7 +522,9 @@ function databaseAlerts(db: DatabaseAlertTarget, labels: Labels, t: AlertThresho
       summary: `{{ $labels.pod }} uses more than ${num(t.databaseConnectionsPercent)} % of max_connections`,
       description: `{{ $labels.pod }} ({{ $labels.component }} in {{ $labels.namespace }}) has more than ${num(t.databaseConnectionsPercent)} % of max_connections in use: new connections will soon be refused.`,
       labels,
-      test: test(connections(t.databaseConnectionsPercent / 100 * ABOVE), connections(t.databaseConnectionsPercent / 100 * BELOW), { pod: `${db.name}-1` }),
+      test: test(connections((t.databaseConnectionsPercent / 100) * ABOVE), connections((t.databaseConnectionsPercent / 100) * BELOW), {
+        pod: `${db.name}-1`,
+      }),
     },
     {
       alert: 'PostgresReplicationLag',
@@ -472,7 +534,9 @@ function databaseAlerts(db: DatabaseAlertTarget, labels: Labels, t: AlertThresho
       summary: `{{ $labels.pod }} lags more than ${num(t.replicationLagSeconds)} s behind the primary`,
       description: `The replica {{ $labels.pod }} ({{ $labels.component }} in {{ $labels.namespace }}) has been more than ${num(t.replicationLagSeconds)} s behind the primary for 5 minutes: a failover to it would take that long to catch up, and WAL it has not yet received would be lost.`,
       labels,
-      test: test(one('cnpg_pg_replication_lag', t.replicationLagSeconds * ABOVE), one('cnpg_pg_replication_lag', t.replicationLagSeconds * BELOW), { pod: `${db.name}-1` }),
+      test: test(one('cnpg_pg_replication_lag', t.replicationLagSeconds * ABOVE), one('cnpg_pg_replication_lag', t.replicationLagSeconds * BELOW), {
+        pod: `${db.name}-1`,
+      }),
     },
     {
       alert: 'PostgresDiskFilling',
@@ -482,7 +546,7 @@ function databaseAlerts(db: DatabaseAlertTarget, labels: Labels, t: AlertThresho
       summary: `{{ $labels.persistentvolumeclaim }} is more than ${num(t.diskPercent)} % full`,
       description: `The volume {{ $labels.persistentvolumeclaim }} of {{ $labels.component }} in {{ $labels.namespace }} is more than ${num(t.diskPercent)} % full: PostgreSQL stops when it is full.`,
       labels,
-      test: test(disk(t.diskPercent / 100 * ABOVE), disk(t.diskPercent / 100 * BELOW), { persistentvolumeclaim: db.volumes.exampleClaim }),
+      test: test(disk((t.diskPercent / 100) * ABOVE), disk((t.diskPercent / 100) * BELOW), { persistentvolumeclaim: db.volumes.exampleClaim }),
     },
   );
   if (db.backup) {
@@ -493,8 +557,13 @@ function databaseAlerts(db: DatabaseAlertTarget, labels: Labels, t: AlertThresho
     // 10-minute samples: the alert only compares time() with a timestamp, and a day of 1-minute steps is slow to test.
     const backupSamples = Math.ceil((firingAge + 1800) / 600);
     const at = backupSamples * 600;
-    const backupAt = (age: number) => [{ series: series('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', m, pod), values: `${num(at - age)}x${backupSamples}` }];
-    const walAge = (age: number) => [...one('cnpg_pg_stat_archiver_seconds_since_last_archival', age), ...one('cnpg_collector_pg_wal_archive_status', 2, 'value="ready"')];
+    const backupAt = (age: number) => [
+      { series: series('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', m, pod), values: `${num(at - age)}x${backupSamples}` },
+    ];
+    const walAge = (age: number) => [
+      ...one('cnpg_pg_stat_archiver_seconds_since_last_archival', age),
+      ...one('cnpg_collector_pg_wal_archive_status', 2, 'value="ready"'),
+    ];
     const archiver = (failed: number, archived: number) => [
       ...one('cnpg_pg_stat_archiver_last_failed_time', failed),
       ...one('cnpg_pg_stat_archiver_last_archived_time', archived),
@@ -506,7 +575,8 @@ function databaseAlerts(db: DatabaseAlertTarget, labels: Labels, t: AlertThresho
         for: '5m',
         severity: 'critical',
         summary: '{{ $labels.pod }} fails to archive WAL',
-        description: 'The last WAL archiving attempt of {{ $labels.pod }} ({{ $labels.component }} in {{ $labels.namespace }}) failed after the last success: point-in-time recovery stops at the last archived segment, and pg_wal grows until the disk is full.',
+        description:
+          'The last WAL archiving attempt of {{ $labels.pod }} ({{ $labels.component }} in {{ $labels.namespace }}) failed after the last success: point-in-time recovery stops at the last archived segment, and pg_wal grows until the disk is full.',
         labels,
         test: test(archiver(1700000600, 1700000000), archiver(1700000000, 1700000600), { pod: `${db.name}-1` }),
       },
@@ -539,9 +609,12 @@ function databaseAlerts(db: DatabaseAlertTarget, labels: Labels, t: AlertThresho
 function keycloakAlerts(m: Labels, labels: Labels, t: AlertThresholds): AlertRule[] {
   const samples = 25;
   const up = (value: number): InputSeries[] => [{ series: series('up', m, 'pod="keycloak-0"'), values: gauge(value, samples) }];
-  const failures = (perMinute: number): InputSeries[] => [{
-    series: series('keycloak_credentials_password_hashing_validations_total', m, 'pod="keycloak-0"', 'outcome="invalid"'), values: counter(perMinute, samples),
-  }];
+  const failures = (perMinute: number): InputSeries[] => [
+    {
+      series: series('keycloak_credentials_password_hashing_validations_total', m, 'pod="keycloak-0"', 'outcome="invalid"'),
+      values: counter(perMinute, samples),
+    },
+  ];
   return [
     {
       alert: 'KeycloakDown',
@@ -549,7 +622,8 @@ function keycloakAlerts(m: Labels, labels: Labels, t: AlertThresholds): AlertRul
       for: '5m',
       severity: 'critical',
       summary: 'Keycloak {{ $labels.component }} is down',
-      description: 'No instance of Keycloak {{ $labels.component }} in {{ $labels.namespace }} has answered a scrape for 5 minutes: nobody can log in and tokens cannot be refreshed.',
+      description:
+        'No instance of Keycloak {{ $labels.component }} in {{ $labels.namespace }} has answered a scrape for 5 minutes: nobody can log in and tokens cannot be refreshed.',
       labels,
       test: { interval: '1m', evalTime: `${samples}m`, firing: up(0), silent: up(1), outputLabels: {} },
     },
@@ -561,7 +635,13 @@ function keycloakAlerts(m: Labels, labels: Labels, t: AlertThresholds): AlertRul
       summary: `More than ${num(t.loginFailuresPerMinute)} failed logins a minute at Keycloak {{ $labels.component }}`,
       description: `Keycloak {{ $labels.component }} in {{ $labels.namespace }} rejected more than ${num(t.loginFailuresPerMinute)} passwords a minute for 10 minutes: credential stuffing, a broken client, or a user directory problem.`,
       labels,
-      test: { interval: '1m', evalTime: `${samples}m`, firing: failures(t.loginFailuresPerMinute * ABOVE), silent: failures(t.loginFailuresPerMinute * BELOW), outputLabels: {} },
+      test: {
+        interval: '1m',
+        evalTime: `${samples}m`,
+        firing: failures(t.loginFailuresPerMinute * ABOVE),
+        silent: failures(t.loginFailuresPerMinute * BELOW),
+        outputLabels: {},
+      },
     },
   ];
 }

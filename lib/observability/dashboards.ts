@@ -88,13 +88,29 @@ export function productDashboards(input: DashboardInput): DashboardModel[] {
   validateInput(input);
   const dashboards: DashboardModel[] = [];
   if (input.apis.length > 0) {
-    dashboards.push(build(input, 'api', 'API', input.apis.map((api) => ({ title: api.name, panels: apiPanels(api.name, api.metrics, api.containers) }))));
+    dashboards.push(
+      build(
+        input,
+        'api',
+        'API',
+        input.apis.map((api) => ({ title: api.name, panels: apiPanels(api.name, api.metrics, api.containers) })),
+      ),
+    );
   }
   if (input.databases.length > 0) {
-    dashboards.push(build(input, 'postgresql', 'PostgreSQL', input.databases.map((db) => ({ title: db.name, panels: postgresPanels(db.name, db.metrics, db.volumes) }))));
+    dashboards.push(
+      build(
+        input,
+        'postgresql',
+        'PostgreSQL',
+        input.databases.map((db) => ({ title: db.name, panels: postgresPanels(db.name, db.metrics, db.volumes) })),
+      ),
+    );
   }
   if (input.keycloak !== undefined) {
-    dashboards.push(build(input, 'keycloak', 'Keycloak', [{ title: input.keycloak.name, panels: keycloakPanels(input.keycloak.name, input.keycloak.metrics) }]));
+    dashboards.push(
+      build(input, 'keycloak', 'Keycloak', [{ title: input.keycloak.name, panels: keycloakPanels(input.keycloak.name, input.keycloak.metrics) }]),
+    );
   }
   return dashboards;
 }
@@ -169,40 +185,75 @@ function apiPanels(name: string, metrics: Selector, containers: Selector): Panel
   const quantile = (q: number, legend: string): Query => ({ expr: `histogram_quantile(${q}, sum by (le) (rate(${buckets}${RATE})))`, legend });
   return [
     {
-      kind: 'timeseries', title: `${name} - Traffic`, unit: 'reqps', width: 8,
+      kind: 'timeseries',
+      title: `${name} - Traffic`,
+      unit: 'reqps',
+      width: 8,
       description: 'HTTP requests per second served by all pods.',
       queries: [{ expr: `sum(rate(${requests}${RATE}))`, legend: 'requests/s' }],
     },
     {
-      kind: 'timeseries', title: `${name} - Errors`, unit: 'percentunit', width: 8, ratio: true, warnAt: [0.01, 0.05],
+      kind: 'timeseries',
+      title: `${name} - Errors`,
+      unit: 'percentunit',
+      width: 8,
+      ratio: true,
+      warnAt: [0.01, 0.05],
       description: 'Share of requests that ended in a server error (outcome SERVER_ERROR, HTTP 5xx).',
       queries: [{ expr: `(sum(rate(${serverErrors}${RATE})) or vector(0)) / sum(rate(${requests}${RATE}))`, legend: 'server errors' }],
     },
     {
-      kind: 'timeseries', title: `${name} - Latency`, unit: 's', width: 8,
+      kind: 'timeseries',
+      title: `${name} - Latency`,
+      unit: 's',
+      width: 8,
       description: 'Request duration percentiles from the HTTP server histogram (needs percentiles-histogram enabled for http.server.requests).',
       queries: [quantile(0.5, 'P50'), quantile(0.95, 'P95'), quantile(0.99, 'P99')],
     },
     {
-      kind: 'timeseries', title: `${name} - CPU of limit`, unit: 'percentunit', width: 8, ratio: true, warnAt: [0.8, 0.9],
+      kind: 'timeseries',
+      title: `${name} - CPU of limit`,
+      unit: 'percentunit',
+      width: 8,
+      ratio: true,
+      warnAt: [0.8, 0.9],
       description: 'CPU used by each pod as a share of its CPU limit.',
-      queries: [{
-        expr: `sum by (pod) (rate(container_cpu_usage_seconds_total${sel(containers)}${RATE})) / sum by (pod) (kube_pod_container_resource_limits${sel(containers, 'resource="cpu"')})`,
-        legend: '{{pod}}',
-      }],
+      queries: [
+        {
+          expr: `sum by (pod) (rate(container_cpu_usage_seconds_total${sel(containers)}${RATE})) / sum by (pod) (kube_pod_container_resource_limits${sel(containers, 'resource="cpu"')})`,
+          legend: '{{pod}}',
+        },
+      ],
     },
     {
-      kind: 'timeseries', title: `${name} - Memory of limit`, unit: 'percentunit', width: 8, ratio: true, warnAt: [0.8, 0.9],
+      kind: 'timeseries',
+      title: `${name} - Memory of limit`,
+      unit: 'percentunit',
+      width: 8,
+      ratio: true,
+      warnAt: [0.8, 0.9],
       description: 'Working-set memory of each pod as a share of its memory limit (the OOM killer acts at 100%).',
-      queries: [{
-        expr: `sum by (pod) (container_memory_working_set_bytes${sel(containers)}) / sum by (pod) (kube_pod_container_resource_limits${sel(containers, 'resource="memory"')})`,
-        legend: '{{pod}}',
-      }],
+      queries: [
+        {
+          expr: `sum by (pod) (container_memory_working_set_bytes${sel(containers)}) / sum by (pod) (kube_pod_container_resource_limits${sel(containers, 'resource="memory"')})`,
+          legend: '{{pod}}',
+        },
+      ],
     },
     {
-      kind: 'timeseries', title: `${name} - Connection pool`, unit: 'percentunit', width: 8, ratio: true, warnAt: [0.8, 0.9],
+      kind: 'timeseries',
+      title: `${name} - Connection pool`,
+      unit: 'percentunit',
+      width: 8,
+      ratio: true,
+      warnAt: [0.8, 0.9],
       description: 'Active database connections of each pod as a share of its HikariCP pool size.',
-      queries: [{ expr: `sum by (pod) (hikaricp_connections_active${sel(metrics)}) / sum by (pod) (hikaricp_connections_max${sel(metrics)})`, legend: '{{pod}}' }],
+      queries: [
+        {
+          expr: `sum by (pod) (hikaricp_connections_active${sel(metrics)}) / sum by (pod) (hikaricp_connections_max${sel(metrics)})`,
+          legend: '{{pod}}',
+        },
+      ],
     },
   ];
 }
@@ -211,12 +262,19 @@ function postgresPanels(name: string, metrics: Selector, volumes: Selector): Pan
   const backupAge = (metric: string, legend: string): Query => ({ expr: `time() - max(${metric}${sel(metrics)} > 0)`, legend });
   return [
     {
-      kind: 'stat', title: `${name} - Instances up`, unit: 'none', width: 4, upDown: true,
+      kind: 'stat',
+      title: `${name} - Instances up`,
+      unit: 'none',
+      width: 4,
+      upDown: true,
       description: 'Whether the CloudNativePG exporter of each instance could read PostgreSQL (1 up, 0 down).',
       queries: [{ expr: `cnpg_collector_up${sel(metrics)}`, legend: '{{pod}}' }],
     },
     {
-      kind: 'timeseries', title: `${name} - Connections`, unit: 'short', width: 10,
+      kind: 'timeseries',
+      title: `${name} - Connections`,
+      unit: 'short',
+      width: 10,
       description: 'Backends (connections) of each instance, against max_connections.',
       queries: [
         { expr: `sum by (pod) (cnpg_backends_total${sel(metrics)})`, legend: '{{pod}}' },
@@ -224,12 +282,19 @@ function postgresPanels(name: string, metrics: Selector, volumes: Selector): Pan
       ],
     },
     {
-      kind: 'timeseries', title: `${name} - Replication lag`, unit: 's', width: 10, warnAt: [10, 60],
+      kind: 'timeseries',
+      title: `${name} - Replication lag`,
+      unit: 's',
+      width: 10,
+      warnAt: [10, 60],
       description: 'How far each replica is behind the primary.',
       queries: [{ expr: `max by (pod) (cnpg_pg_replication_lag${sel(metrics)})`, legend: '{{pod}}' }],
     },
     {
-      kind: 'timeseries', title: `${name} - WAL archiving`, unit: 'ops', width: 6,
+      kind: 'timeseries',
+      title: `${name} - WAL archiving`,
+      unit: 'ops',
+      width: 6,
       description: 'WAL segments archived and archiving failures per second.',
       queries: [
         { expr: `sum(rate(cnpg_pg_stat_archiver_archived_count${sel(metrics)}${RATE}))`, legend: 'archived' },
@@ -237,12 +302,20 @@ function postgresPanels(name: string, metrics: Selector, volumes: Selector): Pan
       ],
     },
     {
-      kind: 'timeseries', title: `${name} - Since last WAL archival`, unit: 's', width: 6, warnAt: [600, 3600],
+      kind: 'timeseries',
+      title: `${name} - Since last WAL archival`,
+      unit: 's',
+      width: 6,
+      warnAt: [600, 3600],
       description: 'Seconds since each instance last archived a WAL segment (archive_timeout bounds it on a healthy primary).',
       queries: [{ expr: `cnpg_pg_stat_archiver_seconds_since_last_archival${sel(metrics)}`, legend: '{{pod}}' }],
     },
     {
-      kind: 'timeseries', title: `${name} - Backup age`, unit: 's', width: 6, warnAt: [93600, 172800],
+      kind: 'timeseries',
+      title: `${name} - Backup age`,
+      unit: 's',
+      width: 6,
+      warnAt: [93600, 172800],
       description: 'Age of the last available and of the last failed base backup (barman-cloud plugin).',
       queries: [
         backupAge('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', 'last available backup'),
@@ -250,12 +323,19 @@ function postgresPanels(name: string, metrics: Selector, volumes: Selector): Pan
       ],
     },
     {
-      kind: 'timeseries', title: `${name} - Disk used`, unit: 'percentunit', width: 6, ratio: true, warnAt: [0.8, 0.9],
+      kind: 'timeseries',
+      title: `${name} - Disk used`,
+      unit: 'percentunit',
+      width: 6,
+      ratio: true,
+      warnAt: [0.8, 0.9],
       description: 'Used share of each PostgreSQL volume.',
-      queries: [{
-        expr: `sum by (persistentvolumeclaim) (kubelet_volume_stats_used_bytes${sel(volumes)}) / sum by (persistentvolumeclaim) (kubelet_volume_stats_capacity_bytes${sel(volumes)})`,
-        legend: '{{persistentvolumeclaim}}',
-      }],
+      queries: [
+        {
+          expr: `sum by (persistentvolumeclaim) (kubelet_volume_stats_used_bytes${sel(volumes)}) / sum by (persistentvolumeclaim) (kubelet_volume_stats_capacity_bytes${sel(volumes)})`,
+          legend: '{{persistentvolumeclaim}}',
+        },
+      ],
     },
   ];
 }
@@ -265,27 +345,50 @@ function keycloakPanels(name: string, metrics: Selector): PanelSpec[] {
   const serverErrors = `http_server_requests_seconds_count${sel(metrics, 'status=~"5.."')}`;
   return [
     {
-      kind: 'stat', title: `${name} - Up`, unit: 'none', width: 4, upDown: true,
+      kind: 'stat',
+      title: `${name} - Up`,
+      unit: 'none',
+      width: 4,
+      upDown: true,
       description: 'Whether Prometheus could scrape each Keycloak pod (1 up, 0 down).',
       queries: [{ expr: `up${sel(metrics)}`, legend: '{{pod}}' }],
     },
     {
-      kind: 'timeseries', title: `${name} - Requests`, unit: 'reqps', width: 10,
+      kind: 'timeseries',
+      title: `${name} - Requests`,
+      unit: 'reqps',
+      width: 10,
       description: 'HTTP requests per second served by Keycloak.',
       queries: [{ expr: `sum(rate(${requests}${RATE}))`, legend: 'requests/s' }],
     },
     {
-      kind: 'timeseries', title: `${name} - 5xx ratio`, unit: 'percentunit', width: 10, ratio: true, warnAt: [0.01, 0.05],
+      kind: 'timeseries',
+      title: `${name} - 5xx ratio`,
+      unit: 'percentunit',
+      width: 10,
+      ratio: true,
+      warnAt: [0.01, 0.05],
       description: 'Share of Keycloak requests answered with HTTP 5xx.',
       queries: [{ expr: `(sum(rate(${serverErrors}${RATE})) or vector(0)) / sum(rate(${requests}${RATE}))`, legend: '5xx' }],
     },
     {
-      kind: 'timeseries', title: `${name} - Login failures`, unit: 'ops', width: 12,
+      kind: 'timeseries',
+      title: `${name} - Login failures`,
+      unit: 'ops',
+      width: 12,
       description: 'Password validations that failed (invalid credentials) per second; a rise may be a brute-force attempt.',
-      queries: [{ expr: `sum(rate(keycloak_credentials_password_hashing_validations_total${sel(metrics, 'outcome="invalid"')}${RATE}))`, legend: 'invalid passwords/s' }],
+      queries: [
+        {
+          expr: `sum(rate(keycloak_credentials_password_hashing_validations_total${sel(metrics, 'outcome="invalid"')}${RATE}))`,
+          legend: 'invalid passwords/s',
+        },
+      ],
     },
     {
-      kind: 'timeseries', title: `${name} - JVM heap`, unit: 'bytes', width: 12,
+      kind: 'timeseries',
+      title: `${name} - JVM heap`,
+      unit: 'bytes',
+      width: 12,
       description: 'Heap memory used by each Keycloak pod.',
       queries: [{ expr: `sum by (pod) (jvm_memory_used_bytes${sel(metrics, 'area="heap"')})`, legend: '{{pod}}' }],
     },
@@ -303,7 +406,9 @@ function build(input: DashboardInput, kind: string, kindTitle: string, rows: rea
   const title = `${input.product.toUpperCase()} ${input.environment} - ${kindTitle}`;
   const builder = new dashboard.DashboardBuilder(title)
     .uid(uid)
-    .description(`${kindTitle} of ${input.product} in ${input.environment} (namespace ${input.namespace}). Generated by @eaf/cdk8s; changes made in Grafana are overwritten.`)
+    .description(
+      `${kindTitle} of ${input.product} in ${input.environment} (namespace ${input.namespace}). Generated by @eaf/cdk8s; changes made in Grafana are overwritten.`,
+    )
     .tags([input.product, input.environment, 'eaf'])
     .time({ from: 'now-6h', to: 'now' })
     .refresh('1m')
@@ -313,24 +418,43 @@ function build(input: DashboardInput, kind: string, kindTitle: string, rows: rea
 
   // Panel ids are numbered in order, so links to a panel (`viewPanel=<id>`) survive a regeneration.
   let id = 0;
-  const thresholds = (steps: Array<{ value: number | null; color: string }>) => new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
+  const thresholds = (steps: Array<{ value: number | null; color: string }>) =>
+    new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
   for (const row of rows) {
     builder.withRow(new dashboard.RowBuilder(row.title).id(++id));
     for (const panel of row.panels) {
-      const targets = panel.queries.map((query, i) => new prometheus.DataqueryBuilder()
-        .refId(String.fromCharCode(65 + i))
-        .expr(query.expr)
-        .legendFormat(query.legend)
-        .datasource({ ...DATASOURCE }));
+      const targets = panel.queries.map((query, i) =>
+        new prometheus.DataqueryBuilder()
+          .refId(String.fromCharCode(65 + i))
+          .expr(query.expr)
+          .legendFormat(query.legend)
+          .datasource({ ...DATASOURCE }),
+      );
       const steps = panel.upDown
-        ? [{ value: null, color: 'red' }, { value: 1, color: 'green' }]
-        : [{ value: null, color: 'green' }, ...(panel.warnAt ? [{ value: panel.warnAt[0], color: 'orange' }, { value: panel.warnAt[1], color: 'red' }] : [])];
+        ? [
+            { value: null, color: 'red' },
+            { value: 1, color: 'green' },
+          ]
+        : [
+            { value: null, color: 'green' },
+            ...(panel.warnAt
+              ? [
+                  { value: panel.warnAt[0], color: 'orange' },
+                  { value: panel.warnAt[1], color: 'red' },
+                ]
+              : []),
+          ];
       // Each kind named: a panel of no known kind is left out, never drawn as another kind.
       switch (panel.kind) {
         case 'stat': {
           const built = new stat.PanelBuilder()
-            .id(++id).title(panel.title).description(panel.description).datasource({ ...DATASOURCE })
-            .unit(panel.unit).span(panel.width).height(PANEL_HEIGHT)
+            .id(++id)
+            .title(panel.title)
+            .description(panel.description)
+            .datasource({ ...DATASOURCE })
+            .unit(panel.unit)
+            .span(panel.width)
+            .height(PANEL_HEIGHT)
             .thresholds(thresholds(steps))
             .colorMode(common.BigValueColorMode.Background)
             .graphMode(common.BigValueGraphMode.None)
@@ -341,10 +465,20 @@ function build(input: DashboardInput, kind: string, kindTitle: string, rows: rea
         }
         case 'timeseries': {
           const built = new timeseries.PanelBuilder()
-            .id(++id).title(panel.title).description(panel.description).datasource({ ...DATASOURCE })
-            .unit(panel.unit).span(panel.width).height(PANEL_HEIGHT)
+            .id(++id)
+            .title(panel.title)
+            .description(panel.description)
+            .datasource({ ...DATASOURCE })
+            .unit(panel.unit)
+            .span(panel.width)
+            .height(PANEL_HEIGHT)
             .thresholds(thresholds(steps))
-            .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
+            .legend(
+              new common.VizLegendOptionsBuilder()
+                .showLegend(true)
+                .displayMode(common.LegendDisplayMode.List)
+                .placement(common.LegendPlacement.Bottom),
+            )
             .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
           if (panel.ratio) built.min(0).max(1);
           if (panel.warnAt) built.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
@@ -364,13 +498,19 @@ function build(input: DashboardInput, kind: string, kindTitle: string, rows: rea
 
 function validateInput(input: DashboardInput): void {
   const problems: string[] = [];
-  const at = (field: string, problem: string, value: unknown, fix: string) => problems.push(`${field} ${problem} (got ${describeValue(value)}); ${fix}`);
+  const at = (field: string, problem: string, value: unknown, fix: string) =>
+    problems.push(`${field} ${problem} (got ${describeValue(value)}); ${fix}`);
   if (!COMPONENT_NAME.test(input.product)) at('product', 'is not a valid product name', input.product, COMPONENT_NAME.fix);
   if (!ENVIRONMENT_NAME.test(input.environment)) at('environment', 'is not a valid environment name', input.environment, ENVIRONMENT_NAME.fix);
   if (!DNS_LABEL.test(input.namespace)) at('namespace', 'is not a valid namespace', input.namespace, DNS_LABEL.fix);
   const selector = (field: string, value: unknown) => {
     if (typeof value !== 'string' || value.trim() === '') {
-      at(field, 'must name at least one label matcher', value, 'select the component\'s series, e.g. namespace="dvmm-production", job="api" (an empty selector would show every workload of the cluster)');
+      at(
+        field,
+        'must name at least one label matcher',
+        value,
+        'select the component\'s series, e.g. namespace="dvmm-production", job="api" (an empty selector would show every workload of the cluster)',
+      );
     } else if (/[{}]/.test(value) || /^\s*,|,\s*$/.test(value)) {
       at(field, 'must be label matchers without braces', value, 'write the matchers alone, e.g. namespace="dvmm-production", job="api"');
     }
@@ -379,7 +519,8 @@ function validateInput(input: DashboardInput): void {
     const seen = new Set<string>();
     list.forEach((item, i) => {
       if (!DNS_LABEL.test(item.name)) at(`${field}[${i}].name`, 'is not a valid name', item.name, DNS_LABEL.fix);
-      else if (seen.has(item.name)) at(`${field}[${i}].name`, 'is used twice', item.name, 'give each its own name: rows and panel titles are named after it');
+      else if (seen.has(item.name))
+        at(`${field}[${i}].name`, 'is used twice', item.name, 'give each its own name: rows and panel titles are named after it');
       seen.add(item.name);
     });
   };
@@ -462,12 +603,18 @@ export class ProductDashboards extends Construct {
     const uids = new Set<string>();
     props.dashboards.forEach((d, i) => {
       if (!DNS_LABEL.test(d.uid) || d.uid.length > MAX_DASHBOARD_UID_LENGTH) {
-        problems.add(`dashboards[${i}].uid`, `must be a DNS label of at most ${MAX_DASHBOARD_UID_LENGTH} characters`, d.uid, 'use lower-case letters, digits and hyphens (it names the object and is the Grafana uid)');
+        problems.add(
+          `dashboards[${i}].uid`,
+          `must be a DNS label of at most ${MAX_DASHBOARD_UID_LENGTH} characters`,
+          d.uid,
+          'use lower-case letters, digits and hyphens (it names the object and is the Grafana uid)',
+        );
       } else if (uids.has(d.uid)) {
         problems.add(`dashboards[${i}].uid`, 'is used twice', d.uid, 'give each dashboard its own uid');
       }
       uids.add(d.uid);
-      if (d.json.uid !== d.uid) problems.add(`dashboards[${i}].json.uid`, 'differs from the dashboard uid', d.json.uid, `set json.uid to ${JSON.stringify(d.uid)}`);
+      if (d.json.uid !== d.uid)
+        problems.add(`dashboards[${i}].json.uid`, 'differs from the dashboard uid', d.json.uid, `set json.uid to ${JSON.stringify(d.uid)}`);
     });
     if (props.folder !== undefined && props.folder.trim() === '') {
       problems.add('folder', 'must not be blank', props.folder, 'name the folder, or leave it out to use the product name');
@@ -475,7 +622,8 @@ export class ProductDashboards extends Construct {
       problems.add('folder', 'cannot be derived: the dashboards share no first tag', props.folder, 'set folder');
     }
     const labels = (field: string, map: Readonly<Record<string, string>>) => {
-      if (Object.keys(map).length === 0) problems.add(field, 'must hold at least one label', map, 'name the label Grafana selects by, e.g. { grafana_dashboard: "1" }');
+      if (Object.keys(map).length === 0)
+        problems.add(field, 'must hold at least one label', map, 'name the label Grafana selects by, e.g. { grafana_dashboard: "1" }');
       for (const [key, value] of Object.entries(map)) {
         if (!QUALIFIED_NAME.test(key)) problems.add(`${field}.${key}`, 'is not a valid label key', key, QUALIFIED_NAME.fix);
         if (!LABEL_VALUE.test(value)) problems.add(`${field}.${key}`, 'is not a valid label value', value, LABEL_VALUE.fix);

@@ -70,11 +70,21 @@ function validate(scope: Construct, thresholds: AlertThresholds, slo: SloSetting
   for (const [key, value] of Object.entries(thresholds) as Array<[keyof AlertThresholds, number]>) {
     const percent = key.endsWith('Percent') && key !== 'requestSpikePercent';
     if (!Number.isFinite(value) || value <= 0 || (percent && value > 100)) {
-      problems.add(`thresholds.${key}`, percent ? 'must be a percentage above 0 and at most 100' : 'must be above 0', value, `use a number such as ${ALERT_DEFAULTS.thresholds[key]}`);
+      problems.add(
+        `thresholds.${key}`,
+        percent ? 'must be a percentage above 0 and at most 100' : 'must be above 0',
+        value,
+        `use a number such as ${ALERT_DEFAULTS.thresholds[key]}`,
+      );
     }
   }
   if (!(slo.availabilityPercent > 0 && slo.availabilityPercent < 100)) {
-    problems.add('slo.availabilityPercent', 'must be above 0 and below 100 (100 % leaves no error budget to burn)', slo.availabilityPercent, 'use an objective such as 99.5');
+    problems.add(
+      'slo.availabilityPercent',
+      'must be above 0 and below 100 (100 % leaves no error budget to burn)',
+      slo.availabilityPercent,
+      'use an objective such as 99.5',
+    );
   }
   problems.throwIfAny();
 }

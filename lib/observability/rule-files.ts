@@ -32,9 +32,11 @@ export interface PromtoolTestFile {
 export function renderRuleGroups(groups: readonly RuleGroup[], runbookBaseUrl: string): RenderedGroup[] {
   return groups.map((group) => ({
     name: group.name,
-    rules: group.rules.map((rule): RenderedRule => isAlert(rule)
-      ? { alert: rule.alert, expr: rule.expr, for: rule.for, labels: alertLabels(rule), annotations: annotations(rule, runbookBaseUrl) }
-      : { record: rule.record, expr: rule.expr, labels: { ...rule.labels } }),
+    rules: group.rules.map((rule): RenderedRule =>
+      isAlert(rule)
+        ? { alert: rule.alert, expr: rule.expr, for: rule.for, labels: alertLabels(rule), annotations: annotations(rule, runbookBaseUrl) }
+        : { record: rule.record, expr: rule.expr, labels: { ...rule.labels } },
+    ),
   }));
 }
 
@@ -44,26 +46,40 @@ export function renderRuleGroups(groups: readonly RuleGroup[], runbookBaseUrl: s
  * rendered groups, relative to the test file.
  */
 export function promtoolTests(groups: readonly RuleGroup[], runbookBaseUrl: string, ruleFile: string): PromtoolTestFile[] {
-  return groups.flatMap((group) => group.rules.filter(isAlert)).map((rule) => {
-    const labels = { ...alertLabels(rule), ...rule.test.outputLabels };
-    const expanded = Object.fromEntries(Object.entries(annotations(rule, runbookBaseUrl)).map(([key, text]) => [key, expand(text, rule.test.outputLabels)]));
-    const check = (firing: boolean) => ({
-      eval_time: rule.test.evalTime,
-      alertname: rule.alert,
-      exp_alerts: firing ? [{ exp_labels: sorted(labels), exp_annotations: expanded }] : [],
+  return groups
+    .flatMap((group) => group.rules.filter(isAlert))
+    .map((rule) => {
+      const labels = { ...alertLabels(rule), ...rule.test.outputLabels };
+      const expanded = Object.fromEntries(
+        Object.entries(annotations(rule, runbookBaseUrl)).map(([key, text]) => [key, expand(text, rule.test.outputLabels)]),
+      );
+      const check = (firing: boolean) => ({
+        eval_time: rule.test.evalTime,
+        alertname: rule.alert,
+        exp_alerts: firing ? [{ exp_labels: sorted(labels), exp_annotations: expanded }] : [],
+      });
+      return {
+        name: `${rule.alert}--${rule.labels.component ?? 'all'}.test.yaml`,
+        content: {
+          rule_files: [ruleFile],
+          evaluation_interval: rule.test.interval,
+          tests: [
+            {
+              name: `${rule.alert} (${rule.labels.component}) fires just above its threshold`,
+              interval: rule.test.interval,
+              input_series: rule.test.firing,
+              alert_rule_test: [check(true)],
+            },
+            {
+              name: `${rule.alert} (${rule.labels.component}) stays silent just below its threshold`,
+              interval: rule.test.interval,
+              input_series: rule.test.silent,
+              alert_rule_test: [check(false)],
+            },
+          ],
+        },
+      };
     });
-    return {
-      name: `${rule.alert}--${rule.labels.component ?? 'all'}.test.yaml`,
-      content: {
-        rule_files: [ruleFile],
-        evaluation_interval: rule.test.interval,
-        tests: [
-          { name: `${rule.alert} (${rule.labels.component}) fires just above its threshold`, interval: rule.test.interval, input_series: rule.test.firing, alert_rule_test: [check(true)] },
-          { name: `${rule.alert} (${rule.labels.component}) stays silent just below its threshold`, interval: rule.test.interval, input_series: rule.test.silent, alert_rule_test: [check(false)] },
-        ],
-      },
-    };
-  });
 }
 
 function alertLabels(rule: AlertRule): Record<string, string> {
@@ -77,7 +93,11 @@ function alertLabels(rule: AlertRule): Record<string, string> {
  */
 function annotations(rule: AlertRule, runbookBaseUrl: string): Record<string, string> {
   const fixed = (text: string) => text.replace(LABEL_TEMPLATE, (template, name: string) => rule.labels[name] ?? template);
-  return { summary: fixed(rule.summary), description: fixed(rule.description), runbook_url: `${runbookBaseUrl.replace(/\/+$/, '')}/${rule.alert}.md` };
+  return {
+    summary: fixed(rule.summary),
+    description: fixed(rule.description),
+    runbook_url: `${runbookBaseUrl.replace(/\/+$/, '')}/${rule.alert}.md`,
+  };
 }
 
 const LABEL_TEMPLATE = /\{\{ \$labels\.([a-zA-Z_][a-zA-Z0-9_]*) \}\}/g;

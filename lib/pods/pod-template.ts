@@ -79,12 +79,27 @@ export function validateResources(scope: Construct, resources: ContainerResource
     const request = parseQuantity(resources.requests[kind] ?? '');
     const limit = parseQuantity(resources.limits[kind] ?? '');
     if (request === undefined || request < 0) {
-      problems.add(`resources.requests.${kind}`, request === undefined ? 'is not a Kubernetes quantity' : 'must not be negative', resources.requests[kind], 'use a value such as 250m, 1, 512Mi or 1Gi');
+      problems.add(
+        `resources.requests.${kind}`,
+        request === undefined ? 'is not a Kubernetes quantity' : 'must not be negative',
+        resources.requests[kind],
+        'use a value such as 250m, 1, 512Mi or 1Gi',
+      );
     }
     if (limit === undefined || limit < 0) {
-      problems.add(`resources.limits.${kind}`, limit === undefined ? 'is not a Kubernetes quantity' : 'must not be negative', resources.limits[kind], 'use a value such as 250m, 1, 512Mi or 1Gi');
+      problems.add(
+        `resources.limits.${kind}`,
+        limit === undefined ? 'is not a Kubernetes quantity' : 'must not be negative',
+        resources.limits[kind],
+        'use a value such as 250m, 1, 512Mi or 1Gi',
+      );
     } else if (request !== undefined && limit < request) {
-      problems.add(`resources.limits.${kind}`, `is below its request ${resources.requests[kind]}`, resources.limits[kind], `raise the limit to at least ${resources.requests[kind]}`);
+      problems.add(
+        `resources.limits.${kind}`,
+        `is below its request ${resources.requests[kind]}`,
+        resources.limits[kind],
+        `raise the limit to at least ${resources.requests[kind]}`,
+      );
     }
   }
   problems.throwIfAny();
@@ -94,7 +109,12 @@ export function validateResources(scope: Construct, resources: ContainerResource
  * A PodDisruptionBudget allowing one pod of `selector` down at a time; unhealthy pods may always be
  * evicted, so a crash-looping pod never blocks a node drain.
  */
-export function createDisruptionBudget(scope: Construct, id: string, name: string, selector: Record<string, string>): kplus.k8s.KubePodDisruptionBudget {
+export function createDisruptionBudget(
+  scope: Construct,
+  id: string,
+  name: string,
+  selector: Record<string, string>,
+): kplus.k8s.KubePodDisruptionBudget {
   return new kplus.k8s.KubePodDisruptionBudget(scope, id, {
     metadata: { name },
     spec: {
@@ -106,7 +126,14 @@ export function createDisruptionBudget(scope: Construct, id: string, name: strin
 }
 
 /** Creates a ClusterIP Service named `name` on `port` selecting `selector`, with optional labels of its own. */
-export function createService(scope: Construct, id: string, name: string, port: number, selector: Record<string, string>, labels?: Record<string, string>): kplus.Service {
+export function createService(
+  scope: Construct,
+  id: string,
+  name: string,
+  port: number,
+  selector: Record<string, string>,
+  labels?: Record<string, string>,
+): kplus.Service {
   const service = new kplus.Service(scope, id, {
     metadata: { name, labels },
     type: kplus.ServiceType.CLUSTER_IP,
@@ -143,8 +170,11 @@ export function spreadConstraints(labels: Record<string, string>) {
  * become 1024Mi, and ephemeral storage in whole gibibytes) and drops the label cdk8s-plus derives from a hash of the
  * construct path.
  */
-export function finishPodTemplate(workload: kplus.Deployment | kplus.StatefulSet | kplus.Job | kplus.CronJob, resources: ContainerResources,
-  initContainers: readonly ContainerResources[] = []): ApiObject {
+export function finishPodTemplate(
+  workload: kplus.Deployment | kplus.StatefulSet | kplus.Job | kplus.CronJob,
+  resources: ContainerResources,
+  initContainers: readonly ContainerResources[] = [],
+): ApiObject {
   const resource = ApiObject.of(workload);
   const pod = workload instanceof kplus.CronJob ? '/spec/jobTemplate/spec/template' : '/spec/template';
   initContainers.forEach((r, i) => resource.addJsonPatch(JsonPatch.add(`${pod}/spec/initContainers/${i}/resources`, resourceRequirements(r))));
@@ -157,7 +187,10 @@ export function finishPodTemplate(workload: kplus.Deployment | kplus.StatefulSet
  * A container's `resources` exactly as configured, for a JSON patch (cdk8s-plus would render memory in Mi, so 1Gi would
  * become 1024Mi, and ephemeral storage in whole gibibytes).
  */
-export function resourceRequirements(resources: ContainerResources): { requests: Record<string, kplus.k8s.Quantity>; limits: Record<string, kplus.k8s.Quantity> } {
+export function resourceRequirements(resources: ContainerResources): {
+  requests: Record<string, kplus.k8s.Quantity>;
+  limits: Record<string, kplus.k8s.Quantity>;
+} {
   // The binding serialises quantities from `k8s.Quantity` objects, not from plain strings.
   const quantities = (values: ResourceQuantities) => ({
     'cpu': kplus.k8s.Quantity.fromString(values.cpu),
@@ -169,11 +202,20 @@ export function resourceRequirements(resources: ContainerResources): { requests:
 
 /** The name of the emptyDir volume mounted at `path`: `/var/cache/nginx` → `var-cache-nginx`. */
 export function volumeName(path: string): string {
-  return path.replace(/^\/+/, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase() || 'root';
+  return (
+    path
+      .replace(/^\/+/, '')
+      .replace(/[^a-z0-9]+/gi, '-')
+      .toLowerCase() || 'root'
+  );
 }
 
 /** Probe helper: an HTTP GET probe on `path` and `port`. */
-export function httpProbe(path: string, port: number, options: { initialDelaySeconds?: number; periodSeconds: number; failureThreshold?: number }): kplus.Probe {
+export function httpProbe(
+  path: string,
+  port: number,
+  options: { initialDelaySeconds?: number; periodSeconds: number; failureThreshold?: number },
+): kplus.Probe {
   return kplus.Probe.fromHttpGet(path, {
     port,
     initialDelaySeconds: options.initialDelaySeconds === undefined ? undefined : Duration.seconds(options.initialDelaySeconds),

@@ -85,17 +85,18 @@ export function restrictedShellJob(scope: Construct, id: string, props: Restrict
     automountServiceAccountToken: props.serviceAccount !== undefined,
   };
   const schedule = props.schedule;
-  const workload = schedule === undefined
-    ? new kplus.Job(scope, id, jobProps)
-    : new kplus.CronJob(scope, id, {
-      ...jobProps,
-      schedule: schedule.cron,
-      timeZone: schedule.timeZone,
-      concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
-      startingDeadline: schedule.startingDeadline,
-      successfulJobsRetained: schedule.successfulJobsRetained,
-      failedJobsRetained: schedule.failedJobsRetained,
-    });
+  const workload =
+    schedule === undefined
+      ? new kplus.Job(scope, id, jobProps)
+      : new kplus.CronJob(scope, id, {
+          ...jobProps,
+          schedule: schedule.cron,
+          timeZone: schedule.timeZone,
+          concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
+          startingDeadline: schedule.startingDeadline,
+          successfulJobsRetained: schedule.successfulJobsRetained,
+          failedJobsRetained: schedule.failedJobsRetained,
+        });
   const shell = props.shell;
   const container = workload.addContainer({
     name: shell.name,

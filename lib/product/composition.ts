@@ -7,7 +7,10 @@ import { EnvironmentConfig } from './settings';
 
 /** Every problem found while composing one environment, each a construct's error (with its setting when known). */
 export class CompositionError extends Error {
-  constructor(public readonly environment: string, public readonly problems: readonly Error[]) {
+  constructor(
+    public readonly environment: string,
+    public readonly problems: readonly Error[],
+  ) {
     super(problems.map((p) => p.message).join('\n'));
     this.name = 'CompositionError';
   }

@@ -22,7 +22,13 @@ export function composeDeliveryCharts(app: App, product: ProductDefinition, rend
   const delivery = product.delivery;
   if (delivery === undefined) return;
   const ids = argoCdChartIds(product.name);
-  const common = { product: product.name, repoURL: delivery.repoURL, path: delivery.path, targetRevision: delivery.targetRevision, argocdNamespace: delivery.argocdNamespace };
+  const common = {
+    product: product.name,
+    repoURL: delivery.repoURL,
+    path: delivery.path,
+    targetRevision: delivery.targetRevision,
+    argocdNamespace: delivery.argocdNamespace,
+  };
   new ArgoCdRoot(new Chart(app, ids.root), 'root', common);
   new ArgoCdApplications(new Chart(app, ids.apps), 'applications', {
     ...common,

@@ -2,7 +2,15 @@ import { TSchema, Type } from '@sinclair/typebox';
 import { DNS_NAME } from '../core/formats';
 import { ProductDefinition, publicHostKeys } from './product';
 import {
-  ComponentSettings, DatabaseSettings, EgressSettings, EnvironmentSettings, ExternalOidcSettings, KeycloakSettings, oneOf, SpringBootSettings, WaiverSettings,
+  ComponentSettings,
+  DatabaseSettings,
+  EgressSettings,
+  EnvironmentSettings,
+  ExternalOidcSettings,
+  KeycloakSettings,
+  oneOf,
+  SpringBootSettings,
+  WaiverSettings,
 } from './settings';
 
 /** Options of {@link environmentSchema}. */
@@ -24,39 +32,54 @@ export function environmentSchema(product: ProductDefinition, options: Environme
   const hosts = publicHostKeys(product);
   const databases = Object.keys(product.databases ?? {});
   const base = EnvironmentSettings.properties;
-  const exactly = (names: string[], value: (name: string) => TSchema, what: string) => Type.Object(
-    Object.fromEntries(names.map((name) => [name, value(name)])),
-    { additionalProperties: false, description: names.length > 0 ? `give ${what} for ${list(names)}` : `${what}: the product declares none; remove it` },
-  );
+  const exactly = (names: string[], value: (name: string) => TSchema, what: string) =>
+    Type.Object(Object.fromEntries(names.map((name) => [name, value(name)])), {
+      additionalProperties: false,
+      description: names.length > 0 ? `give ${what} for ${list(names)}` : `${what}: the product declares none; remove it`,
+    });
   const properties: Record<string, TSchema> = {
     namespace: base.namespace,
     critical: base.critical,
-    hosts: hosts.length > 0 ? exactly(hosts, () => Type.String({ pattern: DNS_NAME.pattern, description: DNS_NAME.fix }), 'the hostnames')
-      : Type.Optional(exactly([], () => Type.Never(), 'hosts')),
+    hosts:
+      hosts.length > 0
+        ? exactly(hosts, () => Type.String({ pattern: DNS_NAME.pattern, description: DNS_NAME.fix }), 'the hostnames')
+        : Type.Optional(exactly([], () => Type.Never(), 'hosts')),
     exposure: base.exposure,
     release: base.release,
     registries: base.registries,
     ...(databases.length > 0 ? { databases: Type.Optional(partial(databases, () => DatabaseSettings, 'the databases')) } : {}),
     ...identitySettings(product),
     network: base.network,
-    egress: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$' }), {
-      ...EgressSettings,
-      properties: {
-        ...EgressSettings.properties,
-        from: Type.Array(oneOf(components, `name components of the product: ${list(components)}`), { minItems: 1 }),
-      },
-    }, { additionalProperties: false, description: 'name each egress with lower-case letters, digits and hyphens, e.g. smtp' })),
+    egress: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: '^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$' }),
+        {
+          ...EgressSettings,
+          properties: {
+            ...EgressSettings.properties,
+            from: Type.Array(oneOf(components, `name components of the product: ${list(components)}`), { minItems: 1 }),
+          },
+        },
+        { additionalProperties: false, description: 'name each egress with lower-case letters, digits and hyphens, e.g. smtp' },
+      ),
+    ),
     observability: base.observability,
     delivery: base.delivery,
-    components: exactly(components, (name) => product.components[name].kind === 'spring-boot' ? SpringBootSettings : ComponentSettings, 'settings'),
+    components: exactly(components, (name) => (product.components[name].kind === 'spring-boot' ? SpringBootSettings : ComponentSettings), 'settings'),
     secrets: base.secrets,
-    waivers: Type.Optional(Type.Array(options.waivableRules === undefined ? WaiverSettings : {
-      ...WaiverSettings,
-      properties: {
-        ...WaiverSettings.properties,
-        rule: oneOf(options.waivableRules, `name a waivable rule of the gate: ${options.waivableRules.join(', ')}`),
-      },
-    })),
+    waivers: Type.Optional(
+      Type.Array(
+        options.waivableRules === undefined
+          ? WaiverSettings
+          : {
+              ...WaiverSettings,
+              properties: {
+                ...WaiverSettings.properties,
+                rule: oneOf(options.waivableRules, `name a waivable rule of the gate: ${options.waivableRules.join(', ')}`),
+              },
+            },
+      ),
+    ),
   };
   return Type.Object(properties, {
     $id: options.id ?? `https://eaf.example.com/schemas/${product.name}/environment.json`,
@@ -66,9 +89,12 @@ export function environmentSchema(product: ProductDefinition, options: Environme
 
 function identitySettings(product: ProductDefinition): Record<string, TSchema> {
   switch (product.identity?.kind) {
-    case 'keycloak': return { identity: Type.Optional(KeycloakSettings) };
-    case 'external-oidc': return { identity: ExternalOidcSettings };
-    default: return {};
+    case 'keycloak':
+      return { identity: Type.Optional(KeycloakSettings) };
+    case 'external-oidc':
+      return { identity: ExternalOidcSettings };
+    default:
+      return {};
   }
 }
 

@@ -44,18 +44,30 @@ export interface EnvironmentSecretsOptions {
  *
  * @throws CompositionError when the environment does not compose
  */
-export function environmentSecrets(product: ProductDefinition, environment: EnvironmentConfig, options: EnvironmentSecretsOptions = {}): EnvironmentSecrets {
+export function environmentSecrets(
+  product: ProductDefinition,
+  environment: EnvironmentConfig,
+  options: EnvironmentSecretsOptions = {},
+): EnvironmentSecrets {
   const chart = new EafProductChart(new App({ outdir: '/nonexistent' }), product.name, {
-    product, environment: { ...environment, secrets: undefined }, environments: options.environments,
+    product,
+    environment: { ...environment, secrets: undefined },
+    environments: options.environments,
   });
   const settings: SecretsConfig = environment.secrets ?? { provider: 'none' };
   const sealedFolder = options.sealedFolder ?? sealedSecretsFolder(environment.name);
   const prefix = remoteKeyPrefixOf(product, environment);
   return {
     namespace: chart.namespace ?? productNamespaceName(product, environment),
-    settings: settings.provider === 'external-secrets'
-      ? { ...settings, store: { kind: EXTERNAL_SECRETS_DEFAULTS.storeKind, ...settings.store }, refreshInterval: settings.refreshInterval ?? EXTERNAL_SECRETS_DEFAULTS.refreshInterval, remoteKeyPrefix: prefix }
-      : settings,
+    settings:
+      settings.provider === 'external-secrets'
+        ? {
+            ...settings,
+            store: { kind: EXTERNAL_SECRETS_DEFAULTS.storeKind, ...settings.store },
+            refreshInterval: settings.refreshInterval ?? EXTERNAL_SECRETS_DEFAULTS.refreshInterval,
+            remoteKeyPrefix: prefix,
+          }
+        : settings,
     secrets: chart.secretInventory.map((secret): SecretProvision => {
       if (secret.providedBy !== undefined) return { secret, provided: `in the cluster: ${secret.providedBy.join(', ')}` };
       switch (settings.provider) {

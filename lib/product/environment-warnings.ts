@@ -14,8 +14,10 @@ const PRODUCTION_LIKE = /^(prod|production|prd|live)(-.*)?$/;
 export function environmentWarnings(environment: EnvironmentConfig): string[] {
   const warnings: string[] = [];
   if (PRODUCTION_LIKE.test(environment.name) && environment.critical !== true) {
-    warnings.push(`critical: is not true for an environment named ${describeValue(environment.name)} (got ${describeValue(environment.critical)}); `
-      + 'set critical: true to keep the production guardrails (backups, replicas, released tags), or rename the environment');
+    warnings.push(
+      `critical: is not true for an environment named ${describeValue(environment.name)} (got ${describeValue(environment.critical)}); ` +
+        'set critical: true to keep the production guardrails (backups, replicas, released tags), or rename the environment',
+    );
   }
   walk(environment, [], (field, value) => {
     if (typeof value === 'string' && EVERYWHERE_CIDRS.includes(value)) {

@@ -121,8 +121,13 @@ export class EafProductChart extends Chart {
     this.environment = env;
     const c = new Composition(this, product, env, props.environments ?? [env]);
     const root = new Construct(this, env.name);
-    this.productNamespace = c.build(root, 'namespace', { name: setting('namespace', this.namespace!) }, undefined,
-      (p: ProductNamespaceProps) => new ProductNamespace(root, 'namespace', p))!;
+    this.productNamespace = c.build(
+      root,
+      'namespace',
+      { name: setting('namespace', this.namespace!) },
+      undefined,
+      (p: ProductNamespaceProps) => new ProductNamespace(root, 'namespace', p),
+    )!;
     this.databases = composeDatabases(c, new Construct(root, 'databases'));
     const identity = composeIdentity(c, root);
     this.identity = identity.provider;
@@ -134,15 +139,23 @@ export class EafProductChart extends Chart {
     const databases = this.allDatabases();
     // Undefined only when it failed, and then the constructor throws with the problem before anyone sees it.
     this.networkPolicies = composeNetwork(c, root, { components: this.components, exposures: this.exposures, identity: this.identity, databases })!;
-    const observability = composeObservability(c, new Construct(root, 'observability'),
-      { components: this.components, databases, identity: this.identity, exposures: this.exposures });
+    const observability = composeObservability(c, new Construct(root, 'observability'), {
+      components: this.components,
+      databases,
+      identity: this.identity,
+      exposures: this.exposures,
+    });
     this.alerts = observability.alerts;
     this.dashboards = observability.dashboards;
     this.alertRouting = observability.routing;
     this.uptimeProbes = observability.probes;
     if (rolloutEngine(c)) {
-      this.releaseAnalyses = composeReleaseAnalyses(c, new Construct(root, 'release'),
-        { components: this.components, exposures: this.exposures, thresholds: this.alerts?.thresholds, smokeTest: this.smokeTest });
+      this.releaseAnalyses = composeReleaseAnalyses(c, new Construct(root, 'release'), {
+        components: this.components,
+        exposures: this.exposures,
+        thresholds: this.alerts?.thresholds,
+        smokeTest: this.smokeTest,
+      });
     }
     this.secrets = c.attempt(() => composeSecrets(c, root, props.sealedSecrets));
     labelMonitoringObjects(c);
@@ -150,8 +163,13 @@ export class EafProductChart extends Chart {
     if (c.problems.length > 0) throw new CompositionError(env.name, c.problems);
     this.syncWaves = new SyncWaves(this, 'SyncWaves', {
       foundation: [this.productNamespace, this.networkPolicies, ...(this.secrets ? [this.secrets] : [])],
-      peers: [...databases, ...(this.identity?.inCluster ? [this.identity.inCluster.peer] : []), ...(this.realmExport ? [this.realmExport] : []),
-        ...databases.flatMap((db) => db.pruner ? [db.pruner] : []), ...Object.values(this.components)],
+      peers: [
+        ...databases,
+        ...(this.identity?.inCluster ? [this.identity.inCluster.peer] : []),
+        ...(this.realmExport ? [this.realmExport] : []),
+        ...databases.flatMap((db) => (db.pruner ? [db.pruner] : [])),
+        ...Object.values(this.components),
+      ],
       last: [exposures, ...(this.uptimeProbes ? [this.uptimeProbes] : [])],
     });
   }
@@ -177,8 +195,16 @@ function applyWaivers(c: Composition): void {
       const kind = waiver.object.split('/')[0];
       const sameKind = objects.filter((o) => o.kind === kind).map((o) => `${o.kind}/${o.metadata.name}`);
       const known = sameKind.length > 0 ? sameKind : objects.map((o) => `${o.kind}/…`);
-      c.problem(new PropertyError(c.chart, 'waivers', 'names no object of the environment', waiver.object,
-        `use one of: ${[...new Set(known)].sort().join(', ')}`, `waivers.${i}.object`));
+      c.problem(
+        new PropertyError(
+          c.chart,
+          'waivers',
+          'names no object of the environment',
+          waiver.object,
+          `use one of: ${[...new Set(known)].sort().join(', ')}`,
+          `waivers.${i}.object`,
+        ),
+      );
       return;
     }
     waive(target, waiver.rule as RuleId, waiver.reason);

@@ -84,7 +84,11 @@ export interface HttpComponent extends ComponentBase {
   /** Startup probe path for slow starters. @default - none */
   readonly startupPath?: string;
   /** Where monitoring scrapes metrics. @default - not scraped */
-  readonly metrics?: { readonly port: number; readonly path: string; /** Credentials of a secured endpoint. @default - none */ readonly auth?: MetricsAuth };
+  readonly metrics?: {
+    readonly port: number;
+    readonly path: string;
+    /** Credentials of a secured endpoint. @default - none */ readonly auth?: MetricsAuth;
+  };
 }
 
 /** One component of a product, by kind. */
@@ -178,36 +182,69 @@ export const COMPONENT_KINDS = Object.freeze(['spring-boot', 'nginx', 'http'] as
  */
 export function defineProduct(definition: ProductDefinition): Product {
   const problems: string[] = [];
-  const at = (field: string, problem: string, value: unknown, fix: string) => problems.push(`product ${definition.name}: ${field}: ${problem} (got ${JSON.stringify(value) ?? 'nothing'}); ${fix}`);
+  const at = (field: string, problem: string, value: unknown, fix: string) =>
+    problems.push(`product ${definition.name}: ${field}: ${problem} (got ${JSON.stringify(value) ?? 'nothing'}); ${fix}`);
   if (!COMPONENT_NAME.test(definition.name)) at('name', 'is not a valid product name', definition.name, COMPONENT_NAME.fix);
   const components = Object.keys(definition.components ?? {});
   const databases = Object.keys(definition.databases ?? {});
-  if (components.length === 0) at('components', 'is empty', definition.components, 'declare at least one component, e.g. api: { kind: \'spring-boot\', image: ... }');
+  if (components.length === 0)
+    at('components', 'is empty', definition.components, "declare at least one component, e.g. api: { kind: 'spring-boot', image: ... }");
   for (const name of databases) if (!COMPONENT_NAME.test(name)) at(`databases.${name}`, 'is not a valid database name', name, COMPONENT_NAME.fix);
-  const hostKey = definition.identity?.kind === 'keycloak' ? definition.identity.hostKey ?? 'identity' : undefined;
+  const hostKey = definition.identity?.kind === 'keycloak' ? (definition.identity.hostKey ?? 'identity') : undefined;
   for (const [name, component] of Object.entries(definition.components ?? {})) {
     const field = `components.${name}`;
     if (!COMPONENT_NAME.test(name)) at(field, 'is not a valid component name', name, COMPONENT_NAME.fix);
     if (name === hostKey) at(field, `has the name of the identity provider's host key`, name, `rename the component, or set identity.hostKey`);
-    if (!(COMPONENT_KINDS as readonly string[]).includes(component.kind)) at(`${field}.kind`, 'is not a component kind', component.kind, `use one of: ${COMPONENT_KINDS.join(', ')}`);
-    if (!IMAGE_REPOSITORY.test(component.image)) at(`${field}.image`, 'is not an image repository without tag', component.image, IMAGE_REPOSITORY.fix);
+    if (!(COMPONENT_KINDS as readonly string[]).includes(component.kind))
+      at(`${field}.kind`, 'is not a component kind', component.kind, `use one of: ${COMPONENT_KINDS.join(', ')}`);
+    if (!IMAGE_REPOSITORY.test(component.image))
+      at(`${field}.image`, 'is not an image repository without tag', component.image, IMAGE_REPOSITORY.fix);
     (component.databases ?? []).forEach((db, i) => {
-      if (!databases.includes(db)) at(`${field}.databases[${i}]`, 'names no database of the product', db, databases.length ? `use one of: ${databases.join(', ')}` : 'declare it under databases');
+      if (!databases.includes(db))
+        at(
+          `${field}.databases[${i}]`,
+          'names no database of the product',
+          db,
+          databases.length ? `use one of: ${databases.join(', ')}` : 'declare it under databases',
+        );
     });
     (component.calls ?? []).forEach((target, i) => {
-      if (!components.includes(target) || target === name) at(`${field}.calls[${i}]`, 'names no other component of the product', target, `use one of: ${components.filter((c) => c !== name).join(', ') || '(none)'}`);
+      if (!components.includes(target) || target === name)
+        at(
+          `${field}.calls[${i}]`,
+          'names no other component of the product',
+          target,
+          `use one of: ${components.filter((c) => c !== name).join(', ') || '(none)'}`,
+        );
     });
     const publicOthers = components.filter((c) => c !== name && definition.components[c].public === true);
     (component.browserCalls ?? []).forEach((target, i) => {
-      if (!publicOthers.includes(target)) at(`${field}.browserCalls[${i}]`, 'names no other public component of the product', target, `use one of: ${publicOthers.join(', ') || '(none: a browser reaches only public components)'}`);
+      if (!publicOthers.includes(target))
+        at(
+          `${field}.browserCalls[${i}]`,
+          'names no other public component of the product',
+          target,
+          `use one of: ${publicOthers.join(', ') || '(none: a browser reaches only public components)'}`,
+        );
     });
-    if (component.identity && definition.identity === undefined) at(`${field}.identity`, 'needs an identity provider', component.identity, "declare identity: { kind: 'keycloak' } or { kind: 'external-oidc' }, or remove it");
+    if (component.identity && definition.identity === undefined)
+      at(
+        `${field}.identity`,
+        'needs an identity provider',
+        component.identity,
+        "declare identity: { kind: 'keycloak' } or { kind: 'external-oidc' }, or remove it",
+      );
   }
   const identity = definition.identity;
   if (identity?.kind === 'keycloak') {
     for (const [client, component] of Object.entries(identity.clientUrls ?? {})) {
       if (definition.components[component]?.public !== true) {
-        at(`identity.clientUrls.${client}`, 'names no public component', component, `use one of: ${components.filter((c) => definition.components[c].public).join(', ') || '(none: mark a component public)'}`);
+        at(
+          `identity.clientUrls.${client}`,
+          'names no public component',
+          component,
+          `use one of: ${components.filter((c) => definition.components[c].public).join(', ') || '(none: mark a component public)'}`,
+        );
       }
     }
   } else if (identity !== undefined && identity.kind !== 'external-oidc') {
@@ -216,8 +253,10 @@ export function defineProduct(definition: ProductDefinition): Product {
   const delivery = definition.delivery;
   if (delivery !== undefined) {
     if (!GIT_URL.test(delivery.repoURL)) at('delivery.repoURL', 'is not a git repository URL', delivery.repoURL, GIT_URL.fix);
-    if (delivery.path !== undefined && !REPOSITORY_PATH.test(delivery.path)) at('delivery.path', 'is not a relative folder of the repository', delivery.path, REPOSITORY_PATH.fix);
-    if (delivery.argocdNamespace !== undefined && !DNS_LABEL.test(delivery.argocdNamespace)) at('delivery.argocdNamespace', 'is not a namespace name', delivery.argocdNamespace, DNS_LABEL.fix);
+    if (delivery.path !== undefined && !REPOSITORY_PATH.test(delivery.path))
+      at('delivery.path', 'is not a relative folder of the repository', delivery.path, REPOSITORY_PATH.fix);
+    if (delivery.argocdNamespace !== undefined && !DNS_LABEL.test(delivery.argocdNamespace))
+      at('delivery.argocdNamespace', 'is not a namespace name', delivery.argocdNamespace, DNS_LABEL.fix);
   }
   if (problems.length > 0) throw new ProductDefinitionError(problems);
   const product = { ...definition };
@@ -234,12 +273,17 @@ export function isProduct(value: unknown): value is Product {
 
 /** The hosts an environment of the product names, in the order its exposures are rendered: public components, then Keycloak. */
 export function publicHostKeys(product: ProductDefinition): string[] {
-  const keys = Object.entries(product.components).filter(([, c]) => c.public).map(([name]) => name);
+  const keys = Object.entries(product.components)
+    .filter(([, c]) => c.public)
+    .map(([name]) => name);
   if (product.identity?.kind === 'keycloak') keys.push(product.identity.hostKey ?? 'identity');
   return keys;
 }
 
 /** The namespace an environment of the product renders into: its `namespace` setting, else `<product>-<environment>`. */
-export function productNamespaceName(product: Pick<ProductDefinition, 'name'>, environment: { readonly name: string; readonly namespace?: string }): string {
+export function productNamespaceName(
+  product: Pick<ProductDefinition, 'name'>,
+  environment: { readonly name: string; readonly namespace?: string },
+): string {
   return environment.namespace ?? `${product.name}-${environment.name}`;
 }

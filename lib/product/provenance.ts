@@ -18,7 +18,10 @@ import { parentProperty } from '../core/provenance';
  * the product's own declaration inside props that otherwise come from a setting.
  */
 export class Setting<T> {
-  constructor(public readonly path: string | undefined, public readonly value: T) {}
+  constructor(
+    public readonly path: string | undefined,
+    public readonly value: T,
+  ) {}
 }
 
 /** Marks `value` as coming from the environment setting `path`. */

@@ -29,7 +29,10 @@ export function main(argv: readonly string[]): number {
       // A product's own kube-score exceptions (id|reason lines) sit in its folder.
       const exceptions = path.join(process.cwd(), 'kube-score-exceptions.txt');
       const extra = tier === 'lint' && fs.existsSync(exceptions) ? ['--exceptions', exceptions] : [];
-      const run = spawnSync('bash', [path.join(PACKAGE_ROOT, script[0]), ...script.slice(1), ...extra, ...targets], { stdio: 'inherit', env: process.env });
+      const run = spawnSync('bash', [path.join(PACKAGE_ROOT, script[0]), ...script.slice(1), ...extra, ...targets], {
+        stdio: 'inherit',
+        env: process.env,
+      });
       return run.status ?? 1;
     },
   };
@@ -71,7 +74,12 @@ function alertsTier(dirs: string[]): number {
   if (build.status !== 0) return 1;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'eaf-alerts-'));
   try {
-    const results = verifyAlerts({ outdir: path.dirname(dirs[0]), environments: dirs.map((d) => path.basename(d)), promtool: path.join(toolsDir(), 'bin', 'promtool'), work });
+    const results = verifyAlerts({
+      outdir: path.dirname(dirs[0]),
+      environments: dirs.map((d) => path.basename(d)),
+      promtool: path.join(toolsDir(), 'bin', 'promtool'),
+      work,
+    });
     for (const r of results) for (const line of formatAlertsResult(r)) process.stderr.write(`${line}\n`);
     return results.every((r) => r.ok) ? 0 : 1;
   } finally {

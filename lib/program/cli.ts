@@ -86,17 +86,26 @@ const COMMANDS: Record<string, Command> = {
       'environment, runs the gate over every object and replaces <out> (default $CDK8S_OUTDIR, else',
       '<folder>/dist) only when every environment passed. On bad input: every problem, exit 1, <out> unchanged.',
       '--strict turns warnings (legal but suspicious values such as 0.0.0.0/0, or critical: false on an',
-      'environment named like production) into errors. --reserved-namespaces adds the platform\'s own namespaces',
+      "environment named like production) into errors. --reserved-namespaces adds the platform's own namespaces",
       'to those no environment may use (default, kube-*, openshift*). Runs on one output are serialised by a lock.',
     ].join('\n'),
-    options: { 'dir': { type: 'string' }, 'product': { type: 'string' }, 'out': { type: 'string' }, 'strict': { type: 'boolean' }, 'reserved-namespaces': { type: 'string' } },
+    options: {
+      'dir': { type: 'string' },
+      'product': { type: 'string' },
+      'out': { type: 'string' },
+      'strict': { type: 'boolean' },
+      'reserved-namespaces': { type: 'string' },
+    },
     run: ({ values, positionals }, io) => {
       if (positionals.length > 0) throw new UsageError(`synth takes no arguments (got ${positionals.join(' ')})`);
       const program = loadProgram('synth', values, io);
       io.log(`synth: ${program.product.name}: environments from ${program.environmentsDir}, gate on, writing ${program.outdir}`);
       return synthesize(program, io, {
         strict: values.strict === true,
-        reservedNamespaces: (values['reserved-namespaces'] as string | undefined)?.split(',').map((n) => n.trim()).filter((n) => n !== ''),
+        reservedNamespaces: (values['reserved-namespaces'] as string | undefined)
+          ?.split(',')
+          .map((n) => n.trim())
+          .filter((n) => n !== ''),
       });
     },
   },
@@ -119,11 +128,11 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   switch: {
-    summary: 'move a blue-green environment\'s traffic to the other colour, re-synthesise, print the diff',
+    summary: "move a blue-green environment's traffic to the other colour, re-synthesise, print the diff",
     usage: 'eaf-cdk8s switch <environment> [--dir <product folder>]',
     help: [
       'Flips release.activeColor (blue <-> green) in <folder>/environments/<environment>.yaml: the Services select the',
-      'other colour\'s Deployments, which should run the released tag (smoke-test them through the <name>-preview',
+      "other colour's Deployments, which should run the released tag (smoke-test them through the <name>-preview",
       'Services first). Warns when that colour is scaled to no pods (release.idleReplicas: 0). Re-synthesises and',
       'prints the diff as release does; a failed synthesis restores the file. Refuses an environment that is not blue-green.',
     ].join('\n'),
@@ -134,7 +143,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   rollback: {
-    summary: 'move a blue-green environment\'s traffic back to the colour that ran before, re-synthesise, print the diff',
+    summary: "move a blue-green environment's traffic back to the colour that ran before, re-synthesise, print the diff",
     usage: 'eaf-cdk8s rollback <environment> [--dir <product folder>]',
     help: [
       'The same edit as switch (release.activeColor flips), worded as a rollback: the previous colour still runs the',
@@ -152,8 +161,8 @@ const COMMANDS: Record<string, Command> = {
     summary: 'put the tags one environment runs on the idle colour of another (its tags when it rolls), re-synthesise, print the diff',
     usage: 'eaf-cdk8s promote <from-environment> <to-environment> [--dir <product folder>]',
     help: [
-      'Reads the tag each component runs in <from-environment> (the active colour\'s, or its tag when it rolls) and',
-      'writes it where <to-environment>\'s next release goes: components.<component>.tags.<idle>, or',
+      "Reads the tag each component runs in <from-environment> (the active colour's, or its tag when it rolls) and",
+      "writes it where <to-environment>'s next release goes: components.<component>.tags.<idle>, or",
       'components.<component>.tag when it rolls. Only those values change in the file. Re-synthesises and prints the',
       'diff as release does; a failed synthesis restores the file.',
     ].join('\n'),
@@ -166,24 +175,29 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   diff: {
-    summary: 'compare every environment\'s manifests with a git ref, object by object, as Markdown for a pull request',
+    summary: "compare every environment's manifests with a git ref, object by object, as Markdown for a pull request",
     usage: 'eaf-cdk8s diff [--base <git ref>] [--dir <product folder>]',
     help: [
       'Compares the manifests of every environment folder of the output (<folder>/dist/<env>/*.yaml, and any other',
       'folder of it holding manifests) with the same files at <git ref> (default HEAD): the objects added, removed,',
       'and for each changed object its changed fields with old -> new values, keyed by <env>: <Kind>/<namespace>/<name>.',
-      'Long values (a ConfigMap\'s data) are summarised. Prints Markdown on stdout, in a fixed order; reads git, writes nothing.',
+      "Long values (a ConfigMap's data) are summarised. Prints Markdown on stdout, in a fixed order; reads git, writes nothing.",
     ].join('\n'),
     options: { base: { type: 'string' }, dir: { type: 'string' } },
     run: ({ values, positionals }, io) => {
       if (positionals.length > 0) throw new UsageError(`diff takes no arguments (got ${positionals.join(' ')})`);
       const base = (values.base as string | undefined) ?? 'HEAD';
-      if (base === '' || base.startsWith('-')) throw new UsageError(`--base takes a git ref such as HEAD or origin/main (got ${describeValue(base)})`);
+      if (base === '' || base.startsWith('-'))
+        throw new UsageError(`--base takes a git ref such as HEAD or origin/main (got ${describeValue(base)})`);
       const dir = path.resolve(io.cwd, (values.dir as string | undefined) ?? '.');
       const outdir = outputFolder(values, io, dir);
       const committed = gitOutputTexts(outdir, dir, base);
       io.log(`diff: ${path.relative(io.cwd, outdir) || outdir} against ${base} (${committed.commit.slice(0, 12)})`);
-      (io.out ?? io.log)(formatManifestDiff(diffOutputs(committed.texts, outputTexts(outdir)), { title: `Manifest diff of ${path.relative(io.cwd, outdir) || outdir} against ${base}` }));
+      (io.out ?? io.log)(
+        formatManifestDiff(diffOutputs(committed.texts, outputTexts(outdir)), {
+          title: `Manifest diff of ${path.relative(io.cwd, outdir) || outdir} against ${base}`,
+        }),
+      );
       return 0;
     },
   },
@@ -195,7 +209,7 @@ const COMMANDS: Record<string, Command> = {
       'reference by name: its keys, the objects (and containers) that read it, and how it reaches the cluster: issued there',
       '(cert-manager), an ExternalSecret and its remote key, a committed SealedSecret file, or out of band (secrets.provider).',
       'With --kubeseal it prints instead, for each Secret the cluster does not issue, the line that seals it for the',
-      'environment\'s namespace into sealed-secrets/<environment>/<name>.yaml (kubectl create secret ... --dry-run=client',
+      "environment's namespace into sealed-secrets/<environment>/<name>.yaml (kubectl create secret ... --dry-run=client",
       '| kubeseal); each value is read from an environment variable named <SECRET>_<KEY>, so none is typed on the line.',
     ].join('\n'),
     options: { dir: { type: 'string' }, product: { type: 'string' }, kubeseal: { type: 'boolean' } },
@@ -210,7 +224,9 @@ const COMMANDS: Record<string, Command> = {
         for (const problem of own) io.log(`error: ${problem}`);
         if (own.length > 0) return 1;
         const names = read.environments.map((f) => f.environment.name);
-        throw new InputError(`there is no environment ${describeValue(name)} in ${program.environmentsDir}; ${names.length > 0 ? `use one of: ${names.join(', ')}` : 'add <name>.yaml'}`);
+        throw new InputError(
+          `there is no environment ${describeValue(name)} in ${program.environmentsDir}; ${names.length > 0 ? `use one of: ${names.join(', ')}` : 'add <name>.yaml'}`,
+        );
       }
       const sealedFolder = shownPath(path.join(path.dirname(program.environmentsDir), sealedSecretsFolder(name)), io.cwd);
       let found: EnvironmentSecrets;
@@ -218,7 +234,10 @@ const COMMANDS: Record<string, Command> = {
         found = environmentSecrets(program.product, file.environment, { environments: read.environments.map((f) => f.environment), sealedFolder });
       } catch (e) {
         if (!(e instanceof CompositionError)) throw e;
-        for (const problem of e.problems) io.log(`error: ${problem instanceof PropertyError && problem.settingMessage !== undefined ? `${file.file}: ${problem.settingMessage}` : problem.message}`);
+        for (const problem of e.problems)
+          io.log(
+            `error: ${problem instanceof PropertyError && problem.settingMessage !== undefined ? `${file.file}: ${problem.settingMessage}` : problem.message}`,
+          );
         return 1;
       }
       io.log(`secrets: ${program.product.name} ${name}: ${found.secrets.length} Secrets in ${found.namespace}, provider ${found.settings.provider}`);
@@ -242,7 +261,11 @@ const COMMANDS: Record<string, Command> = {
         io.log(`error: ${root} is not a folder; give the folder of manifests to check, e.g. dist`);
         return 1;
       }
-      const sets = manifestSets(root, values.critical === true, (values.registries as string | undefined)?.split(',').filter((r) => r !== ''));
+      const sets = manifestSets(
+        root,
+        values.critical === true,
+        (values.registries as string | undefined)?.split(',').filter((r) => r !== ''),
+      );
       if (sets.length === 0) {
         io.log(`error: ${root} holds no *.yaml, *.yml or *.json manifests`);
         return 1;
@@ -260,7 +283,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'eaf-cdk8s verify <folder> [--cluster] [--netpol] [--lint] [--alerts]',
     help: [
       '<folder> is an output folder (dist: every dist/<env>/) or one environment folder. With no tier named,',
-      'all four run (--alerts: promtool checks the rules, runs every alert\'s tests and parses the dashboards\' queries). The pinned tools are built from their Go modules on first use and cached',
+      "all four run (--alerts: promtool checks the rules, runs every alert's tests and parses the dashboards' queries). The pinned tools are built from their Go modules on first use and cached",
       '(bash scripts/tools.sh all builds them ahead; about 7 minutes cold on 2 cores).',
     ].join('\n'),
     options: { cluster: { type: 'boolean' }, netpol: { type: 'boolean' }, lint: { type: 'boolean' }, alerts: { type: 'boolean' } },
@@ -341,17 +364,22 @@ function mainHelp(): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'eaf-cdk8s <command> --help shows a command\'s options. Exit codes: 0 done, 1 bad input or a failed check, 2 usage.',
+    "eaf-cdk8s <command> --help shows a command's options. Exit codes: 0 done, 1 bad input or a failed check, 2 usage.",
   ].join('\n');
 }
 
 /** One line per Secret: its keys, readers and how it is provided. */
 function secretsList(found: EnvironmentSecrets): string {
-  return found.secrets.map(({ secret, provided }) => {
-    const keys = secret.keys.length === 0 ? 'every key' : `key${secret.keys.length === 1 ? '' : 's'} ${secret.keys.join(', ')}${secret.wholeSecret ? ' (and any other: read whole)' : ''}`;
-    const readers = [...new Set(secret.readers.map((r) => r.container === undefined ? r.object : `${r.object} (${r.container})`))].join(', ');
-    return `${secret.name}${secret.type === undefined ? '' : ` [${secret.type}]`}: ${keys}; read by ${readers}; ${provided.replace(/`/g, '')}`;
-  }).join('\n');
+  return found.secrets
+    .map(({ secret, provided }) => {
+      const keys =
+        secret.keys.length === 0
+          ? 'every key'
+          : `key${secret.keys.length === 1 ? '' : 's'} ${secret.keys.join(', ')}${secret.wholeSecret ? ' (and any other: read whole)' : ''}`;
+      const readers = [...new Set(secret.readers.map((r) => (r.container === undefined ? r.object : `${r.object} (${r.container})`)))].join(', ');
+      return `${secret.name}${secret.type === undefined ? '' : ` [${secret.type}]`}: ${keys}; read by ${readers}; ${provided.replace(/`/g, '')}`;
+    })
+    .join('\n');
 }
 
 /** A shell script that seals every Secret the cluster does not issue, one commented line each. */
@@ -403,13 +431,19 @@ function outputFolder(values: Record<string, string | boolean | undefined>, io: 
   const outdir = path.resolve(io.cwd, (values.out as string | undefined) ?? (io.env.CDK8S_OUTDIR || path.join(dir, 'dist')));
   const relative = path.relative(outdir, dir);
   if (relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative))) {
-    throw new InputError(`the output folder ${outdir} holds the product folder ${dir}, and the output replaces it whole; give --out a folder of its own, e.g. dist`);
+    throw new InputError(
+      `the output folder ${outdir} holds the product folder ${dir}, and the output replaces it whole; give --out a folder of its own, e.g. dist`,
+    );
   }
   return outdir;
 }
 
 /** Every environment through the gate into the output folder, atomically: the program of `synth`. */
-function synthesize(program: ProductProgram, io: CliIo, options: { readonly strict?: boolean; readonly reservedNamespaces?: readonly string[] } = {}): number {
+function synthesize(
+  program: ProductProgram,
+  io: CliIo,
+  options: { readonly strict?: boolean; readonly reservedNamespaces?: readonly string[] } = {},
+): number {
   return synthesizeProduct(program.product, {
     environmentsDir: program.environmentsDir,
     outdir: program.outdir,
@@ -490,11 +524,18 @@ function editLocked(
 function readEnvironmentText(environmentsDir: string, name: string): EnvironmentText & { readonly bytes: Buffer } {
   const file = path.join(environmentsDir, `${name}.yaml`);
   const known = () => {
-    const names = fs.existsSync(environmentsDir) ? fs.readdirSync(environmentsDir).filter((f) => f.endsWith('.yaml') && !f.startsWith('.')).map((f) => f.slice(0, -'.yaml'.length)).sort() : [];
+    const names = fs.existsSync(environmentsDir)
+      ? fs
+          .readdirSync(environmentsDir)
+          .filter((f) => f.endsWith('.yaml') && !f.startsWith('.'))
+          .map((f) => f.slice(0, -'.yaml'.length))
+          .sort()
+      : [];
     return names.length > 0 ? `use one of: ${names.join(', ')}` : `${environmentsDir} holds no environment file; add <name>.yaml`;
   };
   if (!ENVIRONMENT_NAME.test(name)) throw new InputError(`${describeValue(name)} is not an environment name; ${known()}`);
-  if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) throw new InputError(`${file}: there is no environment ${name} (got ${describeValue(name)}); ${known()}`);
+  if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile())
+    throw new InputError(`${file}: there is no environment ${name} (got ${describeValue(name)}); ${known()}`);
   const bytes = fs.readFileSync(file);
   return { file, text: bytes.toString('utf8'), bytes };
 }
@@ -540,7 +581,9 @@ function requireProductModule(module: string): Record<string, unknown> {
 /** The folders under `root` that hold manifests: its sub-folders that do, else `root` itself. */
 function environmentFolders(root: string): string[] {
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) return [];
-  const files = fs.readdirSync(root, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? fs.readdirSync(path.join(root, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
+  const files = fs
+    .readdirSync(root, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? fs.readdirSync(path.join(root, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
   return [...manifestsByFolder(files).keys()].map((folder) => path.join(root, folder));
 }
 
@@ -562,7 +605,11 @@ function manifestsByFolder(files: readonly string[]): Map<string, string[]> {
 }
 
 function manifestFiles(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 /** Every object of every document of a manifest file's text (a `List` gives its items); `file` names it in errors. */
@@ -571,7 +618,10 @@ function parseManifests(text: string, file: string): any[] {
   const documents = parseAllDocuments(text);
   const broken = documents.find((d) => d.errors.length > 0);
   if (broken) throw new InputError(`${file}: YAML error: ${yamlErrorLine(broken.errors)}; fix the YAML syntax`);
-  return documents.map((d) => d.toJS()).filter((o) => o !== null && o !== undefined).flatMap((o) => (o.kind === 'List' && Array.isArray(o.items) ? o.items : [o]));
+  return documents
+    .map((d) => d.toJS())
+    .filter((o) => o !== null && o !== undefined)
+    .flatMap((o) => (o.kind === 'List' && Array.isArray(o.items) ? o.items : [o]));
 }
 
 /** The manifest files of an output folder: by environment, each file's name (and where it came from) with its text. */
@@ -579,7 +629,12 @@ type OutputTexts = Readonly<Record<string, ReadonlyArray<{ readonly name: string
 
 /** The manifest files of each environment folder of an output folder on disk; none when it does not exist. */
 function outputTexts(root: string): OutputTexts {
-  return Object.fromEntries(environmentFolders(root).map((dir) => [path.basename(dir), manifestFiles(dir).map((file) => ({ name: path.basename(file), source: file, text: fs.readFileSync(file, 'utf8') }))]));
+  return Object.fromEntries(
+    environmentFolders(root).map((dir) => [
+      path.basename(dir),
+      manifestFiles(dir).map((file) => ({ name: path.basename(file), source: file, text: fs.readFileSync(file, 'utf8') })),
+    ]),
+  );
 }
 
 /**
@@ -587,10 +642,13 @@ function outputTexts(root: string): OutputTexts {
  * text on both sides (which can hold no difference) is not parsed at all.
  */
 function diffOutputs(before: OutputTexts, after: OutputTexts): ReturnType<typeof diffManifests> {
-  const same = (a: OutputTexts[string] = [], b: OutputTexts[string] = []) => a.length === b.length && a.every((f, i) => f.name === b[i].name && f.text === b[i].text);
+  const same = (a: OutputTexts[string] = [], b: OutputTexts[string] = []) =>
+    a.length === b.length && a.every((f, i) => f.name === b[i].name && f.text === b[i].text);
   const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((env) => !same(before[env], after[env]));
-  const objects = (texts: OutputTexts): EnvironmentObjects => Object.fromEntries(changed.filter((env) => texts[env] !== undefined)
-    .map((env) => [env, texts[env].flatMap((f) => parseManifests(f.text, f.source))]));
+  const objects = (texts: OutputTexts): EnvironmentObjects =>
+    Object.fromEntries(
+      changed.filter((env) => texts[env] !== undefined).map((env) => [env, texts[env].flatMap((f) => parseManifests(f.text, f.source))]),
+    );
   return diffManifests(objects(before), objects(after));
 }
 
@@ -609,12 +667,16 @@ function manifestSets(root: string, critical: boolean, registries: string[] | un
  * {@link manifestsByFolder}), read with `git ls-tree` and `git show` (arguments as an array, never a shell).
  */
 function gitOutputTexts(outdir: string, cwd: string, ref: string): { commit: string; texts: OutputTexts } {
-  const git = (args: string[], at: string): string => execFileSync('git', args, { cwd: at, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 512 * 1024 * 1024 });
+  const git = (args: string[], at: string): string =>
+    execFileSync('git', args, { cwd: at, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 512 * 1024 * 1024 });
   let top: string;
   try {
     top = git(['rev-parse', '--show-toplevel'], existingFolder(cwd)).trim();
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on the PATH; install git' : `${cwd} is not inside a git repository; run diff in the product's repository, or give --dir`;
+    const why =
+      (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'git is not installed or not on the PATH; install git'
+        : `${cwd} is not inside a git repository; run diff in the product's repository, or give --dir`;
     throw new InputError(why);
   }
   let commit: string;
@@ -627,15 +689,22 @@ function gitOutputTexts(outdir: string, cwd: string, ref: string): { commit: str
   if (relative === '' || relative.startsWith('../') || relative === '..' || path.isAbsolute(relative)) {
     throw new InputError(`${outdir} is not a folder inside the git repository ${top}; give --dir the product folder whose dist/ is committed`);
   }
-  const listed = git(['ls-tree', '-r', '-z', '--name-only', commit, '--', relative], top).split('\0').filter((f) => f.startsWith(`${relative}/`));
+  const listed = git(['ls-tree', '-r', '-z', '--name-only', commit, '--', relative], top)
+    .split('\0')
+    .filter((f) => f.startsWith(`${relative}/`));
   const folders = manifestsByFolder(listed.map((f) => f.slice(relative.length + 1)));
   const environment = (folder: string) => (folder === '' ? path.basename(outdir) : folder);
   return {
     commit,
-    texts: Object.fromEntries([...folders.entries()].map(([folder, files]) => [environment(folder), files.map((file) => {
-      const at = `${relative}/${file}`;
-      return { name: path.posix.basename(file), source: `${ref}:${at}`, text: git(['show', `${commit}:${at}`], top) };
-    })])),
+    texts: Object.fromEntries(
+      [...folders.entries()].map(([folder, files]) => [
+        environment(folder),
+        files.map((file) => {
+          const at = `${relative}/${file}`;
+          return { name: path.posix.basename(file), source: `${ref}:${at}`, text: git(['show', `${commit}:${at}`], top) };
+        }),
+      ]),
+    ),
   };
 }
 

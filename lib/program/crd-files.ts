@@ -43,7 +43,10 @@ export function readCrdFolder(directory: string, options: ReadCrdFolderOptions =
     throw new CrdFolderError(`crdDirectory ${directory} is not a folder; point it at the folder of CustomResourceDefinition YAML files (e.g. crds/)`);
   }
   const cache = options.cache ?? DEFAULT_CRD_CACHE;
-  const names = fs.readdirSync(directory).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const names = fs
+    .readdirSync(directory)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const signature = names.map((name) => {
     const stat = fs.statSync(path.join(directory, name));
     return `${name}:${stat.size}:${stat.mtimeMs}`;

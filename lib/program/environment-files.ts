@@ -75,10 +75,16 @@ export interface EnvironmentDirectory {
 export function readEnvironmentDirectory(directory: string, product: ProductDefinition): EnvironmentDirectory {
   const stat = fs.statSync(directory, { throwIfNoEntry: false });
   if (stat === undefined || !stat.isDirectory()) {
-    const problem = stat === undefined ? 'the environments folder does not exist; create it with one <name>.yaml per environment' : 'is not a folder; give the folder of <name>.yaml environment files';
+    const problem =
+      stat === undefined
+        ? 'the environments folder does not exist; create it with one <name>.yaml per environment'
+        : 'is not a folder; give the folder of <name>.yaml environment files';
     return { environments: [], problems: [`${directory}: ${problem}`], warnings: [] };
   }
-  const entries = fs.readdirSync(directory, { withFileTypes: true }).filter((e) => !ignored(e.name)).sort((a, b) => compare(a.name, b.name));
+  const entries = fs
+    .readdirSync(directory, { withFileTypes: true })
+    .filter((e) => !ignored(e.name))
+    .sort((a, b) => compare(a.name, b.name));
   const names = new Set(entries.map((e) => e.name));
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -131,7 +137,8 @@ function refusedEntry(entry: fs.Dirent, names: ReadonlySet<string>): string | un
       ? `is a second file for the environment of ${canonical}; keep one of them (environment files end in .yaml)`
       : `environment files end in .yaml (lower case); rename it to ${canonical}`;
   }
-  if (!yamlSpelling) return 'is not an environment file; the environments folder holds only <name>.yaml files, *.md notes and hidden files (move it out)';
+  if (!yamlSpelling)
+    return 'is not an environment file; the environments folder holds only <name>.yaml files, *.md notes and hidden files (move it out)';
   return undefined;
 }
 
@@ -139,11 +146,14 @@ function refusedEntry(entry: fs.Dirent, names: ReadonlySet<string>): string | un
 function readText(filePath: string): string {
   const size = fs.statSync(filePath).size;
   if (size > MAX_ENVIRONMENT_FILE_BYTES) {
-    throw new EnvironmentFileError([`${filePath}: is ${size} bytes, above the ${MAX_ENVIRONMENT_FILE_BYTES}-byte limit of an environment file; an environment file holds settings, not data`]);
+    throw new EnvironmentFileError([
+      `${filePath}: is ${size} bytes, above the ${MAX_ENVIRONMENT_FILE_BYTES}-byte limit of an environment file; an environment file holds settings, not data`,
+    ]);
   }
   const bytes = fs.readFileSync(filePath);
   const nul = bytes.indexOf(0);
-  if (nul >= 0) throw new EnvironmentFileError([`${filePath}: has a NUL byte at offset ${nul}, so it is not a text file; save the environment as UTF-8 YAML`]);
+  if (nul >= 0)
+    throw new EnvironmentFileError([`${filePath}: has a NUL byte at offset ${nul}, so it is not a text file; save the environment as UTF-8 YAML`]);
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
@@ -158,11 +168,18 @@ function sharedNamespaces(environments: readonly EnvironmentFile[], product: Pro
     const namespace = productNamespaceName(product, file.environment);
     byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), file]);
   }
-  return [...byNamespace.entries()].filter(([, files]) => files.length > 1).flatMap(([namespace, files]) => files.map((file) => {
-    const others = files.filter((f) => f !== file).map((f) => f.file).join(', ');
-    const given = file.environment.namespace === undefined ? `${describeValue(namespace)}, the default` : describeValue(namespace);
-    return `${file.file}: namespace: is also the namespace of ${others} (got ${given}); give each environment a namespace of its own`;
-  }));
+  return [...byNamespace.entries()]
+    .filter(([, files]) => files.length > 1)
+    .flatMap(([namespace, files]) =>
+      files.map((file) => {
+        const others = files
+          .filter((f) => f !== file)
+          .map((f) => f.file)
+          .join(', ');
+        const given = file.environment.namespace === undefined ? `${describeValue(namespace)}, the default` : describeValue(namespace);
+        return `${file.file}: namespace: is also the namespace of ${others} (got ${given}); give each environment a namespace of its own`;
+      }),
+    );
 }
 
 /** Byte order, the same on every machine (not the locale's). */
@@ -182,7 +199,9 @@ export function yamlErrorLine(errors: ReadonlyArray<{ readonly message: string }
 export function parseEnvironment(filePath: string, text: string, product: ProductDefinition): EnvironmentConfig {
   const name = path.basename(filePath).replace(/\.ya?ml$/, '');
   if (!ENVIRONMENT_NAME.test(name)) {
-    throw new EnvironmentFileError([`${filePath}: ${describeValue(name)} is not a valid environment name; rename the file to a lower-case DNS label of at most 20 characters, e.g. staging.yaml`]);
+    throw new EnvironmentFileError([
+      `${filePath}: ${describeValue(name)} is not a valid environment name; rename the file to a lower-case DNS label of at most 20 characters, e.g. staging.yaml`,
+    ]);
   }
   const { parseDocument } = require('yaml') as typeof import('yaml');
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
@@ -194,7 +213,9 @@ export function parseEnvironment(filePath: string, text: string, product: Produc
     data = document.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
     // The yaml library refuses alias bombs (and other resource-exhaustion patterns) while expanding.
-    throw new EnvironmentFileError([`${filePath}: YAML error: ${(e as Error).message.split('\n')[0]}; expand the aliases (*name) or share less through anchors`]);
+    throw new EnvironmentFileError([
+      `${filePath}: YAML error: ${(e as Error).message.split('\n')[0]}; expand the aliases (*name) or share less through anchors`,
+    ]);
   }
   const validate = validatorFor(product);
   if (data === null || data === undefined) {
@@ -237,7 +258,10 @@ function schemaProblems(filePath: string, errors: ErrorObject[]): string[] {
 
 /** `/components/api/replicas` + `x` → `components.api.replicas.x`. */
 function fieldPath(instancePath: string, child?: string): string {
-  const parts = instancePath.split('/').filter((p) => p !== '').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = instancePath
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (child !== undefined) parts.push(child);
   return parts.length === 0 ? '(top level)' : parts.join('.');
 }

@@ -1,7 +1,13 @@
 // The public API of @eaf/cdk8s/program: the program layer, the only one that touches the file system and the
 // process. A product's own program (reading its environment files, writing dist/ atomically, the CLI) imports it;
 // constructs and the product model (@eaf/cdk8s) never load it.
-export { EnvironmentFileError, loadEnvironmentDirectory, MAX_ENVIRONMENT_FILE_BYTES, parseEnvironment, readEnvironmentDirectory } from './environment-files';
+export {
+  EnvironmentFileError,
+  loadEnvironmentDirectory,
+  MAX_ENVIRONMENT_FILE_BYTES,
+  parseEnvironment,
+  readEnvironmentDirectory,
+} from './environment-files';
 export type { EnvironmentDirectory, EnvironmentFile } from './environment-files';
 export { describeSystemError, OutputWriteError, writeOutputAtomically } from './output-writer';
 export type { WriteOutputOptions, WriteStep } from './output-writer';

@@ -101,7 +101,10 @@ export function formatManifestDiff(diff: ManifestDiff, options: FormatManifestDi
       if (o.fields.length > max) lines.push(`  - … and ${o.fields.length - max} more fields`);
     }
   }
-  for (const [heading, objects] of [['Added', diff.added], ['Removed', diff.removed]] as const) {
+  for (const [heading, objects] of [
+    ['Added', diff.added],
+    ['Removed', diff.removed],
+  ] as const) {
     if (objects.length === 0) continue;
     lines.push('', `**${heading}**`, '');
     for (const o of objects) lines.push(`- ${code(o.key)}`);
@@ -136,7 +139,8 @@ function compare(a: unknown, b: unknown, path: Segment[], out: FieldDiff[]): voi
       const old = new Map(a.map((item) => [item.name as string, item]));
       const now = new Map(b.map((item) => [item.name as string, item]));
       // the new order first, then what was removed in the old order
-      for (const name of [...now.keys(), ...[...old.keys()].filter((n) => !now.has(n))]) compare(old.get(name), now.get(name), [...path, { name }], out);
+      for (const name of [...now.keys(), ...[...old.keys()].filter((n) => !now.has(n))])
+        compare(old.get(name), now.get(name), [...path, { name }], out);
     } else {
       for (let i = 0; i < Math.max(a.length, b.length); i++) compare(a[i], b[i], [...path, i], out);
     }
@@ -153,7 +157,8 @@ function namedItems(items: unknown[]): items is Array<{ name: string }> {
 
 /** `old` → `new`; for two multi-line texts, also what changed line by line. */
 function describeChange(before: unknown, after: unknown): string {
-  const lines = typeof before === 'string' && typeof after === 'string' && before.includes('\n') && after.includes('\n') ? `; ${textChange(before, after)}` : '';
+  const lines =
+    typeof before === 'string' && typeof after === 'string' && before.includes('\n') && after.includes('\n') ? `; ${textChange(before, after)}` : '';
   return `${describeValue(before)} → ${describeValue(after)}${lines}`;
 }
 

@@ -104,7 +104,10 @@ export function recoverLeftovers(outdir: string, log: (line: string) => void = (
   const parent = path.dirname(target);
   const base = path.basename(target);
   if (!fs.existsSync(parent)) return;
-  const leftovers = fs.readdirSync(parent).filter((n) => n.startsWith(`.${base}-staging-`) || n.startsWith(`.${base}-previous-`)).sort();
+  const leftovers = fs
+    .readdirSync(parent)
+    .filter((n) => n.startsWith(`.${base}-staging-`) || n.startsWith(`.${base}-previous-`))
+    .sort();
   const previous = leftovers.filter((n) => n.startsWith(`.${base}-previous-`));
   if (!fs.existsSync(target) && previous.length > 0) {
     // Only one run holds the lock at a time, so there is at most one previous tree: the one it moved aside.
@@ -169,8 +172,10 @@ export function acquireLock(target: string, timeoutMs: number, log: (line: strin
       }
       const who = owner === undefined ? 'another run' : `another run (process ${owner.pid} on ${owner.host}, since ${owner.since})`;
       if (Date.now() >= deadline) {
-        throw new OutputWriteError(`${target} is being written by ${who}, which did not finish within ${timeoutMs / 1000} s; `
-          + `wait for it and run again, or, if no synth is running, remove ${lockPath(target)}`);
+        throw new OutputWriteError(
+          `${target} is being written by ${who}, which did not finish within ${timeoutMs / 1000} s; ` +
+            `wait for it and run again, or, if no synth is running, remove ${lockPath(target)}`,
+        );
       }
       if (!waiting) log(`lock: waiting for ${who} to finish writing ${target}`);
       waiting = true;
@@ -204,7 +209,9 @@ function assertReplaceable(target: string): void {
   if (!stat.isDirectory()) throw new OutputWriteError(`${target} is not a folder; move it away, the output is written there`);
   const unwritable = findUnwritableFolder(target);
   if (unwritable !== undefined) {
-    throw new OutputWriteError(`cannot replace ${target}: ${unwritable} is not writable, so the old output could not be removed; make it writable (chmod -R u+w ${target})`);
+    throw new OutputWriteError(
+      `cannot replace ${target}: ${unwritable} is not writable, so the old output could not be removed; make it writable (chmod -R u+w ${target})`,
+    );
   }
 }
 
@@ -251,8 +258,15 @@ function sleep(ms: number): void {
 export function describeSystemError(e: unknown): string {
   const error = e as NodeJS.ErrnoException;
   const words: Record<string, string> = {
-    EACCES: 'permission denied', EPERM: 'operation not permitted', ENOSPC: 'no space left on device', EROFS: 'read-only file system',
-    EDQUOT: 'disk quota exceeded', ENOTDIR: 'a path part is not a folder', EEXIST: 'already exists', EISDIR: 'is a folder', ENOENT: 'does not exist',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOSPC: 'no space left on device',
+    EROFS: 'read-only file system',
+    EDQUOT: 'disk quota exceeded',
+    ENOTDIR: 'a path part is not a folder',
+    EEXIST: 'already exists',
+    EISDIR: 'is a folder',
+    ENOENT: 'does not exist',
   };
   return error.code !== undefined ? `${error.code} (${words[error.code] ?? error.message})` : String(error.message ?? e);
 }

@@ -69,15 +69,23 @@ export class ReleaseError extends Error {
 export function releaseTag(environment: EnvironmentText, component: string, tag: string): EnvironmentEdit {
   const document = parse(environment);
   const release = releaseOf(environment, document);
-  const field = release.strategy === 'blue-green' ? ['components', component, 'tags', otherColor(release.activeColor)] : ['components', component, 'tag'];
+  const field =
+    release.strategy === 'blue-green' ? ['components', component, 'tags', otherColor(release.activeColor)] : ['components', component, 'tag'];
   const problems: string[] = [];
-  if (!IMAGE_TAG_OR_DIGEST.test(tag)) problems.push(`${environment.file}: ${field.join('.')}: is not an image tag or digest (got ${describeValue(tag)}); ${IMAGE_TAG_OR_DIGEST.fix}`);
+  if (!IMAGE_TAG_OR_DIGEST.test(tag))
+    problems.push(`${environment.file}: ${field.join('.')}: is not an image tag or digest (got ${describeValue(tag)}); ${IMAGE_TAG_OR_DIGEST.fix}`);
   const known = componentsOf(document);
-  if (!known.includes(component)) problems.push(`${environment.file}: components.${component}: is not a component of this environment (got ${describeValue(component)}); use one of: ${known.join(', ') || '(none: the file has no components)'}`);
+  if (!known.includes(component))
+    problems.push(
+      `${environment.file}: components.${component}: is not a component of this environment (got ${describeValue(component)}); use one of: ${known.join(', ') || '(none: the file has no components)'}`,
+    );
   if (problems.length > 0) throw new ReleaseError(problems);
-  const why = release.strategy === 'blue-green'
-    ? `release: the idle colour ${otherColor(release.activeColor)} gets it; ${release.activeColor} stays live until eaf-cdk8s switch`
-    : release.declared === 'canary' ? 'release: a canary of it, through the Rollout\'s weights and analyses' : 'release: a rolling update to it';
+  const why =
+    release.strategy === 'blue-green'
+      ? `release: the idle colour ${otherColor(release.activeColor)} gets it; ${release.activeColor} stays live until eaf-cdk8s switch`
+      : release.declared === 'canary'
+        ? "release: a canary of it, through the Rollout's weights and analyses"
+        : 'release: a rolling update to it';
   return edit(environment, document, [{ path: field, value: tag }], why);
 }
 
@@ -113,7 +121,12 @@ export function promote(from: EnvironmentText, to: EnvironmentText): Environment
   const known = componentsOf(document);
   const missing = Object.keys(running).filter((c) => !known.includes(c));
   if (missing.length > 0) {
-    throw new ReleaseError(missing.map((c) => `${to.file}: components.${c}: is missing, but ${from.file} runs it (got nothing); add the component to ${to.file}, or promote by component with eaf-cdk8s release`));
+    throw new ReleaseError(
+      missing.map(
+        (c) =>
+          `${to.file}: components.${c}: is missing, but ${from.file} runs it (got nothing); add the component to ${to.file}, or promote by component with eaf-cdk8s release`,
+      ),
+    );
   }
   const target = release.strategy === 'blue-green' ? `onto the idle colour ${otherColor(release.activeColor)}` : 'as the tags of a rolling release';
   const edits = Object.entries(running).map(([component, tag]) => ({
@@ -137,10 +150,14 @@ export function runningTags(environment: EnvironmentText): Record<string, string
     const field = release.strategy === 'blue-green' ? ['components', component, 'tags', release.activeColor] : ['components', component, 'tag'];
     const tag = document.getIn(field);
     if (typeof tag === 'string' && IMAGE_TAG_OR_DIGEST.test(tag)) tags[component] = tag;
-    else problems.push(`${environment.file}: ${field.join('.')}: is not an image tag or digest (got ${describeValue(toPlain(tag))}); set the tag the environment runs, e.g. 1.4.2`);
+    else
+      problems.push(
+        `${environment.file}: ${field.join('.')}: is not an image tag or digest (got ${describeValue(toPlain(tag))}); set the tag the environment runs, e.g. 1.4.2`,
+      );
   }
   if (problems.length > 0) throw new ReleaseError(problems);
-  if (Object.keys(tags).length === 0) throw new ReleaseError([`${environment.file}: components: holds no component (got nothing); give each component its tag`]);
+  if (Object.keys(tags).length === 0)
+    throw new ReleaseError([`${environment.file}: components: holds no component (got nothing); give each component its tag`]);
   return tags;
 }
 
@@ -149,7 +166,9 @@ function flipActiveColor(environment: EnvironmentText, verb: 'switch' | 'rollbac
   const document = parse(environment);
   const release = releaseOf(environment, document);
   if (release.strategy !== 'blue-green') {
-    throw new ReleaseError([`${environment.file}: release.strategy: ${verb} needs a blue-green release (got ${describeValue(release.declared)}); release a new tag with eaf-cdk8s release <environment> <component> <tag> instead, or set release.strategy: blue-green`]);
+    throw new ReleaseError([
+      `${environment.file}: release.strategy: ${verb} needs a blue-green release (got ${describeValue(release.declared)}); release a new tag with eaf-cdk8s release <environment> <component> <tag> instead, or set release.strategy: blue-green`,
+    ]);
   }
   const next = otherColor(release.activeColor);
   const runs = describeTags(Object.fromEntries(componentsOf(document).map((c) => [c, toPlain(document.getIn(['components', c, 'tags', next]))])));
@@ -160,28 +179,39 @@ function flipActiveColor(environment: EnvironmentText, verb: 'switch' | 'rollbac
     : verb === 'switch'
       ? `switch: traffic moves to ${next} (${runs}); ${release.activeColor} stays as the idle colour for a rollback`
       : `rollback: traffic goes back to ${next} (${runs}); ${release.activeColor} becomes the idle colour`;
-  const warnings = release.idleReplicas === 0 && !release.rollouts
-    ? [`${environment.file}: release.idleReplicas: ${next} is scaled to no pods (got 0); the ${verb} is not instant: nothing serves until ${next}'s pods have started and are ready after the sync. Keep idleReplicas above 0 for an instant ${verb}`]
-    : [];
+  const warnings =
+    release.idleReplicas === 0 && !release.rollouts
+      ? [
+          `${environment.file}: release.idleReplicas: ${next} is scaled to no pods (got 0); the ${verb} is not instant: nothing serves until ${next}'s pods have started and are ready after the sync. Keep idleReplicas above 0 for an instant ${verb}`,
+        ]
+      : [];
   return { ...edit(environment, document, [{ path: ['release', 'activeColor'], value: next }], why), warnings };
 }
 
 /** What an environment's `release` says, checked as far as the edits rely on it. */
-type Release = { strategy: 'rolling'; declared: unknown } | { strategy: 'blue-green'; declared: unknown; activeColor: Color; idleReplicas: unknown; rollouts: boolean };
+type Release =
+  | { strategy: 'rolling'; declared: unknown }
+  | { strategy: 'blue-green'; declared: unknown; activeColor: Color; idleReplicas: unknown; rollouts: boolean };
 
 function releaseOf(environment: EnvironmentText, document: Document): Release {
   const declared = toPlain(document.getIn(['release', 'strategy']));
   // A canary (Argo Rollouts) runs one tag, as a rolling release does: a new tag starts the canary.
   if (declared === undefined || declared === 'rolling' || declared === 'canary') return { strategy: 'rolling', declared: declared ?? 'rolling' };
   if (declared !== 'blue-green') {
-    throw new ReleaseError([`${environment.file}: release.strategy: is not rolling, blue-green or canary (got ${describeValue(declared)}); use rolling, blue-green or canary`]);
+    throw new ReleaseError([
+      `${environment.file}: release.strategy: is not rolling, blue-green or canary (got ${describeValue(declared)}); use rolling, blue-green or canary`,
+    ]);
   }
   const activeColor = toPlain(document.getIn(['release', 'activeColor']));
   if (activeColor !== 'blue' && activeColor !== 'green') {
-    throw new ReleaseError([`${environment.file}: release.activeColor: is not blue or green (got ${describeValue(activeColor)}); set release.activeColor to the colour that serves traffic now, blue or green`]);
+    throw new ReleaseError([
+      `${environment.file}: release.activeColor: is not blue or green (got ${describeValue(activeColor)}); set release.activeColor to the colour that serves traffic now, blue or green`,
+    ]);
   }
   return {
-    strategy: 'blue-green', declared, activeColor,
+    strategy: 'blue-green',
+    declared,
+    activeColor,
     idleReplicas: toPlain(document.getIn(['release', 'idleReplicas'])),
     rollouts: toPlain(document.getIn(['release', 'engine'])) === 'argo-rollouts',
   };
@@ -199,12 +229,16 @@ function componentsOf(document: Document): string[] {
 
 /** `api 1.5.0, frontend 1.5.0`. */
 function describeTags(tags: Record<string, unknown>): string {
-  return Object.entries(tags).map(([c, t]) => `${c} ${typeof t === 'string' ? t : describeValue(t)}`).join(', ');
+  return Object.entries(tags)
+    .map(([c, t]) => `${c} ${typeof t === 'string' ? t : describeValue(t)}`)
+    .join(', ');
 }
 
 /** A node as plain data (the Document API returns nodes for collections). */
 function toPlain(value: unknown): unknown {
-  return value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(): unknown }).toJSON() : value;
+  return value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function'
+    ? (value as { toJSON(): unknown }).toJSON()
+    : value;
 }
 
 function yaml(): typeof import('yaml') {
@@ -247,7 +281,13 @@ function edit(environment: EnvironmentText, document: Document, edits: readonly 
   }
   const fields = changes.map((c) => `${c.field}: ${c.from ?? '(not set)'} -> ${c.to}`).join(', ');
   if (changes.length === 0) {
-    return { file: environment.file, text: environment.text, changes, warnings: [], description: `${environment.file}: already says so, nothing to change (${why})` };
+    return {
+      file: environment.file,
+      text: environment.text,
+      changes,
+      warnings: [],
+      description: `${environment.file}: already says so, nothing to change (${why})`,
+    };
   }
   const expected = document.clone();
   for (const e of applied) expected.setIn(e.path, e.value);
@@ -256,7 +296,11 @@ function edit(environment: EnvironmentText, document: Document, edits: readonly 
     text = expected.toString({ flowCollectionPadding: false, lineWidth: 0 });
     inPlace = false;
   }
-  const note = inPlace ? [] : [`${environment.file}: ${changes.map((c) => c.field).join(', ')}: could not be edited in place, so the YAML library re-printed the file (got ${changes.map((c) => describeValue(c.from)).join(', ')}); check the file's layout and comments in the change before merging`];
+  const note = inPlace
+    ? []
+    : [
+        `${environment.file}: ${changes.map((c) => c.field).join(', ')}: could not be edited in place, so the YAML library re-printed the file (got ${changes.map((c) => describeValue(c.from)).join(', ')}); check the file's layout and comments in the change before merging`,
+      ];
   return { file: environment.file, text, changes, warnings: note, description: `${environment.file}: ${fields} (${why})` };
 }
 

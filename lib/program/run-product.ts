@@ -33,7 +33,12 @@ export interface SynthesizeProductOptions {
    */
   readonly linkFrom?: string;
   /** Composes one environment; a product adds its own charts here. @default - one EafProductChart */
-  readonly compose?: (app: App, product: ProductDefinition, environment: EafProductChart['environment'], environments: ReadonlyArray<EafProductChart['environment']>) => void;
+  readonly compose?: (
+    app: App,
+    product: ProductDefinition,
+    environment: EafProductChart['environment'],
+    environments: ReadonlyArray<EafProductChart['environment']>,
+  ) => void;
   /**
    * The folder of committed SealedSecret files, one sub-folder per environment whose `secrets.provider` is
    * `sealed-secrets` (`<folder>/<environment>/*.yaml`, kubeseal's output). @default - `sealed-secrets` beside the environments folder
@@ -56,13 +61,16 @@ export interface SynthesizeProductOptions {
  */
 export function synthesizeProduct(product: ProductDefinition, options: SynthesizeProductOptions): number {
   const log = options.log ?? ((line: string) => console.error(line));
-  const compose = options.compose ?? ((app, p, environment, environments) => new EafProductChart(app, p.name, { product: p, environment, environments }));
+  const compose =
+    options.compose ?? ((app, p, environment, environments) => new EafProductChart(app, p.name, { product: p, environment, environments }));
   const unchanged = () => log(`nothing was written; ${options.outdir} is unchanged`);
   try {
     const read = readEnvironmentDirectory(options.environmentsDir, product);
     for (const warning of read.warnings) log(`${options.strict ? 'error' : 'warning'}: ${warning}`);
     if (!fs.existsSync(options.crdDirectory)) {
-      log(`error: the CRD folder ${options.crdDirectory} does not exist; it holds the CustomResourceDefinitions the gate validates custom resources against (crds/ in this repository)`);
+      log(
+        `error: the CRD folder ${options.crdDirectory} does not exist; it holds the CustomResourceDefinitions the gate validates custom resources against (crds/ in this repository)`,
+      );
       unchanged();
       return 1;
     }
@@ -77,23 +85,37 @@ export function synthesizeProduct(product: ProductDefinition, options: Synthesiz
     const early = [...read.problems, ...(options.strict ? read.warnings.map((w) => `${w} (--strict)`) : [])];
     const validator = new ManifestValidator({ crds: readCrdFolder(options.crdDirectory) });
     const environments = read.environments.map((f) => f.environment);
-    const { files: written, waivers } = synthesizeEnvironments(options.outdir, environments, (app, environment) => {
-      if (options.reservedNamespaces !== undefined) app.node.setContext(RESERVED_NAMESPACES_CONTEXT, [...options.reservedNamespaces]);
-      if (sealed.has(environment.name)) app.node.setContext(SEALED_SECRETS_CONTEXT, sealed.get(environment.name));
-      compose(app, product, environment, environments);
-    }, {
-      validator,
-      files: Object.fromEntries(read.environments.map((f) => [f.environment.name, f.file])),
-      problems: [...early.map((text) => ({ environment: environmentOfLine(text), text })), ...sealedProblems],
-      write: { log, lockTimeoutMs: options.lockTimeoutMs, onStep: killAtStepHook(process.env) },
-      shared: product.delivery === undefined ? undefined : { folder: DELIVERY_FOLDER, compose: (app, rendered) => composeDeliveryCharts(app, product, rendered) },
-    });
+    const { files: written, waivers } = synthesizeEnvironments(
+      options.outdir,
+      environments,
+      (app, environment) => {
+        if (options.reservedNamespaces !== undefined) app.node.setContext(RESERVED_NAMESPACES_CONTEXT, [...options.reservedNamespaces]);
+        if (sealed.has(environment.name)) app.node.setContext(SEALED_SECRETS_CONTEXT, sealed.get(environment.name));
+        compose(app, product, environment, environments);
+      },
+      {
+        validator,
+        files: Object.fromEntries(read.environments.map((f) => [f.environment.name, f.file])),
+        problems: [...early.map((text) => ({ environment: environmentOfLine(text), text })), ...sealedProblems],
+        write: { log, lockTimeoutMs: options.lockTimeoutMs, onStep: killAtStepHook(process.env) },
+        shared:
+          product.delivery === undefined
+            ? undefined
+            : { folder: DELIVERY_FOLDER, compose: (app, rendered) => composeDeliveryCharts(app, product, rendered) },
+      },
+    );
     for (const w of waivers) log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
     log(`wrote ${written.length} files for ${environments.length} environments to ${options.outdir}: ${written.join(', ')}`);
     if (options.linkFrom !== undefined) linkOutput(options.linkFrom, options.outdir, log);
     return 0;
   } catch (e) {
-    if (e instanceof EnvironmentFileError || e instanceof SynthesisError || e instanceof ProductDefinitionError || e instanceof OutputWriteError || e instanceof CrdFolderError) {
+    if (
+      e instanceof EnvironmentFileError ||
+      e instanceof SynthesisError ||
+      e instanceof ProductDefinitionError ||
+      e instanceof OutputWriteError ||
+      e instanceof CrdFolderError
+    ) {
       log(`error: ${e.message}`);
       unchanged();
       return 1;

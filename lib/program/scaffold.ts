@@ -30,7 +30,8 @@ const PINNED = {
  */
 export function scaffoldProduct(dir: string, options: ScaffoldOptions): string[] {
   const name = options.name;
-  if (!COMPONENT_NAME.test(name)) throw new ScaffoldError(`${JSON.stringify(name)} is not a product name; ${COMPONENT_NAME.fix.replace('e.g. api', 'e.g. orders')}`);
+  if (!COMPONENT_NAME.test(name))
+    throw new ScaffoldError(`${JSON.stringify(name)} is not a product name; ${COMPONENT_NAME.fix.replace('e.g. api', 'e.g. orders')}`);
   if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) throw new ScaffoldError(`${dir} is not empty; choose a new folder with --dir`);
   const files = templates(name, options.packageSpec, options.importFrom ?? '@eaf/cdk8s');
   for (const [file, text] of Object.entries(files)) {
@@ -50,11 +51,12 @@ export class ScaffoldError extends Error {
 
 function templates(name: string, packageSpec: string, importFrom: string): Record<string, string> {
   const registry = `registry.example.com/${name}`;
-  const environment = (env: string, body: string) => `# ${name} ${env}. The schema follows the product in main.ts; every error names this file and the field.\n${body}`;
+  const environment = (env: string, body: string) =>
+    `# ${name} ${env}. The schema follows the product in main.ts; every error names this file and the field.\n${body}`;
   const common = [
     `registries: [registry.example.com/, ghcr.io/cloudnative-pg/]`,
     'network:',
-    '  # The Kubernetes API server, for the database instances (replace with your cluster\'s addresses).',
+    "  # The Kubernetes API server, for the database instances (replace with your cluster's addresses).",
     '  apiServer: { cidrs: [192.0.2.0/28], ports: [6443] }',
   ].join('\n');
   return {
@@ -72,23 +74,31 @@ export const product = defineProduct({
   databases: { db: {} },
 });
 `,
-    'environments/dev.yaml': environment('dev: rolling updates, one replica', `hosts:
+    'environments/dev.yaml': environment(
+      'dev: rolling updates, one replica',
+      `hosts:
   api: api.${name}.dev.example.com
 exposure: { kind: ingress, clusterIssuer: letsencrypt-staging }
 release: { strategy: rolling }
 ${common}
 components:
   api: { tag: 0.1.0, replicas: 1 }
-`),
-    'environments/staging.yaml': environment('staging: blue-green on OpenShift', `hosts:
+`,
+    ),
+    'environments/staging.yaml': environment(
+      'staging: blue-green on OpenShift',
+      `hosts:
   api: api.${name}.staging.example.com
 exposure: { kind: route, termination: edge }
 release: { strategy: blue-green, activeColor: blue, idleReplicas: 1 }
 ${common}
 components:
   api: { tags: { blue: 0.1.0, green: 0.1.0 }, replicas: 2 }
-`),
-    'environments/production.yaml': environment('production: real data, blue-green, backups', `critical: true
+`,
+    ),
+    'environments/production.yaml': environment(
+      'production: real data, blue-green, backups',
+      `critical: true
 hosts:
   api: api.${name}.example.com
 exposure: { kind: route, termination: edge }
@@ -100,29 +110,38 @@ ${common}
   objectStore: { cidrs: [198.51.100.10/32], ports: [443] }
 components:
   api: { tags: { blue: 0.1.0, green: 0.1.0 }, replicas: 3 }
-`),
+`,
+    ),
     'cdk8s.yaml': `language: typescript
 # \`npm run synth\` is the safe way: it replaces dist/ only when every environment passed the gate.
 app: npx eaf-cdk8s synth
 output: dist
 `,
-    'package.json': `${JSON.stringify({
-      name,
-      version: '0.1.0',
-      private: true,
-      scripts: {
-        synth: 'eaf-cdk8s synth',
-        validate: 'eaf-cdk8s validate dist',
-        verify: 'eaf-cdk8s verify dist',
-        test: 'vitest run',
+    'package.json': `${JSON.stringify(
+      {
+        name,
+        version: '0.1.0',
+        private: true,
+        scripts: {
+          synth: 'eaf-cdk8s synth',
+          validate: 'eaf-cdk8s validate dist',
+          verify: 'eaf-cdk8s verify dist',
+          test: 'vitest run',
+        },
+        dependencies: { '@eaf/cdk8s': packageSpec, 'cdk8s': PINNED.cdk8s, 'cdk8s-plus-28': PINNED['cdk8s-plus-28'], 'constructs': PINNED.constructs },
+        devDependencies: { '@types/node': PINNED['@types/node'], 'typescript': PINNED.typescript, 'vitest': PINNED.vitest },
       },
-      dependencies: { '@eaf/cdk8s': packageSpec, 'cdk8s': PINNED.cdk8s, 'cdk8s-plus-28': PINNED['cdk8s-plus-28'], 'constructs': PINNED.constructs },
-      devDependencies: { '@types/node': PINNED['@types/node'], 'typescript': PINNED.typescript, 'vitest': PINNED.vitest },
-    }, null, 2)}\n`,
-    'tsconfig.json': `${JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: true, types: ['node'] },
-      include: ['main.ts', 'test/**/*.ts'],
-    }, null, 2)}\n`,
+      null,
+      2,
+    )}\n`,
+    'tsconfig.json': `${JSON.stringify(
+      {
+        compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: true, types: ['node'] },
+        include: ['main.ts', 'test/**/*.ts'],
+      },
+      null,
+      2,
+    )}\n`,
     'test/product.test.ts': `import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';

@@ -29,20 +29,33 @@ export interface SealedSecretFolder {
 export function readSealedSecretFolder(folder: string, shown: string = folder): SealedSecretFolder {
   const stat = fs.statSync(folder, { throwIfNoEntry: false });
   if (stat === undefined) return { sealed: { folder: shown, files: [] }, problems: [] };
-  if (!stat.isDirectory()) return { sealed: { folder: shown, files: [] }, problems: [`${shown}: is not a folder; give the folder of the environment's SealedSecret files (kubeseal's output, one <name>.yaml per Secret)`] };
+  if (!stat.isDirectory())
+    return {
+      sealed: { folder: shown, files: [] },
+      problems: [
+        `${shown}: is not a folder; give the folder of the environment's SealedSecret files (kubeseal's output, one <name>.yaml per Secret)`,
+      ],
+    };
   const problems: string[] = [];
   const files: Array<{ file: string; manifest: unknown }> = [];
-  const entries = fs.readdirSync(folder, { withFileTypes: true }).filter((e) => !e.name.startsWith('.') && !/\.md$/i.test(e.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = fs
+    .readdirSync(folder, { withFileTypes: true })
+    .filter((e) => !e.name.startsWith('.') && !/\.md$/i.test(e.name))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const file = path.join(folder, entry.name);
     const named = path.join(shown, entry.name);
     if (!entry.isFile() || !entry.name.endsWith('.yaml')) {
-      problems.push(`${named}: is not a SealedSecret file; the folder holds only <name>.yaml files (kubeseal's output), *.md notes and hidden files (move it out)`);
+      problems.push(
+        `${named}: is not a SealedSecret file; the folder holds only <name>.yaml files (kubeseal's output), *.md notes and hidden files (move it out)`,
+      );
       continue;
     }
     const size = fs.statSync(file).size;
     if (size > MAX_SEALED_SECRET_FILE_BYTES) {
-      problems.push(`${named}: is ${size} bytes, above the ${MAX_SEALED_SECRET_FILE_BYTES}-byte limit of a SealedSecret file; keep one kubeseal output per file`);
+      problems.push(
+        `${named}: is ${size} bytes, above the ${MAX_SEALED_SECRET_FILE_BYTES}-byte limit of a SealedSecret file; keep one kubeseal output per file`,
+      );
       continue;
     }
     const { parseAllDocuments } = require('yaml') as typeof import('yaml');
@@ -52,7 +65,8 @@ export function readSealedSecretFolder(folder: string, shown: string = folder): 
       problems.push(`${named}: YAML error: ${yamlErrorLine(broken.errors)}; fix the YAML syntax (or seal the Secret again)`);
       continue;
     }
-    for (const manifest of documents.map((d) => d.toJS({ maxAliasCount: 0 })).filter((m) => m !== null && m !== undefined)) files.push({ file: named, manifest });
+    for (const manifest of documents.map((d) => d.toJS({ maxAliasCount: 0 })).filter((m) => m !== null && m !== undefined))
+      files.push({ file: named, manifest });
   }
   return { sealed: { folder: shown, files }, problems };
 }

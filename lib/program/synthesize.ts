@@ -86,55 +86,82 @@ export interface SynthesisResult {
  * @throws SynthesisError with every problem; `outdir` is left exactly as it was
  * @throws OutputWriteError when the output cannot be locked or written; `outdir` is left exactly as it was
  */
-export function synthesizeEnvironments(outdir: string, environments: EnvironmentConfig[], compose: ComposeEnvironment, options: SynthesizeOptions = {}): SynthesisResult {
-  return writeOutputAtomically(outdir, (staging) => {
-    const problems: RankedProblem[] = (options.problems ?? []).map((p) => ({ environment: p.environment ?? '', rank: 0, text: p.text }));
-    const sets: ManifestSet[] = [];
-    const rendered: RenderedEnvironment[] = [];
-    for (const environment of environments) {
-      if (options.shared !== undefined && environment.name === options.shared.folder) {
-        const file = options.files?.[environment.name];
-        problems.push({ environment: environment.name, rank: 0, text: `${file ?? `environment ${environment.name}`}: its name is the output folder of ${options.shared.folder} objects; rename the environment` });
-        continue;
+export function synthesizeEnvironments(
+  outdir: string,
+  environments: EnvironmentConfig[],
+  compose: ComposeEnvironment,
+  options: SynthesizeOptions = {},
+): SynthesisResult {
+  return writeOutputAtomically(
+    outdir,
+    (staging) => {
+      const problems: RankedProblem[] = (options.problems ?? []).map((p) => ({ environment: p.environment ?? '', rank: 0, text: p.text }));
+      const sets: ManifestSet[] = [];
+      const rendered: RenderedEnvironment[] = [];
+      for (const environment of environments) {
+        if (options.shared !== undefined && environment.name === options.shared.folder) {
+          const file = options.files?.[environment.name];
+          problems.push({
+            environment: environment.name,
+            rank: 0,
+            text: `${file ?? `environment ${environment.name}`}: its name is the output folder of ${options.shared.folder} objects; rename the environment`,
+          });
+          continue;
+        }
+        try {
+          const app = new App({ outdir: path.join(staging, environment.name), yamlOutputType: YamlOutputType.FILE_PER_CHART });
+          compose(app, environment);
+          const objects = synthesizeApp(app);
+          // The flow record goes beside dist/<env>/, never inside: Argo CD applies every file of that folder.
+          const constructs = app.node.findAll();
+          const records = constructs.filter((c): c is NetworkPolicies => c instanceof NetworkPolicies).map((n) => n.flowRecord);
+          if (records.length > 0)
+            fs.writeFileSync(
+              path.join(staging, `${environment.name}.flows.json`),
+              `${JSON.stringify({ environment: environment.name, policies: records }, null, 2)}\n`,
+            );
+          // So are the alerts' promtool tests (`eaf-cdk8s verify --alerts` runs them against the rules that ship).
+          const tests = constructs.filter((c): c is ProductAlerts => c instanceof ProductAlerts).flatMap((a) => a.tests('rules.yaml'));
+          if (tests.length > 0)
+            fs.writeFileSync(
+              path.join(staging, `${environment.name}.alert-tests.json`),
+              `${JSON.stringify({ environment: environment.name, tests }, null, 2)}\n`,
+            );
+          sets.push({
+            environment: environment.name,
+            critical: environment.critical ?? false,
+            allowedRegistries: environment.registries,
+            objects,
+          });
+          rendered.push({ environment, objects });
+        } catch (e) {
+          problems.push(
+            ...describeFailure(inputFailures(e), environment.name, options.files?.[environment.name]).map((text) => ({
+              environment: environment.name,
+              rank: 1,
+              text,
+            })),
+          );
+        }
       }
-      try {
-        const app = new App({ outdir: path.join(staging, environment.name), yamlOutputType: YamlOutputType.FILE_PER_CHART });
-        compose(app, environment);
-        const objects = synthesizeApp(app);
-        // The flow record goes beside dist/<env>/, never inside: Argo CD applies every file of that folder.
-        const constructs = app.node.findAll();
-        const records = constructs.filter((c): c is NetworkPolicies => c instanceof NetworkPolicies).map((n) => n.flowRecord);
-        if (records.length > 0) fs.writeFileSync(path.join(staging, `${environment.name}.flows.json`), `${JSON.stringify({ environment: environment.name, policies: records }, null, 2)}\n`);
-        // So are the alerts' promtool tests (`eaf-cdk8s verify --alerts` runs them against the rules that ship).
-        const tests = constructs.filter((c): c is ProductAlerts => c instanceof ProductAlerts).flatMap((a) => a.tests('rules.yaml'));
-        if (tests.length > 0) fs.writeFileSync(path.join(staging, `${environment.name}.alert-tests.json`), `${JSON.stringify({ environment: environment.name, tests }, null, 2)}\n`);
-        sets.push({
-          environment: environment.name,
-          critical: environment.critical ?? false,
-          allowedRegistries: environment.registries,
-          objects,
-        });
-        rendered.push({ environment, objects });
-      } catch (e) {
-        problems.push(...describeFailure(inputFailures(e), environment.name, options.files?.[environment.name]).map((text) => ({ environment: environment.name, rank: 1, text })));
+      // Shared objects describe every environment, so they are composed only when every environment was.
+      if (options.shared !== undefined && problems.length === 0) {
+        const folder = options.shared.folder;
+        try {
+          const app = new App({ outdir: path.join(staging, folder), yamlOutputType: YamlOutputType.FILE_PER_CHART });
+          options.shared.compose(app, rendered);
+          sets.push({ environment: folder, critical: false, objects: synthesizeApp(app) });
+        } catch (e) {
+          problems.push(...describeFailure(inputFailures(e), folder, undefined).map((text) => ({ environment: folder, rank: 1, text })));
+        }
       }
-    }
-    // Shared objects describe every environment, so they are composed only when every environment was.
-    if (options.shared !== undefined && problems.length === 0) {
-      const folder = options.shared.folder;
-      try {
-        const app = new App({ outdir: path.join(staging, folder), yamlOutputType: YamlOutputType.FILE_PER_CHART });
-        options.shared.compose(app, rendered);
-        sets.push({ environment: folder, critical: false, objects: synthesizeApp(app) });
-      } catch (e) {
-        problems.push(...describeFailure(inputFailures(e), folder, undefined).map((text) => ({ environment: folder, rank: 1, text })));
-      }
-    }
-    const report = options.validator?.validate(sets) ?? { findings: [], waivers: [] };
-    problems.push(...report.findings.map((f) => ({ environment: f.environment, rank: 2, text: formatFinding(f) })));
-    if (problems.length > 0) throw new SynthesisError(problems.sort(byEnvironmentThenText).map((p) => p.text));
-    return { files: listFiles(staging), waivers: report.waivers };
-  }, options.write);
+      const report = options.validator?.validate(sets) ?? { findings: [], waivers: [] };
+      problems.push(...report.findings.map((f) => ({ environment: f.environment, rank: 2, text: formatFinding(f) })));
+      if (problems.length > 0) throw new SynthesisError(problems.sort(byEnvironmentThenText).map((p) => p.text));
+      return { files: listFiles(staging), waivers: report.waivers };
+    },
+    options.write,
+  );
 }
 
 /**
@@ -192,13 +219,16 @@ const CDK8S_VALIDATION_FAILED = 'Validation failed with the following errors:';
 
 /** One line per problem of a failed environment: against its file and field when known, else its construct path. */
 function describeFailure(errors: readonly Error[], environment: string, file: string | undefined): string[] {
-  return errors.map((e) => e instanceof PropertyError && e.settingMessage !== undefined && file !== undefined
-    ? `${file}: ${e.settingMessage}`
-    : `environment ${environment}: ${e.message}`);
+  return errors.map((e) =>
+    e instanceof PropertyError && e.settingMessage !== undefined && file !== undefined
+      ? `${file}: ${e.settingMessage}`
+      : `environment ${environment}: ${e.message}`,
+  );
 }
 
 function listFiles(root: string, dir = root): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true })
-    .flatMap((entry) => entry.isDirectory() ? listFiles(root, path.join(dir, entry.name)) : [path.relative(root, path.join(dir, entry.name))])
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? listFiles(root, path.join(dir, entry.name)) : [path.relative(root, path.join(dir, entry.name))]))
     .sort();
 }

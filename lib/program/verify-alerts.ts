@@ -41,7 +41,14 @@ export interface VerifyAlertsOptions {
 /** A promtool test file as synth writes it. */
 interface TestFile {
   readonly name: string;
-  readonly content: { readonly tests: ReadonlyArray<{ readonly alert_rule_test: ReadonlyArray<{ readonly alertname: string; readonly exp_alerts: ReadonlyArray<{ readonly exp_labels: Record<string, string> }> }> }> };
+  readonly content: {
+    readonly tests: ReadonlyArray<{
+      readonly alert_rule_test: ReadonlyArray<{
+        readonly alertname: string;
+        readonly exp_alerts: ReadonlyArray<{ readonly exp_labels: Record<string, string> }>;
+      }>;
+    }>;
+  };
 }
 
 /** Grafana's built-in variables, replaced by a legal value so that promtool can parse the query. */
@@ -53,7 +60,13 @@ const GRAFANA_VARIABLES: ReadonlyArray<[RegExp, string]> = [
 
 /** Checks every environment of `outdir`; never throws on bad input (it becomes a problem). */
 export function verifyAlerts(options: VerifyAlertsOptions): AlertsResult[] {
-  const environments = options.environments ?? fs.readdirSync(options.outdir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const environments =
+    options.environments ??
+    fs
+      .readdirSync(options.outdir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
   return environments.map((environment) => verifyEnvironment(environment, options));
 }
 
@@ -62,7 +75,9 @@ function verifyEnvironment(environment: string, options: VerifyAlertsOptions): A
   const work = path.join(options.work, environment);
   fs.mkdirSync(path.join(work, 'tests'), { recursive: true });
   const objects = readObjects(path.join(options.outdir, environment), problems);
-  const groups = objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => (o.spec?.groups ?? []) as Array<{ name: string; rules: Array<Record<string, any>> }>);
+  const groups = objects
+    .filter((o) => o.kind === 'PrometheusRule')
+    .flatMap((o) => (o.spec?.groups ?? []) as Array<{ name: string; rules: Array<Record<string, any>> }>);
   const rules = groups.flatMap((g) => g.rules);
   const alerts = rules.filter((r) => r.alert !== undefined);
   // One rule file per group, and each test reads only its alert's group: promtool evaluates every rule of the files a
@@ -77,7 +92,13 @@ function verifyEnvironment(environment: string, options: VerifyAlertsOptions): A
   let firingCases = 0;
   let silentCases = 0;
   if (groups.length > 0) {
-    promtool(options.promtool, ['check', 'rules', ...groups.map((_, i) => path.join('rules', `${i + 1}.yaml`))], work, `${environment}: promtool check rules`, problems);
+    promtool(
+      options.promtool,
+      ['check', 'rules', ...groups.map((_, i) => path.join('rules', `${i + 1}.yaml`))],
+      work,
+      `${environment}: promtool check rules`,
+      problems,
+    );
     const testsFile = path.join(options.outdir, `${environment}.alert-tests.json`);
     const tests: TestFile[] = fs.existsSync(testsFile) ? JSON.parse(fs.readFileSync(testsFile, 'utf8')).tests : [];
     const cases = new Map<string, { firing: number; silent: number }>();
@@ -87,11 +108,15 @@ function verifyEnvironment(environment: string, options: VerifyAlertsOptions): A
         problems.push(`${environment}: ${test.name} tests an alert that does not ship in ${environment}/`);
         continue;
       }
-      fs.writeFileSync(path.join(work, 'tests', test.name), `${JSON.stringify({ ...test.content, rule_files: [path.join('..', rules)] }, null, 2)}\n`);
+      fs.writeFileSync(
+        path.join(work, 'tests', test.name),
+        `${JSON.stringify({ ...test.content, rule_files: [path.join('..', rules)] }, null, 2)}\n`,
+      );
       for (const group of test.content.tests) {
         for (const check of group.alert_rule_test) {
           const firing = check.exp_alerts.length > 0;
-          if (firing) firingCases++; else silentCases++;
+          if (firing) firingCases++;
+          else silentCases++;
           const entry = cases.get(`${check.alertname}|${test.name}`) ?? { firing: 0, silent: 0 };
           cases.set(`${check.alertname}|${test.name}`, { firing: entry.firing + (firing ? 1 : 0), silent: entry.silent + (firing ? 0 : 1) });
         }
@@ -101,16 +126,31 @@ function verifyEnvironment(environment: string, options: VerifyAlertsOptions): A
       const component = alert.labels?.component ?? 'all';
       const entry = cases.get(`${alert.alert}|${alert.alert}--${component}.test.yaml`);
       if (entry === undefined || entry.firing === 0 || entry.silent === 0) {
-        problems.push(`${environment}: alert ${alert.alert} (component ${component}) has no ${entry === undefined ? 'test' : entry.firing === 0 ? 'firing case' : 'silent case'} in ${path.basename(testsFile)}; every alert needs a case that fires and one that stays silent`);
+        problems.push(
+          `${environment}: alert ${alert.alert} (component ${component}) has no ${entry === undefined ? 'test' : entry.firing === 0 ? 'firing case' : 'silent case'} in ${path.basename(testsFile)}; every alert needs a case that fires and one that stays silent`,
+        );
       }
     }
     const written = tests.filter((t) => groupFile.has(t.name));
-    if (written.length > 0) promtool(options.promtool, ['test', 'rules', ...written.map((t) => path.join('tests', t.name))], work, `${environment}: promtool test rules`, problems);
+    if (written.length > 0)
+      promtool(
+        options.promtool,
+        ['test', 'rules', ...written.map((t) => path.join('tests', t.name))],
+        work,
+        `${environment}: promtool test rules`,
+        problems,
+      );
   }
   const queries = objects.flatMap(dashboardJson).flatMap((json) => collectExpressions(json));
   if (queries.length > 0) {
-    const records = queries.map((expr, i) => ({ record: `dashboard:query_${i + 1}`, expr: GRAFANA_VARIABLES.reduce((q, [pattern, value]) => q.replace(pattern, value), expr) }));
-    fs.writeFileSync(path.join(work, 'dashboard-queries.yaml'), `${JSON.stringify({ groups: [{ name: 'dashboard-queries', rules: records }] }, null, 2)}\n`);
+    const records = queries.map((expr, i) => ({
+      record: `dashboard:query_${i + 1}`,
+      expr: GRAFANA_VARIABLES.reduce((q, [pattern, value]) => q.replace(pattern, value), expr),
+    }));
+    fs.writeFileSync(
+      path.join(work, 'dashboard-queries.yaml'),
+      `${JSON.stringify({ groups: [{ name: 'dashboard-queries', rules: records }] }, null, 2)}\n`,
+    );
     promtool(options.promtool, ['check', 'rules', 'dashboard-queries.yaml'], work, `${environment}: dashboard queries`, problems);
   }
   return {
@@ -133,9 +173,15 @@ function readObjects(dir: string, problems: string[]): Array<Record<string, any>
   }
   // Loaded here, not at import: importing the library must not load the YAML library.
   const { parseAllDocuments } = require('yaml') as typeof import('yaml');
-  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().flatMap((file) => parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))
-    .map((doc) => doc.toJSON() as Record<string, any> | null)
-    .filter((o): o is Record<string, any> => o !== null && typeof o === 'object'));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .flatMap((file) =>
+      parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))
+        .map((doc) => doc.toJSON() as Record<string, any> | null)
+        .filter((o): o is Record<string, any> => o !== null && typeof o === 'object'),
+    );
 }
 
 /** The dashboard models an object ships: a GrafanaDashboard's `spec.json`, or a sidecar ConfigMap's `*.json` entries. */
@@ -148,7 +194,10 @@ function dashboardJson(object: Record<string, any>): unknown[] {
     }
   };
   if (object.kind === 'GrafanaDashboard') return parse(object.spec?.json);
-  if (object.kind === 'ConfigMap') return Object.entries(object.data ?? {}).filter(([key]) => key.endsWith('.json')).flatMap(([, text]) => parse(text));
+  if (object.kind === 'ConfigMap')
+    return Object.entries(object.data ?? {})
+      .filter(([key]) => key.endsWith('.json'))
+      .flatMap(([, text]) => parse(text));
   return [];
 }
 
@@ -156,7 +205,9 @@ function dashboardJson(object: Record<string, any>): unknown[] {
 function collectExpressions(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(collectExpressions);
   if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value as Record<string, unknown>).flatMap(([key, v]) => key === 'expr' && typeof v === 'string' ? [v] : collectExpressions(v));
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, v]) =>
+    key === 'expr' && typeof v === 'string' ? [v] : collectExpressions(v),
+  );
 }
 
 function promtool(binary: string, args: string[], cwd: string, what: string, problems: string[]): void {
@@ -164,7 +215,13 @@ function promtool(binary: string, args: string[], cwd: string, what: string, pro
   if (run.error) {
     problems.push(`${what}: cannot run ${binary}: ${run.error.message}; build it with bash scripts/tools.sh promtool`);
   } else if (run.status !== 0) {
-    problems.push(`${what} failed (exit ${run.status}):\n${`${run.stdout}${run.stderr}`.trim().split('\n').map((l) => `    ${l}`).join('\n')}`);
+    problems.push(
+      `${what} failed (exit ${run.status}):\n${`${run.stdout}${run.stderr}`
+        .trim()
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n')}`,
+    );
   }
 }
 

@@ -60,7 +60,13 @@ export interface VerifyNetpolOptions {
 
 /** Checks every environment of `outdir`; never throws on bad input (it becomes a problem). */
 export function verifyNetworkPolicies(options: VerifyNetpolOptions): NetpolResult[] {
-  const environments = options.environments ?? fs.readdirSync(options.outdir).filter((f) => f.endsWith('.flows.json')).map((f) => f.slice(0, -'.flows.json'.length)).sort();
+  const environments =
+    options.environments ??
+    fs
+      .readdirSync(options.outdir)
+      .filter((f) => f.endsWith('.flows.json'))
+      .map((f) => f.slice(0, -'.flows.json'.length))
+      .sort();
   return environments.map((environment) => {
     try {
       return verifyEnvironment(environment, options);
@@ -74,14 +80,22 @@ export function verifyNetworkPolicies(options: VerifyNetpolOptions): NetpolResul
 export function formatNetpolResult(r: NetpolResult): string[] {
   if (r.skipped) return [`PASS ${r.environment}: no pods and no network policies, nothing to analyse`];
   const head = `${r.ok ? 'PASS' : 'FAIL'} ${r.environment}: ${r.connections} allowed connections ${r.ok ? 'equal' : 'differ from'} the flow record (${r.pods} pods analysed)`;
-  return [head, ...r.problems.map((p) => `  ! ${p}`), ...r.missing.map((m) => `  - declared, not allowed: ${m}`), ...r.unexpected.map((u) => `  + allowed, not declared: ${u}`)];
+  return [
+    head,
+    ...r.problems.map((p) => `  ! ${p}`),
+    ...r.missing.map((m) => `  - declared, not allowed: ${m}`),
+    ...r.unexpected.map((u) => `  + allowed, not declared: ${u}`),
+  ];
 }
 
 function verifyEnvironment(environment: string, options: VerifyNetpolOptions): NetpolResult {
   const manifestsDir = path.join(options.outdir, environment);
   const recordFile = path.join(options.outdir, `${environment}.flows.json`);
   const { parseAllDocuments, stringify } = require('yaml') as typeof import('yaml');
-  const objects = fs.readdirSync(manifestsDir).filter((f) => /\.ya?ml$/.test(f)).sort()
+  const objects = fs
+    .readdirSync(manifestsDir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
     .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(manifestsDir, f), 'utf8')).map((d) => d.toJS()))
     .filter((o): o is Record<string, any> => o !== null && typeof o === 'object');
   if (!fs.existsSync(recordFile)) {
@@ -96,7 +110,8 @@ function verifyEnvironment(environment: string, options: VerifyNetpolOptions): N
   fs.cpSync(manifestsDir, path.join(work, 'manifests'), { recursive: true });
   fs.writeFileSync(path.join(work, 'stand-ins.yaml'), extra.map((o) => stringify(o)).join('---\n'));
   const run = spawnSync(options.netpolicy, ['list', '--dirpath', work], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`netpolicy list failed (exit ${run.status}): ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+  if (run.status !== 0)
+    throw new Error(`netpolicy list failed (exit ${run.status}): ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ')}`);
   const namespaces = new Set(policies.map((p) => p.namespace));
   const actual = analysedConnections(run.stdout, namespaces);
   const expected = expectedConnections(pods, policies);
@@ -106,12 +121,25 @@ function verifyEnvironment(environment: string, options: VerifyNetpolOptions): N
   const problems = defaultDenyProblems(objects, policies);
   const missing = [...expectedKeys].filter((k) => !actualKeys.has(k)).sort();
   const unexpected = [...actualKeys].filter((k) => !expectedKeys.has(k)).sort();
-  return { environment, ok: missing.length === 0 && unexpected.length === 0 && problems.length === 0, missing, unexpected, problems, connections: actualKeys.size, pods: pods.length };
+  return {
+    environment,
+    ok: missing.length === 0 && unexpected.length === 0 && problems.length === 0,
+    missing,
+    unexpected,
+    problems,
+    connections: actualKeys.size,
+    pods: pods.length,
+  };
 }
 
 const POD_TEMPLATES: Record<string, string[]> = {
-  Deployment: ['spec', 'template'], StatefulSet: ['spec', 'template'], DaemonSet: ['spec', 'template'], ReplicaSet: ['spec', 'template'],
-  Job: ['spec', 'template'], CronJob: ['spec', 'jobTemplate', 'spec', 'template'], Rollout: ['spec', 'template'],
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  Rollout: ['spec', 'template'],
 };
 
 /** Workload kinds the analyser does not read: each is analysed as a stand-in Pod of its name with its pod template's labels. */
@@ -121,14 +149,28 @@ const STAND_IN_KINDS = new Set(['Rollout']);
  * The pods of the analysis: the manifests' pod templates, two stand-ins per pod selector of the record that no
  * manifest pod matches, and a namespace with a pod per namespace selector (with each pod selector it is paired with).
  */
-export function analysisPods(objects: ReadonlyArray<Record<string, any>>, policies: readonly FlowRecord[]): { pods: AnalysisPod[]; extra: Array<Record<string, unknown>> } {
+export function analysisPods(
+  objects: ReadonlyArray<Record<string, any>>,
+  policies: readonly FlowRecord[],
+): { pods: AnalysisPod[]; extra: Array<Record<string, unknown>> } {
   const nsLabels = new Map<string, Labels>();
-  for (const o of objects.filter((x) => x.kind === 'Namespace')) nsLabels.set(o.metadata.name, { 'kubernetes.io/metadata.name': o.metadata.name, ...(o.metadata.labels ?? {}) });
+  for (const o of objects.filter((x) => x.kind === 'Namespace'))
+    nsLabels.set(o.metadata.name, { 'kubernetes.io/metadata.name': o.metadata.name, ...(o.metadata.labels ?? {}) });
   const pods: AnalysisPod[] = [];
   const extra: Array<Record<string, unknown>> = [];
   const addPod = (namespace: string, name: string, labels: Labels) => {
-    extra.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels }, spec: { containers: [{ name: 'stand-in', image: 'stand-in' }] } });
-    pods.push({ peer: `${namespace}/${name}[Pod]`, namespace, labels, namespaceLabels: nsLabels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace } });
+    extra.push({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace, labels },
+      spec: { containers: [{ name: 'stand-in', image: 'stand-in' }] },
+    });
+    pods.push({
+      peer: `${namespace}/${name}[Pod]`,
+      namespace,
+      labels,
+      namespaceLabels: nsLabels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace },
+    });
   };
   for (const o of objects) {
     const template = POD_TEMPLATES[o.kind]?.reduce((v: any, k) => v?.[k], o);
@@ -139,7 +181,12 @@ export function analysisPods(objects: ReadonlyArray<Record<string, any>>, polici
       addPod(namespace, o.metadata.name, labels);
       continue;
     }
-    pods.push({ peer: `${namespace}/${o.metadata.name}[${o.kind}]`, namespace, labels, namespaceLabels: nsLabels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace } });
+    pods.push({
+      peer: `${namespace}/${o.metadata.name}[${o.kind}]`,
+      namespace,
+      labels,
+      namespaceLabels: nsLabels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace },
+    });
   }
   for (const record of policies) {
     nsLabels.set(record.namespace, nsLabels.get(record.namespace) ?? { 'kubernetes.io/metadata.name': record.namespace });
@@ -178,7 +225,8 @@ export function analysisPods(objects: ReadonlyArray<Record<string, any>>, polici
     nsLabels.set(name, { 'kubernetes.io/metadata.name': name, ...labels });
     extra.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: nsLabels.get(name) } });
     let j = 0;
-    for (const selector of podSelectors.values()) addPod(name, `pod-${++j}`, Object.keys(selector).length > 0 ? selector : { 'eaf.io/analysis': 'outside' });
+    for (const selector of podSelectors.values())
+      addPod(name, `pod-${++j}`, Object.keys(selector).length > 0 ? selector : { 'eaf.io/analysis': 'outside' });
   }
   return { pods, extra };
 }
@@ -186,7 +234,15 @@ export function analysisPods(objects: ReadonlyArray<Record<string, any>>, polici
 /** The connections the record declares, evaluated over `pods` (pairs that touch a product namespace). */
 export function expectedConnections(pods: readonly AnalysisPod[], policies: readonly FlowRecord[]): AnalysedConnection[] {
   const byNamespace = new Map(policies.map((p) => [p.namespace, p]));
-  const cidrs = [...new Set(policies.flatMap((p) => p.rules.flatMap((r) => r.peers.map((peer) => (peer.ipBlock as { cidr?: string } | undefined)?.cidr)).filter((c): c is string => c !== undefined)))];
+  const cidrs = [
+    ...new Set(
+      policies.flatMap((p) =>
+        p.rules
+          .flatMap((r) => r.peers.map((peer) => (peer.ipBlock as { cidr?: string } | undefined)?.cidr))
+          .filter((c): c is string => c !== undefined),
+      ),
+    ),
+  ];
   const ALL = null;
   /** Ports a side allows: `null` for a pod outside every product namespace (no policy restricts it). */
   const allowed = (pod: AnalysisPod, direction: 'ingress' | 'egress', other: AnalysisPod | string): Set<string> | null => {
@@ -197,7 +253,12 @@ export function expectedConnections(pods: readonly AnalysisPod[], policies: read
     if (direction === 'egress' && typeof other !== 'string' && peerMatches(record.dns.peer, record.namespace, other)) add(record.dns.ports);
     for (const rule of record.rules) {
       if (rule.direction !== direction || !matches(rule.podSelector, pod.labels)) continue;
-      if (rule.peers.some((peer) => typeof other === 'string' ? (peer.ipBlock as { cidr?: string } | undefined)?.cidr === other : peerMatches(peer, record.namespace, other))) add(rule.ports);
+      if (
+        rule.peers.some((peer) =>
+          typeof other === 'string' ? (peer.ipBlock as { cidr?: string } | undefined)?.cidr === other : peerMatches(peer, record.namespace, other),
+        )
+      )
+        add(rule.ports);
     }
     return out;
   };
@@ -233,10 +294,19 @@ export function analysedConnections(report: string, namespaces: ReadonlySet<stri
 
 function defaultDenyProblems(objects: ReadonlyArray<Record<string, any>>, policies: readonly FlowRecord[]): string[] {
   return policies.flatMap((record) => {
-    const denies = objects.filter((o) => o.kind === 'NetworkPolicy' && (o.metadata?.namespace ?? 'default') === record.namespace
-      && Object.keys(o.spec?.podSelector ?? {}).length === 0 && (o.spec?.policyTypes ?? []).includes('Ingress') && (o.spec?.policyTypes ?? []).includes('Egress')
-      && (o.spec?.ingress ?? []).length === 0 && (o.spec?.egress ?? []).length === 0);
-    return denies.length > 0 ? [] : [`namespace ${record.namespace}: no default-deny policy (empty podSelector, Ingress and Egress, no rules) selects every pod`];
+    const denies = objects.filter(
+      (o) =>
+        o.kind === 'NetworkPolicy' &&
+        (o.metadata?.namespace ?? 'default') === record.namespace &&
+        Object.keys(o.spec?.podSelector ?? {}).length === 0 &&
+        (o.spec?.policyTypes ?? []).includes('Ingress') &&
+        (o.spec?.policyTypes ?? []).includes('Egress') &&
+        (o.spec?.ingress ?? []).length === 0 &&
+        (o.spec?.egress ?? []).length === 0,
+    );
+    return denies.length > 0
+      ? []
+      : [`namespace ${record.namespace}: no default-deny policy (empty podSelector, Ingress and Egress, no rules) selects every pod`];
   });
 }
 
@@ -250,7 +320,7 @@ function peerMatches(peer: Record<string, unknown>, namespace: string, pod: Anal
 
 function matchLabels(selector: unknown): Labels | undefined {
   if (selector === undefined || selector === null) return undefined;
-  return ((selector as { matchLabels?: Labels }).matchLabels ?? {});
+  return (selector as { matchLabels?: Labels }).matchLabels ?? {};
 }
 
 function matches(selector: Labels, labels: Labels): boolean {
@@ -265,7 +335,10 @@ function formatPorts(ports: Set<string>): string {
     byProtocol.set(protocol, [...(byProtocol.get(protocol) ?? []), port]);
   }
   const first = (port: string) => Number.parseInt(port, 10);
-  return [...byProtocol.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, list]) => `${p} ${list.sort((a, b) => first(a) - first(b)).join(',')}`).join('; ');
+  return [...byProtocol.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([p, list]) => `${p} ${list.sort((a, b) => first(a) - first(b)).join(',')}`)
+    .join('; ');
 }
 
 const ipToInt = (ip: string) => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);

@@ -17,7 +17,7 @@ import { Yaml } from 'cdk8s';
  * same either way; `test/program/yaml-output.test.ts` compares both on generated data.
  */
 export function stringifyManifests(documents: readonly unknown[]): string {
-  return documents.map((document) => document === undefined ? '\n' : stringifyDocument(document)).join('---\n');
+  return documents.map((document) => (document === undefined ? '\n' : stringifyDocument(document))).join('---\n');
 }
 
 /** One document: the fast path when it holds only what it handles, else cdk8s's own. */

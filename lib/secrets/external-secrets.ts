@@ -76,12 +76,18 @@ export class ExternalSecrets extends Construct {
     if (props.store.kind !== undefined && !['ClusterSecretStore', 'SecretStore'].includes(props.store.kind)) {
       problems.add('store.kind', 'is not a kind of store', props.store.kind, 'use ClusterSecretStore or SecretStore');
     }
-    if (props.refreshInterval !== undefined && !GO_DURATION.test(props.refreshInterval)) problems.add('refreshInterval', 'is not a Go duration', props.refreshInterval, GO_DURATION.fix);
-    if (props.remoteKeyPrefix !== undefined && !REMOTE_KEY.test(props.remoteKeyPrefix)) problems.add('remoteKeyPrefix', 'is not a key of the store', props.remoteKeyPrefix, REMOTE_KEY.fix);
+    if (props.refreshInterval !== undefined && !GO_DURATION.test(props.refreshInterval))
+      problems.add('refreshInterval', 'is not a Go duration', props.refreshInterval, GO_DURATION.fix);
+    if (props.remoteKeyPrefix !== undefined && !REMOTE_KEY.test(props.remoteKeyPrefix))
+      problems.add('remoteKeyPrefix', 'is not a key of the store', props.remoteKeyPrefix, REMOTE_KEY.fix);
     for (const [name, key] of Object.entries(props.remoteKeys ?? {})) {
       if (!names.includes(name)) {
-        problems.add(`remoteKeys.${name}`, 'names no Secret the environment references', name,
-          names.length > 0 ? `use one of: ${names.join(', ')}` : 'remove it: the environment references no Secret');
+        problems.add(
+          `remoteKeys.${name}`,
+          'names no Secret the environment references',
+          name,
+          names.length > 0 ? `use one of: ${names.join(', ')}` : 'remove it: the environment references no Secret',
+        );
       } else if (!REMOTE_KEY.test(key)) {
         problems.add(`remoteKeys.${name}`, 'is not a key of the store', key, REMOTE_KEY.fix);
       }
@@ -91,45 +97,57 @@ export class ExternalSecrets extends Construct {
     this.refreshInterval = props.refreshInterval ?? EXTERNAL_SECRETS_DEFAULTS.refreshInterval;
     this.remoteKeys = Object.fromEntries(props.secrets.map((s) => [s.name, remoteKeyOf(s.name, props)]));
     const strategies = EXTERNAL_SECRETS_DEFAULTS.remoteRef;
-    this.resources = Object.fromEntries(props.secrets.map((secret) => {
-      const key = this.remoteKeys[secret.name];
-      const resource = new es.ExternalSecret(this, secret.name, {
-        metadata: { name: secret.name, namespace: secret.namespace },
-        spec: {
-          secretStoreRef: { name: this.store.name, kind: this.store.kind as es.ExternalSecretSpecSecretStoreRefKind },
-          refreshInterval: this.refreshInterval,
-          target: {
-            name: secret.name,
-            creationPolicy: EXTERNAL_SECRETS_DEFAULTS.creationPolicy as es.ExternalSecretSpecTargetCreationPolicy,
-            deletionPolicy: EXTERNAL_SECRETS_DEFAULTS.deletionPolicy as es.ExternalSecretSpecTargetDeletionPolicy,
-            template: secret.type === undefined ? undefined : {
-              type: secret.type,
-              engineVersion: EXTERNAL_SECRETS_DEFAULTS.template.engineVersion as es.ExternalSecretSpecTargetTemplateEngineVersion,
-              mergePolicy: EXTERNAL_SECRETS_DEFAULTS.template.mergePolicy as es.ExternalSecretSpecTargetTemplateMergePolicy,
+    this.resources = Object.fromEntries(
+      props.secrets.map((secret) => {
+        const key = this.remoteKeys[secret.name];
+        const resource = new es.ExternalSecret(this, secret.name, {
+          metadata: { name: secret.name, namespace: secret.namespace },
+          spec: {
+            secretStoreRef: { name: this.store.name, kind: this.store.kind as es.ExternalSecretSpecSecretStoreRefKind },
+            refreshInterval: this.refreshInterval,
+            target: {
+              name: secret.name,
+              creationPolicy: EXTERNAL_SECRETS_DEFAULTS.creationPolicy as es.ExternalSecretSpecTargetCreationPolicy,
+              deletionPolicy: EXTERNAL_SECRETS_DEFAULTS.deletionPolicy as es.ExternalSecretSpecTargetDeletionPolicy,
+              template:
+                secret.type === undefined
+                  ? undefined
+                  : {
+                      type: secret.type,
+                      engineVersion: EXTERNAL_SECRETS_DEFAULTS.template.engineVersion as es.ExternalSecretSpecTargetTemplateEngineVersion,
+                      mergePolicy: EXTERNAL_SECRETS_DEFAULTS.template.mergePolicy as es.ExternalSecretSpecTargetTemplateMergePolicy,
+                    },
             },
+            data:
+              secret.keys.length === 0
+                ? undefined
+                : secret.keys.map((property) => ({
+                    secretKey: property,
+                    remoteRef: {
+                      key,
+                      property,
+                      conversionStrategy: strategies.conversionStrategy as es.ExternalSecretSpecDataRemoteRefConversionStrategy,
+                      decodingStrategy: strategies.decodingStrategy as es.ExternalSecretSpecDataRemoteRefDecodingStrategy,
+                      metadataPolicy: strategies.metadataPolicy as es.ExternalSecretSpecDataRemoteRefMetadataPolicy,
+                    },
+                  })),
+            dataFrom: !secret.wholeSecret
+              ? undefined
+              : [
+                  {
+                    extract: {
+                      key,
+                      conversionStrategy: strategies.conversionStrategy as es.ExternalSecretSpecDataFromExtractConversionStrategy,
+                      decodingStrategy: strategies.decodingStrategy as es.ExternalSecretSpecDataFromExtractDecodingStrategy,
+                      metadataPolicy: strategies.metadataPolicy as es.ExternalSecretSpecDataFromExtractMetadataPolicy,
+                    },
+                  },
+                ],
           },
-          data: secret.keys.length === 0 ? undefined : secret.keys.map((property) => ({
-            secretKey: property,
-            remoteRef: {
-              key,
-              property,
-              conversionStrategy: strategies.conversionStrategy as es.ExternalSecretSpecDataRemoteRefConversionStrategy,
-              decodingStrategy: strategies.decodingStrategy as es.ExternalSecretSpecDataRemoteRefDecodingStrategy,
-              metadataPolicy: strategies.metadataPolicy as es.ExternalSecretSpecDataRemoteRefMetadataPolicy,
-            },
-          })),
-          dataFrom: !secret.wholeSecret ? undefined : [{
-            extract: {
-              key,
-              conversionStrategy: strategies.conversionStrategy as es.ExternalSecretSpecDataFromExtractConversionStrategy,
-              decodingStrategy: strategies.decodingStrategy as es.ExternalSecretSpecDataFromExtractDecodingStrategy,
-              metadataPolicy: strategies.metadataPolicy as es.ExternalSecretSpecDataFromExtractMetadataPolicy,
-            },
-          }],
-        },
-      });
-      return [secret.name, resource];
-    }));
+        });
+        return [secret.name, resource];
+      }),
+    );
   }
 }
 

@@ -63,18 +63,38 @@ const POD_SITES: readonly SecretReferenceSite[] = [
 const pod = (prefix: string): SecretReferenceSite[] => POD_SITES.map((s) => ({ ...s, path: `${prefix}.${s.path}` }));
 
 /** An HTTP client's credentials (Prometheus operator): basic auth, authorization, OAuth2, TLS, proxy headers, at `prefix`. */
-const httpClient = (prefix: string): SecretReferenceSite[] => [
-  'basicAuth.username', 'basicAuth.password', 'authorization.credentials', 'bearerTokenSecret',
-  'oauth2.clientId.secret', 'oauth2.clientSecret', 'oauth2.tlsConfig.ca.secret', 'oauth2.tlsConfig.cert.secret', 'oauth2.tlsConfig.keySecret',
-  'oauth2.proxyConnectHeader{}[]', 'proxyConnectHeader{}[]', 'tlsConfig.ca.secret', 'tlsConfig.cert.secret', 'tlsConfig.keySecret',
-].map((field) => ({ path: `${prefix}${field}`, form: 'key' }));
+const httpClient = (prefix: string): SecretReferenceSite[] =>
+  [
+    'basicAuth.username',
+    'basicAuth.password',
+    'authorization.credentials',
+    'bearerTokenSecret',
+    'oauth2.clientId.secret',
+    'oauth2.clientSecret',
+    'oauth2.tlsConfig.ca.secret',
+    'oauth2.tlsConfig.cert.secret',
+    'oauth2.tlsConfig.keySecret',
+    'oauth2.proxyConnectHeader{}[]',
+    'proxyConnectHeader{}[]',
+    'tlsConfig.ca.secret',
+    'tlsConfig.cert.secret',
+    'tlsConfig.keySecret',
+  ].map((field) => ({ path: `${prefix}${field}`, form: 'key' }));
 
 /** An object store's credentials (Barman Cloud: in-tree CloudNativePG backups and the plugin's ObjectStore), at `prefix`. */
-const objectStore = (prefix: string): SecretReferenceSite[] => [
-  's3Credentials.accessKeyId', 's3Credentials.secretAccessKey', 's3Credentials.region', 's3Credentials.sessionToken',
-  'azureCredentials.connectionString', 'azureCredentials.storageAccount', 'azureCredentials.storageKey', 'azureCredentials.storageSasToken',
-  'googleCredentials.applicationCredentials', 'endpointCA',
-].map((field) => ({ path: `${prefix}.${field}`, form: 'key' }));
+const objectStore = (prefix: string): SecretReferenceSite[] =>
+  [
+    's3Credentials.accessKeyId',
+    's3Credentials.secretAccessKey',
+    's3Credentials.region',
+    's3Credentials.sessionToken',
+    'azureCredentials.connectionString',
+    'azureCredentials.storageAccount',
+    'azureCredentials.storageKey',
+    'azureCredentials.storageSasToken',
+    'googleCredentials.applicationCredentials',
+    'endpointCA',
+  ].map((field) => ({ path: `${prefix}.${field}`, form: 'key' }));
 
 /** The fields of an AlertmanagerConfig receiver's integrations that hold Secret keys (URLs, tokens, passwords). */
 const RECEIVER_KEYS: Readonly<Record<string, readonly string[]>> = {
@@ -119,7 +139,10 @@ export const SECRET_REFERENCES: Readonly<Record<string, readonly SecretReference
     { path: 'spec.bootstrap.initdb.secret', form: 'name', ...BASIC_AUTH },
     { path: 'spec.bootstrap.recovery.secret', form: 'name', ...BASIC_AUTH },
     { path: 'spec.bootstrap.pg_basebackup.secret', form: 'name', ...BASIC_AUTH },
-    ...['postInitSQLRefs', 'postInitApplicationSQLRefs', 'postInitTemplateSQLRefs'].map((f): SecretReferenceSite => ({ path: `spec.bootstrap.initdb.${f}.secretRefs[]`, form: 'key' })),
+    ...['postInitSQLRefs', 'postInitApplicationSQLRefs', 'postInitTemplateSQLRefs'].map((f): SecretReferenceSite => ({
+      path: `spec.bootstrap.initdb.${f}.secretRefs[]`,
+      form: 'key',
+    })),
     { path: 'spec.bootstrap.recovery.backup.endpointCA', form: 'key' },
     { path: 'spec.superuserSecret', form: 'name', ...BASIC_AUTH },
     { path: 'spec.managed.roles[].passwordSecret', form: 'name', ...BASIC_AUTH },
@@ -180,7 +203,10 @@ export const SECRET_REFERENCES: Readonly<Record<string, readonly SecretReference
   ],
 });
 
-const annotated = (...keys: string[]) => (object: Record<string, any>) => keys.some((k) => typeof object.metadata?.annotations?.[k] === 'string');
+const annotated =
+  (...keys: string[]) =>
+  (object: Record<string, any>) =>
+    keys.some((k) => typeof object.metadata?.annotations?.[k] === 'string');
 
 /**
  * Where each kind names Secrets that it, or the controller acting on it, creates in the cluster, by `<Kind>.<group>`.
@@ -192,7 +218,9 @@ export const SECRET_PROVIDERS: Readonly<Record<string, readonly SecretProviderSi
   'SealedSecret.bitnami.com': [{ path: 'spec.template.metadata.name', fallback: 'metadata.name', by: 'sealed-secrets' }],
   'Certificate.cert-manager.io': [{ path: 'spec.secretName', by: 'cert-manager' }],
   // cert-manager's ingress-shim issues the certificate of an Ingress that names an issuer.
-  'Ingress.networking.k8s.io': [{ path: 'spec.tls[].secretName', by: 'cert-manager', when: annotated('cert-manager.io/cluster-issuer', 'cert-manager.io/issuer') }],
+  'Ingress.networking.k8s.io': [
+    { path: 'spec.tls[].secretName', by: 'cert-manager', when: annotated('cert-manager.io/cluster-issuer', 'cert-manager.io/issuer') },
+  ],
   // CloudNativePG generates its CA, server and replication certificates, and the owner's credentials when no Secret is named.
   'Cluster.postgresql.cnpg.io': [
     { path: 'metadata.name', suffix: '-ca', by: 'CloudNativePG' },
@@ -200,7 +228,9 @@ export const SECRET_PROVIDERS: Readonly<Record<string, readonly SecretProviderSi
     { path: 'metadata.name', suffix: '-replication', by: 'CloudNativePG' },
     { path: 'metadata.name', suffix: '-app', by: 'CloudNativePG', when: (o) => o.spec?.bootstrap?.initdb?.secret === undefined },
   ],
-  'Keycloak.k8s.keycloak.org': [{ path: 'metadata.name', suffix: '-initial-admin', by: 'the Keycloak operator', when: (o) => o.spec?.bootstrapAdmin === undefined }],
+  'Keycloak.k8s.keycloak.org': [
+    { path: 'metadata.name', suffix: '-initial-admin', by: 'the Keycloak operator', when: (o) => o.spec?.bootstrapAdmin === undefined },
+  ],
 });
 
 /** One reader of a Secret. */
@@ -240,7 +270,13 @@ export interface InventoriedSecret {
  * Objects of kinds not in {@link SECRET_REFERENCES} read nothing; anything that is not an object is skipped.
  */
 export function secretInventory(objects: readonly unknown[]): InventoriedSecret[] {
-  interface Found { name: string; namespace?: string; readers: SecretReader[]; types: string[]; providers: Set<string> }
+  interface Found {
+    name: string;
+    namespace?: string;
+    readers: SecretReader[];
+    types: string[];
+    providers: Set<string>;
+  }
   const found = new Map<string, Found>();
   const id = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
   const manifests = objects.filter((o): o is Record<string, any> => typeof o === 'object' && o !== null && !Array.isArray(o));
@@ -250,8 +286,19 @@ export function secretInventory(objects: readonly unknown[]): InventoriedSecret[
     for (const site of SECRET_REFERENCES[kindKey(object)] ?? []) {
       for (const match of walk(object, site.path)) {
         for (const read of readsOf(match, site)) {
-          const entry: Found = found.get(id(namespace, read.name)) ?? { name: read.name, namespace, readers: [], types: [], providers: new Set<string>() };
-          entry.readers.push({ object: owner, ...(read.container === undefined ? {} : { container: read.container }), field: match.path, ...(read.keys === undefined ? {} : { keys: read.keys }) });
+          const entry: Found = found.get(id(namespace, read.name)) ?? {
+            name: read.name,
+            namespace,
+            readers: [],
+            types: [],
+            providers: new Set<string>(),
+          };
+          entry.readers.push({
+            object: owner,
+            ...(read.container === undefined ? {} : { container: read.container }),
+            field: match.path,
+            ...(read.keys === undefined ? {} : { keys: read.keys }),
+          });
           if (site.type !== undefined) entry.types.push(site.type);
           found.set(id(namespace, read.name), entry);
         }
@@ -272,7 +319,9 @@ export function secretInventory(objects: readonly unknown[]): InventoriedSecret[
   return [...found.values()]
     .sort((a, b) => compare(id(a.namespace, a.name), id(b.namespace, b.name)))
     .map((e) => {
-      const readers = e.readers.sort((a, b) => compare(a.object, b.object) || compare(a.container ?? '', b.container ?? '') || compare(a.field, b.field));
+      const readers = e.readers.sort(
+        (a, b) => compare(a.object, b.object) || compare(a.container ?? '', b.container ?? '') || compare(a.field, b.field),
+      );
       return {
         name: e.name,
         ...(e.namespace === undefined ? {} : { namespace: e.namespace }),
@@ -334,13 +383,20 @@ function walk(root: unknown, path: string): Match[] {
     });
     for (const suffix of suffixes) {
       steps = steps.flatMap((s): Step[] => {
-        if (suffix === '{}') return isObject(s.node) ? Object.entries(s.node).map(([key, node]) => ({ ...s, node, segments: [...s.segments, key] })) : [];
+        if (suffix === '{}')
+          return isObject(s.node) ? Object.entries(s.node).map(([key, node]) => ({ ...s, node, segments: [...s.segments, key] })) : [];
         if (!Array.isArray(s.node)) return [];
         return s.node.map((node, i): Step => {
           const name = isObject(node) && typeof node.name === 'string' ? node.name : undefined;
           const container = (CONTAINER_LISTS as readonly string[]).includes(field) ? name : undefined;
           const volume = field === 'volumes' && name !== undefined && isObject(s.holder) ? { pod: s.holder, name } : undefined;
-          return { ...s, node, segments: [...s.segments, name === undefined ? i : { name }], container: container ?? s.container, volume: volume ?? s.volume };
+          return {
+            ...s,
+            node,
+            segments: [...s.segments, name === undefined ? i : { name }],
+            container: container ?? s.container,
+            volume: volume ?? s.volume,
+          };
         });
       });
     }
@@ -366,8 +422,10 @@ function pathParts(path: string): ReadonlyArray<{ readonly field: string; readon
 /** What one found reference reads: the Secret's name, its keys (undefined: all) and the reading containers. */
 function readsOf(match: Match, site: SecretReferenceSite): Array<{ name: string; keys?: readonly string[]; container?: string }> {
   const value = match.value;
-  const pick = (name: unknown, keys: readonly string[] | undefined) => typeof name === 'string' && name !== '' ? [{ name, keys, container: match.container }] : [];
-  const itemKeys = (items: unknown) => Array.isArray(items) && items.length > 0 ? items.map((i) => (isObject(i) ? String(i.key) : '')).filter((k) => k !== '') : undefined;
+  const pick = (name: unknown, keys: readonly string[] | undefined) =>
+    typeof name === 'string' && name !== '' ? [{ name, keys, container: match.container }] : [];
+  const itemKeys = (items: unknown) =>
+    Array.isArray(items) && items.length > 0 ? items.map((i) => (isObject(i) ? String(i.key) : '')).filter((k) => k !== '') : undefined;
   switch (site.form) {
     case 'key':
       return isObject(value) && typeof value.key === 'string' ? pick(value.name, [value.key]) : [];

@@ -74,14 +74,21 @@ export class SealedSecrets extends Construct {
       const problem = (what: string, value: unknown, fix: string) => problems.add('sealed', `${file}: ${what}`, value, fix);
       const m = manifest as Record<string, any>;
       if (typeof m !== 'object' || m === null || m.apiVersion !== ss.SealedSecret.GVK.apiVersion || m.kind !== ss.SealedSecret.GVK.kind) {
-        problem('is not a SealedSecret', typeof m === 'object' && m !== null ? `${m.apiVersion}/${m.kind}` : m,
-          `keep only kubeseal's output (apiVersion ${ss.SealedSecret.GVK.apiVersion}, kind SealedSecret) in ${folder}`);
+        problem(
+          'is not a SealedSecret',
+          typeof m === 'object' && m !== null ? `${m.apiVersion}/${m.kind}` : m,
+          `keep only kubeseal's output (apiVersion ${ss.SealedSecret.GVK.apiVersion}, kind SealedSecret) in ${folder}`,
+        );
         continue;
       }
       const name = m.metadata?.name;
       const secret = typeof name === 'string' ? needed.get(name) : undefined;
       if (secret === undefined) {
-        problem('seals a Secret the environment does not reference', name, needed.size > 0 ? `remove it, or name one of: ${[...needed.keys()].join(', ')}` : 'remove it: the environment references no Secret to seal');
+        problem(
+          'seals a Secret the environment does not reference',
+          name,
+          needed.size > 0 ? `remove it, or name one of: ${[...needed.keys()].join(', ')}` : 'remove it: the environment references no Secret to seal',
+        );
         continue;
       }
       if (seen.has(name)) {
@@ -100,35 +107,63 @@ export class SealedSecrets extends Construct {
       const scopes = SCOPE_ANNOTATIONS.filter((a) => m.metadata?.annotations?.[a] !== undefined);
       check(scopes.length === 0, 'is not sealed with the strict scope (name and namespace)', scopes.join(', '), reseal);
       const template = m.spec?.template ?? {};
-      check(m.spec?.data === undefined && template.data === undefined, 'holds values outside encryptedData (spec.data or spec.template.data), which are not encrypted',
-        '(redacted)', `remove them and ${reseal}`);
-      check([undefined, name].includes(template.metadata?.name) && [undefined, props.namespace].includes(template.metadata?.namespace),
-        'makes a Secret of another name or namespace (spec.template.metadata)', template.metadata && { name: template.metadata.name, namespace: template.metadata.namespace }, reseal);
-      if (secret.type !== undefined) check(template.type === secret.type, `is not of the type ${secret.type}, which ${readersOf(secret)} require`, template.type, reseal);
+      check(
+        m.spec?.data === undefined && template.data === undefined,
+        'holds values outside encryptedData (spec.data or spec.template.data), which are not encrypted',
+        '(redacted)',
+        `remove them and ${reseal}`,
+      );
+      check(
+        [undefined, name].includes(template.metadata?.name) && [undefined, props.namespace].includes(template.metadata?.namespace),
+        'makes a Secret of another name or namespace (spec.template.metadata)',
+        template.metadata && { name: template.metadata.name, namespace: template.metadata.namespace },
+        reseal,
+      );
+      if (secret.type !== undefined)
+        check(template.type === secret.type, `is not of the type ${secret.type}, which ${readersOf(secret)} require`, template.type, reseal);
       const encrypted = m.spec?.encryptedData;
       const keys = typeof encrypted === 'object' && encrypted !== null && !Array.isArray(encrypted) ? Object.keys(encrypted) : [];
       const missing = secret.keys.filter((k) => !keys.includes(k));
-      check(missing.length === 0, `lacks the key${missing.length === 1 ? '' : 's'} ${missing.join(', ')}, read by ${readersOf(secret)}`, keys, reseal);
+      check(
+        missing.length === 0,
+        `lacks the key${missing.length === 1 ? '' : 's'} ${missing.join(', ')}, read by ${readersOf(secret)}`,
+        keys,
+        reseal,
+      );
       const clear = keys.filter((k) => !isCiphertext(encrypted[k]));
-      check(clear.length === 0, `holds values that are not kubeseal ciphertext under ${clear.join(', ')}`, '(redacted)', `never commit a value in clear: ${reseal}`);
+      check(
+        clear.length === 0,
+        `holds values that are not kubeseal ciphertext under ${clear.join(', ')}`,
+        '(redacted)',
+        `never commit a value in clear: ${reseal}`,
+      );
       if (sound) valid.push({ secret, manifest: m });
     }
     for (const secret of needed.values()) {
       if (!seen.has(secret.name)) {
-        problems.add('sealed', `${folder}: has no SealedSecret for ${secret.name} (${describeKeys(secret)}), read by ${readersOf(secret)}`, [...seen.keys()],
-          `seal it and commit the output: ${kubesealCommand(secret, props.namespace, folder)}`);
+        problems.add(
+          'sealed',
+          `${folder}: has no SealedSecret for ${secret.name} (${describeKeys(secret)}), read by ${readersOf(secret)}`,
+          [...seen.keys()],
+          `seal it and commit the output: ${kubesealCommand(secret, props.namespace, folder)}`,
+        );
       }
     }
     problems.throwIfAny();
-    this.resources = Object.fromEntries(valid.map(({ secret, manifest }) => [secret.name, new ss.SealedSecret(this, secret.name, {
-      metadata: {
-        name: secret.name,
-        namespace: props.namespace,
-        ...(manifest.metadata.labels === undefined ? {} : { labels: manifest.metadata.labels }),
-        ...(manifest.metadata.annotations === undefined ? {} : { annotations: manifest.metadata.annotations }),
-      },
-      spec: { encryptedData: manifest.spec.encryptedData, ...(manifest.spec.template === undefined ? {} : { template: manifest.spec.template }) },
-    })]));
+    this.resources = Object.fromEntries(
+      valid.map(({ secret, manifest }) => [
+        secret.name,
+        new ss.SealedSecret(this, secret.name, {
+          metadata: {
+            name: secret.name,
+            namespace: props.namespace,
+            ...(manifest.metadata.labels === undefined ? {} : { labels: manifest.metadata.labels }),
+            ...(manifest.metadata.annotations === undefined ? {} : { annotations: manifest.metadata.annotations }),
+          },
+          spec: { encryptedData: manifest.spec.encryptedData, ...(manifest.spec.template === undefined ? {} : { template: manifest.spec.template }) },
+        }),
+      ]),
+    );
   }
 }
 

@@ -82,17 +82,20 @@ export class BlueGreenService extends Construct {
       [this.idleColor]: props.idleReplicas ?? props.replicas,
     } as Record<Color, number | undefined>;
 
-    const render = (color: Color) => props.workload.renderDeployment(this, capitalize(color), {
-      name: `${props.name}-${color}`,
-      tag: props.tags[color],
-      replicas: replicas[color],
-      selectorLabels: { [COLOR_LABEL]: color },
-    });
+    const render = (color: Color) =>
+      props.workload.renderDeployment(this, capitalize(color), {
+        name: `${props.name}-${color}`,
+        tag: props.tags[color],
+        replicas: replicas[color],
+        selectorLabels: { [COLOR_LABEL]: color },
+      });
     this.deployments = { blue: render('blue'), green: render('green') };
 
     const select = (color: Color) => ({ ...props.workload.podSelector, [COLOR_LABEL]: color });
     this.service = createService(this, 'Service', props.name, props.workload.port, select(this.activeColor));
-    this.previewService = createService(this, 'PreviewService', `${props.name}-preview`, props.workload.port, select(this.idleColor), { [PREVIEW_LABEL]: 'true' });
+    this.previewService = createService(this, 'PreviewService', `${props.name}-preview`, props.workload.port, select(this.idleColor), {
+      [PREVIEW_LABEL]: 'true',
+    });
   }
 
   /** The Deployment that receives traffic. @internal */

@@ -11,7 +11,16 @@ import { EnvSource, envValue } from '../core/secrets';
 import type { PostgresCluster } from '../data/postgres-cluster';
 import type { IdentityClientOptions, IIdentityProvider } from '../identity/identity-provider';
 import {
-  ContainerResources, createDisruptionBudget, createService, finishPodTemplate, httpProbe, imageReference, RESTRICTED_CONTAINER, spreadConstraints, validateResources, volumeName,
+  ContainerResources,
+  createDisruptionBudget,
+  createService,
+  finishPodTemplate,
+  httpProbe,
+  imageReference,
+  RESTRICTED_CONTAINER,
+  spreadConstraints,
+  validateResources,
+  volumeName,
 } from '../pods/pod-template';
 import { MetricsAuth, PodMetrics } from '../observability/pod-metrics';
 import { BlueGreenService, Color, DeploymentRenderOptions, IDeploymentTemplate } from './blue-green-service';
@@ -165,7 +174,11 @@ export interface EafContainerSpec {
   /** Paths that get a writable emptyDir, since the root filesystem is read-only. */
   readonly writablePaths: readonly string[];
   /** Where monitoring scrapes metrics: a PodMonitor and the monitoring namespace's network edge follow. @default - not scraped */
-  readonly metrics?: { readonly port: number; readonly path: string; /** Credentials of a secured endpoint. @default - none */ readonly auth?: MetricsAuth };
+  readonly metrics?: {
+    readonly port: number;
+    readonly path: string;
+    /** Credentials of a secured endpoint. @default - none */ readonly auth?: MetricsAuth;
+  };
 }
 
 /** Props of {@link EafWorkload}. */
@@ -190,7 +203,13 @@ export interface DatabaseEnvNames {
 }
 
 /** The variables {@link EafWorkload.connectToDatabase} sets by default (PLATFORM.md, API configuration). */
-export const DATABASE_ENV: DatabaseEnvNames = Object.freeze({ host: 'DB_HOST', port: 'DB_PORT', name: 'DB_NAME', user: 'DB_USER', password: 'DB_PASSWORD' });
+export const DATABASE_ENV: DatabaseEnvNames = Object.freeze({
+  host: 'DB_HOST',
+  port: 'DB_PORT',
+  name: 'DB_NAME',
+  user: 'DB_USER',
+  password: 'DB_PASSWORD',
+});
 
 /**
  * One EAF workload: a secure Deployment (or two colours of it), its Service, ServiceAccount,
@@ -266,7 +285,12 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     const metrics = props.container.metrics;
     if (metrics) {
       this.podMetrics = new PodMetrics(this, 'Metrics', {
-        name: this.name, podSelector: this.podSelector, jobLabel: 'app.kubernetes.io/name', port: metrics.port, path: metrics.path, auth: metrics.auth,
+        name: this.name,
+        podSelector: this.podSelector,
+        jobLabel: 'app.kubernetes.io/name',
+        port: metrics.port,
+        path: metrics.path,
+        auth: metrics.auth,
         // An analysis of a release looks at the new pods only, by the hash Argo Rollouts puts on them.
         podLabels: props.rollout ? [ROLLOUT_DEFAULTS.podTemplateHashLabel] : undefined,
       });
@@ -283,14 +307,17 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
         workload: this,
         tag: canary ? props.tag! : props.tags![blueGreen.activeColor],
         replicas,
-        strategy: canary ? { kind: 'canary', ...canary } : {
-          kind: 'blue-green',
-          autoPromotion: props.rollout.autoPromotion
-            ?? (critical ? ROLLOUT_DEFAULTS.criticalAutoPromotion : ROLLOUT_DEFAULTS.autoPromotion),
-          scaleDownDelaySeconds: props.rollout.scaleDownDelaySeconds ?? (critical ? ROLLOUT_DEFAULTS.criticalScaleDownDelaySeconds : ROLLOUT_DEFAULTS.scaleDownDelaySeconds),
-          // The new version's size before promotion: idleReplicas when it runs pods (an analysis needs some).
-          previewReplicas: idle !== undefined && idle >= 1 ? idle : undefined,
-        },
+        strategy: canary
+          ? { kind: 'canary', ...canary }
+          : {
+              kind: 'blue-green',
+              autoPromotion: props.rollout.autoPromotion ?? (critical ? ROLLOUT_DEFAULTS.criticalAutoPromotion : ROLLOUT_DEFAULTS.autoPromotion),
+              scaleDownDelaySeconds:
+                props.rollout.scaleDownDelaySeconds ??
+                (critical ? ROLLOUT_DEFAULTS.criticalScaleDownDelaySeconds : ROLLOUT_DEFAULTS.scaleDownDelaySeconds),
+              // The new version's size before promotion: idleReplicas when it runs pods (an analysis needs some).
+              previewReplicas: idle !== undefined && idle >= 1 ? idle : undefined,
+            },
         analysis: props.rollout.analysis,
       });
       this.service = this.rollout.service;
@@ -343,8 +370,9 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       }),
     });
     deployment.select(kplus.LabelSelector.of({ labels }));
-    const probe = (options?: HttpProbeOptions) => options
-      && httpProbe(options.path, spec.port, { ...options, failureThreshold: options.failureThreshold ?? EAF_WORKLOAD_DEFAULTS.failureThreshold });
+    const probe = (options?: HttpProbeOptions) =>
+      options &&
+      httpProbe(options.path, spec.port, { ...options, failureThreshold: options.failureThreshold ?? EAF_WORKLOAD_DEFAULTS.failureThreshold });
     const container = deployment.addContainer({
       name: this.containerName,
       image: imageReference(this.props.image, options.tag),
@@ -408,7 +436,13 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
 
   private setEnv(name: string, source: EnvSource): void {
     if (name in this.env) {
-      throw propertyError(this, 'env', `already sets ${name}`, name, 'connect the workload to one database and one identity provider, or rename the variable');
+      throw propertyError(
+        this,
+        'env',
+        `already sets ${name}`,
+        name,
+        'connect the workload to one database and one identity provider, or rename the variable',
+      );
     }
     const value = envValue(this, source);
     this.env[name] = value;
@@ -423,9 +457,9 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       target,
       minReplicas: scaling.minReplicas,
       maxReplicas: scaling.maxReplicas,
-      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(
-        scaling.targetCpuUtilization ?? EAF_WORKLOAD_DEFAULTS.targetCpuUtilization,
-      ))],
+      metrics: [
+        kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(scaling.targetCpuUtilization ?? EAF_WORKLOAD_DEFAULTS.targetCpuUtilization)),
+      ],
     });
   }
 
@@ -437,13 +471,24 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     }
     const scaling = props.autoscaling;
     if (props.rollout && !props.rollout.canary && !props.blueGreen) {
-      problems.add('rollout', 'needs blueGreen (a blue-green Rollout) or rollout.canary', props.rollout, 'set blueGreen with tags, or rollout.canary with tag');
+      problems.add(
+        'rollout',
+        'needs blueGreen (a blue-green Rollout) or rollout.canary',
+        props.rollout,
+        'set blueGreen with tags, or rollout.canary with tag',
+      );
     }
     if (props.rollout?.canary && props.blueGreen) {
-      problems.add('rollout.canary', 'is not for a blue-green release', props.rollout.canary, 'remove blueGreen (and give tag), or remove rollout.canary');
+      problems.add(
+        'rollout.canary',
+        'is not for a blue-green release',
+        props.rollout.canary,
+        'remove blueGreen (and give tag), or remove rollout.canary',
+      );
     }
     if (props.blueGreen) {
-      if (props.tags === undefined) problems.add('tags', 'is required for a blue-green release', props.tags, 'set tags: { blue: <version>, green: <version> }');
+      if (props.tags === undefined)
+        problems.add('tags', 'is required for a blue-green release', props.tags, 'set tags: { blue: <version>, green: <version> }');
       if (props.tag !== undefined) problems.add('tag', 'is only for rolling releases', props.tag, 'set tags.blue and tags.green instead');
       const idle = props.blueGreen.idleReplicas;
       // The idle colour is a standby: more replicas than the active colour would waste what it is meant to save.
@@ -451,17 +496,28 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       if (idle !== undefined && (!Number.isInteger(idle) || idle < 0)) {
         problems.add('blueGreen.idleReplicas', 'must be a whole number of at least 0', idle, 'set idleReplicas to 0 (scaled down) or more');
       } else if (idle !== undefined && Number.isInteger(active) && idle > active) {
-        problems.add('blueGreen.idleReplicas', `is above the ${this.name} component's ${scaling ? 'autoscaling.minReplicas' : 'replicas'} ${active}`, idle, `set idleReplicas to at most ${active}, or raise the component's replicas`);
+        problems.add(
+          'blueGreen.idleReplicas',
+          `is above the ${this.name} component's ${scaling ? 'autoscaling.minReplicas' : 'replicas'} ${active}`,
+          idle,
+          `set idleReplicas to at most ${active}, or raise the component's replicas`,
+        );
       }
     } else {
       if (props.tag === undefined) problems.add('tag', 'is required for a rolling release', props.tag, 'set tag to the image version to run');
       if (props.tags !== undefined) problems.add('tags', 'is only for blue-green releases', props.tags, 'set tag instead, or release blue-green');
     }
     const critical = this.node.tryGetContext(CRITICAL_CONTEXT) === true;
-    const tags: Array<[string, string | undefined]> = [['tag', props.tag], ['tags.blue', props.tags?.blue], ['tags.green', props.tags?.green]];
+    const tags: Array<[string, string | undefined]> = [
+      ['tag', props.tag],
+      ['tags.blue', props.tags?.blue],
+      ['tags.green', props.tags?.green],
+    ];
     for (const [property, tag] of tags) {
       if (tag === undefined) continue;
-      const problem = IMAGE_TAG_OR_DIGEST.test(tag) ? imageTagProblem(tag, { critical }) : { problem: 'is not an image tag or sha256 digest', fix: IMAGE_TAG_OR_DIGEST.fix };
+      const problem = IMAGE_TAG_OR_DIGEST.test(tag)
+        ? imageTagProblem(tag, { critical })
+        : { problem: 'is not an image tag or sha256 digest', fix: IMAGE_TAG_OR_DIGEST.fix };
       if (problem) problems.add(property, problem.problem, tag, problem.fix);
     }
     if (scaling && !(Number.isInteger(scaling.minReplicas) && scaling.minReplicas >= 1)) {
@@ -472,14 +528,20 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     problems.check(() => validateResources(this, props.container.resources));
     problems.throwIfAny();
   }
-
 }
 
 /** The Rollout as the target of a HorizontalPodAutoscaler: its template's containers, its kind and apiVersion. */
 function rolloutScalingTarget(rollout: RolloutRelease): kplus.IScalable {
   return {
     hasAutoscaler: false,
-    markHasAutoscaler() { this.hasAutoscaler = true; },
-    toScalingTarget: () => ({ ...rollout.template.toScalingTarget(), kind: rollout.resource.kind, apiVersion: rollout.resource.apiVersion, name: rollout.resource.name }),
+    markHasAutoscaler() {
+      this.hasAutoscaler = true;
+    },
+    toScalingTarget: () => ({
+      ...rollout.template.toScalingTarget(),
+      kind: rollout.resource.kind,
+      apiVersion: rollout.resource.apiVersion,
+      name: rollout.resource.name,
+    }),
   };
 }

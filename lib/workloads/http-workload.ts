@@ -34,7 +34,11 @@ export interface EafHttpWorkloadProps extends EafWorkloadOptions {
   /** Paths that get a writable emptyDir on the read-only root filesystem. @default ['/tmp'] */
   readonly writablePaths?: readonly string[];
   /** Where monitoring scrapes metrics, e.g. `{ port: 9090, path: '/metrics' }`. @default - not scraped */
-  readonly metrics?: { readonly port: number; readonly path: string; /** Credentials of a secured endpoint. @default - none */ readonly auth?: MetricsAuth };
+  readonly metrics?: {
+    readonly port: number;
+    readonly path: string;
+    /** Credentials of a secured endpoint. @default - none */ readonly auth?: MetricsAuth;
+  };
   /** `app.kubernetes.io/component` and the container name. @default 'app' */
   readonly component?: string;
 }

@@ -121,11 +121,22 @@ export class RolloutRelease extends Construct {
     if (props.strategy.kind === 'canary') {
       const steps = props.strategy.steps ?? ROLLOUT_DEFAULTS.canarySteps;
       if (steps.length === 0 || steps.some((w, i) => !Number.isInteger(w) || w < 1 || w > 100 || (i > 0 && w <= steps[i - 1]))) {
-        throw propertyError(this, 'steps', 'must be rising whole traffic weights from 1 to 100', steps, 'list rising weights in percent, e.g. [20, 50, 100]');
+        throw propertyError(
+          this,
+          'steps',
+          'must be rising whole traffic weights from 1 to 100',
+          steps,
+          'list rising weights in percent, e.g. [20, 50, 100]',
+        );
       }
     }
     // Rendered through the workload's own Deployment code, then taken out of the tree: only its pod template is used.
-    this.template = props.workload.renderDeployment(this, 'Template', { name: props.name, tag: props.tag, replicas: props.replicas, selectorLabels: {} });
+    this.template = props.workload.renderDeployment(this, 'Template', {
+      name: props.name,
+      tag: props.tag,
+      replicas: props.replicas,
+      selectorLabels: {},
+    });
     this.node.tryRemoveChild('Template');
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: Rollout.GVK.apiVersion,
@@ -135,7 +146,9 @@ export class RolloutRelease extends Construct {
       spec: { resolve: () => this.renderSpec() },
     });
     this.service = createService(this, 'Service', props.name, props.workload.port, props.workload.podSelector);
-    this.previewService = createService(this, 'PreviewService', `${props.name}-preview`, props.workload.port, props.workload.podSelector, { [PREVIEW_LABEL]: 'true' });
+    this.previewService = createService(this, 'PreviewService', `${props.name}-preview`, props.workload.port, props.workload.podSelector, {
+      [PREVIEW_LABEL]: 'true',
+    });
   }
 
   /** Sends a canary's share of traffic through these OpenShift Routes (the argoproj-labs/openshift plugin). */
@@ -148,13 +161,16 @@ export class RolloutRelease extends Construct {
     const template = structuredClone(deployment.spec.template);
     // Pods of a Rollout carry rollouts-pod-template-hash, not the Deployment controller's pod-template-hash.
     for (const constraint of template.spec.topologySpreadConstraints ?? []) {
-      constraint.matchLabelKeys = (constraint.matchLabelKeys ?? []).map((k: string) => k === 'pod-template-hash' ? ROLLOUT_DEFAULTS.podTemplateHashLabel : k);
+      constraint.matchLabelKeys = (constraint.matchLabelKeys ?? []).map((k: string) =>
+        k === 'pod-template-hash' ? ROLLOUT_DEFAULTS.podTemplateHashLabel : k,
+      );
     }
     return {
       ...(this.props.replicas === undefined ? {} : { replicas: this.props.replicas }),
       selector: deployment.spec.selector,
       template,
-      strategy: this.props.strategy.kind === 'blue-green' ? { blueGreen: this.blueGreen(this.props.strategy) } : { canary: this.canary(this.props.strategy) },
+      strategy:
+        this.props.strategy.kind === 'blue-green' ? { blueGreen: this.blueGreen(this.props.strategy) } : { canary: this.canary(this.props.strategy) },
     };
   }
 

@@ -56,10 +56,20 @@ interface Options {
 class UsageError extends Error {}
 
 export function parseArguments(argv: readonly string[]): Options {
-  const options: Options = { runs: 9, scalingRuns: 5, points: [1, 3, 10, 30, 100], comparison: true, scaling: true, gateCost: false, profile: false, keep: false };
+  const options: Options = {
+    runs: 9,
+    scalingRuns: 5,
+    points: [1, 3, 10, 30, 100],
+    comparison: true,
+    scaling: true,
+    gateCost: false,
+    profile: false,
+    keep: false,
+  };
   const count = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value);
-    if (value === undefined || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} needs a whole number of at least ${min} (got ${value ?? 'nothing'})`);
+    if (value === undefined || !Number.isInteger(n) || n < min)
+      throw new UsageError(`${flag} needs a whole number of at least ${min} (got ${value ?? 'nothing'})`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -70,22 +80,45 @@ export function parseArguments(argv: readonly string[]): Options {
       return v;
     };
     switch (arg) {
-      case '--runs': options.runs = count(arg, argv[++i], 1); break;
-      case '--scaling-runs': options.scalingRuns = count(arg, argv[++i], 1); break;
+      case '--runs':
+        options.runs = count(arg, argv[++i], 1);
+        break;
+      case '--scaling-runs':
+        options.scalingRuns = count(arg, argv[++i], 1);
+        break;
       case '--points': {
-        options.points = value().split(',').map((p) => count(arg, p, 1));
+        options.points = value()
+          .split(',')
+          .map((p) => count(arg, p, 1));
         if (new Set(options.points).size < 2) throw new UsageError('--points needs at least two different environment counts');
         break;
       }
-      case '--no-scaling': options.scaling = false; break;
-      case '--scaling-only': options.comparison = false; break;
-      case '--baseline': options.baseline = value(); break;
-      case '--gate-cost': options.gateCost = true; break;
-      case '--profile': options.profile = true; break;
-      case '--json': options.json = path.resolve(value()); break;
-      case '--keep': options.keep = true; break;
-      case '--help': case '-h': throw new UsageError('');
-      default: throw new UsageError(`unknown option ${arg}`);
+      case '--no-scaling':
+        options.scaling = false;
+        break;
+      case '--scaling-only':
+        options.comparison = false;
+        break;
+      case '--baseline':
+        options.baseline = value();
+        break;
+      case '--gate-cost':
+        options.gateCost = true;
+        break;
+      case '--profile':
+        options.profile = true;
+        break;
+      case '--json':
+        options.json = path.resolve(value());
+        break;
+      case '--keep':
+        options.keep = true;
+        break;
+      case '--help':
+      case '-h':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown option ${arg}`);
     }
   }
   if (!options.comparison && !options.scaling) throw new UsageError('--scaling-only and --no-scaling leave nothing to time');
@@ -108,7 +141,10 @@ function childEnvironment(): NodeJS.ProcessEnv {
     env[key] = value;
   }
   // npm run puts the repository's node_modules/.bin first; the sandboxes have their own.
-  env.PATH = (process.env.PATH ?? '').split(path.delimiter).filter((p) => p !== '' && !path.resolve(p).startsWith(`${REPO}${path.sep}`)).join(path.delimiter);
+  env.PATH = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((p) => p !== '' && !path.resolve(p).startsWith(`${REPO}${path.sep}`))
+    .join(path.delimiter);
   env.NO_UPDATE_NOTIFIER = '1';
   env.npm_config_update_notifier = 'false';
   return env;
@@ -162,7 +198,10 @@ function runRounds(title: string, commands: readonly Command[], rounds: number, 
 }
 
 class OutputDiffers extends Error {
-  constructor(label: string, public readonly problems: string[]) {
+  constructor(
+    label: string,
+    public readonly problems: string[],
+  ) {
     super(`${label}: its output is not the objects of dist/:\n  ${problems.join('\n  ')}`);
     this.name = 'OutputDiffers';
   }
@@ -192,13 +231,23 @@ function figures(command: Command, samples: Sample[], helm?: Sample[]): Figures 
     minMs: min,
     maxMs: max,
     medianPeakMiB: median(samples.map((s) => s.maxRssKiB)) / 1024,
-    toHelm: helm === undefined ? undefined : ratios(wall, helm.map((s) => s.wallMs)),
+    toHelm:
+      helm === undefined
+        ? undefined
+        : ratios(
+            wall,
+            helm.map((s) => s.wallMs),
+          ),
   };
 }
 
 function table(header: string[], rows: string[][], rightFrom = 1): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i < rightFrom ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i < rightFrom ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -251,7 +300,9 @@ function main(): number {
     return 0;
   } catch (e) {
     if (e instanceof OutputDiffers) {
-      console.error(`bench: ${e.message}\nNothing was timed: every command must produce the objects of dist/ first (the peers are generated from dist/; after an intended change of the output, run npm run synth).`);
+      console.error(
+        `bench: ${e.message}\nNothing was timed: every command must produce the objects of dist/ first (the peers are generated from dist/; after an intended change of the output, run npm run synth).`,
+      );
       return 1;
     }
     if (e instanceof StepFailed) {
@@ -262,7 +313,7 @@ function main(): number {
   } finally {
     cleanup();
     if (folderFingerprint(path.join(REPO, 'dist')) !== distBefore) {
-      log('warning: the repository\'s dist/ changed while the bench ran (the bench never writes it: did another process?)');
+      log("warning: the repository's dist/ changed while the bench ran (the bench never writes it: did another process?)");
     }
   }
 }
@@ -286,7 +337,10 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
   const expected = readEnvironments(path.join(REPO, 'dist'));
   if (expected.size === 0) throw new OutputDiffers('dist/', ['holds no environment; run npm run synth first']);
   const environments: EnvironmentObjects[] = [...expected].map(([name, objects]) => ({ name, namespace: mainNamespace(objects), objects }));
-  const chartName = fs.readdirSync(path.join(REPO, 'dist', environments[0].name)).find((f) => f.endsWith('.yaml'))!.replace(/(\.k8s)?\.yaml$/, '');
+  const chartName = fs
+    .readdirSync(path.join(REPO, 'dist', environments[0].name))
+    .find((f) => f.endsWith('.yaml'))!
+    .replace(/(\.k8s)?\.yaml$/, '');
   const helm = helmChart(environments, chartName);
   const kustomize = kustomizeTree(environments);
   const peers = path.join(work, 'peers');
@@ -295,7 +349,16 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
   const out = path.join(work, 'out');
   fs.mkdirSync(out, { recursive: true });
   const helmSteps: Step[] = helm.environments.map((e) => ({
-    argv: [helmBin, 'template', chartName, path.join(peers, 'helm', 'chart'), '--namespace', e.namespace, '-f', path.join(peers, 'helm', e.valuesFile)],
+    argv: [
+      helmBin,
+      'template',
+      chartName,
+      path.join(peers, 'helm', 'chart'),
+      '--namespace',
+      e.namespace,
+      '-f',
+      path.join(peers, 'helm', e.valuesFile),
+    ],
     cwd: work,
     stdout: path.join(out, 'helm', e.name, `${chartName}.yaml`),
   }));
@@ -309,8 +372,18 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
   // Equality first: the peers, then (in the warm-up round) every synth command's output.
   const env = childEnvironment();
   const peerCommands: Command[] = [
-    { id: 'helm', label: `helm template x${helmSteps.length} (helm ${helmVersion})`, steps: helmSteps, check: () => outputProblems(expected, path.join(out, 'helm')) },
-    { id: 'kustomize', label: `kubectl kustomize x${kustomizeSteps.length} (kubectl ${kubectlVersion}, kustomize ${kustomizeVersion})`, steps: kustomizeSteps, check: () => outputProblems(expected, path.join(out, 'kustomize')) },
+    {
+      id: 'helm',
+      label: `helm template x${helmSteps.length} (helm ${helmVersion})`,
+      steps: helmSteps,
+      check: () => outputProblems(expected, path.join(out, 'helm')),
+    },
+    {
+      id: 'kustomize',
+      label: `kubectl kustomize x${kustomizeSteps.length} (kubectl ${kubectlVersion}, kustomize ${kustomizeVersion})`,
+      steps: kustomizeSteps,
+      check: () => outputProblems(expected, path.join(out, 'kustomize')),
+    },
   ];
   for (const peer of peerCommands) {
     runCommand(peer, env, path.join(work, 'time.txt'), false);
@@ -328,9 +401,27 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
   // Before its checked (warm-up) run each synth command starts without dist/, so its check reads what it wrote.
   const removeDist = (): void => fs.rmSync(path.join(sandbox, 'dist'), { recursive: true, force: true });
   const commands: Command[] = [
-    { id: 'synth', label: `${script} (the synth script, run directly)`, steps: [{ argv: scriptCommand(script), cwd: sandbox }], check: synthCheck, beforeCheckedRun: removeDist },
-    { id: 'npm-run-synth', label: 'npm run synth', steps: [{ argv: ['npm', 'run', 'synth'], cwd: sandbox }], check: synthCheck, beforeCheckedRun: removeDist },
-    { id: 'cdk8s-synth', label: 'npx cdk8s synth --no-check-upgrade', steps: [{ argv: ['npx', 'cdk8s', 'synth', '--no-check-upgrade'], cwd: sandbox }], check: synthCheck, beforeCheckedRun: removeDist },
+    {
+      id: 'synth',
+      label: `${script} (the synth script, run directly)`,
+      steps: [{ argv: scriptCommand(script), cwd: sandbox }],
+      check: synthCheck,
+      beforeCheckedRun: removeDist,
+    },
+    {
+      id: 'npm-run-synth',
+      label: 'npm run synth',
+      steps: [{ argv: ['npm', 'run', 'synth'], cwd: sandbox }],
+      check: synthCheck,
+      beforeCheckedRun: removeDist,
+    },
+    {
+      id: 'cdk8s-synth',
+      label: 'npx cdk8s synth --no-check-upgrade',
+      steps: [{ argv: ['npx', 'cdk8s', 'synth', '--no-check-upgrade'], cwd: sandbox }],
+      check: synthCheck,
+      beforeCheckedRun: removeDist,
+    },
     ...peerCommands,
   ];
   let baseline: { ref: string; commit: string; script: string; sameObjects?: boolean } | undefined;
@@ -369,22 +460,54 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
   const helmSamples = samples.get('helm')!;
   const results = commands.map((c) => figures(c, samples.get(c.id)!, helmSamples));
   const synthSamples = samples.get('synth')!.map((s) => s.wallMs);
-  const baselineRatio = baseline === undefined ? undefined : ratios(synthSamples, samples.get('baseline')!.map((s) => s.wallMs));
+  const baselineRatio =
+    baseline === undefined
+      ? undefined
+      : ratios(
+          synthSamples,
+          samples.get('baseline')!.map((s) => s.wallMs),
+        );
 
-  console.log(`\nDVMM synth against peers producing the same objects: ${environments.length} environments (${environments.map((e) => e.name).join(', ')}), ${objectCount} objects, validation gate included`);
-  console.log(`${options.runs} rounds after a warm-up round, commands in rotating order; whole processes (synth in a sandbox copy of the working tree): wall time, peak RSS (largest process)`);
-  console.log(`${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}\n`);
-  console.log(table(
-    ['command', 'median s', 'min s', 'max s', 'peak MiB', 'x helm (paired)', 'x helm (medians)'],
-    results.map((r) => [r.label, seconds(r.medianMs), seconds(r.minMs), seconds(r.maxMs), mib(r.medianPeakMiB), times(r.toHelm?.paired), times(r.toHelm?.ofMedians)]),
-  ));
+  console.log(
+    `\nDVMM synth against peers producing the same objects: ${environments.length} environments (${environments.map((e) => e.name).join(', ')}), ${objectCount} objects, validation gate included`,
+  );
+  console.log(
+    `${options.runs} rounds after a warm-up round, commands in rotating order; whole processes (synth in a sandbox copy of the working tree): wall time, peak RSS (largest process)`,
+  );
+  console.log(
+    `${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}, node ${process.version}\n`,
+  );
+  console.log(
+    table(
+      ['command', 'median s', 'min s', 'max s', 'peak MiB', 'x helm (paired)', 'x helm (medians)'],
+      results.map((r) => [
+        r.label,
+        seconds(r.medianMs),
+        seconds(r.minMs),
+        seconds(r.maxMs),
+        mib(r.medianPeakMiB),
+        times(r.toHelm?.paired),
+        times(r.toHelm?.ofMedians),
+      ]),
+    ),
+  );
   if (baselineRatio !== undefined) {
-    console.log(`\nsynth / baseline ${options.baseline}: ${baselineRatio.paired.toFixed(3)} (paired), ${baselineRatio.ofMedians.toFixed(3)} (medians)${baseline!.sameObjects === false ? '; the baseline writes other objects than dist/' : ''}`);
+    console.log(
+      `\nsynth / baseline ${options.baseline}: ${baselineRatio.paired.toFixed(3)} (paired), ${baselineRatio.ofMedians.toFixed(3)} (medians)${baseline!.sameObjects === false ? '; the baseline writes other objects than dist/' : ''}`,
+    );
   }
   if (options.gateCost) {
-    const gate = ratios(samples.get('library-synth-gate')!.map((s) => s.wallMs), samples.get('library-synth-no-gate')!.map((s) => s.wallMs));
+    const gate = ratios(
+      samples.get('library-synth-gate')!.map((s) => s.wallMs),
+      samples.get('library-synth-no-gate')!.map((s) => s.wallMs),
+    );
     const cost = median(samples.get('library-synth-gate')!.map((s, i) => s.wallMs - samples.get('library-synth-no-gate')![i].wallMs));
-    console.log(`\nthe gate: +${seconds(cost)} s per synthesis (paired median difference); with it ${gate.paired.toFixed(2)}x the time without it (paired)`);
+    console.log(
+      `\nthe gate: +${seconds(cost)} s per synthesis (paired median difference); with it ${gate.paired.toFixed(2)}x the time without it (paired)`,
+    );
   }
   return {
     environments: environments.map((e) => ({ name: e.name, namespace: e.namespace, objects: e.objects.length })),
@@ -398,7 +521,12 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
 
 /** The environment file the scaling series copies: environments/dev.yaml, else the first. */
 function scalingBase(): { file: string; text: string } {
-  const file = fs.existsSync(path.join(REPO, 'environments', 'dev.yaml')) ? 'dev.yaml' : fs.readdirSync(path.join(REPO, 'environments')).filter((f) => f.endsWith('.yaml')).sort()[0];
+  const file = fs.existsSync(path.join(REPO, 'environments', 'dev.yaml'))
+    ? 'dev.yaml'
+    : fs
+        .readdirSync(path.join(REPO, 'environments'))
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()[0];
   return { file, text: fs.readFileSync(path.join(REPO, 'environments', file), 'utf8') };
 }
 
@@ -438,9 +566,19 @@ function scalingSeries(options: Options, work: string, gnuTime: boolean): unknow
   });
   const time = leastSquares(points.map((p) => [p.environments, p.medianMs] as const));
   const memory = gnuTime ? leastSquares(points.map((p) => [p.environments, p.medianPeakMiB] as const)) : undefined;
-  console.log(`\nScaling: the synth script over N copies of environments/${base.file} (distinct names, namespaces, hosts), gate included; ${options.scalingRuns} rounds after a warm-up round\n`);
-  console.log(table(['environments', 'median s', 'min s', 'max s', 'peak MiB'], points.map((p) => [String(p.environments), seconds(p.medianMs), seconds(p.minMs), seconds(p.maxMs), mib(p.medianPeakMiB)]), 0));
-  console.log(`\ncost per extra environment (least squares over the medians): ${time.slope.toFixed(1)} ms${memory === undefined ? '' : `, ${memory.slope.toFixed(2)} MiB`}; fixed cost ${seconds(time.intercept)} s`);
+  console.log(
+    `\nScaling: the synth script over N copies of environments/${base.file} (distinct names, namespaces, hosts), gate included; ${options.scalingRuns} rounds after a warm-up round\n`,
+  );
+  console.log(
+    table(
+      ['environments', 'median s', 'min s', 'max s', 'peak MiB'],
+      points.map((p) => [String(p.environments), seconds(p.medianMs), seconds(p.minMs), seconds(p.maxMs), mib(p.medianPeakMiB)]),
+      0,
+    ),
+  );
+  console.log(
+    `\ncost per extra environment (least squares over the medians): ${time.slope.toFixed(1)} ms${memory === undefined ? '' : `, ${memory.slope.toFixed(2)} MiB`}; fixed cost ${seconds(time.intercept)} s`,
+  );
   return {
     base: `environments/${base.file}`,
     rounds: options.scalingRuns,
@@ -477,18 +615,36 @@ function environmentProfile(options: Options, work: string): unknown {
       if (files.length !== 1) throw new StepFailed({ argv, cwd: dir }, `wrote ${files.length} CPU profiles, not 1`);
       const profile = JSON.parse(fs.readFileSync(path.join(profiles, files[0]), 'utf8')) as CpuProfile;
       const bundle = bundleOf(profile);
-      totals.set(count, selfTimeBySource(profile, bundle, bundleSources(fs.readFileSync(bundle.startsWith('file:') ? fileURLToPath(bundle) : bundle, 'utf8'))));
+      totals.set(
+        count,
+        selfTimeBySource(profile, bundle, bundleSources(fs.readFileSync(bundle.startsWith('file:') ? fileURLToPath(bundle) : bundle, 'utf8'))),
+      );
     }
     if (round > 0) rounds.push(perExtraEnvironment(totals.get(many)!, totals.get(1)!, many));
   }
   const sources = [...new Set(rounds.flatMap((r) => [...r.keys()]))];
-  const perSource = sources.map((source) => ({ source, side: sideOf(source), ms: median(rounds.map((r) => r.get(source) ?? 0)) })).sort((a, b) => b.ms - a.ms);
+  const perSource = sources
+    .map((source) => ({ source, side: sideOf(source), ms: median(rounds.map((r) => r.get(source) ?? 0)) }))
+    .sort((a, b) => b.ms - a.ms);
   const total = perSource.reduce((n, s) => n + s.ms, 0);
-  const sides = (['packages', 'this repository', 'runtime'] as const).map((side) => ({ side, ms: perSource.filter((s) => s.side === side).reduce((n, s) => n + s.ms, 0) }));
-  console.log(`\nProfile: CPU self time per extra environment by source (synth of ${many} against 1 environment, copies of environments/${base.file}; samples every 100 us; median of ${options.scalingRuns} rounds; the profiler itself adds time)\n`);
+  const sides = (['packages', 'this repository', 'runtime'] as const).map((side) => ({
+    side,
+    ms: perSource.filter((s) => s.side === side).reduce((n, s) => n + s.ms, 0),
+  }));
+  console.log(
+    `\nProfile: CPU self time per extra environment by source (synth of ${many} against 1 environment, copies of environments/${base.file}; samples every 100 us; median of ${options.scalingRuns} rounds; the profiler itself adds time)\n`,
+  );
   const shown = perSource.filter((s) => Math.abs(s.ms) >= 0.05);
-  console.log(table(['source', 'side', 'ms/env', 'share'], shown.map((s) => [s.source, s.side, s.ms.toFixed(2), `${((100 * s.ms) / total).toFixed(0)}%`]), 2));
-  console.log(`\n${sides.map((s) => `${s.side} ${s.ms.toFixed(2)} ms (${((100 * s.ms) / total).toFixed(0)}%)`).join(', ')}; in all ${total.toFixed(2)} ms per extra environment (${perSource.length - shown.length} sources under 0.05 ms not shown)`);
+  console.log(
+    table(
+      ['source', 'side', 'ms/env', 'share'],
+      shown.map((s) => [s.source, s.side, s.ms.toFixed(2), `${((100 * s.ms) / total).toFixed(0)}%`]),
+      2,
+    ),
+  );
+  console.log(
+    `\n${sides.map((s) => `${s.side} ${s.ms.toFixed(2)} ms (${((100 * s.ms) / total).toFixed(0)}%)`).join(', ')}; in all ${total.toFixed(2)} ms per extra environment (${perSource.length - shown.length} sources under 0.05 ms not shown)`,
+  );
   return { environments: many, rounds: options.scalingRuns, msPerEnvironment: total, sides, sources: perSource };
 }
 

@@ -18,7 +18,12 @@ const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'eaf-bench-library-synth-')
 try {
   const environments = loadEnvironmentDirectory(path.join(root, 'environments'), dvmm).map((f) => f.environment);
   const validator = gate ? new ManifestValidator({ crds: readCrdFolder(path.join(root, 'crds')) }) : undefined;
-  synthesizeEnvironments(path.join(outdir, 'dist'), environments, (app, environment) => new EafProductChart(app, dvmm.name, { product: dvmm, environment }), { validator });
+  synthesizeEnvironments(
+    path.join(outdir, 'dist'),
+    environments,
+    (app, environment) => new EafProductChart(app, dvmm.name, { product: dvmm, environment }),
+    { validator },
+  );
 } finally {
   fs.rmSync(outdir, { recursive: true, force: true });
 }

@@ -29,7 +29,10 @@ export function parseManifests(text: string, source: string): Json[] {
 
 /** Every object of the `*.yaml` files directly in `directory`, in file-name order. */
 export function readManifestDirectory(directory: string): Json[] {
-  return fs.readdirSync(directory).filter((f) => f.endsWith('.yaml')).sort()
+  return fs
+    .readdirSync(directory)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
     .flatMap((f) => parseManifests(fs.readFileSync(path.join(directory, f), 'utf8'), path.join(directory, f)));
 }
 
@@ -38,7 +41,8 @@ export function readEnvironments(outdir: string): Map<string, Json[]> {
   const environments = new Map<string, Json[]>();
   for (const entry of fs.readdirSync(outdir, { withFileTypes: true }).sort((a, b) => compare(a.name, b.name))) {
     const directory = path.join(outdir, entry.name);
-    if (entry.isDirectory() && fs.readdirSync(directory).some((f) => f.endsWith('.yaml'))) environments.set(entry.name, readManifestDirectory(directory));
+    if (entry.isDirectory() && fs.readdirSync(directory).some((f) => f.endsWith('.yaml')))
+      environments.set(entry.name, readManifestDirectory(directory));
   }
   return environments;
 }
@@ -52,7 +56,8 @@ export function objectKey(object: Json): string {
 
 /** The objects sorted by kind, namespace and name (then by their JSON, so equal keys sort the same every time). */
 export function sortObjects(objects: readonly Json[]): Json[] {
-  return objects.map((o) => ({ o, key: objectKey(o), json: JSON.stringify(o) }))
+  return objects
+    .map((o) => ({ o, key: objectKey(o), json: JSON.stringify(o) }))
     .sort((a, b) => compare(a.key, b.key) || compare(a.json, b.json))
     .map((e) => e.o);
 }

@@ -7,13 +7,40 @@
 
 /** The parts of a `.cpuprofile` this reads. */
 export interface CpuProfile {
-  readonly nodes: ReadonlyArray<{ readonly id: number; readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number } }>;
+  readonly nodes: ReadonlyArray<{
+    readonly id: number;
+    readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  }>;
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
 }
 
 /** Native frames that are the file system's work (Node's fs bindings). */
-const FILE_SYSTEM = new Set(['writeFileUtf8', 'writeString', 'writeBuffer', 'open', 'close', 'mkdir', 'rmdir', 'unlink', 'rename', 'readFileUtf8', 'read', 'lstat', 'stat', 'fstat', 'readdir', 'realpath', 'access', 'existsSync', 'internalModuleStat', 'copyFile', 'symlink', 'readlink', 'chmod']);
+const FILE_SYSTEM = new Set([
+  'writeFileUtf8',
+  'writeString',
+  'writeBuffer',
+  'open',
+  'close',
+  'mkdir',
+  'rmdir',
+  'unlink',
+  'rename',
+  'readFileUtf8',
+  'read',
+  'lstat',
+  'stat',
+  'fstat',
+  'readdir',
+  'realpath',
+  'access',
+  'existsSync',
+  'internalModuleStat',
+  'copyFile',
+  'symlink',
+  'readlink',
+  'chmod',
+]);
 
 /** Where a source file of the bundle belongs: its package (the outermost, which pays for its own dependencies), or the repository folder. */
 export function sourceOf(file: string): string {
@@ -78,12 +105,20 @@ export function selfTimeBySource(profile: CpuProfile, bundleFile: string, source
 export function perExtraEnvironment(many: ReadonlyMap<string, number>, one: ReadonlyMap<string, number>, environments: number): Map<string, number> {
   if (environments < 2) throw new Error(`the profile needs at least 2 environments (got ${environments})`);
   const result = new Map<string, number>();
-  for (const source of new Set([...many.keys(), ...one.keys()])) result.set(source, ((many.get(source) ?? 0) - (one.get(source) ?? 0)) / (environments - 1));
+  for (const source of new Set([...many.keys(), ...one.keys()]))
+    result.set(source, ((many.get(source) ?? 0) - (one.get(source) ?? 0)) / (environments - 1));
   return result;
 }
 
 /** Which side a source is on: a package the library depends on, this repository's code, or the runtime. */
 export function sideOf(source: string): 'packages' | 'this repository' | 'runtime' {
-  if (source === 'garbage collector' || source === 'file system' || source.startsWith('node:') || source === 'V8 and Node (other)' || source === '(bundle prelude)') return 'runtime';
+  if (
+    source === 'garbage collector' ||
+    source === 'file system' ||
+    source.startsWith('node:') ||
+    source === 'V8 and Node (other)' ||
+    source === '(bundle prelude)'
+  )
+    return 'runtime';
   return /^(lib\/|lib$|imports$|generated$|main\.ts$)/.test(source) ? 'this repository' : 'packages';
 }

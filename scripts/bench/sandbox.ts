@@ -16,7 +16,9 @@ import * as path from 'path';
 /** Copies the working tree's files (what `git ls-files --cached --others --exclude-standard` lists) into `dir`. */
 export function copyWorkingTree(repo: string, dir: string): number {
   const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repo, maxBuffer: 64 * 1024 * 1024 })
-    .toString('utf8').split('\0').filter((f) => f !== '');
+    .toString('utf8')
+    .split('\0')
+    .filter((f) => f !== '');
   let copied = 0;
   for (const file of new Set(listed)) {
     const from = path.join(repo, file);

@@ -3,17 +3,55 @@ import { scriptCommand } from '../../scripts/bench/sandbox';
 
 describe('npm run bench options', () => {
   test('defaults: 9 rounds, the scaling series at 1, 3, 10, 30, 100 environments in 5 rounds', () => {
-    expect(parseArguments([])).toEqual({ runs: 9, scalingRuns: 5, points: [1, 3, 10, 30, 100], comparison: true, scaling: true, gateCost: false, profile: false, keep: false });
+    expect(parseArguments([])).toEqual({
+      runs: 9,
+      scalingRuns: 5,
+      points: [1, 3, 10, 30, 100],
+      comparison: true,
+      scaling: true,
+      gateCost: false,
+      profile: false,
+      keep: false,
+    });
   });
 
   test('every option', () => {
-    const options = parseArguments(['--runs', '5', '--scaling-runs', '3', '--points', '1,2', '--baseline', 'HEAD~1', '--gate-cost', '--keep', '--no-scaling', '--json', 'x.json']);
-    expect(options).toMatchObject({ runs: 5, scalingRuns: 3, points: [1, 2], baseline: 'HEAD~1', gateCost: true, keep: true, scaling: false, comparison: true });
+    const options = parseArguments([
+      '--runs',
+      '5',
+      '--scaling-runs',
+      '3',
+      '--points',
+      '1,2',
+      '--baseline',
+      'HEAD~1',
+      '--gate-cost',
+      '--keep',
+      '--no-scaling',
+      '--json',
+      'x.json',
+    ]);
+    expect(options).toMatchObject({
+      runs: 5,
+      scalingRuns: 3,
+      points: [1, 2],
+      baseline: 'HEAD~1',
+      gateCost: true,
+      keep: true,
+      scaling: false,
+      comparison: true,
+    });
     expect(options.json).toMatch(/\/x\.json$/);
   });
 
   test('--profile profiles the largest point against 1 environment, and times nothing else', () => {
-    expect(parseArguments(['--profile', '--points', '1,40', '--scaling-runs', '2'])).toMatchObject({ profile: true, comparison: false, scaling: false, points: [1, 40], scalingRuns: 2 });
+    expect(parseArguments(['--profile', '--points', '1,40', '--scaling-runs', '2'])).toMatchObject({
+      profile: true,
+      comparison: false,
+      scaling: false,
+      points: [1, 40],
+      scalingRuns: 2,
+    });
   });
 
   test('fails on bad values and unknown options', () => {

@@ -1,6 +1,11 @@
 import { compareObjects, deepEqual, differences, Json, objectKey, parseManifests, sortObjects } from '../../scripts/bench/manifests';
 
-const deployment = (namespace: string, replicas: number): Json => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace }, spec: { replicas } });
+const deployment = (namespace: string, replicas: number): Json => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'api', namespace },
+  spec: { replicas },
+});
 const namespace = (name: string): Json => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 
 describe('comparing manifests as parsed documents', () => {
@@ -20,8 +25,11 @@ describe('comparing manifests as parsed documents', () => {
 
   test('the same objects in another order, key order and format are equal', () => {
     // GIVEN what synth wrote and what a peer printed
-    const written = parseManifests('kind: Namespace\napiVersion: v1\nmetadata: {name: a}\n---\n' +
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  namespace: a\n  name: api\nspec:\n  replicas: 2\n', 'dist');
+    const written = parseManifests(
+      'kind: Namespace\napiVersion: v1\nmetadata: {name: a}\n---\n' +
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  namespace: a\n  name: api\nspec:\n  replicas: 2\n',
+      'dist',
+    );
     const printed = [deployment('a', 2), namespace('a')];
     // THEN
     expect(compareObjects(written, printed)).toEqual([]);

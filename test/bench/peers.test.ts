@@ -10,10 +10,14 @@ function env(name: string, replicas: number, tuning: boolean): EnvironmentObject
     objects: [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `app-${name}` } },
       {
-        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: `app-${name}`, labels: { 'example.com/env': name } },
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: `app-${name}`, labels: { 'example.com/env': name } },
         spec: { replicas, template: { spec: { containers: [{ name: 'web', image: 'r/web:1', args: ['--db', `db.app-${name}.svc`] }] } } },
       },
-      ...(tuning ? [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'tuning', namespace: `app-${name}` }, data: { on: 'yes', text: '{{ x }}' } }] : []),
+      ...(tuning
+        ? [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'tuning', namespace: `app-${name}` }, data: { on: 'yes', text: '{{ x }}' } }]
+        : []),
     ],
   };
 }
@@ -27,7 +31,10 @@ function environments(): EnvironmentObjects[] {
 function applyPatch(document: Json, ops: readonly PatchOperation[]): Json {
   const result = structuredClone(document);
   for (const op of ops) {
-    const keys = op.path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const keys = op.path
+      .split('/')
+      .slice(1)
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
     const last = keys.pop()!;
     const parent = keys.reduce((node: any, k) => node[k], result) as any;
     if (op.op === 'remove') delete parent[last];
@@ -42,30 +49,37 @@ describe('helm peer', () => {
     const { files, environments: commands } = helmChart(environments(), 'app');
     // THEN
     expect([...files.keys()].sort()).toEqual([
-      'chart/Chart.yaml', 'chart/templates/configmap-tuning.yaml', 'chart/templates/deployment-web.yaml', 'chart/templates/namespace-namespace.yaml',
-      'chart/values.yaml', 'values/dev.yaml', 'values/prod.yaml',
+      'chart/Chart.yaml',
+      'chart/templates/configmap-tuning.yaml',
+      'chart/templates/deployment-web.yaml',
+      'chart/templates/namespace-namespace.yaml',
+      'chart/values.yaml',
+      'values/dev.yaml',
+      'values/prod.yaml',
     ]);
-    expect(files.get('chart/templates/deployment-web.yaml')).toBe([
-      'apiVersion: apps/v1',
-      'kind: Deployment',
-      'metadata:',
-      '  name: web',
-      '  namespace: "{{ .Release.Namespace }}"',
-      '  labels:',
-      '    example.com/env: "{{ .Values.environment }}"',
-      'spec:',
-      '  replicas: {{ toJson .Values.webReplicas }}',
-      '  template:',
-      '    spec:',
-      '      containers:',
-      '        -',
-      '          name: web',
-      '          image: "r/web:1"',
-      '          args:',
-      '            - "--db"',
-      '            - "db.{{ .Release.Namespace }}.svc"',
-      '',
-    ].join('\n'));
+    expect(files.get('chart/templates/deployment-web.yaml')).toBe(
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: web',
+        '  namespace: "{{ .Release.Namespace }}"',
+        '  labels:',
+        '    example.com/env: "{{ .Values.environment }}"',
+        'spec:',
+        '  replicas: {{ toJson .Values.webReplicas }}',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '        -',
+        '          name: web',
+        '          image: "r/web:1"',
+        '          args:',
+        '            - "--db"',
+        '            - "db.{{ .Release.Namespace }}.svc"',
+        '',
+      ].join('\n'),
+    );
     expect(parse(files.get('values/dev.yaml')!)).toEqual({ environment: 'dev', webReplicas: 1 });
     expect(parse(files.get('values/prod.yaml')!)).toEqual({ environment: 'prod', webReplicas: 3, onlyProd: true });
     expect(parse(files.get('chart/values.yaml')!)).toEqual({ onlyProd: false });
@@ -77,19 +91,21 @@ describe('helm peer', () => {
 
   test('an object of some environments is behind their flag; YAML 1.1 words are quoted and {{ is printed, not parsed', () => {
     const { files } = helmChart(environments(), 'app');
-    expect(files.get('chart/templates/configmap-tuning.yaml')).toBe([
-      '{{- if .Values.onlyProd }}',
-      'apiVersion: v1',
-      'kind: ConfigMap',
-      'metadata:',
-      '  name: tuning',
-      '  namespace: "{{ .Release.Namespace }}"',
-      'data:',
-      '  "on": "yes"',
-      '  text: {{ toJson "{{ x }}" }}',
-      '{{- end }}',
-      '',
-    ].join('\n'));
+    expect(files.get('chart/templates/configmap-tuning.yaml')).toBe(
+      [
+        '{{- if .Values.onlyProd }}',
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: tuning',
+        '  namespace: "{{ .Release.Namespace }}"',
+        'data:',
+        '  "on": "yes"',
+        '  text: {{ toJson "{{ x }}" }}',
+        '{{- end }}',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('camel makes helm value names of any words', () => {
@@ -103,10 +119,22 @@ describe('kustomize peer', () => {
     // WHEN
     const { files, environments: overlays } = kustomizeTree(environments());
     // THEN
-    expect(overlays).toEqual([{ name: 'dev', overlay: 'overlays/dev' }, { name: 'prod', overlay: 'overlays/prod' }]);
-    expect(parse(files.get('base/kustomization.yaml')!)).toEqual({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['namespace-namespace.yaml', 'deployment-web.yaml'] });
+    expect(overlays).toEqual([
+      { name: 'dev', overlay: 'overlays/dev' },
+      { name: 'prod', overlay: 'overlays/prod' },
+    ]);
+    expect(parse(files.get('base/kustomization.yaml')!)).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: ['namespace-namespace.yaml', 'deployment-web.yaml'],
+    });
     expect(parse(files.get('base/deployment-web.yaml')!).metadata).toEqual({ name: 'web', labels: { 'example.com/env': 'dev' } });
-    expect(parse(files.get('overlays/dev/kustomization.yaml')!)).toEqual({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', namespace: 'app-dev', resources: ['../../base'] });
+    expect(parse(files.get('overlays/dev/kustomization.yaml')!)).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      namespace: 'app-dev',
+      resources: ['../../base'],
+    });
     const prod = parse(files.get('overlays/prod/kustomization.yaml')!);
     expect(prod.namespace).toBe('app-prod');
     expect(prod.resources).toEqual(['../../base', 'configmap-tuning.yaml']);
@@ -124,7 +152,11 @@ describe('kustomize peer', () => {
   test('objects of several but not all environments go into a component those overlays use', () => {
     const three = [...environments(), env('qa', 2, true)];
     const { files } = kustomizeTree(three);
-    expect(parse(files.get('components/prod-qa/kustomization.yaml')!)).toEqual({ apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component', resources: ['configmap-tuning.yaml'] });
+    expect(parse(files.get('components/prod-qa/kustomization.yaml')!)).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1alpha1',
+      kind: 'Component',
+      resources: ['configmap-tuning.yaml'],
+    });
     expect(parse(files.get('overlays/qa/kustomization.yaml')!).components).toEqual(['../../components/prod-qa']);
     expect(parse(files.get('overlays/dev/kustomization.yaml')!).components).toBeUndefined();
   });

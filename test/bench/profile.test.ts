@@ -23,7 +23,16 @@ describe('the sources of a readable bundle', () => {
       'main();', // 7
     ].join('\n');
     const sourceAt = bundleSources(bundle);
-    expect([0, 1, 2, 3, 4, 5, 6, 7].map(sourceAt)).toEqual(['(bundle prelude)', 'cdk8s', 'cdk8s', 'lib/gate', 'lib/gate', 'lib/gate', 'main.ts', 'main.ts']);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map(sourceAt)).toEqual([
+      '(bundle prelude)',
+      'cdk8s',
+      'cdk8s',
+      'lib/gate',
+      'lib/gate',
+      'lib/gate',
+      'main.ts',
+      'main.ts',
+    ]);
   });
 });
 
@@ -65,15 +74,47 @@ describe('self time by source', () => {
   });
 
   test('per extra environment: the difference of the two runs over the extra environments, every source of either', () => {
-    const many = new Map([['cdk8s', 210], ['lib/gate', 60]]);
-    const one = new Map([['cdk8s', 12], ['garbage collector', 3]]);
+    const many = new Map([
+      ['cdk8s', 210],
+      ['lib/gate', 60],
+    ]);
+    const one = new Map([
+      ['cdk8s', 12],
+      ['garbage collector', 3],
+    ]);
     expect(Object.fromEntries(perExtraEnvironment(many, one, 100))).toEqual({ 'cdk8s': 2, 'lib/gate': 60 / 99, 'garbage collector': -3 / 99 });
     expect(() => perExtraEnvironment(many, one, 1)).toThrow('the profile needs at least 2 environments (got 1)');
   });
 
   test('sides: packages, this repository (its generated code included), the runtime', () => {
-    expect(['cdk8s', '@grafana/grafana-foundation-sdk', 'lib/gate', 'lib', 'imports', 'generated', 'main.ts', 'garbage collector', 'file system', 'node:fs', 'V8 and Node (other)', '(bundle prelude)'].map(sideOf)).toEqual([
-      'packages', 'packages', 'this repository', 'this repository', 'this repository', 'this repository', 'this repository', 'runtime', 'runtime', 'runtime', 'runtime', 'runtime',
+    expect(
+      [
+        'cdk8s',
+        '@grafana/grafana-foundation-sdk',
+        'lib/gate',
+        'lib',
+        'imports',
+        'generated',
+        'main.ts',
+        'garbage collector',
+        'file system',
+        'node:fs',
+        'V8 and Node (other)',
+        '(bundle prelude)',
+      ].map(sideOf),
+    ).toEqual([
+      'packages',
+      'packages',
+      'this repository',
+      'this repository',
+      'this repository',
+      'this repository',
+      'this repository',
+      'runtime',
+      'runtime',
+      'runtime',
+      'runtime',
+      'runtime',
     ]);
   });
 });

@@ -30,14 +30,31 @@ describe('bench arithmetic', () => {
   });
 
   test('leastSquares finds the slope and intercept of points on a line, and the best line through noisy ones', () => {
-    expect(leastSquares([[1, 550], [3, 615], [10, 842.5], [30, 1492.5], [100, 3767.5]])).toEqual({ slope: 32.5, intercept: 517.5 });
-    const { slope, intercept } = leastSquares([[0, 1], [1, 2], [2, 4]]);
+    expect(
+      leastSquares([
+        [1, 550],
+        [3, 615],
+        [10, 842.5],
+        [30, 1492.5],
+        [100, 3767.5],
+      ]),
+    ).toEqual({ slope: 32.5, intercept: 517.5 });
+    const { slope, intercept } = leastSquares([
+      [0, 1],
+      [1, 2],
+      [2, 4],
+    ]);
     expect(slope).toBeCloseTo(1.5, 10);
     expect(intercept).toBeCloseTo(5 / 6, 10);
   });
 
   test('fails to fit a slope without two different x', () => {
-    expect(() => leastSquares([[3, 1], [3, 2]])).toThrow('a slope needs at least two points with different x');
+    expect(() =>
+      leastSquares([
+        [3, 1],
+        [3, 2],
+      ]),
+    ).toThrow('a slope needs at least two points with different x');
     expect(() => leastSquares([[3, 1]])).toThrow('a slope needs at least two points with different x');
   });
 

@@ -31,14 +31,28 @@ describe('Connections', () => {
     const keycloak = new Keycloak(chart, 'keycloak', { hostname: 'auth.example.com' });
     new EafApi(chart, 'api', {
       image: 'r/api',
-      blueGreen: { activeColor: 'blue' }, tags: { blue: '1', green: '2' },
+      blueGreen: { activeColor: 'blue' },
+      tags: { blue: '1', green: '2' },
       database: db,
       identity: { provider: keycloak, realm: 'dvmm', clientId: 'dvmm-api', clientSecret: { secretName: 'kc-client', key: 'client-secret' } },
     });
     const manifests = synth(chart);
     for (const name of ['api-blue', 'api-green']) {
       const env = find(manifests, 'Deployment', name).spec.template.spec.containers[0].env.map((e: any) => e.name);
-      expect(env).toEqual(['MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'KEYCLOAK_URL', 'KEYCLOAK_INTERNAL_URL', 'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET']);
+      expect(env).toEqual([
+        'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS',
+        'DB_HOST',
+        'DB_PORT',
+        'DB_NAME',
+        'DB_USER',
+        'DB_PASSWORD',
+        'KEYCLOAK_URL',
+        'KEYCLOAK_INTERNAL_URL',
+        'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI',
+        'KEYCLOAK_REALM',
+        'KEYCLOAK_CLIENT_ID',
+        'KEYCLOAK_CLIENT_SECRET',
+      ]);
     }
     expect(Connections.of(chart).edges.map((e) => `${e.from.peerName}->${e.to.peerName}:${e.port}/${e.purpose}`)).toEqual([
       'keycloak->keycloak-db:5432/database',
@@ -62,15 +76,17 @@ describe('Connections', () => {
     const app = new App();
     const production = new EafProductChart(app, 'dvmm-production', { product: WEB_PRODUCT, environment: testEnvironment() });
     const staging = new EafProductChart(app, 'dvmm-staging', { product: WEB_PRODUCT, environment: testEnvironment({ name: 'staging' }) });
-    expect(() => production.components.api.connectToDatabase(staging.databases.db))
-      .toThrow('dvmm-production/production/components/api: database is in another chart (got "dvmm-staging/staging/databases/db"); connect to the database of the same product and environment (dvmm-production)');
+    expect(() => production.components.api.connectToDatabase(staging.databases.db)).toThrow(
+      'dvmm-production/production/components/api: database is in another chart (got "dvmm-staging/staging/databases/db"); connect to the database of the same product and environment (dvmm-production)',
+    );
   });
 
   test('fails when an environment variable would be set twice', () => {
     const chart = testChart();
     const api = new EafApi(chart, 'api', { image: 'r/api', tag: '1', env: { DB_HOST: 'elsewhere' } });
-    expect(() => api.connectToDatabase(new PostgresCluster(chart, 'db', { database: 'x', credentialsSecret: 'c' })))
-      .toThrow('test/api: env already sets DB_HOST (got "DB_HOST"); connect the workload to one database and one identity provider, or rename the variable');
+    expect(() => api.connectToDatabase(new PostgresCluster(chart, 'db', { database: 'x', credentialsSecret: 'c' }))).toThrow(
+      'test/api: env already sets DB_HOST (got "DB_HOST"); connect the workload to one database and one identity provider, or rename the variable',
+    );
   });
 });
 

@@ -59,18 +59,20 @@ describe('longestCronGapSeconds', () => {
   // 30 schedules here (under 1 s); FUZZ_RUNS=2000 npx vitest run test/core/cron for a long run
   test('agrees with going through every run, for schedules of every shape', () => {
     const list = (max: number, min = 0) => fc.uniqueArray(fc.integer({ min, max }), { minLength: 1, maxLength: 3 }).map((v) => v.join(','));
-    const field = (max: number, min = 0) => fc.oneof(
-      fc.constant('*'),
-      list(max, min),
-      fc.tuple(fc.integer({ min, max }), fc.integer({ min: 2, max: 12 })).map(([from, step]) => `${from}/${step}`),
-      fc.tuple(fc.integer({ min, max }), fc.integer({ min, max })).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
-    );
+    const field = (max: number, min = 0) =>
+      fc.oneof(
+        fc.constant('*'),
+        list(max, min),
+        fc.tuple(fc.integer({ min, max }), fc.integer({ min: 2, max: 12 })).map(([from, step]) => `${from}/${step}`),
+        fc.tuple(fc.integer({ min, max }), fc.integer({ min, max })).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
+      );
     // a schedule that runs on every day repeats daily, one with a free day of the month and month weekly
     const horizonDays = (e: string) => {
       const [, , , dom, month, dow] = e.split(' ');
       return dom === '*' && month === '*' ? (dow === '*' ? 2 : 8) : 400;
     };
-    const expression = fc.tuple(list(59), list(59), field(23), field(31, 1), field(12, 1), field(6))
+    const expression = fc
+      .tuple(list(59), list(59), field(23), field(31, 1), field(12, 1), field(6))
       .map((parts) => parts.join(' '))
       // day fields that never meet (31 February) are refused by cron-parser: nothing to compare; and the reference
       // goes through every run, so keep to schedules of at most 2,000 runs in their horizon
@@ -78,11 +80,16 @@ describe('longestCronGapSeconds', () => {
         try {
           const { fields } = CronExpressionParser.parse(e, { tz: 'UTC' });
           return fields.second.values.length * fields.minute.values.length * fields.hour.values.length * horizonDays(e) <= 2000;
-        } catch { return false; }
+        } catch {
+          return false;
+        }
       });
-    fc.assert(fc.property(expression, (e) => {
-      expect(longestCronGapSeconds(e)).toBe(longestGapByRuns(e, horizonDays(e)));
-    }), { seed: Number(process.env.FUZZ_SEED ?? 20261123), numRuns: Number(process.env.FUZZ_RUNS ?? 30) });
+    fc.assert(
+      fc.property(expression, (e) => {
+        expect(longestCronGapSeconds(e)).toBe(longestGapByRuns(e, horizonDays(e)));
+      }),
+      { seed: Number(process.env.FUZZ_SEED ?? 20261123), numRuns: Number(process.env.FUZZ_RUNS ?? 30) },
+    );
   });
 
   test('fails on a schedule cron cannot read', () => {
@@ -91,9 +98,12 @@ describe('longestCronGapSeconds', () => {
 });
 
 describe('isFiveFieldCron', () => {
-  test.each(['0 3 * * *', '*/15 * * * *', '0 18 * * 5', '30 1 1,15 * 1-5', ' 0 3 * * * ', '0  3 * * *'])('takes %s (minute hour day month weekday)', (schedule) => {
-    expect(isFiveFieldCron(schedule)).toBe(true);
-  });
+  test.each(['0 3 * * *', '*/15 * * * *', '0 18 * * 5', '30 1 1,15 * 1-5', ' 0 3 * * * ', '0  3 * * *'])(
+    'takes %s (minute hour day month weekday)',
+    (schedule) => {
+      expect(isFiveFieldCron(schedule)).toBe(true);
+    },
+  );
 
   test.each(['0 0 3 * * *', '0 3 * *', '@daily', '0 25 * * *', 'every day'])('refuses %s', (schedule) => {
     expect(isFiveFieldCron(schedule)).toBe(false);

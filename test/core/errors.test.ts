@@ -35,7 +35,13 @@ describe('describeValue', () => {
   });
 
   test('names NaN and the infinities as themselves (JSON would write null)', () => {
-    expect([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1.5, null].map(describeValue)).toEqual(['NaN', 'Infinity', '-Infinity', '1.5', 'null']);
+    expect([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1.5, null].map(describeValue)).toEqual([
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '1.5',
+      'null',
+    ]);
   });
 
   test('cuts a longer value at 200 characters and says how long it was', () => {
@@ -65,7 +71,9 @@ describe('PropertyProblems', () => {
     // WHEN
     let thrown: unknown;
     try {
-      problems.check(() => { throw bug; });
+      problems.check(() => {
+        throw bug;
+      });
     } catch (e) {
       thrown = e;
     }
@@ -89,10 +97,12 @@ describe('PropertyProblems', () => {
     // THEN
     expect(thrown).toBeInstanceOf(PropertyErrors);
     expect((thrown as PropertyErrors).name).toBe('PropertyErrors');
-    expect((thrown as PropertyErrors).message).toBe([
-      'test/api: replicas must be at least 1 (got 0); set replicas to 1 or more',
-      'test/api: port is not a TCP port from 1 to 65535 (got 70000); use a TCP port number, e.g. 443',
-    ].join('\n'));
+    expect((thrown as PropertyErrors).message).toBe(
+      [
+        'test/api: replicas must be at least 1 (got 0); set replicas to 1 or more',
+        'test/api: port is not a TCP port from 1 to 65535 (got 70000); use a TCP port number, e.g. 443',
+      ].join('\n'),
+    );
     expect((thrown as PropertyErrors).errors.map((e) => e.property)).toEqual(['replicas', 'port']);
   });
 
@@ -102,7 +112,9 @@ describe('PropertyProblems', () => {
     problems.add('replicas', 'must be at least 1', 0, 'set replicas to 1 or more');
     // WHEN / THEN
     expect(() => problems.throwIfAny()).toThrow(PropertyError);
-    expect(() => problems.throwIfAny()).toThrow(expect.objectContaining({ message: new PropertyError(api(), 'replicas', 'must be at least 1', 0, 'set replicas to 1 or more').message }));
+    expect(() => problems.throwIfAny()).toThrow(
+      expect.objectContaining({ message: new PropertyError(api(), 'replicas', 'must be at least 1', 0, 'set replicas to 1 or more').message }),
+    );
     expect(() => problems.throwIfAny()).not.toThrow(PropertyErrors);
   });
 });

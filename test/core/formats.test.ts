@@ -50,14 +50,14 @@ describe('CIDR', () => {
 });
 
 describe('systemNamespaceProblem', () => {
-  test('without a reserved list, allows every namespace that is not the cluster\'s own', () => {
+  test("without a reserved list, allows every namespace that is not the cluster's own", () => {
     expect(systemNamespaceProblem('dvmm-production')).toBeUndefined();
   });
 
   test('fails a reserved namespace as reserved by the platform', () => {
     expect(systemNamespaceProblem('platform-tools', ['platform-tools'])).toEqual({
       problem: 'is reserved by the platform',
-      fix: 'use a namespace of the product\'s own, e.g. <product>-<environment> (leave namespace out for that default)',
+      fix: "use a namespace of the product's own, e.g. <product>-<environment> (leave namespace out for that default)",
     });
   });
 });

@@ -8,8 +8,12 @@ describe('deepFreeze', () => {
     const frozen = deepFreeze(defaults);
     // THEN
     expect(frozen).toBe(defaults);
-    expect([Object.isFrozen(frozen), Object.isFrozen(frozen.resources), Object.isFrozen(frozen.resources.limits), Object.isFrozen(frozen.ports)])
-      .toEqual([true, true, true, true]);
+    expect([
+      Object.isFrozen(frozen),
+      Object.isFrozen(frozen.resources),
+      Object.isFrozen(frozen.resources.limits),
+      Object.isFrozen(frozen.ports),
+    ]).toEqual([true, true, true, true]);
   });
 
   test('leaves a function it holds unfrozen: it freezes data, not behaviour', () => {

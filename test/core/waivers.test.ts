@@ -20,7 +20,8 @@ describe('waive', () => {
     const chart = testChart();
     const empty = new Construct(chart, 'empty');
     // WHEN / THEN
-    expect(() => waive(empty, 'no-secret-data', 'holds only public feature flags'))
-      .toThrow('cannot find a (direct or indirect) child of type ApiObject for construct test/empty');
+    expect(() => waive(empty, 'no-secret-data', 'holds only public feature flags')).toThrow(
+      'cannot find a (direct or indirect) child of type ApiObject for construct test/empty',
+    );
   });
 });

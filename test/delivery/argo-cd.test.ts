@@ -9,9 +9,14 @@ import * as path from 'path';
 
 const REPO = 'https://git.example.com/eaf/dvmm.git';
 const env = (name: string, overrides: Partial<DeliveredEnvironment> = {}): DeliveredEnvironment => ({
-  name, namespace: `dvmm-${name}`, critical: name === 'production',
+  name,
+  namespace: `dvmm-${name}`,
+  critical: name === 'production',
   clusterKinds: [{ group: '', kind: 'Namespace' }],
-  namespacedKinds: [{ group: 'apps', kind: 'Deployment' }, { group: '', kind: 'Service' }],
+  namespacedKinds: [
+    { group: 'apps', kind: 'Deployment' },
+    { group: '', kind: 'Service' },
+  ],
   ...overrides,
 });
 const applications = (environments: DeliveredEnvironment[], extra: Partial<ConstructorParameters<typeof ArgoCdApplications>[2]> = {}): Manifest[] => {
@@ -33,21 +38,33 @@ describe('ArgoCdApplications', () => {
     expect(production.spec.syncPolicy).toEqual({ syncOptions: ['PruneLast=true', 'ApplyOutOfSyncOnly=true'] });
   });
 
-  test('the project allows the repository, the environments\' namespaces and exactly the kinds they render, sorted, with their sync windows', () => {
+  test("the project allows the repository, the environments' namespaces and exactly the kinds they render, sorted, with their sync windows", () => {
     const manifests = applications([
       env('dev'),
-      env('production', { namespacedKinds: [{ group: 'batch', kind: 'Job' }, { group: 'apps', kind: 'Deployment' }], syncWindows: [{ kind: 'deny', schedule: '0 18 * * 5', duration: '62h', manualSync: true }] }),
+      env('production', {
+        namespacedKinds: [
+          { group: 'batch', kind: 'Job' },
+          { group: 'apps', kind: 'Deployment' },
+        ],
+        syncWindows: [{ kind: 'deny', schedule: '0 18 * * 5', duration: '62h', manualSync: true }],
+      }),
     ]);
     const project = find(manifests, 'AppProject', 'dvmm');
     expect(project.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-1' });
     expect(project.spec.sourceRepos).toEqual([REPO]);
     expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual(['dvmm-dev', 'dvmm-production']);
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
-    expect(project.spec.namespaceResourceWhitelist).toEqual([{ group: '', kind: 'Service' }, { group: 'apps', kind: 'Deployment' }, { group: 'batch', kind: 'Job' }]);
-    expect(project.spec.syncWindows).toEqual([{ kind: 'deny', schedule: '0 18 * * 5', duration: '62h', applications: ['dvmm-production'], manualSync: true }]);
+    expect(project.spec.namespaceResourceWhitelist).toEqual([
+      { group: '', kind: 'Service' },
+      { group: 'apps', kind: 'Deployment' },
+      { group: 'batch', kind: 'Job' },
+    ]);
+    expect(project.spec.syncWindows).toEqual([
+      { kind: 'deny', schedule: '0 18 * * 5', duration: '62h', applications: ['dvmm-production'], manualSync: true },
+    ]);
   });
 
-  test('stays within the CRD\'s limits with many environments (the description is at most 255 characters)', () => {
+  test("stays within the CRD's limits with many environments (the description is at most 255 characters)", () => {
     const many = Array.from({ length: 100 }, (_, i) => env(`dev${String(i).padStart(3, '0')}`, { critical: false }));
     const project = find(applications(many), 'AppProject', 'dvmm');
     expect(project.spec.description).toBe('dvmm: 100 environments, synthesised by @eaf/cdk8s');
@@ -55,34 +72,51 @@ describe('ArgoCdApplications', () => {
   });
 
   test('takes the path, revision, namespace and cluster of the product and the environment', () => {
-    const manifests = applications([env('dev', { targetRevision: 'release-1', server: 'https://dev.k8s.example.com' })], { path: 'deploy/out', targetRevision: 'trunk', argocdNamespace: 'openshift-gitops' });
+    const manifests = applications([env('dev', { targetRevision: 'release-1', server: 'https://dev.k8s.example.com' })], {
+      path: 'deploy/out',
+      targetRevision: 'trunk',
+      argocdNamespace: 'openshift-gitops',
+    });
     const dev = find(manifests, 'Application', 'dvmm-dev');
-    expect([dev.metadata.namespace, dev.spec.source.path, dev.spec.source.targetRevision, dev.spec.destination.server]).toEqual(['openshift-gitops', 'deploy/out/dev', 'release-1', 'https://dev.k8s.example.com']);
+    expect([dev.metadata.namespace, dev.spec.source.path, dev.spec.source.targetRevision, dev.spec.destination.server]).toEqual([
+      'openshift-gitops',
+      'deploy/out/dev',
+      'release-1',
+      'https://dev.k8s.example.com',
+    ]);
   });
 
-  test('a critical environment may sync by itself only with a reason, which becomes the gate\'s waiver', () => {
+  test("a critical environment may sync by itself only with a reason, which becomes the gate's waiver", () => {
     const manifests = applications([env('production', { sync: 'automated', autoSyncReason: 'the release train is approved in the merge request' })]);
-    expect(find(manifests, 'Application', 'dvmm-production').metadata.annotations).toEqual({ 'waive.eaf.io/critical-sync-approval': 'the release train is approved in the merge request' });
+    expect(find(manifests, 'Application', 'dvmm-production').metadata.annotations).toEqual({
+      'waive.eaf.io/critical-sync-approval': 'the release train is approved in the merge request',
+    });
   });
 
   test('fails on automated sync of a critical environment without a reason, prune without automated sync, a bad window and a repeated or reserved name', () => {
-    expect(() => applications([
-      env('production', { sync: 'automated' }),
-      env('staging', { prune: false, syncWindows: [{ kind: 'deny', schedule: '0 0 18 * * 5', duration: '1h' }] }),
-      env('staging'),
-      env('argocd'),
-    ])).toThrow([
-      'environments[0].sync is automated in a critical environment without a reason (got "automated"); use sync: manual (someone approves each sync), or say why in autoSyncReason',
-      'environments[1].prune applies to automated sync only (got false); remove it, or set sync: automated',
-      'environments[1].syncWindows[0].schedule is not a 5-field cron (got "0 0 18 * * 5"); use minute hour day month weekday, e.g. \'0 18 * * 5\'',
-      'environments[2].name is given twice (got "staging"); deliver each environment once',
-      'environments[3].name is the name of the folder of the Argo CD objects (got "argocd"); rename the environment',
-    ].map((line) => `apps/applications: ${line}`).join('\n'));
+    expect(() =>
+      applications([
+        env('production', { sync: 'automated' }),
+        env('staging', { prune: false, syncWindows: [{ kind: 'deny', schedule: '0 0 18 * * 5', duration: '1h' }] }),
+        env('staging'),
+        env('argocd'),
+      ]),
+    ).toThrow(
+      [
+        'environments[0].sync is automated in a critical environment without a reason (got "automated"); use sync: manual (someone approves each sync), or say why in autoSyncReason',
+        'environments[1].prune applies to automated sync only (got false); remove it, or set sync: automated',
+        'environments[1].syncWindows[0].schedule is not a 5-field cron (got "0 0 18 * * 5"); use minute hour day month weekday, e.g. \'0 18 * * 5\'',
+        'environments[2].name is given twice (got "staging"); deliver each environment once',
+        'environments[3].name is the name of the folder of the Argo CD objects (got "argocd"); rename the environment',
+      ]
+        .map((line) => `apps/applications: ${line}`)
+        .join('\n'),
+    );
   });
 });
 
 describe('ArgoCdRoot', () => {
-  test('is an app-of-apps syncing only the applications file, in a project that may manage only Applications and AppProjects in Argo CD\'s namespace', () => {
+  test("is an app-of-apps syncing only the applications file, in a project that may manage only Applications and AppProjects in Argo CD's namespace", () => {
     const chart = new Chart(new App({ outdir: '/nonexistent' }), 'root');
     new ArgoCdRoot(chart, 'root', { product: 'dvmm', repoURL: REPO });
     const manifests = synth(chart);
@@ -94,11 +128,18 @@ describe('ArgoCdRoot', () => {
       syncPolicy: { automated: { prune: true, selfHeal: true } },
     });
     const project = find(manifests, 'AppProject', 'dvmm-root');
-    expect(project.spec).toMatchObject({ clusterResourceWhitelist: [], destinations: [{ namespace: 'argocd' }], namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'Application' }, { group: 'argoproj.io', kind: 'AppProject' }] });
+    expect(project.spec).toMatchObject({
+      clusterResourceWhitelist: [],
+      destinations: [{ namespace: 'argocd' }],
+      namespaceResourceWhitelist: [
+        { group: 'argoproj.io', kind: 'Application' },
+        { group: 'argoproj.io', kind: 'AppProject' },
+      ],
+    });
   });
 });
 
-describe('a product\'s delivery', () => {
+describe("a product's delivery", () => {
   const DELIVERED = defineProduct({ ...WEB_PRODUCT, delivery: { repoURL: REPO } });
 
   test('composes the root and the applications from what each environment rendered', () => {
@@ -113,40 +154,63 @@ describe('a product\'s delivery', () => {
     expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: 'postgresql.cnpg.io', kind: 'Cluster' });
   });
 
-  test('fails on a delivery section for a product Argo CD does not deliver, and on automated sync in a critical environment, at the file\'s fields', () => {
+  test("fails on a delivery section for a product Argo CD does not deliver, and on automated sync in a critical environment, at the file's fields", () => {
     expect(settingProblems(() => productChart(testEnvironment({ delivery: { sync: 'manual' } })))).toEqual([
       'delivery: is set, but the product is not delivered by Argo CD (got {"sync":"manual"}); declare the repository in the product (defineProduct({ delivery: { repoURL } })), or remove delivery',
     ]);
-    expect(settingProblems(() => productChart(testEnvironment({ delivery: { sync: 'automated', selfHeal: true, syncWindows: [{ kind: 'allow', schedule: 'never', duration: '1h' }] } }), DELIVERED))).toEqual([
+    expect(
+      settingProblems(() =>
+        productChart(
+          testEnvironment({ delivery: { sync: 'automated', selfHeal: true, syncWindows: [{ kind: 'allow', schedule: 'never', duration: '1h' }] } }),
+          DELIVERED,
+        ),
+      ),
+    ).toEqual([
       'delivery.sync: is automated in a critical environment without a reason (got "automated"); use sync: manual (someone approves each sync), or say why in autoSyncReason',
       'delivery.syncWindows.0.schedule: is not a 5-field cron (got "never"); use minute hour day month weekday, e.g. \'0 18 * * 5\'',
     ]);
   });
 
   test('fails on a repository that is not a git URL, a path that leaves the repository and a bad namespace', () => {
-    expect(() => defineProduct({ ...WEB_PRODUCT, delivery: { repoURL: 'git.example.com/x', path: '../dist', argocdNamespace: 'Argo_CD' } })).toThrow(ProductDefinitionError);
     expect(() => defineProduct({ ...WEB_PRODUCT, delivery: { repoURL: 'git.example.com/x', path: '../dist', argocdNamespace: 'Argo_CD' } })).toThrow(
-      /delivery\.repoURL: is not a git repository URL[\s\S]*delivery\.path: is not a relative folder of the repository[\s\S]*delivery\.argocdNamespace: is not a namespace name/);
+      ProductDefinitionError,
+    );
+    expect(() => defineProduct({ ...WEB_PRODUCT, delivery: { repoURL: 'git.example.com/x', path: '../dist', argocdNamespace: 'Argo_CD' } })).toThrow(
+      /delivery\.repoURL: is not a git repository URL[\s\S]*delivery\.path: is not a relative folder of the repository[\s\S]*delivery\.argocdNamespace: is not a namespace name/,
+    );
   });
 
   test('fails on browserCalls of a component that is not public or not there', () => {
-    expect(() => defineProduct({ ...WEB_PRODUCT, components: { ...WEB_PRODUCT.components, frontend: { ...WEB_PRODUCT.components.frontend, browserCalls: ['frontend', 'db'] } } })).toThrow(
-      'product dvmm: components.frontend.browserCalls[0]: names no other public component of the product (got "frontend"); use one of: api\n  product dvmm: components.frontend.browserCalls[1]: names no other public component of the product (got "db"); use one of: api');
+    expect(() =>
+      defineProduct({
+        ...WEB_PRODUCT,
+        components: { ...WEB_PRODUCT.components, frontend: { ...WEB_PRODUCT.components.frontend, browserCalls: ['frontend', 'db'] } },
+      }),
+    ).toThrow(
+      'product dvmm: components.frontend.browserCalls[0]: names no other public component of the product (got "frontend"); use one of: api\n  product dvmm: components.frontend.browserCalls[1]: names no other public component of the product (got "db"); use one of: api',
+    );
   });
 });
 
-describe('the gate\'s critical-sync-approval rule', () => {
+describe("the gate's critical-sync-approval rule", () => {
   const validator = new ManifestValidator({ crds: readCrdFolder(path.join(__dirname, '..', '..', 'crds')) });
   const application = (name: string, automated: boolean, annotations: Record<string, string> = {}) => ({
-    apiVersion: 'argoproj.io/v1alpha1', kind: 'Application',
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
     metadata: { name: `dvmm-${name}`, namespace: 'argocd', labels: { 'eaf.io/environment': name }, annotations },
-    spec: { project: 'dvmm', source: { repoURL: REPO, path: `dist/${name}` }, destination: { server: 'https://kubernetes.default.svc', namespace: `dvmm-${name}` }, syncPolicy: automated ? { automated: { prune: true } } : {} },
+    spec: {
+      project: 'dvmm',
+      source: { repoURL: REPO, path: `dist/${name}` },
+      destination: { server: 'https://kubernetes.default.svc', namespace: `dvmm-${name}` },
+      syncPolicy: automated ? { automated: { prune: true } } : {},
+    },
   });
-  const check = (objects: any[], critical = false) => validator.validate([
-    { environment: 'production', critical: true, objects: [] },
-    { environment: 'dev', critical: false, objects: [] },
-    { environment: 'argocd', critical, objects },
-  ]);
+  const check = (objects: any[], critical = false) =>
+    validator.validate([
+      { environment: 'production', critical: true, objects: [] },
+      { environment: 'dev', critical: false, objects: [] },
+      { environment: 'argocd', critical, objects },
+    ]);
 
   test('fails on an Application of a critical environment that syncs by itself', () => {
     const report = check([application('production', true), application('dev', true), application('staging', false)]);
@@ -159,6 +223,8 @@ describe('the gate\'s critical-sync-approval rule', () => {
     expect(check([application('other', true)], true).findings.map((f) => f.rule)).toEqual(['critical-sync-approval']);
     const waived = check([application('production', true, { 'waive.eaf.io/critical-sync-approval': 'approved in the merge request' })]);
     expect(waived.findings).toEqual([]);
-    expect(waived.waivers.map((w) => [w.object, w.rule, w.suppressed])).toEqual([['Application/argocd/dvmm-production', 'critical-sync-approval', 1]]);
+    expect(waived.waivers.map((w) => [w.object, w.rule, w.suppressed])).toEqual([
+      ['Application/argocd/dvmm-production', 'critical-sync-approval', 1],
+    ]);
   });
 });

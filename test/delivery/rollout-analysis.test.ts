@@ -13,27 +13,37 @@ const metric = (template: Manifest, name: string) => template.spec.metrics.find(
 const NEW_PODS = { namespace: 'dvmm-production', job: 'api', rollouts_pod_template_hash: '{{args.pod-template-hash}}' };
 
 describe('RolloutAnalysis', () => {
-  test('checks the new pods\' error ratio and P95 latency with the alerts\' expressions and thresholds, by the hash the Rollout passes', () => {
+  test("checks the new pods' error ratio and P95 latency with the alerts' expressions and thresholds, by the hash the Rollout passes", () => {
     const template = find(synthProduct(rollouts()), 'AnalysisTemplate', 'api-preview');
     expect(template.apiVersion).toBe('argoproj.io/v1alpha1');
     expect(template.spec.args).toEqual([{ name: 'pod-template-hash' }]);
     expect(metric(template, 'error-ratio')).toEqual({
-      name: 'error-ratio', interval: '1m', count: 5, failureLimit: 1,
+      name: 'error-ratio',
+      interval: '1m',
+      count: 5,
+      failureLimit: 1,
       successCondition: `result[0] <= ${ALERT_DEFAULTS.thresholds.errorRatePercent / 100}`,
-      provider: { prometheus: { address: 'http://prometheus-operated.monitoring.svc:9090', query: `(${errorRatio(NEW_PODS, '5m')}) >= 0 or on() vector(0)` } },
+      provider: {
+        prometheus: { address: 'http://prometheus-operated.monitoring.svc:9090', query: `(${errorRatio(NEW_PODS, '5m')}) >= 0 or on() vector(0)` },
+      },
     });
     expect(metric(template, 'error-ratio').provider.prometheus.query).toContain(
-      'http_server_requests_seconds_count{namespace="dvmm-production", job="api", rollouts_pod_template_hash="{{args.pod-template-hash}}", uri!~"/actuator/.*", outcome="SERVER_ERROR"}[5m]');
+      'http_server_requests_seconds_count{namespace="dvmm-production", job="api", rollouts_pod_template_hash="{{args.pod-template-hash}}", uri!~"/actuator/.*", outcome="SERVER_ERROR"}[5m]',
+    );
     expect(metric(template, 'latency-p95').successCondition).toBe(`result[0] <= ${ALERT_DEFAULTS.thresholds.latencyP95Seconds}`);
     expect(metric(template, 'latency-p95').provider.prometheus.query).toBe(`(${latencyQuantile(0.95, NEW_PODS, '5m')}) >= 0 or on() vector(0)`);
-    expect(metric(template, 'latency-p95').provider.prometheus.query).toMatch(/^\(histogram_quantile\(0\.95, sum by \(le\) \(rate\(http_server_requests_seconds_bucket\{/);
+    expect(metric(template, 'latency-p95').provider.prometheus.query).toMatch(
+      /^\(histogram_quantile\(0\.95, sum by \(le\) \(rate\(http_server_requests_seconds_bucket\{/,
+    );
   });
 
-  test('takes the environment\'s thresholds (the same the alerts use) and its Prometheus, interval, count and failure limit', () => {
-    const manifests = synthProduct(rollouts({
-      observability: { thresholds: { errorRatePercent: 2, latencyP95Seconds: 0.5 } },
-      release: { ...ROLLOUTS, analysis: { prometheusUrl: 'http://thanos-query.monitoring.svc:9090', interval: '30s', count: 10, failureLimit: 0 } },
-    }));
+  test("takes the environment's thresholds (the same the alerts use) and its Prometheus, interval, count and failure limit", () => {
+    const manifests = synthProduct(
+      rollouts({
+        observability: { thresholds: { errorRatePercent: 2, latencyP95Seconds: 0.5 } },
+        release: { ...ROLLOUTS, analysis: { prometheusUrl: 'http://thanos-query.monitoring.svc:9090', interval: '30s', count: 10, failureLimit: 0 } },
+      }),
+    );
     const template = find(manifests, 'AnalysisTemplate', 'api-preview');
     expect(metric(template, 'error-ratio')).toMatchObject({ interval: '30s', count: 10, failureLimit: 0, successCondition: 'result[0] <= 0.02' });
     expect(metric(template, 'latency-p95').successCondition).toBe('result[0] <= 0.5');
@@ -43,7 +53,7 @@ describe('RolloutAnalysis', () => {
     expect(rules.find((r: any) => r.alert === 'ApiErrorRateHigh').expr).toMatch(/> 0\.02$/);
   });
 
-  test('runs the smoke test\'s call of the preview Service as a job metric, for the nginx frontend the only metric; no PostSync hook is rendered', () => {
+  test("runs the smoke test's call of the preview Service as a job metric, for the nginx frontend the only metric; no PostSync hook is rendered", () => {
     const manifests = synth(productChart(rollouts(), DELIVERED));
     const frontend = find(manifests, 'AnalysisTemplate', 'frontend-preview');
     expect(frontend.spec.metrics.map((m: any) => m.name)).toEqual(['smoke-test']);
@@ -53,7 +63,11 @@ describe('RolloutAnalysis', () => {
     expect(job.template.spec.containers[0].args).toEqual(['frontend=http://frontend-preview:8080/']);
     expect(job.template.spec.containers[0].command[2]).toContain('smoke: FAILED: $name did not answer $url');
     expect(job.template.spec).toMatchObject({ automountServiceAccountToken: false, restartPolicy: 'Never', securityContext: { runAsNonRoot: true } });
-    expect(find(manifests, 'AnalysisTemplate', 'api-preview').spec.metrics.map((m: any) => m.name)).toEqual(['error-ratio', 'latency-p95', 'smoke-test']);
+    expect(find(manifests, 'AnalysisTemplate', 'api-preview').spec.metrics.map((m: any) => m.name)).toEqual([
+      'error-ratio',
+      'latency-p95',
+      'smoke-test',
+    ]);
     expect(manifests.filter((m) => m.kind === 'Job')).toEqual([]);
     // the services engine keeps its hook and renders no template
     const services = synth(productChart(rollouts({ release: { ...ROLLOUTS, engine: 'services' } }), DELIVERED));
@@ -61,9 +75,11 @@ describe('RolloutAnalysis', () => {
     expect(services.filter((m) => m.kind === 'AnalysisTemplate')).toEqual([]);
   });
 
-  test('the PodMonitor copies the pods\' rollouts-pod-template-hash onto the series with the argo-rollouts engine only', () => {
+  test("the PodMonitor copies the pods' rollouts-pod-template-hash onto the series with the argo-rollouts engine only", () => {
     const endpoint = (env: EnvironmentConfig) => find(synthProduct(env), 'PodMonitor', 'api').spec.podMetricsEndpoints[0];
-    expect(endpoint(rollouts()).relabelings).toEqual([{ sourceLabels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], targetLabel: 'rollouts_pod_template_hash', action: 'replace' }]);
+    expect(endpoint(rollouts()).relabelings).toEqual([
+      { sourceLabels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], targetLabel: 'rollouts_pod_template_hash', action: 'replace' },
+    ]);
     expect(endpoint(rollouts({ release: { ...ROLLOUTS, engine: 'services' } })).relabelings).toBeUndefined();
     expect(endpoint(testEnvironment()).relabelings).toBeUndefined();
   });
@@ -74,9 +90,12 @@ describe('the gate with Argo Rollouts', () => {
   const check = (objects: any[], critical = true) => validator.validate([{ environment: 'production', critical, objects }]);
   const composed = (env: EnvironmentConfig) => synth(productChart(env, DELIVERED));
 
-  test('passes the composed output of critical blue-green and canary environments, the analysis Jobs\' pods included', () => {
+  test("passes the composed output of critical blue-green and canary environments, the analysis Jobs' pods included", () => {
     expect(check(composed(rollouts())).findings).toEqual([]);
-    const canary = testEnvironment({ release: { strategy: 'canary', engine: 'argo-rollouts' }, components: { api: { tag: '1.1.0', replicas: 3 }, frontend: { tag: '1.1.0', replicas: 3 } } });
+    const canary = testEnvironment({
+      release: { strategy: 'canary', engine: 'argo-rollouts' },
+      components: { api: { tag: '1.1.0', replicas: 3 }, frontend: { tag: '1.1.0', replicas: 3 } },
+    });
     expect(check(composed(canary)).findings).toEqual([]);
   });
 
@@ -100,7 +119,8 @@ describe('the gate with Argo Rollouts', () => {
     delete rollout.spec.strategy.blueGreen.prePromotionAnalysis;
     const frontend = find(manifests, 'Rollout', 'frontend');
     frontend.spec.strategy.blueGreen.prePromotionAnalysis.templates[0].templateName = 'frontend-typo';
-    const fix = 'reference an AnalysisTemplate from spec.strategy.blueGreen.prePromotionAnalysis or from an analysis step of spec.strategy.canary.steps (release.engine argo-rollouts does it), or waive the rule for the Rollout with the reason';
+    const fix =
+      'reference an AnalysisTemplate from spec.strategy.blueGreen.prePromotionAnalysis or from an analysis step of spec.strategy.canary.steps (release.engine argo-rollouts does it), or waive the rule for the Rollout with the reason';
     const report = check(manifests);
     expect(report.findings.map((f) => `${f.object}: [${f.rule}] ${f.message} | ${f.fix}`)).toEqual([
       `Rollout/dvmm-production/api: [rollout-analysis-required] spec.strategy.blueGreen.prePromotionAnalysis: is missing: in a critical environment the new pods must pass an analysis, whose failure aborts the release | ${fix}`,
@@ -117,7 +137,10 @@ describe('the gate with Argo Rollouts', () => {
   });
 
   test('rollout-analysis-required accepts a canary analysis step and a background analysis, and fails on a canary with neither', () => {
-    const canary = testEnvironment({ release: { strategy: 'canary', engine: 'argo-rollouts' }, components: { api: { tag: '1.1.0', replicas: 3 }, frontend: { tag: '1.1.0', replicas: 3 } } });
+    const canary = testEnvironment({
+      release: { strategy: 'canary', engine: 'argo-rollouts' },
+      components: { api: { tag: '1.1.0', replicas: 3 }, frontend: { tag: '1.1.0', replicas: 3 } },
+    });
     const manifests = composed(canary);
     const rollout = find(manifests, 'Rollout', 'api');
     const steps = rollout.spec.strategy.canary.steps;

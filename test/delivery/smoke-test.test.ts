@@ -13,7 +13,10 @@ describe('SmokeTest', () => {
     // GIVEN blue-green production whose idle colour runs
     const manifests = synth(productChart(testEnvironment({ release: { strategy: 'blue-green', activeColor: 'blue', idleReplicas: 1 } }), DELIVERED));
     const job = find(manifests, 'Job', 'dvmm-smoke-test');
-    expect(job.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
+    expect(job.metadata.annotations).toEqual({
+      'argocd.argoproj.io/hook': 'PostSync',
+      'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+    });
     expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 300 });
     expect(job.spec.template.spec.containers[0].command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     expect(targets(job)).toEqual(['api=http://api-preview:8080/actuator/health/readiness', 'frontend=http://frontend-preview:8080/']);
@@ -24,7 +27,21 @@ describe('SmokeTest', () => {
   test('calls the active Service when the idle colour is scaled to 0, and the only Service of a rolling release', () => {
     const idleZero = find(synth(productChart(testEnvironment(), DELIVERED)), 'Job', 'dvmm-smoke-test');
     expect(targets(idleZero)).toContain('api=http://api:8080/actuator/health/readiness');
-    const rolling = find(synth(productChart(testEnvironment({ name: 'dev', critical: false, release: { strategy: 'rolling' }, components: { api: { tag: '1.0.0' }, frontend: { tag: '1.0.0' } } }), DELIVERED)), 'Job', 'dvmm-smoke-test');
+    const rolling = find(
+      synth(
+        productChart(
+          testEnvironment({
+            name: 'dev',
+            critical: false,
+            release: { strategy: 'rolling' },
+            components: { api: { tag: '1.0.0' }, frontend: { tag: '1.0.0' } },
+          }),
+          DELIVERED,
+        ),
+      ),
+      'Job',
+      'dvmm-smoke-test',
+    );
     expect(targets(rolling)).toContain('frontend=http://frontend:8080/');
   });
 
@@ -35,12 +52,23 @@ describe('SmokeTest', () => {
     expect(pod.spec).toMatchObject({ automountServiceAccountToken: false, restartPolicy: 'Never', securityContext: { runAsNonRoot: true } });
     expect(pod.spec.containers[0]).toMatchObject({
       image: SMOKE_TEST_DEFAULTS.image,
-      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
-      resources: { requests: { 'cpu': '10m', 'memory': '32Mi', 'ephemeral-storage': '16Mi' }, limits: { 'cpu': '100m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' } },
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      resources: {
+        requests: { 'cpu': '10m', 'memory': '32Mi', 'ephemeral-storage': '16Mi' },
+        limits: { 'cpu': '100m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' },
+      },
     });
     const egress = find(manifests, 'NetworkPolicy', 'smoke-test-egress');
     expect(egress.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'dvmm-smoke-test' } });
-    expect(egress.spec.egress.map((r: any) => [r.to[0].podSelector.matchLabels['app.kubernetes.io/name'], r.ports[0].port])).toEqual([['api', 8080], ['frontend', 8080]]);
+    expect(egress.spec.egress.map((r: any) => [r.to[0].podSelector.matchLabels['app.kubernetes.io/name'], r.ports[0].port])).toEqual([
+      ['api', 8080],
+      ['frontend', 8080],
+    ]);
     const apiIngress = find(manifests, 'NetworkPolicy', 'api-ingress').spec.ingress;
     expect(apiIngress.some((r: any) => r.from[0].podSelector?.matchLabels['app.kubernetes.io/name'] === 'dvmm-smoke-test')).toBe(true);
   });
@@ -60,25 +88,31 @@ describe('SmokeTest', () => {
   test('fails on an image without a tag, a relative path and no target, naming each', () => {
     const chart = testChart();
     const peer = new PodPeer(chart, 'Peer', { peerName: 'api', podSelector: { app: 'api' } });
-    expect(() => new SmokeTest(chart, 'bad', { name: 'x', image: 'curl', targets: [{ peer, serviceName: 'api', port: 80, path: 'health' }] })).toThrow(
-      /image is not an image reference with a tag or digest \(got "curl"\)[\s\S]*targets\[0\]\.path is not an absolute URL path \(got "health"\)/);
+    expect(
+      () => new SmokeTest(chart, 'bad', { name: 'x', image: 'curl', targets: [{ peer, serviceName: 'api', port: 80, path: 'health' }] }),
+    ).toThrow(
+      /image is not an image reference with a tag or digest \(got "curl"\)[\s\S]*targets\[0\]\.path is not an absolute URL path \(got "health"\)/,
+    );
     expect(() => new SmokeTest(chart, 'none', { name: 'y', targets: [] })).toThrow(/targets is empty/);
   });
 
-  test('fails on a smoke-test image that is not a reference, against the environment file\'s field', () => {
+  test("fails on a smoke-test image that is not a reference, against the environment file's field", () => {
     expect(settingProblems(() => productChart(testEnvironment({ delivery: { smokeTest: { image: 'Not An Image' } } }), DELIVERED))).toEqual([
       expect.stringMatching(/^delivery\.smokeTest\.image: is not an image reference with a tag or digest \(got "Not An Image"\)/),
     ]);
   });
 });
 
-describe('the smoke test\'s script, run by a real shell and curl', () => {
+describe("the smoke test's script, run by a real shell and curl", () => {
   const http = require('http') as typeof import('http');
   let server: import('http').Server;
   let port: number;
   beforeAll(async () => {
     // /ok answers 200, /broken 500.
-    server = http.createServer((req, res) => { res.statusCode = req.url === '/ok' ? 200 : 500; res.end(); });
+    server = http.createServer((req, res) => {
+      res.statusCode = req.url === '/ok' ? 200 : 500;
+      res.end();
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as import('net').AddressInfo).port;
   });
@@ -86,7 +120,12 @@ describe('the smoke test\'s script, run by a real shell and curl', () => {
 
   const run = (paths: string[]) => {
     const chart = testChart();
-    const targets = paths.map((p, i) => ({ peer: new PodPeer(chart, `Peer${i}`, { peerName: `c${i}`, podSelector: { app: `c${i}` } }), serviceName: '127.0.0.1', port, path: p }));
+    const targets = paths.map((p, i) => ({
+      peer: new PodPeer(chart, `Peer${i}`, { peerName: `c${i}`, podSelector: { app: `c${i}` } }),
+      serviceName: '127.0.0.1',
+      port,
+      path: p,
+    }));
     new SmokeTest(chart, 'smoke', { name: 'smoke', targets, retries: 0 });
     const job = synth(chart).find((m) => m.kind === 'Job')!;
     const container = job.spec.template.spec.containers[0];
@@ -94,8 +133,12 @@ describe('the smoke test\'s script, run by a real shell and curl', () => {
     return new Promise<{ status: number | null; stdout: string }>((resolve) => {
       const child = spawn(container.command[0], [...container.command.slice(1), ...container.args]);
       let stdout = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
       child.on('close', (status: number | null) => resolve({ status, stdout }));
     });
   };

@@ -8,30 +8,45 @@ import { ApiObject } from 'cdk8s';
 /** A peer with one ConfigMap of its own, so that its wave shows on an object. */
 class Peer extends Construct implements IPeer {
   public readonly podSelector: Record<string, string>;
-  constructor(scope: Construct, public readonly peerName: string) {
+  constructor(
+    scope: Construct,
+    public readonly peerName: string,
+  ) {
     super(scope, peerName);
     this.podSelector = { app: peerName };
     new ApiObject(this, 'Resource', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: peerName } });
   }
 }
 
-const waveOf = (manifests: Manifest[], kind: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.name === name)?.metadata.annotations?.[SYNC_WAVE_ANNOTATION];
-const wavesByKind = (manifests: Manifest[], ...kinds: string[]) => Object.fromEntries(manifests.filter((m) => kinds.includes(m.kind)).map((m) => [`${m.kind}/${m.metadata.name}`, m.metadata.annotations?.[SYNC_WAVE_ANNOTATION]]));
+const waveOf = (manifests: Manifest[], kind: string, name: string) =>
+  manifests.find((m) => m.kind === kind && m.metadata.name === name)?.metadata.annotations?.[SYNC_WAVE_ANNOTATION];
+const wavesByKind = (manifests: Manifest[], ...kinds: string[]) =>
+  Object.fromEntries(
+    manifests.filter((m) => kinds.includes(m.kind)).map((m) => [`${m.kind}/${m.metadata.name}`, m.metadata.annotations?.[SYNC_WAVE_ANNOTATION]]),
+  );
 
 describe('SyncWaves', () => {
   test('orders DVMM-shaped production database -> Keycloak -> API -> frontend -> exposure, with the namespace and policies first', () => {
     // GIVEN a frontend whose UI calls the API from the browser
-    const product = defineProduct({ ...WEB_PRODUCT, components: { ...WEB_PRODUCT.components, frontend: { ...WEB_PRODUCT.components.frontend, browserCalls: ['api'] } } });
+    const product = defineProduct({
+      ...WEB_PRODUCT,
+      components: { ...WEB_PRODUCT.components, frontend: { ...WEB_PRODUCT.components.frontend, browserCalls: ['api'] } },
+    });
     const chart = productChart(testEnvironment(), product);
     const manifests = synth(chart);
     // THEN each object's wave follows what it needs
     expect(wavesByKind(manifests, 'Namespace', 'Cluster', 'Keycloak', 'Deployment', 'Route')).toEqual({
       'Namespace/dvmm-production': '0',
-      'Cluster/dvmm-db': '1', 'Cluster/keycloak-db': '1',
+      'Cluster/dvmm-db': '1',
+      'Cluster/keycloak-db': '1',
       'Keycloak/keycloak': '2',
-      'Deployment/api-blue': '3', 'Deployment/api-green': '3',
-      'Deployment/frontend-blue': '4', 'Deployment/frontend-green': '4',
-      'Route/frontend': '5', 'Route/api': '5', 'Route/keycloak': '5',
+      'Deployment/api-blue': '3',
+      'Deployment/api-green': '3',
+      'Deployment/frontend-blue': '4',
+      'Deployment/frontend-green': '4',
+      'Route/frontend': '5',
+      'Route/api': '5',
+      'Route/keycloak': '5',
     });
     expect(Object.fromEntries(chart.syncWaves.peerWaves)).toEqual({ 'dvmm-db': 1, 'keycloak-db': 1, 'keycloak': 2, 'api': 3, 'frontend': 4 });
     // THEN every network policy (rendered late, from the record) is in the first wave, with the namespace
@@ -39,7 +54,13 @@ describe('SyncWaves', () => {
     expect(policies.length).toBeGreaterThan(5);
     expect(new Set(policies.map((p) => p.metadata.annotations?.[SYNC_WAVE_ANNOTATION]))).toEqual(new Set(['0']));
     // THEN every object of a peer (its Services, PodMonitor, budgets) shares its wave
-    expect(wavesByKind(manifests, 'Service', 'PodMonitor')).toMatchObject({ 'Service/api': '3', 'Service/api-preview': '3', 'PodMonitor/api': '3', 'PodMonitor/keycloak': '2', 'PodMonitor/dvmm-db': '1' });
+    expect(wavesByKind(manifests, 'Service', 'PodMonitor')).toMatchObject({
+      'Service/api': '3',
+      'Service/api-preview': '3',
+      'PodMonitor/api': '3',
+      'PodMonitor/keycloak': '2',
+      'PodMonitor/dvmm-db': '1',
+    });
   });
 
   test('without the browser dependency the frontend needs nothing and syncs with the databases', () => {
@@ -52,9 +73,14 @@ describe('SyncWaves', () => {
     // GIVEN a worker that calls the API (an in-cluster HTTP call)
     const product = defineProduct({
       ...WEB_PRODUCT,
-      components: { ...WEB_PRODUCT.components, worker: { kind: 'http', image: 'registry.example.com/dvmm/worker', calls: ['api'], livenessPath: '/healthz', readinessPath: '/readyz' } },
+      components: {
+        ...WEB_PRODUCT.components,
+        worker: { kind: 'http', image: 'registry.example.com/dvmm/worker', calls: ['api'], livenessPath: '/healthz', readinessPath: '/readyz' },
+      },
     });
-    const env = testEnvironment({ components: { ...testEnvironment().components, worker: { tags: { blue: '1.0.0', green: '1.0.0' }, replicas: 3 } } });
+    const env = testEnvironment({
+      components: { ...testEnvironment().components, worker: { tags: { blue: '1.0.0', green: '1.0.0' }, replicas: 3 } },
+    });
     const chart = productChart(env, product);
     const manifests = synth(chart);
     // THEN the worker comes after the API, and the exposures after the worker
@@ -80,14 +106,24 @@ describe('SyncWaves', () => {
     const manifests = synth(chart);
     expect(Object.fromEntries(waves.peerWaves)).toEqual({ db: 1, a: 2, b: 2, c: 3 });
     expect(waves.lastWave).toBe(4);
-    expect(wavesByKind(manifests, 'ConfigMap')).toEqual({ 'ConfigMap/db': '1', 'ConfigMap/a': '2', 'ConfigMap/b': '2', 'ConfigMap/c': '3', 'ConfigMap/exposure': '4' });
+    expect(wavesByKind(manifests, 'ConfigMap')).toEqual({
+      'ConfigMap/db': '1',
+      'ConfigMap/a': '2',
+      'ConfigMap/b': '2',
+      'ConfigMap/c': '3',
+      'ConfigMap/exposure': '4',
+    });
   });
 
   test('self-edges (replication) and edges to peers outside the list do not move a wave; hooks keep no wave', () => {
     const chart = testChart();
     const db = new Peer(chart, 'db');
     const outside = new Peer(chart, 'outside');
-    const hook = new ApiObject(chart, 'Hook', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'hook', annotations: { 'argocd.argoproj.io/hook': 'PostSync' } } });
+    const hook = new ApiObject(chart, 'Hook', {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'hook', annotations: { 'argocd.argoproj.io/hook': 'PostSync' } },
+    });
     Connections.of(chart).add({ from: db, to: db, port: 5432, purpose: 'replication' });
     Connections.of(chart).add({ from: db, to: outside, port: 80, purpose: 'http' });
     const waves = new SyncWaves(chart, 'SyncWaves', { foundation: [], peers: [db], last: [] });

@@ -19,7 +19,8 @@ export function synthStaging(release: string, tmp?: string): { code: number; lin
  * Staging's database restored from production's archive at a moment (the platform's monthly restore test), with
  * read-only keys by reference.
  */
-export const RESTORED_STAGING_DATABASE = '    recovery: { environment: production, credentialsSecret: dvmm-backup-s3-readonly, targetTime: "2026-11-01T02:00:00Z" }\n';
+export const RESTORED_STAGING_DATABASE =
+  '    recovery: { environment: production, credentialsSecret: dvmm-backup-s3-readonly, targetTime: "2026-11-01T02:00:00Z" }\n';
 
 /** Two backup tiers with different retentions: nightly into the object store for 14 days, monthly snapshots for a year. */
 export const TIERED_STAGING_BACKUP = [
@@ -34,11 +35,15 @@ export const TIERED_STAGING_BACKUP = [
  * A copy of DVMM's environments with staging's database restored from production ({@link RESTORED_STAGING_DATABASE})
  * and backed up in two tiers ({@link TIERED_STAGING_BACKUP}), and its synth.
  */
-export function synthRestoredStaging(tmp?: string, recovery = RESTORED_STAGING_DATABASE): { code: number; lines: string[]; dist: string; objects: any[] } {
+export function synthRestoredStaging(
+  tmp?: string,
+  recovery = RESTORED_STAGING_DATABASE,
+): { code: number; lines: string[]; dist: string; objects: any[] } {
   const database = '    storageSize: 20Gi\n';
   const backup = '      credentialsSecret: dvmm-backup-s3\n';
   return synthStagingVariant((text) => {
-    if (text.split(database).length !== 2 || text.split(backup).length !== 2) throw new Error('environments/staging.yaml no longer has the database section this test extends');
+    if (text.split(database).length !== 2 || text.split(backup).length !== 2)
+      throw new Error('environments/staging.yaml no longer has the database section this test extends');
     return text.replace(database, database + recovery).replace(backup, backup + TIERED_STAGING_BACKUP);
   }, tmp);
 }
@@ -47,7 +52,10 @@ export function synthRestoredStaging(tmp?: string, recovery = RESTORED_STAGING_D
 export const FOLLOWING_STAGING_DATABASE = '    recovery: { environment: production, credentialsSecret: dvmm-backup-s3-readonly, follow: true }\n';
 
 /** A copy of DVMM's environments with staging's file edited, and its synth. */
-export function synthStagingVariant(edit: (staging: string) => string, tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dvmm-variant-'))): { code: number; lines: string[]; dist: string; objects: any[] } {
+export function synthStagingVariant(
+  edit: (staging: string) => string,
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dvmm-variant-')),
+): { code: number; lines: string[]; dist: string; objects: any[] } {
   const environments = path.join(tmp, 'environments');
   fs.cpSync(ENVIRONMENTS, environments, { recursive: true });
   const file = path.join(environments, 'staging.yaml');

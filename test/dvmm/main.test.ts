@@ -38,7 +38,19 @@ describe('main (the DVMM program)', () => {
     expect({ code: sharedCode, errors: sharedLines.filter((l) => l.startsWith('error')) }).toEqual({ code: 0, errors: [] });
     const tree = readTree(shared);
     // THEN the manifests, each flow record beside (never inside) its environment's folder
-    expect(Object.keys(tree).sort()).toEqual(['argocd/dvmm-apps.k8s.yaml', 'argocd/dvmm-root.k8s.yaml', 'dev.alert-tests.json', 'dev.flows.json', 'dev/dvmm.k8s.yaml', 'production.alert-tests.json', 'production.flows.json', 'production/dvmm.k8s.yaml', 'staging.alert-tests.json', 'staging.flows.json', 'staging/dvmm.k8s.yaml']);
+    expect(Object.keys(tree).sort()).toEqual([
+      'argocd/dvmm-apps.k8s.yaml',
+      'argocd/dvmm-root.k8s.yaml',
+      'dev.alert-tests.json',
+      'dev.flows.json',
+      'dev/dvmm.k8s.yaml',
+      'production.alert-tests.json',
+      'production.flows.json',
+      'production/dvmm.k8s.yaml',
+      'staging.alert-tests.json',
+      'staging.flows.json',
+      'staging/dvmm.k8s.yaml',
+    ]);
     for (const [file, text] of Object.entries(tree).filter(([f]) => f.endsWith('.yaml'))) {
       const docs = parseAllDocuments(text).map((d) => d.toJS());
       if (!file.startsWith('argocd/')) expect({ file, first: docs[0].kind }).toEqual({ file, first: 'Namespace' });
@@ -60,36 +72,62 @@ describe('main (the DVMM program)', () => {
     const container = api.spec.template.spec.containers[0];
     expect(container.livenessProbe.httpGet).toMatchObject({ path: '/actuator/health/liveness', port: 8080 });
     expect(container.readinessProbe.httpGet).toMatchObject({ path: '/actuator/health/readiness', port: 8080 });
-    expect(container.resources).toEqual({ requests: { 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' }, limits: { 'cpu': '1000m', 'memory': '1Gi', 'ephemeral-storage': '1Gi' } });
+    expect(container.resources).toEqual({
+      requests: { 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' },
+      limits: { 'cpu': '1000m', 'memory': '1Gi', 'ephemeral-storage': '1Gi' },
+    });
     const frontend = get('Deployment', `frontend-${active}`);
     expect(frontend.spec.replicas).toBe(3);
-    expect(frontend.spec.template.spec.containers[0].resources).toEqual({ requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' }, limits: { 'cpu': '200m', 'memory': '128Mi', 'ephemeral-storage': '256Mi' } });
+    expect(frontend.spec.template.spec.containers[0].resources).toEqual({
+      requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' },
+      limits: { 'cpu': '200m', 'memory': '128Mi', 'ephemeral-storage': '256Mi' },
+    });
   });
 
   test('delivers every environment by Argo CD: a project, three Applications and a root; dev syncs by itself, staging and production wait', () => {
     expect(sharedCode).toBe(0);
     const read = (file: string) => parseAllDocuments(fs.readFileSync(path.join(shared, file), 'utf8')).map((d) => d.toJS());
     const apps = read('argocd/dvmm-apps.k8s.yaml');
-    expect(apps.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['AppProject/dvmm', 'Application/dvmm-dev', 'Application/dvmm-production', 'Application/dvmm-staging']);
-    const sync = Object.fromEntries(apps.filter((o) => o.kind === 'Application').map((o) => [o.metadata.name, o.spec.syncPolicy.automated ?? 'manual']));
+    expect(apps.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'AppProject/dvmm',
+      'Application/dvmm-dev',
+      'Application/dvmm-production',
+      'Application/dvmm-staging',
+    ]);
+    const sync = Object.fromEntries(
+      apps.filter((o) => o.kind === 'Application').map((o) => [o.metadata.name, o.spec.syncPolicy.automated ?? 'manual']),
+    );
     expect(sync).toEqual({ 'dvmm-dev': { prune: true, selfHeal: true }, 'dvmm-staging': 'manual', 'dvmm-production': 'manual' });
     // Production: no automated sync over the weekend; manual syncs (rollbacks) always pass.
-    expect(apps[0].spec.syncWindows).toEqual([{ kind: 'deny', schedule: '0 18 * * 5', duration: '62h', manualSync: true, timeZone: 'Europe/Berlin', applications: ['dvmm-production'] }]);
+    expect(apps[0].spec.syncWindows).toEqual([
+      { kind: 'deny', schedule: '0 18 * * 5', duration: '62h', manualSync: true, timeZone: 'Europe/Berlin', applications: ['dvmm-production'] },
+    ]);
     expect(read('argocd/dvmm-root.k8s.yaml').map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['AppProject/dvmm-root', 'Application/dvmm-root']);
   });
 
   test('each environment syncs database -> Keycloak -> API -> frontend -> exposure, then smoke-tests the colour about to get traffic', () => {
     for (const env of ['dev', 'staging', 'production']) {
       const docs = parseAllDocuments(fs.readFileSync(path.join(shared, env, 'dvmm.k8s.yaml'), 'utf8')).map((d) => d.toJS());
-      const wave = (kind: string, name: string) => Number(docs.find((d) => d.kind === kind && d.metadata.name.startsWith(name)).metadata.annotations['argocd.argoproj.io/sync-wave']);
-      const order = [wave('Cluster', 'dvmm-db'), wave('Keycloak', 'keycloak'), wave('Deployment', 'api'), wave('Deployment', 'frontend'), wave(env === 'dev' ? 'Ingress' : 'Route', 'frontend')];
+      const wave = (kind: string, name: string) =>
+        Number(docs.find((d) => d.kind === kind && d.metadata.name.startsWith(name)).metadata.annotations['argocd.argoproj.io/sync-wave']);
+      const order = [
+        wave('Cluster', 'dvmm-db'),
+        wave('Keycloak', 'keycloak'),
+        wave('Deployment', 'api'),
+        wave('Deployment', 'frontend'),
+        wave(env === 'dev' ? 'Ingress' : 'Route', 'frontend'),
+      ];
       expect({ env, order }).toEqual({ env, order: [1, 2, 3, 4, 5] });
       const smoke = docs.find((d) => d.kind === 'Job' && d.metadata.name === 'dvmm-smoke-test');
       expect(smoke.metadata.annotations['argocd.argoproj.io/hook']).toBe('PostSync');
       const calls = smoke.spec.template.spec.containers[0].args;
-      expect({ env, calls }).toEqual({ env, calls: env === 'dev'
-        ? ['api=http://api:8080/actuator/health/readiness', 'frontend=http://frontend:8080/']
-        : ['api=http://api-preview:8080/actuator/health/readiness', 'frontend=http://frontend-preview:8080/'] });
+      expect({ env, calls }).toEqual({
+        env,
+        calls:
+          env === 'dev'
+            ? ['api=http://api:8080/actuator/health/readiness', 'frontend=http://frontend:8080/']
+            : ['api=http://api-preview:8080/actuator/health/readiness', 'frontend=http://frontend-preview:8080/'],
+      });
     }
   });
 
@@ -121,7 +159,9 @@ describe('main (the DVMM program)', () => {
     const before = readTree(outdir);
     lines = [];
     expect(main({ environmentsDir: ENVIRONMENTS, outdir, crdDirectory: path.join(tmp, 'no-crds'), log })).toBe(1);
-    expect(lines[0]).toBe(`error: the CRD folder ${path.join(tmp, 'no-crds')} does not exist; it holds the CustomResourceDefinitions the gate validates custom resources against (crds/ in this repository)`);
+    expect(lines[0]).toBe(
+      `error: the CRD folder ${path.join(tmp, 'no-crds')} does not exist; it holds the CustomResourceDefinitions the gate validates custom resources against (crds/ in this repository)`,
+    );
     expect(readTree(outdir)).toEqual(before);
   });
 
@@ -132,10 +172,15 @@ describe('main (the DVMM program)', () => {
     fs.cpSync(ENVIRONMENTS, envs, { recursive: true });
     const file = path.join(envs, 'staging.yaml');
     // limits below requests pass the schema and are caught by the construct
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('replicas: 2\n  frontend', 'replicas: 2\n    resources: { limits: { memory: 256Mi } }\n  frontend'));
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, 'utf8').replace('replicas: 2\n  frontend', 'replicas: 2\n    resources: { limits: { memory: 256Mi } }\n  frontend'),
+    );
     lines = [];
     expect(main({ environmentsDir: envs, outdir, log })).toBe(1);
-    expect(lines[0]).toBe(`error: synthesis failed:\n  ${file}: components.api.resources.limits.memory: is below its request 512Mi (got "256Mi"); raise the limit to at least 512Mi`);
+    expect(lines[0]).toBe(
+      `error: synthesis failed:\n  ${file}: components.api.resources.limits.memory: is below its request 512Mi (got "256Mi"); raise the limit to at least 512Mi`,
+    );
     expect(readTree(outdir)).toEqual(before);
   });
 });

@@ -15,7 +15,7 @@ describe("DVMM's generated validators", () => {
   /** A fresh library, with or without generated/validators.js registered; each compiles what it needs once. */
   async function library(registered: boolean): Promise<Library> {
     vi.resetModules();
-    const lib = { ...await import('../../lib/program'), ...await import('../../lib/gate') };
+    const lib = { ...(await import('../../lib/program')), ...(await import('../../lib/gate')) };
     if (registered) (await import('../../lib/gate/precompiled')).registerPrecompiledValidators(require('../../generated/validators').validators);
     return lib;
   }
@@ -27,7 +27,7 @@ describe("DVMM's generated validators", () => {
   });
   const withLibrary = <T>(registered: boolean, body: (lib: Library) => T): T => body(libraries[`${registered}`]);
 
-  let dvmm: typeof import('../../main')['dvmm'];
+  let dvmm: (typeof import('../../main'))['dvmm'];
   beforeAll(async () => ({ dvmm } = await import('../../main')));
   const production = fs.readFileSync(path.join(ROOT, 'environments', 'production.yaml'), 'utf8');
 
@@ -46,30 +46,44 @@ describe("DVMM's generated validators", () => {
   });
 
   test('answer environment files exactly as the compiler does, for valid and damaged files', () => {
-    const parse1 = (registered: boolean, text: string) => withLibrary(registered, (lib) => {
-      try {
-        return { ok: lib.parseEnvironment('production.yaml', text, dvmm) };
-      } catch (error) {
-        return { error: (error as Error).message };
-      }
-    });
+    const parse1 = (registered: boolean, text: string) =>
+      withLibrary(registered, (lib) => {
+        try {
+          return { ok: lib.parseEnvironment('production.yaml', text, dvmm) };
+        } catch (error) {
+          return { error: (error as Error).message };
+        }
+      });
     const base = parse(production);
     const damaged = fc.record({
       key: fc.constantFrom('replicas', 'namespace', 'critical', 'hosts', 'components', 'databases', 'bogus'),
-      value: fc.oneof(fc.integer({ min: -3, max: 3 }), fc.string({ maxLength: 6 }), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 })),
+      value: fc.oneof(
+        fc.integer({ min: -3, max: 3 }),
+        fc.string({ maxLength: 6 }),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(fc.integer(), { maxLength: 2 }),
+      ),
     });
-    fc.assert(fc.property(damaged, ({ key, value }) => {
-      const copy = JSON.parse(JSON.stringify(base));
-      if (key === 'replicas') copy.components.api.replicas = value;
-      else copy[key] = value;
-      const text = JSON.stringify(copy);
-      expect(parse1(true, text)).toEqual(parse1(false, text));
-    }), { numRuns: 40, seed: 20261123 });
+    fc.assert(
+      fc.property(damaged, ({ key, value }) => {
+        const copy = JSON.parse(JSON.stringify(base));
+        if (key === 'replicas') copy.components.api.replicas = value;
+        else copy[key] = value;
+        const text = JSON.stringify(copy);
+        expect(parse1(true, text)).toEqual(parse1(false, text));
+      }),
+      { numRuns: 40, seed: 20261123 },
+    );
     expect(parse1(true, production)).toEqual(parse1(false, production));
   });
 
   test('answer the gate exactly as the compiler does, on the real output and on damaged objects', () => {
-    const objects = fs.readdirSync(path.join(ROOT, 'dist', 'production')).flatMap((file) => require('yaml').parseAllDocuments(fs.readFileSync(path.join(ROOT, 'dist', 'production', file), 'utf8')).map((d: any) => d.toJS()));
+    const objects = fs.readdirSync(path.join(ROOT, 'dist', 'production')).flatMap((file) =>
+      require('yaml')
+        .parseAllDocuments(fs.readFileSync(path.join(ROOT, 'dist', 'production', file), 'utf8'))
+        .map((d: any) => d.toJS()),
+    );
     const damaged = objects.map((object: any, i: number) => {
       const copy = JSON.parse(JSON.stringify(object));
       if (i % 3 === 0) copy.spec = { ...copy.spec, unknownField: true };
@@ -77,8 +91,12 @@ describe("DVMM's generated validators", () => {
       if (i % 3 === 2 && copy.spec !== undefined) copy.spec.replicas = 'two';
       return copy;
     });
-    const findings = (registered: boolean, set: unknown[]) => withLibrary(registered, (lib) => new lib.ManifestValidator({ crds: lib.readCrdFolder(path.join(ROOT, 'crds')), reuseCompiled: false })
-      .validate([{ environment: 'production', critical: true, objects: set as any }]).findings.map((f) => lib.formatFinding(f)));
+    const findings = (registered: boolean, set: unknown[]) =>
+      withLibrary(registered, (lib) =>
+        new lib.ManifestValidator({ crds: lib.readCrdFolder(path.join(ROOT, 'crds')), reuseCompiled: false })
+          .validate([{ environment: 'production', critical: true, objects: set as any }])
+          .findings.map((f) => lib.formatFinding(f)),
+      );
     expect(findings(true, objects)).toEqual(findings(false, objects));
     const broken = findings(true, damaged);
     expect(broken.length).toBeGreaterThan(objects.length / 2);

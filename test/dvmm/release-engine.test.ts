@@ -17,7 +17,15 @@ describe('DVMM staging released canary by Argo Rollouts (a copy of environments/
     expect(of('AnalysisTemplate').map((o) => o.metadata.name)).toEqual(['api-preview', 'frontend-preview']);
     expect(of('Deployment').concat(of('Job'))).toEqual([]);
     const api = of('Rollout')[0];
-    expect(api.spec.strategy.canary.steps.map((s: any) => Object.keys(s)[0])).toEqual(['setWeight', 'pause', 'analysis', 'setWeight', 'pause', 'analysis', 'setWeight']);
+    expect(api.spec.strategy.canary.steps.map((s: any) => Object.keys(s)[0])).toEqual([
+      'setWeight',
+      'pause',
+      'analysis',
+      'setWeight',
+      'pause',
+      'analysis',
+      'setWeight',
+    ]);
     expect(api.spec.strategy.canary.trafficRouting).toEqual({ plugins: { 'argoproj-labs/openshift': { routes: ['api'] } } });
     expect(api.spec.template.spec.containers[0].image).toBe('registry.eaf.example.com/dvmm/api:1.5.0');
     // the other environments are untouched: still the services engine

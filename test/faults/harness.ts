@@ -15,7 +15,10 @@ export function tree(dir: string): Record<string, string> | undefined {
 }
 
 /** A copy of DVMM's environments with one edit to production, so its output differs from the original's. */
-export function changedEnvironments(into: string, edit: (text: string) => string = (t) => t.replace('tags: { blue: 1.4.2, green: 1.5.0 }', 'tags: { blue: 1.4.2, green: 1.6.0 }')): string {
+export function changedEnvironments(
+  into: string,
+  edit: (text: string) => string = (t) => t.replace('tags: { blue: 1.4.2, green: 1.5.0 }', 'tags: { blue: 1.4.2, green: 1.6.0 }'),
+): string {
   fs.cpSync(ENVIRONMENTS, into, { recursive: true });
   const file = path.join(into, 'production.yaml');
   const text = fs.readFileSync(file, 'utf8');
@@ -38,12 +41,20 @@ export function run(environments: string, outdir: string, env: Record<string, st
 }
 
 /** Starts the program; resolves with its exit code, signal and output. */
-export function start(environments: string, outdir: string, env: Record<string, string> = {}): { done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>; kill: () => void } {
+export function start(
+  environments: string,
+  outdir: string,
+  env: Record<string, string> = {},
+): { done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>; kill: () => void } {
   const [cmd, args] = command(environments, outdir);
   const child = spawn(cmd, args, { cwd: REPO, env: { ...process.env, CDK8S_OUTDIR: '', ...env } });
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stderr })),
+  );
   return { done, kill: () => child.kill('SIGKILL') };
 }
 

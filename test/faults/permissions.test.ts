@@ -29,7 +29,10 @@ function outputOwnedByRunner(): string {
   const dist = path.join(tmp, 'repo', 'dist');
   expect(main({ environmentsDir: ENVIRONMENTS, outdir: dist, log: () => undefined })).toBe(0);
   if (AS_USER.length > 0) {
-    for (const entry of [path.join(tmp, 'repo'), ...fs.readdirSync(path.join(tmp, 'repo'), { recursive: true }).map((e) => path.join(tmp, 'repo', String(e)))]) {
+    for (const entry of [
+      path.join(tmp, 'repo'),
+      ...fs.readdirSync(path.join(tmp, 'repo'), { recursive: true }).map((e) => path.join(tmp, 'repo', String(e))),
+    ]) {
       fs.chownSync(entry, 65534, 65534);
     }
   }
@@ -42,7 +45,9 @@ test('a read-only repository root: exit 1 naming the folder, nothing written, no
   fs.chmodSync(path.dirname(dist), 0o555);
   const result = run(ENVIRONMENTS, dist, {}, AS_USER);
   expect(result.status).toBe(1);
-  expect(result.stderr).toContain(`error: cannot lock ${dist} (${path.join(path.dirname(dist), '.dist.lock')}): EACCES (permission denied); make ${path.dirname(dist)} writable`);
+  expect(result.stderr).toContain(
+    `error: cannot lock ${dist} (${path.join(path.dirname(dist), '.dist.lock')}): EACCES (permission denied); make ${path.dirname(dist)} writable`,
+  );
   expect(result.stderr).toContain(`nothing was written; ${dist} is unchanged`);
   expect(result.stderr).not.toMatch(STACK_LINE);
   expect(tree(dist)).toEqual(before);
@@ -54,7 +59,9 @@ test('an output folder that cannot be removed: found before the swap, exit 1, di
   fs.chmodSync(path.join(dist, 'production'), 0o555);
   const result = run(ENVIRONMENTS, dist, {}, AS_USER);
   expect(result.status).toBe(1);
-  expect(result.stderr).toContain(`error: cannot replace ${dist}: ${path.join(dist, 'production')} is not writable, so the old output could not be removed; make it writable (chmod -R u+w ${dist})`);
+  expect(result.stderr).toContain(
+    `error: cannot replace ${dist}: ${path.join(dist, 'production')} is not writable, so the old output could not be removed; make it writable (chmod -R u+w ${dist})`,
+  );
   expect(result.stderr).not.toMatch(STACK_LINE);
   expect(tree(dist)).toEqual(before);
   expect(fs.readdirSync(path.dirname(dist)).sort()).toEqual(['dist']);

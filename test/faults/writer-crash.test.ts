@@ -70,7 +70,14 @@ describe('the writer killed by SIGKILL', () => {
     expect(result.signal).toBe('SIGKILL');
     const state = assertRecoverable(dir);
     const expected: Record<WriteStep, string> = {
-      'locked': 'old', 'recovered': 'old', 'staging-created': 'old', 'filled': 'old', 'checked': 'old', 'old-moved': 'aside', 'new-in-place': 'new', 'cleaned': 'new',
+      'locked': 'old',
+      'recovered': 'old',
+      'staging-created': 'old',
+      'filled': 'old',
+      'checked': 'old',
+      'old-moved': 'aside',
+      'new-in-place': 'new',
+      'cleaned': 'new',
     };
     expect(state).toBe(expected[step]);
     // AND the lock of the dead run does not block the next one, which restores, cleans up and writes
@@ -83,7 +90,9 @@ describe('the writer killed by SIGKILL', () => {
     const broken = changedEnvironments(path.join(tmp, 'broken'), (t) => t.replace('replicas: 3', 'replicas: -3'));
     const result = run(broken, path.join(dir, 'dist'));
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`recovered: ${path.join(dir, 'dist')} was missing after an interrupted run; restored the previous output from .dist-previous-`);
+    expect(result.stderr).toContain(
+      `recovered: ${path.join(dir, 'dist')} was missing after an interrupted run; restored the previous output from .dist-previous-`,
+    );
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(tree(path.join(dir, 'dist'))).toEqual(oldTree);
     expect(fs.readdirSync(dir)).toEqual(['dist']);

@@ -45,7 +45,11 @@ describe('api-server-limits', () => {
     const lines = findingsOf('api-server-limits', objects);
     expect(lines).toEqual([
       `production: ConfigMap/${NS}/notes: [api-server-limits] metadata.annotations: are 262156 bytes together, above the API server's 262144 (got nothing); fix: move large values out of annotations`,
-      expect.stringMatching(new RegExp(`^production: ConfigMap/${NS}/huge: \\[api-server-limits\\] \\(object\\): is 10486\\d\\d bytes as JSON, above 1048576 \\(got nothing\\); fix: split it into smaller objects$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^production: ConfigMap/${NS}/huge: \\[api-server-limits\\] \\(object\\): is 10486\\d\\d bytes as JSON, above 1048576 \\(got nothing\\); fix: split it into smaller objects$`,
+        ),
+      ),
     ]);
   });
 });
@@ -63,7 +67,11 @@ describe('apply-size', () => {
 
   test('can be waived for an object applied server-side', () => {
     const base = JSON.stringify(configMap('realm', { realm: '' })).length;
-    const waived = configMap('realm', { realm: 'r'.repeat(262144 - base + 400) }, { annotations: { 'waive.eaf.io/apply-size': 'applied with server-side apply (Argo CD ServerSideApply=true)' } });
+    const waived = configMap(
+      'realm',
+      { realm: 'r'.repeat(262144 - base + 400) },
+      { annotations: { 'waive.eaf.io/apply-size': 'applied with server-side apply (Argo CD ServerSideApply=true)' } },
+    );
     expect(findingsOf('apply-size', [waived])).toEqual([]);
   });
 });

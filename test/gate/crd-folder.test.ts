@@ -7,8 +7,14 @@ import { CRD_DIRECTORY } from './fixtures';
 
 /** How the gate reads a CRD folder: which files, when they are parsed, what it caches and what it shares. */
 
-const ROUTE = { apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'api', namespace: 'shop' }, spec: { host: 'api.example.com', to: { kind: 'Service', name: 'api' }, tls: { termination: 'edge' }, bogus: 1 } };
-const ROUTE_FINDING = 'dev: Route/shop/api: [schema-crd] spec.bogus: unknown field (not in the route.openshift.io/v1 Route schema) (got 1); fix: remove spec.bogus; the fields of spec are alternateBackends, host, httpHeaders, path, port, subdomain, tls, to, wildcardPolicy';
+const ROUTE = {
+  apiVersion: 'route.openshift.io/v1',
+  kind: 'Route',
+  metadata: { name: 'api', namespace: 'shop' },
+  spec: { host: 'api.example.com', to: { kind: 'Service', name: 'api' }, tls: { termination: 'edge' }, bogus: 1 },
+};
+const ROUTE_FINDING =
+  'dev: Route/shop/api: [schema-crd] spec.bogus: unknown field (not in the route.openshift.io/v1 Route schema) (got 1); fix: remove spec.bogus; the fields of spec are alternateBackends, host, httpHeaders, path, port, subdomain, tls, to, wildcardPolicy';
 
 let tmp: string;
 let crds: string;
@@ -19,12 +25,18 @@ beforeEach(() => {
   cache = path.join(tmp, 'cache');
   fs.mkdirSync(crds);
   // a local copy that differs from the shipped file (one comment), so it is parsed and cached, not read from the shipped table
-  fs.writeFileSync(path.join(crds, 'routes.yaml'), `# local copy\n${fs.readFileSync(path.join(CRD_DIRECTORY, 'route.openshift.io_routes.yaml'), 'utf8')}`);
+  fs.writeFileSync(
+    path.join(crds, 'routes.yaml'),
+    `# local copy\n${fs.readFileSync(path.join(CRD_DIRECTORY, 'route.openshift.io_routes.yaml'), 'utf8')}`,
+  );
 });
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function findings(validator: ManifestValidator, objects: unknown[] = [ROUTE]): string[] {
-  return validator.validate([{ environment: 'dev', critical: false, objects: objects as any[] }]).findings.filter((f) => f.rule.startsWith('schema')).map(formatFinding);
+  return validator
+    .validate([{ environment: 'dev', critical: false, objects: objects as any[] }])
+    .findings.filter((f) => f.rule.startsWith('schema'))
+    .map(formatFinding);
 }
 
 test('reads only .yaml and .yml files', () => {
@@ -37,14 +49,21 @@ test('reads only .yaml and .yml files', () => {
 
 test('parses a CRD file only when an object of its group and kind turns up', () => {
   // GIVEN a single-document file whose group and kind a text scan finds, but that is broken further down
-  fs.writeFileSync(path.join(crds, 'widgets.yaml'), 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec:\n  group: example.com\n  names:\n    kind: Widget\n  versions: [unclosed\n');
+  fs.writeFileSync(
+    path.join(crds, 'widgets.yaml'),
+    'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec:\n  group: example.com\n  names:\n    kind: Widget\n  versions: [unclosed\n',
+  );
   // WHEN the validator is built and a Route is validated THEN nothing fails
   const validator = new ManifestValidator({ crds: readCrdFolder(crds, { cache: false }), reuseCompiled: false });
   expect(findings(validator)).toEqual([ROUTE_FINDING]);
   // WHEN a Widget turns up THEN its file is parsed, and the broken YAML is a finding of that object
   const lines = findings(validator, [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' } }]);
   expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(new RegExp(`^dev: Widget/shop/w: \\[schema-core\\] \\(object\\): could not be checked: ${path.join(crds, 'widgets.yaml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: is not valid YAML: `));
+  expect(lines[0]).toMatch(
+    new RegExp(
+      `^dev: Widget/shop/w: \\[schema-core\\] \\(object\\): could not be checked: ${path.join(crds, 'widgets.yaml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: is not valid YAML: `,
+    ),
+  );
 });
 
 test('keeps its cache private: the folder for the owner only, each entry readable by the owner only', () => {

@@ -136,11 +136,19 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const widget = (spec: Record<string, unknown>, extra: Record<string, unknown> = {}, apiVersion = 'example.com/v1'): Manifest =>
-  ({ apiVersion, kind: 'Widget', metadata: { name: 'w', namespace: 'shop' }, spec, ...extra });
+const widget = (spec: Record<string, unknown>, extra: Record<string, unknown> = {}, apiVersion = 'example.com/v1'): Manifest => ({
+  apiVersion,
+  kind: 'Widget',
+  metadata: { name: 'w', namespace: 'shop' },
+  spec,
+  ...extra,
+});
 
 function schemaFindings(objects: Manifest[]): string[] {
-  return validator.validate([{ environment: 'dev', critical: false, objects }]).findings.filter((f) => f.rule === 'schema-crd').map(formatFinding);
+  return validator
+    .validate([{ environment: 'dev', critical: false, objects }])
+    .findings.filter((f) => f.rule === 'schema-crd')
+    .map(formatFinding);
 }
 
 const W = 'dev: Widget/shop/w: [schema-crd]';
@@ -148,20 +156,47 @@ const W = 'dev: Widget/shop/w: [schema-crd]';
 describe('schema-crd: a CRD schema made strict', () => {
   test('accepts what the API server accepts: int-or-string, null where nullable, embedded and preserved objects, maps, lists, known formats, an unchecked status', () => {
     // GIVEN a widget using every feature, with values the API server takes
-    const good = widget({
-      size: 'small', caseless: 'ABC', port: 'http', count: 10, color: 'red', nickname: null,
-      template: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 'b' } },
-      free: { any: { thing: 1 } }, labels: { a: 'b' }, list: [{ name: 'x' }], choice: { a: 'x' },
-      when: '2024-01-31T12:00:00Z', day: '2024-01-31', odd: 'x', never: 1, exact: 'only',
-    }, { status: { ready: 'maybe', other: 1 } });
+    const good = widget(
+      {
+        size: 'small',
+        caseless: 'ABC',
+        port: 'http',
+        count: 10,
+        color: 'red',
+        nickname: null,
+        template: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 'b' } },
+        free: { any: { thing: 1 } },
+        labels: { a: 'b' },
+        list: [{ name: 'x' }],
+        choice: { a: 'x' },
+        when: '2024-01-31T12:00:00Z',
+        day: '2024-01-31',
+        odd: 'x',
+        never: 1,
+        exact: 'only',
+      },
+      { status: { ready: 'maybe', other: 1 } },
+    );
     // WHEN validated THEN nothing is found: a pattern JavaScript cannot compile ((?i)), an unknown format and CEL rules are not checked
     expect(schemaFindings([good, widget({ size: 'abc', port: 8080, count: 1 })])).toEqual([]);
   });
 
   test('reports each broken constraint in document order, in words', () => {
     const bad = widget({
-      size: 'TOOLONG1', port: true, count: 0, color: 'blue', nickname: 5, template: { apiVersion: 1 }, labels: { a: 1 },
-      list: [{ name: 'x', bogus: 1 }], choice: { a: 'x', b: 'y' }, when: 'yesterday', day: '31.01.2024', never: 'x', exact: 'other', extra: 1,
+      size: 'TOOLONG1',
+      port: true,
+      count: 0,
+      color: 'blue',
+      nickname: 5,
+      template: { apiVersion: 1 },
+      labels: { a: 1 },
+      list: [{ name: 'x', bogus: 1 }],
+      choice: { a: 'x', b: 'y' },
+      when: 'yesterday',
+      day: '31.01.2024',
+      never: 'x',
+      exact: 'other',
+      extra: 1,
     });
     expect(schemaFindings([bad])).toEqual([
       `${W} spec.size: must NOT have more than 5 characters (got "TOOLONG1"); fix: correct spec.size (see the example.com/v1 Widget schema)`,
@@ -191,9 +226,7 @@ describe('schema-crd: a CRD schema made strict', () => {
 
   test('words a constant (a keyword structural schemas lack, handled all the same)', () => {
     expect(schemaFindings([widget({ size: 'a', fixed: 'x' })])).toEqual([]);
-    expect(schemaFindings([widget({ size: 'a', fixed: 'y' })])).toEqual([
-      `${W} spec.fixed: must be "x" (got "y"); fix: set spec.fixed to "x"`,
-    ]);
+    expect(schemaFindings([widget({ size: 'a', fixed: 'y' })])).toEqual([`${W} spec.fixed: must be "x" (got "y"); fix: set spec.fixed to "x"`]);
   });
 
   test('refuses a version the CRD does not serve, naming the served one', () => {
@@ -214,7 +247,16 @@ describe('schema-crd: a CRD schema made strict', () => {
   test('checks the numeric, byte, date-time and quantity formats at their edges', () => {
     // GIVEN values just inside each format
     const inside = [
-      widget({ size: 'a', small: 2147483647, big: 9007199254740991, ratio: 0.5, share: -1.5, blob: 'aGk=', when: '2024-01-31t12:00:00z', size2: '512Mi' }),
+      widget({
+        size: 'a',
+        small: 2147483647,
+        big: 9007199254740991,
+        ratio: 0.5,
+        share: -1.5,
+        blob: 'aGk=',
+        when: '2024-01-31t12:00:00z',
+        size2: '512Mi',
+      }),
       widget({ size: 'a', small: -2147483648, blob: 'aA==', when: '2024-01-31 12:00:00.123+01:00', size2: '0.5' }),
       widget({ size: 'a', blob: '', when: '2024-01-31T12:00:00-05:30' }),
     ];

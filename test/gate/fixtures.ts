@@ -24,7 +24,9 @@ export function findings(objects: Manifest[], set: Partial<ManifestSet> = {}): s
 
 /** The findings of one rule only. */
 export function findingsOf(rule: string, objects: Manifest[], set: Partial<ManifestSet> = {}): string[] {
-  return validateObjects(objects, set).findings.filter((f) => f.rule === rule).map(formatFinding);
+  return validateObjects(objects, set)
+    .findings.filter((f) => f.rule === rule)
+    .map(formatFinding);
 }
 
 export const NS = 'shop-production';
@@ -62,7 +64,10 @@ export function podSpec(overrides: Record<string, any> = {}): Record<string, any
 }
 
 /** A Deployment that passes every rule (with {@link companions}). */
-export function deployment(name = 'api', overrides: { replicas?: number; labels?: Record<string, string>; spec?: Record<string, any>; annotations?: Record<string, string> } = {}): Manifest {
+export function deployment(
+  name = 'api',
+  overrides: { replicas?: number; labels?: Record<string, string>; spec?: Record<string, any>; annotations?: Record<string, string> } = {},
+): Manifest {
   const labels = overrides.labels ?? { 'app.kubernetes.io/name': name };
   return {
     apiVersion: 'apps/v1',
@@ -79,9 +84,24 @@ export function deployment(name = 'api', overrides: { replicas?: number; labels?
 /** The Service, PodDisruptionBudget and NetworkPolicy a compliant workload comes with. */
 export function companions(name = 'api', labels: Record<string, string> = { 'app.kubernetes.io/name': name }): Manifest[] {
   return [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: NS }, spec: { selector: labels, ports: [{ name: 'http', port: 8080, targetPort: 8080 }] } },
-    { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: NS }, spec: { maxUnavailable: 1, selector: { matchLabels: labels } } },
-    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: NS }, spec: { podSelector: { matchLabels: labels }, policyTypes: ['Ingress'] } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: NS },
+      spec: { selector: labels, ports: [{ name: 'http', port: 8080, targetPort: 8080 }] },
+    },
+    {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name, namespace: NS },
+      spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: NS },
+      spec: { podSelector: { matchLabels: labels }, policyTypes: ['Ingress'] },
+    },
   ];
 }
 

@@ -88,8 +88,11 @@ describe('podTemplateOf', () => {
     expect(pod.spec).toBe(spec);
   });
 
-  test('reads a CronJob\'s template under its job template and a bare Pod\'s own spec', () => {
-    const cron = podTemplateOf({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template } } } }, 0)!;
+  test("reads a CronJob's template under its job template and a bare Pod's own spec", () => {
+    const cron = podTemplateOf(
+      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template } } } },
+      0,
+    )!;
     expect(cron.specPath).toEqual(['spec', 'jobTemplate', 'spec', 'template', 'spec']);
     expect(cron.namespace).toBe('');
     expect(cron.longRunning).toBe(false);
@@ -116,7 +119,14 @@ describe('podTemplateOf', () => {
 
 describe('containersOf', () => {
   test('lists containers, init and ephemeral containers with their paths, a malformed entry as empty', () => {
-    const pod = podTemplateOf({ apiVersion: 'v1', kind: 'Pod', spec: { containers: [{ name: 'a' }, 'junk'], initContainers: [{ name: 'i' }], ephemeralContainers: [{ name: 'e' }] } }, 0)!;
+    const pod = podTemplateOf(
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        spec: { containers: [{ name: 'a' }, 'junk'], initContainers: [{ name: 'i' }], ephemeralContainers: [{ name: 'e' }] },
+      },
+      0,
+    )!;
     expect(containersOf(pod)).toEqual([
       { container: { name: 'a' }, list: 'containers', path: ['spec', 'containers', 0] },
       { container: {}, list: 'containers', path: ['spec', 'containers', 1] },
@@ -161,7 +171,17 @@ describe('selectorMatches', () => {
   });
 
   test('needs every expression to hold, and matchLabels too', () => {
-    expect(selectorMatches({ matchExpressions: [{ key: 'app', operator: 'Exists' }, { key: 'zone', operator: 'Exists' }] }, labels)).toBe(false);
+    expect(
+      selectorMatches(
+        {
+          matchExpressions: [
+            { key: 'app', operator: 'Exists' },
+            { key: 'zone', operator: 'Exists' },
+          ],
+        },
+        labels,
+      ),
+    ).toBe(false);
     expect(selectorMatches({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'app', operator: 'Exists' }] }, labels)).toBe(false);
   });
 

@@ -16,7 +16,11 @@ const SWAGGER = {
       },
       'x-kubernetes-group-version-kind': [{ group: 'demo.k8s.io', kind: 'Widget', version: 'v1' }],
     },
-    'io.k8s.api.demo.v1.WidgetList': { 'type': 'object', 'properties': { items: { type: 'array' } }, 'x-kubernetes-group-version-kind': [{ group: 'demo.k8s.io', kind: 'WidgetList', version: 'v1' }] },
+    'io.k8s.api.demo.v1.WidgetList': {
+      'type': 'object',
+      'properties': { items: { type: 'array' } },
+      'x-kubernetes-group-version-kind': [{ group: 'demo.k8s.io', kind: 'WidgetList', version: 'v1' }],
+    },
     'io.k8s.api.demo.v1.WidgetSpec': {
       type: 'object',
       required: ['size'],
@@ -28,11 +32,17 @@ const SWAGGER = {
       },
     },
     'io.k8s.api.demo.v1.WidgetStatus': { type: 'object', properties: { ready: { type: 'boolean' } } },
-    'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': { type: 'object', properties: { name: { type: 'string' }, creationTimestamp: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Time' } } },
+    'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': {
+      type: 'object',
+      properties: { name: { type: 'string' }, creationTimestamp: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Time' } },
+    },
     'io.k8s.apimachinery.pkg.apis.meta.v1.Time': { type: 'string', format: 'date-time' },
     'io.k8s.apimachinery.pkg.api.resource.Quantity': { type: 'string' },
     'io.k8s.apimachinery.pkg.util.intstr.IntOrString': { type: 'string', format: 'int-or-string' },
-    'io.k8s.apimachinery.pkg.apis.meta.v1.Status': { 'type': 'object', 'x-kubernetes-group-version-kind': [{ group: '', kind: 'Status', version: 'v1' }] },
+    'io.k8s.apimachinery.pkg.apis.meta.v1.Status': {
+      'type': 'object',
+      'x-kubernetes-group-version-kind': [{ group: '', kind: 'Status', version: 'v1' }],
+    },
   },
 };
 
@@ -44,8 +54,12 @@ describe('buildKubernetesSchemaBundle', () => {
     expect(bundle.kubernetesVersion).toBe('v0.0.1');
     expect(bundle.kinds).toEqual({ 'demo.k8s.io/v1': { Widget: 'io.k8s.api.demo.v1.Widget' } });
     expect(Object.keys(bundle.definitions)).toEqual([
-      'io.k8s.api.demo.v1.Widget', 'io.k8s.api.demo.v1.WidgetSpec', 'io.k8s.apimachinery.pkg.api.resource.Quantity',
-      'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'io.k8s.apimachinery.pkg.apis.meta.v1.Time', 'io.k8s.apimachinery.pkg.util.intstr.IntOrString',
+      'io.k8s.api.demo.v1.Widget',
+      'io.k8s.api.demo.v1.WidgetSpec',
+      'io.k8s.apimachinery.pkg.api.resource.Quantity',
+      'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
+      'io.k8s.apimachinery.pkg.apis.meta.v1.Time',
+      'io.k8s.apimachinery.pkg.util.intstr.IntOrString',
     ]);
     expect(bundle.definitions['io.k8s.api.demo.v1.Widget'].properties.status).toEqual({ type: 'object' });
     expect(bundle.definitions['io.k8s.api.demo.v1.WidgetSpec']).toEqual({
@@ -64,10 +78,18 @@ describe('buildKubernetesSchemaBundle', () => {
   });
 
   test('fails on a supplement for a property the document does not have, and on a dangling reference', () => {
-    expect(() => buildKubernetesSchemaBundle(SWAGGER, 'test', 'v0.0.1', { 'io.k8s.api.demo.v1.WidgetSpec.colour': { enum: ['red'] } }))
-      .toThrow('SUPPLEMENTS name properties the OpenAPI document does not have: io.k8s.api.demo.v1.WidgetSpec.colour');
-    const dangling = { definitions: { ...SWAGGER.definitions, 'io.k8s.api.demo.v1.WidgetSpec': { type: 'object', properties: { part: { $ref: '#/definitions/io.k8s.api.demo.v1.Missing' } } } } };
-    expect(() => buildKubernetesSchemaBundle(dangling, 'test', 'v0.0.1', {})).toThrow('definition io.k8s.api.demo.v1.Missing is referenced but missing from the OpenAPI document');
+    expect(() => buildKubernetesSchemaBundle(SWAGGER, 'test', 'v0.0.1', { 'io.k8s.api.demo.v1.WidgetSpec.colour': { enum: ['red'] } })).toThrow(
+      'SUPPLEMENTS name properties the OpenAPI document does not have: io.k8s.api.demo.v1.WidgetSpec.colour',
+    );
+    const dangling = {
+      definitions: {
+        ...SWAGGER.definitions,
+        'io.k8s.api.demo.v1.WidgetSpec': { type: 'object', properties: { part: { $ref: '#/definitions/io.k8s.api.demo.v1.Missing' } } },
+      },
+    };
+    expect(() => buildKubernetesSchemaBundle(dangling, 'test', 'v0.0.1', {})).toThrow(
+      'definition io.k8s.api.demo.v1.Missing is referenced but missing from the OpenAPI document',
+    );
   });
 
   test('serialises one definition per line, and the text parses back to the bundle', () => {
@@ -83,11 +105,18 @@ describe('the vendored kubernetes-schema.json', () => {
 
   test('is Kubernetes 1.28 with the kinds the library renders', () => {
     expect(bundle.kubernetesVersion).toBe('v1.28.15');
-    for (const [apiVersion, kind, definition] of [['v1', 'Namespace', 'io.k8s.api.core.v1.Namespace'], ['v1', 'Service', 'io.k8s.api.core.v1.Service'],
-      ['v1', 'Secret', 'io.k8s.api.core.v1.Secret'], ['apps/v1', 'Deployment', 'io.k8s.api.apps.v1.Deployment'], ['apps/v1', 'StatefulSet', 'io.k8s.api.apps.v1.StatefulSet'],
-      ['batch/v1', 'CronJob', 'io.k8s.api.batch.v1.CronJob'], ['policy/v1', 'PodDisruptionBudget', 'io.k8s.api.policy.v1.PodDisruptionBudget'],
+    for (const [apiVersion, kind, definition] of [
+      ['v1', 'Namespace', 'io.k8s.api.core.v1.Namespace'],
+      ['v1', 'Service', 'io.k8s.api.core.v1.Service'],
+      ['v1', 'Secret', 'io.k8s.api.core.v1.Secret'],
+      ['apps/v1', 'Deployment', 'io.k8s.api.apps.v1.Deployment'],
+      ['apps/v1', 'StatefulSet', 'io.k8s.api.apps.v1.StatefulSet'],
+      ['batch/v1', 'CronJob', 'io.k8s.api.batch.v1.CronJob'],
+      ['policy/v1', 'PodDisruptionBudget', 'io.k8s.api.policy.v1.PodDisruptionBudget'],
       ['autoscaling/v2', 'HorizontalPodAutoscaler', 'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler'],
-      ['networking.k8s.io/v1', 'NetworkPolicy', 'io.k8s.api.networking.v1.NetworkPolicy'], ['networking.k8s.io/v1', 'Ingress', 'io.k8s.api.networking.v1.Ingress']]) {
+      ['networking.k8s.io/v1', 'NetworkPolicy', 'io.k8s.api.networking.v1.NetworkPolicy'],
+      ['networking.k8s.io/v1', 'Ingress', 'io.k8s.api.networking.v1.Ingress'],
+    ]) {
       // each kind names its definition, which the bundle carries
       expect(bundle.kinds[apiVersion][kind]).toBe(definition);
       expect(bundle.definitions[definition]).toEqual(expect.objectContaining({ type: 'object' }));

@@ -17,7 +17,9 @@ const ROOT = path.join(__dirname, '..', '..');
 const CRDS = path.join(ROOT, 'crds');
 /** Where schemas.ts gives ajv the Kubernetes 1.28 definitions (its BUNDLE_ID). */
 const DEFINITIONS = 'https://eaf.example.com/schemas/kubernetes-1.28.json#/definitions/';
-const KINDS: Record<string, Record<string, string>> = JSON.parse(fs.readFileSync(path.join(ROOT, 'lib', 'gate', 'kubernetes-schema.json'), 'utf8')).kinds;
+const KINDS: Record<string, Record<string, string>> = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'lib', 'gate', 'kubernetes-schema.json'), 'utf8'),
+).kinds;
 
 /** Fresh copies of the gate's modules, recording every schema piece compiled from now on. */
 async function recordingGate() {
@@ -34,7 +36,9 @@ afterAll(() => vi.resetModules());
 const metadata = { name: 'shop', namespace: 'shop-dev' };
 const container = { name: 'api', image: 'registry.example.com/shop/api:1.0.0' };
 const deployment = (pod: Record<string, unknown>) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata,
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata,
   spec: { selector: { matchLabels: { app: 'shop' } }, template: { metadata: { labels: { app: 'shop' } }, spec: pod } },
 });
 
@@ -55,24 +59,40 @@ describe('what the gate compiles', () => {
     };
 
     // A ConfigMap's schema is small: one piece, the whole definition, and nothing the next time.
-    expect(compiledBy({ apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { mode: 'dev' } })).toEqual([{ $ref: `${DEFINITIONS}io.k8s.api.core.v1.ConfigMap` }]);
+    expect(compiledBy({ apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { mode: 'dev' } })).toEqual([
+      { $ref: `${DEFINITIONS}io.k8s.api.core.v1.ConfigMap` },
+    ]);
     expect(compiledBy({ apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { mode: 'prod' } })).toEqual([]);
 
     // A Deployment's is large: each large level compiles with its properties accepting anything (the unknown ones
     // still refused), then each property the object has; small parts compile whole.
     const first = compiledBy(deployment({ containers: [container] }));
-    expect(first[0]).toEqual({ type: 'object', properties: { apiVersion: true, kind: true, metadata: true, spec: true, status: true }, additionalProperties: false });
+    expect(first[0]).toEqual({
+      type: 'object',
+      properties: { apiVersion: true, kind: true, metadata: true, spec: true, status: true },
+      additionalProperties: false,
+    });
     expect(first.map(pieceName)).toEqual([
-      'level(apiVersion)', 'string', 'string', 'ObjectMeta', // the Deployment: apiVersion, kind, metadata
-      'level(minReadySeconds)', 'LabelSelector', // its spec: selector
-      'level(metadata)', 'ObjectMeta', // the pod template
-      'level(activeDeadlineSeconds)', 'level(items)', // the pod spec, its containers
-      'level(args)', 'string', 'string', // a container: image, name
+      'level(apiVersion)',
+      'string',
+      'string',
+      'ObjectMeta', // the Deployment: apiVersion, kind, metadata
+      'level(minReadySeconds)',
+      'LabelSelector', // its spec: selector
+      'level(metadata)',
+      'ObjectMeta', // the pod template
+      'level(activeDeadlineSeconds)',
+      'level(items)', // the pod spec, its containers
+      'level(args)',
+      'string',
+      'string', // a container: image, name
     ]);
     // The same shape again compiles nothing; a probe and resources compile only their own parts, whole.
     expect(compiledBy(deployment({ containers: [{ ...container, image: 'registry.example.com/shop/api:1.0.1' }] }))).toEqual([]);
     const probe = { httpGet: { path: '/health', port: 8080 }, periodSeconds: 10 };
-    expect(compiledBy(deployment({ containers: [{ ...container, readinessProbe: probe, resources: { requests: { cpu: '100m' } } }] })).map(pieceName)).toEqual(['Probe', 'ResourceRequirements']);
+    expect(
+      compiledBy(deployment({ containers: [{ ...container, readinessProbe: probe, resources: { requests: { cpu: '100m' } } }] })).map(pieceName),
+    ).toEqual(['Probe', 'ResourceRequirements']);
   });
 });
 
@@ -91,7 +111,9 @@ describe('the answers', () => {
   const SHIPPED: ShippedCrds = JSON.parse(fs.readFileSync(path.join(ROOT, 'lib', 'gate', 'crd-schemas.json'), 'utf8'));
   function crdSchema(apiVersion: string, kind: string): any {
     const [group, version] = apiVersion.split('/');
-    const crd = Object.values(SHIPPED.files).flatMap((f) => f.crds).find((c) => c.group === group && c.kind === kind);
+    const crd = Object.values(SHIPPED.files)
+      .flatMap((f) => f.crds)
+      .find((c) => c.group === group && c.kind === kind);
     const schema = crd?.versions.find((v) => v.name === version)?.schema;
     if (schema === undefined) throw new Error(`no CRD for ${apiVersion} ${kind} in lib/gate/crd-schemas.json`);
     return schema;
@@ -129,23 +151,43 @@ describe('the answers', () => {
         validate = ajv.compile(definition !== undefined ? { $ref: `${DEFINITIONS}${definition}` } : crdSchema(object.apiVersion, object.kind));
         whole.set(name, validate);
       }
-      return validate(object) ? [] : schemaProblems(validate.errors ?? [], object, name).map((p) => p.message).sort();
+      return validate(object)
+        ? []
+        : schemaProblems(validate.errors ?? [], object, name)
+            .map((p) => p.message)
+            .sort();
     };
-    const lazyAnswer = (object: Record<string, any>): string[] => validator.validate(object).problems.map((p) => p.message).sort();
+    const lazyAnswer = (object: Record<string, any>): string[] =>
+      validator
+        .validate(object)
+        .problems.map((p) => p.message)
+        .sort();
 
     expect(new Set(objects.map((o) => o.kind)).size).toBeGreaterThan(12);
     for (const object of objects) expect(lazyAnswer(object)).toEqual(wholeAnswer(object));
 
-    const value = fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer({ min: -2, max: 70000 }), fc.string({ maxLength: 4 }), fc.boolean(),
-      fc.constant([]), fc.constant({}), fc.constant({ bogus: 1 }), fc.constant([{ name: 'x' }]));
+    const value = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.integer({ min: -2, max: 70000 }),
+      fc.string({ maxLength: 4 }),
+      fc.boolean(),
+      fc.constant([]),
+      fc.constant({}),
+      fc.constant({ bogus: 1 }),
+      fc.constant([{ name: 'x' }]),
+    );
     let broken = 0;
     const withSpec = objects.filter((o) => o.spec !== null && typeof o.spec === 'object' && Object.keys(o.spec).length > 0);
-    fc.assert(fc.property(fc.nat(withSpec.length - 1), fc.nat(), value, (which, at, v) => {
-      const edit = edited(withSpec[which], at, v);
-      const expected = wholeAnswer(edit.object);
-      if (expected.length > 0) broken++;
-      expect({ at: edit.path, problems: lazyAnswer(edit.object) }).toEqual({ at: edit.path, problems: expected });
-    }), { seed: 20261124, numRuns: 200 });
+    fc.assert(
+      fc.property(fc.nat(withSpec.length - 1), fc.nat(), value, (which, at, v) => {
+        const edit = edited(withSpec[which], at, v);
+        const expected = wholeAnswer(edit.object);
+        if (expected.length > 0) broken++;
+        expect({ at: edit.path, problems: lazyAnswer(edit.object) }).toEqual({ at: edit.path, problems: expected });
+      }),
+      { seed: 20261124, numRuns: 200 },
+    );
     // Most edits break the object: the comparison is about answers with problems in them, not only empty ones.
     expect(broken).toBeGreaterThan(100);
   }, 30_000);

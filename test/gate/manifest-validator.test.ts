@@ -16,15 +16,28 @@ describe('waivers', () => {
     // WHEN validated
     const report = validateObjects([waived, other]);
     // THEN only the unwaived object has production-replicas findings and the waiver says it suppressed two
-    expect(report.findings.filter((f) => f.rule === 'production-replicas').map((f) => f.object)).toEqual(['Deployment/shop-production/web', 'Deployment/shop-production/web']);
-    expect(report.waivers).toEqual([{ environment: 'production', object: 'Deployment/shop-production/api', rule: 'production-replicas', reason, suppressed: 2 }]);
+    expect(report.findings.filter((f) => f.rule === 'production-replicas').map((f) => f.object)).toEqual([
+      'Deployment/shop-production/web',
+      'Deployment/shop-production/web',
+    ]);
+    expect(report.waivers).toEqual([
+      { environment: 'production', object: 'Deployment/shop-production/api', rule: 'production-replicas', reason, suppressed: 2 },
+    ]);
   });
 
   test('a waiver that suppresses nothing is listed with suppressed 0, not reported as a finding', () => {
     const objects = workload('api', { annotations: { 'waive.eaf.io/network-policy-coverage': '  default deny comes from the platform  ' } });
     const report = validateObjects(objects);
     expect(report.findings).toEqual([]);
-    expect(report.waivers).toEqual([{ environment: 'production', object: 'Deployment/shop-production/api', rule: 'network-policy-coverage', reason: 'default deny comes from the platform', suppressed: 0 }]);
+    expect(report.waivers).toEqual([
+      {
+        environment: 'production',
+        object: 'Deployment/shop-production/api',
+        rule: 'network-policy-coverage',
+        reason: 'default deny comes from the platform',
+        suppressed: 0,
+      },
+    ]);
   });
 
   test('fails on a short or missing reason, an unknown rule and a rule that cannot be waived; none of them waives anything', () => {
@@ -68,7 +81,10 @@ describe('ManifestValidator', () => {
   });
 
   test('switches a rule off for every object when told to', () => {
-    const quiet = new ManifestValidator({ crds: readCrdFolder(CRD_DIRECTORY), rules: { 'network-policy-coverage': false, 'schema-core': false, 'waiver-invalid': false } });
+    const quiet = new ManifestValidator({
+      crds: readCrdFolder(CRD_DIRECTORY),
+      rules: { 'network-policy-coverage': false, 'schema-core': false, 'waiver-invalid': false },
+    });
     const objects = [{ ...deployment('api', { annotations: { 'waive.eaf.io/nope': 'x' } }), extra: true }];
     expect(quiet.validate([{ environment: 'production', critical: true, objects }]).findings.map((f) => f.rule)).toEqual(['production-replicas']);
   });
@@ -84,7 +100,12 @@ describe('ManifestValidator', () => {
 
   test('never throws on a hostile object: what cannot be read becomes a finding', () => {
     const hostile = deployment('api');
-    Object.defineProperty(hostile, 'spec', { enumerable: true, get: () => { throw new Error('unreadable spec'); } });
+    Object.defineProperty(hostile, 'spec', {
+      enumerable: true,
+      get: () => {
+        throw new Error('unreadable spec');
+      },
+    });
     const lines = findings([hostile]);
     expect(lines).toEqual([
       `${D}: [schema-core] (object): could not be checked: unreadable spec (got nothing); fix: correct the object or the CRD it refers to`,
@@ -100,10 +121,19 @@ describe('ManifestValidator', () => {
 });
 
 describe('formatFinding', () => {
-  const finding: Finding = { environment: 'production', object: 'Deployment/dvmm-production/api', rule: 'production-replicas', message: 'spec.replicas: must be at least 2 in a critical environment', value: 1, fix: 'set spec.replicas to 2 or more' };
+  const finding: Finding = {
+    environment: 'production',
+    object: 'Deployment/dvmm-production/api',
+    rule: 'production-replicas',
+    message: 'spec.replicas: must be at least 2 in a critical environment',
+    value: 1,
+    fix: 'set spec.replicas to 2 or more',
+  };
 
   test('renders one line: environment, object, rule, message, value and fix', () => {
-    expect(formatFinding(finding)).toBe('production: Deployment/dvmm-production/api: [production-replicas] spec.replicas: must be at least 2 in a critical environment (got 1); fix: set spec.replicas to 2 or more');
+    expect(formatFinding(finding)).toBe(
+      'production: Deployment/dvmm-production/api: [production-replicas] spec.replicas: must be at least 2 in a critical environment (got 1); fix: set spec.replicas to 2 or more',
+    );
   });
 
   test('renders a missing value as nothing and shortens a long one to 200 characters', () => {
@@ -116,15 +146,36 @@ describe('formatFinding', () => {
 describe('VALIDATION_RULES', () => {
   test('documents every rule with an id, a description and a fix, schema and waiver rules not waivable', () => {
     expect(VALIDATION_RULES.map((r) => r.id)).toEqual([
-      'schema-core', 'schema-crd', 'pss-restricted', 'openshift-restricted-v2', 'resources-required', 'probes-required', 'image-tag-pinned',
-      'image-registry-allowed', 'production-replicas', 'network-policy-coverage', 'no-secret-data', 'service-selects-pods', 'dns-hostname', 'tls-required',
-      'api-server-limits', 'apply-size', 'critical-sync-approval', 'rollout-analysis-required', 'waiver-invalid',
+      'schema-core',
+      'schema-crd',
+      'pss-restricted',
+      'openshift-restricted-v2',
+      'resources-required',
+      'probes-required',
+      'image-tag-pinned',
+      'image-registry-allowed',
+      'production-replicas',
+      'network-policy-coverage',
+      'no-secret-data',
+      'service-selects-pods',
+      'dns-hostname',
+      'tls-required',
+      'api-server-limits',
+      'apply-size',
+      'critical-sync-approval',
+      'rollout-analysis-required',
+      'waiver-invalid',
     ]);
     for (const rule of VALIDATION_RULES) {
       expect(rule.description.length).toBeGreaterThan(40);
       expect(rule.fix.length).toBeGreaterThan(10);
     }
-    expect(VALIDATION_RULES.filter((r) => !r.waivable).map((r) => r.id)).toEqual(['schema-core', 'schema-crd', 'api-server-limits', 'waiver-invalid']);
+    expect(VALIDATION_RULES.filter((r) => !r.waivable).map((r) => r.id)).toEqual([
+      'schema-core',
+      'schema-crd',
+      'api-server-limits',
+      'waiver-invalid',
+    ]);
   });
 
   test('renders as a Markdown table for the README, one row per rule', () => {
@@ -136,15 +187,26 @@ describe('VALIDATION_RULES', () => {
 });
 
 describe('CRD folder', () => {
-  const ROUTE = { apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'api', namespace: NS }, spec: { host: 'api.example.com', to: { kind: 'Service', name: 'api' }, tls: { termination: 'edge' }, bogus: 1 } };
+  const ROUTE = {
+    apiVersion: 'route.openshift.io/v1',
+    kind: 'Route',
+    metadata: { name: 'api', namespace: NS },
+    spec: { host: 'api.example.com', to: { kind: 'Service', name: 'api' }, tls: { termination: 'edge' }, bogus: 1 },
+  };
   let tmp: string;
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'crds-'));
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  const routeErrors = (v: ManifestValidator) => v.validate([{ environment: 'production', critical: true, objects: [ROUTE] }]).findings.filter((f) => f.rule === 'schema-crd').map(formatFinding);
-  const expected = ['production: Route/shop-production/api: [schema-crd] spec.bogus: unknown field (not in the route.openshift.io/v1 Route schema) (got 1); fix: remove spec.bogus; the fields of spec are alternateBackends, host, httpHeaders, path, port, subdomain, tls, to, wildcardPolicy'];
+  const routeErrors = (v: ManifestValidator) =>
+    v
+      .validate([{ environment: 'production', critical: true, objects: [ROUTE] }])
+      .findings.filter((f) => f.rule === 'schema-crd')
+      .map(formatFinding);
+  const expected = [
+    'production: Route/shop-production/api: [schema-crd] spec.bogus: unknown field (not in the route.openshift.io/v1 Route schema) (got 1); fix: remove spec.bogus; the fields of spec are alternateBackends, host, httpHeaders, path, port, subdomain, tls, to, wildcardPolicy',
+  ];
 
   test('reads several documents of one file, skips what is no CRD, and caches what it parsed', () => {
     // GIVEN a file holding a ConfigMap and the Route CRD, and an empty cache folder
@@ -171,7 +233,10 @@ describe('CRD folder', () => {
     const cache = path.join(tmp, 'cache');
     fs.mkdirSync(crds);
     // a local copy that differs from the shipped file (one comment), so it is parsed and cached
-    fs.writeFileSync(path.join(crds, 'routes.yaml'), `# local copy\n${fs.readFileSync(path.join(CRD_DIRECTORY, 'route.openshift.io_routes.yaml'), 'utf8')}`);
+    fs.writeFileSync(
+      path.join(crds, 'routes.yaml'),
+      `# local copy\n${fs.readFileSync(path.join(CRD_DIRECTORY, 'route.openshift.io_routes.yaml'), 'utf8')}`,
+    );
     routeErrors(new ManifestValidator({ crds: readCrdFolder(crds, { cache: cache }), reuseCompiled: false }));
     const [name] = fs.readdirSync(cache);
     const entry = JSON.parse(fs.readFileSync(path.join(cache, name), 'utf8'));
@@ -192,6 +257,8 @@ describe('CRD folder', () => {
 
   test('fails construction on a CRD file that is not valid YAML', () => {
     fs.writeFileSync(path.join(tmp, 'broken.yaml'), 'kind: [unclosed\n');
-    expect(() => new ManifestValidator({ crds: readCrdFolder(tmp, { cache: false }) })).toThrow(`${path.join(tmp, 'broken.yaml')}: is not valid YAML:`);
+    expect(() => new ManifestValidator({ crds: readCrdFolder(tmp, { cache: false }) })).toThrow(
+      `${path.join(tmp, 'broken.yaml')}: is not valid YAML:`,
+    );
   });
 });

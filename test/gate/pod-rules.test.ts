@@ -7,9 +7,26 @@ const C = 'spec.template.spec.containers[0]';
 describe('pss-restricted', () => {
   test('passes runAsNonRoot and seccomp set once for the pod, Localhost seccomp and an added NET_BIND_SERVICE', () => {
     // GIVEN containers that inherit runAsNonRoot and seccomp from the pod, one with Localhost seccomp and NET_BIND_SERVICE
-    const plain = container('api', { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } } });
-    const localhost = container('sidecar', { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } } });
-    const objects = workload('api', { spec: { containers: [plain, localhost], securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] } } });
+    const plain = container('api', {
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } },
+    });
+    const localhost = container('sidecar', {
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' },
+      },
+    });
+    const objects = workload('api', {
+      spec: {
+        containers: [plain, localhost],
+        securityContext: {
+          runAsNonRoot: true,
+          seccompProfile: { type: 'RuntimeDefault' },
+          sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
+        },
+      },
+    });
     // WHEN validated THEN the restricted standard holds
     expect(findingsOf('pss-restricted', objects)).toEqual([]);
   });
@@ -76,13 +93,20 @@ describe('pss-restricted', () => {
   test('checks init containers, CronJobs and bare Pods too, but not operator-managed custom resources', () => {
     const init = container('migrate', { securityContext: { ...container().securityContext, allowPrivilegeEscalation: true } });
     const cronJob = {
-      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'report', namespace: NS },
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'report', namespace: NS },
       spec: { schedule: '0 1 * * *', jobTemplate: { spec: { template: { spec: podSpec({ restartPolicy: 'Never', hostIPC: true }) } } } },
     };
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: NS }, spec: podSpec({ initContainers: [init] }) };
-    const cluster = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db', namespace: NS }, spec: { instances: 3, storage: { size: '1Gi' } } };
+    const cluster = {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name: 'db', namespace: NS },
+      spec: { instances: 3, storage: { size: '1Gi' } },
+    };
     expect(findingsOf('pss-restricted', [cronJob, pod, cluster])).toEqual([
-      'production: CronJob/shop-production/report: [pss-restricted] spec.jobTemplate.spec.template.spec.hostIPC: must be false or unset: pods must not share the node\'s namespaces (got true); fix: remove spec.jobTemplate.spec.template.spec.hostIPC',
+      "production: CronJob/shop-production/report: [pss-restricted] spec.jobTemplate.spec.template.spec.hostIPC: must be false or unset: pods must not share the node's namespaces (got true); fix: remove spec.jobTemplate.spec.template.spec.hostIPC",
       'production: Pod/shop-production/debug: [pss-restricted] spec.initContainers[0].securityContext.allowPrivilegeEscalation: must be false (got true); fix: set spec.initContainers[0].securityContext.allowPrivilegeEscalation to false',
     ]);
   });
@@ -116,7 +140,9 @@ describe('openshift-restricted-v2', () => {
 
 describe('resources-required', () => {
   test('passes limits equal to requests, in different units', () => {
-    const objects = workload('api', { spec: { containers: [container('api', { resources: { requests: { cpu: '1', memory: '1024Mi' }, limits: { cpu: '1000m', memory: '1Gi' } } })] } });
+    const objects = workload('api', {
+      spec: { containers: [container('api', { resources: { requests: { cpu: '1', memory: '1024Mi' }, limits: { cpu: '1000m', memory: '1Gi' } } })] },
+    });
     expect(findingsOf('resources-required', objects)).toEqual([]);
   });
 
@@ -136,7 +162,16 @@ describe('resources-required', () => {
 
 describe('probes-required', () => {
   test('passes a Job without probes and an init container without probes', () => {
-    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: NS }, spec: { template: { spec: podSpec({ restartPolicy: 'Never', containers: [container('migrate', { livenessProbe: undefined, readinessProbe: undefined })] }) } } };
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: NS },
+      spec: {
+        template: {
+          spec: podSpec({ restartPolicy: 'Never', containers: [container('migrate', { livenessProbe: undefined, readinessProbe: undefined })] }),
+        },
+      },
+    };
     const objects = workload('api', { spec: { initContainers: [container('wait', { livenessProbe: undefined, readinessProbe: undefined })] } });
     expect(findingsOf('probes-required', [...objects, job])).toEqual([]);
   });
@@ -176,21 +211,37 @@ describe('image-tag-pinned', () => {
   });
 
   test('checks the images of operator-managed custom resources', () => {
-    const keycloak = { apiVersion: 'k8s.keycloak.org/v2alpha1', kind: 'Keycloak', metadata: { name: 'keycloak', namespace: NS }, spec: { image: 'quay.io/keycloak/keycloak:latest' } };
+    const keycloak = {
+      apiVersion: 'k8s.keycloak.org/v2alpha1',
+      kind: 'Keycloak',
+      metadata: { name: 'keycloak', namespace: NS },
+      spec: { image: 'quay.io/keycloak/keycloak:latest' },
+    };
     expect(findingsOf('image-tag-pinned', [keycloak])).toEqual([
       'production: Keycloak/shop-production/keycloak: [image-tag-pinned] spec.image: tag is a moving tag (got "quay.io/keycloak/keycloak:latest"); fix: pin an immutable version such as 1.4.2, or a sha256 digest',
     ]);
   });
 
-  test('reads PostgreSQL operand images by PostgreSQL\'s own numbering: <major>.<minor> is a release, <major> alone is not', () => {
+  test("reads PostgreSQL operand images by PostgreSQL's own numbering: <major>.<minor> is a release, <major> alone is not", () => {
     // GIVEN CloudNativePG clusters on 17.6 (a release), 17.6 with a build suffix, and the moving major tag 17
-    const cluster = (name: string, imageName: string) => ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name, namespace: NS }, spec: { instances: 3, imageName } });
-    const objects = [cluster('a', 'ghcr.io/cloudnative-pg/postgresql:17.6'), cluster('b', 'ghcr.io/cloudnative-pg/postgresql:17.6-202509151215'), cluster('c', 'ghcr.io/cloudnative-pg/postgresql:17')];
+    const cluster = (name: string, imageName: string) => ({
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name, namespace: NS },
+      spec: { instances: 3, imageName },
+    });
+    const objects = [
+      cluster('a', 'ghcr.io/cloudnative-pg/postgresql:17.6'),
+      cluster('b', 'ghcr.io/cloudnative-pg/postgresql:17.6-202509151215'),
+      cluster('c', 'ghcr.io/cloudnative-pg/postgresql:17'),
+    ];
     // THEN only the moving tag fails in a critical environment; a container image tagged 17.6 still needs three parts
     expect(findingsOf('image-tag-pinned', objects)).toEqual([
       'production: Cluster/shop-production/c: [image-tag-pinned] spec.imageName: tag must be a released version or a digest in a critical environment (got "ghcr.io/cloudnative-pg/postgresql:17"); fix: use a version such as 17.6, or a sha256 digest',
     ]);
-    expect(findingsOf('image-tag-pinned', workload('api', { spec: { containers: [container('api', { image: `${REGISTRY}shop/api:17.6` })] } }))).toHaveLength(1);
+    expect(
+      findingsOf('image-tag-pinned', workload('api', { spec: { containers: [container('api', { image: `${REGISTRY}shop/api:17.6` })] } })),
+    ).toHaveLength(1);
   });
 });
 
@@ -199,12 +250,19 @@ describe('image-registry-allowed', () => {
 
   test('passes images under an allowed prefix, and anything when the environment lists none', () => {
     expect(findingsOf('image-registry-allowed', workload(), allowed)).toEqual([]);
-    expect(findingsOf('image-registry-allowed', workload('api', { spec: { containers: [container('api', { image: 'nginx:1.27.0' })] } }))).toEqual([]);
+    expect(findingsOf('image-registry-allowed', workload('api', { spec: { containers: [container('api', { image: 'nginx:1.27.0' })] } }))).toEqual(
+      [],
+    );
   });
 
   test('fails on an image from another registry, also for a CloudNativePG Cluster', () => {
     const objects = workload('api', { spec: { containers: [container('api', { image: 'docker.io/library/nginx:1.27.0' })] } });
-    const cluster = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db', namespace: NS }, spec: { imageName: 'ghcr.io/cloudnative-pg/postgresql:16.10.0' } };
+    const cluster = {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name: 'db', namespace: NS },
+      spec: { imageName: 'ghcr.io/cloudnative-pg/postgresql:16.10.0' },
+    };
     const fix = 'use an image under registry.eaf.example.com/ or quay.io/keycloak/ (mirror it there first)';
     expect(findingsOf('image-registry-allowed', [...objects, cluster], allowed)).toEqual([
       `${D}: [image-registry-allowed] ${C}.image: is not from a registry allowed in production (got "docker.io/library/nginx:1.27.0"); fix: ${fix}`,

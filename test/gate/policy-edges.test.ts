@@ -15,11 +15,19 @@ describe('pss-restricted edges', () => {
       spec: {
         hostNetwork: false,
         volumes: [{ name: 'nameonly' }, 'junk', { name: 'tmp', emptyDir: {} }],
-        securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'Localhost' }, seLinuxOptions: { type: 'container_t', user: '', role: '' }, windowsOptions: { hostProcess: false } },
-        containers: [container('api', {
-          ports: [{ containerPort: 8080, hostPort: 0, name: 'http' }],
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, procMount: 'Default', seLinuxOptions: { type: '' } },
-        })],
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: 1000,
+          seccompProfile: { type: 'Localhost' },
+          seLinuxOptions: { type: 'container_t', user: '', role: '' },
+          windowsOptions: { hostProcess: false },
+        },
+        containers: [
+          container('api', {
+            ports: [{ containerPort: 8080, hostPort: 0, name: 'http' }],
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, procMount: 'Default', seLinuxOptions: { type: '' } },
+          }),
+        ],
       },
     });
     objects[0].spec.template.metadata.annotations = {
@@ -31,11 +39,15 @@ describe('pss-restricted edges', () => {
     expect(findingsOf('pss-restricted', objects)).toEqual([]);
   });
 
-  test('fails on an SELinux role, and on a container whose Localhost seccomp leaves the pod\'s own Unconfined standing', () => {
+  test("fails on an SELinux role, and on a container whose Localhost seccomp leaves the pod's own Unconfined standing", () => {
     const role = workload('api', {
       spec: {
         securityContext: { runAsNonRoot: true, seLinuxOptions: { role: 'sysadm_r' } },
-        containers: [container('api', { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'Localhost' } } })],
+        containers: [
+          container('api', {
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'Localhost' } },
+          }),
+        ],
       },
     });
     expect(findingsOf('pss-restricted', role)).toEqual([
@@ -56,7 +68,12 @@ describe('pss-restricted edges', () => {
 
 describe('openshift-restricted-v2 edges', () => {
   test('checks runAsUser and runAsGroup of containers (group 0 too) and skips a pod security context that is no map', () => {
-    const objects = workload('api', { spec: { securityContext: 'none', containers: [container('api', { securityContext: { ...container().securityContext, runAsGroup: 0, fsGroup: 5 } })] } });
+    const objects = workload('api', {
+      spec: {
+        securityContext: 'none',
+        containers: [container('api', { securityContext: { ...container().securityContext, runAsGroup: 0, fsGroup: 5 } })],
+      },
+    });
     expect(findingsOf('openshift-restricted-v2', objects)).toEqual([
       `${D}: [openshift-restricted-v2] ${C}.securityContext.runAsGroup: must not be set: OpenShift's restricted-v2 SCC assigns it from the namespace's range (got 0); fix: remove ${C}.securityContext.runAsGroup; the image must run as an arbitrary non-root UID in group 0`,
     ]);
@@ -76,7 +93,9 @@ describe('resources-required and probes-required edges', () => {
   });
 
   test('compare a limit written as a number with its request', () => {
-    const objects = workload('api', { spec: { containers: [container('api', { resources: { requests: { cpu: 2, memory: '1Gi' }, limits: { cpu: 1, memory: '1Gi' } } })] } });
+    const objects = workload('api', {
+      spec: { containers: [container('api', { resources: { requests: { cpu: 2, memory: '1Gi' }, limits: { cpu: 1, memory: '1Gi' } } })] },
+    });
     expect(findingsOf('resources-required', objects)).toEqual([
       `${D}: [resources-required] ${C}.resources.limits.cpu: must be at least the request 2 (got 1); fix: raise the cpu limit to 2 or more, or lower the request`,
     ]);
@@ -94,16 +113,28 @@ describe('resources-required and probes-required edges', () => {
 
 describe('image rules edges', () => {
   test('skip an image that is no string, and pass a digest from an allowed registry', () => {
-    const objects = workload('api', { spec: { containers: [container('api', { image: 42 }), container('b', { image: `registry.eaf.example.com/b@sha256:${'a'.repeat(64)}` })] } });
+    const objects = workload('api', {
+      spec: { containers: [container('api', { image: 42 }), container('b', { image: `registry.eaf.example.com/b@sha256:${'a'.repeat(64)}` })] },
+    });
     expect(findingsOf('image-tag-pinned', objects)).toEqual([]);
     expect(findingsOf('image-registry-allowed', objects, { allowedRegistries: ['registry.eaf.example.com/'] })).toEqual([]);
   });
 
   test('pass a released PostgreSQL and Keycloak operand, and a Cluster without an image', () => {
     const objects = [
-      { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db', namespace: NS }, spec: { instances: 3, imageName: 'ghcr.io/cloudnative-pg/postgresql:17.6' } },
+      {
+        apiVersion: 'postgresql.cnpg.io/v1',
+        kind: 'Cluster',
+        metadata: { name: 'db', namespace: NS },
+        spec: { instances: 3, imageName: 'ghcr.io/cloudnative-pg/postgresql:17.6' },
+      },
       { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'plain', namespace: NS }, spec: { instances: 3 } },
-      { apiVersion: 'k8s.keycloak.org/v2alpha1', kind: 'Keycloak', metadata: { name: 'kc', namespace: NS }, spec: { image: 'quay.io/keycloak/keycloak:26.0.7' } },
+      {
+        apiVersion: 'k8s.keycloak.org/v2alpha1',
+        kind: 'Keycloak',
+        metadata: { name: 'kc', namespace: NS },
+        spec: { image: 'quay.io/keycloak/keycloak:26.0.7' },
+      },
     ];
     expect(findingsOf('image-tag-pinned', objects)).toEqual([]);
     expect(findingsOf('image-registry-allowed', objects, { allowedRegistries: ['quay.io/keycloak/'] })).toEqual([
@@ -114,12 +145,15 @@ describe('image rules edges', () => {
 
 describe('production-replicas edges', () => {
   const hpa = (target: { kind: string; name: string }, minReplicas?: unknown, namespace = NS) => ({
-    apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'api-hpa', namespace },
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'api-hpa', namespace },
     spec: { scaleTargetRef: { apiVersion: 'apps/v1', ...target }, ...(minReplicas === undefined ? {} : { minReplicas }), maxReplicas: 6 },
   });
   const scaled = () => workload('api', { replicas: undefined });
   const unsetReplicas = `${D}: [production-replicas] spec.replicas: must be at least 2 in a critical environment (unset means 1) (got nothing); ${REPLICAS_FIX}`;
-  const hpaFinding = (value: string) => `${D}: [production-replicas] spec.replicas: is owned by HorizontalPodAutoscaler api-hpa, whose spec.minReplicas must be at least 2 in a critical environment (got ${value}); fix: raise spec.minReplicas of HorizontalPodAutoscaler api-hpa to 2 or more`;
+  const hpaFinding = (value: string) =>
+    `${D}: [production-replicas] spec.replicas: is owned by HorizontalPodAutoscaler api-hpa, whose spec.minReplicas must be at least 2 in a critical environment (got ${value}); fix: raise spec.minReplicas of HorizontalPodAutoscaler api-hpa to 2 or more`;
 
   test('fails on an autoscaler minimum of 1 or one that is no number', () => {
     expect(findingsOf('production-replicas', [...scaled(), hpa({ kind: 'Deployment', name: 'api' }, 1)])).toEqual([hpaFinding('1')]);
@@ -144,8 +178,12 @@ describe('production-replicas edges', () => {
   test('exempts an idle colour only when a preview Service of its namespace selects it with a non-empty selector and it runs 0 replicas', () => {
     const labels = { app: 'api', color: 'green' };
     const green = (replicas: number) => deployment('api-green', { replicas, labels });
-    const preview = (metadata: Record<string, unknown>, selector: Record<string, string>) =>
-      ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api-preview', namespace: NS, ...metadata }, spec: { selector, ports: [{ port: 8080 }] } });
+    const preview = (metadata: Record<string, unknown>, selector: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'api-preview', namespace: NS, ...metadata },
+      spec: { selector, ports: [{ port: 8080 }] },
+    });
     const live = { 'eaf.io/preview': 'true' };
     const notExempt = (replicas: number) => [
       `production: Deployment/shop-production/api-green: [production-replicas] spec.replicas: must be at least 2 in a critical environment (got ${replicas}); ${REPLICAS_FIX}`,
@@ -160,11 +198,25 @@ describe('production-replicas edges', () => {
   });
 
   test('counts a budget of the same namespace with a map selector, matchExpressions included', () => {
-    const budget = (namespace: string, selector: unknown) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'p', namespace }, spec: { maxUnavailable: 1, selector } });
-    const missing = [`${D}: [production-replicas] spec.template.metadata.labels: no PodDisruptionBudget selects these pods, so a node drain may stop them all (got {"app.kubernetes.io/name":"api"}); fix: add a PodDisruptionBudget (policy/v1) in shop-production whose selector matches these labels`];
-    expect(findingsOf('production-replicas', [deployment('api'), budget('other', { matchLabels: { 'app.kubernetes.io/name': 'api' } })])).toEqual(missing);
+    const budget = (namespace: string, selector: unknown) => ({
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'p', namespace },
+      spec: { maxUnavailable: 1, selector },
+    });
+    const missing = [
+      `${D}: [production-replicas] spec.template.metadata.labels: no PodDisruptionBudget selects these pods, so a node drain may stop them all (got {"app.kubernetes.io/name":"api"}); fix: add a PodDisruptionBudget (policy/v1) in shop-production whose selector matches these labels`,
+    ];
+    expect(findingsOf('production-replicas', [deployment('api'), budget('other', { matchLabels: { 'app.kubernetes.io/name': 'api' } })])).toEqual(
+      missing,
+    );
     expect(findingsOf('production-replicas', [deployment('api'), budget(NS, 'app=api')])).toEqual(missing);
-    expect(findingsOf('production-replicas', [deployment('api'), budget(NS, { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'Exists' }] })])).toEqual([]);
+    expect(
+      findingsOf('production-replicas', [
+        deployment('api'),
+        budget(NS, { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'Exists' }] }),
+      ]),
+    ).toEqual([]);
   });
 
   test('says "the namespace" for an object without one, as network-policy-coverage does', () => {
@@ -182,19 +234,31 @@ describe('production-replicas edges', () => {
 
 describe('network-policy-coverage and no-secret-data edges', () => {
   test('a NetworkPolicy without podSelector selects nothing', () => {
-    const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'n', namespace: NS }, spec: { policyTypes: ['Ingress'] } };
+    const policy = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'n', namespace: NS },
+      spec: { policyTypes: ['Ingress'] },
+    };
     expect(findingsOf('network-policy-coverage', [deployment('api'), policy])).toEqual([
       `${D}: [network-policy-coverage] spec.template.metadata.labels: no NetworkPolicy of namespace shop-production selects these pods (got {"app.kubernetes.io/name":"api"}); fix: add a NetworkPolicy in shop-production whose podSelector matches these labels`,
     ]);
   });
 
   test('a Secret whose data is no map and whose stringData is empty holds no values', () => {
-    expect(findingsOf('no-secret-data', [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: NS }, data: 'abc', stringData: {} }])).toEqual([]);
+    expect(
+      findingsOf('no-secret-data', [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: NS }, data: 'abc', stringData: {} }]),
+    ).toEqual([]);
   });
 });
 
 describe('service-selects-pods edges', () => {
-  const service = (name: string, spec: Record<string, unknown>, namespace = NS) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec });
+  const service = (name: string, spec: Record<string, unknown>, namespace = NS) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace },
+    spec,
+  });
 
   test('counts ports of the main containers only, by number when a Service port has no targetPort, and skips ExternalName and string-less selectors', () => {
     const [api] = workload('api', {
@@ -203,13 +267,15 @@ describe('service-selects-pods edges', () => {
         initContainers: [container('init', { ports: [{ name: 'init', containerPort: 7000 }] })],
       },
     });
-    expect(findingsOf('service-selects-pods', [
-      api,
-      service('a', { selector: { 'app.kubernetes.io/name': 'api' }, ports: [{ port: 80, targetPort: 7000 }, { port: 9090 }, {}, 'junk'] }),
-      service('b', { type: 'ExternalName', selector: { 'app.kubernetes.io/name': 'nope' }, externalName: 'x.example.com' }),
-      service('c', { selector: { 'app.kubernetes.io/name': 'api' }, ports: [{ port: 80 }] }, 'other'),
-      service('d', { selector: { 'app.kubernetes.io/name': 5 } }),
-    ])).toEqual([
+    expect(
+      findingsOf('service-selects-pods', [
+        api,
+        service('a', { selector: { 'app.kubernetes.io/name': 'api' }, ports: [{ port: 80, targetPort: 7000 }, { port: 9090 }, {}, 'junk'] }),
+        service('b', { type: 'ExternalName', selector: { 'app.kubernetes.io/name': 'nope' }, externalName: 'x.example.com' }),
+        service('c', { selector: { 'app.kubernetes.io/name': 'api' }, ports: [{ port: 80 }] }, 'other'),
+        service('d', { selector: { 'app.kubernetes.io/name': 5 } }),
+      ]),
+    ).toEqual([
       'production: Service/shop-production/a: [service-selects-pods] spec.ports[0].targetPort: no container of the selected pods declares this port (got 7000); fix: point it at a declared container port: 8080, metrics (9090)',
       'production: Service/other/c: [service-selects-pods] spec.selector: selects no pods of any workload in namespace other (got {"app.kubernetes.io/name":"api"}); fix: make spec.selector a subset of the pod template labels of the workload it fronts',
     ]);
@@ -217,20 +283,38 @@ describe('service-selects-pods edges', () => {
 
   test('says none when the selected pods declare no port', () => {
     const [bare] = workload('bare', { spec: { containers: [container('bare', { ports: undefined })] } });
-    expect(findingsOf('service-selects-pods', [bare, service('bare', { selector: { 'app.kubernetes.io/name': 'bare' }, ports: [{ port: 80, targetPort: 'http' }] })])).toEqual([
+    expect(
+      findingsOf('service-selects-pods', [
+        bare,
+        service('bare', { selector: { 'app.kubernetes.io/name': 'bare' }, ports: [{ port: 80, targetPort: 'http' }] }),
+      ]),
+    ).toEqual([
       'production: Service/shop-production/bare: [service-selects-pods] spec.ports[0].targetPort: no container of the selected pods declares this port (got "http"); fix: point it at a declared container port: none',
     ]);
   });
 });
 
 describe('dns-hostname and tls-required edges', () => {
-  const ingress = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: NS }, spec });
-  const route = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name, namespace: NS }, spec: { to: { kind: 'Service', name: 'x' }, ...spec } });
+  const ingress = (name: string, spec: Record<string, unknown>) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name, namespace: NS },
+    spec,
+  });
+  const route = (name: string, spec: Record<string, unknown>) => ({
+    apiVersion: 'route.openshift.io/v1',
+    kind: 'Route',
+    metadata: { name, namespace: NS },
+    spec: { to: { kind: 'Service', name: 'x' }, ...spec },
+  });
   const HOSTNAME_FIX = 'fix: use lower-case labels of letters, digits and hyphens, at most 63 characters each, e.g. app.example.com';
 
   test('allow a wildcard only as the first label of an Ingress host, labels of 63 characters and names that merely start with digits', () => {
     const objects = [
-      ingress('i', { rules: [{ host: 5 }, { http: {} }, { host: 'a.*.example.com' }, { host: '*.example.com' }, { host: `${'a'.repeat(63)}.example.com` }], tls: [{ hosts: [7, '*'] }] }),
+      ingress('i', {
+        rules: [{ host: 5 }, { http: {} }, { host: 'a.*.example.com' }, { host: '*.example.com' }, { host: `${'a'.repeat(63)}.example.com` }],
+        tls: [{ hosts: [7, '*'] }],
+      }),
       route('r', { host: 'A.example.com' }),
       route('ok', { host: '192.168.0.1.example.com' }),
     ];
@@ -259,7 +343,12 @@ describe('dns-hostname and tls-required edges', () => {
 });
 
 describe('api-server-limits and apply-size edges', () => {
-  const configMap = (name: unknown, metadata: Record<string, unknown> = {}, apiVersion = 'v1', kind = 'ConfigMap') => ({ apiVersion, kind, metadata: { name, namespace: NS, ...metadata }, data: {} });
+  const configMap = (name: unknown, metadata: Record<string, unknown> = {}, apiVersion = 'v1', kind = 'ConfigMap') => ({
+    apiVersion,
+    kind,
+    metadata: { name, namespace: NS, ...metadata },
+    data: {},
+  });
 
   test('check annotation keys, skip names and labels that are no strings, and read label-named kinds of the core group only', () => {
     const objects = [

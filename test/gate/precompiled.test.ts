@@ -54,8 +54,15 @@ describe('compileSchema', () => {
     const formats = { even: { validate: (n: number) => n % 2 === 0 } };
     const received: unknown[] = [];
     const precompiled = Object.assign((data: any) => data?.replicas === 42, { errors: null });
-    registerPrecompiledValidators({ [schemaKey('ctx', SCHEMA)]: (f) => { received.push(f); return precompiled as any; } });
-    const instance = vi.fn(() => { throw new Error('must not compile'); });
+    registerPrecompiledValidators({
+      [schemaKey('ctx', SCHEMA)]: (f) => {
+        received.push(f);
+        return precompiled as any;
+      },
+    });
+    const instance = vi.fn(() => {
+      throw new Error('must not compile');
+    });
 
     const validate = compileSchema(instance, 'ctx', SCHEMA, formats);
 
@@ -68,7 +75,9 @@ describe('compileSchema', () => {
 
   test('ignores a registered validator of another context or another schema', async () => {
     const { compileSchema, registerPrecompiledValidators, schemaKey } = await fresh();
-    const wrong = () => { throw new Error('a validator of another schema was used'); };
+    const wrong = () => {
+      throw new Error('a validator of another schema was used');
+    };
     registerPrecompiledValidators({ [schemaKey('other', SCHEMA)]: wrong, [schemaKey('ctx', { ...SCHEMA, required: [] })]: wrong });
     const validate = compileSchema(() => new Ajv(), 'ctx', SCHEMA, {});
     expect(validate({})).toBe(false);
@@ -76,7 +85,11 @@ describe('compileSchema', () => {
 
   test('while recording, compiles even registered schemas and lists each with its key and compiler', async () => {
     const { codeOptions, compileSchema, recordCompiledSchemas, registerPrecompiledValidators, schemaKey } = await fresh();
-    registerPrecompiledValidators({ [schemaKey('ctx', SCHEMA)]: () => { throw new Error('recording must compile'); } });
+    registerPrecompiledValidators({
+      [schemaKey('ctx', SCHEMA)]: () => {
+        throw new Error('recording must compile');
+      },
+    });
     const recorded = recordCompiledSchemas();
     expect(codeOptions().source).toBe(true);
     const ajv = new Ajv({ code: codeOptions() });
@@ -87,7 +100,7 @@ describe('compileSchema', () => {
     expect(validate({ replicas: 1 })).toBe(true);
   });
 
-  test("recorded schemas become standalone code that calls the format table it is given", async () => {
+  test('recorded schemas become standalone code that calls the format table it is given', async () => {
     const { codeOptions, compileSchema, recordCompiledSchemas } = await fresh();
     recordCompiledSchemas();
     const ajv = new Ajv({ code: codeOptions() });

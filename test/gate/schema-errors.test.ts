@@ -30,11 +30,9 @@ test('orders problems as the fields sit in the object: a missing field first in 
     'extra: unknown field (not in the test schema)',
   ]);
   // a shorter path before a longer one that starts the same; list items by index
-  expect(problems({ type: 'object', properties: { l: { type: 'array', items: { type: 'integer' }, maxItems: 2 } } }, { l: [1, 'x', 3, 'y'] })).toEqual([
-    'l: must NOT have more than 2 items',
-    'l[1]: must be an integer',
-    'l[3]: must be an integer',
-  ]);
+  expect(
+    problems({ type: 'object', properties: { l: { type: 'array', items: { type: 'integer' }, maxItems: 2 } } }, { l: [1, 'x', 3, 'y'] }),
+  ).toEqual(['l: must NOT have more than 2 items', 'l[1]: must be an integer', 'l[3]: must be an integer']);
 });
 
 test('keeps the order ajv found them in for one field, and says each problem once', () => {
@@ -78,11 +76,17 @@ test('names a field whose key holds a slash or a tilde, and the value it holds',
 });
 
 describe('an unknown field', () => {
-  const object = (names: string[]) => ({ type: 'object', additionalProperties: false, properties: Object.fromEntries(names.map((n) => [n, { type: 'string' }])) });
+  const object = (names: string[]) => ({
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(names.map((n) => [n, { type: 'string' }])),
+  });
   const fixOf = (schema: object, data: object) => report(schema, data).map((p) => [p.message, p.value, p.fix]);
 
   test('is named with its value, and the fix suggests the field it is plausibly a typo of', () => {
-    expect(fixOf(object(['image', 'name']), { imag: 'r/x' })).toEqual([['imag: unknown field (not in the test schema)', 'r/x', 'remove imag or rename it to image']]);
+    expect(fixOf(object(['image', 'name']), { imag: 'r/x' })).toEqual([
+      ['imag: unknown field (not in the test schema)', 'r/x', 'remove imag or rename it to image'],
+    ]);
   });
 
   test('lists the known fields when no name is close: all of 15, the first 15 of more', () => {

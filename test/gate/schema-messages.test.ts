@@ -6,7 +6,7 @@ const D = 'production: Deployment/shop-production/api: [schema-core]';
 const C = 'spec.template.spec.containers[0]';
 
 describe('schema-core messages', () => {
-  test('lists at most 15 fields of a large object when no field name is close, and the object\'s own fields at the top', () => {
+  test("lists at most 15 fields of a large object when no field name is close, and the object's own fields at the top", () => {
     const deep = workload();
     deep[0].spec.template.spec.zzzzzzzz = 1;
     const top = workload();
@@ -78,7 +78,8 @@ describe('schema-core messages', () => {
   test('fails on a label key whose name is longer than 63 characters or whose prefix is no DNS name, and a value of 64', () => {
     const objects = workload();
     objects[0].metadata.labels = { [`example.com/${'k'.repeat(64)}`]: 'a', 'Example_Com/tier': 'a', 'tier': 'v'.repeat(64) };
-    const fix = "use an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+    const fix =
+      "use an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
     expect(findingsOf('schema-core', objects)).toEqual([
       `${D} metadata.labels["example.com/${'k'.repeat(64)}"]: is not a valid label key (got "example.com/${'k'.repeat(64)}"); fix: ${fix}`,
       `${D} metadata.labels["Example_Com/tier"]: is not a valid label key (got "Example_Com/tier"); fix: ${fix}`,

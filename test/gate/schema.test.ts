@@ -106,14 +106,20 @@ describe('schema-core: built-in kinds against the Kubernetes 1.28 schema', () =>
     expect(findingsOf('schema-core', [service])).toEqual([
       'production: Service/Shop/1api: [schema-core] metadata.name: is not a DNS-1035 label: at most 63 lower-case letters, digits and hyphens, starting with a letter (got "1api"); fix: rename the Service to a DNS-1035 label: at most 63 lower-case letters, digits and hyphens, starting with a letter',
       'production: Service/Shop/1api: [schema-core] metadata.namespace: is not a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit (got "Shop"); fix: use a valid namespace name',
-      'production: Service/Shop/1api: [schema-core] metadata.labels["bad key!"]: is not a valid label key (got "bad key!"); fix: use an optional DNS-subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit',
-      'production: Service/Shop/1api: [schema-core] metadata.labels.tier: is not a valid label value (got "front end"); fix: use at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit',
-      'production: Service/Shop/1api: [schema-core] metadata.annotations["example.com/"]: is not a valid annotation key (got "example.com/"); fix: use an optional DNS-subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' or \'.\'',
+      "production: Service/Shop/1api: [schema-core] metadata.labels[\"bad key!\"]: is not a valid label key (got \"bad key!\"); fix: use an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      "production: Service/Shop/1api: [schema-core] metadata.labels.tier: is not a valid label value (got \"front end\"); fix: use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      "production: Service/Shop/1api: [schema-core] metadata.annotations[\"example.com/\"]: is not a valid annotation key (got \"example.com/\"); fix: use an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.'",
     ]);
   });
 
   test('fails on an object without name, apiVersion or kind, and on something that is no object', () => {
-    const objects = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }, { apiVersion: 'v1', kind: 'ConfigMap' }, { kind: 'ConfigMap', metadata: { name: 'a' } }, { apiVersion: 'v1', metadata: { name: 'b' } }, 'not an object' as any];
+    const objects = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} },
+      { apiVersion: 'v1', kind: 'ConfigMap' },
+      { kind: 'ConfigMap', metadata: { name: 'a' } },
+      { apiVersion: 'v1', metadata: { name: 'b' } },
+      'not an object' as any,
+    ];
     expect(findingsOf('schema-core', objects)).toEqual([
       'production: ConfigMap/(no name): [schema-core] metadata.name: is required (got nothing); fix: set metadata.name (kubectl apply cannot use generateName)',
       'production: ConfigMap/(no name): [schema-core] metadata.name: is required (got nothing); fix: set metadata.name',
@@ -169,7 +175,10 @@ describe('schema-crd: custom resources against their CRD', () => {
       apiVersion: 'k8s.keycloak.org/v2alpha1',
       kind: 'KeycloakRealmImport',
       metadata: { name: 'shop', namespace: NS },
-      spec: { keycloakCRName: 'keycloak', realm: { realm: 'shop', enabled: true, clientPolicies: { policies: [{ name: 'anything', free: { form: 1 } }] } } },
+      spec: {
+        keycloakCRName: 'keycloak',
+        realm: { realm: 'shop', enabled: true, clientPolicies: { policies: [{ name: 'anything', free: { form: 1 } }] } },
+      },
     };
     expect(findingsOf('schema-crd', [realmImport])).toEqual([]);
   });

@@ -7,11 +7,18 @@ import { CRD_DIRECTORY } from './fixtures';
 
 /** Validators of one CRD folder share what they compiled, and a changed folder gets a fresh one. */
 
-const ROUTE = { apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'api', namespace: 'shop' }, spec: { to: { kind: 'Service', name: 'api' }, bogus: 1 } };
+const ROUTE = {
+  apiVersion: 'route.openshift.io/v1',
+  kind: 'Route',
+  metadata: { name: 'api', namespace: 'shop' },
+  spec: { to: { kind: 'Service', name: 'api' }, bogus: 1 },
+};
 
 function schemaCrdFindings(crds: string): string[] {
   return new ManifestValidator({ crds: readCrdFolder(crds, { cache: false }) })
-    .validate([{ environment: 'dev', critical: false, objects: [ROUTE] }]).findings.filter((f) => f.rule === 'schema-crd').map((f) => f.message);
+    .validate([{ environment: 'dev', critical: false, objects: [ROUTE] }])
+    .findings.filter((f) => f.rule === 'schema-crd')
+    .map((f) => f.message);
 }
 
 test('a CRD added to the folder is seen by the next validator in the same process', () => {

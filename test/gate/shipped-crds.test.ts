@@ -22,7 +22,8 @@ const CLUSTER = {
 
 function findingsWith(crds: string): string[] {
   return new ManifestValidator({ crds: readCrdFolder(crds, { cache: false }), reuseCompiled: false })
-    .validate([{ environment: 'dev', critical: false, objects: [CLUSTER] }]).findings.map((f) => f.message);
+    .validate([{ environment: 'dev', critical: false, objects: [CLUSTER] }])
+    .findings.map((f) => f.message);
 }
 
 let parse: MockInstance;
@@ -33,10 +34,22 @@ afterEach(() => parse.mockRestore());
 
 test('the shipped table covers every file of crds/, by content', () => {
   const table = require('../../lib/gate/crd-schemas.json');
-  const files = fs.readdirSync(CRD_DIRECTORY).filter((f) => f.endsWith('.yaml')).sort();
-  expect(Object.values(table.files).map((entry: any) => entry.file).sort()).toEqual(files);
+  const files = fs
+    .readdirSync(CRD_DIRECTORY)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
+  expect(
+    Object.values(table.files)
+      .map((entry: any) => entry.file)
+      .sort(),
+  ).toEqual(files);
   for (const [hash, entry] of Object.entries<any>(table.files)) {
-    expect(require('crypto').createHash('sha256').update(fs.readFileSync(path.join(CRD_DIRECTORY, entry.file), 'utf8')).digest('hex')).toBe(hash);
+    expect(
+      require('crypto')
+        .createHash('sha256')
+        .update(fs.readFileSync(path.join(CRD_DIRECTORY, entry.file), 'utf8'))
+        .digest('hex'),
+    ).toBe(hash);
   }
 });
 
@@ -52,7 +65,10 @@ test('a shipped CRD file is read from the table, not parsed, and an edited one i
   const edited = fs.mkdtempSync(path.join(os.tmpdir(), 'edited-crds-'));
   try {
     const file = 'postgresql.cnpg.io_clusters.yaml';
-    fs.writeFileSync(path.join(edited, file), `# a local comment makes the file differ from the shipped one\n${fs.readFileSync(path.join(CRD_DIRECTORY, file), 'utf8')}`);
+    fs.writeFileSync(
+      path.join(edited, file),
+      `# a local comment makes the file differ from the shipped one\n${fs.readFileSync(path.join(CRD_DIRECTORY, file), 'utf8')}`,
+    );
     expect(findingsWith(edited)).toEqual(shipped);
     expect(parse).toHaveBeenCalledTimes(1);
   } finally {

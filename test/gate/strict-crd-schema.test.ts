@@ -11,11 +11,18 @@ const META = { $ref: 'https://eaf.example.com/schemas/kubernetes-1.28.json#/defi
 describe('strictCrdSchema', () => {
   test('closes every object the API server would prune, and keeps what it checks', () => {
     const schema = {
-      type: 'object', description: 'a CRD', properties: {
-        apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
+      type: 'object',
+      description: 'a CRD',
+      properties: {
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        metadata: { type: 'object' },
         status: { type: 'object', properties: { phase: { type: 'string' } } },
         spec: {
-          type: 'object', default: {}, 'x-kubernetes-validations': [{ rule: 'self.a > 0' }], required: ['size'],
+          type: 'object',
+          default: {},
+          'x-kubernetes-validations': [{ rule: 'self.a > 0' }],
+          required: ['size'],
           properties: {
             size: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }], pattern: '^[0-9]+$' },
             mixed: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string', maxLength: 3 }] },
@@ -27,8 +34,17 @@ describe('strictCrdSchema', () => {
             pod: { type: 'object', 'x-kubernetes-embedded-resource': true, properties: { spec: { type: 'object' } } },
             labels: { type: 'object', additionalProperties: { type: 'string' }, 'x-kubernetes-map-type': 'atomic' },
             flags: { type: 'object', additionalProperties: true },
-            list: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], items: { type: 'object', properties: { name: { type: 'string' } } } },
-            choice: { oneOf: [{ properties: { a: { type: 'string' } } }, { required: ['b'] }], allOf: 'not a list', not: { type: 'object', properties: { c: { type: 'string' } } } },
+            list: {
+              type: 'array',
+              'x-kubernetes-list-type': 'map',
+              'x-kubernetes-list-map-keys': ['name'],
+              items: { type: 'object', properties: { name: { type: 'string' } } },
+            },
+            choice: {
+              oneOf: [{ properties: { a: { type: 'string' } } }, { required: ['b'] }],
+              allOf: 'not a list',
+              not: { type: 'object', properties: { c: { type: 'string' } } },
+            },
             none: { not: null },
             gone: undefined,
           },
@@ -39,11 +55,15 @@ describe('strictCrdSchema', () => {
       type: 'object',
       additionalProperties: false,
       properties: {
-        apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: META,
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        metadata: META,
         // status is the controller's: any object
         status: { type: 'object' },
         spec: {
-          type: 'object', required: ['size'], additionalProperties: false,
+          type: 'object',
+          required: ['size'],
+          additionalProperties: false,
           properties: {
             // int-or-string: both types; a union of bare types says no more and goes, one with limits stays
             size: { type: ['integer', 'string'], pattern: '^[0-9]+$' },
@@ -57,14 +77,23 @@ describe('strictCrdSchema', () => {
             // an embedded resource has apiVersion, kind and metadata; it stays open when it preserves unknown fields
             template: { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } } },
             pod: {
-              type: 'object', additionalProperties: false,
-              properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec: { type: 'object', additionalProperties: false } },
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                apiVersion: { type: 'string' },
+                kind: { type: 'string' },
+                metadata: { type: 'object' },
+                spec: { type: 'object', additionalProperties: false },
+              },
             },
             labels: { type: 'object', additionalProperties: { type: 'string' } },
             flags: { type: 'object', additionalProperties: true },
             list: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } }, additionalProperties: false } },
             // inside oneOf/anyOf/allOf/not nothing is closed: a branch sees only part of the object
-            choice: { oneOf: [{ properties: { a: { type: 'string' } } }, { required: ['b'] }], not: { type: 'object', properties: { c: { type: 'string' } } } },
+            choice: {
+              oneOf: [{ properties: { a: { type: 'string' } } }, { required: ['b'] }],
+              not: { type: 'object', properties: { c: { type: 'string' } } },
+            },
             none: {},
           },
         },

@@ -19,7 +19,11 @@ describe('ManifestValidator ordering and switches', () => {
 
   test("keeps one object's findings of one rule in the order they were found (the object's field order)", () => {
     const web = deployment('web');
-    const bad = { ...web, metadata: { ...web.metadata, annotations: { 'waive.eaf.io/no-such': 'a reason long enough' } }, spec: { ...web.spec, paused: 'no', zeta: 1, alpha: 2 } };
+    const bad = {
+      ...web,
+      metadata: { ...web.metadata, annotations: { 'waive.eaf.io/no-such': 'a reason long enough' } },
+      spec: { ...web.spec, paused: 'no', zeta: 1, alpha: 2 },
+    };
     expect(validateObjects([bad]).findings.map((f) => `${f.rule} | ${f.message}`)).toEqual([
       'schema-core | spec.paused: must be true or false',
       'schema-core | spec.zeta: unknown field (not in the apps/v1 Deployment schema)',
@@ -41,7 +45,9 @@ describe('ManifestValidator ordering and switches', () => {
 
   test('takes a reason of exactly 10 characters, trimmed', () => {
     const objects = workload('api', { annotations: { 'waive.eaf.io/probes-required': '  0123456789  ' } });
-    expect(validateObjects(objects).waivers).toEqual([{ environment: 'production', object: 'Deployment/shop-production/api', rule: 'probes-required', reason: '0123456789', suppressed: 0 }]);
+    expect(validateObjects(objects).waivers).toEqual([
+      { environment: 'production', object: 'Deployment/shop-production/api', rule: 'probes-required', reason: '0123456789', suppressed: 0 },
+    ]);
     const short = workload('api', { annotations: { 'waive.eaf.io/probes-required': '012345678' } });
     expect(validateObjects(short).findings.map((f) => f.rule)).toEqual(['waiver-invalid']);
   });
@@ -58,7 +64,11 @@ describe('ManifestValidator ordering and switches', () => {
 
   test('finds nothing in no environment, and ignores annotations of an object that has none', () => {
     expect(validator().validate([])).toEqual({ findings: [], waivers: [] });
-    expect(validateObjects([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: NS, annotations: 'x' } }]).findings.map((f) => f.rule)).toEqual(['schema-core']);
+    expect(
+      validateObjects([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: NS, annotations: 'x' } }]).findings.map(
+        (f) => f.rule,
+      ),
+    ).toEqual(['schema-core']);
   });
 
   test('switches off a policy rule and the CRD schema rule when told to', () => {

@@ -28,7 +28,7 @@ describe('eslint.config.mjs', () => {
     const body = Array.from({ length: 58 }, (_, i) => `  x += ${i};\n`).join('');
     const code = `export function f(x: any): number {\n${body}  return x + ${'1 + '.repeat(40)}1;\n}\n`;
     expect(await lint(code, 'lib/core/example.ts')).toEqual([
-      '1: max-lines-per-function: Function \'f\' has too many lines (61). Maximum allowed is 60.',
+      "1: max-lines-per-function: Function 'f' has too many lines (61). Maximum allowed is 60.",
       '1: @typescript-eslint/no-explicit-any: Unexpected any. Specify a different type.',
       '60: max-len: This line has a length of 175. Maximum allowed is 150.',
     ]);

@@ -73,7 +73,10 @@ export interface EnvironmentResult {
 // Manifests and environment facts
 
 function readManifests(dir: string): KubeObject[] {
-  const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   if (files.length === 0) throw new Error(`${dir} holds no *.yaml manifests`);
   return files.flatMap((f) => readYamlFile(path.join(dir, f)));
 }
@@ -89,7 +92,8 @@ function readYamlFile(file: string): KubeObject[] {
 
 function environmentFacts(env: string): EnvironmentFacts {
   const file = path.join(REPO, 'environments', `${env}.yaml`);
-  if (!fs.existsSync(file)) throw new Error(`no environment file ${path.relative(REPO, file)}: the platform (kubernetes/openshift) and the configured CIDRs come from it`);
+  if (!fs.existsSync(file))
+    throw new Error(`no environment file ${path.relative(REPO, file)}: the platform (kubernetes/openshift) and the configured CIDRs come from it`);
   const doc = parse(fs.readFileSync(file, 'utf8')) ?? {};
   const network = doc.network ?? {};
   // The chart's rule (lib/eaf-product-chart.ts): network.platform, else OpenShift when exposed by Route.
@@ -106,10 +110,32 @@ const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 
 
 /** Kinds that create no pods of their own (their pods are stand-ins below, or they have none). */
 const NO_POD_KINDS = new Set([
-  'Namespace', 'Service', 'ServiceAccount', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'NetworkPolicy',
-  'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Ingress', 'Route', 'Role', 'RoleBinding',
-  'PodMonitor', 'ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig', 'Probe', 'GrafanaDashboard', 'ObjectStore', 'ScheduledBackup', 'Backup',
-  'Certificate', 'Issuer', 'SealedSecret', 'ExternalSecret',
+  'Namespace',
+  'Service',
+  'ServiceAccount',
+  'ConfigMap',
+  'Secret',
+  'PersistentVolumeClaim',
+  'NetworkPolicy',
+  'PodDisruptionBudget',
+  'HorizontalPodAutoscaler',
+  'Ingress',
+  'Route',
+  'Role',
+  'RoleBinding',
+  'PodMonitor',
+  'ServiceMonitor',
+  'PrometheusRule',
+  'AlertmanagerConfig',
+  'Probe',
+  'GrafanaDashboard',
+  'ObjectStore',
+  'ScheduledBackup',
+  'Backup',
+  'Certificate',
+  'Issuer',
+  'SealedSecret',
+  'ExternalSecret',
 ]);
 
 /** Kinds whose pods an operator creates: a stand-in Pod per instance is generated for each. */
@@ -129,12 +155,24 @@ function manifestPods(objects: KubeObject[]): PodInfo[] {
     else if (kind === 'Pod') labels = o.metadata?.labels;
     else continue;
     const ns = o.metadata?.namespace ?? 'default';
-    pods.push({ peer: `${ns}/${o.metadata?.name}[${kind}]`, namespace: ns, labels: labels ?? {}, role: roleOfTemplate(labels ?? {}), origin: 'manifest' });
+    pods.push({
+      peer: `${ns}/${o.metadata?.name}[${kind}]`,
+      namespace: ns,
+      labels: labels ?? {},
+      role: roleOfTemplate(labels ?? {}),
+      origin: 'manifest',
+    });
   }
   return pods;
 }
 
-function podObject(name: string, namespace: string, labels: Labels, role: string, ports: Array<[string, number]>): KubeObject & Record<string, unknown> {
+function podObject(
+  name: string,
+  namespace: string,
+  labels: Labels,
+  role: string,
+  ports: Array<[string, number]>,
+): KubeObject & Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -158,27 +196,81 @@ function standIns(objects: KubeObject[]): KubeObject[] {
     switch (o.kind) {
       case 'Cluster': // CloudNativePG instance pods: postgres, instance manager status, metrics exporter
         for (let i = 1; i <= instances; i++) {
-          out.push(podObject(`${name}-${i}`, ns, { 'cnpg.io/cluster': name, 'cnpg.io/instanceName': `${name}-${i}`, 'cnpg.io/podRole': 'instance' }, 'database',
-            [['postgresql', 5432], ['status', 8000], ['metrics', 9187]]));
+          out.push(
+            podObject(
+              `${name}-${i}`,
+              ns,
+              { 'cnpg.io/cluster': name, 'cnpg.io/instanceName': `${name}-${i}`, 'cnpg.io/podRole': 'instance' },
+              'database',
+              [
+                ['postgresql', 5432],
+                ['status', 8000],
+                ['metrics', 9187],
+              ],
+            ),
+          );
         }
         break;
       case 'Pooler': // CloudNativePG PgBouncer pods
         for (let i = 1; i <= Math.min(Number(o.spec?.instances ?? 1), 2); i++) {
-          out.push(podObject(`${name}-${i}`, ns, { 'cnpg.io/poolerName': name, 'cnpg.io/podRole': 'pooler' }, 'pooler', [['pgbouncer', 5432], ['metrics', 9127]]));
+          out.push(
+            podObject(`${name}-${i}`, ns, { 'cnpg.io/poolerName': name, 'cnpg.io/podRole': 'pooler' }, 'pooler', [
+              ['pgbouncer', 5432],
+              ['metrics', 9127],
+            ]),
+          );
         }
         break;
       case 'Keycloak': // Keycloak operator StatefulSet pods: HTTP, management, JGroups data and failure detection
         for (let i = 0; i < instances; i++) {
-          out.push(podObject(`${name}-${i}`, ns, { 'app': 'keycloak', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/managed-by': 'keycloak-operator', 'app.kubernetes.io/component': 'server' }, 'identity',
-            [['http', Number(o.spec?.http?.httpPort ?? 8080)], ['management', Number(o.spec?.httpManagement?.port ?? 9000)], ['jgroups', 7800], ['jgroups-fd', 57800]]));
+          out.push(
+            podObject(
+              `${name}-${i}`,
+              ns,
+              {
+                'app': 'keycloak',
+                'app.kubernetes.io/instance': name,
+                'app.kubernetes.io/managed-by': 'keycloak-operator',
+                'app.kubernetes.io/component': 'server',
+              },
+              'identity',
+              [
+                ['http', Number(o.spec?.http?.httpPort ?? 8080)],
+                ['management', Number(o.spec?.httpManagement?.port ?? 9000)],
+                ['jgroups', 7800],
+                ['jgroups-fd', 57800],
+              ],
+            ),
+          );
         }
         // The operator's Service, so the analyser resolves the Route/Ingress to Keycloak.
-        out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: `${name}-service`, namespace: ns },
-          spec: { selector: { 'app': 'keycloak', 'app.kubernetes.io/instance': name }, ports: [{ name: 'http', port: Number(o.spec?.http?.httpPort ?? 8080) }] } });
+        out.push({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: `${name}-service`, namespace: ns },
+          spec: {
+            selector: { 'app': 'keycloak', 'app.kubernetes.io/instance': name },
+            ports: [{ name: 'http', port: Number(o.spec?.http?.httpPort ?? 8080) }],
+          },
+        });
         break;
-      case 'KeycloakRealmImport': { // the import Job's pod: the Keycloak pod template relabelled app=keycloak-realm-import
+      case 'KeycloakRealmImport': {
+        // the import Job's pod: the Keycloak pod template relabelled app=keycloak-realm-import
         const keycloak = o.spec?.keycloakCRName ?? keycloaks[0]?.metadata?.name ?? 'keycloak';
-        out.push(podObject(name, ns, { 'app': 'keycloak-realm-import', 'app.kubernetes.io/instance': keycloak, 'app.kubernetes.io/managed-by': 'keycloak-operator', 'app.kubernetes.io/component': 'server' }, 'realm-import', []));
+        out.push(
+          podObject(
+            name,
+            ns,
+            {
+              'app': 'keycloak-realm-import',
+              'app.kubernetes.io/instance': keycloak,
+              'app.kubernetes.io/managed-by': 'keycloak-operator',
+              'app.kubernetes.io/component': 'server',
+            },
+            'realm-import',
+            [],
+          ),
+        );
         break;
       }
       default:
@@ -189,18 +281,20 @@ function standIns(objects: KubeObject[]): KubeObject[] {
 }
 
 function podsOf(objects: KubeObject[], origin: 'stand-in' | 'fixture', clusterOfDatabase = true): PodInfo[] {
-  return objects.filter((o) => o.kind === 'Pod').map((o) => {
-    const labels = o.metadata?.labels ?? {};
-    const ns = o.metadata?.namespace ?? 'default';
-    return {
-      peer: `${ns}/${o.metadata?.name}[Pod]`,
-      namespace: ns,
-      labels,
-      role: o.metadata?.annotations?.[ROLE_ANNOTATION] ?? roleOfTemplate(labels),
-      ...(clusterOfDatabase && labels['cnpg.io/cluster'] ? { cluster: labels['cnpg.io/cluster'] } : {}),
-      origin,
-    };
-  });
+  return objects
+    .filter((o) => o.kind === 'Pod')
+    .map((o) => {
+      const labels = o.metadata?.labels ?? {};
+      const ns = o.metadata?.namespace ?? 'default';
+      return {
+        peer: `${ns}/${o.metadata?.name}[Pod]`,
+        namespace: ns,
+        labels,
+        role: o.metadata?.annotations?.[ROLE_ANNOTATION] ?? roleOfTemplate(labels),
+        ...(clusterOfDatabase && labels['cnpg.io/cluster'] ? { cluster: labels['cnpg.io/cluster'] } : {}),
+        origin,
+      };
+    });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -211,10 +305,16 @@ function selects(selector: any, labels: Labels): boolean {
   for (const [k, v] of Object.entries((selector.matchLabels ?? {}) as Labels)) if (labels[k] !== v) return false;
   for (const e of (selector.matchExpressions ?? []) as Array<{ key: string; operator: string; values?: string[] }>) {
     const has = e.key in labels;
-    const ok = e.operator === 'In' ? has && (e.values ?? []).includes(labels[e.key])
-      : e.operator === 'NotIn' ? !has || !(e.values ?? []).includes(labels[e.key])
-        : e.operator === 'Exists' ? has
-          : e.operator === 'DoesNotExist' ? !has : false;
+    const ok =
+      e.operator === 'In'
+        ? has && (e.values ?? []).includes(labels[e.key])
+        : e.operator === 'NotIn'
+          ? !has || !(e.values ?? []).includes(labels[e.key])
+          : e.operator === 'Exists'
+            ? has
+            : e.operator === 'DoesNotExist'
+              ? !has
+              : false;
     if (!ok) return false;
   }
   return true;
@@ -229,7 +329,10 @@ function checkDefaultDeny(pods: PodInfo[], policies: KubeObject[]): string[] {
   const problems: string[] = [];
   for (const pod of pods) {
     const mine = policies.filter((p) => (p.metadata?.namespace ?? 'default') === pod.namespace && selects(p.spec?.podSelector, pod.labels));
-    for (const [type, field] of [['Ingress', 'ingress'], ['Egress', 'egress']] as const) {
+    for (const [type, field] of [
+      ['Ingress', 'ingress'],
+      ['Egress', 'egress'],
+    ] as const) {
       const denyAll = mine.filter((p) => policyTypes(p.spec).includes(type) && (p.spec?.[field] ?? []).length === 0);
       if (denyAll.length === 0) problems.push(`default-deny: ${pod.peer} (${pod.origin}) is not selected by a deny-all ${type} policy`);
     }
@@ -252,7 +355,11 @@ function cidrRange(cidr: string): [number, number] | undefined {
 }
 const IP_RANGE = /^(\d+\.\d+\.\d+\.\d+)-(\d+\.\d+\.\d+\.\d+)$/;
 
-export interface Connection { src: string; dst: string; conn: string }
+export interface Connection {
+  src: string;
+  dst: string;
+  conn: string;
+}
 
 export function formatConnection(c: Connection): string {
   return `${c.src} => ${c.dst} : ${c.conn}`;
@@ -287,7 +394,11 @@ function expectedPath(env: string): string {
 function readExpected(env: string): string[] | undefined {
   const file = expectedPath(env);
   if (!fs.existsSync(file)) return undefined;
-  return fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
 /** Rewrites the matrix: keeps its leading comment block, replaces the connections. */
@@ -323,9 +434,18 @@ function denials(facts: EnvironmentFacts, namespace: string, keycloakDatabase: s
   };
   return [
     { name: 'frontend -> any database', violated: (c, r) => r(c.src)?.role === 'frontend' && ['database', 'pooler'].includes(r(c.dst)?.role ?? '') },
-    { name: `namespace other -> API (or any pod of ${namespace})`, violated: (c, r) => r(c.src)?.role === 'other' && c.dst.startsWith(`${namespace}/`) },
-    { name: `database -> internet (0.0.0.0/0 except the configured ${facts.databaseCidrs.join(', ') || 'none'})`, violated: (c, r) => r(c.src)?.role === 'database' && isIp(c.dst) && !within(c.dst) },
-    { name: `API -> Keycloak database (${keycloakDatabase ?? 'none'})`, violated: (c, r) => r(c.src)?.role === 'api' && !!keycloakDatabase && r(c.dst)?.cluster === keycloakDatabase },
+    {
+      name: `namespace other -> API (or any pod of ${namespace})`,
+      violated: (c, r) => r(c.src)?.role === 'other' && c.dst.startsWith(`${namespace}/`),
+    },
+    {
+      name: `database -> internet (0.0.0.0/0 except the configured ${facts.databaseCidrs.join(', ') || 'none'})`,
+      violated: (c, r) => r(c.src)?.role === 'database' && isIp(c.dst) && !within(c.dst),
+    },
+    {
+      name: `API -> Keycloak database (${keycloakDatabase ?? 'none'})`,
+      violated: (c, r) => r(c.src)?.role === 'api' && !!keycloakDatabase && r(c.dst)?.cluster === keycloakDatabase,
+    },
     { name: 'frontend -> anything but DNS', violated: (c, r) => r(c.src)?.role === 'frontend' && r(c.dst)?.role !== 'dns' },
   ];
 }
@@ -352,15 +472,19 @@ export function checkEnvironment(o: CheckOptions): EnvironmentResult {
   const namespaces = objects.filter((x) => x.kind === 'Namespace').map((x) => x.metadata?.name ?? '');
   if (namespaces.length !== 1) throw new Error(`${o.manifests}: expected exactly one Namespace, found ${namespaces.length}`);
   const namespace = namespaces[0];
-  const unknown = [...new Set(objects.map((x) => x.kind ?? '?'))]
-    .filter((k) => !NO_POD_KINDS.has(k) && !OPERATED_KINDS.has(k) && !WORKLOAD_KINDS.includes(k) && k !== 'CronJob' && k !== 'Pod');
+  const unknown = [...new Set(objects.map((x) => x.kind ?? '?'))].filter(
+    (k) => !NO_POD_KINDS.has(k) && !OPERATED_KINDS.has(k) && !WORKLOAD_KINDS.includes(k) && k !== 'CronJob' && k !== 'Pod',
+  );
   if (unknown.length > 0) {
-    throw new Error(`${o.manifests}: kind ${unknown.join(', ')} unknown to the network-policy tier; if it creates pods add stand-ins for them in test/netpol/check.ts (standIns), else list it in NO_POD_KINDS`);
+    throw new Error(
+      `${o.manifests}: kind ${unknown.join(', ')} unknown to the network-policy tier; if it creates pods add stand-ins for them in test/netpol/check.ts (standIns), else list it in NO_POD_KINDS`,
+    );
   }
 
   // The analysis folder: manifests + stand-ins + the platform's outside namespaces.
   fs.mkdirSync(o.work, { recursive: true });
-  for (const f of fs.readdirSync(o.manifests).filter((x) => /\.ya?ml$/.test(x))) fs.copyFileSync(path.join(o.manifests, f), path.join(o.work, `manifest-${f}`));
+  for (const f of fs.readdirSync(o.manifests).filter((x) => /\.ya?ml$/.test(x)))
+    fs.copyFileSync(path.join(o.manifests, f), path.join(o.work, `manifest-${f}`));
   const stand = standIns(objects);
   fs.writeFileSync(path.join(o.work, 'stand-ins.yaml'), stand.map((x) => stringify(x)).join('---\n'));
   const fixtureFile = path.join(HERE, 'fixtures', `${facts.platform}.yaml`);
@@ -390,7 +514,8 @@ export function checkEnvironment(o: CheckOptions): EnvironmentResult {
   for (const c of connections) {
     for (const peer of [c.src, c.dst]) {
       // Addresses, the analyser's own {ingress-controller} (Route/Ingress analysis) and known pods.
-      if (!/^\d/.test(peer) && !peer.startsWith('{') && !byPeer.has(peer)) problems.push(`the report names ${peer}, which the checker does not know (update test/netpol/check.ts)`);
+      if (!/^\d/.test(peer) && !peer.startsWith('{') && !byPeer.has(peer))
+        problems.push(`the report names ${peer}, which the checker does not know (update test/netpol/check.ts)`);
     }
     if (!/^(TCP|UDP|SCTP) /.test(c.conn)) problems.push(`unrestricted connection (${c.conn}): ${formatConnection(c)}`);
   }
@@ -401,10 +526,17 @@ export function checkEnvironment(o: CheckOptions): EnvironmentResult {
   const keycloakDatabase = keycloakHost ? clusters.find((c) => keycloakHost === c || keycloakHost.startsWith(`${c}-`)) : undefined;
   const rules = denials(facts, namespace, keycloakDatabase);
   for (const rule of rules) {
-    for (const c of connections.filter((x) => rule.violated(x, (p) => byPeer.get(p)))) problems.push(`denial "${rule.name}" violated: ${formatConnection(c)}`);
+    for (const c of connections.filter((x) => rule.violated(x, (p) => byPeer.get(p))))
+      problems.push(`denial "${rule.name}" violated: ${formatConnection(c)}`);
   }
-  if (!productPods.some((p) => p.role === 'frontend') || !productPods.some((p) => p.role === 'api') || !productPods.some((p) => p.role === 'database')) {
-    problems.push(`the denials need api, frontend and database pods in ${namespace}; found roles ${[...new Set(productPods.map((p) => p.role))].join(', ')}`);
+  if (
+    !productPods.some((p) => p.role === 'frontend') ||
+    !productPods.some((p) => p.role === 'api') ||
+    !productPods.some((p) => p.role === 'database')
+  ) {
+    problems.push(
+      `the denials need api, frontend and database pods in ${namespace}; found roles ${[...new Set(productPods.map((p) => p.role))].join(', ')}`,
+    );
   }
 
   // Default deny.
@@ -419,7 +551,9 @@ export function checkEnvironment(o: CheckOptions): EnvironmentResult {
   } else {
     const expected = readExpected(o.env);
     if (expected === undefined) {
-      problems.push(`no expected matrix ${path.relative(REPO, expectedPath(o.env))}; review ${path.join(o.work, 'actual.txt')} and create it with: bash scripts/netpol.sh --update ${o.env}`);
+      problems.push(
+        `no expected matrix ${path.relative(REPO, expectedPath(o.env))}; review ${path.join(o.work, 'actual.txt')} and create it with: bash scripts/netpol.sh --update ${o.env}`,
+      );
     } else {
       const want = new Set(expected);
       const have = new Set(actual);
@@ -429,8 +563,17 @@ export function checkEnvironment(o: CheckOptions): EnvironmentResult {
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   return {
-    env: o.env, ok: problems.length === 0 && unexpected.length === 0 && missing.length === 0,
-    actual, unexpected, missing, problems, notes, podCount: productPods.length, denialCount: rules.length, pods, seconds,
+    env: o.env,
+    ok: problems.length === 0 && unexpected.length === 0 && missing.length === 0,
+    actual,
+    unexpected,
+    missing,
+    problems,
+    notes,
+    podCount: productPods.length,
+    denialCount: rules.length,
+    pods,
+    seconds,
   };
 }
 
@@ -466,7 +609,8 @@ function main(argv: string[]): number {
     else if (a.includes('=')) targets.push([a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]);
     else throw new Error(`unknown argument ${a}`);
   }
-  if (!netpolicy || !work || targets.length === 0) throw new Error('usage: check.ts --netpolicy <bin> --work <dir> [--update] [--verbose] <env>=<manifest dir> ...');
+  if (!netpolicy || !work || targets.length === 0)
+    throw new Error('usage: check.ts --netpolicy <bin> --work <dir> [--update] [--verbose] <env>=<manifest dir> ...');
   let failed = 0;
   for (const [env, dir] of targets) {
     let result: EnvironmentResult;

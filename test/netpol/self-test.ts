@@ -19,7 +19,9 @@ import { checkEnvironment, parseConnection, REPO, report } from './check';
 const ENV = 'production';
 
 function synth(outdir: string, extraEdge: boolean): string {
-  const environments = loadEnvironmentDirectory(path.join(REPO, 'environments'), dvmm).map((f) => f.environment).filter((e) => e.name === ENV);
+  const environments = loadEnvironmentDirectory(path.join(REPO, 'environments'), dvmm)
+    .map((f) => f.environment)
+    .filter((e) => e.name === ENV);
   if (environments.length !== 1) throw new Error(`environments/${ENV}.yaml not found`);
   // As main.ts composes each environment (synthesizeProduct's default).
   synthesizeEnvironments(outdir, environments, (app, environment) => {
@@ -30,7 +32,11 @@ function synth(outdir: string, extraEdge: boolean): string {
 }
 
 function sameFolder(a: string, b: string): string | undefined {
-  const files = (d: string) => fs.readdirSync(d).filter((f) => f.endsWith('.yaml')).sort();
+  const files = (d: string) =>
+    fs
+      .readdirSync(d)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
   if (files(a).join() !== files(b).join()) return `files differ: ${files(a).join(', ')} vs ${files(b).join(', ')}`;
   for (const f of files(a)) {
     if (!fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f)))) return `${f} differs`;
@@ -56,27 +62,34 @@ function main(argv: string[]): number {
   const baseline = synth(path.join(work, 'synth-baseline'), false);
   const drift = sameFolder(baseline, path.join(REPO, 'dist', ENV));
   if (drift) {
-    return fail(`the self-test program's ${ENV} (no extra edge) is not dist/${ENV} (${drift}): run npm run synth if dist is stale, else make test/netpol/self-test.ts compose the chart exactly as main.ts does`);
+    return fail(
+      `the self-test program's ${ENV} (no extra edge) is not dist/${ENV} (${drift}): run npm run synth if dist is stale, else make test/netpol/self-test.ts compose the chart exactly as main.ts does`,
+    );
   }
   const base = checkEnvironment({ env: ENV, manifests: baseline, netpolicy, work: path.join(work, 'baseline') });
   if (!base.ok) return fail(`the baseline (production without the extra edge) does not pass, so the self-test proves nothing`, report(base));
 
   const variant = synth(path.join(work, 'synth-variant'), true);
   const r = checkEnvironment({ env: ENV, manifests: variant, netpolicy, work: path.join(work, 'variant') });
-  console.log(`variant: production + Connections.of(chart).add({ from: chart.components.frontend, to: chart.databases.db, port: 5432, purpose: 'database' })`);
+  console.log(
+    `variant: production + Connections.of(chart).add({ from: chart.components.frontend, to: chart.databases.db, port: 5432, purpose: 'database' })`,
+  );
   const lines = report(r).map((l) => `  | ${l}`);
   if (r.ok) return fail('the comparison PASSED although a frontend -> dvmm-db edge was added in code', lines);
   const isNewEdge = (l: string) => {
     const c = parseConnection(l);
     return !!c && /\/frontend(-\w+)?\[/.test(c.src) && /\/dvmm-db-\d+\[Pod\]$/.test(c.dst) && c.conn === 'TCP 5432';
   };
-  if (!r.unexpected.some(isNewEdge)) return fail('the comparison failed, but its diff does not name a frontend -> dvmm-db TCP 5432 connection', lines);
+  if (!r.unexpected.some(isNewEdge))
+    return fail('the comparison failed, but its diff does not name a frontend -> dvmm-db TCP 5432 connection', lines);
   const other = [...r.unexpected.filter((l) => !isNewEdge(l)).map((l) => `+ ${l}`), ...r.missing.map((l) => `- ${l}`)];
   if (other.length > 0) return fail(`the diff holds more than the new edge: ${other.join(' | ')}`, lines);
   if (!r.problems.some((p) => p.includes('frontend -> any database'))) return fail('the denial "frontend -> any database" did not fire', lines);
   for (const l of lines) console.log(l);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  console.log(`PASS self-test: the tier fails on the extra edge (${r.unexpected.length} new frontend -> dvmm-db connections in the diff, denial fired) and passes without it, ${seconds.toFixed(2)}s`);
+  console.log(
+    `PASS self-test: the tier fails on the extra edge (${r.unexpected.length} new frontend -> dvmm-db connections in the diff, denial fired) and passes without it, ${seconds.toFixed(2)}s`,
+  );
   return 0;
 }
 

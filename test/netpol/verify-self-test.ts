@@ -33,8 +33,13 @@ function tamper(outdir: string, env: string, name: string, edit: (policy: any) =
 
 function expect(label: string, outdir: string, env: string, missing: string[], unexpected: string[]): void {
   const [r] = verifyNetworkPolicies({ outdir, netpolicy, work: path.join(work, label), environments: [env] });
-  const ok = !r.ok === (missing.length + unexpected.length > 0) && JSON.stringify(r.missing) === JSON.stringify(missing) && JSON.stringify(r.unexpected) === JSON.stringify(unexpected);
-  console.log(`${ok ? 'PASS' : 'FAIL'} ${label}: tier ${r.ok ? 'passed' : 'failed'}; missing ${JSON.stringify(r.missing)}; unexpected ${JSON.stringify(r.unexpected)}`);
+  const ok =
+    !r.ok === missing.length + unexpected.length > 0 &&
+    JSON.stringify(r.missing) === JSON.stringify(missing) &&
+    JSON.stringify(r.unexpected) === JSON.stringify(unexpected);
+  console.log(
+    `${ok ? 'PASS' : 'FAIL'} ${label}: tier ${r.ok ? 'passed' : 'failed'}; missing ${JSON.stringify(r.missing)}; unexpected ${JSON.stringify(r.unexpected)}`,
+  );
   if (!ok) {
     console.log(`  expected missing ${JSON.stringify(missing)}, unexpected ${JSON.stringify(unexpected)}`);
     failures += 1;
@@ -51,10 +56,25 @@ function fresh(label: string, program: (o: { outdir: string; log: (l: string) =>
 // ingress to an unrelated namespace.
 for (const [label, edit, missing, unexpected] of [
   ['api-only untouched', undefined, [], []],
-  ['api-only with the chat egress closed', (p: any) => { p.spec.egress = p.spec.egress.filter((r: any) => r.to[0].ipBlock?.cidr !== '203.0.113.40/32'); },
-    ['orders-dev/app[Deployment] => 203.0.113.40/32 : TCP 443'], []],
-  ['api-only with an undeclared ingress from namespace other', (p: any) => { p.spec.ingress.push({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'other' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }); },
-    [], ['other/pod-1[Pod] => orders-dev/app[Deployment] : TCP 8080']],
+  [
+    'api-only with the chat egress closed',
+    (p: any) => {
+      p.spec.egress = p.spec.egress.filter((r: any) => r.to[0].ipBlock?.cidr !== '203.0.113.40/32');
+    },
+    ['orders-dev/app[Deployment] => 203.0.113.40/32 : TCP 443'],
+    [],
+  ],
+  [
+    'api-only with an undeclared ingress from namespace other',
+    (p: any) => {
+      p.spec.ingress.push({
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'other' } } }],
+        ports: [{ port: 8080, protocol: 'TCP' }],
+      });
+    },
+    [],
+    ['other/pod-1[Pod] => orders-dev/app[Deployment] : TCP 8080'],
+  ],
 ] as Array<[string, ((p: any) => void) | undefined, string[], string[]]>) {
   const outdir = fresh(label.replace(/\W+/g, '-'), (o) => apiOnly(o));
   if (edit) tamper(outdir, 'dev', label.includes('egress') ? 'app-egress' : 'app-ingress', edit);
@@ -64,12 +84,24 @@ for (const [label, edit, missing, unexpected] of [
 // DVMM: close the frontend's ingress in production (outside-2 is the namespace standing in for the ingress
 // controller's, labelled policy-group.network.openshift.io/ingress): public traffic and the smoke test lose it.
 const dvmmOut = fresh('dvmm', (o) => dvmm(o));
-tamper(dvmmOut, 'production', 'frontend-ingress', (p) => { p.spec.ingress = []; });
-expect('dvmm-frontend-ingress-closed', dvmmOut, 'production', [
-  'dvmm-production/dvmm-smoke-test[Job] => dvmm-production/frontend-blue[Deployment] : TCP 8080',
-  'dvmm-production/dvmm-smoke-test[Job] => dvmm-production/frontend-green[Deployment] : TCP 8080',
-  'outside-2/pod-1[Pod] => dvmm-production/frontend-blue[Deployment] : TCP 8080',
-  'outside-2/pod-1[Pod] => dvmm-production/frontend-green[Deployment] : TCP 8080',
-], []);
-console.log(failures === 0 ? 'PASS verify self-test: the tier fails on a closed declared flow and an opened undeclared one' : `FAIL verify self-test: ${failures} cases`);
+tamper(dvmmOut, 'production', 'frontend-ingress', (p) => {
+  p.spec.ingress = [];
+});
+expect(
+  'dvmm-frontend-ingress-closed',
+  dvmmOut,
+  'production',
+  [
+    'dvmm-production/dvmm-smoke-test[Job] => dvmm-production/frontend-blue[Deployment] : TCP 8080',
+    'dvmm-production/dvmm-smoke-test[Job] => dvmm-production/frontend-green[Deployment] : TCP 8080',
+    'outside-2/pod-1[Pod] => dvmm-production/frontend-blue[Deployment] : TCP 8080',
+    'outside-2/pod-1[Pod] => dvmm-production/frontend-green[Deployment] : TCP 8080',
+  ],
+  [],
+);
+console.log(
+  failures === 0
+    ? 'PASS verify self-test: the tier fails on a closed declared flow and an opened undeclared one'
+    : `FAIL verify self-test: ${failures} cases`,
+);
 process.exitCode = failures === 0 ? 0 : 1;

@@ -17,5 +17,7 @@ const [outdir, ...environments] = argv;
 const start = Date.now();
 const results = verifyNetworkPolicies({ outdir, netpolicy, work, environments: environments.length > 0 ? environments : undefined });
 for (const r of results) for (const line of formatNetpolResult(r)) console.log(line);
-console.log(`${results.every((r) => r.ok) && results.length > 0 ? 'PASS' : 'FAIL'} flow records of ${outdir}: ${results.length} environments in ${((Date.now() - start) / 1000).toFixed(2)}s`);
+console.log(
+  `${results.every((r) => r.ok) && results.length > 0 ? 'PASS' : 'FAIL'} flow records of ${outdir}: ${results.length} environments in ${((Date.now() - start) / 1000).toFixed(2)}s`,
+);
 process.exitCode = results.every((r) => r.ok) && results.length > 0 ? 0 : 1;

@@ -10,7 +10,12 @@ describe('Exposure', () => {
 
   test('publishes an Ingress with TLS and a cert-manager issuer', () => {
     const { chart, service } = setup();
-    const exposure = new Exposure(chart, 'expose', { name: 'web', host: 'app.example.com', service, options: { kind: 'ingress', clusterIssuer: 'letsencrypt', className: 'nginx' } });
+    const exposure = new Exposure(chart, 'expose', {
+      name: 'web',
+      host: 'app.example.com',
+      service,
+      options: { kind: 'ingress', clusterIssuer: 'letsencrypt', className: 'nginx' },
+    });
     const ingress = find(synth(chart), 'Ingress', 'web');
     expect(exposure.url).toBe('https://app.example.com');
     expect(ingress.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt' });
@@ -43,13 +48,19 @@ describe('Exposure', () => {
 
   test('fails on a host that is not a DNS name', () => {
     const { chart, service } = setup();
-    expect(() => new Exposure(chart, 'expose', { name: 'web', host: 'App_Example.com', service, options: { kind: 'route' } }))
-      .toThrow('test/expose: host is not a valid DNS name (got "App_Example.com"); use a lower-case DNS name such as app.example.com');
+    expect(() => new Exposure(chart, 'expose', { name: 'web', host: 'App_Example.com', service, options: { kind: 'route' } })).toThrow(
+      'test/expose: host is not a valid DNS name (got "App_Example.com"); use a lower-case DNS name such as app.example.com',
+    );
   });
 
   test('leaves the IngressClass to the cluster when none is named, and reports its host', () => {
     const { chart, service } = setup();
-    const exposure = new Exposure(chart, 'expose', { name: 'web', host: 'app.example.com', service: { name: service.name, port: 8443 }, options: { kind: 'ingress', clusterIssuer: 'internal-ca' } });
+    const exposure = new Exposure(chart, 'expose', {
+      name: 'web',
+      host: 'app.example.com',
+      service: { name: service.name, port: 8443 },
+      options: { kind: 'ingress', clusterIssuer: 'internal-ca' },
+    });
     const ingress = find(synth(chart), 'Ingress', 'web');
     expect(ingress.spec.ingressClassName).toBeUndefined();
     expect(ingress.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'internal-ca' });

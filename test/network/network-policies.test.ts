@@ -3,11 +3,19 @@ import { find, Manifest, productChart, synth, synthProduct, testChart, testEnvir
 
 /** `policy: direction peer ports` lines, one per rule, for compact assertions. */
 function flows(manifests: Manifest[]): string[] {
-  return manifests.filter((m) => m.kind === 'NetworkPolicy').flatMap((m) => {
-    const rules = [...(m.spec.ingress ?? []).map((r: any) => ['from', r.from, r.ports]), ...(m.spec.egress ?? []).map((r: any) => ['to', r.to, r.ports])];
-    if (rules.length === 0) return [`${m.metadata.name}: deny ${m.spec.policyTypes.join('+')}`];
-    return rules.map(([dir, peers, ports]: any) => `${m.metadata.name}: ${dir} ${JSON.stringify(peers)} ${ports.map((p: any) => `${p.protocol}/${p.port}`).join(',')}`);
-  });
+  return manifests
+    .filter((m) => m.kind === 'NetworkPolicy')
+    .flatMap((m) => {
+      const rules = [
+        ...(m.spec.ingress ?? []).map((r: any) => ['from', r.from, r.ports]),
+        ...(m.spec.egress ?? []).map((r: any) => ['to', r.to, r.ports]),
+      ];
+      if (rules.length === 0) return [`${m.metadata.name}: deny ${m.spec.policyTypes.join('+')}`];
+      return rules.map(
+        ([dir, peers, ports]: any) =>
+          `${m.metadata.name}: ${dir} ${JSON.stringify(peers)} ${ports.map((p: any) => `${p.protocol}/${p.port}`).join(',')}`,
+      );
+    });
 }
 
 describe('NetworkPolicies', () => {
@@ -25,10 +33,15 @@ describe('NetworkPolicies', () => {
   test('allows DNS through the OpenShift DNS operator namespace on 5353', () => {
     const chart = testChart();
     new NetworkPolicies(chart, 'net', { platform: 'openshift', ingressTargets: [] });
-    expect(find(synth(chart), 'NetworkPolicy', 'allow-dns').spec.egress).toEqual([{
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'openshift-dns' } } }],
-      ports: [{ port: 5353, protocol: 'UDP' }, { port: 5353, protocol: 'TCP' }],
-    }]);
+    expect(find(synth(chart), 'NetworkPolicy', 'allow-dns').spec.egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'openshift-dns' } } }],
+        ports: [
+          { port: 5353, protocol: 'UDP' },
+          { port: 5353, protocol: 'TCP' },
+        ],
+      },
+    ]);
   });
 
   test('turns every recorded connection into an egress rule on the client and an ingress rule on the server', () => {
@@ -53,12 +66,21 @@ describe('NetworkPolicies', () => {
     new PostgresCluster(chart, 'db', { database: 'x', credentialsSecret: 'c', monitoring: false });
     new EafApi(chart, 'api', { image: 'r/api', tag: '1' });
     new NetworkPolicies(chart, 'net', { platform: 'kubernetes', ingressTargets: [] });
-    expect(synth(chart).filter((m) => m.kind === 'NetworkPolicy').map((m) => m.metadata.name)).toEqual(['default-deny', 'allow-dns']);
+    expect(
+      synth(chart)
+        .filter((m) => m.kind === 'NetworkPolicy')
+        .map((m) => m.metadata.name),
+    ).toEqual(['default-deny', 'allow-dns']);
   });
 
   test('lets the CloudNativePG operator, the replicas, the API server and the object store reach the instances', () => {
     const chart = testChart();
-    const db = new PostgresCluster(chart, 'db', { database: 'x', credentialsSecret: 'c', instances: 3, backup: { destinationPath: 's3://backups/db', credentialsSecret: 's3' } });
+    const db = new PostgresCluster(chart, 'db', {
+      database: 'x',
+      credentialsSecret: 'c',
+      instances: 3,
+      backup: { destinationPath: 's3://backups/db', credentialsSecret: 's3' },
+    });
     new NetworkPolicies(chart, 'net', {
       platform: 'kubernetes',
       ingressTargets: [],
@@ -77,7 +99,12 @@ describe('NetworkPolicies', () => {
 
   test("records each database flow with who is on the other side and why (the flow record's words)", () => {
     const chart = testChart();
-    const db = new PostgresCluster(chart, 'db', { database: 'x', credentialsSecret: 'c', instances: 2, backup: { destinationPath: 's3://backups/db', credentialsSecret: 's3' } });
+    const db = new PostgresCluster(chart, 'db', {
+      database: 'x',
+      credentialsSecret: 'c',
+      instances: 2,
+      backup: { destinationPath: 's3://backups/db', credentialsSecret: 's3' },
+    });
     const net = new NetworkPolicies(chart, 'net', {
       platform: 'kubernetes',
       ingressTargets: [],
@@ -95,41 +122,76 @@ describe('NetworkPolicies', () => {
   });
 
   test('fails on an address that is not a CIDR, and on a bad port', () => {
-    expect(() => new NetworkPolicies(testChart(), 'net', { platform: 'kubernetes', ingressTargets: [], apiServer: { cidrs: ['api.example.com'], ports: [443] } }))
-      .toThrow('test/net: apiServer.cidrs[0] is not a CIDR (got "api.example.com"); use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32');
-    expect(() => new NetworkPolicies(testChart(), 'net', { platform: 'kubernetes', ingressTargets: [], objectStore: { cidrs: ['192.0.2.1/32'], ports: [70000] } }))
-      .toThrow('test/net: objectStore.ports[0] is not a TCP port from 1 to 65535 (got 70000); use a TCP port number');
+    expect(
+      () =>
+        new NetworkPolicies(testChart(), 'net', {
+          platform: 'kubernetes',
+          ingressTargets: [],
+          apiServer: { cidrs: ['api.example.com'], ports: [443] },
+        }),
+    ).toThrow('test/net: apiServer.cidrs[0] is not a CIDR (got "api.example.com"); use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32');
+    expect(
+      () =>
+        new NetworkPolicies(testChart(), 'net', {
+          platform: 'kubernetes',
+          ingressTargets: [],
+          objectStore: { cidrs: ['192.0.2.1/32'], ports: [70000] },
+        }),
+    ).toThrow('test/net: objectStore.ports[0] is not a TCP port from 1 to 65535 (got 70000); use a TCP port number');
   });
 
   test('takes extra rules', () => {
     const chart = testChart();
     const api = new EafApi(chart, 'api', { image: 'r/api', tag: '1' });
     const net = new NetworkPolicies(chart, 'net', { platform: 'kubernetes', ingressTargets: [] });
-    net.addRule({ subject: api, direction: 'egress', remote: 'payments', ports: [{ port: 443 }], reason: 'payments', peers: [{ ipBlock: { cidr: '203.0.113.0/24' } }] });
+    net.addRule({
+      subject: api,
+      direction: 'egress',
+      remote: 'payments',
+      ports: [{ port: 443 }],
+      reason: 'payments',
+      peers: [{ ipBlock: { cidr: '203.0.113.0/24' } }],
+    });
     expect(flows(synth(chart)).slice(2)).toEqual(['api-egress: to [{"ipBlock":{"cidr":"203.0.113.0/24"}}] TCP/443']);
   });
 });
 
 describe('DVMM network policies', () => {
   test('select every pod template of every environment shape with default-deny for ingress and egress', () => {
-    for (const env of [testEnvironment(), testEnvironment({ name: 'dev', critical: false, release: { strategy: 'rolling' }, exposure: { kind: 'ingress', clusterIssuer: 'x' }, components: { api: { tag: '1' }, frontend: { tag: '1' } } })]) {
+    for (const env of [
+      testEnvironment(),
+      testEnvironment({
+        name: 'dev',
+        critical: false,
+        release: { strategy: 'rolling' },
+        exposure: { kind: 'ingress', clusterIssuer: 'x' },
+        components: { api: { tag: '1' }, frontend: { tag: '1' } },
+      }),
+    ]) {
       const deny = find(synthProduct(env), 'NetworkPolicy', 'default-deny');
       expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     }
   });
 
   test('allow exactly the flows DVMM needs in production', () => {
-    const manifests = synthProduct(testEnvironment({
-      network: {
-        apiServer: { cidrs: ['192.0.2.0/28'], ports: [6443] },
-        objectStore: { cidrs: ['198.51.100.10/32'], ports: [443] },
-      },
-      egress: {
-        vsphere: { from: ['api'], cidrs: ['198.51.100.20/32'], ports: [443] },
-        smtp: { from: ['api'], cidrs: ['198.51.100.25/32'], ports: [587] },
-      },
-    }));
-    const summary = manifests.filter((m) => m.kind === 'NetworkPolicy').map((m) => `${m.metadata.name} ${m.spec.policyTypes} ${(m.spec.ingress ?? m.spec.egress ?? []).flatMap((r: any) => r.ports.map((p: any) => p.port)).join(',')}`);
+    const manifests = synthProduct(
+      testEnvironment({
+        network: {
+          apiServer: { cidrs: ['192.0.2.0/28'], ports: [6443] },
+          objectStore: { cidrs: ['198.51.100.10/32'], ports: [443] },
+        },
+        egress: {
+          vsphere: { from: ['api'], cidrs: ['198.51.100.20/32'], ports: [443] },
+          smtp: { from: ['api'], cidrs: ['198.51.100.25/32'], ports: [587] },
+        },
+      }),
+    );
+    const summary = manifests
+      .filter((m) => m.kind === 'NetworkPolicy')
+      .map(
+        (m) =>
+          `${m.metadata.name} ${m.spec.policyTypes} ${(m.spec.ingress ?? m.spec.egress ?? []).flatMap((r: any) => r.ports.map((p: any) => p.port)).join(',')}`,
+      );
     expect(summary).toEqual([
       'default-deny Ingress,Egress ',
       'allow-dns Egress 5353,5353',
@@ -147,7 +209,9 @@ describe('DVMM network policies', () => {
 
   test('an environment without external endpoints lets the API reach only its database and Keycloak', () => {
     const chart = productChart(testEnvironment());
-    const egress = chart.networkPolicies.rules.filter((r) => r.subject === chart.components.api && r.direction === 'egress').map((r) => `${r.remote}:${r.ports[0].port}`);
+    const egress = chart.networkPolicies.rules
+      .filter((r) => r.subject === chart.components.api && r.direction === 'egress')
+      .map((r) => `${r.remote}:${r.ports[0].port}`);
     expect(egress).toEqual(['dvmm-db:5432', 'keycloak:8080']);
     expect(Connections.of(chart).edges).toHaveLength(5);
   });

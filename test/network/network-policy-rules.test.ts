@@ -4,7 +4,10 @@ import { find, synth, testChart } from '../util';
 
 /** A rule as one line: `subject direction remote ports (reason) peers`. */
 function ruleLines(net: NetworkPolicies): string[] {
-  return net.rules.map((r) => `${r.subject.peerName} ${r.direction} ${r.remote} ${r.ports.map((p) => `${p.protocol ?? 'TCP'}/${p.port}`).join(',')} (${r.reason}) ${JSON.stringify(r.peers)}`);
+  return net.rules.map(
+    (r) =>
+      `${r.subject.peerName} ${r.direction} ${r.remote} ${r.ports.map((p) => `${p.protocol ?? 'TCP'}/${p.port}`).join(',')} (${r.reason}) ${JSON.stringify(r.peers)}`,
+  );
 }
 
 describe('NetworkPolicies rules', () => {
@@ -14,7 +17,11 @@ describe('NetworkPolicies rules', () => {
     const web = new EafFrontend(chart, 'web', { image: 'r/web', tag: '1' });
     const api = new EafApi(chart, 'api', { image: 'r/api', tag: '1' });
     // WHEN
-    const net = new NetworkPolicies(chart, 'net', { platform: 'kubernetes', ingressTargets: [{ peer: web, port: 8080 }], metricsTargets: [{ peer: api, port: 8080 }] });
+    const net = new NetworkPolicies(chart, 'net', {
+      platform: 'kubernetes',
+      ingressTargets: [{ peer: web, port: 8080 }],
+      metricsTargets: [{ peer: api, port: 8080 }],
+    });
     // THEN
     expect(ruleLines(net)).toEqual([
       'web ingress ingress controller TCP/8080 (public HTTPS traffic) [{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}]',
@@ -24,14 +31,23 @@ describe('NetworkPolicies rules', () => {
     expect(find(manifests, 'NetworkPolicy', 'web-ingress').spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }],
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+          ports: [{ port: 8080, protocol: 'TCP' }],
+        },
+      ],
     });
   });
 
   test('uses the OpenShift router and monitoring policy groups on OpenShift', () => {
     const chart = testChart();
     const web = new EafFrontend(chart, 'web', { image: 'r/web', tag: '1' });
-    const net = new NetworkPolicies(chart, 'net', { platform: 'openshift', ingressTargets: [{ peer: web, port: 8080 }], metricsTargets: [{ peer: web, port: 9113 }] });
+    const net = new NetworkPolicies(chart, 'net', {
+      platform: 'openshift',
+      ingressTargets: [{ peer: web, port: 8080 }],
+      metricsTargets: [{ peer: web, port: 9113 }],
+    });
     expect(net.rules.map((r) => r.peers)).toEqual([
       [{ namespaceSelector: { matchLabels: { 'policy-group.network.openshift.io/ingress': '' } } }],
       [{ namespaceSelector: { matchLabels: { 'network.openshift.io/policy-group': 'monitoring' } } }],
@@ -60,7 +76,12 @@ describe('NetworkPolicies rules', () => {
     expect(find(synth(chart), 'NetworkPolicy', 'allow-dns').spec).toEqual({
       podSelector: {},
       policyTypes: ['Egress'],
-      egress: [{ to: [{ namespaceSelector: { matchLabels: { name: 'dns' } }, podSelector: { matchLabels: { app: 'coredns' } } }], ports: [{ port: 5353, protocol: 'TCP' }] }],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { name: 'dns' } }, podSelector: { matchLabels: { app: 'coredns' } } }],
+          ports: [{ port: 5353, protocol: 'TCP' }],
+        },
+      ],
     });
     expect(net.flows[0]).toEqual({ from: 'every pod', to: 'cluster DNS', ports: 'TCP 5353', reason: 'name resolution' });
   });
@@ -68,7 +89,12 @@ describe('NetworkPolicies rules', () => {
   test('gives a single-instance database no replication, and no object store egress without backups', () => {
     const chart = testChart();
     const db = new PostgresCluster(chart, 'db', { database: 'x', credentialsSecret: 'c', monitoring: false });
-    const net = new NetworkPolicies(chart, 'net', { platform: 'kubernetes', ingressTargets: [], databases: [db], objectStore: { cidrs: ['198.51.100.10/32'], ports: [443] } });
+    const net = new NetworkPolicies(chart, 'net', {
+      platform: 'kubernetes',
+      ingressTargets: [],
+      databases: [db],
+      objectStore: { cidrs: ['198.51.100.10/32'], ports: [443] },
+    });
     expect(ruleLines(net)).toEqual([
       'db ingress CloudNativePG operator TCP/8000,TCP/5432 (operator status and management) [{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"cnpg-system"}}}]',
     ]);
@@ -77,7 +103,12 @@ describe('NetworkPolicies rules', () => {
   test('turns recorded external connections and named external egress into ipBlock rules', () => {
     const chart = testChart();
     const api = new EafApi(chart, 'api', { image: 'r/api', tag: '1' });
-    Connections.of(chart).addExternal({ from: api, name: 'payments', endpoint: { cidrs: ['203.0.113.0/24', '2001:db8::/32'], ports: [443, 8443] }, purpose: 'card payments' });
+    Connections.of(chart).addExternal({
+      from: api,
+      name: 'payments',
+      endpoint: { cidrs: ['203.0.113.0/24', '2001:db8::/32'], ports: [443, 8443] },
+      purpose: 'card payments',
+    });
     Connections.of(chart).addExternal({ from: api, name: 'ldap', endpoint: { cidrs: ['192.0.2.5/32'], ports: [636] } });
     const net = new NetworkPolicies(chart, 'net', {
       platform: 'kubernetes',
@@ -90,7 +121,13 @@ describe('NetworkPolicies rules', () => {
       'api egress smtp TCP/587 (smtp) [{"ipBlock":{"cidr":"198.51.100.25/32"}}]',
     ]);
     expect(find(synth(chart), 'NetworkPolicy', 'api-egress').spec.egress).toEqual([
-      { to: [{ ipBlock: { cidr: '203.0.113.0/24' } }, { ipBlock: { cidr: '2001:db8::/32' } }], ports: [{ port: 443, protocol: 'TCP' }, { port: 8443, protocol: 'TCP' }] },
+      {
+        to: [{ ipBlock: { cidr: '203.0.113.0/24' } }, { ipBlock: { cidr: '2001:db8::/32' } }],
+        ports: [
+          { port: 443, protocol: 'TCP' },
+          { port: 8443, protocol: 'TCP' },
+        ],
+      },
       { to: [{ ipBlock: { cidr: '192.0.2.5/32' } }], ports: [{ port: 636, protocol: 'TCP' }] },
       { to: [{ ipBlock: { cidr: '198.51.100.25/32' } }], ports: [{ port: 587, protocol: 'TCP' }] },
     ]);
@@ -105,7 +142,10 @@ describe('NetworkPolicies rules', () => {
         platform: 'kubernetes',
         ingressTargets: [],
         apiServer: { cidrs: ['10.0.0.1'], ports: [6443] },
-        externalEgress: [{ name: 'ok', peer: api, endpoint: { cidrs: ['10.0.0.0/8'], ports: [443] } }, { name: 'smtp', peer: api, endpoint: { cidrs: ['10.0.0.0/8'], ports: [0] } }],
+        externalEgress: [
+          { name: 'ok', peer: api, endpoint: { cidrs: ['10.0.0.0/8'], ports: [443] } },
+          { name: 'smtp', peer: api, endpoint: { cidrs: ['10.0.0.0/8'], ports: [0] } },
+        ],
       });
     } catch (e) {
       error = e;
@@ -138,12 +178,34 @@ describe('NetworkPolicies rules', () => {
       namespace: 'shop-dev',
       defaultDeny: true,
       dns: {
-        peer: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
-        ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+        peer: {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+        },
+        ports: [
+          { port: 53, protocol: 'UDP' },
+          { port: 53, protocol: 'TCP' },
+        ],
       },
       rules: [
-        { subject: 'api', podSelector: { 'app.kubernetes.io/name': 'api' }, direction: 'egress', remote: 'db', peers: [{ podSelector: { matchLabels: { 'cnpg.io/cluster': 'db' } } }], ports: [{ port: 5432, protocol: 'TCP' }], reason: 'database' },
-        { subject: 'db', podSelector: { 'cnpg.io/cluster': 'db' }, direction: 'ingress', remote: 'api', peers: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }], ports: [{ port: 5432, protocol: 'TCP' }], reason: 'database' },
+        {
+          subject: 'api',
+          podSelector: { 'app.kubernetes.io/name': 'api' },
+          direction: 'egress',
+          remote: 'db',
+          peers: [{ podSelector: { matchLabels: { 'cnpg.io/cluster': 'db' } } }],
+          ports: [{ port: 5432, protocol: 'TCP' }],
+          reason: 'database',
+        },
+        {
+          subject: 'db',
+          podSelector: { 'cnpg.io/cluster': 'db' },
+          direction: 'ingress',
+          remote: 'api',
+          peers: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }],
+          ports: [{ port: 5432, protocol: 'TCP' }],
+          reason: 'database',
+        },
       ],
     });
     const unnamespaced = new Chart(Testing.app(), 'bare');
@@ -155,7 +217,10 @@ describe('NetworkPolicies rules', () => {
     const db = new PostgresCluster(chart, 'db', { database: 'x', credentialsSecret: 'c', monitoring: false });
     new EafApi(chart, 'api', { image: 'r/api', tag: '1', database: db });
     new NetworkPolicies(chart, 'net', { platform: 'kubernetes', ingressTargets: [] });
-    const names = () => synth(chart).filter((m) => m.kind === 'NetworkPolicy').map((m) => m.metadata.name);
+    const names = () =>
+      synth(chart)
+        .filter((m) => m.kind === 'NetworkPolicy')
+        .map((m) => m.metadata.name);
     expect(names()).toEqual(['default-deny', 'allow-dns', 'api-egress', 'db-ingress']);
     expect(names()).toEqual(['default-deny', 'allow-dns', 'api-egress', 'db-ingress']);
   });

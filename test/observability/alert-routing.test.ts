@@ -43,18 +43,26 @@ describe('AlertRouting', () => {
   test('with paging alone, every alert pages', () => {
     const config = render({ paging: PAGERDUTY, groupBy: ['alertname'], repeatInterval: '1h' });
     expect(config.spec.route).toEqual({ receiver: 'paging', groupBy: ['alertname'], groupWait: '30s', groupInterval: '5m', repeatInterval: '1h' });
-    expect(config.spec.receivers).toStrictEqual([{ name: 'paging', pagerdutyConfigs: [{ routingKey: { name: 'alerting', key: 'pagerduty-key' }, sendResolved: true }] }]);
+    expect(config.spec.receivers).toStrictEqual([
+      { name: 'paging', pagerdutyConfigs: [{ routingKey: { name: 'alerting', key: 'pagerduty-key' }, sendResolved: true }] },
+    ]);
   });
 
   test('with chat alone, every alert goes to chat; a webhook receiver reads its URL from a Secret', () => {
     const config = render({ chat: WEBHOOK });
     expect(config.spec.route.receiver).toBe('chat');
     expect(config.spec.route.routes).toBeUndefined();
-    expect(config.spec.receivers).toEqual([{ name: 'chat', webhookConfigs: [{ urlSecret: { name: 'alerting', key: 'hook-url' }, sendResolved: true }] }]);
+    expect(config.spec.receivers).toEqual([
+      { name: 'chat', webhookConfigs: [{ urlSecret: { name: 'alerting', key: 'hook-url' }, sendResolved: true }] },
+    ]);
   });
 
   test('fails without any receiver, naming the construct, the setting and the fix', () => {
-    expect(() => render({})).toThrow(expect.objectContaining({ message: 
-      'test/routing: paging needs a receiver: neither paging nor chat is set (got nothing); set paging (critical alerts) and/or chat (the others)' }));
+    expect(() => render({})).toThrow(
+      expect.objectContaining({
+        message:
+          'test/routing: paging needs a receiver: neither paging nor chat is set (got nothing); set paging (critical alerts) and/or chat (the others)',
+      }),
+    );
   });
 });

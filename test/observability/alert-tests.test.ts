@@ -5,7 +5,7 @@ import { SHOP_TARGETS } from './fixtures';
 const groups = productAlertGroups(SHOP_TARGETS, ALERT_DEFAULTS);
 const tests = promtoolTests(groups, 'https://runbooks.example.com/', 'rules.yaml');
 
-describe('the alerts\' promtool tests', () => {
+describe("the alerts' promtool tests", () => {
   test('every alert has one test file with a case that fires and a case that stays silent', () => {
     const alerts = groups.flatMap((g) => g.rules.filter(isAlert));
     expect(tests.map((t) => t.name)).toEqual(alerts.map((a) => `${a.alert}--${a.labels.component}.test.yaml`));
@@ -17,22 +17,30 @@ describe('the alerts\' promtool tests', () => {
     }
   });
 
-  test('expects exactly the labels and annotations that ship, with the expression\'s labels filled in', () => {
-    const rendered = renderRuleGroups(groups, 'https://runbooks.example.com/').flatMap((g) => g.rules).find((r) => r.alert === 'ContainerCpuHigh')!;
+  test("expects exactly the labels and annotations that ship, with the expression's labels filled in", () => {
+    const rendered = renderRuleGroups(groups, 'https://runbooks.example.com/')
+      .flatMap((g) => g.rules)
+      .find((r) => r.alert === 'ContainerCpuHigh')!;
     const test = tests.find((t) => t.name === 'ContainerCpuHigh--orders.test.yaml')!;
     const expected = (test.content.tests as any[])[0].alert_rule_test[0].exp_alerts[0];
     expect(expected.exp_labels).toEqual({ ...rendered.labels, pod: 'orders-7d4b9c8f6-x2k9p' });
     expect(rendered.annotations!.summary).toBe('{{ $labels.pod }} uses more than 85 % of its CPU limit');
     expect(expected.exp_annotations).toEqual({
       summary: 'orders-7d4b9c8f6-x2k9p uses more than 85 % of its CPU limit',
-      description: 'orders-7d4b9c8f6-x2k9p (orders in shop-prod) has used more than 85 % of its CPU limit for 15 minutes: it is being throttled or soon will be.',
+      description:
+        'orders-7d4b9c8f6-x2k9p (orders in shop-prod) has used more than 85 % of its CPU limit for 15 minutes: it is being throttled or soon will be.',
       runbook_url: 'https://runbooks.example.com/ContainerCpuHigh.md',
     });
   });
 
   test('puts the firing case 10 % above the threshold and the silent one 10 % below, for the threshold in force', () => {
-    const raised = promtoolTests(productAlertGroups(SHOP_TARGETS, { ...ALERT_DEFAULTS, thresholds: { ...ALERT_DEFAULTS.thresholds, replicationLagSeconds: 100 } }), '', 'r');
-    const lag = (t: typeof tests) => (t.find((x) => x.name === 'PostgresReplicationLag--shop-db.test.yaml')!.content.tests as any[]).map((c) => c.input_series[0].values);
+    const raised = promtoolTests(
+      productAlertGroups(SHOP_TARGETS, { ...ALERT_DEFAULTS, thresholds: { ...ALERT_DEFAULTS.thresholds, replicationLagSeconds: 100 } }),
+      '',
+      'r',
+    );
+    const lag = (t: typeof tests) =>
+      (t.find((x) => x.name === 'PostgresReplicationLag--shop-db.test.yaml')!.content.tests as any[]).map((c) => c.input_series[0].values);
     expect(lag(tests)).toEqual(['33x25', '27x25']);
     expect(lag(raised)).toEqual(['110x25', '90x25']);
   });
@@ -41,7 +49,10 @@ describe('the alerts\' promtool tests', () => {
     const p95 = tests.find((t) => t.name === 'ApiLatencyP95High--orders.test.yaml')!;
     const buckets = (p95.content.tests as any[]).map((c) => c.input_series.map((s: any) => /le="([^"]+)"/.exec(s.series)![1]));
     // 0.95 × 1.1/0.95 = 1.1 s fires; 0.95 × 0.9/0.95 = 0.9 s stays silent.
-    expect(buckets).toEqual([['1.15789473684', '+Inf'], ['0.947368421053', '+Inf']]);
+    expect(buckets).toEqual([
+      ['1.15789473684', '+Inf'],
+      ['0.947368421053', '+Inf'],
+    ]);
   });
 
   test('tests the slow burn over three days of 10-minute samples and the spike after a week of baseline', () => {
@@ -52,7 +63,7 @@ describe('the alerts\' promtool tests', () => {
     expect((spike.content.tests as any[])[0].input_series[0].values).toBe('0+180000x335 60579000+279000x4');
   });
 
-  test('renders one alert\'s test file whole: both cases, their series and the alert expected with its labels sorted', () => {
+  test("renders one alert's test file whole: both cases, their series and the alert expected with its labels sorted", () => {
     // (rendered here, not at the top of the file: code run while the file loads escapes the mutation run's per-test view)
     const file = promtoolTests(groups, 'https://runbooks.example.com/', 'rules.yaml').find((t) => t.name === 'ApiErrorRateHigh--orders.test.yaml')!;
     const series = (success: number, errors: number) => [
@@ -65,14 +76,34 @@ describe('the alerts\' promtool tests', () => {
       rule_files: ['rules.yaml'],
       evaluation_interval: '1m',
       tests: [
-        { name: 'ApiErrorRateHigh (orders) fires just above its threshold', interval: '1m', input_series: series(5670, 330),
-          alert_rule_test: [{ eval_time: '15m', alertname: 'ApiErrorRateHigh', exp_alerts: [{ exp_labels: labels, exp_annotations: {
-            summary: 'orders answers more than 5 % of requests with a server error',
-            description: 'Over the last 5 minutes more than 5 % of the requests to orders in shop-prod ended with a server error (outcome SERVER_ERROR).',
-            runbook_url: 'https://runbooks.example.com/ApiErrorRateHigh.md',
-          } }] }] },
-        { name: 'ApiErrorRateHigh (orders) stays silent just below its threshold', interval: '1m', input_series: series(5730, 270),
-          alert_rule_test: [{ eval_time: '15m', alertname: 'ApiErrorRateHigh', exp_alerts: [] }] },
+        {
+          name: 'ApiErrorRateHigh (orders) fires just above its threshold',
+          interval: '1m',
+          input_series: series(5670, 330),
+          alert_rule_test: [
+            {
+              eval_time: '15m',
+              alertname: 'ApiErrorRateHigh',
+              exp_alerts: [
+                {
+                  exp_labels: labels,
+                  exp_annotations: {
+                    summary: 'orders answers more than 5 % of requests with a server error',
+                    description:
+                      'Over the last 5 minutes more than 5 % of the requests to orders in shop-prod ended with a server error (outcome SERVER_ERROR).',
+                    runbook_url: 'https://runbooks.example.com/ApiErrorRateHigh.md',
+                  },
+                },
+              ],
+            },
+          ],
+        },
+        {
+          name: 'ApiErrorRateHigh (orders) stays silent just below its threshold',
+          interval: '1m',
+          input_series: series(5730, 270),
+          alert_rule_test: [{ eval_time: '15m', alertname: 'ApiErrorRateHigh', exp_alerts: [] }],
+        },
       ],
     });
     expect(Object.keys((file.content.tests as any[])[0].alert_rule_test[0].exp_alerts[0].exp_labels)).toEqual(Object.keys(labels).sort());
@@ -86,18 +117,40 @@ describe('the alerts\' promtool tests', () => {
       expr: 'sum(rate(http_server_requests_seconds_count{namespace="shop-prod", job="orders", uri!~"/actuator/.*", outcome="SERVER_ERROR"}[5m])) / sum(rate(http_server_requests_seconds_count{namespace="shop-prod", job="orders", uri!~"/actuator/.*"}[5m]))',
       labels: { product: 'shop', environment: 'prod', namespace: 'shop-prod', component: 'orders' },
     });
-    expect(rendered.flatMap((g) => g.rules).filter((r) => r.alert !== undefined).map((r) => r.annotations!.runbook_url))
-      .toEqual(groups.flatMap((g) => g.rules.filter(isAlert)).map((r) => `https://runbooks.example.com/${r.alert}.md`));
+    expect(
+      rendered
+        .flatMap((g) => g.rules)
+        .filter((r) => r.alert !== undefined)
+        .map((r) => r.annotations!.runbook_url),
+    ).toEqual(groups.flatMap((g) => g.rules.filter(isAlert)).map((r) => `https://runbooks.example.com/${r.alert}.md`));
   });
 
   test("fills the rule's own labels into its annotations, keeps the expression's as templates, and expands those the test's alert has", () => {
-    const group: RuleGroup = { name: 'g', rules: [{
-      alert: 'PodDown', expr: 'up == 0', for: '5m', severity: 'warning', labels: { component: 'api' },
-      summary: '{{ $labels.component }}: {{ $labels.pod }} is down', description: '{{ $labels.pod }} of {{ $labels.component }} ({{ $labels.node }})',
-      test: { interval: '1m', evalTime: '10m', firing: [{ series: 'up{pod="api-1"}', values: '0x10' }], silent: [{ series: 'up{pod="api-1"}', values: '1x10' }], outputLabels: { pod: 'api-1' } },
-    }] };
+    const group: RuleGroup = {
+      name: 'g',
+      rules: [
+        {
+          alert: 'PodDown',
+          expr: 'up == 0',
+          for: '5m',
+          severity: 'warning',
+          labels: { component: 'api' },
+          summary: '{{ $labels.component }}: {{ $labels.pod }} is down',
+          description: '{{ $labels.pod }} of {{ $labels.component }} ({{ $labels.node }})',
+          test: {
+            interval: '1m',
+            evalTime: '10m',
+            firing: [{ series: 'up{pod="api-1"}', values: '0x10' }],
+            silent: [{ series: 'up{pod="api-1"}', values: '1x10' }],
+            outputLabels: { pod: 'api-1' },
+          },
+        },
+      ],
+    };
     expect(renderRuleGroups([group], 'https://r')[0].rules[0].annotations).toEqual({
-      summary: 'api: {{ $labels.pod }} is down', description: '{{ $labels.pod }} of api ({{ $labels.node }})', runbook_url: 'https://r/PodDown.md',
+      summary: 'api: {{ $labels.pod }} is down',
+      description: '{{ $labels.pod }} of api ({{ $labels.node }})',
+      runbook_url: 'https://r/PodDown.md',
     });
     const [file] = promtoolTests([group], 'https://r', 'rules.yaml');
     expect(file.name).toBe('PodDown--api.test.yaml');

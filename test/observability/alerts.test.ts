@@ -1,5 +1,14 @@
 import {
-  ALERT_DEFAULTS, AlertRule, AlertTargets, AlertThresholds, errorRatio, errorRatioRecord, isAlert, latencyQuantile, productAlertGroups, RecordingRule,
+  ALERT_DEFAULTS,
+  AlertRule,
+  AlertTargets,
+  AlertThresholds,
+  errorRatio,
+  errorRatioRecord,
+  isAlert,
+  latencyQuantile,
+  productAlertGroups,
+  RecordingRule,
 } from '../../lib/observability/alerts';
 import { SHOP_TARGETS } from './fixtures';
 
@@ -18,13 +27,22 @@ const SHOP: AlertTargets = {
   ],
   databases: [
     ...SHOP_TARGETS.databases,
-    { name: 'cache-db', metrics: { namespace: 'shop-prod', job: 'cache-db' }, instances: 1, volumes: { namespace: 'shop-prod', claimPattern: 'cache-db-[0-9]+', exampleClaim: 'cache-db-1' } },
+    {
+      name: 'cache-db',
+      metrics: { namespace: 'shop-prod', job: 'cache-db' },
+      instances: 1,
+      volumes: { namespace: 'shop-prod', claimPattern: 'cache-db-[0-9]+', exampleClaim: 'cache-db-1' },
+    },
   ],
   keycloak: { name: 'keycloak', metrics: { namespace: 'shop-prod', job: 'keycloak' } },
 };
 
 /** The catalogue with some thresholds changed. */
-function catalogue(targets: AlertTargets = SHOP, thresholds: Partial<AlertThresholds> = {}, availabilityPercent = ALERT_DEFAULTS.slo.availabilityPercent) {
+function catalogue(
+  targets: AlertTargets = SHOP,
+  thresholds: Partial<AlertThresholds> = {},
+  availabilityPercent = ALERT_DEFAULTS.slo.availabilityPercent,
+) {
   return productAlertGroups(targets, { thresholds: { ...ALERT_DEFAULTS.thresholds, ...thresholds }, slo: { availabilityPercent } });
 }
 
@@ -45,7 +63,13 @@ describe('productAlertGroups', () => {
   });
 
   test('groups the rules by what they watch, named after product and environment, and leaves out empty groups', () => {
-    expect(catalogue().map((g) => g.name)).toEqual(['shop-prod.slo', 'shop-prod.api', 'shop-prod.containers', 'shop-prod.databases', 'shop-prod.identity']);
+    expect(catalogue().map((g) => g.name)).toEqual([
+      'shop-prod.slo',
+      'shop-prod.api',
+      'shop-prod.containers',
+      'shop-prod.databases',
+      'shop-prod.identity',
+    ]);
     const bare = catalogue({ ...SHOP, apis: [], databases: [], keycloak: undefined });
     expect(bare.map((g) => g.name)).toEqual(['shop-prod.containers']);
     expect(catalogue({ ...SHOP, containers: [] }).map((g) => g.name)).not.toContain('shop-prod.containers');
@@ -59,35 +83,75 @@ describe('productAlertGroups', () => {
   });
 
   test('gives an API its alerts in order, with the connection-pool alert only where there is a pool', () => {
-    const api = ['ApiErrorBudgetBurnFast', 'ApiErrorBudgetBurnSlow', 'ApiAvailabilityLow', 'ApiErrorRateHigh', 'ApiLatencyP95High', 'ApiLatencyP99High'];
-    expect(alertsOf(catalogue(), 'orders').map((r) => r.alert)).toEqual([...api, 'ApiConnectionPoolExhausted', 'ApiRequestRateSpike', 'ContainerCpuHigh', 'ContainerMemoryHigh']);
+    const api = [
+      'ApiErrorBudgetBurnFast',
+      'ApiErrorBudgetBurnSlow',
+      'ApiAvailabilityLow',
+      'ApiErrorRateHigh',
+      'ApiLatencyP95High',
+      'ApiLatencyP99High',
+    ];
+    expect(alertsOf(catalogue(), 'orders').map((r) => r.alert)).toEqual([
+      ...api,
+      'ApiConnectionPoolExhausted',
+      'ApiRequestRateSpike',
+      'ContainerCpuHigh',
+      'ContainerMemoryHigh',
+    ]);
     expect(alertsOf(catalogue(), 'web').map((r) => r.alert)).toEqual([...api, 'ApiRequestRateSpike']);
   });
 
   test('gives a database HA and backup alerts only when it has replicas and backups', () => {
-    expect(alertsOf(catalogue(), 'shop-db').map((r) => r.alert)).toEqual(['PostgresInstanceDown', 'PostgresHALost', 'PostgresConnectionsHigh', 'PostgresReplicationLag',
-      'PostgresDiskFilling', 'PostgresWalArchivingFailing', 'PostgresWalArchiveTooOld', 'PostgresBackupTooOld']);
-    expect(alertsOf(catalogue(), 'cache-db').map((r) => r.alert)).toEqual(['PostgresInstanceDown', 'PostgresConnectionsHigh', 'PostgresReplicationLag', 'PostgresDiskFilling']);
+    expect(alertsOf(catalogue(), 'shop-db').map((r) => r.alert)).toEqual([
+      'PostgresInstanceDown',
+      'PostgresHALost',
+      'PostgresConnectionsHigh',
+      'PostgresReplicationLag',
+      'PostgresDiskFilling',
+      'PostgresWalArchivingFailing',
+      'PostgresWalArchiveTooOld',
+      'PostgresBackupTooOld',
+    ]);
+    expect(alertsOf(catalogue(), 'cache-db').map((r) => r.alert)).toEqual([
+      'PostgresInstanceDown',
+      'PostgresConnectionsHigh',
+      'PostgresReplicationLag',
+      'PostgresDiskFilling',
+    ]);
     expect(alertsOf(catalogue(), 'keycloak').map((r) => r.alert)).toEqual(['KeycloakDown', 'KeycloakLoginFailuresHigh']);
   });
 
   test('records the error ratio once per burn window, and burns the budget of the objective at 14.4x, 6x, 3x and 1x', () => {
-    const slo = catalogue(SHOP, {}, 99.9)[0].rules.filter((r): r is RecordingRule => !isAlert(r)).filter((r) => r.labels.component === 'orders');
+    const slo = catalogue(SHOP, {}, 99.9)[0]
+      .rules.filter((r): r is RecordingRule => !isAlert(r))
+      .filter((r) => r.labels.component === 'orders');
     expect(slo.map((r) => r.record)).toEqual(['5m', '1h', '30m', '6h', '2h', '1d', '3d'].map(errorRatioRecord));
     expect(slo[0].expr).toBe(errorRatio(SHOP.apis[0].metrics, '5m'));
     const ratio = (window: string) => `eaf:api_server_errors:ratio_rate${window}{namespace="shop-prod", component="orders"}`;
     // 0.1 % of errors allowed: 14.4 x 0.001 = 0.0144, and so on
-    expect(alert(catalogue(SHOP, {}, 99.9), 'ApiErrorBudgetBurnFast', 'orders').expr)
-      .toBe(`(${ratio('1h')} > 0.0144 and ${ratio('5m')} > 0.0144) or (${ratio('6h')} > 0.006 and ${ratio('30m')} > 0.006)`);
-    expect(alert(catalogue(SHOP, {}, 99.9), 'ApiErrorBudgetBurnSlow', 'orders').expr)
-      .toBe(`(${ratio('1d')} > 0.003 and ${ratio('2h')} > 0.003) or (${ratio('3d')} > 0.001 and ${ratio('6h')} > 0.001)`);
+    expect(alert(catalogue(SHOP, {}, 99.9), 'ApiErrorBudgetBurnFast', 'orders').expr).toBe(
+      `(${ratio('1h')} > 0.0144 and ${ratio('5m')} > 0.0144) or (${ratio('6h')} > 0.006 and ${ratio('30m')} > 0.006)`,
+    );
+    expect(alert(catalogue(SHOP, {}, 99.9), 'ApiErrorBudgetBurnSlow', 'orders').expr).toBe(
+      `(${ratio('1d')} > 0.003 and ${ratio('2h')} > 0.003) or (${ratio('3d')} > 0.001 and ${ratio('6h')} > 0.001)`,
+    );
     expect(alert(catalogue(SHOP, {}, 99.9), 'ApiErrorBudgetBurnFast', 'orders').description).toContain('of its 99.9 % availability objective');
   });
 
   test('puts every threshold in force into its expression and its texts', () => {
     const t = catalogue(SHOP, {
-      availabilityPercent: 98, latencyP95Seconds: 1.5, latencyP99Seconds: 3, errorRatePercent: 7, cpuPercent: 80, memoryPercent: 75,
-      connectionPoolPercent: 60, requestSpikePercent: 20, databaseConnectionsPercent: 70, replicationLagSeconds: 45, diskPercent: 65, loginFailuresPerMinute: 12,
+      availabilityPercent: 98,
+      latencyP95Seconds: 1.5,
+      latencyP99Seconds: 3,
+      errorRatePercent: 7,
+      cpuPercent: 80,
+      memoryPercent: 75,
+      connectionPoolPercent: 60,
+      requestSpikePercent: 20,
+      databaseConnectionsPercent: 70,
+      replicationLagSeconds: 45,
+      diskPercent: 65,
+      loginFailuresPerMinute: 12,
     });
     const tail = (name: string, component: string) => alert(t, name, component).expr.split(') ').pop();
     expect(alert(t, 'ApiAvailabilityLow', 'orders').expr).toBe(`1 - (${errorRatio(SHOP.apis[0].metrics, '1h')}) < 0.98`);
@@ -107,10 +171,16 @@ describe('productAlertGroups', () => {
 
   test("alerts on a database's backup age and WAL age from its schedule and RPO", () => {
     const groups = catalogue({ ...SHOP, databases: [{ ...SHOP.databases[0], backup: { maxBackupAgeSeconds: 7200, rpoSeconds: 300 } }] });
-    expect(alert(groups, 'PostgresBackupTooOld', 'shop-db').expr).toBe('time() - max(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="shop-prod", job="shop-db"}) > 7200');
+    expect(alert(groups, 'PostgresBackupTooOld', 'shop-db').expr).toBe(
+      'time() - max(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="shop-prod", job="shop-db"}) > 7200',
+    );
     expect(alert(groups, 'PostgresBackupTooOld', 'shop-db').summary).toBe("{{ $labels.component }}'s last backup is older than 2h");
-    expect(alert(groups, 'PostgresWalArchiveTooOld', 'shop-db').expr).toMatch(/^min\(cnpg_pg_stat_archiver_seconds_since_last_archival\{[^}]+\}\) > 300 and on \(\) /);
-    expect(alert(groups, 'PostgresWalArchiveTooOld', 'shop-db').summary).toBe("{{ $labels.component }}'s newest archived WAL is older than its RPO (5m)");
+    expect(alert(groups, 'PostgresWalArchiveTooOld', 'shop-db').expr).toMatch(
+      /^min\(cnpg_pg_stat_archiver_seconds_since_last_archival\{[^}]+\}\) > 300 and on \(\) /,
+    );
+    expect(alert(groups, 'PostgresWalArchiveTooOld', 'shop-db').summary).toBe(
+      "{{ $labels.component }}'s newest archived WAL is older than its RPO (5m)",
+    );
   });
 
   test('tests each alert after its window and its `for`, 10 % above and below the threshold', () => {
@@ -137,18 +207,27 @@ describe('productAlertGroups', () => {
 
   test('tells alerts from recording rules', () => {
     const rules = catalogue()[0].rules;
-    expect(rules.filter(isAlert).map((r) => r.alert)).toEqual(['ApiErrorBudgetBurnFast', 'ApiErrorBudgetBurnSlow', 'ApiErrorBudgetBurnFast', 'ApiErrorBudgetBurnSlow']);
+    expect(rules.filter(isAlert).map((r) => r.alert)).toEqual([
+      'ApiErrorBudgetBurnFast',
+      'ApiErrorBudgetBurnSlow',
+      'ApiErrorBudgetBurnFast',
+      'ApiErrorBudgetBurnSlow',
+    ]);
     expect(rules.filter((r) => !isAlert(r))).toHaveLength(14);
   });
 });
 
 describe('PromQL of the API', () => {
-  test('the error ratio: server errors over users\' requests, actuator calls left out', () => {
-    expect(errorRatio({ job: 'api' }, '1h')).toBe('sum(rate(http_server_requests_seconds_count{job="api", uri!~"/actuator/.*", outcome="SERVER_ERROR"}[1h])) / sum(rate(http_server_requests_seconds_count{job="api", uri!~"/actuator/.*"}[1h]))');
+  test("the error ratio: server errors over users' requests, actuator calls left out", () => {
+    expect(errorRatio({ job: 'api' }, '1h')).toBe(
+      'sum(rate(http_server_requests_seconds_count{job="api", uri!~"/actuator/.*", outcome="SERVER_ERROR"}[1h])) / sum(rate(http_server_requests_seconds_count{job="api", uri!~"/actuator/.*"}[1h]))',
+    );
     expect(errorRatioRecord('30m')).toBe('eaf:api_server_errors:ratio_rate30m');
   });
 
-  test('a latency quantile over the buckets of users\' requests', () => {
-    expect(latencyQuantile(0.99, { job: 'api' }, '5m')).toBe('histogram_quantile(0.99, sum by (le) (rate(http_server_requests_seconds_bucket{job="api", uri!~"/actuator/.*"}[5m])))');
+  test("a latency quantile over the buckets of users' requests", () => {
+    expect(latencyQuantile(0.99, { job: 'api' }, '5m')).toBe(
+      'histogram_quantile(0.99, sum by (le) (rate(http_server_requests_seconds_bucket{job="api", uri!~"/actuator/.*"}[5m])))',
+    );
   });
 });

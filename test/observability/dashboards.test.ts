@@ -1,14 +1,38 @@
 import { Testing } from 'cdk8s';
 import {
-  dashboardQueries, DashboardInput, DashboardModel, dashboardUid, MAX_DASHBOARD_UID_LENGTH, productDashboards, ProductDashboards,
+  dashboardQueries,
+  DashboardInput,
+  DashboardModel,
+  dashboardUid,
+  MAX_DASHBOARD_UID_LENGTH,
+  productDashboards,
+  ProductDashboards,
 } from '../../lib/observability/dashboards';
 
-type Panel = { type: string; id: number; title: string; datasource?: { type: string; uid: string }; targets?: Array<{ expr: string; refId: string; datasource?: { type: string; uid: string } }>; gridPos: { x: number; y: number; w: number; h: number } };
+type Panel = {
+  type: string;
+  id: number;
+  title: string;
+  datasource?: { type: string; uid: string };
+  targets?: Array<{ expr: string; refId: string; datasource?: { type: string; uid: string } }>;
+  gridPos: { x: number; y: number; w: number; h: number };
+};
 
 const API = { name: 'api', metrics: 'namespace="dvmm-production", job="api"', containers: 'namespace="dvmm-production", container="api"' };
-const DB = { name: 'dvmm-db', metrics: 'namespace="dvmm-production", cnpg_io_cluster="dvmm-db"', volumes: 'namespace="dvmm-production", persistentvolumeclaim=~"dvmm-db-[0-9]+"' };
+const DB = {
+  name: 'dvmm-db',
+  metrics: 'namespace="dvmm-production", cnpg_io_cluster="dvmm-db"',
+  volumes: 'namespace="dvmm-production", persistentvolumeclaim=~"dvmm-db-[0-9]+"',
+};
 const KEYCLOAK = { name: 'keycloak', metrics: 'namespace="dvmm-production", job="keycloak"' };
-const DVMM: DashboardInput = { product: 'dvmm', environment: 'production', namespace: 'dvmm-production', apis: [API], databases: [DB], keycloak: KEYCLOAK };
+const DVMM: DashboardInput = {
+  product: 'dvmm',
+  environment: 'production',
+  namespace: 'dvmm-production',
+  apis: [API],
+  databases: [DB],
+  keycloak: KEYCLOAK,
+};
 
 function panelsOf(dashboard: DashboardModel): Panel[] {
   return dashboard.json.panels as Panel[];
@@ -35,7 +59,14 @@ describe('productDashboards', () => {
       ['dvmm-production-keycloak', 'DVMM production - Keycloak'],
     ]);
     for (const d of dashboards) {
-      expect(d.json).toMatchObject({ uid: d.uid, title: d.title, tags: ['dvmm', 'production', 'eaf'], time: { from: 'now-6h', to: 'now' }, refresh: '1m', editable: false });
+      expect(d.json).toMatchObject({
+        uid: d.uid,
+        title: d.title,
+        tags: ['dvmm', 'production', 'eaf'],
+        time: { from: 'now-6h', to: 'now' },
+        refresh: '1m',
+        editable: false,
+      });
       // Grafana assigns the numeric id of its own database; a generated model carries none.
       expect(d.json.id).toBeUndefined();
       expect(d.json.version).toBeUndefined();
@@ -49,7 +80,13 @@ describe('productDashboards', () => {
     const m = API.metrics;
     const c = API.containers;
     expect(panelsOf(api).map((p) => p.title)).toEqual([
-      'api', 'api - Traffic', 'api - Errors', 'api - Latency', 'api - CPU of limit', 'api - Memory of limit', 'api - Connection pool',
+      'api',
+      'api - Traffic',
+      'api - Errors',
+      'api - Latency',
+      'api - CPU of limit',
+      'api - Memory of limit',
+      'api - Connection pool',
     ]);
     expect(dashboardQueries(api)).toEqual([
       `sum(rate(http_server_requests_seconds_count{${m}, uri!~"/actuator/.*"}[$__rate_interval]))`,
@@ -100,9 +137,13 @@ describe('productDashboards', () => {
     ]);
   });
 
-  test('every query selects its component: no query of one dashboard reads another component\'s series', () => {
+  test("every query selects its component: no query of one dashboard reads another component's series", () => {
     // GIVEN
-    const selectors: Record<string, string[]> = { api: [API.metrics, API.containers], postgresql: [DB.metrics, DB.volumes], keycloak: [KEYCLOAK.metrics] };
+    const selectors: Record<string, string[]> = {
+      api: [API.metrics, API.containers],
+      postgresql: [DB.metrics, DB.volumes],
+      keycloak: [KEYCLOAK.metrics],
+    };
     // WHEN
     const dashboards = productDashboards(DVMM);
     // THEN
@@ -122,7 +163,9 @@ describe('productDashboards', () => {
     const dashboards = productDashboards(DVMM);
     // THEN
     for (const d of dashboards) {
-      expect((d.json.templating as { list: unknown[] }).list).toEqual([expect.objectContaining({ type: 'datasource', name: 'datasource', query: 'prometheus' })]);
+      expect((d.json.templating as { list: unknown[] }).list).toEqual([
+        expect.objectContaining({ type: 'datasource', name: 'datasource', query: 'prometheus' }),
+      ]);
       const panels = panelsOf(d).filter((p) => p.type !== 'row');
       expect(panels.length).toBeGreaterThan(0);
       for (const panel of panels) {
@@ -135,7 +178,11 @@ describe('productDashboards', () => {
 
   test('a product with two APIs gets a row for each, with its own panels below it', () => {
     // GIVEN
-    const worker = { name: 'worker', metrics: 'namespace="dvmm-production", job="worker"', containers: 'namespace="dvmm-production", container="worker"' };
+    const worker = {
+      name: 'worker',
+      metrics: 'namespace="dvmm-production", job="worker"',
+      containers: 'namespace="dvmm-production", container="worker"',
+    };
     // WHEN
     const api = byKind(productDashboards({ ...DVMM, apis: [API, worker] }), 'api');
     // THEN
@@ -145,7 +192,12 @@ describe('productDashboards', () => {
     const workerRow = panels.indexOf(rows[1]);
     expect(panels.slice(1, workerRow).every((p) => p.title.startsWith('api - '))).toBe(true);
     expect(panels.slice(workerRow + 1).map((p) => p.title)).toEqual([
-      'worker - Traffic', 'worker - Errors', 'worker - Latency', 'worker - CPU of limit', 'worker - Memory of limit', 'worker - Connection pool',
+      'worker - Traffic',
+      'worker - Errors',
+      'worker - Latency',
+      'worker - CPU of limit',
+      'worker - Memory of limit',
+      'worker - Connection pool',
     ]);
     for (const panel of panels.slice(workerRow + 1)) {
       for (const target of panel.targets ?? []) expect(target.expr).toMatch(/job="worker"|container="worker"/);
@@ -210,11 +262,15 @@ describe('productDashboards', () => {
       apis: [API, { ...API, metrics: '{job="api"}', containers: ' ' }],
     };
     // WHEN / THEN
-    expect(() => productDashboards(input)).toThrow(expect.objectContaining({ message: [
-      'dashboards of dvmm/production: apis[1].name is used twice (got "api"); give each its own name: rows and panel titles are named after it',
-      'dashboards of dvmm/production: apis[1].metrics must be label matchers without braces (got "{job=\\"api\\"}"); write the matchers alone, e.g. namespace="dvmm-production", job="api"',
-      'dashboards of dvmm/production: apis[1].containers must name at least one label matcher (got " "); select the component\'s series, e.g. namespace="dvmm-production", job="api" (an empty selector would show every workload of the cluster)',
-    ].join('\n') }));
+    expect(() => productDashboards(input)).toThrow(
+      expect.objectContaining({
+        message: [
+          'dashboards of dvmm/production: apis[1].name is used twice (got "api"); give each its own name: rows and panel titles are named after it',
+          'dashboards of dvmm/production: apis[1].metrics must be label matchers without braces (got "{job=\\"api\\"}"); write the matchers alone, e.g. namespace="dvmm-production", job="api"',
+          'dashboards of dvmm/production: apis[1].containers must name at least one label matcher (got " "); select the component\'s series, e.g. namespace="dvmm-production", job="api" (an empty selector would show every workload of the cluster)',
+        ].join('\n'),
+      }),
+    );
   });
 
   test('keeps a uid of exactly 40 characters whole, and cuts the head of a longer one at its last hyphens', () => {
@@ -227,7 +283,9 @@ describe('productDashboards', () => {
 
   test('takes selectors with spaces around them, and fails on a selector that is not a string or a bad name, naming each', () => {
     for (const stray of ['  ,job="api"', 'job="api",  ']) {
-      expect(() => productDashboards({ ...DVMM, apis: [{ ...API, metrics: stray }] })).toThrow('apis[0].metrics must be label matchers without braces');
+      expect(() => productDashboards({ ...DVMM, apis: [{ ...API, metrics: stray }] })).toThrow(
+        'apis[0].metrics must be label matchers without braces',
+      );
     }
     const spaced = productDashboards({ ...DVMM, apis: [{ ...API, metrics: ' job="api" ' }], databases: [], keycloak: undefined });
     expect(dashboardQueries(spaced[0])[0]).toBe('sum(rate(http_server_requests_seconds_count{job="api", uri!~"/actuator/.*"}[$__rate_interval]))');
@@ -236,19 +294,27 @@ describe('productDashboards', () => {
       apis: [{ ...API, name: 'API', containers: undefined as unknown as string }],
       databases: [{ ...DB, name: 'db_1', metrics: '{cnpg_io_cluster="db"}' }],
     };
-    expect(() => productDashboards(input)).toThrow(expect.objectContaining({ message: [
-      'dashboards of dvmm/production: apis[0].name is not a valid name (got "API"); use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
-      'dashboards of dvmm/production: apis[0].containers must name at least one label matcher (got nothing); select the component\'s series, e.g. namespace="dvmm-production", job="api" (an empty selector would show every workload of the cluster)',
-      'dashboards of dvmm/production: databases[0].name is not a valid name (got "db_1"); use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
-      'dashboards of dvmm/production: databases[0].metrics must be label matchers without braces (got "{cnpg_io_cluster=\\"db\\"}"); write the matchers alone, e.g. namespace="dvmm-production", job="api"',
-    ].join('\n') }));
+    expect(() => productDashboards(input)).toThrow(
+      expect.objectContaining({
+        message: [
+          'dashboards of dvmm/production: apis[0].name is not a valid name (got "API"); use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
+          'dashboards of dvmm/production: apis[0].containers must name at least one label matcher (got nothing); select the component\'s series, e.g. namespace="dvmm-production", job="api" (an empty selector would show every workload of the cluster)',
+          'dashboards of dvmm/production: databases[0].name is not a valid name (got "db_1"); use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
+          'dashboards of dvmm/production: databases[0].metrics must be label matchers without braces (got "{cnpg_io_cluster=\\"db\\"}"); write the matchers alone, e.g. namespace="dvmm-production", job="api"',
+        ].join('\n'),
+      }),
+    );
   });
 
   test('fails on a product or environment name that cannot make a uid', () => {
-    expect(() => productDashboards({ ...DVMM, product: 'DVMM', environment: 'prod_1' })).toThrow(expect.objectContaining({ message: [
-      'dashboards of DVMM/prod_1: product is not a valid product name (got "DVMM"); use a lower-case name of letters, digits and hyphens starting with a letter, at most 40 characters, e.g. api',
-      'dashboards of DVMM/prod_1: environment is not a valid environment name (got "prod_1"); use a lower-case DNS label of at most 20 characters starting with a letter, e.g. staging',
-    ].join('\n') }));
+    expect(() => productDashboards({ ...DVMM, product: 'DVMM', environment: 'prod_1' })).toThrow(
+      expect.objectContaining({
+        message: [
+          'dashboards of DVMM/prod_1: product is not a valid product name (got "DVMM"); use a lower-case name of letters, digits and hyphens starting with a letter, at most 40 characters, e.g. api',
+          'dashboards of DVMM/prod_1: environment is not a valid environment name (got "prod_1"); use a lower-case DNS label of at most 20 characters starting with a letter, e.g. staging',
+        ].join('\n'),
+      }),
+    );
   });
   test('fails on bad database and Keycloak fields and a bad namespace, naming each', () => {
     // GIVEN
@@ -259,13 +325,17 @@ describe('productDashboards', () => {
       keycloak: { name: 'Keycloak', metrics: '' },
     };
     // WHEN / THEN
-    expect(() => productDashboards(input)).toThrow(expect.objectContaining({ message: [
-      'dashboards of dvmm/production: namespace is not a valid namespace (got "Dvmm Production"); use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
-      'dashboards of dvmm/production: databases[1].name is used twice (got "dvmm-db"); give each its own name: rows and panel titles are named after it',
-      'dashboards of dvmm/production: databases[1].volumes must be label matchers without braces (got "namespace=\\"dvmm-production\\","); write the matchers alone, e.g. namespace="dvmm-production", job="api"',
-      'dashboards of dvmm/production: keycloak.name is not a valid name (got "Keycloak"); use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
-      'dashboards of dvmm/production: keycloak.metrics must name at least one label matcher (got ""); select the component\'s series, e.g. namespace="dvmm-production", job="api" (an empty selector would show every workload of the cluster)',
-    ].join('\n') }));
+    expect(() => productDashboards(input)).toThrow(
+      expect.objectContaining({
+        message: [
+          'dashboards of dvmm/production: namespace is not a valid namespace (got "Dvmm Production"); use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
+          'dashboards of dvmm/production: databases[1].name is used twice (got "dvmm-db"); give each its own name: rows and panel titles are named after it',
+          'dashboards of dvmm/production: databases[1].volumes must be label matchers without braces (got "namespace=\\"dvmm-production\\","); write the matchers alone, e.g. namespace="dvmm-production", job="api"',
+          'dashboards of dvmm/production: keycloak.name is not a valid name (got "Keycloak"); use a DNS label: at most 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit',
+          'dashboards of dvmm/production: keycloak.metrics must name at least one label matcher (got ""); select the component\'s series, e.g. namespace="dvmm-production", job="api" (an empty selector would show every workload of the cluster)',
+        ].join('\n'),
+      }),
+    );
   });
 });
 
@@ -288,9 +358,18 @@ describe('dashboardQueries', () => {
   });
 
   test('skips what is not a panel or a query: null, text, a target without a string expression, panels that are not a list', () => {
-    const model: DashboardModel = { uid: 'x', title: 'x', json: {
-      panels: [null, 'text', { targets: [null, { expr: 5 }, { refId: 'A' }, { expr: 'up' }], panels: 'none' }, { targets: 'none', panels: [{ targets: [{ expr: 'down' }] }] }],
-    } };
+    const model: DashboardModel = {
+      uid: 'x',
+      title: 'x',
+      json: {
+        panels: [
+          null,
+          'text',
+          { targets: [null, { expr: 5 }, { refId: 'A' }, { expr: 'up' }], panels: 'none' },
+          { targets: 'none', panels: [{ targets: [{ expr: 'down' }] }] },
+        ],
+      },
+    };
     expect(dashboardQueries(model)).toEqual(['up', 'down']);
     expect(dashboardQueries({ uid: 'x', title: 'x', json: { panels: {} } })).toEqual([]);
   });
@@ -309,7 +388,9 @@ describe('ProductDashboards', () => {
     expect(delivered.delivery).toBe('configmap');
     expect(delivered.folder).toBe('dvmm');
     expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
-      'ConfigMap/dvmm-production-api', 'ConfigMap/dvmm-production-postgresql', 'ConfigMap/dvmm-production-keycloak',
+      'ConfigMap/dvmm-production-api',
+      'ConfigMap/dvmm-production-postgresql',
+      'ConfigMap/dvmm-production-keycloak',
     ]);
     manifests.forEach((m, i) => {
       expect(m.apiVersion).toBe('v1');
@@ -371,7 +452,11 @@ describe('ProductDashboards', () => {
     // GIVEN
     const chart = Testing.chart();
     // WHEN
-    new ProductDashboards(chart, 'dashboards', { dashboards: dashboards.slice(0, 1), delivery: 'grafana-operator', instanceSelector: { app: 'grafana', team: 'platform' } });
+    new ProductDashboards(chart, 'dashboards', {
+      dashboards: dashboards.slice(0, 1),
+      delivery: 'grafana-operator',
+      instanceSelector: { app: 'grafana', team: 'platform' },
+    });
     // THEN
     expect(Testing.synth(chart)[0].spec.instanceSelector).toEqual({ matchLabels: { app: 'grafana', team: 'platform' } });
   });
@@ -392,28 +477,38 @@ describe('ProductDashboards', () => {
     const [api] = dashboards;
     const bad: DashboardModel[] = [api, api, { ...api, uid: 'Not_A_Name' }, { ...api, uid: 'other' }];
     // WHEN / THEN
-    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards: bad })).toThrow(expect.objectContaining({ message: [
-      'test/dashboards: dashboards[1].uid is used twice (got "dvmm-production-api"); give each dashboard its own uid',
-      'test/dashboards: dashboards[2].uid must be a DNS label of at most 40 characters (got "Not_A_Name"); use lower-case letters, digits and hyphens (it names the object and is the Grafana uid)',
-      'test/dashboards: dashboards[2].json.uid differs from the dashboard uid (got "dvmm-production-api"); set json.uid to "Not_A_Name"',
-      'test/dashboards: dashboards[3].json.uid differs from the dashboard uid (got "dvmm-production-api"); set json.uid to "other"',
-    ].join('\n') }));
+    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards: bad })).toThrow(
+      expect.objectContaining({
+        message: [
+          'test/dashboards: dashboards[1].uid is used twice (got "dvmm-production-api"); give each dashboard its own uid',
+          'test/dashboards: dashboards[2].uid must be a DNS label of at most 40 characters (got "Not_A_Name"); use lower-case letters, digits and hyphens (it names the object and is the Grafana uid)',
+          'test/dashboards: dashboards[2].json.uid differs from the dashboard uid (got "dvmm-production-api"); set json.uid to "Not_A_Name"',
+          'test/dashboards: dashboards[3].json.uid differs from the dashboard uid (got "dvmm-production-api"); set json.uid to "other"',
+        ].join('\n'),
+      }),
+    );
   });
 
   test('fails on a uid longer than 40 characters, and derives no folder from first tags that differ or are not names', () => {
     const model = (uid: string, tags: unknown): DashboardModel => ({ uid, title: uid, json: { uid, tags } });
     const long = 'a'.repeat(41);
-    expect(() => new ProductDashboards(Testing.chart(), 'dashboards', { dashboards: [model(long, ['shop'])] })).toThrow(expect.objectContaining({
-      message: `test/dashboards: dashboards[0].uid must be a DNS label of at most 40 characters (got "${long}"); use lower-case letters, digits and hyphens (it names the object and is the Grafana uid)`,
-    }));
+    expect(() => new ProductDashboards(Testing.chart(), 'dashboards', { dashboards: [model(long, ['shop'])] })).toThrow(
+      expect.objectContaining({
+        message: `test/dashboards: dashboards[0].uid must be a DNS label of at most 40 characters (got "${long}"); use lower-case letters, digits and hyphens (it names the object and is the Grafana uid)`,
+      }),
+    );
     expect(new ProductDashboards(Testing.chart(), 'dashboards', { dashboards: [model('a'.repeat(40), ['shop'])] }).resources).toHaveLength(1);
     const folder = (dashboards: DashboardModel[]) => new ProductDashboards(Testing.chart(), 'dashboards', { dashboards, folder: 'f' });
     expect(folder([model('a', ['shop', 'x']), model('b', ['shop'])]).folder).toBe('f');
-    expect(new ProductDashboards(Testing.chart(), 'dashboards', { dashboards: [model('a', ['shop', 'x']), model('b', ['shop'])] }).folder).toBe('shop');
+    expect(new ProductDashboards(Testing.chart(), 'dashboards', { dashboards: [model('a', ['shop', 'x']), model('b', ['shop'])] }).folder).toBe(
+      'shop',
+    );
     for (const dashboards of [[model('a', ['shop']), model('b', ['cart'])], [model('a', [5])], [model('a', 'shop')]]) {
-      expect(() => new ProductDashboards(Testing.chart(), 'dashboards', { dashboards })).toThrow(expect.objectContaining({
-        message: 'test/dashboards: folder cannot be derived: the dashboards share no first tag (got nothing); set folder',
-      }));
+      expect(() => new ProductDashboards(Testing.chart(), 'dashboards', { dashboards })).toThrow(
+        expect.objectContaining({
+          message: 'test/dashboards: folder cannot be derived: the dashboards share no first tag (got nothing); set folder',
+        }),
+      );
     }
   });
 
@@ -422,29 +517,43 @@ describe('ProductDashboards', () => {
     const chart = Testing.chart();
     const untagged: DashboardModel = { uid: 'plain', title: 'Plain', json: { uid: 'plain', title: 'Plain' } };
     // WHEN / THEN
-    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards: [untagged], sidecarLabels: {} })).toThrow(expect.objectContaining({ message: [
-      'test/dashboards: folder cannot be derived: the dashboards share no first tag (got nothing); set folder',
-      'test/dashboards: sidecarLabels must hold at least one label (got {}); name the label Grafana selects by, e.g. { grafana_dashboard: "1" }',
-    ].join('\n') }));
+    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards: [untagged], sidecarLabels: {} })).toThrow(
+      expect.objectContaining({
+        message: [
+          'test/dashboards: folder cannot be derived: the dashboards share no first tag (got nothing); set folder',
+          'test/dashboards: sidecarLabels must hold at least one label (got {}); name the label Grafana selects by, e.g. { grafana_dashboard: "1" }',
+        ].join('\n'),
+      }),
+    );
   });
 
   test('fails on an unknown delivery and a blank folder', () => {
     // GIVEN
     const chart = Testing.chart();
     // WHEN / THEN
-    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards, delivery: 'helm' as 'configmap', folder: ' ' })).toThrow(expect.objectContaining({ message: [
-      'test/dashboards: delivery is not a delivery (got "helm"); use \'configmap\' or \'grafana-operator\'',
-      'test/dashboards: folder must not be blank (got " "); name the folder, or leave it out to use the product name',
-    ].join('\n') }));
+    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards, delivery: 'helm' as 'configmap', folder: ' ' })).toThrow(
+      expect.objectContaining({
+        message: [
+          "test/dashboards: delivery is not a delivery (got \"helm\"); use 'configmap' or 'grafana-operator'",
+          'test/dashboards: folder must not be blank (got " "); name the folder, or leave it out to use the product name',
+        ].join('\n'),
+      }),
+    );
   });
 
   test('fails on Grafana instance labels Kubernetes refuses', () => {
     // GIVEN
     const chart = Testing.chart();
     // WHEN / THEN
-    expect(() => new ProductDashboards(chart, 'dashboards', { dashboards, delivery: 'grafana-operator', instanceSelector: { 'bad key!': 'a b' } })).toThrow(expect.objectContaining({ message: [
-      'test/dashboards: instanceSelector.bad key! is not a valid label key (got "bad key!"); use [prefix/]name: a DNS-subdomain prefix, and a name of at most 63 letters, digits, -, _ and .',
-      'test/dashboards: instanceSelector.bad key! is not a valid label value (got "a b"); use at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit',
-    ].join('\n') }));
+    expect(
+      () => new ProductDashboards(chart, 'dashboards', { dashboards, delivery: 'grafana-operator', instanceSelector: { 'bad key!': 'a b' } }),
+    ).toThrow(
+      expect.objectContaining({
+        message: [
+          'test/dashboards: instanceSelector.bad key! is not a valid label key (got "bad key!"); use [prefix/]name: a DNS-subdomain prefix, and a name of at most 63 letters, digits, -, _ and .',
+          'test/dashboards: instanceSelector.bad key! is not a valid label value (got "a b"); use at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit',
+        ].join('\n'),
+      }),
+    );
   });
 });

@@ -5,7 +5,13 @@ import { PodMetrics, PodMetricsProps } from '../../lib/observability/pod-metrics
 
 function render(props: Partial<PodMetricsProps> = {}): { monitor: any; job: string } {
   const chart = Testing.chart();
-  const metrics = new PodMetrics(chart, 'metrics', { name: 'api', podSelector: { 'app.kubernetes.io/name': 'api' }, jobLabel: 'app.kubernetes.io/name', port: 'http', ...props });
+  const metrics = new PodMetrics(chart, 'metrics', {
+    name: 'api',
+    podSelector: { 'app.kubernetes.io/name': 'api' },
+    jobLabel: 'app.kubernetes.io/name',
+    port: 'http',
+    ...props,
+  });
   const [monitor] = Testing.synth(chart);
   return { monitor, job: metrics.job };
 }
@@ -20,11 +26,20 @@ describe('PodMetrics', () => {
   });
 
   test('scrapes a port by number, with bearer-token credentials from a Secret', () => {
-    const { monitor } = render({ port: 9187, path: '/metrics', interval: '15s', auth: { kind: 'bearer', token: { secretName: 'metrics', key: 'token' } } });
-    expect(monitor.spec.podMetricsEndpoints).toEqual([{
-      portNumber: 9187, path: '/metrics', interval: '15s',
-      authorization: { type: 'Bearer', credentials: { name: 'metrics', key: 'token' } },
-    }]);
+    const { monitor } = render({
+      port: 9187,
+      path: '/metrics',
+      interval: '15s',
+      auth: { kind: 'bearer', token: { secretName: 'metrics', key: 'token' } },
+    });
+    expect(monitor.spec.podMetricsEndpoints).toEqual([
+      {
+        portNumber: 9187,
+        path: '/metrics',
+        interval: '15s',
+        authorization: { type: 'Bearer', credentials: { name: 'metrics', key: 'token' } },
+      },
+    ]);
   });
 
   test('copies pod labels onto the series under their sanitised names, and renders no relabelings for none', () => {

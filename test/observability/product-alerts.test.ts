@@ -8,7 +8,9 @@ const TARGETS: AlertTargets = {
   product: 'dvmm',
   environment: 'dev',
   namespace: 'dvmm-dev',
-  apis: [{ name: 'api', metrics: { namespace: 'dvmm-dev', job: 'api' }, containers: { namespace: 'dvmm-dev', container: 'api' }, connectionPool: true }],
+  apis: [
+    { name: 'api', metrics: { namespace: 'dvmm-dev', job: 'api' }, containers: { namespace: 'dvmm-dev', container: 'api' }, connectionPool: true },
+  ],
   containers: [{ name: 'api', containers: { namespace: 'dvmm-dev', container: 'api' }, podPattern: 'api-.*', examplePod: 'api-7d9f8-abcde' }],
   databases: [],
 };
@@ -19,16 +21,22 @@ function alerts(props: Partial<ProductAlertsProps> = {}): ProductAlerts {
 
 describe('ProductAlerts', () => {
   test('fails on every threshold out of range and an objective without error budget, naming each', () => {
-    expect(() => alerts({
-      thresholds: { errorRatePercent: 101, cpuPercent: 0, latencyP95Seconds: -1, loginFailuresPerMinute: Number.NaN, requestSpikePercent: 300 },
-      slo: { availabilityPercent: 100 },
-    })).toThrow(expect.objectContaining({ message: [
-      'test/alerts: thresholds.latencyP95Seconds must be above 0 (got -1); use a number such as 1',
-      'test/alerts: thresholds.errorRatePercent must be a percentage above 0 and at most 100 (got 101); use a number such as 5',
-      'test/alerts: thresholds.cpuPercent must be a percentage above 0 and at most 100 (got 0); use a number such as 85',
-      'test/alerts: thresholds.loginFailuresPerMinute must be above 0 (got NaN); use a number such as 20',
-      'test/alerts: slo.availabilityPercent must be above 0 and below 100 (100 % leaves no error budget to burn) (got 100); use an objective such as 99.5',
-    ].join('\n') }));
+    expect(() =>
+      alerts({
+        thresholds: { errorRatePercent: 101, cpuPercent: 0, latencyP95Seconds: -1, loginFailuresPerMinute: Number.NaN, requestSpikePercent: 300 },
+        slo: { availabilityPercent: 100 },
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        message: [
+          'test/alerts: thresholds.latencyP95Seconds must be above 0 (got -1); use a number such as 1',
+          'test/alerts: thresholds.errorRatePercent must be a percentage above 0 and at most 100 (got 101); use a number such as 5',
+          'test/alerts: thresholds.cpuPercent must be a percentage above 0 and at most 100 (got 0); use a number such as 85',
+          'test/alerts: thresholds.loginFailuresPerMinute must be above 0 (got NaN); use a number such as 20',
+          'test/alerts: slo.availabilityPercent must be above 0 and below 100 (100 % leaves no error budget to burn) (got 100); use an objective such as 99.5',
+        ].join('\n'),
+      }),
+    );
   });
 
   test('takes a spike above 100 % and an objective just below 100 %', () => {
@@ -38,16 +46,30 @@ describe('ProductAlerts', () => {
   });
 
   test('fails on an objective of 0 %', () => {
-    expect(() => alerts({ slo: { availabilityPercent: 0 } })).toThrow(expect.objectContaining({ message: 
-      'test/alerts: slo.availabilityPercent must be above 0 and below 100 (100 % leaves no error budget to burn) (got 0); use an objective such as 99.5' }));
+    expect(() => alerts({ slo: { availabilityPercent: 0 } })).toThrow(
+      expect.objectContaining({
+        message:
+          'test/alerts: slo.availabilityPercent must be above 0 and below 100 (100 % leaves no error budget to burn) (got 0); use an objective such as 99.5',
+      }),
+    );
   });
 
   test('is named after the product, lists each alert once in rule order, and gives each a promtool test reading the rule file', () => {
     const a = alerts();
     const [rule] = Testing.synth(a.node.scope as any);
     expect(rule.metadata.name).toBe('dvmm-alerts');
-    expect(a.alertNames).toEqual(['ApiErrorBudgetBurnFast', 'ApiErrorBudgetBurnSlow', 'ApiAvailabilityLow', 'ApiErrorRateHigh', 'ApiLatencyP95High',
-      'ApiLatencyP99High', 'ApiConnectionPoolExhausted', 'ApiRequestRateSpike', 'ContainerCpuHigh', 'ContainerMemoryHigh']);
+    expect(a.alertNames).toEqual([
+      'ApiErrorBudgetBurnFast',
+      'ApiErrorBudgetBurnSlow',
+      'ApiAvailabilityLow',
+      'ApiErrorRateHigh',
+      'ApiLatencyP95High',
+      'ApiLatencyP99High',
+      'ApiConnectionPoolExhausted',
+      'ApiRequestRateSpike',
+      'ContainerCpuHigh',
+      'ContainerMemoryHigh',
+    ]);
     expect(rule.spec.groups.flatMap((g: any) => g.rules.filter((r: any) => r.alert !== undefined).map((r: any) => r.alert))).toEqual(a.alertNames);
     const files = a.tests('rules.yaml');
     expect(files.map((f) => f.content.rule_files)).toEqual(files.map(() => ['rules.yaml']));

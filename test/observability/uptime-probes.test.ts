@@ -6,19 +6,25 @@ describe('UptimeProbes', () => {
     // GIVEN
     const chart = Testing.chart();
     // WHEN
-    new UptimeProbes(chart, 'probes', { name: 'dvmm-uptime', proberUrl: 'blackbox-exporter.monitoring.svc:9115', urls: { api: 'https://api.example.com/', frontend: 'https://example.com/' } });
+    new UptimeProbes(chart, 'probes', {
+      name: 'dvmm-uptime',
+      proberUrl: 'blackbox-exporter.monitoring.svc:9115',
+      urls: { api: 'https://api.example.com/', frontend: 'https://example.com/' },
+    });
     // THEN
-    expect(Testing.synth(chart)).toEqual([{
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'Probe',
-      metadata: { name: 'dvmm-uptime' },
-      spec: {
-        jobName: 'dvmm-uptime',
-        prober: { url: 'blackbox-exporter.monitoring.svc:9115' },
-        module: 'http_2xx',
-        interval: '30s',
-        targets: { staticConfig: { static: ['https://api.example.com/', 'https://example.com/'] } },
+    expect(Testing.synth(chart)).toEqual([
+      {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'Probe',
+        metadata: { name: 'dvmm-uptime' },
+        spec: {
+          jobName: 'dvmm-uptime',
+          prober: { url: 'blackbox-exporter.monitoring.svc:9115' },
+          module: 'http_2xx',
+          interval: '30s',
+          targets: { staticConfig: { static: ['https://api.example.com/', 'https://example.com/'] } },
+        },
       },
-    }]);
+    ]);
   });
 });

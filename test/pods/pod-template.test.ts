@@ -1,7 +1,15 @@
 import * as kplus from 'cdk8s-plus-28';
 import { PropertyError, PropertyErrors } from '../../lib';
 import {
-  createDisruptionBudget, createService, finishPodTemplate, httpProbe, imageReference, mergeResources, spreadConstraints, validateResources, volumeName,
+  createDisruptionBudget,
+  createService,
+  finishPodTemplate,
+  httpProbe,
+  imageReference,
+  mergeResources,
+  spreadConstraints,
+  validateResources,
+  volumeName,
 } from '../../lib/pods/pod-template';
 import { find, synth, testChart } from '../util';
 
@@ -37,9 +45,9 @@ describe('validateResources', () => {
   });
 
   test('fails on an ephemeral storage limit below its request, and on every bad quantity at once', () => {
-    expect(resourceProblems({ requests: { ...SIZES.requests, ephemeralStorage: '2Gi' }, limits: { ...SIZES.limits, ephemeralStorage: '1Gi' } })).toEqual([
-      'test: resources.limits.ephemeralStorage is below its request 2Gi (got "1Gi"); raise the limit to at least 2Gi',
-    ]);
+    expect(
+      resourceProblems({ requests: { ...SIZES.requests, ephemeralStorage: '2Gi' }, limits: { ...SIZES.limits, ephemeralStorage: '1Gi' } }),
+    ).toEqual(['test: resources.limits.ephemeralStorage is below its request 2Gi (got "1Gi"); raise the limit to at least 2Gi']);
     expect(resourceProblems({ requests: { cpu: 'lots', memory: '2Gi' }, limits: { cpu: 'more', memory: '1Gi' } })).toEqual([
       'test: resources.requests.cpu is not a Kubernetes quantity (got "lots"); use a value such as 250m, 1, 512Mi or 1Gi',
       'test: resources.limits.cpu is not a Kubernetes quantity (got "more"); use a value such as 250m, 1, 512Mi or 1Gi',
@@ -100,8 +108,20 @@ describe('spreadConstraints', () => {
   test('spreads across nodes strictly and zones at best, one pod of skew, per rollout', () => {
     const labels = { 'app.kubernetes.io/name': 'api' };
     expect(spreadConstraints(labels)).toEqual([
-      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: labels }, matchLabelKeys: ['pod-template-hash'] },
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels }, matchLabelKeys: ['pod-template-hash'] },
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: { matchLabels: labels },
+        matchLabelKeys: ['pod-template-hash'],
+      },
+      {
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: labels },
+        matchLabelKeys: ['pod-template-hash'],
+      },
     ]);
   });
 });
@@ -111,7 +131,14 @@ describe('createService and createDisruptionBudget', () => {
     // GIVEN
     const chart = testChart();
     // WHEN
-    const service = createService(chart, 'Service', 'api', 8443, { 'app.kubernetes.io/name': 'api', 'tier': 'backend' }, { 'eaf.io/preview': 'true' });
+    const service = createService(
+      chart,
+      'Service',
+      'api',
+      8443,
+      { 'app.kubernetes.io/name': 'api', 'tier': 'backend' },
+      { 'eaf.io/preview': 'true' },
+    );
     createService(chart, 'Plain', 'plain', 80, {});
     createDisruptionBudget(chart, 'Budget', 'api', { 'app.kubernetes.io/name': 'api' });
     // THEN
@@ -121,20 +148,38 @@ describe('createService and createDisruptionBudget', () => {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'api', namespace: 'test-ns', labels: { 'eaf.io/preview': 'true' } },
-      spec: { ports: [{ name: 'http', port: 8443, targetPort: 8443 }], selector: { 'app.kubernetes.io/name': 'api', 'tier': 'backend' }, type: 'ClusterIP' },
+      spec: {
+        ports: [{ name: 'http', port: 8443, targetPort: 8443 }],
+        selector: { 'app.kubernetes.io/name': 'api', 'tier': 'backend' },
+        type: 'ClusterIP',
+      },
     });
-    expect(find(manifests, 'Service', 'plain').spec).toEqual({ ports: [{ name: 'http', port: 80, targetPort: 80 }], selector: {}, type: 'ClusterIP' });
-    expect(find(manifests, 'PodDisruptionBudget', 'api').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(find(manifests, 'Service', 'plain').spec).toEqual({
+      ports: [{ name: 'http', port: 80, targetPort: 80 }],
+      selector: {},
+      type: 'ClusterIP',
+    });
+    expect(find(manifests, 'PodDisruptionBudget', 'api').spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
   });
 });
 
 describe('finishPodTemplate', () => {
   test('writes the resources exactly as given and drops the label cdk8s-plus derives from the construct path', () => {
     const chart = testChart();
-    const deployment = new kplus.Deployment(chart, 'Deployment', { metadata: { name: 'api' }, containers: [{ image: 'r/api:1', securityContext: { ensureNonRoot: false } }] });
+    const deployment = new kplus.Deployment(chart, 'Deployment', {
+      metadata: { name: 'api' },
+      containers: [{ image: 'r/api:1', securityContext: { ensureNonRoot: false } }],
+    });
     finishPodTemplate(deployment, { requests: { cpu: '250m', memory: '1Gi', ephemeralStorage: '128Mi' }, limits: { cpu: '1', memory: '2Gi' } });
     const manifest = find(synth(chart), 'Deployment', 'api');
-    expect(manifest.spec.template.spec.containers[0].resources).toEqual({ requests: { 'cpu': '250m', 'memory': '1Gi', 'ephemeral-storage': '128Mi' }, limits: { cpu: '1', memory: '2Gi' } });
+    expect(manifest.spec.template.spec.containers[0].resources).toEqual({
+      requests: { 'cpu': '250m', 'memory': '1Gi', 'ephemeral-storage': '128Mi' },
+      limits: { cpu: '1', memory: '2Gi' },
+    });
     expect(manifest.spec.template.metadata.labels['cdk8s.io/metadata.addr']).toBeUndefined();
   });
 });
@@ -144,16 +189,23 @@ describe('httpProbe', () => {
     const chart = testChart();
     const deployment = new kplus.Deployment(chart, 'Deployment', {
       metadata: { name: 'api' },
-      containers: [{
-        image: 'r/api:1',
-        securityContext: { ensureNonRoot: false },
-        liveness: httpProbe('/live', 8080, { periodSeconds: 10 }),
-        readiness: httpProbe('/ready', 8081, { initialDelaySeconds: 0, periodSeconds: 5, failureThreshold: 6 }),
-      }],
+      containers: [
+        {
+          image: 'r/api:1',
+          securityContext: { ensureNonRoot: false },
+          liveness: httpProbe('/live', 8080, { periodSeconds: 10 }),
+          readiness: httpProbe('/ready', 8081, { initialDelaySeconds: 0, periodSeconds: 5, failureThreshold: 6 }),
+        },
+      ],
     });
     expect(deployment.containers).toHaveLength(1);
     const container = find(synth(chart), 'Deployment', 'api').spec.template.spec.containers[0];
     expect(container.livenessProbe).toEqual({ failureThreshold: 3, httpGet: { path: '/live', port: 8080, scheme: 'HTTP' }, periodSeconds: 10 });
-    expect(container.readinessProbe).toEqual({ failureThreshold: 6, httpGet: { path: '/ready', port: 8081, scheme: 'HTTP' }, initialDelaySeconds: 0, periodSeconds: 5 });
+    expect(container.readinessProbe).toEqual({
+      failureThreshold: 6,
+      httpGet: { path: '/ready', port: 8081, scheme: 'HTTP' },
+      initialDelaySeconds: 0,
+      periodSeconds: 5,
+    });
   });
 });

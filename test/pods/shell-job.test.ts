@@ -39,18 +39,20 @@ describe('restrictedShellJob', () => {
     expect(pod.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'hello' });
     expect(pod.spec).toMatchObject({ restartPolicy: 'Never', automountServiceAccountToken: false, securityContext: { runAsNonRoot: true } });
     expect(pod.spec.serviceAccountName).toBeUndefined();
-    expect(pod.spec.containers).toEqual([{
-      name: 'hello',
-      image: 'registry.example.com/sh:1',
-      imagePullPolicy: 'Always',
-      command: ['/bin/sh', '-c', 'echo "$0: $1"', 'hello'],
-      args: ['world'],
-      resources: {
-        requests: { 'cpu': '10m', 'memory': '32Mi', 'ephemeral-storage': '16Mi' },
-        limits: { 'cpu': '100m', 'memory': '1Gi', 'ephemeral-storage': '64Mi' },
+    expect(pod.spec.containers).toEqual([
+      {
+        name: 'hello',
+        image: 'registry.example.com/sh:1',
+        imagePullPolicy: 'Always',
+        command: ['/bin/sh', '-c', 'echo "$0: $1"', 'hello'],
+        args: ['world'],
+        resources: {
+          requests: { 'cpu': '10m', 'memory': '32Mi', 'ephemeral-storage': '16Mi' },
+          limits: { 'cpu': '100m', 'memory': '1Gi', 'ephemeral-storage': '64Mi' },
+        },
+        securityContext: RESTRICTED,
       },
-      securityContext: RESTRICTED,
-    }]);
+    ]);
   });
 
   test("with a schedule and a ServiceAccount: a CronJob that never overlaps, with the account's token", () => {

@@ -44,10 +44,15 @@ function cruise(cwd: string): Promise<CruiseResult> {
   let result = CRUISES.get(cwd);
   if (result === undefined) {
     result = new Promise((resolve, reject) => {
-      execFile(process.execPath, [DEPCRUISE, '--config', CONFIG, '--output-type', 'json', 'lib', 'main.ts'], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        if (error) reject(new Error(`depcruise failed (exit ${error.code}):\n${stderr}${stdout}`));
-        else resolve(JSON.parse(stdout) as CruiseResult);
-      });
+      execFile(
+        process.execPath,
+        [DEPCRUISE, '--config', CONFIG, '--output-type', 'json', 'lib', 'main.ts'],
+        { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          if (error) reject(new Error(`depcruise failed (exit ${error.code}):\n${stderr}${stdout}`));
+          else resolve(JSON.parse(stdout) as CruiseResult);
+        },
+      );
     });
     CRUISES.set(cwd, result);
   }
@@ -105,68 +110,80 @@ describe('architecture rules (.dependency-cruiser.cjs)', () => {
     expect(rules.filter((rule) => rule.severity !== 'error' || !rule.explained)).toEqual([]);
   });
 
-  test('the real tree (lib, main.ts) keeps every rule', async () => {
-    // GIVEN the repository's lib/ and main.ts
-    // WHEN cruised as `npm run lint:arch` does
-    const result = await cruise(ROOT);
+  test(
+    'the real tree (lib, main.ts) keeps every rule',
+    async () => {
+      // GIVEN the repository's lib/ and main.ts
+      // WHEN cruised as `npm run lint:arch` does
+      const result = await cruise(ROOT);
 
-    // THEN nothing is reported (so `npm run lint:arch` exits 0), and it did look at the library
-    expect(violationsOf(result)).toEqual([]);
-    expect(result.summary.error).toBe(0);
-    expect(result.modules.map((module) => module.source)).toEqual(expect.arrayContaining(['main.ts', 'lib/index.ts']));
-  }, TIMEOUT);
+      // THEN nothing is reported (so `npm run lint:arch` exits 0), and it did look at the library
+      expect(violationsOf(result)).toEqual([]);
+      expect(result.summary.error).toBe(0);
+      expect(result.modules.map((module) => module.source)).toEqual(expect.arrayContaining(['main.ts', 'lib/index.ts']));
+    },
+    TIMEOUT,
+  );
 
-  test('fails on the deliberately introduced cycle, and on nothing else', async () => {
-    // GIVEN lib/workloads/a.ts <-> b.ts (value imports), lib/identity/i1.ts <-> i2.ts closed by an import that
-    // names only an interface but is not written `import type`, and lib/data/t1 -> t2 -> t3 closed by `import type`
-    // WHEN cruised with the project's config
-    const result = await cruise(path.join(FIXTURES, 'cycle'));
+  test(
+    'fails on the deliberately introduced cycle, and on nothing else',
+    async () => {
+      // GIVEN lib/workloads/a.ts <-> b.ts (value imports), lib/identity/i1.ts <-> i2.ts closed by an import that
+      // names only an interface but is not written `import type`, and lib/data/t1 -> t2 -> t3 closed by `import type`
+      // WHEN cruised with the project's config
+      const result = await cruise(path.join(FIXTURES, 'cycle'));
 
-    // THEN each runtime cycle is reported once, with its path, as an error (`npm run lint:arch` would exit 2)
-    expect(violationsOf(result)).toEqual([
-      'no-circular: lib/identity/i1.ts -> lib/identity/i2.ts -> lib/identity/i1.ts',
-      'no-circular: lib/workloads/a.ts -> lib/workloads/b.ts -> lib/workloads/a.ts',
-    ]);
-    expect(result.summary.error).toBe(2);
-    // AND the type-only cycle was seen as a cycle, but allowed: `import type` is erased by the compiler
-    const t3 = result.modules.find((module) => module.source === 'lib/data/t3.ts');
-    expect(t3?.dependencies).toEqual([
-      expect.objectContaining({ resolved: 'lib/data/t1.ts', circular: true, dependencyTypes: ['local', 'type-only', 'import'] }),
-    ]);
-  }, TIMEOUT);
+      // THEN each runtime cycle is reported once, with its path, as an error (`npm run lint:arch` would exit 2)
+      expect(violationsOf(result)).toEqual([
+        'no-circular: lib/identity/i1.ts -> lib/identity/i2.ts -> lib/identity/i1.ts',
+        'no-circular: lib/workloads/a.ts -> lib/workloads/b.ts -> lib/workloads/a.ts',
+      ]);
+      expect(result.summary.error).toBe(2);
+      // AND the type-only cycle was seen as a cycle, but allowed: `import type` is erased by the compiler
+      const t3 = result.modules.find((module) => module.source === 'lib/data/t3.ts');
+      expect(t3?.dependencies).toEqual([
+        expect.objectContaining({ resolved: 'lib/data/t1.ts', circular: true, dependencyTypes: ['local', 'type-only', 'import'] }),
+      ]);
+    },
+    TIMEOUT,
+  );
 
-  test('reports every layering, I/O, compiler, product and resolution violation exactly', async () => {
-    // GIVEN a tree that breaks each layer rule once or twice next to imports that are allowed
-    // (constructs -> core, pods, imports/, npm, construct folders before them; gate -> yaml, core; product -> constructs,
-    // `import type` and `typeof import()` of yaml; program -> fs, yaml; core -> path)
-    // WHEN cruised with the project's config
-    const result = await cruise(path.join(FIXTURES, 'layers'));
+  test(
+    'reports every layering, I/O, compiler, product and resolution violation exactly',
+    async () => {
+      // GIVEN a tree that breaks each layer rule once or twice next to imports that are allowed
+      // (constructs -> core, pods, imports/, npm, construct folders before them; gate -> yaml, core; product -> constructs,
+      // `import type` and `typeof import()` of yaml; program -> fs, yaml; core -> path)
+      // WHEN cruised with the project's config
+      const result = await cruise(path.join(FIXTURES, 'layers'));
 
-    // THEN exactly the broken rules are reported, each as an error
-    expect(violationsOf(result)).toEqual([
-      'every-file-in-a-layer: lib/misc/m.ts -> lib/core/ok.ts',
-      'io-only-in-program: lib/gate/z.ts -> child_process',
-      'io-only-in-program: lib/gate/z.ts -> fs',
-      'io-only-in-program: lib/network/y.ts -> fs',
-      'io-only-in-program: lib/network/y.ts -> os',
-      'layer-core: lib/core/c.ts -> lib/pods/p.ts',
-      'layer-data: lib/data/d.ts -> lib/identity/i.ts',
-      'layer-gate: lib/gate/z.ts -> lib/workloads/x.ts',
-      'layer-network: lib/network/y.ts -> lib/product/p.ts',
-      'layer-observability: lib/observability/o.ts -> lib/workloads/x.ts',
-      'layer-pods: lib/pods/p.ts -> imports/crd.ts',
-      'layer-product: lib/product/p.ts -> lib/gate/z.ts',
-      'layer-workloads: lib/workloads/x.ts -> lib/index.ts',
-      'layer-workloads: lib/workloads/x.ts -> lib/program/files.ts',
-      'library-never-imports-products: lib/program/files.ts -> examples/api-only/main.ts',
-      'library-never-imports-products: lib/program/files.ts -> main.ts',
-      'library-never-imports-products: lib/program/files.ts -> scripts/tool.ts',
-      'library-never-imports-products: lib/program/files.ts -> test/helper.ts',
-      'not-to-unresolvable: lib/program/files.ts -> ./does-not-exist',
-      'parsers-only-in-gate-and-program: lib/product/p.ts -> node_modules/ajv/dist/ajv.js',
-    ]);
-    expect(result.summary.error).toBe(20);
-  }, TIMEOUT);
+      // THEN exactly the broken rules are reported, each as an error
+      expect(violationsOf(result)).toEqual([
+        'every-file-in-a-layer: lib/misc/m.ts -> lib/core/ok.ts',
+        'io-only-in-program: lib/gate/z.ts -> child_process',
+        'io-only-in-program: lib/gate/z.ts -> fs',
+        'io-only-in-program: lib/network/y.ts -> fs',
+        'io-only-in-program: lib/network/y.ts -> os',
+        'layer-core: lib/core/c.ts -> lib/pods/p.ts',
+        'layer-data: lib/data/d.ts -> lib/identity/i.ts',
+        'layer-gate: lib/gate/z.ts -> lib/workloads/x.ts',
+        'layer-network: lib/network/y.ts -> lib/product/p.ts',
+        'layer-observability: lib/observability/o.ts -> lib/workloads/x.ts',
+        'layer-pods: lib/pods/p.ts -> imports/crd.ts',
+        'layer-product: lib/product/p.ts -> lib/gate/z.ts',
+        'layer-workloads: lib/workloads/x.ts -> lib/index.ts',
+        'layer-workloads: lib/workloads/x.ts -> lib/program/files.ts',
+        'library-never-imports-products: lib/program/files.ts -> examples/api-only/main.ts',
+        'library-never-imports-products: lib/program/files.ts -> main.ts',
+        'library-never-imports-products: lib/program/files.ts -> scripts/tool.ts',
+        'library-never-imports-products: lib/program/files.ts -> test/helper.ts',
+        'not-to-unresolvable: lib/program/files.ts -> ./does-not-exist',
+        'parsers-only-in-gate-and-program: lib/product/p.ts -> node_modules/ajv/dist/ajv.js',
+      ]);
+      expect(result.summary.error).toBe(20);
+    },
+    TIMEOUT,
+  );
 
   test('orders the construct folders by their real imports: each may import only those before it', () => {
     // GIVEN the layers the config declares
@@ -175,8 +192,11 @@ describe('architecture rules (.dependency-cruiser.cjs)', () => {
 
     // WHEN the construct folders' places and what each may import are read
     const order = layers.map((layer) => layer.name).filter((name) => constructs.includes(name));
-    const mayImport = Object.fromEntries(layers.filter((layer) => constructs.includes(layer.name))
-      .map((layer) => [layer.name, layer.mayImport.filter((name) => constructs.includes(name))]));
+    const mayImport = Object.fromEntries(
+      layers
+        .filter((layer) => constructs.includes(layer.name))
+        .map((layer) => [layer.name, layer.mayImport.filter((name) => constructs.includes(name))]),
+    );
 
     // THEN they stand in this order, and each may import exactly the construct folders before it
     expect(order).toEqual(constructs);
@@ -190,7 +210,11 @@ describe('architecture rules (.dependency-cruiser.cjs)', () => {
 
     // THEN every layer has its rule, and the gate may load the parsers but not the file system or processes
     expect(layersOf(config).map((layer) => rule(`layer-${layer.name}`)?.name)).toEqual(layersOf(config).map((layer) => `layer-${layer.name}`));
-    expect(layersOf(config).filter((layer) => (layer.uses ?? []).length > 0).map((layer) => [layer.name, layer.uses])).toEqual([
+    expect(
+      layersOf(config)
+        .filter((layer) => (layer.uses ?? []).length > 0)
+        .map((layer) => [layer.name, layer.uses]),
+    ).toEqual([
       ['gate', ['parsers']],
       ['program', ['io', 'parsers']],
     ]);
@@ -226,7 +250,12 @@ describe('the layer tables of README.md and CONTRIBUTING.md', () => {
       '| top | `lib/top/`, `lib/index.ts` | the top | base | the file system |',
     ]);
     // AND the repository's table lists every layer the config declares
-    expect(layerTable().split('\n').slice(2).map((row) => row.split(' | ')[0].slice(2))).toEqual(readLayers().layers.map((layer) => layer.name));
+    expect(
+      layerTable()
+        .split('\n')
+        .slice(2)
+        .map((row) => row.split(' | ')[0].slice(2)),
+    ).toEqual(readLayers().layers.map((layer) => layer.name));
   });
 });
 

@@ -12,7 +12,7 @@ test('importing the library loads neither the schema compiler (ajv) nor its YAML
     "const { EafApi } = require('./lib');",
     "new EafApi(new Chart(Testing.app(), 'c'), 'api', { image: 'r/api', tag: '1.0.0' });",
     // (cdk8s loads the copy of the yaml package it bundles, cdk8s/node_modules/yaml; that one is cdk8s's own)
-    "const loaded = Object.keys(require.cache).filter((k) => /node_modules[\\\\/](ajv|yaml)[\\\\/]/.test(k) && !/cdk8s[\\\\/]node_modules/.test(k));",
+    'const loaded = Object.keys(require.cache).filter((k) => /node_modules[\\\\/](ajv|yaml)[\\\\/]/.test(k) && !/cdk8s[\\\\/]node_modules/.test(k));',
     'console.log(JSON.stringify(loaded));',
   ].join('\n');
   const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: REPO, encoding: 'utf8' });

@@ -37,16 +37,22 @@ test('the package publishes to the company registry, and its prepublishOnly is t
 
 test('the guard lets a publish to the company registry through, naming where it goes', () => {
   expect(publish({ registry: LOCAL })).toEqual({ status: 0, guard: [`publish-guard: @eaf/cdk8s@9.9.9 goes to ${LOCAL}`] });
-  expect(publish({ registry: COMPANY }, `@eaf:registry=${LOCAL}\n`))
-    .toEqual({ status: 0, guard: [`publish-guard: @eaf/cdk8s@9.9.9 goes to ${LOCAL}`] });
+  expect(publish({ registry: COMPANY }, `@eaf:registry=${LOCAL}\n`)).toEqual({
+    status: 0,
+    guard: [`publish-guard: @eaf/cdk8s@9.9.9 goes to ${LOCAL}`],
+  });
 });
 
 test('fails when an @eaf:registry setting or publishConfig names the public registry, or publishConfig is missing', () => {
-  const refused = (why: string) => `publish-guard: refusing to publish @eaf/cdk8s: ${why}; `
-    + 'it is published only to the company registry (docs/releasing.md)';
-  expect(publish({ registry: COMPANY }, `@eaf:registry=${PUBLIC}\n`))
-    .toEqual({ status: 1, guard: [refused(`the @eaf:registry setting is the public registry ${PUBLIC}`)] });
-  expect(publish({ registry: 'https://registry.npmjs.org' }))
-    .toEqual({ status: 1, guard: [refused('package.json publishConfig.registry is the public registry https://registry.npmjs.org')] });
+  const refused = (why: string) =>
+    `publish-guard: refusing to publish @eaf/cdk8s: ${why}; ` + 'it is published only to the company registry (docs/releasing.md)';
+  expect(publish({ registry: COMPANY }, `@eaf:registry=${PUBLIC}\n`)).toEqual({
+    status: 1,
+    guard: [refused(`the @eaf:registry setting is the public registry ${PUBLIC}`)],
+  });
+  expect(publish({ registry: 'https://registry.npmjs.org' })).toEqual({
+    status: 1,
+    guard: [refused('package.json publishConfig.registry is the public registry https://registry.npmjs.org')],
+  });
   expect(publish(undefined)).toEqual({ status: 1, guard: [refused('package.json has no publishConfig.registry')] });
 });

@@ -23,13 +23,27 @@ function run(...args: string[]) {
 }
 
 function runWith(env: NodeJS.ProcessEnv, ...args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(repo, 'scripts', 'run-compiled.mjs'), 'main.ts', ...args], { cwd: repo, encoding: 'utf8', env: { ...process.env, ...env } });
+  const result = spawnSync(process.execPath, [path.join(repo, 'scripts', 'run-compiled.mjs'), 'main.ts', ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** The stamp the runner keeps for this program (in the shared node_modules, named by the entry's path). */
-const stampFile = () => path.join(ROOT, 'node_modules', '.cache', 'eaf-cdk8s', 'compiled',
-  `main-${createHash('sha256').update(path.join(fs.realpathSync(repo), 'main.ts')).digest('hex').slice(0, 12)}.stamp.json`);
+const stampFile = () =>
+  path.join(
+    ROOT,
+    'node_modules',
+    '.cache',
+    'eaf-cdk8s',
+    'compiled',
+    `main-${createHash('sha256')
+      .update(path.join(fs.realpathSync(repo), 'main.ts'))
+      .digest('hex')
+      .slice(0, 12)}.stamp.json`,
+  );
 const bundle = () => path.join(repo, '.main.compiled.js');
 /** The bundle's identity: a rebuild writes a new file (a rename), so the inode changes. */
 const build = () => fs.statSync(bundle()).ino;
@@ -41,13 +55,16 @@ beforeEach(() => {
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(repo, 'node_modules'));
   write('package.json', '{ "name": "demo", "private": true }\n');
   write('lib/greeting.ts', "export const GREETING: string = 'hello';\n");
-  write('main.ts', [
-    "import * as path from 'path';",
-    "import { GREETING } from './lib/greeting';",
-    "export function main(): void { console.log(`${GREETING} ${path.basename(__dirname)} ${process.argv.slice(2).join(',')}`); }",
-    'if (require.main === module) main();',
-    '',
-  ].join('\n'));
+  write(
+    'main.ts',
+    [
+      "import * as path from 'path';",
+      "import { GREETING } from './lib/greeting';",
+      "export function main(): void { console.log(`${GREETING} ${path.basename(__dirname)} ${process.argv.slice(2).join(',')}`); }",
+      'if (require.main === module) main();',
+      '',
+    ].join('\n'),
+  );
 });
 
 afterEach(() => {
@@ -111,18 +128,16 @@ test('rebuilds when an input is deleted, the stamp is lost or the bundle is gone
 });
 
 test('every other file keeps its own __dirname and is not the main module; text in templates stays as written', () => {
-  write('lib/place.ts', [
-    'export const HERE: string = __dirname;',
-    'export const TEMPLATE: string = `if (require.main === module) { use(__dirname); }`;',
-    "if (require.main === module) console.log('lib/place.ts ran as a program');",
-    '',
-  ].join('\n'));
-  write('main.ts', [
-    "import { HERE, TEMPLATE } from './lib/place';",
-    'console.log(HERE);',
-    'console.log(TEMPLATE);',
-    '',
-  ].join('\n'));
+  write(
+    'lib/place.ts',
+    [
+      'export const HERE: string = __dirname;',
+      'export const TEMPLATE: string = `if (require.main === module) { use(__dirname); }`;',
+      "if (require.main === module) console.log('lib/place.ts ran as a program');",
+      '',
+    ].join('\n'),
+  );
+  write('main.ts', ["import { HERE, TEMPLATE } from './lib/place';", 'console.log(HERE);', 'console.log(TEMPLATE);', ''].join('\n'));
   expect(run()).toEqual({ status: 0, stdout: `${path.join(repo, 'lib')}\nif (require.main === module) { use(__dirname); }\n`, stderr: '' });
 });
 

@@ -22,10 +22,17 @@ const SHOP = defineProduct({
 });
 
 /** One private component: no hosts, no databases, no identity provider. */
-const BARE = defineProduct({ name: 'bare', components: { job: { kind: 'http', image: `${REGISTRY}/job`, livenessPath: '/healthz', readinessPath: '/readyz' } } });
+const BARE = defineProduct({
+  name: 'bare',
+  components: { job: { kind: 'http', image: `${REGISTRY}/job`, livenessPath: '/healthz', readinessPath: '/readyz' } },
+});
 
 /** An API trusting an OIDC issuer outside the cluster. */
-const PORTAL = defineProduct({ name: 'portal', components: { api: { kind: 'spring-boot', image: `${REGISTRY}/portal`, identity: true } }, identity: { kind: 'external-oidc' } });
+const PORTAL = defineProduct({
+  name: 'portal',
+  components: { api: { kind: 'spring-boot', image: `${REGISTRY}/portal`, identity: true } },
+  identity: { kind: 'external-oidc' },
+});
 
 const RELEASE = { exposure: { kind: 'route' }, release: { strategy: 'rolling' } };
 const SHOP_ENV = {
@@ -88,7 +95,9 @@ describe('environmentSchema', () => {
     });
 
     test('fails with any host when the product has no public host, saying to remove it', () => {
-      expect(problems(BARE, { ...BARE_ENV, hosts: { job: 'job.example.com' } })).toEqual(['/hosts/job additionalProperties: hosts: the product declares none; remove it']);
+      expect(problems(BARE, { ...BARE_ENV, hosts: { job: 'job.example.com' } })).toEqual([
+        '/hosts/job additionalProperties: hosts: the product declares none; remove it',
+      ]);
       expect(problems(BARE, { ...BARE_ENV, hosts: 'job.example.com' })).toEqual(['/hosts type: hosts: the product declares none; remove it']);
     });
   });
@@ -103,7 +112,9 @@ describe('environmentSchema', () => {
         '/databases/other additionalProperties: give settings for the databases of the product: orders, events',
         '/databases/orders/instances minimum: use a whole number of at least 1',
       ]);
-      expect(problems(SHOP, { ...SHOP_ENV, databases: 'orders' })).toEqual(['/databases type: give settings for the databases of the product: orders, events']);
+      expect(problems(SHOP, { ...SHOP_ENV, databases: 'orders' })).toEqual([
+        '/databases type: give settings for the databases of the product: orders, events',
+      ]);
     });
 
     test('fails when the product declares no database', () => {
@@ -117,17 +128,18 @@ describe('environmentSchema', () => {
     });
 
     test('fails when an egress comes from no component or from something else, listing the components', () => {
-      expect(problems(SHOP, {
-        ...SHOP_ENV,
-        egress: { smtp: { from: ['api', 'ghost'], cidrs: ['10.0.0.0/8'], ports: [587] }, chat: { from: [], cidrs: ['10.0.0.0/8'], ports: [443] } },
-      })).toEqual([
-        '/egress/smtp/from/1 enum: name components of the product: api, web, worker',
-        '/egress/chat/from minItems: -',
-      ]);
+      expect(
+        problems(SHOP, {
+          ...SHOP_ENV,
+          egress: { smtp: { from: ['api', 'ghost'], cidrs: ['10.0.0.0/8'], ports: [587] }, chat: { from: [], cidrs: ['10.0.0.0/8'], ports: [443] } },
+        }),
+      ).toEqual(['/egress/smtp/from/1 enum: name components of the product: api, web, worker', '/egress/chat/from minItems: -']);
     });
 
     test('fails when egress is not a map of named egress', () => {
-      expect(problems(SHOP, { ...SHOP_ENV, egress: ['smtp'] })).toEqual(['/egress type: name each egress with lower-case letters, digits and hyphens, e.g. smtp']);
+      expect(problems(SHOP, { ...SHOP_ENV, egress: ['smtp'] })).toEqual([
+        '/egress type: name each egress with lower-case letters, digits and hyphens, e.g. smtp',
+      ]);
     });
   });
 
@@ -150,16 +162,20 @@ describe('environmentSchema', () => {
   describe('identity', () => {
     test("Keycloak's settings are optional", () => {
       expect(problems(SHOP, { ...SHOP_ENV, identity: { instances: 2 } })).toEqual([]);
-      expect(problems(SHOP, { ...SHOP_ENV, identity: { issuerUrl: 'https://login.example.com' } })).toEqual(['/identity/issuerUrl additionalProperties: -']);
+      expect(problems(SHOP, { ...SHOP_ENV, identity: { issuerUrl: 'https://login.example.com' } })).toEqual([
+        '/identity/issuerUrl additionalProperties: -',
+      ]);
     });
 
     test('an external issuer must be named', () => {
       expect(problems(PORTAL, { ...RELEASE, components: { api: { tag: '1.0.0' } } })).toEqual(['/identity required: -']);
-      expect(problems(PORTAL, {
-        ...RELEASE,
-        identity: { issuerUrl: 'https://login.example.com/realms/eaf', endpoint: { cidrs: ['203.0.113.10/32'], ports: [443] } },
-        components: { api: { tag: '1.0.0' } },
-      })).toEqual([]);
+      expect(
+        problems(PORTAL, {
+          ...RELEASE,
+          identity: { issuerUrl: 'https://login.example.com/realms/eaf', endpoint: { cidrs: ['203.0.113.10/32'], ports: [443] } },
+          components: { api: { tag: '1.0.0' } },
+        }),
+      ).toEqual([]);
     });
 
     test('fails when the product has no identity provider', () => {
@@ -173,7 +189,9 @@ describe('environmentSchema', () => {
     test('name one of the waivable rules when the schema is given them', () => {
       const options = { waivableRules: ['production-replicas', 'probes-required'] };
       expect(problems(BARE, waiver('probes-required'), options)).toEqual([]);
-      expect(problems(BARE, waiver('tls-required'), options)).toEqual(['/waivers/0/rule enum: name a waivable rule of the gate: production-replicas, probes-required']);
+      expect(problems(BARE, waiver('tls-required'), options)).toEqual([
+        '/waivers/0/rule enum: name a waivable rule of the gate: production-replicas, probes-required',
+      ]);
       expect(problems(BARE, { ...BARE_ENV, waivers: [{ rule: 'probes-required' }] }, options)).toEqual([
         '/waivers/0/object required: give rule, object and reason',
         '/waivers/0/reason required: give rule, object and reason',

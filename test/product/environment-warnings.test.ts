@@ -32,6 +32,10 @@ describe('environmentWarnings', () => {
   });
 
   test('is silent on a critical production with narrow CIDRs', () => {
-    expect(environmentWarnings(testEnvironment({ name: 'production', critical: true, egress: { smtp: { from: ['api'], cidrs: ['10.0.0.0/8'], ports: [587] } } }))).toEqual([]);
+    expect(
+      environmentWarnings(
+        testEnvironment({ name: 'production', critical: true, egress: { smtp: { from: ['api'], cidrs: ['10.0.0.0/8'], ports: [587] } } }),
+      ),
+    ).toEqual([]);
   });
 });

@@ -12,7 +12,11 @@ describe('EafProductChart', () => {
 
   test('labels every object with the product, the manager and the environment', () => {
     for (const m of synthProduct(testEnvironment())) {
-      expect(m.metadata.labels).toMatchObject({ 'app.kubernetes.io/part-of': 'dvmm', 'app.kubernetes.io/managed-by': 'eaf-cdk8s', 'eaf.io/environment': 'production' });
+      expect(m.metadata.labels).toMatchObject({
+        'app.kubernetes.io/part-of': 'dvmm',
+        'app.kubernetes.io/managed-by': 'eaf-cdk8s',
+        'eaf.io/environment': 'production',
+      });
     }
   });
 
@@ -37,18 +41,24 @@ describe('EafProductChart', () => {
   });
 
   test('rolls with one Deployment per component when the environment rolls, exposed by Ingress', () => {
-    const manifests = synthProduct(testEnvironment({
-      name: 'dev',
-      exposure: { kind: 'ingress', clusterIssuer: 'letsencrypt' },
-      release: { strategy: 'rolling' },
-      components: { api: { tag: '2.0.0', replicas: 1, resources: { requests: { cpu: '100m' } } }, frontend: { tag: '2.0.0' } },
-    }));
+    const manifests = synthProduct(
+      testEnvironment({
+        name: 'dev',
+        exposure: { kind: 'ingress', clusterIssuer: 'letsencrypt' },
+        release: { strategy: 'rolling' },
+        components: { api: { tag: '2.0.0', replicas: 1, resources: { requests: { cpu: '100m' } } }, frontend: { tag: '2.0.0' } },
+      }),
+    );
     const api = find(manifests, 'Deployment', 'api');
     expect(api.spec.replicas).toBe(1);
     expect(api.spec.template.spec.containers[0].resources.requests).toEqual({ 'cpu': '100m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' });
     expect(find(manifests, 'Deployment', 'frontend').spec.replicas).toBe(3);
     expect(manifests.filter((m) => m.kind === 'Service').map((m) => m.metadata.name)).toEqual(['api', 'frontend']);
-    expect(manifests.filter((m) => m.kind === 'Ingress').map((m) => m.spec.rules[0].host)).toEqual(['app.example.com', 'api.example.com', 'auth.example.com']);
+    expect(manifests.filter((m) => m.kind === 'Ingress').map((m) => m.spec.rules[0].host)).toEqual([
+      'app.example.com',
+      'api.example.com',
+      'auth.example.com',
+    ]);
   });
 
   test('flipping activeColor changes only the Service selectors and the idle replica counts', () => {
@@ -79,7 +89,11 @@ describe('EafProductChart', () => {
     for (const { owner, container, pod } of containersOf(synthProduct(testEnvironment()))) {
       expect({ owner, runAsUser: pod.securityContext?.runAsUser ?? container.securityContext.runAsUser }).toEqual({ owner, runAsUser: undefined });
       expect(container.securityContext).toMatchObject({
-        runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' }, readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+        readOnlyRootFilesystem: true,
       });
     }
   });
@@ -100,7 +114,11 @@ describe('EafProductChart', () => {
   });
 
   test('fails when a blue-green environment gives one tag, reporting every component at once', () => {
-    expect(settingProblems(() => productChart(testEnvironment({ components: { api: { tags: { blue: '1.0.0', green: '2.0.0' } }, frontend: { tag: '1.0.0' } } })))).toEqual([
+    expect(
+      settingProblems(() =>
+        productChart(testEnvironment({ components: { api: { tags: { blue: '1.0.0', green: '2.0.0' } }, frontend: { tag: '1.0.0' } } })),
+      ),
+    ).toEqual([
       'components.frontend.tags: is required for a blue-green release (got nothing); set tags: { blue: <version>, green: <version> }',
       'components.frontend.tag: is only for rolling releases (got "1.0.0"); set tags.blue and tags.green instead',
     ]);
@@ -119,7 +137,8 @@ function differences(before: Manifest[], after: Manifest[]): string[] {
   const out: string[] = [];
   const walk = (id: string, pointer: string, a: any, b: any) => {
     if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
-      for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) walk(id, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, a[key], b[key]);
+      for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+        walk(id, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, a[key], b[key]);
     } else if (JSON.stringify(a) !== JSON.stringify(b)) {
       out.push(`${id} ${pointer}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`);
     }
@@ -143,34 +162,42 @@ const BACKUP = { destinationPath: 's3://backups/app', credentialsSecret: 'backup
 
 /** Environment variables of a Deployment's first container, by name. */
 function envOf(manifests: Manifest[], deployment: string): Record<string, unknown> {
-  return Object.fromEntries(find(manifests, 'Deployment', deployment).spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+  return Object.fromEntries(
+    find(manifests, 'Deployment', deployment).spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]),
+  );
 }
 
 describe('EafProductChart composition', () => {
   test('fails with every problem of the environment at once, each a construct message, in one CompositionError', () => {
     // GIVEN a critical environment without database backups that waives a misspelt object and an unknown kind
-    const error = compositionError(() => productChart(testEnvironment({
-      databases: {},
-      waivers: [
-        { rule: 'production-replicas', object: 'Deployment/apii', reason: 'a pilot with three tenants' },
-        { rule: 'production-replicas', object: 'Gadget/x', reason: 'a pilot with three tenants' },
-      ],
-    })));
+    const error = compositionError(() =>
+      productChart(
+        testEnvironment({
+          databases: {},
+          waivers: [
+            { rule: 'production-replicas', object: 'Deployment/apii', reason: 'a pilot with three tenants' },
+            { rule: 'production-replicas', object: 'Gadget/x', reason: 'a pilot with three tenants' },
+          ],
+        }),
+      ),
+    );
     // THEN the error names the environment, and its message is every problem's construct message, one per line
     expect(error.name).toBe('CompositionError');
     expect(error.environment).toBe('production');
-    expect(error.message).toBe([
-      'dvmm: backup is required in a critical environment (got nothing); configure databases.db.backup (destinationPath, credentialsSecret) so WAL is archived and backups are kept',
-      'dvmm: waivers names no object of the environment (got "Deployment/apii"); use one of: Deployment/api-blue, Deployment/api-green, Deployment/frontend-blue, Deployment/frontend-green',
-      'dvmm: waivers names no object of the environment (got "Gadget/x"); use one of: Cluster/…, ConfigMap/…, Deployment/…, Keycloak/…, Namespace/…, NetworkPolicy/…, '
-        + 'ObjectStore/…, PodDisruptionBudget/…, PodMonitor/…, PrometheusRule/…, Route/…, ScheduledBackup/…, Service/…, ServiceAccount/…',
-    ].join('\n'));
+    expect(error.message).toBe(
+      [
+        'dvmm: backup is required in a critical environment (got nothing); configure databases.db.backup (destinationPath, credentialsSecret) so WAL is archived and backups are kept',
+        'dvmm: waivers names no object of the environment (got "Deployment/apii"); use one of: Deployment/api-blue, Deployment/api-green, Deployment/frontend-blue, Deployment/frontend-green',
+        'dvmm: waivers names no object of the environment (got "Gadget/x"); use one of: Cluster/…, ConfigMap/…, Deployment/…, Keycloak/…, Namespace/…, NetworkPolicy/…, ' +
+          'ObjectStore/…, PodDisruptionBudget/…, PodMonitor/…, PrometheusRule/…, Route/…, ScheduledBackup/…, Service/…, ServiceAccount/…',
+      ].join('\n'),
+    );
     // AND each problem names its setting: a waiver lists the objects of its kind, else every kind once, sorted
     expect(error.problems.map((p: any) => p.settingMessage)).toEqual([
       'databases.db.backup: is required in a critical environment (got nothing); configure databases.db.backup (destinationPath, credentialsSecret) so WAL is archived and backups are kept',
       'waivers.0.object: names no object of the environment (got "Deployment/apii"); use one of: Deployment/api-blue, Deployment/api-green, Deployment/frontend-blue, Deployment/frontend-green',
-      'waivers.1.object: names no object of the environment (got "Gadget/x"); use one of: Cluster/…, ConfigMap/…, Deployment/…, Keycloak/…, Namespace/…, NetworkPolicy/…, '
-        + 'ObjectStore/…, PodDisruptionBudget/…, PodMonitor/…, PrometheusRule/…, Route/…, ScheduledBackup/…, Service/…, ServiceAccount/…',
+      'waivers.1.object: names no object of the environment (got "Gadget/x"); use one of: Cluster/…, ConfigMap/…, Deployment/…, Keycloak/…, Namespace/…, NetworkPolicy/…, ' +
+        'ObjectStore/…, PodDisruptionBudget/…, PodMonitor/…, PrometheusRule/…, Route/…, ScheduledBackup/…, Service/…, ServiceAccount/…',
     ]);
   });
 
@@ -195,7 +222,10 @@ describe('EafProductChart composition', () => {
   });
 
   test("fails on Keycloak's settings by identity setting, and on its realm by construct path (the realm is the product's)", () => {
-    const product = defineProduct({ ...WEB_PRODUCT, identity: { kind: 'keycloak', realm: { realm: 'dvmm', smtpServer: { password: '${SMTP_PASSWORD}' } } } });
+    const product = defineProduct({
+      ...WEB_PRODUCT,
+      identity: { kind: 'keycloak', realm: { realm: 'dvmm', smtpServer: { password: '${SMTP_PASSWORD}' } } },
+    });
     expect(settingProblems(() => productChart(testEnvironment({ identity: { instances: 0, database: { backup: BACKUP } } }), product))).toEqual([
       'identity.instances: must be a whole number of at least 1 (got 0); set instances to 1 or more',
       "dvmm/production/identity: realmPlaceholders lacks the realm's placeholder SMTP_PASSWORD (got []); add SMTP_PASSWORD: { secretName, key } to realmPlaceholders",
@@ -210,52 +240,75 @@ describe('EafProductChart composition', () => {
   });
 
   test("fails on an external issuer's settings by identity setting", () => {
-    const portal = defineProduct({ name: 'portal', components: { api: { kind: 'spring-boot', image: 'registry.example.com/portal/api', identity: true } }, identity: { kind: 'external-oidc' } });
-    expect(settingProblems(() => productChart({
-      name: 'dev',
-      exposure: { kind: 'route' },
-      release: { strategy: 'rolling' },
-      hosts: {},
-      identity: { issuerUrl: 'https://login.example.com/realms/eaf', endpoint: { cidrs: [], ports: [443] } },
-      components: { api: { tag: '1.0.0' } },
-    }, portal))).toEqual([
+    const portal = defineProduct({
+      name: 'portal',
+      components: { api: { kind: 'spring-boot', image: 'registry.example.com/portal/api', identity: true } },
+      identity: { kind: 'external-oidc' },
+    });
+    expect(
+      settingProblems(() =>
+        productChart(
+          {
+            name: 'dev',
+            exposure: { kind: 'route' },
+            release: { strategy: 'rolling' },
+            hosts: {},
+            identity: { issuerUrl: 'https://login.example.com/realms/eaf', endpoint: { cidrs: [], ports: [443] } },
+            components: { api: { tag: '1.0.0' } },
+          },
+          portal,
+        ),
+      ),
+    ).toEqual([
       'identity.endpoint: needs at least one CIDR and one port (got {"cidrs":[],"ports":[443]}); list the issuer\'s addresses as cidrs and its HTTPS port (443) as ports',
     ]);
   });
 
   test('fails on a bad idle colour by release setting, once per component', () => {
-    expect(settingProblems(() => productChart(testEnvironment({ release: { strategy: 'blue-green', activeColor: 'blue', idleReplicas: -1 } })))).toEqual([
+    expect(
+      settingProblems(() => productChart(testEnvironment({ release: { strategy: 'blue-green', activeColor: 'blue', idleReplicas: -1 } }))),
+    ).toEqual([
       'release.idleReplicas: must be a whole number of at least 0 (got -1); set idleReplicas to 0 (scaled down) or more',
       'release.idleReplicas: must be a whole number of at least 0 (got -1); set idleReplicas to 0 (scaled down) or more',
     ]);
   });
 
   test('fails when a component declares a variable that its wiring sets, naming the component', () => {
-    const product = defineProduct({ ...WEB_PRODUCT, components: { ...WEB_PRODUCT.components, api: { ...WEB_PRODUCT.components.api, env: { DB_HOST: 'localhost' } } } });
+    const product = defineProduct({
+      ...WEB_PRODUCT,
+      components: { ...WEB_PRODUCT.components, api: { ...WEB_PRODUCT.components.api, env: { DB_HOST: 'localhost' } } },
+    });
     expect(settingProblems(() => productChart(testEnvironment(), product))).toEqual([
       'components.api.env: already sets DB_HOST (got "DB_HOST"); connect the workload to one database and one identity provider, or rename the variable',
     ]);
   });
 
   test('fails when two hosts are the same, naming the host that came second', () => {
-    const error = compositionError(() => productChart(testEnvironment({ hosts: { frontend: 'app.example.com', api: 'app.example.com', identity: 'auth.example.com' } })));
-    expect(error.problems.map((p: any) => [p.message, p.settingMessage])).toEqual([[
-      'dvmm/production/exposures: host is already the host of frontend (got "app.example.com"); give api a host of its own: one host routes to one service',
-      'hosts.api: is already the host of frontend (got "app.example.com"); give api a host of its own: one host routes to one service',
-    ]]);
+    const error = compositionError(() =>
+      productChart(testEnvironment({ hosts: { frontend: 'app.example.com', api: 'app.example.com', identity: 'auth.example.com' } })),
+    );
+    expect(error.problems.map((p: any) => [p.message, p.settingMessage])).toEqual([
+      [
+        'dvmm/production/exposures: host is already the host of frontend (got "app.example.com"); give api a host of its own: one host routes to one service',
+        'hosts.api: is already the host of frontend (got "app.example.com"); give api a host of its own: one host routes to one service',
+      ],
+    ]);
   });
 
   test('fails on a host that is not a DNS name, naming the host setting', () => {
-    expect(settingProblems(() => productChart(testEnvironment({ hosts: { frontend: 'app.example.com', api: 'Not A Host', identity: 'auth.example.com' } })))).toEqual([
-      'hosts.api: is not a valid DNS name (got "Not A Host"); use a lower-case DNS name such as app.example.com',
-    ]);
+    expect(
+      settingProblems(() =>
+        productChart(testEnvironment({ hosts: { frontend: 'app.example.com', api: 'Not A Host', identity: 'auth.example.com' } })),
+      ),
+    ).toEqual(['hosts.api: is not a valid DNS name (got "Not A Host"); use a lower-case DNS name such as app.example.com']);
   });
 
   test('fails on bad network and egress addresses, naming the egress by its name and list indexes as fields', () => {
     // GIVEN an 11th bad API server CIDR, and a bad port in the 6th egress, which is the 11th and 12th flow out
     const cidrs = [...Array.from({ length: 10 }, (_, i) => `10.0.0.${i + 1}/32`), 'nope'];
     const egress: EnvironmentConfig['egress'] = {};
-    for (const name of ['e1', 'e2', 'e3', 'e4', 'e5', 'e6']) egress[name] = { from: ['api', 'frontend'], cidrs: ['10.0.0.0/8'], ports: [name === 'e6' ? 0 : 443] };
+    for (const name of ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'])
+      egress[name] = { from: ['api', 'frontend'], cidrs: ['10.0.0.0/8'], ports: [name === 'e6' ? 0 : 443] };
     // THEN each problem names its setting
     expect(settingProblems(() => productChart(testEnvironment({ network: { apiServer: { cidrs, ports: [6443] } }, egress })))).toEqual([
       'network.apiServer.cidrs.10: is not a CIDR (got "nope"); use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)',
@@ -264,8 +317,10 @@ describe('EafProductChart composition', () => {
     ]);
   });
 
-  test('a critical environment may not declare an RPO or RTO laxer than the platform\'s (1h, 4h)', () => {
-    expect(settingProblems(() => productChart(testEnvironment({ critical: true, databases: { db: { backup: BACKUP, rpo: '2h', rto: '8h' } } })))).toEqual([
+  test("a critical environment may not declare an RPO or RTO laxer than the platform's (1h, 4h)", () => {
+    expect(
+      settingProblems(() => productChart(testEnvironment({ critical: true, databases: { db: { backup: BACKUP, rpo: '2h', rto: '8h' } } }))),
+    ).toEqual([
       'databases.db.rpo: is laxer than the platform allows in a critical environment (at most 1h) (got "2h"); use 1h or less, or set critical: false if this environment holds no production data',
       'databases.db.rto: is laxer than the platform allows in a critical environment (at most 4h) (got "8h"); use 4h or less, or set critical: false if this environment holds no production data',
     ]);
@@ -283,32 +338,57 @@ describe('EafProductChart composition', () => {
   });
 
   test('a volume-snapshot tier gets its pruner, which calls the API server through its own policy and syncs with the databases', () => {
-    const tiers = [{ name: 'nightly', schedule: '0 0 1 * * *', retention: '14d' }, { name: 'monthly', schedule: '0 0 3 1 * *', retention: '12m', method: 'volume-snapshot' as const }];
-    const chart = productChart(testEnvironment({
-      network: { apiServer: { cidrs: ['192.0.2.0/28'], ports: [6443] } },
-      databases: { db: { backup: { ...BACKUP, tiers, volumeSnapshotClass: 'csi-snapclass' } } },
-    }));
+    const tiers = [
+      { name: 'nightly', schedule: '0 0 1 * * *', retention: '14d' },
+      { name: 'monthly', schedule: '0 0 3 1 * *', retention: '12m', method: 'volume-snapshot' as const },
+    ];
+    const chart = productChart(
+      testEnvironment({
+        network: { apiServer: { cidrs: ['192.0.2.0/28'], ports: [6443] } },
+        databases: { db: { backup: { ...BACKUP, tiers, volumeSnapshotClass: 'csi-snapclass' } } },
+      }),
+    );
     const manifests = synth(chart);
-    const policy = manifests.find((m) => m.kind === 'NetworkPolicy' && JSON.stringify(m.spec.podSelector) === JSON.stringify({ matchLabels: { 'app.kubernetes.io/name': 'dvmm-db-prune-snapshots' } }));
+    const policy = manifests.find(
+      (m) =>
+        m.kind === 'NetworkPolicy' &&
+        JSON.stringify(m.spec.podSelector) === JSON.stringify({ matchLabels: { 'app.kubernetes.io/name': 'dvmm-db-prune-snapshots' } }),
+    );
     expect(policy?.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '192.0.2.0/28' } }], ports: [{ port: 6443, protocol: 'TCP' }] });
     expect(find(manifests, 'CronJob', 'dvmm-db-prune-snapshots').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('1');
   });
 
-  test('a volume-snapshot tier without the API server\'s addresses names the setting to add', () => {
-    const tiers = [{ name: 'nightly', schedule: '0 0 1 * * *', retention: '14d' }, { name: 'monthly', schedule: '0 0 3 1 * *', retention: '12m', method: 'volume-snapshot' as const }];
-    expect(settingProblems(() => productChart(testEnvironment({ databases: { db: { backup: { ...BACKUP, tiers, volumeSnapshotClass: 'csi-snapclass' } } } })))).toEqual([
+  test("a volume-snapshot tier without the API server's addresses names the setting to add", () => {
+    const tiers = [
+      { name: 'nightly', schedule: '0 0 1 * * *', retention: '14d' },
+      { name: 'monthly', schedule: '0 0 3 1 * *', retention: '12m', method: 'volume-snapshot' as const },
+    ];
+    expect(
+      settingProblems(() =>
+        productChart(testEnvironment({ databases: { db: { backup: { ...BACKUP, tiers, volumeSnapshotClass: 'csi-snapclass' } } } })),
+      ),
+    ).toEqual([
       "databases.db.backup.apiServer: is needed by a volume-snapshot tier: its pruner deletes expired Backups through the Kubernetes API (got nothing); give the API server's addresses (in an environment file: network.apiServer)",
     ]);
   });
 
-  test('a disaster-recovery environment follows production\'s archive of each database, read from production\'s settings', () => {
+  test("a disaster-recovery environment follows production's archive of each database, read from production's settings", () => {
     const production = testEnvironment();
     const dr = testEnvironment({
       name: 'dr',
       namespace: 'dvmm-dr',
-      databases: { db: { backup: { destinationPath: 's3://backups/dr', credentialsSecret: 'backup-s3' }, recovery: { environment: 'production', credentialsSecret: 'backup-s3-readonly', follow: true } } },
+      databases: {
+        db: {
+          backup: { destinationPath: 's3://backups/dr', credentialsSecret: 'backup-s3' },
+          recovery: { environment: 'production', credentialsSecret: 'backup-s3-readonly', follow: true },
+        },
+      },
     });
-    const chart = new EafProductChart(new App({ outdir: '/nonexistent' }), 'dvmm', { product: WEB_PRODUCT, environment: dr, environments: [production, dr] });
+    const chart = new EafProductChart(new App({ outdir: '/nonexistent' }), 'dvmm', {
+      product: WEB_PRODUCT,
+      environment: dr,
+      environments: [production, dr],
+    });
     const manifests = synth(chart);
     expect(find(manifests, 'Cluster', 'dvmm-db').spec.replica).toEqual({ enabled: true, source: 'recovery-source' });
     expect(find(manifests, 'ObjectStore', 'dvmm-db-recovery-source').spec.configuration.destinationPath).toBe('s3://backups/app');
@@ -317,11 +397,28 @@ describe('EafProductChart composition', () => {
 
   test('a recovery from an environment without a backup of the database names the setting', () => {
     const dev = testEnvironment({ name: 'dev', critical: false, databases: {} });
-    const staging = testEnvironment({ name: 'staging', critical: false, databases: { db: { recovery: { environment: 'dev', credentialsSecret: 'backup-s3-readonly' } } } });
-    expect(settingProblems(() => new EafProductChart(new App({ outdir: '/nonexistent' }), 'dvmm', { product: WEB_PRODUCT, environment: staging, environments: [dev, staging] }))).toEqual([
+    const staging = testEnvironment({
+      name: 'staging',
+      critical: false,
+      databases: { db: { recovery: { environment: 'dev', credentialsSecret: 'backup-s3-readonly' } } },
+    });
+    expect(
+      settingProblems(
+        () =>
+          new EafProductChart(new App({ outdir: '/nonexistent' }), 'dvmm', {
+            product: WEB_PRODUCT,
+            environment: staging,
+            environments: [dev, staging],
+          }),
+      ),
+    ).toEqual([
       'databases.db.recovery.environment: has no backup of this database to restore (got "dev"); name an environment that backs it up, or give destinationPath and serverName',
     ]);
-    expect(settingProblems(() => productChart(testEnvironment({ critical: false, databases: { db: { recovery: { credentialsSecret: 'backup-s3-readonly' } } } })))).toEqual([
+    expect(
+      settingProblems(() =>
+        productChart(testEnvironment({ critical: false, databases: { db: { recovery: { credentialsSecret: 'backup-s3-readonly' } } } })),
+      ),
+    ).toEqual([
       'databases.db.recovery: names no archive (got {"credentialsSecret":"backup-s3-readonly"}); give environment (whose archive of this database to restore) or destinationPath and serverName',
     ]);
   });
@@ -336,7 +433,10 @@ describe('EafProductChart composition', () => {
     // GIVEN a frontend calling an API, the API sending mail, and an API that fails to compose
     const shop = defineProduct({
       name: 'shop',
-      components: { web: { kind: 'nginx', image: 'registry.example.com/shop/web', public: true, calls: ['api'] }, api: { kind: 'spring-boot', image: 'registry.example.com/shop/api' } },
+      components: {
+        web: { kind: 'nginx', image: 'registry.example.com/shop/web', public: true, calls: ['api'] },
+        api: { kind: 'spring-boot', image: 'registry.example.com/shop/api' },
+      },
     });
     const env: EnvironmentConfig = {
       name: 'dev',
@@ -354,12 +454,24 @@ describe('EafProductChart composition', () => {
 
   test('exposes each public component and Keycloak on its host; a host naming nothing gets no exposure and no ingress edge', () => {
     // GIVEN a TypeScript environment with one host more than the product has
-    const chart = productChart(testEnvironment({ hosts: { frontend: 'app.example.com', api: 'api.example.com', identity: 'auth.example.com', extra: 'x.example.com' } }));
+    const chart = productChart(
+      testEnvironment({ hosts: { frontend: 'app.example.com', api: 'api.example.com', identity: 'auth.example.com', extra: 'x.example.com' } }),
+    );
     // THEN the routes and the ingress controller's edges are those of the product's hosts, on OpenShift's ingress namespaces
-    expect(synth(chart).filter((m) => m.kind === 'Route').map((m) => [m.spec.host, m.spec.to.name])).toEqual([
-      ['app.example.com', 'frontend'], ['api.example.com', 'api'], ['auth.example.com', 'keycloak-service'],
+    expect(
+      synth(chart)
+        .filter((m) => m.kind === 'Route')
+        .map((m) => [m.spec.host, m.spec.to.name]),
+    ).toEqual([
+      ['app.example.com', 'frontend'],
+      ['api.example.com', 'api'],
+      ['auth.example.com', 'keycloak-service'],
     ]);
-    expect(chart.networkPolicies.rules.filter((r) => r.remote === 'ingress controller' || r.remote === 'CloudNativePG operator').map((r) => `${r.subject.peerName} <- ${JSON.stringify(r.peers)}`)).toEqual([
+    expect(
+      chart.networkPolicies.rules
+        .filter((r) => r.remote === 'ingress controller' || r.remote === 'CloudNativePG operator')
+        .map((r) => `${r.subject.peerName} <- ${JSON.stringify(r.peers)}`),
+    ).toEqual([
       'frontend <- [{"namespaceSelector":{"matchLabels":{"policy-group.network.openshift.io/ingress":""}}}]',
       'api <- [{"namespaceSelector":{"matchLabels":{"policy-group.network.openshift.io/ingress":""}}}]',
       'keycloak <- [{"namespaceSelector":{"matchLabels":{"policy-group.network.openshift.io/ingress":""}}}]',
@@ -369,8 +481,14 @@ describe('EafProductChart composition', () => {
   });
 
   test('on Ingress, lets the Kubernetes ingress controller in, and the database operator from the namespace the environment names', () => {
-    const chart = productChart(testEnvironment({ exposure: { kind: 'ingress', clusterIssuer: 'letsencrypt' }, network: { databaseOperatorNamespace: 'postgres-operator' } }));
-    expect(chart.networkPolicies.rules.filter((r) => r.remote === 'ingress controller' || r.remote === 'CloudNativePG operator').map((r) => `${r.subject.peerName} <- ${JSON.stringify(r.peers)}`)).toEqual([
+    const chart = productChart(
+      testEnvironment({ exposure: { kind: 'ingress', clusterIssuer: 'letsencrypt' }, network: { databaseOperatorNamespace: 'postgres-operator' } }),
+    );
+    expect(
+      chart.networkPolicies.rules
+        .filter((r) => r.remote === 'ingress controller' || r.remote === 'CloudNativePG operator')
+        .map((r) => `${r.subject.peerName} <- ${JSON.stringify(r.peers)}`),
+    ).toEqual([
       'frontend <- [{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}]',
       'api <- [{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}]',
       'keycloak <- [{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}]',
@@ -383,19 +501,33 @@ describe('EafProductChart composition', () => {
     // GIVEN a realm file with two clients, one pointed at the frontend, and an admin API trusting another realm
     const product: Product = defineProduct({
       ...WEB_PRODUCT,
-      components: { ...WEB_PRODUCT.components, admin: { kind: 'spring-boot', image: 'registry.example.com/dvmm/admin', identity: { realm: 'staff' } } },
-      identity: { kind: 'keycloak', realm: { realm: 'shop', clients: [{ clientId: 'web-ui' }, { clientId: 'admin-cli' }] }, clientUrls: { 'web-ui': 'frontend' } },
+      components: {
+        ...WEB_PRODUCT.components,
+        admin: { kind: 'spring-boot', image: 'registry.example.com/dvmm/admin', identity: { realm: 'staff' } },
+      },
+      identity: {
+        kind: 'keycloak',
+        realm: { realm: 'shop', clients: [{ clientId: 'web-ui' }, { clientId: 'admin-cli' }] },
+        clientUrls: { 'web-ui': 'frontend' },
+      },
     });
     const env = testEnvironment();
     const manifests = synthProduct({ ...env, components: { ...env.components, admin: { tags: { blue: '1.0.0', green: '1.0.0' } } } }, product);
     // THEN the pointed client has the frontend's URLs, the other is as written
-    expect(manifests.filter((m) => m.kind === 'KeycloakRealmImport').map((m) => m.spec.realm)).toEqual([{
-      realm: 'shop',
-      clients: [
-        { clientId: 'web-ui', rootUrl: 'https://app.example.com', redirectUris: ['https://app.example.com/*'], webOrigins: ['https://app.example.com'] },
-        { clientId: 'admin-cli' },
-      ],
-    }]);
+    expect(manifests.filter((m) => m.kind === 'KeycloakRealmImport').map((m) => m.spec.realm)).toEqual([
+      {
+        realm: 'shop',
+        clients: [
+          {
+            clientId: 'web-ui',
+            rootUrl: 'https://app.example.com',
+            redirectUris: ['https://app.example.com/*'],
+            webOrigins: ['https://app.example.com'],
+          },
+          { clientId: 'admin-cli' },
+        ],
+      },
+    ]);
     // AND the API trusts the realm file's realm, the admin API its own, with the default client id and secret
     expect(envOf(manifests, 'api-blue').KEYCLOAK_REALM).toBe('shop');
     expect(envOf(manifests, 'admin-blue')).toMatchObject({
@@ -407,7 +539,11 @@ describe('EafProductChart composition', () => {
 
   test('imports a realm without clients with an empty client list', () => {
     const product = defineProduct({ ...WEB_PRODUCT, identity: { kind: 'keycloak', realm: { realm: 'shop' } } });
-    expect(synthProduct(testEnvironment(), product).filter((m) => m.kind === 'KeycloakRealmImport').map((m) => m.spec.realm)).toEqual([{ realm: 'shop', clients: [] }]);
+    expect(
+      synthProduct(testEnvironment(), product)
+        .filter((m) => m.kind === 'KeycloakRealmImport')
+        .map((m) => m.spec.realm),
+    ).toEqual([{ realm: 'shop', clients: [] }]);
   });
 
   test("names a database after the product (hyphens become underscores), on the environment's PostgreSQL version unless the product fixes one", () => {
@@ -416,14 +552,19 @@ describe('EafProductChart composition', () => {
       components: { api: { kind: 'spring-boot', image: 'registry.example.com/orders/api', databases: ['db'] } },
       databases: { db: {}, events: { version: '17.6' } },
     });
-    const manifests = synth(productChart({
-      name: 'dev',
-      exposure: { kind: 'route' },
-      release: { strategy: 'rolling' },
-      hosts: {},
-      databases: { db: { version: '16.4' }, events: { version: '16.4' } },
-      components: { api: { tag: '1.0.0' } },
-    }, shop));
+    const manifests = synth(
+      productChart(
+        {
+          name: 'dev',
+          exposure: { kind: 'route' },
+          release: { strategy: 'rolling' },
+          hosts: {},
+          databases: { db: { version: '16.4' }, events: { version: '16.4' } },
+          components: { api: { tag: '1.0.0' } },
+        },
+        shop,
+      ),
+    );
     const clusters = manifests.filter((m) => m.kind === 'Cluster');
     expect(clusters.map((c) => [c.metadata.name, c.spec.bootstrap.initdb.database, c.spec.imageName])).toEqual([
       ['order-service-db', 'order_service', 'ghcr.io/cloudnative-pg/postgresql:16.4'],
@@ -437,18 +578,25 @@ describe('EafProductChart egress', () => {
     // GIVEN an egress from the API and from a name that is no component
     const chart = productChart(testEnvironment({ egress: { smtp: { from: ['api', 'mailer'], cidrs: ['10.0.0.0/8'], ports: [587] } } }));
     // THEN only the API's flow is allowed, and the chart synthesises
-    expect(chart.networkPolicies.flows.filter((f) => f.to === 'smtp').map((f) => `${f.from} -> ${f.to}: ${f.ports}`)).toEqual(['api -> smtp: TCP 587']);
-    expect(find(synth(chart), 'NetworkPolicy', 'api-egress').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 587, protocol: 'TCP' }] });
+    expect(chart.networkPolicies.flows.filter((f) => f.to === 'smtp').map((f) => `${f.from} -> ${f.to}: ${f.ports}`)).toEqual([
+      'api -> smtp: TCP 587',
+    ]);
+    expect(find(synth(chart), 'NetworkPolicy', 'api-egress').spec.egress).toContainEqual({
+      to: [{ ipBlock: { cidr: '10.0.0.0/8' } }],
+      ports: [{ port: 587, protocol: 'TCP' }],
+    });
   });
 });
 
 describe('EafProductChart errors', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  test('throws a construct\'s TypeError on as it is (a bug), not as a problem of the environment', () => {
+  test("throws a construct's TypeError on as it is (a bug), not as a problem of the environment", () => {
     // GIVEN a construct method that fails with a TypeError while the chart wires the components
-    const bug = new TypeError('Cannot read properties of undefined (reading \'name\')');
-    vi.spyOn(EafWorkload.prototype, 'connectToDatabase').mockImplementation(() => { throw bug; });
+    const bug = new TypeError("Cannot read properties of undefined (reading 'name')");
+    vi.spyOn(EafWorkload.prototype, 'connectToDatabase').mockImplementation(() => {
+      throw bug;
+    });
     // WHEN the chart is composed THEN the TypeError itself comes out, not a CompositionError holding it
     let thrown: unknown;
     try {

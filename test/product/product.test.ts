@@ -40,20 +40,22 @@ describe('defineProduct', () => {
   });
 
   test('fails when a component uses a database of a product that declares none', () => {
-    expect(definitionProblems({ name: 'shop', components: { api: { kind: 'spring-boot', image: `${REGISTRY}/api`, databases: ['orders'] } } })).toEqual([
-      'product shop: components.api.databases[0]: names no database of the product (got "orders"); declare it under databases',
-    ]);
+    expect(
+      definitionProblems({ name: 'shop', components: { api: { kind: 'spring-boot', image: `${REGISTRY}/api`, databases: ['orders'] } } }),
+    ).toEqual(['product shop: components.api.databases[0]: names no database of the product (got "orders"); declare it under databases']);
   });
 
   test('fails when a component calls itself or an unknown component, listing the others', () => {
-    expect(definitionProblems({
-      name: 'shop',
-      components: {
-        api: { kind: 'spring-boot', image: `${REGISTRY}/api`, calls: ['api', 'ghost'] },
-        web: { kind: 'nginx', image: `${REGISTRY}/web` },
-        worker: { kind: 'nginx', image: `${REGISTRY}/worker` },
-      },
-    })).toEqual([
+    expect(
+      definitionProblems({
+        name: 'shop',
+        components: {
+          api: { kind: 'spring-boot', image: `${REGISTRY}/api`, calls: ['api', 'ghost'] },
+          web: { kind: 'nginx', image: `${REGISTRY}/web` },
+          worker: { kind: 'nginx', image: `${REGISTRY}/worker` },
+        },
+      }),
+    ).toEqual([
       'product shop: components.api.calls[0]: names no other component of the product (got "api"); use one of: web, worker',
       'product shop: components.api.calls[1]: names no other component of the product (got "ghost"); use one of: web, worker',
     ]);
@@ -70,13 +72,21 @@ describe('defineProduct', () => {
     expect(definitionProblems({ name: 'shop', components: { identity: component }, identity: { kind: 'keycloak' } })).toEqual([
       'product shop: components.identity: has the name of the identity provider\'s host key (got "identity"); rename the component, or set identity.hostKey',
     ]);
-    expect(definitionProblems({ name: 'shop', components: { identity: component, auth: component }, identity: { kind: 'keycloak', hostKey: 'auth' } })).toEqual([
+    expect(
+      definitionProblems({ name: 'shop', components: { identity: component, auth: component }, identity: { kind: 'keycloak', hostKey: 'auth' } }),
+    ).toEqual([
       'product shop: components.auth: has the name of the identity provider\'s host key (got "auth"); rename the component, or set identity.hostKey',
     ]);
   });
 
   test('accepts a component named like the host key of an identity provider without one', () => {
-    expect(() => defineProduct({ name: 'shop', components: { identity: { kind: 'spring-boot', image: `${REGISTRY}/api`, identity: true } }, identity: { kind: 'external-oidc' } })).not.toThrow();
+    expect(() =>
+      defineProduct({
+        name: 'shop',
+        components: { identity: { kind: 'spring-boot', image: `${REGISTRY}/api`, identity: true } },
+        identity: { kind: 'external-oidc' },
+      }),
+    ).not.toThrow();
   });
 
   test('accepts realm clients pointed at public components', () => {
@@ -89,30 +99,36 @@ describe('defineProduct', () => {
   });
 
   test('fails when a realm client is pointed at a private or unknown component, listing the public ones', () => {
-    expect(definitionProblems({
-      name: 'shop',
-      components: {
-        web: { kind: 'nginx', image: `${REGISTRY}/web`, public: true },
-        api: { kind: 'spring-boot', image: `${REGISTRY}/api`, public: true },
-        worker: { kind: 'nginx', image: `${REGISTRY}/worker` },
-      },
-      identity: { kind: 'keycloak', clientUrls: { 'shop-ui': 'web', 'shop-worker': 'worker', 'shop-admin': 'admin' } },
-    })).toEqual([
+    expect(
+      definitionProblems({
+        name: 'shop',
+        components: {
+          web: { kind: 'nginx', image: `${REGISTRY}/web`, public: true },
+          api: { kind: 'spring-boot', image: `${REGISTRY}/api`, public: true },
+          worker: { kind: 'nginx', image: `${REGISTRY}/worker` },
+        },
+        identity: { kind: 'keycloak', clientUrls: { 'shop-ui': 'web', 'shop-worker': 'worker', 'shop-admin': 'admin' } },
+      }),
+    ).toEqual([
       'product shop: identity.clientUrls.shop-worker: names no public component (got "worker"); use one of: web, api',
       'product shop: identity.clientUrls.shop-admin: names no public component (got "admin"); use one of: web, api',
     ]);
   });
 
   test('fails when a realm client is pointed at a component of a product with no public one', () => {
-    expect(definitionProblems({ name: 'shop', components: { api: { kind: 'spring-boot', image: `${REGISTRY}/api` } }, identity: { kind: 'keycloak', clientUrls: { ui: 'api' } } })).toEqual([
-      'product shop: identity.clientUrls.ui: names no public component (got "api"); use one of: (none: mark a component public)',
-    ]);
+    expect(
+      definitionProblems({
+        name: 'shop',
+        components: { api: { kind: 'spring-boot', image: `${REGISTRY}/api` } },
+        identity: { kind: 'keycloak', clientUrls: { ui: 'api' } },
+      }),
+    ).toEqual(['product shop: identity.clientUrls.ui: names no public component (got "api"); use one of: (none: mark a component public)']);
   });
 
   test('fails on an unknown identity provider kind', () => {
-    expect(definitionProblems({ name: 'shop', components: { api: { kind: 'spring-boot', image: `${REGISTRY}/api` } }, identity: { kind: 'saml' } as any })).toEqual([
-      "product shop: identity.kind: is not an identity provider kind (got \"saml\"); use 'keycloak' or 'external-oidc'",
-    ]);
+    expect(
+      definitionProblems({ name: 'shop', components: { api: { kind: 'spring-boot', image: `${REGISTRY}/api` } }, identity: { kind: 'saml' } as any }),
+    ).toEqual(["product shop: identity.kind: is not an identity provider kind (got \"saml\"); use 'keycloak' or 'external-oidc'"]);
   });
 });
 

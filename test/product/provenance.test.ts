@@ -37,21 +37,29 @@ function composition(): Composition {
   return new Composition(chart, WEB_PRODUCT, testEnvironment(), [testEnvironment()]);
 }
 
-const messages = (c: Composition) => c.problems.map((p) => (p instanceof PropertyError ? p.settingMessage ?? p.message : p.message));
+const messages = (c: Composition) => c.problems.map((p) => (p instanceof PropertyError ? (p.settingMessage ?? p.message) : p.message));
 
 describe('unwrap', () => {
   test('takes the settings out of props, at any depth of plain objects and arrays, and records each by its path', () => {
     const peer = new Construct(new Chart(Testing.app(), 'c'), 'peer');
-    const { props, origins } = unwrap({
-      replicas: setting('components.api.replicas', 3),
-      nested: { tag: setting('components.api.tag', '1.0.0') },
-      list: [setting('egress.smtp', { cidrs: ['10.0.0.0/24'] })],
-      peer,
-      plain: 'declared',
-    }, 'components.api');
+    const { props, origins } = unwrap(
+      {
+        replicas: setting('components.api.replicas', 3),
+        nested: { tag: setting('components.api.tag', '1.0.0') },
+        list: [setting('egress.smtp', { cidrs: ['10.0.0.0/24'] })],
+        peer,
+        plain: 'declared',
+      },
+      'components.api',
+    );
     expect(props).toEqual({ replicas: 3, nested: { tag: '1.0.0' }, list: [{ cidrs: ['10.0.0.0/24'] }], peer, plain: 'declared' });
     expect(props.peer).toBe(peer);
-    expect([...origins]).toEqual([['', 'components.api'], ['replicas', 'components.api.replicas'], ['nested.tag', 'components.api.tag'], ['list.0', 'egress.smtp']]);
+    expect([...origins]).toEqual([
+      ['', 'components.api'],
+      ['replicas', 'components.api.replicas'],
+      ['nested.tag', 'components.api.tag'],
+      ['list.0', 'egress.smtp'],
+    ]);
   });
 });
 
@@ -79,16 +87,26 @@ describe('Composition.build', () => {
   test('reports a new setting at its field with no other code: the value carries it', () => {
     // GIVEN a construct given a value from a setting no composer has mapped before
     const c = composition();
-    c.build(c.chart, 'probe', { replicas: setting('components.api.brandNewSetting', 0), bad: ['replicas'] }, undefined,
-      (p: ProbeProps) => new Probe(c.chart, 'probe', p));
+    c.build(
+      c.chart,
+      'probe',
+      { replicas: setting('components.api.brandNewSetting', 0), bad: ['replicas'] },
+      undefined,
+      (p: ProbeProps) => new Probe(c.chart, 'probe', p),
+    );
     // THEN its error names that setting
     expect(messages(c)).toEqual(['components.api.brandNewSetting: is wrong (got "x"); fix it']);
   });
 
-  test('reports a child\'s error against the parent prop it came from, and on to that prop\'s setting', () => {
+  test("reports a child's error against the parent prop it came from, and on to that prop's setting", () => {
     const c = composition();
-    c.build(c.chart, 'parent', { probe: setting('identity.database', { bad: ['resources.limits.memory'] }) }, 'identity',
-      (p: { readonly probe: ProbeProps }) => new Parent(c.chart, 'parent', p));
+    c.build(
+      c.chart,
+      'parent',
+      { probe: setting('identity.database', { bad: ['resources.limits.memory'] }) },
+      'identity',
+      (p: { readonly probe: ProbeProps }) => new Parent(c.chart, 'parent', p),
+    );
     expect(messages(c)).toEqual(['identity.database.resources.limits.memory: is wrong (got "x"); fix it']);
   });
 
@@ -97,6 +115,10 @@ describe('Composition.build', () => {
     c.build(c.chart, 'a', { bad: ['replicas', 'resources'] }, 'components.api', (p: ProbeProps) => new Probe(c.chart, 'a', p));
     expect(messages(c)).toEqual(['components.api.replicas: is wrong (got "x"); fix it', 'components.api.resources: is wrong (got "x"); fix it']);
     const bug = new TypeError('a bug');
-    expect(() => c.build(c.chart, 'b', {}, undefined, () => { throw bug; })).toThrow(bug);
+    expect(() =>
+      c.build(c.chart, 'b', {}, undefined, () => {
+        throw bug;
+      }),
+    ).toThrow(bug);
   });
 });

@@ -48,25 +48,43 @@ describe('product shapes', () => {
       const code = apiOnly({ outdir: path.join(tmp, 'dist'), log: (l) => lines.push(l) });
       // THEN it writes three environments and prints the waiver it honoured
       expect(code).toBe(0);
-      expect(lines[0]).toBe('waived: production: Deployment/orders-production/app: [production-replicas] pilot with three tenants; one replica until the session store is shared (ORD-112)');
-      const production = parseAllDocuments(fs.readFileSync(path.join(tmp, 'dist', 'production', 'orders.k8s.yaml'), 'utf8')).map((d) => d.toJS()) as Manifest[];
+      expect(lines[0]).toBe(
+        'waived: production: Deployment/orders-production/app: [production-replicas] pilot with three tenants; one replica until the session store is shared (ORD-112)',
+      );
+      const production = parseAllDocuments(fs.readFileSync(path.join(tmp, 'dist', 'production', 'orders.k8s.yaml'), 'utf8')).map((d) =>
+        d.toJS(),
+      ) as Manifest[];
       expect(production.map((o) => o.kind).filter((k) => ['Keycloak', 'KeycloakRealmImport', 'StatefulSet'].includes(k))).toEqual([]);
       expect(find(production, 'Cluster', 'orders-db').spec.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:17.6');
       expect(find(production, 'Deployment', 'app').spec.replicas).toBe(1);
       const env = find(production, 'Deployment', 'app').spec.template.spec.containers[0].env.map((e: any) => e.name);
-      expect(env).toEqual(['SPRING_PROFILES_ACTIVE', 'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD']);
-      expect(find(production, 'NetworkPolicy', 'app-egress').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '203.0.113.40/32' } }], ports: [{ port: 443, protocol: 'TCP' }] });
+      expect(env).toEqual([
+        'SPRING_PROFILES_ACTIVE',
+        'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS',
+        'DB_HOST',
+        'DB_PORT',
+        'DB_NAME',
+        'DB_USER',
+        'DB_PASSWORD',
+      ]);
+      expect(find(production, 'NetworkPolicy', 'app-egress').spec.egress).toContainEqual({
+        to: [{ ipBlock: { cidr: '203.0.113.40/32' } }],
+        ports: [{ port: 443, protocol: 'TCP' }],
+      });
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   });
 
   test('the API-only product: exactly its declared flows', () => {
-    const { findings, flows } = render(orders, environment({
-      hosts: { app: 'orders.example.com' },
-      egress: { chat: { from: ['app'], cidrs: ['203.0.113.40/32'], ports: [443] } },
-      components: { app: { tag: '1.0.0' } },
-    }));
+    const { findings, flows } = render(
+      orders,
+      environment({
+        hosts: { app: 'orders.example.com' },
+        egress: { chat: { from: ['app'], cidrs: ['203.0.113.40/32'], ports: [443] } },
+        components: { app: { tag: '1.0.0' } },
+      }),
+    );
     expect(findings).toEqual([]);
     expect(flows).toEqual([
       'every pod -> cluster DNS: UDP 5353, TCP 5353 (name resolution)',
@@ -88,13 +106,18 @@ describe('product shapes', () => {
       },
       databases: { db: {} },
     });
-    const { chart, objects, findings, flows } = render(shop, environment({
-      hosts: { catalog: 'shop.example.com' },
-      components: { catalog: { tag: '2.1.0' }, billing: { tag: '1.3.0' } },
-    }));
+    const { chart, objects, findings, flows } = render(
+      shop,
+      environment({
+        hosts: { catalog: 'shop.example.com' },
+        components: { catalog: { tag: '2.1.0' }, billing: { tag: '1.3.0' } },
+      }),
+    );
     expect(findings).toEqual([]);
     expect(objects.filter((o) => o.kind === 'Route').map((o) => o.spec.host)).toEqual(['shop.example.com']);
-    expect(find(objects, 'Deployment', 'billing').spec.template.spec.containers[0].env.find((e: any) => e.name === 'DB_HOST').value).toBe('shop-db-rw');
+    expect(find(objects, 'Deployment', 'billing').spec.template.spec.containers[0].env.find((e: any) => e.name === 'DB_HOST').value).toBe(
+      'shop-db-rw',
+    );
     expect(chart.databases.db.node.path).toBe('shop/staging/databases/db');
     expect(flows).toEqual([
       'every pod -> cluster DNS: UDP 5353, TCP 5353 (name resolution)',
@@ -118,13 +141,18 @@ describe('product shapes', () => {
       },
       identity: { kind: 'external-oidc' },
     });
-    const { objects, findings, flows } = render(portal, environment({
-      hosts: { web: 'portal.example.com', api: 'api.portal.example.com' },
-      identity: { issuerUrl: 'https://login.example.com/realms/eaf', endpoint: { cidrs: ['203.0.113.10/32'], ports: [443] } },
-      components: { web: { tag: '3.0.0' }, api: { tag: '3.0.0' } },
-    }));
+    const { objects, findings, flows } = render(
+      portal,
+      environment({
+        hosts: { web: 'portal.example.com', api: 'api.portal.example.com' },
+        identity: { issuerUrl: 'https://login.example.com/realms/eaf', endpoint: { cidrs: ['203.0.113.10/32'], ports: [443] } },
+        components: { web: { tag: '3.0.0' }, api: { tag: '3.0.0' } },
+      }),
+    );
     expect(findings).toEqual([]);
-    const env = Object.fromEntries(find(objects, 'Deployment', 'api').spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    const env = Object.fromEntries(
+      find(objects, 'Deployment', 'api').spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]),
+    );
     expect(env).toEqual({
       SPRING_PROFILES_ACTIVE: 'staging',
       MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: 'true',
@@ -148,8 +176,14 @@ describe('product shapes', () => {
       name: 'search',
       components: {
         indexer: {
-          kind: 'http', image: `${REGISTRY}/search/indexer`, port: 9200, livenessPath: '/healthz', readinessPath: '/readyz', startupPath: '/started',
-          writablePaths: ['/tmp', '/var/lib/index'], metrics: { port: 9200, path: '/metrics' },
+          kind: 'http',
+          image: `${REGISTRY}/search/indexer`,
+          port: 9200,
+          livenessPath: '/healthz',
+          readinessPath: '/readyz',
+          startupPath: '/started',
+          writablePaths: ['/tmp', '/var/lib/index'],
+          metrics: { port: 9200, path: '/metrics' },
         },
       },
     });
@@ -158,35 +192,38 @@ describe('product shapes', () => {
     const container = find(objects, 'Deployment', 'indexer').spec.template.spec.containers[0];
     expect(container.name).toBe('indexer');
     expect([container.livenessProbe.httpGet, container.readinessProbe.httpGet, container.startupProbe.httpGet]).toEqual([
-      { path: '/healthz', port: 9200, scheme: 'HTTP' }, { path: '/readyz', port: 9200, scheme: 'HTTP' }, { path: '/started', port: 9200, scheme: 'HTTP' },
+      { path: '/healthz', port: 9200, scheme: 'HTTP' },
+      { path: '/readyz', port: 9200, scheme: 'HTTP' },
+      { path: '/started', port: 9200, scheme: 'HTTP' },
     ]);
     expect(container.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/tmp', '/var/lib/index']);
     expect(objects.filter((o) => ['Route', 'Ingress', 'Cluster'].includes(o.kind))).toEqual([]);
-    expect(flows).toEqual([
-      'every pod -> cluster DNS: UDP 5353, TCP 5353 (name resolution)',
-      'monitoring -> indexer: TCP 9200 (metrics scraping)',
-    ]);
+    expect(flows).toEqual(['every pod -> cluster DNS: UDP 5353, TCP 5353 (name resolution)', 'monitoring -> indexer: TCP 9200 (metrics scraping)']);
   });
 });
 
 describe('defineProduct', () => {
   test('fails on names that refer to nothing, listing every problem with the known names', () => {
-    expect(() => defineProduct({
-      name: 'Bad_Name',
-      components: {
-        api: { kind: 'spring-boot', image: 'r/api', databases: ['main'], calls: ['web'], identity: true },
-        job: { kind: 'cron' as any, image: 'Registry/job' },
-      },
-      databases: { db: {} },
-    })).toThrow([
-      'invalid product definition:',
-      '  product Bad_Name: name: is not a valid product name (got "Bad_Name"); use a lower-case name of letters, digits and hyphens starting with a letter, at most 40 characters, e.g. api',
-      '  product Bad_Name: components.api.databases[0]: names no database of the product (got "main"); use one of: db',
-      '  product Bad_Name: components.api.calls[0]: names no other component of the product (got "web"); use one of: job',
-      '  product Bad_Name: components.api.identity: needs an identity provider (got true); declare identity: { kind: \'keycloak\' } or { kind: \'external-oidc\' }, or remove it',
-      '  product Bad_Name: components.job.kind: is not a component kind (got "cron"); use one of: spring-boot, nginx, http',
-      '  product Bad_Name: components.job.image: is not an image repository without tag (got "Registry/job"); use an image repository without tag, e.g. registry.example.com/dvmm/api',
-    ].join('\n'));
+    expect(() =>
+      defineProduct({
+        name: 'Bad_Name',
+        components: {
+          api: { kind: 'spring-boot', image: 'r/api', databases: ['main'], calls: ['web'], identity: true },
+          job: { kind: 'cron' as any, image: 'Registry/job' },
+        },
+        databases: { db: {} },
+      }),
+    ).toThrow(
+      [
+        'invalid product definition:',
+        '  product Bad_Name: name: is not a valid product name (got "Bad_Name"); use a lower-case name of letters, digits and hyphens starting with a letter, at most 40 characters, e.g. api',
+        '  product Bad_Name: components.api.databases[0]: names no database of the product (got "main"); use one of: db',
+        '  product Bad_Name: components.api.calls[0]: names no other component of the product (got "web"); use one of: job',
+        "  product Bad_Name: components.api.identity: needs an identity provider (got true); declare identity: { kind: 'keycloak' } or { kind: 'external-oidc' }, or remove it",
+        '  product Bad_Name: components.job.kind: is not a component kind (got "cron"); use one of: spring-boot, nginx, http',
+        '  product Bad_Name: components.job.image: is not an image repository without tag (got "Registry/job"); use an image repository without tag, e.g. registry.example.com/dvmm/api',
+      ].join('\n'),
+    );
   });
 
   test('freezes the declaration: a consumer cannot change a product after declaring it', () => {

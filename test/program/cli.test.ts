@@ -22,7 +22,10 @@ describe('eaf-cdk8s', () => {
     env: {},
     crdDirectory: path.join(REPO, 'crds'),
     version: '0.2.0',
-    runTier: (tier, dirs) => { tiers.push([tier, dirs.map((d) => path.relative(tmp, d))]); return tierExit; },
+    runTier: (tier, dirs) => {
+      tiers.push([tier, dirs.map((d) => path.relative(tmp, d))]);
+      return tierExit;
+    },
   });
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
@@ -55,18 +58,26 @@ describe('eaf-cdk8s', () => {
       ]);
     });
 
-    test.each(['init', 'synth', 'release', 'switch', 'rollback', 'promote', 'diff', 'secrets', 'validate', 'verify'])('%s --help prints its usage and exits 0', (command) => {
-      expect(runCli([command, '--help'], io())).toBe(0);
-      expect(lines[0]).toMatch(new RegExp(`^usage: eaf-cdk8s ${command}`));
-    });
+    test.each(['init', 'synth', 'release', 'switch', 'rollback', 'promote', 'diff', 'secrets', 'validate', 'verify'])(
+      '%s --help prints its usage and exits 0',
+      (command) => {
+        expect(runCli([command, '--help'], io())).toBe(0);
+        expect(lines[0]).toMatch(new RegExp(`^usage: eaf-cdk8s ${command}`));
+      },
+    );
 
     test('fails with exit code 2 on no command, an unknown command, an unknown option or a missing argument', () => {
       expect(runCli([], io())).toBe(2);
       expect(runCli(['deploy'], io())).toBe(2);
-      expect(lines).toContain('error: unknown command deploy; use one of: init, synth, release, switch, rollback, promote, diff, secrets, validate, verify');
+      expect(lines).toContain(
+        'error: unknown command deploy; use one of: init, synth, release, switch, rollback, promote, diff, secrets, validate, verify',
+      );
       lines = [];
       expect(runCli(['synth', '--fast'], io())).toBe(2);
-      expect(lines).toEqual(["error: Unknown option '--fast'", 'usage: eaf-cdk8s synth [--dir <product folder>] [--product <module>] [--out <folder>] [--strict] [--reserved-namespaces <a,b>]']);
+      expect(lines).toEqual([
+        "error: Unknown option '--fast'",
+        'usage: eaf-cdk8s synth [--dir <product folder>] [--product <module>] [--out <folder>] [--strict] [--reserved-namespaces <a,b>]',
+      ]);
       lines = [];
       expect(runCli(['validate'], io())).toBe(2);
       expect(lines[0]).toBe('error: validate takes exactly one folder');
@@ -81,7 +92,9 @@ describe('eaf-cdk8s', () => {
       // WHEN synth runs on it
       expect(runCli(['synth', '--dir', 'demo'], io())).toBe(0);
       // THEN every environment is written and the gate passed
-      expect(lines[lines.length - 1]).toBe(`wrote 9 files for 3 environments to ${path.join(dir, 'dist')}: dev.alert-tests.json, dev.flows.json, dev/demo.k8s.yaml, production.alert-tests.json, production.flows.json, production/demo.k8s.yaml, staging.alert-tests.json, staging.flows.json, staging/demo.k8s.yaml`);
+      expect(lines[lines.length - 1]).toBe(
+        `wrote 9 files for 3 environments to ${path.join(dir, 'dist')}: dev.alert-tests.json, dev.flows.json, dev/demo.k8s.yaml, production.alert-tests.json, production.flows.json, production/demo.k8s.yaml, staging.alert-tests.json, staging.flows.json, staging/demo.k8s.yaml`,
+      );
       lines = [];
       expect(runCli(['validate', 'demo/dist', '--registries', 'registry.example.com/,ghcr.io/cloudnative-pg/'], io())).toBe(0);
       expect(lines).toEqual([
@@ -90,12 +103,15 @@ describe('eaf-cdk8s', () => {
       ]);
     });
 
-    test('synth warns about legal but suspicious values, --strict refuses them, --reserved-namespaces adds the platform\'s own', () => {
+    test("synth warns about legal but suspicious values, --strict refuses them, --reserved-namespaces adds the platform's own", () => {
       // GIVEN a scaffolded product whose production says critical: false and opens egress to every address
       const dir = path.join(tmp, 'demo');
       scaffoldProduct(dir, { name: 'demo', packageSpec: '^0.2.0', importFrom: path.join(REPO, 'lib') });
       const production = path.join(dir, 'environments', 'production.yaml');
-      fs.writeFileSync(production, `${fs.readFileSync(production, 'utf8').replace('critical: true', 'critical: false')}egress:\n  anywhere: { from: [api], cidrs: [0.0.0.0/0], ports: [443] }\n`);
+      fs.writeFileSync(
+        production,
+        `${fs.readFileSync(production, 'utf8').replace('critical: true', 'critical: false')}egress:\n  anywhere: { from: [api], cidrs: [0.0.0.0/0], ports: [443] }\n`,
+      );
       const warnings = [
         `${production}: critical: is not true for an environment named "production" (got false); set critical: true to keep the production guardrails (backups, replicas, released tags), or rename the environment`,
         `${production}: egress.anywhere.cidrs.0: allows every address (got "0.0.0.0/0"); list only the addresses the flow needs`,
@@ -110,7 +126,9 @@ describe('eaf-cdk8s', () => {
       // WHEN staging's namespace is reserved by the platform, THEN that is an error naming the file and field
       lines = [];
       expect(runCli(['synth', '--dir', 'demo', '--reserved-namespaces', 'tools, demo-staging'], io())).toBe(1);
-      expect(lines.join('\n')).toContain(`${path.join(dir, 'environments', 'staging.yaml')}: namespace: is reserved by the platform (got "demo-staging"); use a namespace of the product's own, e.g. <product>-<environment> (leave namespace out for that default)`);
+      expect(lines.join('\n')).toContain(
+        `${path.join(dir, 'environments', 'staging.yaml')}: namespace: is reserved by the platform (got "demo-staging"); use a namespace of the product's own, e.g. <product>-<environment> (leave namespace out for that default)`,
+      );
     });
 
     test('init pins @eaf/cdk8s to exactly the version it runs from, or to the --package spec', () => {
@@ -123,31 +141,52 @@ describe('eaf-cdk8s', () => {
 
     test('init writes the files a product needs, and refuses a folder in use or a bad name', () => {
       expect(runCli(['init', 'orders'], io())).toBe(0);
-      expect(fs.readdirSync(path.join(tmp, 'orders')).sort()).toEqual(['README.md', 'cdk8s.yaml', 'environments', 'main.ts', 'package.json', 'test', 'tsconfig.json']);
+      expect(fs.readdirSync(path.join(tmp, 'orders')).sort()).toEqual([
+        'README.md',
+        'cdk8s.yaml',
+        'environments',
+        'main.ts',
+        'package.json',
+        'test',
+        'tsconfig.json',
+      ]);
       expect(JSON.parse(fs.readFileSync(path.join(tmp, 'orders', 'package.json'), 'utf8')).dependencies['@eaf/cdk8s']).toBe('0.2.0');
       lines = [];
       expect(runCli(['init', 'orders'], io())).toBe(1);
       expect(lines).toEqual([`error: ${path.join(tmp, 'orders')} is not empty; choose a new folder with --dir`]);
       lines = [];
       expect(runCli(['init', 'Orders_1', '--dir', 'x'], io())).toBe(1);
-      expect(lines[0]).toBe('error: "Orders_1" is not a product name; use a lower-case name of letters, digits and hyphens starting with a letter, at most 40 characters, e.g. orders');
+      expect(lines[0]).toBe(
+        'error: "Orders_1" is not a product name; use a lower-case name of letters, digits and hyphens starting with a letter, at most 40 characters, e.g. orders',
+      );
     });
 
     test('synth fails with exit code 1 where there is no product, and prints no stack trace', () => {
       expect(runCli(['synth'], io())).toBe(1);
-      expect(lines).toEqual([`error: ${tmp} holds no main.ts or main.js exporting a product; run eaf-cdk8s init <product>, or give --product <module>`]);
+      expect(lines).toEqual([
+        `error: ${tmp} holds no main.ts or main.js exporting a product; run eaf-cdk8s init <product>, or give --product <module>`,
+      ]);
     });
 
     test('validate reports every finding of hand-written YAML with exit code 1', () => {
       const dir = path.join(tmp, 'manifests');
       fs.mkdirSync(dir);
-      fs.writeFileSync(path.join(dir, 'pod.yaml'), [
-        'apiVersion: v1', 'kind: Pod', 'metadata: { name: debug, namespace: tools }',
-        'spec: { containers: [{ name: shell, image: "busybox:latest", securityContext: { privileged: true } }] }',
-      ].join('\n'));
+      fs.writeFileSync(
+        path.join(dir, 'pod.yaml'),
+        [
+          'apiVersion: v1',
+          'kind: Pod',
+          'metadata: { name: debug, namespace: tools }',
+          'spec: { containers: [{ name: shell, image: "busybox:latest", securityContext: { privileged: true } }] }',
+        ].join('\n'),
+      );
       expect(runCli(['validate', 'manifests'], io())).toBe(1);
-      expect(lines).toContain('manifests: Pod/tools/debug: [image-tag-pinned] spec.containers[0].image: tag is a moving tag (got "busybox:latest"); fix: pin an immutable version such as 1.4.2, or a sha256 digest');
-      expect(lines).toContain('manifests: Pod/tools/debug: [pss-restricted] spec.containers[0].securityContext.privileged: must be false or unset (got true); fix: remove spec.containers[0].securityContext.privileged');
+      expect(lines).toContain(
+        'manifests: Pod/tools/debug: [image-tag-pinned] spec.containers[0].image: tag is a moving tag (got "busybox:latest"); fix: pin an immutable version such as 1.4.2, or a sha256 digest',
+      );
+      expect(lines).toContain(
+        'manifests: Pod/tools/debug: [pss-restricted] spec.containers[0].securityContext.privileged: must be false or unset (got true); fix: remove spec.containers[0].securityContext.privileged',
+      );
       expect(lines[lines.length - 1]).toMatch(/^validate: \d+ problems$/);
     });
   });
@@ -159,7 +198,12 @@ describe('eaf-cdk8s', () => {
         fs.writeFileSync(path.join(tmp, 'dist', env, 'app.k8s.yaml'), 'kind: Namespace\n');
       }
       expect(runCli(['verify', 'dist'], io())).toBe(0);
-      expect(tiers).toEqual([['lint', ['dist/dev', 'dist/prod']], ['netpol', ['dist/dev', 'dist/prod']], ['alerts', ['dist/dev', 'dist/prod']], ['cluster', ['dist/dev', 'dist/prod']]]);
+      expect(tiers).toEqual([
+        ['lint', ['dist/dev', 'dist/prod']],
+        ['netpol', ['dist/dev', 'dist/prod']],
+        ['alerts', ['dist/dev', 'dist/prod']],
+        ['cluster', ['dist/dev', 'dist/prod']],
+      ]);
       tiers = [];
       tierExit = 3;
       expect(runCli(['verify', 'dist', '--netpol'], io())).toBe(1);
@@ -184,10 +228,14 @@ describe('eaf-cdk8s', () => {
     test('fails with exit code 1 on an output folder holding the product folder, which the output would replace', () => {
       fs.writeFileSync(path.join(tmp, 'keep.txt'), 'mine');
       expect(runCli(['synth', '--product', ORDERS, '--out', '.'], io())).toBe(1);
-      expect(lines[lines.length - 1]).toBe(`error: the output folder ${tmp} holds the product folder ${tmp}, and the output replaces it whole; give --out a folder of its own, e.g. dist`);
+      expect(lines[lines.length - 1]).toBe(
+        `error: the output folder ${tmp} holds the product folder ${tmp}, and the output replaces it whole; give --out a folder of its own, e.g. dist`,
+      );
       lines = [];
       expect(runCli(['synth', '--product', ORDERS, '--dir', 'product', '--out', '.'], io())).toBe(1);
-      expect(lines[lines.length - 1]).toBe(`error: the output folder ${tmp} holds the product folder ${path.join(tmp, 'product')}, and the output replaces it whole; give --out a folder of its own, e.g. dist`);
+      expect(lines[lines.length - 1]).toBe(
+        `error: the output folder ${tmp} holds the product folder ${path.join(tmp, 'product')}, and the output replaces it whole; give --out a folder of its own, e.g. dist`,
+      );
       expect(fs.readdirSync(tmp)).toEqual(['keep.txt']);
     }, 60_000);
 
@@ -212,7 +260,13 @@ describe('eaf-cdk8s', () => {
       expect(copy.match(new RegExp(REPO.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g'))).toHaveLength(1);
       fs.writeFileSync(path.join(product, 'main.ts'), copy);
       const log: string[] = [];
-      const code = runCli(['synth', '--dir', product], { log: (line) => log.push(line), cwd: product, env: {}, crdDirectory: path.join(REPO, 'crds'), version: '0.2.0' });
+      const code = runCli(['synth', '--dir', product], {
+        log: (line) => log.push(line),
+        cwd: product,
+        env: {},
+        crdDirectory: path.join(REPO, 'crds'),
+        version: '0.2.0',
+      });
       if (code !== 0) throw new Error(log.join('\n'));
     });
     afterAll(() => fs.rmSync(product, { recursive: true, force: true }));
@@ -222,7 +276,7 @@ describe('eaf-cdk8s', () => {
       return path.join(tmp, 'dvmm');
     };
 
-    test('rollback production flips the active colour, re-synthesises through the gate, and the diff shows only the Services\' selectors', () => {
+    test("rollback production flips the active colour, re-synthesises through the gate, and the diff shows only the Services' selectors", () => {
       // GIVEN DVMM's production with blue active
       const dir = dvmm();
       const file = path.join(dir, 'environments', 'production.yaml');
@@ -232,26 +286,32 @@ describe('eaf-cdk8s', () => {
       expect(runCli(['rollback', 'production', '--dir', 'dvmm'], io())).toBe(0);
       // THEN the file changed in that one line
       expect(fs.readFileSync(file, 'utf8')).toBe(text.replace('  activeColor: blue\n', '  activeColor: green\n'));
-      expect(lines).toContain(`rollback: ${file}: release.activeColor: blue -> green (rollback: traffic goes back to green (api 1.5.0, frontend 1.5.0); blue becomes the idle colour)`);
+      expect(lines).toContain(
+        `rollback: ${file}: release.activeColor: blue -> green (rollback: traffic goes back to green (api 1.5.0, frontend 1.5.0); blue becomes the idle colour)`,
+      );
       // THEN every environment was written through the gate
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^wrote \\d+ files for 3 environments to ${path.join(dir, 'dist')}: `)));
       // THEN the diff printed is the four Services' selectors, nothing else
-      expect(outs).toEqual([[
-        '### Manifest diff of dvmm/dist (rollback production): 4 changed, 0 added, 0 removed',
-        '',
-        '**Changed**',
-        '',
-        '- `production: Service/dvmm-production/api`',
-        '  - `spec.selector["eaf.io/color"]`: `"blue"` → `"green"`',
-        '- `production: Service/dvmm-production/api-preview`',
-        '  - `spec.selector["eaf.io/color"]`: `"green"` → `"blue"`',
-        '- `production: Service/dvmm-production/frontend`',
-        '  - `spec.selector["eaf.io/color"]`: `"blue"` → `"green"`',
-        '- `production: Service/dvmm-production/frontend-preview`',
-        '  - `spec.selector["eaf.io/color"]`: `"green"` → `"blue"`',
-        '',
-      ].join('\n')]);
-      expect(fs.readFileSync(path.join(dir, 'dist', 'production', 'dvmm.k8s.yaml'), 'utf8')).not.toBe(fs.readFileSync(path.join(product, 'dist', 'production', 'dvmm.k8s.yaml'), 'utf8'));
+      expect(outs).toEqual([
+        [
+          '### Manifest diff of dvmm/dist (rollback production): 4 changed, 0 added, 0 removed',
+          '',
+          '**Changed**',
+          '',
+          '- `production: Service/dvmm-production/api`',
+          '  - `spec.selector["eaf.io/color"]`: `"blue"` → `"green"`',
+          '- `production: Service/dvmm-production/api-preview`',
+          '  - `spec.selector["eaf.io/color"]`: `"green"` → `"blue"`',
+          '- `production: Service/dvmm-production/frontend`',
+          '  - `spec.selector["eaf.io/color"]`: `"blue"` → `"green"`',
+          '- `production: Service/dvmm-production/frontend-preview`',
+          '  - `spec.selector["eaf.io/color"]`: `"green"` → `"blue"`',
+          '',
+        ].join('\n'),
+      ]);
+      expect(fs.readFileSync(path.join(dir, 'dist', 'production', 'dvmm.k8s.yaml'), 'utf8')).not.toBe(
+        fs.readFileSync(path.join(product, 'dist', 'production', 'dvmm.k8s.yaml'), 'utf8'),
+      );
     });
 
     test('fails while another release command holds the environments folder, changing nothing', () => {
@@ -269,8 +329,14 @@ describe('eaf-cdk8s', () => {
         unlock();
       }
       // THEN it waited, gave up with the lock's name, and changed nothing
-      expect(lines).toContain(`lock: waiting for another run (process ${process.pid} on ${os.hostname()}, since ${owner.since}) to finish writing ${environments}`);
-      expect(lines[lines.length - 1]).toMatch(new RegExp(`^error: ${environments.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is being written by another run .* which did not finish within 0.3 s`));
+      expect(lines).toContain(
+        `lock: waiting for another run (process ${process.pid} on ${os.hostname()}, since ${owner.since}) to finish writing ${environments}`,
+      );
+      expect(lines[lines.length - 1]).toMatch(
+        new RegExp(
+          `^error: ${environments.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is being written by another run .* which did not finish within 0.3 s`,
+        ),
+      );
       expect(fs.readFileSync(file).equals(bytes)).toBe(true);
       // THEN once it is free, the command runs
       expect(runCli(['rollback', 'production', '--dir', 'dvmm'], io())).toBe(0);
@@ -285,7 +351,9 @@ describe('eaf-cdk8s', () => {
       // WHEN
       expect(runCli(['release', 'production', 'api', 'latest', '--dir', 'dvmm'], io())).toBe(1);
       // THEN every problem is printed, the file is restored and the output untouched
-      expect(lines).toContain(`  ${file}: components.api.tags.green: is a moving tag (got "latest"); pin an immutable version such as 1.4.2, or a sha256 digest`);
+      expect(lines).toContain(
+        `  ${file}: components.api.tags.green: is a moving tag (got "latest"); pin an immutable version such as 1.4.2, or a sha256 digest`,
+      );
       expect(lines[lines.length - 1]).toBe(`release: restored ${file} as it was; nothing was changed`);
       expect(fs.readFileSync(file).equals(bytes)).toBe(true);
       expect(readTree(path.join(dir, 'dist'))).toEqual(dist);
@@ -297,7 +365,9 @@ describe('eaf-cdk8s', () => {
       const dir = dvmm();
       const envs = readTree(path.join(dir, 'environments'));
       expect(runCli(['release', 'qa', 'api', '1.6.0', '--dir', 'dvmm'], io())).toBe(1);
-      expect(lines).toContain(`error: ${path.join(dir, 'environments', 'qa.yaml')}: there is no environment qa (got "qa"); use one of: dev, production, staging`);
+      expect(lines).toContain(
+        `error: ${path.join(dir, 'environments', 'qa.yaml')}: there is no environment qa (got "qa"); use one of: dev, production, staging`,
+      );
       lines = [];
       expect(runCli(['release', 'production', 'web', '1.6.0', '--dir', 'dvmm'], io())).toBe(1);
       expect(lines.slice(1)).toEqual([
@@ -320,18 +390,22 @@ describe('eaf-cdk8s', () => {
     test('promote puts what one environment runs on another, and the diff shows the images that change', () => {
       const dir = dvmm();
       expect(runCli(['promote', 'production', 'dev', '--dir', 'dvmm'], io())).toBe(0);
-      expect(lines).toContain(`promote: ${path.join(dir, 'environments', 'dev.yaml')}: components.api.tag: 1.5.0 -> 1.4.2, components.frontend.tag: 1.5.0 -> 1.4.2 (promote: what ${path.join(dir, 'environments', 'production.yaml')} runs (api 1.4.2, frontend 1.4.2), as the tags of a rolling release)`);
-      expect(outs).toEqual([[
-        '### Manifest diff of dvmm/dist (promote dev): 2 changed, 0 added, 0 removed',
-        '',
-        '**Changed**',
-        '',
-        '- `dev: Deployment/dvmm-dev/api`',
-        '  - `spec.template.spec.containers[name=api].image`: `"registry.eaf.example.com/dvmm/api:1.5.0"` → `"registry.eaf.example.com/dvmm/api:1.4.2"`',
-        '- `dev: Deployment/dvmm-dev/frontend`',
-        '  - `spec.template.spec.containers[name=frontend].image`: `"registry.eaf.example.com/dvmm/frontend:1.5.0"` → `"registry.eaf.example.com/dvmm/frontend:1.4.2"`',
-        '',
-      ].join('\n')]);
+      expect(lines).toContain(
+        `promote: ${path.join(dir, 'environments', 'dev.yaml')}: components.api.tag: 1.5.0 -> 1.4.2, components.frontend.tag: 1.5.0 -> 1.4.2 (promote: what ${path.join(dir, 'environments', 'production.yaml')} runs (api 1.4.2, frontend 1.4.2), as the tags of a rolling release)`,
+      );
+      expect(outs).toEqual([
+        [
+          '### Manifest diff of dvmm/dist (promote dev): 2 changed, 0 added, 0 removed',
+          '',
+          '**Changed**',
+          '',
+          '- `dev: Deployment/dvmm-dev/api`',
+          '  - `spec.template.spec.containers[name=api].image`: `"registry.eaf.example.com/dvmm/api:1.5.0"` → `"registry.eaf.example.com/dvmm/api:1.4.2"`',
+          '- `dev: Deployment/dvmm-dev/frontend`',
+          '  - `spec.template.spec.containers[name=frontend].image`: `"registry.eaf.example.com/dvmm/frontend:1.5.0"` → `"registry.eaf.example.com/dvmm/frontend:1.4.2"`',
+          '',
+        ].join('\n'),
+      ]);
     });
 
     test('switch keeps its edit and the new output when the old output cannot be read for the diff, and says so', () => {
@@ -339,22 +413,32 @@ describe('eaf-cdk8s', () => {
       fs.appendFileSync(path.join(dir, 'dist', 'production', 'dvmm.k8s.yaml'), '\nkind: [\n');
       expect(runCli(['switch', 'production', '--dir', 'dvmm'], io())).toBe(0);
       expect(fs.readFileSync(path.join(dir, 'environments', 'production.yaml'), 'utf8')).toContain('  activeColor: green\n');
-      expect(lines[lines.length - 1]).toMatch(new RegExp(`^warning: switch: .*production\\.yaml and .*dist are updated, but there is no diff: .*dvmm\\.k8s\\.yaml: YAML error: .+ at line \\d+, column \\d+; fix the YAML syntax$`));
+      expect(lines[lines.length - 1]).toMatch(
+        new RegExp(
+          `^warning: switch: .*production\\.yaml and .*dist are updated, but there is no diff: .*dvmm\\.k8s\\.yaml: YAML error: .+ at line \\d+, column \\d+; fix the YAML syntax$`,
+        ),
+      );
       expect(outs).toEqual([]);
     });
 
-    test('promote changes nothing when the target\'s idle colour already has what the source runs', () => {
+    test("promote changes nothing when the target's idle colour already has what the source runs", () => {
       const dir = dvmm();
       const envs = readTree(path.join(dir, 'environments'));
       expect(runCli(['promote', 'staging', 'production', '--dir', 'dvmm'], io())).toBe(0);
-      expect(lines[lines.length - 1]).toBe(`promote: nothing to change; ${path.join(dir, 'environments', 'production.yaml')} and ${path.join(dir, 'dist')} are as they were`);
+      expect(lines[lines.length - 1]).toBe(
+        `promote: nothing to change; ${path.join(dir, 'environments', 'production.yaml')} and ${path.join(dir, 'dist')} are as they were`,
+      );
       expect(readTree(path.join(dir, 'environments'))).toEqual(envs);
     });
 
     test('diff --base HEAD prints the objects changed and added in dist since the commit, as Markdown', () => {
       // GIVEN DVMM committed with its output in a git repository
       const dir = dvmm();
-      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' });
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
+          cwd: dir,
+          stdio: 'pipe',
+        });
       git('init', '-q');
       git('add', '-A');
       git('commit', '-qm', 'DVMM');
@@ -364,36 +448,45 @@ describe('eaf-cdk8s', () => {
       outs = [];
       expect(runCli(['release', 'staging', 'api', '1.6.0', '--dir', 'dvmm'], io())).toBe(0);
       fs.mkdirSync(path.join(dir, 'dist', 'extra'));
-      fs.writeFileSync(path.join(dir, 'dist', 'extra', 'notes.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: notes, namespace: tools }\ndata: { a: b }\n');
+      fs.writeFileSync(
+        path.join(dir, 'dist', 'extra', 'notes.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: notes, namespace: tools }\ndata: { a: b }\n',
+      );
       outs = [];
       lines = [];
       expect(runCli(['diff', '--base', 'HEAD', '--dir', 'dvmm'], io())).toBe(0);
       // THEN
       expect(lines).toEqual([expect.stringMatching(/^diff: dvmm\/dist against HEAD \([0-9a-f]{12}\)$/)]);
-      expect(outs).toEqual([[
-        '### Manifest diff of dvmm/dist against HEAD: 1 changed, 1 added, 0 removed',
-        '',
-        '**Changed**',
-        '',
-        '- `staging: Deployment/dvmm-staging/api-blue`',
-        '  - `spec.template.spec.containers[name=api].image`: `"registry.eaf.example.com/dvmm/api:1.4.2"` → `"registry.eaf.example.com/dvmm/api:1.6.0"`',
-        '',
-        '**Added**',
-        '',
-        '- `extra: ConfigMap/tools/notes`',
-        '',
-      ].join('\n')]);
+      expect(outs).toEqual([
+        [
+          '### Manifest diff of dvmm/dist against HEAD: 1 changed, 1 added, 0 removed',
+          '',
+          '**Changed**',
+          '',
+          '- `staging: Deployment/dvmm-staging/api-blue`',
+          '  - `spec.template.spec.containers[name=api].image`: `"registry.eaf.example.com/dvmm/api:1.4.2"` → `"registry.eaf.example.com/dvmm/api:1.6.0"`',
+          '',
+          '**Added**',
+          '',
+          '- `extra: ConfigMap/tools/notes`',
+          '',
+        ].join('\n'),
+      ]);
       // AND a ref that is no commit, or a folder outside git, is bad input
       lines = [];
       expect(runCli(['diff', '--base', 'no-such-ref', '--dir', 'dvmm'], io())).toBe(1);
-      expect(lines).toEqual([`error: --base: is not a commit of ${fs.realpathSync(dir)} (got "no-such-ref"); give a branch, tag or commit, e.g. HEAD or origin/main`]);
+      expect(lines).toEqual([
+        `error: --base: is not a commit of ${fs.realpathSync(dir)} (got "no-such-ref"); give a branch, tag or commit, e.g. HEAD or origin/main`,
+      ]);
       expect(runCli(['diff', '--base', '--help=x'], io())).toBe(2);
     });
 
     test('diff fails outside a git repository', () => {
       fs.mkdirSync(path.join(tmp, 'plain', 'dist', 'dev'), { recursive: true });
       expect(runCli(['diff', '--dir', 'plain'], io())).toBe(1);
-      expect(lines).toEqual([`error: ${path.join(tmp, 'plain')} is not inside a git repository; run diff in the product's repository, or give --dir`]);
+      expect(lines).toEqual([
+        `error: ${path.join(tmp, 'plain')} is not inside a git repository; run diff in the product's repository, or give --dir`,
+      ]);
     });
   });
 });

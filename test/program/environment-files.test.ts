@@ -51,9 +51,7 @@ describe('parseEnvironment', () => {
   });
 
   test('fails on a missing section', () => {
-    expect(problems(VALID.replace(/^hosts:.*$/m, ''))).toEqual([
-      'environments/production.yaml: hosts: is required (got nothing); add hosts',
-    ]);
+    expect(problems(VALID.replace(/^hosts:.*$/m, ''))).toEqual(['environments/production.yaml: hosts: is required (got nothing); add hosts']);
   });
 
   test('fails on an unknown colour', () => {
@@ -76,12 +74,16 @@ describe('parseEnvironment', () => {
 
   test('fails on a bad CPU quantity', () => {
     const text = VALID.replace('replicas: 3 }', 'replicas: 3, resources: { requests: { cpu: 2 cores } } }');
-    expect(problems(text)).toEqual(['environments/production.yaml: components.api.resources.requests.cpu: has the wrong form (got "2 cores"); use a Kubernetes quantity such as 250m, 1, 512Mi or 1Gi']);
+    expect(problems(text)).toEqual([
+      'environments/production.yaml: components.api.resources.requests.cpu: has the wrong form (got "2 cores"); use a Kubernetes quantity such as 250m, 1, 512Mi or 1Gi',
+    ]);
   });
 
   test('fails on a component, host or database the product does not declare, listing the ones it does', () => {
-    const text = VALID.replace('identity: auth.example.com }', 'identity: auth.example.com, admin: admin.example.com }')
-      .replace('components:\n', 'databases: { main: { instances: 1 } }\ncomponents:\n  worker: { tag: 1.0.0 }\n');
+    const text = VALID.replace('identity: auth.example.com }', 'identity: auth.example.com, admin: admin.example.com }').replace(
+      'components:\n',
+      'databases: { main: { instances: 1 } }\ncomponents:\n  worker: { tag: 1.0.0 }\n',
+    );
     expect(problems(text)).toEqual([
       'environments/production.yaml: hosts.admin: is not a known setting; remove it or use one of: api, frontend, identity',
       'environments/production.yaml: databases.main: is not a known setting; remove it or use one of: db',
@@ -104,15 +106,17 @@ describe('parseEnvironment', () => {
   test('fails on a waiver of a rule that cannot be waived, or without a reason', () => {
     const text = `${VALID}waivers:\n  - { rule: schema-core, object: Deployment/api, reason: the schema is wrong }\n  - { rule: production-replicas, object: Deployment/api, reason: short }\n`;
     expect(problems(text)).toEqual([
-      expect.stringMatching(/^environments\/production.yaml: waivers.0.rule: must be equal to one of the allowed values \(got "schema-core"\); name a waivable rule of the gate: pss-restricted, /),
+      expect.stringMatching(
+        /^environments\/production.yaml: waivers.0.rule: must be equal to one of the allowed values \(got "schema-core"\); name a waivable rule of the gate: pss-restricted, /,
+      ),
       'environments/production.yaml: waivers.1.reason: must NOT have fewer than 10 characters (got "short"); say why the rule does not apply, in at least 10 characters',
     ]);
   });
 
   test('fails on blue-green settings in a rolling environment', () => {
-    expect(problems(VALID.replace('{ strategy: blue-green, activeColor: blue, idleReplicas: 0 }', '{ strategy: rolling, activeColor: blue }'))).toEqual([
-      'environments/production.yaml: release.activeColor: is not a known setting; remove it or use one of: strategy',
-    ]);
+    expect(
+      problems(VALID.replace('{ strategy: blue-green, activeColor: blue, idleReplicas: 0 }', '{ strategy: rolling, activeColor: blue }')),
+    ).toEqual(['environments/production.yaml: release.activeColor: is not a known setting; remove it or use one of: strategy']);
   });
 
   test('fails on an ingress without an issuer', () => {
@@ -146,7 +150,9 @@ describe('parseEnvironment', () => {
 
 describe('loadEnvironmentDirectory', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-')); });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('loads every file sorted by name: the set of files is the set of environments', () => {
@@ -159,14 +165,20 @@ describe('loadEnvironmentDirectory', () => {
   test('reports the problems of every file together', () => {
     fs.writeFileSync(path.join(dir, 'a.yaml'), '');
     fs.writeFileSync(path.join(dir, 'b.yaml'), VALID.replace('replicas: 3', 'replicas: 0'));
-    expect(() => loadEnvironmentDirectory(dir, WEB_PRODUCT)).toThrow(new EnvironmentFileError([
-      `${dir}/a.yaml: the file is empty; give at least hosts, exposure, release and components`,
-      `${dir}/b.yaml: components.api.replicas: must be >= 1 (got 0); use a whole number of at least 1`,
-    ]));
+    expect(() => loadEnvironmentDirectory(dir, WEB_PRODUCT)).toThrow(
+      new EnvironmentFileError([
+        `${dir}/a.yaml: the file is empty; give at least hosts, exposure, release and components`,
+        `${dir}/b.yaml: components.api.replicas: must be >= 1 (got 0); use a whole number of at least 1`,
+      ]),
+    );
   });
 
   test('fails on a missing or empty folder', () => {
-    expect(() => loadEnvironmentDirectory(path.join(dir, 'nope'), WEB_PRODUCT)).toThrow(`${dir}/nope: the environments folder does not exist; create it with one <name>.yaml per environment`);
-    expect(() => loadEnvironmentDirectory(dir, WEB_PRODUCT)).toThrow(`${dir}: holds no environment file; add one <name>.yaml per environment, e.g. dev.yaml`);
+    expect(() => loadEnvironmentDirectory(path.join(dir, 'nope'), WEB_PRODUCT)).toThrow(
+      `${dir}/nope: the environments folder does not exist; create it with one <name>.yaml per environment`,
+    );
+    expect(() => loadEnvironmentDirectory(dir, WEB_PRODUCT)).toThrow(
+      `${dir}: holds no environment file; add one <name>.yaml per environment, e.g. dev.yaml`,
+    );
   });
 });

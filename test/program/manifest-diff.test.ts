@@ -1,11 +1,17 @@
 import { diffManifests, formatManifestDiff, isEmptyDiff, MAX_INLINE_VALUE } from '../../lib/program/manifest-diff';
 
 const service = (name: string, color: string, extra: Record<string, unknown> = {}) => ({
-  apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop-production' }, spec: { selector: { 'app': name, 'eaf.io/color': color }, ports: [{ port: 8080 }] }, ...extra,
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: 'shop-production' },
+  spec: { selector: { 'app': name, 'eaf.io/color': color }, ports: [{ port: 8080 }] },
+  ...extra,
 });
 
 const deployment = (containers: unknown[], args?: string[]) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop-production' },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'api', namespace: 'shop-production' },
   spec: { replicas: 3, template: { spec: { containers, ...(args ? { args } : {}) } } },
 });
 
@@ -26,10 +32,14 @@ describe('diffManifests', () => {
     expect(diff).toEqual({
       added: [{ environment: 'production', object: 'Service/shop-production/new', key: 'production: Service/shop-production/new', fields: [] }],
       removed: [{ environment: 'production', object: 'Service/shop-production/old', key: 'production: Service/shop-production/old', fields: [] }],
-      changed: [{
-        environment: 'production', object: 'Service/shop-production/api', key: 'production: Service/shop-production/api',
-        fields: [{ path: 'spec.selector["eaf.io/color"]', before: 'blue', after: 'green' }],
-      }],
+      changed: [
+        {
+          environment: 'production',
+          object: 'Service/shop-production/api',
+          key: 'production: Service/shop-production/api',
+          fields: [{ path: 'spec.selector["eaf.io/color"]', before: 'blue', after: 'green' }],
+        },
+      ],
     });
     expect(isEmptyDiff(diff)).toBe(false);
   });
@@ -41,15 +51,44 @@ describe('diffManifests', () => {
   });
 
   test('fields added or removed are listed with (none) on the other side; equal outputs give an empty diff', () => {
-    const diff = diffManifests({ p: [service('api', 'blue')] }, { p: [service('api', 'blue', { metadata: { name: 'api', namespace: 'shop-production', labels: { tier: 'web' } } })] });
+    const diff = diffManifests(
+      { p: [service('api', 'blue')] },
+      { p: [service('api', 'blue', { metadata: { name: 'api', namespace: 'shop-production', labels: { tier: 'web' } } })] },
+    );
     expect(diff.changed[0].fields).toEqual([{ path: 'metadata.labels', before: undefined, after: { tier: 'web' } }]);
     expect(isEmptyDiff(diffManifests({ p: [service('api', 'blue')] }, { p: [service('api', 'blue')] }))).toBe(true);
   });
 
   test('matches list items by name where every item has a distinct one, and by position otherwise', () => {
     // GIVEN a container env list with an item inserted in the middle and one changed, and positional args
-    const before = deployment([{ name: 'api', image: 'api:1', env: [{ name: 'A', value: '1' }, { name: 'C', value: '3' }] }, { name: 'sidecar', image: 'proxy:1' }], ['--a', '--b']);
-    const after = deployment([{ name: 'api', image: 'api:2', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }, { name: 'C', value: '4' }] }], ['--a', '--c', '--d']);
+    const before = deployment(
+      [
+        {
+          name: 'api',
+          image: 'api:1',
+          env: [
+            { name: 'A', value: '1' },
+            { name: 'C', value: '3' },
+          ],
+        },
+        { name: 'sidecar', image: 'proxy:1' },
+      ],
+      ['--a', '--b'],
+    );
+    const after = deployment(
+      [
+        {
+          name: 'api',
+          image: 'api:2',
+          env: [
+            { name: 'A', value: '1' },
+            { name: 'B', value: '2' },
+            { name: 'C', value: '4' },
+          ],
+        },
+      ],
+      ['--a', '--c', '--d'],
+    );
     // WHEN
     const fields = diffManifests({ p: [before] }, { p: [after] }).changed[0].fields;
     // THEN the insertion is one field, not a shift of every later item; a removed item is named; args go by position
@@ -64,8 +103,26 @@ describe('diffManifests', () => {
   });
 
   test('a list of equal names, or of items without names, goes by position; a type change is one field', () => {
-    const a = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { x: '1' }, items: [{ name: 'a', v: 1 }, { name: 'a', v: 2 }], n: [1, 2] };
-    const b = { ...a, data: 'text', items: [{ name: 'a', v: 1 }, { name: 'a', v: 3 }], n: [[1], 2] };
+    const a = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c' },
+      data: { x: '1' },
+      items: [
+        { name: 'a', v: 1 },
+        { name: 'a', v: 2 },
+      ],
+      n: [1, 2],
+    };
+    const b = {
+      ...a,
+      data: 'text',
+      items: [
+        { name: 'a', v: 1 },
+        { name: 'a', v: 3 },
+      ],
+      n: [[1], 2],
+    };
     expect(diffManifests({ e: [a] }, { e: [b] }).changed[0].fields).toEqual([
       { path: 'data', before: { x: '1' }, after: 'text' },
       { path: 'items[1].v', before: 2, after: 3 },
@@ -77,11 +134,23 @@ describe('diffManifests', () => {
     const before = { staging: [service('b', 'blue'), service('a', 'blue')], production: [service('a', 'blue')] };
     const after = { production: [service('a', 'green')], staging: [service('a', 'green'), service('b', 'green')] };
     const reordered = {
-      staging: [service('b', 'green'), { spec: { ports: [{ port: 8080 }], selector: { 'eaf.io/color': 'green', 'app': 'a' } }, metadata: { namespace: 'shop-production', name: 'a' }, kind: 'Service', apiVersion: 'v1' }],
+      staging: [
+        service('b', 'green'),
+        {
+          spec: { ports: [{ port: 8080 }], selector: { 'eaf.io/color': 'green', 'app': 'a' } },
+          metadata: { namespace: 'shop-production', name: 'a' },
+          kind: 'Service',
+          apiVersion: 'v1',
+        },
+      ],
       production: [service('a', 'green')],
     };
     const diff = diffManifests(before, after);
-    expect(diff.changed.map((o) => o.key)).toEqual(['production: Service/shop-production/a', 'staging: Service/shop-production/a', 'staging: Service/shop-production/b']);
+    expect(diff.changed.map((o) => o.key)).toEqual([
+      'production: Service/shop-production/a',
+      'staging: Service/shop-production/a',
+      'staging: Service/shop-production/b',
+    ]);
     expect(diffManifests(before, reordered)).toEqual(diff);
     expect(formatManifestDiff(diffManifests(before, reordered))).toBe(formatManifestDiff(diff));
   });
@@ -96,30 +165,39 @@ describe('formatManifestDiff', () => {
   test('prints Markdown for a pull request: counts, changed fields old → new, added and removed objects', () => {
     const diff = diffManifests(
       { production: [service('api', 'blue'), service('old', 'blue')] },
-      { production: [service('api', 'green', { metadata: { name: 'api', namespace: 'shop-production', labels: { x: 'y' } } }), service('new', 'blue')] },
+      {
+        production: [
+          service('api', 'green', { metadata: { name: 'api', namespace: 'shop-production', labels: { x: 'y' } } }),
+          service('new', 'blue'),
+        ],
+      },
     );
-    expect(formatManifestDiff(diff, { title: 'Manifest diff of dist (switch production)' })).toBe([
-      '### Manifest diff of dist (switch production): 1 changed, 1 added, 1 removed',
-      '',
-      '**Changed**',
-      '',
-      '- `production: Service/shop-production/api`',
-      '  - `metadata.labels`: _(none)_ → `{"x":"y"}`',
-      '  - `spec.selector["eaf.io/color"]`: `"blue"` → `"green"`',
-      '',
-      '**Added**',
-      '',
-      '- `production: Service/shop-production/new`',
-      '',
-      '**Removed**',
-      '',
-      '- `production: Service/shop-production/old`',
-      '',
-    ].join('\n'));
+    expect(formatManifestDiff(diff, { title: 'Manifest diff of dist (switch production)' })).toBe(
+      [
+        '### Manifest diff of dist (switch production): 1 changed, 1 added, 1 removed',
+        '',
+        '**Changed**',
+        '',
+        '- `production: Service/shop-production/api`',
+        '  - `metadata.labels`: _(none)_ → `{"x":"y"}`',
+        '  - `spec.selector["eaf.io/color"]`: `"blue"` → `"green"`',
+        '',
+        '**Added**',
+        '',
+        '- `production: Service/shop-production/new`',
+        '',
+        '**Removed**',
+        '',
+        '- `production: Service/shop-production/old`',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('says so when nothing changed', () => {
-    expect(formatManifestDiff(diffManifests({ p: [service('a', 'blue')] }, { p: [service('a', 'blue')] }))).toBe('### Manifest diff: no changes\n\nEvery object of every environment is as it was.\n');
+    expect(formatManifestDiff(diffManifests({ p: [service('a', 'blue')] }, { p: [service('a', 'blue')] }))).toBe(
+      '### Manifest diff: no changes\n\nEvery object of every environment is as it was.\n',
+    );
   });
 
   test('summarises long and multi-line values instead of printing them', () => {
@@ -127,7 +205,12 @@ describe('formatManifestDiff', () => {
     const lines = Array.from({ length: 40 }, (_, i) => `line ${i + 1}`);
     const dashboard = lines.join('\n');
     const changedDashboard = [...lines.slice(0, 11), 'line 12 changed', ...lines.slice(12), 'line 41'].join('\n');
-    const configMap = (data: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dashboards', namespace: 'ns' }, data });
+    const configMap = (data: Record<string, unknown>) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'dashboards', namespace: 'ns' },
+      data,
+    });
     const long = 'x'.repeat(MAX_INLINE_VALUE + 20);
     const big = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`key${i}`, 'value']));
     const diff = diffManifests(
@@ -148,10 +231,17 @@ describe('formatManifestDiff', () => {
   });
 
   test('lists at most maxFieldsPerObject fields of an object, and escapes backticks in code', () => {
-    const many = (v: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`k${i}`, `${v}`])) });
+    const many = (v: number) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c' },
+      data: Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`k${i}`, `${v}`])),
+    });
     const text = formatManifestDiff(diffManifests({ e: [many(1)] }, { e: [many(2)] }), { maxFieldsPerObject: 2 });
     expect(text).toContain('  - `data.k1`: `"1"` → `"2"`\n  - … and 3 more fields\n');
-    const ticks = formatManifestDiff(diffManifests({ e: [{ kind: 'X', metadata: { name: 'a' }, v: 'a`b' }] }, { e: [{ kind: 'X', metadata: { name: 'a' }, v: 'c' }] }));
+    const ticks = formatManifestDiff(
+      diffManifests({ e: [{ kind: 'X', metadata: { name: 'a' }, v: 'a`b' }] }, { e: [{ kind: 'X', metadata: { name: 'a' }, v: 'c' }] }),
+    );
     expect(ticks).toContain('  - `v`: `` "a`b" `` → `"c"`');
   });
 });

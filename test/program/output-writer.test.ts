@@ -17,13 +17,17 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function write(files: Record<string, string>, options = {}) {
-  return writeOutputAtomically(dist, (staging) => {
-    for (const [name, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(staging, name)), { recursive: true });
-      fs.writeFileSync(path.join(staging, name), text);
-    }
-    return Object.keys(files).length;
-  }, options);
+  return writeOutputAtomically(
+    dist,
+    (staging) => {
+      for (const [name, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(staging, name)), { recursive: true });
+        fs.writeFileSync(path.join(staging, name), text);
+      }
+      return Object.keys(files).length;
+    },
+    options,
+  );
 }
 
 describe('writeOutputAtomically', () => {
@@ -36,17 +40,19 @@ describe('writeOutputAtomically', () => {
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
 
-  test('gives the output the usual folder mode (0777 less the umask), not mkdtemp\'s 0700', () => {
+  test("gives the output the usual folder mode (0777 less the umask), not mkdtemp's 0700", () => {
     write({ 'dev/a.yaml': 'x' });
     expect((fs.statSync(dist).mode & 0o777).toString(8)).toBe((0o777 & ~process.umask()).toString(8));
   });
 
   test('leaves the output exactly as it was and removes the staging folder when fill throws', () => {
     write({ 'dev/a.yaml': 'old' });
-    expect(() => writeOutputAtomically(dist, (staging) => {
-      fs.writeFileSync(path.join(staging, 'half.yaml'), 'half');
-      throw new Error('bad input');
-    })).toThrow('bad input');
+    expect(() =>
+      writeOutputAtomically(dist, (staging) => {
+        fs.writeFileSync(path.join(staging, 'half.yaml'), 'half');
+        throw new Error('bad input');
+      }),
+    ).toThrow('bad input');
     expect(readTree(dist)).toEqual({ 'dev/a.yaml': 'old' });
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
@@ -58,18 +64,24 @@ describe('writeOutputAtomically', () => {
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
 
-  test('waits for a live run\'s lock and then fails with who holds it, leaving the lock alone', () => {
+  test("waits for a live run's lock and then fails with who holds it, leaving the lock alone", () => {
     // GIVEN a lock held by this (live) process, as a concurrent run would hold it
     const release = lockfile.lockSync(dist, { realpath: false, lockfilePath: path.join(tmp, '.dist.lock') });
-    fs.writeFileSync(path.join(tmp, '.dist.lock.owner'), JSON.stringify({ pid: process.pid, host: os.hostname(), since: '2026-11-23T08:00:00.000Z' }));
+    fs.writeFileSync(
+      path.join(tmp, '.dist.lock.owner'),
+      JSON.stringify({ pid: process.pid, host: os.hostname(), since: '2026-11-23T08:00:00.000Z' }),
+    );
     const log: string[] = [];
     try {
       // WHEN another write waits 300 ms
       expect(() => write({ 'dev/a.yaml': 'x' }, { lockTimeoutMs: 300, log: (l: string) => log.push(l) })).toThrow(
-        `${dist} is being written by another run (process ${process.pid} on ${os.hostname()}, since 2026-11-23T08:00:00.000Z), which did not finish within 0.3 s; `
-        + `wait for it and run again, or, if no synth is running, remove ${path.join(tmp, '.dist.lock')}`);
+        `${dist} is being written by another run (process ${process.pid} on ${os.hostname()}, since 2026-11-23T08:00:00.000Z), which did not finish within 0.3 s; ` +
+          `wait for it and run again, or, if no synth is running, remove ${path.join(tmp, '.dist.lock')}`,
+      );
       // THEN it said it was waiting, wrote nothing, and the lock is still held
-      expect(log).toEqual([`lock: waiting for another run (process ${process.pid} on ${os.hostname()}, since 2026-11-23T08:00:00.000Z) to finish writing ${dist}`]);
+      expect(log).toEqual([
+        `lock: waiting for another run (process ${process.pid} on ${os.hostname()}, since 2026-11-23T08:00:00.000Z) to finish writing ${dist}`,
+      ]);
       expect(fs.existsSync(dist)).toBe(false);
       expect(lockfile.checkSync(dist, { realpath: false, lockfilePath: path.join(tmp, '.dist.lock') })).toBe(true);
     } finally {
@@ -80,7 +92,10 @@ describe('writeOutputAtomically', () => {
   test('takes over the lock of a process that is gone', () => {
     // GIVEN a lock left by a killed run: its owner's pid no longer exists
     fs.mkdirSync(path.join(tmp, '.dist.lock'));
-    fs.writeFileSync(path.join(tmp, '.dist.lock.owner'), JSON.stringify({ pid: 2 ** 22 + 1, host: os.hostname(), since: '2026-11-23T08:00:00.000Z' }));
+    fs.writeFileSync(
+      path.join(tmp, '.dist.lock.owner'),
+      JSON.stringify({ pid: 2 ** 22 + 1, host: os.hostname(), since: '2026-11-23T08:00:00.000Z' }),
+    );
     const log: string[] = [];
     write({ 'dev/a.yaml': 'x' }, { lockTimeoutMs: 0, log: (l: string) => log.push(l) });
     expect(log).toEqual([`lock: ${path.join(tmp, '.dist.lock')} belongs to process ${2 ** 22 + 1}, which is gone; taking it over`]);
@@ -88,9 +103,11 @@ describe('writeOutputAtomically', () => {
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
 
-  test('fails with the folder and the system error when the output\'s folder cannot be created', () => {
+  test("fails with the folder and the system error when the output's folder cannot be created", () => {
     fs.writeFileSync(path.join(tmp, 'file'), '');
-    expect(() => writeOutputAtomically(path.join(tmp, 'file', 'dist'), () => 0)).toThrow(`cannot create ${path.join(tmp, 'file')}: EEXIST (already exists)`);
+    expect(() => writeOutputAtomically(path.join(tmp, 'file', 'dist'), () => 0)).toThrow(
+      `cannot create ${path.join(tmp, 'file')}: EEXIST (already exists)`,
+    );
   });
 });
 
@@ -119,7 +136,7 @@ describe('recoverLeftovers', () => {
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
 
-  test('leaves other folders and other outputs\' leftovers alone', () => {
+  test("leaves other folders and other outputs' leftovers alone", () => {
     fs.mkdirSync(path.join(tmp, '.out-staging-1-aa'));
     fs.mkdirSync(path.join(tmp, 'dist-staging-not-hidden'));
     recoverLeftovers(dist);

@@ -48,9 +48,13 @@ describe('releaseTag', () => {
     // WHEN a release goes to it
     const edit = releaseTag(production, 'api', '1.6.0');
     // THEN green (idle) gets it, and nothing else of the file changes: comments, flow maps, spacing
-    expect(changedLines(production.text, edit.text)).toEqual([['    tags: { blue: 1.4.2, green: 1.5.0 }', '    tags: { blue: 1.4.2, green: 1.6.0 }']]);
+    expect(changedLines(production.text, edit.text)).toEqual([
+      ['    tags: { blue: 1.4.2, green: 1.5.0 }', '    tags: { blue: 1.4.2, green: 1.6.0 }'],
+    ]);
     expect(edit.changes).toEqual([{ field: 'components.api.tags.green', from: '1.5.0', to: '1.6.0' }]);
-    expect(edit.description).toBe('environments/production.yaml: components.api.tags.green: 1.5.0 -> 1.6.0 (release: the idle colour green gets it; blue stays live until eaf-cdk8s switch)');
+    expect(edit.description).toBe(
+      'environments/production.yaml: components.api.tags.green: 1.5.0 -> 1.6.0 (release: the idle colour green gets it; blue stays live until eaf-cdk8s switch)',
+    );
     expect(edit.warnings).toEqual([]);
   });
 
@@ -69,10 +73,14 @@ describe('releaseTag', () => {
   test('keeps the quoting of the old value, and quotes a tag that would read as a number', () => {
     // GIVEN blue idle: the api's blue tag is plain, the frontend's single-quoted
     const api = releaseTag({ file: 'x.yaml', text: BLUE_GREEN }, 'api', '1.6');
-    expect(changedLines(BLUE_GREEN, api.text)).toEqual([['    tags: { blue: 1.4.2, green: "1.5.0" }   # quoted on purpose', '    tags: { blue: "1.6", green: "1.5.0" }   # quoted on purpose']]);
+    expect(changedLines(BLUE_GREEN, api.text)).toEqual([
+      ['    tags: { blue: 1.4.2, green: "1.5.0" }   # quoted on purpose', '    tags: { blue: "1.6", green: "1.5.0" }   # quoted on purpose'],
+    ]);
     expect(parse(api.text).components.api.tags.blue).toBe('1.6');
     const frontend = releaseTag({ file: 'x.yaml', text: BLUE_GREEN }, 'frontend', '1.6.0');
-    expect(changedLines(BLUE_GREEN, frontend.text)).toEqual([["    tags: { blue: '1.4.2', green: 1.5.0 }", "    tags: { blue: '1.6.0', green: 1.5.0 }"]]);
+    expect(changedLines(BLUE_GREEN, frontend.text)).toEqual([
+      ["    tags: { blue: '1.4.2', green: 1.5.0 }", "    tags: { blue: '1.6.0', green: 1.5.0 }"],
+    ]);
     // AND with blue active, the api's double-quoted green tag stays double-quoted, its comment where it was
     const blueActive = { file: 'x.yaml', text: switchColor({ file: 'x.yaml', text: BLUE_GREEN }).text };
     expect(changedLines(blueActive.text, releaseTag(blueActive, 'api', '1.6.0').text)).toEqual([
@@ -99,7 +107,9 @@ describe('releaseTag', () => {
     const edit = releaseTag({ file: 'qa.yaml', text: 'release: { strategy: rolling }\ncomponents:\n  api: { replicas: 1 }\n' }, 'api', '1.0.0');
     expect(parse(edit.text)).toEqual({ release: { strategy: 'rolling' }, components: { api: { replicas: 1, tag: '1.0.0' } } });
     expect(edit.changes).toEqual([{ field: 'components.api.tag', from: undefined, to: '1.0.0' }]);
-    expect(edit.warnings).toEqual(['qa.yaml: components.api.tag: could not be edited in place, so the YAML library re-printed the file (got nothing); check the file\'s layout and comments in the change before merging']);
+    expect(edit.warnings).toEqual([
+      "qa.yaml: components.api.tag: could not be edited in place, so the YAML library re-printed the file (got nothing); check the file's layout and comments in the change before merging",
+    ]);
   });
 
   test('fails on a tag that is no image tag or digest, and on an unknown component, naming file, field, value and fix', () => {
@@ -120,8 +130,12 @@ describe('releaseTag', () => {
   });
 
   test('fails on a file that does not parse, or names an unknown strategy or colour', () => {
-    expect(problems(() => releaseTag({ file: 'x.yaml', text: 'components: [a' }, 'api', '1.0.0'))[0]).toMatch(/^x\.yaml: YAML error: .+; fix the YAML syntax, then run the command again$/);
-    expect(problems(() => releaseTag({ file: 'x.yaml', text: 'release: { strategy: recreate }\n' }, 'api', '1.0.0'))).toEqual(['x.yaml: release.strategy: is not rolling, blue-green or canary (got "recreate"); use rolling, blue-green or canary']);
+    expect(problems(() => releaseTag({ file: 'x.yaml', text: 'components: [a' }, 'api', '1.0.0'))[0]).toMatch(
+      /^x\.yaml: YAML error: .+; fix the YAML syntax, then run the command again$/,
+    );
+    expect(problems(() => releaseTag({ file: 'x.yaml', text: 'release: { strategy: recreate }\n' }, 'api', '1.0.0'))).toEqual([
+      'x.yaml: release.strategy: is not rolling, blue-green or canary (got "recreate"); use rolling, blue-green or canary',
+    ]);
     expect(problems(() => releaseTag({ file: 'x.yaml', text: 'release: { strategy: blue-green, activeColor: red }\n' }, 'api', '1.0.0'))).toEqual([
       'x.yaml: release.activeColor: is not blue or green (got "red"); set release.activeColor to the colour that serves traffic now, blue or green',
     ]);
@@ -133,7 +147,9 @@ describe('switchColor and rollback', () => {
     const production = real('production');
     const edit = switchColor(production);
     expect(changedLines(production.text, edit.text)).toEqual([['  activeColor: blue', '  activeColor: green']]);
-    expect(edit.description).toBe('environments/production.yaml: release.activeColor: blue -> green (switch: traffic moves to green (api 1.5.0, frontend 1.5.0); blue stays as the idle colour for a rollback)');
+    expect(edit.description).toBe(
+      'environments/production.yaml: release.activeColor: blue -> green (switch: traffic moves to green (api 1.5.0, frontend 1.5.0); blue stays as the idle colour for a rollback)',
+    );
     expect(edit.warnings).toEqual([]);
   });
 
@@ -142,7 +158,9 @@ describe('switchColor and rollback', () => {
     const edit = rollback(staging);
     expect(edit.text).toBe(switchColor(staging).text);
     expect(changedLines(staging.text, edit.text)).toEqual([['  activeColor: green', '  activeColor: blue']]);
-    expect(edit.description).toBe('environments/staging.yaml: release.activeColor: green -> blue (rollback: traffic goes back to blue (api 1.4.2, frontend 1.4.2); green becomes the idle colour)');
+    expect(edit.description).toBe(
+      'environments/staging.yaml: release.activeColor: green -> blue (rollback: traffic goes back to blue (api 1.4.2, frontend 1.4.2); green becomes the idle colour)',
+    );
   });
 
   test('rollback warns that it is not instant when the other colour is scaled to no pods', () => {
@@ -161,12 +179,14 @@ describe('switchColor and rollback', () => {
     expect(problems(() => rollback(real('dev')))).toEqual([
       'environments/dev.yaml: release.strategy: rollback needs a blue-green release (got "rolling"); release a new tag with eaf-cdk8s release <environment> <component> <tag> instead, or set release.strategy: blue-green',
     ]);
-    expect(problems(() => switchColor({ file: 'x.yaml', text: 'components: {}\n' }))[0]).toMatch(/^x\.yaml: release\.strategy: switch needs a blue-green release \(got "rolling"\)/);
+    expect(problems(() => switchColor({ file: 'x.yaml', text: 'components: {}\n' }))[0]).toMatch(
+      /^x\.yaml: release\.strategy: switch needs a blue-green release \(got "rolling"\)/,
+    );
   });
 });
 
 describe('promote', () => {
-  test('copies what the source runs onto the target\'s idle colour, changing only those lines', () => {
+  test("copies what the source runs onto the target's idle colour, changing only those lines", () => {
     // GIVEN staging running green (1.5.0) after a rollback to blue, i.e. running 1.4.2; and production idle green
     const staging = real('staging');
     const production = real('production');
@@ -178,13 +198,18 @@ describe('promote', () => {
       ['    tags: { blue: 1.4.2, green: 1.5.0 }', '    tags: { blue: 1.4.2, green: 1.4.2 }'],
       ['    tags: { blue: 1.4.2, green: 1.5.0 }', '    tags: { blue: 1.4.2, green: 1.4.2 }'],
     ]);
-    expect(edit.description).toBe('environments/production.yaml: components.api.tags.green: 1.5.0 -> 1.4.2, components.frontend.tags.green: 1.5.0 -> 1.4.2 (promote: what environments/staging.yaml runs (api 1.4.2, frontend 1.4.2), onto the idle colour green)');
+    expect(edit.description).toBe(
+      'environments/production.yaml: components.api.tags.green: 1.5.0 -> 1.4.2, components.frontend.tags.green: 1.5.0 -> 1.4.2 (promote: what environments/staging.yaml runs (api 1.4.2, frontend 1.4.2), onto the idle colour green)',
+    );
   });
 
   test('copies onto tag when the target rolls, and from tag when the source rolls', () => {
     const dev = real('dev');
     const toDev = promote(real('production'), dev);
-    expect(changedLines(dev.text, toDev.text)).toEqual([['    tag: 1.5.0', '    tag: 1.4.2'], ['    tag: 1.5.0', '    tag: 1.4.2']]);
+    expect(changedLines(dev.text, toDev.text)).toEqual([
+      ['    tag: 1.5.0', '    tag: 1.4.2'],
+      ['    tag: 1.5.0', '    tag: 1.4.2'],
+    ]);
     const fromNewDev = { file: dev.file, text: releaseTag(dev, 'api', '1.7.0').text };
     expect(promote(fromNewDev, real('staging')).changes).toEqual([
       { field: 'components.api.tags.blue', from: '1.4.2', to: '1.7.0' },
@@ -204,23 +229,28 @@ describe('promote', () => {
 });
 
 describe('runningTags', () => {
-  test('is the active colour\'s tag in blue-green, else tag', () => {
+  test("is the active colour's tag in blue-green, else tag", () => {
     expect(runningTags(real('production'))).toEqual({ api: '1.4.2', frontend: '1.4.2' });
     expect(runningTags(real('staging'))).toEqual({ api: '1.5.0', frontend: '1.5.0' });
     expect(runningTags(real('dev'))).toEqual({ api: '1.5.0', frontend: '1.5.0' });
   });
 
   test('fails on a file without components', () => {
-    expect(problems(() => runningTags({ file: 'x.yaml', text: 'release: { strategy: rolling }\n' }))).toEqual(['x.yaml: components: holds no component (got nothing); give each component its tag']);
+    expect(problems(() => runningTags({ file: 'x.yaml', text: 'release: { strategy: rolling }\n' }))).toEqual([
+      'x.yaml: components: holds no component (got nothing); give each component its tag',
+    ]);
   });
 });
 
 describe('switch and rollback with the Argo Rollouts engine', () => {
-  const text = 'release:\n  strategy: blue-green\n  activeColor: blue\n  idleReplicas: 0\n  engine: argo-rollouts\ncomponents:\n  api:\n    tags: { blue: 1.4.2, green: 1.5.0 }\n';
+  const text =
+    'release:\n  strategy: blue-green\n  activeColor: blue\n  idleReplicas: 0\n  engine: argo-rollouts\ncomponents:\n  api:\n    tags: { blue: 1.4.2, green: 1.5.0 }\n';
   test('flips the tag the Rollout runs, without the idle-colour warning (the previous version runs for the scale-down delay)', () => {
     const result = rollback({ file: 'environments/production.yaml', text });
     expect(result.text).toBe(text.replace('activeColor: blue', 'activeColor: green'));
     expect(result.warnings).toEqual([]);
-    expect(result.description).toBe('environments/production.yaml: release.activeColor: blue -> green (rollback: the Rollouts run green\'s tags (api 1.5.0): Argo Rollouts previews and analyses them before promoting)');
+    expect(result.description).toBe(
+      "environments/production.yaml: release.activeColor: blue -> green (rollback: the Rollouts run green's tags (api 1.5.0): Argo Rollouts previews and analyses them before promoting)",
+    );
   });
 });

@@ -16,13 +16,14 @@ const REPO = path.join(__dirname, '..', '..');
 describe('synthesizeProduct', () => {
   let tmp: string;
   let lines: string[];
-  const run = (linkFrom?: string) => synthesizeProduct(orders, {
-    environmentsDir: path.join(REPO, 'examples', 'api-only', 'environments'),
-    outdir: path.join(tmp, 'dist'),
-    crdDirectory: path.join(REPO, 'crds'),
-    linkFrom,
-    log: (line) => lines.push(line),
-  });
+  const run = (linkFrom?: string) =>
+    synthesizeProduct(orders, {
+      environmentsDir: path.join(REPO, 'examples', 'api-only', 'environments'),
+      outdir: path.join(tmp, 'dist'),
+      crdDirectory: path.join(REPO, 'crds'),
+      linkFrom,
+      log: (line) => lines.push(line),
+    });
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'run-product-'));
     lines = [];
@@ -48,34 +49,51 @@ describe('synthesizeProduct', () => {
   });
 
   test('fails with exit code 1 on a missing CRD folder, writing nothing', () => {
-    expect(synthesizeProduct(orders, { environmentsDir: path.join(REPO, 'examples', 'api-only', 'environments'), outdir: path.join(tmp, 'dist'), crdDirectory: path.join(tmp, 'none'), log: (l) => lines.push(l) })).toBe(1);
+    expect(
+      synthesizeProduct(orders, {
+        environmentsDir: path.join(REPO, 'examples', 'api-only', 'environments'),
+        outdir: path.join(tmp, 'dist'),
+        crdDirectory: path.join(tmp, 'none'),
+        log: (l) => lines.push(l),
+      }),
+    ).toBe(1);
     expect(fs.existsSync(path.join(tmp, 'dist'))).toBe(false);
   });
 
-  test('refuses a realm holding secrets in Keycloak\'s export format, every one by its path, and writes nothing', () => {
+  test("refuses a realm holding secrets in Keycloak's export format, every one by its path, and writes nothing", () => {
     // GIVEN a product whose realm is a Keycloak export: component config values are string arrays
     const realm = {
       realm: 'shop',
       smtpServer: { host: 'smtp.example.com', password: 'hunter2' },
       components: {
-        'org.keycloak.keys.KeyProvider': [{ name: 'rsa', providerId: 'rsa', config: { privateKey: ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'], certificate: ['MIIC'], priority: ['100'] } }],
+        'org.keycloak.keys.KeyProvider': [
+          { name: 'rsa', providerId: 'rsa', config: { privateKey: ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'], certificate: ['MIIC'], priority: ['100'] } },
+        ],
         'org.keycloak.storage.UserStorageProvider': [{ name: 'ldap', providerId: 'ldap', config: { bindCredential: ['${LDAP_PASSWORD}'] } }],
       },
     };
-    const product = defineProduct({ ...WEB_PRODUCT, identity: { kind: 'keycloak', realm, realmPlaceholders: { LDAP_PASSWORD: { secretName: 'ldap', key: 'password' } } } });
+    const product = defineProduct({
+      ...WEB_PRODUCT,
+      identity: { kind: 'keycloak', realm, realmPlaceholders: { LDAP_PASSWORD: { secretName: 'ldap', key: 'password' } } },
+    });
     const envs = path.join(tmp, 'environments');
     fs.mkdirSync(envs);
     const { name, ...production } = testEnvironment();
     fs.writeFileSync(path.join(envs, `${name}.yaml`), stringify(production));
     // WHEN the program runs
-    const code = synthesizeProduct(product, { environmentsDir: envs, outdir: path.join(tmp, 'dist'), crdDirectory: path.join(REPO, 'crds'), log: (l) => lines.push(l) });
+    const code = synthesizeProduct(product, {
+      environmentsDir: envs,
+      outdir: path.join(tmp, 'dist'),
+      crdDirectory: path.join(REPO, 'crds'),
+      log: (l) => lines.push(l),
+    });
     // THEN both secrets are named by their path (redacted, against the product's construct, not an environment
     // setting), the placeholder passes, and nothing is written
     expect(code).toBe(1);
     expect(lines).toEqual([
-      'error: synthesis failed:\n'
-      + '  environment production: dvmm/production/identity: realm.components.org.keycloak.keys.KeyProvider[0].config.privateKey holds a secret value (got "(redacted)"); remove it from the realm file and use a ${PLACEHOLDER} filled from a Secret\n'
-      + '  environment production: dvmm/production/identity: realm.smtpServer.password holds a secret value (got "(redacted)"); remove it from the realm file and use a ${PLACEHOLDER} filled from a Secret',
+      'error: synthesis failed:\n' +
+        '  environment production: dvmm/production/identity: realm.components.org.keycloak.keys.KeyProvider[0].config.privateKey holds a secret value (got "(redacted)"); remove it from the realm file and use a ${PLACEHOLDER} filled from a Secret\n' +
+        '  environment production: dvmm/production/identity: realm.smtpServer.password holds a secret value (got "(redacted)"); remove it from the realm file and use a ${PLACEHOLDER} filled from a Secret',
       `nothing was written; ${path.join(tmp, 'dist')} is unchanged`,
     ]);
     expect(fs.existsSync(path.join(tmp, 'dist'))).toBe(false);
@@ -87,7 +105,13 @@ describe('synthesizeProduct with Argo CD delivery', () => {
   let lines: string[];
   const delivered = defineProduct({ ...WEB_PRODUCT, delivery: { repoURL: 'https://git.example.com/eaf/dvmm.git' } });
   const write = (name: string, env: object) => fs.writeFileSync(path.join(tmp, 'envs', `${name}.yaml`), stringify(env));
-  const run = () => synthesizeProduct(delivered, { environmentsDir: path.join(tmp, 'envs'), outdir: path.join(tmp, 'dist'), crdDirectory: path.join(REPO, 'crds'), log: (l) => lines.push(l) });
+  const run = () =>
+    synthesizeProduct(delivered, {
+      environmentsDir: path.join(tmp, 'envs'),
+      outdir: path.join(tmp, 'dist'),
+      crdDirectory: path.join(REPO, 'crds'),
+      log: (l) => lines.push(l),
+    });
   const { name: _name, ...production } = testEnvironment();
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'run-product-argo-'));
@@ -137,16 +161,17 @@ describe('synthesizeProduct: a bug of the library is reported as one', () => {
     }
   }
 
-  const synth = (kind: 'bug' | 'input') => synthesizeProduct(orders, {
-    environmentsDir: path.join(REPO, 'examples', 'api-only', 'environments'),
-    outdir: path.join(tmp, 'dist'),
-    crdDirectory: path.join(REPO, 'crds'),
-    log: (line) => lines.push(line),
-    compose: (app) => {
-      const chart = new Chart(app, 'orders');
-      new Broken(chart, 'broken', kind);
-    },
-  });
+  const synth = (kind: 'bug' | 'input') =>
+    synthesizeProduct(orders, {
+      environmentsDir: path.join(REPO, 'examples', 'api-only', 'environments'),
+      outdir: path.join(tmp, 'dist'),
+      crdDirectory: path.join(REPO, 'crds'),
+      log: (line) => lines.push(line),
+      compose: (app) => {
+        const chart = new Chart(app, 'orders');
+        new Broken(chart, 'broken', kind);
+      },
+    });
 
   test('fails with exit code 70, the TypeError with its stack and the bug line, and leaves the output as it was', () => {
     // GIVEN an output written before
@@ -168,9 +193,11 @@ describe('synthesizeProduct: a bug of the library is reported as one', () => {
 
   test('fails with exit code 1 and no stack when the construct refuses a value (bad input)', () => {
     expect(synth('input')).toBe(1);
-    expect(lines).toContain('error: synthesis failed:\n  environment dev: orders/broken: replicas must be at least 1 (got 0); set replicas to 1 or more'
-      + '\n  environment production: orders/broken: replicas must be at least 1 (got 0); set replicas to 1 or more'
-      + '\n  environment staging: orders/broken: replicas must be at least 1 (got 0); set replicas to 1 or more');
+    expect(lines).toContain(
+      'error: synthesis failed:\n  environment dev: orders/broken: replicas must be at least 1 (got 0); set replicas to 1 or more' +
+        '\n  environment production: orders/broken: replicas must be at least 1 (got 0); set replicas to 1 or more' +
+        '\n  environment staging: orders/broken: replicas must be at least 1 (got 0); set replicas to 1 or more',
+    );
     expect(lines.some((l) => /\n\s+at /.test(l))).toBe(false);
     expect(lines).not.toContain(INTERNAL_ERROR_LINE);
   });

@@ -10,7 +10,14 @@ const REPO = path.join(__dirname, '..', '..');
 describe('eaf-cdk8s secrets', () => {
   let lines: string[];
   let outs: string[];
-  const io = (cwd = REPO): CliIo => ({ log: (l) => lines.push(...l.split('\n')), out: (t) => outs.push(t), cwd, env: {}, crdDirectory: path.join(REPO, 'crds'), version: '0.2.0' });
+  const io = (cwd = REPO): CliIo => ({
+    log: (l) => lines.push(...l.split('\n')),
+    out: (t) => outs.push(t),
+    cwd,
+    env: {},
+    crdDirectory: path.join(REPO, 'crds'),
+    version: '0.2.0',
+  });
   beforeEach(() => {
     lines = [];
     outs = [];
@@ -18,7 +25,10 @@ describe('eaf-cdk8s secrets', () => {
 
   test('lists the Secrets of an environment: keys, readers and how each is provided', () => {
     expect(runCli(['secrets', 'production'], io())).toBe(0);
-    expect(lines).toEqual(['secrets: loading the product from main.ts', 'secrets: dvmm production: 5 Secrets in dvmm-production, provider external-secrets']);
+    expect(lines).toEqual([
+      'secrets: loading the product from main.ts',
+      'secrets: dvmm production: 5 Secrets in dvmm-production, provider external-secrets',
+    ]);
     // THEN one line per Secret: name and type, keys, readers (some shown here), and where it comes from
     const list = outs[0].split('\n');
     expect(list.map((l) => l.replace(/; read by .*; /, '; read by …; '))).toEqual([
@@ -42,17 +52,23 @@ describe('eaf-cdk8s secrets', () => {
       'mkdir -p sealed-secrets/dev',
     ]);
     // THEN the certificates cert-manager issues are not sealed
-    expect(script.filter((l) => l.startsWith('kubectl')).map((l) => l.split(' ')[4])).toEqual(['dvmm-db-credentials', 'dvmm-keycloak-client', 'keycloak-db-credentials']);
+    expect(script.filter((l) => l.startsWith('kubectl')).map((l) => l.split(' ')[4])).toEqual([
+      'dvmm-db-credentials',
+      'dvmm-keycloak-client',
+      'keycloak-db-credentials',
+    ]);
     expect(script).toContain(': "${DVMM_KEYCLOAK_CLIENT_CLIENT_SECRET:?set it to the value of dvmm-keycloak-client/client-secret}"');
     expect(script.join('\n')).not.toMatch(/--from-literal=[^=]+=[^"]/);
   });
 
   test('fails on an unknown environment, naming the known ones', () => {
     expect(runCli(['secrets', 'qa'], io())).toBe(1);
-    expect(lines[lines.length - 1]).toBe(`error: there is no environment "qa" in ${path.join(REPO, 'environments')}; use one of: dev, production, staging`);
+    expect(lines[lines.length - 1]).toBe(
+      `error: there is no environment "qa" in ${path.join(REPO, 'environments')}; use one of: dev, production, staging`,
+    );
   });
 
-  test('fails on the problems of the environment\'s own file, not on those of the others', () => {
+  test("fails on the problems of the environment's own file, not on those of the others", () => {
     // GIVEN a product folder whose production file is broken and whose dev file is fine
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-cli-'));
     try {
@@ -62,10 +78,17 @@ describe('eaf-cdk8s secrets', () => {
       fs.symlinkSync(path.join(REPO, 'realms'), path.join(tmp, 'realms'));
       fs.symlinkSync(path.join(REPO, 'generated'), path.join(tmp, 'generated'));
       fs.copyFileSync(path.join(REPO, 'environments', 'dev.yaml'), path.join(tmp, 'environments', 'dev.yaml'));
-      fs.writeFileSync(path.join(tmp, 'environments', 'production.yaml'), `${fs.readFileSync(path.join(REPO, 'environments', 'production.yaml'), 'utf8')}\nbogus: 1\n`);
+      fs.writeFileSync(
+        path.join(tmp, 'environments', 'production.yaml'),
+        `${fs.readFileSync(path.join(REPO, 'environments', 'production.yaml'), 'utf8')}\nbogus: 1\n`,
+      );
       expect(runCli(['secrets', 'dev', '--dir', tmp], io(tmp))).toBe(0);
       expect(runCli(['secrets', 'production', '--dir', tmp], io(tmp))).toBe(1);
-      expect(lines[lines.length - 1]).toMatch(new RegExp(`^error: ${path.join(tmp, 'environments', 'production.yaml')}: bogus: is not a known setting; remove it or use one of: namespace, .*, secrets, `));
+      expect(lines[lines.length - 1]).toMatch(
+        new RegExp(
+          `^error: ${path.join(tmp, 'environments', 'production.yaml')}: bogus: is not a known setting; remove it or use one of: namespace, .*, secrets, `,
+        ),
+      );
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
@@ -73,6 +96,9 @@ describe('eaf-cdk8s secrets', () => {
 
   test('fails with exit code 2 without exactly one environment', () => {
     expect(runCli(['secrets'], io())).toBe(2);
-    expect(lines).toEqual(['error: secrets takes exactly one environment', 'usage: eaf-cdk8s secrets <environment> [--dir <product folder>] [--product <module>] [--kubeseal]']);
+    expect(lines).toEqual([
+      'error: secrets takes exactly one environment',
+      'usage: eaf-cdk8s secrets <environment> [--dir <product folder>] [--product <module>] [--kubeseal]',
+    ]);
   });
 });

@@ -14,11 +14,21 @@ describe('verifyAlerts', () => {
     fs.cpSync(path.join(REPO, 'dist'), path.join(tmp, 'dist'), { recursive: true });
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const run = (promtool = 'true') => verifyAlerts({ outdir: path.join(tmp, 'dist'), promtool, work: path.join(tmp, 'work'), environments: ['production'] })[0];
+  const run = (promtool = 'true') =>
+    verifyAlerts({ outdir: path.join(tmp, 'dist'), promtool, work: path.join(tmp, 'work'), environments: ['production'] })[0];
 
   test('counts the shipped alerts, recording rules, test cases and dashboard queries of an environment', () => {
     const result = run();
-    expect(result).toEqual({ environment: 'production', ok: true, alerts: 30, records: 7, firingCases: 30, silentCases: 30, dashboardQueries: 33, problems: [] });
+    expect(result).toEqual({
+      environment: 'production',
+      ok: true,
+      alerts: 30,
+      records: 7,
+      firingCases: 30,
+      silentCases: 30,
+      dashboardQueries: 33,
+      problems: [],
+    });
     // One rule file per group, each test reading its alert's group only.
     expect(fs.readdirSync(path.join(tmp, 'work', 'production', 'rules'))).toEqual(['1.yaml', '2.yaml', '3.yaml', '4.yaml', '5.yaml']);
     const test = JSON.parse(fs.readFileSync(path.join(tmp, 'work', 'production', 'tests', 'KeycloakDown--keycloak.test.yaml'), 'utf8'));
@@ -40,10 +50,18 @@ describe('verifyAlerts', () => {
   test('reports what promtool rejects, with the step, and a missing promtool with the command that builds it', () => {
     const rejected = run('false');
     expect(rejected.ok).toBe(false);
-    expect(rejected.problems.map((p) => p.split(' (exit')[0])).toEqual(['production: promtool check rules failed', 'production: promtool test rules failed', 'production: dashboard queries failed']);
+    expect(rejected.problems.map((p) => p.split(' (exit')[0])).toEqual([
+      'production: promtool check rules failed',
+      'production: promtool test rules failed',
+      'production: dashboard queries failed',
+    ]);
     const missing = run(path.join(tmp, 'no-promtool'));
-    expect(missing.problems[0]).toBe(`production: promtool check rules: cannot run ${path.join(tmp, 'no-promtool')}: spawnSync ${path.join(tmp, 'no-promtool')} ENOENT; build it with bash scripts/tools.sh promtool`);
-    expect(formatAlertsResult(missing)[0]).toBe('FAIL production: 30 alerts and 7 recording rules checked; 30 firing and 30 silent test cases; 33 dashboard queries parsed');
+    expect(missing.problems[0]).toBe(
+      `production: promtool check rules: cannot run ${path.join(tmp, 'no-promtool')}: spawnSync ${path.join(tmp, 'no-promtool')} ENOENT; build it with bash scripts/tools.sh promtool`,
+    );
+    expect(formatAlertsResult(missing)[0]).toBe(
+      'FAIL production: 30 alerts and 7 recording rules checked; 30 firing and 30 silent test cases; 33 dashboard queries parsed',
+    );
   });
 
   test('reports an environment folder that does not exist', () => {

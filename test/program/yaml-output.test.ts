@@ -10,8 +10,102 @@ import { stringifyManifests } from '../../lib/program/yaml-output';
 const cdk8s = (documents: unknown[]) => Yaml.stringify(...documents);
 
 /** Characters and words that decide quoting: indicators, YAML 1.1 look-alikes of other types, escapes, breaks. */
-const CHARACTERS = ['a', 'b', 'Z', 'e', 'x', 'y', 'n', '0', '1', '7', '9', '-', '+', '?', ':', ' ', '#', "'", '"', '.', '_', '/', '~', '%', '@', '`', '|', '>', '!', '&', '*', '{', '}', '[', ']', ',', '\\', '<', '=', '\t', '\n', 'é', '\u0007'];
-const WORDS = ['', 'yes', 'Yes', 'NO', 'on', 'Off', 'y', 'N', 'null', 'Null', '~', 'true', 'FALSE', '0x1F', '0b101', '012', '0', '-1', '+3', '1_000', '1:20', '1:20.5', '1e3', '.5', '1.', '.inf', '-.Inf', '.nan', '2024-01-01', '2024-1-1 10:00:00', '<<', '---', '---x', '...', '- a', '? b', 'a: b', 'a #b', 'a#b', 'a:b', 'http://x', '"q"', "it's", 'both \' and "', '%x', '@x', 'x ', ' x', 'x:'];
+const CHARACTERS = [
+  'a',
+  'b',
+  'Z',
+  'e',
+  'x',
+  'y',
+  'n',
+  '0',
+  '1',
+  '7',
+  '9',
+  '-',
+  '+',
+  '?',
+  ':',
+  ' ',
+  '#',
+  "'",
+  '"',
+  '.',
+  '_',
+  '/',
+  '~',
+  '%',
+  '@',
+  '`',
+  '|',
+  '>',
+  '!',
+  '&',
+  '*',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '\\',
+  '<',
+  '=',
+  '\t',
+  '\n',
+  'é',
+  '\u0007',
+];
+const WORDS = [
+  '',
+  'yes',
+  'Yes',
+  'NO',
+  'on',
+  'Off',
+  'y',
+  'N',
+  'null',
+  'Null',
+  '~',
+  'true',
+  'FALSE',
+  '0x1F',
+  '0b101',
+  '012',
+  '0',
+  '-1',
+  '+3',
+  '1_000',
+  '1:20',
+  '1:20.5',
+  '1e3',
+  '.5',
+  '1.',
+  '.inf',
+  '-.Inf',
+  '.nan',
+  '2024-01-01',
+  '2024-1-1 10:00:00',
+  '<<',
+  '---',
+  '---x',
+  '...',
+  '- a',
+  '? b',
+  'a: b',
+  'a #b',
+  'a#b',
+  'a:b',
+  'http://x',
+  '"q"',
+  "it's",
+  'both \' and "',
+  '%x',
+  '@x',
+  'x ',
+  ' x',
+  'x:',
+];
 
 const text = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(...WORDS) },
@@ -36,9 +130,15 @@ const manifest = fc.dictionary(text, value, { minKeys: 0, maxKeys: 6 });
 const RUNS = Number(process.env.YAML_RUNS ?? 500);
 
 test(`prints any plain data exactly as cdk8s does (${RUNS} generated cases)`, () => {
-  fc.assert(fc.property(fc.array(fc.oneof({ weight: 9, arbitrary: manifest }, { weight: 1, arbitrary: fc.constant(undefined) }), { minLength: 1, maxLength: 3 }), (documents) => {
-    expect(stringifyManifests(documents)).toBe(cdk8s(documents));
-  }), { numRuns: RUNS, seed: process.env.YAML_RUNS === undefined ? 20261123 : Date.now() });
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof({ weight: 9, arbitrary: manifest }, { weight: 1, arbitrary: fc.constant(undefined) }), { minLength: 1, maxLength: 3 }),
+      (documents) => {
+        expect(stringifyManifests(documents)).toBe(cdk8s(documents));
+      },
+    ),
+    { numRuns: RUNS, seed: process.env.YAML_RUNS === undefined ? 20261123 : Date.now() },
+  );
 });
 
 test.each([

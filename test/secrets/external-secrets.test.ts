@@ -1,6 +1,14 @@
 import * as path from 'path';
 import { ApiObject, Testing } from 'cdk8s';
-import { EafProductChart, EXTERNAL_SECRETS_DEFAULTS, ExternalSecrets, EnvironmentConfig, InventoriedSecret, PropertyErrors, SYNC_WAVE_ANNOTATION } from '../../lib';
+import {
+  EafProductChart,
+  EXTERNAL_SECRETS_DEFAULTS,
+  ExternalSecrets,
+  EnvironmentConfig,
+  InventoriedSecret,
+  PropertyErrors,
+  SYNC_WAVE_ANNOTATION,
+} from '../../lib';
 import { EnvironmentFileError, loadEnvironmentDirectory, parseEnvironment } from '../../lib/program';
 import { formatFinding } from '../../lib/gate';
 import { dvmm } from '../../main';
@@ -23,31 +31,51 @@ describe('ExternalSecrets', () => {
   test('renders one ExternalSecret per Secret with every field the CRD defaults, and the three remote-ref strategies', () => {
     // GIVEN one Secret with two keys
     const chart = testChart('shop');
-    const secrets = new ExternalSecrets(chart, 'secrets', { secrets: [secret('shop-alerting', ['pagerduty', 'slack'])], store: { name: 'vault-backend' }, remoteKeyPrefix: 'shop/production' });
+    const secrets = new ExternalSecrets(chart, 'secrets', {
+      secrets: [secret('shop-alerting', ['pagerduty', 'slack'])],
+      store: { name: 'vault-backend' },
+      remoteKeyPrefix: 'shop/production',
+    });
     // THEN the object is complete: what Argo CD compares is what the API server keeps
-    expect(synth(chart)).toEqual([{
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
-      metadata: { name: 'shop-alerting', namespace: 'shop' },
-      spec: {
-        secretStoreRef: { name: 'vault-backend', kind: 'ClusterSecretStore' },
-        refreshInterval: '1h0m0s',
-        target: { name: 'shop-alerting', creationPolicy: 'Owner', deletionPolicy: 'Retain' },
-        data: ['pagerduty', 'slack'].map((key) => ({
-          secretKey: key,
-          remoteRef: { key: 'shop/production/shop-alerting', property: key, conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None' },
-        })),
+    expect(synth(chart)).toEqual([
+      {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ExternalSecret',
+        metadata: { name: 'shop-alerting', namespace: 'shop' },
+        spec: {
+          secretStoreRef: { name: 'vault-backend', kind: 'ClusterSecretStore' },
+          refreshInterval: '1h0m0s',
+          target: { name: 'shop-alerting', creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+          data: ['pagerduty', 'slack'].map((key) => ({
+            secretKey: key,
+            remoteRef: {
+              key: 'shop/production/shop-alerting',
+              property: key,
+              conversionStrategy: 'Default',
+              decodingStrategy: 'None',
+              metadataPolicy: 'None',
+            },
+          })),
+        },
       },
-    }]);
+    ]);
     expect(secrets.store).toEqual({ name: 'vault-backend', kind: 'ClusterSecretStore' });
     expect(secrets.remoteKeys).toEqual({ 'shop-alerting': 'shop/production/shop-alerting' });
   });
 
-  test('gives a Secret the type a reader requires through target.template, with the template\'s defaults', () => {
+  test("gives a Secret the type a reader requires through target.template, with the template's defaults", () => {
     const chart = testChart('shop');
-    new ExternalSecrets(chart, 'secrets', { secrets: [secret('shop-db', ['password', 'username'], { type: 'kubernetes.io/basic-auth' })], store: { name: 'vault', kind: 'SecretStore' } });
+    new ExternalSecrets(chart, 'secrets', {
+      secrets: [secret('shop-db', ['password', 'username'], { type: 'kubernetes.io/basic-auth' })],
+      store: { name: 'vault', kind: 'SecretStore' },
+    });
     const [object] = synth(chart);
-    expect(object.spec.target).toEqual({ name: 'shop-db', creationPolicy: 'Owner', deletionPolicy: 'Retain', template: { type: 'kubernetes.io/basic-auth', engineVersion: 'v2', mergePolicy: 'Replace' } });
+    expect(object.spec.target).toEqual({
+      name: 'shop-db',
+      creationPolicy: 'Owner',
+      deletionPolicy: 'Retain',
+      template: { type: 'kubernetes.io/basic-auth', engineVersion: 'v2', mergePolicy: 'Replace' },
+    });
     expect(object.spec.secretStoreRef).toEqual({ name: 'vault', kind: 'SecretStore' });
     // THEN without a prefix the remote key is the Secret's name
     expect(object.spec.data.map((d: any) => d.remoteRef.key)).toEqual(['shop-db', 'shop-db']);
@@ -55,17 +83,26 @@ describe('ExternalSecrets', () => {
 
   test('a Secret read whole (envFrom) also gets every property of its remote key', () => {
     const chart = testChart('shop');
-    new ExternalSecrets(chart, 'secrets', { secrets: [secret('shop-env', [], { wholeSecret: true }), secret('shop-mixed', ['a'], { wholeSecret: true })], store: { name: 'vault' } });
+    new ExternalSecrets(chart, 'secrets', {
+      secrets: [secret('shop-env', [], { wholeSecret: true }), secret('shop-mixed', ['a'], { wholeSecret: true })],
+      store: { name: 'vault' },
+    });
     const [whole, mixed] = synth(chart);
     expect(whole.spec.data).toBeUndefined();
-    expect(whole.spec.dataFrom).toEqual([{ extract: { key: 'shop-env', conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None' } }]);
+    expect(whole.spec.dataFrom).toEqual([
+      { extract: { key: 'shop-env', conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None' } },
+    ]);
     expect(mixed.spec.data.map((d: any) => d.secretKey)).toEqual(['a']);
     expect(mixed.spec.dataFrom).toHaveLength(1);
   });
 
   test('remoteKeys override the prefix for the Secrets they name', () => {
     const secrets = new ExternalSecrets(testChart(), 'secrets', {
-      secrets: [secret('a', ['k']), secret('b', ['k'])], store: { name: 'vault' }, remoteKeyPrefix: 'shop/staging', remoteKeys: { b: 'shared/smtp' }, refreshInterval: '15m',
+      secrets: [secret('a', ['k']), secret('b', ['k'])],
+      store: { name: 'vault' },
+      remoteKeyPrefix: 'shop/staging',
+      remoteKeys: { b: 'shared/smtp' },
+      refreshInterval: '15m',
     });
     expect(secrets.remoteKeys).toEqual({ a: 'shop/staging/a', b: 'shared/smtp' });
     expect(secrets.refreshInterval).toBe('15m');
@@ -105,7 +142,12 @@ describe('EafProductChart with secrets.provider external-secrets', () => {
   test('renders an ExternalSecret for each Secret its objects read, in the namespace, labelled, in sync wave 0', () => {
     const manifests = synth(productChart(withStore()));
     const externalSecrets = kinds(manifests, 'ExternalSecret');
-    expect(externalSecrets.map((m) => m.metadata.name)).toEqual(['backup-s3', 'dvmm-db-credentials', 'dvmm-keycloak-client', 'keycloak-db-credentials']);
+    expect(externalSecrets.map((m) => m.metadata.name)).toEqual([
+      'backup-s3',
+      'dvmm-db-credentials',
+      'dvmm-keycloak-client',
+      'keycloak-db-credentials',
+    ]);
     for (const m of externalSecrets) {
       expect(m.metadata).toMatchObject({
         namespace: 'dvmm-production',
@@ -118,16 +160,24 @@ describe('EafProductChart with secrets.provider external-secrets', () => {
     expect(find(manifests, 'Cluster', 'dvmm-db').metadata.annotations[SYNC_WAVE_ANNOTATION]).toBe('1');
     // THEN the remote key defaults to <product>/<environment>/<Secret>, and CloudNativePG's credentials are basic-auth
     const db = find(manifests, 'ExternalSecret', 'dvmm-db-credentials');
-    expect(db.spec.data.map((d: any) => `${d.secretKey} <- ${d.remoteRef.key}#${d.remoteRef.property}`)).toEqual(['password <- dvmm/production/dvmm-db-credentials#password', 'username <- dvmm/production/dvmm-db-credentials#username']);
+    expect(db.spec.data.map((d: any) => `${d.secretKey} <- ${d.remoteRef.key}#${d.remoteRef.property}`)).toEqual([
+      'password <- dvmm/production/dvmm-db-credentials#password',
+      'username <- dvmm/production/dvmm-db-credentials#username',
+    ]);
     expect(db.spec.target.template.type).toBe('kubernetes.io/basic-auth');
     expect(find(manifests, 'ExternalSecret', 'dvmm-keycloak-client').spec.target.template).toBeUndefined();
   });
 
-  test('leaves alone what the cluster issues: an Ingress\'s certificate comes from cert-manager', () => {
-    const manifests = synth(productChart({ ...withStore({ remoteKeyPrefix: 'apps/dvmm/dev' }), name: 'dev', exposure: { kind: 'ingress', clusterIssuer: 'letsencrypt' } }));
+  test("leaves alone what the cluster issues: an Ingress's certificate comes from cert-manager", () => {
+    const manifests = synth(
+      productChart({ ...withStore({ remoteKeyPrefix: 'apps/dvmm/dev' }), name: 'dev', exposure: { kind: 'ingress', clusterIssuer: 'letsencrypt' } }),
+    );
     expect(kinds(manifests, 'Ingress').map((m) => m.spec.tls[0].secretName)).toEqual(['frontend-tls', 'api-tls', 'keycloak-tls']);
     expect(kinds(manifests, 'ExternalSecret').map((m) => `${m.metadata.name}: ${m.spec.data[0].remoteRef.key}`)).toEqual([
-      'backup-s3: apps/dvmm/dev/backup-s3', 'dvmm-db-credentials: apps/dvmm/dev/dvmm-db-credentials', 'dvmm-keycloak-client: apps/dvmm/dev/dvmm-keycloak-client', 'keycloak-db-credentials: apps/dvmm/dev/keycloak-db-credentials',
+      'backup-s3: apps/dvmm/dev/backup-s3',
+      'dvmm-db-credentials: apps/dvmm/dev/dvmm-db-credentials',
+      'dvmm-keycloak-client: apps/dvmm/dev/dvmm-keycloak-client',
+      'keycloak-db-credentials: apps/dvmm/dev/keycloak-db-credentials',
     ]);
   });
 
@@ -149,10 +199,16 @@ describe('EafProductChart with secrets.provider external-secrets', () => {
   });
 
   test('fails the gate with an ExternalSecret the CRD refuses (a store name with capitals)', () => {
-    const objects = synth(productChart(withStore())).map((m) => m.kind !== 'ExternalSecret' ? m : { ...m, spec: { ...m.spec, secretStoreRef: { name: 'Vault', kind: 'ClusterSecretStore' } } });
-    const findings = validator().validate([{ environment: 'production', critical: true, objects }]).findings.map(formatFinding);
+    const objects = synth(productChart(withStore())).map((m) =>
+      m.kind !== 'ExternalSecret' ? m : { ...m, spec: { ...m.spec, secretStoreRef: { name: 'Vault', kind: 'ClusterSecretStore' } } },
+    );
+    const findings = validator()
+      .validate([{ environment: 'production', critical: true, objects }])
+      .findings.map(formatFinding);
     expect(findings.length).toBe(4);
-    expect(findings[0]).toMatch(/^production: ExternalSecret\/dvmm-production\/backup-s3: \[schema-crd\] spec\.secretStoreRef\.name: must match pattern /);
+    expect(findings[0]).toMatch(
+      /^production: ExternalSecret\/dvmm-production\/backup-s3: \[schema-crd\] spec\.secretStoreRef\.name: must match pattern /,
+    );
   });
 
   test('fails when remoteKeys names a Secret the environment does not reference, listing those it does', () => {
@@ -162,21 +218,36 @@ describe('EafProductChart with secrets.provider external-secrets', () => {
   });
 
   test('fails when SealedSecrets are given to an environment whose provider is not sealed-secrets', () => {
-    const chart = () => new EafProductChart(Testing.app(), 'dvmm', { product: WEB_PRODUCT, environment: withStore(), sealedSecrets: { folder: 'sealed', files: [] } });
-    expect(settingProblems(chart)).toEqual(['secrets.provider: is not sealed-secrets, yet SealedSecrets are given (got "external-secrets"); set secrets.provider: sealed-secrets, or give no sealedSecrets']);
+    const chart = () =>
+      new EafProductChart(Testing.app(), 'dvmm', { product: WEB_PRODUCT, environment: withStore(), sealedSecrets: { folder: 'sealed', files: [] } });
+    expect(settingProblems(chart)).toEqual([
+      'secrets.provider: is not sealed-secrets, yet SealedSecrets are given (got "external-secrets"); set secrets.provider: sealed-secrets, or give no sealedSecrets',
+    ]);
   });
 
   test('fails the synthesis when a reference is added after the chart was composed, naming the Secret and its reader', () => {
     // GIVEN a product that reaches into the composed chart and adds a reader of a new Secret
     const chart = productChart(withStore());
-    new ApiObject(chart, 'late', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'late' }, spec: { containers: [{ name: 'c', image: 'x', envFrom: [{ secretRef: { name: 'late-secret' } }] }] } });
+    new ApiObject(chart, 'late', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'late' },
+      spec: { containers: [{ name: 'c', image: 'x', envFrom: [{ secretRef: { name: 'late-secret' } }] }] },
+    });
     // THEN it has no ExternalSecret, and synth says so
-    expect(() => Testing.synth(chart)).toThrow('secrets: the Secret late-secret, read by Pod/late, has no ExternalSecret: it was referenced after the chart was composed; reference it through the product or the constructs\' props, so the chart provides it');
+    expect(() => Testing.synth(chart)).toThrow(
+      "secrets: the Secret late-secret, read by Pod/late, has no ExternalSecret: it was referenced after the chart was composed; reference it through the product or the constructs' props, so the chart provides it",
+    );
   });
 
   test('with the provider none (the default) nothing is rendered and nothing is checked', () => {
     const chart = productChart(testEnvironment({ secrets: { provider: 'none' } }));
-    new ApiObject(chart, 'late', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'late' }, spec: { containers: [{ name: 'c', envFrom: [{ secretRef: { name: 'late-secret' } }] }] } });
+    new ApiObject(chart, 'late', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'late' },
+      spec: { containers: [{ name: 'c', envFrom: [{ secretRef: { name: 'late-secret' } }] }] },
+    });
     expect(kinds(synth(chart), 'ExternalSecret')).toEqual([]);
     expect(chart.secrets).toBeUndefined();
     expect(chart.secretInventory.map((s) => s.name)).toContain('late-secret');
@@ -203,8 +274,16 @@ describe('the secrets section of an environment file', () => {
   };
 
   test('reads the provider and its settings', () => {
-    expect(parse('secrets: { provider: external-secrets, store: { name: eaf-vault }, refreshInterval: 1h, remoteKeyPrefix: dvmm/production, remoteKeys: { dvmm-db-credentials: db/dvmm } }')).toEqual({
-      provider: 'external-secrets', store: { name: 'eaf-vault' }, refreshInterval: '1h', remoteKeyPrefix: 'dvmm/production', remoteKeys: { 'dvmm-db-credentials': 'db/dvmm' },
+    expect(
+      parse(
+        'secrets: { provider: external-secrets, store: { name: eaf-vault }, refreshInterval: 1h, remoteKeyPrefix: dvmm/production, remoteKeys: { dvmm-db-credentials: db/dvmm } }',
+      ),
+    ).toEqual({
+      provider: 'external-secrets',
+      store: { name: 'eaf-vault' },
+      refreshInterval: '1h',
+      remoteKeyPrefix: 'dvmm/production',
+      remoteKeys: { 'dvmm-db-credentials': 'db/dvmm' },
     });
     expect(parse('secrets: { provider: sealed-secrets }')).toEqual({ provider: 'sealed-secrets' });
     expect(parse('secrets: { provider: none }')).toEqual({ provider: 'none' });
@@ -218,12 +297,16 @@ describe('the secrets section of an environment file', () => {
 
   test('fails on a missing store, a bad store name and a bad remote key, each with its fix', () => {
     expect(parse('secrets: { provider: external-secrets }')).toEqual([
-      "environments/production.yaml: secrets.store: is required (got nothing); an external-secrets provider takes store and optionally refreshInterval, remoteKeyPrefix and remoteKeys",
+      'environments/production.yaml: secrets.store: is required (got nothing); an external-secrets provider takes store and optionally refreshInterval, remoteKeyPrefix and remoteKeys',
     ]);
-    expect(parse('secrets: { provider: external-secrets, store: { name: Vault, kind: Vault }, refreshInterval: 1d, remoteKeyPrefix: /dvmm/, remoteKeys: { Bad_Name: x } }')).toEqual([
+    expect(
+      parse(
+        'secrets: { provider: external-secrets, store: { name: Vault, kind: Vault }, refreshInterval: 1d, remoteKeyPrefix: /dvmm/, remoteKeys: { Bad_Name: x } }',
+      ),
+    ).toEqual([
       'environments/production.yaml: secrets.store.name: has the wrong form (got "Vault"); name the store as the cluster knows it, e.g. vault-backend',
       'environments/production.yaml: secrets.store.kind: must be equal to one of the allowed values (got "Vault"); use ClusterSecretStore (the platform\'s, the default) or SecretStore (one in the product namespace)',
-      'environments/production.yaml: secrets.refreshInterval: has the wrong form (got "1d"); use a Go duration such as \'1h\', \'30m\' or \'1h0m0s\' (\'0\' reads once)',
+      "environments/production.yaml: secrets.refreshInterval: has the wrong form (got \"1d\"); use a Go duration such as '1h', '30m' or '1h0m0s' ('0' reads once)",
       'environments/production.yaml: secrets.remoteKeyPrefix: has the wrong form (got "/dvmm/"); use the path under which the store keeps this environment\'s Secrets, e.g. dvmm/production (no / at either end); the remote key of Secret S is <prefix>/S, by default <product>/<environment>/S',
       'environments/production.yaml: secrets.remoteKeys.Bad_Name: is not a known setting; name each Secret by its name in the cluster, e.g. dvmm-db-credentials: some/other/path',
     ]);
@@ -237,7 +320,7 @@ describe('the secrets section of an environment file', () => {
 });
 
 describe("DVMM's environments", () => {
-  test('staging and production take their Secrets from the platform\'s Vault; dev creates them out of band', () => {
+  test("staging and production take their Secrets from the platform's Vault; dev creates them out of band", () => {
     const environments = loadEnvironmentDirectory(path.join(__dirname, '..', '..', 'environments'), dvmm).map((f) => f.environment);
     expect(Object.fromEntries(environments.map((e) => [e.name, e.secrets]))).toEqual({
       dev: undefined,

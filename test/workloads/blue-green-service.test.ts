@@ -39,21 +39,34 @@ describe('BlueGreenService', () => {
 
   test('scales the active colour only with the autoscaler', () => {
     const chart = testChart();
-    new EafApi(chart, 'api', { image, blueGreen: { ...blueGreen, activeColor: 'green', idleReplicas: 0 }, tags, autoscaling: { minReplicas: 2, maxReplicas: 6 } });
+    new EafApi(chart, 'api', {
+      image,
+      blueGreen: { ...blueGreen, activeColor: 'green', idleReplicas: 0 },
+      tags,
+      autoscaling: { minReplicas: 2, maxReplicas: 6 },
+    });
     const manifests = synth(chart);
     expect(find(manifests, 'HorizontalPodAutoscaler', 'api').spec.scaleTargetRef.name).toBe('api-green');
     expect(find(manifests, 'Deployment', 'api-green').spec.replicas).toBeUndefined();
   });
 
   test('fails on an unknown colour', () => {
-    expect(() => new EafApi(testChart(), 'api', { image, blueGreen: { ...blueGreen, activeColor: 'red' as any }, tags }))
-      .toThrow('test/api/BlueGreen: activeColor must be blue or green (got "red"); set activeColor to blue or green');
+    expect(() => new EafApi(testChart(), 'api', { image, blueGreen: { ...blueGreen, activeColor: 'red' as any }, tags })).toThrow(
+      'test/api/BlueGreen: activeColor must be blue or green (got "red"); set activeColor to blue or green',
+    );
   });
 
   test('wraps any workload that renders Deployments', () => {
     const chart = testChart();
     const api = new EafApi(chart, 'template', { image, tag: '0.0.1' });
-    const pair = new BlueGreenService(chart, 'pair', { name: 'orders', workload: api, activeColor: 'green', tags: { blue: '1', green: '2' }, replicas: 2, idleReplicas: 1 });
+    const pair = new BlueGreenService(chart, 'pair', {
+      name: 'orders',
+      workload: api,
+      activeColor: 'green',
+      tags: { blue: '1', green: '2' },
+      replicas: 2,
+      idleReplicas: 1,
+    });
     const manifests = synth(chart);
     expect(pair.idleColor).toBe('blue');
     expect(find(manifests, 'Deployment', 'orders-blue').spec.replicas).toBe(1);
@@ -65,7 +78,13 @@ describe('BlueGreenService', () => {
     const chart = testChart();
     const api = new EafApi(chart, 'template', { image, tag: '0.0.1' });
     // WHEN
-    const pair = new BlueGreenService(chart, 'pair', { name: 'orders', workload: api, activeColor: 'blue', tags: { blue: '1', green: '2' }, replicas: 4 });
+    const pair = new BlueGreenService(chart, 'pair', {
+      name: 'orders',
+      workload: api,
+      activeColor: 'blue',
+      tags: { blue: '1', green: '2' },
+      replicas: 4,
+    });
     // THEN
     const manifests = synth(chart);
     expect(find(manifests, 'Deployment', 'orders-blue').spec.replicas).toBe(4);
@@ -80,7 +99,11 @@ describe('BlueGreenService', () => {
       selector: { 'app.kubernetes.io/name': 'template', 'eaf.io/color': 'green' },
       type: 'ClusterIP',
     });
-    expect(find(manifests, 'Deployment', 'orders-green').spec.template.metadata.labels).toEqual({ 'app.kubernetes.io/component': 'api', 'app.kubernetes.io/name': 'template', 'eaf.io/color': 'green' });
+    expect(find(manifests, 'Deployment', 'orders-green').spec.template.metadata.labels).toEqual({
+      'app.kubernetes.io/component': 'api',
+      'app.kubernetes.io/name': 'template',
+      'eaf.io/color': 'green',
+    });
     expect(COLORS).toEqual(['blue', 'green']);
   });
 

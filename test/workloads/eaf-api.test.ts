@@ -15,10 +15,27 @@ describe('EafApi', () => {
     const container = deployment.spec.template.spec.containers[0];
     expect(container.image).toBe('registry.example.com/dvmm/api:1.2.3');
     expect(container.ports).toEqual([{ containerPort: 8080, name: 'http' }]);
-    expect(container.resources).toEqual({ requests: { 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' }, limits: { 'cpu': '1000m', 'memory': '1Gi', 'ephemeral-storage': '1Gi' } });
-    expect(container.livenessProbe).toEqual({ httpGet: { path: '/actuator/health/liveness', port: 8080, scheme: 'HTTP' }, failureThreshold: 3, initialDelaySeconds: 30, periodSeconds: 10 });
-    expect(container.readinessProbe).toEqual({ httpGet: { path: '/actuator/health/readiness', port: 8080, scheme: 'HTTP' }, failureThreshold: 3, initialDelaySeconds: 5, periodSeconds: 5 });
-    expect(container.startupProbe).toEqual({ httpGet: { path: '/actuator/health/liveness', port: 8080, scheme: 'HTTP' }, failureThreshold: 30, periodSeconds: 10 });
+    expect(container.resources).toEqual({
+      requests: { 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' },
+      limits: { 'cpu': '1000m', 'memory': '1Gi', 'ephemeral-storage': '1Gi' },
+    });
+    expect(container.livenessProbe).toEqual({
+      httpGet: { path: '/actuator/health/liveness', port: 8080, scheme: 'HTTP' },
+      failureThreshold: 3,
+      initialDelaySeconds: 30,
+      periodSeconds: 10,
+    });
+    expect(container.readinessProbe).toEqual({
+      httpGet: { path: '/actuator/health/readiness', port: 8080, scheme: 'HTTP' },
+      failureThreshold: 3,
+      initialDelaySeconds: 5,
+      periodSeconds: 5,
+    });
+    expect(container.startupProbe).toEqual({
+      httpGet: { path: '/actuator/health/liveness', port: 8080, scheme: 'HTTP' },
+      failureThreshold: 30,
+      periodSeconds: 10,
+    });
     // The latency histogram that P95/P99 alerts and dashboards need; nothing else.
     expect(container.env).toEqual([{ name: 'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', value: 'true' }]);
   });
@@ -69,7 +86,11 @@ describe('EafApi', () => {
     const service = find(manifests, 'Service', 'api');
     expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'api' });
     expect(service.spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 8080 }]);
-    expect(find(manifests, 'PodDisruptionBudget', 'api').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(find(manifests, 'PodDisruptionBudget', 'api').spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
     const spread = find(manifests, 'Deployment', 'api').spec.template.spec.topologySpreadConstraints;
     expect(spread.map((c: any) => [c.topologyKey, c.whenUnsatisfiable])).toEqual([
       ['kubernetes.io/hostname', 'DoNotSchedule'],
@@ -126,19 +147,34 @@ describe('EafApi', () => {
     const chart = testChart();
     new EafApi(chart, 'api', { ...rolling, probePaths: { liveness: '/live', readiness: '/ready' }, writablePaths: ['/tmp', '/work'] });
     const container = find(synth(chart), 'Deployment', 'api').spec.template.spec.containers[0];
-    expect([container.startupProbe.httpGet.path, container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path]).toEqual(['/live', '/live', '/ready']);
-    expect(container.volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }, { mountPath: '/work', name: 'work' }]);
+    expect([container.startupProbe.httpGet.path, container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path]).toEqual([
+      '/live',
+      '/live',
+      '/ready',
+    ]);
+    expect(container.volumeMounts).toEqual([
+      { mountPath: '/tmp', name: 'tmp' },
+      { mountPath: '/work', name: 'work' },
+    ]);
   });
 
   test('keeps the actuator paths for a probe it is not told about', () => {
     const chart = testChart();
     new EafApi(chart, 'api', { ...rolling, probePaths: { readiness: '/ready' } });
     const container = find(synth(chart), 'Deployment', 'api').spec.template.spec.containers[0];
-    expect([container.startupProbe.httpGet.path, container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path]).toEqual(['/actuator/health/liveness', '/actuator/health/liveness', '/ready']);
+    expect([container.startupProbe.httpGet.path, container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path]).toEqual([
+      '/actuator/health/liveness',
+      '/actuator/health/liveness',
+      '/ready',
+    ]);
   });
 
   test('publishes its defaults frozen', () => {
-    expect(EAF_API_DEFAULTS.paths).toEqual({ liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness', metrics: '/actuator/prometheus' });
+    expect(EAF_API_DEFAULTS.paths).toEqual({
+      liveness: '/actuator/health/liveness',
+      readiness: '/actuator/health/readiness',
+      metrics: '/actuator/prometheus',
+    });
     expect([EAF_API_DEFAULTS.port, EAF_API_DEFAULTS.replicas]).toEqual([8080, 3]);
     expect(Object.isFrozen(EAF_API_DEFAULTS.resources.limits)).toBe(true);
   });

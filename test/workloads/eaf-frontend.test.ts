@@ -13,9 +13,22 @@ describe('EafFrontend', () => {
     const container = deployment.spec.template.spec.containers[0];
     expect(deployment.spec.replicas).toBe(3);
     expect(container.ports).toEqual([{ containerPort: 8080, name: 'http' }]);
-    expect(container.resources).toEqual({ requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' }, limits: { 'cpu': '200m', 'memory': '128Mi', 'ephemeral-storage': '256Mi' } });
-    expect(container.livenessProbe).toEqual({ httpGet: { path: '/', port: 8080, scheme: 'HTTP' }, failureThreshold: 3, initialDelaySeconds: 5, periodSeconds: 10 });
-    expect(container.readinessProbe).toEqual({ httpGet: { path: '/', port: 8080, scheme: 'HTTP' }, failureThreshold: 3, initialDelaySeconds: 2, periodSeconds: 5 });
+    expect(container.resources).toEqual({
+      requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' },
+      limits: { 'cpu': '200m', 'memory': '128Mi', 'ephemeral-storage': '256Mi' },
+    });
+    expect(container.livenessProbe).toEqual({
+      httpGet: { path: '/', port: 8080, scheme: 'HTTP' },
+      failureThreshold: 3,
+      initialDelaySeconds: 5,
+      periodSeconds: 10,
+    });
+    expect(container.readinessProbe).toEqual({
+      httpGet: { path: '/', port: 8080, scheme: 'HTTP' },
+      failureThreshold: 3,
+      initialDelaySeconds: 2,
+      periodSeconds: 5,
+    });
     expect(container.startupProbe).toBeUndefined();
     expect(container.name).toBe('frontend');
     expect(deployment.metadata.labels).toEqual({ 'app.kubernetes.io/component': 'frontend' });
@@ -36,10 +49,18 @@ describe('EafFrontend', () => {
 
   test('takes its own replicas and sizes, and is not scraped', () => {
     const chart = testChart();
-    const frontend = new EafFrontend(chart, 'frontend', { image: 'registry.example.com/web', tag: '2.0.0', replicas: 5, resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '20m', memory: '64Mi' } } });
+    const frontend = new EafFrontend(chart, 'frontend', {
+      image: 'registry.example.com/web',
+      tag: '2.0.0',
+      replicas: 5,
+      resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '20m', memory: '64Mi' } },
+    });
     const deployment = find(synth(chart), 'Deployment', 'frontend');
     expect(deployment.spec.replicas).toBe(5);
-    expect(deployment.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '20m', memory: '64Mi' } });
+    expect(deployment.spec.template.spec.containers[0].resources).toEqual({
+      requests: { cpu: '10m', memory: '32Mi' },
+      limits: { cpu: '20m', memory: '64Mi' },
+    });
     expect(frontend.metricsPort).toBeUndefined();
   });
 

@@ -6,69 +6,99 @@ describe('EafWorkload', () => {
   const image = 'registry.example.com/dvmm/api';
 
   test('fails when replicas is below 1', () => {
-    expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', replicas: 0 }))
-      .toThrow('test/api: replicas must be a whole number of at least 1 (got 0); set replicas to 1 or more');
+    expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', replicas: 0 })).toThrow(
+      'test/api: replicas must be a whole number of at least 1 (got 0); set replicas to 1 or more',
+    );
   });
 
   test('fails when replicas is not a whole number', () => {
-    expect(() => new EafFrontend(testChart(), 'web', { image, tag: '1.0.0', replicas: 1.5 }))
-      .toThrow('test/web: replicas must be a whole number of at least 1 (got 1.5); set replicas to 1 or more');
+    expect(() => new EafFrontend(testChart(), 'web', { image, tag: '1.0.0', replicas: 1.5 })).toThrow(
+      'test/web: replicas must be a whole number of at least 1 (got 1.5); set replicas to 1 or more',
+    );
   });
 
   test('fails without a tag for a rolling release', () => {
-    expect(() => new EafApi(testChart(), 'api', { image }))
-      .toThrow('test/api: tag is required for a rolling release (got nothing); set tag to the image version to run');
+    expect(() => new EafApi(testChart(), 'api', { image })).toThrow(
+      'test/api: tag is required for a rolling release (got nothing); set tag to the image version to run',
+    );
   });
 
   test('fails with colour tags for a rolling release, and with one tag for a blue-green one', () => {
-    expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', tags: { blue: '1.0.0', green: '1.1.0' } }))
-      .toThrow('test/api: tags is only for blue-green releases (got {"blue":"1.0.0","green":"1.1.0"}); set tag instead, or release blue-green');
-    expect(() => new EafApi(testChart(), 'api', { image, blueGreen: { activeColor: 'blue' } }))
-      .toThrow('test/api: tags is required for a blue-green release (got nothing); set tags: { blue: <version>, green: <version> }');
-    expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', tags: { blue: '1.0.0', green: '1.1.0' }, blueGreen: { activeColor: 'blue' } }))
-      .toThrow('test/api: tag is only for rolling releases (got "1.0.0"); set tags.blue and tags.green instead');
+    expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', tags: { blue: '1.0.0', green: '1.1.0' } })).toThrow(
+      'test/api: tags is only for blue-green releases (got {"blue":"1.0.0","green":"1.1.0"}); set tag instead, or release blue-green',
+    );
+    expect(() => new EafApi(testChart(), 'api', { image, blueGreen: { activeColor: 'blue' } })).toThrow(
+      'test/api: tags is required for a blue-green release (got nothing); set tags: { blue: <version>, green: <version> }',
+    );
+    expect(
+      () => new EafApi(testChart(), 'api', { image, tag: '1.0.0', tags: { blue: '1.0.0', green: '1.1.0' }, blueGreen: { activeColor: 'blue' } }),
+    ).toThrow('test/api: tag is only for rolling releases (got "1.0.0"); set tags.blue and tags.green instead');
   });
 
   test('fails on a tag that is no image tag', () => {
-    expect(() => new EafApi(testChart(), 'api', { image, tag: 'v1 beta' }))
-      .toThrow('test/api: tag is not an image tag or sha256 digest (got "v1 beta"); use an image tag such as 1.4.2, or a digest sha256:<64 hex digits>');
+    expect(() => new EafApi(testChart(), 'api', { image, tag: 'v1 beta' })).toThrow(
+      'test/api: tag is not an image tag or sha256 digest (got "v1 beta"); use an image tag such as 1.4.2, or a digest sha256:<64 hex digits>',
+    );
   });
 
   test('fails on the moving tag latest anywhere, and on a branch name below a critical chart', () => {
-    expect(() => new EafApi(testChart(), 'api', { image, tag: 'latest' }))
-      .toThrow('test/api: tag is a moving tag (got "latest"); pin an immutable version such as 1.4.2, or a sha256 digest');
+    expect(() => new EafApi(testChart(), 'api', { image, tag: 'latest' })).toThrow(
+      'test/api: tag is a moving tag (got "latest"); pin an immutable version such as 1.4.2, or a sha256 digest',
+    );
     expect(() => new EafApi(testChart(), 'api', { image, tag: 'main' })).not.toThrow();
     const critical = testChart();
     critical.node.setContext('@eaf/cdk8s:critical', true);
-    expect(() => new EafApi(critical, 'api', { image, tags: { blue: '1.4.2', green: 'main' }, blueGreen: { activeColor: 'blue' } }))
-      .toThrow('test/api: tags.green must be a released version or a digest in a critical environment (got "main"); use a version such as 1.4.2, or a sha256 digest');
+    expect(() => new EafApi(critical, 'api', { image, tags: { blue: '1.4.2', green: 'main' }, blueGreen: { activeColor: 'blue' } })).toThrow(
+      'test/api: tags.green must be a released version or a digest in a critical environment (got "main"); use a version such as 1.4.2, or a sha256 digest',
+    );
   });
 
   test('fails on an image repository that is not one', () => {
-    expect(() => new EafApi(testChart(), 'api', { image: 'Registry.example.com/api', tag: '1.0.0' }))
-      .toThrow('test/api: image is not an image repository without tag (got "Registry.example.com/api"); use an image repository without tag, e.g. registry.example.com/dvmm/api');
+    expect(() => new EafApi(testChart(), 'api', { image: 'Registry.example.com/api', tag: '1.0.0' })).toThrow(
+      'test/api: image is not an image repository without tag (got "Registry.example.com/api"); use an image repository without tag, e.g. registry.example.com/dvmm/api',
+    );
   });
 
   test('fails on negative idle replicas', () => {
-    expect(() => new EafApi(testChart(), 'api', { image, blueGreen: { activeColor: 'blue', idleReplicas: -1 }, tags: { blue: '1', green: '2' } }))
-      .toThrow('test/api: blueGreen.idleReplicas must be a whole number of at least 0 (got -1); set idleReplicas to 0 (scaled down) or more');
+    expect(
+      () => new EafApi(testChart(), 'api', { image, blueGreen: { activeColor: 'blue', idleReplicas: -1 }, tags: { blue: '1', green: '2' } }),
+    ).toThrow('test/api: blueGreen.idleReplicas must be a whole number of at least 0 (got -1); set idleReplicas to 0 (scaled down) or more');
   });
 
   test('fails when the autoscaler maximum is below its minimum', () => {
-    expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', autoscaling: { minReplicas: 4, maxReplicas: 2 } }))
-      .toThrow('test/api: autoscaling.maxReplicas must be at least minReplicas 4 (got 2); raise maxReplicas');
+    expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', autoscaling: { minReplicas: 4, maxReplicas: 2 } })).toThrow(
+      'test/api: autoscaling.maxReplicas must be at least minReplicas 4 (got 2); raise maxReplicas',
+    );
   });
 
   test('fails on a quantity Kubernetes does not accept', () => {
-    expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', resources: { requests: { cpu: '250 millicores', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } } }))
-      .toThrow('test/api: resources.requests.cpu is not a Kubernetes quantity (got "250 millicores"); use a value such as 250m, 1, 512Mi or 1Gi');
-    expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1GB!' } } }))
-      .toThrow('test/api: resources.limits.memory is not a Kubernetes quantity (got "1GB!"); use a value such as 250m, 1, 512Mi or 1Gi');
+    expect(
+      () =>
+        new EafApi(testChart(), 'api', {
+          image,
+          tag: '1.0.0',
+          resources: { requests: { cpu: '250 millicores', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+        }),
+    ).toThrow('test/api: resources.requests.cpu is not a Kubernetes quantity (got "250 millicores"); use a value such as 250m, 1, 512Mi or 1Gi');
+    expect(
+      () =>
+        new EafApi(testChart(), 'api', {
+          image,
+          tag: '1.0.0',
+          resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1GB!' } },
+        }),
+    ).toThrow('test/api: resources.limits.memory is not a Kubernetes quantity (got "1GB!"); use a value such as 250m, 1, 512Mi or 1Gi');
   });
 
   test('fails when a limit is below its request', () => {
-    expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', resources: { requests: { cpu: '250m', memory: '2Gi' }, limits: { cpu: '1', memory: '1Gi' } } }))
-      .toThrow('test/api: resources.limits.memory is below its request 2Gi (got "1Gi"); raise the limit to at least 2Gi');
+    expect(
+      () =>
+        new EafApi(testChart(), 'api', {
+          image,
+          tag: '1.0.0',
+          resources: { requests: { cpu: '250m', memory: '2Gi' }, limits: { cpu: '1', memory: '1Gi' } },
+        }),
+    ).toThrow('test/api: resources.limits.memory is below its request 2Gi (got "1Gi"); raise the limit to at least 2Gi');
   });
 });
 
@@ -77,10 +107,20 @@ describe('EafWorkload limits', () => {
   const tags = { blue: '1.0.0', green: '1.1.0' };
 
   test('fails when the idle colour is larger than the active one, naming replicas or the autoscaler minimum', () => {
-    expect(() => new EafApi(testChart(), 'api', { image, replicas: 2, blueGreen: { activeColor: 'blue', idleReplicas: 3 }, tags }))
-      .toThrow("test/api: blueGreen.idleReplicas is above the api component's replicas 2 (got 3); set idleReplicas to at most 2, or raise the component's replicas");
-    expect(() => new EafApi(testChart(), 'api', { image, blueGreen: { activeColor: 'blue', idleReplicas: 3 }, tags, autoscaling: { minReplicas: 2, maxReplicas: 5 } }))
-      .toThrow("test/api: blueGreen.idleReplicas is above the api component's autoscaling.minReplicas 2 (got 3); set idleReplicas to at most 2, or raise the component's replicas");
+    expect(() => new EafApi(testChart(), 'api', { image, replicas: 2, blueGreen: { activeColor: 'blue', idleReplicas: 3 }, tags })).toThrow(
+      "test/api: blueGreen.idleReplicas is above the api component's replicas 2 (got 3); set idleReplicas to at most 2, or raise the component's replicas",
+    );
+    expect(
+      () =>
+        new EafApi(testChart(), 'api', {
+          image,
+          blueGreen: { activeColor: 'blue', idleReplicas: 3 },
+          tags,
+          autoscaling: { minReplicas: 2, maxReplicas: 5 },
+        }),
+    ).toThrow(
+      "test/api: blueGreen.idleReplicas is above the api component's autoscaling.minReplicas 2 (got 3); set idleReplicas to at most 2, or raise the component's replicas",
+    );
   });
 
   test('does not compare the idle colour with replicas that are themselves invalid: one problem, about replicas', () => {
@@ -106,21 +146,25 @@ describe('EafWorkload limits', () => {
   });
 
   test('fails on idle replicas that are not a whole number', () => {
-    expect(() => new EafApi(testChart(), 'api', { image, blueGreen: { activeColor: 'blue', idleReplicas: 0.5 }, tags }))
-      .toThrow('test/api: blueGreen.idleReplicas must be a whole number of at least 0 (got 0.5); set idleReplicas to 0 (scaled down) or more');
+    expect(() => new EafApi(testChart(), 'api', { image, blueGreen: { activeColor: 'blue', idleReplicas: 0.5 }, tags })).toThrow(
+      'test/api: blueGreen.idleReplicas must be a whole number of at least 0 (got 0.5); set idleReplicas to 0 (scaled down) or more',
+    );
   });
 
   test('fails on an autoscaler minimum below 1 or not whole, and accepts a maximum equal to the minimum', () => {
-    expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', autoscaling: { minReplicas: 0, maxReplicas: 2 } }))
-      .toThrow('test/api: autoscaling.minReplicas must be a whole number of at least 1 (got 0); set minReplicas to 1 or more');
-    expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', autoscaling: { minReplicas: 1.5, maxReplicas: 2 } }))
-      .toThrow('test/api: autoscaling.minReplicas must be a whole number of at least 1 (got 1.5); set minReplicas to 1 or more');
+    expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', autoscaling: { minReplicas: 0, maxReplicas: 2 } })).toThrow(
+      'test/api: autoscaling.minReplicas must be a whole number of at least 1 (got 0); set minReplicas to 1 or more',
+    );
+    expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', autoscaling: { minReplicas: 1.5, maxReplicas: 2 } })).toThrow(
+      'test/api: autoscaling.minReplicas must be a whole number of at least 1 (got 1.5); set minReplicas to 1 or more',
+    );
     expect(() => new EafApi(testChart(), 'api', { image, tag: '1.0.0', autoscaling: { minReplicas: 2, maxReplicas: 2 } })).not.toThrow();
   });
 
   test('fails on a colour tag that is no image tag, naming the colour', () => {
-    expect(() => new EafApi(testChart(), 'api', { image, blueGreen: { activeColor: 'blue' }, tags: { blue: 'not a tag', green: '1.0.0' } }))
-      .toThrow('test/api: tags.blue is not an image tag or sha256 digest (got "not a tag"); use an image tag such as 1.4.2, or a digest sha256:<64 hex digits>');
+    expect(() => new EafApi(testChart(), 'api', { image, blueGreen: { activeColor: 'blue' }, tags: { blue: 'not a tag', green: '1.0.0' } })).toThrow(
+      'test/api: tags.blue is not an image tag or sha256 digest (got "not a tag"); use an image tag such as 1.4.2, or a digest sha256:<64 hex digits>',
+    );
   });
 
   test('accepts a branch tag below a chart that is not critical, and a released version below a critical one', () => {
@@ -156,18 +200,25 @@ describe('EafWorkload rendering', () => {
 
   test('fails without replicas when used directly: the base has no default of its own, the presets own it', () => {
     const container = {
-      port: 7000, resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
-      liveness: { path: '/live', periodSeconds: 7 }, readiness: { path: '/ready', periodSeconds: 3 }, writablePaths: [],
+      port: 7000,
+      resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+      liveness: { path: '/live', periodSeconds: 7 },
+      readiness: { path: '/ready', periodSeconds: 3 },
+      writablePaths: [],
     };
     // @ts-expect-error replicas is required by the base: a preset passes the environment's or its own default
-    expect(() => new EafWorkload(testChart(), 'worker', { image, tag: '1.0.0', component: 'worker', container }))
-      .toThrow('test/worker: replicas must be a whole number of at least 1 (got nothing); set replicas to 1 or more');
+    expect(() => new EafWorkload(testChart(), 'worker', { image, tag: '1.0.0', component: 'worker', container })).toThrow(
+      'test/worker: replicas must be a whole number of at least 1 (got nothing); set replicas to 1 or more',
+    );
   });
 
   test('takes the replicas it is given and its construct id as name when used directly', () => {
     const chart = testChart();
     const workload = new EafWorkload(chart, 'worker', {
-      image, tag: '1.0.0', component: 'worker', replicas: 2,
+      image,
+      tag: '1.0.0',
+      component: 'worker',
+      replicas: 2,
       container: {
         port: 7000,
         resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
@@ -203,7 +254,11 @@ describe('EafWorkload rendering', () => {
     const container = deployment.spec.template.spec.containers[0];
     expect(container.name).toBe('api');
     expect(container.imagePullPolicy).toBe('Always');
-    expect(find(synth(chart), 'Service', 'api').spec).toEqual({ ports: [{ name: 'http', port: 8080, targetPort: 8080 }], selector: { 'app.kubernetes.io/name': 'api' }, type: 'ClusterIP' });
+    expect(find(synth(chart), 'Service', 'api').spec).toEqual({
+      ports: [{ name: 'http', port: 8080, targetPort: 8080 }],
+      selector: { 'app.kubernetes.io/name': 'api' },
+      type: 'ClusterIP',
+    });
   });
 
   test('adds a budget from two replicas, and none when the autoscaler may go down to one', () => {
@@ -242,7 +297,14 @@ describe('EafWorkload wiring', () => {
       { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'orders-db', key: 'username' } } },
       { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'orders-db', key: 'password' } } },
     ]);
-    expect(Object.keys(api.env)).toEqual(['MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', 'PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD']);
+    expect(Object.keys(api.env)).toEqual([
+      'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS',
+      'PGHOST',
+      'PGPORT',
+      'PGDATABASE',
+      'PGUSER',
+      'PGPASSWORD',
+    ]);
     expect(DATABASE_ENV).toEqual({ host: 'DB_HOST', port: 'DB_PORT', name: 'DB_NAME', user: 'DB_USER', password: 'DB_PASSWORD' });
   });
 
@@ -253,7 +315,14 @@ describe('EafWorkload wiring', () => {
     api.connectToDatabase(db);
     const manifests = synth(chart);
     for (const name of ['api-blue', 'api-green']) {
-      expect(find(manifests, 'Deployment', name).spec.template.spec.containers[0].env.map((e: any) => e.name)).toEqual(['MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD']);
+      expect(find(manifests, 'Deployment', name).spec.template.spec.containers[0].env.map((e: any) => e.name)).toEqual([
+        'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS',
+        'DB_HOST',
+        'DB_PORT',
+        'DB_NAME',
+        'DB_USER',
+        'DB_PASSWORD',
+      ]);
     }
     expect(api.deployments.map((d) => d.name)).toEqual(['api-blue', 'api-green']);
     expect(api.service.name).toBe('api');
@@ -265,12 +334,14 @@ describe('EafWorkload wiring', () => {
     const a = new PostgresCluster(chart, 'a', { database: 'a', credentialsSecret: 'a', monitoring: false });
     const b = new PostgresCluster(chart, 'b', { database: 'b', credentialsSecret: 'b', monitoring: false });
     const api = new EafApi(chart, 'api', { image, tag: '1.0.0', database: a });
-    expect(() => api.connectToDatabase(b))
-      .toThrow('test/api: env already sets DB_HOST (got "DB_HOST"); connect the workload to one database and one identity provider, or rename the variable');
+    expect(() => api.connectToDatabase(b)).toThrow(
+      'test/api: env already sets DB_HOST (got "DB_HOST"); connect the workload to one database and one identity provider, or rename the variable',
+    );
     const chart2 = testChart();
     const c = new PostgresCluster(chart2, 'c', { database: 'c', credentialsSecret: 'c', monitoring: false });
-    expect(() => new EafApi(chart2, 'web', { image, tag: '1.0.0', env: { DB_PORT: '6543' }, database: c }))
-      .toThrow('test/web: env already sets DB_PORT (got "DB_PORT")');
+    expect(() => new EafApi(chart2, 'web', { image, tag: '1.0.0', env: { DB_PORT: '6543' }, database: c })).toThrow(
+      'test/web: env already sets DB_PORT (got "DB_PORT")',
+    );
   });
 
   test('records a call to another workload on its port, once', () => {
@@ -286,17 +357,30 @@ describe('EafWorkload wiring', () => {
     const api = new EafApi(testChart(), 'api', { image, tag: '1.0.0' });
     const other = new Chart(Testing.app(), 'other', { namespace: 'other' });
     const remote = new EafApi(other, 'remote', { image, tag: '1.0.0' });
-    expect(() => api.connectTo(remote)).toThrow('test/api: target is in another chart (got "other/remote"); connect to the target of the same product and environment (test)');
+    expect(() => api.connectTo(remote)).toThrow(
+      'test/api: target is in another chart (got "other/remote"); connect to the target of the same product and environment (test)',
+    );
     const db = new PostgresCluster(other, 'db', { database: 'x', credentialsSecret: 'x', monitoring: false });
-    expect(() => api.connectToDatabase(db)).toThrow('test/api: database is in another chart (got "other/db"); connect to the database of the same product and environment (test)');
+    expect(() => api.connectToDatabase(db)).toThrow(
+      'test/api: database is in another chart (got "other/db"); connect to the database of the same product and environment (test)',
+    );
     const keycloak = new Keycloak(other, 'keycloak', { hostname: 'auth.example.com' });
-    expect(() => api.connectToIdentity(keycloak, { realm: 'r', clientId: 'c' })).toThrow('test/api: identity is in another chart (got "other/keycloak")');
+    expect(() => api.connectToIdentity(keycloak, { realm: 'r', clientId: 'c' })).toThrow(
+      'test/api: identity is in another chart (got "other/keycloak")',
+    );
   });
 
   test('takes the identity provider in its props and sets its variables', () => {
     const chart = testChart();
     const keycloak = new Keycloak(chart, 'keycloak', { hostname: 'auth.example.com' });
     const api = new EafApi(chart, 'api', { image, tag: '1.0.0', identity: { provider: keycloak, realm: 'shop', clientId: 'shop-api' } });
-    expect(Object.keys(api.env)).toEqual(['MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', 'KEYCLOAK_URL', 'KEYCLOAK_INTERNAL_URL', 'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID']);
+    expect(Object.keys(api.env)).toEqual([
+      'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS',
+      'KEYCLOAK_URL',
+      'KEYCLOAK_INTERNAL_URL',
+      'SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI',
+      'KEYCLOAK_REALM',
+      'KEYCLOAK_CLIENT_ID',
+    ]);
   });
 });

@@ -21,8 +21,18 @@ describe('EafHttpWorkload', () => {
       requests: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' },
       limits: { 'cpu': '500m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' },
     });
-    expect(container.livenessProbe).toEqual({ failureThreshold: 3, httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 10, periodSeconds: 10 });
-    expect(container.readinessProbe).toEqual({ failureThreshold: 3, httpGet: { path: '/readyz', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 5, periodSeconds: 5 });
+    expect(container.livenessProbe).toEqual({
+      failureThreshold: 3,
+      httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' },
+      initialDelaySeconds: 10,
+      periodSeconds: 10,
+    });
+    expect(container.readinessProbe).toEqual({
+      failureThreshold: 3,
+      httpGet: { path: '/readyz', port: 8080, scheme: 'HTTP' },
+      initialDelaySeconds: 5,
+      periodSeconds: 5,
+    });
     expect(container.startupProbe).toBeUndefined();
     expect(container.volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }]);
     expect(orders.replicas).toBe(2);
@@ -35,7 +45,13 @@ describe('EafHttpWorkload', () => {
   test('takes a startup probe that allows five minutes, a metrics endpoint, a component name, a port and writable paths', () => {
     const chart = testChart();
     const orders = new EafHttpWorkload(chart, 'orders', {
-      ...base, port: 9000, replicas: 4, startupPath: '/started', metrics: { port: 9090, path: '/metrics' }, component: 'worker', writablePaths: ['/data', '/tmp'],
+      ...base,
+      port: 9000,
+      replicas: 4,
+      startupPath: '/started',
+      metrics: { port: 9090, path: '/metrics' },
+      component: 'worker',
+      writablePaths: ['/data', '/tmp'],
       resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
     });
     const deployment = find(synth(chart), 'Deployment', 'orders');
@@ -45,7 +61,10 @@ describe('EafHttpWorkload', () => {
     expect(deployment.spec.template.metadata.labels).toEqual({ 'app.kubernetes.io/component': 'worker', 'app.kubernetes.io/name': 'orders' });
     expect(container.ports).toEqual([{ containerPort: 9000, name: 'http' }]);
     expect(container.resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } });
-    expect(container.volumeMounts).toEqual([{ mountPath: '/data', name: 'data' }, { mountPath: '/tmp', name: 'tmp' }]);
+    expect(container.volumeMounts).toEqual([
+      { mountPath: '/data', name: 'data' },
+      { mountPath: '/tmp', name: 'tmp' },
+    ]);
     expect(deployment.spec.replicas).toBe(4);
     expect([orders.port, orders.metricsPort, orders.metricsPath]).toEqual([9000, 9090, '/metrics']);
   });
@@ -54,7 +73,10 @@ describe('EafHttpWorkload', () => {
     expect(EAF_HTTP_WORKLOAD_DEFAULTS).toEqual({
       port: 8080,
       replicas: 2,
-      resources: { requests: { cpu: '100m', memory: '128Mi', ephemeralStorage: '64Mi' }, limits: { cpu: '500m', memory: '512Mi', ephemeralStorage: '256Mi' } },
+      resources: {
+        requests: { cpu: '100m', memory: '128Mi', ephemeralStorage: '64Mi' },
+        limits: { cpu: '500m', memory: '512Mi', ephemeralStorage: '256Mi' },
+      },
       writablePaths: ['/tmp'],
       component: 'app',
     });

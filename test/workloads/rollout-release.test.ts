@@ -43,28 +43,45 @@ describe('RolloutRelease (release.engine: argo-rollouts, blue-green)', () => {
         autoPromotionEnabled: false,
         scaleDownDelaySeconds: 3600,
         previewReplicaCount: 1,
-        prePromotionAnalysis: { templates: [{ templateName: 'api-preview' }], args: [{ name: 'pod-template-hash', valueFrom: { podTemplateHashValue: 'Latest' } }] },
+        prePromotionAnalysis: {
+          templates: [{ templateName: 'api-preview' }],
+          args: [{ name: 'pod-template-hash', valueFrom: { podTemplateHashValue: 'Latest' } }],
+        },
       },
     });
     const relaxed = find(synthProduct(staging({ release: { ...ROLLOUTS_BLUE_GREEN, idleReplicas: 0 } })), 'Rollout', 'api');
-    expect(relaxed.spec.strategy.blueGreen).toMatchObject({ autoPromotionEnabled: true, scaleDownDelaySeconds: ROLLOUT_DEFAULTS.scaleDownDelaySeconds });
+    expect(relaxed.spec.strategy.blueGreen).toMatchObject({
+      autoPromotionEnabled: true,
+      scaleDownDelaySeconds: ROLLOUT_DEFAULTS.scaleDownDelaySeconds,
+    });
     // idleReplicas 0 runs no preview pod under the services engine; a Rollout's preview must run to be analysed
     expect(relaxed.spec.strategy.blueGreen.previewReplicaCount).toBeUndefined();
   });
 
-  test('runs the active colour\'s tag, so release (idle tag) changes nothing and switch (activeColor) starts a Rollout update', () => {
+  test("runs the active colour's tag, so release (idle tag) changes nothing and switch (activeColor) starts a Rollout update", () => {
     const image = (env: EnvironmentConfig) => find(synthProduct(env), 'Rollout', 'api').spec.template.spec.containers[0].image;
     const before = testEnvironment({ release: ROLLOUTS_BLUE_GREEN });
-    const released = testEnvironment({ release: ROLLOUTS_BLUE_GREEN, components: { ...before.components, api: { tags: { blue: '1.0.0', green: '1.2.0' }, replicas: 3 } } });
+    const released = testEnvironment({
+      release: ROLLOUTS_BLUE_GREEN,
+      components: { ...before.components, api: { tags: { blue: '1.0.0', green: '1.2.0' }, replicas: 3 } },
+    });
     const switched = testEnvironment({ release: { ...ROLLOUTS_BLUE_GREEN, activeColor: 'green' }, components: released.components });
-    expect([image(before), image(released), image(switched)]).toEqual(['registry.example.com/dvmm/api:1.0.0', 'registry.example.com/dvmm/api:1.0.0', 'registry.example.com/dvmm/api:1.2.0']);
+    expect([image(before), image(released), image(switched)]).toEqual([
+      'registry.example.com/dvmm/api:1.0.0',
+      'registry.example.com/dvmm/api:1.0.0',
+      'registry.example.com/dvmm/api:1.2.0',
+    ]);
   });
 
-  test('switching engines is one line: the same Services (selectors without the colour), HPA name and NetworkPolicies; one budget for the Rollout\'s pods', () => {
-    const env = (engine: 'services' | 'argo-rollouts') => testEnvironment({
-      release: { ...ROLLOUTS_BLUE_GREEN, engine },
-      components: { api: { tags: { blue: '1.0.0', green: '1.1.0' }, replicas: 3, autoscaling: { minReplicas: 3, maxReplicas: 6 } }, frontend: { tags: { blue: '1.0.0', green: '1.1.0' }, replicas: 3 } },
-    });
+  test("switching engines is one line: the same Services (selectors without the colour), HPA name and NetworkPolicies; one budget for the Rollout's pods", () => {
+    const env = (engine: 'services' | 'argo-rollouts') =>
+      testEnvironment({
+        release: { ...ROLLOUTS_BLUE_GREEN, engine },
+        components: {
+          api: { tags: { blue: '1.0.0', green: '1.1.0' }, replicas: 3, autoscaling: { minReplicas: 3, maxReplicas: 6 } },
+          frontend: { tags: { blue: '1.0.0', green: '1.1.0' }, replicas: 3 },
+        },
+      });
     const services = synth(productChart(env('services'), DELIVERED));
     const rollouts = synth(productChart(env('argo-rollouts'), DELIVERED));
     const names = (manifests: Manifest[], kind: string) => kinds(manifests, kind).map((m) => m.metadata.name);
@@ -76,7 +93,11 @@ describe('RolloutRelease (release.engine: argo-rollouts, blue-green)', () => {
     expect(find(rollouts, 'Service', 'api-preview').metadata.labels['eaf.io/preview']).toBe('true');
     expect(find(rollouts, 'Service', 'api-preview').spec.selector).toEqual({ 'app.kubernetes.io/name': 'api' });
     // The autoscaler scales the Rollout
-    expect(find(rollouts, 'HorizontalPodAutoscaler', 'api').spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'api' });
+    expect(find(rollouts, 'HorizontalPodAutoscaler', 'api').spec.scaleTargetRef).toEqual({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      name: 'api',
+    });
     expect(find(rollouts, 'Rollout', 'api').spec.replicas).toBeUndefined();
     // Budgets: one per colour Deployment under Services, one for all the Rollout's pods
     expect(names(services, 'PodDisruptionBudget')).toEqual(['api-blue', 'api-green', 'frontend-blue', 'frontend-green']);
@@ -86,22 +107,33 @@ describe('RolloutRelease (release.engine: argo-rollouts, blue-green)', () => {
 });
 
 describe('RolloutRelease (strategy: canary)', () => {
-  const canary = (overrides: Partial<EnvironmentConfig> = {}) => staging({ release: { strategy: 'canary', engine: 'argo-rollouts' }, components: CANARY_COMPONENTS, ...overrides });
-  const analysis = { analysis: { templates: [{ templateName: 'api-preview' }], args: [{ name: 'pod-template-hash', valueFrom: { podTemplateHashValue: 'Latest' } }] } };
+  const canary = (overrides: Partial<EnvironmentConfig> = {}) =>
+    staging({ release: { strategy: 'canary', engine: 'argo-rollouts' }, components: CANARY_COMPONENTS, ...overrides });
+  const analysis = {
+    analysis: { templates: [{ templateName: 'api-preview' }], args: [{ name: 'pod-template-hash', valueFrom: { podTemplateHashValue: 'Latest' } }] },
+  };
 
   test('steps through 20, 50 and 100 % with a 2-minute pause and an analysis between, the canary Service beside the stable one', () => {
     const rollout = find(synthProduct(canary()), 'Rollout', 'api');
     expect(rollout.spec.template.spec.containers[0].image).toBe('registry.example.com/dvmm/api:1.1.0');
     expect(rollout.spec.strategy.canary).toMatchObject({ canaryService: 'api-preview', stableService: 'api' });
     expect(rollout.spec.strategy.canary.steps).toEqual([
-      { setWeight: 20 }, { pause: { duration: '2m' } }, analysis,
-      { setWeight: 50 }, { pause: { duration: '2m' } }, analysis,
+      { setWeight: 20 },
+      { pause: { duration: '2m' } },
+      analysis,
+      { setWeight: 50 },
+      { pause: { duration: '2m' } },
+      analysis,
       { setWeight: 100 },
     ]);
   });
 
   test('takes its weights and pause from the file', () => {
-    const rollout = find(synthProduct(canary({ release: { strategy: 'canary', engine: 'argo-rollouts', steps: [10, 100], pause: '5m' } })), 'Rollout', 'api');
+    const rollout = find(
+      synthProduct(canary({ release: { strategy: 'canary', engine: 'argo-rollouts', steps: [10, 100], pause: '5m' } })),
+      'Rollout',
+      'api',
+    );
     expect(rollout.spec.strategy.canary.steps).toEqual([{ setWeight: 10 }, { pause: { duration: '5m' } }, analysis, { setWeight: 100 }]);
   });
 
@@ -126,7 +158,9 @@ describe('RolloutRelease (strategy: canary)', () => {
   });
 
   test('fails on analysis settings without the argo-rollouts engine', () => {
-    expect(settingProblems(() => productChart(staging({ release: { strategy: 'blue-green', activeColor: 'blue', analysis: { count: 3 } } })))).toEqual([
+    expect(
+      settingProblems(() => productChart(staging({ release: { strategy: 'blue-green', activeColor: 'blue', analysis: { count: 3 } } }))),
+    ).toEqual([
       'release.analysis: is only for the release engine argo-rollouts (got {"count":3}); set release.engine: argo-rollouts, or remove release.analysis',
     ]);
   });
@@ -135,8 +169,16 @@ describe('RolloutRelease (strategy: canary)', () => {
 describe('EafWorkload with rollout', () => {
   test('fails without blueGreen or canary, and with both', () => {
     expect(() => new EafApi(testChart(), 'api', { image: 'registry.example.com/dvmm/api', tag: '1.0.0', rollout: {} })).toThrow(
-      'test/api: rollout needs blueGreen (a blue-green Rollout) or rollout.canary (got {}); set blueGreen with tags, or rollout.canary with tag');
-    expect(() => new EafApi(testChart(), 'api', { image: 'registry.example.com/dvmm/api', tags: { blue: '1.0.0', green: '1.1.0' }, blueGreen: { activeColor: 'blue' }, rollout: { canary: {} } })).toThrow(
-      'test/api: rollout.canary is not for a blue-green release (got {}); remove blueGreen (and give tag), or remove rollout.canary');
+      'test/api: rollout needs blueGreen (a blue-green Rollout) or rollout.canary (got {}); set blueGreen with tags, or rollout.canary with tag',
+    );
+    expect(
+      () =>
+        new EafApi(testChart(), 'api', {
+          image: 'registry.example.com/dvmm/api',
+          tags: { blue: '1.0.0', green: '1.1.0' },
+          blueGreen: { activeColor: 'blue' },
+          rollout: { canary: {} },
+        }),
+    ).toThrow('test/api: rollout.canary is not for a blue-green release (got {}); remove blueGreen (and give tag), or remove rollout.canary');
   });
 });

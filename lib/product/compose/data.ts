@@ -54,14 +54,33 @@ export function databaseProps(c: Composition, at: string, config: DatabaseConfig
 function checkCriticalDatabase(c: Composition, at: string, config: DatabaseConfig): void {
   if (!c.critical) return;
   if (!config.backup) {
-    c.problem(new PropertyError(c.chart, 'backup', 'is required in a critical environment', config.backup,
-      `configure ${at}.backup (destinationPath, credentialsSecret) so WAL is archived and backups are kept`, `${at}.backup`));
+    c.problem(
+      new PropertyError(
+        c.chart,
+        'backup',
+        'is required in a critical environment',
+        config.backup,
+        `configure ${at}.backup (destinationPath, credentialsSecret) so WAL is archived and backups are kept`,
+        `${at}.backup`,
+      ),
+    );
   }
-  for (const [objective, max] of [['rpo', RECOVERY_DEFAULTS.maxCriticalRpo], ['rto', RECOVERY_DEFAULTS.maxCriticalRto]] as const) {
+  for (const [objective, max] of [
+    ['rpo', RECOVERY_DEFAULTS.maxCriticalRpo],
+    ['rto', RECOVERY_DEFAULTS.maxCriticalRto],
+  ] as const) {
     const value = config[objective];
     if (value !== undefined && objectiveSeconds(value) > objectiveSeconds(max)) {
-      c.problem(new PropertyError(c.chart, objective, `is laxer than the platform allows in a critical environment (at most ${max})`, value,
-        `use ${max} or less, or set critical: false if this environment holds no production data`, `${at}.${objective}`));
+      c.problem(
+        new PropertyError(
+          c.chart,
+          objective,
+          `is laxer than the platform allows in a critical environment (at most ${max})`,
+          value,
+          `use ${max} or less, or set critical: false if this environment holds no production data`,
+          `${at}.${objective}`,
+        ),
+      );
     }
   }
 }
@@ -71,8 +90,16 @@ function recoverySource(c: Composition, at: string, recovery: RecoveryConfig, da
   const own = { targetTime: recovery.targetTime, follow: recovery.follow };
   if (recovery.environment === undefined) {
     if (recovery.destinationPath === undefined) {
-      c.problem(new PropertyError(c.chart, 'recovery', 'names no archive', recovery,
-        'give environment (whose archive of this database to restore) or destinationPath and serverName', at));
+      c.problem(
+        new PropertyError(
+          c.chart,
+          'recovery',
+          'names no archive',
+          recovery,
+          'give environment (whose archive of this database to restore) or destinationPath and serverName',
+          at,
+        ),
+      );
       return undefined;
     }
     const { destinationPath, endpointUrl, serverName, credentialsSecret } = recovery;
@@ -80,14 +107,30 @@ function recoverySource(c: Composition, at: string, recovery: RecoveryConfig, da
   }
   const source = c.environments.find((e) => e.name === recovery.environment);
   if (source === undefined) {
-    c.problem(new PropertyError(c.chart, 'environment', 'names no environment of the product', recovery.environment,
-      `use one of: ${c.environments.map((e) => e.name).join(', ')}`, `${at}.environment`));
+    c.problem(
+      new PropertyError(
+        c.chart,
+        'environment',
+        'names no environment of the product',
+        recovery.environment,
+        `use one of: ${c.environments.map((e) => e.name).join(', ')}`,
+        `${at}.environment`,
+      ),
+    );
     return undefined;
   }
   const backup = databaseIn(source)?.backup;
   if (backup === undefined) {
-    c.problem(new PropertyError(c.chart, 'environment', 'has no backup of this database to restore', recovery.environment,
-      'name an environment that backs it up, or give destinationPath and serverName', `${at}.environment`));
+    c.problem(
+      new PropertyError(
+        c.chart,
+        'environment',
+        'has no backup of this database to restore',
+        recovery.environment,
+        'name an environment that backs it up, or give destinationPath and serverName',
+        `${at}.environment`,
+      ),
+    );
     return undefined;
   }
   return {
@@ -102,7 +145,11 @@ function recoverySource(c: Composition, at: string, recovery: RecoveryConfig, da
 }
 
 /** The product's own part of a database: its names and PostgreSQL version. */
-function productDatabase(product: string, key: string, definition: DatabaseDefinition): Pick<PostgresClusterProps, 'name' | 'database' | 'owner' | 'credentialsSecret' | 'version'> {
+function productDatabase(
+  product: string,
+  key: string,
+  definition: DatabaseDefinition,
+): Pick<PostgresClusterProps, 'name' | 'database' | 'owner' | 'credentialsSecret' | 'version'> {
   const name = definition.clusterName ?? `${product}-${key}`;
   return {
     name,

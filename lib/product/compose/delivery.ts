@@ -26,14 +26,25 @@ export function composeDelivery(c: Composition, scope: Construct, components: Re
   const rollouts = rolloutEngine(c);
   if (c.product.delivery === undefined) {
     if (settings !== undefined) {
-      c.problem(new PropertyError(c.chart, 'delivery', 'is set, but the product is not delivered by Argo CD', settings,
-        'declare the repository in the product (defineProduct({ delivery: { repoURL } })), or remove delivery', 'delivery'));
+      c.problem(
+        new PropertyError(
+          c.chart,
+          'delivery',
+          'is set, but the product is not delivered by Argo CD',
+          settings,
+          'declare the repository in the product (defineProduct({ delivery: { repoURL } })), or remove delivery',
+          'delivery',
+        ),
+      );
       return undefined;
     }
     if (!rollouts) return undefined;
   } else {
-    const delivered = c.sourced<Omit<DeliveredEnvironment, 'clusterKinds' | 'namespacedKinds' | 'namespace'>>(scope,
-      { name: declared(c.environment.name), critical: c.critical, ...settings }, 'delivery');
+    const delivered = c.sourced<Omit<DeliveredEnvironment, 'clusterKinds' | 'namespacedKinds' | 'namespace'>>(
+      scope,
+      { name: declared(c.environment.name), critical: c.critical, ...settings },
+      'delivery',
+    );
     c.attempt(() => validateDeliveredEnvironment(scope, delivered));
   }
   if (settings?.smokeTest?.enabled === false) return undefined;
@@ -85,7 +96,11 @@ export function composeReleaseAnalyses(c: Composition, scope: Construct, inputs:
     const props = {
       name: analysis.templateName,
       requests: hasRequestMetrics(c, name, w)
-        ? { metrics: { namespace: c.namespace, job: w.podMetrics!.job }, errorRatePercent: thresholds.errorRatePercent, latencyP95Seconds: thresholds.latencyP95Seconds }
+        ? {
+            metrics: { namespace: c.namespace, job: w.podMetrics!.job },
+            errorRatePercent: thresholds.errorRatePercent,
+            latencyP95Seconds: thresholds.latencyP95Seconds,
+          }
         : undefined,
       job: smokeTest && { spec: () => smokeTest.jobSpecFor(w) },
       prometheusUrl: settings?.prometheusUrl,

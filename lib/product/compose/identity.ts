@@ -27,7 +27,9 @@ export function composeIdentity(c: Composition, scope: Construct): ComposedIdent
   if (identity?.kind === 'keycloak') return composeKeycloak(c, scope, identity, keycloakSettings(c));
   if (identity?.kind === 'external-oidc') {
     const settings = externalOidcSettings(c);
-    return { provider: c.build(scope, 'identity', settings, 'identity', (p: ExternalOidcIssuerProps) => new ExternalOidcIssuer(scope, 'identity', p)) };
+    return {
+      provider: c.build(scope, 'identity', settings, 'identity', (p: ExternalOidcIssuerProps) => new ExternalOidcIssuer(scope, 'identity', p)),
+    };
   }
   return {};
 }
@@ -49,7 +51,10 @@ function composeKeycloak(c: Composition, scope: Construct, identity: KeycloakIde
     instances: settings.instances,
     image: settings.image,
     resources: mergeResources(KEYCLOAK_DEFAULTS.resources, settings.resources),
-    databaseOptions: setting('identity.database', databaseProps(c, 'identity.database', settings.database, (e) => keycloakSettingsOf(e.identity)?.database)),
+    databaseOptions: setting(
+      'identity.database',
+      databaseProps(c, 'identity.database', settings.database, (e) => keycloakSettingsOf(e.identity)?.database),
+    ),
     // The realm and its placeholders are the product's declaration, not an environment setting.
     realm: declared(identity.realm && withClientUrls(identity.realm, identity.clientUrls ?? {}, hosts)),
     realmPlaceholders: declared(identity.realmPlaceholders),
@@ -74,12 +79,28 @@ function composeRealmExport(c: Composition, keycloak: Keycloak, identity: Keyclo
   const realm = exported.realm ?? (identity.realm?.realm as string | undefined);
   const objectStore = c.environment.network?.objectStore;
   if (realm === undefined) {
-    c.problem(new PropertyError(c.chart, 'realm', 'is required: the product imports no realm to take its name from', realm,
-      'name the realm to export, e.g. realm: dvmm', 'identity.realmExport.realm'));
+    c.problem(
+      new PropertyError(
+        c.chart,
+        'realm',
+        'is required: the product imports no realm to take its name from',
+        realm,
+        'name the realm to export, e.g. realm: dvmm',
+        'identity.realmExport.realm',
+      ),
+    );
   }
   if (objectStore === undefined) {
-    c.problem(new PropertyError(c.chart, 'objectStore', 'is required by identity.realmExport: the export is uploaded to the object store', objectStore,
-      'give network.objectStore (the cidrs and ports of the object store)', 'network.objectStore'));
+    c.problem(
+      new PropertyError(
+        c.chart,
+        'objectStore',
+        'is required by identity.realmExport: the export is uploaded to the object store',
+        objectStore,
+        'give network.objectStore (the cidrs and ports of the object store)',
+        'network.objectStore',
+      ),
+    );
   }
   if (realm === undefined || objectStore === undefined) return undefined;
   const props = {
@@ -98,14 +119,20 @@ function composeRealmExport(c: Composition, keycloak: Keycloak, identity: Keyclo
 }
 
 /** Points each named client of a realm at its component's public host. */
-function withClientUrls(realm: Record<string, unknown>, clientUrls: Readonly<Record<string, string>>, hosts: Readonly<Record<string, string>>): Record<string, unknown> {
+function withClientUrls(
+  realm: Record<string, unknown>,
+  clientUrls: Readonly<Record<string, string>>,
+  hosts: Readonly<Record<string, string>>,
+): Record<string, unknown> {
   const clients = (realm.clients as Array<Record<string, unknown>> | undefined) ?? [];
   return {
     ...realm,
     clients: clients.map((client) => {
       const component = clientUrls[client.clientId as string];
       const host = component === undefined ? undefined : hosts[component];
-      return host === undefined ? client : { ...client, rootUrl: `https://${host}`, redirectUris: [`https://${host}/*`], webOrigins: [`https://${host}`] };
+      return host === undefined
+        ? client
+        : { ...client, rootUrl: `https://${host}`, redirectUris: [`https://${host}/*`], webOrigins: [`https://${host}`] };
     }),
   };
 }

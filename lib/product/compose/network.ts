@@ -9,20 +9,34 @@ import { Composition } from '../composition';
 import { setting } from '../provenance';
 
 /** One exposure per host, in the order the environment lists its hosts: a component's Service, or the identity provider's. */
-export function composeExposures(c: Composition, scope: Construct, components: Readonly<Record<string, EafWorkload>>,
-  identity: IIdentityProvider | undefined): Record<string, Exposure> {
+export function composeExposures(
+  c: Composition,
+  scope: Construct,
+  components: Readonly<Record<string, EafWorkload>>,
+  identity: IIdentityProvider | undefined,
+): Record<string, Exposure> {
   const out: Record<string, Exposure> = {};
-  const identityKey = c.product.identity?.kind === 'keycloak' ? c.product.identity.hostKey ?? 'identity' : undefined;
+  const identityKey = c.product.identity?.kind === 'keycloak' ? (c.product.identity.hostKey ?? 'identity') : undefined;
   const claimed = new Map<string, string>();
   for (const [key, host] of Object.entries(c.environment.hosts ?? {})) {
     const owner = claimed.get(host);
     claimed.set(host, owner ?? key);
     if (owner !== undefined) {
-      c.problem(new PropertyError(scope, 'host', `is already the host of ${owner}`, host, `give ${key} a host of its own: one host routes to one service`, `hosts.${key}`));
+      c.problem(
+        new PropertyError(
+          scope,
+          'host',
+          `is already the host of ${owner}`,
+          host,
+          `give ${key} a host of its own: one host routes to one service`,
+          `hosts.${key}`,
+        ),
+      );
       continue;
     }
     const inCluster = key === identityKey ? identity?.inCluster : undefined;
-    const service = inCluster ? { name: inCluster.name, service: inCluster.service }
+    const service = inCluster
+      ? { name: inCluster.name, service: inCluster.service }
       : components[key] && { name: key, service: { name: components[key].service.name, port: components[key].port } };
     if (!service) continue;
     const props = { ...service, host: setting(`hosts.${key}`, host), options: setting('exposure', c.environment.exposure) };
@@ -55,14 +69,16 @@ export function composeNetwork(c: Composition, scope: Construct, inputs: Network
     return component ? [{ peer: component, port: component.port }] : inCluster ? [{ peer: inCluster.peer, port: inCluster.service.port }] : [];
   });
   const scraped = [...Object.values(inputs.components), ...(inCluster ? [inCluster.peer] : []), ...inputs.databases];
-  const externalEgress = Object.entries(env.egress ?? {}).flatMap(([name, egress]) => egress.from
-    .filter((from) => inputs.components[from] !== undefined)
-    .map((from) => setting(`egress.${name}`, { name, peer: inputs.components[from], endpoint: { cidrs: egress.cidrs, ports: egress.ports } })));
-  const namespace = (name: string | undefined) => name === undefined ? undefined : { namespaceSelector: { 'kubernetes.io/metadata.name': name } };
+  const externalEgress = Object.entries(env.egress ?? {}).flatMap(([name, egress]) =>
+    egress.from
+      .filter((from) => inputs.components[from] !== undefined)
+      .map((from) => setting(`egress.${name}`, { name, peer: inputs.components[from], endpoint: { cidrs: egress.cidrs, ports: egress.ports } })),
+  );
+  const namespace = (name: string | undefined) => (name === undefined ? undefined : { namespaceSelector: { 'kubernetes.io/metadata.name': name } });
   const props = {
     platform: network.platform ?? (env.exposure.kind === 'route' ? 'openshift' : 'kubernetes'),
     ingressTargets,
-    metricsTargets: scraped.flatMap((peer) => peer.metricsPort === undefined ? [] : [{ peer, port: peer.metricsPort }]),
+    metricsTargets: scraped.flatMap((peer) => (peer.metricsPort === undefined ? [] : [{ peer, port: peer.metricsPort }])),
     monitoring: namespace(env.observability?.monitoring?.namespace),
     databases: [...inputs.databases],
     databaseOperator: namespace(network.databaseOperatorNamespace),

@@ -42,14 +42,36 @@ export interface ComposedObservability {
 export function composeObservability(c: Composition, scope: Construct, parts: ObservedParts): ComposedObservability {
   const targets = c.attempt(() => alertTargets(c, parts));
   const settings = c.environment.observability ?? {};
-  const alerts = targets && c.build(scope, 'alerts', {
-    targets, thresholds: settings.thresholds, slo: settings.slo, runbookBaseUrl: c.product.runbookBaseUrl ?? ALERT_DEFAULTS.runbookBaseUrl,
-  }, 'observability', (p: ProductAlertsProps) => new ProductAlerts(scope, 'alerts', p));
+  const alerts =
+    targets &&
+    c.build(
+      scope,
+      'alerts',
+      {
+        targets,
+        thresholds: settings.thresholds,
+        slo: settings.slo,
+        runbookBaseUrl: c.product.runbookBaseUrl ?? ALERT_DEFAULTS.runbookBaseUrl,
+      },
+      'observability',
+      (p: ProductAlertsProps) => new ProductAlerts(scope, 'alerts', p),
+    );
   const dashboards = targets && composeDashboards(c, scope, targets);
   const alerting = settings.alerting;
-  const routing = alerting && c.build(scope, 'routing', {
-    name: `${c.product.name}-alerts`, paging: alerting.paging, chat: alerting.chat, repeatInterval: alerting.repeatInterval,
-  }, 'observability.alerting', (p: AlertRoutingProps) => new AlertRouting(scope, 'routing', p));
+  const routing =
+    alerting &&
+    c.build(
+      scope,
+      'routing',
+      {
+        name: `${c.product.name}-alerts`,
+        paging: alerting.paging,
+        chat: alerting.chat,
+        repeatInterval: alerting.repeatInterval,
+      },
+      'observability.alerting',
+      (p: AlertRoutingProps) => new AlertRouting(scope, 'routing', p),
+    );
   return { alerts, dashboards, routing, probes: composeProbes(c, scope, parts.exposures) };
 }
 
@@ -67,12 +89,14 @@ function alertTargets(c: Composition, parts: ObservedParts): AlertTargets {
     product: c.product.name,
     environment: c.environment.name,
     namespace,
-    apis: components.filter(([name, w]) => hasRequestMetrics(c, name, w)).map(([name, w]) => ({
-      name,
-      metrics: { namespace, job: w.podMetrics!.job },
-      containers: { namespace, container: w.containerName },
-      connectionPool: (c.product.components[name].databases ?? []).length > 0,
-    })),
+    apis: components
+      .filter(([name, w]) => hasRequestMetrics(c, name, w))
+      .map(([name, w]) => ({
+        name,
+        metrics: { namespace, job: w.podMetrics!.job },
+        containers: { namespace, container: w.containerName },
+        connectionPool: (c.product.components[name].databases ?? []).length > 0,
+      })),
     containers: components.map(([name, w]) => ({
       name,
       containers: { namespace, container: w.containerName },
@@ -87,7 +111,8 @@ function alertTargets(c: Composition, parts: ObservedParts): AlertTargets {
       instances: cluster.instances,
       // The object-store tiers' backups are the ones the plugin reports; the most frequent one sets the age.
       backup: cluster.backup && {
-        maxBackupAgeSeconds: Math.min(...cluster.tiers.filter((t) => t.method === 'object-store').map((t) => longestCronGapSeconds(t.schedule))) + grace,
+        maxBackupAgeSeconds:
+          Math.min(...cluster.tiers.filter((t) => t.method === 'object-store').map((t) => longestCronGapSeconds(t.schedule))) + grace,
         rpoSeconds: cluster.rpoSeconds,
       },
     })),
@@ -111,8 +136,13 @@ function composeDashboards(c: Composition, scope: Construct, targets: AlertTarge
       })),
       keycloak: targets.keycloak && { name: targets.keycloak.name, metrics: matchers(targets.keycloak.metrics) },
     });
-    return c.build(scope, 'dashboards', { dashboards, delivery: settings.delivery, folder: settings.folder }, 'observability.dashboards',
-      (p: ProductDashboardsProps) => new ProductDashboards(scope, 'dashboards', p));
+    return c.build(
+      scope,
+      'dashboards',
+      { dashboards, delivery: settings.delivery, folder: settings.folder },
+      'observability.dashboards',
+      (p: ProductDashboardsProps) => new ProductDashboards(scope, 'dashboards', p),
+    );
   });
 }
 
@@ -121,8 +151,13 @@ function composeProbes(c: Composition, scope: Construct, exposures: Readonly<Rec
   const probes = c.environment.observability?.probes;
   if (probes === undefined || Object.keys(exposures).length === 0) return undefined;
   const urls = Object.fromEntries(Object.keys(exposures).map((key) => [key, `https://${c.environment.hosts[key]}/`]));
-  return c.build(scope, 'probes', { name: `${c.product.name}-uptime`, urls, proberUrl: probes.proberUrl, module: probes.module, interval: probes.interval },
-    'observability.probes', (p: UptimeProbesProps) => new UptimeProbes(scope, 'probes', p));
+  return c.build(
+    scope,
+    'probes',
+    { name: `${c.product.name}-uptime`, urls, proberUrl: probes.proberUrl, module: probes.module, interval: probes.interval },
+    'observability.probes',
+    (p: UptimeProbesProps) => new UptimeProbes(scope, 'probes', p),
+  );
 }
 
 /** Puts the platform's selection labels (e.g. `release: prometheus`) on every monitor, rule and probe. */

@@ -11,7 +11,12 @@ import { EnvironmentConfig } from '../settings';
 
 /** Every Secret the objects below `scope` reference, with its keys, readers and what provides it (see `secretInventory`). */
 export function secretsOf(scope: Construct): InventoriedSecret[] {
-  return secretInventory(scope.node.findAll().filter((o): o is ApiObject => o instanceof ApiObject && concernsSecrets(o)).map((o) => o.toJson()));
+  return secretInventory(
+    scope.node
+      .findAll()
+      .filter((o): o is ApiObject => o instanceof ApiObject && concernsSecrets(o))
+      .map((o) => o.toJson()),
+  );
 }
 
 /**
@@ -22,15 +27,27 @@ export function secretsOf(scope: Construct): InventoriedSecret[] {
 export function composeSecrets(c: Composition, scope: Construct, sealed: SealedSecretFiles | undefined): ExternalSecrets | SealedSecrets | undefined {
   const settings = c.environment.secrets ?? { provider: 'none' as const };
   if (sealed !== undefined && settings.provider !== 'sealed-secrets') {
-    c.problem(new PropertyError(c.chart, 'provider', 'is not sealed-secrets, yet SealedSecrets are given', settings.provider,
-      'set secrets.provider: sealed-secrets, or give no sealedSecrets', 'secrets.provider'));
+    c.problem(
+      new PropertyError(
+        c.chart,
+        'provider',
+        'is not sealed-secrets, yet SealedSecrets are given',
+        settings.provider,
+        'set secrets.provider: sealed-secrets, or give no sealedSecrets',
+        'secrets.provider',
+      ),
+    );
   }
   if (settings.provider === 'none') return undefined;
   const needed = unprovidedSecrets(secretsOf(c.chart));
   const kind = settings.provider === 'external-secrets' ? 'ExternalSecret' : 'SealedSecret';
   c.chart.node.addValidation({
-    validate: () => unprovidedSecrets(secretsOf(c.chart)).map((s) => `secrets: the Secret ${s.name}, read by ${[...new Set(s.readers.map((r) => r.object))].join(', ')}, `
-      + `has no ${kind}: it was referenced after the chart was composed; reference it through the product or the constructs' props, so the chart provides it`),
+    validate: () =>
+      unprovidedSecrets(secretsOf(c.chart)).map(
+        (s) =>
+          `secrets: the Secret ${s.name}, read by ${[...new Set(s.readers.map((r) => r.object))].join(', ')}, ` +
+          `has no ${kind}: it was referenced after the chart was composed; reference it through the product or the constructs' props, so the chart provides it`,
+      ),
   });
   if (settings.provider === 'external-secrets') {
     const props = {
@@ -42,8 +59,11 @@ export function composeSecrets(c: Composition, scope: Construct, sealed: SealedS
     };
     return c.build(scope, 'secrets', props, 'secrets', (p: ExternalSecretsProps) => new ExternalSecrets(scope, 'secrets', p));
   }
-  const files = sealed ?? (c.chart.node.tryGetContext(SEALED_SECRETS_CONTEXT) as SealedSecretFiles | undefined)
-    ?? { folder: sealedSecretsFolder(c.environment.name), files: [] };
+  const files = sealed ??
+    (c.chart.node.tryGetContext(SEALED_SECRETS_CONTEXT) as SealedSecretFiles | undefined) ?? {
+      folder: sealedSecretsFolder(c.environment.name),
+      files: [],
+    };
   // The committed SealedSecrets belong to the setting that asks for them.
   const props = { secrets: needed, namespace: c.namespace, sealed: setting('secrets', files) };
   return c.build(scope, 'secrets', props, 'secrets', (p: SealedSecretsProps) => new SealedSecrets(scope, 'secrets', p));

@@ -41,20 +41,46 @@ export function composeComponents(c: Composition, scope: Construct, targets: Wir
 function checkReleaseEngine(c: Composition): void {
   const release = c.environment.release;
   if (release.strategy === 'canary' && release.engine !== 'argo-rollouts') {
-    c.problem(new PropertyError(c.chart, 'engine', 'must be argo-rollouts for a canary release', release.engine,
-      'set release.engine: argo-rollouts (the services engine releases rolling or blue-green only), or use release.strategy: blue-green', 'release.engine'));
+    c.problem(
+      new PropertyError(
+        c.chart,
+        'engine',
+        'must be argo-rollouts for a canary release',
+        release.engine,
+        'set release.engine: argo-rollouts (the services engine releases rolling or blue-green only), or use release.strategy: blue-green',
+        'release.engine',
+      ),
+    );
   }
   if (release.strategy !== 'rolling' && release.engine !== 'argo-rollouts' && release.analysis !== undefined) {
-    c.problem(new PropertyError(c.chart, 'analysis', 'is only for the release engine argo-rollouts', release.analysis,
-      'set release.engine: argo-rollouts, or remove release.analysis', 'release.analysis'));
+    c.problem(
+      new PropertyError(
+        c.chart,
+        'analysis',
+        'is only for the release engine argo-rollouts',
+        release.analysis,
+        'set release.engine: argo-rollouts, or remove release.analysis',
+        'release.analysis',
+      ),
+    );
   }
 }
 
 /** Each preset's default sizes, under which an environment's overrides are merged. */
-const PRESET_RESOURCES = { 'spring-boot': EAF_API_DEFAULTS.resources, 'nginx': EAF_FRONTEND_DEFAULTS.resources, 'http': EAF_HTTP_WORKLOAD_DEFAULTS.resources };
+const PRESET_RESOURCES = {
+  'spring-boot': EAF_API_DEFAULTS.resources,
+  'nginx': EAF_FRONTEND_DEFAULTS.resources,
+  'http': EAF_HTTP_WORKLOAD_DEFAULTS.resources,
+};
 
 /** Renders one component by its kind: the product's declaration with the environment's release-time settings. */
-function createComponent(c: Composition, scope: Construct, name: string, definition: ComponentDefinition, settings: ComponentConfig): EafWorkload | undefined {
+function createComponent(
+  c: Composition,
+  scope: Construct,
+  name: string,
+  definition: ComponentDefinition,
+  settings: ComponentConfig,
+): EafWorkload | undefined {
   const at = `components.${name}`;
   const common = {
     ...workloadOptions(c, name, definition, settings),
@@ -64,15 +90,26 @@ function createComponent(c: Composition, scope: Construct, name: string, definit
   };
   switch (definition.kind) {
     case 'spring-boot': {
-      const props = { ...common, springProfile: settings.springProfile ?? c.environment.name, probePaths: definition.probePaths,
-        metricsPath: definition.metricsPath, metricsAuth: definition.metricsAuth };
+      const props = {
+        ...common,
+        springProfile: settings.springProfile ?? c.environment.name,
+        probePaths: definition.probePaths,
+        metricsPath: definition.metricsPath,
+        metricsAuth: definition.metricsAuth,
+      };
       return c.build(scope, name, props, at, (p: EafApiProps) => new EafApi(scope, name, p));
     }
     case 'nginx':
       return c.build(scope, name, common, at, (p: EafFrontendProps) => new EafFrontend(scope, name, p));
     case 'http': {
-      const props = { ...common, livenessPath: definition.livenessPath, readinessPath: definition.readinessPath,
-        startupPath: definition.startupPath, metrics: definition.metrics, component: name };
+      const props = {
+        ...common,
+        livenessPath: definition.livenessPath,
+        readinessPath: definition.readinessPath,
+        startupPath: definition.startupPath,
+        metrics: definition.metrics,
+        component: name,
+      };
       return c.build(scope, name, props, at, (p: EafHttpWorkloadProps) => new EafHttpWorkload(scope, name, p));
     }
   }
@@ -84,13 +121,15 @@ function workloadOptions(c: Composition, name: string, definition: ComponentDefi
   // Analysed: a Spring Boot component by its request metrics, every component by the smoke test's call.
   const analysed = definition.kind === 'spring-boot' || c.environment.delivery?.smokeTest?.enabled !== false;
   const analysis = analysed ? { templateName: `${name}-preview` } : undefined;
-  const canary = release.strategy === 'canary' ? { steps: setting('release.steps', release.steps), pause: setting('release.pause', release.pause) } : undefined;
+  const canary =
+    release.strategy === 'canary' ? { steps: setting('release.steps', release.steps), pause: setting('release.pause', release.pause) } : undefined;
   return {
     name,
     image: settings.image ?? definition.image,
     tag: settings.tag,
     tags: settings.tags,
-    blueGreen: release.strategy === 'blue-green' ? setting('release', { activeColor: release.activeColor, idleReplicas: release.idleReplicas }) : undefined,
+    blueGreen:
+      release.strategy === 'blue-green' ? setting('release', { activeColor: release.activeColor, idleReplicas: release.idleReplicas }) : undefined,
     rollout: rolloutEngine(c) ? (canary ? { canary, analysis } : { analysis }) : undefined,
     replicas: settings.replicas ?? definition.replicas,
     autoscaling: settings.autoscaling,
@@ -100,7 +139,13 @@ function workloadOptions(c: Composition, name: string, definition: ComponentDefi
 }
 
 /** Connects a component to its databases, the identity provider and the components it calls. */
-function wire(c: Composition, workload: EafWorkload, definition: ComponentDefinition, components: Record<string, EafWorkload>, targets: WiringTargets): void {
+function wire(
+  c: Composition,
+  workload: EafWorkload,
+  definition: ComponentDefinition,
+  components: Record<string, EafWorkload>,
+  targets: WiringTargets,
+): void {
   for (const key of definition.databases ?? []) {
     if (targets.databases[key]) workload.connectToDatabase(targets.databases[key], definition.databaseEnv);
   }
@@ -118,6 +163,7 @@ function wire(c: Composition, workload: EafWorkload, definition: ComponentDefini
     if (components[target]) workload.connectTo(components[target]);
   }
   for (const target of definition.browserCalls ?? []) {
-    if (components[target]) Connections.of(c.chart).addDependency({ from: workload, to: components[target], reason: 'its UI calls it from the browser' });
+    if (components[target])
+      Connections.of(c.chart).addDependency({ from: workload, to: components[target], reason: 'its UI calls it from the browser' });
   }
 }
