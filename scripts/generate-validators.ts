@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { recordCompiledSchemas } from '../lib/gate/precompiled';
-import { shippedCrdTable } from '../lib/gate/schemas';
+import { shippedCrdTable } from '../lib/gate/crd-schema';
 import { readCrdFolder } from '../lib/program/crd-files';
 
 const root = path.join(__dirname, '..');

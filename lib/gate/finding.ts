@@ -78,7 +78,9 @@ export function describeFindingValue(value: unknown): string {
  * `<environment>: <object>: [<rule>] <message> (got <value>); fix: <fix>`.
  *
  * @example
- * production: Deployment/dvmm-production/api: [production-replicas] spec.replicas: must be at least 2 in a critical environment (got 1); fix: set spec.replicas to 2 or more
+ * // one line, wrapped here:
+ * production: Deployment/dvmm-production/api: [production-replicas] spec.replicas: must be at least 2
+ *   in a critical environment (got 1); fix: set spec.replicas to 2 or more
  */
 export function formatFinding(f: Finding): string {
   return `${f.environment}: ${f.object}: [${f.rule}] ${f.message} (got ${describeFindingValue(f.value)}); fix: ${f.fix}`;

@@ -1,5 +1,6 @@
 import { fieldPath, Finding, Manifest, ManifestSet, objectId, ValidationReport, Waiver } from './finding';
-import { RawFinding, RULE_CHECKS, RuleContext } from './policies';
+import { RULE_CHECKS } from './policies';
+import { RawFinding, RuleContext } from './rule-context';
 import { findRule, MIN_WAIVER_REASON, RuleId, ruleOrder, VALIDATION_RULES, WAIVER_PREFIX } from './rules';
 import { SchemaValidator } from './schemas';
 import type { CrdFolder } from './crd-folder';

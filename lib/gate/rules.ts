@@ -26,28 +26,35 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
   {
     id: 'schema-core',
     description:
-      'Every built-in object matches the Kubernetes 1.28 OpenAPI schema of its apiVersion and kind, strictly (unknown fields are errors, as with kubectl --validate=strict), and has a valid name, labels and annotations.',
+      'Every built-in object matches the Kubernetes 1.28 OpenAPI schema of its apiVersion and kind, strictly ' +
+      '(unknown fields are errors, as with kubectl --validate=strict), and has a valid name, labels and annotations.',
     fix: 'correct the field the finding names; `kubectl explain <kind>.<field>` shows the schema',
     waivable: false,
   },
   {
     id: 'schema-crd',
     description:
-      'Every custom resource matches the openAPIV3Schema of a served version of its CustomResourceDefinition in the CRD folder, strictly (unknown fields are errors unless the schema preserves them). CEL rules (x-kubernetes-validations) are not evaluated.',
+      'Every custom resource matches the openAPIV3Schema of a served version of its CustomResourceDefinition ' +
+      'in the CRD folder, strictly (unknown fields are errors unless the schema preserves them). CEL rules ' +
+      '(x-kubernetes-validations) are not evaluated.',
     fix: 'correct the field the finding names, or add the CRD version to the CRD folder',
     waivable: false,
   },
   {
     id: 'pss-restricted',
     description:
-      'Every pod template meets the restricted Pod Security Standard: runAsNonRoot, no privilege escalation, all capabilities dropped (only NET_BIND_SERVICE added), RuntimeDefault or Localhost seccomp, nothing privileged, no host namespaces, ports or paths, only restricted volume types, safe sysctls, AppArmor and SELinux settings.',
+      'Every pod template meets the restricted Pod Security Standard: runAsNonRoot, no privilege escalation, ' +
+      'all capabilities dropped (only NET_BIND_SERVICE added), RuntimeDefault or Localhost seccomp, nothing ' +
+      'privileged, no host namespaces, ports or paths, only restricted volume types, safe sysctls, AppArmor ' +
+      'and SELinux settings.',
     fix: 'set the securityContext fields the finding names; the EAF workload constructs do this by default',
     waivable: true,
   },
   {
     id: 'openshift-restricted-v2',
     description:
-      "No pod template fixes runAsUser, runAsGroup, fsGroup or supplementalGroups: OpenShift's restricted-v2 SCC assigns them from the namespace's range.",
+      'No pod template fixes runAsUser, runAsGroup, fsGroup or supplementalGroups: ' +
+      "OpenShift's restricted-v2 SCC assigns them from the namespace's range.",
     fix: 'remove the fixed id; the image must run as an arbitrary non-root UID in group 0',
     waivable: true,
   },
@@ -60,14 +67,17 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
   {
     id: 'probes-required',
     description:
-      'Every container of a long-running workload (Deployment, StatefulSet, DaemonSet, Argo Rollout) has a liveness and a readiness probe. Jobs, CronJobs and init containers are exempt.',
+      'Every container of a long-running workload (Deployment, StatefulSet, DaemonSet, Argo Rollout) has a ' +
+      'liveness and a readiness probe. Jobs, CronJobs and init containers are exempt.',
     fix: 'add livenessProbe and readinessProbe to the container',
     waivable: true,
   },
   {
     id: 'image-tag-pinned',
     description:
-      'Every image names a tag other than latest; in a critical environment a released version or an @sha256 digest: 1.2.3 or 1.2.3-rc1 for most images, <major>.<minor> (17.6) for PostgreSQL, whose releases are numbered that way.',
+      'Every image names a tag other than latest; in a critical environment a released version or an @sha256 ' +
+      'digest: 1.2.3 or 1.2.3-rc1 for most images, <major>.<minor> (17.6) for PostgreSQL, whose releases are ' +
+      'numbered that way.',
     fix: 'pin the image to a released version tag or a digest',
     waivable: true,
   },
@@ -80,7 +90,10 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
   {
     id: 'production-replicas',
     description:
-      'In a critical environment every Deployment, StatefulSet and Argo Rollout runs at least 2 replicas (or is scaled by a HorizontalPodAutoscaler with minReplicas >= 2) and a PodDisruptionBudget selects its pods. Exception: the idle colour of a blue-green release, a Deployment scaled to 0 whose pods a Service labelled `eaf.io/preview: "true"` selects, needs neither.',
+      'In a critical environment every Deployment, StatefulSet and Argo Rollout runs at least 2 replicas (or ' +
+      'is scaled by a HorizontalPodAutoscaler with minReplicas >= 2) and a PodDisruptionBudget selects its ' +
+      'pods. Exception: the idle colour of a blue-green release, a Deployment scaled to 0 whose pods a Service ' +
+      'labelled `eaf.io/preview: "true"` selects, needs neither.',
     fix: 'raise replicas (or the autoscaler minReplicas) to 2 or more and add a PodDisruptionBudget',
     waivable: true,
   },
@@ -100,7 +113,8 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
   {
     id: 'service-selects-pods',
     description:
-      'Every Service with a selector selects the pods of at least one workload of its namespace, and each targetPort is a port (number or name) those pods declare.',
+      'Every Service with a selector selects the pods of at least one workload of its namespace, and each targetPort ' +
+      'is a port (number or name) those pods declare.',
     fix: 'make the Service selector a subset of the pod template labels and point targetPort at a declared container port',
     waivable: true,
   },
@@ -113,39 +127,56 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
   {
     id: 'tls-required',
     description:
-      'Every Ingress has a tls section covering all its hosts; every Route has spec.tls with a termination and an insecureEdgeTerminationPolicy other than Allow.',
+      'Every Ingress has a tls section covering all its hosts; every Route has spec.tls with a termination ' +
+      'and an insecureEdgeTerminationPolicy other than Allow.',
     fix: 'add TLS: Ingress spec.tls[].hosts for every host; Route spec.tls.termination with insecureEdgeTerminationPolicy Redirect or None',
     waivable: true,
   },
   {
     id: 'api-server-limits',
-    description: `Every object passes what the API server checks beyond the OpenAPI schema: metadata.name a DNS subdomain (a DNS label for Namespaces and Services), label keys and values and annotation keys well-formed, annotations at most ${ANNOTATIONS_LIMIT} bytes, the object at most ${OBJECT_LIMIT} bytes.`,
+    description:
+      `Every object passes what the API server checks beyond the OpenAPI schema: metadata.name a DNS subdomain ` +
+      `(a DNS label for Namespaces and Services), label keys and values and annotation keys well-formed, annotations ` +
+      `at most ${ANNOTATIONS_LIMIT} bytes, the object at most ${OBJECT_LIMIT} bytes.`,
     fix: 'shorten or correct the name, label or annotation; split an object that is too large',
     waivable: false,
   },
   {
     id: 'apply-size',
-    description: `Every object is at most ${ANNOTATIONS_LIMIT} bytes as JSON: client-side apply (kubectl apply, oc apply, Argo CD's default) stores the whole object in the last-applied-configuration annotation, which the API server limits to that size.`,
+    description:
+      `Every object is at most ${ANNOTATIONS_LIMIT} bytes as JSON: client-side apply (kubectl apply, oc apply, ` +
+      `Argo CD's default) stores the whole object in the last-applied-configuration annotation, which the API ` +
+      `server limits to that size.`,
     fix: 'split the object (e.g. one ConfigMap per realm), or apply it server-side and waive the rule with that reason',
     waivable: true,
   },
   {
     id: 'critical-sync-approval',
     description:
-      'No Argo CD Application of a critical environment syncs automatically (spec.syncPolicy.automated): a change to real data waits for someone to approve the sync. An Application is of a critical environment when its eaf.io/environment label names one, or when the folder is checked as critical.',
-    fix: 'remove spec.syncPolicy.automated (set delivery.sync: manual), or say why in delivery.autoSyncReason, which waives the rule for that Application',
+      'No Argo CD Application of a critical environment syncs automatically (spec.syncPolicy.automated): a ' +
+      'change to real data waits for someone to approve the sync. An Application is of a critical environment ' +
+      'when its eaf.io/environment label names one, or when the folder is checked as critical.',
+    fix:
+      'remove spec.syncPolicy.automated (set delivery.sync: manual), or say why in delivery.autoSyncReason, ' +
+      'which waives the rule for that Application',
     waivable: true,
   },
   {
     id: 'rollout-analysis-required',
     description:
-      'In a critical environment every Argo Rollout analyses its new pods, and a failed analysis aborts the release: a blue-green Rollout has a prePromotionAnalysis (or a postPromotionAnalysis), a canary an analysis step or a background analysis; each names AnalysisTemplates of its namespace (or cluster templates).',
-    fix: 'reference an AnalysisTemplate from spec.strategy.blueGreen.prePromotionAnalysis or from an analysis step of spec.strategy.canary.steps (release.engine argo-rollouts does it), or waive the rule for the Rollout with the reason',
+      'In a critical environment every Argo Rollout analyses its new pods, and a failed analysis aborts the ' +
+      'release: a blue-green Rollout has a prePromotionAnalysis (or a postPromotionAnalysis), a canary an analysis ' +
+      'step or a background analysis; each names AnalysisTemplates of its namespace (or cluster templates).',
+    fix:
+      'reference an AnalysisTemplate from spec.strategy.blueGreen.prePromotionAnalysis or from an analysis ' +
+      'step of spec.strategy.canary.steps (release.engine argo-rollouts does it), or waive the rule for the ' +
+      'Rollout with the reason',
     waivable: true,
   },
   {
     id: 'waiver-invalid',
-    description: `A waiver annotation (${WAIVER_PREFIX}<rule id>) names a waivable rule and gives a reason of at least ${MIN_WAIVER_REASON} characters.`,
+    description:
+      `A waiver annotation (${WAIVER_PREFIX}<rule id>) names a waivable rule and gives a reason of at least ` + `${MIN_WAIVER_REASON} characters.`,
     fix: 'name a waivable rule id and say why the rule does not apply',
     waivable: false,
   },

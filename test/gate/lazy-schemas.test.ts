@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
-import type { ShippedCrds } from '../../lib/gate/schemas';
+import type { ShippedCrds } from '../../lib/gate/crd-schema';
 import { readCrdFolder } from '../../lib/program/crd-files';
 
 /**

@@ -1,4 +1,4 @@
-import { strictCrdSchema } from '../../lib/gate/schemas';
+import { strictCrdSchema } from '../../lib/gate/crd-schema';
 
 /**
  * strictCrdSchema: a CRD's openAPIV3Schema made strict the way the API server prunes. It runs when the shipped table
