@@ -1,3 +1,4 @@
+import type { Yaml } from './finding';
 // CustomResourceDefinitions as the gate reads them: found in a folder by a cheap scan, parsed on need or taken from the
 // table shipped with the package, and made strict the way the API server prunes unknown fields.
 import { createHash } from 'crypto';
@@ -10,9 +11,9 @@ import { FORMATS, OBJECT_META, REF_PREFIX } from './schema-compiler';
 export interface CrdVersion {
   readonly served: boolean;
   /** The version's `openAPIV3Schema`, as the CRD file has it. */
-  readonly schema?: any;
+  readonly schema?: Yaml;
   /** The same made strict ({@link strictCrdSchema}), when it came so from the shipped table. */
-  readonly strict?: any;
+  readonly strict?: Yaml;
 }
 
 /** A CustomResourceDefinition read from the CRD folder. */
@@ -36,18 +37,18 @@ export interface CrdEntry {
   readonly group: string;
   readonly kind: string;
   readonly namespaced: boolean;
-  readonly versions: ReadonlyArray<{ readonly name: string; readonly served: boolean; readonly schema: any }>;
+  readonly versions: ReadonlyArray<{ readonly name: string; readonly served: boolean; readonly schema: Yaml }>;
 }
 
 /** The `apiextensions.k8s.io/v1` CustomResourceDefinitions among a file's documents (anything else is skipped). */
-export function crdsOf(documents: any[]): CrdEntry[] {
+export function crdsOf(documents: Yaml[]): CrdEntry[] {
   return documents
     .filter((crd) => crd?.kind === 'CustomResourceDefinition' && crd.apiVersion === 'apiextensions.k8s.io/v1')
     .map((crd) => ({
       group: crd.spec.group,
       kind: crd.spec.names.kind,
       namespaced: crd.spec.scope !== 'Cluster',
-      versions: (crd.spec?.versions ?? []).map((v: any) => ({
+      versions: (crd.spec?.versions ?? []).map((v: Yaml) => ({
         name: v.name,
         served: v.served !== false,
         schema: v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
@@ -94,7 +95,7 @@ export function sha256(text: string): string {
 }
 
 /** The documents of a YAML file as plain JS, from the cache of parsed files when it has them (`source`: the text's SHA-256). */
-export function yamlDocuments(file: CrdFileText, source: string, cache: ParsedCrdCache | undefined): any[] {
+export function yamlDocuments(file: CrdFileText, source: string, cache: ParsedCrdCache | undefined): Yaml[] {
   const cached = cache?.get(source);
   if (cached !== undefined) return cached;
   const { parseAllDocuments } = require('yaml') as typeof import('yaml');
@@ -141,7 +142,7 @@ const CRD_DROPPED = new Set([
 ]);
 
 /** A CRD's openAPIV3Schema made strict the way the API server prunes unknown fields. */
-export function strictCrdSchema(schema: any): any {
+export function strictCrdSchema(schema: Yaml): Yaml {
   const root = strictNode({ ...schema, properties: { ...schema?.properties, status: undefined } }, false);
   root.properties = {
     ...root.properties,
@@ -154,9 +155,9 @@ export function strictCrdSchema(schema: any): any {
   return root;
 }
 
-function strictNode(node: any, inJunction: boolean): any {
+function strictNode(node: Yaml, inJunction: boolean): Yaml {
   if (node === null || typeof node !== 'object' || Array.isArray(node)) return node;
-  const out: Record<string, any> = {};
+  const out: Record<string, Yaml> = {};
   for (const [key, value] of Object.entries(node)) {
     if (CRD_DROPPED.has(key)) continue;
     if (key === 'properties') {
@@ -181,7 +182,7 @@ function strictNode(node: any, inJunction: boolean): any {
   }
   if (node['x-kubernetes-int-or-string'] === true) {
     out.type = ['integer', 'string'];
-    if (Array.isArray(out.anyOf) && out.anyOf.every((b: any) => Object.keys(b).join() === 'type')) delete out.anyOf;
+    if (Array.isArray(out.anyOf) && out.anyOf.every((b: Yaml) => Object.keys(b).join() === 'type')) delete out.anyOf;
   }
   if (out.nullable !== undefined && out.type === undefined) delete out.nullable;
   if (node['x-kubernetes-embedded-resource'] === true) {

@@ -1,3 +1,4 @@
+import type { Yaml } from './finding';
 /** The Kubernetes release whose OpenAPI document the vendored schemas (`kubernetes-schema.json`) come from. */
 export const KUBERNETES_VERSION = 'v1.28.15';
 
@@ -13,5 +14,5 @@ export interface KubernetesSchemaBundle {
   /** `apiVersion` → `kind` → definition name, e.g. `apps/v1` → `Deployment` → `io.k8s.api.apps.v1.Deployment`. */
   readonly kinds: Record<string, Record<string, string>>;
   /** JSON schemas by definition name; references are `#/definitions/<name>`. */
-  readonly definitions: Record<string, any>;
+  readonly definitions: Record<string, Yaml>;
 }

@@ -1,3 +1,4 @@
+import type { Yaml } from './finding';
 // Schemas compiled on demand, level by level: the gate's answer to CRDs and pod specs of hundreds of kilobytes.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { REF_PREFIX } from './schema-compiler';
@@ -7,10 +8,10 @@ const LAZY_THRESHOLD = 4000;
 
 /** Resolves `$ref`s into the Kubernetes bundle and measures schemas with what they reference. */
 export class SchemaIndex {
-  constructor(private readonly definitions: Record<string, any>) {}
+  constructor(private readonly definitions: Record<string, Yaml>) {}
 
   /** The schema a pure `{ $ref }` node stands for (followed through the bundle), else the node. */
-  public deref(schema: any): any {
+  public deref(schema: Yaml): Yaml {
     let current = schema;
     while (isMapLike(current) && typeof current.$ref === 'string' && current.$ref.startsWith(REF_PREFIX) && Object.keys(current).length === 1) {
       current = this.definitions[current.$ref.slice(REF_PREFIX.length)];
@@ -23,14 +24,14 @@ export class SchemaIndex {
    * characters (roughly: 2 per object, 8 per scalar, plus the keys). Stops counting as soon as it is, so that
    * measuring a large CRD costs no more than measuring a small one.
    */
-  public isLarger(schema: any, limit: number): boolean {
+  public isLarger(schema: Yaml, limit: number): boolean {
     let budget = limit;
     const seen = new Set<string>();
-    const visit = (node: any): boolean => {
+    const visit = (node: Yaml): boolean => {
       if (!isMapLike(node) && !Array.isArray(node)) return (budget -= 8) < 0;
       if ((budget -= 2) < 0) return true;
       for (const key of Object.keys(node)) {
-        const value = (node as Record<string, any>)[key];
+        const value = (node as Record<string, Yaml>)[key];
         if (key === '$ref' && typeof value === 'string' && value.startsWith(REF_PREFIX)) {
           const name = value.slice(REF_PREFIX.length);
           if (!seen.has(name)) {
@@ -57,14 +58,14 @@ export class SchemaIndex {
  */
 export class LazySchema {
   private validator?: ValidateFunction;
-  private readonly body: any;
+  private readonly body: Yaml;
   private readonly children = new Map<string, LazySchema>();
   private readonly mode: 'whole' | 'properties' | 'items';
 
   constructor(
-    private readonly compile: (schema: any) => ValidateFunction,
+    private readonly compile: (schema: Yaml) => ValidateFunction,
     private readonly index: SchemaIndex,
-    private readonly schema: any,
+    private readonly schema: Yaml,
   ) {
     this.body = index.deref(schema);
     const big = index.isLarger(this.body, LAZY_THRESHOLD);
@@ -123,7 +124,7 @@ export class LazySchema {
     }
   }
 
-  private child(key: string, schema: any): LazySchema {
+  private child(key: string, schema: Yaml): LazySchema {
     let child = this.children.get(key);
     if (child === undefined) {
       child = new LazySchema(this.compile, this.index, schema);
@@ -138,6 +139,6 @@ function escapePointer(key: string): string {
   return key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key;
 }
 
-export function isMapLike(value: unknown): value is Record<string, any> {
+export function isMapLike(value: unknown): value is Record<string, Yaml> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,3 +1,4 @@
+import type { Yaml } from './finding';
 // How the gate compiles JSON schemas: the formats the API server checks, ajv's options, references into the Kubernetes
 // bundle.
 import { createHash } from 'crypto';
@@ -37,7 +38,7 @@ const AJV_OPTIONS = {
  * Compiles schema pieces that may reference the Kubernetes definitions: precompiled validators first (by content,
  * see `precompiled.ts`), else one ajv instance, given the definitions on first need.
  */
-export function kubernetesSchemaCompiler(definitions: Record<string, any>, definitionsJson: string): (schema: any) => ValidateFunction {
+export function kubernetesSchemaCompiler(definitions: Record<string, Yaml>, definitionsJson: string): (schema: Yaml) => ValidateFunction {
   return schemaCompiler(AJV_OPTIONS, {
     formats: FORMATS,
     context: createHash('sha256').update(definitionsJson).digest('hex'),

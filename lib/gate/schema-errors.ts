@@ -1,5 +1,5 @@
 import { ErrorObject } from 'ajv';
-import { fieldPath } from './finding';
+import { fieldPath, Yaml } from './finding';
 
 /** A schema violation of one object, before it becomes a finding. */
 export interface SchemaProblem {
@@ -28,12 +28,12 @@ export function schemaProblems(errors: ErrorObject[], data: unknown, schemaName:
 function inDocumentOrder(errors: ErrorObject[], data: unknown): ErrorObject[] {
   const position = (error: ErrorObject): number[] => {
     const out: number[] = [];
-    let current: any = data;
+    let current: Yaml = data;
     for (const segment of pointerSegments(error.instancePath, data)) {
       out.push(Array.isArray(current) ? Number(segment) : Object.keys(current ?? {}).indexOf(String(segment)));
       current = current?.[segment];
     }
-    const params = error.params as Record<string, any>;
+    const params = error.params as Record<string, Yaml>;
     if (error.keyword === 'additionalProperties') out.push(Object.keys(current ?? {}).indexOf(params.additionalProperty));
     if (error.keyword === 'required') out.push(-1);
     return out;
@@ -62,11 +62,11 @@ function toProblem(error: ErrorObject, data: unknown, schemaName: string): Schem
   const segments = pointerSegments(error.instancePath, data);
   const at = (extra?: string) => fieldPath(extra === undefined ? segments : [...segments, extra]);
   const value = valueAt(data, segments);
-  const params = error.params as Record<string, any>;
+  const params = error.params as Record<string, Yaml>;
   switch (error.keyword) {
     case 'additionalProperties': {
       const field = params.additionalProperty as string;
-      const known = Object.keys((error.parentSchema as any)?.properties ?? {});
+      const known = Object.keys((error.parentSchema as Yaml)?.properties ?? {});
       const closest = closestName(field, known);
       const fix =
         closest !== undefined
@@ -74,7 +74,7 @@ function toProblem(error: ErrorObject, data: unknown, schemaName: string): Schem
           : known.length > 0
             ? `remove ${at(field)}; the fields ${segments.length === 0 ? 'of the object' : `of ${at()}`} are ${listed(known)}`
             : `remove ${at(field)}; ${at()} takes no fields`;
-      return { message: `${at(field)}: unknown field (not in the ${schemaName} schema)`, value: (value as any)?.[field], fix };
+      return { message: `${at(field)}: unknown field (not in the ${schemaName} schema)`, value: (value as Yaml)?.[field], fix };
     }
     case 'required':
       return { message: `${at(params.missingProperty)}: is required`, value: undefined, fix: `set ${at(params.missingProperty)}` };
@@ -144,7 +144,7 @@ function listed(names: string[]): string {
 /** `/spec/containers/0/image` → `['spec', 'containers', 0, 'image']` (numbers only for array indices). */
 export function pointerSegments(pointer: string, data: unknown): Array<string | number> {
   const segments: Array<string | number> = [];
-  let current: any = data;
+  let current: Yaml = data;
   for (const raw of pointer.split('/').slice(1)) {
     const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     const key: string | number = Array.isArray(current) ? Number(segment) : segment;
@@ -155,7 +155,7 @@ export function pointerSegments(pointer: string, data: unknown): Array<string | 
 }
 
 function valueAt(data: unknown, segments: Array<string | number>): unknown {
-  let current: any = data;
+  let current: Yaml = data;
   for (const segment of segments) current = current?.[segment];
   return current;
 }

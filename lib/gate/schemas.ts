@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import * as path from 'path';
 import type { CrdFolder, ParsedCrdCache } from './crd-folder';
 import { Crd, CrdFile, crdsOf, CrdVersion, indexCrdFiles, sha256, shippedCrdFile, strictCrdSchema, yamlDocuments } from './crd-schema';
-import { Manifest } from './finding';
+import { Manifest, Yaml } from './finding';
 import type { KubernetesSchemaBundle } from './kubernetes-schema';
 import { LazySchema, SchemaIndex } from './lazy-schema';
 import { metadataProblems } from './object-metadata';
@@ -55,7 +55,7 @@ const SHARED = new WeakMap<CrdFolder, SchemaValidator>();
 export class SchemaValidator {
   /** The Kubernetes release of the built-in schemas. */
   public readonly kubernetesVersion: string;
-  private readonly compile: (schema: any) => ValidateFunction;
+  private readonly compile: (schema: Yaml) => ValidateFunction;
   private readonly bundle: KubernetesSchemaBundle;
   private readonly coreGroups: Set<string>;
   private readonly crdFiles: CrdFile[];
@@ -178,7 +178,7 @@ export class SchemaValidator {
   }
 
   /** The schema of one apiVersion and kind, built on first use and kept. */
-  private lazySchema(key: string, build: () => any): LazySchema {
+  private lazySchema(key: string, build: () => Yaml): LazySchema {
     let schema = this.schemas.get(key);
     if (schema === undefined) {
       schema = new LazySchema(this.compile, this.index, build());

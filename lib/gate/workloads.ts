@@ -1,5 +1,5 @@
 import type { VersionScheme } from '../core/formats';
-import { Manifest } from './finding';
+import { Manifest, Yaml } from './finding';
 import { splitApiVersion } from './schemas';
 
 /**
@@ -24,14 +24,14 @@ export interface PodTemplate {
   /** The pod template's annotations. */
   readonly annotations: Record<string, string>;
   /** The pod spec (`{}` when missing). */
-  readonly spec: Record<string, any>;
+  readonly spec: Record<string, Yaml>;
   /** A Deployment, StatefulSet, DaemonSet or Argo Rollout: runs until replaced. */
   readonly longRunning: boolean;
 }
 
 /** A container of a pod template, with where it sits. */
 export interface ContainerRef {
-  readonly container: Record<string, any>;
+  readonly container: Record<string, Yaml>;
   /** `containers`, `initContainers` or `ephemeralContainers`. */
   readonly list: 'containers' | 'initContainers' | 'ephemeralContainers';
   /** Full path of the container from the object's root. */
@@ -104,8 +104,8 @@ function template(
   namespace: string,
   metadataPath: Array<string | number>,
   specPath: Array<string | number>,
-  metadata: any,
-  spec: any,
+  metadata: Yaml,
+  spec: Yaml,
   longRunning: boolean,
 ): PodTemplate {
   return {
@@ -165,17 +165,17 @@ export function mapSelectorMatches(selector: Record<string, string>, labels: Rec
 }
 
 /** The value at `path` of `value`, or `undefined`. */
-export function at(value: unknown, path: ReadonlyArray<string | number>): any {
-  let current: any = value;
-  for (const segment of path) current = isMap(current) || Array.isArray(current) ? (current as any)[segment] : undefined;
+export function at(value: unknown, path: ReadonlyArray<string | number>): Yaml {
+  let current: Yaml = value;
+  for (const segment of path) current = isMap(current) || Array.isArray(current) ? (current as Yaml)[segment] : undefined;
   return current;
 }
 
-export function isMap(value: unknown): value is Record<string, any> {
+export function isMap(value: unknown): value is Record<string, Yaml> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-export function asArray(value: unknown): any[] {
+export function asArray(value: unknown): Yaml[] {
   return Array.isArray(value) ? value : [];
 }
 

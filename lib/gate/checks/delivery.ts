@@ -1,5 +1,5 @@
 // The delivery rules: approval of syncs to critical environments, and the analysis of each release.
-import { fieldPath } from '../finding';
+import { fieldPath, Yaml } from '../finding';
 import { RawFinding, RuleCheck } from '../rule-context';
 import { findRule } from '../rules';
 import { asArray, isMap, stringMap } from '../workloads';
@@ -42,15 +42,15 @@ export const rolloutAnalysisRequired: RuleCheck = (ctx) => {
     ];
     // Each analysis (with its path) of the strategy: blue-green before or after the promotion, canary steps and background.
     const strategy = object.spec?.strategy;
-    const analyses: Array<[Array<string | number>, any]> = isMap(strategy?.blueGreen)
-      ? ['prePromotionAnalysis', 'postPromotionAnalysis'].map((key): [Array<string | number>, any] => [
+    const analyses: Array<[Array<string | number>, Yaml]> = isMap(strategy?.blueGreen)
+      ? ['prePromotionAnalysis', 'postPromotionAnalysis'].map((key): [Array<string | number>, Yaml] => [
           ['spec', 'strategy', 'blueGreen', key],
           strategy.blueGreen[key],
         ])
       : isMap(strategy?.canary)
         ? [
             [['spec', 'strategy', 'canary', 'analysis'], strategy.canary.analysis],
-            ...asArray(strategy.canary.steps).map((step, i): [Array<string | number>, any] => [
+            ...asArray(strategy.canary.steps).map((step, i): [Array<string | number>, Yaml] => [
               ['spec', 'strategy', 'canary', 'steps', i, 'analysis'],
               step?.analysis,
             ]),

@@ -1,5 +1,5 @@
 // The pod-security rules: the restricted Pod Security Standard and OpenShift's restricted-v2 SCC.
-import { fieldPath } from '../finding';
+import { fieldPath, Yaml } from '../finding';
 import { RawFinding, RuleCheck } from '../rule-context';
 import { asArray, ContainerRef, containersOf, isMap, PodTemplate } from '../workloads';
 
@@ -21,7 +21,7 @@ const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 /** Records a finding of a pod template at a path. */
 type Add = (path: Array<string | number>, problem: string, value: unknown, fix: string) => void;
 /** The pod's security context, and its path. */
-type PodContext = { readonly sc: Record<string, any>; readonly path: Array<string | number> };
+type PodContext = { readonly sc: Record<string, Yaml>; readonly path: Array<string | number> };
 
 export const pssRestricted: RuleCheck = (ctx) =>
   ctx.templates.flatMap((pod) => {
@@ -162,7 +162,7 @@ function checkHostPorts({ container, path }: ContainerRef, add: Add): void {
 
 /** Checks that pod and container security contexts share: root UID, Windows host process, SELinux. */
 function checkCommonSecurityContext(
-  sc: Record<string, any>,
+  sc: Record<string, Yaml>,
   path: Array<string | number>,
   add: (path: Array<string | number>, problem: string, value: unknown, fix: string) => void,
 ): void {
