@@ -5,7 +5,8 @@
 #   2. require('@eaf/cdk8s') works with plain node;
 #   3. a consumer program compiled with plain tsc --strict runs with plain node and passes the gate;
 #   4. eaf-cdk8s init demo; npm install; npm run synth (gate-clean, three environments); npm test;
-#      eaf-cdk8s verify dist --cluster --netpol (a real kube-apiserver, the flow record against the analyser; tools from $EAF_TOOLS_DIR, default <repo>/.tools).
+#      eaf-cdk8s verify dist: every tier, with no file added (kube-score, the flow record against the analyser, promtool,
+#      a real kube-apiserver; tools from $EAF_TOOLS_DIR, default <repo>/.tools).
 # EAF_TARBALL=<tgz> tests that tarball instead of packing the working tree (npm pack; prepack builds).
 # EAF_REGISTRY=<url> is the registry mode (scripts/registry-test.sh): the tarball is published there and npm's config maps
 # @eaf to it; @eaf/cdk8s is installed by name and `init` runs without --package, so no file: spec is anywhere.
@@ -66,6 +67,6 @@ npm run --silent synth
 [[ -f dist/dev/demo.k8s.yaml && -f dist/staging/demo.k8s.yaml && -f dist/production/demo.k8s.yaml ]] || fail "synth did not write three environments"
 say "npm test (assertions and snapshots)"
 NO_COLOR=1 npx vitest run --update=new 2>&1 | grep -E '^ *(Tests|Snapshots) '
-say "eaf-cdk8s verify dist --cluster --netpol"
-EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify dist --cluster --netpol
+say "eaf-cdk8s verify dist (every tier)"
+EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify dist
 say "PASS"

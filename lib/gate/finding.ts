@@ -96,3 +96,14 @@ export function formatFinding(f: Finding): string {
 }
 
 export { fieldPath } from '../core/field-path';
+
+/**
+ * The line for a waiver that suppressed nothing: it no longer matches a finding, so it would silently hide the next
+ * violation of its rule on that object. A warning at synth, an error with `--strict`.
+ */
+export function formatUnusedWaiver(w: Waiver): string {
+  return (
+    `${w.environment}: ${w.object}: the waiver of [${w.rule}] matches no finding; ` +
+    'remove it (environment file waivers, or the waive() call), or it will hide the next violation of the rule'
+  );
+}

@@ -6,6 +6,7 @@ import { CliIo, runCli } from './cli';
 import { reportInternalError } from './internal-error';
 import { PACKAGE_CRD_DIRECTORY, PACKAGE_ROOT } from './package-paths';
 import { formatAlertsResult, verifyAlerts } from './verify-alerts';
+import { formatLintResult, verifyLint } from './verify-lint';
 import { formatNetpolResult, verifyNetworkPolicies } from './verify-netpol';
 
 /**
@@ -24,15 +25,8 @@ export function main(argv: readonly string[]): number {
     runTier: (tier, dirs) => {
       if (tier === 'netpol') return netpolTier(dirs);
       if (tier === 'alerts') return alertsTier(dirs);
-      const script = { cluster: ['scripts/cluster.sh', 'test'], lint: ['scripts/lint.sh'] }[tier];
-      const targets = dirs;
-      // A product's own kube-score exceptions (id|reason lines) sit in its folder.
-      const exceptions = path.join(process.cwd(), 'kube-score-exceptions.txt');
-      const extra = tier === 'lint' && fs.existsSync(exceptions) ? ['--exceptions', exceptions] : [];
-      const run = spawnSync('bash', [path.join(PACKAGE_ROOT, script[0]), ...script.slice(1), ...extra, ...targets], {
-        stdio: 'inherit',
-        env: process.env,
-      });
+      if (tier === 'lint') return lintTier(dirs);
+      const run = spawnSync('bash', [path.join(PACKAGE_ROOT, 'scripts', 'cluster.sh'), 'test', ...dirs], { stdio: 'inherit', env: process.env });
       return run.status ?? 1;
     },
   };
@@ -62,6 +56,25 @@ function netpolTier(dirs: string[]): number {
       work,
     });
     for (const r of results) for (const line of formatNetpolResult(r)) process.stderr.write(`${line}\n`);
+    return results.every((r) => r.ok) ? 0 : 1;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The kube-score tier: each environment scored as kube-score is shown it (kube-score-view.ts), no exceptions file. */
+function lintTier(dirs: string[]): number {
+  const build = spawnSync('bash', [path.join(PACKAGE_ROOT, 'scripts', 'tools.sh'), 'kube-score'], { stdio: 'inherit', env: process.env });
+  if (build.status !== 0) return 1;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'eaf-lint-'));
+  try {
+    const results = verifyLint({
+      outdir: path.dirname(dirs[0]),
+      environments: dirs.map((d) => path.basename(d)),
+      kubeScore: path.join(toolsDir(), 'bin', 'kube-score'),
+      work,
+    });
+    for (const r of results) for (const line of formatLintResult(r)) process.stderr.write(`${line}\n`);
     return results.every((r) => r.ok) ? 0 : 1;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { ManifestValidator } from '../gate';
+import { formatUnusedWaiver, ManifestValidator } from '../gate';
 import { CrdFolderError, readCrdFolder } from './crd-files';
 import { composeDeliveryCharts, DELIVERY_FOLDER } from '../product/delivery-charts';
 import { EafProductChart } from '../product/product-chart';
@@ -102,9 +102,11 @@ export function synthesizeProduct(product: ProductDefinition, options: Synthesiz
           product.delivery === undefined
             ? undefined
             : { folder: DELIVERY_FOLDER, compose: (app, rendered) => composeDeliveryCharts(app, product, rendered) },
+        unusedWaiversFail: options.strict === true,
       },
     );
     for (const w of waivers) log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
+    for (const w of waivers.filter((u) => u.suppressed === 0)) log(`warning: ${formatUnusedWaiver(w)}`);
     log(`wrote ${written.length} files for ${environments.length} environments to ${options.outdir}: ${written.join(', ')}`);
     if (options.linkFrom !== undefined) linkOutput(options.linkFrom, options.outdir, log);
     return 0;

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml, YamlOutputType } from 'cdk8s';
 import { PropertyError } from '../core/errors';
-import { formatFinding, ManifestSet, ManifestValidator, Waiver } from '../gate';
+import { formatFinding, formatUnusedWaiver, ManifestSet, ManifestValidator, Waiver } from '../gate';
 import { ProductAlerts } from '../observability/product-alerts';
 import { NetworkPolicies } from '../network/network-policies';
 import { RenderedEnvironment } from '../product/delivery-charts';
@@ -59,6 +59,8 @@ export interface SynthesizeOptions {
    * @default - none
    */
   readonly shared?: SharedOutput;
+  /** A waiver that matches no finding is a problem (`--strict`), not just a warning the caller prints. @default false */
+  readonly unusedWaiversFail?: boolean;
 }
 
 /** See {@link SynthesizeOptions.shared}. */
@@ -157,6 +159,10 @@ export function synthesizeEnvironments(
       }
       const report = options.validator?.validate(sets) ?? { findings: [], waivers: [] };
       problems.push(...report.findings.map((f) => ({ environment: f.environment, rank: 2, text: formatFinding(f) })));
+      if (options.unusedWaiversFail === true) {
+        const unused = report.waivers.filter((w) => w.suppressed === 0);
+        problems.push(...unused.map((w) => ({ environment: w.environment, rank: 2, text: `${formatUnusedWaiver(w)} (--strict)` })));
+      }
       if (problems.length > 0) throw new SynthesisError(problems.sort(byEnvironmentThenText).map((p) => p.text));
       return { files: listFiles(staging), waivers: report.waivers };
     },
