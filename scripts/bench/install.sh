@@ -42,7 +42,7 @@ run() {
   echo "$library $(echo "$t2 - $t1" | bc) $(count) $(du -sm node_modules | cut -f1) $([[ -e node_modules/tsx ]] && echo tsx || echo no-tsx)"
   cd / && rm -rf "$dir"
 }
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+median() { sort -n | awk -v f="$1" '{ a[NR] = $1 } END { printf f "\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 echo "node $(node --version), npm $(npm --version), $(nproc) cores; warm-up (untimed) ..."
 for pair in "$@"; do run "$(realpath "${pair#*=}")" >/dev/null; done
@@ -55,9 +55,9 @@ for i in $(seq 1 "$runs"); do
     echo "run $i $label: $line (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   done
 done
-echo "median of $runs: label | library alone: s, packages, MiB | new product's npm install: s, packages, MiB"
+echo "median of $runs: label | library alone: s, packages (package-lock.json entries), MiB | new product's npm install: s, packages, MiB"
 for pair in "$@"; do
   label=${pair%%=*}
-  col() { printf '%s' "${results[$label]}" | awk -v c="$1" 'NF { print $c }' | median; }
-  echo "$label | $(col 1) s, $(col 2), $(col 3) MiB | $(col 4) s, $(col 5), $(col 6) MiB"
+  col() { printf '%s' "${results[$label]}" | awk -v c="$1" 'NF { print $c }' | median "${2:-%d}"; }
+  echo "$label | $(col 1 %.1f) s, $(col 2), $(col 3) MiB | $(col 4 %.1f) s, $(col 5), $(col 6) MiB"
 done
