@@ -7,6 +7,9 @@
 #   4. eaf-cdk8s init demo; npm install; npm run synth (gate-clean, three environments); npm test;
 #      eaf-cdk8s verify dist: every tier, with no file added (kube-score, the flow record against the analyser, promtool,
 #      a real kube-apiserver; tools from $EAF_TOOLS_DIR, default <repo>/.tools).
+#   5. the light install: the package installs no tsx and no esbuild; init adds tsx to the product only where the Node it
+#      runs on cannot strip types (the machine's Node above); then on each Node of $EAF_NODE_MAJORS (default "22 24",
+#      pinned by scripts/node-versions.sh; "" skips) init, npm install, npm run typecheck and npm run synth without tsx.
 # EAF_TARBALL=<tgz> tests that tarball instead of packing the working tree (npm pack; prepack builds).
 # EAF_REGISTRY=<url> is the registry mode (scripts/registry-test.sh): the tarball is published there and npm's config maps
 # @eaf to it; @eaf/cdk8s is installed by name and `init` runs without --package, so no file: spec is anywhere.
@@ -44,6 +47,8 @@ npm install --no-audit --no-fund --silent "$install" "cdk8s@$(pin cdk8s)" "const
   "typescript@$(pin typescript)" "@types/node@$(pin @types/node)"
 node -e "const lib = require('@eaf/cdk8s'); if (typeof lib.defineProduct !== 'function') process.exit(1)" || fail "require('@eaf/cdk8s') does not give defineProduct"
 say "require('@eaf/cdk8s') works"
+[[ ! -e node_modules/tsx && ! -e node_modules/esbuild ]] || fail "installing @eaf/cdk8s brought tsx or esbuild (tsx is an optional peer)"
+say "no tsx, no esbuild: $(node -p "Object.keys(require('./package-lock.json').packages).length - 1") packages, $(du -sm node_modules | cut -f1) MiB"
 
 say "a consumer compiled with plain tsc --strict, run with plain node"
 cp "$REPO/scripts/consumer/consumer.ts" .
@@ -54,6 +59,11 @@ say "eaf-cdk8s init demo"
 if [[ -n $registry ]]; then npx eaf-cdk8s init demo; else npx eaf-cdk8s init demo --package "file:$tarball"; fi
 cd demo
 [[ $(node -p "require('./package.json').dependencies['@eaf/cdk8s']") == "$pinned" ]] || fail "init did not pin @eaf/cdk8s to $pinned"
+# Whether this Node loads main.ts by itself (lib/program/load-product.ts, nodeStripsTypes); init adds tsx where it cannot.
+strips() { node -p "Boolean(process.features.typescript) && process.features.require_module === true"; }
+tsx_added() { node -p "'tsx' in require('./package.json').devDependencies"; }
+[[ $(tsx_added) != "$(strips)" ]] || fail "init on Node $(node --version) (strips types: $(strips)) added tsx: $(tsx_added)"
+say "Node $(node --version) strips types: $(strips); init added tsx: $(tsx_added)"
 npm install --no-audit --no-fund --silent
 if [[ -n $registry ]]; then
   ! grep -l 'file:' package.json package-lock.json ../package.json ../package-lock.json || fail "a file: spec in the files above"
@@ -62,11 +72,30 @@ if [[ -n $registry ]]; then
     || fail "the installed @eaf/cdk8s is not the published tarball"
   say "@eaf/cdk8s@$version installed by name from $registry (the tarball's integrity)"
 fi
-say "npm run synth"
+say "npm run typecheck, npm run synth"
+npm run --silent typecheck
 npm run --silent synth
 [[ -f dist/dev/demo.k8s.yaml && -f dist/staging/demo.k8s.yaml && -f dist/production/demo.k8s.yaml ]] || fail "synth did not write three environments"
 say "npm test (assertions and snapshots)"
 NO_COLOR=1 npx vitest run --update=new 2>&1 | grep -E '^ *(Tests|Snapshots) '
 say "eaf-cdk8s verify dist (every tier)"
 EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify dist
+
+# The light install on the Nodes that strip types: no tsx in the product, main.ts loaded by Node itself.
+for major in ${EAF_NODE_MAJORS-22 24}; do
+  bin=$(bash "$REPO/scripts/node-versions.sh" "$major") || fail "scripts/node-versions.sh $major"
+  say "Node $("$bin/node" --version): init light-$major, npm install, typecheck, synth without tsx"
+  (
+    export PATH="$bin:$PATH"
+    cd "$work/app"
+    if [[ -n $registry ]]; then npx eaf-cdk8s init "light-$major"; else npx eaf-cdk8s init "light-$major" --package "file:$tarball"; fi
+    cd "light-$major"
+    [[ $(tsx_added) == false ]] || fail "init on Node $(node --version) added tsx"
+    npm install --no-audit --no-fund --silent
+    [[ ! -e node_modules/tsx ]] || fail "npm install brought tsx"
+    npm run --silent typecheck
+    npm run --silent synth
+    [[ -f dist/dev/light-$major.k8s.yaml && -f dist/production/light-$major.k8s.yaml ]] || fail "synth on Node $major wrote no environments"
+  )
+done
 say "PASS"

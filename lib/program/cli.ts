@@ -7,10 +7,11 @@ import { ENVIRONMENT_NAME } from '../core/formats';
 import { formatFinding, ManifestSet, ManifestValidator } from '../gate';
 import { environmentSecrets, EnvironmentSecrets } from '../product/environment-secrets';
 import { CompositionError } from '../product/product-chart';
-import { isProduct, Product, ProductDefinitionError } from '../product/product';
+import { Product } from '../product/product';
 import { kubesealCommand, sealedSecretsFolder, variableName } from '../secrets/sealed-secrets';
 import { readCrdFolder } from './crd-files';
 import { readEnvironmentDirectory, yamlErrorLine } from './environment-files';
+import { loadProduct as loadProductModule, ProductLoadError } from './load-product';
 import { diffManifests, EnvironmentObjects, formatManifestDiff } from './manifest-diff';
 import { acquireLock, DEFAULT_LOCK_TIMEOUT_MS, OutputWriteError } from './output-writer';
 import { EnvironmentEdit, EnvironmentText, promote, ReleaseError, releaseTag, rollback, switchColor } from './release';
@@ -340,7 +341,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       io.log(`usage: ${COMMANDS[name]?.usage ?? 'eaf-cdk8s <command> [options]; eaf-cdk8s --help lists the commands'}`);
       return 2;
     }
-    if (e instanceof InputError || e instanceof ScaffoldError || e instanceof OutputWriteError) {
+    if (e instanceof InputError || e instanceof ProductLoadError || e instanceof ScaffoldError || e instanceof OutputWriteError) {
       io.log(`error: ${e.message}`);
       return 1;
     }
@@ -552,30 +553,9 @@ function replaceFile(file: string, content: string | Buffer): void {
   }
 }
 
-/** Requires a module (TypeScript through tsx) and returns the product it exports. */
+/** The product a module exports (TypeScript through tsx or Node's type stripping): lib/program/load-product.ts. */
 function loadProduct(module: string): Product {
-  if (!fs.existsSync(module)) throw new InputError(`${module} does not exist; give the module that exports the product (defineProduct)`);
-  if (module.endsWith('.ts')) require('tsx/cjs/api').register();
-  const exports = requireProductModule(module);
-  const products = Object.values(exports).filter(isProduct);
-  if (products.length !== 1) {
-    throw new InputError(`${module} exports ${products.length} products; export exactly one (export const product = defineProduct({ ... }))`);
-  }
-  return products[0];
-}
-
-/**
- * Loads the product's module. What its own code throws while loading is the product's problem, not the library's:
- * it is reported as bad input, with the product's stack, so the product's authors find their line.
- */
-function requireProductModule(module: string): Record<string, unknown> {
-  try {
-    return require(module) as Record<string, unknown>;
-  } catch (e) {
-    if (e instanceof ProductDefinitionError) throw new InputError(`${module}: ${e.message}`);
-    if (!(e instanceof Error)) throw e;
-    throw new InputError(`${module} failed to load: ${e.stack ?? e.message}\nfix the product module (the stack above is its own code)`);
-  }
+  return loadProductModule(module);
 }
 
 /** The folders under `root` that hold manifests: its sub-folders that do, else `root` itself. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { COMPONENT_NAME } from '../core/formats';
+import { nodeStripsTypes } from './load-product';
 
 /** Options of {@link scaffoldProduct}. */
 export interface ScaffoldOptions {
@@ -10,6 +11,13 @@ export interface ScaffoldOptions {
   readonly packageSpec: string;
   /** The module the product's code imports the library from. @default '@eaf/cdk8s' */
   readonly importFrom?: string;
+  /**
+   * Whether the product's `main.ts` is loaded by tsx, added as a devDependency (pinned). Products on a Node that strips
+   * types (>= 22.18) need no tsx, so they install no esbuild for it.
+   * @default - where the running Node cannot strip types (Node 20, 22 before 22.18): what `eaf-cdk8s init` runs on is
+   * taken as what the product will run on
+   */
+  readonly tsx?: boolean;
 }
 
 /** Versions the scaffold pins: the ones this library is tested with. */
@@ -20,6 +28,7 @@ const PINNED = {
   'typescript': '5.9.3',
   'vitest': '4.1.12',
   '@types/node': '20.19.43',
+  'tsx': '4.23.15',
 };
 
 /**
@@ -33,7 +42,7 @@ export function scaffoldProduct(dir: string, options: ScaffoldOptions): string[]
   if (!COMPONENT_NAME.test(name))
     throw new ScaffoldError(`${JSON.stringify(name)} is not a product name; ${COMPONENT_NAME.fix.replace('e.g. api', 'e.g. orders')}`);
   if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) throw new ScaffoldError(`${dir} is not empty; choose a new folder with --dir`);
-  const files = templates(name, options.packageSpec, options.importFrom ?? '@eaf/cdk8s');
+  const files = templates(name, options.packageSpec, options.importFrom ?? '@eaf/cdk8s', options.tsx ?? !nodeStripsTypes());
   for (const [file, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
@@ -49,7 +58,7 @@ export class ScaffoldError extends Error {
   }
 }
 
-function templates(name: string, packageSpec: string, importFrom: string): Record<string, string> {
+function templates(name: string, packageSpec: string, importFrom: string, tsx: boolean): Record<string, string> {
   const registry = `registry.example.com/${name}`;
   const environment = (env: string, body: string) =>
     `# ${name} ${env}. The schema follows the product in main.ts; every error names this file and the field.\n${body}`;
@@ -127,16 +136,35 @@ output: dist
           validate: 'eaf-cdk8s validate dist',
           verify: 'eaf-cdk8s verify dist',
           test: 'vitest run',
+          typecheck: 'tsc',
         },
         dependencies: { '@eaf/cdk8s': packageSpec, 'cdk8s': PINNED.cdk8s, 'cdk8s-plus-28': PINNED['cdk8s-plus-28'], 'constructs': PINNED.constructs },
-        devDependencies: { '@types/node': PINNED['@types/node'], 'typescript': PINNED.typescript, 'vitest': PINNED.vitest },
+        // tsx only where Node cannot strip types: it brings esbuild (an install script, 10 MiB).
+        devDependencies: {
+          '@types/node': PINNED['@types/node'],
+          ...(tsx ? { tsx: PINNED.tsx } : {}),
+          'typescript': PINNED.typescript,
+          'vitest': PINNED.vitest,
+        },
       },
       null,
       2,
     )}\n`,
     'tsconfig.json': `${JSON.stringify(
       {
-        compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: true, types: ['node'] },
+        // erasableSyntaxOnly: npm run typecheck refuses what Node's type stripping cannot run (enums, namespaces,
+        // parameter properties), so main.ts loads with or without tsx; relative imports name their .ts file.
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+          types: ['node'],
+          noEmit: true,
+          erasableSyntaxOnly: true,
+          allowImportingTsExtensions: true,
+        },
         include: ['main.ts', 'test/**/*.ts'],
       },
       null,
