@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, Yaml, YamlOutputType } from 'cdk8s';
 import { PropertyError } from '../core/errors';
 import { formatFinding, ManifestSet, ManifestValidator, Waiver } from '../gate';
+import { ProductOwnAlerts } from '../observability/own-alerts';
 import { ProductAlerts } from '../observability/product-alerts';
 import { NetworkPolicies } from '../network/network-policies';
 import { RenderedEnvironment } from '../product/delivery-charts';
@@ -121,7 +122,9 @@ export function synthesizeEnvironments(
               `${JSON.stringify({ environment: environment.name, policies: records }, null, 2)}\n`,
             );
           // So are the alerts' promtool tests (`eaf-cdk8s verify --alerts` runs them against the rules that ship).
-          const tests = constructs.filter((c): c is ProductAlerts => c instanceof ProductAlerts).flatMap((a) => a.tests('rules.yaml'));
+          const tests = constructs
+            .filter((c): c is ProductAlerts | ProductOwnAlerts => c instanceof ProductAlerts || c instanceof ProductOwnAlerts)
+            .flatMap((a) => a.tests('rules.yaml'));
           if (tests.length > 0)
             fs.writeFileSync(
               path.join(staging, `${environment.name}.alert-tests.json`),
