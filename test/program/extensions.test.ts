@@ -85,7 +85,7 @@ describe('a product with its own additions', () => {
     fs.cpSync(path.join(REPO, 'examples', 'api-only', 'environments'), path.join(tmp, 'environments'), { recursive: true });
     fs.writeFileSync(path.join(tmp, 'main.ts'), PRODUCT);
     expect(runCli(['synth'], io()), lines.join('\n')).toBe(0);
-  });
+  }, 120_000);
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   test('keeps them through synth, release, switch, rollback and promote', () => {
