@@ -130,4 +130,19 @@ describe('a product with its own additions', () => {
     },
     120_000,
   );
+
+  test('fails synth on a bad own alert, naming the alert and the field, and leaves the output as it was', () => {
+    // GIVEN the product's alert with a `for` that is no duration
+    const before = fs.readFileSync(path.join(tmp, 'dist', 'dev', 'orders.k8s.yaml'), 'utf8');
+    // (a module of its own: this process has main.ts loaded already)
+    fs.writeFileSync(path.join(tmp, 'bad.ts'), PRODUCT.replace("for: '10m'", "for: '10 minutes'"));
+    lines = [];
+    // WHEN synth runs THEN it refuses with the alert and the field, for every environment
+    expect(runCli(['synth', '--product', 'bad.ts'], io())).toBe(1);
+    const problem = (env: string) =>
+      `environment ${env}: orders/${env}/own-alerts: alerts.OrdersBacklogHigh.for is not a Prometheus duration (got "10 minutes"); ` +
+      "use a duration such as '5m' or '1h30m'";
+    expect(lines).toContain(`error: synthesis failed:\n  ${['dev', 'production', 'staging'].map(problem).join('\n  ')}`);
+    expect(fs.readFileSync(path.join(tmp, 'dist', 'dev', 'orders.k8s.yaml'), 'utf8')).toBe(before);
+  }, 120_000);
 });
