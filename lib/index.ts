@@ -18,6 +18,7 @@ export type {
   Product,
   ProductDefinition,
   ProductDelivery,
+  ProductExtension,
   SpringBootComponent,
 } from './product/product';
 export { composeDeliveryCharts, DELIVERY_FOLDER } from './product/delivery-charts';
@@ -146,6 +147,8 @@ export type {
   SloSettings,
 } from './observability/alerts';
 export { ProductAlerts } from './observability/product-alerts';
+export { OWN_ALERT_DEFAULTS, ProductOwnAlerts } from './observability/own-alerts';
+export type { OwnAlert, OwnAlertCase, OwnAlertScope, ProductOwnAlertsProps } from './observability/own-alerts';
 export type { ProductAlertsProps } from './observability/product-alerts';
 export { promtoolTests, renderRuleGroups } from './observability/rule-files';
 export type { PromtoolTestFile, RenderedGroup, RenderedRule } from './observability/rule-files';

@@ -29,6 +29,7 @@ import { EXPOSURE_DEFAULTS } from '../lib/network/exposure';
 import { NETWORK_POLICIES_DEFAULTS } from '../lib/network/network-policies';
 import { PRODUCT_NAMESPACE_DEFAULTS } from '../lib/network/product-namespace';
 import { ALERT_ROUTING_DEFAULTS } from '../lib/observability/alert-routing';
+import { OWN_ALERT_DEFAULTS } from '../lib/observability/own-alerts';
 import { UPTIME_PROBES_DEFAULTS } from '../lib/observability/uptime-probes';
 import { EAF_WORKLOAD_DEFAULTS } from '../lib/workloads/eaf-workload';
 import { checkDocDefaults, readLiteral, RuntimeDefaults, SourceText } from './doc-defaults';
@@ -83,6 +84,8 @@ const RUNTIME: Record<string, RuntimeDefaults> = {
   SloSettings: { sources: [ALERT_DEFAULTS.slo] },
   UptimeProbesProps: { sources: [UPTIME_PROBES_DEFAULTS] },
   AlertRoutingProps: { sources: [ALERT_ROUTING_DEFAULTS] },
+  OwnAlert: { sources: [OWN_ALERT_DEFAULTS] },
+  OwnAlertCase: { sources: [OWN_ALERT_DEFAULTS] },
   ProductDashboardsProps: { sources: [() => new ProductDashboards(testChart(), 'dashboards', { dashboards: [] }), PRODUCT_DASHBOARDS_DEFAULTS] },
   SecretStoreReference: { sources: [EXTERNAL_SECRETS_DEFAULTS], keys: { kind: 'storeKind' } },
   ExternalSecretsProps: { sources: [EXTERNAL_SECRETS_DEFAULTS] },

@@ -82,6 +82,16 @@ export function promtoolTests(groups: readonly RuleGroup[], runbookBaseUrl: stri
     });
 }
 
+/** What promtool must see of a firing alert: exactly the rendered labels (with the result's `outputLabels`) and annotations, expanded. */
+export function expectedAlert(
+  rule: AlertRule,
+  runbookBaseUrl: string,
+  outputLabels: Record<string, string>,
+): { exp_labels: Record<string, string>; exp_annotations: Record<string, string> } {
+  const expanded = Object.entries(annotations(rule, runbookBaseUrl)).map(([key, text]) => [key, expand(text, outputLabels)]);
+  return { exp_labels: sorted({ ...alertLabels(rule), ...outputLabels }), exp_annotations: Object.fromEntries(expanded) };
+}
+
 function alertLabels(rule: AlertRule): Record<string, string> {
   return { ...rule.labels, severity: rule.severity };
 }

@@ -15,6 +15,7 @@ import { NetworkPolicies } from '../network/network-policies';
 import { ProductNamespace, ProductNamespaceProps } from '../network/product-namespace';
 import { AlertRouting } from '../observability/alert-routing';
 import { ProductDashboards } from '../observability/dashboards';
+import { ProductOwnAlerts } from '../observability/own-alerts';
 import { ProductAlerts } from '../observability/product-alerts';
 import { UptimeProbes } from '../observability/uptime-probes';
 import { ExternalSecrets } from '../secrets/external-secrets';
@@ -29,6 +30,7 @@ import { composeObservability, labelMonitoringObjects } from './compose/observab
 import { composeSecrets, secretsOf } from './compose/secrets';
 import { composeComponents } from './compose/workloads';
 import { Composition, CompositionError } from './composition';
+import { composeOwnAlerts, extendProduct } from './extensions';
 import { ProductDefinition, productNamespaceName } from './product';
 import { setting } from './provenance';
 import { EnvironmentConfig } from './settings';
@@ -83,6 +85,8 @@ export class EafProductChart extends Chart {
   public readonly networkPolicies: NetworkPolicies;
   /** The alerts (a PrometheusRule) with their promtool tests. */
   public readonly alerts?: ProductAlerts;
+  /** The product's own alerts (`defineProduct({ alerts })`) with their promtool tests. @default - none */
+  public readonly ownAlerts?: ProductOwnAlerts;
   /** The Grafana dashboards of the APIs, the databases and Keycloak. */
   public readonly dashboards?: ProductDashboards;
   /** Where alerts go (an AlertmanagerConfig), when the environment names receivers. @default - none */
@@ -158,6 +162,9 @@ export class EafProductChart extends Chart {
       });
     }
     this.secrets = c.attempt(() => composeSecrets(c, root, props.sealedSecrets));
+    this.ownAlerts = composeOwnAlerts(c, root, this.alerts);
+    // The product's own additions: before the waivers and the monitoring labels, which apply to its objects too.
+    extendProduct(c, this);
     labelMonitoringObjects(c);
     applyWaivers(c);
     if (c.problems.length > 0) throw new CompositionError(env.name, c.problems);

@@ -1,9 +1,12 @@
 import { COMPONENT_NAME, DNS_LABEL, GIT_URL, IMAGE_REPOSITORY, REPOSITORY_PATH } from '../core/formats';
 import { deepFreeze } from '../core/freeze';
 import { SecretKeyReference } from '../core/secrets';
+import type { OwnAlert, OwnAlertScope } from '../observability/own-alerts';
 import type { MetricsAuth } from '../observability/pod-metrics';
 import type { DatabaseEnvNames } from '../workloads/eaf-workload';
 import type { ContainerResources } from '../pods/pod-template';
+import type { EafProductChart } from './product-chart';
+import type { EnvironmentConfig } from './settings';
 
 /**
  * The product model: a product declares once what it has (components, databases, identity); the
@@ -148,7 +151,29 @@ export interface ProductDefinition {
    * @default - no Argo CD objects
    */
   readonly delivery?: ProductDelivery;
+  /**
+   * The product's own additions to every environment: objects of its own (a PrometheusRule, a ConfigMap), JSON patches
+   * on the library's objects (`ApiObject.of(...).addJsonPatch(JsonPatch.add(...))`), further charts (`App.of(chart)`).
+   * Every command that composes an environment runs it (`synth`, `release`, `switch`, `rollback`, `promote`,
+   * `secrets`, `npm run synth`, `cdk8s synth`), inside the environment's {@link EafProductChart} once the library's
+   * objects are composed, before the environment's waivers and the platform's monitoring labels are applied and
+   * before the gate judges everything. It is not run for an environment that already failed to compose. A
+   * `PropertyError` it throws is reported as bad input like the library's own.
+   * @default - no additions
+   */
+  readonly extend?: ProductExtension;
+  /**
+   * The product's own alerts, each with its promtool cases (one that fires, one that stays silent): rendered into the
+   * PrometheusRule `<product>-own-alerts` of every environment with the library's labels, runbook link and routing,
+   * and tested with the library's alerts (`dist/<env>.alert-tests.json`, `eaf-cdk8s verify --alerts`). A function
+   * gets each environment (its namespace, say, for the expressions' selectors).
+   * @default - none
+   */
+  readonly alerts?: readonly OwnAlert[] | ((scope: OwnAlertScope) => readonly OwnAlert[]);
 }
+
+/** A product's own additions to one environment's chart (see {@link ProductDefinition.extend}). */
+export type ProductExtension = (chart: EafProductChart, environment: EnvironmentConfig) => void;
 
 /** Where a product's manifests are in git, for Argo CD. */
 export interface ProductDelivery {
@@ -258,6 +283,10 @@ export function defineProduct(definition: ProductDefinition): Product {
     if (delivery.argocdNamespace !== undefined && !DNS_LABEL.test(delivery.argocdNamespace))
       at('delivery.argocdNamespace', 'is not a namespace name', delivery.argocdNamespace, DNS_LABEL.fix);
   }
+  if (definition.extend !== undefined && typeof definition.extend !== 'function')
+    at('extend', 'is not a function', typeof definition.extend, 'give a function (chart, environment) => void');
+  if (definition.alerts !== undefined && !Array.isArray(definition.alerts) && typeof definition.alerts !== 'function')
+    at('alerts', 'is neither a list nor a function', typeof definition.alerts, 'give a list of alerts, or a function of the environment');
   if (problems.length > 0) throw new ProductDefinitionError(problems);
   const product = { ...definition };
   Object.defineProperty(product, PRODUCT_BRAND, { value: true });

@@ -39,7 +39,10 @@ const validators = new WeakMap<ProductDefinition, ValidateFunction>();
 /** ajv's options for environment files. */
 const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, allowUnionTypes: true };
 
-/** The compiled schema of a product's environment files: precompiled if registered (see `schemaCompiler`), else compiled once per product and process. */
+/**
+ * The compiled schema of a product's environment files: precompiled if registered (see `schemaCompiler`), else compiled
+ * once per product and process.
+ */
 function validatorFor(product: ProductDefinition): ValidateFunction {
   let validate = validators.get(product);
   if (validate === undefined) {
@@ -147,7 +150,8 @@ function readText(filePath: string): string {
   const size = fs.statSync(filePath).size;
   if (size > MAX_ENVIRONMENT_FILE_BYTES) {
     throw new EnvironmentFileError([
-      `${filePath}: is ${size} bytes, above the ${MAX_ENVIRONMENT_FILE_BYTES}-byte limit of an environment file; an environment file holds settings, not data`,
+      `${filePath}: is ${size} bytes, above the ${MAX_ENVIRONMENT_FILE_BYTES}-byte limit of an environment file; ` +
+        `an environment file holds settings, not data`,
     ]);
   }
   const bytes = fs.readFileSync(filePath);
@@ -200,7 +204,8 @@ export function parseEnvironment(filePath: string, text: string, product: Produc
   const name = path.basename(filePath).replace(/\.ya?ml$/, '');
   if (!ENVIRONMENT_NAME.test(name)) {
     throw new EnvironmentFileError([
-      `${filePath}: ${describeValue(name)} is not a valid environment name; rename the file to a lower-case DNS label of at most 20 characters, e.g. staging.yaml`,
+      `${filePath}: ${describeValue(name)} is not a valid environment name; rename the file to a lower-case DNS label of at most 20 characters, ` +
+        `e.g. staging.yaml`,
     ]);
   }
   const { parseDocument } = require('yaml') as typeof import('yaml');
@@ -237,7 +242,10 @@ function schemaProblems(filePath: string, errors: ErrorObject[]): string[] {
       const fix = e.parentSchema?.description;
       switch (e.keyword) {
         case 'required':
-          return `${filePath}: ${fieldPath(e.instancePath, e.params.missingProperty)}: is required (got nothing); ${fix ?? `add ${e.params.missingProperty}`}`;
+          return (
+            `${filePath}: ${fieldPath(e.instancePath, e.params.missingProperty)}: is required (got nothing); ` +
+            `${fix ?? `add ${e.params.missingProperty}`}`
+          );
         case 'additionalProperties': {
           const allowed = Object.keys(e.parentSchema?.properties ?? {});
           // A map whose keys follow a pattern (named egresses) says in its description how to name them.
@@ -248,7 +256,10 @@ function schemaProblems(filePath: string, errors: ErrorObject[]): string[] {
         case 'pattern':
           return `${filePath}: ${fieldPath(e.instancePath)}: has the wrong form (got ${describeValue(e.data)}); ${fix ?? 'correct the value'}`;
         case 'anyOf':
-          return `${filePath}: ${fieldPath(e.instancePath)}: is not one of the allowed values (got ${describeValue(e.data)}); ${fix ?? 'correct the value'}`;
+          return (
+            `${filePath}: ${fieldPath(e.instancePath)}: is not one of the allowed values (got ${describeValue(e.data)}); ` +
+            `${fix ?? 'correct the value'}`
+          );
         default:
           return `${filePath}: ${fieldPath(e.instancePath)}: ${e.message} (got ${describeValue(e.data)}); ${fix ?? 'correct the value'}`;
       }

@@ -77,7 +77,8 @@ export function releaseTag(environment: EnvironmentText, component: string, tag:
   const known = componentsOf(document);
   if (!known.includes(component))
     problems.push(
-      `${environment.file}: components.${component}: is not a component of this environment (got ${describeValue(component)}); use one of: ${known.join(', ') || '(none: the file has no components)'}`,
+      `${environment.file}: components.${component}: is not a component of this environment (got ${describeValue(component)}); ` +
+        `use one of: ${known.join(', ') || '(none: the file has no components)'}`,
     );
   if (problems.length > 0) throw new ReleaseError(problems);
   const why =
@@ -124,7 +125,8 @@ export function promote(from: EnvironmentText, to: EnvironmentText): Environment
     throw new ReleaseError(
       missing.map(
         (c) =>
-          `${to.file}: components.${c}: is missing, but ${from.file} runs it (got nothing); add the component to ${to.file}, or promote by component with eaf-cdk8s release`,
+          `${to.file}: components.${c}: is missing, but ${from.file} runs it (got nothing); add the component to ${to.file}, ` +
+          `or promote by component with eaf-cdk8s release`,
       ),
     );
   }
@@ -152,7 +154,8 @@ export function runningTags(environment: EnvironmentText): Record<string, string
     if (typeof tag === 'string' && IMAGE_TAG_OR_DIGEST.test(tag)) tags[component] = tag;
     else
       problems.push(
-        `${environment.file}: ${field.join('.')}: is not an image tag or digest (got ${describeValue(toPlain(tag))}); set the tag the environment runs, e.g. 1.4.2`,
+        `${environment.file}: ${field.join('.')}: is not an image tag or digest (got ${describeValue(toPlain(tag))}); ` +
+          `set the tag the environment runs, e.g. 1.4.2`,
       );
   }
   if (problems.length > 0) throw new ReleaseError(problems);
@@ -167,7 +170,8 @@ function flipActiveColor(environment: EnvironmentText, verb: 'switch' | 'rollbac
   const release = releaseOf(environment, document);
   if (release.strategy !== 'blue-green') {
     throw new ReleaseError([
-      `${environment.file}: release.strategy: ${verb} needs a blue-green release (got ${describeValue(release.declared)}); release a new tag with eaf-cdk8s release <environment> <component> <tag> instead, or set release.strategy: blue-green`,
+      `${environment.file}: release.strategy: ${verb} needs a blue-green release (got ${describeValue(release.declared)}); ` +
+        `release a new tag with eaf-cdk8s release <environment> <component> <tag> instead, or set release.strategy: blue-green`,
     ]);
   }
   const next = otherColor(release.activeColor);
@@ -182,7 +186,9 @@ function flipActiveColor(environment: EnvironmentText, verb: 'switch' | 'rollbac
   const warnings =
     release.idleReplicas === 0 && !release.rollouts
       ? [
-          `${environment.file}: release.idleReplicas: ${next} is scaled to no pods (got 0); the ${verb} is not instant: nothing serves until ${next}'s pods have started and are ready after the sync. Keep idleReplicas above 0 for an instant ${verb}`,
+          `${environment.file}: release.idleReplicas: ${next} is scaled to no pods (got 0); ` +
+            `the ${verb} is not instant: nothing serves until ${next}'s pods have started and are ready after the sync. Keep idleReplicas above 0 ` +
+            `for an instant ${verb}`,
         ]
       : [];
   return { ...edit(environment, document, [{ path: ['release', 'activeColor'], value: next }], why), warnings };
@@ -199,13 +205,15 @@ function releaseOf(environment: EnvironmentText, document: Document): Release {
   if (declared === undefined || declared === 'rolling' || declared === 'canary') return { strategy: 'rolling', declared: declared ?? 'rolling' };
   if (declared !== 'blue-green') {
     throw new ReleaseError([
-      `${environment.file}: release.strategy: is not rolling, blue-green or canary (got ${describeValue(declared)}); use rolling, blue-green or canary`,
+      `${environment.file}: release.strategy: is not rolling, blue-green or canary (got ${describeValue(declared)}); use rolling, ` +
+        `blue-green or canary`,
     ]);
   }
   const activeColor = toPlain(document.getIn(['release', 'activeColor']));
   if (activeColor !== 'blue' && activeColor !== 'green') {
     throw new ReleaseError([
-      `${environment.file}: release.activeColor: is not blue or green (got ${describeValue(activeColor)}); set release.activeColor to the colour that serves traffic now, blue or green`,
+      `${environment.file}: release.activeColor: is not blue or green (got ${describeValue(activeColor)}); ` +
+        `set release.activeColor to the colour that serves traffic now, blue or green`,
     ]);
   }
   return {
@@ -299,7 +307,9 @@ function edit(environment: EnvironmentText, document: Document, edits: readonly 
   const note = inPlace
     ? []
     : [
-        `${environment.file}: ${changes.map((c) => c.field).join(', ')}: could not be edited in place, so the YAML library re-printed the file (got ${changes.map((c) => describeValue(c.from)).join(', ')}); check the file's layout and comments in the change before merging`,
+        `${environment.file}: ${changes.map((c) => c.field).join(', ')}: could not be edited in place, ` +
+          `so the YAML library re-printed the file (got ${changes.map((c) => describeValue(c.from)).join(', ')}); ` +
+          `check the file's layout and comments in the change before merging`,
       ];
   return { file: environment.file, text, changes, warnings: note, description: `${environment.file}: ${fields} (${why})` };
 }

@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
 import { formatUnusedWaiver, ManifestValidator } from '../gate';
 import { CrdFolderError, readCrdFolder } from './crd-files';
 import { composeDeliveryCharts, DELIVERY_FOLDER } from '../product/delivery-charts';
@@ -8,7 +7,7 @@ import { EafProductChart } from '../product/product-chart';
 import { ProductDefinition, ProductDefinitionError } from '../product/product';
 import { RESERVED_NAMESPACES_CONTEXT } from '../core/labels';
 import { SEALED_SECRETS_CONTEXT, SEALED_SECRETS_FOLDER, SealedSecretFiles } from '../secrets/sealed-secrets';
-import { EnvironmentFileError, readEnvironmentDirectory } from './environment-files';
+import { EnvironmentFile, EnvironmentFileError, readEnvironmentDirectory } from './environment-files';
 import { OutputWriteError, WriteStep } from './output-writer';
 import { reportInternalError } from './internal-error';
 import { readSealedSecretFolder, shownPath } from './sealed-secret-files';
@@ -32,13 +31,6 @@ export interface SynthesizeProductOptions {
    * @default - no link
    */
   readonly linkFrom?: string;
-  /** Composes one environment; a product adds its own charts here. @default - one EafProductChart */
-  readonly compose?: (
-    app: App,
-    product: ProductDefinition,
-    environment: EafProductChart['environment'],
-    environments: ReadonlyArray<EafProductChart['environment']>,
-  ) => void;
   /**
    * The folder of committed SealedSecret files, one sub-folder per environment whose `secrets.provider` is
    * `sealed-secrets` (`<folder>/<environment>/*.yaml`, kubeseal's output). @default - `sealed-secrets` beside the environments folder
@@ -61,55 +53,9 @@ export interface SynthesizeProductOptions {
  */
 export function synthesizeProduct(product: ProductDefinition, options: SynthesizeProductOptions): number {
   const log = options.log ?? ((line: string) => console.error(line));
-  const compose =
-    options.compose ?? ((app, p, environment, environments) => new EafProductChart(app, p.name, { product: p, environment, environments }));
   const unchanged = () => log(`nothing was written; ${options.outdir} is unchanged`);
   try {
-    const read = readEnvironmentDirectory(options.environmentsDir, product);
-    for (const warning of read.warnings) log(`${options.strict ? 'error' : 'warning'}: ${warning}`);
-    if (!fs.existsSync(options.crdDirectory)) {
-      log(
-        `error: the CRD folder ${options.crdDirectory} does not exist; it holds the CustomResourceDefinitions the gate validates custom resources against (crds/ in this repository)`,
-      );
-      unchanged();
-      return 1;
-    }
-    const sealedDir = options.sealedSecretsDir ?? path.join(path.dirname(options.environmentsDir), SEALED_SECRETS_FOLDER);
-    const sealed = new Map<string, SealedSecretFiles>();
-    const sealedProblems: Array<{ environment: string; text: string }> = [];
-    for (const { environment } of read.environments.filter((f) => f.environment.secrets?.provider === 'sealed-secrets')) {
-      const folder = readSealedSecretFolder(path.join(sealedDir, environment.name), shownPath(path.join(sealedDir, environment.name)));
-      sealed.set(environment.name, folder.sealed);
-      sealedProblems.push(...folder.problems.map((text) => ({ environment: environment.name, text })));
-    }
-    const early = [...read.problems, ...(options.strict ? read.warnings.map((w) => `${w} (--strict)`) : [])];
-    const validator = new ManifestValidator({ crds: readCrdFolder(options.crdDirectory) });
-    const environments = read.environments.map((f) => f.environment);
-    const { files: written, waivers } = synthesizeEnvironments(
-      options.outdir,
-      environments,
-      (app, environment) => {
-        if (options.reservedNamespaces !== undefined) app.node.setContext(RESERVED_NAMESPACES_CONTEXT, [...options.reservedNamespaces]);
-        if (sealed.has(environment.name)) app.node.setContext(SEALED_SECRETS_CONTEXT, sealed.get(environment.name));
-        compose(app, product, environment, environments);
-      },
-      {
-        validator,
-        files: Object.fromEntries(read.environments.map((f) => [f.environment.name, f.file])),
-        problems: [...early.map((text) => ({ environment: environmentOfLine(text), text })), ...sealedProblems],
-        write: { log, lockTimeoutMs: options.lockTimeoutMs, onStep: killAtStepHook(process.env) },
-        shared:
-          product.delivery === undefined
-            ? undefined
-            : { folder: DELIVERY_FOLDER, compose: (app, rendered) => composeDeliveryCharts(app, product, rendered) },
-        unusedWaiversFail: options.strict === true,
-      },
-    );
-    for (const w of waivers) log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
-    for (const w of waivers.filter((u) => u.suppressed === 0)) log(`warning: ${formatUnusedWaiver(w)}`);
-    log(`wrote ${written.length} files for ${environments.length} environments to ${options.outdir}: ${written.join(', ')}`);
-    if (options.linkFrom !== undefined) linkOutput(options.linkFrom, options.outdir, log);
-    return 0;
+    return writeProduct(product, options, log, unchanged);
   } catch (e) {
     if (
       e instanceof EnvironmentFileError ||
@@ -126,6 +72,65 @@ export function synthesizeProduct(product: ProductDefinition, options: Synthesiz
     unchanged();
     return reportInternalError(e, log);
   }
+}
+
+/** {@link synthesizeProduct} without its error report: every environment composed by the product chart, gated and written. */
+function writeProduct(product: ProductDefinition, options: SynthesizeProductOptions, log: (line: string) => void, unchanged: () => void): number {
+  const read = readEnvironmentDirectory(options.environmentsDir, product);
+  for (const warning of read.warnings) log(`${options.strict ? 'error' : 'warning'}: ${warning}`);
+  if (!fs.existsSync(options.crdDirectory)) {
+    log(
+      `error: the CRD folder ${options.crdDirectory} does not exist; it holds the CustomResourceDefinitions the gate validates ` +
+        'custom resources against (crds/ in this repository)',
+    );
+    unchanged();
+    return 1;
+  }
+  const sealed = readSealedSecrets(read.environments, options);
+  const early = [...read.problems, ...(options.strict ? read.warnings.map((w) => `${w} (--strict)`) : [])];
+  const environments = read.environments.map((f) => f.environment);
+  const { files: written, waivers } = synthesizeEnvironments(
+    options.outdir,
+    environments,
+    (app, environment) => {
+      if (options.reservedNamespaces !== undefined) app.node.setContext(RESERVED_NAMESPACES_CONTEXT, [...options.reservedNamespaces]);
+      if (sealed.files.has(environment.name)) app.node.setContext(SEALED_SECRETS_CONTEXT, sealed.files.get(environment.name));
+      // The product chart runs the product's own additions (defineProduct's extend and alerts): nothing else to compose.
+      new EafProductChart(app, product.name, { product, environment, environments });
+    },
+    {
+      validator: new ManifestValidator({ crds: readCrdFolder(options.crdDirectory) }),
+      files: Object.fromEntries(read.environments.map((f) => [f.environment.name, f.file])),
+      problems: [...early.map((text) => ({ environment: environmentOfLine(text), text })), ...sealed.problems],
+      write: { log, lockTimeoutMs: options.lockTimeoutMs, onStep: killAtStepHook(process.env) },
+      shared:
+        product.delivery === undefined
+          ? undefined
+          : { folder: DELIVERY_FOLDER, compose: (app, rendered) => composeDeliveryCharts(app, product, rendered) },
+      unusedWaiversFail: options.strict === true,
+    },
+  );
+  for (const w of waivers) log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
+  for (const w of waivers.filter((u) => u.suppressed === 0)) log(`warning: ${formatUnusedWaiver(w)}`);
+  log(`wrote ${written.length} files for ${environments.length} environments to ${options.outdir}: ${written.join(', ')}`);
+  if (options.linkFrom !== undefined) linkOutput(options.linkFrom, options.outdir, log);
+  return 0;
+}
+
+/** The committed SealedSecrets of every environment whose provider is `sealed-secrets`, and the problems of their files. */
+function readSealedSecrets(
+  files: readonly EnvironmentFile[],
+  options: SynthesizeProductOptions,
+): { files: Map<string, SealedSecretFiles>; problems: Array<{ environment: string; text: string }> } {
+  const sealedDir = options.sealedSecretsDir ?? path.join(path.dirname(options.environmentsDir), SEALED_SECRETS_FOLDER);
+  const sealed = new Map<string, SealedSecretFiles>();
+  const problems: Array<{ environment: string; text: string }> = [];
+  for (const { environment } of files.filter((f) => f.environment.secrets?.provider === 'sealed-secrets')) {
+    const folder = readSealedSecretFolder(path.join(sealedDir, environment.name), shownPath(path.join(sealedDir, environment.name)));
+    sealed.set(environment.name, folder.sealed);
+    problems.push(...folder.problems.map((text) => ({ environment: environment.name, text })));
+  }
+  return { files: sealed, problems };
 }
 
 /** The environment a problem line is about: `<dir>/<env>.yaml: ...` → `<env>`; a folder-level problem → none. */

@@ -26,9 +26,9 @@ const PINNED = {
   'cdk8s-plus-28': '2.5.6',
   'constructs': '10.8.1',
   'typescript': '5.9.3',
+  'tsx': '4.23.15',
   'vitest': '4.1.12',
   '@types/node': '20.19.43',
-  'tsx': '4.23.15',
 };
 
 /**
@@ -58,16 +58,20 @@ export class ScaffoldError extends Error {
   }
 }
 
+/** The files of a new product, in the order init lists them. */
 function templates(name: string, packageSpec: string, importFrom: string, tsx: boolean): Record<string, string> {
+  return {
+    ...productTemplates(name, importFrom),
+    ...environmentTemplates(name),
+    ...projectTemplates(name, packageSpec, tsx),
+    ...testTemplates(name, importFrom),
+    ...readmeTemplates(name),
+  };
+}
+
+/** main.ts: the product, declared once. */
+function productTemplates(name: string, importFrom: string): Record<string, string> {
   const registry = `registry.example.com/${name}`;
-  const environment = (env: string, body: string) =>
-    `# ${name} ${env}. The schema follows the product in main.ts; every error names this file and the field.\n${body}`;
-  const common = [
-    `registries: [registry.example.com/, ghcr.io/cloudnative-pg/]`,
-    'network:',
-    "  # The Kubernetes API server, for the database instances (replace with your cluster's addresses).",
-    '  apiServer: { cidrs: [192.0.2.0/28], ports: [6443] }',
-  ].join('\n');
   return {
     'main.ts': `import { defineProduct } from '${importFrom}';
 
@@ -83,6 +87,20 @@ export const product = defineProduct({
   databases: { db: {} },
 });
 `,
+  };
+}
+
+/** environments/: dev, staging and production. */
+function environmentTemplates(name: string): Record<string, string> {
+  const environment = (env: string, body: string) =>
+    `# ${name} ${env}. The schema follows the product in main.ts; every error names this file and the field.\n${body}`;
+  const common = [
+    `registries: [registry.example.com/, ghcr.io/cloudnative-pg/]`,
+    'network:',
+    "  # The Kubernetes API server, for the database instances (replace with your cluster's addresses).",
+    '  apiServer: { cidrs: [192.0.2.0/28], ports: [6443] }',
+  ].join('\n');
+  return {
     'environments/dev.yaml': environment(
       'dev: rolling updates, one replica',
       `hosts:
@@ -121,6 +139,12 @@ components:
   api: { tags: { blue: 0.1.0, green: 0.1.0 }, replicas: 3 }
 `,
     ),
+  };
+}
+
+/** cdk8s.yaml, package.json and tsconfig.json. */
+function projectTemplates(name: string, packageSpec: string, tsx: boolean): Record<string, string> {
+  return {
     'cdk8s.yaml': `language: typescript
 # \`npm run synth\` is the safe way: it replaces dist/ only when every environment passed the gate.
 app: npx eaf-cdk8s synth
@@ -170,6 +194,12 @@ output: dist
       null,
       2,
     )}\n`,
+  };
+}
+
+/** test/product.test.ts: targeted assertions and a snapshot. */
+function testTemplates(name: string, importFrom: string): Record<string, string> {
+  return {
     'test/product.test.ts': `import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
@@ -198,6 +228,12 @@ describe('${name}', () => {
   });
 });
 `,
+  };
+}
+
+/** README.md. */
+function readmeTemplates(name: string): Record<string, string> {
+  return {
     'README.md': `# ${name}
 
 An EAF product built with [@eaf/cdk8s](https://www.npmjs.com/package/@eaf/cdk8s): the product is declared once in

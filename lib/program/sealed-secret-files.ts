@@ -47,7 +47,8 @@ export function readSealedSecretFolder(folder: string, shown: string = folder): 
     const named = path.join(shown, entry.name);
     if (!entry.isFile() || !entry.name.endsWith('.yaml')) {
       problems.push(
-        `${named}: is not a SealedSecret file; the folder holds only <name>.yaml files (kubeseal's output), *.md notes and hidden files (move it out)`,
+        `${named}: is not a SealedSecret file; the folder holds only <name>.yaml files (kubeseal's output), ` +
+          `*.md notes and hidden files (move it out)`,
       );
       continue;
     }

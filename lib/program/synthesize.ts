@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml, YamlOutputType } from 'cdk8s';
 import { PropertyError } from '../core/errors';
-import { formatFinding, formatUnusedWaiver, ManifestSet, ManifestValidator, Waiver } from '../gate';
+import { formatFinding, formatUnusedWaiver, Manifest, ManifestSet, ManifestValidator, Waiver } from '../gate';
+import { ProductOwnAlerts } from '../observability/own-alerts';
 import { ProductAlerts } from '../observability/product-alerts';
 import { NetworkPolicies } from '../network/network-policies';
 import { RenderedEnvironment } from '../product/delivery-charts';
@@ -94,80 +95,86 @@ export function synthesizeEnvironments(
   compose: ComposeEnvironment,
   options: SynthesizeOptions = {},
 ): SynthesisResult {
-  return writeOutputAtomically(
-    outdir,
-    (staging) => {
-      const problems: RankedProblem[] = (options.problems ?? []).map((p) => ({ environment: p.environment ?? '', rank: 0, text: p.text }));
-      const sets: ManifestSet[] = [];
-      const rendered: RenderedEnvironment[] = [];
-      for (const environment of environments) {
-        if (options.shared !== undefined && environment.name === options.shared.folder) {
-          const file = options.files?.[environment.name];
-          problems.push({
-            environment: environment.name,
-            rank: 0,
-            text: `${file ?? `environment ${environment.name}`}: its name is the output folder of ${options.shared.folder} objects; rename the environment`,
-          });
-          continue;
-        }
-        try {
-          const app = new App({ outdir: path.join(staging, environment.name), yamlOutputType: YamlOutputType.FILE_PER_CHART });
-          compose(app, environment);
-          const objects = synthesizeApp(app);
-          // The flow record goes beside dist/<env>/, never inside: Argo CD applies every file of that folder.
-          const constructs = app.node.findAll();
-          const records = constructs.filter((c): c is NetworkPolicies => c instanceof NetworkPolicies).map((n) => n.flowRecord);
-          if (records.length > 0)
-            fs.writeFileSync(
-              path.join(staging, `${environment.name}.flows.json`),
-              `${JSON.stringify({ environment: environment.name, policies: records }, null, 2)}\n`,
-            );
-          // So are the alerts' promtool tests (`eaf-cdk8s verify --alerts` runs them against the rules that ship).
-          const tests = constructs.filter((c): c is ProductAlerts => c instanceof ProductAlerts).flatMap((a) => a.tests('rules.yaml'));
-          if (tests.length > 0)
-            fs.writeFileSync(
-              path.join(staging, `${environment.name}.alert-tests.json`),
-              `${JSON.stringify({ environment: environment.name, tests }, null, 2)}\n`,
-            );
-          sets.push({
-            environment: environment.name,
-            critical: environment.critical ?? false,
-            allowedRegistries: environment.registries,
-            objects,
-          });
-          rendered.push({ environment, objects });
-        } catch (e) {
-          problems.push(
-            ...describeFailure(inputFailures(e), environment.name, options.files?.[environment.name]).map((text) => ({
-              environment: environment.name,
-              rank: 1,
-              text,
-            })),
-          );
-        }
-      }
-      // Shared objects describe every environment, so they are composed only when every environment was.
-      if (options.shared !== undefined && problems.length === 0) {
-        const folder = options.shared.folder;
-        try {
-          const app = new App({ outdir: path.join(staging, folder), yamlOutputType: YamlOutputType.FILE_PER_CHART });
-          options.shared.compose(app, rendered);
-          sets.push({ environment: folder, critical: false, objects: synthesizeApp(app) });
-        } catch (e) {
-          problems.push(...describeFailure(inputFailures(e), folder, undefined).map((text) => ({ environment: folder, rank: 1, text })));
-        }
-      }
-      const report = options.validator?.validate(sets) ?? { findings: [], waivers: [] };
-      problems.push(...report.findings.map((f) => ({ environment: f.environment, rank: 2, text: formatFinding(f) })));
-      if (options.unusedWaiversFail === true) {
-        const unused = report.waivers.filter((w) => w.suppressed === 0);
-        problems.push(...unused.map((w) => ({ environment: w.environment, rank: 2, text: `${formatUnusedWaiver(w)} (--strict)` })));
-      }
-      if (problems.length > 0) throw new SynthesisError(problems.sort(byEnvironmentThenText).map((p) => p.text));
-      return { files: listFiles(staging), waivers: report.waivers };
-    },
-    options.write,
-  );
+  return writeOutputAtomically(outdir, (staging) => stageEnvironments(staging, environments, compose, options), options.write);
+}
+
+/** What {@link synthesizeEnvironments} writes into the staging folder, and the problems found on the way. */
+function stageEnvironments(
+  staging: string,
+  environments: EnvironmentConfig[],
+  compose: ComposeEnvironment,
+  options: SynthesizeOptions,
+): SynthesisResult {
+  const problems: RankedProblem[] = (options.problems ?? []).map((p) => ({ environment: p.environment ?? '', rank: 0, text: p.text }));
+  const sets: ManifestSet[] = [];
+  const rendered: RenderedEnvironment[] = [];
+  for (const environment of environments) {
+    if (options.shared !== undefined && environment.name === options.shared.folder) {
+      const file = options.files?.[environment.name];
+      problems.push({
+        environment: environment.name,
+        rank: 0,
+        text:
+          `${file ?? `environment ${environment.name}`}: its name is the output folder of ${options.shared.folder} objects; ` +
+          'rename the environment',
+      });
+      continue;
+    }
+    try {
+      const objects = stageEnvironment(staging, environment, compose);
+      sets.push({ environment: environment.name, critical: environment.critical ?? false, allowedRegistries: environment.registries, objects });
+      rendered.push({ environment, objects });
+    } catch (e) {
+      const lines = describeFailure(inputFailures(e), environment.name, options.files?.[environment.name]);
+      problems.push(...lines.map((text) => ({ environment: environment.name, rank: 1, text })));
+    }
+  }
+  // Shared objects describe every environment, so they are composed only when every environment was.
+  if (options.shared !== undefined && problems.length === 0) {
+    const folder = options.shared.folder;
+    try {
+      const app = new App({ outdir: path.join(staging, folder), yamlOutputType: YamlOutputType.FILE_PER_CHART });
+      options.shared.compose(app, rendered);
+      sets.push({ environment: folder, critical: false, objects: synthesizeApp(app) });
+    } catch (e) {
+      problems.push(...describeFailure(inputFailures(e), folder, undefined).map((text) => ({ environment: folder, rank: 1, text })));
+    }
+  }
+  const report = options.validator?.validate(sets) ?? { findings: [], waivers: [] };
+  problems.push(...report.findings.map((f) => ({ environment: f.environment, rank: 2, text: formatFinding(f) })));
+  if (options.unusedWaiversFail === true) {
+    const unused = report.waivers.filter((w) => w.suppressed === 0);
+    problems.push(...unused.map((w) => ({ environment: w.environment, rank: 2, text: `${formatUnusedWaiver(w)} (--strict)` })));
+  }
+  if (problems.length > 0) throw new SynthesisError(problems.sort(byEnvironmentThenText).map((p) => p.text));
+  return { files: listFiles(staging), waivers: report.waivers };
+}
+
+/**
+ * One environment composed into `<staging>/<environment>/`, with its flow record and its alerts' promtool tests beside
+ * the folder (never inside: Argo CD applies every file of that folder). Returns the objects written.
+ */
+function stageEnvironment(staging: string, environment: EnvironmentConfig, compose: ComposeEnvironment): Manifest[] {
+  const app = new App({ outdir: path.join(staging, environment.name), yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  compose(app, environment);
+  const objects = synthesizeApp(app);
+  const constructs = app.node.findAll();
+  const records = constructs.filter((c): c is NetworkPolicies => c instanceof NetworkPolicies).map((n) => n.flowRecord);
+  if (records.length > 0)
+    fs.writeFileSync(
+      path.join(staging, `${environment.name}.flows.json`),
+      `${JSON.stringify({ environment: environment.name, policies: records }, null, 2)}\n`,
+    );
+  // `eaf-cdk8s verify --alerts` runs them against the rules that ship: the library's alerts and the product's own.
+  const tests = constructs
+    .filter((c): c is ProductAlerts | ProductOwnAlerts => c instanceof ProductAlerts || c instanceof ProductOwnAlerts)
+    .flatMap((a) => a.tests('rules.yaml'));
+  if (tests.length > 0)
+    fs.writeFileSync(
+      path.join(staging, `${environment.name}.alert-tests.json`),
+      `${JSON.stringify({ environment: environment.name, tests }, null, 2)}\n`,
+    );
+  return objects;
 }
 
 /**
@@ -176,14 +183,14 @@ export function synthesizeEnvironments(
  * (byte-identical to cdk8s's `Yaml.save`, several times faster). cdk8s's synthesis (validation, dependencies, order,
  * file names) is otherwise its own.
  */
-function synthesizeApp(app: App): any[] {
+function synthesizeApp(app: App): Manifest[] {
   for (const chart of app.charts) {
     const toJson = chart.toJson.bind(chart);
-    let objects: any[] | undefined;
+    let objects: Manifest[] | undefined;
     chart.toJson = () => (objects ??= toJson());
   }
   const save = Yaml.save;
-  Yaml.save = (filePath: string, documents: any[]) => fs.writeFileSync(filePath, stringifyManifests(documents), { encoding: 'utf8' });
+  Yaml.save = (filePath: string, documents: unknown[]) => fs.writeFileSync(filePath, stringifyManifests(documents), { encoding: 'utf8' });
   try {
     app.synth();
   } finally {

@@ -70,68 +70,50 @@ export function verifyAlerts(options: VerifyAlertsOptions): AlertsResult[] {
   return environments.map((environment) => verifyEnvironment(environment, options));
 }
 
+/** A rule of a PrometheusRule as read from the output. */
+interface ShippedRule {
+  readonly alert?: string;
+  readonly record?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** A rule group of a PrometheusRule as read from the output. */
+interface ShippedGroup {
+  readonly name: string;
+  readonly rules: ShippedRule[];
+}
+
+/** An object of the output, as far as this tier reads it. */
+interface ShippedObject {
+  readonly kind?: string;
+  readonly spec?: { readonly groups?: ShippedGroup[]; readonly json?: unknown };
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** The test cases counted: in all, and by `<alert>|<test file>`. */
+interface CaseCount {
+  firingCases: number;
+  silentCases: number;
+  readonly byAlert: Map<string, { firing: number; silent: number }>;
+}
+
 function verifyEnvironment(environment: string, options: VerifyAlertsOptions): AlertsResult {
   const problems: string[] = [];
   const work = path.join(options.work, environment);
   fs.mkdirSync(path.join(work, 'tests'), { recursive: true });
   const objects = readObjects(path.join(options.outdir, environment), problems);
-  const groups = objects
-    .filter((o) => o.kind === 'PrometheusRule')
-    .flatMap((o) => (o.spec?.groups ?? []) as Array<{ name: string; rules: Array<Record<string, any>> }>);
+  const groups = objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => o.spec?.groups ?? []);
   const rules = groups.flatMap((g) => g.rules);
   const alerts = rules.filter((r) => r.alert !== undefined);
-  // One rule file per group, and each test reads only its alert's group: promtool evaluates every rule of the files a
-  // test names at every step, and some tests span days.
-  const groupFile = new Map<string, string>();
-  fs.mkdirSync(path.join(work, 'rules'), { recursive: true });
-  groups.forEach((group, i) => {
-    const file = path.join('rules', `${i + 1}.yaml`);
-    fs.writeFileSync(path.join(work, file), `${JSON.stringify({ groups: [group] }, null, 2)}\n`);
-    for (const rule of group.rules) if (rule.alert !== undefined) groupFile.set(`${rule.alert}--${rule.labels?.component ?? 'all'}.test.yaml`, file);
-  });
-  let firingCases = 0;
-  let silentCases = 0;
+  const count: CaseCount = { firingCases: 0, silentCases: 0, byAlert: new Map() };
   if (groups.length > 0) {
-    promtool(
-      options.promtool,
-      ['check', 'rules', ...groups.map((_, i) => path.join('rules', `${i + 1}.yaml`))],
-      work,
-      `${environment}: promtool check rules`,
-      problems,
-    );
+    const groupFile = writeRuleFiles(groups, work);
+    const rulesFiles = groups.map((_, i) => path.join('rules', `${i + 1}.yaml`));
+    promtool(options.promtool, ['check', 'rules', ...rulesFiles], work, `${environment}: promtool check rules`, problems);
     const testsFile = path.join(options.outdir, `${environment}.alert-tests.json`);
-    const tests: TestFile[] = fs.existsSync(testsFile) ? JSON.parse(fs.readFileSync(testsFile, 'utf8')).tests : [];
-    const cases = new Map<string, { firing: number; silent: number }>();
-    for (const test of tests) {
-      const rules = groupFile.get(test.name);
-      if (rules === undefined) {
-        problems.push(`${environment}: ${test.name} tests an alert that does not ship in ${environment}/`);
-        continue;
-      }
-      fs.writeFileSync(
-        path.join(work, 'tests', test.name),
-        `${JSON.stringify({ ...test.content, rule_files: [path.join('..', rules)] }, null, 2)}\n`,
-      );
-      for (const group of test.content.tests) {
-        for (const check of group.alert_rule_test) {
-          const firing = check.exp_alerts.length > 0;
-          if (firing) firingCases++;
-          else silentCases++;
-          const entry = cases.get(`${check.alertname}|${test.name}`) ?? { firing: 0, silent: 0 };
-          cases.set(`${check.alertname}|${test.name}`, { firing: entry.firing + (firing ? 1 : 0), silent: entry.silent + (firing ? 0 : 1) });
-        }
-      }
-    }
-    for (const alert of alerts) {
-      const component = alert.labels?.component ?? 'all';
-      const entry = cases.get(`${alert.alert}|${alert.alert}--${component}.test.yaml`);
-      if (entry === undefined || entry.firing === 0 || entry.silent === 0) {
-        problems.push(
-          `${environment}: alert ${alert.alert} (component ${component}) has no ${entry === undefined ? 'test' : entry.firing === 0 ? 'firing case' : 'silent case'} in ${path.basename(testsFile)}; every alert needs a case that fires and one that stays silent`,
-        );
-      }
-    }
-    const written = tests.filter((t) => groupFile.has(t.name));
+    const tests: TestFile[] = fs.existsSync(testsFile) ? (JSON.parse(fs.readFileSync(testsFile, 'utf8')) as { tests: TestFile[] }).tests : [];
+    const written = writeTestFiles(environment, tests, groupFile, work, count, problems);
+    problems.push(...untested(environment, alerts, count, path.basename(testsFile)));
     if (written.length > 0)
       promtool(
         options.promtool,
@@ -141,32 +123,94 @@ function verifyEnvironment(environment: string, options: VerifyAlertsOptions): A
         problems,
       );
   }
-  const queries = objects.flatMap(dashboardJson).flatMap((json) => collectExpressions(json));
-  if (queries.length > 0) {
-    const records = queries.map((expr, i) => ({
-      record: `dashboard:query_${i + 1}`,
-      expr: GRAFANA_VARIABLES.reduce((q, [pattern, value]) => q.replace(pattern, value), expr),
-    }));
-    fs.writeFileSync(
-      path.join(work, 'dashboard-queries.yaml'),
-      `${JSON.stringify({ groups: [{ name: 'dashboard-queries', rules: records }] }, null, 2)}\n`,
-    );
-    promtool(options.promtool, ['check', 'rules', 'dashboard-queries.yaml'], work, `${environment}: dashboard queries`, problems);
-  }
+  const queries = checkDashboardQueries(environment, objects, work, options.promtool, problems);
   return {
     environment,
     ok: problems.length === 0,
     alerts: alerts.length,
     records: rules.length - alerts.length,
-    firingCases,
-    silentCases,
-    dashboardQueries: queries.length,
+    firingCases: count.firingCases,
+    silentCases: count.silentCases,
+    dashboardQueries: queries,
     problems,
   };
 }
 
+/**
+ * One rule file per group, and each test reads only its alert's group: promtool evaluates every rule of the files a
+ * test names at every step, and some tests span days. Returns the rule file of each alert's test file name.
+ */
+function writeRuleFiles(groups: readonly ShippedGroup[], work: string): Map<string, string> {
+  const groupFile = new Map<string, string>();
+  fs.mkdirSync(path.join(work, 'rules'), { recursive: true });
+  groups.forEach((group, i) => {
+    const file = path.join('rules', `${i + 1}.yaml`);
+    fs.writeFileSync(path.join(work, file), `${JSON.stringify({ groups: [group] }, null, 2)}\n`);
+    for (const rule of group.rules) if (rule.alert !== undefined) groupFile.set(`${rule.alert}--${rule.labels?.component ?? 'all'}.test.yaml`, file);
+  });
+  return groupFile;
+}
+
+/** Writes the tests of alerts that ship, each reading its alert's rule file, and counts their cases; returns them. */
+function writeTestFiles(
+  environment: string,
+  tests: readonly TestFile[],
+  groupFile: ReadonlyMap<string, string>,
+  work: string,
+  count: CaseCount,
+  problems: string[],
+): TestFile[] {
+  for (const test of tests) {
+    const rules = groupFile.get(test.name);
+    if (rules === undefined) {
+      problems.push(`${environment}: ${test.name} tests an alert that does not ship in ${environment}/`);
+      continue;
+    }
+    fs.writeFileSync(path.join(work, 'tests', test.name), `${JSON.stringify({ ...test.content, rule_files: [path.join('..', rules)] }, null, 2)}\n`);
+    for (const check of test.content.tests.flatMap((group) => group.alert_rule_test)) {
+      const firing = check.exp_alerts.length > 0;
+      if (firing) count.firingCases++;
+      else count.silentCases++;
+      const key = `${check.alertname}|${test.name}`;
+      const entry = count.byAlert.get(key) ?? { firing: 0, silent: 0 };
+      count.byAlert.set(key, { firing: entry.firing + (firing ? 1 : 0), silent: entry.silent + (firing ? 0 : 1) });
+    }
+  }
+  return tests.filter((t) => groupFile.has(t.name));
+}
+
+/** Every shipped alert without a case that fires and one that stays silent. */
+function untested(environment: string, alerts: readonly ShippedRule[], count: CaseCount, testsFile: string): string[] {
+  return alerts.flatMap((alert) => {
+    const component = alert.labels?.component ?? 'all';
+    const entry = count.byAlert.get(`${alert.alert}|${alert.alert}--${component}.test.yaml`);
+    if (entry !== undefined && entry.firing > 0 && entry.silent > 0) return [];
+    const missing = entry === undefined ? 'test' : entry.firing === 0 ? 'firing case' : 'silent case';
+    return [
+      `${environment}: alert ${alert.alert} (component ${component}) has no ${missing} in ${testsFile}; ` +
+        'every alert needs a case that fires and one that stays silent',
+    ];
+  });
+}
+
+/** Parses every PromQL query of the shipped dashboards with promtool; returns how many there are. */
+function checkDashboardQueries(environment: string, objects: readonly ShippedObject[], work: string, binary: string, problems: string[]): number {
+  const queries = objects.flatMap(dashboardJson).flatMap((json) => collectExpressions(json));
+  if (queries.length === 0) return 0;
+  const records = queries.map((expr, i) => ({
+    record: `dashboard:query_${i + 1}`,
+    expr: GRAFANA_VARIABLES.reduce((q, [pattern, value]) => q.replace(pattern, value), expr),
+  }));
+  fs.writeFileSync(
+    path.join(work, 'dashboard-queries.yaml'),
+    `${JSON.stringify({ groups: [{ name: 'dashboard-queries', rules: records }] }, null, 2)}\n`,
+  );
+  promtool(binary, ['check', 'rules', 'dashboard-queries.yaml'], work, `${environment}: dashboard queries`, problems);
+  return queries.length;
+}
+
 /** Every object of an environment folder's YAML files. */
-function readObjects(dir: string, problems: string[]): Array<Record<string, any>> {
+function readObjects(dir: string, problems: string[]): ShippedObject[] {
   if (!fs.existsSync(dir)) {
     problems.push(`${dir} does not exist; run synth first`);
     return [];
@@ -179,13 +223,13 @@ function readObjects(dir: string, problems: string[]): Array<Record<string, any>
     .sort()
     .flatMap((file) =>
       parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))
-        .map((doc) => doc.toJSON() as Record<string, any> | null)
-        .filter((o): o is Record<string, any> => o !== null && typeof o === 'object'),
+        .map((doc) => doc.toJSON() as ShippedObject | null)
+        .filter((o): o is ShippedObject => o !== null && typeof o === 'object'),
     );
 }
 
 /** The dashboard models an object ships: a GrafanaDashboard's `spec.json`, or a sidecar ConfigMap's `*.json` entries. */
-function dashboardJson(object: Record<string, any>): unknown[] {
+function dashboardJson(object: ShippedObject): unknown[] {
   const parse = (text: unknown) => {
     try {
       return typeof text === 'string' ? [JSON.parse(text)] : [];
@@ -227,6 +271,8 @@ function promtool(binary: string, args: string[], cwd: string, what: string, pro
 
 /** The report lines of one environment. */
 export function formatAlertsResult(r: AlertsResult): string[] {
-  const head = `${r.ok ? 'PASS' : 'FAIL'} ${r.environment}: ${r.alerts} alerts and ${r.records} recording rules checked; ${r.firingCases} firing and ${r.silentCases} silent test cases; ${r.dashboardQueries} dashboard queries parsed`;
+  const head =
+    `${r.ok ? 'PASS' : 'FAIL'} ${r.environment}: ${r.alerts} alerts and ${r.records} recording rules checked; ` +
+    `${r.firingCases} firing and ${r.silentCases} silent test cases; ${r.dashboardQueries} dashboard queries parsed`;
   return [head, ...r.problems.map((p) => `  ${p}`)];
 }

@@ -79,9 +79,9 @@ export function verifyNetworkPolicies(options: VerifyNetpolOptions): NetpolResul
 /** One line per environment, and the differences on failure. */
 export function formatNetpolResult(r: NetpolResult): string[] {
   if (r.skipped) return [`PASS ${r.environment}: no pods and no network policies, nothing to analyse`];
-  const head = `${r.ok ? 'PASS' : 'FAIL'} ${r.environment}: ${r.connections} allowed connections ${r.ok ? 'equal' : 'differ from'} the flow record (${r.pods} pods analysed)`;
+  const verdict = `${r.connections} allowed connections ${r.ok ? 'equal' : 'differ from'} the flow record (${r.pods} pods analysed)`;
   return [
-    head,
+    `${r.ok ? 'PASS' : 'FAIL'} ${r.environment}: ${verdict}`,
     ...r.problems.map((p) => `  ! ${p}`),
     ...r.missing.map((m) => `  - declared, not allowed: ${m}`),
     ...r.unexpected.map((u) => `  + allowed, not declared: ${u}`),
@@ -96,10 +96,10 @@ function verifyEnvironment(environment: string, options: VerifyNetpolOptions): N
     .readdirSync(manifestsDir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
-    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(manifestsDir, f), 'utf8')).map((d) => d.toJS()))
-    .filter((o): o is Record<string, any> => o !== null && typeof o === 'object');
+    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(manifestsDir, f), 'utf8')).map((d) => d.toJS() as ManifestObject | null))
+    .filter((o): o is ManifestObject => o !== null && typeof o === 'object');
   if (!fs.existsSync(recordFile)) {
-    const networked = objects.some((o) => o.kind === 'Pod' || o.kind === 'NetworkPolicy' || POD_TEMPLATES[o.kind] !== undefined);
+    const networked = objects.some((o) => o.kind === 'Pod' || o.kind === 'NetworkPolicy' || POD_TEMPLATES[o.kind ?? ''] !== undefined);
     if (!networked) return { environment, ok: true, missing: [], unexpected: [], problems: [], connections: 0, pods: 0, skipped: true };
     throw new Error(`${recordFile} is missing; synthesise with eaf-cdk8s synth (it writes the flow record beside the environment folder)`);
   }
@@ -145,67 +145,98 @@ const POD_TEMPLATES: Record<string, string[]> = {
 /** Workload kinds the analyser does not read: each is analysed as a stand-in Pod of its name with its pod template's labels. */
 const STAND_IN_KINDS = new Set(['Rollout']);
 
+/** An object of the output, as far as the analysis reads it. */
+export interface ManifestObject {
+  readonly kind?: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly labels?: Labels };
+  readonly spec?: {
+    readonly podSelector?: object;
+    readonly policyTypes?: readonly string[];
+    readonly ingress?: readonly unknown[];
+    readonly egress?: readonly unknown[];
+    readonly template?: unknown;
+    readonly jobTemplate?: unknown;
+  };
+}
+
+/** The pods of the analysis and the stand-in objects written for it, as they are gathered. */
+class AnalysisUniverse {
+  public readonly pods: AnalysisPod[] = [];
+  public readonly extra: Array<Record<string, unknown>> = [];
+  /** Each namespace's labels, by name. */
+  public readonly nsLabels = new Map<string, Labels>();
+
+  /** A pod to analyse, by its peer name. */
+  public addPeer(peer: string, namespace: string, labels: Labels): void {
+    this.pods.push({ peer, namespace, labels, namespaceLabels: this.nsLabels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace } });
+  }
+
+  /** A stand-in Pod, written for the analyser and analysed. */
+  public addPod(namespace: string, name: string, labels: Labels): void {
+    const spec = { containers: [{ name: 'stand-in', image: 'stand-in' }] };
+    this.extra.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels }, spec });
+    this.addPeer(`${namespace}/${name}[Pod]`, namespace, labels);
+  }
+}
+
 /**
  * The pods of the analysis: the manifests' pod templates, two stand-ins per pod selector of the record that no
  * manifest pod matches, and a namespace with a pod per namespace selector (with each pod selector it is paired with).
  */
 export function analysisPods(
-  objects: ReadonlyArray<Record<string, any>>,
+  objects: readonly ManifestObject[],
   policies: readonly FlowRecord[],
 ): { pods: AnalysisPod[]; extra: Array<Record<string, unknown>> } {
-  const nsLabels = new Map<string, Labels>();
-  for (const o of objects.filter((x) => x.kind === 'Namespace'))
-    nsLabels.set(o.metadata.name, { 'kubernetes.io/metadata.name': o.metadata.name, ...(o.metadata.labels ?? {}) });
-  const pods: AnalysisPod[] = [];
-  const extra: Array<Record<string, unknown>> = [];
-  const addPod = (namespace: string, name: string, labels: Labels) => {
-    extra.push({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name, namespace, labels },
-      spec: { containers: [{ name: 'stand-in', image: 'stand-in' }] },
-    });
-    pods.push({
-      peer: `${namespace}/${name}[Pod]`,
-      namespace,
-      labels,
-      namespaceLabels: nsLabels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace },
-    });
-  };
+  const universe = new AnalysisUniverse();
+  for (const { metadata: { name = '', labels = {} } = {} } of objects.filter((x) => x.kind === 'Namespace'))
+    universe.nsLabels.set(name, { 'kubernetes.io/metadata.name': name, ...labels });
+  addManifestPods(universe, objects);
+  for (const record of policies) addStandIns(universe, record);
+  addOutsideNamespaces(universe, policies);
+  return { pods: universe.pods, extra: universe.extra };
+}
+
+/** The pod template of a workload object (its labels are what the policies select), or undefined for another kind. */
+function podTemplate(o: ManifestObject): { readonly metadata?: { readonly labels?: Labels } } | undefined {
+  const keys = POD_TEMPLATES[o.kind ?? ''];
+  if (keys === undefined) return undefined;
+  return keys.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], o) as { metadata?: { labels?: Labels } } | undefined;
+}
+
+/** Every pod and pod template of the manifests; a kind the analyser does not read as a stand-in Pod of its name. */
+function addManifestPods(universe: AnalysisUniverse, objects: readonly ManifestObject[]): void {
   for (const o of objects) {
-    const template = POD_TEMPLATES[o.kind]?.reduce((v: any, k) => v?.[k], o);
+    const template = podTemplate(o);
     if (template === undefined && o.kind !== 'Pod') continue;
     const namespace = o.metadata?.namespace ?? 'default';
+    const name = o.metadata?.name ?? '';
     const labels = (o.kind === 'Pod' ? o.metadata?.labels : template?.metadata?.labels) ?? {};
-    if (STAND_IN_KINDS.has(o.kind)) {
-      addPod(namespace, o.metadata.name, labels);
-      continue;
-    }
-    pods.push({
-      peer: `${namespace}/${o.metadata.name}[${o.kind}]`,
-      namespace,
-      labels,
-      namespaceLabels: nsLabels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace },
-    });
+    if (STAND_IN_KINDS.has(o.kind ?? '')) universe.addPod(namespace, name, labels);
+    else universe.addPeer(`${namespace}/${name}[${o.kind}]`, namespace, labels);
   }
-  for (const record of policies) {
-    nsLabels.set(record.namespace, nsLabels.get(record.namespace) ?? { 'kubernetes.io/metadata.name': record.namespace });
-    const selectors = new Map<string, Labels>();
-    for (const rule of record.rules) {
-      selectors.set(JSON.stringify(rule.podSelector), rule.podSelector);
-      for (const peer of rule.peers) {
-        const sel = matchLabels(peer.podSelector);
-        if (peer.namespaceSelector === undefined && sel !== undefined) selectors.set(JSON.stringify(sel), sel);
-      }
-    }
-    let n = 0;
-    for (const selector of selectors.values()) {
-      if (pods.some((p) => p.namespace === record.namespace && matches(selector, p.labels))) continue;
-      n += 1;
-      for (const member of [1, 2]) addPod(record.namespace, `stand-in-${n}-${member}`, selector);
+}
+
+/** Two stand-ins for each pod selector of a namespace's record that no manifest pod matches. */
+function addStandIns(universe: AnalysisUniverse, record: FlowRecord): void {
+  universe.nsLabels.set(record.namespace, universe.nsLabels.get(record.namespace) ?? { 'kubernetes.io/metadata.name': record.namespace });
+  const selectors = new Map<string, Labels>();
+  for (const rule of record.rules) {
+    selectors.set(JSON.stringify(rule.podSelector), rule.podSelector);
+    for (const peer of rule.peers) {
+      const sel = matchLabels(peer.podSelector);
+      if (peer.namespaceSelector === undefined && sel !== undefined) selectors.set(JSON.stringify(sel), sel);
     }
   }
-  // Outside namespaces: one per namespace selector, named by kubernetes.io/metadata.name when it says.
+  let n = 0;
+  for (const selector of selectors.values()) {
+    if (universe.pods.some((p) => p.namespace === record.namespace && matches(selector, p.labels))) continue;
+    n += 1;
+    for (const member of [1, 2]) universe.addPod(record.namespace, `stand-in-${n}-${member}`, selector);
+  }
+}
+
+/** Outside namespaces: one per namespace selector, named by kubernetes.io/metadata.name when it says, and `other`. */
+function addOutsideNamespaces(universe: AnalysisUniverse, policies: readonly FlowRecord[]): void {
   const outside = new Map<string, { labels: Labels; pods: Map<string, Labels> }>();
   const peersOf = (record: FlowRecord) => [record.dns.peer, ...record.rules.flatMap((r) => r.peers)];
   for (const peer of policies.flatMap(peersOf)) {
@@ -221,14 +252,13 @@ export function analysisPods(
   for (const { labels, pods: podSelectors } of outside.values()) {
     i += 1;
     const name = labels['kubernetes.io/metadata.name'] ?? `outside-${i}`;
-    if (nsLabels.has(name) && policies.some((p) => p.namespace === name)) continue;
-    nsLabels.set(name, { 'kubernetes.io/metadata.name': name, ...labels });
-    extra.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: nsLabels.get(name) } });
+    if (universe.nsLabels.has(name) && policies.some((p) => p.namespace === name)) continue;
+    universe.nsLabels.set(name, { 'kubernetes.io/metadata.name': name, ...labels });
+    universe.extra.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: universe.nsLabels.get(name) } });
     let j = 0;
     for (const selector of podSelectors.values())
-      addPod(name, `pod-${++j}`, Object.keys(selector).length > 0 ? selector : { 'eaf.io/analysis': 'outside' });
+      universe.addPod(name, `pod-${++j}`, Object.keys(selector).length > 0 ? selector : { 'eaf.io/analysis': 'outside' });
   }
-  return { pods, extra };
 }
 
 /** The connections the record declares, evaluated over `pods` (pairs that touch a product namespace). */
@@ -292,7 +322,7 @@ export function analysedConnections(report: string, namespaces: ReadonlySet<stri
   return out;
 }
 
-function defaultDenyProblems(objects: ReadonlyArray<Record<string, any>>, policies: readonly FlowRecord[]): string[] {
+function defaultDenyProblems(objects: readonly ManifestObject[], policies: readonly FlowRecord[]): string[] {
   return policies.flatMap((record) => {
     const denies = objects.filter(
       (o) =>

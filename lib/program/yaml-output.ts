@@ -13,8 +13,9 @@ import { Yaml } from 'cdk8s';
  * own YAML 1.1 schema.
  *
  * Anything else in a document (a multi-line or non-ASCII string, a tab, a fraction, `undefined`, a class instance,
- * a key longer than 1,024 characters (values of any length are printed on one line, as with cdk8s's `lineWidth: 0`), YAML 1.1's merge key `<<`) sends that whole document to cdk8s's `Yaml.stringify`, so the output is the
- * same either way; `test/program/yaml-output.test.ts` compares both on generated data.
+ * a key longer than 1,024 characters (values of any length are printed on one line, as with cdk8s's `lineWidth: 0`),
+ * YAML 1.1's merge key `<<`) sends that whole document to cdk8s's `Yaml.stringify`, so the output is the same either
+ * way; `test/program/yaml-output.test.ts` compares both on generated data.
  */
 export function stringifyManifests(documents: readonly unknown[]): string {
   return documents.map((document) => (document === undefined ? '\n' : stringifyDocument(document))).join('---\n');

@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { defineProduct, PropertyError } from '../../lib';
 import { synthesizeProduct } from '../../lib/program';
@@ -161,16 +160,13 @@ describe('synthesizeProduct: a bug of the library is reported as one', () => {
     }
   }
 
+  // The construct is built in the product chart through the product's own additions (defineProduct's extend).
   const synth = (kind: 'bug' | 'input') =>
-    synthesizeProduct(orders, {
+    synthesizeProduct(defineProduct({ ...orders, extend: (chart) => new Broken(chart, 'broken', kind) }), {
       environmentsDir: path.join(REPO, 'examples', 'api-only', 'environments'),
       outdir: path.join(tmp, 'dist'),
       crdDirectory: path.join(REPO, 'crds'),
       log: (line) => lines.push(line),
-      compose: (app) => {
-        const chart = new Chart(app, 'orders');
-        new Broken(chart, 'broken', kind);
-      },
     });
 
   test('fails with exit code 70, the TypeError with its stack and the bug line, and leaves the output as it was', () => {
