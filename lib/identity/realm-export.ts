@@ -9,7 +9,7 @@ import { DNS_NAME, HTTPS_URL, IMAGE_REFERENCE, S3_PATH } from '../core/formats';
 import { envValue } from '../core/secrets';
 import { ContainerResources, PLATFORM_CURL_IMAGE, RESTRICTED_CONTAINER, validateResources } from '../pods/pod-template';
 import { restrictedShellJob } from '../pods/shell-job';
-import { OBJECT_STORE_KEYS } from '../data/postgres-cluster';
+import { OBJECT_STORE_KEYS } from '../data/postgres-backup';
 import { Keycloak } from './keycloak';
 
 /** Defaults of {@link RealmExport}. Frozen: override through props. */
