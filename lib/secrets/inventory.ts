@@ -1,6 +1,7 @@
 import { SECRET_PROVIDERS } from './secret-providers';
 import { SECRET_REFERENCES, SecretReferenceSite } from './secret-references';
-import { CONTAINER_LISTS, isObject, Match, walk } from './site-paths';
+import { isObject } from '../core/json';
+import { CONTAINER_LISTS, Match, walk } from './site-paths';
 
 /**
  * The Secrets one environment's objects reference, read from the rendered objects themselves (the JSON of every

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as ss from '../../imports/sealed-secret-bitnami.com';
 import { PropertyProblems } from '../core/errors';
 import { InventoriedSecret } from './inventory';
-import { isObject, valueAt } from './site-paths';
+import { isObject, valueAt } from '../core/json';
 
 /**
  * Construct context key with an environment's committed SealedSecret files ({@link SealedSecretFiles}), set by the

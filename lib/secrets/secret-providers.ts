@@ -1,5 +1,5 @@
 import { deepFreeze } from '../core/freeze';
-import { valueAt } from './site-paths';
+import { valueAt } from '../core/json';
 
 /** One place where objects of a kind name a Secret that they (or their controller) create: the Secret is provided in the cluster. */
 export interface SecretProviderSite {

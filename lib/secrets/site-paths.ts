@@ -1,4 +1,5 @@
 import { fieldPath } from '../core/field-path';
+import { isObject } from '../core/json';
 
 /**
  * A site's path in the rendered objects (`a.b[].c{}.d`: `[]` is each item of a list, `{}` each value of a map) and
@@ -70,14 +71,4 @@ function pathParts(path: string): ReadonlyArray<{ readonly field: string; readon
     parsedPaths.set(path, parts);
   }
   return parts;
-}
-
-/** Whether `value` is a JSON object (not null, not a list). */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The value at `fields` in a JSON object, like `object.a?.b?.c`: undefined where a field on the way is missing. */
-export function valueAt(object: unknown, ...fields: string[]): unknown {
-  return fields.reduce<unknown>((node, field) => (isObject(node) ? node[field] : undefined), object);
 }
