@@ -8,7 +8,7 @@ import { ContainerResources, PLATFORM_CURL_IMAGE, RESTRICTED_CONTAINER } from '.
 import { restrictedShellJob } from '../pods/shell-job';
 import { OBJECT_STORE_KEYS } from '../data/postgres-backup';
 import { Keycloak } from './keycloak';
-import { validateRealmExport } from './realm-export-validation';
+import { RealmExportSettings, validateRealmExport } from './realm-export-validation';
 
 /** Defaults of {@link RealmExport}. Frozen: override through props. */
 export const REALM_EXPORT_DEFAULTS = deepFreeze({
@@ -138,19 +138,11 @@ export class RealmExport extends Construct implements IPeer {
   constructor(scope: Construct, id: string, props: RealmExportProps) {
     super(scope, id);
     const keycloak = props.keycloak;
-    const backup = keycloak.database.backup;
     const name = props.name ?? `${keycloak.name}-realm-export`;
-    const region = props.region ?? REALM_EXPORT_DEFAULTS.region;
-    const image = props.image ?? REALM_EXPORT_DEFAULTS.image;
-    const resources = props.resources ?? REALM_EXPORT_DEFAULTS.resources;
-    const destinationPath =
-      props.destinationPath ?? (backup && `${backup.destinationPath.replace(/\/+$/, '')}${REALM_EXPORT_DEFAULTS.destinationSuffix}`);
-    const endpointUrl = props.endpointUrl ?? backup?.endpointUrl;
-    const credentialsSecret = props.credentialsSecret ?? backup?.credentialsSecret;
+    const settings = resolveSettings(props);
+    const { region, image, resources, destinationPath, endpointUrl, credentialsSecret } = settings;
     this.realm = props.realm;
-    this.schedule = props.schedule ?? REALM_EXPORT_DEFAULTS.schedule;
-    const maxGapSeconds = REALM_EXPORT_DEFAULTS.maxGapSeconds;
-    const settings = { schedule: this.schedule, maxGapSeconds, destinationPath, endpointUrl, credentialsSecret, region, image, resources };
+    this.schedule = settings.schedule;
     validateRealmExport(this, props, settings);
 
     this.peerName = name;
@@ -260,6 +252,21 @@ const UPLOAD_SCRIPT = [
     ' --upload-file "$file" "$url" || { echo "realm-export: FAILED: upload to $url"; exit 1; }',
   'echo "realm-export: $(wc -c < "$file") bytes to $url"',
 ].join('; ');
+
+/** The settings of props, with the defaults: the platform's, or those of the Keycloak database's backup. */
+function resolveSettings(props: RealmExportProps): RealmExportSettings {
+  const backup = props.keycloak.database.backup;
+  return {
+    schedule: props.schedule ?? REALM_EXPORT_DEFAULTS.schedule,
+    maxGapSeconds: REALM_EXPORT_DEFAULTS.maxGapSeconds,
+    destinationPath: props.destinationPath ?? (backup && `${backup.destinationPath.replace(/\/+$/, '')}${REALM_EXPORT_DEFAULTS.destinationSuffix}`),
+    endpointUrl: props.endpointUrl ?? backup?.endpointUrl,
+    credentialsSecret: props.credentialsSecret ?? backup?.credentialsSecret,
+    region: props.region ?? REALM_EXPORT_DEFAULTS.region,
+    image: props.image ?? REALM_EXPORT_DEFAULTS.image,
+    resources: props.resources ?? REALM_EXPORT_DEFAULTS.resources,
+  };
+}
 
 /** The fields of a 5-field cron, as cdk8s takes them. */
 function cronOptions(schedule: string) {
