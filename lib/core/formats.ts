@@ -196,7 +196,8 @@ export const GO_DURATION = format(
 /** A key in a secret store (Vault path, AWS Secrets Manager name, ...): segments separated by single `/`, none empty. */
 export const REMOTE_KEY = format(
   '^[A-Za-z0-9_.@+=-]+(/[A-Za-z0-9_.@+=-]+)*$',
-  'use a key of the secret store such as dvmm/production or shared/smtp: letters, digits and _ . @ + = -, segments separated by single / (none at either end)',
+  'use a key of the secret store such as dvmm/production or shared/smtp: letters, digits and _ . @ + = -, ' +
+    'segments separated by single / (none at either end)',
 );
 
 /** Whether `port` is a TCP port number. */

@@ -83,7 +83,8 @@ export class SnapshotBackupPruner extends Construct implements IPeer {
       'for tier in "$@"; do name=${tier%%=*}; days=${tier#*=}',
       'cutoff=$(date -u -d "@$(( $(date +%s) - days * 86400 ))" +%Y-%m-%dT%H:%M:%SZ)',
       `echo "prune: $name: backups created before $cutoff (kept $days days)"`,
-      `kubectl get backups.postgresql.cnpg.io -l "${label}=$name" --sort-by=.metadata.creationTimestamp -o jsonpath='{range .items[*]}{.metadata.name} {.metadata.creationTimestamp}{"\\n"}{end}'` +
+      `kubectl get backups.postgresql.cnpg.io -l "${label}=$name" --sort-by=.metadata.creationTimestamp` +
+        ` -o jsonpath='{range .items[*]}{.metadata.name} {.metadata.creationTimestamp}{"\\n"}{end}'` +
         ' | awk -v cutoff="$cutoff" \'{ n[NR] = $1; t[NR] = $2 } END { for (i = 1; i < NR; i++) if (t[i] < cutoff) print n[i] }\'' +
         ' | while read -r old; do kubectl delete backups.postgresql.cnpg.io "$old" --wait=false; done',
       'done',

@@ -127,60 +127,62 @@ export class ArgoCdApplications extends Construct {
         destinations: envs.map((e) => ({ server: e.server ?? ARGO_CD_DEFAULTS.server, namespace: e.namespace })),
         clusterResourceWhitelist: union(envs.flatMap((e) => e.clusterKinds)),
         namespaceResourceWhitelist: union(envs.flatMap((e) => e.namespacedKinds)),
-        ...(envs.some((e) => (e.syncWindows ?? []).length > 0)
-          ? {
-              syncWindows: envs.flatMap((e) =>
-                (e.syncWindows ?? []).map((w) => ({
-                  kind: w.kind,
-                  schedule: w.schedule,
-                  duration: w.duration,
-                  applications: [`${props.product}-${e.name}`],
-                  manualSync: w.manualSync ?? ARGO_CD_DEFAULTS.manualSync,
-                  ...(w.timeZone === undefined ? {} : { timeZone: w.timeZone }),
-                })),
-              ),
-            }
-          : {}),
+        ...(envs.some((e) => (e.syncWindows ?? []).length > 0) ? { syncWindows: syncWindowsOf(props.product, envs) } : {}),
       },
     });
-    const applications: Record<string, argoApp.Application> = {};
-    for (const env of envs) {
-      const automated = (env.sync ?? ARGO_CD_DEFAULTS.sync) === 'automated';
-      const application = new argoApp.Application(this, env.name, {
-        metadata: {
-          name: `${props.product}-${env.name}`,
-          namespace,
-          labels: { 'eaf.io/environment': env.name },
-        },
-        spec: {
-          project: props.product,
-          source: {
-            repoUrl: props.repoURL,
-            path: `${path}/${env.name}`,
-            targetRevision: env.targetRevision ?? props.targetRevision ?? ARGO_CD_DEFAULTS.targetRevision,
-          },
-          destination: { server: env.server ?? ARGO_CD_DEFAULTS.server, namespace: env.namespace },
-          revisionHistoryLimit: ARGO_CD_DEFAULTS.revisionHistoryLimit,
-          syncPolicy: {
-            ...(automated
-              ? {
-                  automated: { prune: env.prune ?? ARGO_CD_DEFAULTS.prune, selfHeal: env.selfHeal ?? ARGO_CD_DEFAULTS.selfHeal },
-                  retry: {
-                    limit: ARGO_CD_DEFAULTS.retry.limit,
-                    backoff: { ...ARGO_CD_DEFAULTS.retry.backoff, duration: ARGO_CD_DEFAULTS.retry.backoff.duration },
-                  },
-                }
-              : {}),
-            // Deletions last, once everything new is healthy; only what changed is applied.
-            syncOptions: ['PruneLast=true', 'ApplyOutOfSyncOnly=true'],
-          },
-        },
-      });
-      if (automated && env.critical && env.autoSyncReason !== undefined) waive(application, 'critical-sync-approval', env.autoSyncReason);
-      applications[env.name] = application;
-    }
-    this.applications = applications;
+    this.applications = Object.fromEntries(envs.map((env) => [env.name, this.renderApplication(props, env, path, namespace)]));
   }
+
+  /** The Application of one environment: its folder of the output, its destination, its sync policy. */
+  private renderApplication(props: ArgoCdDeliveryProps, env: DeliveredEnvironment, path: string, namespace: string): argoApp.Application {
+    const automated = (env.sync ?? ARGO_CD_DEFAULTS.sync) === 'automated';
+    const application = new argoApp.Application(this, env.name, {
+      metadata: {
+        name: `${props.product}-${env.name}`,
+        namespace,
+        labels: { 'eaf.io/environment': env.name },
+      },
+      spec: {
+        project: props.product,
+        source: {
+          repoUrl: props.repoURL,
+          path: `${path}/${env.name}`,
+          targetRevision: env.targetRevision ?? props.targetRevision ?? ARGO_CD_DEFAULTS.targetRevision,
+        },
+        destination: { server: env.server ?? ARGO_CD_DEFAULTS.server, namespace: env.namespace },
+        revisionHistoryLimit: ARGO_CD_DEFAULTS.revisionHistoryLimit,
+        syncPolicy: {
+          ...(automated
+            ? {
+                automated: { prune: env.prune ?? ARGO_CD_DEFAULTS.prune, selfHeal: env.selfHeal ?? ARGO_CD_DEFAULTS.selfHeal },
+                retry: {
+                  limit: ARGO_CD_DEFAULTS.retry.limit,
+                  backoff: { ...ARGO_CD_DEFAULTS.retry.backoff, duration: ARGO_CD_DEFAULTS.retry.backoff.duration },
+                },
+              }
+            : {}),
+          // Deletions last, once everything new is healthy; only what changed is applied.
+          syncOptions: ['PruneLast=true', 'ApplyOutOfSyncOnly=true'],
+        },
+      },
+    });
+    if (automated && env.critical && env.autoSyncReason !== undefined) waive(application, 'critical-sync-approval', env.autoSyncReason);
+    return application;
+  }
+}
+
+/** The sync windows of the environments, each for its own Application `<product>-<env>`. */
+function syncWindowsOf(product: string, envs: readonly DeliveredEnvironment[]) {
+  return envs.flatMap((e) =>
+    (e.syncWindows ?? []).map((w) => ({
+      kind: w.kind,
+      schedule: w.schedule,
+      duration: w.duration,
+      applications: [`${product}-${e.name}`],
+      manualSync: w.manualSync ?? ARGO_CD_DEFAULTS.manualSync,
+      ...(w.timeZone === undefined ? {} : { timeZone: w.timeZone }),
+    })),
+  );
 }
 
 /** Props of {@link ArgoCdRoot}. */

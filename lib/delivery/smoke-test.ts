@@ -95,7 +95,8 @@ export class SmokeTest extends Construct implements IPeer {
     this.script = [
       'set -u',
       'for target in "$@"; do name=${target%%=*}; url=${target#*=}; echo "smoke: $name $url"',
-      `curl ${SMOKE_TEST_DEFAULTS.curl} --retry ${props.retries ?? SMOKE_TEST_DEFAULTS.retries} "$url" || { echo "smoke: FAILED: $name did not answer $url"; exit 1; }`,
+      `curl ${SMOKE_TEST_DEFAULTS.curl} --retry ${props.retries ?? SMOKE_TEST_DEFAULTS.retries} "$url"` +
+        ' || { echo "smoke: FAILED: $name did not answer $url"; exit 1; }',
       'done',
       'echo "smoke: $# of $# components answered"',
     ].join('; ');

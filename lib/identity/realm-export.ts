@@ -1,16 +1,14 @@
 import { ApiObject, Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Connections, ExternalEndpoint, IPeer, validateEndpoint } from '../core/connections';
-import { isFiveFieldCron, longestCronGapSeconds } from '../core/cron';
-import { PropertyProblems } from '../core/errors';
+import { Connections, ExternalEndpoint, IPeer } from '../core/connections';
 import { deepFreeze } from '../core/freeze';
-import { DNS_NAME, HTTPS_URL, IMAGE_REFERENCE, S3_PATH } from '../core/formats';
 import { envValue } from '../core/secrets';
-import { ContainerResources, PLATFORM_CURL_IMAGE, RESTRICTED_CONTAINER, validateResources } from '../pods/pod-template';
+import { ContainerResources, PLATFORM_CURL_IMAGE, RESTRICTED_CONTAINER } from '../pods/pod-template';
 import { restrictedShellJob } from '../pods/shell-job';
-import { OBJECT_STORE_KEYS } from '../data/postgres-cluster';
+import { OBJECT_STORE_KEYS } from '../data/postgres-backup';
 import { Keycloak } from './keycloak';
+import { RealmExportSettings, validateRealmExport } from './realm-export-validation';
 
 /** Defaults of {@link RealmExport}. Frozen: override through props. */
 export const REALM_EXPORT_DEFAULTS = deepFreeze({
@@ -59,13 +57,6 @@ export const REALM_EXPORT_DEFAULTS = deepFreeze({
    */
   jdbcProperties: `?sslmode=require&options=${encodeURIComponent('-c default_transaction_isolation=repeatable\\ read')}`,
 });
-
-/** Realm names the export writes to a file and an object name as they are. */
-const REALM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-/** Object-key characters a URL carries unencoded (and S3 signs as they are). */
-const KEY_PATH = /^[A-Za-z0-9._/-]*$/;
-/** An AWS region name, as SigV4 signs it. */
-const REGION = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** Props of {@link RealmExport}. */
 export interface RealmExportProps {
@@ -147,75 +138,12 @@ export class RealmExport extends Construct implements IPeer {
   constructor(scope: Construct, id: string, props: RealmExportProps) {
     super(scope, id);
     const keycloak = props.keycloak;
-    const backup = keycloak.database.backup;
     const name = props.name ?? `${keycloak.name}-realm-export`;
-    const region = props.region ?? REALM_EXPORT_DEFAULTS.region;
-    const image = props.image ?? REALM_EXPORT_DEFAULTS.image;
-    const resources = props.resources ?? REALM_EXPORT_DEFAULTS.resources;
-    const destinationPath =
-      props.destinationPath ?? (backup && `${backup.destinationPath.replace(/\/+$/, '')}${REALM_EXPORT_DEFAULTS.destinationSuffix}`);
-    const endpointUrl = props.endpointUrl ?? backup?.endpointUrl;
-    const credentialsSecret = props.credentialsSecret ?? backup?.credentialsSecret;
+    const settings = resolveSettings(props);
+    const { region, image, resources, destinationPath, endpointUrl, credentialsSecret } = settings;
     this.realm = props.realm;
-    this.schedule = props.schedule ?? REALM_EXPORT_DEFAULTS.schedule;
-
-    const problems = new PropertyProblems(this);
-    if (!isFiveFieldCron(this.schedule)) {
-      problems.add('schedule', 'is not a 5-field cron', props.schedule, "use minute hour day month weekday (UTC), e.g. '0 3 * * *'");
-    } else {
-      const gap = longestCronGapSeconds(`0 ${this.schedule}`);
-      if (gap > REALM_EXPORT_DEFAULTS.maxGapSeconds) {
-        problems.add(
-          'schedule',
-          `runs less often than daily (up to ${gap / 86400} days apart)`,
-          props.schedule,
-          "the platform exports the realm daily: use a schedule that runs every day, e.g. '0 3 * * *'",
-        );
-      }
-    }
-    if (!REALM_NAME.test(props.realm)) {
-      problems.add(
-        'realm',
-        'is not a realm name the export can use as a file and object name',
-        props.realm,
-        'use letters, digits, ., _ and -, starting with a letter or digit',
-      );
-    }
-    if (destinationPath === undefined) {
-      problems.add(
-        'destinationPath',
-        'is required: the Keycloak database has no backup to derive it from',
-        destinationPath,
-        'give destinationPath (s3://<bucket>/<path>), or configure a backup of the Keycloak database',
-      );
-    } else if (!S3_PATH.test(destinationPath)) {
-      problems.add('destinationPath', 'is not an s3:// URL', destinationPath, S3_PATH.fix);
-    } else if (!KEY_PATH.test(destinationPath.slice('s3://'.length))) {
-      problems.add(
-        'destinationPath',
-        'has characters an object name cannot carry unencoded',
-        destinationPath,
-        'use letters, digits, ., _, - and / in the path',
-      );
-    }
-    if (endpointUrl !== undefined && !HTTPS_URL.test(endpointUrl)) {
-      problems.add('endpointUrl', 'is not an https:// URL', endpointUrl, 'use the https:// endpoint of the object store');
-    }
-    if (credentialsSecret === undefined) {
-      problems.add(
-        'credentialsSecret',
-        'is required: the Keycloak database has no backup to take it from',
-        credentialsSecret,
-        'name the Secret holding ACCESS_KEY_ID and ACCESS_SECRET_KEY',
-      );
-    } else if (!DNS_NAME.test(credentialsSecret)) {
-      problems.add('credentialsSecret', 'is not a Secret name', credentialsSecret, DNS_NAME.fix);
-    }
-    if (!REGION.test(region)) problems.add('region', 'is not a region name', props.region, 'use a region such as us-east-1');
-    if (!IMAGE_REFERENCE.test(image)) problems.add('image', 'is not an image reference with a tag or digest', image, IMAGE_REFERENCE.fix);
-    problems.check(() => validateResources(this, resources));
-    problems.check(() => validateEndpoint(this, 'objectStore', props.objectStore));
-    problems.throwIfAny();
+    this.schedule = settings.schedule;
+    validateRealmExport(this, props, settings);
 
     this.peerName = name;
     this.podSelector = { 'app.kubernetes.io/name': name };
@@ -223,26 +151,11 @@ export class RealmExport extends Construct implements IPeer {
     this.endpointUrl = (endpointUrl ?? `https://s3.${region}.amazonaws.com`).replace(/\/+$/, '');
     this.credentialsSecret = credentialsSecret!;
     this.objectName = `${this.destinationPath}/${this.realm}/${this.realm}-<YYYYMMDDTHHMMSSZ>.json`;
-    const file = `/export/${this.realm}-realm.json`;
     // A single-file export always holds the realm's users (Keycloak issue #8729); since Keycloak 26.0 `--users` beside
     // `--file` is refused unless it is `same_file` (PR #32126, issue #21923), so it is left out.
-    this.exportArgs = ['export', '--realm', this.realm, '--file', file];
-    // One line; $1 the realm, $2 the folder's URL (path style: <endpoint>/<bucket>/<path>/<realm>), $3 the region. The
-    // object is named by the time the export was written; curl hides --user's value from the process list. S3 requires
-    // x-amz-content-sha256 on every SigV4 request. Only newer curls add it to an S3 upload by themselves (curl PR #9995);
-    // given as a header, curl signs it and signs the request with its value (PR #9804; the tests check this against a
-    // SigV4-verifying stand-in).
-    this.uploadScript = [
-      'set -eu',
-      'file="/export/$1-realm.json"',
-      '[ -s "$file" ] || { echo "realm-export: FAILED: $file is missing or empty"; exit 1; }',
-      'url="$2/$1-$(date -u -r "$file" +%Y%m%dT%H%M%SZ).json"',
-      'curl --fail --silent --show-error --retry 3 --retry-delay 10 --retry-connrefused --max-time 300 --aws-sigv4 "aws:amz:$3:s3" --user "$ACCESS_KEY_ID:$ACCESS_SECRET_KEY"' +
-        ' --header "x-amz-content-sha256: UNSIGNED-PAYLOAD" --header "Content-Type: application/json" --upload-file "$file" "$url" || { echo "realm-export: FAILED: upload to $url"; exit 1; }',
-      'echo "realm-export: $(wc -c < "$file") bytes to $url"',
-    ].join('; ');
-    const bucketAndPath = this.destinationPath.slice('s3://'.length);
-    const folderUrl = `${this.endpointUrl}/${bucketAndPath}/${this.realm}`;
+    this.exportArgs = ['export', '--realm', this.realm, '--file', `/export/${this.realm}-realm.json`];
+    this.uploadScript = UPLOAD_SCRIPT;
+    const folderUrl = `${this.endpointUrl}/${this.destinationPath.slice('s3://'.length)}/${this.realm}`;
 
     const {
       workload,
@@ -275,6 +188,16 @@ export class RealmExport extends Construct implements IPeer {
       initContainerResources: [REALM_EXPORT_DEFAULTS.copyResources, resources],
     });
     this.cronJob = apiObject;
+    this.addExport(keycloak, workload, uploader);
+
+    Connections.of(this).addExternal({ from: this, name: 'object store', endpoint: props.objectStore, purpose: 'realm export upload' });
+  }
+
+  /**
+   * The init containers before `uploader`: `copy` copies Keycloak into a scratch volume, `export` runs `kc.sh export`
+   * from that copy against Keycloak's database and writes the file the uploader reads.
+   */
+  private addExport(keycloak: Keycloak, workload: kplus.Job | kplus.CronJob, uploader: kplus.Container): void {
     const volume = (volumeName: string) => kplus.Volume.fromEmptyDir(workload, `Volume-${volumeName}`, volumeName);
     const [home, exported, tmp] = [volume('keycloak'), volume('export'), volume('tmp')];
     const work = '/work/keycloak';
@@ -308,9 +231,41 @@ export class RealmExport extends Construct implements IPeer {
     exporter.mount('/export', exported);
     exporter.mount('/tmp', tmp);
     uploader.mount('/export', exported, { readOnly: true });
-
-    Connections.of(this).addExternal({ from: this, name: 'object store', endpoint: props.objectStore, purpose: 'realm export upload' });
   }
+}
+
+/**
+ * The upload, one line; $1 the realm, $2 the folder's URL (path style: <endpoint>/<bucket>/<path>/<realm>), $3 the
+ * region. The object is named by the time the export was written; curl hides --user's value from the process list. S3
+ * requires x-amz-content-sha256 on every SigV4 request. Only newer curls add it to an S3 upload by themselves (curl PR
+ * #9995); given as a header, curl signs it and signs the request with its value (PR #9804; the tests check this against
+ * a SigV4-verifying stand-in).
+ */
+const UPLOAD_SCRIPT = [
+  'set -eu',
+  'file="/export/$1-realm.json"',
+  '[ -s "$file" ] || { echo "realm-export: FAILED: $file is missing or empty"; exit 1; }',
+  'url="$2/$1-$(date -u -r "$file" +%Y%m%dT%H%M%SZ).json"',
+  'curl --fail --silent --show-error --retry 3 --retry-delay 10 --retry-connrefused --max-time 300' +
+    ' --aws-sigv4 "aws:amz:$3:s3" --user "$ACCESS_KEY_ID:$ACCESS_SECRET_KEY"' +
+    ' --header "x-amz-content-sha256: UNSIGNED-PAYLOAD" --header "Content-Type: application/json"' +
+    ' --upload-file "$file" "$url" || { echo "realm-export: FAILED: upload to $url"; exit 1; }',
+  'echo "realm-export: $(wc -c < "$file") bytes to $url"',
+].join('; ');
+
+/** The settings of props, with the defaults: the platform's, or those of the Keycloak database's backup. */
+function resolveSettings(props: RealmExportProps): RealmExportSettings {
+  const backup = props.keycloak.database.backup;
+  return {
+    schedule: props.schedule ?? REALM_EXPORT_DEFAULTS.schedule,
+    maxGapSeconds: REALM_EXPORT_DEFAULTS.maxGapSeconds,
+    destinationPath: props.destinationPath ?? (backup && `${backup.destinationPath.replace(/\/+$/, '')}${REALM_EXPORT_DEFAULTS.destinationSuffix}`),
+    endpointUrl: props.endpointUrl ?? backup?.endpointUrl,
+    credentialsSecret: props.credentialsSecret ?? backup?.credentialsSecret,
+    region: props.region ?? REALM_EXPORT_DEFAULTS.region,
+    image: props.image ?? REALM_EXPORT_DEFAULTS.image,
+    resources: props.resources ?? REALM_EXPORT_DEFAULTS.resources,
+  };
 }
 
 /** The fields of a 5-field cron, as cdk8s takes them. */

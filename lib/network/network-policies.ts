@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Connections, ExternalEndpoint, IPeer, validateEndpoint } from '../core/connections';
+import { Connection, Connections, ExternalEndpoint, IPeer, validateEndpoint } from '../core/connections';
 import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 
@@ -187,83 +187,32 @@ export class NetworkPolicies extends Construct {
   /** Every allowed flow, derived now from the connection record and the props. */
   public get rules(): NetworkRule[] {
     const p = this.props;
-    const rules: NetworkRule[] = [];
-    const ingressController = p.ingressController ?? INGRESS_DEFAULTS[p.platform];
-    for (const target of p.ingressTargets) {
-      rules.push({
+    const connections = Connections.of(this);
+    const ingressController = namespacePeer(p.ingressController ?? INGRESS_DEFAULTS[p.platform]);
+    const monitoring = namespacePeer(p.monitoring ?? MONITORING_DEFAULTS[p.platform]);
+    return [
+      ...p.ingressTargets.map((target): NetworkRule => ({
         subject: target.peer,
         direction: 'ingress',
         remote: 'ingress controller',
         ports: [{ port: target.port }],
         reason: 'public HTTPS traffic',
-        peers: [namespacePeer(ingressController)],
-      });
-    }
-    for (const edge of Connections.of(this).edges) {
-      const port = [{ port: edge.port }];
-      rules.push({
-        subject: edge.from,
-        direction: 'egress',
-        remote: edge.to.peerName,
-        ports: port,
-        reason: edge.purpose,
-        peers: [{ podSelector: { matchLabels: edge.to.podSelector } }],
-      });
-      rules.push({
-        subject: edge.to,
-        direction: 'ingress',
-        remote: edge.from.peerName,
-        ports: port,
-        reason: edge.purpose,
-        peers: [{ podSelector: { matchLabels: edge.from.podSelector } }],
-      });
-    }
-    const operator = p.databaseOperator ?? { namespaceSelector: { 'kubernetes.io/metadata.name': 'cnpg-system' } };
-    for (const db of p.databases ?? []) {
-      rules.push({
-        subject: db,
-        direction: 'ingress',
-        remote: 'CloudNativePG operator',
-        ports: [{ port: 8000 }, { port: 5432 }],
-        reason: 'operator status and management',
-        peers: [namespacePeer(operator)],
-      });
-      if (db.instances > 1) {
-        rules.push({
-          subject: db,
-          direction: 'ingress',
-          remote: db.peerName,
-          ports: [{ port: 5432 }],
-          reason: 'replication',
-          peers: [{ podSelector: { matchLabels: db.podSelector } }],
-        });
-        rules.push({
-          subject: db,
-          direction: 'egress',
-          remote: db.peerName,
-          ports: [{ port: 5432 }],
-          reason: 'replication',
-          peers: [{ podSelector: { matchLabels: db.podSelector } }],
-        });
-      }
-      if (p.apiServer) rules.push(externalRule(db, 'Kubernetes API server', p.apiServer, 'instance manager'));
-      if (p.objectStore && (db.backup || db.recovery))
-        rules.push(externalRule(db, 'object store', p.objectStore, db.backup ? 'WAL archiving and backups' : 'restore from a backup'));
-    }
-    const monitoring = p.monitoring ?? MONITORING_DEFAULTS[p.platform];
-    for (const target of p.metricsTargets ?? []) {
-      rules.push({
+        peers: [ingressController],
+      })),
+      ...connections.edges.flatMap(connectionRules),
+      ...(p.databases ?? []).flatMap((db) => databaseRules(db, p)),
+      ...(p.metricsTargets ?? []).map((target): NetworkRule => ({
         subject: target.peer,
         direction: 'ingress',
         remote: 'monitoring',
         ports: [{ port: target.port }],
         reason: 'metrics scraping',
-        peers: [namespacePeer(monitoring)],
-      });
-    }
-    for (const edge of Connections.of(this).externalEdges) rules.push(externalRule(edge.from, edge.name, edge.endpoint, edge.purpose ?? edge.name));
-    for (const egress of p.externalEgress ?? []) rules.push(externalRule(egress.peer, egress.name, egress.endpoint, egress.name));
-    return [...rules, ...this.extraRules];
+        peers: [monitoring],
+      })),
+      ...connections.externalEdges.map((edge) => externalRule(edge.from, edge.name, edge.endpoint, edge.purpose ?? edge.name)),
+      ...(p.externalEgress ?? []).map((egress) => externalRule(egress.peer, egress.name, egress.endpoint, egress.name)),
+      ...this.extraRules,
+    ];
   }
 
   /**
@@ -375,6 +324,56 @@ function kubePort(port: NetworkPort) {
 
 function formatPorts(ports: NetworkPort[]): string {
   return ports.map((p) => `${p.protocol ?? NETWORK_POLICIES_DEFAULTS.protocol} ${p.port}`).join(', ');
+}
+
+/** A recorded connection: the client's egress to the server and the server's ingress from the client, on its port. */
+function connectionRules(edge: Connection): NetworkRule[] {
+  const ports = [{ port: edge.port }];
+  return [
+    {
+      subject: edge.from,
+      direction: 'egress',
+      remote: edge.to.peerName,
+      ports,
+      reason: edge.purpose,
+      peers: [{ podSelector: { matchLabels: edge.to.podSelector } }],
+    },
+    {
+      subject: edge.to,
+      direction: 'ingress',
+      remote: edge.from.peerName,
+      ports,
+      reason: edge.purpose,
+      peers: [{ podSelector: { matchLabels: edge.from.podSelector } }],
+    },
+  ];
+}
+
+/**
+ * What a CloudNativePG cluster needs besides its clients: the operator's status and management calls, replication
+ * between its instances, its instance manager's calls to the API server, and its archive in the object store.
+ */
+function databaseRules(db: OperatedDatabase, p: NetworkPoliciesProps): NetworkRule[] {
+  const operator = p.databaseOperator ?? { namespaceSelector: { 'kubernetes.io/metadata.name': 'cnpg-system' } };
+  const rules: NetworkRule[] = [
+    {
+      subject: db,
+      direction: 'ingress',
+      remote: 'CloudNativePG operator',
+      ports: [{ port: 8000 }, { port: 5432 }],
+      reason: 'operator status and management',
+      peers: [namespacePeer(operator)],
+    },
+  ];
+  if (db.instances > 1) {
+    const instances = [{ podSelector: { matchLabels: db.podSelector } }];
+    rules.push({ subject: db, direction: 'ingress', remote: db.peerName, ports: [{ port: 5432 }], reason: 'replication', peers: instances });
+    rules.push({ subject: db, direction: 'egress', remote: db.peerName, ports: [{ port: 5432 }], reason: 'replication', peers: instances });
+  }
+  if (p.apiServer) rules.push(externalRule(db, 'Kubernetes API server', p.apiServer, 'instance manager'));
+  if (p.objectStore && (db.backup || db.recovery))
+    rules.push(externalRule(db, 'object store', p.objectStore, db.backup ? 'WAL archiving and backups' : 'restore from a backup'));
+  return rules;
 }
 
 function externalRule(subject: IPeer, remote: string, endpoint: ExternalEndpoint, reason: string): NetworkRule {

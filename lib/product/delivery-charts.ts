@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import { valueAt } from '../core/json';
 import { ARGO_CD_DEFAULTS, ArgoCdApplications, argoCdChartIds, ArgoCdRoot, DeliveredEnvironment, GroupKind } from '../delivery/argo-cd';
 import { ProductDefinition, productNamespaceName } from './product';
 import { EnvironmentConfig } from './settings';
@@ -7,7 +8,7 @@ import { EnvironmentConfig } from './settings';
 export interface RenderedEnvironment {
   readonly environment: EnvironmentConfig;
   /** Its objects, as written. */
-  readonly objects: readonly any[];
+  readonly objects: readonly unknown[];
 }
 
 /** The name of the output folder of a product's Argo CD objects (`<outdir>/argocd/`). */
@@ -37,12 +38,15 @@ export function composeDeliveryCharts(app: App, product: ProductDefinition, rend
       name: environment.name,
       namespace: productNamespaceName(product, environment),
       critical: environment.critical === true,
-      clusterKinds: kindsOf(objects.filter((o) => o.metadata?.namespace === undefined)),
-      namespacedKinds: kindsOf(objects.filter((o) => o.metadata?.namespace !== undefined)),
+      clusterKinds: kindsOf(objects.filter((o) => valueAt(o, 'metadata', 'namespace') === undefined)),
+      namespacedKinds: kindsOf(objects.filter((o) => valueAt(o, 'metadata', 'namespace') !== undefined)),
     })),
   });
 }
 
-function kindsOf(objects: readonly any[]): GroupKind[] {
-  return objects.map((o) => ({ group: String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '', kind: String(o.kind) }));
+function kindsOf(objects: readonly unknown[]): GroupKind[] {
+  return objects.map((o) => {
+    const apiVersion = String(valueAt(o, 'apiVersion'));
+    return { group: apiVersion.includes('/') ? apiVersion.split('/')[0] : '', kind: String(valueAt(o, 'kind')) };
+  });
 }

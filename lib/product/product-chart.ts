@@ -168,7 +168,20 @@ export class EafProductChart extends Chart {
     labelMonitoringObjects(c);
     applyWaivers(c);
     if (c.problems.length > 0) throw new CompositionError(env.name, c.problems);
-    this.syncWaves = new SyncWaves(this, 'SyncWaves', {
+    this.syncWaves = this.orderSync(databases, exposures);
+  }
+
+  /** Every Secret the chart's objects reference, with its keys, readers and what provides it (see `secretInventory`), as the objects are now. */
+  public get secretInventory(): InventoriedSecret[] {
+    return secretsOf(this);
+  }
+
+  /**
+   * The Argo CD sync waves: the namespace, the policies and the Secrets first; then the peers (databases, identity,
+   * realm export, pruners, components), each in the wave its wiring decides; the exposures and probes last.
+   */
+  private orderSync(databases: PostgresCluster[], exposures: Construct): SyncWaves {
+    return new SyncWaves(this, 'SyncWaves', {
       foundation: [this.productNamespace, this.networkPolicies, ...(this.secrets ? [this.secrets] : [])],
       peers: [
         ...databases,
@@ -179,11 +192,6 @@ export class EafProductChart extends Chart {
       ],
       last: [exposures, ...(this.uptimeProbes ? [this.uptimeProbes] : [])],
     });
-  }
-
-  /** Every Secret the chart's objects reference, with its keys, readers and what provides it (see `secretInventory`), as the objects are now. */
-  public get secretInventory(): InventoriedSecret[] {
-    return secretsOf(this);
   }
 
   /** The product's databases and the identity provider's. */

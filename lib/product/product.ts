@@ -207,7 +207,7 @@ export const COMPONENT_KINDS = Object.freeze(['spring-boot', 'nginx', 'http'] as
  */
 export function defineProduct(definition: ProductDefinition): Product {
   const problems: string[] = [];
-  const at = (field: string, problem: string, value: unknown, fix: string) =>
+  const at: Report = (field, problem, value, fix) =>
     problems.push(`product ${definition.name}: ${field}: ${problem} (got ${JSON.stringify(value) ?? 'nothing'}); ${fix}`);
   if (!COMPONENT_NAME.test(definition.name)) at('name', 'is not a valid product name', definition.name, COMPONENT_NAME.fix);
   const components = Object.keys(definition.components ?? {});
@@ -215,52 +215,86 @@ export function defineProduct(definition: ProductDefinition): Product {
   if (components.length === 0)
     at('components', 'is empty', definition.components, "declare at least one component, e.g. api: { kind: 'spring-boot', image: ... }");
   for (const name of databases) if (!COMPONENT_NAME.test(name)) at(`databases.${name}`, 'is not a valid database name', name, COMPONENT_NAME.fix);
-  const hostKey = definition.identity?.kind === 'keycloak' ? (definition.identity.hostKey ?? 'identity') : undefined;
-  for (const [name, component] of Object.entries(definition.components ?? {})) {
-    const field = `components.${name}`;
-    if (!COMPONENT_NAME.test(name)) at(field, 'is not a valid component name', name, COMPONENT_NAME.fix);
-    if (name === hostKey) at(field, `has the name of the identity provider's host key`, name, `rename the component, or set identity.hostKey`);
-    if (!(COMPONENT_KINDS as readonly string[]).includes(component.kind))
-      at(`${field}.kind`, 'is not a component kind', component.kind, `use one of: ${COMPONENT_KINDS.join(', ')}`);
-    if (!IMAGE_REPOSITORY.test(component.image))
-      at(`${field}.image`, 'is not an image repository without tag', component.image, IMAGE_REPOSITORY.fix);
-    (component.databases ?? []).forEach((db, i) => {
-      if (!databases.includes(db))
-        at(
-          `${field}.databases[${i}]`,
-          'names no database of the product',
-          db,
-          databases.length ? `use one of: ${databases.join(', ')}` : 'declare it under databases',
-        );
-    });
-    (component.calls ?? []).forEach((target, i) => {
-      if (!components.includes(target) || target === name)
-        at(
-          `${field}.calls[${i}]`,
-          'names no other component of the product',
-          target,
-          `use one of: ${components.filter((c) => c !== name).join(', ') || '(none)'}`,
-        );
-    });
-    const publicOthers = components.filter((c) => c !== name && definition.components[c].public === true);
-    (component.browserCalls ?? []).forEach((target, i) => {
-      if (!publicOthers.includes(target))
-        at(
-          `${field}.browserCalls[${i}]`,
-          'names no other public component of the product',
-          target,
-          `use one of: ${publicOthers.join(', ') || '(none: a browser reaches only public components)'}`,
-        );
-    });
-    if (component.identity && definition.identity === undefined)
-      at(
-        `${field}.identity`,
-        'needs an identity provider',
-        component.identity,
-        "declare identity: { kind: 'keycloak' } or { kind: 'external-oidc' }, or remove it",
-      );
+  for (const [name, component] of Object.entries(definition.components ?? {})) checkComponent(definition, name, component, at);
+  checkIdentity(definition, at);
+  const delivery = definition.delivery;
+  if (delivery !== undefined) {
+    if (!GIT_URL.test(delivery.repoURL)) at('delivery.repoURL', 'is not a git repository URL', delivery.repoURL, GIT_URL.fix);
+    if (delivery.path !== undefined && !REPOSITORY_PATH.test(delivery.path))
+      at('delivery.path', 'is not a relative folder of the repository', delivery.path, REPOSITORY_PATH.fix);
+    if (delivery.argocdNamespace !== undefined && !DNS_LABEL.test(delivery.argocdNamespace))
+      at('delivery.argocdNamespace', 'is not a namespace name', delivery.argocdNamespace, DNS_LABEL.fix);
   }
+  checkExtensions(definition, at);
+  if (problems.length > 0) throw new ProductDefinitionError(problems);
+  const product = { ...definition };
+  Object.defineProperty(product, PRODUCT_BRAND, { value: true });
+  return deepFreeze(product) as Product;
+}
+
+/** Records a problem of the declaration: the field, what is wrong, the value, the fix. */
+type Report = (field: string, problem: string, value: unknown, fix: string) => void;
+
+/** One component: its name and kind, its image, and the databases, components and identity provider it names. */
+function checkComponent(definition: ProductDefinition, name: string, component: ComponentDefinition, at: Report): void {
+  const components = Object.keys(definition.components ?? {});
+  const databases = Object.keys(definition.databases ?? {});
+  const hostKey = definition.identity?.kind === 'keycloak' ? (definition.identity.hostKey ?? 'identity') : undefined;
+  const field = `components.${name}`;
+  if (!COMPONENT_NAME.test(name)) at(field, 'is not a valid component name', name, COMPONENT_NAME.fix);
+  if (name === hostKey) at(field, `has the name of the identity provider's host key`, name, `rename the component, or set identity.hostKey`);
+  if (!(COMPONENT_KINDS as readonly string[]).includes(component.kind))
+    at(`${field}.kind`, 'is not a component kind', component.kind, `use one of: ${COMPONENT_KINDS.join(', ')}`);
+  if (!IMAGE_REPOSITORY.test(component.image)) at(`${field}.image`, 'is not an image repository without tag', component.image, IMAGE_REPOSITORY.fix);
+  (component.databases ?? []).forEach((db, i) => {
+    if (!databases.includes(db))
+      at(
+        `${field}.databases[${i}]`,
+        'names no database of the product',
+        db,
+        databases.length ? `use one of: ${databases.join(', ')}` : 'declare it under databases',
+      );
+  });
+  (component.calls ?? []).forEach((target, i) => {
+    if (!components.includes(target) || target === name)
+      at(
+        `${field}.calls[${i}]`,
+        'names no other component of the product',
+        target,
+        `use one of: ${components.filter((c) => c !== name).join(', ') || '(none)'}`,
+      );
+  });
+  const publicOthers = components.filter((c) => c !== name && definition.components[c].public === true);
+  (component.browserCalls ?? []).forEach((target, i) => {
+    if (!publicOthers.includes(target))
+      at(
+        `${field}.browserCalls[${i}]`,
+        'names no other public component of the product',
+        target,
+        `use one of: ${publicOthers.join(', ') || '(none: a browser reaches only public components)'}`,
+      );
+  });
+  if (component.identity && definition.identity === undefined)
+    at(
+      `${field}.identity`,
+      'needs an identity provider',
+      component.identity,
+      "declare identity: { kind: 'keycloak' } or { kind: 'external-oidc' }, or remove it",
+    );
+}
+
+/** The product's own additions: a function that extends each environment, alerts as a list or a function. */
+function checkExtensions(definition: ProductDefinition, at: Report): void {
+  if (definition.extend !== undefined && typeof definition.extend !== 'function')
+    at('extend', 'is not a function', typeof definition.extend, 'give a function (chart, environment) => void');
+  if (definition.alerts !== undefined && !Array.isArray(definition.alerts) && typeof definition.alerts !== 'function')
+    at('alerts', 'is neither a list nor a function', typeof definition.alerts, 'give a list of alerts, or a function of the environment');
+}
+
+/** The identity provider: a known kind, and Keycloak's client URLs naming public components. */
+function checkIdentity(definition: ProductDefinition, at: Report): void {
   const identity = definition.identity;
+  const components = Object.keys(definition.components ?? {});
   if (identity?.kind === 'keycloak') {
     for (const [client, component] of Object.entries(identity.clientUrls ?? {})) {
       if (definition.components[component]?.public !== true) {
@@ -275,22 +309,6 @@ export function defineProduct(definition: ProductDefinition): Product {
   } else if (identity !== undefined && identity.kind !== 'external-oidc') {
     at('identity.kind', 'is not an identity provider kind', (identity as { kind: unknown }).kind, "use 'keycloak' or 'external-oidc'");
   }
-  const delivery = definition.delivery;
-  if (delivery !== undefined) {
-    if (!GIT_URL.test(delivery.repoURL)) at('delivery.repoURL', 'is not a git repository URL', delivery.repoURL, GIT_URL.fix);
-    if (delivery.path !== undefined && !REPOSITORY_PATH.test(delivery.path))
-      at('delivery.path', 'is not a relative folder of the repository', delivery.path, REPOSITORY_PATH.fix);
-    if (delivery.argocdNamespace !== undefined && !DNS_LABEL.test(delivery.argocdNamespace))
-      at('delivery.argocdNamespace', 'is not a namespace name', delivery.argocdNamespace, DNS_LABEL.fix);
-  }
-  if (definition.extend !== undefined && typeof definition.extend !== 'function')
-    at('extend', 'is not a function', typeof definition.extend, 'give a function (chart, environment) => void');
-  if (definition.alerts !== undefined && !Array.isArray(definition.alerts) && typeof definition.alerts !== 'function')
-    at('alerts', 'is neither a list nor a function', typeof definition.alerts, 'give a list of alerts, or a function of the environment');
-  if (problems.length > 0) throw new ProductDefinitionError(problems);
-  const product = { ...definition };
-  Object.defineProperty(product, PRODUCT_BRAND, { value: true });
-  return deepFreeze(product) as Product;
 }
 
 const PRODUCT_BRAND = Symbol.for('@eaf/cdk8s.product');

@@ -70,85 +70,94 @@ export class ExternalSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalSecretsProps) {
     super(scope, id);
-    const problems = new PropertyProblems(this);
-    const names = props.secrets.map((s) => s.name);
-    if (!DNS_NAME.test(props.store.name)) problems.add('store.name', 'is not the name of a store', props.store.name, DNS_NAME.fix);
-    if (props.store.kind !== undefined && !['ClusterSecretStore', 'SecretStore'].includes(props.store.kind)) {
-      problems.add('store.kind', 'is not a kind of store', props.store.kind, 'use ClusterSecretStore or SecretStore');
-    }
-    if (props.refreshInterval !== undefined && !GO_DURATION.test(props.refreshInterval))
-      problems.add('refreshInterval', 'is not a Go duration', props.refreshInterval, GO_DURATION.fix);
-    if (props.remoteKeyPrefix !== undefined && !REMOTE_KEY.test(props.remoteKeyPrefix))
-      problems.add('remoteKeyPrefix', 'is not a key of the store', props.remoteKeyPrefix, REMOTE_KEY.fix);
-    for (const [name, key] of Object.entries(props.remoteKeys ?? {})) {
-      if (!names.includes(name)) {
-        problems.add(
-          `remoteKeys.${name}`,
-          'names no Secret the environment references',
-          name,
-          names.length > 0 ? `use one of: ${names.join(', ')}` : 'remove it: the environment references no Secret',
-        );
-      } else if (!REMOTE_KEY.test(key)) {
-        problems.add(`remoteKeys.${name}`, 'is not a key of the store', key, REMOTE_KEY.fix);
-      }
-    }
-    problems.throwIfAny();
+    validateExternalSecrets(this, props);
     this.store = { name: props.store.name, kind: props.store.kind ?? EXTERNAL_SECRETS_DEFAULTS.storeKind };
     this.refreshInterval = props.refreshInterval ?? EXTERNAL_SECRETS_DEFAULTS.refreshInterval;
     this.remoteKeys = Object.fromEntries(props.secrets.map((s) => [s.name, remoteKeyOf(s.name, props)]));
-    const strategies = EXTERNAL_SECRETS_DEFAULTS.remoteRef;
-    this.resources = Object.fromEntries(
-      props.secrets.map((secret) => {
-        const key = this.remoteKeys[secret.name];
-        const resource = new es.ExternalSecret(this, secret.name, {
-          metadata: { name: secret.name, namespace: secret.namespace },
-          spec: {
-            secretStoreRef: { name: this.store.name, kind: this.store.kind as es.ExternalSecretSpecSecretStoreRefKind },
-            refreshInterval: this.refreshInterval,
-            target: {
-              name: secret.name,
-              creationPolicy: EXTERNAL_SECRETS_DEFAULTS.creationPolicy as es.ExternalSecretSpecTargetCreationPolicy,
-              deletionPolicy: EXTERNAL_SECRETS_DEFAULTS.deletionPolicy as es.ExternalSecretSpecTargetDeletionPolicy,
-              template:
-                secret.type === undefined
-                  ? undefined
-                  : {
-                      type: secret.type,
-                      engineVersion: EXTERNAL_SECRETS_DEFAULTS.template.engineVersion as es.ExternalSecretSpecTargetTemplateEngineVersion,
-                      mergePolicy: EXTERNAL_SECRETS_DEFAULTS.template.mergePolicy as es.ExternalSecretSpecTargetTemplateMergePolicy,
-                    },
-            },
-            data:
-              secret.keys.length === 0
-                ? undefined
-                : secret.keys.map((property) => ({
-                    secretKey: property,
-                    remoteRef: {
-                      key,
-                      property,
-                      conversionStrategy: strategies.conversionStrategy as es.ExternalSecretSpecDataRemoteRefConversionStrategy,
-                      decodingStrategy: strategies.decodingStrategy as es.ExternalSecretSpecDataRemoteRefDecodingStrategy,
-                      metadataPolicy: strategies.metadataPolicy as es.ExternalSecretSpecDataRemoteRefMetadataPolicy,
-                    },
-                  })),
-            dataFrom: !secret.wholeSecret
-              ? undefined
-              : [
-                  {
-                    extract: {
-                      key,
-                      conversionStrategy: strategies.conversionStrategy as es.ExternalSecretSpecDataFromExtractConversionStrategy,
-                      decodingStrategy: strategies.decodingStrategy as es.ExternalSecretSpecDataFromExtractDecodingStrategy,
-                      metadataPolicy: strategies.metadataPolicy as es.ExternalSecretSpecDataFromExtractMetadataPolicy,
-                    },
-                  },
-                ],
-          },
-        });
-        return [secret.name, resource];
-      }),
-    );
+    this.resources = Object.fromEntries(props.secrets.map((secret) => [secret.name, this.render(secret)]));
   }
+
+  /** The ExternalSecret of one Secret: its keys as properties of its remote key, its type, the whole key when read whole. */
+  private render(secret: InventoriedSecret): es.ExternalSecret {
+    const key = this.remoteKeys[secret.name];
+    return new es.ExternalSecret(this, secret.name, {
+      metadata: { name: secret.name, namespace: secret.namespace },
+      spec: {
+        secretStoreRef: { name: this.store.name, kind: this.store.kind as es.ExternalSecretSpecSecretStoreRefKind },
+        refreshInterval: this.refreshInterval,
+        target: {
+          name: secret.name,
+          creationPolicy: EXTERNAL_SECRETS_DEFAULTS.creationPolicy as es.ExternalSecretSpecTargetCreationPolicy,
+          deletionPolicy: EXTERNAL_SECRETS_DEFAULTS.deletionPolicy as es.ExternalSecretSpecTargetDeletionPolicy,
+          template:
+            secret.type === undefined
+              ? undefined
+              : {
+                  type: secret.type,
+                  engineVersion: EXTERNAL_SECRETS_DEFAULTS.template.engineVersion as es.ExternalSecretSpecTargetTemplateEngineVersion,
+                  mergePolicy: EXTERNAL_SECRETS_DEFAULTS.template.mergePolicy as es.ExternalSecretSpecTargetTemplateMergePolicy,
+                },
+        },
+        data: secret.keys.length === 0 ? undefined : secret.keys.map((property) => keyData(key, property)),
+        dataFrom: !secret.wholeSecret ? undefined : [wholeKeyData(key)],
+      },
+    });
+  }
+}
+
+/** Checks the props and throws every problem at once: the store, the refresh interval, the remote keys. */
+function validateExternalSecrets(scope: ExternalSecrets, props: ExternalSecretsProps): void {
+  const problems = new PropertyProblems(scope);
+  const names = props.secrets.map((s) => s.name);
+  if (!DNS_NAME.test(props.store.name)) problems.add('store.name', 'is not the name of a store', props.store.name, DNS_NAME.fix);
+  if (props.store.kind !== undefined && !['ClusterSecretStore', 'SecretStore'].includes(props.store.kind)) {
+    problems.add('store.kind', 'is not a kind of store', props.store.kind, 'use ClusterSecretStore or SecretStore');
+  }
+  if (props.refreshInterval !== undefined && !GO_DURATION.test(props.refreshInterval))
+    problems.add('refreshInterval', 'is not a Go duration', props.refreshInterval, GO_DURATION.fix);
+  if (props.remoteKeyPrefix !== undefined && !REMOTE_KEY.test(props.remoteKeyPrefix))
+    problems.add('remoteKeyPrefix', 'is not a key of the store', props.remoteKeyPrefix, REMOTE_KEY.fix);
+  for (const [name, key] of Object.entries(props.remoteKeys ?? {})) {
+    if (!names.includes(name)) {
+      problems.add(
+        `remoteKeys.${name}`,
+        'names no Secret the environment references',
+        name,
+        names.length > 0 ? `use one of: ${names.join(', ')}` : 'remove it: the environment references no Secret',
+      );
+    } else if (!REMOTE_KEY.test(key)) {
+      problems.add(`remoteKeys.${name}`, 'is not a key of the store', key, REMOTE_KEY.fix);
+    }
+  }
+  problems.throwIfAny();
+}
+
+/** One key of a Secret: the property of that name of its remote key. */
+function keyData(key: string, property: string): es.ExternalSecretSpecData {
+  const strategies = EXTERNAL_SECRETS_DEFAULTS.remoteRef;
+  return {
+    secretKey: property,
+    remoteRef: {
+      key,
+      property,
+      conversionStrategy: strategies.conversionStrategy as es.ExternalSecretSpecDataRemoteRefConversionStrategy,
+      decodingStrategy: strategies.decodingStrategy as es.ExternalSecretSpecDataRemoteRefDecodingStrategy,
+      metadataPolicy: strategies.metadataPolicy as es.ExternalSecretSpecDataRemoteRefMetadataPolicy,
+    },
+  };
+}
+
+/** Every property of a remote key, for a Secret read whole. */
+function wholeKeyData(key: string): es.ExternalSecretSpecDataFrom {
+  const strategies = EXTERNAL_SECRETS_DEFAULTS.remoteRef;
+  return {
+    extract: {
+      key,
+      conversionStrategy: strategies.conversionStrategy as es.ExternalSecretSpecDataFromExtractConversionStrategy,
+      decodingStrategy: strategies.decodingStrategy as es.ExternalSecretSpecDataFromExtractDecodingStrategy,
+      metadataPolicy: strategies.metadataPolicy as es.ExternalSecretSpecDataFromExtractMetadataPolicy,
+    },
+  };
 }
 
 /** The remote key of the Secret `name`: its entry in `remoteKeys`, else `<remoteKeyPrefix>/<name>`, else `<name>`. */

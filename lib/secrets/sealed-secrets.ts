@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as ss from '../../imports/sealed-secret-bitnami.com';
 import { PropertyProblems } from '../core/errors';
 import { InventoriedSecret } from './inventory';
+import { isObject, valueAt } from '../core/json';
 
 /**
  * Construct context key with an environment's committed SealedSecret files ({@link SealedSecretFiles}), set by the
@@ -69,75 +70,13 @@ export class SealedSecrets extends Construct {
     const needed = new Map(props.secrets.map((s) => [s.name, s]));
     const folder = props.sealed.folder;
     const seen = new Map<string, string>();
-    const valid: Array<{ secret: InventoriedSecret; manifest: Record<string, any> }> = [];
+    const valid: Array<{ secret: InventoriedSecret; manifest: Record<string, unknown> }> = [];
     for (const { file, manifest } of props.sealed.files) {
-      const problem = (what: string, value: unknown, fix: string) => problems.add('sealed', `${file}: ${what}`, value, fix);
-      const m = manifest as Record<string, any>;
-      if (typeof m !== 'object' || m === null || m.apiVersion !== ss.SealedSecret.GVK.apiVersion || m.kind !== ss.SealedSecret.GVK.kind) {
-        problem(
-          'is not a SealedSecret',
-          typeof m === 'object' && m !== null ? `${m.apiVersion}/${m.kind}` : m,
-          `keep only kubeseal's output (apiVersion ${ss.SealedSecret.GVK.apiVersion}, kind SealedSecret) in ${folder}`,
-        );
-        continue;
+      const report: Report = (what, value, fix) => problems.add('sealed', `${file}: ${what}`, value, fix);
+      const secret = sealedFor(manifest, needed, seen, file, folder, report);
+      if (secret !== undefined && isObject(manifest) && isSoundlySealed(manifest, secret, props.namespace, folder, report)) {
+        valid.push({ secret, manifest });
       }
-      const name = m.metadata?.name;
-      const secret = typeof name === 'string' ? needed.get(name) : undefined;
-      if (secret === undefined) {
-        problem(
-          'seals a Secret the environment does not reference',
-          name,
-          needed.size > 0 ? `remove it, or name one of: ${[...needed.keys()].join(', ')}` : 'remove it: the environment references no Secret to seal',
-        );
-        continue;
-      }
-      if (seen.has(name)) {
-        problem(`seals ${name} again, as ${seen.get(name)} does`, name, `keep one SealedSecret for ${name}`);
-        continue;
-      }
-      seen.set(name, file);
-      let sound = true;
-      const check = (ok: boolean, what: string, value: unknown, fix: string) => {
-        if (ok) return;
-        problem(`SealedSecret ${name} ${what}`, value, fix);
-        sound = false;
-      };
-      const reseal = `re-seal it: ${kubesealCommand(secret, props.namespace, folder)}`;
-      check(m.metadata?.namespace === props.namespace, `is not sealed for the namespace ${props.namespace}`, m.metadata?.namespace, reseal);
-      const scopes = SCOPE_ANNOTATIONS.filter((a) => m.metadata?.annotations?.[a] !== undefined);
-      check(scopes.length === 0, 'is not sealed with the strict scope (name and namespace)', scopes.join(', '), reseal);
-      const template = m.spec?.template ?? {};
-      check(
-        m.spec?.data === undefined && template.data === undefined,
-        'holds values outside encryptedData (spec.data or spec.template.data), which are not encrypted',
-        '(redacted)',
-        `remove them and ${reseal}`,
-      );
-      check(
-        [undefined, name].includes(template.metadata?.name) && [undefined, props.namespace].includes(template.metadata?.namespace),
-        'makes a Secret of another name or namespace (spec.template.metadata)',
-        template.metadata && { name: template.metadata.name, namespace: template.metadata.namespace },
-        reseal,
-      );
-      if (secret.type !== undefined)
-        check(template.type === secret.type, `is not of the type ${secret.type}, which ${readersOf(secret)} require`, template.type, reseal);
-      const encrypted = m.spec?.encryptedData;
-      const keys = typeof encrypted === 'object' && encrypted !== null && !Array.isArray(encrypted) ? Object.keys(encrypted) : [];
-      const missing = secret.keys.filter((k) => !keys.includes(k));
-      check(
-        missing.length === 0,
-        `lacks the key${missing.length === 1 ? '' : 's'} ${missing.join(', ')}, read by ${readersOf(secret)}`,
-        keys,
-        reseal,
-      );
-      const clear = keys.filter((k) => !isCiphertext(encrypted[k]));
-      check(
-        clear.length === 0,
-        `holds values that are not kubeseal ciphertext under ${clear.join(', ')}`,
-        '(redacted)',
-        `never commit a value in clear: ${reseal}`,
-      );
-      if (sound) valid.push({ secret, manifest: m });
     }
     for (const secret of needed.values()) {
       if (!seen.has(secret.name)) {
@@ -150,21 +89,121 @@ export class SealedSecrets extends Construct {
       }
     }
     problems.throwIfAny();
-    this.resources = Object.fromEntries(
-      valid.map(({ secret, manifest }) => [
-        secret.name,
-        new ss.SealedSecret(this, secret.name, {
-          metadata: {
-            name: secret.name,
-            namespace: props.namespace,
-            ...(manifest.metadata.labels === undefined ? {} : { labels: manifest.metadata.labels }),
-            ...(manifest.metadata.annotations === undefined ? {} : { annotations: manifest.metadata.annotations }),
-          },
-          spec: { encryptedData: manifest.spec.encryptedData, ...(manifest.spec.template === undefined ? {} : { template: manifest.spec.template }) },
-        }),
-      ]),
-    );
+    this.resources = Object.fromEntries(valid.map(({ secret, manifest }) => [secret.name, this.render(secret, manifest, props.namespace)]));
   }
+
+  /**
+   * A checked SealedSecret, rendered in `namespace` with its labels, annotations, ciphertext and template as committed
+   * (their shapes are the CRD's, which the gate checks on the rendered object).
+   */
+  private render(secret: InventoriedSecret, manifest: Record<string, unknown>, namespace: string): ss.SealedSecret {
+    const labels = valueAt(manifest, 'metadata', 'labels');
+    const annotations = valueAt(manifest, 'metadata', 'annotations');
+    const template = valueAt(manifest, 'spec', 'template');
+    return new ss.SealedSecret(this, secret.name, {
+      metadata: {
+        name: secret.name,
+        namespace,
+        ...(labels === undefined ? {} : { labels: labels as Record<string, string> }),
+        ...(annotations === undefined ? {} : { annotations: annotations as Record<string, string> }),
+      },
+      spec: {
+        encryptedData: valueAt(manifest, 'spec', 'encryptedData') as Record<string, string>,
+        ...(template === undefined ? {} : { template: template as ss.SealedSecretSpecTemplate }),
+      },
+    });
+  }
+}
+
+/** Reports a problem of one committed file: what is wrong, the value found, the fix. */
+type Report = (what: string, value: unknown, fix: string) => void;
+
+/**
+ * The Secret a committed object seals, when it is a SealedSecret of a Secret the environment reads that no earlier
+ * file sealed (recorded in `seen`); else reports why not and returns undefined.
+ */
+function sealedFor(
+  manifest: unknown,
+  needed: ReadonlyMap<string, InventoriedSecret>,
+  seen: Map<string, string>,
+  file: string,
+  folder: string,
+  report: Report,
+): InventoriedSecret | undefined {
+  const gvk = ss.SealedSecret.GVK;
+  if (!isObject(manifest) || manifest.apiVersion !== gvk.apiVersion || manifest.kind !== gvk.kind) {
+    report(
+      'is not a SealedSecret',
+      typeof manifest === 'object' && manifest !== null ? `${valueAt(manifest, 'apiVersion')}/${valueAt(manifest, 'kind')}` : manifest,
+      `keep only kubeseal's output (apiVersion ${gvk.apiVersion}, kind SealedSecret) in ${folder}`,
+    );
+    return undefined;
+  }
+  const name = valueAt(manifest, 'metadata', 'name');
+  const secret = typeof name === 'string' ? needed.get(name) : undefined;
+  if (typeof name !== 'string' || secret === undefined) {
+    report(
+      'seals a Secret the environment does not reference',
+      name,
+      needed.size > 0 ? `remove it, or name one of: ${[...needed.keys()].join(', ')}` : 'remove it: the environment references no Secret to seal',
+    );
+    return undefined;
+  }
+  if (seen.has(name)) {
+    report(`seals ${name} again, as ${seen.get(name)} does`, name, `keep one SealedSecret for ${name}`);
+    return undefined;
+  }
+  seen.set(name, file);
+  return secret;
+}
+
+/**
+ * Whether a SealedSecret of `secret` is sealed as the environment needs it: for its namespace with the strict scope,
+ * only ciphertext, no other name or namespace, the type and every key its readers need. Reports each way it is not.
+ */
+function isSoundlySealed(manifest: Record<string, unknown>, secret: InventoriedSecret, namespace: string, folder: string, report: Report): boolean {
+  let sound = true;
+  const check = (ok: boolean, what: string, value: unknown, fix: string) => {
+    if (ok) return;
+    report(`SealedSecret ${secret.name} ${what}`, value, fix);
+    sound = false;
+  };
+  const reseal = `re-seal it: ${kubesealCommand(secret, namespace, folder)}`;
+  const sealedNamespace = valueAt(manifest, 'metadata', 'namespace');
+  check(sealedNamespace === namespace, `is not sealed for the namespace ${namespace}`, sealedNamespace, reseal);
+  const scopes = SCOPE_ANNOTATIONS.filter((a) => valueAt(manifest, 'metadata', 'annotations', a) !== undefined);
+  check(scopes.length === 0, 'is not sealed with the strict scope (name and namespace)', scopes.join(', '), reseal);
+  const template = valueAt(manifest, 'spec', 'template') ?? {};
+  check(
+    valueAt(manifest, 'spec', 'data') === undefined && valueAt(template, 'data') === undefined,
+    'holds values outside encryptedData (spec.data or spec.template.data), which are not encrypted',
+    '(redacted)',
+    `remove them and ${reseal}`,
+  );
+  const metadata = valueAt(template, 'metadata');
+  check(
+    oneOf(valueAt(metadata, 'name'), [undefined, secret.name]) && oneOf(valueAt(metadata, 'namespace'), [undefined, namespace]),
+    'makes a Secret of another name or namespace (spec.template.metadata)',
+    metadata && { name: valueAt(metadata, 'name'), namespace: valueAt(metadata, 'namespace') },
+    reseal,
+  );
+  if (secret.type !== undefined) {
+    const type = valueAt(template, 'type');
+    check(type === secret.type, `is not of the type ${secret.type}, which ${readersOf(secret)} require`, type, reseal);
+  }
+  const encryptedData = valueAt(manifest, 'spec', 'encryptedData');
+  const encrypted = isObject(encryptedData) ? encryptedData : {};
+  const keys = Object.keys(encrypted);
+  const missing = secret.keys.filter((k) => !keys.includes(k));
+  check(missing.length === 0, `lacks the key${missing.length === 1 ? '' : 's'} ${missing.join(', ')}, read by ${readersOf(secret)}`, keys, reseal);
+  const clear = keys.filter((k) => !isCiphertext(encrypted[k]));
+  check(
+    clear.length === 0,
+    `holds values that are not kubeseal ciphertext under ${clear.join(', ')}`,
+    '(redacted)',
+    `never commit a value in clear: ${reseal}`,
+  );
+  return sound;
 }
 
 /**
@@ -195,6 +234,11 @@ function isCiphertext(value: unknown): boolean {
   if (bytes.length < MIN_CIPHERTEXT_BYTES) return false;
   const rsa = bytes.readUInt16BE(0);
   return RSA_CIPHERTEXT_BYTES.includes(rsa) && bytes.length >= 2 + rsa + 16;
+}
+
+/** Whether `value` is one of `allowed`. */
+function oneOf(value: unknown, allowed: readonly unknown[]): boolean {
+  return allowed.includes(value);
 }
 
 function readersOf(secret: InventoriedSecret): string {

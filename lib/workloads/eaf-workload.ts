@@ -2,29 +2,28 @@ import { JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertSameChart, Connections, IPeer } from '../core/connections';
-import { propertyError, PropertyProblems } from '../core/errors';
+import { propertyError } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
-import { IMAGE_REPOSITORY, IMAGE_TAG_OR_DIGEST, imageTagProblem } from '../core/formats';
-import { CRITICAL_CONTEXT } from '../core/labels';
-import { childPropsFrom } from '../core/provenance';
 import { EnvSource, envValue } from '../core/secrets';
 import type { PostgresCluster } from '../data/postgres-cluster';
 import type { IdentityClientOptions, IIdentityProvider } from '../identity/identity-provider';
 import {
   ContainerResources,
   createDisruptionBudget,
-  createService,
   finishPodTemplate,
   httpProbe,
   imageReference,
   RESTRICTED_CONTAINER,
   spreadConstraints,
-  validateResources,
   volumeName,
 } from '../pods/pod-template';
 import { MetricsAuth, PodMetrics } from '../observability/pod-metrics';
 import { BlueGreenService, Color, DeploymentRenderOptions, IDeploymentTemplate } from './blue-green-service';
-import { ROLLOUT_DEFAULTS, RolloutAnalysisReference, RolloutCanaryOptions, RolloutRelease } from './rollout-release';
+import { BlueGreenOptions, renderRelease, RolloutEngineOptions } from './eaf-workload-release';
+import { validateEafWorkload } from './eaf-workload-validation';
+import { ROLLOUT_DEFAULTS, RolloutRelease } from './rollout-release';
+
+export type { BlueGreenOptions, RolloutEngineOptions } from './eaf-workload-release';
 
 /**
  * The defaults every workload shares, whatever its preset. The presets own their sizes (replicas, port, resources,
@@ -38,45 +37,6 @@ export const EAF_WORKLOAD_DEFAULTS = deepFreeze({
   /** Failures in a row before a probe fails (Kubernetes' own default, passed explicitly). */
   failureThreshold: 3,
 });
-
-/** Blue-green release settings: which colour is live and how big the idle one is. */
-export interface BlueGreenOptions {
-  /** The colour the main Service sends traffic to. Switching is changing this value. */
-  readonly activeColor: Color;
-  /**
-   * Replicas of the idle colour. `0` scales it down once a release is trusted.
-   * @default - the same as `replicas`, so a rollback is instant
-   */
-  readonly idleReplicas?: number;
-}
-
-/**
- * Release with Argo Rollouts (one Rollout, `<name>`) instead of Deployments: blue-green with `blueGreen` and `tags`
- * (the Rollout runs the active colour's tag, so switching colours starts a Rollout update), or canary with `canary`
- * and `tag`.
- */
-export interface RolloutEngineOptions {
-  /**
-   * Release canary: traffic weights and the pause at each.
-   * @default - blue-green (then `blueGreen` is required)
-   */
-  readonly canary?: Omit<RolloutCanaryOptions, 'kind'>;
-  /**
-   * Blue-green: promote once the analysis passed, without waiting for someone.
-   * @default - false in a critical environment, true elsewhere (ROLLOUT_DEFAULTS)
-   */
-  readonly autoPromotion?: boolean;
-  /**
-   * Blue-green: seconds the previous version keeps running after a promotion (a rollback in that time is instant).
-   * @default - 3600 in a critical environment, 30 elsewhere (ROLLOUT_DEFAULTS)
-   */
-  readonly scaleDownDelaySeconds?: number;
-  /**
-   * The AnalysisTemplate run on the new pods (before promotion, or after each canary pause).
-   * @default - none
-   */
-  readonly analysis?: RolloutAnalysisReference;
-}
 
 /** Horizontal pod autoscaling on CPU utilisation. */
 export interface AutoscalingOptions {
@@ -177,7 +137,8 @@ export interface EafContainerSpec {
   readonly metrics?: {
     readonly port: number;
     readonly path: string;
-    /** Credentials of a secured endpoint. @default - none */ readonly auth?: MetricsAuth;
+    /** Credentials of a secured endpoint. @default - none */
+    readonly auth?: MetricsAuth;
   };
 }
 
@@ -268,7 +229,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     this.readinessPath = props.container.readiness.path;
     this.metricsPort = props.container.metrics?.port;
     this.metricsPath = props.container.metrics?.path;
-    this.validate(props);
+    validateEafWorkload(this, props);
     const sources: Array<[string, EnvSource]> = [
       ...Object.entries(props.presetEnv ?? {}),
       ...Object.entries(props.env ?? {}).map(([name, value]): [string, EnvSource] => [name, { value }]),
@@ -295,57 +256,14 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
         podLabels: props.rollout ? [ROLLOUT_DEFAULTS.podTemplateHashLabel] : undefined,
       });
     }
-    if (props.rollout) {
-      const critical = this.node.tryGetContext(CRITICAL_CONTEXT) === true;
-      const canary = props.rollout.canary;
-      const blueGreen = props.blueGreen!;
-      const idle = blueGreen?.idleReplicas;
-      // The Rollout's canary steps are this workload's rollout.canary.steps.
-      childPropsFrom(this, 'Rollout', { steps: 'rollout.canary.steps' });
-      this.rollout = new RolloutRelease(this, 'Rollout', {
-        name: this.name,
-        workload: this,
-        tag: canary ? props.tag! : props.tags![blueGreen.activeColor],
-        replicas,
-        strategy: canary
-          ? { kind: 'canary', ...canary }
-          : {
-              kind: 'blue-green',
-              autoPromotion: props.rollout.autoPromotion ?? (critical ? ROLLOUT_DEFAULTS.criticalAutoPromotion : ROLLOUT_DEFAULTS.autoPromotion),
-              scaleDownDelaySeconds:
-                props.rollout.scaleDownDelaySeconds ??
-                (critical ? ROLLOUT_DEFAULTS.criticalScaleDownDelaySeconds : ROLLOUT_DEFAULTS.scaleDownDelaySeconds),
-              // The new version's size before promotion: idleReplicas when it runs pods (an analysis needs some).
-              previewReplicas: idle !== undefined && idle >= 1 ? idle : undefined,
-            },
-        analysis: props.rollout.analysis,
-      });
-      this.service = this.rollout.service;
-      this.previewService = this.rollout.previewService;
-      this.deployments = [];
-      this.podTemplates = [this.rollout.template];
-      this.addAutoscaler(rolloutScalingTarget(this.rollout));
-    } else if (props.blueGreen) {
-      this.blueGreen = new BlueGreenService(this, 'BlueGreen', {
-        name: this.name,
-        workload: this,
-        activeColor: props.blueGreen.activeColor,
-        tags: props.tags!,
-        replicas,
-        idleReplicas: props.blueGreen.idleReplicas ?? this.replicas,
-      });
-      this.service = this.blueGreen.service;
-      this.previewService = this.blueGreen.previewService;
-      this.deployments = [this.blueGreen.deployments.blue, this.blueGreen.deployments.green];
-      this.podTemplates = this.deployments;
-      this.addAutoscaler(this.blueGreen.activeDeployment);
-    } else {
-      const deployment = this.renderDeployment(this, 'Deployment', { name: this.name, tag: props.tag!, replicas, selectorLabels: {} });
-      this.deployments = [deployment];
-      this.podTemplates = this.deployments;
-      this.service = createService(this, 'Service', this.name, this.port, this.podSelector);
-      this.addAutoscaler(deployment);
-    }
+    const release = renderRelease(this, props, replicas);
+    this.service = release.service;
+    this.previewService = release.previewService;
+    this.deployments = release.deployments;
+    this.podTemplates = release.podTemplates;
+    this.rollout = release.rollout;
+    this.blueGreen = release.blueGreen;
+    this.addAutoscaler(release.scalingTarget);
   }
 
   /**
@@ -462,86 +380,4 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       ],
     });
   }
-
-  private validate(props: EafWorkloadProps): void {
-    const problems = new PropertyProblems(this);
-    if (!IMAGE_REPOSITORY.test(props.image)) problems.add('image', 'is not an image repository without tag', props.image, IMAGE_REPOSITORY.fix);
-    if (!Number.isInteger(this.replicas) || this.replicas < 1) {
-      problems.add('replicas', 'must be a whole number of at least 1', props.replicas, 'set replicas to 1 or more');
-    }
-    const scaling = props.autoscaling;
-    if (props.rollout && !props.rollout.canary && !props.blueGreen) {
-      problems.add(
-        'rollout',
-        'needs blueGreen (a blue-green Rollout) or rollout.canary',
-        props.rollout,
-        'set blueGreen with tags, or rollout.canary with tag',
-      );
-    }
-    if (props.rollout?.canary && props.blueGreen) {
-      problems.add(
-        'rollout.canary',
-        'is not for a blue-green release',
-        props.rollout.canary,
-        'remove blueGreen (and give tag), or remove rollout.canary',
-      );
-    }
-    if (props.blueGreen) {
-      if (props.tags === undefined)
-        problems.add('tags', 'is required for a blue-green release', props.tags, 'set tags: { blue: <version>, green: <version> }');
-      if (props.tag !== undefined) problems.add('tag', 'is only for rolling releases', props.tag, 'set tags.blue and tags.green instead');
-      const idle = props.blueGreen.idleReplicas;
-      // The idle colour is a standby: more replicas than the active colour would waste what it is meant to save.
-      const active = scaling?.minReplicas ?? this.replicas;
-      if (idle !== undefined && (!Number.isInteger(idle) || idle < 0)) {
-        problems.add('blueGreen.idleReplicas', 'must be a whole number of at least 0', idle, 'set idleReplicas to 0 (scaled down) or more');
-      } else if (idle !== undefined && Number.isInteger(active) && idle > active) {
-        problems.add(
-          'blueGreen.idleReplicas',
-          `is above the ${this.name} component's ${scaling ? 'autoscaling.minReplicas' : 'replicas'} ${active}`,
-          idle,
-          `set idleReplicas to at most ${active}, or raise the component's replicas`,
-        );
-      }
-    } else {
-      if (props.tag === undefined) problems.add('tag', 'is required for a rolling release', props.tag, 'set tag to the image version to run');
-      if (props.tags !== undefined) problems.add('tags', 'is only for blue-green releases', props.tags, 'set tag instead, or release blue-green');
-    }
-    const critical = this.node.tryGetContext(CRITICAL_CONTEXT) === true;
-    const tags: Array<[string, string | undefined]> = [
-      ['tag', props.tag],
-      ['tags.blue', props.tags?.blue],
-      ['tags.green', props.tags?.green],
-    ];
-    for (const [property, tag] of tags) {
-      if (tag === undefined) continue;
-      const problem = IMAGE_TAG_OR_DIGEST.test(tag)
-        ? imageTagProblem(tag, { critical })
-        : { problem: 'is not an image tag or sha256 digest', fix: IMAGE_TAG_OR_DIGEST.fix };
-      if (problem) problems.add(property, problem.problem, tag, problem.fix);
-    }
-    if (scaling && !(Number.isInteger(scaling.minReplicas) && scaling.minReplicas >= 1)) {
-      problems.add('autoscaling.minReplicas', 'must be a whole number of at least 1', scaling.minReplicas, 'set minReplicas to 1 or more');
-    } else if (scaling && !(scaling.maxReplicas >= scaling.minReplicas)) {
-      problems.add('autoscaling.maxReplicas', `must be at least minReplicas ${scaling.minReplicas}`, scaling.maxReplicas, 'raise maxReplicas');
-    }
-    problems.check(() => validateResources(this, props.container.resources));
-    problems.throwIfAny();
-  }
-}
-
-/** The Rollout as the target of a HorizontalPodAutoscaler: its template's containers, its kind and apiVersion. */
-function rolloutScalingTarget(rollout: RolloutRelease): kplus.IScalable {
-  return {
-    hasAutoscaler: false,
-    markHasAutoscaler() {
-      this.hasAutoscaler = true;
-    },
-    toScalingTarget: () => ({
-      ...rollout.template.toScalingTarget(),
-      kind: rollout.resource.kind,
-      apiVersion: rollout.resource.apiVersion,
-      name: rollout.resource.name,
-    }),
-  };
 }

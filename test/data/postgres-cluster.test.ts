@@ -1,5 +1,5 @@
 import { Connections, EafApi, PostgresCluster, PropertyErrors } from '../../lib';
-import { checkCnpgCron } from '../../lib/data/postgres-cluster';
+import { checkCnpgCron } from '../../lib/data/cnpg-cron';
 import { archiveTimeoutForRpo } from '../../lib/data/recovery-objectives';
 import { seconds } from '../../lib/observability/promql';
 import { find, synth, testChart } from '../util';

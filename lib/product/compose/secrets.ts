@@ -46,7 +46,8 @@ export function composeSecrets(c: Composition, scope: Construct, sealed: SealedS
       unprovidedSecrets(secretsOf(c.chart)).map(
         (s) =>
           `secrets: the Secret ${s.name}, read by ${[...new Set(s.readers.map((r) => r.object))].join(', ')}, ` +
-          `has no ${kind}: it was referenced after the chart was composed; reference it through the product or the constructs' props, so the chart provides it`,
+          `has no ${kind}: it was referenced after the chart was composed; ` +
+          "reference it through the product or the constructs' props, so the chart provides it",
       ),
   });
   if (settings.provider === 'external-secrets') {
