@@ -219,6 +219,29 @@ describe("the gate's critical-sync-approval rule", () => {
     ]);
   });
 
+  test("an app-of-apps root, whose AppProject allows only Argo CD's own objects, may sync by itself in a critical folder", () => {
+    // GIVEN a root Application whose project may deliver only Applications and AppProjects, and one whose project may deliver more
+    const project = (name: string, kinds: string[]) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name, namespace: 'argocd' },
+      spec: {
+        sourceRepos: [REPO],
+        destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }],
+        clusterResourceWhitelist: [],
+        namespaceResourceWhitelist: kinds.map((kind) => ({ group: kind === 'ConfigMap' ? '' : 'argoproj.io', kind })),
+      },
+    });
+    const root = (name: string) => ({ ...application(name, true), spec: { ...application(name, true).spec, project: name } });
+    // WHEN the folder is checked as critical
+    const report = check(
+      [project('root', ['Application', 'AppProject']), root('root'), project('wide', ['Application', 'ConfigMap']), root('wide')],
+      true,
+    );
+    // THEN only the Application whose project may deliver data needs approval
+    expect(report.findings.map((f) => `${f.object}: [${f.rule}]`)).toEqual(['Application/argocd/dvmm-wide: [critical-sync-approval]']);
+  });
+
   test('a hand-written folder checked as critical counts every Application; a waiver with its reason passes', () => {
     expect(check([application('other', true)], true).findings.map((f) => f.rule)).toEqual(['critical-sync-approval']);
     const waived = check([application('production', true, { 'waive.eaf.io/critical-sync-approval': 'approved in the merge request' })]);

@@ -6,12 +6,29 @@ import { asArray, isMap, stringMap } from '../workloads';
 
 // ---- critical-sync-approval ---------------------------------------------------------------------------
 
-export const criticalSyncApproval: RuleCheck = (ctx) =>
-  ctx.objectsOf('argoproj.io', 'Application').flatMap(({ object, index }): RawFinding[] => {
+/**
+ * Whether an AppProject lets its Applications deliver nothing but Argo CD's own objects (Applications, AppProjects)
+ * and no cluster-scoped object: an app-of-apps root. Syncing such a root by itself reaches no data; each Application
+ * it delivers is judged by this rule with its own environment.
+ */
+function deliversOnlyArgoCdObjects(project: Yaml): boolean {
+  const allowed = asArray(project?.spec?.namespaceResourceWhitelist);
+  return (
+    asArray(project?.spec?.clusterResourceWhitelist).length === 0 &&
+    allowed.length > 0 &&
+    allowed.every((entry) => entry?.group === 'argoproj.io' && (entry.kind === 'Application' || entry.kind === 'AppProject'))
+  );
+}
+
+export const criticalSyncApproval: RuleCheck = (ctx) => {
+  const projects = ctx.objectsOf('argoproj.io', 'AppProject');
+  return ctx.objectsOf('argoproj.io', 'Application').flatMap(({ object, index, namespace }): RawFinding[] => {
     const environment = stringMap(object.metadata?.labels)['eaf.io/environment'];
     const critical = ctx.set.critical || (environment !== undefined && ctx.criticalEnvironments.has(environment));
     const automated = object.spec?.syncPolicy?.automated;
     if (!critical || automated === undefined || automated === null || automated.enabled === false) return [];
+    const project = projects.find((p) => p.namespace === namespace && p.object.metadata?.name === object.spec?.project);
+    if (project !== undefined && deliversOnlyArgoCdObjects(project.object)) return [];
     return [
       {
         index,
@@ -24,6 +41,7 @@ export const criticalSyncApproval: RuleCheck = (ctx) =>
       },
     ];
   });
+};
 
 // ---- rollout-analysis-required ----------------------------------------------------------------------
 
