@@ -11,10 +11,11 @@ import { restrictedShellJob } from '../pods/shell-job';
 /** Defaults of {@link SnapshotBackupPruner}. */
 export const SNAPSHOT_PRUNER_DEFAULTS = deepFreeze({
   /**
-   * The platform registry's mirror of OpenShift's `ose-cli` 4.18 (RHEL: `/bin/sh`, `kubectl`, GNU `date`, `awk`; runs
-   * as any UID). Any image with those four works.
+   * The platform registry's mirror of OpenShift's `ose-cli`, pinned to a z-stream release (RHEL: `/bin/sh`, `kubectl`,
+   * GNU `date`, `awk`; runs as any UID) so that it passes the gate's image-tag-pinned rule in a critical environment:
+   * a `4.18` tag moves with every z-stream. Any image with those four works.
    */
-  image: 'registry.eaf.example.com/platform/ose-cli:4.18',
+  image: 'registry.eaf.example.com/platform/ose-cli:4.18.30',
   /** Daily at 04:30, after the night's backups. */
   schedule: { minute: '30', hour: '4' },
   /** A retention's units in days: a month counts 31, so a backup is never deleted early. */

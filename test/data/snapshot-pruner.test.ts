@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PropertyErrors, retentionDays, SnapshotBackupPruner } from '../../lib';
+import { imageTagProblem } from '../../lib/core/formats';
 import { find, synth, testChart } from '../util';
 
 const apiServer = { cidrs: ['192.0.2.0/28'], ports: [6443] };
@@ -37,12 +38,22 @@ describe('SnapshotBackupPruner', () => {
     const [container] = pod.spec.containers;
     expect(container).toMatchObject({
       name: 'prune',
-      image: 'registry.eaf.example.com/platform/ose-cli:4.18',
+      image: 'registry.eaf.example.com/platform/ose-cli:4.18.30',
       imagePullPolicy: 'Always',
       args: ['db-monthly=372'],
     });
     expect(container.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     expect(container.command[3]).toBe('prune');
+  });
+
+  test("its default image passes the gate's image-tag-pinned rule in a critical environment", () => {
+    // GIVEN the pruner with its defaults
+    const chart = testChart();
+    new SnapshotBackupPruner(chart, 'pruner', { name: 'p', tiers: [{ scheduledBackup: 'db-weekly', retention: '8w' }], apiServer });
+    // WHEN its tag is judged as the gate judges a critical environment's images
+    const image: string = find(synth(chart), 'CronJob', 'p').spec.jobTemplate.spec.template.spec.containers[0].image;
+    // THEN it is a released version, not a moving tag
+    expect(imageTagProblem(image.slice(image.lastIndexOf(':') + 1), { critical: true })).toBeUndefined();
   });
 
   test('takes another image', () => {
