@@ -21,6 +21,7 @@ import { MetricsAuth, PodMetrics } from '../observability/pod-metrics';
 import { BlueGreenService, Color, DeploymentRenderOptions, IDeploymentTemplate } from './blue-green-service';
 import { BlueGreenOptions, renderRelease, RolloutEngineOptions } from './eaf-workload-release';
 import { validateEafWorkload } from './eaf-workload-validation';
+import { appendReferencingEnv, checkEnvReferences, referencingEnv } from './env-references';
 import { ROLLOUT_DEFAULTS, RolloutRelease } from './rollout-release';
 
 export type { BlueGreenOptions, RolloutEngineOptions } from './eaf-workload-release';
@@ -216,6 +217,8 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
   private readonly props: EafWorkloadProps;
   /** What renders the pods: the Deployments, or the Rollout's pod template. */
   private readonly podTemplates: kplus.Deployment[];
+  /** The product's variables that refer to others: rendered after every variable, the library's included. */
+  private readonly referencingEnv: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: EafWorkloadProps) {
     super(scope, id);
@@ -236,6 +239,8 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       ...Object.entries(props.secretEnv ?? {}).map(([name, secret]): [string, EnvSource] => [name, { secret }]),
     ];
     for (const [name, source] of sources) this.env[name] = envValue(this, source);
+    this.referencingEnv = referencingEnv(props.env);
+    checkEnvReferences(this, this.referencingEnv, () => Object.keys(this.env));
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.name },
@@ -295,7 +300,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       name: this.containerName,
       image: imageReference(this.props.image, options.tag),
       ports: [{ number: spec.port, name: 'http' }],
-      envVariables: { ...this.env },
+      envVariables: Object.fromEntries(Object.entries(this.env).filter(([name]) => !(name in this.referencingEnv))),
       startup: probe(spec.startup),
       liveness: probe(spec.liveness),
       readiness: probe(spec.readiness),
@@ -309,6 +314,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     }
 
     const resource = finishPodTemplate(deployment, spec.resources);
+    appendReferencingEnv(resource, this.referencingEnv);
     if (this.props.spread ?? EAF_WORKLOAD_DEFAULTS.spread) {
       resource.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', spreadConstraints(labels)));
     }
