@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { DNS_LABEL } from '../core/formats';
+import { DURATION_PATTERN } from '../observability/promql';
 import { discriminated, Duration, formatted, oneOf, optional, Percent, Positive, SecretKey, strict } from './settings-schema';
 
 /** Overrides of the platform's alert thresholds (PLATFORM.md, Observability). */
@@ -17,6 +18,32 @@ export const AlertThresholdSettings = strict({
   diskPercent: optional(Percent),
   backupGraceMinutes: optional(Positive),
   loginFailuresPerMinute: optional(Positive),
+});
+
+const Objective = Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 100, description: 'use an objective above 0 and below 100, e.g. 99.5' });
+const Window = Type.String({ pattern: DURATION_PATTERN, description: "use the objective's window as a duration such as '30d' or '4w'" });
+
+/** A latency objective: a share of requests answered within a threshold, over its own window. */
+export const LatencySloSettings = strict(
+  {
+    percent: Objective,
+    thresholdSeconds: Type.Number({
+      exclusiveMinimum: 0,
+      description: "use a bucket boundary of the component's request-duration histogram in seconds, e.g. 0.5",
+    }),
+    window: optional(Window),
+  },
+  'give percent and thresholdSeconds, e.g. { percent: 99, thresholdSeconds: 0.5 }',
+);
+
+/** The objectives of every component with request metrics, and the burn alerts' low-traffic guard. */
+export const SloSettings = strict({
+  availabilityPercent: optional(Objective),
+  window: optional(Window),
+  latency: optional(LatencySloSettings),
+  minimumRequests: optional(
+    Type.Integer({ minimum: 0, description: 'use the requests a burn window needs before its alert may fire, e.g. 100, or 0 for no guard' }),
+  ),
 });
 
 /** A receiver of alerts; URLs and keys by Secret reference. */
@@ -50,15 +77,7 @@ export const ObservabilitySettings = strict({
     }),
   ),
   thresholds: optional(AlertThresholdSettings),
-  slo: optional(
-    strict({
-      availabilityPercent: Type.Number({
-        exclusiveMinimum: 0,
-        exclusiveMaximum: 100,
-        description: 'use an objective above 0 and below 100, e.g. 99.5',
-      }),
-    }),
-  ),
+  slo: optional(SloSettings),
   alerting: optional(
     strict(
       {
