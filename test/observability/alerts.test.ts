@@ -139,10 +139,12 @@ describe('productAlertGroups', () => {
     const enough = (window: string) => `eaf:api_requests:increase${window}{namespace="shop-prod", component="orders"} >= 100`;
     // 0.1 % of errors allowed: 14.4 x 0.001 = 0.0144, and so on
     expect(alert(catalogue(SHOP, {}, 99.9), 'ApiErrorBudgetBurnFast', 'orders').expr).toBe(
-      `(${ratio('1h')} > 0.0144 and ${ratio('5m')} > 0.0144 and ${enough('1h')}) or (${ratio('6h')} > 0.006 and ${ratio('30m')} > 0.006 and ${enough('6h')})`,
+      `(${ratio('1h')} > 0.0144 and ${ratio('5m')} > 0.0144 and ${enough('1h')}) or ` +
+        `(${ratio('6h')} > 0.006 and ${ratio('30m')} > 0.006 and ${enough('6h')})`,
     );
     expect(alert(catalogue(SHOP, {}, 99.9), 'ApiErrorBudgetBurnSlow', 'orders').expr).toBe(
-      `(${ratio('1d')} > 0.003 and ${ratio('2h')} > 0.003 and ${enough('1d')}) or (${ratio('3d')} > 0.001 and ${ratio('6h')} > 0.001 and ${enough('3d')})`,
+      `(${ratio('1d')} > 0.003 and ${ratio('2h')} > 0.003 and ${enough('1d')}) or ` +
+        `(${ratio('3d')} > 0.001 and ${ratio('6h')} > 0.001 and ${enough('3d')})`,
     );
     expect(alert(catalogue(SHOP, {}, 99.9), 'ApiErrorBudgetBurnFast', 'orders').description).toContain('of its 99.9 % availability objective');
   });

@@ -45,6 +45,7 @@ export interface ComposedObservability {
 /** Alerts, dashboards, routing and uptime probes, from what the environment composed. */
 export function composeObservability(c: Composition, scope: Construct, parts: ObservedParts): ComposedObservability {
   reportSliProblems(c);
+  refuseUnscrapedMonitoring(c, parts);
   const targets = c.attempt(() => alertTargets(c, parts));
   const settings = c.environment.observability ?? {};
   if (targets) refuseUnused(c, targets);
@@ -246,4 +247,14 @@ function refuseUnused(c: Composition, targets: AlertTargets): void {
     const setting = `observability.${unused.field}`;
     c.problem(new PropertyError(c.chart, setting, unused.reason, value, unused.fix, setting));
   }
+}
+
+/** The monitoring namespace only opens the scrape edges: with nothing scraped it would change nothing. */
+function refuseUnscrapedMonitoring(c: Composition, parts: ObservedParts): void {
+  const namespace = c.environment.observability?.monitoring?.namespace;
+  const scraped = Object.values(parts.components).some((w) => w.podMetrics !== undefined) || parts.databases.length > 0 || parts.identity?.inCluster;
+  if (namespace === undefined || scraped) return;
+  const setting = 'observability.monitoring.namespace';
+  const fix = "declare a component's metrics endpoint (metrics of an http component), or remove it";
+  c.problem(new PropertyError(c.chart, setting, 'changes nothing: no component, database or Keycloak is scraped', namespace, fix, setting));
 }
