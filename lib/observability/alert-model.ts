@@ -173,9 +173,11 @@ export interface AlertTargets {
 
 /** A component with request metrics as alerts see it. */
 export interface ApiAlertTarget {
+  /** The component's name: the `component` label of its rules. */
   readonly name: string;
   /** Selector of its scraped series, e.g. `{ namespace: 'dvmm-production', job: 'api' }`. */
   readonly metrics: Labels;
+  /** Selector of its containers' series. */
   readonly containers: Labels;
   /** Whether it has a HikariCP connection pool (a Spring Boot component with a database). */
   readonly connectionPool: boolean;

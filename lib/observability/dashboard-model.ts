@@ -24,6 +24,7 @@ export interface DashboardInput {
 
 /** A component with request metrics, as its dashboard row shows it. */
 export interface DashboardApi {
+  /** The component's name: its row's title. */
   readonly name: string;
   /** Its series, e.g. `namespace="dvmm-production", job="api"`. */
   readonly metrics: Selector;

@@ -41,7 +41,9 @@ export type RequestMetrics = SliPreset | PromqlRequestMetrics;
 
 /** One series selector of an indicator: a metric and its matchers (PromQL text, e.g. `code=~"5.."`). */
 export interface SliSelector {
+  /** The metric name, e.g. `http_requests_total`. */
   readonly metric: string;
+  /** Matchers beside the component's own, as PromQL text, e.g. `code=~"5.."`. */
   readonly matchers: readonly string[];
 }
 
