@@ -32,7 +32,7 @@ export interface DashboardApi {
   readonly containers: Selector;
   /** Where its request metrics come from. @default - the Spring Boot preset */
   readonly sli?: Sli;
-  /** Whether to show its HikariCP connection pool. @default true */
+  /** Whether to show its HikariCP connection pool. @default - shown */
   readonly connectionPool?: boolean;
 }
 
