@@ -132,20 +132,24 @@ export { ROLLOUT_ANALYSIS_DEFAULTS, RolloutAnalysis } from './delivery/rollout-a
 export type { AnalysisRequestMetrics, RolloutAnalysisProps } from './delivery/rollout-analysis';
 
 // Observability: scraping, alerts with their tests, routing, dashboards, synthetic checks.
-export { ALERT_DEFAULTS, BURN_RATE_WINDOWS, errorRatioRecord, productAlertGroups } from './observability/alerts';
+export { ALERT_DEFAULTS, BURN_RATE_WINDOWS, errorRatioRecord, productAlertGroups, requestsRecord, slowRatioRecord } from './observability/alerts';
 export type {
   AlertCatalogueOptions,
   AlertRule,
   AlertTargets,
   AlertTest,
   AlertThresholds,
+  ApiAlertTarget,
   DatabaseAlertTarget,
   InputSeries,
+  LatencySlo,
   RecordingRule,
   RuleGroup,
   Severity,
   SloSettings,
 } from './observability/alerts';
+export { SLI_PRESETS } from './observability/sli';
+export type { PromqlRequestMetrics, RequestMetrics, Sli, SliPreset, SliSelector } from './observability/sli';
 export { ProductAlerts } from './observability/product-alerts';
 export { OWN_ALERT_DEFAULTS, ProductOwnAlerts } from './observability/own-alerts';
 export type { OwnAlert, OwnAlertCase, OwnAlertScope, ProductOwnAlertsProps } from './observability/own-alerts';
@@ -159,7 +163,7 @@ export type { AlertReceiver, AlertRoutingProps } from './observability/alert-rou
 export { UptimeProbes } from './observability/uptime-probes';
 export type { UptimeProbesProps } from './observability/uptime-probes';
 export { dashboardQueries, productDashboards, ProductDashboards, PRODUCT_DASHBOARDS_DEFAULTS } from './observability/dashboards';
-export type { DashboardInput, DashboardModel, ProductDashboardsProps, Selector } from './observability/dashboards';
+export type { DashboardApi, DashboardInput, DashboardModel, ProductDashboardsProps, Selector } from './observability/dashboards';
 export type { Labels } from './observability/promql';
 
 // Secrets: which Secrets an environment references, and what provides them (External Secrets, Sealed Secrets).

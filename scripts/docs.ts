@@ -59,6 +59,9 @@ function alertTable(): string {
     '| --- | --- |',
     ...thresholds,
     `| \`observability.slo.availabilityPercent\` | ${ALERT_DEFAULTS.slo.availabilityPercent} |`,
+    `| \`observability.slo.window\` | ${ALERT_DEFAULTS.slo.window} |`,
+    `| \`observability.slo.minimumRequests\` (the low-traffic guard) | ${ALERT_DEFAULTS.slo.minimumRequests} |`,
+    '| `observability.slo.latency` (`percent`, `thresholdSeconds`, `window`) | none |',
     `| \`databases.<db>.rpo\` (and \`identity.database.rpo\`) | ${RECOVERY_DEFAULTS.rpo} |`,
   ].join('\n');
 }

@@ -5,8 +5,9 @@ import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 import { errorRatio, latencyQuantile, SHORT_WINDOW } from '../observability/alerts';
 import { seriesLabelOf } from '../observability/pod-metrics';
-import { ROLLOUT_DEFAULTS } from '../workloads/rollout-release';
 import { DURATION_PATTERN, Labels, num } from '../observability/promql';
+import { Sli, SPRING_BOOT_SLI } from '../observability/sli';
+import { ROLLOUT_DEFAULTS } from '../workloads/rollout-release';
 
 /** The platform's analysis defaults (engine `argo-rollouts`). Frozen: override through props. */
 export const ROLLOUT_ANALYSIS_DEFAULTS = deepFreeze({
@@ -24,13 +25,15 @@ const HASH_ARGUMENT = ROLLOUT_DEFAULTS.hashArgument;
 /** The hash on the series: the component's PodMonitor copies the pods' `rollouts-pod-template-hash` label. */
 const HASH_LABEL = seriesLabelOf(ROLLOUT_DEFAULTS.podTemplateHashLabel);
 
-/** The Prometheus metrics of a Spring Boot component an analysis checks, against the alert catalogue's thresholds. */
+/** The request metrics of a component an analysis checks, against the alert catalogue's thresholds. */
 export interface AnalysisRequestMetrics {
   /** Selector of the component's scraped series, e.g. `{ namespace: 'dvmm-staging', job: 'api' }`. */
   readonly metrics: Labels;
+  /** Where its request metrics come from (lib/observability/sli.ts). @default - the Spring Boot preset */
+  readonly sli?: Sli;
   /** Server errors above this share of users' requests fail a measurement (the alert's `errorRatePercent`). */
   readonly errorRatePercent: number;
-  /** A P95 latency above this fails a measurement (the alert's `latencyP95Seconds`). */
+  /** A P95 latency above this fails a measurement (the alert's `latencyP95Seconds`); unused without a latency histogram. */
   readonly latencyP95Seconds: number;
 }
 
@@ -39,7 +42,7 @@ export interface RolloutAnalysisProps {
   /** Name of the AnalysisTemplate, e.g. `api-preview`. */
   readonly name: string;
   /**
-   * Request metrics of the new pods, for a component that exports them (Spring Boot).
+   * Request metrics of the new pods, for a component that has them (any framework, through its indicator).
    * @default - none: no Prometheus metric
    */
   readonly requests?: AnalysisRequestMetrics;
@@ -60,7 +63,8 @@ export interface RolloutAnalysisProps {
 
 /**
  * An Argo Rollouts AnalysisTemplate that judges the new pods of a release only: the error ratio and P95 latency of
- * their users' requests, with the alert catalogue's expressions and thresholds, selected by the pod-template hash the
+ * their users' requests (read through the component's request-metrics indicator, whatever its framework; P95 when it
+ * has a latency histogram), with the alert catalogue's expressions and thresholds, selected by the pod-template hash the
  * Rollout passes (`{{args.pod-template-hash}}`); and a Job that calls them (the smoke test), since Argo CD's PostSync
  * hooks do not run while a blue-green Rollout waits for its promotion (argo-cd #19422). A window without requests
  * counts as passing (the preview of a blue-green release gets no users' traffic; the Job still calls it).
@@ -96,11 +100,12 @@ export class RolloutAnalysis extends Construct {
     const metrics: Array<Record<string, unknown>> = [];
     if (props.requests) {
       const r = props.requests;
+      const sli = r.sli ?? SPRING_BOOT_SLI;
       const newPods = { ...r.metrics, [HASH_LABEL]: `{{args.${HASH_ARGUMENT}}}` };
       // No requests in the window gives no sample (or NaN): `>= 0` drops NaN, `or on() vector(0)` turns nothing into 0.
       const orZero = (expr: string) => `(${expr}) >= 0 or on() vector(0)`;
-      queries['error-ratio'] = orZero(errorRatio(newPods, SHORT_WINDOW));
-      queries['latency-p95'] = orZero(latencyQuantile(0.95, newPods, SHORT_WINDOW));
+      queries['error-ratio'] = orZero(errorRatio(newPods, SHORT_WINDOW, sli));
+      if (sli.latency) queries['latency-p95'] = orZero(latencyQuantile(0.95, newPods, SHORT_WINDOW, sli));
       const prometheus = (name: string, limit: number) => ({
         name,
         interval,
@@ -109,7 +114,8 @@ export class RolloutAnalysis extends Construct {
         successCondition: `result[0] <= ${num(limit)}`,
         provider: { prometheus: { address, query: queries[name] } },
       });
-      metrics.push(prometheus('error-ratio', r.errorRatePercent / 100), prometheus('latency-p95', r.latencyP95Seconds));
+      metrics.push(prometheus('error-ratio', r.errorRatePercent / 100));
+      if (sli.latency) metrics.push(prometheus('latency-p95', r.latencyP95Seconds));
     }
     this.queries = queries;
     const job = props.job;

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as rules from '../../imports/monitoring-prometheusrule-monitoring.coreos.com';
 import { PropertyProblems } from '../core/errors';
 import { ALERT_DEFAULTS, AlertTargets, AlertThresholds, isAlert, productAlertGroups, RuleGroup, SloSettings } from './alerts';
+import { DURATION_PATTERN, seconds } from './promql';
 import { promtoolTests, PromtoolTestFile, renderRuleGroups } from './rule-files';
 
 /** Props of {@link ProductAlerts}. */
@@ -10,7 +11,7 @@ export interface ProductAlertsProps {
   readonly targets: AlertTargets;
   /** Overrides of the platform's thresholds. @default - ALERT_DEFAULTS.thresholds */
   readonly thresholds?: Partial<AlertThresholds>;
-  /** Overrides of the availability objective. @default - ALERT_DEFAULTS.slo */
+  /** Overrides of the objectives (availability, window, latency, low-traffic guard). @default - ALERT_DEFAULTS.slo */
   readonly slo?: Partial<SloSettings>;
   /** Where the runbooks are: each alert's `runbook_url` is `<runbookBaseUrl>/<alert>.md`. */
   readonly runbookBaseUrl: string;
@@ -86,5 +87,22 @@ function validate(scope: Construct, thresholds: AlertThresholds, slo: SloSetting
       'use an objective such as 99.5',
     );
   }
+  validateObjectives(problems, slo);
   problems.throwIfAny();
+}
+
+/** The windows, the latency objective and the low-traffic guard. */
+function validateObjectives(problems: PropertyProblems, slo: SloSettings): void {
+  const windows = { 'slo.window': slo.window, ...(slo.latency?.window !== undefined ? { 'slo.latency.window': slo.latency.window } : {}) };
+  for (const [field, window] of Object.entries(windows)) {
+    // Burn windows are scaled from 30 days: below a day the 5-minute window would shrink under a scrape interval.
+    if (!new RegExp(DURATION_PATTERN).test(window) || seconds(window) < 86400)
+      problems.add(field, 'is not a window of at least a day', window, "use a duration such as '30d', '28d' or '7d'");
+  }
+  if (slo.latency !== undefined && !(slo.latency.percent > 0 && slo.latency.percent < 100))
+    problems.add('slo.latency.percent', 'must be above 0 and below 100', slo.latency.percent, 'use an objective such as 99');
+  if (slo.latency !== undefined && !(slo.latency.thresholdSeconds > 0))
+    problems.add('slo.latency.thresholdSeconds', 'must be above 0', slo.latency.thresholdSeconds, 'use a bucket boundary such as 0.5');
+  if (!(Number.isInteger(slo.minimumRequests) && slo.minimumRequests >= 0))
+    problems.add('slo.minimumRequests', 'must be a whole number of at least 0', slo.minimumRequests, 'use 100, or 0 for no guard');
 }

@@ -58,24 +58,43 @@ export function promtoolTests(groups: readonly RuleGroup[], runbookBaseUrl: stri
         alertname: rule.alert,
         exp_alerts: firing ? [{ exp_labels: sorted(labels), exp_annotations: expanded }] : [],
       });
+      const component = rule.labels.component;
+      // Each recorded value to six decimals: promtool compares floats exactly, and rates divide with rounding errors.
+      const recorded = (rule.test.recorded ?? []).map((r) => ({
+        expr: `round(${r.series}{component=${JSON.stringify(component)}} * 1e6)`,
+        eval_time: rule.test.evalTime,
+        exp_samples: [{ labels: labelText(rule.labels), value: Math.round(r.value * 1e6) }],
+      }));
+      const lowTraffic = rule.test.lowTraffic;
       return {
-        name: `${rule.alert}--${rule.labels.component ?? 'all'}.test.yaml`,
+        name: `${rule.alert}--${component ?? 'all'}.test.yaml`,
         content: {
           rule_files: [ruleFile],
           evaluation_interval: rule.test.interval,
           tests: [
             {
-              name: `${rule.alert} (${rule.labels.component}) fires just above its threshold`,
+              name: `${rule.alert} (${component}) fires just above its threshold`,
               interval: rule.test.interval,
               input_series: rule.test.firing,
               alert_rule_test: [check(true)],
+              ...(recorded.length > 0 ? { promql_expr_test: recorded } : {}),
             },
             {
-              name: `${rule.alert} (${rule.labels.component}) stays silent just below its threshold`,
+              name: `${rule.alert} (${component}) stays silent just below its threshold`,
               interval: rule.test.interval,
               input_series: rule.test.silent,
               alert_rule_test: [check(false)],
             },
+            ...(lowTraffic
+              ? [
+                  {
+                    name: `${rule.alert} (${component}) stays silent above its threshold with too few requests`,
+                    interval: rule.test.interval,
+                    input_series: lowTraffic,
+                    alert_rule_test: [check(false)],
+                  },
+                ]
+              : []),
           ],
         },
       };
@@ -115,6 +134,13 @@ const LABEL_TEMPLATE = /\{\{ \$labels\.([a-zA-Z_][a-zA-Z0-9_]*) \}\}/g;
 /** Expands `{{ $labels.name }}` as Prometheus's template does with the expression's result labels. */
 function expand(text: string, labels: Record<string, string>): string {
   return text.replace(LABEL_TEMPLATE, (_, name: string) => labels[name] ?? '');
+}
+
+/** `{a="x", b="y"}` in label-name order, as promtool prints a sample's labels. */
+function labelText(labels: Record<string, string>): string {
+  return `{${Object.entries(sorted(labels))
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ')}}`;
 }
 
 function sorted(labels: Record<string, string>): Record<string, string> {

@@ -3,6 +3,7 @@ import { deepFreeze } from '../core/freeze';
 import { SecretKeyReference } from '../core/secrets';
 import type { OwnAlert, OwnAlertScope } from '../observability/own-alerts';
 import type { MetricsAuth } from '../observability/pod-metrics';
+import type { RequestMetrics } from '../observability/sli';
 import type { DatabaseEnvNames } from '../workloads/eaf-workload';
 import type { ContainerResources } from '../pods/pod-template';
 import type { EafProductChart } from './product-chart';
@@ -70,6 +71,12 @@ export interface SpringBootComponent extends ComponentBase {
   readonly metricsPath?: string;
   /** Credentials monitoring presents at a secured actuator, by Secret reference. @default - none */
   readonly metricsAuth?: MetricsAuth;
+  /**
+   * Where its request metrics come from, for its objectives, alerts, dashboards and release analysis: a preset
+   * (`spring-boot`, `opentelemetry`, `prometheus`) or PromQL selectors `{ total, errors, latency }`.
+   * @default 'spring-boot' (Micrometer's http_server_requests_seconds)
+   */
+  readonly requests?: RequestMetrics;
 }
 
 /** A static frontend served by nginx. */
@@ -91,6 +98,13 @@ export interface HttpComponent extends ComponentBase {
     readonly port: number;
     readonly path: string;
     /** Credentials of a secured endpoint. @default - none */ readonly auth?: MetricsAuth;
+    /**
+     * Where its request metrics are among the scraped series: a preset (`opentelemetry`, `prometheus`, `spring-boot`)
+     * or PromQL selectors `{ total, errors, latency }`. They give it objectives, request alerts, a dashboard and a
+     * release analysis by metrics.
+     * @default - none: its containers are watched, its requests are not
+     */
+    readonly requests?: RequestMetrics;
   };
 }
 

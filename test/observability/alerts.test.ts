@@ -8,6 +8,7 @@ import {
   isAlert,
   latencyQuantile,
   productAlertGroups,
+  requestsRecord,
   RecordingRule,
 } from '../../lib/observability/alerts';
 import { SHOP_TARGETS } from './fixtures';
@@ -43,7 +44,10 @@ function catalogue(
   thresholds: Partial<AlertThresholds> = {},
   availabilityPercent = ALERT_DEFAULTS.slo.availabilityPercent,
 ) {
-  return productAlertGroups(targets, { thresholds: { ...ALERT_DEFAULTS.thresholds, ...thresholds }, slo: { availabilityPercent } });
+  return productAlertGroups(targets, {
+    thresholds: { ...ALERT_DEFAULTS.thresholds, ...thresholds },
+    slo: { ...ALERT_DEFAULTS.slo, availabilityPercent },
+  });
 }
 
 /** The alerts of a catalogue by component, in rule order. */
@@ -125,15 +129,22 @@ describe('productAlertGroups', () => {
     const slo = catalogue(SHOP, {}, 99.9)[0]
       .rules.filter((r): r is RecordingRule => !isAlert(r))
       .filter((r) => r.labels.component === 'orders');
-    expect(slo.map((r) => r.record)).toEqual(['5m', '1h', '30m', '6h', '2h', '1d', '3d'].map(errorRatioRecord));
+    // then the low-traffic guard's count of requests over each long window
+    expect(slo.map((r) => r.record)).toEqual([
+      ...['5m', '1h', '30m', '6h', '2h', '1d', '3d'].map(errorRatioRecord),
+      ...['1h', '6h', '1d', '3d'].map(requestsRecord),
+    ]);
     expect(slo[0].expr).toBe(errorRatio(SHOP.apis[0].metrics, '5m'));
     const ratio = (window: string) => `eaf:api_server_errors:ratio_rate${window}{namespace="shop-prod", component="orders"}`;
+    const enough = (window: string) => `eaf:api_requests:increase${window}{namespace="shop-prod", component="orders"} >= 100`;
     // 0.1 % of errors allowed: 14.4 x 0.001 = 0.0144, and so on
     expect(alert(catalogue(SHOP, {}, 99.9), 'ApiErrorBudgetBurnFast', 'orders').expr).toBe(
-      `(${ratio('1h')} > 0.0144 and ${ratio('5m')} > 0.0144) or (${ratio('6h')} > 0.006 and ${ratio('30m')} > 0.006)`,
+      `(${ratio('1h')} > 0.0144 and ${ratio('5m')} > 0.0144 and ${enough('1h')}) or ` +
+        `(${ratio('6h')} > 0.006 and ${ratio('30m')} > 0.006 and ${enough('6h')})`,
     );
     expect(alert(catalogue(SHOP, {}, 99.9), 'ApiErrorBudgetBurnSlow', 'orders').expr).toBe(
-      `(${ratio('1d')} > 0.003 and ${ratio('2h')} > 0.003) or (${ratio('3d')} > 0.001 and ${ratio('6h')} > 0.001)`,
+      `(${ratio('1d')} > 0.003 and ${ratio('2h')} > 0.003 and ${enough('1d')}) or ` +
+        `(${ratio('3d')} > 0.001 and ${ratio('6h')} > 0.001 and ${enough('3d')})`,
     );
     expect(alert(catalogue(SHOP, {}, 99.9), 'ApiErrorBudgetBurnFast', 'orders').description).toContain('of its 99.9 % availability objective');
   });
@@ -213,7 +224,8 @@ describe('productAlertGroups', () => {
       'ApiErrorBudgetBurnFast',
       'ApiErrorBudgetBurnSlow',
     ]);
-    expect(rules.filter((r) => !isAlert(r))).toHaveLength(14);
+    // per component 7 error ratios and 4 counts of requests (the low-traffic guard)
+    expect(rules.filter((r) => !isAlert(r))).toHaveLength(22);
   });
 });
 

@@ -110,13 +110,16 @@ describe("a product environment's observability", () => {
     const manifests = synthProduct(production());
     const sel = '{namespace="dvmm-production", component="api"}';
     expect(alertRule(manifests, 'ApiErrorBudgetBurnFast', 'api').expr).toBe(
-      `(eaf:api_server_errors:ratio_rate1h${sel} > 0.072 and eaf:api_server_errors:ratio_rate5m${sel} > 0.072) or (eaf:api_server_errors:ratio_rate6h${sel} > 0.03 and eaf:api_server_errors:ratio_rate30m${sel} > 0.03)`,
+      `(eaf:api_server_errors:ratio_rate1h${sel} > 0.072 and eaf:api_server_errors:ratio_rate5m${sel} > 0.072 and eaf:api_requests:increase1h${sel} >= 100) or (eaf:api_server_errors:ratio_rate6h${sel} > 0.03 and eaf:api_server_errors:ratio_rate30m${sel} > 0.03 and eaf:api_requests:increase6h${sel} >= 100)`,
     );
     expect(alertRule(manifests, 'ApiErrorBudgetBurnSlow', 'api').expr).toBe(
-      `(eaf:api_server_errors:ratio_rate1d${sel} > 0.015 and eaf:api_server_errors:ratio_rate2h${sel} > 0.015) or (eaf:api_server_errors:ratio_rate3d${sel} > 0.005 and eaf:api_server_errors:ratio_rate6h${sel} > 0.005)`,
+      `(eaf:api_server_errors:ratio_rate1d${sel} > 0.015 and eaf:api_server_errors:ratio_rate2h${sel} > 0.015 and eaf:api_requests:increase1d${sel} >= 100) or (eaf:api_server_errors:ratio_rate3d${sel} > 0.005 and eaf:api_server_errors:ratio_rate6h${sel} > 0.005 and eaf:api_requests:increase3d${sel} >= 100)`,
     );
     const records = rulesOf(manifests).filter((r: any) => r.record);
-    expect(records.map((r: any) => r.record)).toEqual(['5m', '1h', '30m', '6h', '2h', '1d', '3d'].map((w) => `eaf:api_server_errors:ratio_rate${w}`));
+    expect(records.map((r: any) => r.record)).toEqual([
+      ...['5m', '1h', '30m', '6h', '2h', '1d', '3d'].map((w) => `eaf:api_server_errors:ratio_rate${w}`),
+      ...['1h', '6h', '1d', '3d'].map((w) => `eaf:api_requests:increase${w}`),
+    ]);
     expect(records[0].expr).toBe(
       'sum(rate(http_server_requests_seconds_count{namespace="dvmm-production", job="api", uri!~"/actuator/.*", outcome="SERVER_ERROR"}[5m])) / sum(rate(http_server_requests_seconds_count{namespace="dvmm-production", job="api", uri!~"/actuator/.*"}[5m]))',
     );

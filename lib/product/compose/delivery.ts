@@ -9,6 +9,7 @@ import { ALERT_DEFAULTS, AlertThresholds } from '../../observability/alerts';
 import { EafWorkload } from '../../workloads/eaf-workload';
 import { Composition } from '../composition';
 import { declared } from '../provenance';
+import { requestSli } from './observability';
 
 /** Whether the environment's components are released by Argo Rollouts (`release.engine: argo-rollouts`). */
 export function rolloutEngine(c: Composition): boolean {
@@ -79,7 +80,7 @@ export interface AnalysisInputs {
 
 /**
  * With Argo Rollouts: each component's AnalysisTemplate (`<name>-preview`): the error ratio and P95 latency of a
- * Spring Boot component's new pods against the thresholds of its alerts, and the smoke test's call of its preview
+ * component's new pods (read through its request metrics' indicator) against the thresholds of its alerts, and the smoke test's call of its preview
  * Service. A canary's share of traffic goes through the component's OpenShift Route, when it has one.
  */
 export function composeReleaseAnalyses(c: Composition, scope: Construct, inputs: AnalysisInputs): Record<string, RolloutAnalysis> {
@@ -93,15 +94,15 @@ export function composeReleaseAnalyses(c: Composition, scope: Construct, inputs:
     const exposure = inputs.exposures[name] && ApiObject.of(inputs.exposures[name]);
     if (w.rollout.strategy.kind === 'canary' && exposure?.kind === 'Route') w.rollout.routeTrafficThrough(exposure.name);
     const smokeTest = inputs.smokeTest;
+    const sli = requestSli(c, name, w);
     const props = {
       name: analysis.templateName,
-      requests: hasRequestMetrics(c, name, w)
-        ? {
-            metrics: { namespace: c.namespace, job: w.podMetrics!.job },
-            errorRatePercent: thresholds.errorRatePercent,
-            latencyP95Seconds: thresholds.latencyP95Seconds,
-          }
-        : undefined,
+      requests: sli && {
+        metrics: { namespace: c.namespace, job: w.podMetrics!.job },
+        sli,
+        errorRatePercent: thresholds.errorRatePercent,
+        latencyP95Seconds: thresholds.latencyP95Seconds,
+      },
       job: smokeTest && { spec: () => smokeTest.jobSpecFor(w) },
       prometheusUrl: settings?.prometheusUrl,
       interval: settings?.interval,
@@ -112,9 +113,4 @@ export function composeReleaseAnalyses(c: Composition, scope: Construct, inputs:
     if (analysed) out[name] = analysed;
   }
   return out;
-}
-
-/** A Spring Boot component, scraped: its series carry the request metrics the alerts and analyses use. */
-export function hasRequestMetrics(c: Composition, name: string, workload: EafWorkload): boolean {
-  return c.product.components[name].kind === 'spring-boot' && workload.podMetrics !== undefined;
 }

@@ -1,18 +1,22 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { PropertyError } from '../../core/errors';
 import { longestCronGapSeconds } from '../../core/cron';
 import { PostgresCluster } from '../../data/postgres-cluster';
 import { IIdentityProvider } from '../../identity/identity-provider';
 import { Exposure } from '../../network/exposure';
 import { AlertRouting, AlertRoutingProps } from '../../observability/alert-routing';
 import { ALERT_DEFAULTS, AlertTargets } from '../../observability/alerts';
+import { unusedAlertSettings } from '../../observability/applicability';
 import { productDashboards, ProductDashboards, ProductDashboardsProps } from '../../observability/dashboards';
 import { ProductAlerts, ProductAlertsProps } from '../../observability/product-alerts';
 import { matchers } from '../../observability/promql';
+import { RequestMetrics, Sli } from '../../observability/sli';
+import { resolveSli } from '../../observability/sli-promql';
 import { UptimeProbes, UptimeProbesProps } from '../../observability/uptime-probes';
 import { EafWorkload } from '../../workloads/eaf-workload';
 import { Composition } from '../composition';
-import { hasRequestMetrics } from './delivery';
+import { ComponentDefinition } from '../product';
 
 /** What the observability of an environment watches: its composed components, databases and identity provider. */
 export interface ObservedParts {
@@ -40,8 +44,11 @@ export interface ComposedObservability {
 
 /** Alerts, dashboards, routing and uptime probes, from what the environment composed. */
 export function composeObservability(c: Composition, scope: Construct, parts: ObservedParts): ComposedObservability {
+  reportSliProblems(c);
+  refuseUnscrapedMonitoring(c, parts);
   const targets = c.attempt(() => alertTargets(c, parts));
   const settings = c.environment.observability ?? {};
+  if (targets) refuseUnused(c, targets);
   const alerts =
     targets &&
     c.build(
@@ -89,14 +96,21 @@ function alertTargets(c: Composition, parts: ObservedParts): AlertTargets {
     product: c.product.name,
     environment: c.environment.name,
     namespace,
-    apis: components
-      .filter(([name, w]) => hasRequestMetrics(c, name, w))
-      .map(([name, w]) => ({
-        name,
-        metrics: { namespace, job: w.podMetrics!.job },
-        containers: { namespace, container: w.containerName },
-        connectionPool: (c.product.components[name].databases ?? []).length > 0,
-      })),
+    apis: components.flatMap(([name, w]) => {
+      const sli = requestSli(c, name, w);
+      if (sli === undefined) return [];
+      const definition = c.product.components[name];
+      return [
+        {
+          name,
+          metrics: { namespace, job: w.podMetrics!.job },
+          containers: { namespace, container: w.containerName },
+          // HikariCP: Spring Boot's connection pool.
+          connectionPool: definition.kind === 'spring-boot' && (definition.databases ?? []).length > 0,
+          sli,
+        },
+      ];
+    }),
     containers: components.map(([name, w]) => ({
       name,
       containers: { namespace, container: w.containerName },
@@ -128,7 +142,13 @@ function composeDashboards(c: Composition, scope: Construct, targets: AlertTarge
       product: targets.product,
       environment: targets.environment,
       namespace: targets.namespace,
-      apis: targets.apis.map((api) => ({ name: api.name, metrics: matchers(api.metrics), containers: matchers(api.containers) })),
+      apis: targets.apis.map((api) => ({
+        name: api.name,
+        metrics: matchers(api.metrics),
+        containers: matchers(api.containers),
+        sli: api.sli,
+        connectionPool: api.connectionPool,
+      })),
       databases: targets.databases.map((db) => ({
         name: db.name,
         metrics: matchers(db.metrics),
@@ -136,6 +156,11 @@ function composeDashboards(c: Composition, scope: Construct, targets: AlertTarge
       })),
       keycloak: targets.keycloak && { name: targets.keycloak.name, metrics: matchers(targets.keycloak.metrics) },
     });
+    if (dashboards.length === 0 && c.environment.observability?.dashboards !== undefined) {
+      const why = 'is set, but there is no dashboard: no component has request metrics, and there is no database or Keycloak';
+      c.problem(new PropertyError(c.chart, 'observability.dashboards', why, settings, 'remove it', 'observability.dashboards'));
+      return undefined;
+    }
     return c.build(
       scope,
       'dashboards',
@@ -149,7 +174,12 @@ function composeDashboards(c: Composition, scope: Construct, targets: AlertTarge
 /** Blackbox probes of every public host, when the environment names a prober. */
 function composeProbes(c: Composition, scope: Construct, exposures: Readonly<Record<string, Exposure>>): UptimeProbes | undefined {
   const probes = c.environment.observability?.probes;
-  if (probes === undefined || Object.keys(exposures).length === 0) return undefined;
+  if (probes === undefined) return undefined;
+  if (Object.keys(exposures).length === 0) {
+    const why = 'is set, but the product has no public host to probe';
+    c.problem(new PropertyError(c.chart, 'observability.probes', why, probes, 'mark a component public, or remove it', 'observability.probes'));
+    return undefined;
+  }
   const urls = Object.fromEntries(Object.keys(exposures).map((key) => [key, `https://${c.environment.hosts[key]}/`]));
   return c.build(
     scope,
@@ -167,4 +197,64 @@ export function labelMonitoringObjects(c: Composition): void {
   for (const object of c.chart.node.findAll().filter((o): o is ApiObject => o instanceof ApiObject && kinds.includes(o.kind))) {
     for (const [key, value] of Object.entries(labels)) object.metadata.addLabel(key, value);
   }
+}
+
+/** Whether a component declares request metrics (a spring-boot one always does: the Spring Boot preset by default). */
+export function declaresRequests(definition: ComponentDefinition): boolean {
+  return declaredRequests(definition) !== undefined;
+}
+
+/**
+ * Where a component declares its request metrics: `requests` of a spring-boot component (by default the Spring Boot
+ * preset), `metrics.requests` of an http one.
+ */
+function declaredRequests(definition: ComponentDefinition): { readonly field: string; readonly source: RequestMetrics } | undefined {
+  switch (definition.kind) {
+    case 'spring-boot':
+      return { field: 'requests', source: definition.requests ?? 'spring-boot' };
+    case 'http':
+      return definition.metrics?.requests === undefined ? undefined : { field: 'metrics.requests', source: definition.metrics.requests };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The indicator of a scraped component's requests, which its alerts, objectives, dashboard and release analysis read;
+ * undefined when it declares none, is not scraped, or declares a bad one ({@link composeObservability} reports it).
+ */
+export function requestSli(c: Composition, name: string, workload: EafWorkload): Sli | undefined {
+  const declared = declaredRequests(c.product.components[name]);
+  return declared && workload.podMetrics !== undefined ? resolveSli(declared.source).sli : undefined;
+}
+
+/** A component's declared request metrics that are no indicator, against the product's field. */
+function reportSliProblems(c: Composition): void {
+  for (const [name, definition] of Object.entries(c.product.components)) {
+    const declared = declaredRequests(definition);
+    for (const p of declared ? resolveSli(declared.source).problems : []) {
+      const field = [`components.${name}.${declared!.field}`, ...(p.field ? [p.field] : [])].join('.');
+      c.problem(new PropertyError(c.chart, `product ${c.product.name}: ${field}`, p.problem, p.value, p.fix));
+    }
+  }
+}
+
+/** Refuses every alert setting that would change nothing here (a latency threshold without a histogram, ...). */
+function refuseUnused(c: Composition, targets: AlertTargets): void {
+  const settings = c.environment.observability ?? {};
+  for (const unused of unusedAlertSettings(targets, settings)) {
+    const value = unused.field.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], settings);
+    const setting = `observability.${unused.field}`;
+    c.problem(new PropertyError(c.chart, setting, unused.reason, value, unused.fix, setting));
+  }
+}
+
+/** The monitoring namespace only opens the scrape edges: with nothing scraped it would change nothing. */
+function refuseUnscrapedMonitoring(c: Composition, parts: ObservedParts): void {
+  const namespace = c.environment.observability?.monitoring?.namespace;
+  const scraped = Object.values(parts.components).some((w) => w.podMetrics !== undefined) || parts.databases.length > 0 || parts.identity?.inCluster;
+  if (namespace === undefined || scraped) return;
+  const setting = 'observability.monitoring.namespace';
+  const fix = "declare a component's metrics endpoint (metrics of an http component), or remove it";
+  c.problem(new PropertyError(c.chart, setting, 'changes nothing: no component, database or Keycloak is scraped', namespace, fix, setting));
 }

@@ -13,6 +13,7 @@ import { ComponentDefinition } from '../product';
 import { setting, SourcedProps } from '../provenance';
 import { ComponentConfig } from '../settings';
 import { rolloutEngine } from './delivery';
+import { declaresRequests } from './observability';
 
 /** What a component is wired to: the databases and the identity provider. */
 export interface WiringTargets {
@@ -118,8 +119,8 @@ function createComponent(
 /** The release-time settings of a component as workload props, for the environment's release strategy. */
 function workloadOptions(c: Composition, name: string, definition: ComponentDefinition, settings: ComponentConfig): SourcedProps<EafWorkloadOptions> {
   const release = c.environment.release;
-  // Analysed: a Spring Boot component by its request metrics, every component by the smoke test's call.
-  const analysed = definition.kind === 'spring-boot' || c.environment.delivery?.smokeTest?.enabled !== false;
+  // Analysed: a component with request metrics by them, every component by the smoke test's call.
+  const analysed = declaresRequests(definition) || c.environment.delivery?.smokeTest?.enabled !== false;
   const analysis = analysed ? { templateName: `${name}-preview` } : undefined;
   const canary =
     release.strategy === 'canary' ? { steps: setting('release.steps', release.steps), pause: setting('release.pause', release.pause) } : undefined;

@@ -1,0 +1,267 @@
+import { TObject, TSchema } from '@sinclair/typebox';
+import { defineProduct, EnvironmentConfig, Product } from '../../lib';
+import { ObservabilitySettings } from '../../lib/product/settings-observability';
+import { find, Manifest, productChart, settingProblems, synth } from '../util';
+
+/** A Node API with OpenTelemetry metrics and a static frontend: no Spring Boot anywhere. */
+const NODE_PRODUCT = product('opentelemetry');
+
+function product(requests?: 'opentelemetry' | 'prometheus'): Product {
+  return defineProduct({
+    name: 'shop',
+    components: {
+      api: {
+        kind: 'http',
+        image: 'registry.example.com/shop/api',
+        public: true,
+        livenessPath: '/healthz',
+        readinessPath: '/readyz',
+        metrics: { port: 9464, path: '/metrics', ...(requests ? { requests } : {}) },
+      },
+      web: { kind: 'nginx', image: 'registry.example.com/shop/web', public: true, browserCalls: ['api'] },
+    },
+  });
+}
+
+function production(overrides: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
+  return {
+    name: 'production',
+    critical: true,
+    hosts: { api: 'api.shop.example.com', web: 'shop.example.com' },
+    exposure: { kind: 'route', termination: 'edge' },
+    release: { strategy: 'canary', engine: 'argo-rollouts', steps: [20, 50, 100] },
+    components: { api: { tag: '1.0.0', replicas: 3 }, web: { tag: '1.0.0', replicas: 3 } },
+    ...overrides,
+  };
+}
+
+function rules(manifests: Manifest[]): any[] {
+  return find(manifests, 'PrometheusRule', 'shop-alerts').spec.groups.flatMap((g: any) => g.rules);
+}
+
+describe('request metrics of a component of kind http', () => {
+  test('give production burn-rate alerts from its OpenTelemetry metrics, with their recording rules and the low-traffic guard', () => {
+    // GIVEN a Node API declaring OpenTelemetry request metrics, and a latency objective
+    const env = production({ observability: { slo: { availabilityPercent: 99.9, latency: { percent: 99, thresholdSeconds: 0.5 } } } });
+    // WHEN production is synthesised
+    const all = rules(synth(productChart(env, NODE_PRODUCT)));
+    // THEN the API has both objectives' burn alerts, reading recorded ratios of its own series
+    const alert = (name: string) => all.find((r) => r.alert === name && r.labels.component === 'api');
+    expect(alert('ApiErrorBudgetBurnFast').expr).toContain(
+      'eaf:api_server_errors:ratio_rate1h{namespace="shop-production", component="api"} > 0.0144',
+    );
+    expect(alert('ApiErrorBudgetBurnFast').expr).toContain('eaf:api_requests:increase1h{namespace="shop-production", component="api"} >= 100');
+    expect(alert('ApiLatencyBudgetBurnFast').expr).toContain(
+      'eaf:api_slow_requests:ratio_rate5m{namespace="shop-production", component="api"} > 0.144',
+    );
+    expect(all.find((r) => r.record === 'eaf:api_server_errors:ratio_rate5m').expr).toBe(
+      'sum(rate(http_server_request_duration_seconds_count{namespace="shop-production", job="api", http_response_status_code=~"5.."}[5m])) / ' +
+        'sum(rate(http_server_request_duration_seconds_count{namespace="shop-production", job="api"}[5m]))',
+    );
+    expect(all.find((r) => r.record === 'eaf:api_slow_requests:ratio_rate1h').expr).toBe(
+      '1 - (sum(rate(http_server_request_duration_seconds_bucket{namespace="shop-production", job="api", le="0.5"}[1h])) / ' +
+        'sum(rate(http_server_request_duration_seconds_bucket{namespace="shop-production", job="api", le="+Inf"}[1h])))',
+    );
+    // and the request alerts of the platform's table, the HikariCP pool's left out (no Spring Boot)
+    expect(all.filter((r) => r.labels.component === 'api' && r.alert?.startsWith('Api')).map((r) => r.alert)).toEqual([
+      'ApiErrorBudgetBurnFast',
+      'ApiErrorBudgetBurnSlow',
+      'ApiLatencyBudgetBurnFast',
+      'ApiLatencyBudgetBurnSlow',
+      'ApiAvailabilityLow',
+      'ApiErrorRateHigh',
+      'ApiLatencyP95High',
+      'ApiLatencyP99High',
+      'ApiRequestRateSpike',
+    ]);
+  });
+
+  test("gives its canary an analysis that queries its new pods' error ratio and latency, with a success condition and failure limit", () => {
+    // GIVEN a canary release of the Node API
+    const manifests = synth(
+      productChart(production({ observability: { thresholds: { errorRatePercent: 2, latencyP95Seconds: 0.8 } } }), NODE_PRODUCT),
+    );
+    // WHEN its AnalysisTemplate is read
+    const template = find(manifests, 'AnalysisTemplate', 'api-preview');
+    const metric = (name: string) => template.spec.metrics.find((m: any) => m.name === name);
+    // THEN the error ratio and P95 of the new pods' OpenTelemetry series are measured against the alerts' thresholds
+    expect(metric('error-ratio').provider.prometheus.query).toContain(
+      'http_server_request_duration_seconds_count{namespace="shop-production", job="api", ' +
+        'rollouts_pod_template_hash="{{args.pod-template-hash}}", http_response_status_code=~"5.."}',
+    );
+    expect(metric('error-ratio')).toMatchObject({ successCondition: 'result[0] <= 0.02', failureLimit: 1, count: 5 });
+    expect(metric('latency-p95').provider.prometheus.query).toContain('http_server_request_duration_seconds_bucket{');
+    expect(metric('latency-p95').successCondition).toBe('result[0] <= 0.8');
+    // and the Rollout's canary steps run it
+    expect(JSON.stringify(find(manifests, 'Rollout', 'api').spec.strategy.canary.steps)).toContain('"templateName":"api-preview"');
+  });
+
+  test('read the Prometheus-client convention: http_requests_total by code and the http_request_duration_seconds histogram', () => {
+    const all = rules(synth(productChart(production(), product('prometheus'))));
+    expect(all.find((r) => r.alert === 'ApiErrorRateHigh').expr).toBe(
+      'sum(rate(http_requests_total{namespace="shop-production", job="api", code=~"5.."}[5m])) / ' +
+        'sum(rate(http_requests_total{namespace="shop-production", job="api"}[5m])) > 0.05',
+    );
+    expect(all.find((r) => r.alert === 'ApiLatencyP95High').expr).toContain(
+      'http_request_duration_seconds_bucket{namespace="shop-production", job="api"}',
+    );
+  });
+
+  test('fails on an objective or a request threshold when the component declares no request metrics, naming the setting and the fix', () => {
+    // GIVEN a Node API scraped, but with no word on where its request metrics are
+    const env = production({ observability: { slo: { availabilityPercent: 99.9 }, thresholds: { latencyP95Seconds: 0.5 } } });
+    // THEN both settings are refused instead of accepted and ignored
+    expect(settingProblems(() => productChart(env, product()))).toEqual([
+      expect.stringMatching(
+        /^observability\.thresholds\.latencyP95Seconds: changes nothing: no component's request metrics have a latency histogram \(got 0\.5\)/,
+      ),
+      expect.stringMatching(/^observability\.slo: changes nothing: no component has request metrics to set objectives on \(got .*\); declare where/),
+    ]);
+  });
+
+  test('fails on PromQL request metrics it cannot read, naming the product field', () => {
+    const bad = defineProduct({
+      name: 'shop',
+      components: {
+        api: {
+          kind: 'http',
+          image: 'registry.example.com/shop/api',
+          livenessPath: '/healthz',
+          readinessPath: '/readyz',
+          metrics: { port: 9464, path: '/metrics', requests: { total: 'rpc_total{job="x"}', errors: 'rpc total' } },
+        },
+      },
+    });
+    const env = production({ hosts: {}, components: { api: { tag: '1.0.0', replicas: 3 } } });
+    expect(settingProblems(() => productChart(env, bad))).toEqual([
+      expect.stringContaining(
+        'components.api.metrics.requests.total sets job, which the component\'s scrape sets (got "rpc_total{job=\\"x\\"}"); remove job="x"',
+      ),
+      expect.stringContaining('components.api.metrics.requests.errors is not a PromQL series selector (got "rpc total")'),
+    ]);
+  });
+});
+
+/**
+ * Every leaf of the environment file's `observability` section, with a value and the section it is compared against
+ * (`base`: what the value needs beside it, e.g. the receiver of `repeatInterval`). The walk below fails on a leaf
+ * missing here, so a new setting cannot escape the proof.
+ */
+const LEAVES: Readonly<Record<string, { readonly value: unknown; readonly base?: Record<string, unknown> }>> = {
+  'monitoring.namespace': { value: 'prometheus' },
+  'monitoring.labels': { value: { release: 'prometheus' } },
+  ...Object.fromEntries(
+    [
+      'availabilityPercent',
+      'errorRatePercent',
+      'cpuPercent',
+      'memoryPercent',
+      'connectionPoolPercent',
+      'databaseConnectionsPercent',
+      'diskPercent',
+      'requestSpikePercent',
+      'latencyP95Seconds',
+      'latencyP99Seconds',
+      'replicationLagSeconds',
+      'backupGraceMinutes',
+      'loginFailuresPerMinute',
+    ].map((key) => [`thresholds.${key}`, { value: 42 }]),
+  ),
+  'slo.availabilityPercent': { value: 99.9 },
+  'slo.window': { value: '7d' },
+  'slo.minimumRequests': { value: 7 },
+  'slo.latency.percent': { value: 99, base: { slo: { latency: { thresholdSeconds: 0.5 } } } },
+  'slo.latency.thresholdSeconds': { value: 0.25, base: { slo: { latency: { percent: 99 } } } },
+  'slo.latency.window': { value: '7d', base: { slo: { latency: { percent: 99, thresholdSeconds: 0.5 } } } },
+  'alerting.paging': { value: { kind: 'pagerduty', routingKey: { secretName: 'alerting', key: 'pd' } } },
+  'alerting.chat': { value: { kind: 'webhook', url: { secretName: 'alerting', key: 'hook' } } },
+  'alerting.repeatInterval': { value: '1h', base: { alerting: { chat: { kind: 'webhook', url: { secretName: 'alerting', key: 'hook' } } } } },
+  'dashboards.delivery': { value: 'grafana-operator' },
+  'dashboards.folder': { value: 'Shop' },
+  'probes.proberUrl': { value: 'blackbox.monitoring.svc:9115' },
+  'probes.module': { value: 'http_3xx', base: { probes: { proberUrl: 'blackbox.monitoring.svc:9115' } } },
+  'probes.interval': { value: '5m', base: { probes: { proberUrl: 'blackbox.monitoring.svc:9115' } } },
+};
+
+/** The leaves of an object schema, as dotted paths; a discriminated union (a receiver) counts as one leaf. */
+function leaves(schema: TSchema, at = ''): string[] {
+  const properties = (schema as TObject).properties;
+  if (schema.type !== 'object' || properties === undefined || 'if' in schema || Object.keys(properties).length === 0) return [at];
+  return Object.entries(properties).flatMap(([key, child]) => leaves(child, at ? `${at}.${key}` : key));
+}
+
+function set(target: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const [head, ...rest] = path.split('.');
+  const inner = (target[head] ?? {}) as Record<string, unknown>;
+  return { ...target, [head]: rest.length === 0 ? value : set(inner, rest.join('.'), value) };
+}
+
+/** One product per component kind (and an http component with and without request metrics). */
+const KINDS: Readonly<Record<string, Product>> = {
+  'spring-boot': defineProduct({ name: 'shop', components: { api: { kind: 'spring-boot', image: 'registry.example.com/shop/api', public: true } } }),
+  'nginx': defineProduct({ name: 'shop', components: { api: { kind: 'nginx', image: 'registry.example.com/shop/api', public: true } } }),
+  'http': defineProduct({
+    name: 'shop',
+    components: {
+      api: {
+        kind: 'http',
+        image: 'registry.example.com/shop/api',
+        public: true,
+        livenessPath: '/l',
+        readinessPath: '/r',
+        metrics: { port: 9464, path: '/metrics' },
+      },
+    },
+  }),
+  'http with request metrics': product('opentelemetry'),
+};
+
+describe('every observability setting, for every component kind', () => {
+  const environment = (observability: Record<string, unknown>): EnvironmentConfig => ({
+    name: 'staging',
+    hosts: { api: 'api.shop.example.com' },
+    exposure: { kind: 'route' },
+    release: { strategy: 'rolling' },
+    components: { api: { tag: '1.0.0', replicas: 2 } },
+    observability,
+  });
+
+  test('the walk knows every leaf of the schema', () => {
+    expect(leaves(ObservabilitySettings).sort()).toEqual(Object.keys(LEAVES).sort());
+  });
+
+  for (const [kind, declared] of Object.entries(KINDS)) {
+    test(`a ${kind} component: each leaf either changes the output or is refused, naming its setting`, () => {
+      const single = singleComponent(declared);
+      const outcome = (observability: Record<string, unknown>): string | string[] => {
+        try {
+          return JSON.stringify(synth(productChart(environment(observability), single)));
+        } catch {
+          return settingProblems(() => productChart(environment(observability), single));
+        }
+      };
+      for (const [path, { value, base = {} }] of Object.entries(LEAVES)) {
+        const before = outcome(base);
+        const after = outcome(set(base, path, value));
+        // refused by the setting itself or the section it is in (an objective without request metrics: all of `slo`)
+        const names = path.split('.').map((_, i, parts) => `observability.${parts.slice(0, i + 1).join('.')}:`);
+        if (Array.isArray(after)) {
+          expect
+            .soft(
+              after.some((p) => names.some((n) => p.startsWith(n))),
+              `${kind}: ${path} refused: ${after.join(' | ')}`,
+            )
+            .toBe(true);
+        } else {
+          expect.soft(after, `${kind}: ${path} changes nothing`).not.toEqual(before);
+        }
+      }
+    });
+  }
+});
+
+/** The product with its `web` component left out (the walk's environments name one host). */
+function singleComponent(p: Product): Product {
+  const { web: _web, ...components } = p.components as Record<string, Product['components'][string]>;
+  return defineProduct({ ...p, components });
+}
