@@ -6,7 +6,8 @@
 #   3. a consumer program compiled with plain tsc --strict runs with plain node and passes the gate;
 #   4. eaf-cdk8s init demo; npm install; npm run synth (gate-clean, three environments); npm test;
 #      eaf-cdk8s verify dist: every tier, with no file added (kube-score, the flow record against the analyser, promtool,
-#      a real kube-apiserver; tools from $EAF_TOOLS_DIR, default <repo>/.tools).
+#      a real kube-apiserver; tools from $EAF_TOOLS_DIR, default <repo>/.tools); then each examples/<name>/ product,
+#      its imports pointed at the package, synthesised by eaf-cdk8s synth --dir and passing every verify tier;
 #   5. the light install: the package installs no tsx and no esbuild; init adds tsx to the product only where the Node it
 #      runs on cannot strip types (the machine's Node above); then on each Node of $EAF_NODE_MAJORS (default "22 24",
 #      pinned by scripts/node-versions.sh; "" skips) init, npm install, npm run typecheck and npm run synth without tsx.
@@ -80,6 +81,18 @@ say "npm test (assertions and snapshots)"
 NO_COLOR=1 npx vitest run --update=new 2>&1 | grep -E '^ *(Tests|Snapshots) '
 say "eaf-cdk8s verify dist (every tier)"
 EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify dist
+
+# Every example product of the repository, as a team would write it: imports from the package, synthesised by the CLI
+# from the tarball, and every verify tier green with nothing added. Once: the registry mode installs the same tarball.
+[[ -n $registry ]] || for example in "$REPO"/examples/*/; do
+  name=$(basename "$example")
+  say "example $name: eaf-cdk8s synth and verify (every tier)"
+  mkdir -p "examples/$name" && cp -r "$example/." "examples/$name/"
+  sed -i "s#from '../../lib/program'#from '@eaf/cdk8s/program'#; s#from '../../lib'#from '@eaf/cdk8s'#" "examples/$name/main.ts"
+  ! grep -n "\.\./\.\./" "examples/$name/main.ts" || fail "examples/$name/main.ts reaches into the repository"
+  npx eaf-cdk8s synth --dir "examples/$name" --out "examples/$name/dist"
+  EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify "examples/$name/dist"
+done
 
 # The light install on the Nodes that strip types: no tsx in the product, main.ts loaded by Node itself.
 for major in ${EAF_NODE_MAJORS-22 24}; do
