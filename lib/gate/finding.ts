@@ -107,3 +107,13 @@ export function formatUnusedWaiver(w: Waiver): string {
     'remove it (environment file waivers, or the waive() call), or it will hide the next violation of the rule'
   );
 }
+
+/**
+ * The waivers that suppressed nothing, counted per record: the objects one environment-file entry covers (a component's
+ * colours) carry the same rule and reason, and that record is used when any of them suppressed a finding.
+ */
+export function unusedWaivers(waivers: readonly Waiver[]): Waiver[] {
+  const key = (w: Waiver) => JSON.stringify([w.environment, w.rule, w.reason]);
+  const used = new Set(waivers.filter((w) => w.suppressed > 0).map(key));
+  return waivers.filter((w) => !used.has(key(w)));
+}

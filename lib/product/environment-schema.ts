@@ -68,17 +68,16 @@ export function environmentSchema(product: ProductDefinition, options: Environme
     components: exactly(components, (name) => (product.components[name].kind === 'spring-boot' ? SpringBootSettings : ComponentSettings), 'settings'),
     secrets: base.secrets,
     waivers: Type.Optional(
-      Type.Array(
-        options.waivableRules === undefined
-          ? WaiverSettings
-          : {
-              ...WaiverSettings,
-              properties: {
-                ...WaiverSettings.properties,
-                rule: oneOf(options.waivableRules, `name a waivable rule of the gate: ${options.waivableRules.join(', ')}`),
-              },
-            },
-      ),
+      Type.Array({
+        ...WaiverSettings,
+        properties: {
+          ...WaiverSettings.properties,
+          ...(options.waivableRules === undefined
+            ? {}
+            : { rule: oneOf(options.waivableRules, `name a waivable rule of the gate: ${options.waivableRules.join(', ')}`) }),
+          component: Type.Optional(oneOf(components, `name a component of the product: ${list(components)}`)),
+        },
+      }),
     ),
   };
   return Type.Object(properties, {

@@ -1,5 +1,5 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PropertyError } from '../core/errors';
 import { CRITICAL_CONTEXT } from '../core/labels';
 import { RuleId, waive } from '../core/waivers';
@@ -166,7 +166,7 @@ export class EafProductChart extends Chart {
     // The product's own additions: before the waivers and the monitoring labels, which apply to its objects too.
     extendProduct(c, this);
     labelMonitoringObjects(c);
-    applyWaivers(c);
+    applyWaivers(c, this.components);
     if (c.problems.length > 0) throw new CompositionError(env.name, c.problems);
     this.syncWaves = this.orderSync(databases, exposures);
   }
@@ -200,31 +200,54 @@ export class EafProductChart extends Chart {
   }
 }
 
-/** Writes the environment's waivers onto the objects they name, as `waive.eaf.io/<rule>` annotations. */
-function applyWaivers(c: Composition): void {
+/**
+ * Writes the environment's waivers onto the objects they name, as `waive.eaf.io/<rule>` annotations: one object
+ * (`object: Kind/name`), or every object of a component (`component`: both colours of a blue-green release, its
+ * autoscaler and budget), so that a switch of colours never leaves a waiver behind.
+ */
+function applyWaivers(c: Composition, components: Readonly<Record<string, IConstruct>>): void {
   const objects = c.chart.node.findAll().filter((o): o is ApiObject => o instanceof ApiObject);
   (c.environment.waivers ?? []).forEach((waiver, i) => {
-    const target = objects.find((o) => `${o.kind}/${o.metadata.name}` === waiver.object);
-    if (target === undefined) {
-      // Objects of the kind the waiver names, else every kind: enough to spot the typo, short enough to read.
-      const kind = waiver.object.split('/')[0];
-      const sameKind = objects.filter((o) => o.kind === kind).map((o) => `${o.kind}/${o.metadata.name}`);
-      const known = sameKind.length > 0 ? sameKind : objects.map((o) => `${o.kind}/…`);
-      c.problem(
-        new PropertyError(
-          c.chart,
-          'waivers',
-          'names no object of the environment',
-          waiver.object,
-          `use one of: ${[...new Set(known)].sort().join(', ')}`,
-          `waivers.${i}.object`,
-        ),
-      );
-      return;
-    }
-    waive(target, waiver.rule as RuleId, waiver.reason);
+    const targets = waiverTargets(c, objects, waiver, i, components);
+    for (const target of targets) waive(target, waiver.rule as RuleId, waiver.reason);
   });
 }
+
+/** The objects one waiver names; a problem, and none, when it names none or names both ways. */
+function waiverTargets(
+  c: Composition,
+  objects: ApiObject[],
+  waiver: Waiver,
+  i: number,
+  components: Readonly<Record<string, IConstruct>>,
+): ApiObject[] {
+  const problem = (property: string, what: string, value: unknown, fix: string) =>
+    c.problem(new PropertyError(c.chart, 'waivers', what, value, fix, `waivers.${i}${property}`));
+  if ((waiver.object === undefined) === (waiver.component === undefined)) {
+    problem(
+      '',
+      'must name either object or component',
+      waiver,
+      'give object: <Kind>/<name> for one object, or component: <name> for all of its objects',
+    );
+    return [];
+  }
+  if (waiver.component !== undefined) {
+    const scope = components[waiver.component];
+    return scope === undefined ? [] : scope.node.findAll().filter((o): o is ApiObject => o instanceof ApiObject);
+  }
+  const target = objects.find((o) => `${o.kind}/${o.metadata.name}` === waiver.object);
+  if (target !== undefined) return [target];
+  // Objects of the kind the waiver names, else every kind: enough to spot the typo, short enough to read.
+  const kind = waiver.object!.split('/')[0];
+  const sameKind = objects.filter((o) => o.kind === kind).map((o) => `${o.kind}/${o.metadata.name}`);
+  const known = sameKind.length > 0 ? sameKind : objects.map((o) => `${o.kind}/…`);
+  problem('.object', 'names no object of the environment', waiver.object, `use one of: ${[...new Set(known)].sort().join(', ')}`);
+  return [];
+}
+
+/** One waiver of an environment file. */
+type Waiver = NonNullable<Composition['environment']['waivers']>[number];
 
 export { CompositionError } from './composition';
 export { remoteKeyPrefixOf } from './compose/secrets';

@@ -57,11 +57,19 @@ export const SecretsSettings = discriminated(
 export const WaiverSettings = strict(
   {
     rule: Type.String({ description: 'name a waivable rule of the gate' }),
-    object: Type.String({
-      pattern: '^[A-Za-z]+/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
-      description: 'name the object as <Kind>/<name>, e.g. Deployment/api',
-    }),
+    object: optional(
+      Type.String({
+        pattern: '^[A-Za-z]+/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
+        description: 'name the object as <Kind>/<name>, e.g. Deployment/api',
+      }),
+    ),
+    component: optional(
+      Type.String({
+        pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$',
+        description: 'name a component: the waiver covers each of its objects, both colours of a blue-green release included',
+      }),
+    ),
     reason: Type.String({ minLength: 10, description: 'say why the rule does not apply, in at least 10 characters' }),
   },
-  'give rule, object and reason',
+  'give rule, reason, and object (one object) or component (every object of a component)',
 );

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatUnusedWaiver, ManifestValidator } from '../gate';
+import { formatUnusedWaiver, ManifestValidator, unusedWaivers } from '../gate';
 import { CrdFolderError, readCrdFolder } from './crd-files';
 import { composeDeliveryCharts, DELIVERY_FOLDER } from '../product/delivery-charts';
 import { EafProductChart } from '../product/product-chart';
@@ -111,7 +111,7 @@ function writeProduct(product: ProductDefinition, options: SynthesizeProductOpti
     },
   );
   for (const w of waivers) log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
-  for (const w of waivers.filter((u) => u.suppressed === 0)) log(`warning: ${formatUnusedWaiver(w)}`);
+  for (const w of unusedWaivers(waivers)) log(`warning: ${formatUnusedWaiver(w)}`);
   log(`wrote ${written.length} files for ${environments.length} environments to ${options.outdir}: ${written.join(', ')}`);
   if (options.linkFrom !== undefined) linkOutput(options.linkFrom, options.outdir, log);
   return 0;

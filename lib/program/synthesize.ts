@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml, YamlOutputType } from 'cdk8s';
 import { PropertyError } from '../core/errors';
-import { formatFinding, formatUnusedWaiver, Manifest, ManifestSet, ManifestValidator, Waiver } from '../gate';
+import { formatFinding, formatUnusedWaiver, Manifest, unusedWaivers, ManifestSet, ManifestValidator, Waiver } from '../gate';
 import { ProductOwnAlerts } from '../observability/own-alerts';
 import { ProductAlerts } from '../observability/product-alerts';
 import { NetworkPolicies } from '../network/network-policies';
@@ -143,7 +143,7 @@ function stageEnvironments(
   const report = options.validator?.validate(sets) ?? { findings: [], waivers: [] };
   problems.push(...report.findings.map((f) => ({ environment: f.environment, rank: 2, text: formatFinding(f) })));
   if (options.unusedWaiversFail === true) {
-    const unused = report.waivers.filter((w) => w.suppressed === 0);
+    const unused = unusedWaivers(report.waivers);
     problems.push(...unused.map((w) => ({ environment: w.environment, rank: 2, text: `${formatUnusedWaiver(w)} (--strict)` })));
   }
   if (problems.length > 0) throw new SynthesisError(problems.sort(byEnvironmentThenText).map((p) => p.text));

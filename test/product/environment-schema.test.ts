@@ -193,9 +193,18 @@ describe('environmentSchema', () => {
         '/waivers/0/rule enum: name a waivable rule of the gate: production-replicas, probes-required',
       ]);
       expect(problems(BARE, { ...BARE_ENV, waivers: [{ rule: 'probes-required' }] }, options)).toEqual([
-        '/waivers/0/object required: give rule, object and reason',
-        '/waivers/0/reason required: give rule, object and reason',
+        '/waivers/0/reason required: give rule, reason, and object (one object) or component (every object of a component)',
       ]);
+    });
+
+    test('name a component of the product when they waive a whole component', () => {
+      const byComponent = (component: string) => ({
+        ...BARE_ENV,
+        waivers: [{ rule: 'probes-required', component, reason: 'a reason of some length' }],
+      });
+      const names = Object.keys(BARE.components);
+      expect(problems(BARE, byComponent(names[0]))).toEqual([]);
+      expect(problems(BARE, byComponent('nosuch'))).toEqual([`/waivers/0/component enum: name a component of the product: ${names.join(', ')}`]);
     });
 
     test('name any rule otherwise', () => {
