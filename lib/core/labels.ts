@@ -17,6 +17,12 @@ export const PREVIEW_LABEL = 'eaf.io/preview';
 export const CRITICAL_CONTEXT = '@eaf/cdk8s:critical';
 
 /**
+ * Context key of the scrape interval every PodMonitor of a chart uses unless it sets its own (the product chart sets it
+ * from `observability.monitoring.scrapeInterval`).
+ */
+export const SCRAPE_INTERVAL_CONTEXT = '@eaf/cdk8s:scrape-interval';
+
+/**
  * Construct context key with the platform's own reserved namespaces (a string array), beside the system ones
  * that are always refused (`default`, `kube-*`, `openshift*`).
  */

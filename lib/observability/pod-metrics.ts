@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import * as monitoring from '../../imports/monitoring-podmonitor-monitoring.coreos.com';
+import { SCRAPE_INTERVAL_CONTEXT } from '../core/labels';
 import { SecretKeyReference } from '../core/secrets';
 
 /** Credentials monitoring presents at a secured metrics endpoint (e.g. a Spring Boot actuator behind basic auth), by Secret reference. */
@@ -19,7 +20,11 @@ export interface PodMetricsProps {
   readonly port: number | string;
   /** HTTP path of the metrics. @default - not rendered: Prometheus's own, `/metrics` */
   readonly path?: string;
-  /** Scrape interval. @default - the Prometheus's own (usually 30s) */
+  /**
+   * Scrape interval.
+   * @default - the chart's (the context key `@eaf/cdk8s:scrape-interval`, which the product chart sets from
+   * `observability.monitoring.scrapeInterval`), else the Prometheus's own (usually 30s)
+   */
   readonly interval?: string;
   /** Credentials for a secured endpoint. @default - none */
   readonly auth?: MetricsAuth;
@@ -52,7 +57,9 @@ export class PodMetrics extends Construct {
       spec: {
         jobLabel: props.jobLabel,
         selector: { matchLabels: { ...props.podSelector } },
-        podMetricsEndpoints: [{ ...port, path: props.path, interval: props.interval, ...authOf(props.auth), ...relabelingsOf(props.podLabels) }],
+        podMetricsEndpoints: [
+          { ...port, path: props.path, interval: props.interval ?? scrapeIntervalOf(this), ...authOf(props.auth), ...relabelingsOf(props.podLabels) },
+        ],
       },
     });
   }
@@ -82,4 +89,10 @@ function authOf(auth: MetricsAuth | undefined): Pick<monitoring.PodMonitorSpecPo
     return { basicAuth: { username: { name: auth.secretName, key: 'username' }, password: { name: auth.secretName, key: 'password' } } };
   }
   return { authorization: { type: 'Bearer', credentials: { name: auth.token.secretName, key: auth.token.key } } };
+}
+
+/** The chart's scrape interval (see {@link PodMetricsProps.interval}). */
+function scrapeIntervalOf(scope: Construct): string | undefined {
+  const interval: unknown = scope.node.tryGetContext(SCRAPE_INTERVAL_CONTEXT);
+  return typeof interval === 'string' ? interval : undefined;
 }

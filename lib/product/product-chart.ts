@@ -1,7 +1,7 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { PropertyError } from '../core/errors';
-import { CRITICAL_CONTEXT } from '../core/labels';
+import { CRITICAL_CONTEXT, SCRAPE_INTERVAL_CONTEXT } from '../core/labels';
 import { RuleId, waive } from '../core/waivers';
 import { PostgresCluster } from '../data/postgres-cluster';
 import { RolloutAnalysis } from '../delivery/rollout-analysis';
@@ -121,6 +121,8 @@ export class EafProductChart extends Chart {
       },
     });
     this.node.setContext(CRITICAL_CONTEXT, env.critical === true);
+    const scrapeInterval = env.observability?.monitoring?.scrapeInterval;
+    if (scrapeInterval !== undefined) this.node.setContext(SCRAPE_INTERVAL_CONTEXT, scrapeInterval);
     this.product = product;
     this.environment = env;
     const c = new Composition(this, product, env, props.environments ?? [env]);

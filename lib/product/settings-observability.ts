@@ -74,6 +74,7 @@ export const ObservabilitySettings = strict({
           description: 'give the labels the Prometheus selects its monitors and rules by, e.g. { release: prometheus }',
         }),
       ),
+      scrapeInterval: optional(Duration),
     }),
   ),
   thresholds: optional(AlertThresholdSettings),

@@ -39,6 +39,23 @@ function rules(manifests: Manifest[]): any[] {
   return find(manifests, 'PrometheusRule', 'shop-alerts').spec.groups.flatMap((g: any) => g.rules);
 }
 
+describe('the scrape interval of an environment', () => {
+  test('is the interval of every PodMonitor of the environment', () => {
+    // GIVEN production with a 15s scrape interval
+    const manifests = synth(productChart(production({ observability: { monitoring: { scrapeInterval: '15s' } } }), product('opentelemetry')));
+    // WHEN its PodMonitors are read THEN every endpoint of every one scrapes every 15s
+    const monitors = manifests.filter((m) => m.kind === 'PodMonitor');
+    expect(monitors.length).toBeGreaterThan(0);
+    for (const m of monitors) for (const endpoint of m.spec.podMetricsEndpoints) expect(endpoint.interval, m.metadata.name).toBe('15s');
+  });
+
+  test('is left to the Prometheus without the setting', () => {
+    const manifests = synth(productChart(production(), product('opentelemetry')));
+    const intervals = manifests.filter((m) => m.kind === 'PodMonitor').flatMap((m) => m.spec.podMetricsEndpoints.map((e: any) => e.interval));
+    expect(intervals.every((i) => i === undefined)).toBe(true);
+  });
+});
+
 describe('request metrics of a component of kind http', () => {
   test('give production burn-rate alerts from its OpenTelemetry metrics, with their recording rules and the low-traffic guard', () => {
     // GIVEN a Node API declaring OpenTelemetry request metrics, and a latency objective
@@ -150,6 +167,7 @@ describe('request metrics of a component of kind http', () => {
 const LEAVES: Readonly<Record<string, { readonly value: unknown; readonly base?: Record<string, unknown> }>> = {
   'monitoring.namespace': { value: 'prometheus' },
   'monitoring.labels': { value: { release: 'prometheus' } },
+  'monitoring.scrapeInterval': { value: '15s' },
   ...Object.fromEntries(
     [
       'availabilityPercent',

@@ -249,12 +249,18 @@ function refuseUnused(c: Composition, targets: AlertTargets): void {
   }
 }
 
-/** The monitoring namespace only opens the scrape edges: with nothing scraped it would change nothing. */
+/** The monitoring namespace (the scrape edges) and the scrape interval: with nothing scraped they would change nothing. */
 function refuseUnscrapedMonitoring(c: Composition, parts: ObservedParts): void {
-  const namespace = c.environment.observability?.monitoring?.namespace;
+  const monitoring = c.environment.observability?.monitoring;
   const scraped = Object.values(parts.components).some((w) => w.podMetrics !== undefined) || parts.databases.length > 0 || parts.identity?.inCluster;
-  if (namespace === undefined || scraped) return;
-  const setting = 'observability.monitoring.namespace';
+  if (scraped) return;
   const fix = "declare a component's metrics endpoint (metrics of an http component), or remove it";
-  c.problem(new PropertyError(c.chart, setting, 'changes nothing: no component, database or Keycloak is scraped', namespace, fix, setting));
+  for (const [key, value] of [
+    ['namespace', monitoring?.namespace],
+    ['scrapeInterval', monitoring?.scrapeInterval],
+  ] as const) {
+    if (value === undefined) continue;
+    const setting = `observability.monitoring.${key}`;
+    c.problem(new PropertyError(c.chart, setting, 'changes nothing: no component, database or Keycloak is scraped', value, fix, setting));
+  }
 }
