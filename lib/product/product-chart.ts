@@ -120,9 +120,7 @@ export class EafProductChart extends Chart {
         ...props.labels,
       },
     });
-    this.node.setContext(CRITICAL_CONTEXT, env.critical === true);
-    const scrapeInterval = env.observability?.monitoring?.scrapeInterval;
-    if (scrapeInterval !== undefined) this.node.setContext(SCRAPE_INTERVAL_CONTEXT, scrapeInterval);
+    setEnvironmentContext(this, env);
     this.product = product;
     this.environment = env;
     const c = new Composition(this, product, env, props.environments ?? [env]);
@@ -200,6 +198,13 @@ export class EafProductChart extends Chart {
   private allDatabases(): PostgresCluster[] {
     return [...Object.values(this.databases), ...(this.identity?.inCluster?.databases ?? [])];
   }
+}
+
+/** What every construct of the chart reads from the environment: whether it is critical, the scrape interval. */
+function setEnvironmentContext(chart: Chart, env: EnvironmentConfig): void {
+  chart.node.setContext(CRITICAL_CONTEXT, env.critical === true);
+  const scrapeInterval = env.observability?.monitoring?.scrapeInterval;
+  if (scrapeInterval !== undefined) chart.node.setContext(SCRAPE_INTERVAL_CONTEXT, scrapeInterval);
 }
 
 /**
