@@ -8,12 +8,25 @@ export const ResourceQuantitiesSettings = strict({ cpu: optional(Quantity), memo
 /** Size overrides of a container, merged over its defaults. */
 export const ResourceSettings = strict({ requests: optional(ResourceQuantitiesSettings), limits: optional(ResourceQuantitiesSettings) });
 
-/** CPU autoscaling of a component's (active) Deployment. */
+/** Autoscaling of a component's (active) Deployment: on CPU, and optionally on memory and a custom per-pod metric. */
 export const AutoscalingSettings = strict(
   {
     minReplicas: Count,
     maxReplicas: Count,
     targetCpuUtilization: optional(Type.Integer({ minimum: 1, maximum: 100, description: 'use a percentage from 1 to 100' })),
+    targetMemoryUtilization: optional(Type.Integer({ minimum: 1, maximum: 100, description: 'use a percentage from 1 to 100' })),
+    podsMetric: optional(
+      strict(
+        {
+          name: Type.String({
+            pattern: '^[a-zA-Z_:][a-zA-Z0-9_:]*$',
+            description: 'name a metric of the custom metrics API, e.g. http_requests_per_second',
+          }),
+          averageValue: Type.Number({ exclusiveMinimum: 0, description: 'use the average value per pod to aim for, above 0' }),
+        },
+        'give name and averageValue',
+      ),
+    ),
   },
   'give minReplicas and maxReplicas',
 );

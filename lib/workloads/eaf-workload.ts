@@ -20,6 +20,7 @@ import {
 import { MetricsAuth, PodMetrics } from '../observability/pod-metrics';
 import { BlueGreenService, Color, DeploymentRenderOptions, IDeploymentTemplate } from './blue-green-service';
 import { BlueGreenOptions, renderRelease, RolloutEngineOptions } from './eaf-workload-release';
+import { AutoscalingOptions, autoscalingMetrics } from './autoscaling';
 import { validateEafWorkload } from './eaf-workload-validation';
 import { appendReferencingEnv, checkEnvReferences, referencingEnv } from './env-references';
 import { ROLLOUT_DEFAULTS, RolloutRelease } from './rollout-release';
@@ -39,18 +40,7 @@ export const EAF_WORKLOAD_DEFAULTS = deepFreeze({
   failureThreshold: 3,
 });
 
-/** Horizontal pod autoscaling on CPU utilisation. */
-export interface AutoscalingOptions {
-  /** Fewest replicas. */
-  readonly minReplicas: number;
-  /** Most replicas. */
-  readonly maxReplicas: number;
-  /**
-   * Average CPU utilisation (percent of the request) the autoscaler aims for.
-   * @default 70
-   */
-  readonly targetCpuUtilization?: number;
-}
+export type { AutoscalingOptions } from './autoscaling';
 
 /** Props every EAF workload shares: what a product team sets per environment. */
 export interface EafWorkloadOptions {
@@ -381,9 +371,7 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
       target,
       minReplicas: scaling.minReplicas,
       maxReplicas: scaling.maxReplicas,
-      metrics: [
-        kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(scaling.targetCpuUtilization ?? EAF_WORKLOAD_DEFAULTS.targetCpuUtilization)),
-      ],
+      metrics: autoscalingMetrics(scaling, EAF_WORKLOAD_DEFAULTS.targetCpuUtilization),
     });
   }
 }
