@@ -17,7 +17,16 @@ export interface ProductAlertsProps {
   readonly runbookBaseUrl: string;
   /** Name of the PrometheusRule. @default `<product>-alerts` */
   readonly name?: string;
+  /**
+   * Static labels every alert carries besides its own, for the platform's routing (e.g. `{ routing: Sev2 }`); the
+   * labels the library sets (`product`, `environment`, `namespace`, `component`, `severity`) cannot be replaced.
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }
+
+/** The labels each alert sets itself, which {@link ProductAlertsProps.labels} may not replace. */
+const OWN_LABELS = ['product', 'environment', 'namespace', 'component', 'severity'];
 
 /**
  * The alerts of one product environment as one PrometheusRule: the platform's alert table, the availability
@@ -42,7 +51,8 @@ export class ProductAlerts extends Construct {
     this.slo = { ...ALERT_DEFAULTS.slo, ...props.slo };
     this.runbookBaseUrl = props.runbookBaseUrl;
     validate(this, this.thresholds, this.slo);
-    this.groups = productAlertGroups(props.targets, { thresholds: this.thresholds, slo: this.slo });
+    validateLabels(this, props.labels ?? {});
+    this.groups = withLabels(productAlertGroups(props.targets, { thresholds: this.thresholds, slo: this.slo }), props.labels ?? {});
     this.resource = new rules.PrometheusRule(this, 'Resource', {
       metadata: { name: props.name ?? `${props.targets.product}-alerts` },
       spec: {
@@ -63,6 +73,27 @@ export class ProductAlerts extends Construct {
   public tests(ruleFile: string): PromtoolTestFile[] {
     return promtoolTests(this.groups, this.runbookBaseUrl, ruleFile);
   }
+}
+
+/** Extra labels: names Prometheus accepts, none of the alerts' own. */
+function validateLabels(scope: Construct, labels: Readonly<Record<string, string>>): void {
+  const problems = new PropertyProblems(scope);
+  for (const name of Object.keys(labels)) {
+    if (OWN_LABELS.includes(name))
+      problems.add(`labels.${name}`, 'is a label every alert sets itself', name, `use another name, not one of ${OWN_LABELS.join(', ')}`);
+    else if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || name.startsWith('__'))
+      problems.add(`labels.${name}`, 'is not a Prometheus label name', name, 'use letters, digits and underscores, not starting with a digit or __');
+  }
+  problems.throwIfAny();
+}
+
+/** Every alert of the groups with the extra labels under its own; recording rules as they are. */
+function withLabels(groups: readonly RuleGroup[], labels: Readonly<Record<string, string>>): RuleGroup[] {
+  if (Object.keys(labels).length === 0) return [...groups];
+  return groups.map((group) => ({
+    ...group,
+    rules: group.rules.map((rule) => (isAlert(rule) ? { ...rule, labels: { ...labels, ...rule.labels } } : rule)),
+  }));
 }
 
 /** Percentages within (0, 100], positive limits, and an objective that leaves an error budget. */

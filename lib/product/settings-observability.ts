@@ -85,6 +85,11 @@ export const ObservabilitySettings = strict({
         paging: optional(AlertReceiverSettings),
         chat: optional(AlertReceiverSettings),
         repeatInterval: optional(Duration),
+        labels: optional(
+          Type.Record(Type.String(), Type.String({ minLength: 1 }), {
+            description: 'give static labels every alert carries for routing, e.g. { routing: Sev2 }',
+          }),
+        ),
       },
       'give paging and/or chat',
     ),

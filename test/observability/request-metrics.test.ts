@@ -39,6 +39,29 @@ function rules(manifests: Manifest[]): any[] {
   return find(manifests, 'PrometheusRule', 'shop-alerts').spec.groups.flatMap((g: any) => g.rules);
 }
 
+describe("the environment's alert labels", () => {
+  test('go on every alert and into its promtool expectation, not on the recording rules', () => {
+    // GIVEN production whose alerts carry a routing label
+    const chart = productChart(production({ observability: { alerting: { labels: { routing: 'Sev2' } } } }), product('opentelemetry'));
+    // WHEN synthesised
+    const all = rules(synth(chart));
+    // THEN every alert has it, no recording rule does, and each test expects it on the firing alert
+    expect(all.filter((r) => r.alert !== undefined).every((r) => r.labels.routing === 'Sev2')).toBe(true);
+    expect(all.filter((r) => r.record !== undefined).some((r) => r.labels?.routing !== undefined)).toBe(false);
+    const tests = chart.alerts!.tests('rules.yaml').flatMap((f) => (f.content as any).tests.flatMap((t: any) => t.alert_rule_test));
+    const firing: any[] = tests.flatMap((t: any) => t.exp_alerts);
+    expect(firing.length).toBeGreaterThan(0);
+    expect(firing.every((a) => a.exp_labels.routing === 'Sev2')).toBe(true);
+  });
+
+  test('may not replace a label the alerts set themselves', () => {
+    const env = production({ observability: { alerting: { labels: { severity: 'low' } } } });
+    expect(settingProblems(() => productChart(env, product('opentelemetry')))).toEqual([
+      expect.stringContaining('observability.alerting.labels.severity: is a label every alert sets itself'),
+    ]);
+  });
+});
+
 describe('the scrape interval of an environment', () => {
   test('is the interval of every PodMonitor of the environment', () => {
     // GIVEN production with a 15s scrape interval
@@ -193,6 +216,7 @@ const LEAVES: Readonly<Record<string, { readonly value: unknown; readonly base?:
   'slo.latency.window': { value: '7d', base: { slo: { latency: { percent: 99, thresholdSeconds: 0.5 } } } },
   'alerting.paging': { value: { kind: 'pagerduty', routingKey: { secretName: 'alerting', key: 'pd' } } },
   'alerting.chat': { value: { kind: 'webhook', url: { secretName: 'alerting', key: 'hook' } } },
+  'alerting.labels': { value: { routing: 'Sev2' } },
   'alerting.repeatInterval': { value: '1h', base: { alerting: { chat: { kind: 'webhook', url: { secretName: 'alerting', key: 'hook' } } } } },
   'dashboards.delivery': { value: 'grafana-operator' },
   'dashboards.folder': { value: 'Shop' },

@@ -16,6 +16,7 @@ import { resolveSli } from '../../observability/sli-promql';
 import { UptimeProbes, UptimeProbesProps } from '../../observability/uptime-probes';
 import { EafWorkload } from '../../workloads/eaf-workload';
 import { Composition } from '../composition';
+import { setting } from '../provenance';
 import { ComponentDefinition } from '../product';
 
 /** What the observability of an environment watches: its composed components, databases and identity provider. */
@@ -59,26 +60,29 @@ export function composeObservability(c: Composition, scope: Construct, parts: Ob
         thresholds: settings.thresholds,
         slo: settings.slo,
         runbookBaseUrl: c.product.runbookBaseUrl ?? ALERT_DEFAULTS.runbookBaseUrl,
+        labels: settings.alerting?.labels && setting('observability.alerting.labels', settings.alerting.labels),
       },
       'observability',
       (p: ProductAlertsProps) => new ProductAlerts(scope, 'alerts', p),
     );
   const dashboards = targets && composeDashboards(c, scope, targets);
   const alerting = settings.alerting;
+  // The labels alone go on the alerts; a receiver or a repeat interval asks for the product's own routing.
   const routing =
-    alerting &&
-    c.build(
-      scope,
-      'routing',
-      {
-        name: `${c.product.name}-alerts`,
-        paging: alerting.paging,
-        chat: alerting.chat,
-        repeatInterval: alerting.repeatInterval,
-      },
-      'observability.alerting',
-      (p: AlertRoutingProps) => new AlertRouting(scope, 'routing', p),
-    );
+    alerting === undefined || [alerting.paging, alerting.chat, alerting.repeatInterval].every((v) => v === undefined)
+      ? undefined
+      : c.build(
+          scope,
+          'routing',
+          {
+            name: `${c.product.name}-alerts`,
+            paging: alerting.paging,
+            chat: alerting.chat,
+            repeatInterval: alerting.repeatInterval,
+          },
+          'observability.alerting',
+          (p: AlertRoutingProps) => new AlertRouting(scope, 'routing', p),
+        );
   return { alerts, dashboards, routing, probes: composeProbes(c, scope, parts.exposures) };
 }
 
