@@ -43,59 +43,50 @@ function toolsDir(): string {
   return process.env.EAF_TOOLS_DIR ?? path.join(PACKAGE_ROOT, '.tools');
 }
 
-/** The network-policy tier: the analyser's matrix of each environment against the flow record beside it. */
-function netpolTier(dirs: string[]): number {
-  const build = spawnSync('bash', [path.join(PACKAGE_ROOT, 'scripts', 'tools.sh'), 'netpol-analyzer'], { stdio: 'inherit', env: process.env });
+/** Where the output folders are, as every tier takes them: the output folder and its environments' names. */
+interface TierTarget {
+  readonly outdir: string;
+  readonly environments: string[];
+  /** A scratch folder, removed after the tier. */
+  readonly work: string;
+}
+
+/**
+ * Runs one real-tool tier: builds its pinned tool (scripts/tools.sh), runs `verify` on the folders in a scratch folder,
+ * prints each environment's lines and returns 0 when every environment passed.
+ */
+function toolTier<R extends { readonly ok: boolean }>(
+  tool: string,
+  dirs: string[],
+  verify: (target: TierTarget) => R[],
+  format: (result: R) => string[],
+): number {
+  const build = spawnSync('bash', [path.join(PACKAGE_ROOT, 'scripts', 'tools.sh'), tool], { stdio: 'inherit', env: process.env });
   if (build.status !== 0) return 1;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'eaf-netpol-'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `eaf-${tool}-`));
   try {
-    const results = verifyNetworkPolicies({
-      outdir: path.dirname(dirs[0]),
-      environments: dirs.map((d) => path.basename(d)),
-      netpolicy: path.join(toolsDir(), 'bin', 'netpolicy'),
-      work,
-    });
-    for (const r of results) for (const line of formatNetpolResult(r)) process.stderr.write(`${line}\n`);
+    const results = verify({ outdir: path.dirname(dirs[0]), environments: dirs.map((d) => path.basename(d)), work });
+    for (const r of results) for (const line of format(r)) process.stderr.write(`${line}\n`);
     return results.every((r) => r.ok) ? 0 : 1;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The network-policy tier: the analyser's matrix of each environment against the flow record beside it. */
+function netpolTier(dirs: string[]): number {
+  const netpolicy = path.join(toolsDir(), 'bin', 'netpolicy');
+  return toolTier('netpol-analyzer', dirs, (t) => verifyNetworkPolicies({ ...t, netpolicy }), formatNetpolResult);
 }
 
 /** The kube-score tier: each environment scored as kube-score is shown it (kube-score-view.ts), no exceptions file. */
 function lintTier(dirs: string[]): number {
-  const build = spawnSync('bash', [path.join(PACKAGE_ROOT, 'scripts', 'tools.sh'), 'kube-score'], { stdio: 'inherit', env: process.env });
-  if (build.status !== 0) return 1;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'eaf-lint-'));
-  try {
-    const results = verifyLint({
-      outdir: path.dirname(dirs[0]),
-      environments: dirs.map((d) => path.basename(d)),
-      kubeScore: path.join(toolsDir(), 'bin', 'kube-score'),
-      work,
-    });
-    for (const r of results) for (const line of formatLintResult(r)) process.stderr.write(`${line}\n`);
-    return results.every((r) => r.ok) ? 0 : 1;
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  const kubeScore = path.join(toolsDir(), 'bin', 'kube-score');
+  return toolTier('kube-score', dirs, (t) => verifyLint({ ...t, kubeScore }), formatLintResult);
 }
 
 /** The alert tier: promtool checks each environment's rules, runs the alert tests synth wrote beside it, parses the dashboards' queries. */
 function alertsTier(dirs: string[]): number {
-  const build = spawnSync('bash', [path.join(PACKAGE_ROOT, 'scripts', 'tools.sh'), 'promtool'], { stdio: 'inherit', env: process.env });
-  if (build.status !== 0) return 1;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'eaf-alerts-'));
-  try {
-    const results = verifyAlerts({
-      outdir: path.dirname(dirs[0]),
-      environments: dirs.map((d) => path.basename(d)),
-      promtool: path.join(toolsDir(), 'bin', 'promtool'),
-      work,
-    });
-    for (const r of results) for (const line of formatAlertsResult(r)) process.stderr.write(`${line}\n`);
-    return results.every((r) => r.ok) ? 0 : 1;
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  const promtool = path.join(toolsDir(), 'bin', 'promtool');
+  return toolTier('promtool', dirs, (t) => verifyAlerts({ ...t, promtool }), formatAlertsResult);
 }
