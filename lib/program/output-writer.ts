@@ -40,6 +40,13 @@ export interface WriteOutputOptions {
   readonly lockTimeoutMs?: number;
   /** Called after each step: a test hook that can kill the process there. @default - none */
   readonly onStep?: (step: WriteStep) => void;
+  /**
+   * Which files of the old tree (paths relative to it) the program writes: one the new tree no longer has is
+   * removed with a line in the log. Any other file the new tree would drop was put there by someone else, and the
+   * write is refused, naming it.
+   * @default - every file: each one the new tree drops is removed with a line in the log
+   */
+  readonly owns?: (relativePath: string) => boolean;
 }
 
 /**
@@ -77,6 +84,7 @@ export function writeOutputAtomically<T>(outdir: string, fill: (staging: string)
       const result = fill(staging);
       step('filled');
       assertReplaceable(target);
+      const dropped = droppedFiles(target, staging, options.owns ?? (() => true));
       step('checked');
       const previous = path.join(parent, `.${base}-previous-${uniqueId()}`);
       const hadOld = fs.existsSync(target);
@@ -85,6 +93,7 @@ export function writeOutputAtomically<T>(outdir: string, fill: (staging: string)
       fs.renameSync(staging, target);
       step('new-in-place');
       if (hadOld) removeQuietly(previous, log);
+      if (dropped.length > 0) log(`removed ${dropped.join(', ')} from ${target}: this run no longer writes them`);
       step('cleaned');
       return result;
     } finally {
@@ -213,6 +222,34 @@ function assertReplaceable(target: string): void {
       `cannot replace ${target}: ${unwritable} is not writable, so the old output could not be removed; make it writable (chmod -R u+w ${target})`,
     );
   }
+}
+
+/**
+ * The files of the old tree that the new one drops, all of them the program's: a file someone else put into the
+ * output is never removed without a word, so the write is refused instead.
+ * @throws OutputWriteError naming every file the program did not write
+ */
+function droppedFiles(target: string, staging: string, owns: (relativePath: string) => boolean): string[] {
+  if (!fs.existsSync(target)) return [];
+  const kept = new Set(listFiles(staging));
+  const dropped = listFiles(target).filter((file) => !kept.has(file));
+  const foreign = dropped.filter((file) => !owns(file));
+  if (foreign.length > 0) {
+    const shown = foreign.map((file) => path.join(target, file));
+    throw new OutputWriteError(
+      `${target} holds ${foreign.length === 1 ? 'a file' : `${foreign.length} files`} synth did not write: ${shown.join(', ')}; ` +
+        `synth replaces the whole folder, so nothing was written; move ${foreign.length === 1 ? 'it' : 'them'} out of ${target} and run again`,
+    );
+  }
+  return dropped;
+}
+
+/** Every file under `root`, relative to it, sorted; symbolic links count as files. */
+export function listFiles(root: string, dir = root): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? listFiles(root, path.join(dir, entry.name)) : [path.relative(root, path.join(dir, entry.name))]))
+    .sort();
 }
 
 function findUnwritableFolder(dir: string): string | undefined {

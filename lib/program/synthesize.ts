@@ -9,7 +9,7 @@ import { NetworkPolicies } from '../network/network-policies';
 import { RenderedEnvironment } from '../product/delivery-charts';
 import { inputProblems } from '../product/composition';
 import { EnvironmentConfig } from '../product/settings';
-import { WriteOutputOptions, writeOutputAtomically } from './output-writer';
+import { listFiles, WriteOutputOptions, writeOutputAtomically } from './output-writer';
 import { stringifyManifests } from './yaml-output';
 
 /**
@@ -95,7 +95,19 @@ export function synthesizeEnvironments(
   compose: ComposeEnvironment,
   options: SynthesizeOptions = {},
 ): SynthesisResult {
-  return writeOutputAtomically(outdir, (staging) => stageEnvironments(staging, environments, compose, options), options.write);
+  return writeOutputAtomically(outdir, (staging) => stageEnvironments(staging, environments, compose, options), {
+    ...options.write,
+    owns: writesFile,
+  });
+}
+
+/**
+ * Whether a file of the output folder is of the kind synthesis writes there (relative path): a chart's manifests in
+ * an environment's (or the shared) folder, or an environment's flow record or alert tests beside it. An old
+ * environment's files go with a line in the log; anything else in the folder is someone's, and is not deleted.
+ */
+export function writesFile(relativePath: string): boolean {
+  return /^[a-z0-9][a-z0-9-]*\/[^/]+\.k8s\.yaml$/.test(relativePath) || /^[a-z0-9][a-z0-9-]*\.(flows|alert-tests)\.json$/.test(relativePath);
 }
 
 /** What {@link synthesizeEnvironments} writes into the staging folder, and the problems found on the way. */
@@ -237,11 +249,4 @@ function describeFailure(errors: readonly Error[], environment: string, file: st
       ? `${file}: ${e.settingMessage}`
       : `environment ${environment}: ${e.message}`,
   );
-}
-
-function listFiles(root: string, dir = root): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((entry) => (entry.isDirectory() ? listFiles(root, path.join(dir, entry.name)) : [path.relative(root, path.join(dir, entry.name))]))
-    .sort();
 }

@@ -64,6 +64,45 @@ describe('writeOutputAtomically', () => {
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
 
+  describe('files the new tree drops', () => {
+    const ownsYaml = (file: string) => file.endsWith('.yaml');
+
+    test('removes those the program writes, and says which', () => {
+      // GIVEN an output with an environment the next run no longer writes
+      write({ 'dev/a.yaml': 'a', 'old/a.yaml': 'gone' });
+      const log: string[] = [];
+      // WHEN the next run writes only dev
+      write({ 'dev/a.yaml': 'a' }, { owns: ownsYaml, log: (l: string) => log.push(l) });
+      // THEN the old environment is gone, with a line naming it
+      expect(readTree(dist)).toEqual({ 'dev/a.yaml': 'a' });
+      expect(log).toEqual([`removed ${path.join('old', 'a.yaml')} from ${dist}: this run no longer writes them`]);
+    });
+
+    test('refuses to delete a file someone else put there, names it, and leaves the output exactly as it was', () => {
+      // GIVEN an output holding a person's notes beside the program's files
+      write({ 'dev/a.yaml': 'old' });
+      fs.writeFileSync(path.join(dist, 'README.md'), 'notes');
+      fs.writeFileSync(path.join(dist, 'dev', 'extra.json'), '{}');
+      // WHEN a run would replace the folder
+      expect(() => write({ 'dev/a.yaml': 'new' }, { owns: ownsYaml })).toThrow(
+        new OutputWriteError(
+          `${dist} holds 2 files synth did not write: ${path.join(dist, 'README.md')}, ${path.join(dist, 'dev', 'extra.json')}; ` +
+            `synth replaces the whole folder, so nothing was written; move them out of ${dist} and run again`,
+        ),
+      );
+      // THEN nothing changed and nothing is left beside it
+      expect(readTree(dist)).toEqual({ 'dev/a.yaml': 'old', 'README.md': 'notes', 'dev/extra.json': '{}' });
+      expect(fs.readdirSync(tmp)).toEqual(['dist']);
+    });
+
+    test('keeps a foreign file the new tree writes too: it is replaced, not dropped', () => {
+      write({ 'dev/a.yaml': 'old' });
+      fs.writeFileSync(path.join(dist, 'notes.txt'), 'mine');
+      write({ 'dev/a.yaml': 'new', 'notes.txt': 'generated' }, { owns: ownsYaml });
+      expect(readTree(dist)).toEqual({ 'dev/a.yaml': 'new', 'notes.txt': 'generated' });
+    });
+  });
+
   test("waits for a live run's lock and then fails with who holds it, leaving the lock alone", () => {
     // GIVEN a lock held by this (live) process, as a concurrent run would hold it
     const release = lockfile.lockSync(dist, { realpath: false, lockfilePath: path.join(tmp, '.dist.lock') });

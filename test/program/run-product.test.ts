@@ -47,6 +47,33 @@ describe('synthesizeProduct', () => {
     expect(lines[lines.length - 1]).toBe(`note: ${scratch} exists and is not a link; left as it is (the output is in ${path.join(tmp, 'dist')})`);
   });
 
+  test('refuses to delete what a person put into dist/, naming each file, and leaves dist/ exactly as it was', () => {
+    // GIVEN a synthesised dist/ with a README, an extra manifest in an environment folder, and a stale environment
+    expect(run()).toBe(0);
+    const dist = path.join(tmp, 'dist');
+    fs.writeFileSync(path.join(dist, 'README.md'), 'what is in here');
+    fs.writeFileSync(path.join(dist, 'production', 'extra.yaml'), 'kind: ConfigMap');
+    fs.mkdirSync(path.join(dist, 'old-env'));
+    fs.writeFileSync(path.join(dist, 'old-env', 'orders.k8s.yaml'), 'kind: ConfigMap');
+    const before = readTree(dist);
+    lines = [];
+    // WHEN synth runs again
+    expect(run()).toBe(1);
+    // THEN it names the two files nobody but a person wrote, and nothing changed
+    expect(lines.join('\n')).toContain(
+      `holds 2 files synth did not write: ${path.join(dist, 'README.md')}, ${path.join(dist, 'production', 'extra.yaml')}; ` +
+        `synth replaces the whole folder, so nothing was written; move them out of ${dist} and run again`,
+    );
+    expect(readTree(dist)).toEqual(before);
+    // AND once they are moved out, the stale environment goes with a line naming it
+    fs.rmSync(path.join(dist, 'README.md'));
+    fs.rmSync(path.join(dist, 'production', 'extra.yaml'));
+    lines = [];
+    expect(run()).toBe(0);
+    expect(fs.existsSync(path.join(dist, 'old-env'))).toBe(false);
+    expect(lines).toContain(`removed ${path.join('old-env', 'orders.k8s.yaml')} from ${dist}: this run no longer writes them`);
+  });
+
   test('fails with exit code 1 on a missing CRD folder, writing nothing', () => {
     expect(
       synthesizeProduct(orders, {
