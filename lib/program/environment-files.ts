@@ -7,8 +7,9 @@ import { schemaCompiler } from '../gate/precompiled';
 import { VALIDATION_RULES } from '../gate/rules';
 import { environmentSchema } from '../product/environment-schema';
 import { environmentWarnings } from '../product/environment-warnings';
-import { ProductDefinition, productNamespaceName } from '../product/product';
+import { ProductDefinition } from '../product/product';
 import { EnvironmentConfig } from '../product/settings';
+import { sharedResources } from './environment-clashes';
 
 /**
  * Reading `environments/<name>.yaml` files into {@link EnvironmentConfig}s, checked against the schema derived
@@ -73,7 +74,8 @@ export interface EnvironmentDirectory {
  * {@link MAX_ENVIRONMENT_FILE_BYTES}), and hidden files (`.gitkeep`, editor swap files) and `*.md` notes, which are
  * ignored. Anything
  * else is a problem named by its path, and is never read: folders, symbolic links, other extensions and `.yml`/`.YAML`
- * spellings. Across files, every environment's namespace is its own. Never throws for bad input.
+ * spellings. Across files, every environment's namespace, public hosts, backup folders and secret-store prefix are its
+ * own (see `sharedResources`). Never throws for bad input.
  */
 export function readEnvironmentDirectory(directory: string, product: ProductDefinition): EnvironmentDirectory {
   const stat = fs.statSync(directory, { throwIfNoEntry: false });
@@ -109,7 +111,7 @@ export function readEnvironmentDirectory(directory: string, product: ProductDefi
     }
   }
   if (entries.length === 0) problems.push(`${directory}: holds no environment file; add one <name>.yaml per environment, e.g. dev.yaml`);
-  problems.push(...sharedNamespaces(environments, product));
+  problems.push(...sharedResources(environments, product));
   return { environments, problems, warnings };
 }
 
@@ -163,27 +165,6 @@ function readText(filePath: string): string {
   } catch {
     throw new EnvironmentFileError([`${filePath}: is not UTF-8 text; save it as UTF-8`]);
   }
-}
-
-/** Two environments in one namespace would overwrite each other's objects: each file that shares one is named. */
-function sharedNamespaces(environments: readonly EnvironmentFile[], product: ProductDefinition): string[] {
-  const byNamespace = new Map<string, EnvironmentFile[]>();
-  for (const file of environments) {
-    const namespace = productNamespaceName(product, file.environment);
-    byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), file]);
-  }
-  return [...byNamespace.entries()]
-    .filter(([, files]) => files.length > 1)
-    .flatMap(([namespace, files]) =>
-      files.map((file) => {
-        const others = files
-          .filter((f) => f !== file)
-          .map((f) => f.file)
-          .join(', ');
-        const given = file.environment.namespace === undefined ? `${describeValue(namespace)}, the default` : describeValue(namespace);
-        return `${file.file}: namespace: is also the namespace of ${others} (got ${given}); give each environment a namespace of its own`;
-      }),
-    );
 }
 
 /** Byte order, the same on every machine (not the locale's). */

@@ -363,6 +363,26 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: "a verbatim copy of staging.yaml as qa.yaml: hosts, backup folders and secret-store prefix are staging's",
+    file: 'qa.yaml',
+    edit: () => fs.readFileSync(path.join(ENVIRONMENTS, 'staging.yaml'), 'utf8'),
+    beside: ['staging.yaml'],
+    expected:
+      '<file>: hosts.api: is also a public host of <dir>/staging.yaml (got "api.dvmm.staging.eaf.example.com"); ' +
+      "give each environment host names of its own: two environments behind one name would take each other's traffic",
+    alsoExpected: [
+      '<dir>/staging.yaml: hosts.api: is also a public host of <file> (got "api.dvmm.staging.eaf.example.com"); ' +
+        "give each environment host names of its own: two environments behind one name would take each other's traffic",
+      '<file>: databases.db.backup.destinationPath: is also the backup folder of <dir>/staging.yaml (got "s3://eaf-backups/dvmm/staging"); ' +
+        "give each environment's backups a destinationPath of their own: two environments archiving into one folder overwrite each other's archive",
+      '<file>: identity.realmExport.destinationPath: is also the backup folder of <dir>/staging.yaml ' +
+        '(got "s3://eaf-backups/dvmm/staging-keycloak-realm"); ' +
+        "give each environment's backups a destinationPath of their own: two environments archiving into one folder overwrite each other's archive",
+      '<file>: secrets.remoteKeyPrefix: is also the secret-store prefix of <dir>/staging.yaml (got "dvmm/staging"); ' +
+        "give each environment a remoteKeyPrefix of its own, e.g. <product>/<environment>: two environments would read each other's Secrets",
+    ],
+  },
+  {
     name: 'a system namespace',
     edit: (t) => t.replace('critical:', 'namespace: kube-system\ncritical:'),
     expected:

@@ -157,7 +157,7 @@ describe('loadEnvironmentDirectory', () => {
 
   test('loads every file sorted by name: the set of files is the set of environments', () => {
     fs.writeFileSync(path.join(dir, 'staging.yaml'), VALID);
-    fs.writeFileSync(path.join(dir, 'qa.yaml'), VALID);
+    fs.writeFileSync(path.join(dir, 'qa.yaml'), VALID.replace(/example\.com/g, 'qa.example.com'));
     fs.writeFileSync(path.join(dir, 'README.md'), 'not an environment');
     expect(loadEnvironmentDirectory(dir, WEB_PRODUCT).map((e) => e.environment.name)).toEqual(['qa', 'staging']);
   });

@@ -154,7 +154,13 @@ describe('synthesizeProduct with Argo CD delivery', () => {
   });
 
   test('fails on an environment named like the Argo CD folder, and on automated sync of a critical environment, writing nothing', () => {
-    write('argocd', { ...production, namespace: 'dvmm-argo' });
+    const other = { ...production, hosts: { frontend: 'argo.example.com', api: 'api.argo.example.com', identity: 'auth.argo.example.com' } };
+    write('argocd', {
+      ...other,
+      namespace: 'dvmm-argo',
+      databases: { db: { backup: { destinationPath: 's3://backups/argo-app', credentialsSecret: 'backup-s3' } } },
+      identity: { database: { backup: { destinationPath: 's3://backups/argo-keycloak', credentialsSecret: 'backup-s3' } } },
+    });
     write('production', { ...production, delivery: { sync: 'automated' } });
     expect(run()).toBe(1);
     const file = (name: string) => path.join(tmp, 'envs', `${name}.yaml`);
