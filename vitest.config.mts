@@ -45,11 +45,12 @@ export default defineConfig({
         extends: true,
         // Generous: some unit tests load a product through tsx or synthesise every DVMM environment, which takes 1-3 s
         // on an idle 2-core machine and over 12 s on a loaded one (measured at load 16); vitest's 5 s failed them there.
-        test: { name: 'unit', ...UNIT_TIER, isolate: false, testTimeout: 60_000 },
+        // Hooks too: a beforeAll that synthesises DVMM once for a file's cases ran past vitest's 10 s at load 18.
+        test: { name: 'unit', ...UNIT_TIER, isolate: false, testTimeout: 60_000, hookTimeout: 60_000 },
       },
       {
         extends: true,
-        test: { name: 'processes', include: PROCESS_TIER.map((folder) => `${folder}/**/*.test.ts`), testTimeout: 180_000 },
+        test: { name: 'processes', include: PROCESS_TIER.map((folder) => `${folder}/**/*.test.ts`), testTimeout: 180_000, hookTimeout: 180_000 },
       },
     ],
   },
