@@ -82,3 +82,39 @@ export function isFiveFieldCron(schedule: string): boolean {
     return false;
   }
 }
+
+const MONTH_NAMES = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+/** The most days each month has (February's 29 of a leap year: a schedule on the 29th runs every fourth year). */
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Why a well-formed 6-field schedule (seconds first) never runs, or `undefined` when it runs: its day of month is one
+ * that none of its months has (`0 0 2 31 2 *`, February 31st) and its day of week does not widen it. robfig/cron,
+ * CloudNativePG's scheduler, accepts such a schedule and never fires it. Written by hand because cron-parser only
+ * throws a generic error on it, which would not tell this case from a malformed expression.
+ */
+export function whyCronNeverRuns(expression: string): string | undefined {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 6) return undefined;
+  const [, , , dayOfMonth, month, dayOfWeek] = fields;
+  // Restricted day of month and day of week: robfig/cron runs on either, and every week has each weekday.
+  if (['*', '?'].includes(dayOfMonth) || !['*', '?'].includes(dayOfWeek)) return undefined;
+  const days = expandCronField(dayOfMonth, 1, 31);
+  const months = expandCronField(month, 1, 12, MONTH_NAMES);
+  if (months.some((m) => days.some((d) => d <= MONTH_DAYS[m - 1]))) return undefined;
+  const named = months.map((m) => MONTH_NAMES[m - 1]).join(', ');
+  return `no month it names (${named}) has day ${days.join(', ')}`;
+}
+
+/** The values of one well-formed cron field: lists of `*`, values, ranges and steps. */
+function expandCronField(field: string, min: number, max: number, names: readonly string[] = []): number[] {
+  const value = (text: string) => (names.includes(text.toUpperCase()) ? names.indexOf(text.toUpperCase()) + min : Number(text));
+  const values = new Set<number>();
+  for (const part of field.split(',')) {
+    const [range, step] = part.split('/');
+    const [low, high] = range === '*' || range === '?' ? [min, max] : range.split('-').map(value);
+    const last = high ?? (step === undefined ? low : max);
+    for (let v = low; v <= last; v += Number(step ?? 1)) values.add(v);
+  }
+  return [...values].sort((a, b) => a - b);
+}

@@ -3,6 +3,7 @@ import { DNS_LABEL, DNS_NAME, HTTPS_URL, IMAGE_REFERENCE, IMAGE_TAG, S3_PATH } f
 import { parseQuantity } from '../core/quantity';
 import { ContainerResources, validateResources } from '../pods/pod-template';
 import { checkCnpgCron } from './cnpg-cron';
+import { whyCronNeverRuns } from '../core/cron';
 import type { PostgresBackupOptions } from './postgres-backup';
 import type { PostgresCluster, PostgresClusterProps } from './postgres-cluster';
 import type { PostgresRecoveryOptions } from './postgres-recovery';
@@ -109,6 +110,15 @@ function checkTiers(problems: PropertyProblems, cluster: PostgresCluster, backup
         `is not a 6-field CloudNativePG cron expression: ${cronProblem}`,
         tier.schedule,
         "use seconds minutes hours day-of-month month day-of-week, e.g. '0 0 2 * * *' for 02:00 daily",
+      );
+    }
+    const neverRuns = cronProblem === undefined ? whyCronNeverRuns(tier.schedule) : undefined;
+    if (neverRuns !== undefined) {
+      problems.add(
+        `${at}.schedule`,
+        `never runs: ${neverRuns}`,
+        tier.schedule,
+        "use a day every month has (1 to 28), e.g. '0 0 2 1 * *' for 02:00 on the 1st",
       );
     }
     if (retentionDays(tier.retention) === undefined) {

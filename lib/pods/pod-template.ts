@@ -71,13 +71,35 @@ export function imageReference(repository: string, tag: string): string {
   return IMAGE_DIGEST.test(tag) ? `${repository}@${tag}` : `${repository}:${tag}`;
 }
 
-/** Checks that every quantity parses and no limit is below its request. */
+/**
+ * The least of each resource a container can sensibly ask for: less is a unit mistake (`1m` of memory is a thousandth
+ * of a byte; `0.0001` CPU is below the millicore Kubernetes counts in), with the spelling that was probably meant.
+ */
+const SMALLEST: Record<keyof ResourceQuantities, { readonly value: number; readonly fix: string }> = {
+  cpu: { value: 0.001, fix: 'use at least 1m (a thousandth of a core), e.g. 250m' },
+  memory: { value: 1024 * 1024, fix: 'use at least 1Mi: m means a thousandth of a byte, Mi a mebibyte, e.g. 512Mi' },
+  ephemeralStorage: { value: 1024 * 1024, fix: 'use at least 1Mi: m means a thousandth of a byte, Mi a mebibyte, e.g. 256Mi' },
+};
+
+/** Checks that every quantity parses, none is below the least a container can use, and no limit is below its request. */
 export function validateResources(scope: Construct, resources: ContainerResources): void {
   const problems = new PropertyProblems(scope);
   for (const kind of ['cpu', 'memory', 'ephemeralStorage'] as const) {
     if (kind === 'ephemeralStorage' && resources.requests[kind] === undefined && resources.limits[kind] === undefined) continue;
     const request = parseQuantity(resources.requests[kind] ?? '');
     const limit = parseQuantity(resources.limits[kind] ?? '');
+    for (const [field, value] of [
+      ['requests', request],
+      ['limits', limit],
+    ] as const) {
+      if (value === undefined || value <= 0 || value >= SMALLEST[kind].value) continue;
+      problems.add(
+        `resources.${field}.${kind}`,
+        `is below ${kind === 'cpu' ? '1m' : '1Mi'}, a likely unit mistake`,
+        resources[field][kind],
+        SMALLEST[kind].fix,
+      );
+    }
     if (request === undefined || request < 0) {
       problems.add(
         `resources.requests.${kind}`,

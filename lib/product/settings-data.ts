@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { DNS_LABEL, DNS_NAME, HTTPS_URL, IMAGE_REFERENCE, IMAGE_TAG, S3_PATH } from '../core/formats';
 import { DURATION_PATTERN } from '../observability/promql';
-import { Count, formatted, oneOf, optional, Quantity, strict } from './settings-schema';
+import { ConnectionCount, Count, formatted, oneOf, optional, Quantity, strict } from './settings-schema';
 import { ResourceSettings } from './settings-workloads';
 
 const CnpgCron = Type.String({ description: "use a 6-field cron, seconds first, e.g. '0 0 2 * * *'" });
@@ -71,8 +71,8 @@ export const RecoverySettings = strict(
 export const PoolerSettings = strict({
   instances: optional(Count),
   poolMode: optional(oneOf(['session', 'transaction'], 'use session or transaction')),
-  maxClientConnections: optional(Count),
-  defaultPoolSize: optional(Count),
+  maxClientConnections: optional(ConnectionCount),
+  defaultPoolSize: optional(ConnectionCount),
 });
 
 /** A PostgreSQL cluster in one environment. */

@@ -20,7 +20,13 @@ export const strict = <T extends TProperties>(properties: T, description?: strin
   Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}) });
 
 export const Quantity = Type.String({ pattern: QUANTITY_PATTERN, description: 'use a Kubernetes quantity such as 250m, 1, 512Mi or 1Gi' });
-export const Count = Type.Integer({ minimum: 1, description: 'use a whole number of at least 1' });
+/**
+ * Replicas, instances and other counts of pods or objects: more than a thousand of one thing in one environment is a
+ * typo (`1e9`, an extra zero or two), not a plan; Kubernetes would try to create them all.
+ */
+export const Count = Type.Integer({ minimum: 1, maximum: 1000, description: 'use a whole number from 1 to 1000' });
+/** Connection counts of a pooler, which run to the thousands. */
+export const ConnectionCount = Type.Integer({ minimum: 1, maximum: 100_000, description: 'use a whole number from 1 to 100000' });
 export const Port = Type.Integer({ minimum: 1, maximum: 65535, description: 'use a TCP port from 1 to 65535' });
 export const Tag = formatted(IMAGE_TAG_OR_DIGEST);
 

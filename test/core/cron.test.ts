@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import * as fc from 'fast-check';
-import { isFiveFieldCron, longestCronGapSeconds } from '../../lib/core/cron';
+import { isFiveFieldCron, longestCronGapSeconds, whyCronNeverRuns } from '../../lib/core/cron';
 
 /**
  * The definition, run for run: every run from 2025-01-01 (UTC) until one past `horizonDays`, through cron-parser.
@@ -107,5 +107,40 @@ describe('isFiveFieldCron', () => {
 
   test.each(['0 0 3 * * *', '0 3 * *', '@daily', '0 25 * * *', 'every day'])('refuses %s', (schedule) => {
     expect(isFiveFieldCron(schedule)).toBe(false);
+  });
+});
+
+describe('whyCronNeverRuns', () => {
+  test.each([
+    ['0 0 2 31 2 *', 'no month it names (FEB) has day 31'],
+    ['0 0 2 30,31 FEB *', 'no month it names (FEB) has day 30, 31'],
+    ['0 0 3 31 4-6/2 ?', 'no month it names (APR, JUN) has day 31'],
+  ])('%s: %s', (expression, reason) => {
+    expect(whyCronNeverRuns(expression)).toBe(reason);
+  });
+
+  test.each(['0 0 2 * * *', '0 0 2 29 2 *', '0 0 2 31 2 MON', '0 0 2 31 1-2 *', '0 0 2 */10 2 *', '0 0 3 31 */3 *', '@monthly', '0 2 31 2 *'])(
+    '%s runs (or is not a 6-field schedule this answers for)',
+    (expression) => {
+      expect(whyCronNeverRuns(expression)).toBeUndefined();
+    },
+  );
+
+  test('agrees with cron-parser, which refuses exactly the schedules that never run', () => {
+    const days = fc.uniqueArray(fc.integer({ min: 1, max: 31 }), { minLength: 1, maxLength: 3 });
+    const months = fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 3 });
+    fc.assert(
+      fc.property(days, months, (d, m) => {
+        const expression = `0 0 2 ${d.join(',')} ${m.join(',')} *`;
+        let parses = true;
+        try {
+          CronExpressionParser.parse(expression);
+        } catch {
+          parses = false;
+        }
+        expect(whyCronNeverRuns(expression) === undefined).toBe(parses);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -46,17 +46,17 @@ const CASES: Case[] = [
       '    tags: { blue: 1.4.2, green: 1.5.0 }\n    replicas: 3\n  frontend',
       '    tags: { blue: 1.4.2, green: 1.5.0 }\n    replicas: -1\n  frontend',
     ),
-    expected: '<file>: components.api.replicas: must be >= 1 (got -1); use a whole number of at least 1',
+    expected: '<file>: components.api.replicas: must be >= 1 (got -1); use a whole number from 1 to 1000',
   },
   {
     name: 'zero replicas in production',
     edit: replaceOnce(/replicas: 3\n$/, 'replicas: 0\n'),
-    expected: '<file>: components.frontend.replicas: must be >= 1 (got 0); use a whole number of at least 1',
+    expected: '<file>: components.frontend.replicas: must be >= 1 (got 0); use a whole number from 1 to 1000',
   },
   {
     name: 'replicas of the wrong type',
     edit: replaceOnce(/replicas: 3\n$/, 'replicas: three\n'),
-    expected: '<file>: components.frontend.replicas: must be integer (got "three"); use a whole number of at least 1',
+    expected: '<file>: components.frontend.replicas: must be integer (got "three"); use a whole number from 1 to 1000',
   },
   {
     name: 'the moving tag latest',
@@ -67,7 +67,8 @@ const CASES: Case[] = [
     name: 'a branch name as tag in production',
     edit: replaceOnce('  frontend:\n    tags: { blue: 1.4.2, green: 1.5.0 }', '  frontend:\n    tags: { blue: 1.4.2, green: main }'),
     expected:
-      '<file>: components.frontend.tags.green: must be a released version or a digest in a critical environment (got "main"); use a version such as 1.4.2, or a sha256 digest',
+      '<file>: components.frontend.tags.green: must be a released version or a digest in a critical environment ' +
+      '(got "main"); use a version such as 1.4.2, or a sha256 digest',
   },
   {
     name: 'a tag-less blue-green component',
@@ -84,7 +85,8 @@ const CASES: Case[] = [
     name: 'an image with its tag in the repository',
     edit: replaceOnce('  api:\n', '  api:\n    image: "Registry.example.com/dvmm/api:1.0"\n'),
     expected:
-      '<file>: components.api.image: has the wrong form (got "Registry.example.com/dvmm/api:1.0"); use an image repository without tag, e.g. registry.example.com/dvmm/api',
+      '<file>: components.api.image: has the wrong form (got "Registry.example.com/dvmm/api:1.0"); use an image ' +
+      'repository without tag, e.g. registry.example.com/dvmm/api',
   },
   {
     name: 'a missing component',
@@ -95,7 +97,9 @@ const CASES: Case[] = [
     name: 'an unknown key',
     edit: (t) => `${t}replica: 3\n`,
     expected:
-      '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, delivery, components, secrets, waivers',
+      '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, ' +
+      'release, registries, databases, identity, network, egress, observability, delivery, components, secrets, ' +
+      'waivers',
   },
   {
     name: 'an unknown key in a component',
@@ -107,13 +111,47 @@ const CASES: Case[] = [
     name: 'a bad CPU quantity',
     edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    resources: { requests: { cpu: 2 cores } }\n'),
     expected:
-      '<file>: components.frontend.resources.requests.cpu: has the wrong form (got "2 cores"); use a Kubernetes quantity such as 250m, 1, 512Mi or 1Gi',
+      '<file>: components.frontend.resources.requests.cpu: has the wrong form (got "2 cores"); use a Kubernetes ' +
+      'quantity such as 250m, 1, 512Mi or 1Gi',
   },
   {
     name: 'a bad memory quantity',
     edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    resources: { limits: { memory: 1GB } }\n'),
     expected:
       '<file>: components.frontend.resources.limits.memory: has the wrong form (got "1GB"); use a Kubernetes quantity such as 250m, 1, 512Mi or 1Gi',
+  },
+  {
+    name: 'a memory of 1m (a thousandth of a byte), a likely unit mistake',
+    edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    resources: { requests: { memory: 1m } }\n'),
+    expected:
+      '<file>: components.frontend.resources.requests.memory: is below 1Mi, a likely unit mistake (got "1m"); ' +
+      'use at least 1Mi: m means a thousandth of a byte, Mi a mebibyte, e.g. 512Mi',
+  },
+  {
+    name: 'a CPU below a millicore',
+    edit: replaceOnce(/replicas: 3\n$/, 'replicas: 3\n    resources: { limits: { cpu: "0.0001" } }\n'),
+    expected:
+      '<file>: components.frontend.resources.limits.cpu: is below 1m, a likely unit mistake (got "0.0001"); ' +
+      'use at least 1m (a thousandth of a core), e.g. 250m',
+  },
+  {
+    name: 'a billion replicas',
+    edit: replaceOnce(/replicas: 3\n$/, 'replicas: 1e9\n'),
+    expected: '<file>: components.frontend.replicas: must be <= 1000 (got 1000000000); use a whole number from 1 to 1000',
+  },
+  {
+    name: 'a backup cron that never fires (February 31st)',
+    edit: replaceOnce('schedule: "0 0 2 * * *"', 'schedule: "0 0 2 31 2 *"'),
+    expected:
+      '<file>: databases.db.backup.schedule: never runs: no month it names (FEB) has day 31 (got "0 0 2 31 2 *"); ' +
+      "use a day every month has (1 to 28), e.g. '0 0 2 1 * *' for 02:00 on the 1st",
+  },
+  {
+    name: 'a realm export that never runs (April 31st)',
+    edit: replaceOnce('schedule: "0 3 * * *"', 'schedule: "0 3 31 4,6 *"'),
+    expected:
+      '<file>: identity.realmExport.schedule: never runs: no month it names (APR, JUN) has day 31 (got "0 3 31 4,6 *"); ' +
+      "use a day every month has (1 to 28), e.g. '0 3 * * *' for 03:00 daily",
   },
   {
     name: 'a limit below its request',
@@ -134,20 +172,25 @@ const CASES: Case[] = [
     name: 'a 5-field backup cron',
     edit: replaceOnce('schedule: "0 0 2 * * *"', 'schedule: "0 2 * * *"'),
     expected:
-      '<file>: databases.db.backup.schedule: is not a 6-field CloudNativePG cron expression: it has 5 fields (got "0 2 * * *"); use seconds minutes hours day-of-month month day-of-week, e.g. \'0 0 2 * * *\' for 02:00 daily',
+      '<file>: databases.db.backup.schedule: is not a 6-field CloudNativePG cron expression: it has 5 fields ' +
+      '(got "0 2 * * *"); use seconds minutes hours day-of-month month day-of-week, e.g. \'0 0 2 * * *\' for ' +
+      '02:00 daily',
   },
   {
     name: 'an RPO laxer than the platform allows in a critical environment',
     edit: replaceOnce('    rpo: 1h\n', '    rpo: 2h\n'),
     expected:
-      '<file>: databases.db.rpo: is laxer than the platform allows in a critical environment (at most 1h) (got "2h"); use 1h or less, or set critical: false if this environment holds no production data',
+      '<file>: databases.db.rpo: is laxer than the platform allows in a critical environment (at most 1h) (got ' +
+      '"2h"); use 1h or less, or set critical: false if this environment holds no production data',
   },
   {
     name: 'an archive timeout that cannot meet the RPO',
     edit: (t) =>
       replaceOnce('      retention: 30d\n', '      retention: 30d\n      archiveTimeout: 10min\n')(replaceOnce('    rpo: 1h\n', '    rpo: 15m\n')(t)),
     expected:
-      '<file>: databases.db.backup.archiveTimeout: cannot meet the RPO of 15m: a WAL segment may wait this long before it is archived, and the upload needs the rest (got "10min"); use at most 450s (half the RPO), or leave it out to derive it from the RPO',
+      '<file>: databases.db.backup.archiveTimeout: cannot meet the RPO of 15m: a WAL segment may wait this ' +
+      'long before it is archived, and the upload needs the rest (got "10min"); use at most 450s (half the ' +
+      'RPO), or leave it out to derive it from the RPO',
   },
   {
     name: 'two object-store backup tiers with different retentions',
@@ -156,7 +199,10 @@ const CASES: Case[] = [
       '      tiers: [{ name: nightly, schedule: "0 0 1 * * *", retention: 14d }, { name: monthly, schedule: "0 0 3 1 * *", retention: 12m }]\n',
     ),
     expected:
-      '<file>: databases.db.backup.tiers: keep object-store backups for different times (14d, 12m), which the barman-cloud plugin cannot do: it sends every backup of a cluster to its one ObjectStore and keeps them by one recovery window (plugin issues #611, #677) (got ["nightly: 14d","monthly: 12m"]); give the object-store tiers one retention, and make the longer-kept tier method: volume-snapshot',
+      '<file>: databases.db.backup.tiers: keep object-store backups for different times (14d, 12m), which the ' +
+      'barman-cloud plugin cannot do: it sends every backup of a cluster to its one ObjectStore and keeps them ' +
+      'by one recovery window (plugin issues #611, #677) (got ["nightly: 14d","monthly: 12m"]); give the object-store ' +
+      'tiers one retention, and make the longer-kept tier method: volume-snapshot',
   },
   {
     name: 'a bad retention',
@@ -199,7 +245,8 @@ const CASES: Case[] = [
     name: 'production without backups',
     edit: replaceOnce(/ {4}backup:\n {6}destinationPath: s3:\/\/eaf-backups\/dvmm\/production\n( {6}.*\n){4}/, ''),
     expected:
-      '<file>: databases.db.backup: is required in a critical environment (got nothing); configure databases.db.backup (destinationPath, credentialsSecret) so WAL is archived and backups are kept',
+      '<file>: databases.db.backup: is required in a critical environment (got nothing); configure databases.db.backup ' +
+      '(destinationPath, credentialsSecret) so WAL is archived and backups are kept',
   },
   {
     name: 'a backup destination that is not S3',
@@ -209,13 +256,14 @@ const CASES: Case[] = [
   {
     name: 'zero database instances',
     edit: replaceOnce('db:\n    instances: 3', 'db:\n    instances: 0'),
-    expected: '<file>: databases.db.instances: must be >= 1 (got 0); use a whole number of at least 1',
+    expected: '<file>: databases.db.instances: must be >= 1 (got 0); use a whole number from 1 to 1000',
   },
   {
     name: 'an address that is no CIDR',
     edit: replaceOnce('smtp: { from: [api], cidrs: [198.51.100.25/32]', 'smtp: { from: [api], cidrs: [smtp.example.com]'),
     expected:
-      '<file>: egress.smtp.cidrs.0: has the wrong form (got "smtp.example.com"); use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)',
+      '<file>: egress.smtp.cidrs.0: has the wrong form (got "smtp.example.com"); use a CIDR such as 10.0.0.0/24 ' +
+      'or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)',
   },
   {
     name: 'a port out of range',
@@ -231,25 +279,33 @@ const CASES: Case[] = [
     name: 'a single replica in production (the gate)',
     edit: (t) => replaceOnce('idleReplicas: 3', 'idleReplicas: 1')(replaceOnce(/replicas: 3\n$/, 'replicas: 1\n')(t)),
     expected:
-      'production: Deployment/dvmm-production/frontend-blue: [production-replicas] spec.replicas: must be at least 2 in a critical environment (got 1); fix: set spec.replicas to 2 or more, or scale it with a HorizontalPodAutoscaler whose minReplicas is at least 2',
+      'production: Deployment/dvmm-production/frontend-blue: [production-replicas] spec.replicas: must be at ' +
+      'least 2 in a critical environment (got 1); fix: set spec.replicas to 2 or more, or scale it with a HorizontalPodAutoscaler ' +
+      'whose minReplicas is at least 2',
   },
   {
     name: 'an image from a registry the environment does not allow (the gate)',
     edit: replaceOnce('  api:\n', '  api:\n    image: docker.io/someone/api\n'),
     expected:
-      'production: Deployment/dvmm-production/api-blue: [image-registry-allowed] spec.template.spec.containers[0].image: is not from a registry allowed in production (got "docker.io/someone/api:1.4.2"); fix: use an image under registry.eaf.example.com/ or quay.io/keycloak/ or ghcr.io/cloudnative-pg/ (mirror it there first)',
+      'production: Deployment/dvmm-production/api-blue: [image-registry-allowed] spec.template.spec.containers[0].image: ' +
+      'is not from a registry allowed in production (got "docker.io/someone/api:1.4.2"); fix: use an image ' +
+      'under registry.eaf.example.com/ or quay.io/keycloak/ or ghcr.io/cloudnative-pg/ (mirror it there first)',
   },
   {
     name: 'a waiver of an object the environment does not have',
     edit: (t) => `${t}waivers:\n  - { rule: production-replicas, object: Deployment/apii-blue, reason: the idle colour is scaled down on purpose }\n`,
     expected:
-      '<file>: waivers.0.object: names no object of the environment (got "Deployment/apii-blue"); use one of: Deployment/api-blue, Deployment/api-green, Deployment/frontend-blue, Deployment/frontend-green',
+      '<file>: waivers.0.object: names no object of the environment (got "Deployment/apii-blue"); use one of: ' +
+      'Deployment/api-blue, Deployment/api-green, Deployment/frontend-blue, Deployment/frontend-green',
   },
   {
     name: 'a waiver of a rule that cannot be waived',
     edit: (t) => `${t}waivers:\n  - { rule: schema-core, object: Deployment/api-blue, reason: the schema is wrong about this }\n`,
     expected:
-      '<file>: waivers.0.rule: must be equal to one of the allowed values (got "schema-core"); name a waivable rule of the gate: pss-restricted, openshift-restricted-v2, resources-required, probes-required, image-tag-pinned, image-registry-allowed, production-replicas, network-policy-coverage, no-secret-data, service-selects-pods, dns-hostname, tls-required, apply-size, critical-sync-approval, rollout-analysis-required',
+      '<file>: waivers.0.rule: must be equal to one of the allowed values (got "schema-core"); name a waivable ' +
+      'rule of the gate: pss-restricted, openshift-restricted-v2, resources-required, probes-required, image-tag-pinned, ' +
+      'image-registry-allowed, production-replicas, network-policy-coverage, no-secret-data, service-selects-pods, ' +
+      'dns-hostname, tls-required, apply-size, critical-sync-approval, rollout-analysis-required',
   },
   {
     name: 'an egress from a component DVMM does not have',
@@ -271,7 +327,9 @@ const CASES: Case[] = [
     name: 'duplicate keys',
     edit: (t) => `${t}critical: false\n`,
     // the appended key is on the line after the file's last
-    expected: `<file>: YAML error: Map keys must be unique at line ${fs.readFileSync(path.join(ENVIRONMENTS, 'production.yaml'), 'utf8').split('\n').length}, column 1; fix the YAML syntax`,
+    expected:
+      `<file>: YAML error: Map keys must be unique at line ${fs.readFileSync(path.join(ENVIRONMENTS, 'production.yaml'), 'utf8').split('\n').length}, ` +
+      `column 1; fix the YAML syntax`,
   },
   {
     name: 'a file for an environment with an invalid name',
@@ -330,7 +388,10 @@ const CASES: Case[] = [
     name: 'a file above 1 MiB',
     file: 'qa.yaml',
     edit: (t) => `${t}\n#${'x'.repeat(1024 * 1024)}\n`,
-    expected: `<file>: is ${Buffer.byteLength(fs.readFileSync(path.join(ENVIRONMENTS, 'production.yaml'), 'utf8')) + 1024 * 1024 + 3} bytes, above the 1048576-byte limit of an environment file; an environment file holds settings, not data`,
+    expected:
+      `<file>: is ${Buffer.byteLength(fs.readFileSync(path.join(ENVIRONMENTS, 'production.yaml'), 'utf8')) + 1024 * 1024 + 3} ` +
+      `bytes, above the 1048576-byte limit of an environment file; an environment file holds settings, not ` +
+      `data`,
   },
   {
     name: 'a file that is not UTF-8',
@@ -341,12 +402,16 @@ const CASES: Case[] = [
   {
     name: 'a file with a NUL byte',
     edit: (t) => `${t}\u0000`,
-    expected: `<file>: has a NUL byte at offset ${Buffer.byteLength(fs.readFileSync(path.join(ENVIRONMENTS, 'production.yaml'), 'utf8'))}, so it is not a text file; save the environment as UTF-8 YAML`,
+    expected:
+      `<file>: has a NUL byte at offset ${Buffer.byteLength(fs.readFileSync(path.join(ENVIRONMENTS, 'production.yaml'), 'utf8'))}, ` +
+      `so it is not a text file; save the environment as UTF-8 YAML`,
   },
   {
     name: 'a YAML alias bomb',
     edit: (t) =>
-      `${t}x-bomb:\n  a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n`,
+      `${t}x-bomb:\n  a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n ` +
+      ` c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n ` +
+      ` e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n`,
     expected:
       '<file>: YAML error: Excessive alias count indicates a resource exhaustion attack; expand the aliases (*name) or share less through anchors',
   },
@@ -359,7 +424,8 @@ const CASES: Case[] = [
     expected:
       '<file>: namespace: is also the namespace of <dir>/production.yaml (got "dvmm-production"); give each environment a namespace of its own',
     alsoExpected: [
-      '<dir>/production.yaml: namespace: is also the namespace of <file> (got "dvmm-production", the default); give each environment a namespace of its own',
+      '<dir>/production.yaml: namespace: is also the namespace of <file> (got "dvmm-production", the default); ' +
+        'give each environment a namespace of its own',
     ],
   },
   {
@@ -386,19 +452,22 @@ const CASES: Case[] = [
     name: 'a system namespace',
     edit: (t) => t.replace('critical:', 'namespace: kube-system\ncritical:'),
     expected:
-      '<file>: namespace: is a system namespace (got "kube-system"); use a namespace of the product\'s own, e.g. <product>-<environment> (leave namespace out for that default)',
+      '<file>: namespace: is a system namespace (got "kube-system"); use a namespace of the product\'s own, ' +
+      'e.g. <product>-<environment> (leave namespace out for that default)',
   },
   {
     name: 'an OpenShift namespace',
     edit: (t) => t.replace('critical:', 'namespace: openshift-monitoring\ncritical:'),
     expected:
-      '<file>: namespace: is a system namespace (got "openshift-monitoring"); use a namespace of the product\'s own, e.g. <product>-<environment> (leave namespace out for that default)',
+      '<file>: namespace: is a system namespace (got "openshift-monitoring"); use a namespace of the product\'s ' +
+      'own, e.g. <product>-<environment> (leave namespace out for that default)',
   },
   {
     name: 'the default namespace',
     edit: (t) => t.replace('critical:', 'namespace: default\ncritical:'),
     expected:
-      '<file>: namespace: is a system namespace (got "default"); use a namespace of the product\'s own, e.g. <product>-<environment> (leave namespace out for that default)',
+      '<file>: namespace: is a system namespace (got "default"); use a namespace of the product\'s own, e.g. ' +
+      '<product>-<environment> (leave namespace out for that default)',
   },
   {
     name: 'the API and the frontend on the same host',
@@ -411,19 +480,22 @@ const CASES: Case[] = [
     name: 'an IPv4 prefix above /32',
     edit: replaceOnce('cidrs: [198.51.100.25/32]', 'cidrs: [10.0.0.0/33]'),
     expected:
-      '<file>: egress.smtp.cidrs.0: has the wrong form (got "10.0.0.0/33"); use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)',
+      '<file>: egress.smtp.cidrs.0: has the wrong form (got "10.0.0.0/33"); use a CIDR such as 10.0.0.0/24 ' +
+      'or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)',
   },
   {
     name: 'an octet above 255',
     edit: replaceOnce('cidrs: [198.51.100.25/32]', 'cidrs: [198.51.100.256/32]'),
     expected:
-      '<file>: egress.smtp.cidrs.0: has the wrong form (got "198.51.100.256/32"); use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)',
+      '<file>: egress.smtp.cidrs.0: has the wrong form (got "198.51.100.256/32"); use a CIDR such as 10.0.0.0/24 ' +
+      'or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)',
   },
   {
     name: 'an IPv6 address with nine groups',
     edit: replaceOnce('cidrs: [198.51.100.25/32]', 'cidrs: ["1:2:3:4:5:6:7:8:9/64"]'),
     expected:
-      '<file>: egress.smtp.cidrs.0: is not a CIDR (got "1:2:3:4:5:6:7:8:9/64"); use a CIDR such as 10.0.0.0/24 or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)',
+      '<file>: egress.smtp.cidrs.0: is not a CIDR (got "1:2:3:4:5:6:7:8:9/64"); use a CIDR such as 10.0.0.0/24 ' +
+      'or 192.0.2.10/32 (IPv4 prefixes up to /32, IPv6 up to /128)',
   },
   {
     name: 'a database volume of size 0',
@@ -449,7 +521,8 @@ const CASES: Case[] = [
     expected: '<file>: components.api.resources.limits.memory: is below its request 512Mi (got "1Mi"); raise the limit to at least 512Mi',
     alsoExpected: [
       '<file>: components.api.tags.blue: is a moving tag (got "latest"); pin an immutable version such as 1.4.2, or a sha256 digest',
-      '<file>: components.api.tags.green: must be a released version or a digest in a critical environment (got "main"); use a version such as 1.4.2, or a sha256 digest',
+      '<file>: components.api.tags.green: must be a released version or a digest in a critical environment ' +
+        '(got "main"); use a version such as 1.4.2, or a sha256 digest',
     ],
   },
   {
@@ -463,9 +536,12 @@ const CASES: Case[] = [
         fs.readFileSync(path.join(dir, 'production.yaml'), 'utf8').replace('storageSize: 50Gi', 'storageSize: "0"'),
       ),
     expected:
-      '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, delivery, components, secrets, waivers',
+      '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, ' +
+      'release, registries, databases, identity, network, egress, observability, delivery, components, secrets, ' +
+      'waivers',
     alsoExpected: [
-      '<dir>/production.yaml: databases.db.storageSize: must be more than 0 (the API server refuses an empty volume) (got "0"); use a size such as 10Gi',
+      '<dir>/production.yaml: databases.db.storageSize: must be more than 0 (the API server refuses an empty ' +
+        'volume) (got "0"); use a size such as 10Gi',
     ],
   },
 ];

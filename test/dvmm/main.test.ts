@@ -149,7 +149,7 @@ describe('main (the DVMM program)', () => {
     const code = main({ environmentsDir: envs, outdir, log });
     // THEN
     expect(code).toBe(1);
-    expect(lines).toContain(`error: synthesis failed:\n  ${file}: components.api.replicas: must be >= 1 (got -1); use a whole number of at least 1`);
+    expect(lines).toContain(`error: synthesis failed:\n  ${file}: components.api.replicas: must be >= 1 (got -1); use a whole number from 1 to 1000`);
     expect(readTree(outdir)).toEqual(before);
     expect(fs.readdirSync(tmp).sort()).toEqual(['dist', 'environments']);
   });

@@ -33,6 +33,22 @@ describe('validateResources', () => {
     expect(resourceProblems({ requests: { cpu: '0', memory: '0' }, limits: { cpu: '0', memory: '0' } })).toEqual([]);
   });
 
+  test('fails on quantities above zero and below the least a container can use: likely unit mistakes', () => {
+    // GIVEN memory in millibytes (1m), CPU below a millicore and ephemeral storage in bytes
+    const problems = resourceProblems({
+      requests: { cpu: '0.0005', memory: '1m', ephemeralStorage: '512' },
+      limits: { cpu: '1m', memory: '1Mi', ephemeralStorage: '1Mi' },
+    });
+    // THEN each is named with the spelling that was probably meant; 1m CPU and 1Mi are the least that pass
+    expect(problems).toEqual([
+      'test: resources.requests.cpu is below 1m, a likely unit mistake (got "0.0005"); use at least 1m (a thousandth of a core), e.g. 250m',
+      'test: resources.requests.memory is below 1Mi, a likely unit mistake (got "1m"); ' +
+        'use at least 1Mi: m means a thousandth of a byte, Mi a mebibyte, e.g. 512Mi',
+      'test: resources.requests.ephemeralStorage is below 1Mi, a likely unit mistake (got "512"); ' +
+        'use at least 1Mi: m means a thousandth of a byte, Mi a mebibyte, e.g. 256Mi',
+    ]);
+  });
+
   test('fails on negative quantities and on ephemeral storage set on one side only', () => {
     expect(resourceProblems({ requests: { cpu: '-1', memory: '512Mi', ephemeralStorage: '1Gi' }, limits: { cpu: '1', memory: '-1Gi' } })).toEqual([
       'test: resources.requests.cpu must not be negative (got "-1"); use a value such as 250m, 1, 512Mi or 1Gi',

@@ -110,7 +110,7 @@ describe('environmentSchema', () => {
     test('fails on an undeclared database and on bad database settings, listing the declared ones', () => {
       expect(problems(SHOP, { ...SHOP_ENV, databases: { other: {}, orders: { instances: 0 } } })).toEqual([
         '/databases/other additionalProperties: give settings for the databases of the product: orders, events',
-        '/databases/orders/instances minimum: use a whole number of at least 1',
+        '/databases/orders/instances minimum: use a whole number from 1 to 1000',
       ]);
       expect(problems(SHOP, { ...SHOP_ENV, databases: 'orders' })).toEqual([
         '/databases type: give settings for the databases of the product: orders, events',

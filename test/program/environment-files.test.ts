@@ -34,7 +34,7 @@ describe('parseEnvironment', () => {
 
   test('fails on negative replicas naming file, field, value and fix', () => {
     expect(problems(VALID.replace('replicas: 3', 'replicas: -1'))).toEqual([
-      'environments/production.yaml: components.api.replicas: must be >= 1 (got -1); use a whole number of at least 1',
+      'environments/production.yaml: components.api.replicas: must be >= 1 (got -1); use a whole number from 1 to 1000',
     ]);
   });
 
@@ -62,7 +62,7 @@ describe('parseEnvironment', () => {
 
   test('fails on a wrong type', () => {
     expect(problems(VALID.replace('replicas: 3', 'replicas: three'))).toEqual([
-      'environments/production.yaml: components.api.replicas: must be integer (got "three"); use a whole number of at least 1',
+      'environments/production.yaml: components.api.replicas: must be integer (got "three"); use a whole number from 1 to 1000',
     ]);
   });
 
@@ -168,7 +168,7 @@ describe('loadEnvironmentDirectory', () => {
     expect(() => loadEnvironmentDirectory(dir, WEB_PRODUCT)).toThrow(
       new EnvironmentFileError([
         `${dir}/a.yaml: the file is empty; give at least hosts, exposure, release and components`,
-        `${dir}/b.yaml: components.api.replicas: must be >= 1 (got 0); use a whole number of at least 1`,
+        `${dir}/b.yaml: components.api.replicas: must be >= 1 (got 0); use a whole number from 1 to 1000`,
       ]),
     );
   });
