@@ -17,7 +17,8 @@ describe('the target cluster of an environment', () => {
 
   test('refuses a platform that contradicts the version setting, and both settings at once', () => {
     expect(settingProblems(() => productChart(testEnvironment({ openshift: '4.20', network: { platform: 'kubernetes' } })))).toEqual([
-      'network.platform: is kubernetes, but openshift: 4.20 says the cluster is OpenShift (got "kubernetes"); remove network.platform (openshift implies it)',
+      'network.platform: is kubernetes, but openshift: 4.20 says the cluster is OpenShift (got "kubernetes"); ' +
+        'remove network.platform (openshift implies it)',
     ]);
     expect(settingProblems(() => productChart(testEnvironment({ openshift: '4.20', kubernetes: '1.33' })))).toEqual([
       'openshift: names a cluster besides kubernetes: 1.33 (got "4.20"); give kubernetes (plain Kubernetes) or openshift, not both',
