@@ -4,20 +4,23 @@
 #   dist     - manifests, from `npm run synth`
 #   docs     - the generated sections of README.md and CONTRIBUTING.md, from `npm run docs`
 #   validators - precompiled JSON Schema validators (generated/validators.js), from `npm run validators`
+#   kubernetes-schema - the core schemas of every target minor (lib/gate/kubernetes-schema.json), from
+#              `npm run kubernetes-schema` (needs go and the module proxy: about 16 MB a pinned release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-what=${1:?usage: check-generated.sh imports|dist|docs|validators}
+what=${1:?usage: check-generated.sh imports|dist|docs|validators|kubernetes-schema}
 case "$what" in
   imports) npm run --silent import >/dev/null ;;
   dist) npm run --silent synth ;;
   docs) npm run --silent docs; what='README.md CONTRIBUTING.md docs' ;;
   validators) npm run --silent validators; what='generated lib/gate/crd-schemas.json' ;;
+  kubernetes-schema) npm run --silent kubernetes-schema; what='lib/gate/kubernetes-schema.json' ;;
   *) echo "unknown folder: $what" >&2; exit 2 ;;
 esac
 # shellcheck disable=SC2086 # $what may name several paths
 if ! git diff --exit-code --stat -- $what || [ -n "$(git status --porcelain --untracked-files=all -- $what)" ]; then
   git status --short -- $what
-  echo "FAIL: $what is not what a fresh run produces; regenerate it (imports: npm run import, dist: npm run synth, README.md, CONTRIBUTING.md: npm run docs, generated: npm run validators) and commit the result" >&2
+  echo "FAIL: $what is not what a fresh run produces; regenerate it (imports: npm run import, dist: npm run synth, README.md, CONTRIBUTING.md: npm run docs, generated: npm run validators, lib/gate/kubernetes-schema.json: npm run kubernetes-schema) and commit the result" >&2
   exit 1
 fi
 echo "ok: $what is current"

@@ -1,16 +1,16 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { KUBERNETES_VERSION, KubernetesSchemaBundle } from '../lib/gate/kubernetes-schema';
+import type { KubernetesSchemaBundle } from '../lib/gate/kubernetes-schema';
 
 /**
- * Generates `lib/gate/kubernetes-schema.json`, the vendored JSON schemas of the built-in Kubernetes kinds the
- * {@link ManifestValidator} checks core objects against. A build-time generator (it starts `go`), so it lives in
- * scripts/, not in the gate, which does no I/O.
+ * Generates the schemas of one Kubernetes release for `lib/gate/kubernetes-schema.json`, the vendored JSON schemas
+ * of the built-in kinds the {@link ManifestValidator} checks core objects against (scripts/kubernetes-schema-history.ts
+ * folds the releases into that one file). A build-time generator (it starts `go`), so it lives in scripts/, not in
+ * the gate, which does no I/O.
  *
- * Source: `api/openapi-spec/swagger.json` of the Go module `k8s.io/kubernetes` at
- * {@link KUBERNETES_VERSION} (the same module `scripts/tools/kube` pins to build kube-apiserver and
- * kubectl; OpenShift 4.15 is Kubernetes 1.28). `kubectl get --raw /openapi/v2` of that apiserver
- * prints the same document. The transformation:
+ * Source: `api/openapi-spec/swagger.json` of the Go module `k8s.io/kubernetes` at each tag of KUBERNETES_RELEASES
+ * (lib/core/cluster-version.ts). `kubectl get --raw /openapi/v2` of that release's apiserver prints the same
+ * document. The transformation:
  * - keeps every definition reachable from a resource kind (`x-kubernetes-group-version-kind`),
  *   minus lists and the `meta/v1` envelope kinds, and drops descriptions and patch/list hints;
  * - accepts any `status` without checking it (manifests carry none; the API server ignores it);
@@ -18,12 +18,11 @@ import { KUBERNETES_VERSION, KubernetesSchemaBundle } from '../lib/gate/kubernet
  *   field is an error, as with `kubectl apply --validate=strict`;
  * - writes the apimachinery scalar types as the API server decodes them: IntOrString is an
  *   integer or a string, a Quantity a string (format `quantity`) or a number, Time a date-time;
- * - adds {@link SUPPLEMENTS}: the enums of 1.28's `+enum` types and a few bounds the API server's
- *   validation enforces but the 1.28 OpenAPI document does not publish.
+ * - adds {@link SUPPLEMENTS}: the enums of `+enum` types and a few bounds the API server's validation enforces
+ *   but the OpenAPI v2 document does not publish (still true of 1.37).
  *
- * Run: `node --import tsx scripts/generate-kubernetes-schema.ts [swagger.json | -]`
- * (no argument: the swagger.json of k8s.io/kubernetes@KUBERNETES_VERSION from the Go module cache,
- * downloaded with `go mod download`; `-`: read the document from stdin).
+ * Run: `node --import tsx scripts/generate-kubernetes-schema.ts` (the documents come from the Go module cache,
+ * downloaded with `go mod download`).
  */
 
 /** Where the generated bundle lives: beside the gate that reads it. */
@@ -34,8 +33,8 @@ const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 const PORT = { minimum: 1, maximum: 65535 };
 
 /**
- * What the 1.28 OpenAPI document leaves out but the API server enforces: the values of `+enum`
- * types (listed in k8s.io/api v0.28 `types.go`; published in OpenAPI only from 1.29 on) and the
+ * What the OpenAPI v2 document leaves out but the API server enforces: the values of `+enum`
+ * types (listed in k8s.io/api v0.28 `types.go`; the v2 documents of 1.29 to 1.37 still publish no enums) and the
  * bounds of a few numbers. Keyed by `<definition>.<property>`; `items` applies to array elements.
  */
 export const SUPPLEMENTS: Record<string, Record<string, unknown>> = {
@@ -113,22 +112,15 @@ const SCALARS: Record<string, any> = {
 
 const REF_PREFIX = '#/definitions/';
 
-/** Builds the bundle from a Kubernetes OpenAPI v2 (swagger) document. Deterministic: keys are sorted. */
+/** Builds the bundle of one release from its OpenAPI v2 (swagger) document. Deterministic: keys are sorted. */
 export function buildKubernetesSchemaBundle(
   swagger: { definitions: Record<string, any> },
   source: string,
-  version = KUBERNETES_VERSION,
+  version: string,
   supplements: Record<string, Record<string, unknown>> = SUPPLEMENTS,
 ): KubernetesSchemaBundle {
   const all = swagger.definitions;
-  const kinds: Record<string, Record<string, string>> = {};
-  for (const [name, definition] of Object.entries(all)) {
-    const gvks: Array<{ group: string; version: string; kind: string }> | undefined = definition['x-kubernetes-group-version-kind'];
-    if (!gvks || gvks.length !== 1 || name.startsWith('io.k8s.apimachinery.pkg.apis.meta.') || gvks[0].kind.endsWith('List')) continue;
-    const { group, version: v, kind } = gvks[0];
-    const apiVersion = group === '' ? v : `${group}/${v}`;
-    (kinds[apiVersion] ??= {})[kind] = name;
-  }
+  const kinds = kindsOf(swagger);
 
   const definitions: Record<string, any> = {};
   const unused = new Set(Object.keys(supplements));
@@ -147,6 +139,19 @@ export function buildKubernetesSchemaBundle(
   }
   if (unused.size > 0) throw new Error(`SUPPLEMENTS name properties the OpenAPI document does not have: ${[...unused].join(', ')}`);
   return { kubernetesVersion: version, source, kinds: sortKeys(kinds), definitions: sortKeys(definitions) };
+}
+
+/** `apiVersion` → `kind` → definition name of the resource kinds of a document (no lists, no meta envelopes). */
+export function kindsOf(swagger: { definitions: Record<string, any> }): Record<string, Record<string, string>> {
+  const kinds: Record<string, Record<string, string>> = {};
+  for (const [name, definition] of Object.entries(swagger.definitions)) {
+    const gvks: Array<{ group: string; version: string; kind: string }> | undefined = definition['x-kubernetes-group-version-kind'];
+    if (!gvks || gvks.length !== 1 || name.startsWith('io.k8s.apimachinery.pkg.apis.meta.') || gvks[0].kind.endsWith('List')) continue;
+    const { group, version: v, kind } = gvks[0];
+    const apiVersion = group === '' ? v : `${group}/${v}`;
+    (kinds[apiVersion] ??= {})[kind] = name;
+  }
+  return kinds;
 }
 
 function transform(
@@ -203,7 +208,7 @@ function sortKeys<T extends Record<string, any>>(value: T): T {
 }
 
 /** The path of k8s.io/kubernetes's swagger.json in the Go module cache (downloaded if missing). */
-export function swaggerFromGoModuleCache(version = KUBERNETES_VERSION): string {
+export function swaggerFromGoModuleCache(version: string): string {
   const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${version}`], { encoding: 'utf8' }));
   return path.join(info.Dir, 'api', 'openapi-spec', 'swagger.json');
 }

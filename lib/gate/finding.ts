@@ -1,3 +1,4 @@
+import type { ClusterTarget } from '../core/cluster-version';
 import { RuleId } from './rules';
 
 /**
@@ -25,6 +26,11 @@ export interface ManifestSet {
    * @default - no restriction
    */
   readonly allowedRegistries?: string[];
+  /**
+   * The cluster the environment targets: built-in objects are checked against the schemas of its Kubernetes minor.
+   * @default - Kubernetes 1.33 (DEFAULT_OPENSHIFT's minor)
+   */
+  readonly target?: ClusterTarget;
 }
 
 /** One problem of one object. */

@@ -7,4 +7,6 @@ export { ManifestValidator } from './manifest-validator';
 export type { RuleId, ValidationRule } from './rules';
 export { MIN_WAIVER_REASON, VALIDATION_RULES, validationRulesTable, WAIVER_PREFIX } from './rules';
 export { KUBERNETES_VERSION } from './kubernetes-schema';
+export type { ClusterTarget } from '../core/cluster-version';
+export { DEFAULT_OPENSHIFT, KUBERNETES_RELEASES, OPENSHIFT_KUBERNETES, SCHEMA_MINORS } from '../core/cluster-version';
 export type { CrdFileText, CrdFolder, ParsedCrdCache } from './crd-folder';

@@ -30,7 +30,7 @@ export interface ManifestValidatorOptions {
 
 /**
  * The validation gate: checks every synthesised object of every environment against the
- * Kubernetes 1.28 and CRD schemas and the platform's policy rules ({@link VALIDATION_RULES}),
+ * Kubernetes schemas of its target minor ({@link ManifestSet.target}) and the CRD schemas and the platform's policy rules ({@link VALIDATION_RULES}),
  * before anything is written. Construct it once per process: schemas are compiled on first use
  * and kept.
  *
@@ -40,7 +40,7 @@ export interface ManifestValidatorOptions {
  * report.findings.map(formatFinding).forEach((line) => console.error(line));
  */
 export class ManifestValidator {
-  /** The Kubernetes release the built-in kinds are checked against. */
+  /** The Kubernetes release the built-in kinds of a set without a target are checked against. */
   public readonly kubernetesVersion: string;
   private readonly schemas: SchemaValidator;
   private readonly enabled: (rule: RuleId) => boolean;
@@ -69,7 +69,7 @@ export class ManifestValidator {
 
   private validateSet(set: ManifestSet, criticalEnvironments: ReadonlySet<string>): ValidationReport {
     const raw: RawFinding[] = [];
-    set.objects.forEach((object, index) => raw.push(...this.schemaFindings(object, index)));
+    set.objects.forEach((object, index) => raw.push(...this.schemaFindings(object, index, set)));
     const ctx = new RuleContext(set, criticalEnvironments);
     for (const [rule, check] of RULE_CHECKS) {
       if (!this.enabled(rule)) continue;
@@ -115,9 +115,9 @@ export class ManifestValidator {
     return { findings, waivers };
   }
 
-  private schemaFindings(object: Manifest, index: number): RawFinding[] {
+  private schemaFindings(object: Manifest, index: number, set: ManifestSet): RawFinding[] {
     try {
-      const { rule, problems } = this.schemas.validate(object);
+      const { rule, problems } = this.schemas.validate(object, set.target);
       if (!this.enabled(rule)) return [];
       return problems.map((p) => ({ index, rule, message: p.message, value: p.value, fix: p.fix }));
     } catch (e) {

@@ -26,7 +26,7 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
   {
     id: 'schema-core',
     description:
-      'Every built-in object matches the Kubernetes 1.28 OpenAPI schema of its apiVersion and kind, strictly ' +
+      'Every built-in object matches the OpenAPI schema of its apiVersion and kind in the target Kubernetes minor of its environment, strictly ' +
       '(unknown fields are errors, as with kubectl --validate=strict), and has a valid name, labels and annotations.',
     fix: 'correct the field the finding names; `kubectl explain <kind>.<field>` shows the schema',
     waivable: false,

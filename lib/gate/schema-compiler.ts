@@ -20,7 +20,7 @@ export const FORMATS: Record<string, Format> = {
 
 export const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 // Absolute, so that a schema piece compiled with an id of its own still resolves references into the bundle.
-const BUNDLE_ID = 'https://eaf.example.com/schemas/kubernetes-1.28.json';
+const BUNDLE_ID = 'https://eaf.example.com/schemas/kubernetes.json';
 export const REF_PREFIX = `${BUNDLE_ID}#/definitions/`;
 
 /** ajv's options for the gate's schemas. */

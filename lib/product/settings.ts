@@ -1,4 +1,5 @@
 import { Static, Type } from '@sinclair/typebox';
+import { OPENSHIFT_KUBERNETES, SCHEMA_MINORS } from '../core/cluster-version';
 import { DNS_LABEL, DNS_NAME, REGISTRY_PREFIX } from '../core/formats';
 import { BackupSettings, BackupTierSettings, DatabaseSettings, PoolerSettings, RecoverySettings } from './settings-data';
 import { DeliverySettings, ReleaseAnalysisSettings, ReleaseSettings, SyncWindowSettings } from './settings-delivery';
@@ -33,6 +34,12 @@ export { AutoscalingSettings, ComponentSettings, ResourceQuantitiesSettings, Res
 export const EnvironmentSettings = strict({
   namespace: optional(formatted(DNS_LABEL, 'use a DNS label such as dvmm-dev')),
   critical: optional(Type.Boolean({ description: 'use true or false' })),
+  kubernetes: optional(
+    oneOf(SCHEMA_MINORS, `use a Kubernetes minor from ${SCHEMA_MINORS[0]} to ${SCHEMA_MINORS[SCHEMA_MINORS.length - 1]}, e.g. '1.33'`),
+  ),
+  openshift: optional(
+    oneOf(Object.keys(OPENSHIFT_KUBERNETES), `use an OpenShift minor from ${Object.keys(OPENSHIFT_KUBERNETES).join(', ')}, e.g. '4.20'`),
+  ),
   hosts: Type.Record(Type.String(), formatted(DNS_NAME)),
   exposure: ExposureSettings,
   release: ReleaseSettings,

@@ -8,6 +8,7 @@ import { ProductAlerts } from '../observability/product-alerts';
 import { NetworkPolicies } from '../network/network-policies';
 import { RenderedEnvironment } from '../product/delivery-charts';
 import { inputProblems } from '../product/composition';
+import { environmentTarget } from '../product/cluster-target';
 import { EnvironmentConfig } from '../product/settings';
 import { listFiles, WriteOutputOptions, writeOutputAtomically } from './output-writer';
 import { stringifyManifests } from './yaml-output';
@@ -134,7 +135,13 @@ function stageEnvironments(
     }
     try {
       const objects = stageEnvironment(staging, environment, compose);
-      sets.push({ environment: environment.name, critical: environment.critical ?? false, allowedRegistries: environment.registries, objects });
+      sets.push({
+        environment: environment.name,
+        critical: environment.critical ?? false,
+        allowedRegistries: environment.registries,
+        objects,
+        target: environmentTarget(environment),
+      });
       rendered.push({ environment, objects });
     } catch (e) {
       const lines = describeFailure(inputFailures(e), environment.name, options.files?.[environment.name]);

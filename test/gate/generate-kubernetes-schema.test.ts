@@ -1,5 +1,8 @@
 import * as fs from 'fs';
+import { KUBERNETES_RELEASES, SCHEMA_MINORS } from '../../lib/core/cluster-version';
+import { bundleOf } from '../../lib/gate/kubernetes-schema';
 import { buildKubernetesSchemaBundle, KUBERNETES_SCHEMA_FILE, serializeBundle, SUPPLEMENTS } from '../../scripts/kubernetes-schema';
+import { buildKubernetesSchemaHistory, serializeHistory } from '../../scripts/kubernetes-schema-history';
 
 /** A tiny OpenAPI v2 document in the shape of Kubernetes' swagger.json. */
 const SWAGGER = {
@@ -100,11 +103,55 @@ describe('buildKubernetesSchemaBundle', () => {
   });
 });
 
-describe('the vendored kubernetes-schema.json', () => {
-  const bundle = JSON.parse(fs.readFileSync(KUBERNETES_SCHEMA_FILE, 'utf8'));
+describe('buildKubernetesSchemaHistory', () => {
+  const widget = (properties: Record<string, unknown>) => ({
+    definitions: {
+      ...SWAGGER.definitions,
+      'io.k8s.api.demo.v1.WidgetSpec': { type: 'object', properties },
+    },
+  });
+  const releases = [
+    { minor: '1.1', tag: 'v1.1.0', swagger: { definitions: { 'io.k8s.api.demo.v1beta1.Widget': SWAGGER.definitions['io.k8s.api.demo.v1.Widget'] } } },
+    { minor: '1.2', tag: 'v1.2.3', swagger: widget({ size: { type: 'string' } }) },
+    { minor: '1.3', tag: 'v1.3.1', swagger: widget({ colour: { type: 'string' }, size: { type: 'string' } }) },
+  ];
+  const history = buildKubernetesSchemaHistory(releases, ['1.2', '1.3'], 'test', {});
 
-  test('is Kubernetes 1.28 with the kinds the library renders', () => {
-    expect(bundle.kubernetesVersion).toBe('v1.28.15');
+  test('writes a changed definition once, with the properties that differ by minor, and gives every minor back', () => {
+    // GIVEN two minors whose WidgetSpec differs by one field WHEN folded THEN the field is listed from the minor that added it
+    expect(history.definitions['io.k8s.api.demo.v1.WidgetSpec']).toEqual({
+      in: ['1.2', '1.3'],
+      schema: { type: 'object', properties: { size: { type: 'string' } }, additionalProperties: false },
+      vary: { colour: [['1.3', '1.3', { type: 'string' }]] },
+    });
+    expect(history.definitions['io.k8s.api.demo.v1.Widget'].vary).toBeUndefined();
+    expect(bundleOf(history, '1.2').definitions['io.k8s.api.demo.v1.WidgetSpec'].properties).toEqual({ size: { type: 'string' } });
+    expect(Object.keys(bundleOf(history, '1.3').definitions['io.k8s.api.demo.v1.WidgetSpec'].properties)).toEqual(['colour', 'size']);
+    expect(bundleOf(history, '1.3').kubernetesVersion).toBe('v1.3.1');
+    expect(JSON.parse(serializeHistory(history))).toEqual(JSON.parse(JSON.stringify(history)));
+  });
+
+  test('lists every kind of every release with the first and last minor that served it', () => {
+    // GIVEN a kind whose only release is older than the schema minors THEN it is listed, and no minor's bundle has it
+    expect(history.kinds).toEqual({
+      'demo.k8s.io/v1': { Widget: ['io.k8s.api.demo.v1.Widget', '1.1', '1.3'] },
+    });
+  });
+});
+
+describe('the vendored kubernetes-schema.json', () => {
+  const history = JSON.parse(fs.readFileSync(KUBERNETES_SCHEMA_FILE, 'utf8'));
+  const bundle = bundleOf(history, '1.29');
+
+  test('holds the pinned releases, schemas of every target minor, and the kinds the library renders', () => {
+    expect(history.releases).toEqual(KUBERNETES_RELEASES);
+    expect(history.minors).toEqual(SCHEMA_MINORS);
+    expect(history.minors[0]).toBe('1.29');
+    expect(history.minors[history.minors.length - 1]).toBe('1.37');
+    expect(bundle.kubernetesVersion).toBe('v1.29.6');
+    // a kind removed before the oldest minor, and its last release
+    expect(history.kinds['autoscaling/v2beta2'].HorizontalPodAutoscaler.slice(1)).toEqual(['1.21', '1.25']);
+    expect(history.kinds['flowcontrol.apiserver.k8s.io/v1beta2'].FlowSchema.slice(1)).toEqual(['1.23', '1.28']);
     for (const [apiVersion, kind, definition] of [
       ['v1', 'Namespace', 'io.k8s.api.core.v1.Namespace'],
       ['v1', 'Service', 'io.k8s.api.core.v1.Service'],

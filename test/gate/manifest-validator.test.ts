@@ -116,7 +116,7 @@ describe('ManifestValidator', () => {
   });
 
   test('reports the Kubernetes version it checks against', () => {
-    expect(validator().kubernetesVersion).toBe('v1.28.15');
+    expect(validator().kubernetesVersion).toBe('v1.33.13');
   });
 });
 

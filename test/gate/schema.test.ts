@@ -26,7 +26,7 @@ const ROUTE = {
   },
 };
 
-describe('schema-core: built-in kinds against the Kubernetes 1.28 schema', () => {
+describe('schema-core: built-in kinds against the schema of the default target, Kubernetes 1.33', () => {
   test('passes a compliant workload (Deployment, Service, PodDisruptionBudget, NetworkPolicy) without any finding', () => {
     // GIVEN objects that meet every rule WHEN validated THEN nothing is found
     expect(findings(workload())).toEqual([]);
@@ -84,15 +84,15 @@ describe('schema-core: built-in kinds against the Kubernetes 1.28 schema', () =>
     const misspelt = { ...deployment(), kind: 'Deploymnet' };
     const wrongVersion = { ...deployment('web'), apiVersion: 'apps/v1beta1' };
     expect(findingsOf('schema-core', [misspelt, wrongVersion])).toEqual([
-      'production: Deploymnet/shop-production/api: [schema-core] apiVersion/kind: apps/v1 Deploymnet is not a kind of Kubernetes v1.28.15 (got "apps/v1/Deploymnet"); fix: use kind Deployment',
-      'production: Deployment/shop-production/web: [schema-core] apiVersion/kind: apps/v1beta1 Deployment is not a kind of Kubernetes v1.28.15 (got "apps/v1beta1/Deployment"); fix: use apiVersion apps/v1 for Deployment',
+      'production: Deploymnet/shop-production/api: [schema-core] apiVersion/kind: apps/v1 Deploymnet is not a kind of Kubernetes 1.33 (got "apps/v1/Deploymnet"); fix: use kind Deployment',
+      'production: Deployment/shop-production/web: [schema-core] apiVersion/kind: apps/v1beta1 Deployment is not a kind of Kubernetes 1.33 (got "apps/v1beta1/Deployment"); fix: use apiVersion apps/v1 for Deployment',
     ]);
   });
 
   test('fails on an unknown kind of a built-in group without a close match', () => {
     const odd = { apiVersion: 'v1', kind: 'Frobnicator', metadata: { name: 'x' } };
     expect(findingsOf('schema-core', [odd])).toEqual([
-      'production: Frobnicator/x: [schema-core] apiVersion/kind: v1 Frobnicator is not a kind of Kubernetes v1.28.15 (got "v1/Frobnicator"); fix: use a kind of Kubernetes v1.28.15 (kubectl api-resources lists them)',
+      'production: Frobnicator/x: [schema-core] apiVersion/kind: v1 Frobnicator is not a kind of Kubernetes 1.33 (got "v1/Frobnicator"); fix: use a kind of Kubernetes 1.33 (kubectl api-resources lists them)',
     ]);
   });
 

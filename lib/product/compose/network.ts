@@ -5,6 +5,7 @@ import { IIdentityProvider } from '../../identity/identity-provider';
 import { Exposure, ExposureProps } from '../../network/exposure';
 import { NetworkPolicies, NetworkPoliciesProps, PeerPort } from '../../network/network-policies';
 import { EafWorkload } from '../../workloads/eaf-workload';
+import { clusterSettingProblem, environmentPlatform } from '../cluster-target';
 import { Composition } from '../composition';
 import { setting } from '../provenance';
 
@@ -62,6 +63,11 @@ export interface NetworkInputs {
 export function composeNetwork(c: Composition, scope: Construct, inputs: NetworkInputs): NetworkPolicies | undefined {
   const env = c.environment;
   const network = env.network ?? {};
+  const contradiction = clusterSettingProblem(env);
+  if (contradiction !== undefined) {
+    const [field, problem, fix] = contradiction;
+    c.problem(new PropertyError(c.chart, field, problem, field === 'openshift' ? env.openshift : network.platform, fix, field));
+  }
   const inCluster = inputs.identity?.inCluster;
   const ingressTargets: PeerPort[] = Object.keys(env.hosts ?? {}).flatMap((key): PeerPort[] => {
     if (inputs.exposures[key] === undefined) return [];
@@ -76,7 +82,7 @@ export function composeNetwork(c: Composition, scope: Construct, inputs: Network
   );
   const namespace = (name: string | undefined) => (name === undefined ? undefined : { namespaceSelector: { 'kubernetes.io/metadata.name': name } });
   const props = {
-    platform: network.platform ?? (env.exposure.kind === 'route' ? 'openshift' : 'kubernetes'),
+    platform: environmentPlatform(env),
     ingressTargets,
     metricsTargets: scraped.flatMap((peer) => (peer.metricsPort === undefined ? [] : [{ peer, port: peer.metricsPort }])),
     monitoring: namespace(env.observability?.monitoring?.namespace),
