@@ -1,4 +1,5 @@
 import type { Document, Scalar } from 'yaml';
+import * as semver from 'semver';
 import { describeValue } from '../core/errors';
 import { IMAGE_TAG_OR_DIGEST } from '../core/formats';
 import { yamlErrorLine } from './environment-files';
@@ -115,7 +116,7 @@ export function rollback(environment: EnvironmentText): EnvironmentEdit {
  * where its next release goes: its idle colour, or `tag` when `to` rolls.
  * @throws ReleaseError when a component `from` runs is not in `to`, or either file names no usable release
  */
-export function promote(from: EnvironmentText, to: EnvironmentText): EnvironmentEdit {
+export function promote(from: EnvironmentText, to: EnvironmentText, options: PromoteOptions = {}): EnvironmentEdit {
   const running = runningTags(from);
   const document = parse(to);
   const release = releaseOf(to, document);
@@ -135,7 +136,40 @@ export function promote(from: EnvironmentText, to: EnvironmentText): Environment
     path: release.strategy === 'blue-green' ? ['components', component, 'tags', otherColor(release.activeColor)] : ['components', component, 'tag'],
     value: tag,
   }));
+  if (options.allowDowngrade !== true) refuseDowngrades(from, to, document, release, edits);
   return edit(to, document, edits, `promote: what ${from.file} runs (${describeTags(running)}), ${target}`);
+}
+
+/** Options of {@link promote}. */
+export interface PromoteOptions {
+  /** Promote a release older than the one the target runs (a deliberate rollback by promotion). @default false */
+  readonly allowDowngrade?: boolean;
+}
+
+/**
+ * Refuses to put a component's release below the one the target environment runs now, when both tags are semantic
+ * versions (other tags, digests say nothing about order); `promote production dev` would otherwise move dev back.
+ */
+function refuseDowngrades(
+  from: EnvironmentText,
+  to: EnvironmentText,
+  document: Document,
+  release: Release,
+  edits: ReadonlyArray<{ readonly path: string[]; readonly value: string }>,
+): void {
+  const problems = edits.flatMap(({ path, value }) => {
+    const component = path[1];
+    const current = document.getIn(
+      release.strategy === 'blue-green' ? ['components', component, 'tags', release.activeColor] : ['components', component, 'tag'],
+    );
+    if (typeof current !== 'string' || semver.valid(current, true) === null || semver.valid(value, true) === null) return [];
+    if (!semver.lt(value, current, true)) return [];
+    return [
+      `${to.file}: ${path.join('.')}: would move ${component} back from ${current}, which ${to.file} runs, to ${value}, which ${from.file} runs ` +
+        `(got ${describeValue(value)}); promote from an environment that runs a newer release, or pass --allow-downgrade to go back on purpose`,
+    ];
+  });
+  if (problems.length > 0) throw new ReleaseError(problems);
 }
 
 /**

@@ -389,7 +389,15 @@ describe('eaf-cdk8s', () => {
 
     test('promote puts what one environment runs on another, and the diff shows the images that change', () => {
       const dir = dvmm();
-      expect(runCli(['promote', 'production', 'dev', '--dir', 'dvmm'], io())).toBe(0);
+      // production runs 1.4.2, dev 1.5.0: moving dev back is refused unless asked for, and the file stays
+      const devFile = path.join(dir, 'environments', 'dev.yaml');
+      const devBefore = fs.readFileSync(devFile, 'utf8');
+      expect(runCli(['promote', 'production', 'dev', '--dir', 'dvmm'], io())).toBe(1);
+      expect(lines.join('\n')).toContain(`${devFile}: components.api.tag: would move api back from 1.5.0`);
+      expect(fs.readFileSync(devFile, 'utf8')).toBe(devBefore);
+      lines.length = 0;
+      outs.length = 0;
+      expect(runCli(['promote', 'production', 'dev', '--allow-downgrade', '--dir', 'dvmm'], io())).toBe(0);
       expect(lines).toContain(
         `promote: ${path.join(dir, 'environments', 'dev.yaml')}: components.api.tag: 1.5.0 -> 1.4.2, components.frontend.tag: 1.5.0 -> 1.4.2 (promote: what ${path.join(dir, 'environments', 'production.yaml')} runs (api 1.4.2, frontend 1.4.2), as the tags of a rolling release)`,
       );

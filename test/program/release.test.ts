@@ -205,7 +205,7 @@ describe('promote', () => {
 
   test('copies onto tag when the target rolls, and from tag when the source rolls', () => {
     const dev = real('dev');
-    const toDev = promote(real('production'), dev);
+    const toDev = promote(real('production'), dev, { allowDowngrade: true });
     expect(changedLines(dev.text, toDev.text)).toEqual([
       ['    tag: 1.5.0', '    tag: 1.4.2'],
       ['    tag: 1.5.0', '    tag: 1.4.2'],
@@ -215,6 +215,24 @@ describe('promote', () => {
       { field: 'components.api.tags.blue', from: '1.4.2', to: '1.7.0' },
       { field: 'components.frontend.tags.blue', from: '1.4.2', to: '1.5.0' },
     ]);
+  });
+
+  test('refuses to move a component back to an older release unless told to, naming both files and versions', () => {
+    // GIVEN production runs 1.4.2 and dev runs 1.5.0
+    // WHEN production is promoted to dev
+    // THEN each component is refused, naming what dev runs and what it would get
+    expect(problems(() => promote(real('production'), real('dev')))).toEqual(
+      ['api', 'frontend'].map(
+        (c) =>
+          `environments/dev.yaml: components.${c}.tag: would move ${c} back from 1.5.0, which environments/dev.yaml runs, ` +
+          'to 1.4.2, which environments/production.yaml runs (got "1.4.2"); ' +
+          'promote from an environment that runs a newer release, or pass --allow-downgrade to go back on purpose',
+      ),
+    );
+    // AND tags that are not versions say nothing about order, so they pass
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const pinned = { file: 'src.yaml', text: `components:\n  api: { tag: "${digest}" }\n  frontend: { tag: build-417 }\n` };
+    expect(promote(pinned, real('dev')).changes.map((c) => c.to)).toEqual([digest, 'build-417']);
   });
 
   test('fails when the target lacks a component the source runs, or the source runs no valid tag', () => {

@@ -68,19 +68,21 @@ export const ROLLBACK: Command = {
 /** `eaf-cdk8s promote`. */
 export const PROMOTE: Command = {
   summary: 'put the tags one environment runs on the idle colour of another (its tags when it rolls), re-synthesise, print the diff',
-  usage: 'eaf-cdk8s promote <from-environment> <to-environment> [--dir <product folder>]',
+  usage: 'eaf-cdk8s promote <from-environment> <to-environment> [--allow-downgrade] [--dir <product folder>]',
   help: [
     "Reads the tag each component runs in <from-environment> (the active colour's, or its tag when it rolls) and",
     "writes it where <to-environment>'s next release goes: components.<component>.tags.<idle>, or",
     'components.<component>.tag when it rolls. Only those values change in the file. Re-synthesises and prints the',
     'diff as release does; a failed synthesis restores the file.',
+    'A tag older than the one <to-environment> runs (both semantic versions) is refused unless --allow-downgrade.',
   ].join('\n'),
-  options: { dir: { type: 'string' } },
+  options: { dir: { type: 'string' }, 'allow-downgrade': { type: 'boolean' } },
   run: ({ values, positionals }, io) => {
     if (positionals.length !== 2) throw new UsageError('promote takes two environments: the one to copy from and the one to release to');
     const [from, to] = positionals;
     if (from === to) throw new UsageError(`promote copies between two environments (got ${from} twice)`);
-    return editEnvironment('promote', values, io, to, (target, read) => promote(read(from), target));
+    const allowDowngrade = values['allow-downgrade'] === true;
+    return editEnvironment('promote', values, io, to, (target, read) => promote(read(from), target, { allowDowngrade }));
   },
 };
 
