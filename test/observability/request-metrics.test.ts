@@ -217,6 +217,7 @@ const LEAVES: Readonly<Record<string, { readonly value: unknown; readonly base?:
   'alerting.paging': { value: { kind: 'pagerduty', routingKey: { secretName: 'alerting', key: 'pd' } } },
   'alerting.chat': { value: { kind: 'webhook', url: { secretName: 'alerting', key: 'hook' } } },
   'alerting.labels': { value: { routing: 'Sev2' } },
+  'alerting.for': { value: { ContainerCpuHigh: '30m' } },
   'alerting.repeatInterval': { value: '1h', base: { alerting: { chat: { kind: 'webhook', url: { secretName: 'alerting', key: 'hook' } } } } },
   'dashboards.delivery': { value: 'grafana-operator' },
   'dashboards.folder': { value: 'Shop' },
