@@ -6,7 +6,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ALERT_DEFAULTS, ApiAlertTarget, productAlertGroups } from '../lib/observability/alerts';
+import { Testing } from 'cdk8s';
+import { ALERT_DEFAULTS, AlertTargets, ApiAlertTarget, productAlertGroups } from '../lib/observability/alerts';
+import { ProductOwnAlerts } from '../lib/observability/own-alerts';
+import { ProductAlerts } from '../lib/observability/product-alerts';
 import { promtoolTests, renderRuleGroups } from '../lib/observability/rule-files';
 import { Sli, SLI_PRESET_DEFINITIONS } from '../lib/observability/sli';
 import { resolveSli } from '../lib/observability/sli-promql';
@@ -60,9 +63,85 @@ try {
     console.error(`${ok ? 'PASS' : 'FAIL'} self-test: ${name} ${ok ? 'fails the tier' : `was not caught as expected (${expected}):\n${text}`}`);
   }
   failed += presetsFail(scratch) ? 1 : 0;
+  failed += overridesFail(scratch) ? 1 : 0;
   process.exitCode = failed === 0 ? 0 : 1;
 } finally {
   fs.rmSync(scratch, { recursive: true, force: true });
+}
+
+/** Runs promtool's `check rules` and `test rules` in `dir`; prints and returns whether it failed. */
+function promtoolFails(dir: string, label: string, files: ReadonlyArray<{ name: string; content: unknown }>): boolean {
+  for (const file of files) fs.writeFileSync(path.join(dir, file.name), JSON.stringify(file.content));
+  try {
+    execFileSync(promtool, ['check', 'rules', 'rules.yaml'], { cwd: dir, stdio: 'pipe' });
+    execFileSync(promtool, ['test', 'rules', ...files.map((t) => t.name)], { cwd: dir, stdio: 'pipe' });
+    console.error(`PASS ${label}: ${files.length} alerts tested with promtool`);
+    return false;
+  } catch (e) {
+    // promtool's verdict (a non-zero exit) is expected; anything else (no promtool) is not.
+    if (!(e instanceof Error && typeof (e as { status?: unknown }).status === 'number')) throw e;
+    const out = e as { stdout?: Buffer; stderr?: Buffer };
+    console.error(`FAIL ${label}:\n${out.stdout?.toString() ?? ''}${out.stderr?.toString() ?? ''}`);
+    return true;
+  }
+}
+
+/**
+ * An environment's `for` (observability.alerting.for) replaces an alert's own and delays its test: every alert of the
+ * catalogue (an API with a pool and a latency objective, a backed-up database with a replica, Keycloak) and an own
+ * alert, each with a longer `for` (30m, so every test runs later) and with none (0s), through promtool.
+ */
+function overridesFail(scratch: string): boolean {
+  const ns = 'shop-prod';
+  const targets: AlertTargets = {
+    product: 'shop',
+    environment: 'prod',
+    namespace: ns,
+    apis: [{ name: 'orders', metrics: { namespace: ns, job: 'orders' }, containers: { namespace: ns, container: 'api' }, connectionPool: true }],
+    containers: [
+      {
+        name: 'orders',
+        containers: { namespace: ns, container: 'api' },
+        podPattern: 'orders-[a-z0-9]{5,10}-[a-z0-9]{5}',
+        examplePod: 'orders-7d4b9c8f6-x2k9p',
+      },
+    ],
+    databases: [
+      {
+        name: 'shop-db',
+        metrics: { namespace: ns, job: 'shop-db' },
+        instances: 2,
+        volumes: { namespace: ns, claimPattern: 'shop-db-[0-9]+(-wal)?', exampleClaim: 'shop-db-1' },
+        backup: { maxBackupAgeSeconds: 90000, rpoSeconds: 900 },
+      },
+    ],
+    keycloak: { name: 'keycloak', metrics: { namespace: ns, job: 'keycloak' } },
+  };
+  const slo = { latency: { percent: 99, thresholdSeconds: 1 } };
+  const backlog = {
+    alert: 'OrdersBacklogHigh',
+    expr: 'sum(orders_backlog) > 1000',
+    severity: 'warning' as const,
+    summary: 'The backlog is high',
+    description: 'More than 1000 orders wait.',
+    tests: {
+      firing: [{ evalTime: '10m', series: [{ series: 'orders_backlog{queue="in"}', values: '1500x15' }] }],
+      silent: [{ evalTime: '10m', series: [{ series: 'orders_backlog{queue="in"}', values: '900x15' }] }],
+    },
+  };
+  let failed = false;
+  for (const duration of ['30m', '0s']) {
+    const names = new ProductAlerts(Testing.chart(), 'names', { targets, slo, runbookBaseUrl: 'https://r' }).alertNames;
+    const durations = Object.fromEntries([...names, backlog.alert].map((name) => [name, duration]));
+    const alerts = new ProductAlerts(Testing.chart(), 'alerts', { targets, slo, runbookBaseUrl: 'https://r', for: durations });
+    const scope = { product: 'shop', environment: 'prod', namespace: ns, critical: true };
+    const own = new ProductOwnAlerts(Testing.chart(), 'own', { alerts: [backlog], scope, runbookBaseUrl: 'https://r', for: durations });
+    const dir = path.join(scratch, `for-${duration}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'rules.yaml'), JSON.stringify({ groups: renderRuleGroups([...alerts.groups, own.group], 'https://r') }));
+    failed = promtoolFails(dir, `every alert with for ${duration}`, [...alerts.tests('rules.yaml'), ...own.tests('rules.yaml')]) || failed;
+  }
+  return failed;
 }
 
 /**
@@ -97,19 +176,7 @@ function presetsFail(scratch: string): boolean {
     const targets = { product: 'shop', environment: 'prod', namespace: 'shop-prod', apis: [api], containers: [], databases: [] };
     const groups = productAlertGroups(targets, { thresholds: ALERT_DEFAULTS.thresholds, slo });
     fs.writeFileSync(path.join(dir, 'rules.yaml'), JSON.stringify({ groups: renderRuleGroups(groups, 'https://r') }));
-    const tests = promtoolTests(groups, 'https://r', 'rules.yaml');
-    for (const test of tests) fs.writeFileSync(path.join(dir, test.name), JSON.stringify(test.content));
-    try {
-      execFileSync(promtool, ['check', 'rules', 'rules.yaml'], { cwd: dir, stdio: 'pipe' });
-      execFileSync(promtool, ['test', 'rules', ...tests.map((t) => t.name)], { cwd: dir, stdio: 'pipe' });
-      console.error(`PASS preset ${sli.source} (${name}): ${tests.length} alerts tested with promtool`);
-    } catch (e) {
-      // promtool's verdict (a non-zero exit) is expected; anything else (no promtool) is not.
-      if (!(e instanceof Error && typeof (e as { status?: unknown }).status === 'number')) throw e;
-      failed = true;
-      const out = e as { stdout?: Buffer; stderr?: Buffer };
-      console.error(`FAIL preset ${sli.source} (${name}):\n${out.stdout?.toString() ?? ''}${out.stderr?.toString() ?? ''}`);
-    }
+    failed = promtoolFails(dir, `preset ${sli.source} (${name})`, promtoolTests(groups, 'https://r', 'rules.yaml')) || failed;
   }
   return failed;
 }

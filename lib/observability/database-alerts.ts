@@ -146,9 +146,11 @@ function backupAlerts(c: Context, backup: NonNullable<DatabaseAlertTarget['backu
   // 10-minute samples: the alert only compares time() with a timestamp, and a day of 1-minute steps is slow to test.
   const backupSamples = Math.ceil((firingAge + 1800) / 600);
   const at = backupSamples * 600;
-  const backupAt = (age: number) => [
-    { series: series('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', m, pod), values: `${num(at - age)}x${backupSamples}` },
-  ];
+  // Firing: no backup since, so the age grows past the limit. Silent: a backup every sample, the newest always `age`
+  // old, so the case stays silent however late it is checked (a longer `for` checks it later).
+  const backupSeries = (values: string) => [{ series: series('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', m, pod), values }];
+  const lastBackupAt = (age: number) => backupSeries(`${num(at - age)}x${backupSamples}`);
+  const backupEvery = (age: number) => backupSeries(`${num(-age)}+600x${backupSamples}`);
   const walAge = (age: number) => [
     ...one('cnpg_pg_stat_archiver_seconds_since_last_archival', age),
     ...one('cnpg_collector_pg_wal_archive_status', 2, 'value="ready"'),
@@ -197,7 +199,7 @@ function backupAlerts(c: Context, backup: NonNullable<DatabaseAlertTarget['backu
         `The newest base backup of {{ $labels.component }} in {{ $labels.namespace }} (barman-cloud plugin) ` +
         `is older than its schedule allows (${duration(maxAge)}): a scheduled backup failed or did not run.`,
       labels,
-      test: { ...test(backupAt(firingAge), backupAt(maxAge * BELOW)), interval: '10m', evalTime: duration(at) },
+      test: { ...test(lastBackupAt(firingAge), backupEvery(maxAge * BELOW)), interval: '10m', evalTime: duration(at) },
     },
   ];
 }

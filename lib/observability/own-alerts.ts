@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as rules from '../../imports/monitoring-prometheusrule-monitoring.coreos.com';
 import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
+import { delayCase, durationSeconds, PROMETHEUS_DURATION, validateFor } from './alert-for';
 import { AlertRule, InputSeries, RuleGroup, Severity } from './alerts';
 import { Labels } from './promql';
 import { expectedAlert, PromtoolTestFile, renderRuleGroups } from './rule-files';
@@ -80,6 +81,12 @@ export interface ProductOwnAlertsProps {
   readonly reservedNames?: readonly string[];
   /** Name of the PrometheusRule. @default `<product>-own-alerts` */
   readonly name?: string;
+  /**
+   * The environment's `for` of named alerts, replacing an alert's own; each of its cases is then checked that much
+   * later (when longer), its series continued at their last step. Names of no alert here are left alone.
+   * @default - each alert's own `for`
+   */
+  readonly for?: Readonly<Record<string, string>>;
 }
 
 /** Defaults of an own alert: its `for`, and the sample interval of its cases. Frozen: override per alert. */
@@ -98,10 +105,11 @@ export class ProductOwnAlerts extends Construct {
   constructor(scope: Construct, id: string, props: ProductOwnAlertsProps) {
     super(scope, id);
     validateOwnAlerts(this, props.alerts, props.reservedNames ?? []);
-    this.alerts = props.alerts;
+    validateFor(this, props.for ?? {});
+    this.alerts = props.alerts.map((a) => overrideFor(a, props.for?.[a.alert]));
     this.runbookBaseUrl = props.runbookBaseUrl;
     const base = { product: props.scope.product, environment: props.scope.environment, namespace: props.scope.namespace };
-    this.group = { name: `${props.scope.product}-${props.scope.environment}.own`, rules: props.alerts.map((a) => alertRule(a, base)) };
+    this.group = { name: `${props.scope.product}-${props.scope.environment}.own`, rules: this.alerts.map((a) => alertRule(a, base)) };
     this.resource = new rules.PrometheusRule(this, 'Resource', {
       metadata: { name: props.name ?? `${props.scope.product}-own-alerts` },
       spec: {
@@ -133,6 +141,14 @@ export class ProductOwnAlerts extends Construct {
       };
     });
   }
+}
+
+/** The alert with the environment's `for`, each case delayed by as much as it is longer than the alert's own. */
+function overrideFor(own: OwnAlert, forDuration: string | undefined): OwnAlert {
+  if (forDuration === undefined) return own;
+  const delay = durationSeconds(forDuration) - durationSeconds(own.for ?? OWN_ALERT_DEFAULTS.for);
+  const later = (c: OwnAlertCase): OwnAlertCase => ({ ...c, ...delayCase({ ...c, interval: c.interval ?? OWN_ALERT_DEFAULTS.interval }, delay) });
+  return { ...own, for: forDuration, tests: { firing: own.tests.firing.map(later), silent: own.tests.silent.map(later) } };
 }
 
 /** The alert in the catalogue's shape: the environment's labels, its component, its own labels. */
@@ -173,7 +189,6 @@ function testCase(rule: AlertRule, c: OwnAlertCase, firing: boolean, n: number, 
 }
 
 const ALERT_NAME = /^[A-Z][A-Za-z0-9]*$/;
-const PROMETHEUS_DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const RESERVED_LABELS = ['product', 'environment', 'namespace', 'component', 'severity', 'alertname'];
 /** Any Go template action, and the one form whose expansion the tests can predict. */

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as rules from '../../imports/monitoring-prometheusrule-monitoring.coreos.com';
 import { PropertyProblems } from '../core/errors';
 import { ALERT_DEFAULTS, AlertTargets, AlertThresholds, isAlert, productAlertGroups, RuleGroup, SloSettings } from './alerts';
+import { validateFor, withFor } from './alert-for';
 import { DURATION_PATTERN, seconds } from './promql';
 import { promtoolTests, PromtoolTestFile, renderRuleGroups } from './rule-files';
 
@@ -23,6 +24,13 @@ export interface ProductAlertsProps {
    * @default - none
    */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * How long each named alert's condition must hold before it fires, replacing its own `for` (e.g.
+   * `{ ContainerCpuHigh: '30m' }`); its promtool test is checked that much later. A name this catalogue does not
+   * render is left alone (the product's own alerts take the same map).
+   * @default - each alert's own `for`
+   */
+  readonly for?: Readonly<Record<string, string>>;
 }
 
 /** The labels each alert sets itself, which {@link ProductAlertsProps.labels} may not replace. */
@@ -52,7 +60,9 @@ export class ProductAlerts extends Construct {
     this.runbookBaseUrl = props.runbookBaseUrl;
     validate(this, this.thresholds, this.slo);
     validateLabels(this, props.labels ?? {});
-    this.groups = withLabels(productAlertGroups(props.targets, { thresholds: this.thresholds, slo: this.slo }), props.labels ?? {});
+    validateFor(this, props.for ?? {});
+    const groups = productAlertGroups(props.targets, { thresholds: this.thresholds, slo: this.slo });
+    this.groups = withLabels(overrideFor(groups, props.for ?? {}), props.labels ?? {});
     this.resource = new rules.PrometheusRule(this, 'Resource', {
       metadata: { name: props.name ?? `${props.targets.product}-alerts` },
       spec: {
@@ -85,6 +95,14 @@ function validateLabels(scope: Construct, labels: Readonly<Record<string, string
       problems.add(`labels.${name}`, 'is not a Prometheus label name', name, 'use letters, digits and underscores, not starting with a digit or __');
   }
   problems.throwIfAny();
+}
+
+/** Every alert named in `durations` with that `for`, its test following it. */
+function overrideFor(groups: readonly RuleGroup[], durations: Readonly<Record<string, string>>): RuleGroup[] {
+  return groups.map((group) => ({
+    ...group,
+    rules: group.rules.map((rule) => (isAlert(rule) && durations[rule.alert] !== undefined ? withFor(rule, durations[rule.alert]) : rule)),
+  }));
 }
 
 /** Every alert of the groups with the extra labels under its own; recording rules as they are. */

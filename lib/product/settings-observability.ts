@@ -90,6 +90,13 @@ export const ObservabilitySettings = strict({
             description: 'give static labels every alert carries for routing, e.g. { routing: Sev2 }',
           }),
         ),
+        for: optional(
+          Type.Record(
+            Type.String(),
+            Type.String({ pattern: '^(0|[1-9][0-9]*)(s|m|h|d|w)$', description: "use a duration such as '10m' or '1h', or '0s' to fire at once" }),
+            { description: "give each alert's for by its name, e.g. { ContainerCpuHigh: '30m' }" },
+          ),
+        ),
       },
       'give paging and/or chat',
     ),

@@ -61,6 +61,7 @@ export function composeObservability(c: Composition, scope: Construct, parts: Ob
         slo: settings.slo,
         runbookBaseUrl: c.product.runbookBaseUrl ?? ALERT_DEFAULTS.runbookBaseUrl,
         labels: settings.alerting?.labels && setting('observability.alerting.labels', settings.alerting.labels),
+        for: settings.alerting?.for && setting('observability.alerting.for', settings.alerting.for),
       },
       'observability',
       (p: ProductAlertsProps) => new ProductAlerts(scope, 'alerts', p),
