@@ -150,7 +150,22 @@ function checkTierSet(problems: PropertyProblems, cluster: PostgresCluster, back
       'give the object-store tiers one retention, and make the longer-kept tier method: volume-snapshot',
     );
   }
-  if (stored.length === cluster.tiers.length) return;
+  if (stored.length === cluster.tiers.length) {
+    // Only a volume-snapshot tier reads these: accepted here they would change nothing.
+    for (const [key, value] of [
+      ['volumeSnapshotClass', backup.volumeSnapshotClass],
+      ['pruneImage', backup.pruneImage],
+    ] as const) {
+      if (value === undefined) continue;
+      problems.add(
+        `backup.${key}`,
+        'is read by volume-snapshot tiers only, and this backup has none',
+        value,
+        `remove it, or add a tier with method: volume-snapshot`,
+      );
+    }
+    return;
+  }
   if (backup.volumeSnapshotClass === undefined || !DNS_NAME.test(backup.volumeSnapshotClass)) {
     problems.add(
       'backup.volumeSnapshotClass',

@@ -449,6 +449,24 @@ describe('PostgresCluster', () => {
       );
     });
 
+    test('refuses what only a volume-snapshot tier reads when the backup has none: accepted, it would change nothing', () => {
+      let error: unknown;
+      try {
+        new PostgresCluster(testChart(), 'db', {
+          ...base,
+          backup: { ...backup, volumeSnapshotClass: 'csi', pruneImage: 'registry.example.com/cli:4.18.1' },
+        });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as PropertyErrors).errors.map((e) => e.message)).toEqual([
+        'test/db: backup.volumeSnapshotClass is read by volume-snapshot tiers only, and this backup has none (got "csi"); ' +
+          'remove it, or add a tier with method: volume-snapshot',
+        'test/db: backup.pruneImage is read by volume-snapshot tiers only, and this backup has none (got "registry.example.com/cli:4.18.1"); ' +
+          'remove it, or add a tier with method: volume-snapshot',
+      ]);
+    });
+
     test('fails on a snapshot tier without a VolumeSnapshotClass or API server, and without an object-store tier', () => {
       let error: unknown;
       try {

@@ -88,6 +88,7 @@ export function composeReleaseAnalyses(c: Composition, scope: Construct, inputs:
   const settings = release.strategy === 'rolling' ? undefined : release.analysis;
   const thresholds = inputs.thresholds ?? { ...ALERT_DEFAULTS.thresholds, ...c.environment.observability?.thresholds };
   const out: Record<string, RolloutAnalysis> = {};
+  let measured = false;
   for (const [name, w] of Object.entries(inputs.components)) {
     const analysis = w.rollout?.analysis;
     if (!w.rollout || !analysis) continue;
@@ -111,6 +112,28 @@ export function composeReleaseAnalyses(c: Composition, scope: Construct, inputs:
     };
     const analysed = c.build(scope, name, props, 'release.analysis', (p: RolloutAnalysisProps) => new RolloutAnalysis(scope, name, p));
     if (analysed) out[name] = analysed;
+    measured ||= sli !== undefined;
   }
+  if (!measured) refuseMetricSettings(c, settings);
   return out;
+}
+
+/** The metric analysis's settings when no component has request metrics to measure: accepted, they would change nothing. */
+function refuseMetricSettings(
+  c: Composition,
+  settings: Partial<Record<'prometheusUrl' | 'interval' | 'count' | 'failureLimit', unknown>> | undefined,
+): void {
+  for (const key of ['prometheusUrl', 'interval', 'count', 'failureLimit'] as const) {
+    if (settings?.[key] === undefined) continue;
+    c.problem(
+      new PropertyError(
+        c.chart,
+        key,
+        "is read by the metric analysis only, and no component of this environment's release has request metrics: its analysis runs the smoke test alone",
+        settings[key],
+        'declare request metrics on a component (requests on spring-boot, metrics.requests on http), or remove it',
+        `release.analysis.${key}`,
+      ),
+    );
+  }
 }

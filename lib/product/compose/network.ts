@@ -68,6 +68,21 @@ export function composeNetwork(c: Composition, scope: Construct, inputs: Network
     const [field, problem, fix] = contradiction;
     c.problem(new PropertyError(c.chart, field, problem, field === 'openshift' ? env.openshift : network.platform, fix, field));
   }
+  const identity = env.identity;
+  const exportsRealm = identity !== undefined && 'realmExport' in identity && identity.realmExport !== undefined;
+  if (network.objectStore !== undefined && !exportsRealm && !inputs.databases.some((db) => db.backup || db.recovery)) {
+    // Only archiving, restoring and the realm export reach the object store: accepted here it would allow nothing.
+    c.problem(
+      new PropertyError(
+        c.chart,
+        'objectStore',
+        'is reached only by databases that back up or restore and by the realm export, and this environment has none',
+        network.objectStore,
+        'remove network.objectStore, or give a database a backup',
+        'network.objectStore',
+      ),
+    );
+  }
   const inCluster = inputs.identity?.inCluster;
   const ingressTargets: PeerPort[] = Object.keys(env.hosts ?? {}).flatMap((key): PeerPort[] => {
     if (inputs.exposures[key] === undefined) return [];
