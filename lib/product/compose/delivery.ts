@@ -129,7 +129,8 @@ function refuseMetricSettings(
       new PropertyError(
         c.chart,
         key,
-        "is read by the metric analysis only, and no component of this environment's release has request metrics: its analysis runs the smoke test alone",
+        "is read by the metric analysis only, and no component of this environment's release has request metrics: " +
+          'its analysis runs the smoke test alone',
         settings[key],
         'declare request metrics on a component (requests on spring-boot, metrics.requests on http), or remove it',
         `release.analysis.${key}`,
