@@ -54,6 +54,8 @@ export interface WriteOutputOptions {
  * proper-lockfile refreshes the lock while the event loop runs.
  */
 const STALE_MS = 10 * 60 * 1000;
+/** How long a lock may lack its owner record: a run writes it within milliseconds of taking the lock. */
+const OWNERLESS_MS = 5_000;
 const POLL_MS = 100;
 
 /**
@@ -179,6 +181,12 @@ export function acquireLock(target: string, timeoutMs: number, log: (line: strin
         fs.rmSync(ownerPath(target), { force: true });
         continue;
       }
+      if (owner === undefined && ownerlessFor(target) > OWNERLESS_MS) {
+        // A run writes its owner record right after taking the lock: one without it this long died in between.
+        log(`lock: ${lockPath(target)} has had no owner record for over ${OWNERLESS_MS / 1000} s (its run died after taking it); taking it over`);
+        fs.rmSync(lockPath(target), { recursive: true, force: true });
+        continue;
+      }
       const who = owner === undefined ? 'another run' : `another run (process ${owner.pid} on ${owner.host}, since ${owner.since})`;
       if (Date.now() >= deadline) {
         throw new OutputWriteError(
@@ -191,6 +199,12 @@ export function acquireLock(target: string, timeoutMs: number, log: (line: strin
       sleep(POLL_MS);
     }
   }
+}
+
+/** How long the lock has existed without an owner record, in milliseconds (0 when the lock is gone). */
+function ownerlessFor(target: string): number {
+  const stat = fs.statSync(lockPath(target), { throwIfNoEntry: false });
+  return stat === undefined || fs.existsSync(ownerPath(target)) ? 0 : Date.now() - stat.mtimeMs;
 }
 
 function readOwner(target: string): LockOwner | undefined {

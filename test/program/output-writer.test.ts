@@ -142,6 +142,26 @@ describe('writeOutputAtomically', () => {
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
 
+  test('takes over a lock left without its owner record, once it is older than a run needs to write one', () => {
+    // GIVEN a lock a run took a minute ago and died before recording itself
+    const lock = path.join(tmp, '.dist.lock');
+    fs.mkdirSync(lock);
+    const minuteAgo = new Date(Date.now() - 60_000);
+    fs.utimesSync(lock, minuteAgo, minuteAgo);
+    const log: string[] = [];
+    // WHEN a run wants it, with no patience at all
+    write({ 'dev/a.yaml': 'x' }, { lockTimeoutMs: 0, log: (l: string) => log.push(l) });
+    // THEN it took the lock over at once, said so, and wrote
+    expect(log).toEqual([`lock: ${lock} has had no owner record for over 5 s (its run died after taking it); taking it over`]);
+    expect(readTree(dist)).toEqual({ 'dev/a.yaml': 'x' });
+  });
+
+  test('waits for a fresh lock without an owner record: its run may be writing the record right now', () => {
+    fs.mkdirSync(path.join(tmp, '.dist.lock'));
+    expect(() => write({ 'dev/a.yaml': 'x' }, { lockTimeoutMs: 200 })).toThrow(/is being written by another run, which did not finish within 0.2 s/);
+    expect(fs.existsSync(dist)).toBe(false);
+  });
+
   test("fails with the folder and the system error when the output's folder cannot be created", () => {
     fs.writeFileSync(path.join(tmp, 'file'), '');
     expect(() => writeOutputAtomically(path.join(tmp, 'file', 'dist'), () => 0)).toThrow(
