@@ -283,7 +283,8 @@ export class NetworkPolicies extends Construct {
   }
 }
 
-const DNS_DEFAULTS: Record<NetworkPlatform, NamespacePeer & { ports: NetworkPort[] }> = deepFreeze({
+/** Where cluster DNS runs on each platform (a restore drill's namespace allows it too). */
+export const DNS_DEFAULTS: Record<NetworkPlatform, NamespacePeer & { ports: NetworkPort[] }> = deepFreeze({
   kubernetes: {
     namespaceSelector: { 'kubernetes.io/metadata.name': 'kube-system' },
     podSelector: { 'k8s-app': 'kube-dns' },

@@ -67,6 +67,26 @@ export const RecoverySettings = strict(
   'give credentialsSecret and either environment or destinationPath',
 );
 
+/**
+ * A scheduled restore drill: the latest backup restored into a scratch namespace, checked and deleted; an alert when
+ * the last good drill is older than `maxAge`. Needs the database's `backup` and `network.apiServer`.
+ */
+export const RestoreDrillSettings = strict({
+  schedule: optional(
+    Type.String({ minLength: 1, description: "use @weekly, @monthly, @quarterly or a 5-field cron in UTC, e.g. '0 5 2 * *'" }),
+  ),
+  check: optional(
+    Type.String({ minLength: 1, description: "give a SQL query that returns a row that is not false, e.g. 'SELECT count(*) > 0 FROM orders'" }),
+  ),
+  maxAge: optional(
+    Type.String({ pattern: DURATION_PATTERN, description: "use the age of the last good drill that alerts, e.g. '35d' (at least the schedule's gap)" }),
+  ),
+  readyTimeout: optional(
+    Type.String({ pattern: DURATION_PATTERN, description: "use how long the restore may take, e.g. '4h' (by default the rto)" }),
+  ),
+  namespace: optional(formatted(DNS_LABEL, 'name the scratch namespace the drill restores into, e.g. orders-production-drill')),
+});
+
 /** A PgBouncer pooler in front of a database's primary. */
 export const PoolerSettings = strict({
   instances: optional(Count),
@@ -88,4 +108,5 @@ export const DatabaseSettings = strict({
   rpo: optional(Type.String({ pattern: DURATION_PATTERN, description: "use the recovery point objective as a duration such as '1h' or '15m'" })),
   rto: optional(Type.String({ pattern: DURATION_PATTERN, description: "use the recovery time objective as a duration such as '4h'" })),
   recovery: optional(RecoverySettings),
+  restoreDrill: optional(RestoreDrillSettings),
 });

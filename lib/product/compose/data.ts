@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { PropertyError } from '../../core/errors';
-import { PostgresCluster, PostgresClusterProps, PostgresRecoveryOptions } from '../../data/postgres-cluster';
+import { PostgresCluster, PostgresClusterProps, PostgresRecoveryOptions, PostgresRestoreDrillOptions } from '../../data/postgres-cluster';
 import { objectiveSeconds, RECOVERY_DEFAULTS } from '../../data/recovery-objectives';
 import { mergeResources } from '../../pods/pod-template';
 import { POSTGRES_DEFAULTS } from '../../data/postgres-cluster';
@@ -47,6 +47,37 @@ export function databaseProps(c: Composition, at: string, config: DatabaseConfig
     rpo: config.rpo,
     rto: config.rto,
     recovery: config.recovery && recoverySource(c, `${at}.recovery`, config.recovery, databaseIn),
+    restoreDrill: config.restoreDrill && restoreDrill(c, `${at}.restoreDrill`, config),
+  };
+}
+
+/** A restore drill of the environment's backup, through the environment's API server and object store; refused without them. */
+function restoreDrill(c: Composition, at: string, config: DatabaseConfig): PostgresRestoreDrillOptions | undefined {
+  const drill = config.restoreDrill!;
+  const network = c.environment.network ?? {};
+  const refuse = (what: string, fix: string) => {
+    c.problem(new PropertyError(c.chart, 'restoreDrill', what, drill, fix, at));
+    return undefined;
+  };
+  if (!config.backup) {
+    return refuse(
+      'has no backup to restore in this environment',
+      `configure ${at.replace(/restoreDrill$/, 'backup')} (destinationPath, credentialsSecret), or remove restoreDrill`,
+    );
+  }
+  if (!network.apiServer) {
+    return refuse(
+      'needs network.apiServer: the drill job creates and deletes the restored cluster through the Kubernetes API',
+      'set network.apiServer (cidrs, ports) of this environment, or remove restoreDrill',
+    );
+  }
+  const platform = network.platform ?? (c.environment.exposure.kind === 'route' ? 'openshift' : 'kubernetes');
+  return {
+    ...drill,
+    apiServer: network.apiServer,
+    objectStore: network.objectStore,
+    operatorNamespace: network.databaseOperatorNamespace,
+    platform,
   };
 }
 
