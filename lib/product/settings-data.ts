@@ -72,14 +72,15 @@ export const RecoverySettings = strict(
  * the last good drill is older than `maxAge`. Needs the database's `backup` and `network.apiServer`.
  */
 export const RestoreDrillSettings = strict({
-  schedule: optional(
-    Type.String({ minLength: 1, description: "use @weekly, @monthly, @quarterly or a 5-field cron in UTC, e.g. '0 5 2 * *'" }),
-  ),
+  schedule: optional(Type.String({ minLength: 1, description: "use @weekly, @monthly, @quarterly or a 5-field cron in UTC, e.g. '0 5 2 * *'" })),
   check: optional(
     Type.String({ minLength: 1, description: "give a SQL query that returns a row that is not false, e.g. 'SELECT count(*) > 0 FROM orders'" }),
   ),
   maxAge: optional(
-    Type.String({ pattern: DURATION_PATTERN, description: "use the age of the last good drill that alerts, e.g. '35d' (at least the schedule's gap)" }),
+    Type.String({
+      pattern: DURATION_PATTERN,
+      description: "use the age of the last good drill that alerts, e.g. '35d' (at least the schedule's gap)",
+    }),
   ),
   readyTimeout: optional(
     Type.String({ pattern: DURATION_PATTERN, description: "use how long the restore may take, e.g. '4h' (by default the rto)" }),
