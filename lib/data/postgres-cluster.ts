@@ -21,8 +21,7 @@ export { POSTGRES_DEFAULTS } from './postgres-defaults';
 export { POSTGRES_POOLER_DEFAULTS, PostgresPooler } from './postgres-pooler';
 export type { PostgresPoolerOptions, PostgresPoolerProps } from './postgres-pooler';
 export type { PostgresArchiveSource, PostgresRecoveryOptions } from './postgres-recovery';
-export { PostgresRestoreDrill, RESTORE_DRILL_DEFAULTS } from './restore-drill';
-export type { DrilledDatabase, PostgresRestoreDrillOptions, PostgresRestoreDrillProps } from './restore-drill';
+export type { PostgresRestoreDrillOptions } from './restore-drill';
 
 /** Where CloudNativePG instances serve Prometheus metrics. */
 export const POSTGRES_METRICS_PORT = 9187;

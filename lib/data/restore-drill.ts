@@ -8,7 +8,7 @@ import { isFiveFieldCron, longestCronGapSeconds } from '../core/cron';
 import { PropertyProblems } from '../core/errors';
 import { DNS_LABEL, IMAGE_REFERENCE } from '../core/formats';
 import { deepFreeze } from '../core/freeze';
-import { duration, DURATION_PATTERN, seconds } from '../observability/promql';
+import { DURATION_PATTERN, seconds } from '../observability/promql';
 import { DNS_DEFAULTS, NetworkPlatform } from '../network/network-policies';
 import { restrictedShellJob } from '../pods/shell-job';
 import { OBJECT_STORE_KEYS } from './postgres-backup';
@@ -140,15 +140,15 @@ export class PostgresRestoreDrill extends Construct implements IPeer {
     const image = props.image ?? RESTORE_DRILL_DEFAULTS.image;
     validateDrill(this, props, image);
     const gap = longestCronGapSeconds(`0 ${this.schedule}`);
-    this.maxAgeSeconds = props.maxAge === undefined ? Math.ceil((gap * RESTORE_DRILL_DEFAULTS.maxAgeMargin) / DAY) * DAY : seconds(props.maxAge);
+    this.maxAgeSeconds = props.maxAge === undefined ? defaultMaxAge(gap) : seconds(props.maxAge);
     this.readyTimeoutSeconds = seconds(props.readyTimeout ?? RESTORE_DRILL_DEFAULTS.readyTimeout);
     const problems = new PropertyProblems(this);
     if (this.maxAgeSeconds < gap) {
       problems.add(
         'maxAge',
-        `is shorter than the longest gap between two drills (${duration(gap)}): the alert would fire before every drill`,
+        `is shorter than the longest gap between two drills (${days(gap)}): the alert would fire before every drill`,
         props.maxAge,
-        `use at least ${duration(gap)}, or leave it out for ${duration(Math.ceil((gap * RESTORE_DRILL_DEFAULTS.maxAgeMargin) / DAY) * DAY)}`,
+        `use at least ${days(gap)}, or leave it out for ${days(defaultMaxAge(gap))}`,
       );
     }
     problems.throwIfAny();
@@ -233,6 +233,16 @@ function validateDrill(drill: PostgresRestoreDrill, props: PostgresRestoreDrillP
   problems.check(() => validateEndpoint(drill, 'apiServer', props.apiServer));
   if (props.objectStore) problems.check(() => validateEndpoint(drill, 'objectStore', props.objectStore!));
   problems.throwIfAny();
+}
+
+/** The default age of the last good drill at which the alert fires: the schedule's longest gap plus a tenth, in whole days. */
+function defaultMaxAge(gapSeconds: number): number {
+  return Math.ceil((gapSeconds * RESTORE_DRILL_DEFAULTS.maxAgeMargin) / DAY) * DAY;
+}
+
+/** Seconds in days, as a drill's ages are written (`35d`), rounded up. */
+function days(totalSeconds: number): string {
+  return `${Math.ceil(totalSeconds / DAY)}d`;
 }
 
 /** The fields of a 5-field cron, as cdk8s takes them. */

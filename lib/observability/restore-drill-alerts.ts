@@ -11,6 +11,8 @@ export function restoreDrillAlerts(db: DatabaseAlertTarget, labels: Labels): Ale
   if (drill === undefined) return [];
   const m = { namespace: drill.namespace, cronjob: drill.cronJob };
   const maxAge = drill.maxAgeSeconds;
+  // A drill's age in days, as its settings write it (35d, not 5w).
+  const age = maxAge % 86400 === 0 ? `${maxAge / 86400}d` : duration(maxAge);
   const success = 'kube_cronjob_status_last_successful_time';
   const created = 'kube_cronjob_created';
   // Timestamps are constants; the test evaluates late enough that they can be older than allowed. Daily samples:
@@ -25,10 +27,10 @@ export function restoreDrillAlerts(db: DatabaseAlertTarget, labels: Labels): Ale
       expr: `time() - (max(${series(success, m)}) or max(${series(created, m)})) > ${num(maxAge)}`,
       for: '1h',
       severity: 'warning',
-      summary: `{{ $labels.component }}'s last good restore drill is older than ${duration(maxAge)}`,
+      summary: `{{ $labels.component }}'s last good restore drill is older than ${age}`,
       description:
         `No restore drill of {{ $labels.component }} in {{ $labels.namespace }} has succeeded for more than ` +
-        `${duration(maxAge)} (CronJob ${drill.cronJob}, or it never has): nobody knows whether its backups restore.`,
+        `${age} (CronJob ${drill.cronJob}, or it never has): nobody knows whether its backups restore.`,
       labels,
       test: {
         interval: '1d',
