@@ -188,9 +188,15 @@ export class PostgresCluster extends Construct implements IPeer {
 
   /** The drill of this cluster's archive: the same image and volume size, restored into its scratch namespace. */
   private addRestoreDrill(props: PostgresClusterProps, drill: PostgresRestoreDrillOptions, storageSize: string): PostgresRestoreDrill {
-    const backup = this.backup;
-    if (!backup) {
-      throw new PropertyError(this, 'restoreDrill', 'needs a backup to restore', drill, 'configure backup for this cluster, or remove restoreDrill');
+    const archive = drill.archive ?? (this.backup && { ...this.backup, serverName: this.archiveServerName });
+    if (!archive) {
+      throw new PropertyError(
+        this,
+        'restoreDrill',
+        'needs a backup to restore',
+        drill,
+        'configure backup for this cluster, or give restoreDrill.archive',
+      );
     }
     return new PostgresRestoreDrill(this, 'RestoreDrill', {
       readyTimeout: props.rto,
@@ -200,8 +206,8 @@ export class PostgresCluster extends Construct implements IPeer {
         databaseName: this.databaseName,
         owner: this.owner,
         imageName: this.imageName,
-        archive: { ...backup, serverName: this.archiveServerName },
-        storageSize,
+        archive,
+        storageSize: drill.storageSize ?? storageSize,
         storageClass: props.storageClass,
       },
     });

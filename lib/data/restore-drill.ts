@@ -80,6 +80,13 @@ export interface PostgresRestoreDrillOptions {
   readonly readyTimeout?: string;
   /** The job's image, with `/bin/sh` and `kubectl`. @default RESTORE_DRILL_DEFAULTS.image */
   readonly image?: string;
+  /**
+   * The archive to restore, when it is not the database's own: another environment's (the platform's "restore
+   * production into staging"), read with read-only credentials. @default - the database's own backup
+   */
+  readonly archive?: PostgresArchiveSource;
+  /** Size of the restored volume. @default - the database's */
+  readonly storageSize?: string;
   /** The scratch namespace the drill restores into. @default `<namespace>-<cluster>-drill` */
   readonly namespace?: string;
   /** The Kubernetes API server, which the job and the restored instances call. */

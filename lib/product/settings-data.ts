@@ -69,7 +69,8 @@ export const RecoverySettings = strict(
 
 /**
  * A scheduled restore drill: the latest backup restored into a scratch namespace, checked and deleted; an alert when
- * the last good drill is older than `maxAge`. Needs the database's `backup` and `network.apiServer`.
+ * the last good drill is older than `maxAge`. Needs `network.apiServer`, and the database's `backup` or a `source`: another
+ * environment's archive (the platform's "restore production into staging").
  */
 export const RestoreDrillSettings = strict({
   schedule: optional(Type.String({ minLength: 1, description: "use @weekly, @monthly, @quarterly or a 5-field cron in UTC, e.g. '0 5 2 * *'" })),
@@ -86,6 +87,15 @@ export const RestoreDrillSettings = strict({
     Type.String({ pattern: DURATION_PATTERN, description: "use how long the restore may take, e.g. '4h' (by default the rto)" }),
   ),
   namespace: optional(formatted(DNS_LABEL, 'name the scratch namespace the drill restores into, e.g. orders-production-drill')),
+  source: optional(
+    strict(
+      {
+        environment: formatted(DNS_LABEL, 'name the environment whose archive of this database to restore, e.g. production'),
+        credentialsSecret: formatted(DNS_NAME, 'name the Secret with read-only ACCESS_KEY_ID and ACCESS_SECRET_KEY for that archive'),
+      },
+      'give environment and credentialsSecret',
+    ),
+  ),
 });
 
 /** A PgBouncer pooler in front of a database's primary. */

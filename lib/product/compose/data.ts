@@ -47,24 +47,28 @@ export function databaseProps(c: Composition, at: string, config: DatabaseConfig
     rpo: config.rpo,
     rto: config.rto,
     recovery: config.recovery && recoverySource(c, `${at}.recovery`, config.recovery, databaseIn),
-    restoreDrill: config.restoreDrill && restoreDrill(c, `${at}.restoreDrill`, config),
+    restoreDrill: config.restoreDrill && restoreDrill(c, `${at}.restoreDrill`, config, databaseIn),
   };
 }
 
 /** A restore drill of the environment's backup, through the environment's API server and object store; refused without them. */
-function restoreDrill(c: Composition, at: string, config: DatabaseConfig): PostgresRestoreDrillOptions | undefined {
-  const drill = config.restoreDrill!;
+function restoreDrill(c: Composition, at: string, config: DatabaseConfig, databaseIn: DatabaseIn): PostgresRestoreDrillOptions | undefined {
+  const { source, ...drill } = config.restoreDrill!;
   const network = c.environment.network ?? {};
   const refuse = (what: string, fix: string) => {
     c.problem(new PropertyError(c.chart, 'restoreDrill', what, drill, fix, at));
     return undefined;
   };
-  if (!config.backup) {
+  if (!config.backup && !source) {
     return refuse(
       'has no backup to restore in this environment',
-      `configure ${at.replace(/restoreDrill$/, 'backup')} (destinationPath, credentialsSecret), or remove restoreDrill`,
+      `configure ${at.replace(/restoreDrill$/, 'backup')} (destinationPath, credentialsSecret), give restoreDrill.source, or remove restoreDrill`,
     );
   }
+  // Another environment's archive: read as a recovery reads it, with that environment's volume size.
+  const archive = source && recoverySource(c, `${at}.source`, source, databaseIn)?.source;
+  if (source && !archive) return undefined;
+  const sourceDatabase = source && c.environments.find((e) => e.name === source.environment);
   if (!network.apiServer) {
     return refuse(
       'needs network.apiServer: the drill job creates and deletes the restored cluster through the Kubernetes API',
@@ -74,6 +78,8 @@ function restoreDrill(c: Composition, at: string, config: DatabaseConfig): Postg
   const platform = network.platform ?? (c.environment.exposure.kind === 'route' ? 'openshift' : 'kubernetes');
   return {
     ...drill,
+    archive,
+    storageSize: sourceDatabase && (databaseIn(sourceDatabase)?.storageSize ?? POSTGRES_DEFAULTS.storageSize),
     apiServer: network.apiServer,
     objectStore: network.objectStore,
     operatorNamespace: network.databaseOperatorNamespace,
