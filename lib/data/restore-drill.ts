@@ -72,7 +72,10 @@ export interface DrilledDatabase {
 export interface PostgresRestoreDrillOptions {
   /** `@weekly`, `@monthly`, `@quarterly` or a 5-field cron (UTC). @default '@monthly' */
   readonly schedule?: string;
-  /** SQL run in the restored application database; the drill fails unless it returns a row that is not `false`. @default RESTORE_DRILL_DEFAULTS.check */
+  /**
+   * SQL run in the restored application database; the drill fails unless it returns a row that is not `false`.
+   * @default RESTORE_DRILL_DEFAULTS.check
+   */
   readonly check?: string;
   /** The age of the last good drill at which `RestoreDrillOverdue` fires. @default - the longest gap between two drills plus a tenth, in days */
   readonly maxAge?: string;
@@ -292,10 +295,13 @@ function drillScript(secret: string): string {
     'set -eu',
     'ns=$1 cluster=$2 db=$3 timeout=$4 check=$5',
     `k() { kubectl -n "$ns" "$@"; }`,
-    `clean() { k delete clusters.postgresql.cnpg.io "$cluster" --ignore-not-found; k delete objectstores.barmancloud.cnpg.io "$cluster-recovery-source" --ignore-not-found; k delete secret "${secret}" --ignore-not-found; }`,
+    'clean() { k delete clusters.postgresql.cnpg.io "$cluster" --ignore-not-found;' +
+      ' k delete objectstores.barmancloud.cnpg.io "$cluster-recovery-source" --ignore-not-found;' +
+      ` k delete secret "${secret}" --ignore-not-found; }`,
     'clean',
     'trap clean EXIT',
-    `printf 'ACCESS_KEY_ID=%s\\nACCESS_SECRET_KEY=%s\\n' "$ACCESS_KEY_ID" "$ACCESS_SECRET_KEY" | k create secret generic "${secret}" --from-env-file=/dev/stdin`,
+    `printf 'ACCESS_KEY_ID=%s\\nACCESS_SECRET_KEY=%s\\n' "$ACCESS_KEY_ID" "$ACCESS_SECRET_KEY"` +
+      ` | k create secret generic "${secret}" --from-env-file=/dev/stdin`,
     'k create -f /drill/drill.json',
     'start=$(date +%s)',
     `until [ "$(k get clusters.postgresql.cnpg.io "$cluster" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" = True ]; do` +

@@ -4,7 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { PostgresCluster, PostgresRestoreDrill, PostgresRestoreDrillProps, PropertyErrors, RESTORE_DRILL_DEFAULTS } from '../../lib';
 import { imageTagProblem } from '../../lib/core/formats';
-import { find, Manifest, productChart, settingProblems, synth, synthProduct, testChart, testEnvironment } from '../util';
+import { App } from 'cdk8s';
+import { EafProductChart } from '../../lib';
+import { find, Manifest, productChart, settingProblems, synth, synthProduct, testChart, testEnvironment, WEB_PRODUCT } from '../util';
 
 const apiServer = { cidrs: ['192.0.2.0/28'], ports: [6443] };
 const objectStore = { cidrs: ['198.51.100.10/32'], ports: [443] };
@@ -163,12 +165,14 @@ describe('PostgresRestoreDrill', () => {
 
   test('fails on a schedule, a maxAge shorter than the schedule, an empty check and a long namespace, each at its field', () => {
     expect(errorsOf(() => drill({ schedule: '@daily-ish', check: ' ', namespace: 'x'.repeat(64) }))).toEqual([
-      'test/drill: schedule is not a schedule (got "@daily-ish"); use @weekly, @monthly, @quarterly or a 5-field cron (UTC), e.g. \'0 5 2 * *\'',
+      'test/drill: schedule is not a schedule (got "@daily-ish"); ' + "use @weekly, @monthly, @quarterly or a 5-field cron (UTC), e.g. '0 5 2 * *'",
       'test/drill: check is empty (got " "); give a query that returns a row, e.g. \'SELECT count(*) > 0 FROM orders\'',
-      `test/drill: namespace is not a DNS label (at most 63 characters) (got "${'x'.repeat(64)}"); give restoreDrill a shorter namespace, e.g. orders-drill`,
+      `test/drill: namespace is not a DNS label (at most 63 characters) (got "${'x'.repeat(64)}"); ` +
+        'give restoreDrill a shorter namespace, e.g. orders-drill',
     ]);
     expect(errorsOf(() => drill({ maxAge: '7d' }))).toEqual([
-      'test/drill: maxAge is shorter than the longest gap between two drills (31d): the alert would fire before every drill (got "7d"); use at least 31d, or leave it out for 35d',
+      'test/drill: maxAge is shorter than the longest gap between two drills (31d): the alert would fire before every drill ' +
+        '(got "7d"); use at least 31d, or leave it out for 35d',
     ]);
   });
 
@@ -270,7 +274,8 @@ describe('restoreDrill of an environment file', () => {
   test('fails without a backup in the environment, naming the setting and the fix', () => {
     const env = testEnvironment({ critical: false, databases: { db: { restoreDrill: {} } }, network: { apiServer } } as never);
     expect(settingProblems(() => productChart(env))).toEqual([
-      'databases.db.restoreDrill: has no backup to restore in this environment (got {}); configure databases.db.backup (destinationPath, credentialsSecret), or remove restoreDrill',
+      'databases.db.restoreDrill: has no backup to restore in this environment (got {}); ' +
+        'configure databases.db.backup (destinationPath, credentialsSecret), give restoreDrill.source, or remove restoreDrill',
     ]);
   });
 
@@ -291,5 +296,38 @@ describe('restoreDrill of an environment file', () => {
     expect(
       () => new PostgresCluster(testChart(), 'db', { database: 'app', credentialsSecret: 's', restoreDrill: { apiServer, platform: 'kubernetes' } }),
     ).toThrow('test/db: restoreDrill needs a backup to restore (got {"apiServer":');
+  });
+
+  test("drills another environment's archive with read-only keys and that environment's volume size", () => {
+    // GIVEN staging drilling production's archive
+    const production = testEnvironment({
+      databases: { db: { storageSize: '50Gi', backup: { destinationPath: 's3://backups/prod', credentialsSecret: 'backup-s3' } } },
+    });
+    const staging = testEnvironment({
+      name: 'staging',
+      critical: false,
+      network: { apiServer, objectStore },
+      databases: { db: { restoreDrill: { source: { environment: 'production', credentialsSecret: 'prod-backup-read' } } } },
+    } as never);
+    const chart = new EafProductChart(new App({ outdir: '/nonexistent' }), 'dvmm', {
+      product: WEB_PRODUCT,
+      environment: staging,
+      environments: [production, staging],
+    });
+    const manifests = synth(chart);
+    // THEN the drill restores production's archive (its folder: the cluster's name), reading the read-only Secret
+    const [store, cluster] = JSON.parse(find(manifests, 'ConfigMap', 'dvmm-db-restore-drill').data['drill.json']).items;
+    expect(store.spec.configuration.destinationPath).toBe('s3://backups/prod');
+    expect(cluster.spec.storage).toEqual({ size: '50Gi' });
+    expect(cluster.spec.externalClusters[0].plugin.parameters.serverName).toBe('dvmm-db');
+    const env = find(manifests, 'CronJob', 'dvmm-db-restore-drill').spec.jobTemplate.spec.template.spec.containers[0].env;
+    expect(env.map((e: any) => e.valueFrom.secretKeyRef.name)).toEqual(['prod-backup-read', 'prod-backup-read']);
+  });
+
+  test('fails on a source environment the product does not have', () => {
+    const env = withDrill({ restoreDrill: { source: { environment: 'prod', credentialsSecret: 'r' } } });
+    expect(settingProblems(() => productChart(env))).toEqual([
+      'databases.db.restoreDrill.source.environment: names no environment of the product (got "prod"); use one of: production',
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { PropertyError } from '../../core/errors';
+import { UNREADABLE_ENVIRONMENTS_CONTEXT } from '../../core/labels';
 import { PostgresCluster, PostgresClusterProps, PostgresRecoveryOptions, PostgresRestoreDrillOptions } from '../../data/postgres-cluster';
 import { objectiveSeconds, RECOVERY_DEFAULTS } from '../../data/recovery-objectives';
 import { mergeResources } from '../../pods/pod-template';
@@ -143,6 +144,9 @@ function recoverySource(c: Composition, at: string, recovery: RecoveryConfig, da
     return { ...own, source: { destinationPath, endpointUrl, serverName, credentialsSecret } };
   }
   const source = c.environments.find((e) => e.name === recovery.environment);
+  // An environment whose file could not be read has its own error: no second one here.
+  const unreadable = (c.chart.node.tryGetContext(UNREADABLE_ENVIRONMENTS_CONTEXT) as unknown[] | undefined) ?? [];
+  if (source === undefined && unreadable.includes(recovery.environment)) return undefined;
   if (source === undefined) {
     c.problem(
       new PropertyError(
