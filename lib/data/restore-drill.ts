@@ -9,7 +9,7 @@ import { PropertyProblems } from '../core/errors';
 import { DNS_LABEL, IMAGE_REFERENCE } from '../core/formats';
 import { deepFreeze } from '../core/freeze';
 import { DURATION_PATTERN, seconds } from '../observability/promql';
-import { DNS_DEFAULTS, NetworkPlatform } from '../network/network-policies';
+import { clusterDns, NetworkPlatform } from '../network/network-policies';
 import { restrictedShellJob } from '../pods/shell-job';
 import { OBJECT_STORE_KEYS } from './postgres-backup';
 import { bootstrapSpec, PostgresArchiveSource, recoverySourceStore, recoverySourceStoreName } from './postgres-recovery';
@@ -357,7 +357,7 @@ class DrillNamespace extends Construct {
     const cidrs = (e: ExternalEndpoint) => ({ to: e.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: e.ports.map((p) => port(p)) });
     const restored = { matchLabels: { 'cnpg.io/cluster': drill.clusterName } };
     const operator = props.operatorNamespace ?? RESTORE_DRILL_DEFAULTS.operatorNamespace;
-    const dns = DNS_DEFAULTS[props.platform];
+    const dns = clusterDns(props.platform);
     policy('DefaultDeny', 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     policy('AllowDns', 'allow-dns', {
       podSelector: {},
