@@ -44,7 +44,7 @@ export const RESTORE_DRILL_DEFAULTS = deepFreeze({
   /** How long the restored cluster may take to be ready when the database declares no RTO: the platform's RTO. */
   readyTimeout: '4h',
   /** Time beyond `readyTimeout` for the rest of the job: the check and the clean-up. */
-  jobMargin: Duration.minutes(15),
+  jobMarginSeconds: 900,
   resources: SNAPSHOT_PRUNER_DEFAULTS.resources,
   /** The CloudNativePG operator's namespace when none is given. */
   operatorNamespace: 'cnpg-system',
@@ -199,7 +199,7 @@ export class PostgresRestoreDrill extends Construct implements IPeer {
       },
       // A failed drill is a finding, not a hiccup to retry: its Job and logs stay for the on-call.
       backoffLimit: 0,
-      activeDeadline: Duration.seconds(this.readyTimeoutSeconds + RESTORE_DRILL_DEFAULTS.jobMargin.toSeconds()),
+      activeDeadline: Duration.seconds(this.readyTimeoutSeconds + RESTORE_DRILL_DEFAULTS.jobMarginSeconds),
       podLabels: this.podSelector,
       serviceAccount: account,
       shell: {
