@@ -91,6 +91,8 @@ export type {
   PostgresRecoveryOptions,
 } from './data/postgres-cluster';
 export { archiveTimeoutForRpo, RECOVERY_DEFAULTS } from './data/recovery-objectives';
+export { PostgresRestoreDrill, RESTORE_DRILL_DEFAULTS } from './data/restore-drill';
+export type { DrilledDatabase, PostgresRestoreDrillOptions, PostgresRestoreDrillProps } from './data/restore-drill';
 export { retentionDays, SNAPSHOT_PRUNER_DEFAULTS, SnapshotBackupPruner } from './data/snapshot-pruner';
 export type { PrunedTier, SnapshotBackupPrunerProps } from './data/snapshot-pruner';
 export { Keycloak, KEYCLOAK_DEFAULTS } from './identity/keycloak';

@@ -29,7 +29,7 @@ function fill(text: string, name: string, content: string, file = 'README.md'): 
 }
 
 const environments = loadEnvironmentDirectory(path.join(root, 'environments'), dvmm).map((f) => f.environment);
-const charts = environments.map((environment) => new EafProductChart(new App(), dvmm.name, { product: dvmm, environment }));
+const charts = environments.map((environment) => new EafProductChart(new App(), dvmm.name, { product: dvmm, environment, environments }));
 const sections = charts.map((chart) => {
   const environment = chart.environment;
   const rows = chart.networkPolicies.flows.map((f) => `| ${f.from} | ${f.to} | ${f.ports} | ${f.reason} |`);

@@ -22,6 +22,7 @@ import {
   ROLLOUT_DEFAULTS,
   SMOKE_TEST_DEFAULTS,
   SmokeTest,
+  RESTORE_DRILL_DEFAULTS,
   SNAPSHOT_PRUNER_DEFAULTS,
 } from '../lib';
 import { POSTGRES_POOLER_DEFAULTS } from '../lib/data/postgres-cluster';
@@ -97,6 +98,7 @@ const RUNTIME: Record<string, RuntimeDefaults> = {
   PostgresBackupTier: { sources: [POSTGRES_DEFAULTS], keys: { method: 'backupMethod' } },
   PostgresPoolerProps: { sources: [POSTGRES_POOLER_DEFAULTS] },
   SnapshotBackupPrunerProps: { sources: [SNAPSHOT_PRUNER_DEFAULTS] },
+  PostgresRestoreDrillOptions: { sources: [RESTORE_DRILL_DEFAULTS] },
   KeycloakProps: { sources: [() => new Keycloak(testChart(), 'keycloak', { hostname: 'id.example.com' }), KEYCLOAK_DEFAULTS] },
   RealmExportProps: { sources: [REALM_EXPORT_DEFAULTS] },
 };

@@ -27,3 +27,9 @@ export const SCRAPE_INTERVAL_CONTEXT = '@eaf/cdk8s:scrape-interval';
  * that are always refused (`default`, `kube-*`, `openshift*`).
  */
 export const RESERVED_NAMESPACES_CONTEXT = '@eaf/cdk8s:reservedNamespaces';
+
+/**
+ * Construct context: the environments whose files the program could not read (their own errors are reported). A
+ * setting that names one of them (`recovery.environment`, `restoreDrill.source.environment`) adds no second error.
+ */
+export const UNREADABLE_ENVIRONMENTS_CONTEXT = '@eaf/cdk8s:unreadableEnvironments';

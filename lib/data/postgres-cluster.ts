@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { PodMetrics } from '../observability/pod-metrics';
 import * as cnpg from '../../imports/cnpg-cluster-postgresql.cnpg.io';
 import { Connections, IPeer } from '../core/connections';
+import { PropertyError } from '../core/errors';
 import { CRITICAL_CONTEXT } from '../core/labels';
 import { ContainerResources } from '../pods/pod-template';
 import { addBackupObjects, backupSpec, backupTiers, PostgresBackupOptions, PostgresBackupTier } from './postgres-backup';
@@ -10,6 +11,7 @@ import { PostgresPooler, PostgresPoolerOptions } from './postgres-pooler';
 import { addRecoverySource, bootstrapSpec, PostgresRecoveryOptions } from './postgres-recovery';
 import { validatePostgresCluster } from './postgres-validation';
 import { archiveTimeoutForRpo, objectiveSeconds, postgresDuration, RECOVERY_DEFAULTS } from './recovery-objectives';
+import { PostgresRestoreDrill, PostgresRestoreDrillOptions } from './restore-drill';
 import { SnapshotBackupPruner } from './snapshot-pruner';
 
 // A cluster's parts live beside it, one concept per file; their public names are exported from here too.
@@ -19,6 +21,7 @@ export { POSTGRES_DEFAULTS } from './postgres-defaults';
 export { POSTGRES_POOLER_DEFAULTS, PostgresPooler } from './postgres-pooler';
 export type { PostgresPoolerOptions, PostgresPoolerProps } from './postgres-pooler';
 export type { PostgresArchiveSource, PostgresRecoveryOptions } from './postgres-recovery';
+export type { PostgresRestoreDrillOptions } from './restore-drill';
 
 /** Where CloudNativePG instances serve Prometheus metrics. */
 export const POSTGRES_METRICS_PORT = 9187;
@@ -66,6 +69,11 @@ export interface PostgresClusterProps {
   readonly rto?: string;
   /** Bootstrap from a backup (restore, point-in-time recovery) instead of an empty database. @default - `initdb` */
   readonly recovery?: PostgresRecoveryOptions;
+  /**
+   * A scheduled restore drill of the backup into a scratch namespace ({@link PostgresRestoreDrill}); needs `backup`.
+   * @default - none
+   */
+  readonly restoreDrill?: PostgresRestoreDrillOptions;
 }
 
 /**
@@ -116,6 +124,8 @@ export class PostgresCluster extends Construct implements IPeer {
   public readonly recovery?: PostgresRecoveryOptions;
   /** The pruner of `volume-snapshot` tiers. @default - none */
   public readonly pruner?: SnapshotBackupPruner;
+  /** The scheduled restore drill. @default - none */
+  public readonly restoreDrill?: PostgresRestoreDrill;
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
     super(scope, id);
@@ -152,6 +162,7 @@ export class PostgresCluster extends Construct implements IPeer {
     });
     if (backup) this.pruner = addBackupObjects(this, this.name, backup, this.tiers);
     if (props.recovery) addRecoverySource(this, this.name, props.recovery);
+    if (props.restoreDrill) this.restoreDrill = this.addRestoreDrill(props, props.restoreDrill, storageSize);
     if (this.metricsPort !== undefined) {
       // The exporter's series get job="<cluster name>" (from the instances' cnpg.io/cluster label).
       new PodMetrics(this, 'PodMonitor', { name: this.name, podSelector: this.podSelector, jobLabel: 'cnpg.io/cluster', port: 'metrics' });
@@ -173,6 +184,33 @@ export class PostgresCluster extends Construct implements IPeer {
     }
     connections.add({ from: client, to: this, port: this.port, purpose: 'database' });
     return { host: this.readWriteServiceName, port: this.port };
+  }
+
+  /** The drill of this cluster's archive: the same image and volume size, restored into its scratch namespace. */
+  private addRestoreDrill(props: PostgresClusterProps, drill: PostgresRestoreDrillOptions, storageSize: string): PostgresRestoreDrill {
+    const archive = drill.archive ?? (this.backup && { ...this.backup, serverName: this.archiveServerName });
+    if (!archive) {
+      throw new PropertyError(
+        this,
+        'restoreDrill',
+        'needs a backup to restore',
+        drill,
+        'configure backup for this cluster, or give restoreDrill.archive',
+      );
+    }
+    return new PostgresRestoreDrill(this, 'RestoreDrill', {
+      readyTimeout: props.rto,
+      ...drill,
+      database: {
+        name: this.name,
+        databaseName: this.databaseName,
+        owner: this.owner,
+        imageName: this.imageName,
+        archive,
+        storageSize: drill.storageSize ?? storageSize,
+        storageClass: props.storageClass,
+      },
+    });
   }
 
   /** The `Cluster`'s spec: instances, image, storage, TLS-only access, bootstrap, and what the backup adds. */

@@ -40,14 +40,15 @@ export interface BootstrappedCluster {
   readonly name: string;
   readonly databaseName: string;
   readonly owner: string;
-  readonly credentialsSecret: string;
+  /** The owner's credentials. @default - CloudNativePG generates them (`<cluster>-app`) */
+  readonly credentialsSecret?: string;
 }
 
 /** The external cluster a restore reads from. */
 const RECOVERY_SOURCE = 'recovery-source';
 
 /** The ObjectStore a restore reads the source's archive through. */
-function recoverySourceStoreName(clusterName: string): string {
+export function recoverySourceStoreName(clusterName: string): string {
   return `${clusterName}-recovery-source`;
 }
 
@@ -59,7 +60,8 @@ export function bootstrapSpec(
   cluster: BootstrappedCluster,
   recovery: PostgresRecoveryOptions | undefined,
 ): Pick<cnpg.ClusterSpec, 'bootstrap' | 'replica' | 'externalClusters'> {
-  const database = { database: cluster.databaseName, owner: cluster.owner, secret: { name: cluster.credentialsSecret } };
+  const secret = cluster.credentialsSecret === undefined ? undefined : { name: cluster.credentialsSecret };
+  const database = { database: cluster.databaseName, owner: cluster.owner, secret };
   if (!recovery) return { bootstrap: { initdb: database } };
   return {
     bootstrap: {
@@ -88,15 +90,22 @@ export function bootstrapSpec(
 
 /** The ObjectStore (`RecoverySource`, in `cluster`) a restore reads the source's archive through. */
 export function addRecoverySource(cluster: Construct, clusterName: string, recovery: PostgresRecoveryOptions): void {
-  // Read only: no retention, so nothing of the source is ever deleted from here.
-  new objectstore.ObjectStore(cluster, 'RecoverySource', {
-    metadata: { name: recoverySourceStoreName(clusterName) },
+  new objectstore.ObjectStore(cluster, 'RecoverySource', recoverySourceStore(clusterName, recovery.source));
+}
+
+/**
+ * The ObjectStore (its props) a restore of `clusterName` reads `source` through. Read only: no retention, so nothing
+ * of the source is ever deleted from here.
+ */
+export function recoverySourceStore(clusterName: string, source: PostgresArchiveSource, namespace?: string): objectstore.ObjectStoreProps {
+  return {
+    metadata: { name: recoverySourceStoreName(clusterName), namespace },
     spec: {
       configuration: {
-        destinationPath: recovery.source.destinationPath,
-        endpointUrl: recovery.source.endpointUrl,
-        s3Credentials: s3Credentials(recovery.source.credentialsSecret),
+        destinationPath: source.destinationPath,
+        endpointUrl: source.endpointUrl,
+        s3Credentials: s3Credentials(source.credentialsSecret),
       },
     },
-  });
+  };
 }

@@ -32,6 +32,8 @@ export interface DeliveredEnvironment {
   readonly name: string;
   /** The namespace its objects live in. */
   readonly namespace: string;
+  /** Further namespaces some of its objects live in (a restore drill's scratch namespace). @default - none */
+  readonly otherNamespaces?: readonly string[];
   /** Whether it holds real data: it then never syncs by itself unless `autoSyncReason` says why. */
   readonly critical: boolean;
   /** Argo CD syncs every new commit (`automated`) or waits for someone to sync (`manual`). @default 'manual' */
@@ -124,7 +126,9 @@ export class ArgoCdApplications extends Construct {
         // Not the environments' names: the CRD limits the description to 255 characters.
         description: `${props.product}: ${envs.length} environment${envs.length === 1 ? '' : 's'}, synthesised by @eaf/cdk8s`,
         sourceRepos: [props.repoURL],
-        destinations: envs.map((e) => ({ server: e.server ?? ARGO_CD_DEFAULTS.server, namespace: e.namespace })),
+        destinations: envs.flatMap((e) =>
+          [e.namespace, ...(e.otherNamespaces ?? [])].map((namespace) => ({ server: e.server ?? ARGO_CD_DEFAULTS.server, namespace })),
+        ),
         clusterResourceWhitelist: union(envs.flatMap((e) => e.clusterKinds)),
         namespaceResourceWhitelist: union(envs.flatMap((e) => e.namespacedKinds)),
         ...(envs.some((e) => (e.syncWindows ?? []).length > 0) ? { syncWindows: syncWindowsOf(props.product, envs) } : {}),

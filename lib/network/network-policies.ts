@@ -283,6 +283,11 @@ export class NetworkPolicies extends Construct {
   }
 }
 
+/** Where cluster DNS runs on a platform, and its ports (a restore drill's namespace allows it too). */
+export function clusterDns(platform: NetworkPlatform): NamespacePeer & { readonly ports: readonly NetworkPort[] } {
+  return DNS_DEFAULTS[platform];
+}
+
 const DNS_DEFAULTS: Record<NetworkPlatform, NamespacePeer & { ports: NetworkPort[] }> = deepFreeze({
   kubernetes: {
     namespaceSelector: { 'kubernetes.io/metadata.name': 'kube-system' },

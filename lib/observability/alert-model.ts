@@ -195,6 +195,8 @@ export interface DatabaseAlertTarget {
   readonly instances: number;
   /** When it archives WAL and backs up: the newest backup's allowed age and the recovery point objective, in seconds. */
   readonly backup?: { readonly maxBackupAgeSeconds: number; readonly rpoSeconds: number };
+  /** When it has a restore drill: the drill's CronJob (kube-state-metrics' `cronjob`), its namespace, and the allowed age of the last good drill. */
+  readonly restoreDrill?: { readonly cronJob: string; readonly namespace: string; readonly maxAgeSeconds: number };
 }
 
 /** Options of {@link productAlertGroups}. */

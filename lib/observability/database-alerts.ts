@@ -1,10 +1,11 @@
 import { ABOVE, AlertRule, AlertTest, AlertThresholds, BELOW, DatabaseAlertTarget, gauge, InputSeries } from './alert-model';
 import { duration, Labels, matchers, num, series } from './promql';
+import { restoreDrillAlerts } from './restore-drill-alerts';
 
 /** Alerts on a CloudNativePG cluster: instances and replicas, capacity, and (when it backs up) WAL archiving and backups. */
 export function databaseAlerts(db: DatabaseAlertTarget, labels: Labels, t: AlertThresholds): AlertRule[] {
   const c = context(db, labels);
-  return [...availabilityAlerts(c), ...capacityAlerts(c, t), ...(db.backup ? backupAlerts(c, db.backup) : [])];
+  return [...availabilityAlerts(c), ...capacityAlerts(c, t), ...(db.backup ? backupAlerts(c, db.backup) : []), ...restoreDrillAlerts(db, labels)];
 }
 
 /** What every database alert and its test use: the cluster's series, its first pod, and test builders. */

@@ -33,14 +33,19 @@ export function composeDeliveryCharts(app: App, product: ProductDefinition, rend
   new ArgoCdRoot(new Chart(app, ids.root), 'root', common);
   new ArgoCdApplications(new Chart(app, ids.apps), 'applications', {
     ...common,
-    environments: rendered.map(({ environment, objects }): DeliveredEnvironment => ({
-      ...environment.delivery,
-      name: environment.name,
-      namespace: productNamespaceName(product, environment),
-      critical: environment.critical === true,
-      clusterKinds: kindsOf(objects.filter((o) => valueAt(o, 'metadata', 'namespace') === undefined)),
-      namespacedKinds: kindsOf(objects.filter((o) => valueAt(o, 'metadata', 'namespace') !== undefined)),
-    })),
+    environments: rendered.map(({ environment, objects }): DeliveredEnvironment => {
+      const namespace = productNamespaceName(product, environment);
+      const namespaces = objects.map((o) => valueAt(o, 'metadata', 'namespace')).filter((n): n is string => typeof n === 'string' && n !== namespace);
+      return {
+        ...environment.delivery,
+        name: environment.name,
+        namespace,
+        otherNamespaces: [...new Set(namespaces)].sort(),
+        critical: environment.critical === true,
+        clusterKinds: kindsOf(objects.filter((o) => valueAt(o, 'metadata', 'namespace') === undefined)),
+        namespacedKinds: kindsOf(objects.filter((o) => valueAt(o, 'metadata', 'namespace') !== undefined)),
+      };
+    }),
   });
 }
 

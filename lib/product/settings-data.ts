@@ -67,6 +67,37 @@ export const RecoverySettings = strict(
   'give credentialsSecret and either environment or destinationPath',
 );
 
+/**
+ * A scheduled restore drill: the latest backup restored into a scratch namespace, checked and deleted; an alert when
+ * the last good drill is older than `maxAge`. Needs `network.apiServer`, and the database's `backup` or a `source`: another
+ * environment's archive (the platform's "restore production into staging").
+ */
+export const RestoreDrillSettings = strict({
+  schedule: optional(Type.String({ minLength: 1, description: "use @weekly, @monthly, @quarterly or a 5-field cron in UTC, e.g. '0 5 2 * *'" })),
+  check: optional(
+    Type.String({ minLength: 1, description: "give a SQL query that returns a row that is not false, e.g. 'SELECT count(*) > 0 FROM orders'" }),
+  ),
+  maxAge: optional(
+    Type.String({
+      pattern: DURATION_PATTERN,
+      description: "use the age of the last good drill that alerts, e.g. '35d' (at least the schedule's gap)",
+    }),
+  ),
+  readyTimeout: optional(
+    Type.String({ pattern: DURATION_PATTERN, description: "use how long the restore may take, e.g. '4h' (by default the rto)" }),
+  ),
+  namespace: optional(formatted(DNS_LABEL, 'name the scratch namespace the drill restores into, e.g. orders-production-drill')),
+  source: optional(
+    strict(
+      {
+        environment: formatted(DNS_LABEL, 'name the environment whose archive of this database to restore, e.g. production'),
+        credentialsSecret: formatted(DNS_NAME, 'name the Secret with read-only ACCESS_KEY_ID and ACCESS_SECRET_KEY for that archive'),
+      },
+      'give environment and credentialsSecret',
+    ),
+  ),
+});
+
 /** A PgBouncer pooler in front of a database's primary. */
 export const PoolerSettings = strict({
   instances: optional(Count),
@@ -88,4 +119,5 @@ export const DatabaseSettings = strict({
   rpo: optional(Type.String({ pattern: DURATION_PATTERN, description: "use the recovery point objective as a duration such as '1h' or '15m'" })),
   rto: optional(Type.String({ pattern: DURATION_PATTERN, description: "use the recovery time objective as a duration such as '4h'" })),
   recovery: optional(RecoverySettings),
+  restoreDrill: optional(RestoreDrillSettings),
 });

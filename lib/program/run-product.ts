@@ -5,7 +5,7 @@ import { CrdFolderError, readCrdFolder } from './crd-files';
 import { composeDeliveryCharts, DELIVERY_FOLDER } from '../product/delivery-charts';
 import { EafProductChart } from '../product/product-chart';
 import { ProductDefinition, ProductDefinitionError } from '../product/product';
-import { RESERVED_NAMESPACES_CONTEXT } from '../core/labels';
+import { RESERVED_NAMESPACES_CONTEXT, UNREADABLE_ENVIRONMENTS_CONTEXT } from '../core/labels';
 import { SEALED_SECRETS_CONTEXT, SEALED_SECRETS_FOLDER, SealedSecretFiles } from '../secrets/sealed-secrets';
 import { EnvironmentFile, EnvironmentFileError, readEnvironmentDirectory } from './environment-files';
 import { OutputWriteError, WriteStep } from './output-writer';
@@ -94,6 +94,7 @@ function writeProduct(product: ProductDefinition, options: SynthesizeProductOpti
     environments,
     (app, environment) => {
       if (options.reservedNamespaces !== undefined) app.node.setContext(RESERVED_NAMESPACES_CONTEXT, [...options.reservedNamespaces]);
+      app.node.setContext(UNREADABLE_ENVIRONMENTS_CONTEXT, read.problems.map(environmentOfLine));
       if (sealed.files.has(environment.name)) app.node.setContext(SEALED_SECRETS_CONTEXT, sealed.files.get(environment.name));
       // The product chart runs the product's own additions (defineProduct's extend and alerts): nothing else to compose.
       new EafProductChart(app, product.name, { product, environment, environments });

@@ -8,11 +8,12 @@ import { validator } from '../gate/fixtures';
 
 /** DVMM's real output: every `environments/*.yaml`, synthesised in-process as `npm run synth` does. */
 function dvmmSets(): ManifestSet[] {
-  return loadEnvironmentDirectory(path.join(__dirname, '..', '..', 'environments'), dvmm).map(({ environment }) => ({
+  const environments = loadEnvironmentDirectory(path.join(__dirname, '..', '..', 'environments'), dvmm).map((f) => f.environment);
+  return environments.map((environment) => ({
     environment: environment.name,
     critical: environment.critical ?? false,
     allowedRegistries: environment.registries,
-    objects: Testing.synth(new EafProductChart(new App({ outdir: '/nonexistent' }), 'dvmm', { product: dvmm, environment })),
+    objects: Testing.synth(new EafProductChart(new App({ outdir: '/nonexistent' }), 'dvmm', { product: dvmm, environment, environments })),
   }));
 }
 

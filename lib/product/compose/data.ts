@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { PropertyError } from '../../core/errors';
-import { PostgresCluster, PostgresClusterProps, PostgresRecoveryOptions } from '../../data/postgres-cluster';
+import { UNREADABLE_ENVIRONMENTS_CONTEXT } from '../../core/labels';
+import { PostgresCluster, PostgresClusterProps, PostgresRecoveryOptions, PostgresRestoreDrillOptions } from '../../data/postgres-cluster';
 import { objectiveSeconds, RECOVERY_DEFAULTS } from '../../data/recovery-objectives';
 import { mergeResources } from '../../pods/pod-template';
 import { POSTGRES_DEFAULTS } from '../../data/postgres-cluster';
@@ -47,6 +48,43 @@ export function databaseProps(c: Composition, at: string, config: DatabaseConfig
     rpo: config.rpo,
     rto: config.rto,
     recovery: config.recovery && recoverySource(c, `${at}.recovery`, config.recovery, databaseIn),
+    restoreDrill: config.restoreDrill && restoreDrill(c, `${at}.restoreDrill`, config, databaseIn),
+  };
+}
+
+/** A restore drill of the environment's backup, through the environment's API server and object store; refused without them. */
+function restoreDrill(c: Composition, at: string, config: DatabaseConfig, databaseIn: DatabaseIn): PostgresRestoreDrillOptions | undefined {
+  const { source, ...drill } = config.restoreDrill!;
+  const network = c.environment.network ?? {};
+  const refuse = (what: string, fix: string) => {
+    c.problem(new PropertyError(c.chart, 'restoreDrill', what, drill, fix, at));
+    return undefined;
+  };
+  if (!config.backup && !source) {
+    return refuse(
+      'has no backup to restore in this environment',
+      `configure ${at.replace(/restoreDrill$/, 'backup')} (destinationPath, credentialsSecret), give restoreDrill.source, or remove restoreDrill`,
+    );
+  }
+  // Another environment's archive: read as a recovery reads it, with that environment's volume size.
+  const archive = source && recoverySource(c, `${at}.source`, source, databaseIn)?.source;
+  if (source && !archive) return undefined;
+  const sourceDatabase = source && c.environments.find((e) => e.name === source.environment);
+  if (!network.apiServer) {
+    return refuse(
+      'needs network.apiServer: the drill job creates and deletes the restored cluster through the Kubernetes API',
+      'set network.apiServer (cidrs, ports) of this environment, or remove restoreDrill',
+    );
+  }
+  const platform = network.platform ?? (c.environment.exposure.kind === 'route' ? 'openshift' : 'kubernetes');
+  return {
+    ...drill,
+    archive,
+    storageSize: sourceDatabase && (databaseIn(sourceDatabase)?.storageSize ?? POSTGRES_DEFAULTS.storageSize),
+    apiServer: network.apiServer,
+    objectStore: network.objectStore,
+    operatorNamespace: network.databaseOperatorNamespace,
+    platform,
   };
 }
 
@@ -106,6 +144,9 @@ function recoverySource(c: Composition, at: string, recovery: RecoveryConfig, da
     return { ...own, source: { destinationPath, endpointUrl, serverName, credentialsSecret } };
   }
   const source = c.environments.find((e) => e.name === recovery.environment);
+  // An environment whose file could not be read has its own error: no second one here.
+  const unreadable = (c.chart.node.tryGetContext(UNREADABLE_ENVIRONMENTS_CONTEXT) as unknown[] | undefined) ?? [];
+  if (source === undefined && unreadable.includes(recovery.environment)) return undefined;
   if (source === undefined) {
     c.problem(
       new PropertyError(

@@ -134,6 +134,11 @@ function alertTargets(c: Composition, parts: ObservedParts): AlertTargets {
           Math.min(...cluster.tiers.filter((t) => t.method === 'object-store').map((t) => longestCronGapSeconds(t.schedule))) + grace,
         rpoSeconds: cluster.rpoSeconds,
       },
+      restoreDrill: cluster.restoreDrill && {
+        cronJob: cluster.restoreDrill.peerName,
+        namespace,
+        maxAgeSeconds: cluster.restoreDrill.maxAgeSeconds,
+      },
     })),
     keycloak: inCluster && { name: inCluster.name, metrics: { namespace, job: inCluster.metricsJob } },
   };
