@@ -24,7 +24,7 @@ const FIX =
   'EgressFirewall; or waive the rule with the reason';
 
 describe('egress-internet', () => {
-  test('accepts 0.0.0.0/0 on named ports in a critical environment where the EgressFirewall allows a host on them and denies 0.0.0.0/0 last', () => {
+  test('accepts 0.0.0.0/0 on named ports in a critical environment where the EgressFirewall allows a host on them, denying 0.0.0.0/0 last', () => {
     expect(findings([policy([INTERNET_443]), firewall([HOST_443, DENY_ALL])])).toEqual([]);
   });
 
@@ -54,22 +54,26 @@ describe('egress-internet', () => {
     const anyPort = { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] };
     const otherPort = { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }, { port: 8443 }] };
     expect(findingsOf('egress-internet', [policy([anyPort, otherPort]), firewalled])).toEqual([
-      `${P} spec.egress[0].to[0].ipBlock.cidr: lets the selected pods reach every IPv4 address on every port, which no host of the EgressFirewall uses (got "0.0.0.0/0"); ${FIX}`,
-      `${P} spec.egress[1].to[0].ipBlock.cidr: lets the selected pods reach every IPv4 address on port 8443, which no host of the EgressFirewall uses (got "0.0.0.0/0"); ${FIX}`,
+      `${P} spec.egress[0].to[0].ipBlock.cidr: lets the selected pods reach every IPv4 address on every port, which no host of the ` +
+        `EgressFirewall uses (got "0.0.0.0/0"); ${FIX}`,
+      `${P} spec.egress[1].to[0].ipBlock.cidr: lets the selected pods reach every IPv4 address on port 8443, which no host of the ` +
+        `EgressFirewall uses (got "0.0.0.0/0"); ${FIX}`,
     ]);
   });
 
   test('fails on ::/0 and on an empty to, which no EgressFirewall narrows', () => {
     const everyIpv6 = { to: [{ ipBlock: { cidr: '::/0' } }], ports: [{ port: 443 }] };
     expect(findingsOf('egress-internet', [policy([everyIpv6, { ports: [{ port: 443 }] }]), firewall([HOST_443, DENY_ALL])])).toEqual([
-      `${P} spec.egress[0].to[0].ipBlock.cidr: lets the selected pods reach every IPv6 address; no EgressFirewall rule narrows it (got "::/0"); ${FIX}`,
+      `${P} spec.egress[0].to[0].ipBlock.cidr: lets the selected pods reach every IPv6 address; no EgressFirewall rule narrows it ` +
+        `(got "::/0"); ${FIX}`,
       `${P} spec.egress[1].to: is empty: the selected pods may reach every address, in the cluster and outside it (got []); ${FIX}`,
     ]);
   });
 
   test('the EgressFirewall itself is checked against its CRD: it must be named default', () => {
     expect(findingsOf('schema-crd', [firewall([HOST_443, DENY_ALL], 'allow-payments')])).toEqual([
-      `production: EgressFirewall/${NS}/allow-payments: [schema-crd] metadata.name: must match pattern "^default$" (got "allow-payments"); fix: correct metadata.name (see the k8s.ovn.org/v1 EgressFirewall schema)`,
+      `production: EgressFirewall/${NS}/allow-payments: [schema-crd] metadata.name: must match pattern "^default$" (got "allow-payments"); ` +
+        'fix: correct metadata.name (see the k8s.ovn.org/v1 EgressFirewall schema)',
     ]);
   });
 });

@@ -617,7 +617,8 @@ describe('EafProductChart egress to host names', () => {
     });
     expect(settingProblems(() => productChart(environment))).toEqual([
       "egress.llm.hosts: needs OpenShift's EgressFirewall, but this environment's network platform is kubernetes: a NetworkPolicy " +
-        'cannot name a host (got ["api.openai.com"]); give cidrs instead, or send the traffic through an egress gateway or proxy and allow that (by cidrs)',
+        'cannot name a host (got ["api.openai.com"]); give cidrs instead, or send the traffic through an egress gateway or proxy ' +
+        'and allow that (by cidrs)',
     ]);
   });
 
