@@ -223,6 +223,7 @@ const LEAVES: Readonly<Record<string, { readonly value: unknown; readonly base?:
   'probes.proberUrl': { value: 'blackbox.monitoring.svc:9115' },
   'probes.module': { value: 'http_3xx', base: { probes: { proberUrl: 'blackbox.monitoring.svc:9115' } } },
   'probes.interval': { value: '5m', base: { probes: { proberUrl: 'blackbox.monitoring.svc:9115' } } },
+  'probes.paths': { value: { api: ['/', '/api/health'] }, base: { probes: { proberUrl: 'blackbox.monitoring.svc:9115' } } },
 };
 
 /** The leaves of an object schema, as dotted paths; a discriminated union (a receiver) counts as one leaf. */
