@@ -629,6 +629,29 @@ describe('EafProductChart egress to host names', () => {
   });
 });
 
+describe('EafProductChart uptime probes', () => {
+  const probes = (paths?: Record<string, string[]>) => ({ probes: { proberUrl: 'blackbox.monitoring.svc:9115', ...(paths ? { paths } : {}) } });
+
+  test('probes / of each public host by default, and each listed path of a host instead', () => {
+    const targets = (paths?: Record<string, string[]>) =>
+      find(synth(productChart(testEnvironment({ observability: probes(paths) }))), 'Probe', 'dvmm-uptime').spec.targets.staticConfig.static;
+    expect(targets()).toEqual(['https://app.example.com/', 'https://api.example.com/', 'https://auth.example.com/']);
+    expect(targets({ api: ['/', '/actuator/health'] })).toEqual([
+      'https://app.example.com/',
+      'https://api.example.com/',
+      'https://api.example.com/actuator/health',
+      'https://auth.example.com/',
+    ]);
+  });
+
+  test('fails on paths of a component that is not public, naming the public ones', () => {
+    expect(settingProblems(() => productChart(testEnvironment({ observability: probes({ worker: ['/'] }) })))).toEqual([
+      'observability.probes.paths.worker: is not a public component (got "worker"); name a public component: frontend, api, identity ' +
+        '(a component is public when the product marks it public and the environment gives it a host)',
+    ]);
+  });
+});
+
 describe('EafProductChart errors', () => {
   afterEach(() => vi.restoreAllMocks());
 
