@@ -190,7 +190,9 @@ function composeProbes(c: Composition, scope: Construct, exposures: Readonly<Rec
   }
   const urls = probeUrls(c, exposures);
   for (const key of Object.keys(probes.paths ?? {}).filter((k) => urls[k] === undefined)) {
-    const fix = `name a public component: ${Object.keys(urls).join(', ')} (a component is public when the product marks it public and the environment gives it a host)`;
+    const fix =
+      `name a public component: ${Object.keys(urls).join(', ')} ` +
+      '(a component is public when the product marks it public and the environment gives it a host)';
     c.problem(new PropertyError(c.chart, 'observability.probes.paths', 'is not a public component', key, fix, `observability.probes.paths.${key}`));
   }
   return c.build(
