@@ -104,7 +104,7 @@ export type { IdentityClientOptions, IIdentityProvider } from './identity/identi
 // Network.
 export { Exposure } from './network/exposure';
 export type { ExposureOptions, ExposureProps, IngressExposureOptions, RouteExposureOptions, ServiceReference } from './network/exposure';
-export { EGRESS_FIREWALL_DEFAULTS, EgressFirewall } from './network/egress-firewall';
+export { OVN_EGRESS_FIREWALL, EgressFirewall } from './network/egress-firewall';
 export type { EgressFirewallAllow, EgressFirewallProps, HostEgress } from './network/egress-firewall';
 export { NetworkPolicies } from './network/network-policies';
 export type {

@@ -6,8 +6,8 @@ import { DNS_NAME, isPort } from '../core/formats';
 import { deepFreeze } from '../core/freeze';
 import type { NetworkPlatform, NetworkRule } from './network-policies';
 
-/** Defaults of {@link EgressFirewall}. Frozen. */
-export const EGRESS_FIREWALL_DEFAULTS = deepFreeze({
+/** What OVN-Kubernetes fixes of an EgressFirewall (not defaults: nothing overrides them). Frozen. */
+export const OVN_EGRESS_FIREWALL = deepFreeze({
   /** OVN-Kubernetes reads only the EgressFirewall named `default` of a namespace (its CRD allows no other name). */
   name: 'default',
   /** What the last rule denies, and what a NetworkPolicy opens for a host-named egress: every IPv4 address. */
@@ -57,7 +57,7 @@ export class EgressFirewall extends Construct {
     });
     problems.throwIfAny();
     this.resource = new ovn.EgressFirewall(this, 'Resource', {
-      metadata: { name: EGRESS_FIREWALL_DEFAULTS.name },
+      metadata: { name: OVN_EGRESS_FIREWALL.name },
       spec: {
         egress: [
           ...props.allow.map((allow) => ({
@@ -65,7 +65,7 @@ export class EgressFirewall extends Construct {
             to: allow.host !== undefined ? { dnsName: allow.host } : { cidrSelector: allow.cidr },
             ports: allow.ports.map((port) => ({ port, protocol: 'TCP' })),
           })),
-          { type: 'Deny', to: { cidrSelector: EGRESS_FIREWALL_DEFAULTS.internet } },
+          { type: 'Deny', to: { cidrSelector: OVN_EGRESS_FIREWALL.internet } },
         ],
       },
     });
@@ -92,7 +92,7 @@ export function hostRules(egress: HostEgress): NetworkRule[] {
     remote: `${egress.hosts.join(', ')} (narrowed by the EgressFirewall)`,
     ports: egress.ports.map((port) => ({ port })),
     reason: egress.name,
-    peers: [{ ipBlock: { cidr: EGRESS_FIREWALL_DEFAULTS.internet } }],
+    peers: [{ ipBlock: { cidr: OVN_EGRESS_FIREWALL.internet } }],
   }));
 }
 

@@ -5,7 +5,7 @@ import { Connection, Connections, ExternalEndpoint, IPeer, validateEndpoint } fr
 import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 import { EgressFirewall, EgressFirewallAllow, firewallAllows, HostEgress, hostRules, validateHostEgress } from './egress-firewall';
-import { DNS_DEFAULTS, INGRESS_DEFAULTS, MONITORING_DEFAULTS } from './platform-defaults';
+import { PLATFORM_DNS, PLATFORM_INGRESS, PLATFORM_MONITORING } from './platform-defaults';
 
 /** Where the platform runs: decides where DNS and the ingress controller live. */
 export type NetworkPlatform = 'kubernetes' | 'openshift';
@@ -169,7 +169,7 @@ export class NetworkPolicies extends Construct {
       metadata: { name: 'default-deny' },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
-    const dns = props.dns ?? DNS_DEFAULTS[props.platform];
+    const dns = props.dns ?? PLATFORM_DNS[props.platform];
     new kplus.k8s.KubeNetworkPolicy(this, 'AllowDns', {
       metadata: { name: 'allow-dns' },
       spec: {
@@ -213,8 +213,8 @@ export class NetworkPolicies extends Construct {
     const p = this.props;
     const hosts = (p.hostEgress ?? []).flatMap(hostRules);
     const connections = Connections.of(this);
-    const ingressController = namespacePeer(p.ingressController ?? INGRESS_DEFAULTS[p.platform]);
-    const monitoring = namespacePeer(p.monitoring ?? MONITORING_DEFAULTS[p.platform]);
+    const ingressController = namespacePeer(p.ingressController ?? PLATFORM_INGRESS[p.platform]);
+    const monitoring = namespacePeer(p.monitoring ?? PLATFORM_MONITORING[p.platform]);
     const rules = [
       ...p.ingressTargets.map((target): NetworkRule => ({
         subject: target.peer,
@@ -249,7 +249,7 @@ export class NetworkPolicies extends Construct {
   public get flows(): Array<{ from: string; to: string; ports: string; reason: string }> {
     const seen = new Set<string>();
     const out: Array<{ from: string; to: string; ports: string; reason: string }> = [];
-    const dns = this.props.dns ?? DNS_DEFAULTS[this.props.platform];
+    const dns = this.props.dns ?? PLATFORM_DNS[this.props.platform];
     out.push({ from: 'every pod', to: 'cluster DNS', ports: formatPorts(dns.ports), reason: 'name resolution' });
     for (const rule of this.rules) {
       const [from, to] = rule.direction === 'egress' ? [rule.subject.peerName, rule.remote] : [rule.remote, rule.subject.peerName];
@@ -264,7 +264,7 @@ export class NetworkPolicies extends Construct {
 
   /** Every allowed flow, machine-readable (see {@link FlowRecord}). */
   public get flowRecord(): FlowRecord {
-    const dns = this.props.dns ?? DNS_DEFAULTS[this.props.platform];
+    const dns = this.props.dns ?? PLATFORM_DNS[this.props.platform];
     const ports = (list: NetworkPort[]) => list.map((p) => ({ port: p.port, protocol: p.protocol ?? NETWORK_POLICIES_DEFAULTS.protocol }));
     return {
       namespace: Chart.of(this).namespace ?? NETWORK_POLICIES_DEFAULTS.namespace,

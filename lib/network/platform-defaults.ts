@@ -3,7 +3,7 @@ import type { NamespacePeer, NetworkPlatform, NetworkPort } from './network-poli
 
 // Where the platform's own pods live, by platform: the defaults of NetworkPoliciesProps' dns, ingressController and monitoring.
 
-export const DNS_DEFAULTS: Record<NetworkPlatform, NamespacePeer & { ports: NetworkPort[] }> = deepFreeze({
+export const PLATFORM_DNS: Record<NetworkPlatform, NamespacePeer & { ports: NetworkPort[] }> = deepFreeze({
   kubernetes: {
     namespaceSelector: { 'kubernetes.io/metadata.name': 'kube-system' },
     podSelector: { 'k8s-app': 'kube-dns' },
@@ -21,12 +21,12 @@ export const DNS_DEFAULTS: Record<NetworkPlatform, NamespacePeer & { ports: Netw
   },
 });
 
-export const INGRESS_DEFAULTS: Record<NetworkPlatform, NamespacePeer> = deepFreeze({
+export const PLATFORM_INGRESS: Record<NetworkPlatform, NamespacePeer> = deepFreeze({
   kubernetes: { namespaceSelector: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
   openshift: { namespaceSelector: { 'policy-group.network.openshift.io/ingress': '' } },
 });
 
-export const MONITORING_DEFAULTS: Record<NetworkPlatform, NamespacePeer> = deepFreeze({
+export const PLATFORM_MONITORING: Record<NetworkPlatform, NamespacePeer> = deepFreeze({
   kubernetes: { namespaceSelector: { 'kubernetes.io/metadata.name': 'monitoring' } },
   openshift: { namespaceSelector: { 'network.openshift.io/policy-group': 'monitoring' } },
 });
