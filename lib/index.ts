@@ -106,6 +106,8 @@ export type { IdentityClientOptions, IIdentityProvider } from './identity/identi
 // Network.
 export { Exposure } from './network/exposure';
 export type { ExposureOptions, ExposureProps, IngressExposureOptions, RouteExposureOptions, ServiceReference } from './network/exposure';
+export { OVN_EGRESS_FIREWALL, EgressFirewall } from './network/egress-firewall';
+export type { EgressFirewallAllow, EgressFirewallProps, HostEgress } from './network/egress-firewall';
 export { NetworkPolicies } from './network/network-policies';
 export type {
   FlowRecord,

@@ -13,6 +13,7 @@ export type RuleId =
   | 'image-registry-allowed'
   | 'production-replicas'
   | 'network-policy-coverage'
+  | 'egress-internet'
   | 'no-secret-data'
   | 'service-selects-pods'
   | 'dns-hostname'

@@ -141,13 +141,20 @@ const CRD_DROPPED = new Set([
   'x-kubernetes-embedded-resource',
 ]);
 
-/** A CRD's openAPIV3Schema made strict the way the API server prunes unknown fields. */
+/**
+ * A CRD's openAPIV3Schema made strict the way the API server prunes unknown fields. Of its `metadata`, only what the API
+ * server honours is kept: restrictions of `name` and `generateName` (e.g. OVN-Kubernetes' EgressFirewall must be named
+ * `default`), on top of ObjectMeta.
+ */
 export function strictCrdSchema(schema: Yaml): Yaml {
-  const root = strictNode({ ...schema, properties: { ...schema?.properties, status: undefined } }, false);
+  const root = strictNode({ ...schema, properties: { ...schema?.properties, status: undefined, metadata: undefined } }, false);
+  const meta = schema?.properties?.metadata?.properties ?? {};
+  const names = Object.fromEntries(['name', 'generateName'].filter((k) => meta[k] !== undefined).map((k) => [k, strictNode(meta[k], true)]));
+  const objectMeta = { $ref: `${REF_PREFIX}${OBJECT_META}` };
   root.properties = {
     ...root.properties,
     status: { type: 'object' },
-    metadata: { $ref: `${REF_PREFIX}${OBJECT_META}` },
+    metadata: Object.keys(names).length === 0 ? objectMeta : { allOf: [objectMeta, { properties: names }] },
     apiVersion: { type: 'string' },
     kind: { type: 'string' },
   };

@@ -6,6 +6,7 @@ import { networkPolicyCoverage, noSecretData, productionReplicas, serviceSelects
 import { imageRegistryAllowed, imageTagPinned, probesRequired, resourcesRequired } from './checks/containers';
 import { criticalSyncApproval, rolloutAnalysisRequired } from './checks/delivery';
 import { dnsHostname, tlsRequired } from './checks/exposure';
+import { egressInternet } from './checks/network';
 import { openshiftRestrictedV2, pssRestricted } from './checks/pod-security';
 import { RuleCheck } from './rule-context';
 
@@ -19,6 +20,7 @@ export const RULE_CHECKS: ReadonlyArray<[RuleId, RuleCheck]> = [
   ['image-registry-allowed', imageRegistryAllowed],
   ['production-replicas', productionReplicas],
   ['network-policy-coverage', networkPolicyCoverage],
+  ['egress-internet', egressInternet],
   ['no-secret-data', noSecretData],
   ['service-selects-pods', serviceSelectsPods],
   ['dns-hostname', dnsHostname],

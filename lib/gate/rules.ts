@@ -104,6 +104,16 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
     waivable: true,
   },
   {
+    id: 'egress-internet',
+    description:
+      'In a critical environment no NetworkPolicy egress rule reaches every address (an empty `to`, or an ipBlock of ' +
+      '::/0 or 0.0.0.0/0), except 0.0.0.0/0 on named ports where the namespace has an OpenShift EgressFirewall `default` ' +
+      'whose last rule denies 0.0.0.0/0 and which allows a host by name on each of those ports: a NetworkPolicy ' +
+      'cannot name a host, so the firewall is what narrows that egress to the hosts.',
+    fix: 'name the addresses (egress cidrs); on OpenShift name the hosts (egress hosts), which renders the EgressFirewall; or waive the rule',
+    waivable: true,
+  },
+  {
     id: 'no-secret-data',
     description:
       'No Secret carries data or stringData: secret values never go to git; they come from the cluster (Sealed Secrets, External Secrets).',

@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { Connection, Connections, ExternalEndpoint, IPeer, validateEndpoint } from '../core/connections';
 import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
+import { EgressFirewall, EgressFirewallAllow, firewallAllows, HostEgress, hostRules, validateHostEgress } from './egress-firewall';
+import { PLATFORM_DNS, PLATFORM_INGRESS, PLATFORM_MONITORING } from './platform-defaults';
 
 /** Where the platform runs: decides where DNS and the ingress controller live. */
 export type NetworkPlatform = 'kubernetes' | 'openshift';
@@ -80,6 +82,11 @@ export interface NetworkPoliciesProps {
   readonly objectStore?: ExternalEndpoint;
   /** Further egress of a peer to addresses outside the cluster (vSphere, SMTP, ...), by name. @default - none */
   readonly externalEgress?: Array<{ readonly name: string; readonly peer: IPeer; readonly endpoint: ExternalEndpoint }>;
+  /**
+   * Egress of peers to hosts by name (OpenShift only): each peer may leave to every IPv4 address on the ports, and the
+   * namespace's {@link EgressFirewall} (rendered when any is given) narrows that to the hosts. @default - none
+   */
+  readonly hostEgress?: HostEgress[];
 }
 
 /** One allowed flow as the policies implement it, in the machine-readable flow record. */
@@ -156,12 +163,13 @@ export class NetworkPolicies extends Construct {
     for (const [property, endpoint] of endpoints) {
       if (endpoint) problems.check(() => validateEndpoint(this, property, endpoint));
     }
+    (props.hostEgress ?? []).forEach((egress, i) => problems.check(() => validateHostEgress(this, `hostEgress[${i}]`, egress, props.platform)));
     problems.throwIfAny();
     new kplus.k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: { name: 'default-deny' },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
-    const dns = props.dns ?? DNS_DEFAULTS[props.platform];
+    const dns = props.dns ?? PLATFORM_DNS[props.platform];
     new kplus.k8s.KubeNetworkPolicy(this, 'AllowDns', {
       metadata: { name: 'allow-dns' },
       spec: {
@@ -186,11 +194,28 @@ export class NetworkPolicies extends Construct {
 
   /** Every allowed flow, derived now from the connection record and the props. */
   public get rules(): NetworkRule[] {
+    return this.collectRules().rules;
+  }
+
+  /** What the namespace's EgressFirewall allows, in order, or undefined when no egress names a host (no firewall). */
+  public get egressFirewall(): EgressFirewallAllow[] | undefined {
+    if ((this.props.hostEgress ?? []).length === 0) return undefined;
+    const { rules, hosts } = this.collectRules();
+    const endpoints = [this.props.apiServer, this.props.objectStore].flatMap((e) => (e ? [e] : []));
+    return firewallAllows(
+      rules.filter((r) => !hosts.includes(r)),
+      endpoints,
+      this.props.hostEgress ?? [],
+    );
+  }
+
+  private collectRules(): { rules: NetworkRule[]; hosts: NetworkRule[] } {
     const p = this.props;
+    const hosts = (p.hostEgress ?? []).flatMap(hostRules);
     const connections = Connections.of(this);
-    const ingressController = namespacePeer(p.ingressController ?? INGRESS_DEFAULTS[p.platform]);
-    const monitoring = namespacePeer(p.monitoring ?? MONITORING_DEFAULTS[p.platform]);
-    return [
+    const ingressController = namespacePeer(p.ingressController ?? PLATFORM_INGRESS[p.platform]);
+    const monitoring = namespacePeer(p.monitoring ?? PLATFORM_MONITORING[p.platform]);
+    const rules = [
       ...p.ingressTargets.map((target): NetworkRule => ({
         subject: target.peer,
         direction: 'ingress',
@@ -211,8 +236,10 @@ export class NetworkPolicies extends Construct {
       })),
       ...connections.externalEdges.map((edge) => externalRule(edge.from, edge.name, edge.endpoint, edge.purpose ?? edge.name)),
       ...(p.externalEgress ?? []).map((egress) => externalRule(egress.peer, egress.name, egress.endpoint, egress.name)),
+      ...hosts,
       ...this.extraRules,
     ];
+    return { rules, hosts };
   }
 
   /**
@@ -222,7 +249,7 @@ export class NetworkPolicies extends Construct {
   public get flows(): Array<{ from: string; to: string; ports: string; reason: string }> {
     const seen = new Set<string>();
     const out: Array<{ from: string; to: string; ports: string; reason: string }> = [];
-    const dns = this.props.dns ?? DNS_DEFAULTS[this.props.platform];
+    const dns = this.props.dns ?? PLATFORM_DNS[this.props.platform];
     out.push({ from: 'every pod', to: 'cluster DNS', ports: formatPorts(dns.ports), reason: 'name resolution' });
     for (const rule of this.rules) {
       const [from, to] = rule.direction === 'egress' ? [rule.subject.peerName, rule.remote] : [rule.remote, rule.subject.peerName];
@@ -237,7 +264,7 @@ export class NetworkPolicies extends Construct {
 
   /** Every allowed flow, machine-readable (see {@link FlowRecord}). */
   public get flowRecord(): FlowRecord {
-    const dns = this.props.dns ?? DNS_DEFAULTS[this.props.platform];
+    const dns = this.props.dns ?? PLATFORM_DNS[this.props.platform];
     const ports = (list: NetworkPort[]) => list.map((p) => ({ port: p.port, protocol: p.protocol ?? NETWORK_POLICIES_DEFAULTS.protocol }));
     return {
       namespace: Chart.of(this).namespace ?? NETWORK_POLICIES_DEFAULTS.namespace,
@@ -258,6 +285,8 @@ export class NetworkPolicies extends Construct {
   private render(): void {
     if (this.node.tryFindChild('Rendered')) return;
     const scope = new Construct(this, 'Rendered');
+    const firewall = this.egressFirewall;
+    if (firewall) new EgressFirewall(scope, 'egress-firewall', { allow: firewall });
     const groups = new Map<string, { subject: IPeer; direction: 'ingress' | 'egress'; rules: NetworkRule[] }>();
     for (const rule of this.rules) {
       const key = `${rule.subject.peerName}-${rule.direction}`;
@@ -285,36 +314,8 @@ export class NetworkPolicies extends Construct {
 
 /** Where cluster DNS runs on a platform, and its ports (a restore drill's namespace allows it too). */
 export function clusterDns(platform: NetworkPlatform): NamespacePeer & { readonly ports: readonly NetworkPort[] } {
-  return DNS_DEFAULTS[platform];
+  return PLATFORM_DNS[platform];
 }
-
-const DNS_DEFAULTS: Record<NetworkPlatform, NamespacePeer & { ports: NetworkPort[] }> = deepFreeze({
-  kubernetes: {
-    namespaceSelector: { 'kubernetes.io/metadata.name': 'kube-system' },
-    podSelector: { 'k8s-app': 'kube-dns' },
-    ports: [
-      { port: 53, protocol: 'UDP' },
-      { port: 53, protocol: 'TCP' },
-    ],
-  },
-  openshift: {
-    namespaceSelector: { 'kubernetes.io/metadata.name': 'openshift-dns' },
-    ports: [
-      { port: 5353, protocol: 'UDP' },
-      { port: 5353, protocol: 'TCP' },
-    ],
-  },
-});
-
-const INGRESS_DEFAULTS: Record<NetworkPlatform, NamespacePeer> = deepFreeze({
-  kubernetes: { namespaceSelector: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
-  openshift: { namespaceSelector: { 'policy-group.network.openshift.io/ingress': '' } },
-});
-
-const MONITORING_DEFAULTS: Record<NetworkPlatform, NamespacePeer> = deepFreeze({
-  kubernetes: { namespaceSelector: { 'kubernetes.io/metadata.name': 'monitoring' } },
-  openshift: { namespaceSelector: { 'network.openshift.io/policy-group': 'monitoring' } },
-});
 
 function namespacePeer(peer: NamespacePeer): Record<string, unknown> {
   return {

@@ -169,6 +169,8 @@ export interface AlertTargets {
   readonly databases: ReadonlyArray<DatabaseAlertTarget>;
   /** The product's own Keycloak. */
   readonly keycloak?: { readonly name: string; readonly metrics: Labels };
+  /** The blackbox Probe of the public URLs: its job and its URLs by host key. @default - none */
+  readonly probes?: { readonly job: string; readonly urls: Readonly<Record<string, readonly string[]>> };
 }
 
 /** A component with request metrics as alerts see it. */

@@ -3,6 +3,7 @@ import { apiAlerts } from './api-alerts';
 import { databaseAlerts } from './database-alerts';
 import { keycloakAlerts } from './identity-alerts';
 import { sloRules } from './slo-alerts';
+import { uptimeAlerts } from './uptime-probes';
 import { containerAlerts } from './workload-alerts';
 
 /**
@@ -52,6 +53,7 @@ export function productAlertGroups(targets: AlertTargets, options: AlertCatalogu
       name: `${prefix}.identity`,
       rules: targets.keycloak ? keycloakAlerts(targets.keycloak.metrics, { ...base, component: targets.keycloak.name }, t) : [],
     },
+    { name: `${prefix}.uptime`, rules: targets.probes ? uptimeAlerts({ ...targets.probes, namespace: targets.namespace }, base) : [] },
   ];
   return groups.filter((g) => g.rules.length > 0);
 }

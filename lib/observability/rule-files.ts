@@ -46,9 +46,14 @@ export function renderRuleGroups(groups: readonly RuleGroup[], runbookBaseUrl: s
  * rendered groups, relative to the test file.
  */
 export function promtoolTests(groups: readonly RuleGroup[], runbookBaseUrl: string, ruleFile: string): PromtoolTestFile[] {
+  // An alert with several rules for one component (the uptime alert: one per URL) numbers its files from the second on.
+  const seen = new Map<string, number>();
   return groups
     .flatMap((group) => group.rules.filter(isAlert))
     .map((rule) => {
+      const base = `${rule.alert}--${rule.labels.component ?? 'all'}`;
+      const nth = (seen.get(base) ?? 0) + 1;
+      seen.set(base, nth);
       const labels = { ...alertLabels(rule), ...rule.test.outputLabels };
       const expanded = Object.fromEntries(
         Object.entries(annotations(rule, runbookBaseUrl)).map(([key, text]) => [key, expand(text, rule.test.outputLabels)]),
@@ -67,7 +72,7 @@ export function promtoolTests(groups: readonly RuleGroup[], runbookBaseUrl: stri
       }));
       const lowTraffic = rule.test.lowTraffic;
       return {
-        name: `${rule.alert}--${component ?? 'all'}.test.yaml`,
+        name: `${base}${nth > 1 ? `--${nth}` : ''}.test.yaml`,
         content: {
           rule_files: [ruleFile],
           evaluation_interval: rule.test.interval,

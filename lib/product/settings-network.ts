@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { CIDR, DNS_LABEL } from '../core/formats';
+import { CIDR, DNS_LABEL, DNS_NAME } from '../core/formats';
+import { HOST_FIX } from '../network/egress-firewall';
 import { discriminated, formatted, oneOf, optional, Port, strict } from './settings-schema';
 
 /** Addresses outside the cluster, by CIDR and port. */
@@ -11,14 +12,21 @@ export const EndpointSettings = strict(
   'give cidrs and ports',
 );
 
-/** A named egress to addresses outside the cluster, from some of the product's components. */
+/** A host outside the cluster, by name, without wildcard (see {@link HOST_FIX}). */
+const EgressHost = formatted(DNS_NAME, HOST_FIX);
+
+/**
+ * A named egress outside the cluster, from some of the product's components: to CIDRs, to host names (OpenShift only:
+ * an EgressFirewall narrows it), or both, on the same ports.
+ */
 export const EgressSettings = strict(
   {
     from: Type.Array(Type.String(), { minItems: 1, description: 'name the components that call it' }),
-    cidrs: EndpointSettings.properties.cidrs,
+    cidrs: optional(EndpointSettings.properties.cidrs),
+    hosts: optional(Type.Array(EgressHost, { minItems: 1, uniqueItems: true, description: 'list host names such as api.example.com' })),
     ports: EndpointSettings.properties.ports,
   },
-  'give from, cidrs and ports',
+  'give from, ports, and cidrs or hosts (or both)',
 );
 
 /** Network isolation settings of one environment. */

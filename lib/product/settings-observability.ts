@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { DNS_LABEL } from '../core/formats';
+import { DNS_LABEL, URL_PATH } from '../core/formats';
 import { DURATION_PATTERN } from '../observability/promql';
 import { discriminated, Duration, formatted, oneOf, optional, Percent, Positive, SecretKey, strict } from './settings-schema';
 
@@ -116,8 +116,13 @@ export const ObservabilitySettings = strict({
         }),
         module: optional(Type.String({ minLength: 1, description: 'name a blackbox exporter module, e.g. http_2xx' })),
         interval: optional(Duration),
+        paths: optional(
+          Type.Record(Type.String(), Type.Array(formatted(URL_PATH), { minItems: 1, uniqueItems: true }), {
+            description: "list the paths to probe of each public component, e.g. { api: ['/', '/api/health'] } (default: / of each)",
+          }),
+        ),
       },
-      'give proberUrl (the blackbox exporter, host:port)',
+      'give proberUrl (the blackbox exporter, host:port), and optionally module, interval and paths',
     ),
   ),
 });

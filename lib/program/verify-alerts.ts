@@ -142,11 +142,19 @@ function verifyEnvironment(environment: string, options: VerifyAlertsOptions): A
  */
 function writeRuleFiles(groups: readonly ShippedGroup[], work: string): Map<string, string> {
   const groupFile = new Map<string, string>();
+  const seen = new Map<string, number>();
   fs.mkdirSync(path.join(work, 'rules'), { recursive: true });
   groups.forEach((group, i) => {
     const file = path.join('rules', `${i + 1}.yaml`);
     fs.writeFileSync(path.join(work, file), `${JSON.stringify({ groups: [group] }, null, 2)}\n`);
-    for (const rule of group.rules) if (rule.alert !== undefined) groupFile.set(`${rule.alert}--${rule.labels?.component ?? 'all'}.test.yaml`, file);
+    for (const rule of group.rules) {
+      if (rule.alert === undefined) continue;
+      // Named as promtoolTests names them: the second rule of an alert and component (one per uptime URL) gets `--2`.
+      const base = `${rule.alert}--${rule.labels?.component ?? 'all'}`;
+      const nth = (seen.get(base) ?? 0) + 1;
+      seen.set(base, nth);
+      groupFile.set(`${base}${nth > 1 ? `--${nth}` : ''}.test.yaml`, file);
+    }
   });
   return groupFile;
 }

@@ -2,6 +2,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { FlowRecord } from '../network/network-policies';
+import { AddressSegment, addressSegments, canonicalIp } from './address-segments';
+
+export { canonicalIp };
 
 /**
  * The network-policy tier for any product: np-guard's netpol-analyzer computes which pods the rendered
@@ -264,31 +267,29 @@ function addOutsideNamespaces(universe: AnalysisUniverse, policies: readonly Flo
 /** The connections the record declares, evaluated over `pods` (pairs that touch a product namespace). */
 export function expectedConnections(pods: readonly AnalysisPod[], policies: readonly FlowRecord[]): AnalysedConnection[] {
   const byNamespace = new Map(policies.map((p) => [p.namespace, p]));
-  const cidrs = [
-    ...new Set(
-      policies.flatMap((p) =>
-        p.rules
-          .flatMap((r) => r.peers.map((peer) => (peer.ipBlock as { cidr?: string } | undefined)?.cidr))
-          .filter((c): c is string => c !== undefined),
-      ),
+  const segments = addressSegments(
+    policies.flatMap((p) =>
+      p.rules
+        .flatMap((r) => r.peers.map((peer) => (peer.ipBlock as { cidr?: string } | undefined)?.cidr))
+        .filter((c): c is string => c !== undefined),
     ),
-  ];
+  );
+  const blockCovers = (peer: Record<string, unknown>, segment: AddressSegment) => {
+    const cidr = (peer.ipBlock as { cidr?: string } | undefined)?.cidr;
+    return cidr !== undefined && segment.within(cidr);
+  };
   const ALL = null;
   /** Ports a side allows: `null` for a pod outside every product namespace (no policy restricts it). */
-  const allowed = (pod: AnalysisPod, direction: 'ingress' | 'egress', other: AnalysisPod | string): Set<string> | null => {
+  const allowed = (pod: AnalysisPod, direction: 'ingress' | 'egress', other: AnalysisPod | AddressSegment): Set<string> | null => {
     const record = byNamespace.get(pod.namespace);
     if (record === undefined) return ALL;
     const out = new Set<string>();
     const add = (ports: FlowRecord['dns']['ports']) => ports.forEach((p) => out.add(`${p.protocol} ${p.port}`));
-    if (direction === 'egress' && typeof other !== 'string' && peerMatches(record.dns.peer, record.namespace, other)) add(record.dns.ports);
+    const external = 'within' in other;
+    if (direction === 'egress' && !external && peerMatches(record.dns.peer, record.namespace, other)) add(record.dns.ports);
     for (const rule of record.rules) {
       if (rule.direction !== direction || !matches(rule.podSelector, pod.labels)) continue;
-      if (
-        rule.peers.some((peer) =>
-          typeof other === 'string' ? (peer.ipBlock as { cidr?: string } | undefined)?.cidr === other : peerMatches(peer, record.namespace, other),
-        )
-      )
-        add(rule.ports);
+      if (rule.peers.some((peer) => (external ? blockCovers(peer, other) : peerMatches(peer, record.namespace, other)))) add(rule.ports);
     }
     return out;
   };
@@ -303,7 +304,7 @@ export function expectedConnections(pods: readonly AnalysisPod[], policies: read
       const ingress = allowed(dst, 'ingress', src);
       push(src.peer, dst.peer, egress === null ? ingress : ingress === null ? egress : new Set([...egress].filter((p) => ingress.has(p))));
     }
-    if (byNamespace.has(src.namespace)) for (const cidr of cidrs) push(src.peer, cidr, allowed(src, 'egress', cidr));
+    if (byNamespace.has(src.namespace)) for (const segment of segments) push(src.peer, segment.name, allowed(src, 'egress', segment));
   }
   return out;
 }
@@ -369,18 +370,6 @@ function formatPorts(ports: Set<string>): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([p, list]) => `${p} ${list.sort((a, b) => first(a) - first(b)).join(',')}`)
     .join('; ');
-}
-
-const ipToInt = (ip: string) => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-
-/** `198.51.100.20-198.51.100.20` -> `198.51.100.20/32` when the range is exactly one CIDR. */
-export function canonicalIp(peer: string): string {
-  const m = /^(\d+\.\d+\.\d+\.\d+)-(\d+\.\d+\.\d+\.\d+)$/.exec(peer);
-  if (!m) return peer;
-  const [a, b] = [ipToInt(m[1]), ipToInt(m[2])];
-  const size = b - a + 1;
-  const bits = Math.log2(size);
-  return Number.isInteger(bits) && a % size === 0 ? `${m[1]}/${32 - bits}` : peer;
 }
 
 /** `TCP 8000,5432,UDP 53` -> `TCP 5432,8000; UDP 53`. */

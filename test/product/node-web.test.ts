@@ -76,4 +76,19 @@ describe('the Node API + nginx example (examples/node-web): external OIDC, SLOs,
     ]);
     expect(lines.filter((l) => l.startsWith('waived: argocd:')).length).toBe(2);
   });
+
+  test("production and dr call the payment provider by host name: the API's pods leave on 443, OpenShift's EgressFirewall narrows it", () => {
+    for (const env of ['production', 'dr']) {
+      const rules = find(env, 'EgressFirewall', 'default').spec.egress;
+      expect(rules).toContainEqual({ type: 'Allow', to: { dnsName: 'api.payments.example.com' }, ports: [{ port: 443, protocol: 'TCP' }] });
+      expect(rules[rules.length - 1]).toEqual({ type: 'Deny', to: { cidrSelector: '0.0.0.0/0' } });
+      expect(find(env, 'NetworkPolicy', 'api-egress').spec.egress).toContainEqual({
+        to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+        ports: [{ port: 443, protocol: 'TCP' }],
+      });
+    }
+    // THEN staging (OpenShift, no host-named egress) and dev (Kubernetes) have no firewall
+    expect(objects(dist, 'staging').filter((o) => o.kind === 'EgressFirewall')).toEqual([]);
+    expect(objects(dist, 'dev').filter((o) => o.kind === 'EgressFirewall')).toEqual([]);
+  });
 });

@@ -588,6 +588,70 @@ describe('EafProductChart egress', () => {
   });
 });
 
+describe('EafProductChart egress to host names', () => {
+  test('on OpenShift, renders the EgressFirewall for egress.<name>.hosts and opens only the named components to it', () => {
+    // GIVEN an OpenShift environment whose API calls a SaaS API by host name and by CIDR
+    const chart = productChart(
+      testEnvironment({ egress: { llm: { from: ['api'], hosts: ['api.openai.com'], cidrs: ['203.0.113.40/32'], ports: [443] } } }),
+    );
+    const manifests = synth(chart);
+    // THEN the API may leave on 443 to every IPv4 address and to the CIDR; the frontend may not
+    expect(find(manifests, 'NetworkPolicy', 'api-egress').spec.egress).toEqual(
+      expect.arrayContaining([
+        { to: [{ ipBlock: { cidr: '203.0.113.40/32' } }], ports: [{ port: 443, protocol: 'TCP' }] },
+        { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] },
+      ]),
+    );
+    expect(JSON.stringify(manifests.filter((m) => m.kind === 'NetworkPolicy' && m.metadata.name !== 'api-egress'))).not.toContain('0.0.0.0/0');
+    // AND the firewall allows the host and the CIDR, and denies every other IPv4 address last
+    const rules = find(manifests, 'EgressFirewall', 'default').spec.egress;
+    expect(rules).toContainEqual({ type: 'Allow', to: { dnsName: 'api.openai.com' }, ports: [{ port: 443, protocol: 'TCP' }] });
+    expect(rules).toContainEqual({ type: 'Allow', to: { cidrSelector: '203.0.113.40/32' }, ports: [{ port: 443, protocol: 'TCP' }] });
+    expect(rules[rules.length - 1]).toEqual({ type: 'Deny', to: { cidrSelector: '0.0.0.0/0' } });
+  });
+
+  test('fails on egress.<name>.hosts where network.platform is kubernetes, naming the setting, the reason and the fix', () => {
+    const environment = testEnvironment({
+      network: { platform: 'kubernetes' },
+      egress: { llm: { from: ['api'], hosts: ['api.openai.com'], ports: [443] } },
+    });
+    expect(settingProblems(() => productChart(environment))).toEqual([
+      "egress.llm.hosts: needs OpenShift's EgressFirewall, but this environment's network platform is kubernetes: a NetworkPolicy " +
+        'cannot name a host (got ["api.openai.com"]); give cidrs instead, or send the traffic through an egress gateway or proxy ' +
+        'and allow that (by cidrs)',
+    ]);
+  });
+
+  test('fails on an egress that names neither cidrs nor hosts', () => {
+    expect(settingProblems(() => productChart(testEnvironment({ egress: { llm: { from: ['api'], ports: [443] } } })))).toEqual([
+      'egress.llm: names neither cidrs nor hosts (got {"from":["api"],"ports":[443]}); give cidrs, hosts (OpenShift), or both',
+    ]);
+  });
+});
+
+describe('EafProductChart uptime probes', () => {
+  const probes = (paths?: Record<string, string[]>) => ({ probes: { proberUrl: 'blackbox.monitoring.svc:9115', ...(paths ? { paths } : {}) } });
+
+  test('probes / of each public host by default, and each listed path of a host instead', () => {
+    const targets = (paths?: Record<string, string[]>) =>
+      find(synth(productChart(testEnvironment({ observability: probes(paths) }))), 'Probe', 'dvmm-uptime').spec.targets.staticConfig.static;
+    expect(targets()).toEqual(['https://app.example.com/', 'https://api.example.com/', 'https://auth.example.com/']);
+    expect(targets({ api: ['/', '/actuator/health'] })).toEqual([
+      'https://app.example.com/',
+      'https://api.example.com/',
+      'https://api.example.com/actuator/health',
+      'https://auth.example.com/',
+    ]);
+  });
+
+  test('fails on paths of a component that is not public, naming the public ones', () => {
+    expect(settingProblems(() => productChart(testEnvironment({ observability: probes({ worker: ['/'] }) })))).toEqual([
+      'observability.probes.paths.worker: is not a public component (got "worker"); name a public component: frontend, api, identity ' +
+        '(a component is public when the product marks it public and the environment gives it a host)',
+    ]);
+  });
+});
+
 describe('EafProductChart errors', () => {
   afterEach(() => vi.restoreAllMocks());
 

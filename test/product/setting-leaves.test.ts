@@ -65,6 +65,12 @@ function database(at: string, on: readonly Kind[]): Record<string, Leaf> {
   const backup = { base: set({}, `${at}.backup`, BACKUP), on };
   const recovery = { base: set({}, `${at}.recovery`, { destinationPath: 's3://backups/old', credentialsSecret: 'restore-s3' }), on };
   const tiers = { base: set({}, `${at}.backup`, { ...BACKUP, tiers: [{ name: 'daily', schedule: '0 0 2 * * *', retention: '14d' }] }), on };
+  const drill = {
+    base: merge(set(set({}, `${at}.backup`, BACKUP), `${at}.restoreDrill`, {}), {
+      network: { apiServer: { cidrs: ['10.4.0.0/16'], ports: [6443] } },
+    }),
+    on,
+  };
   return {
     [`${at}.instances`]: { value: 3, on },
     [`${at}.version`]: { value: '16.9', on },
@@ -105,6 +111,24 @@ function database(at: string, on: readonly Kind[]): Record<string, Leaf> {
     [`${at}.pooler.defaultPoolSize`]: { value: 33, on },
     [`${at}.rpo`]: { value: '15m', ...backup },
     [`${at}.rto`]: { value: '8h', on },
+    // A drill restores the environment's own archive; it needs the API server's addresses for its job.
+    [`${at}.restoreDrill.schedule`]: { value: '@weekly', ...drill },
+    [`${at}.restoreDrill.check`]: { value: 'SELECT count(*) > 0 FROM orders', ...drill },
+    [`${at}.restoreDrill.maxAge`]: { value: '40d', ...drill },
+    [`${at}.restoreDrill.readyTimeout`]: { value: '2h', ...drill },
+    [`${at}.restoreDrill.namespace`]: { value: 'scratch-drill', ...drill },
+    // Another environment's archive: only one environment is composed here, so the name is refused as unknown.
+    [`${at}.restoreDrill.source.environment`]: {
+      value: 'production',
+      base: merge(drill.base, set({}, `${at}.restoreDrill.source`, { credentialsSecret: 'read-s3' })),
+      on,
+    },
+    [`${at}.restoreDrill.source.credentialsSecret`]: {
+      at: `${at}.restoreDrill.source.environment`,
+      value: 'production',
+      base: merge(drill.base, set({}, `${at}.restoreDrill.source`, { credentialsSecret: 'read-s3' })),
+      on,
+    },
     [`${at}.recovery.environment`]: { value: 'staging', ...recovery },
     [`${at}.recovery.destinationPath`]: { value: 's3://backups/elsewhere', ...recovery },
     [`${at}.recovery.endpointUrl`]: { value: 'https://s3.example.com', ...recovery },
@@ -183,6 +207,12 @@ const LEAVES: Readonly<Record<string, Leaf>> = {
   'egress.*.from': { at: 'egress.smtp', value: { from: ['api'], cidrs: ['10.8.0.0/16'], ports: [25] } },
   'egress.*.cidrs': { value: ['10.7.0.0/16'], base: { egress: { smtp: { from: ['api'], cidrs: ['10.8.0.0/16'], ports: [25] } } } },
   'egress.*.ports': { value: [587], base: { egress: { smtp: { from: ['api'], cidrs: ['10.8.0.0/16'], ports: [25] } } } },
+  // A host name: an EgressFirewall on OpenShift (refused on Kubernetes, test/network).
+  'egress.*.hosts': {
+    value: ['smtp.example.com'],
+    base: { network: { platform: 'openshift' }, egress: { smtp: { from: ['api'], cidrs: ['10.8.0.0/16'], ports: [25] } } },
+    on: ['spring-boot'],
+  },
   'observability.monitoring.namespace': { value: 'prometheus' },
   'observability.monitoring.labels': { value: { release: 'prometheus' } },
   'observability.monitoring.scrapeInterval': { value: '15s' },
@@ -222,6 +252,7 @@ const LEAVES: Readonly<Record<string, Leaf>> = {
   'observability.probes.proberUrl': { value: 'blackbox.monitoring.svc:9115' },
   'observability.probes.module': { value: 'http_3xx', base: { observability: { probes: PROBER } } },
   'observability.probes.interval': { value: '5m', base: { observability: { probes: PROBER } } },
+  'observability.probes.paths': { value: { api: ['/', '/api/health'] }, base: { observability: { probes: PROBER } }, on: ['spring-boot'] },
   'delivery.sync': { value: 'automated', on: ['spring-boot'] },
   'delivery.autoSyncReason': { value: 'a preview environment', base: { critical: true, delivery: { sync: 'automated' } }, on: ['spring-boot'] },
   'delivery.prune': { value: true, base: { delivery: { sync: 'automated' } }, on: ['spring-boot'] },

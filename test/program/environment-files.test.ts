@@ -97,6 +97,14 @@ describe('parseEnvironment', () => {
     ]);
   });
 
+  test('fails on a wildcard egress host, with the reason and the fix', () => {
+    expect(problems(`${VALID}egress:\n  llm: { from: [api], hosts: ['*.openai.com'], ports: [443] }\n`)).toEqual([
+      'environments/production.yaml: egress.llm.hosts.0: has the wrong form (got "*.openai.com"); ' +
+        'use a lower-case host name such as api.example.com; a wildcard (*.example.com) is refused, since OpenShift resolves it only with the ' +
+        'DNSNameResolver Technology Preview (4.16 on): list each host',
+    ]);
+  });
+
   test('fails on an egress named against the pattern, and checks nothing under it', () => {
     expect(problems(`${VALID}egress:\n  SMTP: { from: [mailer], cidrs: [192.0.2.25/32], ports: [587] }\n`)).toEqual([
       'environments/production.yaml: egress.SMTP: is not a known setting; name each egress with lower-case letters, digits and hyphens, e.g. smtp',

@@ -22,17 +22,18 @@ describe('verifyAlerts', () => {
     expect(result).toEqual({
       environment: 'production',
       ok: true,
-      alerts: 30,
+      // 3 of them the uptime alert, one per probed URL
+      alerts: 33,
       // 7 error ratios and 4 counts of requests (the burn alerts' low-traffic guard)
       records: 11,
-      firingCases: 30,
+      firingCases: 33,
       // one more silent case for each burn alert: the firing ratio with too few requests
-      silentCases: 32,
+      silentCases: 35,
       dashboardQueries: 33,
       problems: [],
     });
     // One rule file per group, each test reading its alert's group only.
-    expect(fs.readdirSync(path.join(tmp, 'work', 'production', 'rules'))).toEqual(['1.yaml', '2.yaml', '3.yaml', '4.yaml', '5.yaml']);
+    expect(fs.readdirSync(path.join(tmp, 'work', 'production', 'rules'))).toEqual(['1.yaml', '2.yaml', '3.yaml', '4.yaml', '5.yaml', '6.yaml']);
     const test = JSON.parse(fs.readFileSync(path.join(tmp, 'work', 'production', 'tests', 'KeycloakDown--keycloak.test.yaml'), 'utf8'));
     expect(test.rule_files).toEqual(['../rules/5.yaml']);
   });
@@ -62,7 +63,7 @@ describe('verifyAlerts', () => {
       `production: promtool check rules: cannot run ${path.join(tmp, 'no-promtool')}: spawnSync ${path.join(tmp, 'no-promtool')} ENOENT; build it with bash scripts/tools.sh promtool`,
     );
     expect(formatAlertsResult(missing)[0]).toBe(
-      'FAIL production: 30 alerts and 11 recording rules checked; 30 firing and 32 silent test cases; 33 dashboard queries parsed',
+      'FAIL production: 33 alerts and 11 recording rules checked; 33 firing and 35 silent test cases; 33 dashboard queries parsed',
     );
   });
 

@@ -90,10 +90,23 @@ export function composeNetwork(c: Composition, scope: Construct, inputs: Network
     return component ? [{ peer: component, port: component.port }] : inCluster ? [{ peer: inCluster.peer, port: inCluster.service.port }] : [];
   });
   const scraped = [...Object.values(inputs.components), ...(inCluster ? [inCluster.peer] : []), ...inputs.databases];
-  const externalEgress = Object.entries(env.egress ?? {}).flatMap(([name, egress]) =>
-    egress.from
-      .filter((from) => inputs.components[from] !== undefined)
-      .map((from) => setting(`egress.${name}`, { name, peer: inputs.components[from], endpoint: { cidrs: egress.cidrs, ports: egress.ports } })),
+  const egresses = Object.entries(env.egress ?? {}).map(([name, egress]) => ({
+    name,
+    egress,
+    peers: egress.from.filter((from) => inputs.components[from] !== undefined).map((from) => inputs.components[from]),
+  }));
+  for (const { name, egress } of egresses.filter((e) => e.egress.cidrs === undefined && e.egress.hosts === undefined)) {
+    c.problem(
+      new PropertyError(scope, 'egress', 'names neither cidrs nor hosts', egress, 'give cidrs, hosts (OpenShift), or both', `egress.${name}`),
+    );
+  }
+  const externalEgress = egresses.flatMap(({ name, egress, peers }) =>
+    egress.cidrs === undefined
+      ? []
+      : peers.map((peer) => setting(`egress.${name}`, { name, peer, endpoint: { cidrs: egress.cidrs!, ports: egress.ports } })),
+  );
+  const hostEgress = egresses.flatMap(({ name, egress, peers }) =>
+    egress.hosts === undefined ? [] : [setting(`egress.${name}`, { name, peers, hosts: egress.hosts, ports: egress.ports })],
   );
   const namespace = (name: string | undefined) => (name === undefined ? undefined : { namespaceSelector: { 'kubernetes.io/metadata.name': name } });
   const props = {
@@ -106,6 +119,7 @@ export function composeNetwork(c: Composition, scope: Construct, inputs: Network
     apiServer: network.apiServer,
     objectStore: network.objectStore,
     externalEgress,
+    hostEgress,
   };
   return c.build(scope, 'network-policies', props, 'network', (p: NetworkPoliciesProps) => new NetworkPolicies(scope, 'network-policies', p));
 }

@@ -13,7 +13,7 @@ import { ProductAlerts, ProductAlertsProps } from '../../observability/product-a
 import { matchers } from '../../observability/promql';
 import { RequestMetrics, Sli } from '../../observability/sli';
 import { resolveSli } from '../../observability/sli-promql';
-import { UptimeProbes, UptimeProbesProps } from '../../observability/uptime-probes';
+import { UPTIME_PROBES_DEFAULTS, UptimeProbes, UptimeProbesProps } from '../../observability/uptime-probes';
 import { EafWorkload } from '../../workloads/eaf-workload';
 import { Composition } from '../composition';
 import { setting } from '../provenance';
@@ -141,6 +141,10 @@ function alertTargets(c: Composition, parts: ObservedParts): AlertTargets {
       },
     })),
     keycloak: inCluster && { name: inCluster.name, metrics: { namespace, job: inCluster.metricsJob } },
+    probes:
+      c.environment.observability?.probes && Object.keys(parts.exposures).length > 0
+        ? { job: probeJob(c), urls: probeUrls(c, parts.exposures) }
+        : undefined,
   };
 }
 
@@ -190,13 +194,33 @@ function composeProbes(c: Composition, scope: Construct, exposures: Readonly<Rec
     c.problem(new PropertyError(c.chart, 'observability.probes', why, probes, 'mark a component public, or remove it', 'observability.probes'));
     return undefined;
   }
-  const urls = Object.fromEntries(Object.keys(exposures).map((key) => [key, `https://${c.environment.hosts[key]}/`]));
+  const urls = probeUrls(c, exposures);
+  for (const key of Object.keys(probes.paths ?? {}).filter((k) => urls[k] === undefined)) {
+    const fix =
+      `name a public component: ${Object.keys(urls).join(', ')} ` +
+      '(a component is public when the product marks it public and the environment gives it a host)';
+    c.problem(new PropertyError(c.chart, 'observability.probes.paths', 'is not a public component', key, fix, `observability.probes.paths.${key}`));
+  }
   return c.build(
     scope,
     'probes',
-    { name: `${c.product.name}-uptime`, urls, proberUrl: probes.proberUrl, module: probes.module, interval: probes.interval },
+    { name: probeJob(c), urls, proberUrl: probes.proberUrl, module: probes.module, interval: probes.interval },
     'observability.probes',
     (p: UptimeProbesProps) => new UptimeProbes(scope, 'probes', p),
+  );
+}
+
+/** The job of the product's Probe, and so of its `probe_success` series. */
+const probeJob = (c: Composition) => `${c.product.name}-uptime`;
+
+/** The URLs the probes check, by host key: each path the environment lists for it, or `/`. */
+function probeUrls(c: Composition, exposures: Readonly<Record<string, Exposure>>): Record<string, string[]> {
+  const paths = c.environment.observability?.probes?.paths ?? {};
+  return Object.fromEntries(
+    Object.keys(exposures).map((key) => [
+      key,
+      (paths[key] ?? [UPTIME_PROBES_DEFAULTS.path]).map((path) => `https://${c.environment.hosts[key]}${path}`),
+    ]),
   );
 }
 
