@@ -11,11 +11,12 @@ export interface AddressSegment {
   readonly within: (cidr: string) => boolean;
 }
 
-const ipToInt = (ip: string) => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+/** An IPv4 address as a number. */
+export const ipToInt = (ip: string): number => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 const intToIp = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 
 /** An IPv4 CIDR as its first and last address; undefined for anything else. */
-function cidrRange(cidr: string): [number, number] | undefined {
+export function cidrRange(cidr: string): [number, number] | undefined {
   const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(cidr);
   if (!m) return undefined;
   const size = 2 ** (32 - Number(m[2]));

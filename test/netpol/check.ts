@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { canonicalConnection, canonicalIp } from '../../lib/program/verify-netpol';
+import { cidrRange, ipToInt } from '../../lib/program/address-segments';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 const HERE = path.join(REPO, 'test', 'netpol');
@@ -343,16 +344,6 @@ function checkDefaultDeny(pods: PodInfo[], policies: KubeObject[]): string[] {
 // ---------------------------------------------------------------------------------------------------
 // The analyser's report, normalised
 
-function ipToInt(ip: string): number {
-  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-function cidrRange(cidr: string): [number, number] | undefined {
-  const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(cidr);
-  if (!m) return undefined;
-  const size = 2 ** (32 - Number(m[2]));
-  const start = Math.floor(ipToInt(m[1]) / size) * size;
-  return [start, start + size - 1];
-}
 const IP_RANGE = /^(\d+\.\d+\.\d+\.\d+)-(\d+\.\d+\.\d+\.\d+)$/;
 
 export interface Connection {
@@ -469,8 +460,12 @@ export function checkEnvironment(o: CheckOptions): EnvironmentResult {
   const start = process.hrtime.bigint();
   const facts = environmentFacts(o.env);
   const objects = readManifests(o.manifests);
-  const namespaces = objects.filter((x) => x.kind === 'Namespace').map((x) => x.metadata?.name ?? '');
-  if (namespaces.length !== 1) throw new Error(`${o.manifests}: expected exactly one Namespace, found ${namespaces.length}`);
+  // The product's namespace is the one its workloads run in; others (a restore drill's scratch namespace) hold no pods.
+  const namespaces = objects
+    .filter((x) => x.kind === 'Namespace')
+    .map((x) => x.metadata?.name ?? '')
+    .filter((name) => objects.some((x) => WORKLOAD_KINDS.includes(x.kind ?? '') && x.metadata?.namespace === name));
+  if (namespaces.length !== 1) throw new Error(`${o.manifests}: expected exactly one Namespace with workloads, found ${namespaces.length}`);
   const namespace = namespaces[0];
   const unknown = [...new Set(objects.map((x) => x.kind ?? '?'))].filter(
     (k) => !NO_POD_KINDS.has(k) && !OPERATED_KINDS.has(k) && !WORKLOAD_KINDS.includes(k) && k !== 'CronJob' && k !== 'Pod',
