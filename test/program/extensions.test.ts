@@ -95,8 +95,9 @@ describe('a product with its own additions', () => {
     for (const command of [
       ['release', 'staging', 'app', '1.1.0'],
       ['switch', 'staging'],
-      ['rollback', 'staging'],
+      // staging runs 1.1.0 now; after the rollback it would run 0.9.0, older than production's 1.0.0 (refused)
       ['promote', 'staging', 'production'],
+      ['rollback', 'staging'],
     ]) {
       expect(runCli(command, io()), lines.join('\n')).toBe(0);
       expectOwnAdditions();
