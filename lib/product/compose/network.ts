@@ -68,21 +68,7 @@ export function composeNetwork(c: Composition, scope: Construct, inputs: Network
     const [field, problem, fix] = contradiction;
     c.problem(new PropertyError(c.chart, field, problem, field === 'openshift' ? env.openshift : network.platform, fix, field));
   }
-  const identity = env.identity;
-  const exportsRealm = identity !== undefined && 'realmExport' in identity && identity.realmExport !== undefined;
-  if (network.objectStore !== undefined && !exportsRealm && !inputs.databases.some((db) => db.backup || db.recovery)) {
-    // Only archiving, restoring and the realm export reach the object store: accepted here it would allow nothing.
-    c.problem(
-      new PropertyError(
-        c.chart,
-        'objectStore',
-        'is reached only by databases that back up or restore and by the realm export, and this environment has none',
-        network.objectStore,
-        'remove network.objectStore, or give a database a backup',
-        'network.objectStore',
-      ),
-    );
-  }
+  refuseUnreadObjectStore(c, inputs);
   const inCluster = inputs.identity?.inCluster;
   const ingressTargets: PeerPort[] = Object.keys(env.hosts ?? {}).flatMap((key): PeerPort[] => {
     if (inputs.exposures[key] === undefined) return [];
@@ -122,4 +108,22 @@ export function composeNetwork(c: Composition, scope: Construct, inputs: Network
     hostEgress,
   };
   return c.build(scope, 'network-policies', props, 'network', (p: NetworkPoliciesProps) => new NetworkPolicies(scope, 'network-policies', p));
+}
+
+/** Only archiving, restoring and the realm export reach the object store: accepted with none of them it would allow nothing. */
+function refuseUnreadObjectStore(c: Composition, inputs: NetworkInputs): void {
+  const objectStore = c.environment.network?.objectStore;
+  const identity = c.environment.identity;
+  const exportsRealm = identity !== undefined && 'realmExport' in identity && identity.realmExport !== undefined;
+  if (objectStore === undefined || exportsRealm || inputs.databases.some((db) => db.backup || db.recovery)) return;
+  c.problem(
+    new PropertyError(
+      c.chart,
+      'objectStore',
+      'is reached only by databases that back up or restore and by the realm export, and this environment has none',
+      objectStore,
+      'remove network.objectStore, or give a database a backup',
+      'network.objectStore',
+    ),
+  );
 }
