@@ -301,7 +301,7 @@ describe('restoreDrill of an environment file', () => {
   test("drills another environment's archive with read-only keys and that environment's volume size", () => {
     // GIVEN staging drilling production's archive
     const production = testEnvironment({
-      databases: { db: { storageSize: '50Gi', backup: { destinationPath: 's3://backups/prod', credentialsSecret: 'backup-s3' } } },
+      databases: { db: { storageSize: '50Gi', rto: '90m', backup: { destinationPath: 's3://backups/prod', credentialsSecret: 'backup-s3' } } },
     });
     const staging = testEnvironment({
       name: 'staging',
@@ -322,6 +322,8 @@ describe('restoreDrill of an environment file', () => {
     expect(cluster.spec.externalClusters[0].plugin.parameters.serverName).toBe('dvmm-db');
     const env = find(manifests, 'CronJob', 'dvmm-db-restore-drill').spec.jobTemplate.spec.template.spec.containers[0].env;
     expect(env.map((e: any) => e.valueFrom.secretKeyRef.name)).toEqual(['prod-backup-read', 'prod-backup-read']);
+    // AND the restore must be ready within production's recovery time objective (90m), the one the drill measures
+    expect(find(manifests, 'CronJob', 'dvmm-db-restore-drill').spec.jobTemplate.spec.template.spec.containers[0].args[3]).toBe('5400');
   });
 
   test('fails on a source environment the product does not have', () => {

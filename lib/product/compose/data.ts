@@ -5,6 +5,7 @@ import { PostgresCluster, PostgresClusterProps, PostgresRecoveryOptions, Postgre
 import { objectiveSeconds, RECOVERY_DEFAULTS } from '../../data/recovery-objectives';
 import { mergeResources } from '../../pods/pod-template';
 import { POSTGRES_DEFAULTS } from '../../data/postgres-cluster';
+import { environmentPlatform } from '../cluster-target';
 import { Composition } from '../composition';
 import { DatabaseDefinition } from '../product';
 import { Sourced } from '../provenance';
@@ -76,15 +77,18 @@ function restoreDrill(c: Composition, at: string, config: DatabaseConfig, databa
       'set network.apiServer (cidrs, ports) of this environment, or remove restoreDrill',
     );
   }
-  const platform = network.platform ?? (c.environment.exposure.kind === 'route' ? 'openshift' : 'kubernetes');
   return {
     ...drill,
+    // A drill of another environment's archive measures that environment's recovery time objective.
+    ...(drill.readyTimeout === undefined && sourceDatabase && databaseIn(sourceDatabase)?.rto !== undefined
+      ? { readyTimeout: databaseIn(sourceDatabase)?.rto }
+      : {}),
     archive,
     storageSize: sourceDatabase && (databaseIn(sourceDatabase)?.storageSize ?? POSTGRES_DEFAULTS.storageSize),
     apiServer: network.apiServer,
     objectStore: network.objectStore,
     operatorNamespace: network.databaseOperatorNamespace,
-    platform,
+    platform: environmentPlatform(c.environment),
   };
 }
 
