@@ -257,10 +257,10 @@ main() {
     --bin-dir) echo "$BIN"; return ;;
     --matrix) print_matrix; return ;;
   esac
-  local want=() t
+  local want=() t a
   for t in "$@"; do
     case "$t" in
-      all) want+=("${ALL_TOOLS[@]}") ;;
+      all) for a in "${ALL_TOOLS[@]}"; do mapfile -t -O "${#want[@]}" want < <(kube_tools "$a"); done ;;
       kube-apiserver | kubectl | etcd) mapfile -t -O "${#want[@]}" want < <(kube_tools "$t") ;;
       kube-apiserver-* | kubectl-* | etcd-*)
         [[ " $(kube_tools kube-apiserver; kube_tools kubectl; kube_tools etcd) " == *[[:space:]]"$t"[[:space:]]* ]] ||
