@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# envtest-like harness: a real etcd + kube-apiserver (v1.28, no controllers) on
-# loopback, with the upstream CRDs installed, to check rendered manifests.
+# envtest-like harness: a real etcd + kube-apiserver (no controllers) on loopback,
+# with the upstream CRDs installed as shipped, to check rendered manifests; on a
+# matrix of servers (the oldest and the newest minor, pinned in scripts/tools.sh).
 #
 #   bash scripts/cluster.sh test <dir>...   # e.g. dist/dev dist/staging dist/production
 #   bash scripts/cluster.sh negative        # proves the harness rejects bad input
 #   bash scripts/cluster.sh up              # start a cluster for interactive use (Ctrl-C stops)
+#
+# Which servers: every server of the matrix (`bash scripts/tools.sh --matrix`), unless
+# KUBE_MINOR=<minor> picks one (the built server nearest that minor, e.g. 1.33 -> 1.31).
+# A folder given as <dir>@<minor> (the minor its environment targets) runs on the
+# server nearest that minor and on the newest one. `up` uses the newest by default.
 #
 # For each <dir> (a folder of plain YAML), `test` runs, on one fresh cluster per folder:
 #   0. apply the folder's Namespace objects for real (a server dry run cannot
@@ -26,6 +32,10 @@ CRDS_DIR="${CRDS_DIR:-$REPO/crds}"
 FIXTURES="$REPO/test/cluster"
 FIELD_MANAGER=eaf-cdk8s
 BIN="${EAF_TOOLS_DIR:-$REPO/.tools}/bin"
+declare -A SERVER_ETCD=()  # minor -> etcd binary name, from scripts/tools.sh --matrix
+SERVERS=()          # the matrix's minors, oldest first
+MINOR=""            # minor of the currently running cluster
+RESULTS=()          # "<minor> <folder> <PASS|FAIL> <seconds>" per folder and server
 ROOT_WORK=""        # mktemp folder for everything of this run
 WORK=""             # folder of the currently running cluster
 ETCD_PID="" API_PID=""
@@ -36,7 +46,7 @@ die() { log "ERROR: $*"; exit 1; }
 pass() { log "$1: PASS ${2:-}"; }
 fail() { log "$1: FAIL ${2:-}"; FAILURES=$((FAILURES + 1)); }
 
-kubectl() { "$BIN/kubectl" --kubeconfig "$WORK/kubeconfig" --cache-dir "$WORK/kube-cache" "$@"; }
+kubectl() { "$BIN/kubectl-$MINOR" --kubeconfig "$WORK/kubeconfig" --cache-dir "$WORK/kube-cache" "$@"; }
 
 # ---- cluster lifecycle --------------------------------------------------------
 
@@ -96,24 +106,58 @@ make_pki() {
   )
 }
 
-start_cluster() { # <name>: starts etcd + kube-apiserver in $ROOT_WORK/<name>, waits for readyz, installs CRDs
+# ---- the matrix ---------------------------------------------------------------
+
+read_matrix() {
+  local minor release etcd rest
+  while read -r minor release etcd rest; do
+    SERVERS+=("$minor")
+    SERVER_ETCD[$minor]=$etcd
+  done < <(bash "$REPO/scripts/tools.sh" --matrix)
+  [[ ${#SERVERS[@]} -gt 0 ]] || die "scripts/tools.sh --matrix names no server"
+}
+
+# The built server nearest a minor (1.33 -> 1.31 of 1.31/1.37; a tie goes to the newer).
+nearest_server() { # <minor>
+  [[ $1 =~ ^1\.[0-9]+$ ]] || die "not a Kubernetes minor: '$1' (expected e.g. 1.33)"
+  local want=${1#1.} best="" d bd=999 m
+  for m in "${SERVERS[@]}"; do
+    d=$((${m#1.} - want)); d=${d#-}
+    if [[ $d -le $bd ]]; then bd=$d best=$m; fi
+  done
+  echo "$best"
+}
+
+# The servers a folder argument runs on: <dir>@<minor> -> nearest and newest; <dir> -> KUBE_MINOR's or all.
+servers_for() { # <arg>
+  local newest=${SERVERS[-1]} near
+  if [[ $1 == *@* ]]; then
+    near=$(nearest_server "${1##*@}")
+    if [[ $near == "$newest" ]]; then echo "$newest"; else echo "$near $newest"; fi
+  elif [[ -n ${KUBE_MINOR:-} ]]; then nearest_server "$KUBE_MINOR"
+  else echo "${SERVERS[*]}"
+  fi
+}
+
+start_cluster() { # <name> <minor>: starts etcd + kube-apiserver in $ROOT_WORK/<name>@<minor>, waits for readyz, installs CRDs
   local t0=$SECONDS
-  WORK="$ROOT_WORK/$1"
+  MINOR=$2
+  WORK="$ROOT_WORK/$1@$2"
   mkdir -p "$WORK"
   make_pki "$WORK/pki"
   local etcd_port etcd_peer api_port
   etcd_port=$(free_port) etcd_peer=$(free_port) api_port=$(free_port)
 
-  "$BIN/etcd" --name default --data-dir "$WORK/etcd" \
+  "$BIN/${SERVER_ETCD[$MINOR]}" --name default --data-dir "$WORK/etcd" \
     --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
     --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
     --initial-cluster "default=http://127.0.0.1:$etcd_peer" \
     --unsafe-no-fsync --log-level warn >"$WORK/etcd.log" 2>&1 &
   ETCD_PID=$!
 
-  # Default admission plugins of 1.28 (includes PodSecurity and ServiceAccount);
+  # Default admission plugins of the release (include PodSecurity and ServiceAccount);
   # --allow-privileged=true as on real clusters, so PodSecurity is what rejects privileged pods.
-  "$BIN/kube-apiserver" \
+  "$BIN/kube-apiserver-$MINOR" \
     --etcd-servers "http://127.0.0.1:$etcd_port" \
     --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
     --cert-dir "$WORK/pki" --tls-cert-file "$WORK/pki/server.crt" --tls-private-key-file "$WORK/pki/server.key" \
@@ -152,32 +196,24 @@ EOF
     kill -0 "$ETCD_PID" 2>/dev/null || { tail -n 30 "$WORK/etcd.log" >&2; die "etcd exited"; }
     kill -0 "$API_PID" 2>/dev/null || { tail -n 30 "$WORK/kube-apiserver.log" >&2; die "kube-apiserver exited"; }
     [[ "$(kubectl get --raw /readyz 2>/dev/null)" == ok ]] && break
-    [[ $i == 240 ]] && { tail -n 30 "$WORK/kube-apiserver.log" >&2; die "kube-apiserver not ready after 60 s"; }
+    [[ $i == 240 ]] && { tail -n 30 "$WORK/kube-apiserver.log" >&2; die "kube-apiserver $MINOR not ready after 60 s"; }
     sleep 0.25
   done
-  log "$1: kube-apiserver $("$BIN/kube-apiserver" --version | cut -d' ' -f2) ready on 127.0.0.1:$api_port after $((SECONDS - t0))s"
+  log "$1@$2: kube-apiserver $("$BIN/kube-apiserver-$MINOR" --version | cut -d' ' -f2) ($("$BIN/${SERVER_ETCD[$MINOR]}" --version | head -n1)) ready on 127.0.0.1:$api_port after $((SECONDS - t0))s"
 
-  install_crds "$1"
-  log "$1: cluster up in $((SECONDS - t0))s (KUBECONFIG=$WORK/kubeconfig)"
+  install_crds "$1@$2"
+  log "$1@$2: cluster up in $((SECONDS - t0))s (KUBECONFIG=$WORK/kubeconfig)"
 }
 
 install_crds() {
-  local files=("$CRDS_DIR"/*.yaml) f stripped
+  local files=("$CRDS_DIR"/*.yaml) f
   [[ -e ${files[0]} ]] || die "no CRDs in $CRDS_DIR"
-  # Kubernetes 1.28 (OpenShift 4.15) does not know CRD `selectableFields` (added
-  # in 1.30; used by cert-manager v1.21 and external-secrets v2.9) and server-side
-  # apply rejects the unknown field, so it is removed here; it only enables
-  # field selectors on the custom resources, which nothing here uses.
+  # As upstream ships them (cert-manager's and External Secrets' use `selectableFields`, served by default since
+  # Kubernetes 1.31: the reason the oldest server of the matrix is 1.31).
   for f in "${files[@]}"; do cat "$f"; printf '\n---\n'; done >"$WORK/crds.yaml"
-  kubectl create --dry-run=client --validate=false -o json -f "$WORK/crds.yaml" |
-    jq -c 'if .kind == "List" then .items[] else . end' >"$WORK/crds.raw.json"
-  stripped=$(jq -r 'select(any(.spec.versions[]; has("selectableFields"))) | .metadata.name' \
-    "$WORK/crds.raw.json" | paste -sd, -)
   # One JSON object per line (not a v1 List: kubectl validates Lists client-side only).
-  jq -c 'del(.spec.versions[].selectableFields)' "$WORK/crds.raw.json" >"$WORK/crds.json"
-  if [[ -n $stripped ]]; then
-    log "$1: note: removed spec.versions[].selectableFields (needs k8s 1.30) from $stripped"
-  fi
+  kubectl create --dry-run=client --validate=false -o json -f "$WORK/crds.yaml" |
+    jq -c 'if .kind == "List" then .items[] else . end' >"$WORK/crds.json"
   if ! run_clean apply --server-side --field-manager "$FIELD_MANAGER" --validate=strict -f "$WORK/crds.json"; then
     die "installing CRDs from $CRDS_DIR failed"
   fi
@@ -227,7 +263,7 @@ apply_args=(apply --server-side --field-manager "$FIELD_MANAGER" --validate=stri
 
 test_dir() { # <dir>
   local dir=$1 env total nns n
-  env=$(basename "$dir")
+  env="$(basename "$dir")@$MINOR"
   [[ -d $dir ]] || { fail "$env" "(no such folder: $dir)"; return; }
 
   objects_of "$dir" >"$WORK/objects.jsonl" || { fail "$env: parse" "(kubectl could not read $dir)"; return; }
@@ -343,10 +379,25 @@ run_negative() {
     '\.spec\.instancez: field not declared in schema'
   # 2. Pod Security admission.
   expect_rejected "pod-security" "$FIXTURES/privileged-pod.yaml" \
-    'violates PodSecurity "restricted:(latest|v1\.28)"' 'privileged'
+    'violates PodSecurity "restricted:(latest|v1\.[0-9]+)"' 'privileged'
   # 3. A CEL rule (x-kubernetes-validations) of the CloudNativePG Cluster CRD.
   expect_rejected "cnpg-cel" "$FIXTURES/cnpg-cel-violation.yaml" \
     'imageName and imageCatalogRef are mutually exclusive'
+}
+
+# test_on <minor> <dir> [start]: tests a folder on a server (a fresh one when `start`), records the result.
+test_on() {
+  local t=$SECONDS f=$FAILURES
+  if [[ -n ${3:-} ]]; then start_cluster "$(basename "$2")" "$1"; fi
+  test_dir "$2"
+  if [[ -n ${3:-} ]]; then stop_cluster; fi
+  RESULTS+=("$1 $2 $([[ $FAILURES == "$f" ]] && echo PASS || echo FAIL) $((SECONDS - t))")
+}
+
+print_results() {
+  local r
+  log "results (server, folder, result, seconds incl. cluster start):"
+  for r in "${RESULTS[@]}"; do log "  $r"; done
 }
 
 # ---- main -----------------------------------------------------------------------
@@ -357,35 +408,57 @@ main() {
   shift
   command -v jq >/dev/null || die "jq is required (apt-get install -y jq)"
   command -v openssl >/dev/null || die "openssl is required (apt-get install -y openssl)"
-  bash "$REPO/scripts/tools.sh" kube-apiserver kubectl etcd
+  read_matrix
+
+  # (minor, folder) pairs to test, and the servers they need.
+  local pairs=() used=() d m
+  case "$action" in
+    test)
+      [[ $# -gt 0 ]] || die "usage: cluster.sh test <dir>[@<minor>]..."
+      for d in "$@"; do for m in $(servers_for "$d"); do pairs+=("$m ${d%@*}"); done; done
+      ;;
+    negative) read -ra used <<<"$(servers_for "")" ;;
+    up) used=("$(nearest_server "${KUBE_MINOR:-${SERVERS[-1]}}")") ;;
+    *) die "unknown command '$action'" ;;
+  esac
+  for d in "${pairs[@]}"; do [[ " ${used[*]} " == *" ${d%% *} "* ]] || used+=("${d%% *}"); done
+  local tools=()
+  for m in "${used[@]}"; do tools+=("kube-apiserver-$m" "kubectl-$m" "${SERVER_ETCD[$m]}"); done
+  bash "$REPO/scripts/tools.sh" "${tools[@]}"
 
   ROOT_WORK=$(mktemp -d "${TMPDIR:-/tmp}/eaf-cluster.XXXXXX")
   trap cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
 
-  local t0=$SECONDS d
+  local t0=$SECONDS p
   case "$action" in
     test)
-      [[ $# -gt 0 ]] || die "usage: cluster.sh test <dir>..."
-      if [[ ${SHARED_CLUSTER:-0} == 1 ]]; then start_cluster shared; fi
-      for d in "$@"; do
-        if [[ ${SHARED_CLUSTER:-0} != 1 ]]; then start_cluster "$(basename "$d")"; fi
-        test_dir "$d"
-        if [[ ${SHARED_CLUSTER:-0} != 1 ]]; then stop_cluster; fi
-      done
+      if [[ ${SHARED_CLUSTER:-0} == 1 ]]; then
+        for m in "${SERVERS[@]}"; do
+          [[ " ${used[*]} " == *" $m "* ]] || continue
+          start_cluster shared "$m"
+          for p in "${pairs[@]}"; do [[ ${p%% *} == "$m" ]] && test_on "$m" "${p#* }"; done
+          stop_cluster
+        done
+      else
+        for p in "${pairs[@]}"; do test_on "${p%% *}" "${p#* }" start; done
+      fi
+      print_results
       ;;
     negative)
-      start_cluster negative
-      run_negative
+      for m in "${used[@]}"; do
+        start_cluster negative "$m"
+        run_negative
+        stop_cluster
+      done
       ;;
     up)
-      start_cluster up
+      start_cluster up "${used[0]}"
       log "cluster is up; in another shell: export KUBECONFIG=$WORK/kubeconfig"
-      log "kubectl: $BIN/kubectl; logs in $WORK; Ctrl-C stops it"
+      log "kubectl: $BIN/kubectl-$MINOR; logs in $WORK; Ctrl-C stops it"
       wait "$API_PID"
       ;;
-    *) die "unknown command '$action'" ;;
   esac
 
   if [[ $FAILURES -gt 0 ]]; then

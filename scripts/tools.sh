@@ -16,12 +16,20 @@
 set -euo pipefail
 
 # ---- Pinned versions: the one place to change them ---------------------------
-KUBE_VERSION=v1.28.15            # k8s.io/kubernetes: kube-apiserver, kubectl
-KUBE_STAGING_VERSION=v0.28.15    # every k8s.io/* staging module, same release
-KUBE_GIT_COMMIT=841856557ef0f6a399096c42635d114d6f2cf7f4  # tag v1.28.15
-KUBE_BUILD_DATE=2024-10-22T20:26:26Z                      # tag time (reproducible)
+# The matrix of real API servers (scripts/cluster.sh): the oldest and the newest Kubernetes minor the cluster tier
+# runs, side by side as .tools/bin/kube-apiserver-<minor> and kubectl-<minor>. Each release is the one
+# lib/core/cluster-version.ts pins for that minor (KUBERNETES_RELEASES, the authority; test/core/tool-pins.test.ts
+# checks they agree). The oldest is 1.31, not 1.29 (the oldest target of the gate): the pinned cert-manager and
+# External Secrets CRDs use `selectableFields`, which a 1.29 server refuses and a 1.30 server drops (alpha, off),
+# and the CRDs are installed as upstream ships them. Environments targeting 1.29/1.30 run on 1.31 (the nearest).
+KUBE_MINORS=(1.31 1.37)
+declare -A KUBE_RELEASE=([1.31]=v1.31.14 [1.37]=v1.37.2)                          # k8s.io/kubernetes
+declare -A KUBE_BUILD_DATE=([1.31]=2025-11-12T11:37:56Z [1.37]=2026-10-27T12:01:04Z)  # the module's .info Time
+# The etcd minor each release is tested with (build/dependencies.yaml of k8s.io/kubernetes at that tag:
+# v1.31.14 -> etcd 3.5.24, v1.37.2 -> etcd 3.7.0), built as .tools/bin/etcd-<minor> at the latest patch.
+declare -A KUBE_ETCD=([1.31]=3.5 [1.37]=3.7)
+declare -A ETCD_RELEASE=([3.5]=v3.5.35 [3.7]=v3.7.4)                             # go.etcd.io/etcd/server/v3
 KUBE_BUILD_TAGS=providerless     # no legacy in-tree cloud providers (Azure/GCE/vSphere SDKs)
-ETCD_VERSION=v3.5.35             # go.etcd.io/etcd/server/v3
 NETPOL_VERSION=v1.4.2            # github.com/np-guard/netpol-analyzer (cmd netpolicy)
 KUBE_SCORE_VERSION=v1.20.0       # github.com/zegl/kube-score: the linter of the kube-score tier (lib/program/verify-lint.ts)
 HELM_VERSION=v3.16.4             # helm.sh/helm/v3: a peer of `npm run bench` (helm template)
@@ -43,7 +51,8 @@ TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}"
 BIN="$TOOLS_DIR/bin"
 STAMPS="$TOOLS_DIR/stamps"
 MODS="$REPO/scripts/tools"
-ALL_TOOLS=(kube-apiserver kubectl etcd netpolicy kube-score promtool)  # the tiers' tools
+# The tiers' tools; kube-apiserver, kubectl and etcd stand for one binary per server of the matrix (kube_tools).
+ALL_TOOLS=(kube-apiserver kubectl etcd netpolicy kube-score promtool)
 DEV_TOOLS=(helm)  # this repository's own (npm run bench); not in `all`, not in the package
 
 # Reproducible, non-interactive Go builds from the checked-in go.sum files.
@@ -58,11 +67,34 @@ die() { log "ERROR: $*"; exit 1; }
 # Hash of a wrapper module's go.mod + go.sum (part of the stamp key).
 mod_hash() { cat "$MODS/$1/go.mod" "$MODS/$1/go.sum" 2>/dev/null | sha256sum | cut -c1-16; }
 
+# The binaries a tool name stands for: kube-apiserver -> kube-apiserver-1.31 kube-apiserver-1.37, etcd -> etcd-3.5
+# etcd-3.7 (the etcd of each server of the matrix), any other name -> itself.
+kube_tools() {
+  local m e seen=" "
+  case "$1" in
+    kube-apiserver | kubectl) for m in "${KUBE_MINORS[@]}"; do echo "$1-$m"; done ;;
+    etcd)
+      for m in "${KUBE_MINORS[@]}"; do
+        e=${KUBE_ETCD[$m]}
+        [[ $seen == *" $e "* ]] || echo "etcd-$e"
+        seen+="$e "
+      done
+      ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# The matrix, one server a line: <minor> <release> <etcd binary> <etcd release> (read by scripts/cluster.sh).
+print_matrix() {
+  local m
+  for m in "${KUBE_MINORS[@]}"; do echo "$m ${KUBE_RELEASE[$m]} etcd-${KUBE_ETCD[$m]} ${ETCD_RELEASE[${KUBE_ETCD[$m]}]}"; done
+}
+
 # Version + wrapper module hash: rebuild when either changes.
 stamp_key() {
   case "$1" in
-    kube-apiserver | kubectl) echo "$KUBE_VERSION tags=$KUBE_BUILD_TAGS $(mod_hash kube)" ;;
-    etcd) echo "$ETCD_VERSION $(mod_hash etcd)" ;;
+    kube-apiserver-* | kubectl-*) echo "${KUBE_RELEASE[${1##*-}]} tags=$KUBE_BUILD_TAGS $(mod_hash "kube-${1##*-}")" ;;
+    etcd-*) echo "${ETCD_RELEASE[${1#etcd-}]} $(mod_hash "$1")" ;;
     netpolicy) echo "$NETPOL_VERSION $(mod_hash netpol)" ;;
     kube-score) echo "$KUBE_SCORE_VERSION $(mod_hash kube-score)" ;;
     helm) echo "$HELM_VERSION $(mod_hash helm)" ;;
@@ -98,27 +130,33 @@ timed_build() { # <label> <cmd...>
   log "built $1 in $((SECONDS - start))s"
 }
 
-build_kube() { # <tool>...: builds kube-apiserver and/or kubectl in one go build
-  check_mod kube k8s.io/kubernetes "$KUBE_VERSION"
-  local minor=${KUBE_VERSION#v1.}
-  minor=${minor%%.*}
+build_kube() { # <minor> <tool>...: builds kube-apiserver and/or kubectl of one release in one go build
+  local minor=$1 release=${KUBE_RELEASE[$1]}
+  shift
+  check_mod "kube-$minor" k8s.io/kubernetes "$release"
+  # No gitCommit: the module proxy's .info names no commit (kube-apiserver --version prints only gitVersion).
   local ld="-s -w" key val pkg
-  for kv in "gitVersion=$KUBE_VERSION" gitMajor=1 "gitMinor=$minor" "gitCommit=$KUBE_GIT_COMMIT" \
-    gitTreeState=clean "buildDate=$KUBE_BUILD_DATE"; do
+  for kv in "gitVersion=$release" gitMajor=1 "gitMinor=${minor#1.}" gitTreeState=clean "buildDate=${KUBE_BUILD_DATE[$minor]}"; do
     key=${kv%%=*} val=${kv#*=}
     for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do ld+=" -X $pkg.$key=$val"; done
   done
-  local pkgs=() t
+  local t out=$TOOLS_DIR/build-$minor
+  mkdir -p "$out"
+  local pkgs=()
   for t in "$@"; do pkgs+=("k8s.io/kubernetes/cmd/$t"); done
   # -tags providerless drops the legacy in-tree cloud providers: not needed here,
   # and it saves a lot of download and compile time.
-  (cd "$MODS/kube" && timed_build "$*" "$GO" build -tags "$KUBE_BUILD_TAGS" -trimpath -ldflags "$ld" -o "$BIN/" "${pkgs[@]}")
+  (cd "$MODS/kube-$minor" && timed_build "$* $release" "$GO" build -tags "$KUBE_BUILD_TAGS" -trimpath -ldflags "$ld" \
+    -o "$out/" "${pkgs[@]}")
+  for t in "$@"; do mv "$out/$t" "$BIN/$t-$minor"; done
+  rmdir "$out"
 }
 
-build_etcd() {
-  check_mod etcd go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
-  (cd "$MODS/etcd" && timed_build etcd "$GO" build -trimpath \
-    -ldflags "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=$ETCD_VERSION" -o "$BIN/etcd" .)
+build_etcd() { # <etcd minor>
+  local release=${ETCD_RELEASE[$1]}
+  check_mod "etcd-$1" go.etcd.io/etcd/server/v3 "$release"
+  (cd "$MODS/etcd-$1" && timed_build "etcd $release" "$GO" build -trimpath \
+    -ldflags "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=$release" -o "$BIN/etcd-$1" .)
 }
 
 build_netpolicy() {
@@ -167,9 +205,9 @@ build_promtool() {
 verify() {
   local out want
   case "$1" in
-    kube-apiserver) out=$("$BIN/kube-apiserver" --version) want="Kubernetes $KUBE_VERSION" ;;
-    kubectl) out=$("$BIN/kubectl" version --client 2>/dev/null) want="Client Version: $KUBE_VERSION" ;;
-    etcd) out=$("$BIN/etcd" --version) want="etcd Version: ${ETCD_VERSION#v}" ;;
+    kube-apiserver-*) out=$("$BIN/$1" --version) want="Kubernetes ${KUBE_RELEASE[${1##*-}]}" ;;
+    kubectl-*) out=$("$BIN/$1" version --client 2>/dev/null) want="Client Version: ${KUBE_RELEASE[${1##*-}]}" ;;
+    etcd-*) out=$("$BIN/$1" --version) want="etcd Version: ${ETCD_RELEASE[${1#etcd-}]#v}" ;;
     netpolicy) out=$("$BIN/netpolicy" --help) want="NetworkPolicy" ;;
     kube-score) out=$("$BIN/kube-score" version) want="kube-score version: $KUBE_SCORE_VERSION" ;;
     helm) out=$("$BIN/helm" version --template '{{.Version}} {{.GitCommit}}') want="$HELM_VERSION $HELM_GIT_COMMIT" ;;
@@ -181,18 +219,26 @@ verify() {
 # Rewrites the wrapper go.mod files from the versions above and tidies them.
 # Needs the checksum database for new hashes, except np-guard (see netpol/go.mod).
 update_mods() {
-  local k8s_mod staging m
-  k8s_mod="$("$GO" mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
-  staging=$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p' "$k8s_mod")
-  (
-    cd "$MODS/kube"
-    local args=(-require "k8s.io/kubernetes@$KUBE_VERSION")
-    for m in $staging; do args+=(-replace "$m=$m@$KUBE_STAGING_VERSION"); done
-    GOFLAGS=-mod=mod "$GO" mod edit "${args[@]}"
-    GOFLAGS=-mod=mod "$GO" mod tidy
-  )
-  (cd "$MODS/etcd" && GOFLAGS=-mod=mod "$GO" mod edit -require "go.etcd.io/etcd/server/v3@$ETCD_VERSION" &&
-    GOFLAGS=-mod=mod "$GO" mod tidy)
+  local k8s_mod staging m minor release e
+  for minor in "${KUBE_MINORS[@]}"; do
+    release=${KUBE_RELEASE[$minor]}
+    k8s_mod="$("$GO" mod download -json "k8s.io/kubernetes@$release" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
+    staging=$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p' "$k8s_mod")
+    mkdir -p "$MODS/kube-$minor"
+    (
+      cd "$MODS/kube-$minor"
+      [[ -f go.mod ]] || "$GO" mod init eaf.local/tools/kube
+      # every staging module at the published v0.<minor>.<patch> of the same release
+      local args=(-require "k8s.io/kubernetes@$release")
+      for m in $staging; do args+=(-replace "$m=$m@v0.${release#v1.}"); done
+      GOFLAGS=-mod=mod "$GO" mod edit "${args[@]}"
+      GOFLAGS=-mod=mod "$GO" mod tidy
+    )
+  done
+  for e in "${!ETCD_RELEASE[@]}"; do
+    (cd "$MODS/etcd-$e" && GOFLAGS=-mod=mod "$GO" mod edit -require "go.etcd.io/etcd/server/v3@${ETCD_RELEASE[$e]}" &&
+      GOFLAGS=-mod=mod "$GO" mod tidy)
+  done
   (cd "$MODS/netpol" && GOFLAGS=-mod=mod "$GO" mod edit -require "github.com/np-guard/netpol-analyzer@$NETPOL_VERSION" &&
     GOFLAGS=-mod=mod GONOSUMDB=github.com/np-guard "$GO" mod tidy)
   (cd "$MODS/kube-score" && GOFLAGS=-mod=mod "$GO" mod edit -require "github.com/zegl/kube-score@$KUBE_SCORE_VERSION" &&
@@ -209,12 +255,18 @@ main() {
   case "$1" in
     --update-mods) update_mods; return ;;
     --bin-dir) echo "$BIN"; return ;;
+    --matrix) print_matrix; return ;;
   esac
-  local want=() t
+  local want=() t a
   for t in "$@"; do
     case "$t" in
-      all) want+=("${ALL_TOOLS[@]}") ;;
-      kube-apiserver | kubectl | etcd | netpolicy | kube-score | helm | promtool) want+=("$t") ;;
+      all) for a in "${ALL_TOOLS[@]}"; do mapfile -t -O "${#want[@]}" want < <(kube_tools "$a"); done ;;
+      kube-apiserver | kubectl | etcd) mapfile -t -O "${#want[@]}" want < <(kube_tools "$t") ;;
+      kube-apiserver-* | kubectl-* | etcd-*)
+        [[ " $(kube_tools kube-apiserver; kube_tools kubectl; kube_tools etcd) " == *[[:space:]]"$t"[[:space:]]* ]] ||
+          die "$t is not a binary of the matrix (KUBE_MINORS at the top of scripts/tools.sh)"
+        want+=("$t") ;;
+      netpolicy | kube-score | helm | promtool) want+=("$t") ;;
       netpol-analyzer) want+=(netpolicy) ;;
       kube-linter) die "kube-linter is not installable here: the Go module proxy refuses golang.stackrox.io (see the top of scripts/tools.sh); use kube-score" ;;
       *) die "unknown tool '$t' (known: ${ALL_TOOLS[*]} ${DEV_TOOLS[*]}, all)" ;;
@@ -222,20 +274,23 @@ main() {
   done
   mkdir -p "$BIN" "$STAMPS"
 
-  local kube=() todo=()
+  local todo=() m kube
   for t in "${want[@]}"; do
     up_to_date "$t" && continue
     [[ " ${todo[*]} " == *" $t "* ]] && continue
     todo+=("$t")
-    [[ $t == kube-apiserver || $t == kubectl ]] && kube+=("$t")
   done
   [[ ${#todo[@]} -eq 0 ]] && return 0
-  command -v "$GO" >/dev/null || die "go not found (need Go >= 1.26 for etcd $ETCD_VERSION, >= 1.26.7 for promtool $PROMETHEUS_VERSION)"
+  command -v "$GO" >/dev/null || die "go not found (need Go >= 1.26 for etcd 3.7, >= 1.26.7 for promtool $PROMETHEUS_VERSION)"
 
-  [[ ${#kube[@]} -gt 0 ]] && build_kube "${kube[@]}"
+  for m in "${KUBE_MINORS[@]}"; do # kube-apiserver and kubectl of one release in one go build
+    kube=()
+    for t in kube-apiserver kubectl; do [[ " ${todo[*]} " == *" $t-$m "* ]] && kube+=("$t"); done
+    [[ ${#kube[@]} -gt 0 ]] && build_kube "$m" "${kube[@]}"
+  done
   for t in "${todo[@]}"; do
     case "$t" in
-      etcd) build_etcd ;;
+      etcd-*) build_etcd "${t#etcd-}" ;;
       netpolicy) build_netpolicy ;;
       kube-score) build_kube_score ;;
       helm) build_helm ;;

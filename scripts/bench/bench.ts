@@ -324,10 +324,13 @@ function git(args: string[]): string {
 
 /** The comparison: synth (the script, npm run synth, cdk8s synth, a baseline) against helm and kustomize. */
 function compareWithPeers(options: Options, work: string, worktrees: string[], gnuTime: boolean): unknown {
-  log('building the pinned peers if needed (bash scripts/tools.sh helm kubectl)');
-  execFileSync('bash', [path.join(REPO, 'scripts', 'tools.sh'), 'helm', 'kubectl'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // The kubectl of the newest server of the matrix (the last line of scripts/tools.sh --matrix).
+  const tools = path.join(REPO, 'scripts', 'tools.sh');
+  const kubectl = `kubectl-${execFileSync('bash', [tools, '--matrix'], { encoding: 'utf8' }).trim().split('\n').at(-1)?.split(' ')[0]}`;
+  log(`building the pinned peers if needed (bash scripts/tools.sh helm ${kubectl})`);
+  execFileSync('bash', [tools, 'helm', kubectl], { stdio: ['ignore', 'inherit', 'inherit'] });
   const helmBin = path.join(TOOLS_BIN, 'helm');
-  const kubectlBin = path.join(TOOLS_BIN, 'kubectl');
+  const kubectlBin = path.join(TOOLS_BIN, kubectl);
   const helmVersion = toolVersion([helmBin, 'version', '--template', '{{.Version}}'], /(v\S+)/);
   const kubectlVersion = toolVersion([kubectlBin, 'version', '--client'], /Client Version: (\S+)/);
   // kubectl 1.28 names its kustomize by a pseudo-version (v5.0.4-0.20230601165947-6ce0bf390ce3).

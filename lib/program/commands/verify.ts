@@ -10,7 +10,7 @@ export const VERIFY: Command = {
     '<folder> is an output folder (dist: every dist/<env>/) or one environment folder. With no tier named,',
     "all four run (--alerts: promtool checks the rules, runs every alert's tests and parses the dashboards' queries). " +
       'The pinned tools are built from their Go modules on first use and cached',
-    '(bash scripts/tools.sh all builds them ahead; about 7 minutes cold on 2 cores).',
+    '(bash scripts/tools.sh all builds them ahead; about 20 minutes cold on 2 cores: two API servers).',
   ].join('\n'),
   options: { cluster: { type: 'boolean' }, netpol: { type: 'boolean' }, lint: { type: 'boolean' }, alerts: { type: 'boolean' } },
   run: ({ values, positionals }, io) => {
