@@ -106,6 +106,11 @@ export function whyCronNeverRuns(expression: string): string | undefined {
   return `no month it names (${named}) has day ${days.join(', ')}`;
 }
 
+/** {@link whyCronNeverRuns} for a 5-field schedule (minutes first), as Kubernetes CronJobs take it. */
+export function whyFiveFieldCronNeverRuns(schedule: string): string | undefined {
+  return schedule.trim().split(/\s+/).length === 5 ? whyCronNeverRuns(`0 ${schedule}`) : undefined;
+}
+
 /** The values of one well-formed cron field: lists of `*`, values, ranges and steps. */
 function expandCronField(field: string, min: number, max: number, names: readonly string[] = []): number[] {
   const value = (text: string) => (names.includes(text.toUpperCase()) ? names.indexOf(text.toUpperCase()) + min : Number(text));

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import * as objectstore from '../../imports/barman-objectstore-barmancloud.cnpg.io';
 import * as cnpg from '../../imports/cnpg-cluster-postgresql.cnpg.io';
 import { Connections, ExternalEndpoint, IPeer, validateEndpoint } from '../core/connections';
-import { isFiveFieldCron, longestCronGapSeconds } from '../core/cron';
+import { isFiveFieldCron, longestCronGapSeconds, whyFiveFieldCronNeverRuns } from '../core/cron';
 import { PropertyProblems } from '../core/errors';
 import { DNS_LABEL, IMAGE_REFERENCE } from '../core/formats';
 import { deepFreeze } from '../core/freeze';
@@ -219,7 +219,10 @@ export class PostgresRestoreDrill extends Construct implements IPeer {
 /** Refuses what cannot run: a schedule that is not one, a bad duration, image or namespace, an endpoint without addresses. */
 function validateDrill(drill: PostgresRestoreDrill, props: PostgresRestoreDrillProps, image: string): void {
   const problems = new PropertyProblems(drill);
-  if (!isFiveFieldCron(drill.schedule)) {
+  const neverRuns = whyFiveFieldCronNeverRuns(drill.schedule);
+  if (neverRuns !== undefined) {
+    problems.add('schedule', `never runs: ${neverRuns}`, props.schedule, "use a day every month has (1 to 28), e.g. '0 5 2 * *'");
+  } else if (!isFiveFieldCron(drill.schedule)) {
     problems.add('schedule', 'is not a schedule', props.schedule, "use @weekly, @monthly, @quarterly or a 5-field cron (UTC), e.g. '0 5 2 * *'");
   }
   for (const [property, value] of [

@@ -1,5 +1,5 @@
 import { validateEndpoint } from '../core/connections';
-import { isFiveFieldCron, longestCronGapSeconds, whyCronNeverRuns } from '../core/cron';
+import { isFiveFieldCron, longestCronGapSeconds, whyFiveFieldCronNeverRuns } from '../core/cron';
 import { PropertyProblems } from '../core/errors';
 import { DNS_NAME, HTTPS_URL, IMAGE_REFERENCE, S3_PATH } from '../core/formats';
 import { ContainerResources, validateResources } from '../pods/pod-template';
@@ -51,7 +51,7 @@ export function validateRealmExport(realmExport: RealmExport, props: RealmExport
 
 /** A 5-field cron that runs at least as often as the platform asks. */
 function checkSchedule(problems: PropertyProblems, props: RealmExportProps, settings: RealmExportSettings): void {
-  const neverRuns = settings.schedule.trim().split(/\s+/).length === 5 ? whyCronNeverRuns(`0 ${settings.schedule}`) : undefined;
+  const neverRuns = whyFiveFieldCronNeverRuns(settings.schedule);
   if (neverRuns !== undefined) {
     problems.add('schedule', `never runs: ${neverRuns}`, props.schedule, "use a day every month has (1 to 28), e.g. '0 3 * * *' for 03:00 daily");
     return;

@@ -170,6 +170,10 @@ describe('PostgresRestoreDrill', () => {
       `test/drill: namespace is not a DNS label (at most 63 characters) (got "${'x'.repeat(64)}"); ` +
         'give restoreDrill a shorter namespace, e.g. orders-drill',
     ]);
+    expect(errorsOf(() => drill({ schedule: '0 5 31 2 *' }))).toEqual([
+      'test/drill: schedule never runs: no month it names (FEB) has day 31 (got "0 5 31 2 *"); ' +
+        "use a day every month has (1 to 28), e.g. '0 5 2 * *'",
+    ]);
     expect(errorsOf(() => drill({ maxAge: '7d' }))).toEqual([
       'test/drill: maxAge is shorter than the longest gap between two drills (31d): the alert would fire before every drill ' +
         '(got "7d"); use at least 31d, or leave it out for 35d',
