@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CliIo, runCli } from './cli';
 import { reportInternalError } from './internal-error';
+import { terminalText } from './terminal-text';
 import { PACKAGE_CRD_DIRECTORY, PACKAGE_ROOT } from './package-paths';
 import { formatAlertsResult, verifyAlerts } from './verify-alerts';
 import { formatLintResult, verifyLint } from './verify-lint';
@@ -16,7 +17,7 @@ import { formatNetpolResult, verifyNetworkPolicies } from './verify-netpol';
 export function main(argv: readonly string[]): number {
   const version = (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const io: CliIo = {
-    log: (line) => process.stderr.write(`${line}\n`),
+    log: (line) => process.stderr.write(`${terminalText(line)}\n`),
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     cwd: process.cwd(),
     env: process.env,
@@ -66,7 +67,7 @@ function toolTier<R extends { readonly ok: boolean }>(
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `eaf-${tool}-`));
   try {
     const results = verify({ outdir: path.dirname(dirs[0]), environments: dirs.map((d) => path.basename(d)), work });
-    for (const r of results) for (const line of format(r)) process.stderr.write(`${line}\n`);
+    for (const r of results) for (const line of format(r)) process.stderr.write(`${terminalText(line)}\n`);
     return results.every((r) => r.ok) ? 0 : 1;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { EnvironmentFile, EnvironmentFileError, readEnvironmentDirectory } from 
 import { OutputWriteError, WriteStep } from './output-writer';
 import { reportInternalError } from './internal-error';
 import { readSealedSecretFolder, shownPath } from './sealed-secret-files';
+import { terminalText } from './terminal-text';
 import { SynthesisError, synthesizeEnvironments } from './synthesize';
 
 /** Options of {@link synthesizeProduct}. */
@@ -52,7 +53,7 @@ export interface SynthesizeProductOptions {
  * of the library: printed with its stack, the output left as it was).
  */
 export function synthesizeProduct(product: ProductDefinition, options: SynthesizeProductOptions): number {
-  const log = options.log ?? ((line: string) => console.error(line));
+  const log = options.log ?? ((line: string) => console.error(terminalText(line)));
   const unchanged = () => log(`nothing was written; ${options.outdir} is unchanged`);
   try {
     return writeProduct(product, options, log, unchanged);
