@@ -90,9 +90,14 @@ export function writeOutputAtomically<T>(outdir: string, fill: (staging: string)
       step('checked');
       const previous = path.join(parent, `.${base}-previous-${uniqueId()}`);
       const hadOld = fs.existsSync(target);
-      if (hadOld) fs.renameSync(target, previous);
+      if (hadOld) swapRename(target, previous, `cannot move ${target} aside`);
       step('old-moved');
-      fs.renameSync(staging, target);
+      try {
+        swapRename(staging, target, `cannot put the new output in place of ${target}`);
+      } catch (e) {
+        if (hadOld) fs.renameSync(previous, target);
+        throw e;
+      }
       step('new-in-place');
       if (hadOld) removeQuietly(previous, log);
       if (dropped.length > 0) log(`removed ${dropped.join(', ')} from ${target}: this run no longer writes them`);
@@ -121,16 +126,22 @@ export function recoverLeftovers(outdir: string, log: (line: string) => void = (
     .sort();
   const previous = leftovers.filter((n) => n.startsWith(`.${base}-previous-`));
   if (!fs.existsSync(target) && previous.length > 0) {
-    // Only one run holds the lock at a time, so there is at most one previous tree: the one it moved aside.
-    const restore = previous[previous.length - 1];
+    // Only one run holds the lock at a time, so one previous tree is the one it moved aside; any other is an old tree
+    // that could not be deleted (see undeletable), older than it.
+    const modified = (name: string) => fs.statSync(path.join(parent, name)).mtimeMs;
+    const restore = previous.reduce((newest, name) => (modified(name) > modified(newest) ? name : newest));
     fs.renameSync(path.join(parent, restore), target);
     log(`recovered: ${target} was missing after an interrupted run; restored the previous output from ${restore}`);
   }
   for (const name of leftovers) {
     const leftover = path.join(parent, name);
     if (!fs.existsSync(leftover)) continue;
-    fs.rmSync(leftover, { recursive: true, force: true });
-    log(`recovered: removed ${name}, left by an interrupted run`);
+    try {
+      fs.rmSync(leftover, { recursive: true, force: true });
+      log(`recovered: removed ${name}, left by an interrupted run`);
+    } catch (e) {
+      log(undeletable(leftover, e));
+    }
   }
 }
 
@@ -293,7 +304,37 @@ function removeQuietly(dir: string, log: (line: string) => void): void {
   try {
     fs.rmSync(dir, { recursive: true, force: true });
   } catch (e) {
-    log(`note: could not remove ${dir} (${describeSystemError(e)}); the next run removes it`);
+    log(undeletable(dir, e));
+  }
+}
+
+/**
+ * The note for an old tree that cannot be deleted, usually an immutable file (`chattr +i`) in it: the output is
+ * written, the tree stays beside it and every run says so, until a person removes it.
+ */
+function undeletable(dir: string, e: unknown): string {
+  return (
+    `note: could not remove ${dir}, an old output (${describeSystemError(e)}); a file in it cannot be deleted, ` +
+    `e.g. an immutable one (lsattr -R ${dir}); remove it by hand (chattr -R -i ${dir} && rm -rf ${dir})`
+  );
+}
+
+/**
+ * One of the swap's renames. A folder that is a mount point cannot be renamed (EBUSY): the output must be a folder
+ * inside the mount, so that it can be replaced whole.
+ * @throws OutputWriteError naming the rename and the system error
+ */
+function swapRename(from: string, to: string, what: string): void {
+  try {
+    fs.renameSync(from, to);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
+    const fix =
+      code === 'EBUSY'
+        ? `it is a mount point, and synth replaces the output folder whole: write to a folder inside the mount (--out ${path.join(from, 'dist')})`
+        : `make ${path.dirname(to)} writable`;
+    throw new OutputWriteError(`${what}: ${describeSystemError(e)}; ${fix}; nothing was changed`);
   }
 }
 
@@ -318,6 +359,7 @@ export function describeSystemError(e: unknown): string {
     EEXIST: 'already exists',
     EISDIR: 'is a folder',
     ENOENT: 'does not exist',
+    EBUSY: 'resource busy',
   };
   return error.code !== undefined ? `${error.code} (${words[error.code] ?? error.message})` : String(error.message ?? e);
 }

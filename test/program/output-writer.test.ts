@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
+import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as lockfile from 'proper-lockfile';
 import { OutputWriteError, writeOutputAtomically, WriteStep } from '../../lib/program';
@@ -170,6 +171,55 @@ describe('writeOutputAtomically', () => {
   });
 });
 
+/** mount and chattr need root (CI runs as root); elsewhere these tests are skipped, and say so. */
+const root = process.getuid?.() === 0;
+
+describe('file systems that refuse the swap', () => {
+  test.skipIf(!root)('refuses an output that is a mount point with the fix, and leaves it exactly as it was', () => {
+    // GIVEN dist/ is a mount point holding an old output
+    fs.mkdirSync(dist);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'none', dist]);
+    try {
+      fs.writeFileSync(path.join(dist, 'old.yaml'), 'old');
+      // WHEN the writer replaces it THEN it fails naming the mount and the fix, and nothing changed
+      expect(() => write({ 'dev/a.yaml': 'new' })).toThrow(
+        new OutputWriteError(
+          `cannot move ${dist} aside: EBUSY (resource busy); it is a mount point, and synth replaces the output folder whole: ` +
+            `write to a folder inside the mount (--out ${path.join(dist, 'dist')}); nothing was changed`,
+        ),
+      );
+      expect(readTree(dist)).toEqual({ 'old.yaml': 'old' });
+      expect(fs.readdirSync(tmp)).toEqual(['dist']);
+    } finally {
+      execFileSync('umount', [dist]);
+    }
+  });
+
+  test.skipIf(!root)('writes the output beside an old tree with an immutable file, and every later run says so and succeeds', () => {
+    // GIVEN an output whose file a person made immutable
+    write({ 'dev/a.yaml': 'old' });
+    execFileSync('chattr', ['+i', path.join(dist, 'dev', 'a.yaml')]);
+    try {
+      const log: string[] = [];
+      // WHEN synth writes twice
+      write({ 'dev/a.yaml': 'new' }, { log: (l: string) => log.push(l) });
+      write({ 'dev/a.yaml': 'newer' }, { log: (l: string) => log.push(l) });
+      // THEN both runs write, and each names the old tree it cannot remove and how to remove it
+      expect(readTree(dist)).toEqual({ 'dev/a.yaml': 'newer' });
+      const previous = fs.readdirSync(tmp).filter((n) => n.startsWith('.dist-previous-'));
+      expect(previous).toHaveLength(1);
+      const leftover = path.join(tmp, previous[0]);
+      expect(log).toEqual([
+        expect.stringMatching(new RegExp(`^note: could not remove ${leftover}, an old output \\(ENOTDIR`)),
+        expect.stringContaining(`remove it by hand (chattr -R -i ${leftover} && rm -rf ${leftover})`),
+      ]);
+      expect(log[1]).toBe(log[0]);
+    } finally {
+      execFileSync('chattr', ['-R', '-i', tmp]);
+    }
+  });
+});
+
 describe('recoverLeftovers', () => {
   test('restores the old tree when a run died between its two renames, and removes the staging folder', () => {
     // GIVEN what a kill after `old-moved` leaves: no dist, the old tree aside, a complete staging folder
@@ -184,6 +234,20 @@ describe('recoverLeftovers', () => {
       `recovered: ${dist} was missing after an interrupted run; restored the previous output from .dist-previous-1-aa`,
       'recovered: removed .dist-staging-1-bb, left by an interrupted run',
     ]);
+  });
+
+  test('restores the newest previous tree when an older one could not be deleted', () => {
+    // GIVEN an undeletable old tree from long ago (sorting after the other by name) and the tree a killed run moved aside
+    for (const [name, text] of [
+      ['.dist-previous-9-zz', 'stale'],
+      ['.dist-previous-1-aa', 'old'],
+    ]) {
+      fs.mkdirSync(path.join(tmp, name));
+      fs.writeFileSync(path.join(tmp, name, 'a.yaml'), text);
+    }
+    fs.utimesSync(path.join(tmp, '.dist-previous-9-zz'), new Date(2020, 0, 1), new Date(2020, 0, 1));
+    recoverLeftovers(dist);
+    expect(readTree(dist)).toEqual({ 'a.yaml': 'old' });
   });
 
   test('removes an old tree left after the swap, keeping the new output', () => {
