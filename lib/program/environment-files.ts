@@ -10,6 +10,7 @@ import { environmentWarnings } from '../product/environment-warnings';
 import { ProductDefinition } from '../product/product';
 import { EnvironmentConfig } from '../product/settings';
 import { sharedResources } from './environment-clashes';
+import { describeSystemError } from './output-writer';
 
 /**
  * Reading `environments/<name>.yaml` files into {@link EnvironmentConfig}s, checked against the schema derived
@@ -86,10 +87,9 @@ export function readEnvironmentDirectory(directory: string, product: ProductDefi
         : 'is not a folder; give the folder of <name>.yaml environment files';
     return { environments: [], problems: [`${directory}: ${problem}`], warnings: [] };
   }
-  const entries = fs
-    .readdirSync(directory, { withFileTypes: true })
-    .filter((e) => !ignored(e.name))
-    .sort((a, b) => compare(a.name, b.name));
+  const listing = readable(directory, 'a+rx', () => fs.readdirSync(directory, { withFileTypes: true }));
+  if (listing.problem !== undefined) return { environments: [], problems: [listing.problem], warnings: [] };
+  const entries = listing.value.filter((e) => !ignored(e.name)).sort((a, b) => compare(a.name, b.name));
   const names = new Set(entries.map((e) => e.name));
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -101,8 +101,13 @@ export function readEnvironmentDirectory(directory: string, product: ProductDefi
       problems.push(`${filePath}: ${refused}`);
       continue;
     }
+    const text = readable(filePath, 'a+r', () => readText(filePath));
+    if (text.problem !== undefined) {
+      problems.push(text.problem);
+      continue;
+    }
     try {
-      const environment = parseEnvironment(filePath, readText(filePath), product);
+      const environment = parseEnvironment(filePath, text.value, product);
       environments.push({ file: filePath, environment });
       warnings.push(...environmentWarnings(environment).map((w) => `${filePath}: ${w}`));
     } catch (e) {
@@ -145,6 +150,19 @@ function refusedEntry(entry: fs.Dirent, names: ReadonlySet<string>): string | un
   if (!yamlSpelling)
     return 'is not an environment file; the environments folder holds only <name>.yaml files, *.md notes and hidden files (move it out)';
   return undefined;
+}
+
+/**
+ * What `read` returns, or the problem of a file or folder the process may not read (EACCES, EPERM) or cannot (EIO),
+ * named with the mode that fixes it. Other errors are not the input's: they are rethrown.
+ */
+function readable<T>(target: string, mode: string, read: () => T): { value: T; problem?: undefined } | { problem: string } {
+  try {
+    return { value: read() };
+  } catch (e) {
+    if (!['EACCES', 'EPERM', 'EIO'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    return { problem: `${target}: cannot be read: ${describeSystemError(e)}; let the user running synth read it (chmod ${mode} ${target})` };
+  }
 }
 
 /** A file's text: checked for size and encoding before anything parses it. */

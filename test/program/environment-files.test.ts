@@ -190,3 +190,42 @@ describe('loadEnvironmentDirectory', () => {
     );
   });
 });
+
+describe('files the process may not read', () => {
+  /** Runs `read` as a user that is not root (root reads every file): the `nobody` user, when the tests run as root. */
+  function asUnprivileged<T>(read: () => T): T {
+    if (process.getuid?.() !== 0) return read();
+    process.setegid!(65534);
+    process.seteuid!(65534);
+    try {
+      return read();
+    } finally {
+      process.seteuid!(0);
+      process.setegid!(0);
+    }
+  }
+  let tmp: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'unreadable-'));
+    fs.chmodSync(tmp, 0o755);
+    fs.mkdirSync(path.join(tmp, 'environments'));
+    fs.writeFileSync(path.join(tmp, 'environments', 'production.yaml'), VALID);
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('an environment file it may not read is a problem naming the file and the fix, not a stack trace', () => {
+    const file = path.join(tmp, 'environments', 'production.yaml');
+    fs.chmodSync(file, 0o000);
+    expect(() => asUnprivileged(() => loadEnvironmentDirectory(path.join(tmp, 'environments'), WEB_PRODUCT))).toThrow(
+      new EnvironmentFileError([`${file}: cannot be read: EACCES (permission denied); let the user running synth read it (chmod a+r ${file})`]),
+    );
+  });
+
+  test('an environments folder it may not list is a problem naming the folder and the fix', () => {
+    const folder = path.join(tmp, 'environments');
+    fs.chmodSync(folder, 0o000);
+    expect(() => asUnprivileged(() => loadEnvironmentDirectory(folder, WEB_PRODUCT))).toThrow(
+      new EnvironmentFileError([`${folder}: cannot be read: EACCES (permission denied); let the user running synth read it (chmod a+rx ${folder})`]),
+    );
+  });
+});
