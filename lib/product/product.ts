@@ -260,6 +260,11 @@ function checkComponent(definition: ProductDefinition, name: string, component: 
   if (!(COMPONENT_KINDS as readonly string[]).includes(component.kind))
     at(`${field}.kind`, 'is not a component kind', component.kind, `use one of: ${COMPONENT_KINDS.join(', ')}`);
   if (!IMAGE_REPOSITORY.test(component.image)) at(`${field}.image`, 'is not an image repository without tag', component.image, IMAGE_REPOSITORY.fix);
+  for (const list of ['databases', 'calls', 'browserCalls'] as const) {
+    (component[list] ?? []).forEach((entry, i, all) => {
+      if (all.indexOf(entry) !== i) at(`${field}.${list}[${i}]`, `names ${entry} a second time`, entry, 'name each once');
+    });
+  }
   (component.databases ?? []).forEach((db, i) => {
     if (!databases.includes(db))
       at(

@@ -229,7 +229,8 @@ export function parseEnvironment(filePath: string, text: string, product: Produc
   if (!validate(data)) {
     throw new EnvironmentFileError(schemaProblems(filePath, validate.errors ?? []));
   }
-  return { name, ...(data as object) } as EnvironmentConfig;
+  // A product without public components may leave hosts out; the typed environment always has them (none).
+  return { name, hosts: {}, ...(data as object) } as EnvironmentConfig;
 }
 
 function schemaProblems(filePath: string, errors: ErrorObject[]): string[] {

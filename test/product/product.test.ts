@@ -61,6 +61,23 @@ describe('defineProduct', () => {
     ]);
   });
 
+  // Found by the declaration fuzz: the repeat was accepted, and composition failed later blaming the environment file.
+  test('fails when a component names a database or a call twice', () => {
+    expect(
+      definitionProblems({
+        name: 'shop',
+        components: {
+          api: { kind: 'spring-boot', image: `${REGISTRY}/api`, databases: ['db', 'db'], calls: ['web', 'web'] },
+          web: { kind: 'nginx', image: `${REGISTRY}/web` },
+        },
+        databases: { db: {} },
+      }),
+    ).toEqual([
+      'product shop: components.api.databases[1]: names db a second time (got "db"); name each once',
+      'product shop: components.api.calls[1]: names web a second time (got "web"); name each once',
+    ]);
+  });
+
   test('fails when the only component calls itself, saying there is no other', () => {
     expect(definitionProblems({ name: 'solo', components: { api: { kind: 'spring-boot', image: `${REGISTRY}/api`, calls: ['api'] } } })).toEqual([
       'product solo: components.api.calls[0]: names no other component of the product (got "api"); use one of: (none)',

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EnvironmentFileError, loadEnvironmentDirectory, parseEnvironment } from '../../lib/program';
+import { defineProduct } from '../../lib';
 import { WEB_PRODUCT } from '../util';
 
 const VALID = `
@@ -228,4 +229,29 @@ describe('files the process may not read', () => {
       new EnvironmentFileError([`${folder}: cannot be read: EACCES (permission denied); let the user running synth read it (chmod a+rx ${folder})`]),
     );
   });
+});
+
+test('a product without public components reads files without hosts, and the checks across files hold (found by the declaration fuzz)', () => {
+  // GIVEN a product with one internal component and two environment files that name no hosts
+  const batch = defineProduct({
+    name: 'batch',
+    components: { worker: { kind: 'http', image: 'registry.eaf.example.com/batch/worker', livenessPath: '/healthz', readinessPath: '/readyz' } },
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'no-hosts-'));
+  try {
+    for (const env of ['dev', 'staging']) {
+      fs.writeFileSync(
+        path.join(dir, `${env}.yaml`),
+        'exposure: { kind: ingress, clusterIssuer: letsencrypt, className: nginx }\n' +
+          'release: { strategy: rolling }\ncomponents:\n  worker: { tag: 1.0.0 }\n',
+      );
+    }
+    // WHEN the folder is read THEN each environment has no hosts (not a crash of the cross-file checks)
+    expect(loadEnvironmentDirectory(dir, batch).map((e) => [e.environment.name, e.environment.hosts])).toEqual([
+      ['dev', {}],
+      ['staging', {}],
+    ]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
