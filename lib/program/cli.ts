@@ -38,18 +38,23 @@ const COMMANDS: Record<string, Command> = {
 export function runCli(argv: readonly string[], io: CliIo): number {
   const [name, ...rest] = argv;
   try {
-    if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    // Asked-for help and the version go to stdout (`eaf-cdk8s --help | less`); help after a usage error goes to stderr.
+    if (name === undefined) {
       io.log(mainHelp());
-      return name === undefined ? 2 : 0;
+      return 2;
+    }
+    if (name === '-h' || name === '--help' || name === 'help') {
+      io.out(mainHelp());
+      return 0;
     }
     if (name === '--version' || name === '-v') {
-      io.log(io.version);
+      io.out(io.version);
       return 0;
     }
     const command = COMMANDS[name];
     if (command === undefined) throw new UsageError(`unknown command ${name}; use one of: ${Object.keys(COMMANDS).join(', ')}`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      io.log(`usage: ${command.usage}\n\n${command.summary}.\n\n${command.help}`);
+      io.out(`usage: ${command.usage}\n\n${command.summary}.\n\n${command.help}`);
       return 0;
     }
     let parsed: ReturnType<typeof parseArgs>;

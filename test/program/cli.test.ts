@@ -37,9 +37,10 @@ describe('eaf-cdk8s', () => {
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   describe('usage', () => {
-    test('--help lists every command and the exit codes', () => {
+    test('--help lists every command and the exit codes on stdout (eaf-cdk8s --help | less)', () => {
       expect(runCli(['--help'], io())).toBe(0);
-      expect(lines).toEqual([
+      expect(lines).toEqual([]);
+      expect(outs.join('\n').split('\n')).toEqual([
         'usage: eaf-cdk8s <command> [options]',
         '',
         'Commands:',
@@ -59,12 +60,21 @@ describe('eaf-cdk8s', () => {
     });
 
     test.each(['init', 'synth', 'release', 'switch', 'rollback', 'promote', 'diff', 'secrets', 'validate', 'verify'])(
-      '%s --help prints its usage and exits 0',
+      '%s --help prints its usage on stdout and exits 0',
       (command) => {
         expect(runCli([command, '--help'], io())).toBe(0);
-        expect(lines[0]).toMatch(new RegExp(`^usage: eaf-cdk8s ${command}`));
+        expect(outs[0]).toMatch(new RegExp(`^usage: eaf-cdk8s ${command}`));
+        expect(lines).toEqual([]);
       },
     );
+
+    test('--version prints the version on stdout; no command prints the help on stderr with exit 2', () => {
+      expect(runCli(['--version'], io())).toBe(0);
+      expect(outs).toEqual(['0.2.0']);
+      expect(runCli([], io())).toBe(2);
+      expect(lines[0]).toBe('usage: eaf-cdk8s <command> [options]');
+      expect(outs).toEqual(['0.2.0']);
+    });
 
     test('fails with exit code 2 on no command, an unknown command, an unknown option or a missing argument', () => {
       expect(runCli([], io())).toBe(2);
