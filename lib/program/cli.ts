@@ -7,6 +7,7 @@ import { CliIo, Command, CommandValues, InputError, UsageError } from './command
 import { DIFF } from './commands/diff';
 import { INIT } from './commands/init';
 import { PROMOTE, RELEASE, ROLLBACK, SWITCH } from './commands/release';
+import { SCHEMA } from './commands/schema';
 import { SECRETS } from './commands/secrets';
 import { SYNTH } from './commands/synth';
 import { VALIDATE } from './commands/validate';
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, Command> = {
   secrets: SECRETS,
   validate: VALIDATE,
   verify: VERIFY,
+  schema: SCHEMA,
 };
 
 /** Runs the CLI with `argv` (without node and the script); returns the exit code. */
@@ -44,17 +46,17 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       return 2;
     }
     if (name === '-h' || name === '--help' || name === 'help') {
-      io.out(mainHelp());
+      (io.out ?? io.log)(mainHelp());
       return 0;
     }
     if (name === '--version' || name === '-v') {
-      io.out(io.version);
+      (io.out ?? io.log)(io.version);
       return 0;
     }
     const command = COMMANDS[name];
     if (command === undefined) throw new UsageError(`unknown command ${name}; use one of: ${Object.keys(COMMANDS).join(', ')}`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      io.out(`usage: ${command.usage}\n\n${command.summary}.\n\n${command.help}`);
+      (io.out ?? io.log)(`usage: ${command.usage}\n\n${command.summary}.\n\n${command.help}`);
       return 0;
     }
     let parsed: ReturnType<typeof parseArgs>;

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import type { TSchema } from '@sinclair/typebox';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { describeValue } from '../core/errors';
 import { ENVIRONMENT_NAME } from '../core/formats';
@@ -41,6 +42,11 @@ const validators = new WeakMap<ProductDefinition, ValidateFunction>();
 /** ajv's options for environment files. */
 const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, allowUnionTypes: true };
 
+/** The JSON Schema a product's environment files are checked against: the one the reader compiles and editors get. */
+export function productEnvironmentSchema(product: ProductDefinition): TSchema {
+  return environmentSchema(product, { waivableRules: WAIVABLE_RULES });
+}
+
 /**
  * The compiled schema of a product's environment files: precompiled if registered (see `schemaCompiler`), else compiled
  * once per product and process.
@@ -48,7 +54,7 @@ const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, allowUnionTy
 function validatorFor(product: ProductDefinition): ValidateFunction {
   let validate = validators.get(product);
   if (validate === undefined) {
-    validate = schemaCompiler(AJV_OPTIONS)(environmentSchema(product, { waivableRules: WAIVABLE_RULES }));
+    validate = schemaCompiler(AJV_OPTIONS)(productEnvironmentSchema(product));
     validators.set(product, validate);
   }
   return validate;

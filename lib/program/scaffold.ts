@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { SCHEMA_MODELINE } from './schema-file';
 import { COMPONENT_NAME } from '../core/formats';
 import { nodeStripsTypes } from './load-product';
 
@@ -93,7 +94,7 @@ export const product = defineProduct({
 /** environments/: dev, staging and production. */
 function environmentTemplates(name: string): Record<string, string> {
   const environment = (env: string, body: string) =>
-    `# ${name} ${env}. The schema follows the product in main.ts; every error names this file and the field.\n${body}`;
+    `${SCHEMA_MODELINE}\n# ${name} ${env}. The schema follows the product in main.ts; every error names this file and the field.\n${body}`;
   const common = [
     `registries: [registry.example.com/, ghcr.io/cloudnative-pg/]`,
     'network:',

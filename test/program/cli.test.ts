@@ -54,12 +54,13 @@ describe('eaf-cdk8s', () => {
         '  secrets   list the Secrets an environment references (keys, readers, how each is provided); --kubeseal prints the commands that seal them',
         '  validate  run the gate on any folder of manifests (hand-written YAML too)',
         '  verify    prove synthesised output with the real tools: a kube-apiserver, the network-policy analyser, kube-score, promtool',
+        "  schema    print the JSON Schema of the product's environment files (--write: environment.schema.json, for editors)",
         '',
         "eaf-cdk8s <command> --help shows a command's options. Exit codes: 0 done, 1 bad input or a failed check, 2 usage.",
       ]);
     });
 
-    test.each(['init', 'synth', 'release', 'switch', 'rollback', 'promote', 'diff', 'secrets', 'validate', 'verify'])(
+    test.each(['init', 'synth', 'release', 'switch', 'rollback', 'promote', 'diff', 'secrets', 'validate', 'verify', 'schema'])(
       '%s --help prints its usage on stdout and exits 0',
       (command) => {
         expect(runCli([command, '--help'], io())).toBe(0);
@@ -80,7 +81,7 @@ describe('eaf-cdk8s', () => {
       expect(runCli([], io())).toBe(2);
       expect(runCli(['deploy'], io())).toBe(2);
       expect(lines).toContain(
-        'error: unknown command deploy; use one of: init, synth, release, switch, rollback, promote, diff, secrets, validate, verify',
+        'error: unknown command deploy; use one of: init, synth, release, switch, rollback, promote, diff, secrets, validate, verify, schema',
       );
       lines = [];
       expect(runCli(['synth', '--fast'], io())).toBe(2);
@@ -111,6 +112,35 @@ describe('eaf-cdk8s', () => {
         expect.stringMatching(/^validate: dev \(\d+ objects\), production \(\d+ objects\), staging \(\d+ objects\)$/),
         'validate: every object passed the gate',
       ]);
+    });
+
+    test('synth keeps the editor schema current; each scaffolded environment file names it; schema prints the same', () => {
+      // GIVEN a new product, whose environment files name ../environment.schema.json in their first line
+      const dir = path.join(tmp, 'demo');
+      scaffoldProduct(dir, { name: 'demo', packageSpec: '^0.2.0', importFrom: path.join(REPO, 'lib') });
+      const dev = path.join(dir, 'environments', 'dev.yaml');
+      expect(fs.readFileSync(dev, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../environment.schema.json');
+      // WHEN synth runs twice THEN the first writes the schema, the second finds it current
+      const file = path.join(dir, 'environment.schema.json');
+      expect(runCli(['synth', '--dir', 'demo'], io())).toBe(0);
+      expect(lines).toContain(`wrote ${file}: the editor schema of environments/*.yaml`);
+      lines = [];
+      expect(runCli(['synth', '--dir', 'demo'], io())).toBe(0);
+      expect(lines.filter((l) => l.includes('environment.schema.json'))).toEqual([]);
+      // AND it is the schema synth checks against: draft-07, requiring exactly the product's component (api)
+      const schema = JSON.parse(fs.readFileSync(file, 'utf8'));
+      expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+      expect(Object.keys(schema.properties.components.properties)).toEqual(['api']);
+      expect(runCli(['schema', '--dir', 'demo'], io())).toBe(0);
+      expect(outs[outs.length - 1]).toBe(fs.readFileSync(file, 'utf8'));
+      // WHEN the file is someone else's THEN synth leaves it with a note
+      fs.writeFileSync(file, '{}');
+      lines = [];
+      expect(runCli(['synth', '--dir', 'demo'], io())).toBe(0);
+      expect(fs.readFileSync(file, 'utf8')).toBe('{}');
+      expect(lines).toContain(
+        `note: ${file} was not written by eaf-cdk8s; left as it is (move it away to get the editor schema of environments/*.yaml there)`,
+      );
     });
 
     test("synth warns about legal but suspicious values, --strict refuses them, --reserved-namespaces adds the platform's own", () => {

@@ -1,3 +1,5 @@
+import * as path from 'path';
+import { writeSchemaFile } from '../schema-file';
 import { loadProgram, synthesize } from './program';
 import { Command, UsageError } from './command';
 
@@ -13,6 +15,7 @@ export const SYNTH: Command = {
     '--strict turns warnings (legal but suspicious values such as 0.0.0.0/0, or critical: false on an',
     "environment named like production) into errors. --reserved-namespaces adds the platform's own namespaces",
     'to those no environment may use (default, kube-*, openshift*). Runs on one output are serialised by a lock.',
+    'It also keeps <folder>/environment.schema.json, the editor schema of the environment files, current.',
   ].join('\n'),
   options: {
     'dir': { type: 'string' },
@@ -25,6 +28,8 @@ export const SYNTH: Command = {
     if (positionals.length > 0) throw new UsageError(`synth takes no arguments (got ${positionals.join(' ')})`);
     const program = loadProgram('synth', values, io);
     io.log(`synth: ${program.product.name}: environments from ${program.environmentsDir}, gate on, writing ${program.outdir}`);
+    // Before the environment files are read: an editor needs the schema most when a file is wrong.
+    writeSchemaFile(path.dirname(program.environmentsDir), program.product, io.log);
     return synthesize(program, io, {
       strict: values.strict === true,
       reservedNamespaces: (values['reserved-namespaces'] as string | undefined)
