@@ -5,6 +5,11 @@ import { findRule, MIN_WAIVER_REASON, RuleId, ruleOrder, VALIDATION_RULES, WAIVE
 import { SchemaValidator } from './schemas';
 import type { CrdFolder } from './crd-folder';
 import { isMap } from './workloads';
+import { ClusterTarget, clusterTarget, minorNumber, nextTarget } from '../core/cluster-version';
+import { UpgradeWarning, upgradeWarnings } from './upgrade-warnings';
+
+/** The target of a set that names none (as {@link SchemaValidator} checks it). */
+const DEFAULT_TARGET = clusterTarget({}, 'kubernetes');
 
 /** Options of {@link ManifestValidator}. */
 export interface ManifestValidatorOptions {
@@ -65,6 +70,25 @@ export class ManifestValidator {
       waivers.push(...result.waivers);
     }
     return { findings, waivers };
+  }
+
+  /**
+   * What each set's objects use that a later Kubernetes release removes or deprecates ({@link UpgradeWarning}): against
+   * `next` when given, else against the release after each set's target (none for a set at the newest minor). A set
+   * whose target is `next` or later has none. Never throws on a bad object; the gate's findings are not repeated.
+   */
+  public upgradeWarnings(sets: readonly ManifestSet[], next?: ClusterTarget): UpgradeWarning[] {
+    const history = this.schemas.schemaHistory;
+    const core = (object: Manifest, target: ClusterTarget) => {
+      const result = this.schemas.validate(object, target);
+      return result.rule === 'schema-core' ? result.problems : undefined;
+    };
+    return sets.flatMap((set) => {
+      const from = set.target ?? DEFAULT_TARGET;
+      const to = next ?? nextTarget(from, history.minors);
+      if (to === undefined || minorNumber(to.kubernetes) <= minorNumber(from.kubernetes)) return [];
+      return upgradeWarnings(history, core, set.environment, set.objects, from, to);
+    });
   }
 
   private validateSet(set: ManifestSet, criticalEnvironments: ReadonlySet<string>): ValidationReport {
