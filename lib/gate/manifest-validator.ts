@@ -75,19 +75,15 @@ export class ManifestValidator {
   /**
    * What each set's objects use that a later Kubernetes release removes or deprecates ({@link UpgradeWarning}): against
    * `next` when given, else against the release after each set's target (none for a set at the newest minor). A set
-   * whose target is `next` or later has none. Never throws on a bad object; the gate's findings are not repeated.
+   * whose target is `next` or later has none. Reads the schema history only (compiles nothing); the gate's findings are not repeated.
    */
   public upgradeWarnings(sets: readonly ManifestSet[], next?: ClusterTarget): UpgradeWarning[] {
     const history = this.schemas.schemaHistory;
-    const core = (object: Manifest, target: ClusterTarget) => {
-      const result = this.schemas.validate(object, target);
-      return result.rule === 'schema-core' ? result.problems : undefined;
-    };
     return sets.flatMap((set) => {
       const from = set.target ?? DEFAULT_TARGET;
       const to = next ?? nextTarget(from, history.minors);
       if (to === undefined || minorNumber(to.kubernetes) <= minorNumber(from.kubernetes)) return [];
-      return upgradeWarnings(history, core, set.environment, set.objects, from, to);
+      return upgradeWarnings(history, set.environment, set.objects, from, to);
     });
   }
 

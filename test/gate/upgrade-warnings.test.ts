@@ -53,6 +53,8 @@ describe('upgrade warnings', () => {
       `dev: Deployment/${NS}/api: [upgrade 1.35 → 1.36] spec.template.spec.workloadRef: was removed in Kubernetes 1.36; ` +
         'fix: remove spec.template.spec.workloadRef',
     ]);
+    // AND a release several minors on names the release that removed it
+    expect(warnings([object], { kubernetes: '1.35' }, { kubernetes: '1.37' })[0]).toContain('workloadRef: was removed in Kubernetes 1.36;');
   });
 
   test('names what the next minor declares deprecated, with the replacement its OpenAPI description gives', () => {
