@@ -7,6 +7,7 @@ import type { CrdFolder } from './crd-folder';
 import { isMap } from './workloads';
 import { ClusterTarget, clusterTarget, minorNumber, nextTarget } from '../core/cluster-version';
 import { UpgradeWarning, upgradeWarnings } from './upgrade-warnings';
+import { bundleOf, KubernetesSchemaBundle } from './kubernetes-schema';
 
 /** The target of a set that names none (as {@link SchemaValidator} checks it). */
 const DEFAULT_TARGET = clusterTarget({}, 'kubernetes');
@@ -49,6 +50,8 @@ export class ManifestValidator {
   public readonly kubernetesVersion: string;
   private readonly schemas: SchemaValidator;
   private readonly enabled: (rule: RuleId) => boolean;
+  /** The schemas of the minors upgrade warnings compared, built once. */
+  private readonly bundles = new Map<string, KubernetesSchemaBundle>();
 
   constructor(options: ManifestValidatorOptions) {
     this.schemas = options.reuseCompiled === false ? new SchemaValidator(options.crds) : SchemaValidator.shared(options.crds);
@@ -79,11 +82,12 @@ export class ManifestValidator {
    */
   public upgradeWarnings(sets: readonly ManifestSet[], next?: ClusterTarget): UpgradeWarning[] {
     const history = this.schemas.schemaHistory;
+    const bundleAt = (minor: string) => this.bundles.get(minor) ?? this.bundles.set(minor, bundleOf(history, minor)).get(minor)!;
     return sets.flatMap((set) => {
       const from = set.target ?? DEFAULT_TARGET;
       const to = next ?? nextTarget(from, history.minors);
       if (to === undefined || minorNumber(to.kubernetes) <= minorNumber(from.kubernetes)) return [];
-      return upgradeWarnings(history, set.environment, set.objects, from, to);
+      return upgradeWarnings(history, set.environment, set.objects, from, to, bundleAt);
     });
   }
 

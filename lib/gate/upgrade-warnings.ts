@@ -5,7 +5,7 @@
 import { ClusterTarget, describeTarget, minorNumber } from '../core/cluster-version';
 import { fieldPath } from '../core/field-path';
 import { Manifest, objectId, Yaml } from './finding';
-import { bundleOf, inRange, KubernetesSchemaHistory, Segment } from './kubernetes-schema';
+import { bundleOf, inRange, KubernetesSchemaBundle, KubernetesSchemaHistory, Segment } from './kubernetes-schema';
 import { kindVersionProblem } from './version-problems';
 import { isMap } from './workloads';
 
@@ -58,7 +58,8 @@ interface FieldUse {
  * the release that removed it and the apiVersion that replaces it), each field the object sets that `to` no longer
  * has (with the release that removed it), and each kind or field `to`'s OpenAPI document declares deprecated. A walk
  * of the objects over both minors' definitions, by hand: no schema validator answers "which fields did this object
- * use that the other schema lacks". What `from` already refuses is the gate's finding, not repeated here.
+ * use that the other schema lacks". What `from` already refuses is the gate's finding, not repeated here. `bundleAt`
+ * gives a minor's schemas (the caller may keep them: building one is most of the cost).
  */
 export function upgradeWarnings(
   history: KubernetesSchemaHistory,
@@ -66,9 +67,8 @@ export function upgradeWarnings(
   objects: readonly Manifest[],
   from: ClusterTarget,
   to: ClusterTarget,
+  bundleAt: (minor: string) => KubernetesSchemaBundle = (minor) => bundleOf(history, minor),
 ): UpgradeWarning[] {
-  const bundles = new Map<string, ReturnType<typeof bundleOf>>();
-  const bundleAt = (minor: string) => bundles.get(minor) ?? bundles.set(minor, bundleOf(history, minor)).get(minor)!;
   const walk: Walk = {
     history,
     from: bundleAt(from.kubernetes).definitions,
