@@ -48,7 +48,8 @@ describe('parseEnvironment', () => {
     expect(parseEnvironment('environments/production.yaml', `${VALID}openshift: '4.22'\n`, WEB_PRODUCT).openshift).toBe('4.22');
     expect(parseEnvironment('environments/production.yaml', `${VALID}kubernetes: '1.35'\n`, WEB_PRODUCT).kubernetes).toBe('1.35');
     expect(problems(`${VALID}kubernetes: '1.28'\n`)).toEqual([
-      'environments/production.yaml: kubernetes: must be equal to one of the allowed values (got "1.28"); use a Kubernetes minor from 1.29 to 1.37, e.g. \'1.33\'',
+      'environments/production.yaml: kubernetes: must be equal to one of the allowed values (got "1.28"); ' +
+        "use a Kubernetes minor from 1.29 to 1.37, e.g. '1.33'",
     ]);
   });
 
