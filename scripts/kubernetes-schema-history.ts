@@ -44,6 +44,7 @@ export function buildKubernetesSchemaHistory(
     minors: [...schemaMinors],
     kinds: kindHistory(sorted),
     definitions,
+    deprecations: deprecationHistory(sorted, schemaMinors, bundles),
   };
   for (const [minor, bundle] of bundles) {
     const back = bundleOf(history, minor);
@@ -69,6 +70,56 @@ function kindHistory(releases: readonly ReleaseDocument[]): KubernetesSchemaHist
     }
   });
   return sortKeys(Object.fromEntries(Object.entries(kinds).map(([apiVersion, byKind]) => [apiVersion, sortKeys(byKind)])));
+}
+
+/**
+ * The deprecation note of an OpenAPI description: from `Deprecated:` (or `Deprecated.`, `DEPRECATED:`) on, at most two
+ * sentences and no `More info` link; undefined when the description declares no deprecation. Only that marker at the
+ * start of a sentence counts: a description that says a value or an annotation "is deprecated." is not a deprecated field.
+ */
+export function deprecationNote(description: unknown): string | undefined {
+  if (typeof description !== 'string') return undefined;
+  const match = /(?:^|[.!]\s+|\n\s*)deprecated[:.](?=\s|$)/i.exec(description);
+  if (match === null) return undefined;
+  const rest = description
+    .slice(match.index + match[0].length)
+    .replace(/\s+/g, ' ')
+    .trim();
+  const sentences = rest
+    .split(/(?<=\.) /)
+    .filter((s) => !s.startsWith('More info'))
+    .slice(0, 2);
+  return sentences.length > 0 && sentences[0] !== '' ? sentences.join(' ') : 'deprecated';
+}
+
+/**
+ * The deprecations the OpenAPI documents of the schema minors declare, by the minors that declare each: of a kind
+ * (key: its definition) and of a property of any definition a kind reaches (key: `<definition>.<property>`).
+ */
+function deprecationHistory(
+  releases: readonly ReleaseDocument[],
+  minors: readonly string[],
+  bundles: Map<string, KubernetesSchemaBundle>,
+): Record<string, Segment[]> {
+  const notes = new Map<string, Map<string, string>>();
+  for (const minor of minors) {
+    const swagger = releases.find((r) => r.minor === minor)!.swagger;
+    const bundle = bundles.get(minor)!;
+    const kinds = new Set(Object.values(bundle.kinds).flatMap((byKind) => Object.values(byKind)));
+    const byKey = new Map<string, string>();
+    for (const name of Object.keys(bundle.definitions)) {
+      const raw = swagger.definitions[name];
+      const own = kinds.has(name) ? deprecationNote(raw.description) : undefined;
+      if (own !== undefined) byKey.set(name, own);
+      for (const [property, schema] of Object.entries<{ description?: unknown }>(raw.properties ?? {})) {
+        const note = deprecationNote(schema.description);
+        if (note !== undefined) byKey.set(`${name}.${property}`, note);
+      }
+    }
+    notes.set(minor, byKey);
+  }
+  const keys = [...new Set([...notes.values()].flatMap((byKey) => [...byKey.keys()]))].sort();
+  return Object.fromEntries(keys.map((key) => [key, segments(minors, (minor) => notes.get(minor)!.get(key))]));
 }
 
 function definitionHistory(name: string, minors: readonly string[], bundles: Map<string, KubernetesSchemaBundle>): DefinitionHistory {
@@ -136,6 +187,9 @@ export function serializeHistory(history: KubernetesSchemaHistory): string {
     '  },',
     '  "definitions": {',
     line(history.definitions).join(',\n'),
+    '  },',
+    '  "deprecations": {',
+    line(history.deprecations ?? {}).join(',\n'),
     '  }',
     '}',
     '',

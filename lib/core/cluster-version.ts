@@ -79,3 +79,15 @@ export function clusterTarget(settings: { readonly kubernetes?: string; readonly
   if (openshift !== undefined) return { kubernetes: OPENSHIFT_KUBERNETES[openshift], openshift };
   return { kubernetes: settings.kubernetes ?? OPENSHIFT_KUBERNETES[DEFAULT_OPENSHIFT] };
 }
+
+/**
+ * The release after `target` among `minors` (the schema minors): the next OpenShift minor when the target names one
+ * this library maps, else the next Kubernetes minor; undefined when `target` is the newest.
+ */
+export function nextTarget(target: ClusterTarget, minors: readonly string[] = SCHEMA_MINORS): ClusterTarget | undefined {
+  const kubernetes = minors.find((minor) => minorNumber(minor) > minorNumber(target.kubernetes));
+  if (kubernetes === undefined) return undefined;
+  const openshift = target.openshift === undefined ? undefined : `4.${minorNumber(target.openshift) + 1}`;
+  if (openshift !== undefined && OPENSHIFT_KUBERNETES[openshift] !== undefined) return { kubernetes: OPENSHIFT_KUBERNETES[openshift], openshift };
+  return { kubernetes };
+}

@@ -4,6 +4,8 @@ export type { Finding, Manifest, ManifestSet, ValidationReport, Waiver, Yaml } f
 export { formatFinding, formatUnusedWaiver, objectId, unusedWaivers } from './finding';
 export type { ManifestValidatorOptions } from './manifest-validator';
 export { ManifestValidator } from './manifest-validator';
+export type { UpgradeWarning } from './upgrade-warnings';
+export { formatUpgradeWarning } from './upgrade-warnings';
 export type { RuleId, ValidationRule } from './rules';
 export { MIN_WAIVER_REASON, VALIDATION_RULES, validationRulesTable, WAIVER_PREFIX } from './rules';
 export { KUBERNETES_VERSION } from './kubernetes-schema';

@@ -55,6 +55,12 @@ export interface KubernetesSchemaHistory {
   /** `apiVersion` → `kind` → `[definition, first minor, last minor]` served. */
   readonly kinds: Record<string, Record<string, readonly [string, string, string]>>;
   readonly definitions: Record<string, DefinitionHistory>;
+  /**
+   * What the OpenAPI documents declare deprecated (`Deprecated: ...` in a description), by the minors that declare it:
+   * a kind (key: its definition name) or a field (key: `<definition>.<property>`), each segment's value the note.
+   * @default - none recorded
+   */
+  readonly deprecations?: Record<string, readonly Segment[]>;
 }
 
 /** Compares minors: `1.9` < `1.29`. */

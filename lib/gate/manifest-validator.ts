@@ -5,6 +5,12 @@ import { findRule, MIN_WAIVER_REASON, RuleId, ruleOrder, VALIDATION_RULES, WAIVE
 import { SchemaValidator } from './schemas';
 import type { CrdFolder } from './crd-folder';
 import { isMap } from './workloads';
+import { ClusterTarget, clusterTarget, minorNumber, nextTarget } from '../core/cluster-version';
+import { UpgradeWarning, upgradeWarnings } from './upgrade-warnings';
+import { bundleOf, KubernetesSchemaBundle } from './kubernetes-schema';
+
+/** The target of a set that names none (as {@link SchemaValidator} checks it). */
+const DEFAULT_TARGET = clusterTarget({}, 'kubernetes');
 
 /** Options of {@link ManifestValidator}. */
 export interface ManifestValidatorOptions {
@@ -44,6 +50,8 @@ export class ManifestValidator {
   public readonly kubernetesVersion: string;
   private readonly schemas: SchemaValidator;
   private readonly enabled: (rule: RuleId) => boolean;
+  /** The schemas of the minors upgrade warnings compared, built once. */
+  private readonly bundles = new Map<string, KubernetesSchemaBundle>();
 
   constructor(options: ManifestValidatorOptions) {
     this.schemas = options.reuseCompiled === false ? new SchemaValidator(options.crds) : SchemaValidator.shared(options.crds);
@@ -65,6 +73,22 @@ export class ManifestValidator {
       waivers.push(...result.waivers);
     }
     return { findings, waivers };
+  }
+
+  /**
+   * What each set's objects use that a later Kubernetes release removes or deprecates ({@link UpgradeWarning}): against
+   * `next` when given, else against the release after each set's target (none for a set at the newest minor). A set
+   * whose target is `next` or later has none. Reads the schema history only (compiles nothing); the gate's findings are not repeated.
+   */
+  public upgradeWarnings(sets: readonly ManifestSet[], next?: ClusterTarget): UpgradeWarning[] {
+    const history = this.schemas.schemaHistory;
+    const bundleAt = (minor: string) => this.bundles.get(minor) ?? this.bundles.set(minor, bundleOf(history, minor)).get(minor)!;
+    return sets.flatMap((set) => {
+      const from = set.target ?? DEFAULT_TARGET;
+      const to = next ?? nextTarget(from, history.minors);
+      if (to === undefined || minorNumber(to.kubernetes) <= minorNumber(from.kubernetes)) return [];
+      return upgradeWarnings(history, set.environment, set.objects, from, to, bundleAt);
+    });
   }
 
   private validateSet(set: ManifestSet, criticalEnvironments: ReadonlySet<string>): ValidationReport {

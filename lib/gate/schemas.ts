@@ -108,6 +108,11 @@ export class SchemaValidator {
     return this.coreGroups.has(group);
   }
 
+  /** The vendored history of the Kubernetes minors' schemas (kubernetes-schema.json). */
+  public get schemaHistory(): KubernetesSchemaHistory {
+    return this.history;
+  }
+
   /** The Kubernetes minors objects may target, oldest first. */
   public get kubernetesMinors(): readonly string[] {
     return this.history.minors;

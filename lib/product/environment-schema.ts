@@ -40,6 +40,8 @@ export function environmentSchema(product: ProductDefinition, options: Environme
   const properties: Record<string, TSchema> = {
     namespace: base.namespace,
     critical: base.critical,
+    kubernetes: base.kubernetes,
+    openshift: base.openshift,
     hosts:
       hosts.length > 0
         ? exactly(hosts, () => Type.String({ pattern: DNS_NAME.pattern, description: DNS_NAME.fix }), 'the hostnames')

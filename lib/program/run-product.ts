@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatUnusedWaiver, ManifestValidator, unusedWaivers } from '../gate';
+import { formatUnusedWaiver, formatUpgradeWarning, ManifestValidator, unusedWaivers } from '../gate';
 import { CrdFolderError, readCrdFolder } from './crd-files';
 import { composeDeliveryCharts, DELIVERY_FOLDER } from '../product/delivery-charts';
 import { EafProductChart } from '../product/product-chart';
@@ -90,7 +90,11 @@ function writeProduct(product: ProductDefinition, options: SynthesizeProductOpti
   const sealed = readSealedSecrets(read.environments, options);
   const early = [...read.problems, ...(options.strict ? read.warnings.map((w) => `${w} (--strict)`) : [])];
   const environments = read.environments.map((f) => f.environment);
-  const { files: written, waivers } = synthesizeEnvironments(
+  const {
+    files: written,
+    waivers,
+    upgradeWarnings,
+  } = synthesizeEnvironments(
     options.outdir,
     environments,
     (app, environment) => {
@@ -114,6 +118,7 @@ function writeProduct(product: ProductDefinition, options: SynthesizeProductOpti
   );
   for (const w of waivers) log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
   for (const w of unusedWaivers(waivers)) log(`warning: ${formatUnusedWaiver(w)}`);
+  for (const w of upgradeWarnings) log(`warning: ${formatUpgradeWarning(w)}`);
   log(`wrote ${written.length} files for ${environments.length} environments to ${options.outdir}: ${written.join(', ')}`);
   if (options.linkFrom !== undefined) linkOutput(options.linkFrom, options.outdir, log);
   return 0;

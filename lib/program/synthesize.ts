@@ -2,13 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml, YamlOutputType } from 'cdk8s';
 import { PropertyError } from '../core/errors';
-import { formatFinding, formatUnusedWaiver, Manifest, unusedWaivers, ManifestSet, ManifestValidator, Waiver } from '../gate';
+import { formatFinding, formatUnusedWaiver, Manifest, unusedWaivers, ManifestSet, ManifestValidator, UpgradeWarning, Waiver } from '../gate';
 import { ProductOwnAlerts } from '../observability/own-alerts';
 import { ProductAlerts } from '../observability/product-alerts';
 import { NetworkPolicies } from '../network/network-policies';
 import { RenderedEnvironment } from '../product/delivery-charts';
 import { inputProblems } from '../product/composition';
 import { environmentTarget } from '../product/cluster-target';
+import { TARGET_RECORD_SUFFIX, targetRecordText } from './target-record';
 import { EnvironmentConfig } from '../product/settings';
 import { listFiles, WriteOutputOptions, writeOutputAtomically } from './output-writer';
 import { stringifyManifests } from './yaml-output';
@@ -79,6 +80,8 @@ export interface SynthesisResult {
   readonly files: string[];
   /** Rules waived for single objects by their `waive.eaf.io/<rule>` annotation. */
   readonly waivers: Waiver[];
+  /** What the release after each environment's target removes or deprecates (none without a gate, or at the newest minor). */
+  readonly upgradeWarnings: UpgradeWarning[];
 }
 
 /**
@@ -108,7 +111,7 @@ export function synthesizeEnvironments(
  * environment's files go with a line in the log; anything else in the folder is someone's, and is not deleted.
  */
 export function writesFile(relativePath: string): boolean {
-  return /^[a-z0-9][a-z0-9-]*\/[^/]+\.k8s\.yaml$/.test(relativePath) || /^[a-z0-9][a-z0-9-]*\.(flows|alert-tests)\.json$/.test(relativePath);
+  return /^[a-z0-9][a-z0-9-]*\/[^/]+\.k8s\.yaml$/.test(relativePath) || /^[a-z0-9][a-z0-9-]*\.(flows|alert-tests|target)\.json$/.test(relativePath);
 }
 
 /** What {@link synthesizeEnvironments} writes into the staging folder, and the problems found on the way. */
@@ -166,7 +169,9 @@ function stageEnvironments(
     problems.push(...unused.map((w) => ({ environment: w.environment, rank: 2, text: `${formatUnusedWaiver(w)} (--strict)` })));
   }
   if (problems.length > 0) throw new SynthesisError(problems.sort(byEnvironmentThenText).map((p) => p.text));
-  return { files: listFiles(staging), waivers: report.waivers };
+  // What the release after each environment's target removes or deprecates: warnings, never a failure.
+  const upgradeWarnings = options.validator?.upgradeWarnings(sets.filter((s) => s.target !== undefined)) ?? [];
+  return { files: listFiles(staging), waivers: report.waivers, upgradeWarnings };
 }
 
 /**
@@ -177,6 +182,11 @@ function stageEnvironment(staging: string, environment: EnvironmentConfig, compo
   const app = new App({ outdir: path.join(staging, environment.name), yamlOutputType: YamlOutputType.FILE_PER_CHART });
   compose(app, environment);
   const objects = synthesizeApp(app);
+  // `eaf-cdk8s validate <outdir>` checks the folder against the cluster it was built for (lib/program/target-record.ts).
+  fs.writeFileSync(
+    path.join(staging, `${environment.name}${TARGET_RECORD_SUFFIX}`),
+    targetRecordText(environment.name, environmentTarget(environment)),
+  );
   const constructs = app.node.findAll();
   const records = constructs.filter((c): c is NetworkPolicies => c instanceof NetworkPolicies).map((n) => n.flowRecord);
   if (records.length > 0)

@@ -97,7 +97,7 @@ const CASES: Case[] = [
     name: 'an unknown key',
     edit: (t) => `${t}replica: 3\n`,
     expected:
-      '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, ' +
+      '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, kubernetes, openshift, hosts, exposure, ' +
       'release, registries, databases, identity, network, egress, observability, delivery, components, secrets, ' +
       'waivers',
   },
@@ -536,7 +536,7 @@ const CASES: Case[] = [
         fs.readFileSync(path.join(dir, 'production.yaml'), 'utf8').replace('storageSize: 50Gi', 'storageSize: "0"'),
       ),
     expected:
-      '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, ' +
+      '<file>: replica: is not a known setting; remove it or use one of: namespace, critical, kubernetes, openshift, hosts, exposure, ' +
       'release, registries, databases, identity, network, egress, observability, delivery, components, secrets, ' +
       'waivers',
     alsoExpected: [

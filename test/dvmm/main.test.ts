@@ -37,20 +37,26 @@ describe('main (the DVMM program)', () => {
   test('writes one folder per environment file, each a plain manifest with the namespace first', () => {
     expect({ code: sharedCode, errors: sharedLines.filter((l) => l.startsWith('error')) }).toEqual({ code: 0, errors: [] });
     const tree = readTree(shared);
-    // THEN the manifests, each flow record beside (never inside) its environment's folder
+    // THEN the manifests, each flow record and target record beside (never inside) its environment's folder
     expect(Object.keys(tree).sort()).toEqual([
       'argocd/dvmm-apps.k8s.yaml',
       'argocd/dvmm-root.k8s.yaml',
       'dev.alert-tests.json',
       'dev.flows.json',
+      'dev.target.json',
       'dev/dvmm.k8s.yaml',
       'production.alert-tests.json',
       'production.flows.json',
+      'production.target.json',
       'production/dvmm.k8s.yaml',
       'staging.alert-tests.json',
       'staging.flows.json',
+      'staging.target.json',
       'staging/dvmm.k8s.yaml',
     ]);
+    // AND the target record of each environment, which `eaf-cdk8s validate dist` checks it against
+    expect(JSON.parse(tree['production.target.json'])).toEqual({ environment: 'production', kubernetes: '1.33', openshift: '4.20' });
+    expect(JSON.parse(tree['dev.target.json'])).toEqual({ environment: 'dev', kubernetes: '1.33' });
     for (const [file, text] of Object.entries(tree).filter(([f]) => f.endsWith('.yaml'))) {
       const docs = parseAllDocuments(text).map((d) => d.toJS());
       if (!file.startsWith('argocd/')) expect({ file, first: docs[0].kind }).toEqual({ file, first: 'Namespace' });

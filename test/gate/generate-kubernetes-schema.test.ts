@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { KUBERNETES_RELEASES, SCHEMA_MINORS } from '../../lib/core/cluster-version';
 import { bundleOf } from '../../lib/gate/kubernetes-schema';
 import { buildKubernetesSchemaBundle, KUBERNETES_SCHEMA_FILE, serializeBundle, SUPPLEMENTS } from '../../scripts/kubernetes-schema';
-import { buildKubernetesSchemaHistory, serializeHistory } from '../../scripts/kubernetes-schema-history';
+import { buildKubernetesSchemaHistory, deprecationNote, serializeHistory } from '../../scripts/kubernetes-schema-history';
 
 /** A tiny OpenAPI v2 document in the shape of Kubernetes' swagger.json. */
 const SWAGGER = {
@@ -139,6 +139,53 @@ describe('buildKubernetesSchemaHistory', () => {
   });
 });
 
+describe('deprecations in the history', () => {
+  test('records what a minor declares deprecated, kind or field, by the minors that declare it', () => {
+    // GIVEN a Widget that 1.3 declares deprecated and a field deprecated in both minors
+    const spec = (extra: Record<string, unknown>) => ({
+      ...SWAGGER.definitions['io.k8s.api.demo.v1.WidgetSpec'],
+      properties: { ...SWAGGER.definitions['io.k8s.api.demo.v1.WidgetSpec'].properties, ...extra },
+    });
+    const old = { type: 'string', description: 'The old size. Deprecated: Use size instead.' };
+    const widget = { ...SWAGGER.definitions['io.k8s.api.demo.v1.Widget'], description: 'A widget. Deprecated: This API is deprecated in v1.3+.' };
+    const history = buildKubernetesSchemaHistory(
+      [
+        {
+          minor: '1.2',
+          tag: 'v1.2.0',
+          swagger: { definitions: { ...SWAGGER.definitions, 'io.k8s.api.demo.v1.WidgetSpec': spec({ oldSize: old }) } },
+        },
+        {
+          minor: '1.3',
+          tag: 'v1.3.0',
+          swagger: {
+            definitions: { ...SWAGGER.definitions, 'io.k8s.api.demo.v1.Widget': widget, 'io.k8s.api.demo.v1.WidgetSpec': spec({ oldSize: old }) },
+          },
+        },
+      ],
+      ['1.2', '1.3'],
+      'test',
+      {},
+    );
+    // THEN each is recorded with its note and its minors, and the serialised history carries them
+    expect(history.deprecations).toEqual({
+      'io.k8s.api.demo.v1.Widget': [['1.3', '1.3', 'This API is deprecated in v1.3+.']],
+      'io.k8s.api.demo.v1.WidgetSpec.oldSize': [['1.2', '1.3', 'Use size instead.']],
+    });
+    expect(JSON.parse(serializeHistory(history)).deprecations).toEqual(history.deprecations);
+  });
+
+  test('reads the note from a sentence that starts with Deprecated, not from a mention of a deprecated thing', () => {
+    expect(deprecationNote('Deprecated. Not all kubelets will set this field. Remove field after 1.13. More info: x')).toBe(
+      'Not all kubelets will set this field. Remove field after 1.13.',
+    );
+    expect(deprecationNote('Represents a git repository.  DEPRECATED: GitRepo is deprecated.')).toBe('GitRepo is deprecated.');
+    expect(deprecationNote('deprecated indicates this version of the API is deprecated. When set to true, ...')).toBeUndefined();
+    expect(deprecationNote('Recycle (deprecated) and Delete are the policies.')).toBeUndefined();
+    expect(deprecationNote(undefined)).toBeUndefined();
+  });
+});
+
 describe('the vendored kubernetes-schema.json', () => {
   const history = JSON.parse(fs.readFileSync(KUBERNETES_SCHEMA_FILE, 'utf8'));
   const bundle = bundleOf(history, '1.29');
@@ -152,6 +199,11 @@ describe('the vendored kubernetes-schema.json', () => {
     // a kind removed before the oldest minor, and its last release
     expect(history.kinds['autoscaling/v2beta2'].HorizontalPodAutoscaler.slice(1)).toEqual(['1.21', '1.25']);
     expect(history.kinds['flowcontrol.apiserver.k8s.io/v1beta2'].FlowSchema.slice(1)).toEqual(['1.23', '1.28']);
+    // what the OpenAPI documents declare deprecated: a kind from 1.33, a field in every minor
+    expect(history.deprecations['io.k8s.api.core.v1.Endpoints']).toEqual([
+      ['1.33', '1.37', 'This API is deprecated in v1.33+. Use discoveryv1.EndpointSlice.'],
+    ]);
+    expect(history.deprecations['io.k8s.api.core.v1.PodSpec.serviceAccount']).toEqual([['1.29', '1.37', 'Use serviceAccountName instead.']]);
     for (const [apiVersion, kind, definition] of [
       ['v1', 'Namespace', 'io.k8s.api.core.v1.Namespace'],
       ['v1', 'Service', 'io.k8s.api.core.v1.Service'],

@@ -104,12 +104,21 @@ describe('eaf-cdk8s', () => {
       expect(runCli(['synth', '--dir', 'demo'], io())).toBe(0);
       // THEN every environment is written and the gate passed
       expect(lines[lines.length - 1]).toBe(
-        `wrote 9 files for 3 environments to ${path.join(dir, 'dist')}: dev.alert-tests.json, dev.flows.json, dev/demo.k8s.yaml, production.alert-tests.json, production.flows.json, production/demo.k8s.yaml, staging.alert-tests.json, staging.flows.json, staging/demo.k8s.yaml`,
+        `wrote 12 files for 3 environments to ${path.join(dir, 'dist')}: dev.alert-tests.json, dev.flows.json, dev.target.json, dev/demo.k8s.yaml, ` +
+          'production.alert-tests.json, production.flows.json, production.target.json, production/demo.k8s.yaml, ' +
+          'staging.alert-tests.json, staging.flows.json, staging.target.json, staging/demo.k8s.yaml',
       );
       lines = [];
       expect(runCli(['validate', 'demo/dist', '--registries', 'registry.example.com/,ghcr.io/cloudnative-pg/'], io())).toBe(0);
+      // each environment is checked against the target synth recorded beside its folder, and says which
       expect(lines).toEqual([
-        expect.stringMatching(/^validate: dev \(\d+ objects\), production \(\d+ objects\), staging \(\d+ objects\)$/),
+        expect.stringMatching(/^validate: dev: \d+ objects against Kubernetes 1\.33; target recorded in demo\/dist\/dev\.target\.json$/),
+        expect.stringMatching(
+          /^validate: production: \d+ objects against Kubernetes 1\.33 \(openshift 4\.20\); target recorded in demo\/dist\/production\.target\.json$/,
+        ),
+        expect.stringMatching(
+          /^validate: staging: \d+ objects against Kubernetes 1\.33 \(openshift 4\.20\); target recorded in demo\/dist\/staging\.target\.json$/,
+        ),
         'validate: every object passed the gate',
       ]);
     });
@@ -228,6 +237,89 @@ describe('eaf-cdk8s', () => {
         'manifests: Pod/tools/debug: [pss-restricted] spec.containers[0].securityContext.privileged: must be false or unset (got true); fix: remove spec.containers[0].securityContext.privileged',
       );
       expect(lines[lines.length - 1]).toMatch(/^validate: \d+ problems$/);
+    });
+
+    describe('the target and --next', () => {
+      const FLOW_SCHEMA = [
+        'apiVersion: flowcontrol.apiserver.k8s.io/v1beta3',
+        'kind: FlowSchema',
+        'metadata: { name: batch }',
+        'spec: { priorityLevelConfiguration: { name: global-default } }',
+      ].join('\n');
+      const manifests = (record?: object) => {
+        fs.mkdirSync(path.join(tmp, 'dist', 'dev'), { recursive: true });
+        fs.writeFileSync(path.join(tmp, 'dist', 'dev', 'flow.yaml'), FLOW_SCHEMA);
+        if (record !== undefined) fs.writeFileSync(path.join(tmp, 'dist', 'dev.target.json'), JSON.stringify(record));
+      };
+
+      test('validates an environment folder against the target recorded beside it, else the default, or the one given', () => {
+        // GIVEN a flowcontrol v1beta3 FlowSchema (served up to 1.31) in an environment folder recorded as Kubernetes 1.31
+        manifests({ environment: 'dev', kubernetes: '1.31' });
+        // WHEN the folder itself is validated THEN it is checked against 1.31, and passes
+        expect(runCli(['validate', 'dist/dev'], io())).toBe(0);
+        expect(lines[0]).toBe('validate: dev: 1 objects against Kubernetes 1.31; target recorded in dist/dev.target.json');
+        // WHEN --kubernetes names another minor THEN that one is used, and refuses the removed API version
+        lines = [];
+        expect(runCli(['validate', 'dist', '--kubernetes', '1.33'], io())).toBe(1);
+        expect(lines[0]).toBe('validate: dev: 1 objects against Kubernetes 1.33; target from --kubernetes');
+        expect(lines[1]).toContain('flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema was removed in Kubernetes 1.32 (last served by 1.31)');
+        // WHEN --openshift names an OpenShift minor THEN its Kubernetes minor is used
+        lines = [];
+        expect(runCli(['validate', 'dist', '--openshift', '4.18'], io())).toBe(0);
+        expect(lines[0]).toBe('validate: dev: 1 objects against Kubernetes 1.31 (openshift 4.18); target from --openshift');
+        // WHEN there is no record THEN the default, and the line says so
+        fs.rmSync(path.join(tmp, 'dist', 'dev.target.json'));
+        lines = [];
+        expect(runCli(['validate', 'dist'], io())).toBe(1);
+        expect(lines[0]).toBe('validate: dev: 1 objects against Kubernetes 1.33; no target record beside the folder: the default');
+      });
+
+      test('--next lists what the next release removes: warnings exit 0, --strict makes them exit 1', () => {
+        manifests({ environment: 'dev', kubernetes: '1.31' });
+        const warning =
+          'dev: FlowSchema/batch: [upgrade 1.31 → 1.32] apiVersion/kind: flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema was removed in ' +
+          'Kubernetes 1.32 (last served by 1.31); fix: use apiVersion flowcontrol.apiserver.k8s.io/v1';
+        expect(runCli(['validate', 'dist', '--next', '1.32'], io())).toBe(0);
+        expect(lines.slice(1)).toEqual([
+          `warning: ${warning}`,
+          'validate: --next 1.32: 1 upgrade warnings',
+          'validate: every object passed the gate',
+        ]);
+        lines = [];
+        expect(runCli(['validate', 'dist', '--next', 'openshift:4.19', '--strict'], io())).toBe(1);
+        expect(lines).toContain(`error: ${warning.replace('→ 1.32]', '→ 1.32 (openshift 4.19)]')}`);
+        expect(lines).toContain('validate: --next 1.32 (openshift 4.19): 1 upgrade warnings (--strict: they fail)');
+        // AND a release the folder already targets checks nothing
+        lines = [];
+        expect(runCli(['validate', 'dist', '--next', '1.30', '--strict'], io())).toBe(0);
+        expect(lines).toContain('validate: --next 1.30: dev targets 1.31 already; nothing to check');
+        expect(lines).toContain('validate: --next 1.30: nothing the output uses is removed or deprecated there');
+      });
+
+      test('fails on a bad version, both platforms, or a broken target record', () => {
+        manifests();
+        expect(runCli(['validate', 'dist', '--next', '1.40'], io())).toBe(2);
+        expect(lines).toEqual([
+          'error: --next: is not a Kubernetes minor of 1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36, 1.37 (got "1.40"); give e.g. 1.34 or openshift:4.21',
+          expect.stringMatching(/^usage: eaf-cdk8s validate/),
+        ]);
+        lines = [];
+        expect(runCli(['validate', 'dist', '--next', 'eks:1.34'], io())).toBe(2);
+        expect(lines[0]).toBe('error: --next: names no platform kubernetes or openshift (got "eks:1.34"); give e.g. 1.34 or openshift:4.21');
+        lines = [];
+        expect(runCli(['validate', 'dist', '--kubernetes', '1.33', '--openshift', '4.20'], io())).toBe(2);
+        expect(lines[0]).toBe('error: give --kubernetes (plain Kubernetes) or --openshift, not both; OpenShift names its Kubernetes minor itself');
+        lines = [];
+        expect(runCli(['validate', 'dist', '--openshift', '4.9'], io())).toBe(2);
+        expect(lines[0]).toBe('error: --openshift: is not an OpenShift minor of 4.16, 4.17, 4.18, 4.19, 4.20, 4.21, 4.22 (got "4.9")');
+        fs.writeFileSync(path.join(tmp, 'dist', 'dev.target.json'), '{"kubernetes": "1.33", "openshift": "4.21"}');
+        lines = [];
+        expect(runCli(['validate', 'dist'], io())).toBe(1);
+        expect(lines).toEqual([
+          `error: ${path.join(tmp, 'dist', 'dev.target.json')}: kubernetes: OpenShift 4.21 ships Kubernetes 1.34 (got "1.33"); ` +
+            'run synth again to rewrite it, or delete it',
+        ]);
+      });
     });
   });
 

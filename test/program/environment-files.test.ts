@@ -45,9 +45,18 @@ describe('parseEnvironment', () => {
     ]);
   });
 
+  test('reads the cluster an environment targets, and fails on a minor the gate has no schemas of', () => {
+    expect(parseEnvironment('environments/production.yaml', `${VALID}openshift: '4.22'\n`, WEB_PRODUCT).openshift).toBe('4.22');
+    expect(parseEnvironment('environments/production.yaml', `${VALID}kubernetes: '1.35'\n`, WEB_PRODUCT).kubernetes).toBe('1.35');
+    expect(problems(`${VALID}kubernetes: '1.28'\n`)).toEqual([
+      'environments/production.yaml: kubernetes: must be equal to one of the allowed values (got "1.28"); ' +
+        "use a Kubernetes minor from 1.29 to 1.37, e.g. '1.33'",
+    ]);
+  });
+
   test('fails on an unknown key and lists the known ones', () => {
     expect(problems(`${VALID}replica: 3\n`)).toEqual([
-      'environments/production.yaml: replica: is not a known setting; remove it or use one of: namespace, critical, hosts, exposure, release, registries, databases, identity, network, egress, observability, delivery, components, secrets, waivers',
+      'environments/production.yaml: replica: is not a known setting; remove it or use one of: namespace, critical, kubernetes, openshift, hosts, exposure, release, registries, databases, identity, network, egress, observability, delivery, components, secrets, waivers',
     ]);
   });
 

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { defineProduct, PropertyError } from '../../lib';
 import { synthesizeProduct } from '../../lib/program';
@@ -171,6 +172,50 @@ describe('synthesizeProduct with Argo CD delivery', () => {
       `nothing was written; ${path.join(tmp, 'dist')} is unchanged`,
     ]);
     expect(fs.existsSync(path.join(tmp, 'dist'))).toBe(false);
+  });
+});
+
+describe('synthesizeProduct: upgrade warnings for the release after the target', () => {
+  let tmp: string;
+  let lines: string[];
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'run-product-upgrade-'));
+    lines = [];
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  const synth = (product: typeof orders, environmentsDir: string) =>
+    synthesizeProduct(product, {
+      environmentsDir,
+      outdir: path.join(tmp, 'dist'),
+      crdDirectory: path.join(REPO, 'crds'),
+      log: (line) => lines.push(line),
+    });
+
+  test('prints what the next minor removes as a warning, writes the output, and is quiet when there is nothing', () => {
+    // GIVEN an environment on Kubernetes 1.31 whose product adds a flowcontrol v1beta3 FlowSchema (served up to 1.31)
+    const environments = path.join(tmp, 'environments');
+    fs.mkdirSync(environments);
+    const dev = fs.readFileSync(path.join(REPO, 'examples', 'api-only', 'environments', 'dev.yaml'), 'utf8');
+    fs.writeFileSync(path.join(environments, 'dev.yaml'), `${dev}kubernetes: '1.31'\n`);
+    const flowSchema = {
+      apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta3',
+      kind: 'FlowSchema',
+      metadata: { name: 'orders-batch' },
+      spec: { priorityLevelConfiguration: { name: 'global-default' } },
+    };
+    const product = defineProduct({ ...orders, extend: (chart) => new ApiObject(chart, 'flow', flowSchema) });
+    // WHEN synth runs THEN it writes, and warns about the next minor, 1.32
+    expect(synth(product, environments)).toBe(0);
+    expect(lines.filter((l) => l.includes('[upgrade'))).toEqual([
+      'warning: dev: FlowSchema/orders-dev/orders-batch: [upgrade 1.31 → 1.32] apiVersion/kind: flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema ' +
+        'was removed in Kubernetes 1.32 (last served by 1.31); fix: use apiVersion flowcontrol.apiserver.k8s.io/v1',
+    ]);
+    expect(fs.existsSync(path.join(tmp, 'dist', 'dev.target.json'))).toBe(true);
+    // AND the example itself (Kubernetes 1.33 and OpenShift 4.20) uses nothing 1.34 removes or deprecates: no line
+    lines = [];
+    expect(synth(orders, path.join(REPO, 'examples', 'api-only', 'environments'))).toBe(0);
+    expect(lines.filter((l) => l.includes('[upgrade'))).toEqual([]);
   });
 });
 

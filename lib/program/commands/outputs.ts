@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { ClusterTarget } from '../../core/cluster-version';
 import { describeValue } from '../../core/errors';
 import { Manifest, ManifestSet } from '../../gate';
 import { yamlErrorLine } from '../environment-files';
@@ -83,13 +84,19 @@ export function diffOutputs(before: OutputTexts, after: OutputTexts): ReturnType
   return diffManifests(objects(before), objects(after));
 }
 
-/** One manifest set per environment folder, every document of every file. */
-export function manifestSets(root: string, critical: boolean, registries: string[] | undefined): ManifestSet[] {
+/** One manifest set per environment folder, every document of every file; `targetOf` gives each folder's cluster target. */
+export function manifestSets(
+  root: string,
+  critical: boolean,
+  registries: string[] | undefined,
+  targetOf: (dir: string) => ClusterTarget | undefined = () => undefined,
+): ManifestSet[] {
   return environmentFolders(root).map((dir) => ({
     environment: path.basename(dir),
     critical,
     allowedRegistries: registries,
     objects: manifestFiles(dir).flatMap((file) => parseManifests(fs.readFileSync(file, 'utf8'), file)),
+    target: targetOf(dir),
   }));
 }
 

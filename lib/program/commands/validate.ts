@@ -1,41 +1,107 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatFinding, ManifestValidator } from '../../gate';
+import { clusterTarget, ClusterTarget, describeTarget, minorNumber } from '../../core/cluster-version';
+import { formatFinding, formatUpgradeWarning, ManifestSet, ManifestValidator } from '../../gate';
 import { readCrdFolder } from '../crd-files';
-import { Command, UsageError } from './command';
+import { checkedTarget, parseTargetOption, readTargetRecord } from '../target-record';
+import { CliIo, Command, CommandValues, UsageError } from './command';
 import { manifestSets } from './outputs';
 
 /** `eaf-cdk8s validate`. */
 export const VALIDATE: Command = {
   summary: 'run the gate on any folder of manifests (hand-written YAML too)',
-  usage: 'eaf-cdk8s validate <folder> [--critical] [--registries <prefix,prefix>]',
+  usage:
+    'eaf-cdk8s validate <folder> [--critical] [--registries <prefix,prefix>] [--kubernetes <minor> | --openshift <minor>] ' +
+    '[--next <version>] [--strict]',
   help: [
     'Checks every object of every *.yaml, *.yml and *.json file under <folder>: each sub-folder holding',
     'manifests is one environment (dist/<env>/), else <folder> itself is one. --critical applies the',
     'production rules; --registries limits where images may come from.',
+    'Built-in objects are checked against the schemas of the cluster each environment targets: the one synth',
+    'recorded beside its folder (dist/<env>.target.json), else Kubernetes 1.33; --kubernetes 1.35 or',
+    '--openshift 4.22 sets it for every folder. Each environment line says which version it was checked against.',
+    '--next 1.34 (or openshift:4.21) lists what the output uses that this later release removes (API versions,',
+    'fields, with the release and the replacement) or declares deprecated, as pluto and kubent do, from the same',
+    'OpenAPI data. Upgrade warnings alone exit 0; --strict makes them exit 1.',
   ].join('\n'),
-  options: { critical: { type: 'boolean' }, registries: { type: 'string' } },
+  options: {
+    critical: { type: 'boolean' },
+    registries: { type: 'string' },
+    kubernetes: { type: 'string' },
+    openshift: { type: 'string' },
+    next: { type: 'string' },
+    strict: { type: 'boolean' },
+  },
   run: ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('validate takes exactly one folder');
+    const given = givenTarget(values);
+    const next = values.next === undefined ? undefined : parseTargetOption('--next', values.next as string);
     const root = path.resolve(io.cwd, positionals[0]);
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
       io.log(`error: ${root} is not a folder; give the folder of manifests to check, e.g. dist`);
       return 1;
     }
+    const sources = new Map<string, string>();
     const sets = manifestSets(
       root,
       values.critical === true,
       (values.registries as string | undefined)?.split(',').filter((r) => r !== ''),
+      (dir) => {
+        const { target, source } = folderTarget(dir, given, io);
+        sources.set(path.basename(dir), source);
+        return target;
+      },
     );
     if (sets.length === 0) {
       io.log(`error: ${root} holds no *.yaml, *.yml or *.json manifests`);
       return 1;
     }
-    io.log(`validate: ${sets.map((s) => `${s.environment} (${s.objects.length} objects)`).join(', ')}`);
-    const report = new ManifestValidator({ crds: readCrdFolder(io.crdDirectory) }).validate(sets);
+    for (const s of sets) {
+      io.log(
+        `validate: ${s.environment}: ${s.objects.length} objects against Kubernetes ${describeTarget(s.target!)}; ${sources.get(s.environment)}`,
+      );
+    }
+    const validator = new ManifestValidator({ crds: readCrdFolder(io.crdDirectory) });
+    const report = validator.validate(sets);
     for (const w of report.waivers) io.log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
     for (const f of report.findings) io.log(formatFinding(f));
+    const warnings = next === undefined ? 0 : logUpgradeWarnings(validator, sets, next, values.strict === true, io);
     io.log(report.findings.length === 0 ? 'validate: every object passed the gate' : `validate: ${report.findings.length} problems`);
-    return report.findings.length === 0 ? 0 : 1;
+    return report.findings.length > 0 || (warnings > 0 && values.strict === true) ? 1 : 0;
   },
 };
+
+/** The target `--kubernetes` or `--openshift` gives every folder; undefined when neither is given. */
+function givenTarget(values: CommandValues): { target: ClusterTarget; source: string } | undefined {
+  const { kubernetes, openshift } = values;
+  if (kubernetes === undefined && openshift === undefined) return undefined;
+  if (kubernetes !== undefined && openshift !== undefined) {
+    throw new UsageError('give --kubernetes (plain Kubernetes) or --openshift, not both; OpenShift names its Kubernetes minor itself');
+  }
+  const option = kubernetes !== undefined ? '--kubernetes' : '--openshift';
+  const fail = (problem: string) => new UsageError(`${option}: ${problem.slice(problem.indexOf(': ') + 2)}`);
+  return { target: checkedTarget(kubernetes, openshift, fail), source: `target from ${option}` };
+}
+
+/** The target of one environment folder: the options', else its target record's, else the default, with where it came from. */
+function folderTarget(dir: string, given: ReturnType<typeof givenTarget>, io: CliIo): { target: ClusterTarget; source: string } {
+  if (given !== undefined) return given;
+  const record = readTargetRecord(dir);
+  if (record !== undefined) return { target: record.target, source: `target recorded in ${path.relative(io.cwd, record.file)}` };
+  return { target: clusterTarget({}, 'kubernetes'), source: 'no target record beside the folder: the default' };
+}
+
+/** Prints the upgrade warnings of every set for `next` (warnings, or errors with --strict); returns how many. */
+function logUpgradeWarnings(validator: ManifestValidator, sets: readonly ManifestSet[], next: ClusterTarget, strict: boolean, io: CliIo): number {
+  for (const s of sets.filter((set) => minorNumber(set.target!.kubernetes) >= minorNumber(next.kubernetes))) {
+    io.log(`validate: --next ${describeTarget(next)}: ${s.environment} targets ${describeTarget(s.target!)} already; nothing to check`);
+  }
+  const warnings = validator.upgradeWarnings(sets, next);
+  for (const w of warnings) io.log(`${strict ? 'error' : 'warning'}: ${formatUpgradeWarning(w)}`);
+  io.log(
+    warnings.length === 0
+      ? `validate: --next ${describeTarget(next)}: nothing the output uses is removed or deprecated there`
+      : `validate: --next ${describeTarget(next)}: ${warnings.length} upgrade warnings${strict ? ' (--strict: they fail)' : ''}`,
+  );
+  return warnings.length;
+}
