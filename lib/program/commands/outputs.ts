@@ -84,11 +84,12 @@ export function diffOutputs(before: OutputTexts, after: OutputTexts): ReturnType
 }
 
 /** One manifest set per environment folder, every document of every file. */
-export function manifestSets(root: string, critical: boolean, registries: string[] | undefined): ManifestSet[] {
+export function manifestSets(root: string, critical: boolean, registries: string[] | undefined, exposedServices?: string[]): ManifestSet[] {
   return environmentFolders(root).map((dir) => ({
     environment: path.basename(dir),
     critical,
     allowedRegistries: registries,
+    exposedServices,
     objects: manifestFiles(dir).flatMap((file) => parseManifests(fs.readFileSync(file, 'utf8'), file)),
   }));
 }
