@@ -27,6 +27,12 @@ export interface ManifestSet {
    */
   readonly allowedRegistries?: string[];
   /**
+   * Services this environment exposes outside the cluster by name (type LoadBalancer or NodePort, or externalIPs):
+   * the environment file's `network.exposedServices`.
+   * @default - none
+   */
+  readonly exposedServices?: string[];
+  /**
    * The cluster the environment targets: built-in objects are checked against the schemas of its Kubernetes minor.
    * @default - Kubernetes 1.33 (DEFAULT_OPENSHIFT's minor)
    */

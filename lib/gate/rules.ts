@@ -48,7 +48,7 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
       'privileged, no host namespaces, ports or paths, only restricted volume types, safe sysctls, AppArmor ' +
       'and SELinux settings.',
     fix: 'set the securityContext fields the finding names; the EAF workload constructs do this by default',
-    waivable: true,
+    waivable: false,
   },
   {
     id: 'openshift-restricted-v2',
@@ -57,6 +57,23 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
       "OpenShift's restricted-v2 SCC assigns them from the namespace's range.",
     fix: 'remove the fixed id; the image must run as an arbitrary non-root UID in group 0',
     waivable: true,
+  },
+  {
+    id: 'read-only-root-filesystem',
+    description:
+      'Every container and init container of every pod template sets securityContext.readOnlyRootFilesystem: true, so a ' +
+      "process that is broken into cannot change the image's files.",
+    fix: 'set securityContext.readOnlyRootFilesystem to true and mount an emptyDir where the image writes (e.g. /tmp)',
+    waivable: true,
+  },
+  {
+    id: 'service-account-token',
+    description:
+      'No pod template mounts a service-account token (automountServiceAccountToken false on the pod, or on its ' +
+      'ServiceAccount when the pod leaves it unset) unless it declares that it calls the API server: it runs as a ' +
+      'ServiceAccount of its own that a RoleBinding of the same manifests grants what it calls.',
+    fix: 'set automountServiceAccountToken to false, or run the pod as its own ServiceAccount bound by a RoleBinding to a least-privilege Role',
+    waivable: false,
   },
   {
     id: 'resources-required',
@@ -141,6 +158,23 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
       'and an insecureEdgeTerminationPolicy other than Allow.',
     fix: 'add TLS: Ingress spec.tls[].hosts for every host; Route spec.tls.termination with insecureEdgeTerminationPolicy Redirect or None',
     waivable: true,
+  },
+  {
+    id: 'service-exposure',
+    description:
+      'No Service is of type LoadBalancer or NodePort or has externalIPs, which reach it from outside the cluster past ' +
+      'the Ingress or Route, unless the environment declares it by name (network.exposedServices).',
+    fix: 'make the Service type ClusterIP and expose it through the Ingress or Route, or list it in network.exposedServices',
+    waivable: false,
+  },
+  {
+    id: 'rbac-least-privilege',
+    description:
+      'A product creates no ClusterRole or ClusterRoleBinding; no binding grants the ClusterRole cluster-admin, admin or ' +
+      'edit; no Role rule has a wildcard (*) in apiGroups, resources or verbs, or the verbs escalate, bind or impersonate; ' +
+      'a rule that allows use of SecurityContextConstraints names only restricted, restricted-v2, nonroot or nonroot-v2.',
+    fix: 'grant only what the account calls, in a Role and RoleBinding of its namespace, naming API groups, resources and verbs',
+    waivable: false,
   },
   {
     id: 'api-server-limits',

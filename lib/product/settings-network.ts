@@ -35,6 +35,13 @@ export const NetworkSettings = strict({
   apiServer: optional(EndpointSettings),
   objectStore: optional(EndpointSettings),
   databaseOperatorNamespace: optional(formatted(DNS_LABEL, 'use the namespace name, e.g. openshift-operators')),
+  exposedServices: optional(
+    Type.Array(formatted(DNS_LABEL, 'use the name of a Service of the environment, e.g. mqtt'), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'list the Services reachable from outside the cluster as LoadBalancer, NodePort or by externalIPs, by name',
+    }),
+  ),
 });
 
 /** Ingress (cert-manager) or OpenShift Route. */

@@ -18,10 +18,11 @@ export const KUBE_SCORE_IGNORE = 'kube-score/ignore';
 /**
  * The kube-score tests that check a fact the gate owns, by the gate rule that owns it: a waiver of the rule (in the
  * environment file, or `waive()` in code) waives these tests for the same object, so the two tiers never disagree
- * about an exception. One place: verify --lint reads nothing else.
+ * about an exception. One place: verify --lint reads nothing else. Unwaivable rules (pss-restricted) have no entry: no
+ * waiver can switch off what they check, in either tier.
  */
 export const KUBE_SCORE_TESTS_OF_RULE: Readonly<Partial<Record<RuleId, readonly string[]>>> = {
-  'pss-restricted': ['container-security-context-privileged', 'container-security-context-user-group-id', 'container-seccomp-profile'],
+  'read-only-root-filesystem': ['container-security-context-readonlyrootfilesystem'],
   'resources-required': ['container-resources', 'container-ephemeral-storage-request-and-limit'],
   'probes-required': ['pod-probes', 'pod-probes-identical'],
   'image-tag-pinned': ['container-image-tag', 'container-image-pull-policy'],

@@ -142,6 +142,7 @@ function stageEnvironments(
         environment: environment.name,
         critical: environment.critical ?? false,
         allowedRegistries: environment.registries,
+        exposedServices: environment.network?.exposedServices,
         objects,
         target: environmentTarget(environment),
       });

@@ -303,7 +303,7 @@ const CASES: Case[] = [
     edit: (t) => `${t}waivers:\n  - { rule: schema-core, object: Deployment/api-blue, reason: the schema is wrong about this }\n`,
     expected:
       '<file>: waivers.0.rule: must be equal to one of the allowed values (got "schema-core"); name a waivable ' +
-      'rule of the gate: pss-restricted, openshift-restricted-v2, resources-required, probes-required, image-tag-pinned, ' +
+      'rule of the gate: openshift-restricted-v2, read-only-root-filesystem, resources-required, probes-required, image-tag-pinned, ' +
       'image-registry-allowed, production-replicas, network-policy-coverage, egress-internet, no-secret-data, service-selects-pods, ' +
       'dns-hostname, tls-required, apply-size, critical-sync-approval, rollout-analysis-required',
   },

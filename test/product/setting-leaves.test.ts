@@ -204,6 +204,7 @@ const LEAVES: Readonly<Record<string, Leaf>> = {
   },
   'network.objectStore.ports': { value: [9000], base: { network: { objectStore: { cidrs: ['10.6.0.0/16'], ports: [443] } } }, on: ['spring-boot'] },
   'network.databaseOperatorNamespace': { value: 'operators', on: ['spring-boot'] },
+  'network.exposedServices': { value: ['mqtt'], on: ['spring-boot'], gateOnly: "the gate's service-exposure rule reads it" },
   'egress.*.from': { at: 'egress.smtp', value: { from: ['api'], cidrs: ['10.8.0.0/16'], ports: [25] } },
   'egress.*.cidrs': { value: ['10.7.0.0/16'], base: { egress: { smtp: { from: ['api'], cidrs: ['10.8.0.0/16'], ports: [25] } } } },
   'egress.*.ports': { value: [587], base: { egress: { smtp: { from: ['api'], cidrs: ['10.8.0.0/16'], ports: [25] } } } },

@@ -84,17 +84,22 @@ export function diffOutputs(before: OutputTexts, after: OutputTexts): ReturnType
   return diffManifests(objects(before), objects(after));
 }
 
-/** One manifest set per environment folder, every document of every file; `targetOf` gives each folder's cluster target. */
+/**
+ * One manifest set per environment folder, every document of every file; `targetOf` gives each folder's cluster target,
+ * `exposedServices` the Services that may be reached from outside the cluster.
+ */
 export function manifestSets(
   root: string,
   critical: boolean,
   registries: string[] | undefined,
   targetOf: (dir: string) => ClusterTarget | undefined = () => undefined,
+  exposedServices?: string[],
 ): ManifestSet[] {
   return environmentFolders(root).map((dir) => ({
     environment: path.basename(dir),
     critical,
     allowedRegistries: registries,
+    exposedServices,
     objects: manifestFiles(dir).flatMap((file) => parseManifests(fs.readFileSync(file, 'utf8'), file)),
     target: targetOf(dir),
   }));

@@ -12,11 +12,12 @@ export const VALIDATE: Command = {
   summary: 'run the gate on any folder of manifests (hand-written YAML too)',
   usage:
     'eaf-cdk8s validate <folder> [--critical] [--registries <prefix,prefix>] [--kubernetes <minor> | --openshift <minor>] ' +
-    '[--next <version>] [--strict]',
+    '[--exposed-services <name,name>] [--next <version>] [--strict]',
   help: [
     'Checks every object of every *.yaml, *.yml and *.json file under <folder>: each sub-folder holding',
     'manifests is one environment (dist/<env>/), else <folder> itself is one. --critical applies the',
-    'production rules; --registries limits where images may come from.',
+    'production rules; --registries limits where images may come from; --exposed-services names the Services',
+    'that may be reached from outside the cluster (LoadBalancer, NodePort, externalIPs).',
     'Built-in objects are checked against the schemas of the cluster each environment targets: the one synth',
     'recorded beside its folder (dist/<env>.target.json), else Kubernetes 1.33; --kubernetes 1.35 or',
     '--openshift 4.22 sets it for every folder. Each environment line says which version it was checked against.',
@@ -27,6 +28,7 @@ export const VALIDATE: Command = {
   options: {
     critical: { type: 'boolean' },
     registries: { type: 'string' },
+    'exposed-services': { type: 'string' },
     kubernetes: { type: 'string' },
     openshift: { type: 'string' },
     next: { type: 'string' },
@@ -42,15 +44,17 @@ export const VALIDATE: Command = {
       return 1;
     }
     const sources = new Map<string, string>();
+    const list = (value: unknown) => (value as string | undefined)?.split(',').filter((r) => r !== '');
     const sets = manifestSets(
       root,
       values.critical === true,
-      (values.registries as string | undefined)?.split(',').filter((r) => r !== ''),
+      list(values.registries),
       (dir) => {
         const { target, source } = folderTarget(dir, given, io);
         sources.set(path.basename(dir), source);
         return target;
       },
+      list(values['exposed-services']),
     );
     if (sets.length === 0) {
       io.log(`error: ${root} holds no *.yaml, *.yml or *.json manifests`);
