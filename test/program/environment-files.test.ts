@@ -125,7 +125,7 @@ describe('parseEnvironment', () => {
     const text = `${VALID}waivers:\n  - { rule: schema-core, object: Deployment/api, reason: the schema is wrong }\n  - { rule: production-replicas, object: Deployment/api, reason: short }\n`;
     expect(problems(text)).toEqual([
       expect.stringMatching(
-        /^environments\/production.yaml: waivers.0.rule: must be equal to one of the allowed values \(got "schema-core"\); name a waivable rule of the gate: pss-restricted, /,
+        /^environments\/production.yaml: waivers.0.rule: must be equal to one of the allowed values \(got "schema-core"\); name a waivable rule of the gate: openshift-restricted-v2, /,
       ),
       'environments/production.yaml: waivers.1.reason: must NOT have fewer than 10 characters (got "short"); say why the rule does not apply, in at least 10 characters',
     ]);

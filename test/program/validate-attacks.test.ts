@@ -88,7 +88,13 @@ describe('the attacks of issue 29 on access', () => {
 describe("the library's own output trips none of the access rules", () => {
   test("DVMM's committed dist/, as the CLI validates it", () => {
     const { lines } = validate(REPO, 'dist', ['--critical']);
-    expect(lines[0]).toMatch(/^validate: argocd \(\d+ objects\), dev \(\d+ objects\), production \(\d+ objects\), staging \(\d+ objects\)$/);
+    expect(lines.filter((l) => l.startsWith('validate: ')).map((l) => l.split(':')[1].trim())).toEqual([
+      'argocd',
+      'dev',
+      'production',
+      'staging',
+      expect.stringMatching(/problems|passed/),
+    ]);
     expect(linesOf(lines, ACCESS_RULES)).toEqual([]);
   });
 
