@@ -4,6 +4,7 @@
 // - a key name that says "secret" (password, token, api_key, client_secret, DB_PASSWORD, ...) with a literal value,
 //   also for `key: value`, `key=value` and `"key": "value"` lines inside a ConfigMap's file (application.yaml, .env);
 // - the content itself: a PEM private key block, a JSON Web Token, or a long random-looking string.
+// The content, being more precise, is reported first; one finding per field.
 // Findings name the object, the field and the kind of evidence, never the value.
 import { fieldPath } from '../finding';
 import { RawFinding, RuleCheck } from '../rule-context';
@@ -137,15 +138,15 @@ export const secretsInPlainSight: RuleCheck = (ctx) => {
     for (const [key, value] of Object.entries(stringMap(object.data))) {
       const content = secretContent(value);
       const lines = secretLines(value);
-      if (isSecretName(key) && isLiteral(value)) report(index, ['data', key], `a literal value under a secret key name (${key})`, CONFIG_FIX);
-      else if (content !== undefined) report(index, ['data', key], content, CONFIG_FIX);
+      if (content !== undefined) report(index, ['data', key], content, CONFIG_FIX);
+      else if (isSecretName(key) && isLiteral(value)) report(index, ['data', key], `a literal value under a secret key name (${key})`, CONFIG_FIX);
       else if (lines.length > 0) report(index, ['data', key], `literal values under secret key names: ${lines.join(', ')}`, CONFIG_FIX);
     }
     for (const [key, value] of Object.entries(stringMap(object.binaryData))) {
       // binary content is random by nature: only the key name and text patterns in the decoded bytes count
       const content = secretContent(Buffer.from(value, 'base64').toString('latin1'), false);
-      if (isSecretName(key) && value !== '') report(index, ['binaryData', key], `a literal value under a secret key name (${key})`, CONFIG_FIX);
-      else if (content !== undefined) report(index, ['binaryData', key], content, CONFIG_FIX);
+      if (content !== undefined) report(index, ['binaryData', key], content, CONFIG_FIX);
+      else if (isSecretName(key) && value !== '') report(index, ['binaryData', key], `a literal value under a secret key name (${key})`, CONFIG_FIX);
     }
   }
   ctx.set.objects.forEach((object, index) => annotations(stringMap(object?.metadata?.annotations), ['metadata', 'annotations'], index, report));
@@ -157,8 +158,9 @@ export const secretsInPlainSight: RuleCheck = (ctx) => {
         if (!isMap(env) || typeof env.value !== 'string' || typeof env.name !== 'string') continue;
         const where = [...path, 'env', { name: env.name }, 'value'];
         const content = secretContent(env.value);
-        if (isSecretName(env.name) && isLiteral(env.value)) report(pod.index, where, `a literal value under a secret name (${env.name})`, ENV_FIX);
-        else if (content !== undefined) report(pod.index, where, content, ENV_FIX);
+        if (content !== undefined) report(pod.index, where, content, ENV_FIX);
+        else if (isSecretName(env.name) && isLiteral(env.value))
+          report(pod.index, where, `a literal value under a secret name (${env.name})`, ENV_FIX);
       }
     }
   }
@@ -174,7 +176,7 @@ function annotations(
   for (const [key, value] of Object.entries(values)) {
     const named = !key.startsWith(WAIVER_PREFIX) && !keyWords(key).some((w) => DIGEST_WORDS.has(w)) && isSecretName(key) && isLiteral(value);
     const content = secretContent(value);
-    if (named) report(index, [...at, key], `a literal value under a secret key name (${key})`, ANNOTATION_FIX);
-    else if (content !== undefined) report(index, [...at, key], content, ANNOTATION_FIX);
+    if (content !== undefined) report(index, [...at, key], content, ANNOTATION_FIX);
+    else if (named) report(index, [...at, key], `a literal value under a secret key name (${key})`, ANNOTATION_FIX);
   }
 }
