@@ -74,6 +74,7 @@ describe('secrets-in-plain-sight', () => {
         'OIDC_CLIENT_SECRET': '$(OIDC_CLIENT_SECRET)',
         'FEATURE_SECRET': 'false',
         'application.yaml': 'spring:\n  datasource:\n    password: ${DB_PASSWORD}\n    url: jdbc:postgresql://db:5432/shop\n',
+        'realm.json': '{\n  "clientSecret": {\n    "value": null\n  },\n  "token": null,\n  "secret": [],\n  "password": ~\n}',
         'ca.crt': '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n-----END CERTIFICATE-----\n',
       }),
       deployment('api', {

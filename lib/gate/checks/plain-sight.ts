@@ -42,8 +42,11 @@ const SECRET_NAMES: ReadonlyArray<readonly string[]> = [
 ];
 /** Words of an annotation key that say the value is a digest of something, not the thing (`checksum/secret`). */
 const DIGEST_WORDS = new Set(['checksum', 'hash', 'digest', 'sha256', 'sha']);
-/** Values that hold no secret: references resolved elsewhere (`${DB_PASSWORD}`, `$(TOKEN)`, `{{ .token }}`) and flags. */
-const NOT_A_SECRET = /^(\$\{[^}]*\}|\$\([^)]*\)|\{\{.*\}\}|true|false|yes|no)$/i;
+/**
+ * Values that hold no secret: references resolved elsewhere (`${DB_PASSWORD}`, `$(TOKEN)`, `{{ .token }}`), flags,
+ * nothing (`null`, `~`), and the start of a nested structure in a file (`"token": {`).
+ */
+const NOT_A_SECRET = /^(\$\{[^}]*\}|\$\([^)]*\)|true|false|yes|no|null|~|[{[].*)$/i;
 
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
 /** PEM blocks that are public (certificates, public keys) and OpenSSH public keys: random-looking, but no secret. */
