@@ -8,6 +8,8 @@ import { imageRegistryAllowed, imageTagPinned, probesRequired, resourcesRequired
 import { criticalSyncApproval, rolloutAnalysisRequired } from './checks/delivery';
 import { dnsHostname, tlsRequired } from './checks/exposure';
 import { egressInternet } from './checks/network';
+import { networkPolicyAllowAll } from './checks/network-allow-all';
+import { secretsInPlainSight } from './checks/plain-sight';
 import { openshiftRestrictedV2, pssRestricted } from './checks/pod-security';
 import { rbacLeastPrivilege } from './checks/rbac';
 import { RuleCheck } from './rule-context';
@@ -25,7 +27,9 @@ export const RULE_CHECKS: ReadonlyArray<[RuleId, RuleCheck]> = [
   ['production-replicas', productionReplicas],
   ['network-policy-coverage', networkPolicyCoverage],
   ['egress-internet', egressInternet],
+  ['network-policy-allow-all', networkPolicyAllowAll],
   ['no-secret-data', noSecretData],
+  ['secrets-in-plain-sight', secretsInPlainSight],
   ['service-selects-pods', serviceSelectsPods],
   ['dns-hostname', dnsHostname],
   ['tls-required', tlsRequired],

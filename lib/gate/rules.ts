@@ -124,10 +124,26 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
     id: 'egress-internet',
     description:
       'In a critical environment no NetworkPolicy egress rule reaches every address (an empty `to`, or an ipBlock of ' +
-      '::/0 or 0.0.0.0/0), except 0.0.0.0/0 on named ports where the namespace has an OpenShift EgressFirewall `default` ' +
-      'whose last rule denies 0.0.0.0/0 and which allows a host by name on each of those ports: a NetworkPolicy ' +
-      'cannot name a host, so the firewall is what narrows that egress to the hosts.',
-    fix: 'name the addresses (egress cidrs); on OpenShift name the hosts (egress hosts), which renders the EgressFirewall; or waive the rule',
+      '::/0 or 0.0.0.0/0, however written), except 0.0.0.0/0 on named ports where the namespace has an OpenShift EgressFirewall ' +
+      '`default` whose last rule denies 0.0.0.0/0 and which allows a host by name on each of those ports: a NetworkPolicy ' +
+      'cannot name a host, so the firewall is what narrows that egress to the hosts. Named ipBlocks are judged by the ' +
+      'addresses they reach (cidr minus except): the blocks of one policy, and those of all policies selecting one ' +
+      "workload's pods, must not together cover the public internet (e.g. 0.0.0.0/1 + 128.0.0.0/1), and each block may " +
+      'reach at most a /16 (IPv4) or /32 (IPv6) of public addresses (private, loopback, link-local, CGNAT, documentation ' +
+      'and multicast space is not public).',
+    fix:
+      'name the addresses (egress cidrs, each at most a /16 of public space); on OpenShift name the hosts (egress hosts), ' +
+      'which renders the EgressFirewall; or waive the rule',
+    waivable: true,
+  },
+  {
+    id: 'network-policy-allow-all',
+    description:
+      'No NetworkPolicy allows everything in or out: no rule without peers and ports (`{}`), either direction; no ' +
+      'ingress rule without `from` (every source on its ports); no peer with an empty namespaceSelector and no or an empty ' +
+      'podSelector (every pod of every namespace); no ingress ipBlocks that together admit every public address ' +
+      '(0.0.0.0/0, ::/0, 0.0.0.0/1 + 128.0.0.0/1). A peer `podSelector: {}` alone (the own namespace) is allowed.',
+    fix: 'name the peers (a podSelector or namespaceSelector with labels, or narrow ipBlocks) and the ports',
     waivable: true,
   },
   {
@@ -135,6 +151,21 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
     description:
       'No Secret carries data or stringData: secret values never go to git; they come from the cluster (Sealed Secrets, External Secrets).',
     fix: 'remove the Secret and reference one the cluster provides',
+    waivable: true,
+  },
+  {
+    id: 'secrets-in-plain-sight',
+    description:
+      'No private key, token or password in ConfigMap data or binaryData, in annotations of any object or pod template, ' +
+      'or in a literal container env value, in every environment: a key name ending in password, passwd, pwd, ' +
+      'passphrase, secret, token, apikey, api_key, private_key, access_key, secret_key, signing_key or encryption_key ' +
+      '(case-insensitive, `_ - . /` or camelCase) with a literal value (not empty, not a `${...}`/`$(...)` reference), ' +
+      'also as `key: value` / `key=value` lines in a ConfigMap file; or content that is a PEM private key block, a ' +
+      'JSON Web Token (header of JSON with alg), or a random-looking string (at least 32 characters of mixed case and ' +
+      'digits, not hex, Shannon entropy at least 4.2 bits per character). Findings never show the value.',
+    fix:
+      'keep the value in a Secret the cluster provides (Sealed Secrets, External Secrets) and reference it by name: ' +
+      'env valueFrom.secretKeyRef, envFrom.secretRef or a secret volume',
     waivable: true,
   },
   {

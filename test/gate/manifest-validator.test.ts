@@ -53,7 +53,7 @@ describe('waivers', () => {
     const A = 'metadata.annotations';
     expect(findingsOf('waiver-invalid', objects)).toEqual([
       `${D}: [waiver-invalid] ${A}["waive.eaf.io/production-replicas"]: the reason must say why production-replicas does not apply, in at least 10 characters (got "temporary"); fix: write the reason as the annotation's value, e.g. "waive.eaf.io/production-replicas: <why this object is the exception>"`,
-      `${D}: [waiver-invalid] ${A}["waive.eaf.io/probes-requird"]: waives probes-requird, which is not a rule (got "the probes are added in the next release"); fix: name one of the waivable rules: openshift-restricted-v2, read-only-root-filesystem, resources-required, probes-required, image-tag-pinned, image-registry-allowed, production-replicas, network-policy-coverage, egress-internet, no-secret-data, service-selects-pods, dns-hostname, tls-required, apply-size, critical-sync-approval, rollout-analysis-required`,
+      `${D}: [waiver-invalid] ${A}["waive.eaf.io/probes-requird"]: waives probes-requird, which is not a rule (got "the probes are added in the next release"); fix: name one of the waivable rules: openshift-restricted-v2, read-only-root-filesystem, resources-required, probes-required, image-tag-pinned, image-registry-allowed, production-replicas, network-policy-coverage, egress-internet, network-policy-allow-all, no-secret-data, secrets-in-plain-sight, service-selects-pods, dns-hostname, tls-required, apply-size, critical-sync-approval, rollout-analysis-required`,
       `${D}: [waiver-invalid] ${A}["waive.eaf.io/schema-core"]: schema-core cannot be waived (got "the API server accepts this field anyway"); fix: fix the object instead: correct the field the finding names; \`kubectl explain <kind>.<field>\` shows the schema`,
       `${D}: [waiver-invalid] ${A}["waive.eaf.io/tls-required"]: the reason must say why tls-required does not apply, in at least 10 characters (got ""); fix: write the reason as the annotation's value, e.g. "waive.eaf.io/tls-required: <why this object is the exception>"`,
     ]);
@@ -91,7 +91,7 @@ describe('ManifestValidator', () => {
 
   test('fails construction on an unknown rule in the options and on a CRD folder that does not exist', () => {
     expect(() => new ManifestValidator({ crds: readCrdFolder(CRD_DIRECTORY), rules: { 'no-such-rule': false } as any })).toThrow(
-      'rules: no-such-rule is not a rule; use one of schema-core, schema-crd, pss-restricted, openshift-restricted-v2, read-only-root-filesystem, service-account-token, resources-required, probes-required, image-tag-pinned, image-registry-allowed, production-replicas, network-policy-coverage, egress-internet, no-secret-data, service-selects-pods, dns-hostname, tls-required, service-exposure, rbac-least-privilege, api-server-limits, apply-size, critical-sync-approval, rollout-analysis-required, waiver-invalid',
+      'rules: no-such-rule is not a rule; use one of schema-core, schema-crd, pss-restricted, openshift-restricted-v2, read-only-root-filesystem, service-account-token, resources-required, probes-required, image-tag-pinned, image-registry-allowed, production-replicas, network-policy-coverage, egress-internet, network-policy-allow-all, no-secret-data, secrets-in-plain-sight, service-selects-pods, dns-hostname, tls-required, service-exposure, rbac-least-privilege, api-server-limits, apply-size, critical-sync-approval, rollout-analysis-required, waiver-invalid',
     );
     expect(() => readCrdFolder('/nonexistent/crds')).toThrow(
       'crdDirectory /nonexistent/crds is not a folder; point it at the folder of CustomResourceDefinition YAML files (e.g. crds/)',
@@ -159,7 +159,9 @@ describe('VALIDATION_RULES', () => {
       'production-replicas',
       'network-policy-coverage',
       'egress-internet',
+      'network-policy-allow-all',
       'no-secret-data',
+      'secrets-in-plain-sight',
       'service-selects-pods',
       'dns-hostname',
       'tls-required',

@@ -3,15 +3,13 @@
 import { fieldPath, Yaml } from '../finding';
 import { RawFinding, RuleCheck } from '../rule-context';
 import { asArray, isMap } from '../workloads';
+import { parseCidr } from './cidr';
+import { EGRESS_FIX, egressCidrFindings, isEverything } from './egress-cidrs';
 
 /** OVN-Kubernetes reads only the EgressFirewall of this name in a namespace (its CRD admits no other). */
 const FIREWALL_NAME = 'default';
 const IPV4_EVERYWHERE = '0.0.0.0/0';
-const IPV6_EVERYWHERE = '::/0';
-
-const FIX =
-  'name the addresses (egress.<name>.cidrs); on OpenShift name the hosts (egress.<name>.hosts), which renders the ' +
-  "namespace's EgressFirewall; or waive the rule with the reason";
+const FIX = EGRESS_FIX;
 
 /**
  * The TCP ports on which a namespace's EgressFirewall `default` allows a host by name, when its last rule denies every
@@ -33,7 +31,7 @@ export const egressInternet: RuleCheck = (ctx) => {
       .filter((f) => f.object.metadata?.name === FIREWALL_NAME)
       .map((f) => [f.namespace, f.object] as const),
   );
-  return ctx.objectsOf('networking.k8s.io', 'NetworkPolicy').flatMap(({ object, index, namespace }) =>
+  const everywhere = ctx.objectsOf('networking.k8s.io', 'NetworkPolicy').flatMap(({ object, index, namespace }) =>
     asArray(object.spec?.egress).flatMap((rule, i): RawFinding[] => {
       const finding = (path: Array<string | number>, message: string, value: unknown): RawFinding => ({
         index,
@@ -48,10 +46,10 @@ export const egressInternet: RuleCheck = (ctx) => {
       const allowed = hostPorts(firewalls.get(namespace));
       return to.flatMap((peer, j): RawFinding[] => {
         const cidr = isMap(peer?.ipBlock) ? peer.ipBlock.cidr : undefined;
+        const block = parseCidr(cidr);
         const path = ['to', j, 'ipBlock', 'cidr'];
-        if (cidr === IPV6_EVERYWHERE)
-          return [finding(path, 'lets the selected pods reach every IPv6 address; no EgressFirewall rule narrows it', cidr)];
-        if (cidr !== IPV4_EVERYWHERE) return [];
+        if (block === undefined || !isEverything(block)) return []; // egress-cidrs.ts judges named blocks
+        if (block.family === 6) return [finding(path, 'lets the selected pods reach every IPv6 address; no EgressFirewall rule narrows it', cidr)];
         if (allowed === undefined)
           return [
             finding(
@@ -68,4 +66,5 @@ export const egressInternet: RuleCheck = (ctx) => {
       });
     }),
   );
+  return [...everywhere, ...egressCidrFindings(ctx)];
 };
