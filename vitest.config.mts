@@ -46,7 +46,9 @@ export default defineConfig({
         // Generous: some unit tests load a product through tsx or synthesise every DVMM environment, which takes 1-3 s
         // on an idle 2-core machine and over 12 s on a loaded one (measured at load 16); vitest's 5 s failed them there.
         // Hooks too: a beforeAll that synthesises DVMM once for a file's cases ran past vitest's 10 s at load 18.
-        test: { name: 'unit', ...UNIT_TIER, isolate: false, testTimeout: 60_000, hookTimeout: 60_000 },
+        // At load 19-33 with a CPU hog per core (scripts/under-load.sh, five runs), the longest tests (the setting-leaf walk,
+        // the documented defaults, the lazy schemas) took 40-220 s: 300 s for every test and hook, none shorter.
+        test: { name: 'unit', ...UNIT_TIER, isolate: false, testTimeout: 300_000, hookTimeout: 300_000 },
       },
       {
         extends: true,

@@ -22,7 +22,7 @@ describe('eslint.config.mjs', () => {
     expect(await lint(`describe('suite', () => {\n${testOf(61)}});\n`, 'test/example.test.ts')).toEqual([
       '2: local/test-length: Test has too many lines (61). Maximum allowed is 60.',
     ]);
-  }, 30_000);
+  });
 
   test('fails in lib/ on a line over 150 characters, a function over 60 lines and an explicit any', async () => {
     const body = Array.from({ length: 58 }, (_, i) => `  x += ${i};\n`).join('');
@@ -32,5 +32,5 @@ describe('eslint.config.mjs', () => {
       '1: @typescript-eslint/no-explicit-any: Unexpected any. Specify a different type.',
       '60: max-len: This line has a length of 175. Maximum allowed is 150.',
     ]);
-  }, 30_000);
+  });
 });

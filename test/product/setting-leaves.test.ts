@@ -414,7 +414,7 @@ describe('every leaf of the environment schema, for every component kind', () =>
   });
 
   for (const kind of Object.keys(KINDS) as Kind[]) {
-    test(`a ${kind} product: each leaf either changes the output or is refused, naming its setting`, { timeout: 120_000 }, () => {
+    test(`a ${kind} product: each leaf either changes the output or is refused, naming its setting`, () => {
       const before = new Map<string, string | string[]>();
       const ignored: string[] = [];
       for (const [leaf, { value, base = {}, at, on = COMPONENT_KINDS, gateOnly }] of Object.entries(LEAVES)) {

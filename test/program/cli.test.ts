@@ -355,7 +355,7 @@ describe('eaf-cdk8s', () => {
     test('fails with exit code 2 on an empty --out, which would name the working folder', () => {
       expect(runCli(['synth', '--product', ORDERS, '--out', ''], io())).toBe(2);
       expect(lines).toContain('error: --out takes the output folder, e.g. dist (got "")');
-    }, 60_000);
+    });
 
     test('fails with exit code 1 on an output folder holding the product folder, which the output would replace', () => {
       fs.writeFileSync(path.join(tmp, 'keep.txt'), 'mine');
@@ -369,14 +369,14 @@ describe('eaf-cdk8s', () => {
         `error: the output folder ${tmp} holds the product folder ${path.join(tmp, 'product')}, and the output replaces it whole; give --out a folder of its own, e.g. dist`,
       );
       expect(fs.readdirSync(tmp)).toEqual(['keep.txt']);
-    }, 60_000);
+    });
 
     test('fails, with no environment files, naming <dir>/dist when CDK8S_OUTDIR is empty: an empty value counts as unset, never the working folder', () => {
       fs.mkdirSync(path.join(tmp, 'product'));
       expect(runCli(['synth', '--product', ORDERS, '--dir', 'product'], { ...io(), env: { CDK8S_OUTDIR: '' } })).toBe(1);
       expect(lines[lines.length - 1]).toBe(`nothing was written; ${path.join(tmp, 'product', 'dist')} is unchanged`);
       expect(fs.readdirSync(tmp)).toEqual(['product']);
-    }, 60_000);
+    });
   });
 
   describe('release, switch, rollback, promote, diff', () => {

@@ -85,7 +85,7 @@ describe('a product with its own additions', () => {
     fs.cpSync(path.join(REPO, 'examples', 'api-only', 'environments'), path.join(tmp, 'environments'), { recursive: true });
     fs.writeFileSync(path.join(tmp, 'main.ts'), PRODUCT);
     expect(runCli(['synth'], io()), lines.join('\n')).toBe(0);
-  }, 120_000);
+  });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   test('keeps them through synth, release, switch, rollback and promote', () => {
@@ -102,7 +102,7 @@ describe('a product with its own additions', () => {
       expect(runCli(command, io()), lines.join('\n')).toBe(0);
       expectOwnAdditions();
     }
-  }, 120_000);
+  });
 
   test('renders the own alert with the library labels, runbook link and routing label', () => {
     const [own] = rule('staging', 'orders-own-alerts')!.spec.groups[0].rules;
@@ -145,5 +145,5 @@ describe('a product with its own additions', () => {
       "use a duration such as '5m' or '1h30m'";
     expect(lines).toContain(`error: synthesis failed:\n  ${['dev', 'production', 'staging'].map(problem).join('\n  ')}`);
     expect(fs.readFileSync(path.join(tmp, 'dist', 'dev', 'orders.k8s.yaml'), 'utf8')).toBe(before);
-  }, 120_000);
+  });
 });
