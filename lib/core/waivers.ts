@@ -8,6 +8,7 @@ export type RuleId =
   | 'pss-restricted'
   | 'openshift-restricted-v2'
   | 'resources-required'
+  | 'canonical-quantity'
   | 'probes-required'
   | 'image-tag-pinned'
   | 'image-registry-allowed'

@@ -2,6 +2,7 @@
 // is rules.ts, what a check sees is rule-context.ts.
 import { RuleId } from '../core/waivers';
 import { apiServerLimits, applySize } from './checks/api-limits';
+import { canonicalQuantity } from './checks/quantities';
 import { networkPolicyCoverage, noSecretData, productionReplicas, serviceSelectsPods } from './checks/availability';
 import { imageRegistryAllowed, imageTagPinned, probesRequired, resourcesRequired } from './checks/containers';
 import { criticalSyncApproval, rolloutAnalysisRequired } from './checks/delivery';
@@ -15,6 +16,7 @@ export const RULE_CHECKS: ReadonlyArray<[RuleId, RuleCheck]> = [
   ['pss-restricted', pssRestricted],
   ['openshift-restricted-v2', openshiftRestrictedV2],
   ['resources-required', resourcesRequired],
+  ['canonical-quantity', canonicalQuantity],
   ['probes-required', probesRequired],
   ['image-tag-pinned', imageTagPinned],
   ['image-registry-allowed', imageRegistryAllowed],
