@@ -10,6 +10,7 @@ export type RuleId =
   | 'read-only-root-filesystem'
   | 'service-account-token'
   | 'resources-required'
+  | 'canonical-quantity'
   | 'probes-required'
   | 'image-tag-pinned'
   | 'image-registry-allowed'

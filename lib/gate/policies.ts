@@ -3,6 +3,7 @@
 import { RuleId } from '../core/waivers';
 import { readOnlyRootFilesystem, serviceAccountToken, serviceExposure } from './checks/access';
 import { apiServerLimits, applySize } from './checks/api-limits';
+import { canonicalQuantity } from './checks/quantities';
 import { networkPolicyCoverage, noSecretData, productionReplicas, serviceSelectsPods } from './checks/availability';
 import { imageRegistryAllowed, imageTagPinned, probesRequired, resourcesRequired } from './checks/containers';
 import { criticalSyncApproval, rolloutAnalysisRequired } from './checks/delivery';
@@ -21,6 +22,7 @@ export const RULE_CHECKS: ReadonlyArray<[RuleId, RuleCheck]> = [
   ['read-only-root-filesystem', readOnlyRootFilesystem],
   ['service-account-token', serviceAccountToken],
   ['resources-required', resourcesRequired],
+  ['canonical-quantity', canonicalQuantity],
   ['probes-required', probesRequired],
   ['image-tag-pinned', imageTagPinned],
   ['image-registry-allowed', imageRegistryAllowed],

@@ -82,6 +82,17 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
     waivable: true,
   },
   {
+    id: 'canonical-quantity',
+    description:
+      'Every quantity (each value of a resources requests or limits map, an emptyDir sizeLimit, a storage or walStorage ' +
+      'size) is written as a string in the canonical form the API server stores (1000m as 1, 0.5 as 500m, 1024Mi as 1Gi, ' +
+      '1.5Gi as 1536Mi): any other spelling is a standing diff in Argo CD, and a controller that writes the object back ' +
+      '(Argo Rollouts) takes the field over, so a later server-side apply conflicts. Not waivable: the canonical form is ' +
+      'the same value.',
+    fix: 'write the canonical form the finding gives (the EAF product chart writes every quantity so)',
+    waivable: false,
+  },
+  {
     id: 'probes-required',
     description:
       'Every container of a long-running workload (Deployment, StatefulSet, DaemonSet, Argo Rollout) has a ' +

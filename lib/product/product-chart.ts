@@ -2,6 +2,7 @@ import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { PropertyError } from '../core/errors';
 import { CRITICAL_CONTEXT, SCRAPE_INTERVAL_CONTEXT } from '../core/labels';
+import { canonicalizeQuantities } from '../core/quantity';
 import { RuleId, waive } from '../core/waivers';
 import { PostgresCluster } from '../data/postgres-cluster';
 import { RolloutAnalysis } from '../delivery/rollout-analysis';
@@ -169,6 +170,15 @@ export class EafProductChart extends Chart {
     applyWaivers(c, this.components);
     if (c.problems.length > 0) throw new CompositionError(env.name, c.problems);
     this.syncWaves = this.orderSync(databases, exposures);
+  }
+
+  /**
+   * The chart's objects, with every quantity (resources, sizes, storage) in the canonical form the API server stores
+   * (`1000m` as `1`): the one place quantities are normalised, whichever construct, setting or cdk8s-plus helper wrote
+   * them, so Argo CD shows no standing diff and no controller takes the field over (lib/core/quantity.ts).
+   */
+  public override toJson(): ReturnType<Chart['toJson']> {
+    return super.toJson().map(canonicalizeQuantities);
   }
 
   /** Every Secret the chart's objects reference, with its keys, readers and what provides it (see `secretInventory`), as the objects are now. */

@@ -1,27 +1,30 @@
-import { Yaml } from 'cdk8s';
+import type { CreateNodeOptions, DocumentOptions, SchemaOptions, ToStringOptions } from 'yaml';
+import { otherReadersTags } from '../gate/yaml-readers';
 
 /**
- * Manifest YAML, byte-identical to cdk8s's `Yaml.stringify` (the `yaml` library, YAML 1.1 schema, no line folding)
- * and several times faster for what manifests are made of.
+ * Manifest YAML as cdk8s's `Yaml.stringify` writes it (the `yaml` library, YAML 1.1 schema, no line folding), except
+ * that a string is also quoted when another reader would load it as something else (the YAML 1.2 core schema's
+ * `0o755`, YAML 1.1's `=`; lib/gate/yaml-readers.ts), so every reader loads every file the same; and several times
+ * faster for what manifests are made of.
  *
  * Writing YAML was half of what each extra environment cost: the `yaml` library builds a document tree of every
  * object before it prints it. Kubernetes objects are plain data, and for plain data the output is fixed by a few
  * rules, which this module applies directly: block maps and sequences indented by two (sequences inside maps too),
  * `{}` and `[]` when empty, and each scalar printed plain unless the `yaml` library would quote it (it would read
- * back as another type under YAML 1.1, or starts with an indicator, or holds `: ` or ` #`), then in single quotes if
- * it holds a double quote and no single quote, else in double quotes. The type tests come from the `yaml` library's
- * own YAML 1.1 schema.
+ * back as another type under YAML 1.1 or 1.2, or starts with an indicator, or holds `: ` or ` #`), then in single quotes
+ * if it holds a double quote and no single quote, else in double quotes. The type tests come from the `yaml` library's
+ * own YAML 1.1 schema and the tags of the other readers.
  *
  * Anything else in a document (a multi-line or non-ASCII string, a tab, a fraction, `undefined`, a class instance,
  * a key longer than 1,024 characters (values of any length are printed on one line, as with cdk8s's `lineWidth: 0`),
- * YAML 1.1's merge key `<<`) sends that whole document to cdk8s's `Yaml.stringify`, so the output is the same either
- * way; `test/program/yaml-output.test.ts` compares both on generated data.
+ * YAML 1.1's merge key `<<`) sends that whole document to the `yaml` library ({@link stringifyWithLibrary}), so the
+ * output is the same either way; `test/program/yaml-output.test.ts` compares both on generated data.
  */
 export function stringifyManifests(documents: readonly unknown[]): string {
   return documents.map((document) => (document === undefined ? '\n' : stringifyDocument(document))).join('---\n');
 }
 
-/** One document: the fast path when it holds only what it handles, else cdk8s's own. */
+/** One document: the fast path when it holds only what it handles, else the `yaml` library's. */
 function stringifyDocument(document: unknown): string {
   if (isPlainObject(document)) {
     try {
@@ -30,19 +33,31 @@ function stringifyDocument(document: unknown): string {
       if (error !== UNHANDLED) throw error;
     }
   }
-  return Yaml.stringify(document);
+  return stringifyWithLibrary(document);
+}
+
+let libraryOptions: (DocumentOptions & SchemaOptions & CreateNodeOptions & ToStringOptions) | undefined;
+
+/**
+ * One document printed by the `yaml` library with cdk8s's options (`keepUndefined`, `lineWidth: 0`, YAML 1.1) and the
+ * other readers' tags as `compat`, so a string any of them would read as another type is quoted.
+ */
+export function stringifyWithLibrary(document: unknown): string {
+  const { stringify } = require('yaml') as typeof import('yaml');
+  libraryOptions ??= { keepUndefined: true, lineWidth: 0, version: '1.1', compat: otherReadersTags() };
+  return stringify(document, libraryOptions);
 }
 
 /** Thrown (never escapes this module) when a value needs the `yaml` library. */
 const UNHANDLED = Symbol('unhandled');
 
-/** The YAML 1.1 types a plain scalar could be read as, other than a string (from the `yaml` library's schema). */
+/** The types a plain scalar could be read as, other than a string: YAML 1.1's (the `yaml` library's schema), the other readers'. */
 let otherTypes: RegExp[] | undefined;
 function readsAsOtherType(value: string): boolean {
   if (otherTypes === undefined) {
     // Loaded here, not at import: importing the library must not load the YAML library.
     const { Document } = require('yaml') as typeof import('yaml');
-    otherTypes = new Document(null, { version: '1.1' }).schema.tags
+    otherTypes = [...new Document(null, { version: '1.1' }).schema.tags, ...otherReadersTags()]
       .filter((tag) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test !== undefined)
       .map((tag) => tag.test as RegExp);
   }

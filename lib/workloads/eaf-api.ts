@@ -12,7 +12,7 @@ export const EAF_API_DEFAULTS = deepFreeze({
   replicas: 3,
   resources: {
     requests: { cpu: '250m', memory: '512Mi', ephemeralStorage: '256Mi' },
-    limits: { cpu: '1000m', memory: '1Gi', ephemeralStorage: '1Gi' },
+    limits: { cpu: '1', memory: '1Gi', ephemeralStorage: '1Gi' },
   } satisfies ContainerResources,
   writablePaths: ['/tmp'],
   /** Spring Boot Actuator's health groups and Prometheus endpoint. */
@@ -33,7 +33,7 @@ export interface EafApiProps extends EafWorkloadOptions {
   readonly port?: number;
   /**
    * Requests and limits.
-   * @default - 250m/512Mi requested, 1000m/1Gi limit
+   * @default - 250m/512Mi requested, 1/1Gi limit
    */
   readonly resources?: ContainerResources;
   /**

@@ -80,7 +80,7 @@ describe('main (the DVMM program)', () => {
     expect(container.readinessProbe.httpGet).toMatchObject({ path: '/actuator/health/readiness', port: 8080 });
     expect(container.resources).toEqual({
       requests: { 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' },
-      limits: { 'cpu': '1000m', 'memory': '1Gi', 'ephemeral-storage': '1Gi' },
+      limits: { 'cpu': '1', 'memory': '1Gi', 'ephemeral-storage': '1Gi' },
     });
     const frontend = get('Deployment', `frontend-${active}`);
     expect(frontend.spec.replicas).toBe(3);

@@ -91,7 +91,7 @@ describe('ManifestValidator', () => {
 
   test('fails construction on an unknown rule in the options and on a CRD folder that does not exist', () => {
     expect(() => new ManifestValidator({ crds: readCrdFolder(CRD_DIRECTORY), rules: { 'no-such-rule': false } as any })).toThrow(
-      'rules: no-such-rule is not a rule; use one of schema-core, schema-crd, pss-restricted, openshift-restricted-v2, read-only-root-filesystem, service-account-token, resources-required, probes-required, image-tag-pinned, image-registry-allowed, production-replicas, network-policy-coverage, egress-internet, network-policy-allow-all, no-secret-data, secrets-in-plain-sight, service-selects-pods, dns-hostname, tls-required, service-exposure, rbac-least-privilege, api-server-limits, apply-size, critical-sync-approval, rollout-analysis-required, waiver-invalid',
+      'rules: no-such-rule is not a rule; use one of schema-core, schema-crd, pss-restricted, openshift-restricted-v2, read-only-root-filesystem, service-account-token, resources-required, canonical-quantity, probes-required, image-tag-pinned, image-registry-allowed, production-replicas, network-policy-coverage, egress-internet, network-policy-allow-all, no-secret-data, secrets-in-plain-sight, service-selects-pods, dns-hostname, tls-required, service-exposure, rbac-least-privilege, api-server-limits, apply-size, critical-sync-approval, rollout-analysis-required, waiver-invalid',
     );
     expect(() => readCrdFolder('/nonexistent/crds')).toThrow(
       'crdDirectory /nonexistent/crds is not a folder; point it at the folder of CustomResourceDefinition YAML files (e.g. crds/)',
@@ -109,6 +109,8 @@ describe('ManifestValidator', () => {
     const lines = findings([hostile]);
     expect(lines).toEqual([
       `${D}: [schema-core] (object): could not be checked: unreadable spec (got nothing); fix: correct the object or the CRD it refers to`,
+      'production: (all objects): [canonical-quantity] could not be checked: unreadable spec (got nothing); ' +
+        'fix: report this as a bug of the validation gate',
       'production: (all objects): [production-replicas] could not be checked: unreadable spec (got nothing); fix: report this as a bug of the validation gate',
       'production: (all objects): [api-server-limits] could not be checked: unreadable spec (got nothing); fix: report this as a bug of the validation gate',
       'production: (all objects): [apply-size] could not be checked: unreadable spec (got nothing); fix: report this as a bug of the validation gate',
@@ -153,6 +155,7 @@ describe('VALIDATION_RULES', () => {
       'read-only-root-filesystem',
       'service-account-token',
       'resources-required',
+      'canonical-quantity',
       'probes-required',
       'image-tag-pinned',
       'image-registry-allowed',
@@ -182,6 +185,7 @@ describe('VALIDATION_RULES', () => {
       'schema-crd',
       'pss-restricted',
       'service-account-token',
+      'canonical-quantity',
       'service-exposure',
       'rbac-least-privilege',
       'api-server-limits',

@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
 import { CompositionError, defineProduct, EafProductChart, EafWorkload, EnvironmentConfig, Product } from '../../lib';
+import { canonicalQuantity, quantityFields } from '../../lib/core/quantity';
 import { containersOf, find, Manifest, productChart, settingProblems, synth, synthProduct, testEnvironment, WEB_PRODUCT } from '../util';
 
 describe('EafProductChart', () => {
@@ -166,6 +167,32 @@ function envOf(manifests: Manifest[], deployment: string): Record<string, unknow
     find(manifests, 'Deployment', deployment).spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]),
   );
 }
+
+describe('EafProductChart quantities', () => {
+  test('writes every quantity in the canonical form the API server stores, whoever spelled it', () => {
+    // GIVEN an environment with non-canonical spellings of the API's CPU and the database's size
+    const env = testEnvironment({
+      name: 'dev',
+      critical: false,
+      release: { strategy: 'rolling' },
+      components: {
+        api: { tag: '2.0.0', resources: { requests: { cpu: '0.1' }, limits: { cpu: '1000m', memory: '1024Mi' } } },
+        frontend: { tag: '2.0.0' },
+      },
+      databases: { db: { storageSize: '10240Mi' } },
+    });
+    // WHEN the chart is synthesised
+    const manifests = synthProduct(env);
+    // THEN the API's resources are canonical (and the library's own 1000m-style defaults too)
+    expect(find(manifests, 'Deployment', 'api').spec.template.spec.containers[0].resources).toEqual({
+      requests: { 'cpu': '100m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' },
+      limits: { 'cpu': '1', 'memory': '1Gi', 'ephemeral-storage': '1Gi' },
+    });
+    expect(find(manifests, 'Cluster', 'dvmm-db').spec.storage.size).toBe('10Gi');
+    // AND no quantity anywhere is in another form
+    expect(manifests.flatMap((m) => quantityFields(m)).filter(({ value }) => canonicalQuantity(String(value)) !== value)).toEqual([]);
+  });
+});
 
 describe('EafProductChart composition', () => {
   test('fails with every problem of the environment at once, each a construct message, in one CompositionError', () => {

@@ -17,7 +17,7 @@ describe('EafApi', () => {
     expect(container.ports).toEqual([{ containerPort: 8080, name: 'http' }]);
     expect(container.resources).toEqual({
       requests: { 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' },
-      limits: { 'cpu': '1000m', 'memory': '1Gi', 'ephemeral-storage': '1Gi' },
+      limits: { 'cpu': '1', 'memory': '1Gi', 'ephemeral-storage': '1Gi' },
     });
     expect(container.livenessProbe).toEqual({
       httpGet: { path: '/actuator/health/liveness', port: 8080, scheme: 'HTTP' },
