@@ -3,7 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CliIo, runCli } from '../../lib/program/cli';
+import { parseAllDocuments } from 'yaml';
+import { openJournal } from '../../lib/program/commands/release-journal';
 import { acquireLock } from '../../lib/program/output-writer';
+import { switchColor } from '../../lib/program/release';
 import { scaffoldProduct } from '../../lib/program/scaffold';
 import { readTree } from '../tree';
 
@@ -414,6 +417,74 @@ describe('eaf-cdk8s', () => {
           '',
         ].join('\n'),
       ]);
+    });
+
+    test('switch staging in two steps: step 1 grows the idle colour in dist/, step 2 moves the Services and shrinks the old one', () => {
+      // GIVEN DVMM's staging: green active with 2 pods per component, blue idle with 1
+      const dir = dvmm();
+      const file = path.join(dir, 'environments', 'staging.yaml');
+      const text = fs.readFileSync(file, 'utf8');
+      const objects = () => parseAllDocuments(fs.readFileSync(path.join(dir, 'dist', 'staging', 'dvmm.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+      const state = () => {
+        const o = objects();
+        return {
+          blue: o.find((d) => d.kind === 'Deployment' && d.metadata.name === 'api-blue').spec.replicas,
+          green: o.find((d) => d.kind === 'Deployment' && d.metadata.name === 'api-green').spec.replicas,
+          service: o.find((d) => d.kind === 'Service' && d.metadata.name === 'api').spec.selector['eaf.io/color'],
+        };
+      };
+      expect(state()).toEqual({ blue: 1, green: 2, service: 'green' });
+      // WHEN switch runs once: THEN blue runs at full size, the Service stays on green
+      expect(runCli(['switch', 'staging', '--dir', 'dvmm'], io())).toBe(0);
+      expect(fs.readFileSync(file, 'utf8')).toBe(text.replace('  activeColor: green\n', '  activeColor: green\n  switchTo: blue\n'));
+      expect(state()).toEqual({ blue: 2, green: 2, service: 'green' });
+      // WHEN it runs again: THEN the Service moves to blue, and green shrinks to idleReplicas
+      expect(runCli(['switch', 'staging', '--dir', 'dvmm'], io())).toBe(0);
+      expect(fs.readFileSync(file, 'utf8')).toBe(text.replace('  activeColor: green\n', '  activeColor: blue\n'));
+      expect(state()).toEqual({ blue: 2, green: 1, service: 'blue' });
+      expect(fs.existsSync(path.join(dir, 'environments', '.release-journal.json'))).toBe(false);
+    });
+
+    test('fails on an unknown --step, naming the two', () => {
+      expect(runCli(['switch', 'staging', '--step', 'both', '--dir', dvmm()], io())).toBe(2);
+      expect(lines.join('\n')).toContain('--step is scale (grow the idle colour) or route (move the Services) (got "both")');
+    });
+
+    test('a switch killed after it wrote the file (dist/ old) is completed by the next switch, which does not switch again', () => {
+      // GIVEN what a SIGKILL during the synthesis leaves: the journal, the file edited (step 1), dist/ as before
+      const dir = dvmm();
+      const environments = path.join(dir, 'environments');
+      const file = path.join(environments, 'staging.yaml');
+      const before = fs.readFileSync(file, 'utf8');
+      const after = switchColor({ file, text: before }).text;
+      const distBefore = fs.readFileSync(path.join(dir, 'dist', 'staging', 'dvmm.k8s.yaml'), 'utf8');
+      openJournal(environments, { command: 'switch', environment: 'staging', file, before, after });
+      fs.writeFileSync(file, after);
+      // WHEN the operator runs switch again
+      expect(runCli(['switch', 'staging', '--dir', 'dvmm'], io())).toBe(0);
+      // THEN the interrupted step is completed (dist/ follows the file) and no second step is made
+      expect(lines).toContain(`recovered: an interrupted switch of staging wrote ${file} but the output may not follow it; re-synthesising from it`);
+      expect(lines).toContain('switch: the interrupted switch of staging is complete now; not making another (run switch again for the next one)');
+      expect(fs.readFileSync(file, 'utf8')).toBe(after);
+      expect(fs.readFileSync(path.join(dir, 'dist', 'staging', 'dvmm.k8s.yaml'), 'utf8')).not.toBe(distBefore);
+      expect(fs.existsSync(path.join(environments, '.release-journal.json'))).toBe(false);
+    });
+
+    test('a journal whose command never changed the file is dropped, and the command runs; a file changed since is refused', () => {
+      const dir = dvmm();
+      const environments = path.join(dir, 'environments');
+      const file = path.join(environments, 'production.yaml');
+      const text = fs.readFileSync(file, 'utf8');
+      openJournal(environments, { command: 'rollback', environment: 'production', file, before: text, after: 'x' });
+      expect(runCli(['rollback', 'production', '--dir', 'dvmm'], io())).toBe(0);
+      expect(lines).toContain('recovered: an interrupted rollback of production had not changed ' + file + '; nothing to complete');
+      expect(fs.readFileSync(file, 'utf8')).toContain('  activeColor: green\n');
+      // GIVEN a record of neither text
+      openJournal(environments, { command: 'rollback', environment: 'production', file, before: 'a', after: 'b' });
+      expect(runCli(['rollback', 'production', '--dir', 'dvmm'], io())).toBe(1);
+      expect(lines.join('\n')).toContain(
+        `${path.join(environments, '.release-journal.json')}: records an interrupted rollback of production, but ${file} changed since`,
+      );
     });
 
     test('switch keeps its edit and the new output when the old output cannot be read for the diff, and says so', () => {
