@@ -154,6 +154,56 @@ describe("a product's delivery", () => {
     expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: 'postgresql.cnpg.io', kind: 'Cluster' });
   });
 
+  /** The Application `dvmm-production` composed from what the environment renders. */
+  const application = (overrides: Parameters<typeof testEnvironment>[0]): Manifest => {
+    const app = new App({ outdir: '/nonexistent' });
+    const production = testEnvironment(overrides);
+    composeDeliveryCharts(app, DELIVERED, [{ environment: production, objects: synth(productChart(production, DELIVERED)) }]);
+    return find(synth(app.charts[1]), 'Application', 'dvmm-production');
+  };
+  const TAGGED = { api: { tag: '1.1.0', replicas: 3 }, frontend: { tag: '1.1.0', replicas: 3 } };
+  const SELECTOR_HASH = ['/spec/selector/rollouts-pod-template-hash'];
+
+  test('a canary through OpenShift Routes: Argo CD ignores the selector hash of the four Services and the weights of the two Routes, and keeps them at a sync', () => {
+    // GIVEN canary releases by Argo Rollouts, exposed by Routes
+    const spec = application({ release: { strategy: 'canary', engine: 'argo-rollouts' }, components: TAGGED }).spec;
+    // THEN the fields the Rollouts controller owns are ignored, by object
+    expect(spec.ignoreDifferences).toEqual([
+      { group: '', kind: 'Service', name: 'api', jsonPointers: SELECTOR_HASH },
+      { group: '', kind: 'Service', name: 'api-preview', jsonPointers: SELECTOR_HASH },
+      { group: 'route.openshift.io', kind: 'Route', name: 'api', jsonPointers: ['/spec/to/weight', '/spec/alternateBackends'] },
+      { group: '', kind: 'Service', name: 'frontend', jsonPointers: SELECTOR_HASH },
+      { group: '', kind: 'Service', name: 'frontend-preview', jsonPointers: SELECTOR_HASH },
+      { group: 'route.openshift.io', kind: 'Route', name: 'frontend', jsonPointers: ['/spec/to/weight', '/spec/alternateBackends'] },
+    ]);
+    // THEN a sync (server-side apply included) carries their live values instead of resetting them
+    expect(spec.syncPolicy.syncOptions).toEqual(['PruneLast=true', 'ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true']);
+  });
+
+  test('blue-green by Argo Rollouts: the active and preview Services only (no traffic router)', () => {
+    const spec = application({ release: { strategy: 'blue-green', activeColor: 'blue', engine: 'argo-rollouts' } }).spec;
+    expect(spec.ignoreDifferences.map((d: Manifest) => `${d.kind}/${d.name}`)).toEqual([
+      'Service/api',
+      'Service/api-preview',
+      'Service/frontend',
+      'Service/frontend-preview',
+    ]);
+  });
+
+  test("an autoscaler's target: its replicas, which the autoscaler owns", () => {
+    const spec = application({
+      components: { ...testEnvironment().components, api: { ...testEnvironment().components!.api, autoscaling: { minReplicas: 2, maxReplicas: 6 } } },
+    }).spec;
+    expect(spec.ignoreDifferences).toEqual([{ group: 'apps', kind: 'Deployment', name: 'api-blue', jsonPointers: ['/spec/replicas'] }]);
+    expect(spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+  });
+
+  test('blue-green Deployments without an autoscaler (DVMM): nothing a controller owns, nothing ignored', () => {
+    const spec = application({}).spec;
+    expect(spec.ignoreDifferences).toBeUndefined();
+    expect(spec.syncPolicy.syncOptions).toEqual(['PruneLast=true', 'ApplyOutOfSyncOnly=true']);
+  });
+
   test("fails on a delivery section for a product Argo CD does not deliver, and on automated sync in a critical environment, at the file's fields", () => {
     expect(settingProblems(() => productChart(testEnvironment({ delivery: { sync: 'manual' } })))).toEqual([
       'delivery: is set, but the product is not delivered by Argo CD (got {"sync":"manual"}); declare the repository in the product (defineProduct({ delivery: { repoURL } })), or remove delivery',
