@@ -5,7 +5,9 @@ import { ROLLOUT_DEFAULTS } from '../workloads/rollout-release';
 export interface IgnoredDifference {
   /** API group (`''` for the core group). */
   readonly group: string;
+  /** The object's kind, e.g. `Service`. */
   readonly kind: string;
+  /** The object's name (in the Application's namespace). */
   readonly name: string;
   /** RFC 6901 pointers to the fields. */
   readonly jsonPointers: readonly string[];

@@ -214,7 +214,8 @@ function flipActiveColor(environment: EnvironmentText, verb: 'switch' | 'rollbac
       environment,
       document,
       [{ path: ['release', 'switchTo'], value: undefined }],
-      `rollback: the switch to ${next} is cancelled; the Services never left ${release.activeColor}, and ${next} shrinks back to release.idleReplicas`,
+      `rollback: the switch to ${next} is cancelled; the Services never left ${release.activeColor}, and ${next} ` +
+        `shrinks back to release.idleReplicas`,
     );
   }
   const shrinks = !release.rollouts && idleShrinks(document, release.idleReplicas);
@@ -234,7 +235,9 @@ function scaleStep(environment: EnvironmentText, document: Document, release: Bl
   if (!shrinks) {
     return {
       ...edit(environment, document, [], `switch (step 1 of 2): ${next} runs at full size already; nothing to scale`),
-      description: `${environment.file}: ${next} runs at full size already (release.idleReplicas is not below any component's replicas); nothing to scale, run eaf-cdk8s switch to move the Services`,
+      description:
+        `${environment.file}: ${next} runs at full size already (release.idleReplicas is not below any component's ` +
+        `replicas); nothing to scale, run eaf-cdk8s switch to move the Services`,
     };
   }
   return edit(

@@ -103,7 +103,8 @@ describe('ArgoCdApplications', () => {
       ]),
     ).toThrow(
       [
-        'environments[0].sync is automated in a critical environment without a reason (got "automated"); use sync: manual (someone approves each sync), or say why in autoSyncReason',
+        'environments[0].sync is automated in a critical environment without a reason (got "automated"); use ' +
+          'sync: manual (someone approves each sync), or say why in autoSyncReason',
         'environments[1].prune applies to automated sync only (got false); remove it, or set sync: automated',
         'environments[1].syncWindows[0].schedule is not a 5-field cron (got "0 0 18 * * 5"); use minute hour day month weekday, e.g. \'0 18 * * 5\'',
         'environments[2].name is given twice (got "staging"); deliver each environment once',
@@ -206,7 +207,8 @@ describe("a product's delivery", () => {
 
   test("fails on a delivery section for a product Argo CD does not deliver, and on automated sync in a critical environment, at the file's fields", () => {
     expect(settingProblems(() => productChart(testEnvironment({ delivery: { sync: 'manual' } })))).toEqual([
-      'delivery: is set, but the product is not delivered by Argo CD (got {"sync":"manual"}); declare the repository in the product (defineProduct({ delivery: { repoURL } })), or remove delivery',
+      'delivery: is set, but the product is not delivered by Argo CD (got {"sync":"manual"}); declare the repository ' +
+        'in the product (defineProduct({ delivery: { repoURL } })), or remove delivery',
     ]);
     expect(
       settingProblems(() =>
@@ -216,7 +218,8 @@ describe("a product's delivery", () => {
         ),
       ),
     ).toEqual([
-      'delivery.sync: is automated in a critical environment without a reason (got "automated"); use sync: manual (someone approves each sync), or say why in autoSyncReason',
+      'delivery.sync: is automated in a critical environment without a reason (got "automated"); use sync: ' +
+        'manual (someone approves each sync), or say why in autoSyncReason',
       'delivery.syncWindows.0.schedule: is not a 5-field cron (got "never"); use minute hour day month weekday, e.g. \'0 18 * * 5\'',
     ]);
   });
@@ -237,7 +240,9 @@ describe("a product's delivery", () => {
         components: { ...WEB_PRODUCT.components, frontend: { ...WEB_PRODUCT.components.frontend, browserCalls: ['frontend', 'db'] } },
       }),
     ).toThrow(
-      'product dvmm: components.frontend.browserCalls[0]: names no other public component of the product (got "frontend"); use one of: api\n  product dvmm: components.frontend.browserCalls[1]: names no other public component of the product (got "db"); use one of: api',
+      'product dvmm: components.frontend.browserCalls[0]: names no other public component of the product (got ' +
+        '"frontend"); use one of: api\n  product dvmm: components.frontend.browserCalls[1]: names no other public ' +
+        'component of the product (got "db"); use one of: api',
     );
   });
 });
@@ -265,7 +270,8 @@ describe("the gate's critical-sync-approval rule", () => {
   test('fails on an Application of a critical environment that syncs by itself', () => {
     const report = check([application('production', true), application('dev', true), application('staging', false)]);
     expect(report.findings.map((f) => `${f.object}: [${f.rule}] ${f.message}`)).toEqual([
-      'Application/argocd/dvmm-production: [critical-sync-approval] spec.syncPolicy.automated: is set for the critical environment production: every commit would reach real data without approval',
+      'Application/argocd/dvmm-production: [critical-sync-approval] spec.syncPolicy.automated: is set for the ' +
+        'critical environment production: every commit would reach real data without approval',
     ]);
   });
 

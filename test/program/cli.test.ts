@@ -96,7 +96,9 @@ describe('eaf-cdk8s', () => {
       expect(runCli(['synth', '--dir', 'demo'], io())).toBe(0);
       // THEN every environment is written and the gate passed
       expect(lines[lines.length - 1]).toBe(
-        `wrote 9 files for 3 environments to ${path.join(dir, 'dist')}: dev.alert-tests.json, dev.flows.json, dev/demo.k8s.yaml, production.alert-tests.json, production.flows.json, production/demo.k8s.yaml, staging.alert-tests.json, staging.flows.json, staging/demo.k8s.yaml`,
+        `wrote 9 files for 3 environments to ${path.join(dir, 'dist')}: dev.alert-tests.json, dev.flows.json, ` +
+          `dev/demo.k8s.yaml, production.alert-tests.json, production.flows.json, production/demo.k8s.yaml, staging.alert-tests.json, ` +
+          `staging.flows.json, staging/demo.k8s.yaml`,
       );
       lines = [];
       expect(runCli(['validate', 'demo/dist', '--registries', 'registry.example.com/,ghcr.io/cloudnative-pg/'], io())).toBe(0);
@@ -113,10 +115,12 @@ describe('eaf-cdk8s', () => {
       const production = path.join(dir, 'environments', 'production.yaml');
       fs.writeFileSync(
         production,
-        `${fs.readFileSync(production, 'utf8').replace('critical: true', 'critical: false')}egress:\n  anywhere: { from: [api], cidrs: [0.0.0.0/0], ports: [443] }\n`,
+        `${fs.readFileSync(production, 'utf8').replace('critical: true', 'critical: false')}egress:\n  anywhere: ` +
+          `{ from: [api], cidrs: [0.0.0.0/0], ports: [443] }\n`,
       );
       const warnings = [
-        `${production}: critical: is not true for an environment named "production" (got false); set critical: true to keep the production guardrails (backups, replicas, released tags), or rename the environment`,
+        `${production}: critical: is not true for an environment named "production" (got false); set critical: ` +
+          `true to keep the production guardrails (backups, replicas, released tags), or rename the environment`,
         `${production}: egress.anywhere.cidrs.0: allows every address (got "0.0.0.0/0"); list only the addresses the flow needs`,
       ];
       // WHEN synth runs plainly, THEN it writes and prints both warnings
@@ -130,7 +134,8 @@ describe('eaf-cdk8s', () => {
       lines = [];
       expect(runCli(['synth', '--dir', 'demo', '--reserved-namespaces', 'tools, demo-staging'], io())).toBe(1);
       expect(lines.join('\n')).toContain(
-        `${path.join(dir, 'environments', 'staging.yaml')}: namespace: is reserved by the platform (got "demo-staging"); use a namespace of the product's own, e.g. <product>-<environment> (leave namespace out for that default)`,
+        `${path.join(dir, 'environments', 'staging.yaml')}: namespace: is reserved by the platform (got "demo-staging"); ` +
+          `use a namespace of the product's own, e.g. <product>-<environment> (leave namespace out for that default)`,
       );
     });
 
@@ -160,7 +165,8 @@ describe('eaf-cdk8s', () => {
       lines = [];
       expect(runCli(['init', 'Orders_1', '--dir', 'x'], io())).toBe(1);
       expect(lines[0]).toBe(
-        'error: "Orders_1" is not a product name; use a lower-case name of letters, digits and hyphens starting with a letter, at most 40 characters, e.g. orders',
+        'error: "Orders_1" is not a product name; use a lower-case name of letters, digits and hyphens starting ' +
+          'with a letter, at most 40 characters, e.g. orders',
       );
     });
 
@@ -185,10 +191,12 @@ describe('eaf-cdk8s', () => {
       );
       expect(runCli(['validate', 'manifests'], io())).toBe(1);
       expect(lines).toContain(
-        'manifests: Pod/tools/debug: [image-tag-pinned] spec.containers[0].image: tag is a moving tag (got "busybox:latest"); fix: pin an immutable version such as 1.4.2, or a sha256 digest',
+        'manifests: Pod/tools/debug: [image-tag-pinned] spec.containers[0].image: tag is a moving tag (got "busybox:latest"); ' +
+          'fix: pin an immutable version such as 1.4.2, or a sha256 digest',
       );
       expect(lines).toContain(
-        'manifests: Pod/tools/debug: [pss-restricted] spec.containers[0].securityContext.privileged: must be false or unset (got true); fix: remove spec.containers[0].securityContext.privileged',
+        'manifests: Pod/tools/debug: [pss-restricted] spec.containers[0].securityContext.privileged: must be ' +
+          'false or unset (got true); fix: remove spec.containers[0].securityContext.privileged',
       );
       expect(lines[lines.length - 1]).toMatch(/^validate: \d+ problems$/);
     });
@@ -232,12 +240,14 @@ describe('eaf-cdk8s', () => {
       fs.writeFileSync(path.join(tmp, 'keep.txt'), 'mine');
       expect(runCli(['synth', '--product', ORDERS, '--out', '.'], io())).toBe(1);
       expect(lines[lines.length - 1]).toBe(
-        `error: the output folder ${tmp} holds the product folder ${tmp}, and the output replaces it whole; give --out a folder of its own, e.g. dist`,
+        `error: the output folder ${tmp} holds the product folder ${tmp}, and the output replaces it whole; give ` +
+          `--out a folder of its own, e.g. dist`,
       );
       lines = [];
       expect(runCli(['synth', '--product', ORDERS, '--dir', 'product', '--out', '.'], io())).toBe(1);
       expect(lines[lines.length - 1]).toBe(
-        `error: the output folder ${tmp} holds the product folder ${path.join(tmp, 'product')}, and the output replaces it whole; give --out a folder of its own, e.g. dist`,
+        `error: the output folder ${tmp} holds the product folder ${path.join(tmp, 'product')}, and the output ` +
+          `replaces it whole; give --out a folder of its own, e.g. dist`,
       );
       expect(fs.readdirSync(tmp)).toEqual(['keep.txt']);
     }, 60_000);
@@ -290,7 +300,8 @@ describe('eaf-cdk8s', () => {
       // THEN the file changed in that one line
       expect(fs.readFileSync(file, 'utf8')).toBe(text.replace('  activeColor: blue\n', '  activeColor: green\n'));
       expect(lines).toContain(
-        `rollback: ${file}: release.activeColor: blue -> green (rollback: traffic goes back to green (api 1.5.0, frontend 1.5.0); blue becomes the idle colour)`,
+        `rollback: ${file}: release.activeColor: blue -> green (rollback: traffic goes back to green (api 1.5.0, ` +
+          `frontend 1.5.0); blue becomes the idle colour)`,
       );
       // THEN every environment was written through the gate
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^wrote \\d+ files for 3 environments to ${path.join(dir, 'dist')}: `)));
@@ -374,7 +385,8 @@ describe('eaf-cdk8s', () => {
       lines = [];
       expect(runCli(['release', 'production', 'web', '1.6.0', '--dir', 'dvmm'], io())).toBe(1);
       expect(lines.slice(1)).toEqual([
-        `error: ${path.join(dir, 'environments', 'production.yaml')}: components.web: is not a component of this environment (got "web"); use one of: api, frontend`,
+        `error: ${path.join(dir, 'environments', 'production.yaml')}: components.web: is not a component of this ` +
+          `environment (got "web"); use one of: api, frontend`,
         'release: nothing was changed',
       ]);
       lines = [];
@@ -402,7 +414,9 @@ describe('eaf-cdk8s', () => {
       outs.length = 0;
       expect(runCli(['promote', 'production', 'dev', '--allow-downgrade', '--dir', 'dvmm'], io())).toBe(0);
       expect(lines).toContain(
-        `promote: ${path.join(dir, 'environments', 'dev.yaml')}: components.api.tag: 1.5.0 -> 1.4.2, components.frontend.tag: 1.5.0 -> 1.4.2 (promote: what ${path.join(dir, 'environments', 'production.yaml')} runs (api 1.4.2, frontend 1.4.2), as the tags of a rolling release)`,
+        `promote: ${path.join(dir, 'environments', 'dev.yaml')}: components.api.tag: 1.5.0 -> 1.4.2, components.frontend.tag: ` +
+          `1.5.0 -> 1.4.2 (promote: what ${path.join(dir, 'environments', 'production.yaml')} runs (api 1.4.2, ` +
+          `frontend 1.4.2), as the tags of a rolling release)`,
       );
       expect(outs).toEqual([
         [
@@ -413,7 +427,8 @@ describe('eaf-cdk8s', () => {
           '- `dev: Deployment/dvmm-dev/api`',
           '  - `spec.template.spec.containers[name=api].image`: `"registry.eaf.example.com/dvmm/api:1.5.0"` → `"registry.eaf.example.com/dvmm/api:1.4.2"`',
           '- `dev: Deployment/dvmm-dev/frontend`',
-          '  - `spec.template.spec.containers[name=frontend].image`: `"registry.eaf.example.com/dvmm/frontend:1.5.0"` → `"registry.eaf.example.com/dvmm/frontend:1.4.2"`',
+          '  - `spec.template.spec.containers[name=frontend].image`: `"registry.eaf.example.com/dvmm/frontend:1.5.0"` ' +
+            '→ `"registry.eaf.example.com/dvmm/frontend:1.4.2"`',
           '',
         ].join('\n'),
       ]);
@@ -494,7 +509,8 @@ describe('eaf-cdk8s', () => {
       expect(fs.readFileSync(path.join(dir, 'environments', 'production.yaml'), 'utf8')).toContain('  activeColor: green\n');
       expect(lines[lines.length - 1]).toMatch(
         new RegExp(
-          `^warning: switch: .*production\\.yaml and .*dist are updated, but there is no diff: .*dvmm\\.k8s\\.yaml: YAML error: .+ at line \\d+, column \\d+; fix the YAML syntax$`,
+          `^warning: switch: .*production\\.yaml and .*dist are updated, but there is no diff: .*dvmm\\.k8s\\.yaml: ` +
+            `YAML error: .+ at line \\d+, column \\d+; fix the YAML syntax$`,
         ),
       );
       expect(outs).toEqual([]);
