@@ -128,6 +128,8 @@ export type { Connection, ConnectionPurpose, Dependency, ExternalConnection, Ext
 // Delivery: Argo CD's objects, the sync order from the wiring, smoke tests.
 export { ARGO_CD_DEFAULTS, ArgoCdApplications, argoCdChartIds, ArgoCdRoot, validateDeliveredEnvironment } from './delivery/argo-cd';
 export type { ArgoCdDeliveryProps, ArgoCdRootProps, DeliveredEnvironment, GroupKind, SyncWindow } from './delivery/argo-cd';
+export { controllerOwnedFields } from './delivery/controller-owned-fields';
+export type { IgnoredDifference } from './delivery/controller-owned-fields';
 export { HOOK_ANNOTATION, SYNC_WAVE_ANNOTATION, SyncWaves } from './delivery/sync-waves';
 export type { SyncWavesProps } from './delivery/sync-waves';
 export { SMOKE_TEST_DEFAULTS, SmokeTest } from './delivery/smoke-test';

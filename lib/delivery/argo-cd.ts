@@ -5,6 +5,7 @@ import { PropertyProblems } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
 import { waive } from '../core/waivers';
 import { isFiveFieldCron } from '../core/cron';
+import { IgnoredDifference } from './controller-owned-fields';
 import { SYNC_WAVE_ANNOTATION } from './sync-waves';
 
 /** An API group and kind, as Argo CD's resource lists name them (`''` is the core group). */
@@ -54,6 +55,11 @@ export interface DeliveredEnvironment {
   readonly clusterKinds: readonly GroupKind[];
   /** The namespaced kinds its output holds (the project allows exactly these). */
   readonly namespacedKinds: readonly GroupKind[];
+  /**
+   * Fields a controller owns once live (see `controllerOwnedFields`): Argo CD ignores them in its diff and, with
+   * `RespectIgnoreDifferences=true`, keeps their live values at a sync. @default - none
+   */
+  readonly ignoreDifferences?: readonly IgnoredDifference[];
 }
 
 /** Props of {@link ArgoCdApplications}. */
@@ -140,6 +146,7 @@ export class ArgoCdApplications extends Construct {
   /** The Application of one environment: its folder of the output, its destination, its sync policy. */
   private renderApplication(props: ArgoCdDeliveryProps, env: DeliveredEnvironment, path: string, namespace: string): argoApp.Application {
     const automated = (env.sync ?? ARGO_CD_DEFAULTS.sync) === 'automated';
+    const ignored = env.ignoreDifferences ?? [];
     const application = new argoApp.Application(this, env.name, {
       metadata: {
         name: `${props.product}-${env.name}`,
@@ -155,6 +162,7 @@ export class ArgoCdApplications extends Construct {
         },
         destination: { server: env.server ?? ARGO_CD_DEFAULTS.server, namespace: env.namespace },
         revisionHistoryLimit: ARGO_CD_DEFAULTS.revisionHistoryLimit,
+        ...(ignored.length > 0 ? { ignoreDifferences: ignored.map((d) => ({ ...d, jsonPointers: [...d.jsonPointers] })) } : {}),
         syncPolicy: {
           ...(automated
             ? {
@@ -165,8 +173,9 @@ export class ArgoCdApplications extends Construct {
                 },
               }
             : {}),
-          // Deletions last, once everything new is healthy; only what changed is applied.
-          syncOptions: ['PruneLast=true', 'ApplyOutOfSyncOnly=true'],
+          // Deletions last, once everything new is healthy; only what changed is applied; a controller's fields keep
+          // their live values (else a sync resets them: see controllerOwnedFields).
+          syncOptions: ['PruneLast=true', 'ApplyOutOfSyncOnly=true', ...(ignored.length > 0 ? ['RespectIgnoreDifferences=true'] : [])],
         },
       },
     });

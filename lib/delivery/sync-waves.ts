@@ -8,6 +8,16 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 /** The annotation that makes an object an Argo CD hook (PreSync, PostSync, ...), outside the waves. */
 export const HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
 
+/**
+ * A peer whose objects are synced in stages: its own wave first, then each stage in a wave of its own, in order
+ * (a blue-green workload: the active colour, then the Services, then the idle colour). Peers that need it come
+ * after its last stage.
+ */
+export interface IStagedPeer extends IPeer {
+  /** The constructs of each stage after the peer's own wave; empty for none. */
+  readonly syncStages: ReadonlyArray<readonly IConstruct[]>;
+}
+
 /** Props of {@link SyncWaves}. */
 export interface SyncWavesProps {
   /** What everything else needs first (the namespace and its policies): wave 0, with whatever belongs to no peer. */
@@ -23,7 +33,8 @@ export interface SyncWavesProps {
  * peers it connects to (a database connection, the identity provider, an HTTP call) or depends on (a UI that calls an
  * API from the browser), as recorded in the chart's {@link Connections}; peers with no such need start at wave 1,
  * after the namespace and its network policies (wave 0); the exposures come last, so traffic arrives only when
- * everything behind it is healthy. Peers calling each other in a cycle share a wave. Every object gets its wave
+ * everything behind it is healthy. A peer that syncs in stages ({@link IStagedPeer}) takes one wave per stage after its
+ * own, and what needs it comes after the last. Peers calling each other in a cycle share a wave. Every object gets its wave
  * (`argocd.argoproj.io/sync-wave`; wave 0 for what belongs to no peer), hooks keep theirs.
  *
  * Argo CD applies a wave and waits for it to be healthy (it knows CloudNativePG clusters and Keycloak) before the
@@ -51,9 +62,9 @@ export class SyncWaves extends Construct {
     return new Map([...this.waves()].map(([peer, wave]) => [peer.peerName, wave]));
   }
 
-  /** The wave of the exposures: one after the last peer's. */
+  /** The wave of the exposures: one after the last peer's (after its last stage). */
   public get lastWave(): number {
-    return Math.max(0, ...this.waves().values()) + 1;
+    return Math.max(0, ...[...this.waves()].map(([peer, wave]) => wave + stagesOf(peer).length)) + 1;
   }
 
   private waves(): Map<IPeer, number> {
@@ -63,13 +74,16 @@ export class SyncWaves extends Construct {
     for (const { from, to } of [...record.edges, ...record.dependencies]) {
       if (from !== to && needs.has(from) && needs.has(to)) needs.get(from)!.add(to);
     }
-    return peerWaves(peers, needs);
+    return peerWaves(peers, needs, (p) => stagesOf(p).length);
   }
 
   private annotate(): void {
     const waveOf = new Map<IConstruct, number>();
     for (const c of this.props.foundation) waveOf.set(c, 0);
-    for (const [peer, wave] of this.waves()) waveOf.set(peer, wave);
+    for (const [peer, wave] of this.waves()) {
+      waveOf.set(peer, wave);
+      stagesOf(peer).forEach((stage, i) => stage.forEach((c) => waveOf.set(c, wave + 1 + i)));
+    }
     const last = this.lastWave;
     for (const c of this.props.last) waveOf.set(c, last);
     for (const object of this.node.scope!.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
@@ -83,21 +97,28 @@ export class SyncWaves extends Construct {
   }
 }
 
+/** The stages of a peer after its own wave; none unless it is an {@link IStagedPeer}. */
+function stagesOf(peer: IPeer): ReadonlyArray<readonly IConstruct[]> {
+  return 'syncStages' in peer ? (peer as IStagedPeer).syncStages : [];
+}
+
 /**
- * The wave of each peer: 1 + the longest chain of needs below it. Cycles (A calls B, B calls A) are collapsed into
- * one group first (Tarjan's strongly connected components), whose members share a wave.
+ * The wave of each peer: 1 + the longest chain of needs below it, a peer with stages counting one more per stage
+ * (`extra`). Cycles (A calls B, B calls A) are collapsed into one group first (Tarjan's strongly connected
+ * components), whose members share a wave.
  */
-function peerWaves(peers: IPeer[], needs: Map<IPeer, Set<IPeer>>): Map<IPeer, number> {
+function peerWaves(peers: IPeer[], needs: Map<IPeer, Set<IPeer>>, extra: (peer: IPeer) => number): Map<IPeer, number> {
   const group = stronglyConnected(peers, needs);
   const depth = new Map<number, number>();
   const depthOf = (g: number): number => {
     const known = depth.get(g);
     if (known !== undefined) return known;
-    const below = peers
+    // The wave after the end of each group below: its wave plus the stages of its members.
+    const ends = peers
       .filter((p) => group.get(p) === g)
-      .flatMap((p) => [...needs.get(p)!].map((q) => group.get(q)!))
-      .filter((h) => h !== g);
-    const d = below.length === 0 ? 1 : 1 + Math.max(...below.map(depthOf));
+      .flatMap((p) => [...needs.get(p)!].filter((q) => group.get(q) !== g))
+      .map((q) => depthOf(group.get(q)!) + extra(q));
+    const d = ends.length === 0 ? 1 : 1 + Math.max(...ends);
     depth.set(g, d);
     return d;
   };

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { valueAt } from '../core/json';
+import { controllerOwnedFields } from '../delivery/controller-owned-fields';
 import { ARGO_CD_DEFAULTS, ArgoCdApplications, argoCdChartIds, ArgoCdRoot, DeliveredEnvironment, GroupKind } from '../delivery/argo-cd';
 import { ProductDefinition, productNamespaceName } from './product';
 import { EnvironmentConfig } from './settings';
@@ -44,6 +45,7 @@ export function composeDeliveryCharts(app: App, product: ProductDefinition, rend
         critical: environment.critical === true,
         clusterKinds: kindsOf(objects.filter((o) => valueAt(o, 'metadata', 'namespace') === undefined)),
         namespacedKinds: kindsOf(objects.filter((o) => valueAt(o, 'metadata', 'namespace') !== undefined)),
+        ignoreDifferences: controllerOwnedFields(objects),
       };
     }),
   });

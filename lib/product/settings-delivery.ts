@@ -35,10 +35,11 @@ export const ReleaseSettings = discriminated(
         strategy: Type.Literal('blue-green'),
         activeColor: oneOf(['blue', 'green'], 'use blue or green'),
         idleReplicas: optional(Type.Integer({ minimum: 0, description: 'use a whole number of at least 0' })),
+        switchTo: optional(oneOf(['blue', 'green'], 'use the idle colour (blue or green): the first step of eaf-cdk8s switch runs it at full size')),
         engine: optional(Engine),
         analysis: optional(ReleaseAnalysisSettings),
       },
-      'a blue-green release takes activeColor and optionally idleReplicas, engine and analysis',
+      'a blue-green release takes activeColor and optionally idleReplicas, switchTo, engine and analysis',
     ),
     strict(
       {

@@ -1,8 +1,11 @@
-import type { Document, Scalar } from 'yaml';
+import type { Document } from 'yaml';
 import * as semver from 'semver';
 import { describeValue } from '../core/errors';
 import { IMAGE_TAG_OR_DIGEST } from '../core/formats';
+import { edit, EnvironmentEdit, EnvironmentText, toPlain, ValueEdit, yaml } from './environment-edit';
 import { yamlErrorLine } from './environment-files';
+
+export type { EnvironmentEdit, EnvironmentText, FieldChange } from './environment-edit';
 
 /**
  * The release-time edits of an environment file, as pure functions of its text: put a tag on the idle colour,
@@ -18,38 +21,6 @@ import { yamlErrorLine } from './environment-files';
 
 /** A blue-green colour. */
 export type Color = 'blue' | 'green';
-
-/** An environment file: its path (names it in every message) and its text. */
-export interface EnvironmentText {
-  /** The path of the file, as messages name it. */
-  readonly file: string;
-  /** Its text. */
-  readonly text: string;
-}
-
-/** One field an edit changed. */
-export interface FieldChange {
-  /** The field, as a dotted path (`components.api.tags.green`). */
-  readonly field: string;
-  /** The value before; `undefined` when the field did not exist. */
-  readonly from: string | undefined;
-  /** The value after. */
-  readonly to: string;
-}
-
-/** What an edit did to one environment file. */
-export interface EnvironmentEdit {
-  /** The file edited. */
-  readonly file: string;
-  /** The new text; the same text when nothing changed. */
-  readonly text: string;
-  /** The fields whose value changed, in the order edited; empty when the file already said it. */
-  readonly changes: readonly FieldChange[];
-  /** One line for the log: `<file>: <field>: <from> -> <to>, ... (<why>)`. */
-  readonly description: string;
-  /** What the operator should know before merging, one line each (`<file>: <field>: ...`). */
-  readonly warnings: readonly string[];
-}
 
 /** Bad input for an edit: every line names the file, the field, the value received and the fix. */
 export class ReleaseError extends Error {
@@ -91,24 +62,47 @@ export function releaseTag(environment: EnvironmentText, component: string, tag:
   return edit(environment, document, [{ path: field, value: tag }], why);
 }
 
+/** A step of a two-step switch: grow the idle colour to full size (`scale`), then move the Services to it (`route`). */
+export type SwitchStep = 'scale' | 'route';
+
+/** Options of {@link switchColor}. */
+export interface SwitchOptions {
+  /**
+   * The step to make.
+   * @default - the next one: `scale` when the idle colour runs fewer pods (`release.idleReplicas` below a component's
+   * replicas) and no switch is under way, else `route`
+   */
+  readonly step?: SwitchStep;
+}
+
 /**
- * Flips `release.activeColor` (blue to green, green to blue): the Services move to the other colour's
- * Deployments. Warns when that colour runs no pods (`release.idleReplicas: 0`), as then nothing serves until
- * they have started.
- * @throws ReleaseError when the environment is not blue-green
+ * Switches the Services to the other colour, without ever leaving them short of pods. When the idle colour runs
+ * fewer pods than the active one (`release.idleReplicas`), in two steps, each a commit (or an `oc apply`) of its own:
+ *
+ * 1. `scale`: sets `release.switchTo: <idle colour>`: that colour runs at full size beside the active one, and the
+ *    Services stay where they are;
+ * 2. `route` (once its Deployments are ready): flips `release.activeColor` and removes `switchTo`: the Services move,
+ *    and the old colour shrinks to `idleReplicas`.
+ *
+ * When the idle colour is at full size already, `route` is the only step. With Argo CD, `route` alone is safe too: the
+ * sync waves grow the new colour, and wait for it to be healthy, before the Services move (a warning says so).
+ * Warns when that colour runs no pods (`release.idleReplicas: 0`), as then nothing serves until they have started.
+ * @throws ReleaseError when the environment is not blue-green, or `release.switchTo` is not the idle colour
  */
-export function switchColor(environment: EnvironmentText): EnvironmentEdit {
-  return flipActiveColor(environment, 'switch');
+export function switchColor(environment: EnvironmentText, options: SwitchOptions = {}): EnvironmentEdit {
+  return flipActiveColor(environment, 'switch', options.step);
 }
 
 /**
  * Flips `release.activeColor` back to the other colour, which still runs the previous release: the same edit as
- * {@link switchColor}, worded as a rollback. Warns when that colour was scaled to nothing
- * (`release.idleReplicas: 0`): then the rollback is not instant, its pods start first.
+ * the `route` step of {@link switchColor}, worded as a rollback. In the middle of a two-step switch
+ * (`release.switchTo` set) it cancels the switch instead: `switchTo` goes, the colour shrinks back, and the
+ * Services never moved. Warns when that colour was scaled to nothing (`release.idleReplicas: 0`): then the rollback
+ * is not instant, its pods start first.
  * @throws ReleaseError when the environment is not blue-green
  */
 export function rollback(environment: EnvironmentText): EnvironmentEdit {
-  return flipActiveColor(environment, 'rollback');
+  return flipActiveColor(environment, 'rollback', 'route');
 }
 
 /**
@@ -198,8 +192,8 @@ export function runningTags(environment: EnvironmentText): Record<string, string
   return tags;
 }
 
-/** The one implementation of the flip behind {@link switchColor} and {@link rollback}. */
-function flipActiveColor(environment: EnvironmentText, verb: 'switch' | 'rollback'): EnvironmentEdit {
+/** The one implementation of the steps behind {@link switchColor} and {@link rollback}. */
+function flipActiveColor(environment: EnvironmentText, verb: 'switch' | 'rollback', step: SwitchStep | undefined): EnvironmentEdit {
   const document = parse(environment);
   const release = releaseOf(environment, document);
   if (release.strategy !== 'blue-green') {
@@ -209,29 +203,111 @@ function flipActiveColor(environment: EnvironmentText, verb: 'switch' | 'rollbac
     ]);
   }
   const next = otherColor(release.activeColor);
+  if (release.switchTo !== undefined && release.switchTo !== next) {
+    throw new ReleaseError([
+      `${environment.file}: release.switchTo: must be the idle colour ${next}, as release.activeColor is ${release.activeColor} ` +
+        `(got ${describeValue(release.switchTo)}); remove switchTo, then run eaf-cdk8s ${verb} again`,
+    ]);
+  }
+  if (verb === 'rollback' && release.switchTo !== undefined) {
+    return edit(
+      environment,
+      document,
+      [{ path: ['release', 'switchTo'], value: undefined }],
+      `rollback: the switch to ${next} is cancelled; the Services never left ${release.activeColor}, and ${next} ` +
+        `shrinks back to release.idleReplicas`,
+    );
+  }
+  const shrinks = !release.rollouts && idleShrinks(document, release.idleReplicas);
+  const chosen = step ?? (shrinks && release.switchTo === undefined ? 'scale' : 'route');
+  if (chosen === 'scale') return scaleStep(environment, document, release, next, shrinks);
+  return routeStep(environment, document, release, next, verb, shrinks);
+}
+
+/** Step 1 of a switch: `release.switchTo` is the idle colour, which runs at full size; the Services stay. */
+function scaleStep(environment: EnvironmentText, document: Document, release: BlueGreen, next: Color, shrinks: boolean): EnvironmentEdit {
+  if (release.rollouts) {
+    throw new ReleaseError([
+      `${environment.file}: release.engine: switch --step scale is for blue-green Deployments (got ${describeValue('argo-rollouts')}); ` +
+        'run eaf-cdk8s switch without --step: Argo Rollouts scales and promotes the new version itself',
+    ]);
+  }
+  if (!shrinks) {
+    return {
+      ...edit(environment, document, [], `switch (step 1 of 2): ${next} runs at full size already; nothing to scale`),
+      description:
+        `${environment.file}: ${next} runs at full size already (release.idleReplicas is not below any component's ` +
+        `replicas); nothing to scale, run eaf-cdk8s switch to move the Services`,
+    };
+  }
+  return edit(
+    environment,
+    document,
+    [{ path: ['release', 'switchTo'], value: next, after: 'activeColor' }],
+    `switch (step 1 of 2): ${next} runs at full size beside ${release.activeColor}, and the Services stay on ${release.activeColor}; ` +
+      `once ${next}'s Deployments are ready (oc rollout status deployment/<component>-${next}), run eaf-cdk8s switch again to move them`,
+  );
+}
+
+/** Step 2 of a switch (or a rollback): `release.activeColor` flips, `release.switchTo` goes. */
+function routeStep(
+  environment: EnvironmentText,
+  document: Document,
+  release: BlueGreen,
+  next: Color,
+  verb: 'switch' | 'rollback',
+  shrinks: boolean,
+): EnvironmentEdit {
   const runs = describeTags(Object.fromEntries(componentsOf(document).map((c) => [c, toPlain(document.getIn(['components', c, 'tags', next]))])));
+  const grown = release.switchTo === next;
   // With Argo Rollouts the flip changes the Rollout's tag: a new version is previewed, analysed and promoted, and the
   // previous one keeps running for the scale-down delay whatever idleReplicas says.
   const why = release.rollouts
     ? `${verb}: the Rollouts run ${next}'s tags (${runs}): Argo Rollouts previews and analyses them before promoting`
     : verb === 'switch'
-      ? `switch: traffic moves to ${next} (${runs}); ${release.activeColor} stays as the idle colour for a rollback`
+      ? `switch${grown ? ' (step 2 of 2)' : ''}: traffic moves to ${next} (${runs}); ${release.activeColor} stays as the idle colour for a rollback`
       : `rollback: traffic goes back to ${next} (${runs}); ${release.activeColor} becomes the idle colour`;
-  const warnings =
-    release.idleReplicas === 0 && !release.rollouts
-      ? [
-          `${environment.file}: release.idleReplicas: ${next} is scaled to no pods (got 0); ` +
-            `the ${verb} is not instant: nothing serves until ${next}'s pods have started and are ready after the sync. Keep idleReplicas above 0 ` +
-            `for an instant ${verb}`,
-        ]
-      : [];
-  return { ...edit(environment, document, [{ path: ['release', 'activeColor'], value: next }], why), warnings };
+  const warnings: string[] = [];
+  if (release.idleReplicas === 0 && !release.rollouts && !grown) {
+    warnings.push(
+      `${environment.file}: release.idleReplicas: ${next} is scaled to no pods (got 0); ` +
+        `the ${verb} is not instant: nothing serves until ${next}'s pods have started and are ready after the sync. Keep idleReplicas above 0 ` +
+        `for an instant ${verb}`,
+    );
+  }
+  // With idleReplicas: 0 the warning above says it already.
+  if (shrinks && !grown && release.idleReplicas !== 0) {
+    warnings.push(
+      `${environment.file}: release.switchTo: ${next} grows from release.idleReplicas in the same change that moves the Services ` +
+        `(got ${describeValue(release.switchTo)}); Argo CD's sync waves grow it, and wait for it to be ready, first, but a plain oc apply ` +
+        'does not: there, switch in two steps instead (eaf-cdk8s switch --step scale, apply, wait until it is ready, then eaf-cdk8s switch)',
+    );
+  }
+  const edits: ValueEdit[] = [
+    { path: ['release', 'activeColor'], value: next },
+    { path: ['release', 'switchTo'], value: undefined },
+  ];
+  const made = edit(environment, document, edits, why);
+  return { ...made, warnings: [...warnings, ...made.warnings] };
+}
+
+/**
+ * Whether the idle colour runs fewer pods than the active one: `release.idleReplicas` is set and below some
+ * component's `replicas` (or a component's count is not in the file: the product's default, or an autoscaler).
+ */
+function idleShrinks(document: Document, idleReplicas: unknown): boolean {
+  if (typeof idleReplicas !== 'number') return false;
+  return componentsOf(document).some((c) => {
+    const replicas = toPlain(document.getIn(['components', c, 'replicas']));
+    return typeof replicas !== 'number' || idleReplicas < replicas;
+  });
 }
 
 /** What an environment's `release` says, checked as far as the edits rely on it. */
-type Release =
-  | { strategy: 'rolling'; declared: unknown }
-  | { strategy: 'blue-green'; declared: unknown; activeColor: Color; idleReplicas: unknown; rollouts: boolean };
+type Release = { strategy: 'rolling'; declared: unknown } | BlueGreen;
+
+/** A blue-green `release`: `switchTo` is the colour a two-step switch is under way to. */
+type BlueGreen = { strategy: 'blue-green'; declared: unknown; activeColor: Color; idleReplicas: unknown; switchTo: unknown; rollouts: boolean };
 
 function releaseOf(environment: EnvironmentText, document: Document): Release {
   const declared = toPlain(document.getIn(['release', 'strategy']));
@@ -255,6 +331,7 @@ function releaseOf(environment: EnvironmentText, document: Document): Release {
     declared,
     activeColor,
     idleReplicas: toPlain(document.getIn(['release', 'idleReplicas'])),
+    switchTo: toPlain(document.getIn(['release', 'switchTo'])),
     rollouts: toPlain(document.getIn(['release', 'engine'])) === 'argo-rollouts',
   };
 }
@@ -276,100 +353,10 @@ function describeTags(tags: Record<string, unknown>): string {
     .join(', ');
 }
 
-/** A node as plain data (the Document API returns nodes for collections). */
-function toPlain(value: unknown): unknown {
-  return value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function'
-    ? (value as { toJSON(): unknown }).toJSON()
-    : value;
-}
-
-function yaml(): typeof import('yaml') {
-  return require('yaml') as typeof import('yaml');
-}
-
 function parse(environment: EnvironmentText): Document {
   const document = yaml().parseDocument(environment.text, { uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ReleaseError([`${environment.file}: YAML error: ${yamlErrorLine(document.errors)}; fix the YAML syntax, then run the command again`]);
   }
   return document;
-}
-
-/** One value to set, by its path in the file. */
-interface ValueEdit {
-  readonly path: readonly string[];
-  readonly value: string;
-}
-
-/**
- * Sets each value: each existing scalar's source range is replaced by the new value, in the style of the old
- * one; the result must read back as the Document edited with `setIn` does, else (or when a value does not
- * exist) the Document is printed whole.
- */
-function edit(environment: EnvironmentText, document: Document, edits: readonly ValueEdit[], why: string): EnvironmentEdit {
-  const { isScalar } = yaml();
-  const changes: FieldChange[] = [];
-  const applied: ValueEdit[] = [];
-  const splices: Array<{ start: number; end: number; text: string }> = [];
-  let inPlace = true;
-  for (const e of edits) {
-    const node = document.getIn(e.path, true);
-    const before = toPlain(node);
-    if (before === e.value) continue;
-    changes.push({ field: e.path.join('.'), from: before === undefined ? undefined : String(before), to: e.value });
-    applied.push(e);
-    if (isScalar(node) && node.range && isInline(node)) splices.push({ start: node.range[0], end: node.range[1], text: renderScalar(node, e.value) });
-    else inPlace = false;
-  }
-  const fields = changes.map((c) => `${c.field}: ${c.from ?? '(not set)'} -> ${c.to}`).join(', ');
-  if (changes.length === 0) {
-    return {
-      file: environment.file,
-      text: environment.text,
-      changes,
-      warnings: [],
-      description: `${environment.file}: already says so, nothing to change (${why})`,
-    };
-  }
-  const expected = document.clone();
-  for (const e of applied) expected.setIn(e.path, e.value);
-  let text = inPlace ? splice(environment.text, splices) : undefined;
-  if (text === undefined || !readsAs(text, expected)) {
-    text = expected.toString({ flowCollectionPadding: false, lineWidth: 0 });
-    inPlace = false;
-  }
-  const note = inPlace
-    ? []
-    : [
-        `${environment.file}: ${changes.map((c) => c.field).join(', ')}: could not be edited in place, ` +
-          `so the YAML library re-printed the file (got ${changes.map((c) => describeValue(c.from)).join(', ')}); ` +
-          `check the file's layout and comments in the change before merging`,
-      ];
-  return { file: environment.file, text, changes, warnings: note, description: `${environment.file}: ${fields} (${why})` };
-}
-
-/** Plain and quoted scalars sit on one line; block scalars and aliases are printed by the Document instead. */
-function isInline(node: Scalar): boolean {
-  const { Scalar: S } = yaml();
-  return node.type === S.PLAIN || node.type === S.QUOTE_DOUBLE || node.type === S.QUOTE_SINGLE;
-}
-
-/** `value` in the old scalar's style: quoted as it was, else plain unless it would read as another type (`"1.5"`). */
-function renderScalar(node: Scalar, value: string): string {
-  const { Scalar: S, stringify } = yaml();
-  if (node.type === S.QUOTE_DOUBLE) return JSON.stringify(value);
-  if (node.type === S.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
-  return stringify(value, { lineWidth: 0 }).trimEnd();
-}
-
-function splice(text: string, splices: ReadonlyArray<{ start: number; end: number; text: string }>): string {
-  let out = text;
-  for (const s of [...splices].sort((a, b) => b.start - a.start)) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  return out;
-}
-
-function readsAs(text: string, expected: Document): boolean {
-  const { isDeepStrictEqual } = require('util') as typeof import('util');
-  const reread = yaml().parseDocument(text, { uniqueKeys: true });
-  return reread.errors.length === 0 && isDeepStrictEqual(reread.toJS(), expected.toJS());
 }

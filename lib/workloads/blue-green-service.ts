@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { propertyError } from '../core/errors';
 import { COLOR_LABEL, PREVIEW_LABEL } from '../core/labels';
 import { createService } from '../pods/pod-template';
@@ -52,23 +52,39 @@ export interface BlueGreenServiceProps {
    * @default - the same as `replicas`, so a rollback is instant
    */
   readonly idleReplicas?: number;
+  /**
+   * The first step of a switch to the idle colour: it runs at full size (`replicas`; without `replicas`, as an
+   * autoscaler owns the active colour's count, `idleReplicas`) while the Services stay on
+   * `activeColor`; the second step (`activeColor` set to it) moves them. Only the idle colour is accepted.
+   * @default - none: the idle colour runs `idleReplicas`
+   */
+  readonly switchTo?: Color;
 }
 
 /**
  * Blue-green release of a workload: one Deployment per colour, each with its own image tag.
  * The Service `<name>` selects the active colour, `<name>-preview` (labelled `eaf.io/preview: "true"`) the idle one.
+ *
+ * A switch never leaves the live Service short of pods: {@link syncStages} orders an Argo CD sync so that the active
+ * colour is at full size and healthy before the Services move, and the idle colour shrinks only after they moved;
+ * for a delivery without waves (`oc apply`), `switchTo` is the first of two steps (both colours at full size, the
+ * Services unchanged), and the flip of `activeColor` the second.
  */
 export class BlueGreenService extends Construct {
   /** The active colour. */
   public readonly activeColor: Color;
   /** The colour that does not receive traffic. */
   public readonly idleColor: Color;
+  /** The colour a two-step switch is under way to (at full size, not yet selected). @default - none */
+  public readonly switchTo?: Color;
   /** The Deployment of each colour. @internal */
   public readonly deployments: Record<Color, kplus.Deployment>;
   /** The Service selecting the active colour. @internal */
   public readonly service: kplus.Service;
   /** The Service selecting the idle colour. @internal */
   public readonly previewService: kplus.Service;
+  /** Whether the idle colour runs fewer pods than the active one, so that a switch must grow it first. */
+  private readonly idleShrinks: boolean;
 
   constructor(scope: Construct, id: string, props: BlueGreenServiceProps) {
     super(scope, id);
@@ -77,9 +93,22 @@ export class BlueGreenService extends Construct {
     }
     this.activeColor = props.activeColor;
     this.idleColor = props.activeColor === 'blue' ? 'green' : 'blue';
+    if (props.switchTo !== undefined && props.switchTo !== this.idleColor) {
+      throw propertyError(
+        this,
+        'switchTo',
+        `must be the idle colour ${this.idleColor}, as activeColor is ${this.activeColor}`,
+        props.switchTo,
+        `remove switchTo (the switch to ${props.switchTo} is done), or set it to ${this.idleColor}`,
+      );
+    }
+    this.switchTo = props.switchTo;
+    // An autoscaler's count (no replicas) is never the idle colour's fixed one.
+    this.idleShrinks = props.replicas === undefined || (props.idleReplicas ?? props.replicas) !== props.replicas;
     const replicas: Record<Color, number | undefined> = {
       [this.activeColor]: props.replicas,
-      [this.idleColor]: props.idleReplicas ?? props.replicas,
+      // Switching: the full size; with an autoscaler (no replicas) the caller gives that size as idleReplicas.
+      [this.idleColor]: props.switchTo === undefined ? (props.idleReplicas ?? props.replicas) : (props.replicas ?? props.idleReplicas),
     } as Record<Color, number | undefined>;
 
     const render = (color: Color) =>
@@ -101,6 +130,17 @@ export class BlueGreenService extends Construct {
   /** The Deployment that receives traffic. @internal */
   public get activeDeployment(): kplus.Deployment {
     return this.deployments[this.activeColor];
+  }
+
+  /**
+   * The Argo CD sync stages after the workload's own wave (which holds the active colour): first the Services, then
+   * the idle colour. Argo CD applies a wave and waits for it to be healthy before the next, so at a switch the new
+   * active colour is at full size and ready before the Services select it, and the old one shrinks to
+   * `idleReplicas` only after they left it. None when the idle colour keeps the full size (a switch then changes
+   * the Services' selectors only, and has nothing to wait for).
+   */
+  public get syncStages(): ReadonlyArray<readonly IConstruct[]> {
+    return this.idleShrinks ? [[this.service, this.previewService], [this.deployments[this.idleColor]]] : [];
   }
 }
 

@@ -15,6 +15,11 @@ export interface BlueGreenOptions {
    * @default - the same as `replicas`, so a rollback is instant
    */
   readonly idleReplicas?: number;
+  /**
+   * The first step of a two-step switch: the idle colour, at full size while the Services stay on `activeColor`.
+   * @default - none: the idle colour runs `idleReplicas`
+   */
+  readonly switchTo?: Color;
 }
 
 /**
@@ -75,7 +80,12 @@ export function renderRelease(workload: EafWorkload, props: EafWorkloadProps, re
       activeColor: props.blueGreen.activeColor,
       tags: props.tags!,
       replicas,
-      idleReplicas: props.blueGreen.idleReplicas ?? workload.replicas,
+      // While switching, the idle colour runs at full size: with an autoscaler, its minimum.
+      idleReplicas:
+        props.blueGreen.switchTo !== undefined && replicas === undefined
+          ? (props.autoscaling?.minReplicas ?? workload.replicas)
+          : (props.blueGreen.idleReplicas ?? workload.replicas),
+      switchTo: props.blueGreen.switchTo,
     });
     const deployments = [blueGreen.deployments.blue, blueGreen.deployments.green];
     const { service, previewService } = blueGreen;

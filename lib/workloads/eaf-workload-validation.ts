@@ -52,6 +52,14 @@ function checkRelease(problems: PropertyProblems, workload: EafWorkload, props: 
   if (props.tags === undefined)
     problems.add('tags', 'is required for a blue-green release', props.tags, 'set tags: { blue: <version>, green: <version> }');
   if (props.tag !== undefined) problems.add('tag', 'is only for rolling releases', props.tag, 'set tags.blue and tags.green instead');
+  if (props.rollout && props.blueGreen.switchTo !== undefined) {
+    problems.add(
+      'blueGreen.switchTo',
+      'is for blue-green Deployments only: Argo Rollouts scales and promotes the new version itself',
+      props.blueGreen.switchTo,
+      'remove switchTo and switch by activeColor alone',
+    );
+  }
   const idle = props.blueGreen.idleReplicas;
   // The idle colour is a standby: more replicas than the active colour would waste what it is meant to save.
   const scaling = props.autoscaling;

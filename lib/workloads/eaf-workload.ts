@@ -1,6 +1,6 @@
 import { JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { assertSameChart, Connections, IPeer } from '../core/connections';
 import { propertyError } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
@@ -259,6 +259,14 @@ export class EafWorkload extends Construct implements IDeploymentTemplate, IPeer
     this.rollout = release.rollout;
     this.blueGreen = release.blueGreen;
     this.addAutoscaler(release.scalingTarget);
+  }
+
+  /**
+   * What Argo CD syncs after the workload's own wave, stage by stage: with blue-green Deployments the Services, then
+   * the idle colour (see `BlueGreenService.syncStages`); else nothing.
+   */
+  public get syncStages(): ReadonlyArray<readonly IConstruct[]> {
+    return this.blueGreen?.syncStages ?? [];
   }
 
   /**

@@ -103,7 +103,8 @@ describe('ArgoCdApplications', () => {
       ]),
     ).toThrow(
       [
-        'environments[0].sync is automated in a critical environment without a reason (got "automated"); use sync: manual (someone approves each sync), or say why in autoSyncReason',
+        'environments[0].sync is automated in a critical environment without a reason (got "automated"); use ' +
+          'sync: manual (someone approves each sync), or say why in autoSyncReason',
         'environments[1].prune applies to automated sync only (got false); remove it, or set sync: automated',
         'environments[1].syncWindows[0].schedule is not a 5-field cron (got "0 0 18 * * 5"); use minute hour day month weekday, e.g. \'0 18 * * 5\'',
         'environments[2].name is given twice (got "staging"); deliver each environment once',
@@ -154,9 +155,60 @@ describe("a product's delivery", () => {
     expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: 'postgresql.cnpg.io', kind: 'Cluster' });
   });
 
+  /** The Application `dvmm-production` composed from what the environment renders. */
+  const application = (overrides: Parameters<typeof testEnvironment>[0]): Manifest => {
+    const app = new App({ outdir: '/nonexistent' });
+    const production = testEnvironment(overrides);
+    composeDeliveryCharts(app, DELIVERED, [{ environment: production, objects: synth(productChart(production, DELIVERED)) }]);
+    return find(synth(app.charts[1]), 'Application', 'dvmm-production');
+  };
+  const TAGGED = { api: { tag: '1.1.0', replicas: 3 }, frontend: { tag: '1.1.0', replicas: 3 } };
+  const SELECTOR_HASH = ['/spec/selector/rollouts-pod-template-hash'];
+
+  test('a canary through OpenShift Routes: Argo CD ignores the selector hash of the four Services and the weights of the two Routes, and keeps them at a sync', () => {
+    // GIVEN canary releases by Argo Rollouts, exposed by Routes
+    const spec = application({ release: { strategy: 'canary', engine: 'argo-rollouts' }, components: TAGGED }).spec;
+    // THEN the fields the Rollouts controller owns are ignored, by object
+    expect(spec.ignoreDifferences).toEqual([
+      { group: '', kind: 'Service', name: 'api', jsonPointers: SELECTOR_HASH },
+      { group: '', kind: 'Service', name: 'api-preview', jsonPointers: SELECTOR_HASH },
+      { group: 'route.openshift.io', kind: 'Route', name: 'api', jsonPointers: ['/spec/to/weight', '/spec/alternateBackends'] },
+      { group: '', kind: 'Service', name: 'frontend', jsonPointers: SELECTOR_HASH },
+      { group: '', kind: 'Service', name: 'frontend-preview', jsonPointers: SELECTOR_HASH },
+      { group: 'route.openshift.io', kind: 'Route', name: 'frontend', jsonPointers: ['/spec/to/weight', '/spec/alternateBackends'] },
+    ]);
+    // THEN a sync (server-side apply included) carries their live values instead of resetting them
+    expect(spec.syncPolicy.syncOptions).toEqual(['PruneLast=true', 'ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true']);
+  });
+
+  test('blue-green by Argo Rollouts: the active and preview Services only (no traffic router)', () => {
+    const spec = application({ release: { strategy: 'blue-green', activeColor: 'blue', engine: 'argo-rollouts' } }).spec;
+    expect(spec.ignoreDifferences.map((d: Manifest) => `${d.kind}/${d.name}`)).toEqual([
+      'Service/api',
+      'Service/api-preview',
+      'Service/frontend',
+      'Service/frontend-preview',
+    ]);
+  });
+
+  test("an autoscaler's target: its replicas, which the autoscaler owns", () => {
+    const spec = application({
+      components: { ...testEnvironment().components, api: { ...testEnvironment().components!.api, autoscaling: { minReplicas: 2, maxReplicas: 6 } } },
+    }).spec;
+    expect(spec.ignoreDifferences).toEqual([{ group: 'apps', kind: 'Deployment', name: 'api-blue', jsonPointers: ['/spec/replicas'] }]);
+    expect(spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+  });
+
+  test('blue-green Deployments without an autoscaler (DVMM): nothing a controller owns, nothing ignored', () => {
+    const spec = application({}).spec;
+    expect(spec.ignoreDifferences).toBeUndefined();
+    expect(spec.syncPolicy.syncOptions).toEqual(['PruneLast=true', 'ApplyOutOfSyncOnly=true']);
+  });
+
   test("fails on a delivery section for a product Argo CD does not deliver, and on automated sync in a critical environment, at the file's fields", () => {
     expect(settingProblems(() => productChart(testEnvironment({ delivery: { sync: 'manual' } })))).toEqual([
-      'delivery: is set, but the product is not delivered by Argo CD (got {"sync":"manual"}); declare the repository in the product (defineProduct({ delivery: { repoURL } })), or remove delivery',
+      'delivery: is set, but the product is not delivered by Argo CD (got {"sync":"manual"}); declare the repository ' +
+        'in the product (defineProduct({ delivery: { repoURL } })), or remove delivery',
     ]);
     expect(
       settingProblems(() =>
@@ -166,7 +218,8 @@ describe("a product's delivery", () => {
         ),
       ),
     ).toEqual([
-      'delivery.sync: is automated in a critical environment without a reason (got "automated"); use sync: manual (someone approves each sync), or say why in autoSyncReason',
+      'delivery.sync: is automated in a critical environment without a reason (got "automated"); use sync: ' +
+        'manual (someone approves each sync), or say why in autoSyncReason',
       'delivery.syncWindows.0.schedule: is not a 5-field cron (got "never"); use minute hour day month weekday, e.g. \'0 18 * * 5\'',
     ]);
   });
@@ -187,7 +240,9 @@ describe("a product's delivery", () => {
         components: { ...WEB_PRODUCT.components, frontend: { ...WEB_PRODUCT.components.frontend, browserCalls: ['frontend', 'db'] } },
       }),
     ).toThrow(
-      'product dvmm: components.frontend.browserCalls[0]: names no other public component of the product (got "frontend"); use one of: api\n  product dvmm: components.frontend.browserCalls[1]: names no other public component of the product (got "db"); use one of: api',
+      'product dvmm: components.frontend.browserCalls[0]: names no other public component of the product (got ' +
+        '"frontend"); use one of: api\n  product dvmm: components.frontend.browserCalls[1]: names no other public ' +
+        'component of the product (got "db"); use one of: api',
     );
   });
 });
@@ -215,7 +270,8 @@ describe("the gate's critical-sync-approval rule", () => {
   test('fails on an Application of a critical environment that syncs by itself', () => {
     const report = check([application('production', true), application('dev', true), application('staging', false)]);
     expect(report.findings.map((f) => `${f.object}: [${f.rule}] ${f.message}`)).toEqual([
-      'Application/argocd/dvmm-production: [critical-sync-approval] spec.syncPolicy.automated: is set for the critical environment production: every commit would reach real data without approval',
+      'Application/argocd/dvmm-production: [critical-sync-approval] spec.syncPolicy.automated: is set for the ' +
+        'critical environment production: every commit would reach real data without approval',
     ]);
   });
 

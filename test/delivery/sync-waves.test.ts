@@ -32,7 +32,8 @@ describe('SyncWaves', () => {
       ...WEB_PRODUCT,
       components: { ...WEB_PRODUCT.components, frontend: { ...WEB_PRODUCT.components.frontend, browserCalls: ['api'] } },
     });
-    const chart = productChart(testEnvironment(), product);
+    // GIVEN the idle colour at full size, as in DVMM's production (no stages: a switch moves selectors only)
+    const chart = productChart(testEnvironment({ release: { strategy: 'blue-green', activeColor: 'blue' } }), product);
     const manifests = synth(chart);
     // THEN each object's wave follows what it needs
     expect(wavesByKind(manifests, 'Namespace', 'Cluster', 'Keycloak', 'Deployment', 'Route')).toEqual({
@@ -64,7 +65,7 @@ describe('SyncWaves', () => {
   });
 
   test('without the browser dependency the frontend needs nothing and syncs with the databases', () => {
-    const manifests = synth(productChart(testEnvironment()));
+    const manifests = synth(productChart(testEnvironment({ release: { strategy: 'blue-green', activeColor: 'blue' } })));
     expect(waveOf(manifests, 'Deployment', 'frontend-blue')).toBe('1');
     expect(waveOf(manifests, 'Route', 'frontend')).toBe('4');
   });
@@ -79,6 +80,7 @@ describe('SyncWaves', () => {
       },
     });
     const env = testEnvironment({
+      release: { strategy: 'blue-green', activeColor: 'blue' },
       components: { ...testEnvironment().components, worker: { tags: { blue: '1.0.0', green: '1.0.0' }, replicas: 3 } },
     });
     const chart = productChart(env, product);
@@ -87,6 +89,58 @@ describe('SyncWaves', () => {
     expect(chart.syncWaves.peerWaves.get('worker')).toBe(chart.syncWaves.peerWaves.get('api')! + 1);
     expect(waveOf(manifests, 'Deployment', 'worker-blue')).toBe('4');
     expect(waveOf(manifests, 'Route', 'api')).toBe('5');
+  });
+
+  test('a blue-green component whose idle colour is smaller syncs in three waves: active colour, Services, idle colour', () => {
+    // GIVEN the idle colour scaled to 0 (testEnvironment), the frontend calling the API from the browser
+    const product = defineProduct({
+      ...WEB_PRODUCT,
+      components: { ...WEB_PRODUCT.components, frontend: { ...WEB_PRODUCT.components.frontend, browserCalls: ['api'] } },
+    });
+    const chart = productChart(testEnvironment(), product);
+    const manifests = synth(chart);
+    // THEN Argo CD brings the active colour to full size and health before the Services move, and shrinks the idle
+    // colour only after they left it; what needs the API comes after all three
+    expect(wavesByKind(manifests, 'Deployment', 'Service', 'PodDisruptionBudget', 'Route')).toMatchObject({
+      'Deployment/api-blue': '3',
+      'PodDisruptionBudget/api-blue': '3',
+      'Service/api': '4',
+      'Service/api-preview': '4',
+      'Deployment/api-green': '5',
+      'Deployment/frontend-blue': '6',
+      'Service/frontend': '7',
+      'Deployment/frontend-green': '8',
+      'Route/api': '9',
+    });
+    expect(chart.syncWaves.lastWave).toBe(9);
+    expect(chart.syncWaves.peerWaves.get('frontend')).toBe(6);
+  });
+
+  test('after a switch the stages follow the colours: the new active colour first, the old one last', () => {
+    const manifests = synth(productChart(testEnvironment({ release: { strategy: 'blue-green', activeColor: 'green', idleReplicas: 0 } })));
+    expect(wavesByKind(manifests, 'Deployment')).toMatchObject({ 'Deployment/api-green': '3', 'Deployment/api-blue': '5' });
+    expect(waveOf(manifests, 'Service', 'api')).toBe('4');
+  });
+
+  test('a peer with stages puts what needs it after its last stage (IStagedPeer)', () => {
+    const chart = testChart();
+    const db = new Peer(chart, 'db');
+    const app = Object.assign(new Peer(chart, 'app'), { syncStages: [] as ApiObject[][] });
+    const stage = (name: string) => new ApiObject(app, name, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+    app.syncStages.push([stage('first')], [stage('second')]);
+    const user = new Peer(chart, 'user');
+    Connections.of(chart).add({ from: app, to: db, port: 5432, purpose: 'database' });
+    Connections.of(chart).add({ from: user, to: app, port: 80, purpose: 'http' });
+    const waves = new SyncWaves(chart, 'SyncWaves', { foundation: [], peers: [db, app, user], last: [] });
+    const manifests = synth(chart);
+    expect(wavesByKind(manifests, 'ConfigMap')).toEqual({
+      'ConfigMap/db': '1',
+      'ConfigMap/app': '2',
+      'ConfigMap/first': '3',
+      'ConfigMap/second': '4',
+      'ConfigMap/user': '5',
+    });
+    expect(waves.lastWave).toBe(6);
   });
 
   test('peers calling each other in a cycle share a wave, after what they need', () => {

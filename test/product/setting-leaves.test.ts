@@ -150,6 +150,8 @@ const LEAVES: Readonly<Record<string, Leaf>> = {
   'release(rolling)': { at: 'release', value: { strategy: 'rolling' }, base: BLUE_GREEN_BASE },
   'release(blue-green).activeColor': { value: 'green', base: BLUE_GREEN_BASE },
   'release(blue-green).idleReplicas': { value: 0, base: BLUE_GREEN_BASE },
+  // Only shows when the idle colour is smaller: it then runs at full size.
+  'release(blue-green).switchTo': { value: 'green', base: merge(BLUE_GREEN_BASE, { release: { idleReplicas: 0 } }) },
   'release(blue-green).engine': { value: 'argo-rollouts', base: BLUE_GREEN_BASE },
   ...Object.fromEntries(
     (['blue-green', 'canary'] as const).flatMap((strategy) => {

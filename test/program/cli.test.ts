@@ -3,7 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CliIo, runCli } from '../../lib/program/cli';
+import { parseAllDocuments } from 'yaml';
+import { openJournal } from '../../lib/program/commands/release-journal';
 import { acquireLock } from '../../lib/program/output-writer';
+import { switchColor } from '../../lib/program/release';
 import { scaffoldProduct } from '../../lib/program/scaffold';
 import { readTree } from '../tree';
 
@@ -159,10 +162,12 @@ describe('eaf-cdk8s', () => {
       const production = path.join(dir, 'environments', 'production.yaml');
       fs.writeFileSync(
         production,
-        `${fs.readFileSync(production, 'utf8').replace('critical: true', 'critical: false')}egress:\n  anywhere: { from: [api], cidrs: [0.0.0.0/0], ports: [443] }\n`,
+        `${fs.readFileSync(production, 'utf8').replace('critical: true', 'critical: false')}egress:\n  anywhere: ` +
+          `{ from: [api], cidrs: [0.0.0.0/0], ports: [443] }\n`,
       );
       const warnings = [
-        `${production}: critical: is not true for an environment named "production" (got false); set critical: true to keep the production guardrails (backups, replicas, released tags), or rename the environment`,
+        `${production}: critical: is not true for an environment named "production" (got false); set critical: ` +
+          `true to keep the production guardrails (backups, replicas, released tags), or rename the environment`,
         `${production}: egress.anywhere.cidrs.0: allows every address (got "0.0.0.0/0"); list only the addresses the flow needs`,
       ];
       // WHEN synth runs plainly, THEN it writes and prints both warnings
@@ -176,7 +181,8 @@ describe('eaf-cdk8s', () => {
       lines = [];
       expect(runCli(['synth', '--dir', 'demo', '--reserved-namespaces', 'tools, demo-staging'], io())).toBe(1);
       expect(lines.join('\n')).toContain(
-        `${path.join(dir, 'environments', 'staging.yaml')}: namespace: is reserved by the platform (got "demo-staging"); use a namespace of the product's own, e.g. <product>-<environment> (leave namespace out for that default)`,
+        `${path.join(dir, 'environments', 'staging.yaml')}: namespace: is reserved by the platform (got "demo-staging"); ` +
+          `use a namespace of the product's own, e.g. <product>-<environment> (leave namespace out for that default)`,
       );
     });
 
@@ -206,7 +212,8 @@ describe('eaf-cdk8s', () => {
       lines = [];
       expect(runCli(['init', 'Orders_1', '--dir', 'x'], io())).toBe(1);
       expect(lines[0]).toBe(
-        'error: "Orders_1" is not a product name; use a lower-case name of letters, digits and hyphens starting with a letter, at most 40 characters, e.g. orders',
+        'error: "Orders_1" is not a product name; use a lower-case name of letters, digits and hyphens starting ' +
+          'with a letter, at most 40 characters, e.g. orders',
       );
     });
 
@@ -231,10 +238,12 @@ describe('eaf-cdk8s', () => {
       );
       expect(runCli(['validate', 'manifests'], io())).toBe(1);
       expect(lines).toContain(
-        'manifests: Pod/tools/debug: [image-tag-pinned] spec.containers[0].image: tag is a moving tag (got "busybox:latest"); fix: pin an immutable version such as 1.4.2, or a sha256 digest',
+        'manifests: Pod/tools/debug: [image-tag-pinned] spec.containers[0].image: tag is a moving tag (got "busybox:latest"); ' +
+          'fix: pin an immutable version such as 1.4.2, or a sha256 digest',
       );
       expect(lines).toContain(
-        'manifests: Pod/tools/debug: [pss-restricted] spec.containers[0].securityContext.privileged: must be false or unset (got true); fix: remove spec.containers[0].securityContext.privileged',
+        'manifests: Pod/tools/debug: [pss-restricted] spec.containers[0].securityContext.privileged: must be ' +
+          'false or unset (got true); fix: remove spec.containers[0].securityContext.privileged',
       );
       expect(lines[lines.length - 1]).toMatch(/^validate: \d+ problems$/);
     });
@@ -361,12 +370,14 @@ describe('eaf-cdk8s', () => {
       fs.writeFileSync(path.join(tmp, 'keep.txt'), 'mine');
       expect(runCli(['synth', '--product', ORDERS, '--out', '.'], io())).toBe(1);
       expect(lines[lines.length - 1]).toBe(
-        `error: the output folder ${tmp} holds the product folder ${tmp}, and the output replaces it whole; give --out a folder of its own, e.g. dist`,
+        `error: the output folder ${tmp} holds the product folder ${tmp}, and the output replaces it whole; give ` +
+          `--out a folder of its own, e.g. dist`,
       );
       lines = [];
       expect(runCli(['synth', '--product', ORDERS, '--dir', 'product', '--out', '.'], io())).toBe(1);
       expect(lines[lines.length - 1]).toBe(
-        `error: the output folder ${tmp} holds the product folder ${path.join(tmp, 'product')}, and the output replaces it whole; give --out a folder of its own, e.g. dist`,
+        `error: the output folder ${tmp} holds the product folder ${path.join(tmp, 'product')}, and the output ` +
+          `replaces it whole; give --out a folder of its own, e.g. dist`,
       );
       expect(fs.readdirSync(tmp)).toEqual(['keep.txt']);
     });
@@ -419,7 +430,8 @@ describe('eaf-cdk8s', () => {
       // THEN the file changed in that one line
       expect(fs.readFileSync(file, 'utf8')).toBe(text.replace('  activeColor: blue\n', '  activeColor: green\n'));
       expect(lines).toContain(
-        `rollback: ${file}: release.activeColor: blue -> green (rollback: traffic goes back to green (api 1.5.0, frontend 1.5.0); blue becomes the idle colour)`,
+        `rollback: ${file}: release.activeColor: blue -> green (rollback: traffic goes back to green (api 1.5.0, ` +
+          `frontend 1.5.0); blue becomes the idle colour)`,
       );
       // THEN every environment was written through the gate
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^wrote \\d+ files for 3 environments to ${path.join(dir, 'dist')}: `)));
@@ -503,7 +515,8 @@ describe('eaf-cdk8s', () => {
       lines = [];
       expect(runCli(['release', 'production', 'web', '1.6.0', '--dir', 'dvmm'], io())).toBe(1);
       expect(lines.slice(1)).toEqual([
-        `error: ${path.join(dir, 'environments', 'production.yaml')}: components.web: is not a component of this environment (got "web"); use one of: api, frontend`,
+        `error: ${path.join(dir, 'environments', 'production.yaml')}: components.web: is not a component of this ` +
+          `environment (got "web"); use one of: api, frontend`,
         'release: nothing was changed',
       ]);
       lines = [];
@@ -531,7 +544,9 @@ describe('eaf-cdk8s', () => {
       outs.length = 0;
       expect(runCli(['promote', 'production', 'dev', '--allow-downgrade', '--dir', 'dvmm'], io())).toBe(0);
       expect(lines).toContain(
-        `promote: ${path.join(dir, 'environments', 'dev.yaml')}: components.api.tag: 1.5.0 -> 1.4.2, components.frontend.tag: 1.5.0 -> 1.4.2 (promote: what ${path.join(dir, 'environments', 'production.yaml')} runs (api 1.4.2, frontend 1.4.2), as the tags of a rolling release)`,
+        `promote: ${path.join(dir, 'environments', 'dev.yaml')}: components.api.tag: 1.5.0 -> 1.4.2, components.frontend.tag: ` +
+          `1.5.0 -> 1.4.2 (promote: what ${path.join(dir, 'environments', 'production.yaml')} runs (api 1.4.2, ` +
+          `frontend 1.4.2), as the tags of a rolling release)`,
       );
       expect(outs).toEqual([
         [
@@ -542,10 +557,79 @@ describe('eaf-cdk8s', () => {
           '- `dev: Deployment/dvmm-dev/api`',
           '  - `spec.template.spec.containers[name=api].image`: `"registry.eaf.example.com/dvmm/api:1.5.0"` → `"registry.eaf.example.com/dvmm/api:1.4.2"`',
           '- `dev: Deployment/dvmm-dev/frontend`',
-          '  - `spec.template.spec.containers[name=frontend].image`: `"registry.eaf.example.com/dvmm/frontend:1.5.0"` → `"registry.eaf.example.com/dvmm/frontend:1.4.2"`',
+          '  - `spec.template.spec.containers[name=frontend].image`: `"registry.eaf.example.com/dvmm/frontend:1.5.0"` ' +
+            '→ `"registry.eaf.example.com/dvmm/frontend:1.4.2"`',
           '',
         ].join('\n'),
       ]);
+    });
+
+    test('switch staging in two steps: step 1 grows the idle colour in dist/, step 2 moves the Services and shrinks the old one', () => {
+      // GIVEN DVMM's staging: green active with 2 pods per component, blue idle with 1
+      const dir = dvmm();
+      const file = path.join(dir, 'environments', 'staging.yaml');
+      const text = fs.readFileSync(file, 'utf8');
+      const objects = () => parseAllDocuments(fs.readFileSync(path.join(dir, 'dist', 'staging', 'dvmm.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+      const state = () => {
+        const o = objects();
+        return {
+          blue: o.find((d) => d.kind === 'Deployment' && d.metadata.name === 'api-blue').spec.replicas,
+          green: o.find((d) => d.kind === 'Deployment' && d.metadata.name === 'api-green').spec.replicas,
+          service: o.find((d) => d.kind === 'Service' && d.metadata.name === 'api').spec.selector['eaf.io/color'],
+        };
+      };
+      expect(state()).toEqual({ blue: 1, green: 2, service: 'green' });
+      // WHEN switch runs once: THEN blue runs at full size, the Service stays on green
+      expect(runCli(['switch', 'staging', '--dir', 'dvmm'], io())).toBe(0);
+      expect(fs.readFileSync(file, 'utf8')).toBe(text.replace('  activeColor: green\n', '  activeColor: green\n  switchTo: blue\n'));
+      expect(state()).toEqual({ blue: 2, green: 2, service: 'green' });
+      // WHEN it runs again: THEN the Service moves to blue, and green shrinks to idleReplicas
+      expect(runCli(['switch', 'staging', '--dir', 'dvmm'], io())).toBe(0);
+      expect(fs.readFileSync(file, 'utf8')).toBe(text.replace('  activeColor: green\n', '  activeColor: blue\n'));
+      expect(state()).toEqual({ blue: 2, green: 1, service: 'blue' });
+      expect(fs.existsSync(path.join(dir, 'environments', '.release-journal.json'))).toBe(false);
+    });
+
+    test('fails on an unknown --step, naming the two', () => {
+      expect(runCli(['switch', 'staging', '--step', 'both', '--dir', dvmm()], io())).toBe(2);
+      expect(lines.join('\n')).toContain('--step is scale (grow the idle colour) or route (move the Services) (got "both")');
+    });
+
+    test('a switch killed after it wrote the file (dist/ old) is completed by the next switch, which does not switch again', () => {
+      // GIVEN what a SIGKILL during the synthesis leaves: the journal, the file edited (step 1), dist/ as before
+      const dir = dvmm();
+      const environments = path.join(dir, 'environments');
+      const file = path.join(environments, 'staging.yaml');
+      const before = fs.readFileSync(file, 'utf8');
+      const after = switchColor({ file, text: before }).text;
+      const distBefore = fs.readFileSync(path.join(dir, 'dist', 'staging', 'dvmm.k8s.yaml'), 'utf8');
+      openJournal(environments, { command: 'switch', environment: 'staging', file, before, after });
+      fs.writeFileSync(file, after);
+      // WHEN the operator runs switch again
+      expect(runCli(['switch', 'staging', '--dir', 'dvmm'], io())).toBe(0);
+      // THEN the interrupted step is completed (dist/ follows the file) and no second step is made
+      expect(lines).toContain(`recovered: an interrupted switch of staging wrote ${file} but the output may not follow it; re-synthesising from it`);
+      expect(lines).toContain('switch: the interrupted switch of staging is complete now; not making another (run switch again for the next one)');
+      expect(fs.readFileSync(file, 'utf8')).toBe(after);
+      expect(fs.readFileSync(path.join(dir, 'dist', 'staging', 'dvmm.k8s.yaml'), 'utf8')).not.toBe(distBefore);
+      expect(fs.existsSync(path.join(environments, '.release-journal.json'))).toBe(false);
+    });
+
+    test('a journal whose command never changed the file is dropped, and the command runs; a file changed since is refused', () => {
+      const dir = dvmm();
+      const environments = path.join(dir, 'environments');
+      const file = path.join(environments, 'production.yaml');
+      const text = fs.readFileSync(file, 'utf8');
+      openJournal(environments, { command: 'rollback', environment: 'production', file, before: text, after: 'x' });
+      expect(runCli(['rollback', 'production', '--dir', 'dvmm'], io())).toBe(0);
+      expect(lines).toContain('recovered: an interrupted rollback of production had not changed ' + file + '; nothing to complete');
+      expect(fs.readFileSync(file, 'utf8')).toContain('  activeColor: green\n');
+      // GIVEN a record of neither text
+      openJournal(environments, { command: 'rollback', environment: 'production', file, before: 'a', after: 'b' });
+      expect(runCli(['rollback', 'production', '--dir', 'dvmm'], io())).toBe(1);
+      expect(lines.join('\n')).toContain(
+        `${path.join(environments, '.release-journal.json')}: records an interrupted rollback of production, but ${file} changed since`,
+      );
     });
 
     test('switch keeps its edit and the new output when the old output cannot be read for the diff, and says so', () => {
@@ -555,7 +639,8 @@ describe('eaf-cdk8s', () => {
       expect(fs.readFileSync(path.join(dir, 'environments', 'production.yaml'), 'utf8')).toContain('  activeColor: green\n');
       expect(lines[lines.length - 1]).toMatch(
         new RegExp(
-          `^warning: switch: .*production\\.yaml and .*dist are updated, but there is no diff: .*dvmm\\.k8s\\.yaml: YAML error: .+ at line \\d+, column \\d+; fix the YAML syntax$`,
+          `^warning: switch: .*production\\.yaml and .*dist are updated, but there is no diff: .*dvmm\\.k8s\\.yaml: ` +
+            `YAML error: .+ at line \\d+, column \\d+; fix the YAML syntax$`,
         ),
       );
       expect(outs).toEqual([]);

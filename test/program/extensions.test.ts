@@ -94,6 +94,8 @@ describe('a product with its own additions', () => {
     // WHEN each release command re-synthesises it THEN the team's additions are still there, in every environment
     for (const command of [
       ['release', 'staging', 'app', '1.1.0'],
+      // staging's idle colour is smaller: the switch is two steps (grow it, then move the Services)
+      ['switch', 'staging'],
       ['switch', 'staging'],
       // staging runs 1.1.0 now; after the rollback it would run 0.9.0, older than production's 1.0.0 (refused)
       ['promote', 'staging', 'production'],

@@ -53,7 +53,8 @@ describe('releaseTag', () => {
     ]);
     expect(edit.changes).toEqual([{ field: 'components.api.tags.green', from: '1.5.0', to: '1.6.0' }]);
     expect(edit.description).toBe(
-      'environments/production.yaml: components.api.tags.green: 1.5.0 -> 1.6.0 (release: the idle colour green gets it; blue stays live until eaf-cdk8s switch)',
+      'environments/production.yaml: components.api.tags.green: 1.5.0 -> 1.6.0 (release: the idle colour green ' +
+        'gets it; blue stays live until eaf-cdk8s switch)',
     );
     expect(edit.warnings).toEqual([]);
   });
@@ -114,7 +115,8 @@ describe('releaseTag', () => {
 
   test('fails on a tag that is no image tag or digest, and on an unknown component, naming file, field, value and fix', () => {
     expect(problems(() => releaseTag(real('production'), 'web', '1.6.0 beta'))).toEqual([
-      'environments/production.yaml: components.web.tags.green: is not an image tag or digest (got "1.6.0 beta"); use an image tag such as 1.4.2, or a digest sha256:<64 hex digits>',
+      'environments/production.yaml: components.web.tags.green: is not an image tag or digest (got "1.6.0 beta"); ' +
+        'use an image tag such as 1.4.2, or a digest sha256:<64 hex digits>',
       'environments/production.yaml: components.web: is not a component of this environment (got "web"); use one of: api, frontend',
     ]);
   });
@@ -125,7 +127,8 @@ describe('releaseTag', () => {
     expect(edit.changes).toEqual([{ field: 'components.api.tag', from: '1.0.0', to: '1.1.0' }]);
     expect(edit.text).toBe('release: { strategy: canary, engine: argo-rollouts }\ncomponents:\n  api: { tag: 1.1.0 }\n');
     expect(problems(() => switchColor(canary))).toEqual([
-      'qa.yaml: release.strategy: switch needs a blue-green release (got "canary"); release a new tag with eaf-cdk8s release <environment> <component> <tag> instead, or set release.strategy: blue-green',
+      'qa.yaml: release.strategy: switch needs a blue-green release (got "canary"); release a new tag with ' +
+        'eaf-cdk8s release <environment> <component> <tag> instead, or set release.strategy: blue-green',
     ]);
   });
 
@@ -148,7 +151,8 @@ describe('switchColor and rollback', () => {
     const edit = switchColor(production);
     expect(changedLines(production.text, edit.text)).toEqual([['  activeColor: blue', '  activeColor: green']]);
     expect(edit.description).toBe(
-      'environments/production.yaml: release.activeColor: blue -> green (switch: traffic moves to green (api 1.5.0, frontend 1.5.0); blue stays as the idle colour for a rollback)',
+      'environments/production.yaml: release.activeColor: blue -> green (switch: traffic moves to green (api ' +
+        '1.5.0, frontend 1.5.0); blue stays as the idle colour for a rollback)',
     );
     expect(edit.warnings).toEqual([]);
   });
@@ -156,10 +160,11 @@ describe('switchColor and rollback', () => {
   test('rollback is the same edit in its own words', () => {
     const staging = real('staging');
     const edit = rollback(staging);
-    expect(edit.text).toBe(switchColor(staging).text);
+    expect(edit.text).toBe(switchColor(staging, { step: 'route' }).text);
     expect(changedLines(staging.text, edit.text)).toEqual([['  activeColor: green', '  activeColor: blue']]);
     expect(edit.description).toBe(
-      'environments/staging.yaml: release.activeColor: green -> blue (rollback: traffic goes back to blue (api 1.4.2, frontend 1.4.2); green becomes the idle colour)',
+      'environments/staging.yaml: release.activeColor: green -> blue (rollback: traffic goes back to blue (api ' +
+        '1.4.2, frontend 1.4.2); green becomes the idle colour)',
     );
   });
 
@@ -177,11 +182,113 @@ describe('switchColor and rollback', () => {
 
   test('fails on an environment that is not blue-green', () => {
     expect(problems(() => rollback(real('dev')))).toEqual([
-      'environments/dev.yaml: release.strategy: rollback needs a blue-green release (got "rolling"); release a new tag with eaf-cdk8s release <environment> <component> <tag> instead, or set release.strategy: blue-green',
+      'environments/dev.yaml: release.strategy: rollback needs a blue-green release (got "rolling"); release ' +
+        'a new tag with eaf-cdk8s release <environment> <component> <tag> instead, or set release.strategy: blue-green',
     ]);
     expect(problems(() => switchColor({ file: 'x.yaml', text: 'components: {}\n' }))[0]).toMatch(
       /^x\.yaml: release\.strategy: switch needs a blue-green release \(got "rolling"\)/,
     );
+  });
+});
+
+describe('switchColor in two steps (the idle colour runs fewer pods)', () => {
+  test('staging: step 1 adds release.switchTo under activeColor, step 2 flips activeColor and removes it, nothing else', () => {
+    // GIVEN staging, whose idle colour blue runs 1 pod (idleReplicas: 1) and each component 2
+    const staging = real('staging');
+    // WHEN the switch is made
+    const scale = switchColor(staging);
+    // THEN step 1 only adds the line: blue runs at full size, the Services stay on green
+    expect(scale.text).toBe(staging.text.replace('  activeColor: green\n', '  activeColor: green\n  switchTo: blue\n'));
+    expect(scale.changes).toEqual([{ field: 'release.switchTo', from: undefined, to: 'blue' }]);
+    expect(scale.description).toBe(
+      "environments/staging.yaml: release.switchTo: (not set) -> blue (switch (step 1 of 2): blue runs at full size beside green, and the Services stay on green; once blue's Deployments are ready (oc rollout status deployment/<component>-blue), run eaf-cdk8s switch again to move them)",
+    );
+    expect(scale.warnings).toEqual([]);
+    // WHEN it is run again: THEN step 2 moves the Services and removes switchTo, leaving the file as a one-step flip would
+    const route = switchColor({ file: staging.file, text: scale.text });
+    expect(route.text).toBe(staging.text.replace('  activeColor: green', '  activeColor: blue'));
+    expect(route.changes).toEqual([
+      { field: 'release.activeColor', from: 'green', to: 'blue' },
+      { field: 'release.switchTo', from: 'blue', to: undefined },
+    ]);
+    expect(route.description).toMatch(
+      /^environments\/staging\.yaml: release\.activeColor: green -> blue, release\.switchTo: blue -> \(removed\) \(switch \(step 2 of 2\)/,
+    );
+    expect(route.warnings).toEqual([]);
+    // and step 1 made again changes nothing
+    expect(switchColor({ file: staging.file, text: scale.text }, { step: 'scale' }).changes).toEqual([]);
+  });
+
+  test('edits a flow-map release in place: inserts ", switchTo: green" and removes it again', () => {
+    const text =
+      'release: { strategy: blue-green, activeColor: blue, idleReplicas: 0 }  # keep\ncomponents:\n  api: { ' +
+      'tags: { blue: 1.0.0, green: 1.1.0 }, replicas: 2 }\n';
+    const scale = switchColor({ file: 'f.yaml', text });
+    expect(scale.text).toBe(text.replace('activeColor: blue,', 'activeColor: blue, switchTo: green,'));
+    expect(scale.warnings).toEqual([]);
+    const route = switchColor({ file: 'f.yaml', text: scale.text });
+    expect(route.text).toBe(text.replace('activeColor: blue', 'activeColor: green'));
+    expect(route.warnings).toEqual([]);
+  });
+
+  test('rollback in the middle of a switch cancels it: switchTo goes, activeColor stays', () => {
+    const staging = real('staging');
+    const scale = switchColor(staging);
+    const cancel = rollback({ file: staging.file, text: scale.text });
+    expect(cancel.text).toBe(staging.text);
+    expect(cancel.description).toBe(
+      'environments/staging.yaml: release.switchTo: blue -> (removed) (rollback: the switch to blue is cancelled; ' +
+        'the Services never left green, and blue shrinks back to release.idleReplicas)',
+    );
+  });
+
+  test('one step when the idle colour keeps the full size; --step scale then has nothing to do', () => {
+    const production = real('production');
+    expect(switchColor(production).changes).toEqual([{ field: 'release.activeColor', from: 'blue', to: 'green' }]);
+    const scale = switchColor(production, { step: 'scale' });
+    expect(scale.changes).toEqual([]);
+    expect(scale.text).toBe(production.text);
+    expect(scale.description).toBe(
+      "environments/production.yaml: green runs at full size already (release.idleReplicas is not below any component's replicas); nothing to scale, run eaf-cdk8s switch to move the Services",
+    );
+  });
+
+  test('--step route from a smaller idle colour flips in one change and warns that only Argo CD orders it', () => {
+    const staging = real('staging');
+    const route = switchColor(staging, { step: 'route' });
+    expect(route.changes).toEqual([{ field: 'release.activeColor', from: 'green', to: 'blue' }]);
+    expect(route.warnings).toEqual([
+      'environments/staging.yaml: release.switchTo: blue grows from release.idleReplicas in the same change that moves the Services (got nothing); ' +
+        "Argo CD's sync waves grow it, and wait for it to be ready, first, but a plain oc apply does not: there, switch in two steps instead " +
+        '(eaf-cdk8s switch --step scale, apply, wait until it is ready, then eaf-cdk8s switch)',
+    ]);
+  });
+
+  test('a component without replicas in the file counts as bigger than the idle colour', () => {
+    const text =
+      'release:\n  strategy: blue-green\n  activeColor: blue\n  idleReplicas: 1\ncomponents:\n  api:\n    tags: { blue: 1.0.0, green: 1.1.0 }\n';
+    expect(switchColor({ file: 'f.yaml', text }).changes).toEqual([{ field: 'release.switchTo', from: undefined, to: 'green' }]);
+  });
+
+  test('fails when switchTo is not the idle colour, and on --step scale with Argo Rollouts', () => {
+    const staging = real('staging');
+    const wrong = { file: staging.file, text: staging.text.replace('  activeColor: green\n', '  activeColor: green\n  switchTo: green\n') };
+    expect(problems(() => switchColor(wrong))).toEqual([
+      'environments/staging.yaml: release.switchTo: must be the idle colour blue, as release.activeColor is ' +
+        'green (got "green"); remove switchTo, then run eaf-cdk8s switch again',
+    ]);
+    const rollouts = {
+      file: 'p.yaml',
+      text:
+        'release:\n  strategy: blue-green\n  activeColor: blue\n  idleReplicas: 0\n  engine: argo-rollouts\ncomponents:\n ' +
+        ' api:\n    tags: { blue: 1.4.2, green: 1.5.0 }\n',
+    };
+    expect(problems(() => switchColor(rollouts, { step: 'scale' }))).toEqual([
+      'p.yaml: release.engine: switch --step scale is for blue-green Deployments (got "argo-rollouts"); run ' +
+        'eaf-cdk8s switch without --step: Argo Rollouts scales and promotes the new version itself',
+    ]);
+    // without --step the Rollouts engine switches in one step, as before
+    expect(switchColor(rollouts).changes).toEqual([{ field: 'release.activeColor', from: 'blue', to: 'green' }]);
   });
 });
 
@@ -199,7 +306,9 @@ describe('promote', () => {
       ['    tags: { blue: 1.4.2, green: 1.5.0 }', '    tags: { blue: 1.4.2, green: 1.4.2 }'],
     ]);
     expect(edit.description).toBe(
-      'environments/production.yaml: components.api.tags.green: 1.5.0 -> 1.4.2, components.frontend.tags.green: 1.5.0 -> 1.4.2 (promote: what environments/staging.yaml runs (api 1.4.2, frontend 1.4.2), onto the idle colour green)',
+      'environments/production.yaml: components.api.tags.green: 1.5.0 -> 1.4.2, components.frontend.tags.green: ' +
+        '1.5.0 -> 1.4.2 (promote: what environments/staging.yaml runs (api 1.4.2, frontend 1.4.2), onto the idle ' +
+        'colour green)',
     );
   });
 
@@ -238,7 +347,8 @@ describe('promote', () => {
   test('fails when the target lacks a component the source runs, or the source runs no valid tag', () => {
     const target = { file: 'qa.yaml', text: 'components:\n  api: { tag: 1.0.0 }\n' };
     expect(problems(() => promote(real('staging'), target))).toEqual([
-      'qa.yaml: components.frontend: is missing, but environments/staging.yaml runs it (got nothing); add the component to qa.yaml, or promote by component with eaf-cdk8s release',
+      'qa.yaml: components.frontend: is missing, but environments/staging.yaml runs it (got nothing); add the ' +
+        'component to qa.yaml, or promote by component with eaf-cdk8s release',
     ]);
     expect(problems(() => promote({ file: 'src.yaml', text: 'components:\n  api: { replicas: 1 }\n' }, target))).toEqual([
       'src.yaml: components.api.tag: is not an image tag or digest (got nothing); set the tag the environment runs, e.g. 1.4.2',
@@ -262,7 +372,8 @@ describe('runningTags', () => {
 
 describe('switch and rollback with the Argo Rollouts engine', () => {
   const text =
-    'release:\n  strategy: blue-green\n  activeColor: blue\n  idleReplicas: 0\n  engine: argo-rollouts\ncomponents:\n  api:\n    tags: { blue: 1.4.2, green: 1.5.0 }\n';
+    'release:\n  strategy: blue-green\n  activeColor: blue\n  idleReplicas: 0\n  engine: argo-rollouts\ncomponents:\n ' +
+    ' api:\n    tags: { blue: 1.4.2, green: 1.5.0 }\n';
   test('flips the tag the Rollout runs, without the idle-colour warning (the previous version runs for the scale-down delay)', () => {
     const result = rollback({ file: 'environments/production.yaml', text });
     expect(result.text).toBe(text.replace('activeColor: blue', 'activeColor: green'));

@@ -130,7 +130,9 @@ function workloadOptions(c: Composition, name: string, definition: ComponentDefi
     tag: settings.tag,
     tags: settings.tags,
     blueGreen:
-      release.strategy === 'blue-green' ? setting('release', { activeColor: release.activeColor, idleReplicas: release.idleReplicas }) : undefined,
+      release.strategy === 'blue-green'
+        ? setting('release', { activeColor: release.activeColor, idleReplicas: release.idleReplicas, switchTo: release.switchTo })
+        : undefined,
     rollout: rolloutEngine(c) ? (canary ? { canary, analysis } : { analysis }) : undefined,
     replicas: settings.replicas ?? definition.replicas,
     autoscaling: settings.autoscaling,

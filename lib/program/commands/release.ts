@@ -4,7 +4,8 @@ import { describeValue } from '../../core/errors';
 import { ENVIRONMENT_NAME } from '../../core/formats';
 import { formatManifestDiff } from '../manifest-diff';
 import { acquireLock, DEFAULT_LOCK_TIMEOUT_MS } from '../output-writer';
-import { EnvironmentEdit, EnvironmentText, promote, releaseTag, rollback, switchColor } from '../release';
+import { EnvironmentEdit, EnvironmentText, promote, releaseTag, rollback, switchColor, SwitchStep } from '../release';
+import { finishJournal, openJournal, recoverJournal } from './release-journal';
 import { CliIo, Command, CommandValues, InputError, UsageError } from './command';
 import { diffOutputs, outputTexts } from './outputs';
 import { loadProgram, ProductProgram, synthesize } from './program';
@@ -34,17 +35,26 @@ export const RELEASE: Command = {
 /** `eaf-cdk8s switch`. */
 export const SWITCH: Command = {
   summary: "move a blue-green environment's traffic to the other colour, re-synthesise, print the diff",
-  usage: 'eaf-cdk8s switch <environment> [--dir <product folder>]',
+  usage: 'eaf-cdk8s switch <environment> [--step scale|route] [--dir <product folder>]',
   help: [
-    'Flips release.activeColor (blue <-> green) in <folder>/environments/<environment>.yaml: the Services select the',
-    "other colour's Deployments, which should run the released tag (smoke-test them through the <name>-preview",
-    'Services first). Warns when that colour is scaled to no pods (release.idleReplicas: 0). Re-synthesises and',
-    'prints the diff as release does; a failed synthesis restores the file. Refuses an environment that is not blue-green.',
+    'Moves the Services of <folder>/environments/<environment>.yaml to the other colour, which should run the released',
+    'tag (smoke-test it through the <name>-preview Services first), without leaving them short of pods. When the idle',
+    'colour runs fewer pods (release.idleReplicas), in two steps, each applied on its own:',
+    '  1. scale: sets release.switchTo: <idle colour>, which then runs at full size; the Services stay;',
+    '  2. route: once its Deployments are ready, flips release.activeColor and removes switchTo: the Services move,',
+    '     the old colour shrinks to idleReplicas.',
+    'Without --step it makes the next one (route alone when the idle colour is at full size). With Argo CD, --step route',
+    'alone is safe too: the sync waves grow the colour, and wait for it, before the Services move. Warns when that colour',
+    'is scaled to no pods. Re-synthesises and prints the diff as release does; a failed synthesis restores the file.',
+    'Refuses an environment that is not blue-green.',
   ].join('\n'),
-  options: { dir: { type: 'string' } },
+  options: { dir: { type: 'string' }, step: { type: 'string' } },
   run: ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('switch takes exactly one environment');
-    return editEnvironment('switch', values, io, positionals[0], switchColor);
+    const step = values.step;
+    if (step !== undefined && step !== 'scale' && step !== 'route')
+      throw new UsageError(`--step is scale (grow the idle colour) or route (move the Services) (got ${describeValue(step)})`);
+    return editEnvironment('switch', values, io, positionals[0], (target) => switchColor(target, { step: step as SwitchStep | undefined }));
   },
 };
 
@@ -53,10 +63,11 @@ export const ROLLBACK: Command = {
   summary: "move a blue-green environment's traffic back to the colour that ran before, re-synthesise, print the diff",
   usage: 'eaf-cdk8s rollback <environment> [--dir <product folder>]',
   help: [
-    'The same edit as switch (release.activeColor flips), worded as a rollback: the previous colour still runs the',
-    'previous release, so traffic moves back at the next sync. When release.idleReplicas is 0 that colour runs no',
-    'pods and the rollback is not instant: it warns. Re-synthesises and prints the diff; a failed synthesis restores the',
-    'file. Refuses an environment that is not blue-green.',
+    'The same edit as switch --step route (release.activeColor flips), worded as a rollback: the previous colour still',
+    'runs the previous release, so traffic moves back at the next sync. In the middle of a two-step switch',
+    '(release.switchTo set) it cancels the switch: switchTo goes, and the Services never moved. When release.idleReplicas',
+    'is 0 that colour runs no pods and the rollback is not instant: it warns. Re-synthesises and prints the diff; a failed',
+    'synthesis restores the file. Refuses an environment that is not blue-green.',
   ].join('\n'),
   options: { dir: { type: 'string' } },
   run: ({ values, positionals }, io) => {
@@ -102,6 +113,12 @@ function editEnvironment(
   // One release command at a time per environments folder: read, edit, synthesise and restore are one step.
   const unlock = acquireLock(program.environmentsDir, io.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, io.log);
   try {
+    const recovered = recoverJournal(program.environmentsDir, io.log, () => synthesize(program, io));
+    if (recovered !== undefined && recovered.command === command && recovered.environment === environment) {
+      io.log(`${command}: the interrupted ${command} of ${environment} is complete now; not making another (run ${command} again for the next one)`);
+      return recovered.code;
+    }
+    if (recovered !== undefined && recovered.code !== 0) return recovered.code;
     return editLocked(command, io, program, environment, change);
   } finally {
     unlock();
@@ -126,6 +143,8 @@ function editLocked(
   }
   const before = outputTexts(program.outdir);
   io.log(`${command}: wrote ${original.file}; synthesising ${program.product.name} through the gate into ${program.outdir}`);
+  // The journal says what is under way until the output follows the file: a kill in between is completed next time.
+  openJournal(program.environmentsDir, { command, environment, file: original.file, before: original.text, after: edit.text });
   replaceFile(original.file, edit.text);
   let code = 1;
   try {
@@ -136,6 +155,7 @@ function editLocked(
       io.log(`${command}: restored ${original.file} as it was; nothing was changed`);
     }
   }
+  finishJournal(program.environmentsDir);
   if (code !== 0) return code;
   const title = `Manifest diff of ${path.relative(io.cwd, program.outdir) || program.outdir} (${command} ${path.basename(original.file, '.yaml')})`;
   let diff: ReturnType<typeof diffOutputs>;
