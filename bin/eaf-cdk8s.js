@@ -2,6 +2,13 @@
 'use strict';
 // eaf-cdk8s: runs the compiled CLI of @eaf/cdk8s (npm run build writes build/; the package ships it).
 const path = require('path');
+// Node >= 22.1 keeps the compiled code of the modules it loads in a cache folder (NODE_COMPILE_CACHE, else
+// <tmp>/node-compile-cache), so a later run skips parsing and compiling the library and its packages. It can never
+// change what runs: Node keys every entry by the module's path and checks it against a hash of the module's source
+// and its own version, discarding an entry that does not match; NODE_DISABLE_COMPILE_CACHE=1 turns it off. Node 20
+// has no such cache: feature-detected, it then loads as before.
+const nodeModule = require('module');
+if (typeof nodeModule.enableCompileCache === 'function') nodeModule.enableCompileCache();
 const built = path.join(__dirname, '..', 'build', 'lib', 'program', 'cli-main.js');
 let cli;
 try {

@@ -15,6 +15,16 @@ export function synth(chart: Chart): Manifest[] {
 }
 
 /** The one object of this kind and name; fails the test when there is not exactly one. */
+/**
+ * The rule groups of the PrometheusRule `name`, or of the PrometheusRules `<name>-<component>` a product's alerts are
+ * split into (one per component), in order.
+ */
+export function alertGroups(manifests: Manifest[], name: string): any[] {
+  const found = manifests.filter((m) => m.kind === 'PrometheusRule' && (m.metadata.name === name || m.metadata.name.startsWith(`${name}-`)));
+  if (found.length === 0) throw new Error(`expected PrometheusRule/${name} or ${name}-<component>, found none`);
+  return found.flatMap((m) => m.spec.groups);
+}
+
 export function find(manifests: Manifest[], kind: string, name: string): Manifest {
   const found = manifests.filter((m) => m.kind === kind && m.metadata.name === name);
   if (found.length !== 1) {

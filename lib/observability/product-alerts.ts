@@ -16,7 +16,7 @@ export interface ProductAlertsProps {
   readonly slo?: Partial<SloSettings>;
   /** Where the runbooks are: each alert's `runbook_url` is `<runbookBaseUrl>/<alert>.md`. */
   readonly runbookBaseUrl: string;
-  /** Name of the PrometheusRule. @default `<product>-alerts` */
+  /** Name of the PrometheusRules, each followed by `-<component>`. @default `<product>-alerts` */
   readonly name?: string;
   /**
    * Static labels every alert carries besides its own, for the platform's routing (e.g. `{ routing: Sev2 }`); the
@@ -37,21 +37,22 @@ export interface ProductAlertsProps {
 const OWN_LABELS = ['product', 'environment', 'namespace', 'component', 'severity'];
 
 /**
- * The alerts of one product environment as one PrometheusRule: the platform's alert table, the availability
- * objective's burn-rate alerts with their recording rules, the databases' and Keycloak's alerts. Every alert carries
- * `severity`, `summary`, `description` and `runbook_url`, and comes with a promtool unit test ({@link ProductAlerts.tests}).
+ * The alerts of one product environment, one PrometheusRule per component watched (`<product>-alerts-<component>`): the
+ * platform's alert table, the availability objective's burn-rate alerts with their recording rules, the databases' and
+ * Keycloak's alerts. Every alert carries `severity`, `summary`, `description` and `runbook_url`, and comes with a
+ * promtool unit test ({@link ProductAlerts.tests}).
  */
 export class ProductAlerts extends Construct {
   /** The thresholds in force (the platform's, under the overrides). */
   public readonly thresholds: AlertThresholds;
   /** The objective in force. */
   public readonly slo: SloSettings;
-  /** The rule groups, with each alert's test. */
+  /** The rule groups, each of one component's rules (`<product>-<environment>.<component>.<kind>`), with each alert's test. */
   public readonly groups: readonly RuleGroup[];
   /** Where the runbooks are. */
   public readonly runbookBaseUrl: string;
-  /** The rendered PrometheusRule. */
-  public readonly resource: rules.PrometheusRule;
+  /** The rendered PrometheusRules, by the component whose rules each holds. */
+  public readonly resources: Readonly<Record<string, rules.PrometheusRule>>;
 
   constructor(scope: Construct, id: string, props: ProductAlertsProps) {
     super(scope, id);
@@ -62,16 +63,22 @@ export class ProductAlerts extends Construct {
     validateLabels(this, props.labels ?? {});
     validateFor(this, props.for ?? {});
     const groups = productAlertGroups(props.targets, { thresholds: this.thresholds, slo: this.slo });
-    this.groups = withLabels(overrideFor(groups, props.for ?? {}), props.labels ?? {});
-    this.resource = new rules.PrometheusRule(this, 'Resource', {
-      metadata: { name: props.name ?? `${props.targets.product}-alerts` },
-      spec: {
-        groups: renderRuleGroups(this.groups, this.runbookBaseUrl).map((group) => ({
-          name: group.name,
-          rules: group.rules.map((rule) => ({ ...rule, expr: rules.PrometheusRuleSpecGroupsRulesExpr.fromString(rule.expr) })),
-        })),
-      },
-    });
+    const split = byComponent(withLabels(overrideFor(groups, props.for ?? {}), props.labels ?? {}));
+    this.groups = [...split.values()].flat();
+    const name = props.name ?? `${props.targets.product}-alerts`;
+    const resources: Record<string, rules.PrometheusRule> = {};
+    for (const [component, componentGroups] of split) {
+      resources[component] = new rules.PrometheusRule(this, component, {
+        metadata: { name: `${name}-${component}` },
+        spec: {
+          groups: renderRuleGroups(componentGroups, this.runbookBaseUrl).map((group) => ({
+            name: group.name,
+            rules: group.rules.map((rule) => ({ ...rule, expr: rules.PrometheusRuleSpecGroupsRulesExpr.fromString(rule.expr) })),
+          })),
+        },
+      });
+    }
+    this.resources = resources;
   }
 
   /** Names of the alerts, once each, in rule order. */
@@ -95,6 +102,34 @@ function validateLabels(scope: Construct, labels: Readonly<Record<string, string
       problems.add(`labels.${name}`, 'is not a Prometheus label name', name, 'use letters, digits and underscores, not starting with a digit or __');
   }
   problems.throwIfAny();
+}
+
+/**
+ * The groups split by the component each rule watches (its `component` label), in catalogue order: one PrometheusRule
+ * per component, so that no object grows with the number of components (all of a product's alerts in one object passed
+ * the API server's 262,144-byte limit at about 30 components), and Prometheus evaluates each component's groups on
+ * their own. A group `<prefix>.<kind>` becomes `<prefix>.<component>.<kind>`: group names stay unique in a rule file.
+ */
+function byComponent(groups: readonly RuleGroup[]): Map<string, RuleGroup[]> {
+  const split = new Map<string, RuleGroup[]>();
+  for (const group of groups) {
+    const dot = group.name.lastIndexOf('.');
+    const rulesBy = new Map<string, Array<RuleGroup['rules'][number]>>();
+    for (const rule of group.rules) {
+      const component = rule.labels.component;
+      if (component === undefined) throw new Error(`bug: the rule ${JSON.stringify(rule)} of ${group.name} names no component`);
+      const list = rulesBy.get(component) ?? [];
+      list.push(rule);
+      rulesBy.set(component, list);
+    }
+    for (const [component, componentRules] of rulesBy) {
+      const name = `${group.name.slice(0, dot)}.${component}${group.name.slice(dot)}`;
+      const list = split.get(component) ?? [];
+      list.push({ name, rules: componentRules });
+      split.set(component, list);
+    }
+  }
+  return split;
 }
 
 /** Every alert named in `durations` with that `for`, its test following it. */

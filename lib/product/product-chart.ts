@@ -84,7 +84,7 @@ export class EafProductChart extends Chart {
   public readonly exposures: Readonly<Record<string, Exposure>> = {};
   /** Default-deny networking with every allowed flow. */
   public readonly networkPolicies: NetworkPolicies;
-  /** The alerts (a PrometheusRule) with their promtool tests. */
+  /** The alerts (one PrometheusRule per component) with their promtool tests. */
   public readonly alerts?: ProductAlerts;
   /** The product's own alerts (`defineProduct({ alerts })`) with their promtool tests. @default - none */
   public readonly ownAlerts?: ProductOwnAlerts;

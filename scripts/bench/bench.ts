@@ -15,6 +15,7 @@ import { EnvironmentObjects, Files, helmChart, kustomizeTree, mainNamespace } fr
 import { createSandbox, createWorktree, folderFingerprint, removeWorktree, scriptCommand, synthScript } from './sandbox';
 import { bundleSources, CpuProfile, perExtraEnvironment, selfTimeBySource, sideOf } from './profile';
 import { leastSquares, median, range, ratios, rotation } from './stats';
+import { installedCli, machineLoad } from './installed';
 import { DELIVERY_FOLDER } from '../../lib/product/delivery-charts';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -327,10 +328,12 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
   // The kubectl of the newest server of the matrix (the last line of scripts/tools.sh --matrix).
   const tools = path.join(REPO, 'scripts', 'tools.sh');
   const kubectl = `kubectl-${execFileSync('bash', [tools, '--matrix'], { encoding: 'utf8' }).trim().split('\n').at(-1)?.split(' ')[0]}`;
-  log(`building the pinned peers if needed (bash scripts/tools.sh helm ${kubectl})`);
-  execFileSync('bash', [tools, 'helm', kubectl], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // The peers are timed where they are built (bash scripts/tools.sh helm <kubectl>); the bench builds nothing itself.
   const helmBin = path.join(TOOLS_BIN, 'helm');
   const kubectlBin = path.join(TOOLS_BIN, kubectl);
+  for (const missing of [helmBin, kubectlBin].filter((bin) => !fs.existsSync(bin))) {
+    log(`skipping ${path.basename(missing)}: ${missing} is not built (bash scripts/tools.sh helm ${kubectl} builds it); no ratio to it`);
+  }
   const helmVersion = toolVersion([helmBin, 'version', '--template', '{{.Version}}'], /(v\S+)/);
   const kubectlVersion = toolVersion([kubectlBin, 'version', '--client'], /Client Version: (\S+)/);
   // kubectl 1.28 names its kustomize by a pseudo-version (v5.0.4-0.20230601165947-6ce0bf390ce3).
@@ -388,13 +391,16 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
       check: () => outputProblems(expected, path.join(out, 'kustomize')),
     },
   ];
+  const peersPresent = peerCommands.filter((c) => fs.existsSync(c.steps[0].argv[0]));
+  peerCommands.splice(0, peerCommands.length, ...peersPresent);
   for (const peer of peerCommands) {
     runCommand(peer, env, path.join(work, 'time.txt'), false);
     const problems = peer.check!();
     if (problems.length > 0) throw new OutputDiffers(peer.label, problems);
   }
   const objectCount = environments.reduce((n, e) => n + e.objects.length, 0);
-  log(`helm and kustomize produce the ${objectCount} objects of dist/ (${environments.map((e) => e.name).join(', ')})`);
+  const peerNames = peerCommands.map((c) => c.id).join(', ') || 'no peer';
+  log(`peers checked (${peerNames}): the ${objectCount} objects of dist/ (${environments.map((e) => e.name).join(', ')})`);
 
   log('copying the working tree into a sandbox (synth runs there and writes its own dist/)');
   const sandbox = path.join(work, 'sandbox');
@@ -427,6 +433,8 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
     },
     ...peerCommands,
   ];
+  const installed = installedCli(REPO, work, log);
+  commands.push({ ...installed.command, check: () => outputProblems(expected, installed.outdir) });
   let baseline: { ref: string; commit: string; script: string; sameObjects?: boolean } | undefined;
   if (options.baseline !== undefined) {
     const dir = path.join(work, 'baseline');
@@ -459,12 +467,16 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
     }
   }
 
+  const loadBefore = machineLoad();
   const samples = runRounds('comparison', commands, options.runs, work, gnuTime);
-  const helmSamples = samples.get('helm')!;
+  const loadAfter = machineLoad();
+  const busy = loadBefore.busy || loadAfter.busy;
+  // A ratio is only reported on a machine not busier than its cores (the ratio to helm grew with the load).
+  const helmSamples = busy ? undefined : samples.get('helm');
   const results = commands.map((c) => figures(c, samples.get(c.id)!, helmSamples));
   const synthSamples = samples.get('synth')!.map((s) => s.wallMs);
   const baselineRatio =
-    baseline === undefined
+    baseline === undefined || busy
       ? undefined
       : ratios(
           synthSamples,
@@ -477,12 +489,11 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
   console.log(
     `${options.runs} rounds after a warm-up round, commands in rotating order; whole processes (synth in a sandbox copy of the working tree): wall time, peak RSS (largest process)`,
   );
-  console.log(
-    `${os.cpus().length} CPUs, load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}, node ${process.version}\n`,
-  );
+  console.log(`before: ${loadBefore.text}; after: ${loadAfter.text}; node ${process.version}`);
+  if (busy)
+    console.log('no ratios: the load average was above the number of cores, where ratios grow with the load; run again when the machine is quieter');
+  else if (helmSamples === undefined) console.log('no ratios: helm is not built (bash scripts/tools.sh helm)');
+  console.log('');
   console.log(
     table(
       ['command', 'median s', 'min s', 'max s', 'peak MiB', 'x helm (paired)', 'x helm (medians)'],
@@ -502,7 +513,7 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
       `\nsynth / baseline ${options.baseline}: ${baselineRatio.paired.toFixed(3)} (paired), ${baselineRatio.ofMedians.toFixed(3)} (medians)${baseline!.sameObjects === false ? '; the baseline writes other objects than dist/' : ''}`,
     );
   }
-  if (options.gateCost) {
+  if (options.gateCost && !busy) {
     const gate = ratios(
       samples.get('library-synth-gate')!.map((s) => s.wallMs),
       samples.get('library-synth-no-gate')!.map((s) => s.wallMs),

@@ -4,7 +4,7 @@ import { readCrdFolder } from '../../lib/program/crd-files';
 import { ALERT_DEFAULTS, errorRatio, latencyQuantile } from '../../lib/observability/alerts';
 import { defineProduct } from '../../lib/product/product';
 import { EnvironmentConfig } from '../../lib/product/settings';
-import { find, Manifest, productChart, synth, synthProduct, testEnvironment, WEB_PRODUCT } from '../util';
+import { alertGroups, find, Manifest, productChart, synth, synthProduct, testEnvironment, WEB_PRODUCT } from '../util';
 
 const DELIVERED = defineProduct({ ...WEB_PRODUCT, delivery: { repoURL: 'https://git.example.com/eaf/dvmm.git' } });
 const ROLLOUTS = { strategy: 'blue-green', activeColor: 'blue', idleReplicas: 1, engine: 'argo-rollouts' } as const;
@@ -49,7 +49,7 @@ describe('RolloutAnalysis', () => {
     expect(metric(template, 'latency-p95').successCondition).toBe('result[0] <= 0.5');
     expect(metric(template, 'latency-p95').provider.prometheus.address).toBe('http://thanos-query.monitoring.svc:9090');
     // the alert with the same threshold
-    const rules = find(manifests, 'PrometheusRule', 'dvmm-alerts').spec.groups.flatMap((g: any) => g.rules);
+    const rules = alertGroups(manifests, 'dvmm-alerts').flatMap((g: any) => g.rules);
     expect(rules.find((r: any) => r.alert === 'ApiErrorRateHigh').expr).toMatch(/> 0\.02$/);
   });
 

@@ -3,7 +3,7 @@ import { defineProduct, EnvironmentConfig, Product } from '../../lib';
 import { delayCase, durationSeconds, withFor } from '../../lib/observability/alert-for';
 import { ALERT_DEFAULTS, AlertRule, isAlert, productAlertGroups } from '../../lib/observability/alerts';
 import { ProductAlerts } from '../../lib/observability/product-alerts';
-import { find, productChart, settingProblems, synth } from '../util';
+import { alertGroups, productChart, settingProblems, synth } from '../util';
 import { SHOP_TARGETS } from './fixtures';
 
 /** The environment's `for` of an alert, and the promtool test that follows it. */
@@ -135,8 +135,8 @@ describe("the environment's observability.alerting.for", () => {
     // WHEN synthesised
     const manifests = synth(chart);
     const rule = (name: string, alertName: string) =>
-      find(manifests, 'PrometheusRule', name)
-        .spec.groups.flatMap((g: any) => g.rules)
+      alertGroups(manifests, name)
+        .flatMap((g: any) => g.rules)
         .find((r: any) => r.alert === alertName);
     // THEN both rules wait 30 minutes, and both tests are checked later by what the for grew
     expect(rule('shop-alerts', 'ContainerCpuHigh').for).toBe('30m');

@@ -54,10 +54,10 @@ describe('ProductAlerts', () => {
     );
   });
 
-  test('is named after the product, lists each alert once in rule order, and gives each a promtool test reading the rule file', () => {
+  test('is named after product and component, lists each alert once in rule order, each with a promtool test reading the rule file', () => {
     const a = alerts();
     const [rule] = Testing.synth(a.node.scope as any);
-    expect(rule.metadata.name).toBe('dvmm-alerts');
+    expect(rule.metadata.name).toBe('dvmm-alerts-api');
     expect(a.alertNames).toEqual([
       'ApiErrorBudgetBurnFast',
       'ApiErrorBudgetBurnSlow',
@@ -75,5 +75,30 @@ describe('ProductAlerts', () => {
     expect(files.map((f) => f.content.rule_files)).toEqual(files.map(() => ['rules.yaml']));
     const tested = files.flatMap((f) => (f.content.tests as any[]).flatMap((t) => t.alert_rule_test.map((r: any) => r.alertname)));
     expect(new Set(tested)).toEqual(new Set(a.alertNames));
+  });
+
+  test('splits the rules into one PrometheusRule per component, so that no object grows with the number of components', () => {
+    // GIVEN 100 APIs, each with its container
+    const names = Array.from({ length: 100 }, (_, i) => `api-${i}`);
+    const targets = {
+      ...TARGETS,
+      apis: names.map((name) => ({ ...TARGETS.apis[0], name, metrics: { namespace: 'dvmm-dev', job: name } })),
+      containers: names.map((name) => ({ ...TARGETS.containers[0], name, podPattern: `${name}-.*` })),
+    };
+    // WHEN their alerts are synthesised
+    const a = alerts({ targets });
+    const objects = Testing.synth(a.node.scope as any);
+    // THEN each component has a PrometheusRule of its own rules, with group names unique across them
+    expect(objects.map((o) => o.metadata.name)).toEqual(names.map((name) => `dvmm-alerts-${name}`));
+    for (const [i, o] of objects.entries()) {
+      expect(new Set(o.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.labels.component)))).toEqual(new Set([names[i]]));
+    }
+    const groupNames = objects.flatMap((o) => o.spec.groups.map((g: any) => g.name));
+    expect(new Set(groupNames).size).toBe(groupNames.length);
+    expect(groupNames.slice(0, 3)).toEqual(['dvmm-dev.api-0.slo', 'dvmm-dev.api-0.api', 'dvmm-dev.api-0.containers']);
+    // AND each is as large as with one component, far below the API server's 262,144-byte apply limit
+    const sizes = objects.map((o) => JSON.stringify(o).length);
+    expect(Math.max(...sizes)).toBeLessThan(20_000);
+    expect(Object.keys(a.resources)).toEqual(names);
   });
 });

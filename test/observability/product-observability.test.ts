@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ALERT_DEFAULTS } from '../../lib/observability/alerts';
-import { find, Manifest, productChart, settingProblems, synth, synthProduct, testEnvironment } from '../util';
+import { alertGroups, find, Manifest, productChart, settingProblems, synth, synthProduct, testEnvironment } from '../util';
 
 /** Every alert of the platform's catalogue that DVMM-shaped production renders (an API with a database, Keycloak, two backed-up databases of 3 instances). */
 const EVERY_ALERT = [
@@ -29,7 +29,7 @@ const EVERY_ALERT = [
 
 const production = () =>
   testEnvironment({ databases: { db: { instances: 3, backup: { destinationPath: 's3://backups/app', credentialsSecret: 'backup-s3' } } } });
-const rulesOf = (manifests: Manifest[]) => find(manifests, 'PrometheusRule', 'dvmm-alerts').spec.groups.flatMap((g: any) => g.rules);
+const rulesOf = (manifests: Manifest[]) => alertGroups(manifests, 'dvmm-alerts').flatMap((g: any) => g.rules);
 const alertRule = (manifests: Manifest[], alert: string, component: string) =>
   rulesOf(manifests).find((r: any) => r.alert === alert && r.labels.component === component);
 
@@ -63,7 +63,7 @@ describe("a product environment's observability", () => {
     expect(ingress.sort()).toEqual(['api-ingress:8080', 'dvmm-db-ingress:9187', 'keycloak-db-ingress:9187', 'keycloak-ingress:9000']);
   });
 
-  test('renders one PrometheusRule with every alert of the catalogue, each with severity, summary, description and a runbook', () => {
+  test('renders one PrometheusRule per component, with every alert of the catalogue, each with severity, summary, description, runbook', () => {
     const rules = rulesOf(synthProduct(production()));
     const alerts = rules.filter((r: any) => r.alert);
     expect([...new Set(alerts.map((r: any) => r.alert))].sort()).toEqual([...EVERY_ALERT].sort());

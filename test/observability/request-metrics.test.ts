@@ -1,5 +1,5 @@
 import { defineProduct, EnvironmentConfig, Product } from '../../lib';
-import { find, Manifest, productChart, settingProblems, synth } from '../util';
+import { alertGroups, find, Manifest, productChart, settingProblems, synth } from '../util';
 
 /** A Node API with OpenTelemetry metrics and a static frontend: no Spring Boot anywhere. */
 const NODE_PRODUCT = product('opentelemetry');
@@ -34,7 +34,7 @@ function production(overrides: Partial<EnvironmentConfig> = {}): EnvironmentConf
 }
 
 function rules(manifests: Manifest[]): any[] {
-  return find(manifests, 'PrometheusRule', 'shop-alerts').spec.groups.flatMap((g: any) => g.rules);
+  return alertGroups(manifests, 'shop-alerts').flatMap((g: any) => g.rules);
 }
 
 describe("the environment's alert labels", () => {

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { shop } from '../../examples/node-web/main';
 import { synthesizeProduct } from '../../lib/program';
+import { alertGroups } from '../util';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'node-web');
 
@@ -37,8 +38,8 @@ describe('the Node API + nginx example (examples/node-web): external OIDC, SLOs,
   });
 
   test("production's rules page on the http API's error and latency budgets, read from OpenTelemetry's metrics", () => {
-    const rule = find('production', 'PrometheusRule', 'shop-alerts');
-    const alerts = rule.spec.groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert !== undefined);
+    const groups = alertGroups(objects(dist, 'production'), 'shop-alerts');
+    const alerts = groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert !== undefined);
     const burn = alerts.filter((r: any) => /BudgetBurn/.test(r.alert) && r.labels.component === 'api');
     expect(burn.map((r: any) => r.alert).sort()).toEqual([
       'ApiErrorBudgetBurnFast',
@@ -46,7 +47,7 @@ describe('the Node API + nginx example (examples/node-web): external OIDC, SLOs,
       'ApiLatencyBudgetBurnFast',
       'ApiLatencyBudgetBurnSlow',
     ]);
-    const records = rule.spec.groups.flatMap((g: any) => g.rules).filter((r: any) => r.record !== undefined);
+    const records = groups.flatMap((g: any) => g.rules).filter((r: any) => r.record !== undefined);
     expect(records.some((r: any) => r.expr.includes('http_server_request_duration_seconds_count'))).toBe(true);
   });
 

@@ -29,7 +29,9 @@ export const orders = defineProduct({
       metadata: { name: 'orders-team-rules' },
       spec: { groups: [{ name: 'orders-team', rules: [{ record: 'orders:backlog:sum', expr: 'sum(orders_backlog)' }] }] },
     });
-    ApiObject.of(chart.alerts!.resource).addJsonPatch(JsonPatch.add('/metadata/annotations', { 'orders.example.com/env': environment.name }));
+    for (const rule of Object.values(chart.alerts!.resources)) {
+      ApiObject.of(rule).addJsonPatch(JsonPatch.add('/metadata/annotations', { 'orders.example.com/env': environment.name }));
+    }
   },
   alerts: ({ namespace }) => [
     {
@@ -75,7 +77,7 @@ describe('a product with its own additions', () => {
     for (const environment of ['dev', 'staging', 'production']) {
       expect(rule(environment, 'orders-team-rules')?.spec.groups[0].rules).toEqual([{ record: 'orders:backlog:sum', expr: 'sum(orders_backlog)' }]);
       expect(rule(environment, 'orders-own-alerts')?.spec.groups[0].rules.map((r: { alert: string }) => r.alert)).toEqual(['OrdersBacklogHigh']);
-      expect(rule(environment, 'orders-alerts')?.metadata.annotations).toEqual({ 'orders.example.com/env': environment });
+      expect(rule(environment, 'orders-alerts-app')?.metadata.annotations).toEqual({ 'orders.example.com/env': environment });
       expect(testNames(environment)).toContain('OrdersBacklogHigh--app.test.yaml');
     }
   };
@@ -120,7 +122,7 @@ describe('a product with its own additions', () => {
       },
     });
     // the platform's monitoring labels reach it like the library's rule
-    expect(rule('staging', 'orders-own-alerts')!.metadata.labels).toEqual(rule('staging', 'orders-alerts')!.metadata.labels);
+    expect(rule('staging', 'orders-own-alerts')!.metadata.labels).toEqual(rule('staging', 'orders-alerts-app')!.metadata.labels);
   });
 
   test.skipIf(!fs.existsSync(PROMTOOL))(
