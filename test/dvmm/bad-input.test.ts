@@ -304,7 +304,8 @@ const CASES: Case[] = [
     expected:
       '<file>: waivers.0.rule: must be equal to one of the allowed values (got "schema-core"); name a waivable ' +
       'rule of the gate: openshift-restricted-v2, read-only-root-filesystem, resources-required, probes-required, image-tag-pinned, ' +
-      'image-registry-allowed, production-replicas, network-policy-coverage, egress-internet, network-policy-allow-all, no-secret-data, secrets-in-plain-sight, service-selects-pods, ' +
+      'image-registry-allowed, production-replicas, network-policy-coverage, egress-internet, network-policy-allow-all, no-secret-data, ' +
+      'secrets-in-plain-sight, service-selects-pods, ' +
       'dns-hostname, tls-required, apply-size, critical-sync-approval, rollout-analysis-required',
   },
   {
