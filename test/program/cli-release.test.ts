@@ -2,7 +2,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CliIo, runCli } from '../../lib/program/cli';
+import { runCli } from '../../lib/program/cli';
+import { testIo } from './cli-io';
 import { parseAllDocuments } from 'yaml';
 import { openJournal } from '../../lib/program/commands/release-journal';
 import { acquireLock } from '../../lib/program/output-writer';
@@ -15,26 +16,11 @@ describe('eaf-cdk8s release commands', () => {
   let tmp: string;
   let lines: string[];
   let outs: string[];
-  let tiers: Array<[string, string[]]>;
-  let tierExit: number;
-  const io = (): CliIo => ({
-    log: (line) => lines.push(...line.split('\n')),
-    out: (text) => outs.push(text),
-    cwd: tmp,
-    env: {},
-    crdDirectory: path.join(REPO, 'crds'),
-    version: '0.2.0',
-    runTier: (tier, dirs) => {
-      tiers.push([tier, dirs.map((d) => path.relative(tmp, d))]);
-      return tierExit;
-    },
-  });
+  const io = () => testIo(tmp, lines, outs);
   beforeEach(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-release-'));
     lines = [];
     outs = [];
-    tiers = [];
-    tierExit = 0;
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

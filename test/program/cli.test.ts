@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CliIo, runCli } from '../../lib/program/cli';
+import { testIo } from './cli-io';
 import { scaffoldProduct } from '../../lib/program/scaffold';
 
 const REPO = path.join(__dirname, '..', '..');
@@ -12,18 +13,11 @@ describe('eaf-cdk8s', () => {
   let outs: string[];
   let tiers: Array<[string, string[]]>;
   let tierExit: number;
-  const io = (): CliIo => ({
-    log: (line) => lines.push(...line.split('\n')),
-    out: (text) => outs.push(text),
-    cwd: tmp,
-    env: {},
-    crdDirectory: path.join(REPO, 'crds'),
-    version: '0.2.0',
-    runTier: (tier, dirs) => {
+  const io = (): CliIo =>
+    testIo(tmp, lines, outs, (tier, dirs) => {
       tiers.push([tier, dirs.map((d) => path.relative(tmp, d))]);
       return tierExit;
-    },
-  });
+    });
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
     lines = [];
