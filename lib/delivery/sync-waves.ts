@@ -33,7 +33,7 @@ export interface SyncWavesProps {
  * peers it connects to (a database connection, the identity provider, an HTTP call) or depends on (a UI that calls an
  * API from the browser), as recorded in the chart's {@link Connections}; peers with no such need start at wave 1,
  * after the namespace and its network policies (wave 0); the exposures come last, so traffic arrives only when
- * everything behind it is healthy. A peer that syncs in stages ({@link IStagedPeer}) takes one wave per stage after its
+ * everything behind it is healthy. A peer that syncs in stages (`IStagedPeer`) takes one wave per stage after its
  * own, and what needs it comes after the last. Peers calling each other in a cycle share a wave. Every object gets its wave
  * (`argocd.argoproj.io/sync-wave`; wave 0 for what belongs to no peer), hooks keep theirs.
  *
@@ -97,7 +97,7 @@ export class SyncWaves extends Construct {
   }
 }
 
-/** The stages of a peer after its own wave; none unless it is an {@link IStagedPeer}. */
+/** The stages of a peer after its own wave; none unless it is an `IStagedPeer`. */
 function stagesOf(peer: IPeer): ReadonlyArray<readonly IConstruct[]> {
   return 'syncStages' in peer ? (peer as IStagedPeer).syncStages : [];
 }

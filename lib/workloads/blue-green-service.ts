@@ -65,7 +65,7 @@ export interface BlueGreenServiceProps {
  * Blue-green release of a workload: one Deployment per colour, each with its own image tag.
  * The Service `<name>` selects the active colour, `<name>-preview` (labelled `eaf.io/preview: "true"`) the idle one.
  *
- * A switch never leaves the live Service short of pods: {@link syncStages} orders an Argo CD sync so that the active
+ * A switch never leaves the live Service short of pods: `syncStages` orders an Argo CD sync so that the active
  * colour is at full size and healthy before the Services move, and the idle colour shrinks only after they moved;
  * for a delivery without waves (`oc apply`), `switchTo` is the first of two steps (both colours at full size, the
  * Services unchanged), and the flip of `activeColor` the second.
