@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { testIo } from './cli-io';
 import { CliIo, runCli } from '../../lib/program';
 
 /** `eaf-cdk8s secrets`, the command over lib/secrets' environmentSecrets (test/secrets/environment-secrets.test.ts). */
@@ -10,14 +11,7 @@ const REPO = path.join(__dirname, '..', '..');
 describe('eaf-cdk8s secrets', () => {
   let lines: string[];
   let outs: string[];
-  const io = (cwd = REPO): CliIo => ({
-    log: (l) => lines.push(...l.split('\n')),
-    out: (t) => outs.push(t),
-    cwd,
-    env: {},
-    crdDirectory: path.join(REPO, 'crds'),
-    version: '0.2.0',
-  });
+  const io = (cwd = REPO): CliIo => testIo(cwd, lines, outs);
   beforeEach(() => {
     lines = [];
     outs = [];
