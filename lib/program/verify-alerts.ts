@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { noObjectsProblem, readManifestFolder } from './manifest-folder';
 
 /**
  * The alert tier for any product: promtool checks the rules that ship (every PrometheusRule of `<outdir>/<env>/`),
@@ -101,7 +102,10 @@ function verifyEnvironment(environment: string, options: VerifyAlertsOptions): A
   const problems: string[] = [];
   const work = path.join(options.work, environment);
   fs.mkdirSync(path.join(work, 'tests'), { recursive: true });
-  const objects = readObjects(path.join(options.outdir, environment), problems);
+  const dir = path.join(options.outdir, environment);
+  const objects = readManifestFolder<ShippedObject>(dir) ?? [];
+  if (!fs.existsSync(dir)) problems.push(`${dir} does not exist; run synth first`);
+  else if (objects.length === 0) problems.push(noObjectsProblem(dir));
   const groups = objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => o.spec?.groups ?? []);
   const rules = groups.flatMap((g) => g.rules);
   const alerts = rules.filter((r) => r.alert !== undefined);
@@ -215,25 +219,6 @@ function checkDashboardQueries(environment: string, objects: readonly ShippedObj
   );
   promtool(binary, ['check', 'rules', 'dashboard-queries.yaml'], work, `${environment}: dashboard queries`, problems);
   return queries.length;
-}
-
-/** Every object of an environment folder's YAML files. */
-function readObjects(dir: string, problems: string[]): ShippedObject[] {
-  if (!fs.existsSync(dir)) {
-    problems.push(`${dir} does not exist; run synth first`);
-    return [];
-  }
-  // Loaded here, not at import: importing the library must not load the YAML library.
-  const { parseAllDocuments } = require('yaml') as typeof import('yaml');
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .flatMap((file) =>
-      parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))
-        .map((doc) => doc.toJSON() as ShippedObject | null)
-        .filter((o): o is ShippedObject => o !== null && typeof o === 'object'),
-    );
 }
 
 /** The dashboard models an object ships: a GrafanaDashboard's `spec.json`, or a sidecar ConfigMap's `*.json` entries. */

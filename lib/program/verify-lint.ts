@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Manifest } from '../gate/finding';
+import { noObjectsProblem, readManifestFolder } from './manifest-folder';
 import { KUBE_SCORE_LIBRARY_EXCEPTIONS, KUBE_SCORE_OPTIONAL_TESTS, kubeScoreView } from './kube-score-view';
 
 /**
@@ -77,8 +78,8 @@ export function verifyLint(options: VerifyLintOptions): LintResult[] {
 function scoreEnvironment(environment: string, options: VerifyLintOptions): LintResult {
   const empty = { environment, ok: false, objects: 0, rollouts: 0, passed: 0, findings: [] };
   const dir = path.join(options.outdir, environment);
-  const objects = readObjects(dir);
-  if (objects.length === 0) return { ...empty, problems: [`${dir} holds no Kubernetes objects; run synth first`] };
+  const objects = readManifestFolder<Manifest>(dir) ?? [];
+  if (objects.length === 0) return { ...empty, problems: [noObjectsProblem(dir)] };
   const rollouts = new Set(objects.filter((o) => o.kind === 'Rollout').map((o) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name}`));
   const file = path.join(options.work, `${environment}.yaml`);
   const { stringify } = require('yaml') as typeof import('yaml');
@@ -115,19 +116,6 @@ function findingsOf(scored: ScoredObject, rollouts: ReadonlySet<string>): LintFi
     const messages = comments.length === 0 ? [check.check.id] : comments.map((c) => (c.path === '' ? c.summary : `(${c.path}) ${c.summary}`));
     return messages.map((message) => ({ object, test: check.check.id, grade, message }));
   });
-}
-
-/** Every object of an environment folder's YAML files. */
-function readObjects(dir: string): Manifest[] {
-  if (!fs.existsSync(dir)) return [];
-  // Loaded here, not at import: importing the library must not load the YAML library.
-  const { parseAllDocuments } = require('yaml') as typeof import('yaml');
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .flatMap((file) => parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8')).map((doc) => doc.toJS() as unknown))
-    .filter((o): o is Manifest => o !== null && typeof o === 'object' && !Array.isArray(o) && typeof (o as Manifest).kind === 'string');
 }
 
 /** The lines the CLI prints for one environment. */

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { FlowRecord } from '../network/network-policies';
+import { noObjectsProblem, readManifestFolder } from './manifest-folder';
 import { AddressSegment, addressSegments, canonicalIp } from './address-segments';
 
 export { canonicalIp };
@@ -82,7 +83,10 @@ export function verifyNetworkPolicies(options: VerifyNetpolOptions): NetpolResul
 /** One line per environment, and the differences on failure. */
 export function formatNetpolResult(r: NetpolResult): string[] {
   if (r.skipped) return [`PASS ${r.environment}: no pods and no network policies, nothing to analyse`];
-  const verdict = `${r.connections} allowed connections ${r.ok ? 'equal' : 'differ from'} the flow record (${r.pods} pods analysed)`;
+  const analysed = r.ok || r.pods > 0 || r.problems.length === 0;
+  const verdict = analysed
+    ? `${r.connections} allowed connections ${r.ok ? 'equal' : 'differ from'} the flow record (${r.pods} pods analysed)`
+    : 'not analysed';
   return [
     `${r.ok ? 'PASS' : 'FAIL'} ${r.environment}: ${verdict}`,
     ...r.problems.map((p) => `  ! ${p}`),
@@ -94,13 +98,11 @@ export function formatNetpolResult(r: NetpolResult): string[] {
 function verifyEnvironment(environment: string, options: VerifyNetpolOptions): NetpolResult {
   const manifestsDir = path.join(options.outdir, environment);
   const recordFile = path.join(options.outdir, `${environment}.flows.json`);
-  const { parseAllDocuments, stringify } = require('yaml') as typeof import('yaml');
-  const objects = fs
-    .readdirSync(manifestsDir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(manifestsDir, f), 'utf8')).map((d) => d.toJS() as ManifestObject | null))
-    .filter((o): o is ManifestObject => o !== null && typeof o === 'object');
+  const objects = readManifestFolder<ManifestObject>(manifestsDir);
+  if (objects === undefined) throw new Error(`${manifestsDir} does not exist; run synth first`);
+  if (objects.length === 0)
+    return { environment, ok: false, missing: [], unexpected: [], problems: [noObjectsProblem(manifestsDir)], connections: 0, pods: 0 };
+  const { stringify } = require('yaml') as typeof import('yaml');
   if (!fs.existsSync(recordFile)) {
     const networked = objects.some((o) => o.kind === 'Pod' || o.kind === 'NetworkPolicy' || POD_TEMPLATES[o.kind ?? ''] !== undefined);
     if (!networked) return { environment, ok: true, missing: [], unexpected: [], problems: [], connections: 0, pods: 0, skipped: true };
