@@ -54,8 +54,10 @@ export function describeValue(value: unknown): string {
   // JSON writes NaN and the infinities as null, which would name a value nobody gave
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value);
-  // A message names a value; it never reprints a whole file someone put in the wrong place.
-  return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH)}… (${text.length} characters)` : text;
+  // A message names a value; it never reprints a whole file someone put in the wrong place. The length is the value's
+  // own (a string's characters, not its quoted JSON, so a 254-character host reads as 254), or its JSON's.
+  const length = typeof value === 'string' ? [...value].length : text.length;
+  return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH)}… (${length} characters)` : text;
 }
 
 /** The longest value an error message quotes in full. */

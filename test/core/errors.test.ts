@@ -44,11 +44,17 @@ describe('describeValue', () => {
     ]);
   });
 
-  test('cuts a longer value at 200 characters and says how long it was', () => {
-    // GIVEN a string whose JSON is 201 characters
+  test("cuts a longer value at 200 characters and says how long the value was: a string's characters, an object's JSON", () => {
+    // GIVEN a string of 199 characters (201 with its quotes), a 254-character host, and an object of 211 JSON characters
     const value = 'a'.repeat(199);
-    // WHEN / THEN
-    expect(describeValue(value)).toBe(`"${'a'.repeat(199)}… (201 characters)`);
+    const host = `${'a'.repeat(63)}.`.repeat(3) + 'b'.repeat(58) + '.com';
+    const object = { key: 'c'.repeat(201) };
+    // WHEN / THEN each is cut, and the length named is the value's own
+    expect(describeValue(value)).toBe(`"${'a'.repeat(199)}… (199 characters)`);
+    expect(host).toHaveLength(254);
+    expect(describeValue(host)).toMatch(/… \(254 characters\)$/);
+    expect(describeValue('é'.repeat(250))).toMatch(/… \(250 characters\)$/);
+    expect(describeValue(object)).toBe(`${JSON.stringify(object).slice(0, 200)}… (211 characters)`);
   });
 });
 

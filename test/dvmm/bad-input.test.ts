@@ -164,6 +164,13 @@ const CASES: Case[] = [
     expected: '<file>: hosts.api: has the wrong form (got "API_dvmm"); use a lower-case DNS name such as app.example.com',
   },
   {
+    name: 'a hostname of 254 characters (253 at most), with its own length named',
+    edit: replaceOnce('api: api.dvmm.eaf.example.com', `api: ${'a'.repeat(63)}.${'a'.repeat(63)}.${'a'.repeat(63)}.${'b'.repeat(58)}.com`),
+    expected:
+      `<file>: hosts.api: has the wrong form (got "${'a'.repeat(63)}.${'a'.repeat(63)}.${'a'.repeat(63)}.${'b'.repeat(7)}… ` +
+      '(254 characters)); use a lower-case DNS name such as app.example.com',
+  },
+  {
     name: 'a missing hostname',
     edit: replaceOnce('  identity: auth.dvmm.eaf.example.com\n', ''),
     expected: '<file>: hosts.identity: is required (got nothing); give the hostnames for api, frontend, identity',
