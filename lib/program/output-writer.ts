@@ -83,7 +83,7 @@ export function writeOutputAtomically<T>(outdir: string, fill: (staging: string)
     }
     try {
       step('staging-created');
-      const result = fill(staging);
+      const result = fillStaging(fill, staging, parent);
       step('filled');
       assertReplaceable(target);
       const dropped = droppedFiles(target, staging, options.owns ?? (() => true));
@@ -338,6 +338,23 @@ function swapRename(from: string, to: string, what: string): void {
   }
 }
 
+/** A file system's refusals to store what the output is written with: a full disk or quota, a failing device, a file too large. */
+const STORAGE_FAULTS: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG']);
+
+/** `fill(staging)`; a file system that cannot store the output is the operator's to fix, not a bug of the library. */
+function fillStaging<T>(fill: (staging: string) => T, staging: string, parent: string): T {
+  try {
+    return fill(staging);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined || !STORAGE_FAULTS.has(code)) throw e;
+    throw new OutputWriteError(
+      `cannot write the output into ${staging}: ${describeSystemError(e)}; free space on the file system that holds ${parent}, ` +
+        `or write elsewhere with --out; nothing was changed`,
+    );
+  }
+}
+
 function uniqueId(): string {
   return `${process.pid}-${randomBytes(4).toString('hex')}`;
 }
@@ -355,6 +372,8 @@ export function describeSystemError(e: unknown): string {
     ENOSPC: 'no space left on device',
     EROFS: 'read-only file system',
     EDQUOT: 'disk quota exceeded',
+    EIO: 'input/output error',
+    EFBIG: 'file too large',
     ENOTDIR: 'a path part is not a folder',
     EEXIST: 'already exists',
     EISDIR: 'is a folder',

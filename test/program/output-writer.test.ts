@@ -195,6 +195,33 @@ describe('file systems that refuse the swap', () => {
     }
   });
 
+  test.skipIf(!root)('refuses an output the disk has no space for, in one line with the fix, and leaves the old output as it was', () => {
+    // GIVEN a file system of 64 KiB holding an old output
+    const small = path.join(tmp, 'small');
+    fs.mkdirSync(small);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'none', small]);
+    try {
+      const out = path.join(small, 'dist');
+      writeOutputAtomically(out, (staging) => fs.mkdirSync(path.join(staging, 'dev')));
+      // WHEN the new output is bigger than the space left THEN an OutputWriteError names ENOSPC, the folder and the fix
+      const big = 'x'.repeat(256 * 1024);
+      expect(() => writeOutputAtomically(out, (staging) => fs.writeFileSync(path.join(staging, 'dev.yaml'), big))).toThrow(
+        new RegExp(
+          `^cannot write the output into ${small}/\\.dist-staging-[^:]+: ENOSPC \\(no space left on device\\); ` +
+            `free space on the file system that holds ${small}, or write elsewhere with --out; nothing was changed$`,
+        ),
+      );
+      // THEN the old output is there, and nothing else
+      expect(readTree(out)).toEqual({});
+      expect(fs.readdirSync(path.join(out))).toEqual(['dev']);
+      expect(fs.readdirSync(small)).toEqual(['dist']);
+      // THEN an error that is no storage fault still reaches the caller as itself
+      expect(() => writeOutputAtomically(out, () => fs.readFileSync(path.join(small, 'missing')))).toThrow(/^ENOENT: no such file/);
+    } finally {
+      execFileSync('umount', [small]);
+    }
+  });
+
   test.skipIf(!root)('writes the output beside an old tree with an immutable file, and every later run says so and succeeds', () => {
     // GIVEN an output whose file a person made immutable
     write({ 'dev/a.yaml': 'old' });
