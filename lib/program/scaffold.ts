@@ -216,17 +216,21 @@ function render(env: string) {
   return Testing.synth(new EafProductChart(new App(), product.name, { product, environment }));
 }
 
+// The first render loads the library and its schemas: about a second on an idle machine, far more on a busy CI
+// runner, where vitest's default of 5 s fails it. Each test has two minutes.
+const TIMEOUT = 120_000;
+
 describe('${name}', () => {
   test('production runs the API blue-green with 3 replicas on a backed-up database', () => {
     const objects = render('production');
     const active = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'api-blue');
     expect(active?.spec.replicas).toBe(3);
     expect(objects.find((o) => o.kind === 'ScheduledBackup')?.spec.cluster.name).toBe('${name}-db');
-  });
+  }, TIMEOUT);
 
   test('every environment renders as reviewed (the snapshot shows every manifest change)', () => {
     for (const env of ['dev', 'staging', 'production']) expect(render(env)).toMatchSnapshot(env);
-  });
+  }, TIMEOUT);
 });
 `,
   };

@@ -45,4 +45,13 @@ describe('scaffoldProduct', () => {
     const main = fs.readFileSync(path.join(folder, 'orders', 'main.ts'), 'utf8');
     expect(main).not.toMatch(/\b(enum|namespace)\b|import \w+ = require|constructor\(\s*(private|public|protected|readonly)/);
   });
+
+  test("the product's own test gives every test an explicit, generous timeout: vitest's 5 s failed it on a busy runner", () => {
+    scaffold(false);
+    const test = fs.readFileSync(path.join(folder, 'orders', 'test', 'product.test.ts'), 'utf8');
+    const tests = test.match(/^ {2}test\(/gm) ?? [];
+    expect(tests.length).toBeGreaterThan(0);
+    expect(test.match(/^ {2}}, TIMEOUT\);$/gm)).toHaveLength(tests.length);
+    expect(test).toContain('const TIMEOUT = 120_000;');
+  });
 });
