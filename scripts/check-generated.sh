@@ -3,7 +3,7 @@
 #   imports  - CRD bindings, from `npm run import` (cdk8s import of crds/)
 #   dist     - manifests, from `npm run synth`; and every YAML file of it reads the same as YAML 1.1 and 1.2
 #              (scripts/check-yaml-readers.ts: PyYAML/Ansible and kubectl/Argo CD load the same objects)
-#   docs     - the generated sections of README.md and CONTRIBUTING.md, from `npm run docs`
+#   docs     - the generated sections of docs/ and CONTRIBUTING.md, from `npm run docs`
 #   validators - precompiled JSON Schema validators (generated/validators.js), from `npm run validators`
 #   kubernetes-schema - the core schemas of every target minor (lib/gate/kubernetes-schema.json), from
 #              `npm run kubernetes-schema` (needs go and the module proxy: about 16 MB a pinned release)

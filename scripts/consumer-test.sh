@@ -8,7 +8,8 @@
 #      eaf-cdk8s verify dist: every tier, with no file added (kube-score, the flow record against the analyser, promtool,
 #      a real kube-apiserver; tools from $EAF_TOOLS_DIR, default <repo>/.tools); then each examples/<name>/ product,
 #      its imports pointed at the package, synthesised by eaf-cdk8s synth --dir and passing every verify tier;
-#   5. the light install: the package installs no tsx and no esbuild; init adds tsx to the product only where the Node it
+#   5. the tutorial's commands (docs/tutorial/first-product.md), read from the page and run in an empty folder;
+#   6. the light install: the package installs no tsx and no esbuild; init adds tsx to the product only where the Node it
 #      runs on cannot strip types (the machine's Node above); then on each Node of $EAF_NODE_MAJORS (default "22 24",
 #      pinned by scripts/node-versions.sh; "" skips) init, npm install, npm run typecheck and npm run synth without tsx.
 # EAF_TARBALL=<tgz> tests that tarball instead of packing the working tree (npm pack; prepack builds).
@@ -93,6 +94,26 @@ for example in "$REPO"/examples/*/; do
   npx eaf-cdk8s synth --dir "examples/$name" --out "examples/$name/dist"
   EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify "examples/$name/dist"
 done
+
+# The tutorial as written: every sh block of docs/tutorial/first-product.md, read from the page by
+# scripts/tutorial-commands.ts (so the page cannot drift from what runs), in an empty folder, one shell. In the registry
+# mode (CI's) the commands run verbatim; otherwise `init` comes from the tarball instead of the registry. CI is unset for
+# them so that `npm test` writes the first snapshots as it does on a laptop; git gets a name to commit with.
+say "the tutorial's commands (docs/tutorial/first-product.md): init to a rolled-back second release"
+(cd "$REPO" && node --import tsx scripts/tutorial-commands.ts) >"$work/tutorial.sh"
+if [[ -z $registry ]]; then
+  sed -i "s#^npx --yes --package @eaf/cdk8s eaf-cdk8s init \(.*\)\$#$work/app/node_modules/.bin/eaf-cdk8s init \1 --package file:$tarball#" "$work/tutorial.sh"
+fi
+grep -q 'eaf-cdk8s init orders' "$work/tutorial.sh" || fail "the tutorial has no eaf-cdk8s init orders"
+mkdir "$work/tutorial"
+(
+  cd "$work/tutorial"
+  export GIT_AUTHOR_NAME=tutorial GIT_AUTHOR_EMAIL=tutorial@example.com GIT_COMMITTER_NAME=tutorial GIT_COMMITTER_EMAIL=tutorial@example.com
+  EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" env -u CI -u CONTINUOUS_INTEGRATION bash "$work/tutorial.sh"
+) || fail "a command of the tutorial (above)"
+staging="$work/tutorial/orders/environments/staging.yaml"
+grep -q 'activeColor: blue' "$staging" && grep -q 'green: 0.2.0' "$staging" || fail "the tutorial did not end on blue with 0.2.0 idle on green: $(cat "$staging")"
+say "the tutorial ran: 0.2.0 released, switched to and rolled back; $(git -C "$work/tutorial/orders" rev-list --count HEAD) commits"
 
 # The light install on the Nodes that strip types: no tsx in the product, main.ts loaded by Node itself.
 for major in ${EAF_NODE_MAJORS-22 24}; do

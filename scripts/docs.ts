@@ -1,11 +1,12 @@
 /**
- * Regenerates the README's generated sections: the allowed network flows per environment (from the
- * same connection record the NetworkPolicies are derived from), the validation gate's rules and the alerts with
- * their thresholds (from the same catalogue the PrometheusRules are rendered from), and the Secrets each environment
- * references with how each is provided (from the same inventory the ExternalSecrets are rendered from); the layer
- * table of README.md and CONTRIBUTING.md (from the layers .dependency-cruiser.cjs enforces); and the package's figures
- * (from `npm pack --dry-run --json` after a build from scratch).
- * `npm run docs`; CI fails when either file is stale.
+ * Regenerates the generated sections of the docs (between `<!-- <name>:start -->` and `<!-- <name>:end -->`): the
+ * allowed network flows per environment (from the same connection record the NetworkPolicies are derived from), the
+ * validation gate's rules and the alerts with their thresholds (from the same catalogue the PrometheusRules are rendered
+ * from), the Secrets each environment references with how each is provided (from the same inventory the ExternalSecrets
+ * are rendered from); the layer table of docs/explanation/layers.md and CONTRIBUTING.md (from the layers
+ * .dependency-cruiser.cjs enforces); the CLI reference (from the CLI's command table); the environment-file settings
+ * (from the JSON Schema `eaf-cdk8s schema` prints for DVMM); and the package's figures (from `npm pack --dry-run --json`
+ * after a build from scratch). `npm run docs`; CI fails when a file is stale (`npm run check:docs`).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -13,9 +14,12 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { ALERT_DEFAULTS, EafProductChart, environmentSecrets, RECOVERY_DEFAULTS } from '../lib';
 import { loadEnvironmentDirectory } from '../lib/program';
+import { schemaFileText } from '../lib/program/schema-file';
 import { validationRulesTable } from '../lib/gate';
 import { dvmm } from '../main';
+import { cliReference } from './cli-reference';
 import { layerTable } from './layer-table';
+import { settingsTable } from './settings-table';
 
 const root = path.join(__dirname, '..');
 
@@ -46,7 +50,7 @@ function alertTable(): string {
       if (!('alert' in rule) || seen.has(rule.alert)) continue;
       seen.add(rule.alert);
       const summary = rule.summary.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, label: string) => rule.labels[label] ?? `<${label}>`);
-      rows.push(`| [${rule.alert}](docs/runbooks/${rule.alert}.md) | ${rule.severity} | ${rule.for} | ${summary.replace(/\|/g, '\\|')} |`);
+      rows.push(`| [${rule.alert}](../runbooks/${rule.alert}.md) | ${rule.severity} | ${rule.for} | ${summary.replace(/\|/g, '\\|')} |`);
     }
   }
   const thresholds = Object.entries(ALERT_DEFAULTS.thresholds).map(([key, value]) => `| \`observability.thresholds.${key}\` | ${value} |`);
@@ -129,13 +133,15 @@ function fillFile(file: string, name: string, content: string): void {
 }
 
 fillFile('docs/package.md', 'package-figures', packageFigures());
-fillFile('docs/observability.md', 'alerts', alertTable());
-fillFile('docs/constructs.md', 'network-flows', sections.join('\n\n'));
-fillFile('docs/gate.md', 'validation-rules', validationRulesTable());
-fillFile('docs/secrets.md', 'secrets', secretsTable());
-fillFile('README.md', 'layers', layerTable());
+fillFile('docs/reference/alerts.md', 'alerts', alertTable());
+fillFile('docs/explanation/network-policies.md', 'network-flows', sections.join('\n\n'));
+fillFile('docs/reference/gate-rules.md', 'validation-rules', validationRulesTable());
+fillFile('docs/explanation/secrets.md', 'secrets', secretsTable());
+fillFile('docs/explanation/layers.md', 'layers', layerTable());
 fillFile('CONTRIBUTING.md', 'layers', layerTable());
+fillFile('docs/reference/cli.md', 'cli-help', cliReference());
+fillFile('docs/reference/environment-settings.md', 'environment-settings', settingsTable(JSON.parse(schemaFileText(dvmm))));
 console.log(
-  `docs: network flows of ${sections.length} environments, validation rules, alerts, secrets, package figures; ` +
-    'README.md and CONTRIBUTING.md: layers',
+  `docs: network flows of ${sections.length} environments, validation rules, alerts, secrets, package figures, CLI help, ` +
+    'environment settings; docs/explanation/layers.md and CONTRIBUTING.md: layers',
 );

@@ -126,6 +126,6 @@ export function formatLintResult(r: LintResult): string[] {
     r.problems.length > 0
       ? `${status} ${r.environment}: kube-score could not score it`
       : `${status} ${r.environment}: kube-score ${r.objects} objects${scored}, ${r.passed} checks OK, ${r.findings.length} findings ` +
-        `(${KUBE_SCORE_LIBRARY_EXCEPTIONS.length} tests switched off by the library, each with its reason in docs/real-tools.md)`;
+        `(${KUBE_SCORE_LIBRARY_EXCEPTIONS.length} tests switched off by the library, each with its reason in docs/explanation/real-tools.md)`;
   return [head, ...r.problems.map((p) => `  ! ${p}`), ...r.findings.map((f) => `  [${f.grade}] ${f.object}: ${f.test}: ${f.message}`)];
 }
