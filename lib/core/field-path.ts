@@ -14,9 +14,11 @@ export function fieldPath(segments: ReadonlyArray<string | number | { readonly n
   return out === '' ? '(object)' : out;
 }
 
-/** A field path at the start of a message, as {@link fieldPath} writes it (or `apiVersion/kind`), then `: `. */
-const LEADING_FIELD =
-  /^((?:[A-Za-z_$][A-Za-z0-9_$-]*|\[(?:\d+|"(?:[^"\\]|\\.)*"|name=[^\]]*)\])(?:\.[A-Za-z_$][A-Za-z0-9_$-]*|\[(?:\d+|"(?:[^"\\]|\\.)*"|name=[^\]]*)\])*|apiVersion\/kind|\(object\)): /;
+/** A key {@link fieldPath} writes bare (`spec`), and one it writes in brackets (`[0]`, `["a/b"]`, `[name=api]`). */
+const IDENTIFIER = '[A-Za-z_$][A-Za-z0-9_$-]*';
+const BRACKETED = String.raw`\[(?:\d+|"(?:[^"\\]|\\.)*"|name=[^\]]*)\]`;
+/** A field path at the start of a message (or `apiVersion/kind`, or `(object)`), then `: `. */
+const LEADING_FIELD = new RegExp(String.raw`^((?:${IDENTIFIER}|${BRACKETED})(?:\.${IDENTIFIER}|${BRACKETED})*|apiVersion\/kind|\(object\)): `);
 
 /**
  * A message that starts with the field it is about (`spec.replicas: must be at least 2`, as the gate's findings do)

@@ -107,7 +107,9 @@ export function completionCommand(table: () => Readonly<Record<string, Command>>
     run: ({ positionals }, io) => {
       const shell = positionals[0];
       if (positionals.length !== 1 || !(SHELLS as readonly string[]).includes(shell)) {
-        throw new UsageError(`completion takes the shell: ${SHELLS.join(' or ')}${positionals.length === 0 ? '' : ` (got ${positionals.join(' ')})`}`);
+        throw new UsageError(
+          `completion takes the shell: ${SHELLS.join(' or ')}${positionals.length === 0 ? '' : ` (got ${positionals.join(' ')})`}`,
+        );
       }
       output(io, shell === 'bash' ? bashCompletion(table()) : zshCompletion(table()));
       return 0;

@@ -25,7 +25,8 @@ export const SECRETS: Command = {
   options: { dir: { type: 'string' }, product: { type: 'string' }, kubeseal: { type: 'boolean' }, json: { type: 'boolean' } },
   run: ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('secrets takes exactly one environment');
-    if (values.json === true && values.kubeseal === true) throw new UsageError('give --json (the list as JSON) or --kubeseal (a shell script), not both');
+    if (values.json === true && values.kubeseal === true)
+      throw new UsageError('give --json (the list as JSON) or --kubeseal (a shell script), not both');
     const name = positionals[0];
     const program = loadProgram('secrets', values, io);
     const read = readEnvironmentDirectory(program.environmentsDir, program.product);
@@ -40,7 +41,6 @@ export const SECRETS: Command = {
           (names.length > 0 ? `use one of: ${names.join(', ')}` : 'add <name>.yaml'),
       );
     }
-    progress(io, `secrets: composing ${name}`);
     const sealedFolder = shownPath(path.join(path.dirname(program.environmentsDir), sealedSecretsFolder(name)), io.cwd);
     let found: EnvironmentSecrets;
     try {
@@ -50,7 +50,10 @@ export const SECRETS: Command = {
       for (const problem of e.problems) io.log(`error: ${located(problem, file.file)}`);
       return 1;
     }
-    progress(io, `secrets: ${program.product.name} ${name}: ${found.secrets.length} Secrets in ${found.namespace}, provider ${found.settings.provider}`);
+    progress(
+      io,
+      `secrets: ${program.product.name} ${name}: ${found.secrets.length} Secrets in ${found.namespace}, provider ${found.settings.provider}`,
+    );
     if (values.json === true) output(io, jsonText(secretsJson(program.product.name, name, found)));
     else output(io, values.kubeseal === true ? kubesealScript(found, sealedFolder) : secretsList(found));
     return 0;
@@ -72,7 +75,12 @@ function secretsJson(product: string, environment: string, found: EnvironmentSec
       type: secret.type ?? null,
       keys: [...secret.keys],
       wholeSecret: secret.wholeSecret,
-      readers: secret.readers.map((r) => ({ object: r.object, container: r.container ?? null, field: r.field, keys: r.keys === undefined ? null : [...r.keys] })),
+      readers: secret.readers.map((r) => ({
+        object: r.object,
+        container: r.container ?? null,
+        field: r.field,
+        keys: r.keys === undefined ? null : [...r.keys],
+      })),
       providedBy: [...(secret.providedBy ?? [])],
       provided: provided.replace(/`/g, ''),
     })),

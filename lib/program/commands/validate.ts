@@ -49,7 +49,6 @@ export const VALIDATE: Command = {
     }
     const sources = new Map<string, string>();
     const list = (value: unknown) => (value as string | undefined)?.split(',').filter((r) => r !== '');
-    progress(io, `validate: reading the manifests under ${path.relative(io.cwd, root) || root}`);
     const sets = manifestSets(
       root,
       values.critical === true,
@@ -68,7 +67,10 @@ export const VALIDATE: Command = {
     const json = values.json === true;
     const validator = new ManifestValidator({ crds: readCrdFolder(io.crdDirectory), reportWaived: json });
     const report = validator.validate(sets, (s) =>
-      progress(io, `validate: ${s.environment}: ${s.objects.length} objects against Kubernetes ${describeTarget(s.target!)}; ${sources.get(s.environment)}`),
+      progress(
+        io,
+        `validate: ${s.environment}: ${s.objects.length} objects against Kubernetes ${describeTarget(s.target!)}; ${sources.get(s.environment)}`,
+      ),
     );
     for (const w of report.waivers) progress(io, `waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
     for (const f of report.findings) io.log(formatFinding(f));
@@ -94,7 +96,12 @@ function validateJson(
     schemaVersion: CLI_JSON_SCHEMA_VERSION,
     command: 'validate',
     ok: code === 0,
-    environments: sets.map((s) => ({ name: s.environment, objects: s.objects.length, target: target(s.target!), targetSource: sources.get(s.environment)! })),
+    environments: sets.map((s) => ({
+      name: s.environment,
+      objects: s.objects.length,
+      target: target(s.target!),
+      targetSource: sources.get(s.environment)!,
+    })),
     findings: [...report.findings, ...(report.waived ?? [])].map(jsonFinding),
     upgradeWarnings: warnings.map((w) => ({
       environment: w.environment,
@@ -129,7 +136,13 @@ function folderTarget(dir: string, given: ReturnType<typeof givenTarget>, io: Cl
 }
 
 /** Prints the upgrade warnings of every set for `next` (warnings, or errors with --strict) and returns them. */
-function upgradeWarnings(validator: ManifestValidator, sets: readonly ManifestSet[], next: ClusterTarget, strict: boolean, io: CliIo): UpgradeWarning[] {
+function upgradeWarnings(
+  validator: ManifestValidator,
+  sets: readonly ManifestSet[],
+  next: ClusterTarget,
+  strict: boolean,
+  io: CliIo,
+): UpgradeWarning[] {
   for (const s of sets.filter((set) => minorNumber(set.target!.kubernetes) >= minorNumber(next.kubernetes))) {
     progress(io, `validate: --next ${describeTarget(next)}: ${s.environment} targets ${describeTarget(s.target!)} already; nothing to check`);
   }
