@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { ALERT_DEFAULTS, EafProductChart, environmentSecrets, RECOVERY_DEFAULTS } from '../lib';
-import { loadEnvironmentDirectory } from '../lib/program';
+import { CLI_JSON_SCHEMAS, loadEnvironmentDirectory } from '../lib/program';
 import { validationRulesTable } from '../lib/gate';
 import { dvmm } from '../main';
 import { layerTable } from './layer-table';
@@ -122,6 +122,17 @@ function packageFigures(): string {
   );
 }
 
+/** The JSON Schema of each command's `--json` output (lib/program/cli-json.ts), as docs/cli.md shows it. */
+function cliJsonShapes(): string {
+  return Object.entries(CLI_JSON_SCHEMAS)
+    .map(([command, schema]) =>
+      [`<details><summary><code>${command} --json</code></summary>`, '', '```json', JSON.stringify(schema, null, 2), '```', '', '</details>'].join(
+        '\n',
+      ),
+    )
+    .join('\n\n');
+}
+
 /** Fills one generated section of a Markdown file of the repository. */
 function fillFile(file: string, name: string, content: string): void {
   const full = path.join(root, file);
@@ -133,9 +144,10 @@ fillFile('docs/observability.md', 'alerts', alertTable());
 fillFile('docs/constructs.md', 'network-flows', sections.join('\n\n'));
 fillFile('docs/gate.md', 'validation-rules', validationRulesTable());
 fillFile('docs/secrets.md', 'secrets', secretsTable());
+fillFile('docs/cli.md', 'json-shapes', cliJsonShapes());
 fillFile('README.md', 'layers', layerTable());
 fillFile('CONTRIBUTING.md', 'layers', layerTable());
 console.log(
-  `docs: network flows of ${sections.length} environments, validation rules, alerts, secrets, package figures; ` +
+  `docs: network flows of ${sections.length} environments, validation rules, alerts, secrets, package figures, CLI JSON shapes; ` +
     'README.md and CONTRIBUTING.md: layers',
 );

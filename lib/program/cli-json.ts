@@ -1,4 +1,4 @@
-import { Static, TSchema, Type } from '@sinclair/typebox';
+import { Static, Type } from '@sinclair/typebox';
 import { leadingField } from '../core/field-path';
 import type { Finding, WaivedFinding } from '../gate';
 
@@ -56,7 +56,7 @@ export const ValidateJsonSchema = Type.Object(
         targetSource: Type.String({ description: 'Where the target came from.' }),
       }),
     ),
-    findings: Type.Array(JsonFinding, { description: 'Every finding, waived ones too, in the order the gate reports them.' }),
+    findings: Type.Array(JsonFinding, { description: "Every finding: the unwaived ones in the gate's order, then the waived ones." }),
     upgradeWarnings: Type.Array(
       Type.Object({
         environment: Type.String(),
@@ -72,6 +72,7 @@ export const ValidateJsonSchema = Type.Object(
   },
   { title: 'eaf-cdk8s validate --json' },
 );
+/** What `eaf-cdk8s validate --json` prints (docs/cli.md, JSON output). */
 export type ValidateJson = Static<typeof ValidateJsonSchema>;
 
 /** `eaf-cdk8s verify <folder> --json`. */
@@ -91,6 +92,7 @@ export const VerifyJsonSchema = Type.Object(
   },
   { title: 'eaf-cdk8s verify --json' },
 );
+/** What `eaf-cdk8s verify --json` prints (docs/cli.md, JSON output). */
 export type VerifyJson = Static<typeof VerifyJsonSchema>;
 
 const ChangedObject = Type.Object({
@@ -119,6 +121,7 @@ export const DiffJsonSchema = Type.Object(
   },
   { title: 'eaf-cdk8s diff --json' },
 );
+/** What `eaf-cdk8s diff --json` prints (docs/cli.md, JSON output). */
 export type DiffJson = Static<typeof DiffJsonSchema>;
 
 /** `eaf-cdk8s secrets <environment> --json`. */
@@ -151,10 +154,11 @@ export const SecretsJsonSchema = Type.Object(
   },
   { title: 'eaf-cdk8s secrets --json' },
 );
+/** What `eaf-cdk8s secrets --json` prints (docs/cli.md, JSON output). */
 export type SecretsJson = Static<typeof SecretsJsonSchema>;
 
-/** Every `--json` shape by command, for the docs and the tests. */
-export const CLI_JSON_SCHEMAS: Readonly<Record<'validate' | 'verify' | 'diff' | 'secrets', TSchema>> = {
+/** The JSON Schema (draft-07 compatible) of every `--json` shape, by command: for the docs, the tests and a consumer's own checks. */
+export const CLI_JSON_SCHEMAS: Readonly<Record<'validate' | 'verify' | 'diff' | 'secrets', object>> = {
   validate: ValidateJsonSchema,
   verify: VerifyJsonSchema,
   diff: DiffJsonSchema,
