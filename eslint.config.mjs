@@ -54,7 +54,7 @@ const testLength = {
 
 export default tseslint.config(
   {
-    ignores: ['build/', 'dist/', 'imports/', 'generated/', 'node_modules/', 'examples/', 'crds/'],
+    ignores: ['build/', 'dist/', 'imports/', 'generated/', 'node_modules/', 'examples/', 'crds/', '**/.*.compiled.js'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -64,10 +64,26 @@ export default tseslint.config(
       ecmaVersion: 2022,
       globals: {
         // Node's globals (no `globals` package for eight names).
-        process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', structuredClone: 'readonly',
-        setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
-        __dirname: 'readonly', __filename: 'readonly', require: 'readonly', module: 'writable', exports: 'writable',
-        AbortController: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', performance: 'readonly', queueMicrotask: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        structuredClone: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setImmediate: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        __dirname: 'readonly',
+        __filename: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        exports: 'writable',
+        AbortController: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        performance: 'readonly',
+        queueMicrotask: 'readonly',
       },
     },
     rules: {

@@ -1,7 +1,18 @@
 #!/usr/bin/env node
 'use strict';
 // eaf-cdk8s: runs the compiled CLI of @eaf/cdk8s (npm run build writes build/; the package ships it).
+const fs = require('fs');
 const path = require('path');
+const root = path.join(__dirname, '..');
+// In the repository (lib/'s TypeScript is beside bin/; the package ships build/ only, so there this is one failed
+// stat): the sources, bundled by scripts/run-compiled.mjs and rebuilt whenever one changed, so the command needs no
+// `npm run build` and never runs a stale build/. EAF_CDK8S_BUILT=1 runs build/ instead (the pack and API checks).
+if (process.env.EAF_CDK8S_BUILT !== '1' && fs.existsSync(path.join(root, 'lib', 'program', 'cli-main.ts'))) {
+  const runner = path.join(root, 'scripts', 'run-compiled.mjs');
+  process.argv = [process.argv[0], runner, path.join(root, 'scripts', 'eaf-cdk8s.ts'), ...process.argv.slice(2)];
+  import(require('url').pathToFileURL(runner).href);
+  return;
+}
 // Node >= 22.1 keeps the compiled code of the modules it loads in a cache folder (NODE_COMPILE_CACHE, else
 // <tmp>/node-compile-cache), so a later run skips parsing and compiling the library and its packages. It can never
 // change what runs: Node keys every entry by the module's path and checks it against a hash of the module's source
@@ -9,7 +20,7 @@ const path = require('path');
 // has no such cache: feature-detected, it then loads as before.
 const nodeModule = require('module');
 if (typeof nodeModule.enableCompileCache === 'function') nodeModule.enableCompileCache();
-const built = path.join(__dirname, '..', 'build', 'lib', 'program', 'cli-main.js');
+const built = path.join(root, 'build', 'lib', 'program', 'cli-main.js');
 let cli;
 try {
   cli = require(built);

@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { ALERT_DEFAULTS, EafProductChart, environmentSecrets, RECOVERY_DEFAULTS } from '../lib';
-import { loadEnvironmentDirectory } from '../lib/program';
+import { CLI_JSON_SCHEMAS, loadEnvironmentDirectory } from '../lib/program';
 import { schemaFileText } from '../lib/program/schema-file';
 import { validationRulesTable } from '../lib/gate';
 import { dvmm } from '../main';
@@ -126,6 +126,17 @@ function packageFigures(): string {
   );
 }
 
+/** The JSON Schema of each command's `--json` output (lib/program/cli-json.ts), as docs/reference/cli.md shows it. */
+function cliJsonShapes(): string {
+  return Object.entries(CLI_JSON_SCHEMAS)
+    .map(([command, schema]) =>
+      [`<details><summary><code>${command} --json</code></summary>`, '', '```json', JSON.stringify(schema, null, 2), '```', '', '</details>'].join(
+        '\n',
+      ),
+    )
+    .join('\n\n');
+}
+
 /** Fills one generated section of a Markdown file of the repository. */
 function fillFile(file: string, name: string, content: string): void {
   const full = path.join(root, file);
@@ -138,10 +149,11 @@ fillFile('docs/explanation/network-policies.md', 'network-flows', sections.join(
 fillFile('docs/reference/gate-rules.md', 'validation-rules', validationRulesTable());
 fillFile('docs/explanation/secrets.md', 'secrets', secretsTable());
 fillFile('docs/explanation/layers.md', 'layers', layerTable());
+fillFile('docs/reference/cli.md', 'json-shapes', cliJsonShapes());
 fillFile('CONTRIBUTING.md', 'layers', layerTable());
 fillFile('docs/reference/cli.md', 'cli-help', cliReference());
 fillFile('docs/reference/environment-settings.md', 'environment-settings', settingsTable(JSON.parse(schemaFileText(dvmm))));
 console.log(
   `docs: network flows of ${sections.length} environments, validation rules, alerts, secrets, package figures, CLI help, ` +
-    'environment settings; docs/explanation/layers.md and CONTRIBUTING.md: layers',
+    'CLI JSON shapes, environment settings; docs/explanation/layers.md and CONTRIBUTING.md: layers',
 );

@@ -13,3 +13,20 @@ export function fieldPath(segments: ReadonlyArray<string | number | { readonly n
   }
   return out === '' ? '(object)' : out;
 }
+
+/** A key {@link fieldPath} writes bare (`spec`), and one it writes in brackets (`[0]`, `["a/b"]`, `[name=api]`). */
+const IDENTIFIER = '[A-Za-z_$][A-Za-z0-9_$-]*';
+const BRACKETED = String.raw`\[(?:\d+|"(?:[^"\\]|\\.)*"|name=[^\]]*)\]`;
+/** A field path at the start of a message (or `apiVersion/kind`, or `(object)`), then `: `. */
+const LEADING_FIELD = new RegExp(String.raw`^((?:${IDENTIFIER}|${BRACKETED})(?:\.${IDENTIFIER}|${BRACKETED})*|apiVersion\/kind|\(object\)): `);
+
+/**
+ * A message that starts with the field it is about (`spec.replicas: must be at least 2`, as the gate's findings do)
+ * split into that field and the rest; `field` is undefined when the message names no field or the whole object.
+ */
+export function leadingField(message: string): { readonly field?: string; readonly text: string } {
+  const match = LEADING_FIELD.exec(message);
+  if (match === null) return { text: message };
+  const text = message.slice(match[0].length);
+  return match[1] === '(object)' ? { text } : { field: match[1], text };
+}

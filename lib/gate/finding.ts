@@ -75,6 +75,14 @@ export interface ValidationReport {
   readonly findings: Finding[];
   /** Every valid waiver annotation, with how many findings it suppressed. */
   readonly waivers: Waiver[];
+  /** The findings a waiver suppressed, with its reason. @default - not reported: only when the validator was made with `reportWaived: true` */
+  readonly waived?: WaivedFinding[];
+}
+
+/** A finding a waiver annotation suppressed: it does not fail the gate. */
+export interface WaivedFinding extends Finding {
+  /** The waiver's reason, as written in the annotation. */
+  readonly reason: string;
 }
 
 /** `Kind/namespace/name` of an object; `Kind/name` when it has no namespace. */

@@ -1,4 +1,4 @@
-import { fieldPath, Finding, Manifest, ManifestSet, objectId, ValidationReport, Waiver } from './finding';
+import { fieldPath, Finding, Manifest, ManifestSet, objectId, ValidationReport, WaivedFinding, Waiver } from './finding';
 import { RULE_CHECKS } from './policies';
 import { RawFinding, RuleContext } from './rule-context';
 import { findRule, MIN_WAIVER_REASON, RuleId, ruleOrder, VALIDATION_RULES, WAIVER_PREFIX } from './rules';
@@ -32,6 +32,11 @@ export interface ManifestValidatorOptions {
    * @default true
    */
   readonly reuseCompiled?: boolean;
+  /**
+   * Also report the findings a waiver suppressed ({@link ValidationReport.waived}), as `eaf-cdk8s validate --json` lists them.
+   * @default false
+   */
+  readonly reportWaived?: boolean;
 }
 
 /**
@@ -50,6 +55,7 @@ export class ManifestValidator {
   public readonly kubernetesVersion: string;
   private readonly schemas: SchemaValidator;
   private readonly enabled: (rule: RuleId) => boolean;
+  private readonly reportWaived: boolean;
   /** The schemas of the minors upgrade warnings compared, built once. */
   private readonly bundles = new Map<string, KubernetesSchemaBundle>();
 
@@ -60,19 +66,26 @@ export class ManifestValidator {
       if (findRule(id) === undefined) throw new Error(`rules: ${id} is not a rule; use one of ${VALIDATION_RULES.map((r) => r.id).join(', ')}`);
     }
     this.enabled = (rule) => options.rules?.[rule] !== false;
+    this.reportWaived = options.reportWaived === true;
   }
 
-  /** Checks every object of every set; collects every finding and never throws on a bad object. */
-  public validate(sets: ManifestSet[]): ValidationReport {
+  /**
+   * Checks every object of every set; collects every finding and never throws on a bad object.
+   * @param onSet called as each set's check starts (a program's progress line)
+   */
+  public validate(sets: ManifestSet[], onSet?: (set: ManifestSet) => void): ValidationReport {
     const findings: Finding[] = [];
     const waivers: Waiver[] = [];
+    const waived: WaivedFinding[] = [];
     const critical = new Set(sets.filter((s) => s.critical).map((s) => s.environment));
     for (const set of sets) {
+      onSet?.(set);
       const result = this.validateSet(set, critical);
       findings.push(...result.findings);
       waivers.push(...result.waivers);
+      waived.push(...(result.waived ?? []));
     }
-    return { findings, waivers };
+    return this.reportWaived ? { findings, waivers, waived } : { findings, waivers };
   }
 
   /**
@@ -114,18 +127,21 @@ export class ManifestValidator {
     if (this.enabled('waiver-invalid')) raw.push(...declared.flatMap((w) => w.invalid));
     const suppressed = new Map<string, number>();
     const findings: Finding[] = [];
+    const waived: WaivedFinding[] = [];
     raw
       .map((finding, order) => ({ finding, order }))
       .sort((a, b) => position(a.finding) - position(b.finding) || ruleOrder(a.finding.rule) - ruleOrder(b.finding.rule) || a.order - b.order)
       .forEach(({ finding }) => {
         const waiver = finding.index >= 0 ? declared[finding.index].valid.get(finding.rule) : undefined;
-        if (waiver !== undefined) {
-          const key = `${finding.index}/${finding.rule}`;
-          suppressed.set(key, (suppressed.get(key) ?? 0) + 1);
+        const object = finding.index >= 0 ? objectId(set.objects[finding.index]) : '(all objects)';
+        const found = { environment: set.environment, object, rule: finding.rule, message: finding.message, value: finding.value, fix: finding.fix };
+        if (waiver === undefined) {
+          findings.push(found);
           return;
         }
-        const object = finding.index >= 0 ? objectId(set.objects[finding.index]) : '(all objects)';
-        findings.push({ environment: set.environment, object, rule: finding.rule, message: finding.message, value: finding.value, fix: finding.fix });
+        const key = `${finding.index}/${finding.rule}`;
+        suppressed.set(key, (suppressed.get(key) ?? 0) + 1);
+        if (this.reportWaived) waived.push({ ...found, reason: waiver });
       });
     const waivers = declared.flatMap(({ index, valid }) =>
       [...valid.entries()].map(([rule, reason]) => ({
@@ -136,7 +152,7 @@ export class ManifestValidator {
         suppressed: suppressed.get(`${index}/${rule}`) ?? 0,
       })),
     );
-    return { findings, waivers };
+    return { findings, waivers, waived };
   }
 
   private schemaFindings(object: Manifest, index: number, set: ManifestSet): RawFinding[] {

@@ -18,17 +18,18 @@ export function main(argv: readonly string[]): number {
   const version = (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const io: CliIo = {
     log: (line) => process.stderr.write(`${terminalText(line)}\n`),
+    progress: (line) => process.stderr.write(`${terminalText(line)}\n`),
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     cwd: process.cwd(),
     env: process.env,
     crdDirectory: PACKAGE_CRD_DIRECTORY,
     version,
-    runTier: (tier, dirs) => {
-      if (tier === 'netpol') return netpolTier(dirs);
-      if (tier === 'alerts') return alertsTier(dirs);
-      if (tier === 'lint') return lintTier(dirs);
-      const run = spawnSync('bash', [path.join(PACKAGE_ROOT, 'scripts', 'cluster.sh'), 'test', ...dirs], { stdio: 'inherit', env: process.env });
-      return run.status ?? 1;
+    runTier: (tier, dirs, options) => {
+      const quiet = options?.quiet === true;
+      if (tier === 'netpol') return netpolTier(dirs, quiet);
+      if (tier === 'alerts') return alertsTier(dirs, quiet);
+      if (tier === 'lint') return lintTier(dirs, quiet);
+      return script('cluster.sh', ['test', ...dirs], quiet);
     },
   };
   try {
@@ -42,6 +43,18 @@ export function main(argv: readonly string[]): number {
 /** The tools' cache: `$EAF_TOOLS_DIR`, else `<package>/.tools` (scripts/tools.sh builds them there). */
 function toolsDir(): string {
   return process.env.EAF_TOOLS_DIR ?? path.join(PACKAGE_ROOT, '.tools');
+}
+
+/**
+ * Runs one of the package's scripts (`scripts/<name>`) with its output on stderr, so stdout holds only the command's
+ * result (`verify --json`); with `quiet`, its output is kept and printed only when it fails. Returns its exit code.
+ */
+function script(name: string, args: string[], quiet: boolean): number {
+  const command = ['bash', [path.join(PACKAGE_ROOT, 'scripts', name), ...args]] as const;
+  if (!quiet) return spawnSync(...command, { stdio: ['inherit', 2, 2], env: process.env }).status ?? 1;
+  const run = spawnSync(...command, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env, maxBuffer: 256 * 1024 * 1024 });
+  if (run.status !== 0) process.stderr.write(Buffer.concat([run.stdout ?? Buffer.alloc(0), run.stderr ?? Buffer.alloc(0)]));
+  return run.status ?? 1;
 }
 
 /** Where the output folders are, as every tier takes them: the output folder and its environments' names. */
@@ -61,13 +74,13 @@ function toolTier<R extends { readonly ok: boolean }>(
   dirs: string[],
   verify: (target: TierTarget) => R[],
   format: (result: R) => string[],
+  quiet: boolean,
 ): number {
-  const build = spawnSync('bash', [path.join(PACKAGE_ROOT, 'scripts', 'tools.sh'), tool], { stdio: 'inherit', env: process.env });
-  if (build.status !== 0) return 1;
+  if (script('tools.sh', [tool], quiet) !== 0) return 1;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `eaf-${tool}-`));
   try {
     const results = verify({ outdir: path.dirname(dirs[0]), environments: dirs.map((d) => path.basename(d)), work });
-    for (const r of results) for (const line of format(r)) process.stderr.write(`${terminalText(line)}\n`);
+    for (const r of results.filter((result) => !quiet || !result.ok)) for (const line of format(r)) process.stderr.write(`${terminalText(line)}\n`);
     return results.every((r) => r.ok) ? 0 : 1;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
@@ -75,19 +88,19 @@ function toolTier<R extends { readonly ok: boolean }>(
 }
 
 /** The network-policy tier: the analyser's matrix of each environment against the flow record beside it. */
-function netpolTier(dirs: string[]): number {
+function netpolTier(dirs: string[], quiet: boolean): number {
   const netpolicy = path.join(toolsDir(), 'bin', 'netpolicy');
-  return toolTier('netpol-analyzer', dirs, (t) => verifyNetworkPolicies({ ...t, netpolicy }), formatNetpolResult);
+  return toolTier('netpol-analyzer', dirs, (t) => verifyNetworkPolicies({ ...t, netpolicy }), formatNetpolResult, quiet);
 }
 
 /** The kube-score tier: each environment scored as kube-score is shown it (kube-score-view.ts), no exceptions file. */
-function lintTier(dirs: string[]): number {
+function lintTier(dirs: string[], quiet: boolean): number {
   const kubeScore = path.join(toolsDir(), 'bin', 'kube-score');
-  return toolTier('kube-score', dirs, (t) => verifyLint({ ...t, kubeScore }), formatLintResult);
+  return toolTier('kube-score', dirs, (t) => verifyLint({ ...t, kubeScore }), formatLintResult, quiet);
 }
 
 /** The alert tier: promtool checks each environment's rules, runs the alert tests synth wrote beside it, parses the dashboards' queries. */
-function alertsTier(dirs: string[]): number {
+function alertsTier(dirs: string[], quiet: boolean): number {
   const promtool = path.join(toolsDir(), 'bin', 'promtool');
-  return toolTier('promtool', dirs, (t) => verifyAlerts({ ...t, promtool }), formatAlertsResult);
+  return toolTier('promtool', dirs, (t) => verifyAlerts({ ...t, promtool }), formatAlertsResult, quiet);
 }

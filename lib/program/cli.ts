@@ -3,7 +3,8 @@ import { ProductLoadError } from './load-product';
 import { OutputWriteError } from './output-writer';
 import { ReleaseError } from './release';
 import { ScaffoldError } from './scaffold';
-import { CliIo, Command, CommandValues, InputError, UsageError } from './commands/command';
+import { CliIo, Command, CommandValues, GLOBAL_OPTIONS, GLOBAL_OPTIONS_HELP, InputError, UsageError } from './commands/command';
+import { completionCommand } from './commands/completion';
 import { DIFF } from './commands/diff';
 import { INIT } from './commands/init';
 import { PROMOTE, RELEASE, ROLLBACK, SWITCH } from './commands/release';
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, Command> = {
   validate: VALIDATE,
   verify: VERIFY,
   schema: SCHEMA,
+  completion: completionCommand(() => COMMANDS),
 };
 
 /** Runs the CLI with `argv` (without node and the script); returns the exit code. */
@@ -56,16 +58,18 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     const command = COMMANDS[name];
     if (command === undefined) throw new UsageError(`unknown command ${name}; use one of: ${Object.keys(COMMANDS).join(', ')}`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      (io.out ?? io.log)(`usage: ${command.usage}\n\n${command.summary}.\n\n${command.help}`);
+      (io.out ?? io.log)(`usage: ${command.usage}\n\n${command.summary}.\n\n${command.help}\n\n${GLOBAL_OPTIONS_HELP}`);
       return 0;
     }
     let parsed: ReturnType<typeof parseArgs>;
     try {
-      parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: [...rest], options: { ...command.options, ...GLOBAL_OPTIONS }, allowPositionals: true, strict: true });
     } catch (e) {
       throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}`);
     }
-    return command.run(parsed as { values: CommandValues; positionals: string[] }, io);
+    // --quiet: no progress lines; errors, findings and results still print.
+    const quiet = parsed.values.quiet === true;
+    return command.run(parsed as { values: CommandValues; positionals: string[] }, quiet ? { ...io, progress: () => undefined } : io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.log(`error: ${e.message}`);
@@ -94,5 +98,6 @@ function mainHelp(): string {
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
     "eaf-cdk8s <command> --help shows a command's options. Exit codes: 0 done, 1 bad input or a failed check, 2 usage.",
+    GLOBAL_OPTIONS_HELP,
   ].join('\n');
 }

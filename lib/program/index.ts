@@ -21,6 +21,8 @@ export { readCrdFolder } from './crd-files';
 export type { ReadCrdFolderOptions } from './crd-files';
 export { runCli } from './cli';
 export type { CliIo } from './cli';
+export { CLI_JSON_SCHEMA_VERSION, CLI_JSON_SCHEMAS } from './cli-json';
+export type { DiffJson, SecretsJson, ValidateJson, VerifyJson } from './cli-json';
 export { scaffoldProduct } from './scaffold';
 export { formatNetpolResult, verifyNetworkPolicies } from './verify-netpol';
 export { formatAlertsResult, verifyAlerts } from './verify-alerts';

@@ -35,23 +35,26 @@ describe('eaf-cdk8s', () => {
         'usage: eaf-cdk8s <command> [options]',
         '',
         'Commands:',
-        '  init      scaffold a new product folder that synthesises and passes the gate right away',
-        '  synth     synthesise every environment of a product through the gate, atomically',
-        '  release   put an image tag on the idle colour of an environment (its tag when it rolls), re-synthesise, print the diff',
-        "  switch    move a blue-green environment's traffic to the other colour, re-synthesise, print the diff",
-        "  rollback  move a blue-green environment's traffic back to the colour that ran before, re-synthesise, print the diff",
-        '  promote   put the tags one environment runs on the idle colour of another (its tags when it rolls), re-synthesise, print the diff',
-        "  diff      compare every environment's manifests with a git ref, object by object, as Markdown for a pull request",
-        '  secrets   list the Secrets an environment references (keys, readers, how each is provided); --kubeseal prints the commands that seal them',
-        '  validate  run the gate on any folder of manifests (hand-written YAML too)',
-        '  verify    prove synthesised output with the real tools: a kube-apiserver, the network-policy analyser, kube-score, promtool',
-        "  schema    print the JSON Schema of the product's environment files (--write: environment.schema.json, for editors)",
+        '  init        scaffold a new product folder that synthesises and passes the gate right away',
+        '  synth       synthesise every environment of a product through the gate, atomically',
+        '  release     put an image tag on the idle colour of an environment (its tag when it rolls), re-synthesise, print the diff',
+        "  switch      move a blue-green environment's traffic to the other colour, re-synthesise, print the diff",
+        "  rollback    move a blue-green environment's traffic back to the colour that ran before, re-synthesise, print the diff",
+        '  promote     put the tags one environment runs on the idle colour of another (its tags when it rolls), re-synthesise, print the diff',
+        "  diff        compare every environment's manifests with a git ref, object by object, as Markdown for a pull request",
+        '  secrets     list the Secrets an environment references (keys, readers, how each is provided); ' +
+          '--kubeseal prints the commands that seal them',
+        '  validate    run the gate on any folder of manifests (hand-written YAML too)',
+        '  verify      prove synthesised output with the real tools: a kube-apiserver, the network-policy analyser, kube-score, promtool',
+        "  schema      print the JSON Schema of the product's environment files (--write: environment.schema.json, for editors)",
+        '  completion  print the shell completion script for bash or zsh (source <(eaf-cdk8s completion bash))',
         '',
         "eaf-cdk8s <command> --help shows a command's options. Exit codes: 0 done, 1 bad input or a failed check, 2 usage.",
+        'Every command takes --quiet (-q): no progress lines on stderr, only errors, findings and results; and --help (-h).',
       ]);
     });
 
-    test.each(['init', 'synth', 'release', 'switch', 'rollback', 'promote', 'diff', 'secrets', 'validate', 'verify', 'schema'])(
+    test.each(['init', 'synth', 'release', 'switch', 'rollback', 'promote', 'diff', 'secrets', 'validate', 'verify', 'schema', 'completion'])(
       '%s --help prints its usage on stdout and exits 0',
       (command) => {
         expect(runCli([command, '--help'], io())).toBe(0);
@@ -72,7 +75,8 @@ describe('eaf-cdk8s', () => {
       expect(runCli([], io())).toBe(2);
       expect(runCli(['deploy'], io())).toBe(2);
       expect(lines).toContain(
-        'error: unknown command deploy; use one of: init, synth, release, switch, rollback, promote, diff, secrets, validate, verify, schema',
+        'error: unknown command deploy; use one of: init, synth, release, switch, rollback, promote, diff, secrets, validate, verify, schema, ' +
+          'completion',
       );
       lines = [];
       expect(runCli(['synth', '--fast'], io())).toBe(2);

@@ -92,7 +92,7 @@ describe('eaf-cdk8s secrets', () => {
     expect(runCli(['secrets'], io())).toBe(2);
     expect(lines).toEqual([
       'error: secrets takes exactly one environment',
-      'usage: eaf-cdk8s secrets <environment> [--dir <product folder>] [--product <module>] [--kubeseal]',
+      'usage: eaf-cdk8s secrets <environment> [--dir <product folder>] [--product <module>] [--kubeseal | --json]',
     ]);
   });
 });

@@ -4,8 +4,10 @@ import { ParseArgsConfig } from 'util';
 
 /** Where the CLI writes and where it finds things; tests replace them. */
 export interface CliIo {
-  /** Progress, results and errors. */
+  /** Results, notes and errors (stderr). */
   readonly log: (line: string) => void;
+  /** Progress on a long step (stderr); `--quiet` silences it. @default - `log` */
+  readonly progress?: (line: string) => void;
   /** A result meant for a file or a pull request (the Markdown manifest diff). @default - `log` */
   readonly out?: (text: string) => void;
   /** The working folder. */
@@ -19,7 +21,7 @@ export interface CliIo {
   /** How long a command waits for another run's lock (the output's, or a release command's), in ms. @default 120000 */
   readonly lockTimeoutMs?: number;
   /** Runs a real-tool tier; returns its exit code. */
-  readonly runTier?: (tier: 'cluster' | 'netpol' | 'lint' | 'alerts', dirs: string[]) => number;
+  readonly runTier?: (tier: 'cluster' | 'netpol' | 'lint' | 'alerts', dirs: string[], options?: { readonly quiet?: boolean }) => number;
 }
 
 /** A usage error: exit code 2. */
@@ -37,5 +39,24 @@ export interface Command {
   readonly usage: string;
   readonly help: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
+  /** The words its first argument takes, for shell completion. @default - file names */
+  readonly words?: readonly string[];
   run(args: { values: CommandValues; positionals: string[] }, io: CliIo): number;
 }
+
+/** Writes a progress line: to `io.progress`, else `io.log`. */
+export function progress(io: CliIo, line: string): void {
+  (io.progress ?? io.log)(line);
+}
+
+/** Writes a result meant for stdout: to `io.out`, else `io.log`. */
+export function output(io: CliIo, text: string): void {
+  (io.out ?? io.log)(text);
+}
+
+/** The options every command takes, besides its own (`--help` is answered before parsing). */
+export const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = { quiet: { type: 'boolean', short: 'q' } };
+
+/** The help line of {@link GLOBAL_OPTIONS}. */
+export const GLOBAL_OPTIONS_HELP =
+  'Every command takes --quiet (-q): no progress lines on stderr, only errors, findings and results; and --help (-h).';

@@ -1,21 +1,23 @@
 import * as path from 'path';
 import { describeValue } from '../../core/errors';
-import { formatManifestDiff } from '../manifest-diff';
-import { Command, UsageError } from './command';
+import { CLI_JSON_SCHEMA_VERSION, DiffJson, jsonText, objectRef } from '../cli-json';
+import { formatManifestDiff, ManifestDiff, ObjectDiff } from '../manifest-diff';
+import { Command, output, progress, UsageError } from './command';
 import { diffOutputs, gitOutputTexts, outputTexts } from './outputs';
 import { outputFolder } from './program';
 
 /** `eaf-cdk8s diff`. */
 export const DIFF: Command = {
   summary: "compare every environment's manifests with a git ref, object by object, as Markdown for a pull request",
-  usage: 'eaf-cdk8s diff [--base <git ref>] [--dir <product folder>]',
+  usage: 'eaf-cdk8s diff [--base <git ref>] [--dir <product folder>] [--json]',
   help: [
     'Compares the manifests of every environment folder of the output (<folder>/dist/<env>/*.yaml, and any other',
     'folder of it holding manifests) with the same files at <git ref> (default HEAD): the objects added, removed,',
     'and for each changed object its changed fields with old -> new values, keyed by <env>: <Kind>/<namespace>/<name>.',
     "Long values (a ConfigMap's data) are summarised. Prints Markdown on stdout, in a fixed order; reads git, writes nothing.",
+    '--json prints instead one JSON object (docs/reference/cli.md) with every changed field and its old and new values in full.',
   ].join('\n'),
-  options: { base: { type: 'string' }, dir: { type: 'string' } },
+  options: { base: { type: 'string' }, dir: { type: 'string' }, json: { type: 'boolean' } },
   run: ({ values, positionals }, io) => {
     if (positionals.length > 0) throw new UsageError(`diff takes no arguments (got ${positionals.join(' ')})`);
     const base = (values.base as string | undefined) ?? 'HEAD';
@@ -23,12 +25,37 @@ export const DIFF: Command = {
     const dir = path.resolve(io.cwd, (values.dir as string | undefined) ?? '.');
     const outdir = outputFolder(values, io, dir);
     const committed = gitOutputTexts(outdir, dir, base);
-    io.log(`diff: ${path.relative(io.cwd, outdir) || outdir} against ${base} (${committed.commit.slice(0, 12)})`);
-    (io.out ?? io.log)(
-      formatManifestDiff(diffOutputs(committed.texts, outputTexts(outdir)), {
-        title: `Manifest diff of ${path.relative(io.cwd, outdir) || outdir} against ${base}`,
-      }),
+    progress(io, `diff: ${path.relative(io.cwd, outdir) || outdir} against ${base} (${committed.commit.slice(0, 12)})`);
+    const diff = diffOutputs(committed.texts, outputTexts(outdir));
+    output(
+      io,
+      values.json === true
+        ? jsonText(diffJson(diff, base, committed.commit))
+        : formatManifestDiff(diff, { title: `Manifest diff of ${path.relative(io.cwd, outdir) || outdir} against ${base}` }),
     );
     return 0;
   },
 };
+
+/** The `--json` result of diff (cli-json.ts). */
+function diffJson(diff: ManifestDiff, base: string, commit: string): DiffJson {
+  const object = (o: ObjectDiff) => ({
+    environment: o.environment,
+    object: objectRef(o.object) ?? { kind: o.object, namespace: null, name: '' },
+    fields: o.fields.map((f) => ({
+      field: f.path,
+      ...(f.before === undefined ? {} : { before: f.before }),
+      ...(f.after === undefined ? {} : { after: f.after }),
+    })),
+  });
+  return {
+    schemaVersion: CLI_JSON_SCHEMA_VERSION,
+    command: 'diff',
+    ok: true,
+    base,
+    commit,
+    changed: diff.changed.map(object),
+    added: diff.added.map(object),
+    removed: diff.removed.map(object),
+  };
+}

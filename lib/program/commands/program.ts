@@ -3,7 +3,7 @@ import * as path from 'path';
 import { loadProduct as loadProductModule } from '../load-product';
 import { Product } from '../../product/product';
 import { synthesizeProduct } from '../run-product';
-import { CliIo, CommandValues, InputError, UsageError } from './command';
+import { CliIo, CommandValues, InputError, progress, UsageError } from './command';
 
 /**
  * The one loader of a product's program: every command that composes (synth, release, switch, rollback, promote,
@@ -30,7 +30,7 @@ export interface ProductProgram {
 export function loadProgram(command: string, values: CommandValues, io: CliIo): ProductProgram {
   const dir = path.resolve(io.cwd, (values.dir as string | undefined) ?? '.');
   const module = values.product === undefined ? findProductModule(dir) : path.resolve(io.cwd, values.product as string);
-  io.log(`${command}: loading the product from ${path.relative(io.cwd, module) || module}`);
+  progress(io, `${command}: loading the product from ${path.relative(io.cwd, module) || module}`);
   return { product: loadProduct(module), environmentsDir: path.join(dir, 'environments'), outdir: outputFolder(values, io, dir) };
 }
 

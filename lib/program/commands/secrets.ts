@@ -5,13 +5,14 @@ import { CompositionError } from '../../product/product-chart';
 import { kubesealCommand, sealedSecretsFolder, variableName } from '../../secrets/sealed-secrets';
 import { readEnvironmentDirectory } from '../environment-files';
 import { shownPath } from '../sealed-secret-files';
-import { Command, InputError, UsageError } from './command';
+import { CLI_JSON_SCHEMA_VERSION, jsonText, SecretsJson } from '../cli-json';
+import { Command, InputError, output, progress, UsageError } from './command';
 import { loadProgram } from './program';
 
 /** `eaf-cdk8s secrets`. */
 export const SECRETS: Command = {
   summary: 'list the Secrets an environment references (keys, readers, how each is provided); --kubeseal prints the commands that seal them',
-  usage: 'eaf-cdk8s secrets <environment> [--dir <product folder>] [--product <module>] [--kubeseal]',
+  usage: 'eaf-cdk8s secrets <environment> [--dir <product folder>] [--product <module>] [--kubeseal | --json]',
   help: [
     'Composes <environment> as synth does (without writing anything) and prints, on stdout, every Secret its objects',
     'reference by name: its keys, the objects (and containers) that read it, and how it reaches the cluster: issued there',
@@ -19,10 +20,13 @@ export const SECRETS: Command = {
     'With --kubeseal it prints instead, for each Secret the cluster does not issue, the line that seals it for the',
     "environment's namespace into sealed-secrets/<environment>/<name>.yaml (kubectl create secret ... --dry-run=client",
     '| kubeseal); each value is read from an environment variable named <SECRET>_<KEY>, so none is typed on the line.',
+    '--json prints the list as one JSON object instead (docs/reference/cli.md); never a value, only names and keys.',
   ].join('\n'),
-  options: { dir: { type: 'string' }, product: { type: 'string' }, kubeseal: { type: 'boolean' } },
+  options: { dir: { type: 'string' }, product: { type: 'string' }, kubeseal: { type: 'boolean' }, json: { type: 'boolean' } },
   run: ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('secrets takes exactly one environment');
+    if (values.json === true && values.kubeseal === true)
+      throw new UsageError('give --json (the list as JSON) or --kubeseal (a shell script), not both');
     const name = positionals[0];
     const program = loadProgram('secrets', values, io);
     const read = readEnvironmentDirectory(program.environmentsDir, program.product);
@@ -46,11 +50,42 @@ export const SECRETS: Command = {
       for (const problem of e.problems) io.log(`error: ${located(problem, file.file)}`);
       return 1;
     }
-    io.log(`secrets: ${program.product.name} ${name}: ${found.secrets.length} Secrets in ${found.namespace}, provider ${found.settings.provider}`);
-    (io.out ?? io.log)(values.kubeseal === true ? kubesealScript(found, sealedFolder) : secretsList(found));
+    progress(
+      io,
+      `secrets: ${program.product.name} ${name}: ${found.secrets.length} Secrets in ${found.namespace}, provider ${found.settings.provider}`,
+    );
+    if (values.json === true) output(io, jsonText(secretsJson(program.product.name, name, found)));
+    else output(io, values.kubeseal === true ? kubesealScript(found, sealedFolder) : secretsList(found));
     return 0;
   },
 };
+
+/** The `--json` result of secrets (cli-json.ts). */
+function secretsJson(product: string, environment: string, found: EnvironmentSecrets): SecretsJson {
+  return {
+    schemaVersion: CLI_JSON_SCHEMA_VERSION,
+    command: 'secrets',
+    ok: true,
+    product,
+    environment,
+    namespace: found.namespace,
+    provider: found.settings.provider,
+    secrets: found.secrets.map(({ secret, provided }) => ({
+      name: secret.name,
+      type: secret.type ?? null,
+      keys: [...secret.keys],
+      wholeSecret: secret.wholeSecret,
+      readers: secret.readers.map((r) => ({
+        object: r.object,
+        container: r.container ?? null,
+        field: r.field,
+        keys: r.keys === undefined ? null : [...r.keys],
+      })),
+      providedBy: [...(secret.providedBy ?? [])],
+      provided: provided.replace(/`/g, ''),
+    })),
+  };
+}
 
 /** One line per Secret: its keys, readers and how it is provided. */
 function secretsList(found: EnvironmentSecrets): string {

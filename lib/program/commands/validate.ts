@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { clusterTarget, ClusterTarget, describeTarget, minorNumber } from '../../core/cluster-version';
-import { formatFinding, formatUpgradeWarning, ManifestSet, ManifestValidator } from '../../gate';
+import { formatFinding, formatUpgradeWarning, ManifestSet, ManifestValidator, UpgradeWarning, ValidationReport } from '../../gate';
+import { CLI_JSON_SCHEMA_VERSION, jsonFinding, jsonText, objectRef, ValidateJson } from '../cli-json';
 import { readCrdFolder } from '../crd-files';
 import { checkedTarget, parseTargetOption, readTargetRecord } from '../target-record';
-import { CliIo, Command, CommandValues, UsageError } from './command';
+import { CliIo, Command, CommandValues, output, progress, UsageError } from './command';
 import { manifestSets } from './outputs';
 
 /** `eaf-cdk8s validate`. */
@@ -12,7 +13,7 @@ export const VALIDATE: Command = {
   summary: 'run the gate on any folder of manifests (hand-written YAML too)',
   usage:
     'eaf-cdk8s validate <folder> [--critical] [--registries <prefix,prefix>] [--kubernetes <minor> | --openshift <minor>] ' +
-    '[--exposed-services <name,name>] [--next <version>] [--strict]',
+    '[--exposed-services <name,name>] [--next <version>] [--strict] [--json] [--quiet]',
   help: [
     'Checks every object of every *.yaml, *.yml and *.json file under <folder>: each sub-folder holding',
     'manifests is one environment (dist/<env>/), else <folder> itself is one. --critical applies the',
@@ -24,6 +25,8 @@ export const VALIDATE: Command = {
     '--next 1.34 (or openshift:4.21) lists what the output uses that this later release removes (API versions,',
     'fields, with the release and the replacement) or declares deprecated, as pluto and kubent do, from the same',
     'OpenAPI data. Upgrade warnings alone exit 0; --strict makes them exit 1.',
+    '--json prints the result on stdout as one JSON object (docs/reference/cli.md): every finding (waived ones too, marked),',
+    'each environment with its target, the upgrade warnings; the exit code is the same.',
   ].join('\n'),
   options: {
     critical: { type: 'boolean' },
@@ -33,6 +36,7 @@ export const VALIDATE: Command = {
     openshift: { type: 'string' },
     next: { type: 'string' },
     strict: { type: 'boolean' },
+    json: { type: 'boolean' },
   },
   run: ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('validate takes exactly one folder');
@@ -60,20 +64,56 @@ export const VALIDATE: Command = {
       io.log(`error: ${root} holds no *.yaml, *.yml or *.json manifests`);
       return 1;
     }
-    for (const s of sets) {
-      io.log(
+    const json = values.json === true;
+    const validator = new ManifestValidator({ crds: readCrdFolder(io.crdDirectory), reportWaived: json });
+    const report = validator.validate(sets, (s) =>
+      progress(
+        io,
         `validate: ${s.environment}: ${s.objects.length} objects against Kubernetes ${describeTarget(s.target!)}; ${sources.get(s.environment)}`,
-      );
-    }
-    const validator = new ManifestValidator({ crds: readCrdFolder(io.crdDirectory) });
-    const report = validator.validate(sets);
-    for (const w of report.waivers) io.log(`waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
+      ),
+    );
+    for (const w of report.waivers) progress(io, `waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
     for (const f of report.findings) io.log(formatFinding(f));
-    const warnings = next === undefined ? 0 : logUpgradeWarnings(validator, sets, next, values.strict === true, io);
-    io.log(report.findings.length === 0 ? 'validate: every object passed the gate' : `validate: ${report.findings.length} problems`);
-    return report.findings.length > 0 || (warnings > 0 && values.strict === true) ? 1 : 0;
+    const warnings = next === undefined ? [] : upgradeWarnings(validator, sets, next, values.strict === true, io);
+    if (report.findings.length === 0) progress(io, 'validate: every object passed the gate');
+    else io.log(`validate: ${report.findings.length} problems`);
+    const code = report.findings.length > 0 || (warnings.length > 0 && values.strict === true) ? 1 : 0;
+    if (json) output(io, jsonText(validateJson(sets, sources, report, warnings, code)));
+    return code;
   },
 };
+
+/** The `--json` result of validate (cli-json.ts). */
+function validateJson(
+  sets: readonly ManifestSet[],
+  sources: ReadonlyMap<string, string>,
+  report: ValidationReport,
+  warnings: readonly UpgradeWarning[],
+  code: number,
+): ValidateJson {
+  const target = (t: ClusterTarget) => ({ kubernetes: t.kubernetes, openshift: t.openshift ?? null });
+  return {
+    schemaVersion: CLI_JSON_SCHEMA_VERSION,
+    command: 'validate',
+    ok: code === 0,
+    environments: sets.map((s) => ({
+      name: s.environment,
+      objects: s.objects.length,
+      target: target(s.target!),
+      targetSource: sources.get(s.environment)!,
+    })),
+    findings: [...report.findings, ...(report.waived ?? [])].map(jsonFinding),
+    upgradeWarnings: warnings.map((w) => ({
+      environment: w.environment,
+      object: objectRef(w.object)!,
+      kind: w.kind,
+      from: target(w.from),
+      to: target(w.to),
+      message: w.message,
+      fix: w.fix,
+    })),
+  };
+}
 
 /** The target `--kubernetes` or `--openshift` gives every folder; undefined when neither is given. */
 function givenTarget(values: CommandValues): { target: ClusterTarget; source: string } | undefined {
@@ -95,17 +135,20 @@ function folderTarget(dir: string, given: ReturnType<typeof givenTarget>, io: Cl
   return { target: clusterTarget({}, 'kubernetes'), source: 'no target record beside the folder: the default' };
 }
 
-/** Prints the upgrade warnings of every set for `next` (warnings, or errors with --strict); returns how many. */
-function logUpgradeWarnings(validator: ManifestValidator, sets: readonly ManifestSet[], next: ClusterTarget, strict: boolean, io: CliIo): number {
+/** Prints the upgrade warnings of every set for `next` (warnings, or errors with --strict) and returns them. */
+function upgradeWarnings(
+  validator: ManifestValidator,
+  sets: readonly ManifestSet[],
+  next: ClusterTarget,
+  strict: boolean,
+  io: CliIo,
+): UpgradeWarning[] {
   for (const s of sets.filter((set) => minorNumber(set.target!.kubernetes) >= minorNumber(next.kubernetes))) {
-    io.log(`validate: --next ${describeTarget(next)}: ${s.environment} targets ${describeTarget(s.target!)} already; nothing to check`);
+    progress(io, `validate: --next ${describeTarget(next)}: ${s.environment} targets ${describeTarget(s.target!)} already; nothing to check`);
   }
   const warnings = validator.upgradeWarnings(sets, next);
   for (const w of warnings) io.log(`${strict ? 'error' : 'warning'}: ${formatUpgradeWarning(w)}`);
-  io.log(
-    warnings.length === 0
-      ? `validate: --next ${describeTarget(next)}: nothing the output uses is removed or deprecated there`
-      : `validate: --next ${describeTarget(next)}: ${warnings.length} upgrade warnings${strict ? ' (--strict: they fail)' : ''}`,
-  );
-  return warnings.length;
+  if (warnings.length === 0) progress(io, `validate: --next ${describeTarget(next)}: nothing the output uses is removed or deprecated there`);
+  else io.log(`validate: --next ${describeTarget(next)}: ${warnings.length} upgrade warnings${strict ? ' (--strict: they fail)' : ''}`);
+  return warnings;
 }
