@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
-import { defineProduct, EafProductChart, EnvironmentConfig } from '../../lib'; // in your app: from '@eaf/cdk8s'
+import { defineProduct, EafProductChart } from '../../lib'; // in your app: from '@eaf/cdk8s'
+import type { EnvironmentConfig } from '../../lib';
 
 /**
  * A plain cdk8s app, as `cdk8s init typescript-app` lays one out, that composes the library's `EafProductChart` for

@@ -31,9 +31,13 @@ import { checkedTarget } from './target-record';
 
 /** A violation as cdk8s-cli's report takes it (`ValidationViolation`). */
 export interface Cdk8sValidationViolation {
+  /** The rule broken (the gate's rule id). */
   readonly ruleName: string;
+  /** What is wrong. */
   readonly recommendation: string;
+  /** How to fix it. */
   readonly fix: string;
+  /** The objects, by id, with the fields (locations) and the file they are in. */
   readonly violatingResources: ReadonlyArray<{ readonly resourceName: string; readonly locations: readonly string[]; readonly manifestPath: string }>;
 }
 
@@ -41,10 +45,12 @@ export interface Cdk8sValidationViolation {
 export interface Cdk8sValidationContext {
   /** The manifest files the app wrote. */
   readonly manifests: readonly string[];
+  /** The report the CLI prints (and writes with `--validation-reports-output-file`). */
   readonly report: {
     addViolation(violation: Cdk8sValidationViolation): void;
     submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
   };
+  /** Lines printed while validations run. */
   readonly logger: { log(message: string): void };
 }
 
@@ -63,10 +69,24 @@ const PROPERTIES = Type.Object(
 );
 
 /**
- * The plugin's `properties:` in cdk8s.yaml. Objects are grouped into environments by their `eaf.io/environment` label
- * (what `EafProductChart` puts on everything it renders), else by the manifest file they are in.
+ * The plugin's `properties:` in cdk8s.yaml (checked against the schema above, which must accept nothing this type does
+ * not: `checkedProperties` assigns the schema's type to it). Objects are grouped into environments by their
+ * `eaf.io/environment` label (what `EafProductChart` puts on everything it renders), else by the manifest file they are in.
  */
-export type EafGateValidationProperties = Static<typeof PROPERTIES>;
+export interface EafGateValidationProperties {
+  /** `true`, or the names of the environments that get the production rules. @default false */
+  readonly critical?: boolean | readonly string[];
+  /** Image prefixes every environment may pull from. @default - no restriction */
+  readonly registries?: readonly string[];
+  /** Services that may be reached from outside the cluster (LoadBalancer, NodePort, externalIPs). @default - none */
+  readonly exposedServices?: readonly string[];
+  /** The Kubernetes minor every environment is checked against. @default "1.33" */
+  readonly kubernetes?: string;
+  /** The OpenShift minor every environment is checked against (its Kubernetes minor). @default - plain Kubernetes */
+  readonly openshift?: string;
+  /** A folder of CustomResourceDefinition files, relative to the app's folder. @default - the package's `crds/` */
+  readonly crds?: string;
+}
 
 /** The label `EafProductChart` puts on every object: the environment it renders. */
 const ENVIRONMENT_LABEL = 'eaf.io/environment';
@@ -135,8 +155,8 @@ export class EafGateValidation {
     const sets = [...objects.entries()].map(([environment, list]) => ({
       environment,
       critical: critical === true || (Array.isArray(critical) && critical.includes(environment)),
-      allowedRegistries: registries,
-      exposedServices,
+      allowedRegistries: registries === undefined ? undefined : [...registries],
+      exposedServices: exposedServices === undefined ? undefined : [...exposedServices],
       objects: list,
       target: this.target,
     }));
@@ -153,7 +173,10 @@ function checkedProperties(properties: unknown): EafGateValidationProperties {
     if (unknown !== undefined) throw new PluginPropertyError(`${where}.${unknown}: is not a property of the plugin; use one of: ${known.join(', ')}`);
   }
   const error = Value.Errors(PROPERTIES, properties).First();
-  if (error === undefined) return properties as EafGateValidationProperties;
+  if (error === undefined) {
+    const checked: EafGateValidationProperties = properties as Static<typeof PROPERTIES>;
+    return checked;
+  }
   const field = error.path === '' ? where : `${where}${error.path.replace(/\//g, '.')}`;
   const wanted = error.schema.description ?? 'an object of the properties';
   throw new PluginPropertyError(`${field}: must be ${wanted} (got ${describeValue(error.value)})`);
