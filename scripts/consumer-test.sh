@@ -87,10 +87,24 @@ EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify dist
 # from the tarball (installed by name in the registry mode, CI's), and every verify tier green with nothing added.
 for example in "$REPO"/examples/*/; do
   name=$(basename "$example")
-  say "example $name: eaf-cdk8s synth and verify (every tier)"
   mkdir -p "examples/$name" && cp -r "$example/." "examples/$name/"
   sed -i "s#from '../../lib/program'#from '@eaf/cdk8s/program'#; s#from '../../lib'#from '@eaf/cdk8s'#" "examples/$name/main.ts"
   ! grep -n "\.\./\.\./" "examples/$name/main.ts" || fail "examples/$name/main.ts reaches into the repository"
+  if [[ -f "$example/cdk8s.yaml" ]]; then
+    # A plain cdk8s app (no eaf-cdk8s program): the real cdk8s CLI synthesises it and runs the gate as the package's
+    # validation plugin, the path its cdk8s.yaml gives in an app (node_modules two folders up, here). The app runs
+    # through the repository's tsx, which this product may not have; its planted violation must fail the synth.
+    say "example $name: cdk8s synth with the package's validation plugin"
+    sed -i "s#package: ./../../cdk8s-plugin.js#package: ./../../node_modules/@eaf/cdk8s/cdk8s-plugin.js#" "examples/$name/cdk8s.yaml"
+    grep -q 'package: ./../../node_modules/@eaf/cdk8s/cdk8s-plugin.js' "examples/$name/cdk8s.yaml" || fail "examples/$name/cdk8s.yaml names no plugin"
+    rc=0
+    (cd "examples/$name" && node "$REPO/node_modules/cdk8s-cli/bin/cdk8s" synth --no-check-upgrade \
+      --app "node --import $REPO/node_modules/tsx/dist/loader.mjs main.ts") >"$work/$name.log" 2>&1 || rc=$?
+    [[ $rc == 2 ]] && grep -q '\[production-replicas\] spec.replicas' "$work/$name.log" \
+      || { cat "$work/$name.log"; fail "cdk8s synth of examples/$name exited $rc, not 2 naming production-replicas"; }
+    continue
+  fi
+  say "example $name: eaf-cdk8s synth and verify (every tier)"
   npx eaf-cdk8s synth --dir "examples/$name" --out "examples/$name/dist"
   EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify "examples/$name/dist"
 done

@@ -31,3 +31,6 @@ export type { NetpolResult, VerifyNetpolOptions } from './verify-netpol';
 export type { ScaffoldOptions } from './scaffold';
 export type { SynthesizeProductOptions } from './run-product';
 export { INTERNAL_ERROR_EXIT_CODE } from './internal-error';
+export { EafGateValidation, PluginPropertyError } from './cdk8s-plugin';
+export type { Cdk8sValidationContext, Cdk8sValidationViolation, EafGateValidationProperties } from './cdk8s-plugin';
+export type { ClusterTarget } from '../core/cluster-version';
