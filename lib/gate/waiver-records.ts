@@ -24,14 +24,20 @@ export function waiverEntry(object: Manifest, rule: string, reason: string): str
  * The `waiver-unrecorded` finding of the waiver annotation `field` of an object when `records` lacks it; undefined when
  * it is recorded.
  */
-export function unrecordedWaiver(object: Manifest, index: number, field: string, rule: string, reason: string, records: WaiverRecords): RawFinding | undefined {
+export function unrecordedWaiver(
+  object: Manifest,
+  index: number,
+  field: string,
+  rule: string,
+  reason: string,
+  records: WaiverRecords,
+): RawFinding | undefined {
   if (isRecorded(object, rule, reason, records.records)) return undefined;
   return {
     index,
     rule: 'waiver-unrecorded',
     message:
-      `${field}: waives ${rule} with no record in ${records.file} (written in code), ` +
-      'so the exception has no review trail; it waives nothing',
+      `${field}: waives ${rule} with no record in ${records.file} (written in code), ` + 'so the exception has no review trail; it waives nothing',
     value: reason,
     fix: `add to the waivers of ${records.file}: ${waiverEntry(object, rule, reason)}; or remove the waive() call`,
   };
