@@ -134,8 +134,9 @@ export const MAX_INLINE_VALUE = 80;
 
 /**
  * The diff as Markdown, readable in a pull-request comment and in a terminal: a heading with the counts, then the
- * waivers added and removed, then the changed objects with one line per field (`old` → `new`), then the added and the removed objects. Values are JSON;
- * a multi-line or long text is summarised (lines, size, what changed), never printed whole.
+ * waivers added and removed, then the changed objects with one line per field (`old` → `new`), then the added and the
+ * removed objects. Values are JSON; a multi-line or long text is summarised (lines, size, what changed), never printed
+ * whole.
  */
 export function formatManifestDiff(diff: ManifestDiff, options: FormatManifestDiffOptions = {}): string {
   const title = options.title ?? 'Manifest diff';

@@ -89,7 +89,8 @@ describe('the attacks of issue 29 on access', () => {
     const plain = validate(tmp, folder);
     expect(plain.code).toBe(0);
     expect(plain.lines.filter((l) => l.startsWith('waived:') || l.includes('[waiver-unrecorded]'))).toEqual([
-      'waived: waiver-unrecorded: NetworkPolicy/shop-production/allow-all: [network-policy-allow-all] the load test reaches every port of the namespace',
+      'waived: waiver-unrecorded: NetworkPolicy/shop-production/allow-all: [network-policy-allow-all] ' +
+        'the load test reaches every port of the namespace',
       `warning: ${unrecorded}`,
     ]);
     // WHEN validated with --strict THEN it is refused

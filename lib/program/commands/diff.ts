@@ -13,7 +13,8 @@ export const DIFF: Command = {
     'Compares the manifests of every environment folder of the output (<folder>/dist/<env>/*.yaml, and any other',
     'folder of it holding manifests) with the same files at <git ref> (default HEAD): the objects added, removed,',
     'and for each changed object its changed fields with old -> new values, keyed by <env>: <Kind>/<namespace>/<name>.',
-    "Long values (a ConfigMap's data) are summarised. Prints Markdown on stdout, in a fixed order; reads git, writes nothing.",
+    "Long values (a ConfigMap's data) are summarised. The waivers (waive.eaf.io/<rule>) added and removed are listed first,",
+    'in a section of their own. Prints Markdown on stdout, in a fixed order; reads git, writes nothing.',
   ].join('\n'),
   options: { base: { type: 'string' }, dir: { type: 'string' } },
   run: ({ values, positionals }, io) => {
