@@ -186,4 +186,4 @@ export { COLOR_LABEL, PREVIEW_LABEL, RESERVED_NAMESPACES_CONTEXT } from './core/
 export type { ContainerResources, ResourceOverrides, ResourceQuantities } from './pods/pod-template';
 export type { EnvSource, SecretKeyReference } from './core/secrets';
 export { waive } from './core/waivers';
-export type { RuleId } from './core/waivers';
+export type { RuleId, WaiverRecord } from './core/waivers';

@@ -1,4 +1,5 @@
 import type { ClusterTarget } from '../core/cluster-version';
+import type { WaiverRecord } from '../core/waivers';
 import { RuleId } from './rules';
 
 /**
@@ -37,6 +38,20 @@ export interface ManifestSet {
    * @default - Kubernetes 1.33 (DEFAULT_OPENSHIFT's minor)
    */
   readonly target?: ClusterTarget;
+  /**
+   * The waivers the environment's file records: a waiver annotation that matches none of them (a `waive()` in code
+   * alone) is a `waiver-unrecorded` finding and waives nothing.
+   * @default - not checked (a folder of hand-written manifests has no environment file)
+   */
+  readonly waiverRecords?: WaiverRecords;
+}
+
+/** The waivers one environment file records, resolved to the objects they cover. */
+export interface WaiverRecords {
+  /** The file, as findings name it: `environments/production.yaml`. */
+  readonly file: string;
+  /** One record per object a `waivers:` entry covers. */
+  readonly records: readonly WaiverRecord[];
 }
 
 /** One problem of one object. */

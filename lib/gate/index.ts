@@ -1,6 +1,7 @@
 // The public API of @eaf/cdk8s/gate: the validation gate, for any folder of manifests. The other modules of this
 // folder are internal (the cache of precompiled validators is the program's plumbing, lib/gate/precompiled.ts).
-export type { Finding, Manifest, ManifestSet, ValidationReport, WaivedFinding, Waiver, Yaml } from './finding';
+export type { Finding, Manifest, ManifestSet, ValidationReport, WaivedFinding, Waiver, WaiverRecords, Yaml } from './finding';
+export type { WaiverRecord } from '../core/waivers';
 export { formatFinding, formatUnusedWaiver, objectId, unusedWaivers } from './finding';
 export type { ManifestValidatorOptions } from './manifest-validator';
 export { ManifestValidator } from './manifest-validator';

@@ -1,10 +1,11 @@
-import { fieldPath, Finding, Manifest, ManifestSet, objectId, ValidationReport, WaivedFinding, Waiver } from './finding';
+import { fieldPath, Finding, Manifest, ManifestSet, objectId, ValidationReport, WaivedFinding, Waiver, WaiverRecords } from './finding';
 import { RULE_CHECKS } from './policies';
 import { RawFinding, RuleContext } from './rule-context';
 import { findRule, MIN_WAIVER_REASON, RuleId, ruleOrder, VALIDATION_RULES, WAIVER_PREFIX } from './rules';
 import { SchemaValidator } from './schemas';
 import type { CrdFolder } from './crd-folder';
 import { isMap } from './workloads';
+import { unrecordedWaiver } from './waiver-records';
 import { ClusterTarget, clusterTarget, minorNumber, nextTarget } from '../core/cluster-version';
 import { UpgradeWarning, upgradeWarnings } from './upgrade-warnings';
 import { bundleOf, KubernetesSchemaBundle } from './kubernetes-schema';
@@ -123,8 +124,8 @@ export class ManifestValidator {
       }
     }
 
-    const declared = set.objects.map((object, index) => readWaivers(object, index));
-    if (this.enabled('waiver-invalid')) raw.push(...declared.flatMap((w) => w.invalid));
+    const declared = set.objects.map((object, index) => readWaivers(object, index, set.waiverRecords));
+    raw.push(...declared.flatMap((w) => w.invalid).filter((f) => this.enabled(f.rule)));
     const suppressed = new Map<string, number>();
     const findings: Finding[] = [];
     const waived: WaivedFinding[] = [];
@@ -179,8 +180,15 @@ function position(finding: RawFinding): number {
   return finding.index < 0 ? Number.MAX_SAFE_INTEGER : finding.index;
 }
 
-/** The waiver annotations of one object: the valid ones by rule, and findings for the invalid ones. */
-function readWaivers(object: Manifest, index: number): { index: number; valid: Map<RuleId, string>; invalid: RawFinding[] } {
+/**
+ * The waiver annotations of one object: the valid ones by rule, and findings for the invalid ones and, when the set has
+ * an environment file's records, for those it does not record (which waive nothing).
+ */
+function readWaivers(
+  object: Manifest,
+  index: number,
+  records: WaiverRecords | undefined,
+): { index: number; valid: Map<RuleId, string>; invalid: RawFinding[] } {
   const valid = new Map<RuleId, string>();
   const invalid: RawFinding[] = [];
   const annotations = isMap(object) && isMap(object.metadata) && isMap(object.metadata.annotations) ? object.metadata.annotations : {};
@@ -202,7 +210,9 @@ function readWaivers(object: Manifest, index: number): { index: number; valid: M
         `write the reason as the annotation's value, e.g. "${WAIVER_PREFIX}${id}: <why this object is the exception>"`,
       );
     } else {
-      valid.set(rule.id, reason);
+      const unrecorded = records && unrecordedWaiver(object, index, field, rule.id, reason, records);
+      if (unrecorded === undefined) valid.set(rule.id, reason);
+      else invalid.push(unrecorded);
     }
   }
   return { index, valid, invalid };

@@ -266,6 +266,16 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
     fix: 'name a waivable rule id and say why the rule does not apply',
     waivable: false,
   },
+  {
+    id: 'waiver-unrecorded',
+    description:
+      `Every waiver annotation (${WAIVER_PREFIX}<rule id>) in a product's output is recorded in its environment file: an entry ` +
+      "of the file's waivers with the same rule, object and reason, so every exception has a reviewed line. A waiver written " +
+      'in code alone (waive()) is refused and waives nothing. Checked by synth; `eaf-cdk8s validate` (no environment file) ' +
+      'lists each waiver as unrecorded, and refuses it with --strict.',
+    fix: "add the entry the finding gives to the environment file's waivers, or remove the waive() call",
+    waivable: false,
+  },
 ];
 
 const RULES_BY_ID = new Map(VALIDATION_RULES.map((r) => [r.id, r]));

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { PropertyError } from '../core/errors';
 import { CRITICAL_CONTEXT, SCRAPE_INTERVAL_CONTEXT } from '../core/labels';
 import { canonicalizeQuantities } from '../core/quantity';
-import { RuleId, waive } from '../core/waivers';
+import { RuleId, waive, WaiverRecord } from '../core/waivers';
 import { PostgresCluster } from '../data/postgres-cluster';
 import { RolloutAnalysis } from '../delivery/rollout-analysis';
 import { SmokeTest } from '../delivery/smoke-test';
@@ -108,6 +108,11 @@ export class EafProductChart extends Chart {
    * committed SealedSecrets. @default - none: the Secrets are created out of band
    */
   public readonly secrets?: ExternalSecrets | SealedSecrets;
+  /**
+   * The waivers the environment file records (`waivers:`), one per object each entry covers: synth honours a waiver
+   * annotation of the output only when one of these matches it, so a `waive()` in code alone is refused.
+   */
+  public readonly waiverRecords: readonly WaiverRecord[];
 
   constructor(scope: Construct, id: string, props: EafProductChartProps) {
     const { product, environment: env } = props;
@@ -167,7 +172,7 @@ export class EafProductChart extends Chart {
     // The product's own additions: before the waivers and the monitoring labels, which apply to its objects too.
     extendProduct(c, this);
     labelMonitoringObjects(c);
-    applyWaivers(c, this.components);
+    this.waiverRecords = applyWaivers(c, this.components);
     if (c.problems.length > 0) throw new CompositionError(env.name, c.problems);
     this.syncWaves = this.orderSync(databases, exposures);
   }
@@ -220,14 +225,17 @@ function setEnvironmentContext(chart: Chart, env: EnvironmentConfig): void {
 /**
  * Writes the environment's waivers onto the objects they name, as `waive.eaf.io/<rule>` annotations: one object
  * (`object: Kind/name`), or every object of a component (`component`: both colours of a blue-green release, its
- * autoscaler and budget), so that a switch of colours never leaves a waiver behind.
+ * autoscaler and budget), so that a switch of colours never leaves a waiver behind. Returns what it wrote: the records
+ * the gate matches the output's waivers against.
  */
-function applyWaivers(c: Composition, components: Readonly<Record<string, IConstruct>>): void {
+function applyWaivers(c: Composition, components: Readonly<Record<string, IConstruct>>): WaiverRecord[] {
   const objects = c.chart.node.findAll().filter((o): o is ApiObject => o instanceof ApiObject);
-  (c.environment.waivers ?? []).forEach((waiver, i) => {
-    const targets = waiverTargets(c, objects, waiver, i, components);
-    for (const target of targets) waive(target, waiver.rule as RuleId, waiver.reason);
-  });
+  return (c.environment.waivers ?? []).flatMap((waiver, i) =>
+    waiverTargets(c, objects, waiver, i, components).map((target) => {
+      waive(target, waiver.rule as RuleId, waiver.reason);
+      return { kind: target.kind, name: target.name, rule: waiver.rule, reason: waiver.reason };
+    }),
+  );
 }
 
 /** The objects one waiver names; a problem, and none, when it names none or names both ways. */

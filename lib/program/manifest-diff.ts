@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'util';
+import { WAIVER_PREFIX } from '../core/waivers';
 import { fieldPath, objectId } from '../gate/finding';
 
 /**
@@ -43,6 +44,23 @@ export interface ManifestDiff {
   readonly added: readonly ObjectDiff[];
   readonly removed: readonly ObjectDiff[];
   readonly changed: readonly ObjectDiff[];
+  /** The waivers (`waive.eaf.io/<rule>` annotations) added and removed, a changed reason as both. @default - none changed */
+  readonly waivers?: WaiverDiff;
+}
+
+/** One waiver of one object, as a diff lists it. */
+export interface WaiverChange {
+  readonly environment: string;
+  /** `Kind/namespace/name`. */
+  readonly object: string;
+  readonly rule: string;
+  readonly reason: string;
+}
+
+/** The waivers only one of two outputs has; each list sorted by environment, object, rule, reason. */
+export interface WaiverDiff {
+  readonly added: readonly WaiverChange[];
+  readonly removed: readonly WaiverChange[];
 }
 
 /** Compares the objects of every environment of `before` with those of `after`. */
@@ -64,7 +82,38 @@ export function diffManifests(before: EnvironmentObjects, after: EnvironmentObje
       }
     }
   }
-  return { added, removed, changed };
+  const waivers = diffWaivers(before, after);
+  return { added, removed, changed, ...(waivers.added.length + waivers.removed.length > 0 ? { waivers } : {}) };
+}
+
+/**
+ * The waivers added and removed between two outputs: every exception to a gate rule a pull request brings or drops,
+ * listed on its own so a reviewer need not find it among the changed annotations.
+ */
+export function diffWaivers(before: EnvironmentObjects, after: EnvironmentObjects): WaiverDiff {
+  const key = (w: WaiverChange) => JSON.stringify([w.environment, w.object, w.rule, w.reason]);
+  const old = new Map(waiversOf(before).map((w) => [key(w), w]));
+  const now = new Map(waiversOf(after).map((w) => [key(w), w]));
+  const only = (a: Map<string, WaiverChange>, b: Map<string, WaiverChange>) => sorted([...a.keys()].filter((k) => !b.has(k))).map((k) => a.get(k)!);
+  return { added: only(now, old), removed: only(old, now) };
+}
+
+/** Every waiver annotation of every object of every environment. */
+function waiversOf(output: EnvironmentObjects): WaiverChange[] {
+  return Object.entries(output).flatMap(([environment, objects]) =>
+    objects.flatMap((object) => {
+      const metadata = isRecord(object) && isRecord(object.metadata) ? object.metadata : {};
+      const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+      return Object.entries(annotations)
+        .filter(([name]) => name.startsWith(WAIVER_PREFIX))
+        .map(([name, reason]) => ({
+          environment,
+          object: objectId(object as Record<string, unknown>),
+          rule: name.slice(WAIVER_PREFIX.length),
+          reason: String(reason),
+        }));
+    }),
+  );
 }
 
 /** Whether the two outputs differ at all. */
@@ -85,14 +134,24 @@ export const MAX_INLINE_VALUE = 80;
 
 /**
  * The diff as Markdown, readable in a pull-request comment and in a terminal: a heading with the counts, then the
- * changed objects with one line per field (`old` → `new`), then the added and the removed objects. Values are JSON;
- * a multi-line or long text is summarised (lines, size, what changed), never printed whole.
+ * waivers added and removed, then the changed objects with one line per field (`old` → `new`), then the added and the
+ * removed objects. Values are JSON; a multi-line or long text is summarised (lines, size, what changed), never printed
+ * whole.
  */
 export function formatManifestDiff(diff: ManifestDiff, options: FormatManifestDiffOptions = {}): string {
   const title = options.title ?? 'Manifest diff';
   const max = options.maxFieldsPerObject ?? 50;
   if (isEmptyDiff(diff)) return `### ${title}: no changes\n\nEvery object of every environment is as it was.\n`;
   const lines = [`### ${title}: ${diff.changed.length} changed, ${diff.added.length} added, ${diff.removed.length} removed`];
+  if (diff.waivers !== undefined) {
+    lines.push('', '**Waivers** (exceptions to a gate rule; each is recorded in its environment file)', '');
+    for (const [what, waivers] of [
+      ['added', diff.waivers.added],
+      ['removed', diff.waivers.removed],
+    ] as const) {
+      for (const w of waivers) lines.push(`- ${what}: ${code(`${w.environment}: ${w.object}`)} [${w.rule}] ${code(JSON.stringify(w.reason))}`);
+    }
+  }
   if (diff.changed.length > 0) {
     lines.push('', '**Changed**', '');
     for (const o of diff.changed) {

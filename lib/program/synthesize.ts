@@ -11,6 +11,8 @@ import { inputProblems } from '../product/composition';
 import { environmentTarget } from '../product/cluster-target';
 import { TARGET_RECORD_SUFFIX, targetRecordText } from './target-record';
 import { EnvironmentConfig } from '../product/settings';
+import { EafProductChart } from '../product/product-chart';
+import type { WaiverRecord } from '../core/waivers';
 import { listFiles, WriteOutputOptions, writeOutputAtomically } from './output-writer';
 import { stringifyManifests } from './yaml-output';
 
@@ -137,7 +139,7 @@ function stageEnvironments(
       continue;
     }
     try {
-      const objects = stageEnvironment(staging, environment, compose);
+      const { objects, waiverRecords } = stageEnvironment(staging, environment, compose);
       sets.push({
         environment: environment.name,
         critical: environment.critical ?? false,
@@ -145,6 +147,8 @@ function stageEnvironments(
         exposedServices: environment.network?.exposedServices,
         objects,
         target: environmentTarget(environment),
+        // Every waiver of an environment's output must be one its file records (none, for a chart other than the product's).
+        waiverRecords: { file: options.files?.[environment.name] ?? `the environment file of ${environment.name}`, records: waiverRecords },
       });
       rendered.push({ environment, objects });
     } catch (e) {
@@ -177,9 +181,14 @@ function stageEnvironments(
 
 /**
  * One environment composed into `<staging>/<environment>/`, with its flow record and its alerts' promtool tests beside
- * the folder (never inside: Argo CD applies every file of that folder). Returns the objects written.
+ * the folder (never inside: Argo CD applies every file of that folder). Returns the objects written, and the waivers
+ * the environment file records (its product chart's).
  */
-function stageEnvironment(staging: string, environment: EnvironmentConfig, compose: ComposeEnvironment): Manifest[] {
+function stageEnvironment(
+  staging: string,
+  environment: EnvironmentConfig,
+  compose: ComposeEnvironment,
+): { objects: Manifest[]; waiverRecords: WaiverRecord[] } {
   const app = new App({ outdir: path.join(staging, environment.name), yamlOutputType: YamlOutputType.FILE_PER_CHART });
   compose(app, environment);
   const objects = synthesizeApp(app);
@@ -204,7 +213,8 @@ function stageEnvironment(staging: string, environment: EnvironmentConfig, compo
       path.join(staging, `${environment.name}.alert-tests.json`),
       `${JSON.stringify({ environment: environment.name, tests }, null, 2)}\n`,
     );
-  return objects;
+  const waiverRecords = constructs.filter((c): c is EafProductChart => c instanceof EafProductChart).flatMap((c) => [...c.waiverRecords]);
+  return { objects, waiverRecords };
 }
 
 /**

@@ -175,6 +175,7 @@ describe('VALIDATION_RULES', () => {
       'critical-sync-approval',
       'rollout-analysis-required',
       'waiver-invalid',
+      'waiver-unrecorded',
     ]);
     for (const rule of VALIDATION_RULES) {
       expect(rule.description.length).toBeGreaterThan(40);
@@ -190,6 +191,7 @@ describe('VALIDATION_RULES', () => {
       'rbac-least-privilege',
       'api-server-limits',
       'waiver-invalid',
+      'waiver-unrecorded',
     ]);
   });
 

@@ -245,3 +245,69 @@ describe('formatManifestDiff', () => {
     expect(ticks).toContain('  - `v`: `` "a`b" `` → `"c"`');
   });
 });
+
+describe('the waivers of a diff', () => {
+  const policy = (annotations: Record<string, string>) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'open', namespace: 'shop-production', annotations },
+    spec: { podSelector: {} },
+  });
+  const ALLOW_ALL = 'waive.eaf.io/network-policy-allow-all';
+
+  test('lists the waivers added and removed, a changed reason as both, above the changed objects', () => {
+    // GIVEN a waiver whose reason changes, one that goes with its object, and one that is new
+    const before = {
+      production: [
+        policy({ [ALLOW_ALL]: 'the load test opens every port' }),
+        service('old', 'blue', { metadata: { name: 'old', annotations: { 'waive.eaf.io/tls-required': 'internal only, no host' } } }),
+      ],
+    };
+    const after = {
+      production: [
+        policy({ [ALLOW_ALL]: 'the load test opens every port, until May', 'waive.eaf.io/apply-size': 'applied server-side by the team' }),
+      ],
+    };
+    // WHEN diffed and printed
+    const diff = diffManifests(before, after);
+    // THEN each waiver change is listed once, sorted, and printed in its own section first
+    expect(diff.waivers).toEqual({
+      added: [
+        { environment: 'production', object: 'NetworkPolicy/shop-production/open', rule: 'apply-size', reason: 'applied server-side by the team' },
+        {
+          environment: 'production',
+          object: 'NetworkPolicy/shop-production/open',
+          rule: 'network-policy-allow-all',
+          reason: 'the load test opens every port, until May',
+        },
+      ],
+      removed: [
+        {
+          environment: 'production',
+          object: 'NetworkPolicy/shop-production/open',
+          rule: 'network-policy-allow-all',
+          reason: 'the load test opens every port',
+        },
+        { environment: 'production', object: 'Service/old', rule: 'tls-required', reason: 'internal only, no host' },
+      ],
+    });
+    expect(formatManifestDiff(diff).split('\n').slice(1, 8)).toEqual([
+      '',
+      '**Waivers** (exceptions to a gate rule; each is recorded in its environment file)',
+      '',
+      '- added: `production: NetworkPolicy/shop-production/open` [apply-size] `"applied server-side by the team"`',
+      '- added: `production: NetworkPolicy/shop-production/open` [network-policy-allow-all] `"the load test opens every port, until May"`',
+      '- removed: `production: NetworkPolicy/shop-production/open` [network-policy-allow-all] `"the load test opens every port"`',
+      '- removed: `production: Service/old` [tls-required] `"internal only, no host"`',
+    ]);
+  });
+
+  test('has no waiver section when no waiver changed', () => {
+    const diff = diffManifests(
+      { p: [policy({ [ALLOW_ALL]: 'the load test opens every port' })] },
+      { p: [policy({ [ALLOW_ALL]: 'the load test opens every port' }), service('a', 'blue')] },
+    );
+    expect(diff.waivers).toBeUndefined();
+    expect(formatManifestDiff(diff)).not.toContain('Waivers');
+  });
+});

@@ -79,6 +79,27 @@ describe('the attacks of issue 29 on access', () => {
     expect(lines.filter((l) => l.startsWith('waived:'))).toEqual([]);
   });
 
+  test('a waiver in code with no environment file is listed as unrecorded, and refused with --strict', () => {
+    // GIVEN the annotation a waive() in code writes on an allow-all policy, in a folder of manifests (no environment file)
+    const folder = path.join(ATTACKS, 'waiver-unrecorded');
+    const unrecorded =
+      'waiver-unrecorded: NetworkPolicy/shop-production/allow-all: [waiver-unrecorded] the waiver of [network-policy-allow-all] is recorded ' +
+      "in no environment file (a folder of manifests has none); record it in the product's environment file (waivers:), or remove the annotation";
+    // WHEN validated THEN the waiver is honoured, listed, and warned about as unrecorded
+    const plain = validate(tmp, folder);
+    expect(plain.code).toBe(0);
+    expect(plain.lines.filter((l) => l.startsWith('waived:') || l.includes('[waiver-unrecorded]'))).toEqual([
+      'waived: waiver-unrecorded: NetworkPolicy/shop-production/allow-all: [network-policy-allow-all] ' +
+        'the load test reaches every port of the namespace',
+      `warning: ${unrecorded}`,
+    ]);
+    // WHEN validated with --strict THEN it is refused
+    const strict = validate(tmp, folder, ['--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.lines).toContain(`error: ${unrecorded} (--strict)`);
+    expect(strict.lines[strict.lines.length - 1]).toBe('validate: 1 problems');
+  });
+
   test('--exposed-services declares a Service that may be reached from outside the cluster', () => {
     const { lines } = validate(tmp, path.join(ATTACKS, 'service-exposure'), ['--exposed-services', 'api-public,api-node']);
     expect(linesOf(lines, ['service-exposure']).map((l) => l.split(': [')[0])).toEqual(['service-exposure: Service/shop-production/api-external']);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { clusterTarget, ClusterTarget, describeTarget, minorNumber } from '../../core/cluster-version';
-import { formatFinding, formatUpgradeWarning, ManifestSet, ManifestValidator, UpgradeWarning, ValidationReport } from '../../gate';
+import { formatFinding, formatUpgradeWarning, ManifestSet, ManifestValidator, UpgradeWarning, ValidationReport, Waiver } from '../../gate';
 import { CLI_JSON_SCHEMA_VERSION, jsonFinding, jsonText, objectRef, ValidateJson } from '../cli-json';
 import { readCrdFolder } from '../crd-files';
 import { checkedTarget, parseTargetOption, readTargetRecord } from '../target-record';
@@ -27,6 +27,8 @@ export const VALIDATE: Command = {
     'OpenAPI data. Upgrade warnings alone exit 0; --strict makes them exit 1.',
     '--json prints the result on stdout as one JSON object (docs/reference/cli.md): every finding (waived ones too, marked),',
     'each environment with its target, the upgrade warnings; the exit code is the same.',
+    'A waiver annotation (waive.eaf.io/<rule>) is honoured and listed, with a warning that no environment file records',
+    'it (a folder of manifests has none); --strict refuses every such waiver (exit 1).',
   ].join('\n'),
   options: {
     critical: { type: 'boolean' },
@@ -72,12 +74,15 @@ export const VALIDATE: Command = {
         `validate: ${s.environment}: ${s.objects.length} objects against Kubernetes ${describeTarget(s.target!)}; ${sources.get(s.environment)}`,
       ),
     );
+    const strict = values.strict === true;
     for (const w of report.waivers) progress(io, `waived: ${w.environment}: ${w.object}: [${w.rule}] ${w.reason}`);
+    for (const w of report.waivers) io.log(`${strict ? 'error' : 'warning'}: ${formatUnrecordedWaiver(w)}${strict ? ' (--strict)' : ''}`);
     for (const f of report.findings) io.log(formatFinding(f));
-    const warnings = next === undefined ? [] : upgradeWarnings(validator, sets, next, values.strict === true, io);
-    if (report.findings.length === 0) progress(io, 'validate: every object passed the gate');
-    else io.log(`validate: ${report.findings.length} problems`);
-    const code = report.findings.length > 0 || (warnings.length > 0 && values.strict === true) ? 1 : 0;
+    const warnings = next === undefined ? [] : upgradeWarnings(validator, sets, next, strict, io);
+    const problems = report.findings.length + (strict ? report.waivers.length : 0);
+    if (problems === 0) progress(io, 'validate: every object passed the gate');
+    else io.log(`validate: ${problems} problems`);
+    const code = problems > 0 || (warnings.length > 0 && strict) ? 1 : 0;
     if (json) output(io, jsonText(validateJson(sets, sources, report, warnings, code)));
     return code;
   },
@@ -113,6 +118,17 @@ function validateJson(
       fix: w.fix,
     })),
   };
+}
+
+/**
+ * The line for a waiver of a folder of manifests: no environment file records it, so nothing shows it was reviewed
+ * (synth refuses such a waiver; see the rule waiver-unrecorded).
+ */
+function formatUnrecordedWaiver(w: Waiver): string {
+  return (
+    `${w.environment}: ${w.object}: [waiver-unrecorded] the waiver of [${w.rule}] is recorded in no environment file ` +
+    "(a folder of manifests has none); record it in the product's environment file (waivers:), or remove the annotation"
+  );
 }
 
 /** The target `--kubernetes` or `--openshift` gives every folder; undefined when neither is given. */
