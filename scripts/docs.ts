@@ -131,7 +131,7 @@ function fillFile(file: string, name: string, content: string): void {
 fillFile('docs/package.md', 'package-figures', packageFigures());
 fillFile('docs/observability.md', 'alerts', alertTable());
 fillFile('docs/constructs.md', 'network-flows', sections.join('\n\n'));
-fillFile('docs/gate.md', 'validation-rules', validationRulesTable());
+fillFile('docs/gate.md', 'validation-rules', validationRulesTable({ admission: true }));
 fillFile('docs/secrets.md', 'secrets', secretsTable());
 fillFile('README.md', 'layers', layerTable());
 fillFile('CONTRIBUTING.md', 'layers', layerTable());

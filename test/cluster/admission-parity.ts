@@ -18,6 +18,8 @@ import { validator } from '../gate/fixtures';
 const REPO = path.join(__dirname, '..', '..');
 const FIXTURES = path.join(REPO, 'test', 'fixtures');
 const NS = 'shop-production';
+/** The registries the fixtures' environment allows. */
+const REGISTRIES = ['registry.eaf.example.com/'];
 const RULES = new Set<string>(ADMISSION_RULES.map((r) => r.rule));
 
 /**
@@ -47,8 +49,8 @@ function documents(file: string): Manifest[] {
 }
 
 /** The gate's verdict on a set: for each object, the admission rules it breaks. */
-function gateCases(file: string, objects: Manifest[], critical: boolean): Case[] {
-  const report = validator().validate([{ environment: 'parity', critical, objects }]);
+function gateCases(file: string, objects: Manifest[], critical: boolean, allowedRegistries?: string[], exposedServices?: string[]): Case[] {
+  const report = validator().validate([{ environment: 'parity', critical, objects, allowedRegistries, exposedServices }]);
   return objects.map((object) => ({
     file,
     object,
@@ -63,22 +65,26 @@ function attackCases(): { cases: Case[]; policies: Manifest[] } {
       .filter((f) => f.endsWith('.yaml'))
       .map((f) => path.join(top, f)),
   );
-  const cases = files.sort().flatMap((file) => gateCases(file, documents(path.join(FIXTURES, file)), true));
-  return { cases, policies: admissionPolicies({ name: NS, namespaces: [NS], critical: true, exposedServices: [] }) };
+  const cases = files.sort().flatMap((file) => gateCases(file, documents(path.join(FIXTURES, file)), true, REGISTRIES));
+  return { cases, policies: admissionPolicies({ name: NS, namespaces: [NS], critical: true, exposedServices: [], allowedRegistries: REGISTRIES }) };
 }
 
 function dvmmCases(): { cases: Case[]; policies: Manifest[]; namespaces: Manifest[] } {
   const environments = ['dev', 'staging', 'production'];
   const all = environments.map((env) => {
     const objects = fs.readdirSync(path.join(REPO, 'dist', env)).flatMap((f) => documents(path.join(REPO, 'dist', env, f)));
-    return { env, objects, policies: documents(path.join(REPO, 'dist', `${env}.admission.yaml`)) };
+    const [settings] = documents(path.join(REPO, 'environments', `${env}.yaml`));
+    return { env, objects, settings, policies: documents(path.join(REPO, 'dist', `${env}.admission.yaml`)) };
   });
   return {
-    cases: all.flatMap(({ env, objects }) =>
+    // The gate as synth runs it for the environment: critical, exposed Services and registries from its file.
+    cases: all.flatMap(({ env, objects, settings }) =>
       gateCases(
         `dist/${env}`,
         objects.filter((o) => o.kind !== 'Namespace'),
-        env === 'production',
+        settings.critical === true,
+        settings.registries,
+        settings.network?.exposedServices,
       ),
     ),
     policies: all.flatMap((a) => a.policies),

@@ -23,6 +23,11 @@ export interface AdmissionEnvironment {
   readonly critical: boolean;
   /** Services the environment declares as reachable from outside the cluster (`network.exposedServices`). */
   readonly exposedServices: readonly string[];
+  /**
+   * Image prefixes the environment may pull from (`registries`).
+   * @default - no restriction
+   */
+  readonly allowedRegistries?: readonly string[];
 }
 
 /** A gate rule as a ValidatingAdmissionPolicy. */
@@ -31,7 +36,7 @@ export interface AdmissionRule {
   readonly resources: readonly ResourceMatch[];
   /** Named CEL values the checks read as `variables.<name>`, in order. */
   readonly variables?: ReadonlyArray<{ readonly name: string; readonly expression: string }>;
-  /** The checks, for one environment. */
+  /** The checks, for one environment; none: the environment needs no policy for the rule. */
   readonly checks: (environment: AdmissionEnvironment) => readonly Check[];
   /** Match conditions beyond the waiver's, for one environment: all true, or the policy skips the object. */
   readonly conditions?: (environment: AdmissionEnvironment) => ReadonlyArray<{ readonly name: string; readonly expression: string }>;

@@ -20,17 +20,18 @@ export const GATE_ONLY_RULES: Readonly<Partial<Record<RuleId, string>>> = {
   'schema-crd': 'the API server checks custom resources against their CRD itself',
   'openshift-restricted-v2': "OpenShift's restricted-v2 SCC enforces it at admission",
   'canonical-quantity': 'the API server accepts any spelling and stores the canonical one; the rule is about a standing diff in git',
-  'probes-required': 'a question of the workload, not of safety; left to the pull request',
-  'image-registry-allowed': 'the list of registries differs per environment and is an image-policy matter of the platform',
+  'probes-required': 'not yet: CEL could express it; it guards availability rather than access, so it was left to the gate',
   'production-replicas': 'needs the PodDisruptionBudgets and autoscalers of the same namespace: admission sees one object',
   'network-policy-coverage': 'needs every NetworkPolicy of the namespace: admission sees one object',
   'egress-internet': 'needs the union of address ranges across policies and the EgressFirewall of the namespace',
-  'no-secret-data': 'the platform itself writes Secrets with data in the namespace (Sealed Secrets, External Secrets)',
+  'no-secret-data':
+    "the platform's controllers (Sealed Secrets, External Secrets) write Secrets with data into the product's namespaces, " +
+    'and a policy on Secrets would refuse them',
   'secrets-in-plain-sight':
     'needs Shannon entropy and decoding of JWT headers, which CEL lacks; regular expressions alone would refuse configuration',
   'service-selects-pods': 'needs the workloads of the namespace: admission sees one object',
   'dns-hostname': 'the API server and the router check host names themselves',
-  'tls-required': 'left to the pull request: an Ingress controller may add TLS by default',
+  'tls-required': 'not yet: CEL could express it (wildcard hosts with string functions); left to the gate',
   'api-server-limits': 'the API server checks them itself',
   'apply-size': 'about client-side apply, which the API server does not see',
   'critical-sync-approval': "Argo CD's Applications live in Argo CD's namespace, not the product's",
@@ -124,7 +125,10 @@ function binding(options: AdmissionOptions, rule: AdmissionRule): Manifest {
   };
 }
 
-/** The policies and bindings of one environment: for each rule of {@link ADMISSION_RULES}, a policy and its binding. */
+/**
+ * The policies and bindings of one environment: for each rule of {@link ADMISSION_RULES} that has checks there (an
+ * environment that lists no registries has none for image-registry-allowed), a policy and its binding.
+ */
 export function admissionPolicies(options: AdmissionOptions): Manifest[] {
-  return ADMISSION_RULES.flatMap((rule) => [policy(options, rule), binding(options, rule)]);
+  return ADMISSION_RULES.filter((rule) => rule.checks(options).length > 0).flatMap((rule) => [policy(options, rule), binding(options, rule)]);
 }

@@ -174,4 +174,20 @@ export const POD_RULES: readonly AdmissionRule[] = [
       'the images of operator-managed custom resources (a CloudNativePG Cluster, a Keycloak), whose kinds and fields the ' +
       'gate knows and the policy does not match',
   },
+  {
+    rule: 'image-registry-allowed',
+    resources: WORKLOAD_RESOURCES,
+    variables: POD_VARIABLES,
+    checks: ({ allowedRegistries }) =>
+      allowedRegistries === undefined
+        ? []
+        : [
+            {
+              expression: `variables.allContainers.all(c, !has(c.image) || ${list(allowedRegistries)}.exists(p, c.image.startsWith(p)))`,
+              problem: `every image must come from an allowed registry (${allowedRegistries.join(', ') || 'none'})`,
+              fix: 'pull the image from an allowed registry (mirror it there first)',
+            },
+          ],
+    gateOnly: 'the images of operator-managed custom resources, as for image-tag-pinned',
+  },
 ];
