@@ -26,6 +26,7 @@ export function admissionText(environment: EnvironmentConfig, objects: readonly 
       namespaces: [...namespaces],
       critical: environment.critical ?? false,
       exposedServices: environment.network?.exposedServices ?? [],
+      allowedRegistries: environment.registries,
     }),
   );
 }
