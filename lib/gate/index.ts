@@ -14,5 +14,5 @@ export { KUBERNETES_VERSION } from './kubernetes-schema';
 export type { ClusterTarget } from '../core/cluster-version';
 export { DEFAULT_OPENSHIFT, KUBERNETES_RELEASES, OPENSHIFT_KUBERNETES, SCHEMA_MINORS } from '../core/cluster-version';
 export type { CrdFileText, CrdFolder, ParsedCrdCache } from './crd-folder';
-export type { AdmissionEnvironment, AdmissionOptions, AdmissionRule } from './admission';
+export type { AdmissionCheck, AdmissionEnvironment, AdmissionOptions, AdmissionRule, ResourceMatch } from './admission';
 export { ADMISSION_RULES, admissionPolicies, GATE_ONLY_RULES } from './admission';

@@ -6,7 +6,7 @@ import { VALIDATION_RULES, ValidationRule } from './rules';
 /** What the admission column says of a rule: yes, partly (and what the gate alone checks), or no (and why). */
 function admissionCell(rule: ValidationRule): string {
   const admitted = ADMISSION_RULES.find((a) => a.rule === rule.id);
-  if (admitted !== undefined) return admitted.gateOnly === '' ? 'yes' : `partly: not ${admitted.gateOnly}`;
+  if (admitted !== undefined) return admitted.gateOnly === '' ? 'yes' : `partly: ${admitted.gateOnly}`;
   return `no: ${GATE_ONLY_RULES[rule.id] ?? 'not expressed'}`;
 }
 

@@ -10,7 +10,7 @@ export interface ResourceMatch {
 }
 
 /** One CEL check of a policy: `expression` true means the object passes; the denial names the rule and the fix. */
-export interface Check {
+export interface AdmissionCheck {
   readonly expression: string;
   /** What is wrong, as the denial says it (the rule id is prefixed, the fix appended). */
   readonly problem: string;
@@ -32,12 +32,14 @@ export interface AdmissionEnvironment {
 
 /** A gate rule as a ValidatingAdmissionPolicy. */
 export interface AdmissionRule {
+  /** The gate's rule the policy says again. */
   readonly rule: RuleId;
+  /** What the policy matches (namespaced objects, on create and update). */
   readonly resources: readonly ResourceMatch[];
   /** Named CEL values the checks read as `variables.<name>`, in order. */
   readonly variables?: ReadonlyArray<{ readonly name: string; readonly expression: string }>;
   /** The checks, for one environment; none: the environment needs no policy for the rule. */
-  readonly checks: (environment: AdmissionEnvironment) => readonly Check[];
+  readonly checks: (environment: AdmissionEnvironment) => readonly AdmissionCheck[];
   /** Match conditions beyond the waiver's, for one environment: all true, or the policy skips the object. */
   readonly conditions?: (environment: AdmissionEnvironment) => ReadonlyArray<{ readonly name: string; readonly expression: string }>;
   /** What the gate checks of this rule and admission does not, and why; `''` when admission checks all of it. */

@@ -5,11 +5,11 @@
 import { RuleId } from '../../core/waivers';
 import { Manifest } from '../finding';
 import { findRule, MIN_WAIVER_REASON, WAIVER_PREFIX } from '../rules';
-import { AdmissionEnvironment, AdmissionRule, Check } from './cel';
+import { AdmissionEnvironment, AdmissionRule, AdmissionCheck } from './cel';
 import { OBJECT_RULES } from './object-rules';
 import { POD_RULES } from './pod-rules';
 
-export type { AdmissionEnvironment, AdmissionRule } from './cel';
+export type { AdmissionCheck, AdmissionEnvironment, AdmissionRule, ResourceMatch } from './cel';
 
 /** The rules admission checks too, in the gate's order. */
 export const ADMISSION_RULES: readonly AdmissionRule[] = [...POD_RULES, ...OBJECT_RULES];
@@ -20,7 +20,7 @@ export const GATE_ONLY_RULES: Readonly<Partial<Record<RuleId, string>>> = {
   'schema-crd': 'the API server checks custom resources against their CRD itself',
   'openshift-restricted-v2': "OpenShift's restricted-v2 SCC enforces it at admission",
   'canonical-quantity': 'the API server accepts any spelling and stores the canonical one; the rule is about a standing diff in git',
-  'probes-required': 'not yet: CEL could express it; it guards availability rather than access, so it was left to the gate',
+  'probes-required': 'CEL could express it; not rendered (yet): it guards availability rather than access',
   'production-replicas': 'needs the PodDisruptionBudgets and autoscalers of the same namespace: admission sees one object',
   'network-policy-coverage': 'needs every NetworkPolicy of the namespace: admission sees one object',
   'egress-internet': 'needs the union of address ranges across policies and the EgressFirewall of the namespace',
@@ -31,7 +31,7 @@ export const GATE_ONLY_RULES: Readonly<Partial<Record<RuleId, string>>> = {
     'needs Shannon entropy and decoding of JWT headers, which CEL lacks; regular expressions alone would refuse configuration',
   'service-selects-pods': 'needs the workloads of the namespace: admission sees one object',
   'dns-hostname': 'the API server and the router check host names themselves',
-  'tls-required': 'not yet: CEL could express it (wildcard hosts with string functions); left to the gate',
+  'tls-required': 'CEL could express it (wildcard hosts with string functions); not rendered (yet)',
   'api-server-limits': 'the API server checks them itself',
   'apply-size': 'about client-side apply, which the API server does not see',
   'critical-sync-approval': "Argo CD's Applications live in Argo CD's namespace, not the product's",
@@ -48,7 +48,7 @@ export interface AdmissionOptions extends AdmissionEnvironment {
 }
 
 /** The denial of a check: the rule id, what is wrong, the fix (the policy's message; its messageExpression names the object too). */
-export function denial(rule: RuleId, check: Check): string {
+export function denial(rule: RuleId, check: AdmissionCheck): string {
   return `[${rule}] ${check.problem}; fix: ${check.fix}`;
 }
 

@@ -78,9 +78,9 @@ export const OBJECT_RULES: readonly AdmissionRule[] = [
       },
     ],
     gateOnly:
-      'cluster-scoped RBAC (a ClusterRole, a ClusterRoleBinding): a binding scoped to namespaces cannot select a cluster-scoped ' +
-      "object (it would match every one in the cluster, the platform's own included); the product's Argo CD project, which may " +
-      'create no cluster-scoped object, refuses them in the cluster',
+      'the gate alone refuses cluster-scoped RBAC (a ClusterRole, a ClusterRoleBinding): a binding scoped to namespaces ' +
+      "cannot select a cluster-scoped object (it would match every one in the cluster, the platform's own included); in the " +
+      "cluster, the product's Argo CD project, which may create nothing cluster-scoped, refuses them",
   },
   {
     rule: 'network-policy-allow-all',
@@ -110,7 +110,8 @@ export const OBJECT_RULES: readonly AdmissionRule[] = [
       },
     ],
     gateOnly:
-      'ingress ipBlocks that only together, or only minus their excepts, admit every public address (0.0.0.0/1 plus ' +
-      '128.0.0.0/1; 0.0.0.0/0 except 10.0.0.0/8): that needs the union of address ranges, which CEL on Kubernetes 1.31 cannot compute',
+      'the gate alone checks ingress ipBlocks that only together, or only minus their excepts, admit every public address ' +
+      '(0.0.0.0/1 plus 128.0.0.0/1; 0.0.0.0/0 except 10.0.0.0/8): that takes the union and difference of address ranges, ' +
+      'which CEL has no function for; admission refuses an ipBlock of /0 with no except',
   },
 ];

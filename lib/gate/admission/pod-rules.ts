@@ -1,6 +1,6 @@
 // The pod rules as CEL: what the gate's checks in checks/access.ts, checks/containers.ts and checks/pod-security.ts
 // require of a pod template, for the same workload kinds, said again for the API server.
-import { AdmissionRule, Check, hasPath, isSet, list, POD_VARIABLES, WORKLOAD_RESOURCES } from './cel';
+import { AdmissionRule, AdmissionCheck, hasPath, isSet, list, POD_VARIABLES, WORKLOAD_RESOURCES } from './cel';
 
 const POD = 'variables.pod';
 /** The pod's security context field at `path` is set to `value`. */
@@ -34,7 +34,7 @@ function commonContext(x: string): string {
 
 const PSS_FIX = 'set the securityContext fields the restricted Pod Security Standard requires; the EAF workload constructs do this by default';
 
-const pssChecks: Check[] = [
+const pssChecks: AdmissionCheck[] = [
   {
     expression: `!${isSet(POD, 'hostNetwork', 'true')} && !${isSet(POD, 'hostPID', 'true')} && !${isSet(POD, 'hostIPC', 'true')}`,
     problem: "hostNetwork, hostPID and hostIPC must be false or unset: pods must not share the node's namespaces",
@@ -110,7 +110,7 @@ export const POD_RULES: readonly AdmissionRule[] = [
     resources: WORKLOAD_RESOURCES,
     variables: POD_VARIABLES,
     checks: () => pssChecks,
-    gateOnly: 'AppArmor annotations of the pod template (the gate checks them; admission leaves them to Pod Security admission)',
+    gateOnly: 'the gate alone checks the AppArmor annotations of the pod template (Pod Security admission checks them on the Pods)',
   },
   {
     rule: 'read-only-root-filesystem',
@@ -138,10 +138,10 @@ export const POD_RULES: readonly AdmissionRule[] = [
       },
     ],
     gateOnly:
-      'simplified: admission sees one object, so it cannot read the ServiceAccount or the RoleBindings. It requires ' +
-      "automountServiceAccountToken: false on the pod of a pod that runs as the namespace's default account (stricter than the " +
-      'gate when a `default` ServiceAccount of the manifests sets it false instead), and trusts the gate for a pod that runs ' +
-      'as an account of its own (the gate checks that a RoleBinding grants it)',
+      "simplified, as admission sees one object: a pod that runs as the namespace's default account must set " +
+      'automountServiceAccountToken: false itself (stricter than the gate, which also accepts a `default` ServiceAccount of ' +
+      'the manifests that sets it false), and a pod that runs as an account of its own passes (the gate alone checks that a ' +
+      'RoleBinding of the manifests grants that account what it calls)',
   },
   {
     rule: 'resources-required',
@@ -171,8 +171,8 @@ export const POD_RULES: readonly AdmissionRule[] = [
       },
     ],
     gateOnly:
-      'the images of operator-managed custom resources (a CloudNativePG Cluster, a Keycloak), whose kinds and fields the ' +
-      'gate knows and the policy does not match',
+      'the gate alone checks the images of operator-managed custom resources (a CloudNativePG Cluster, a Keycloak), whose ' +
+      'kinds and fields it knows',
   },
   {
     rule: 'image-registry-allowed',
@@ -188,6 +188,6 @@ export const POD_RULES: readonly AdmissionRule[] = [
               fix: 'pull the image from an allowed registry (mirror it there first)',
             },
           ],
-    gateOnly: 'the images of operator-managed custom resources, as for image-tag-pinned',
+    gateOnly: 'the gate alone checks the images of operator-managed custom resources, as for image-tag-pinned',
   },
 ];
