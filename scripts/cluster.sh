@@ -6,9 +6,12 @@
 #   bash scripts/cluster.sh test <dir>...   # e.g. dist/dev dist/staging dist/production
 #   bash scripts/cluster.sh negative        # proves the harness rejects bad input
 #   bash scripts/cluster.sh up              # start a cluster for interactive use (Ctrl-C stops)
+#   bash scripts/cluster.sh run <command>...  # start one cluster, run the command with KUBECONFIG and KUBECTL
+#                                           # set (and KUBE_SERVER_MINOR), stop it; fails when the command fails
 #
 # Which servers: every server of the matrix (`bash scripts/tools.sh --matrix`), unless
 # KUBE_MINOR=<minor> picks one (the built server nearest that minor, e.g. 1.33 -> 1.31).
+# `run` uses the oldest by default (KUBE_MINOR picks another).
 # A folder given as <dir>@<minor> (the minor its environment targets) runs on the
 # server nearest that minor and on the newest one. `up` uses the newest by default.
 #
@@ -404,7 +407,7 @@ print_results() {
 
 main() {
   local action=${1:-}
-  [[ -n $action ]] || die "usage: cluster.sh test <dir>... | negative | up"
+  [[ -n $action ]] || die "usage: cluster.sh test <dir>... | negative | up | run <command>..."
   shift
   command -v jq >/dev/null || die "jq is required (apt-get install -y jq)"
   command -v openssl >/dev/null || die "openssl is required (apt-get install -y openssl)"
@@ -419,6 +422,10 @@ main() {
       ;;
     negative) read -ra used <<<"$(servers_for "")" ;;
     up) used=("$(nearest_server "${KUBE_MINOR:-${SERVERS[-1]}}")") ;;
+    run)
+      [[ $# -gt 0 ]] || die "usage: cluster.sh run <command>..."
+      used=("$(nearest_server "${KUBE_MINOR:-${SERVERS[0]}}")")
+      ;;
     *) die "unknown command '$action'" ;;
   esac
   for d in "${pairs[@]}"; do [[ " ${used[*]} " == *" ${d%% *} "* ]] || used+=("${d%% *}"); done
@@ -452,6 +459,13 @@ main() {
         run_negative
         stop_cluster
       done
+      ;;
+    run)
+      start_cluster run "${used[0]}"
+      if ! KUBECONFIG="$WORK/kubeconfig" KUBECTL="$BIN/kubectl-$MINOR" KUBE_SERVER_MINOR="$MINOR" "$@"; then
+        fail "run" "($* failed)"
+      fi
+      stop_cluster
       ;;
     up)
       start_cluster up "${used[0]}"

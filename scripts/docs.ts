@@ -146,7 +146,7 @@ function fillFile(file: string, name: string, content: string): void {
 fillFile('docs/package.md', 'package-figures', packageFigures());
 fillFile('docs/reference/alerts.md', 'alerts', alertTable());
 fillFile('docs/explanation/network-policies.md', 'network-flows', sections.join('\n\n'));
-fillFile('docs/reference/gate-rules.md', 'validation-rules', validationRulesTable());
+fillFile('docs/reference/gate-rules.md', 'validation-rules', validationRulesTable({ admission: true }));
 fillFile('docs/explanation/secrets.md', 'secrets', secretsTable());
 fillFile('docs/explanation/layers.md', 'layers', layerTable());
 fillFile('docs/reference/cli.md', 'json-shapes', cliJsonShapes());

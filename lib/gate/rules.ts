@@ -289,13 +289,3 @@ export function findRule(id: string): ValidationRule | undefined {
 export function ruleOrder(id: RuleId): number {
   return VALIDATION_RULES.indexOf(RULES_BY_ID.get(id)!);
 }
-
-/** The rules as a Markdown table (rule, what it requires, fix, waivable), for the README. */
-export function validationRulesTable(): string {
-  const cell = (text: string) => text.replace(/\|/g, '\\|');
-  return [
-    '| rule | requires | fix | waivable |',
-    '| --- | --- | --- | --- |',
-    ...VALIDATION_RULES.map((r) => `| \`${r.id}\` | ${cell(r.description)} | ${cell(r.fix)} | ${r.waivable ? 'yes' : 'no'} |`),
-  ].join('\n');
-}

@@ -53,6 +53,11 @@ export const EnvironmentSettings = strict({
   components: Type.Record(Type.String(), SpringBootSettings),
   secrets: optional(SecretsSettings),
   waivers: optional(Type.Array(WaiverSettings)),
+  admission: optional(
+    Type.Boolean({
+      description: 'use false to write no admission policies for this environment (<env>.admission.yaml, which the platform applies)',
+    }),
+  ),
 });
 
 /** Release-time settings of one component (the `ComponentSettings` schema, plus `springProfile`). */

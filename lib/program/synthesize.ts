@@ -15,6 +15,7 @@ import { EafProductChart } from '../product/product-chart';
 import type { WaiverRecord } from '../core/waivers';
 import { listFiles, WriteOutputOptions, writeOutputAtomically } from './output-writer';
 import { stringifyManifests } from './yaml-output';
+import { ADMISSION_SUFFIX, admissionText } from './admission-output';
 
 /**
  * Writing every environment's manifests to `<outdir>/<environment>/`, all or nothing. This is
@@ -113,7 +114,10 @@ export function synthesizeEnvironments(
  * environment's files go with a line in the log; anything else in the folder is someone's, and is not deleted.
  */
 export function writesFile(relativePath: string): boolean {
-  return /^[a-z0-9][a-z0-9-]*\/[^/]+\.k8s\.yaml$/.test(relativePath) || /^[a-z0-9][a-z0-9-]*\.(flows|alert-tests|target)\.json$/.test(relativePath);
+  return (
+    /^[a-z0-9][a-z0-9-]*\/[^/]+\.k8s\.yaml$/.test(relativePath) ||
+    /^[a-z0-9][a-z0-9-]*(\.(flows|alert-tests|target)\.json|\.admission\.yaml)$/.test(relativePath)
+  );
 }
 
 /** What {@link synthesizeEnvironments} writes into the staging folder, and the problems found on the way. */
@@ -197,6 +201,9 @@ function stageEnvironment(
     path.join(staging, `${environment.name}${TARGET_RECORD_SUFFIX}`),
     targetRecordText(environment.name, environmentTarget(environment)),
   );
+  // The rules at admission, for the platform to apply (lib/program/admission-output.ts).
+  const admission = admissionText(environment, objects);
+  if (admission !== undefined) fs.writeFileSync(path.join(staging, `${environment.name}${ADMISSION_SUFFIX}`), admission);
   const constructs = app.node.findAll();
   const records = constructs.filter((c): c is NetworkPolicies => c instanceof NetworkPolicies).map((n) => n.flowRecord);
   if (records.length > 0)
