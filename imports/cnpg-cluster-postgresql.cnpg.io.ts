@@ -1653,11 +1653,8 @@ export interface ClusterSpecPodSecurityContext {
    * Eligible volumes are in-tree FibreChannel and iSCSI volumes, and all CSI volumes
    * whose CSI driver announces SELinux support by setting spec.seLinuxMount: true in their
    * CSIDriver instance. Other volumes are always re-labelled recursively.
-   * "MountOption" value is allowed only when SELinuxMount feature gate is enabled.
    *
-   * If not specified and SELinuxMount feature gate is enabled, "MountOption" is used.
-   * If not specified and SELinuxMount feature gate is disabled, "MountOption" is used for ReadWriteOncePod volumes
-   * and "Recursive" for all other volumes.
+   * If not specified, "MountOption" is used.
    *
    * This field affects only Pods that have SELinux label set, either in PodSecurityContext or in SecurityContext of all containers.
    *
@@ -2078,6 +2075,15 @@ export interface ClusterSpecProjectedVolumeTemplate {
   readonly defaultMode?: number;
 
   /**
+   * defaultUser is Optional: The owner UID of the created files by default.
+   * The defaultUser field is only used as a fallback when the item-level user field is unset.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema ClusterSpecProjectedVolumeTemplate#defaultUser
+   */
+  readonly defaultUser?: number;
+
+  /**
    * sources is the list of volume projections. Each entry in this list
    * handles one source.
    *
@@ -2094,6 +2100,7 @@ export function toJson_ClusterSpecProjectedVolumeTemplate(obj: ClusterSpecProjec
   if (obj === undefined) { return undefined; }
   const result = {
     'defaultMode': obj.defaultMode,
+    'defaultUser': obj.defaultUser,
     'sources': obj.sources?.map(y => toJson_ClusterSpecProjectedVolumeTemplateSources(y)),
   };
   // filter undefined values
@@ -3344,8 +3351,10 @@ export interface ClusterSpecBootstrapInitdb {
   readonly builtinLocale?: string;
 
   /**
-   * Whether the `-k` option should be passed to initdb,
-   * enabling checksums on data pages (default: `false`)
+   * Whether data checksums are enabled on data pages, to help detect
+   * corruption by the I/O system that would otherwise be silent
+   * (default: `false` before PostgreSQL 18, `true` from PostgreSQL 18 on,
+   * matching the initdb default in each case).
    *
    * @schema ClusterSpecBootstrapInitdb#dataChecksums
    */
@@ -5430,10 +5439,12 @@ export interface ClusterSpecProbesLiveness {
 
   /**
    * Configure the feature that extends the liveness probe for a primary
-   * instance. In addition to the basic checks, this verifies whether the
+   * instance. In addition to the basic checks, this reports whether the
    * primary is isolated from the Kubernetes API server and from its
-   * replicas, ensuring that it can be safely shut down if network
-   * partition or API unavailability is detected. Enabled by default.
+   * replicas, so the kubelet restarts it through the normal
+   * container-termination path (a smart shutdown, bounded by
+   * `.spec.smartShutdownTimeout`) when a network partition or API
+   * unavailability is detected. Enabled by default.
    *
    * @schema ClusterSpecProbesLiveness#isolationCheck
    */
@@ -6307,8 +6318,8 @@ export interface ClusterSpecStoragePvcTemplate {
    * * An existing PVC (PersistentVolumeClaim)
    * If the provisioner or an external controller can support the specified data source,
    * it will create a new volume based on the contents of the specified data source.
-   * When the AnyVolumeDataSource feature gate is enabled, dataSource contents will be copied to dataSourceRef,
-   * and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified.
+   * dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be
+   * copied to dataSource when dataSourceRef.namespace is not specified.
    * If the namespace is specified, then dataSourceRef will not be copied to dataSource.
    *
    * @schema ClusterSpecStoragePvcTemplate#dataSource
@@ -6337,7 +6348,6 @@ export interface ClusterSpecStoragePvcTemplate {
    * specified.
    * * While dataSource only allows local objects, dataSourceRef allows objects
    * in any namespaces.
-   * (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled.
    * (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
    *
    * @schema ClusterSpecStoragePvcTemplate#dataSourceRef
@@ -6567,8 +6577,8 @@ export interface ClusterSpecWalStoragePvcTemplate {
    * * An existing PVC (PersistentVolumeClaim)
    * If the provisioner or an external controller can support the specified data source,
    * it will create a new volume based on the contents of the specified data source.
-   * When the AnyVolumeDataSource feature gate is enabled, dataSource contents will be copied to dataSourceRef,
-   * and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified.
+   * dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be
+   * copied to dataSource when dataSourceRef.namespace is not specified.
    * If the namespace is specified, then dataSourceRef will not be copied to dataSource.
    *
    * @schema ClusterSpecWalStoragePvcTemplate#dataSource
@@ -6597,7 +6607,6 @@ export interface ClusterSpecWalStoragePvcTemplate {
    * specified.
    * * While dataSource only allows local objects, dataSourceRef allows objects
    * in any namespaces.
-   * (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled.
    * (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
    *
    * @schema ClusterSpecWalStoragePvcTemplate#dataSourceRef
@@ -7162,6 +7171,26 @@ export interface ClusterSpecBackupBarmanObjectStoreData {
    * @schema ClusterSpecBackupBarmanObjectStoreData#jobs
    */
   readonly jobs?: number;
+
+  /**
+   * Additional arguments that can be appended to the 'barman-cloud-restore'
+   * command-line invocation. These arguments provide flexibility to customize
+   * the data restore process further, according to specific requirements or
+   * configurations.
+   *
+   * Example:
+   * In a scenario where specialized restore options are required, such as setting
+   * a specific read timeout or defining custom behavior, users can use this field
+   * to specify additional command arguments.
+   *
+   * Note:
+   * It's essential to ensure that the provided arguments are valid and supported
+   * by the 'barman-cloud-restore' command, to avoid potential errors or unintended
+   * behavior during execution.
+   *
+   * @schema ClusterSpecBackupBarmanObjectStoreData#restoreAdditionalCommandArgs
+   */
+  readonly restoreAdditionalCommandArgs?: string[];
 }
 
 /**
@@ -7176,6 +7205,7 @@ export function toJson_ClusterSpecBackupBarmanObjectStoreData(obj: ClusterSpecBa
     'encryption': obj.encryption,
     'immediateCheckpoint': obj.immediateCheckpoint,
     'jobs': obj.jobs,
+    'restoreAdditionalCommandArgs': obj.restoreAdditionalCommandArgs?.map(y => y),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -8024,7 +8054,8 @@ export function toJson_ClusterSpecBootstrapRecoveryVolumeSnapshots(obj: ClusterS
  */
 export interface ClusterSpecEnvValueFromConfigMapKeyRef {
   /**
-   * The key to select.
+   * The key to select from the ConfigMap's Data field.
+   * Keys in the BinaryData field are not currently propagated to container env vars.
    *
    * @schema ClusterSpecEnvValueFromConfigMapKeyRef#key
    */
@@ -8280,8 +8311,8 @@ export interface ClusterSpecEphemeralVolumeSourceVolumeClaimTemplateSpec {
    * * An existing PVC (PersistentVolumeClaim)
    * If the provisioner or an external controller can support the specified data source,
    * it will create a new volume based on the contents of the specified data source.
-   * When the AnyVolumeDataSource feature gate is enabled, dataSource contents will be copied to dataSourceRef,
-   * and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified.
+   * dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be
+   * copied to dataSource when dataSourceRef.namespace is not specified.
    * If the namespace is specified, then dataSourceRef will not be copied to dataSource.
    *
    * @schema ClusterSpecEphemeralVolumeSourceVolumeClaimTemplateSpec#dataSource
@@ -8310,7 +8341,6 @@ export interface ClusterSpecEphemeralVolumeSourceVolumeClaimTemplateSpec {
    * specified.
    * * While dataSource only allows local objects, dataSourceRef allows objects
    * in any namespaces.
-   * (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled.
    * (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
    *
    * @schema ClusterSpecEphemeralVolumeSourceVolumeClaimTemplateSpec#dataSourceRef
@@ -8534,6 +8564,26 @@ export interface ClusterSpecExternalClustersBarmanObjectStoreData {
    * @schema ClusterSpecExternalClustersBarmanObjectStoreData#jobs
    */
   readonly jobs?: number;
+
+  /**
+   * Additional arguments that can be appended to the 'barman-cloud-restore'
+   * command-line invocation. These arguments provide flexibility to customize
+   * the data restore process further, according to specific requirements or
+   * configurations.
+   *
+   * Example:
+   * In a scenario where specialized restore options are required, such as setting
+   * a specific read timeout or defining custom behavior, users can use this field
+   * to specify additional command arguments.
+   *
+   * Note:
+   * It's essential to ensure that the provided arguments are valid and supported
+   * by the 'barman-cloud-restore' command, to avoid potential errors or unintended
+   * behavior during execution.
+   *
+   * @schema ClusterSpecExternalClustersBarmanObjectStoreData#restoreAdditionalCommandArgs
+   */
+  readonly restoreAdditionalCommandArgs?: string[];
 }
 
 /**
@@ -8548,6 +8598,7 @@ export function toJson_ClusterSpecExternalClustersBarmanObjectStoreData(obj: Clu
     'encryption': obj.encryption,
     'immediateCheckpoint': obj.immediateCheckpoint,
     'jobs': obj.jobs,
+    'restoreAdditionalCommandArgs': obj.restoreAdditionalCommandArgs?.map(y => y),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -9242,10 +9293,12 @@ export enum ClusterSpecPostgresqlSynchronousMethod {
 
 /**
  * Configure the feature that extends the liveness probe for a primary
- * instance. In addition to the basic checks, this verifies whether the
+ * instance. In addition to the basic checks, this reports whether the
  * primary is isolated from the Kubernetes API server and from its
- * replicas, ensuring that it can be safely shut down if network
- * partition or API unavailability is detected. Enabled by default.
+ * replicas, so the kubelet restarts it through the normal
+ * container-termination path (a smart shutdown, bounded by
+ * `.spec.smartShutdownTimeout`) when a network partition or API
+ * unavailability is detected. Enabled by default.
  *
  * @schema ClusterSpecProbesLivenessIsolationCheck
  */
@@ -9410,6 +9463,15 @@ export interface ClusterSpecProjectedVolumeTemplateSourcesClusterTrustBundle {
    * @schema ClusterSpecProjectedVolumeTemplateSourcesClusterTrustBundle#signerName
    */
   readonly signerName?: string;
+
+  /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema ClusterSpecProjectedVolumeTemplateSourcesClusterTrustBundle#user
+   */
+  readonly user?: number;
 }
 
 /**
@@ -9424,6 +9486,7 @@ export function toJson_ClusterSpecProjectedVolumeTemplateSourcesClusterTrustBund
     'optional': obj.optional,
     'path': obj.path,
     'signerName': obj.signerName,
+    'user': obj.user,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -9633,6 +9696,15 @@ export interface ClusterSpecProjectedVolumeTemplateSourcesPodCertificate {
   readonly signerName: string;
 
   /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema ClusterSpecProjectedVolumeTemplateSourcesPodCertificate#user
+   */
+  readonly user?: number;
+
+  /**
    * userAnnotations allow pod authors to pass additional information to
    * the signer implementation.  Kubernetes does not restrict or validate this
    * metadata in any way.
@@ -9665,6 +9737,7 @@ export function toJson_ClusterSpecProjectedVolumeTemplateSourcesPodCertificate(o
     'keyType': obj.keyType,
     'maxExpirationSeconds': obj.maxExpirationSeconds,
     'signerName': obj.signerName,
+    'user': obj.user,
     'userAnnotations': ((obj.userAnnotations) === undefined) ? undefined : (Object.entries(obj.userAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
@@ -9762,6 +9835,15 @@ export interface ClusterSpecProjectedVolumeTemplateSourcesServiceAccountToken {
    * @schema ClusterSpecProjectedVolumeTemplateSourcesServiceAccountToken#path
    */
   readonly path: string;
+
+  /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema ClusterSpecProjectedVolumeTemplateSourcesServiceAccountToken#user
+   */
+  readonly user?: number;
 }
 
 /**
@@ -9774,6 +9856,7 @@ export function toJson_ClusterSpecProjectedVolumeTemplateSourcesServiceAccountTo
     'audience': obj.audience,
     'expirationSeconds': obj.expirationSeconds,
     'path': obj.path,
+    'user': obj.user,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -9786,8 +9869,8 @@ export function toJson_ClusterSpecProjectedVolumeTemplateSourcesServiceAccountTo
  * * An existing PVC (PersistentVolumeClaim)
  * If the provisioner or an external controller can support the specified data source,
  * it will create a new volume based on the contents of the specified data source.
- * When the AnyVolumeDataSource feature gate is enabled, dataSource contents will be copied to dataSourceRef,
- * and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified.
+ * dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be
+ * copied to dataSource when dataSourceRef.namespace is not specified.
  * If the namespace is specified, then dataSourceRef will not be copied to dataSource.
  *
  * @schema ClusterSpecStoragePvcTemplateDataSource
@@ -9855,7 +9938,6 @@ export function toJson_ClusterSpecStoragePvcTemplateDataSource(obj: ClusterSpecS
  * specified.
  * * While dataSource only allows local objects, dataSourceRef allows objects
  * in any namespaces.
- * (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled.
  * (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
  *
  * @schema ClusterSpecStoragePvcTemplateDataSourceRef
@@ -10013,8 +10095,8 @@ export interface ClusterSpecTablespacesStoragePvcTemplate {
    * * An existing PVC (PersistentVolumeClaim)
    * If the provisioner or an external controller can support the specified data source,
    * it will create a new volume based on the contents of the specified data source.
-   * When the AnyVolumeDataSource feature gate is enabled, dataSource contents will be copied to dataSourceRef,
-   * and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified.
+   * dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be
+   * copied to dataSource when dataSourceRef.namespace is not specified.
    * If the namespace is specified, then dataSourceRef will not be copied to dataSource.
    *
    * @schema ClusterSpecTablespacesStoragePvcTemplate#dataSource
@@ -10043,7 +10125,6 @@ export interface ClusterSpecTablespacesStoragePvcTemplate {
    * specified.
    * * While dataSource only allows local objects, dataSourceRef allows objects
    * in any namespaces.
-   * (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled.
    * (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
    *
    * @schema ClusterSpecTablespacesStoragePvcTemplate#dataSourceRef
@@ -10185,8 +10266,8 @@ export function toJson_ClusterSpecTopologySpreadConstraintsLabelSelectorMatchExp
  * * An existing PVC (PersistentVolumeClaim)
  * If the provisioner or an external controller can support the specified data source,
  * it will create a new volume based on the contents of the specified data source.
- * When the AnyVolumeDataSource feature gate is enabled, dataSource contents will be copied to dataSourceRef,
- * and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified.
+ * dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be
+ * copied to dataSource when dataSourceRef.namespace is not specified.
  * If the namespace is specified, then dataSourceRef will not be copied to dataSource.
  *
  * @schema ClusterSpecWalStoragePvcTemplateDataSource
@@ -10254,7 +10335,6 @@ export function toJson_ClusterSpecWalStoragePvcTemplateDataSource(obj: ClusterSp
  * specified.
  * * While dataSource only allows local objects, dataSourceRef allows objects
  * in any namespaces.
- * (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled.
  * (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
  *
  * @schema ClusterSpecWalStoragePvcTemplateDataSourceRef
@@ -11673,8 +11753,8 @@ export class ClusterSpecEnvValueFromResourceFieldRefDivisor {
  * * An existing PVC (PersistentVolumeClaim)
  * If the provisioner or an external controller can support the specified data source,
  * it will create a new volume based on the contents of the specified data source.
- * When the AnyVolumeDataSource feature gate is enabled, dataSource contents will be copied to dataSourceRef,
- * and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified.
+ * dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be
+ * copied to dataSource when dataSourceRef.namespace is not specified.
  * If the namespace is specified, then dataSourceRef will not be copied to dataSource.
  *
  * @schema ClusterSpecEphemeralVolumeSourceVolumeClaimTemplateSpecDataSource
@@ -11742,7 +11822,6 @@ export function toJson_ClusterSpecEphemeralVolumeSourceVolumeClaimTemplateSpecDa
  * specified.
  * * While dataSource only allows local objects, dataSourceRef allows objects
  * in any namespaces.
- * (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled.
  * (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
  *
  * @schema ClusterSpecEphemeralVolumeSourceVolumeClaimTemplateSpecDataSourceRef
@@ -12464,6 +12543,15 @@ export interface ClusterSpecProjectedVolumeTemplateSourcesConfigMapItems {
    * @schema ClusterSpecProjectedVolumeTemplateSourcesConfigMapItems#path
    */
   readonly path: string;
+
+  /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema ClusterSpecProjectedVolumeTemplateSourcesConfigMapItems#user
+   */
+  readonly user?: number;
 }
 
 /**
@@ -12476,6 +12564,7 @@ export function toJson_ClusterSpecProjectedVolumeTemplateSourcesConfigMapItems(o
     'key': obj.key,
     'mode': obj.mode,
     'path': obj.path,
+    'user': obj.user,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -12521,6 +12610,15 @@ export interface ClusterSpecProjectedVolumeTemplateSourcesDownwardApiItems {
    * @schema ClusterSpecProjectedVolumeTemplateSourcesDownwardApiItems#resourceFieldRef
    */
   readonly resourceFieldRef?: ClusterSpecProjectedVolumeTemplateSourcesDownwardApiItemsResourceFieldRef;
+
+  /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema ClusterSpecProjectedVolumeTemplateSourcesDownwardApiItems#user
+   */
+  readonly user?: number;
 }
 
 /**
@@ -12534,6 +12632,7 @@ export function toJson_ClusterSpecProjectedVolumeTemplateSourcesDownwardApiItems
     'mode': obj.mode,
     'path': obj.path,
     'resourceFieldRef': toJson_ClusterSpecProjectedVolumeTemplateSourcesDownwardApiItemsResourceFieldRef(obj.resourceFieldRef),
+    'user': obj.user,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -12574,6 +12673,15 @@ export interface ClusterSpecProjectedVolumeTemplateSourcesSecretItems {
    * @schema ClusterSpecProjectedVolumeTemplateSourcesSecretItems#path
    */
   readonly path: string;
+
+  /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema ClusterSpecProjectedVolumeTemplateSourcesSecretItems#user
+   */
+  readonly user?: number;
 }
 
 /**
@@ -12586,6 +12694,7 @@ export function toJson_ClusterSpecProjectedVolumeTemplateSourcesSecretItems(obj:
     'key': obj.key,
     'mode': obj.mode,
     'path': obj.path,
+    'user': obj.user,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -12675,8 +12784,8 @@ export function toJson_ClusterSpecStoragePvcTemplateSelectorMatchExpressions(obj
  * * An existing PVC (PersistentVolumeClaim)
  * If the provisioner or an external controller can support the specified data source,
  * it will create a new volume based on the contents of the specified data source.
- * When the AnyVolumeDataSource feature gate is enabled, dataSource contents will be copied to dataSourceRef,
- * and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified.
+ * dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be
+ * copied to dataSource when dataSourceRef.namespace is not specified.
  * If the namespace is specified, then dataSourceRef will not be copied to dataSource.
  *
  * @schema ClusterSpecTablespacesStoragePvcTemplateDataSource
@@ -12744,7 +12853,6 @@ export function toJson_ClusterSpecTablespacesStoragePvcTemplateDataSource(obj: C
  * specified.
  * * While dataSource only allows local objects, dataSourceRef allows objects
  * in any namespaces.
- * (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled.
  * (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
  *
  * @schema ClusterSpecTablespacesStoragePvcTemplateDataSourceRef

@@ -1564,6 +1564,27 @@ export interface PoolerSpecTemplateSpec {
   readonly ephemeralContainers?: PoolerSpecTemplateSpecEphemeralContainers[];
 
   /**
+   * evictionResponders reference responders that react to Evictions based on EvictionRequests.
+   * Responders should observe and communicate through the Eviction Resource API to help with
+   * the graceful termination of a pod. The responders are selected sequentially, according to
+   * their specified priority.
+   *
+   * Responders should periodically report on an eviction progress by updating the
+   * .status.responders[].heartbeatTime field of the Eviction object. If this field is not updated
+   * within the heartbeat deadline defined by the Eviction API (currently 20 minutes), the eviction
+   * is passed over to the next responder with a lower priority. If there is no other responder,
+   * the last default imperative-eviction.k8s.io/evictor responder with a priority of 100 will
+   * evict the pod using the imperative Eviction API (pods/<name>/eviction subresource).
+   *
+   * The maximum length of the responders list is 10.
+   * Responders are not supported when the pod is part of a PodGroup (.spec.schedulingGroup is set).
+   * This field can only be set on creation and is immutable afterwards.
+   *
+   * @schema PoolerSpecTemplateSpec#evictionResponders
+   */
+  readonly evictionResponders?: PoolerSpecTemplateSpecEvictionResponders[];
+
+  /**
    * HostAliases is an optional list of hosts and IPs that will be injected into the pod's hosts
    * file if specified.
    *
@@ -1634,7 +1655,6 @@ export interface PoolerSpecTemplateSpec {
    * - `hostNetwork` must be set to false.
    *
    * This field must be a valid DNS subdomain as defined in RFC 1123 and contain at most 64 characters.
-   * Requires the HostnameOverride feature gate to be enabled.
    *
    * @schema PoolerSpecTemplateSpec#hostnameOverride
    */
@@ -1742,6 +1762,8 @@ export interface PoolerSpecTemplateSpec {
   /**
    * PreemptionPolicy is the Policy for preempting pods with lower priority.
    * One of Never, PreemptLowerPriority.
+   * When Priority Admission Controller is enabled, it prevents users from setting
+   * this field. The admission controller populates this field from PriorityClassName.
    * Defaults to PreemptLowerPriority if unset.
    *
    * @default PreemptLowerPriority if unset.
@@ -1983,6 +2005,7 @@ export function toJson_PoolerSpecTemplateSpec(obj: PoolerSpecTemplateSpec | unde
     'dnsPolicy': obj.dnsPolicy,
     'enableServiceLinks': obj.enableServiceLinks,
     'ephemeralContainers': obj.ephemeralContainers?.map(y => toJson_PoolerSpecTemplateSpecEphemeralContainers(y)),
+    'evictionResponders': obj.evictionResponders?.map(y => toJson_PoolerSpecTemplateSpecEvictionResponders(y)),
     'hostAliases': obj.hostAliases?.map(y => toJson_PoolerSpecTemplateSpecHostAliases(y)),
     'hostIPC': obj.hostIpc,
     'hostNetwork': obj.hostNetwork,
@@ -3006,6 +3029,60 @@ export function toJson_PoolerSpecTemplateSpecEphemeralContainers(obj: PoolerSpec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * EvictionResponder allows you to specify the responder reacting to an Eviction.
+ * Responders should observe and communicate through the Eviction Resource API to help with
+ * the graceful eviction of a target (e.g. termination of a pod).
+ *
+ * @schema PoolerSpecTemplateSpecEvictionResponders
+ */
+export interface PoolerSpecTemplateSpecEvictionResponders {
+  /**
+   * name allows you to identify the responder responding to the Eviction.
+   *
+   * It must be a valid domain-prefixed key (such as "acme.io/foo").
+   * Domain names *.k8s.io and *.kubernetes.io are reserved.
+   * This field must be unique for each responder.
+   * This field is required.
+   *
+   * @schema PoolerSpecTemplateSpecEvictionResponders#name
+   */
+  readonly name: string;
+
+  /**
+   * priority for this responder. Higher priorities are selected first by the evictionrequest-controller.
+   * If there are responders with the same priority, the responder whose domain name comes first in the
+   * alphabetical higher domain order, will be picked. This means that the top domain labels are compared
+   * alphabetically first, followed by the lower domain labels. The key is compared last.
+   *
+   * The responder that is the managing controller of the pod should set the value of
+   * this field to 10000 to allow both for preemption or fallback registration by other
+   * responders.
+   *
+   * The minimum value is 0 and the maximum value is 100000.
+   * The interval 0-999 is reserved for responders with *.k8s.io suffix.
+   * This field is required.
+   *
+   * @schema PoolerSpecTemplateSpecEvictionResponders#priority
+   */
+  readonly priority: number;
+}
+
+/**
+ * Converts an object of type 'PoolerSpecTemplateSpecEvictionResponders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PoolerSpecTemplateSpecEvictionResponders(obj: PoolerSpecTemplateSpecEvictionResponders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'priority': obj.priority,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * HostAlias holds the mapping between IP and hostnames that will be injected as an entry in the
  * pod's hosts file.
  *
@@ -3821,11 +3898,8 @@ export interface PoolerSpecTemplateSpecSecurityContext {
    * Eligible volumes are in-tree FibreChannel and iSCSI volumes, and all CSI volumes
    * whose CSI driver announces SELinux support by setting spec.seLinuxMount: true in their
    * CSIDriver instance. Other volumes are always re-labelled recursively.
-   * "MountOption" value is allowed only when SELinuxMount feature gate is enabled.
    *
-   * If not specified and SELinuxMount feature gate is enabled, "MountOption" is used.
-   * If not specified and SELinuxMount feature gate is disabled, "MountOption" is used for ReadWriteOncePod volumes
-   * and "Recursive" for all other volumes.
+   * If not specified, "MountOption" is used.
    *
    * This field affects only Pods that have SELinux label set, either in PodSecurityContext or in SecurityContext of all containers.
    *
@@ -5648,8 +5722,19 @@ export function toJson_PoolerSpecTemplateSpecContainersVolumeDevices(obj: Pooler
  */
 export interface PoolerSpecTemplateSpecContainersVolumeMounts {
   /**
-   * Path within the container at which the volume should be mounted.  Must
-   * not contain ':'.
+   * bindMountOptions is the list of additional bind mount options to apply when
+   * mounting this volume into the container. Allowed values are noexec,
+   * nodev, and nosuid. These are Linux mount options and have no effect on
+   * Windows nodes.
+   * This field is not supported with image volumes.
+   * This is an alpha field and requires enabling the VolumeBindMountOptions feature gate.
+   *
+   * @schema PoolerSpecTemplateSpecContainersVolumeMounts#bindMountOptions
+   */
+  readonly bindMountOptions?: string[];
+
+  /**
+   * Path within the container at which the volume should be mounted.
    *
    * @schema PoolerSpecTemplateSpecContainersVolumeMounts#mountPath
    */
@@ -5733,6 +5818,7 @@ export interface PoolerSpecTemplateSpecContainersVolumeMounts {
 export function toJson_PoolerSpecTemplateSpecContainersVolumeMounts(obj: PoolerSpecTemplateSpecContainersVolumeMounts | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'bindMountOptions': obj.bindMountOptions?.map(y => y),
     'mountPath': obj.mountPath,
     'mountPropagation': obj.mountPropagation,
     'name': obj.name,
@@ -6700,8 +6786,19 @@ export function toJson_PoolerSpecTemplateSpecEphemeralContainersVolumeDevices(ob
  */
 export interface PoolerSpecTemplateSpecEphemeralContainersVolumeMounts {
   /**
-   * Path within the container at which the volume should be mounted.  Must
-   * not contain ':'.
+   * bindMountOptions is the list of additional bind mount options to apply when
+   * mounting this volume into the container. Allowed values are noexec,
+   * nodev, and nosuid. These are Linux mount options and have no effect on
+   * Windows nodes.
+   * This field is not supported with image volumes.
+   * This is an alpha field and requires enabling the VolumeBindMountOptions feature gate.
+   *
+   * @schema PoolerSpecTemplateSpecEphemeralContainersVolumeMounts#bindMountOptions
+   */
+  readonly bindMountOptions?: string[];
+
+  /**
+   * Path within the container at which the volume should be mounted.
    *
    * @schema PoolerSpecTemplateSpecEphemeralContainersVolumeMounts#mountPath
    */
@@ -6785,6 +6882,7 @@ export interface PoolerSpecTemplateSpecEphemeralContainersVolumeMounts {
 export function toJson_PoolerSpecTemplateSpecEphemeralContainersVolumeMounts(obj: PoolerSpecTemplateSpecEphemeralContainersVolumeMounts | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'bindMountOptions': obj.bindMountOptions?.map(y => y),
     'mountPath': obj.mountPath,
     'mountPropagation': obj.mountPropagation,
     'name': obj.name,
@@ -7730,8 +7828,19 @@ export function toJson_PoolerSpecTemplateSpecInitContainersVolumeDevices(obj: Po
  */
 export interface PoolerSpecTemplateSpecInitContainersVolumeMounts {
   /**
-   * Path within the container at which the volume should be mounted.  Must
-   * not contain ':'.
+   * bindMountOptions is the list of additional bind mount options to apply when
+   * mounting this volume into the container. Allowed values are noexec,
+   * nodev, and nosuid. These are Linux mount options and have no effect on
+   * Windows nodes.
+   * This field is not supported with image volumes.
+   * This is an alpha field and requires enabling the VolumeBindMountOptions feature gate.
+   *
+   * @schema PoolerSpecTemplateSpecInitContainersVolumeMounts#bindMountOptions
+   */
+  readonly bindMountOptions?: string[];
+
+  /**
+   * Path within the container at which the volume should be mounted.
    *
    * @schema PoolerSpecTemplateSpecInitContainersVolumeMounts#mountPath
    */
@@ -7815,6 +7924,7 @@ export interface PoolerSpecTemplateSpecInitContainersVolumeMounts {
 export function toJson_PoolerSpecTemplateSpecInitContainersVolumeMounts(obj: PoolerSpecTemplateSpecInitContainersVolumeMounts | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'bindMountOptions': obj.bindMountOptions?.map(y => y),
     'mountPath': obj.mountPath,
     'mountPropagation': obj.mountPropagation,
     'name': obj.name,
@@ -8526,6 +8636,15 @@ export interface PoolerSpecTemplateSpecVolumesConfigMap {
   readonly defaultMode?: number;
 
   /**
+   * defaultUser is Optional: The owner UID of the created files by default.
+   * The defaultUser field is only used as a fallback when the item-level user field is unset.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema PoolerSpecTemplateSpecVolumesConfigMap#defaultUser
+   */
+  readonly defaultUser?: number;
+
+  /**
    * items if unspecified, each key-value pair in the Data field of the referenced
    * ConfigMap will be projected into the volume as a file whose name is the
    * key and content is the value. If specified, the listed keys will be
@@ -8565,6 +8684,7 @@ export function toJson_PoolerSpecTemplateSpecVolumesConfigMap(obj: PoolerSpecTem
   if (obj === undefined) { return undefined; }
   const result = {
     'defaultMode': obj.defaultMode,
+    'defaultUser': obj.defaultUser,
     'items': obj.items?.map(y => toJson_PoolerSpecTemplateSpecVolumesConfigMapItems(y)),
     'name': obj.name,
     'optional': obj.optional,
@@ -8666,6 +8786,15 @@ export interface PoolerSpecTemplateSpecVolumesDownwardApi {
   readonly defaultMode?: number;
 
   /**
+   * defaultUser is Optional: The owner UID of the created files by default.
+   * The defaultUser field is only used as a fallback when the item-level user field is unset.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema PoolerSpecTemplateSpecVolumesDownwardApi#defaultUser
+   */
+  readonly defaultUser?: number;
+
+  /**
    * Items is a list of downward API volume file
    *
    * @schema PoolerSpecTemplateSpecVolumesDownwardApi#items
@@ -8681,6 +8810,7 @@ export function toJson_PoolerSpecTemplateSpecVolumesDownwardApi(obj: PoolerSpecT
   if (obj === undefined) { return undefined; }
   const result = {
     'defaultMode': obj.defaultMode,
+    'defaultUser': obj.defaultUser,
     'items': obj.items?.map(y => toJson_PoolerSpecTemplateSpecVolumesDownwardApiItems(y)),
   };
   // filter undefined values
@@ -8706,6 +8836,20 @@ export interface PoolerSpecTemplateSpecVolumesEmptyDir {
   readonly medium?: string;
 
   /**
+   * mode specifies the permission bits for the emptyDir directory, in numeric
+   * notation (e.g., 0755, 01777). Must be a value between 0000 and 01777.
+   * If not specified, defaults to 0777.
+   * This might be in conflict with other options that affect the file
+   * mode, like fsGroup. If fsGroup is specified, the fsGroup permissions
+   * will override the mode specified here.
+   * This field has no effect on Windows.
+   * This field is alpha and requires EmptyDirVolumeMode featuregate to be enabled.
+   *
+   * @schema PoolerSpecTemplateSpecVolumesEmptyDir#mode
+   */
+  readonly mode?: number;
+
+  /**
    * sizeLimit is the total amount of local storage required for this EmptyDir volume.
    * The size limit is also applicable for memory medium.
    * The maximum usage on memory medium EmptyDir would be the minimum value between
@@ -8726,6 +8870,7 @@ export function toJson_PoolerSpecTemplateSpecVolumesEmptyDir(obj: PoolerSpecTemp
   if (obj === undefined) { return undefined; }
   const result = {
     'medium': obj.medium,
+    'mode': obj.mode,
     'sizeLimit': obj.sizeLimit?.value,
   };
   // filter undefined values
@@ -9564,6 +9709,15 @@ export interface PoolerSpecTemplateSpecVolumesProjected {
   readonly defaultMode?: number;
 
   /**
+   * defaultUser is Optional: The owner UID of the created files by default.
+   * The defaultUser field is only used as a fallback when the item-level user field is unset.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema PoolerSpecTemplateSpecVolumesProjected#defaultUser
+   */
+  readonly defaultUser?: number;
+
+  /**
    * sources is the list of volume projections. Each entry in this list
    * handles one source.
    *
@@ -9580,6 +9734,7 @@ export function toJson_PoolerSpecTemplateSpecVolumesProjected(obj: PoolerSpecTem
   if (obj === undefined) { return undefined; }
   const result = {
     'defaultMode': obj.defaultMode,
+    'defaultUser': obj.defaultUser,
     'sources': obj.sources?.map(y => toJson_PoolerSpecTemplateSpecVolumesProjectedSources(y)),
   };
   // filter undefined values
@@ -9904,6 +10059,15 @@ export interface PoolerSpecTemplateSpecVolumesSecret {
   readonly defaultMode?: number;
 
   /**
+   * defaultUser is Optional: The owner UID of the created files by default.
+   * The defaultUser field is only used as a fallback when the item-level user field is unset.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema PoolerSpecTemplateSpecVolumesSecret#defaultUser
+   */
+  readonly defaultUser?: number;
+
+  /**
    * items If unspecified, each key-value pair in the Data field of the referenced
    * Secret will be projected into the volume as a file whose name is the
    * key and content is the value. If specified, the listed keys will be
@@ -9940,6 +10104,7 @@ export function toJson_PoolerSpecTemplateSpecVolumesSecret(obj: PoolerSpecTempla
   if (obj === undefined) { return undefined; }
   const result = {
     'defaultMode': obj.defaultMode,
+    'defaultUser': obj.defaultUser,
     'items': obj.items?.map(y => toJson_PoolerSpecTemplateSpecVolumesSecretItems(y)),
     'optional': obj.optional,
     'secretName': obj.secretName,
@@ -10718,6 +10883,16 @@ export function toJson_PoolerSpecTemplateSpecContainersLivenessProbeExec(obj: Po
  */
 export interface PoolerSpecTemplateSpecContainersLivenessProbeGrpc {
   /**
+   * mode specifies the connection mode for the gRPC health probe.
+   * Set to "TLS" to use TLS without certificate verification.
+   * Set to "Plaintext" to use a plaintext (insecure) connection explicitly.
+   * If not specified, the probe uses a plaintext (insecure) connection.
+   *
+   * @schema PoolerSpecTemplateSpecContainersLivenessProbeGrpc#mode
+   */
+  readonly mode?: string;
+
+  /**
    * Port number of the gRPC service. Number must be in the range 1 to 65535.
    *
    * @schema PoolerSpecTemplateSpecContainersLivenessProbeGrpc#port
@@ -10742,6 +10917,7 @@ export interface PoolerSpecTemplateSpecContainersLivenessProbeGrpc {
 export function toJson_PoolerSpecTemplateSpecContainersLivenessProbeGrpc(obj: PoolerSpecTemplateSpecContainersLivenessProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'mode': obj.mode,
     'port': obj.port,
     'service': obj.service,
   };
@@ -10788,6 +10964,14 @@ export interface PoolerSpecTemplateSpecContainersLivenessProbeHttpGet {
   readonly port: PoolerSpecTemplateSpecContainersLivenessProbeHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecContainersLivenessProbeHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -10808,6 +10992,7 @@ export function toJson_PoolerSpecTemplateSpecContainersLivenessProbeHttpGet(obj:
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -10892,6 +11077,16 @@ export function toJson_PoolerSpecTemplateSpecContainersReadinessProbeExec(obj: P
  */
 export interface PoolerSpecTemplateSpecContainersReadinessProbeGrpc {
   /**
+   * mode specifies the connection mode for the gRPC health probe.
+   * Set to "TLS" to use TLS without certificate verification.
+   * Set to "Plaintext" to use a plaintext (insecure) connection explicitly.
+   * If not specified, the probe uses a plaintext (insecure) connection.
+   *
+   * @schema PoolerSpecTemplateSpecContainersReadinessProbeGrpc#mode
+   */
+  readonly mode?: string;
+
+  /**
    * Port number of the gRPC service. Number must be in the range 1 to 65535.
    *
    * @schema PoolerSpecTemplateSpecContainersReadinessProbeGrpc#port
@@ -10916,6 +11111,7 @@ export interface PoolerSpecTemplateSpecContainersReadinessProbeGrpc {
 export function toJson_PoolerSpecTemplateSpecContainersReadinessProbeGrpc(obj: PoolerSpecTemplateSpecContainersReadinessProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'mode': obj.mode,
     'port': obj.port,
     'service': obj.service,
   };
@@ -10962,6 +11158,14 @@ export interface PoolerSpecTemplateSpecContainersReadinessProbeHttpGet {
   readonly port: PoolerSpecTemplateSpecContainersReadinessProbeHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecContainersReadinessProbeHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -10982,6 +11186,7 @@ export function toJson_PoolerSpecTemplateSpecContainersReadinessProbeHttpGet(obj
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -11427,6 +11632,16 @@ export function toJson_PoolerSpecTemplateSpecContainersStartupProbeExec(obj: Poo
  */
 export interface PoolerSpecTemplateSpecContainersStartupProbeGrpc {
   /**
+   * mode specifies the connection mode for the gRPC health probe.
+   * Set to "TLS" to use TLS without certificate verification.
+   * Set to "Plaintext" to use a plaintext (insecure) connection explicitly.
+   * If not specified, the probe uses a plaintext (insecure) connection.
+   *
+   * @schema PoolerSpecTemplateSpecContainersStartupProbeGrpc#mode
+   */
+  readonly mode?: string;
+
+  /**
    * Port number of the gRPC service. Number must be in the range 1 to 65535.
    *
    * @schema PoolerSpecTemplateSpecContainersStartupProbeGrpc#port
@@ -11451,6 +11666,7 @@ export interface PoolerSpecTemplateSpecContainersStartupProbeGrpc {
 export function toJson_PoolerSpecTemplateSpecContainersStartupProbeGrpc(obj: PoolerSpecTemplateSpecContainersStartupProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'mode': obj.mode,
     'port': obj.port,
     'service': obj.service,
   };
@@ -11497,6 +11713,14 @@ export interface PoolerSpecTemplateSpecContainersStartupProbeHttpGet {
   readonly port: PoolerSpecTemplateSpecContainersStartupProbeHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecContainersStartupProbeHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -11517,6 +11741,7 @@ export function toJson_PoolerSpecTemplateSpecContainersStartupProbeHttpGet(obj: 
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -11863,6 +12088,16 @@ export function toJson_PoolerSpecTemplateSpecEphemeralContainersLivenessProbeExe
  */
 export interface PoolerSpecTemplateSpecEphemeralContainersLivenessProbeGrpc {
   /**
+   * mode specifies the connection mode for the gRPC health probe.
+   * Set to "TLS" to use TLS without certificate verification.
+   * Set to "Plaintext" to use a plaintext (insecure) connection explicitly.
+   * If not specified, the probe uses a plaintext (insecure) connection.
+   *
+   * @schema PoolerSpecTemplateSpecEphemeralContainersLivenessProbeGrpc#mode
+   */
+  readonly mode?: string;
+
+  /**
    * Port number of the gRPC service. Number must be in the range 1 to 65535.
    *
    * @schema PoolerSpecTemplateSpecEphemeralContainersLivenessProbeGrpc#port
@@ -11887,6 +12122,7 @@ export interface PoolerSpecTemplateSpecEphemeralContainersLivenessProbeGrpc {
 export function toJson_PoolerSpecTemplateSpecEphemeralContainersLivenessProbeGrpc(obj: PoolerSpecTemplateSpecEphemeralContainersLivenessProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'mode': obj.mode,
     'port': obj.port,
     'service': obj.service,
   };
@@ -11933,6 +12169,14 @@ export interface PoolerSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet {
   readonly port: PoolerSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -11953,6 +12197,7 @@ export function toJson_PoolerSpecTemplateSpecEphemeralContainersLivenessProbeHtt
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -12037,6 +12282,16 @@ export function toJson_PoolerSpecTemplateSpecEphemeralContainersReadinessProbeEx
  */
 export interface PoolerSpecTemplateSpecEphemeralContainersReadinessProbeGrpc {
   /**
+   * mode specifies the connection mode for the gRPC health probe.
+   * Set to "TLS" to use TLS without certificate verification.
+   * Set to "Plaintext" to use a plaintext (insecure) connection explicitly.
+   * If not specified, the probe uses a plaintext (insecure) connection.
+   *
+   * @schema PoolerSpecTemplateSpecEphemeralContainersReadinessProbeGrpc#mode
+   */
+  readonly mode?: string;
+
+  /**
    * Port number of the gRPC service. Number must be in the range 1 to 65535.
    *
    * @schema PoolerSpecTemplateSpecEphemeralContainersReadinessProbeGrpc#port
@@ -12061,6 +12316,7 @@ export interface PoolerSpecTemplateSpecEphemeralContainersReadinessProbeGrpc {
 export function toJson_PoolerSpecTemplateSpecEphemeralContainersReadinessProbeGrpc(obj: PoolerSpecTemplateSpecEphemeralContainersReadinessProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'mode': obj.mode,
     'port': obj.port,
     'service': obj.service,
   };
@@ -12107,6 +12363,14 @@ export interface PoolerSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet 
   readonly port: PoolerSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -12127,6 +12391,7 @@ export function toJson_PoolerSpecTemplateSpecEphemeralContainersReadinessProbeHt
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -12572,6 +12837,16 @@ export function toJson_PoolerSpecTemplateSpecEphemeralContainersStartupProbeExec
  */
 export interface PoolerSpecTemplateSpecEphemeralContainersStartupProbeGrpc {
   /**
+   * mode specifies the connection mode for the gRPC health probe.
+   * Set to "TLS" to use TLS without certificate verification.
+   * Set to "Plaintext" to use a plaintext (insecure) connection explicitly.
+   * If not specified, the probe uses a plaintext (insecure) connection.
+   *
+   * @schema PoolerSpecTemplateSpecEphemeralContainersStartupProbeGrpc#mode
+   */
+  readonly mode?: string;
+
+  /**
    * Port number of the gRPC service. Number must be in the range 1 to 65535.
    *
    * @schema PoolerSpecTemplateSpecEphemeralContainersStartupProbeGrpc#port
@@ -12596,6 +12871,7 @@ export interface PoolerSpecTemplateSpecEphemeralContainersStartupProbeGrpc {
 export function toJson_PoolerSpecTemplateSpecEphemeralContainersStartupProbeGrpc(obj: PoolerSpecTemplateSpecEphemeralContainersStartupProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'mode': obj.mode,
     'port': obj.port,
     'service': obj.service,
   };
@@ -12642,6 +12918,14 @@ export interface PoolerSpecTemplateSpecEphemeralContainersStartupProbeHttpGet {
   readonly port: PoolerSpecTemplateSpecEphemeralContainersStartupProbeHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecEphemeralContainersStartupProbeHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -12662,6 +12946,7 @@ export function toJson_PoolerSpecTemplateSpecEphemeralContainersStartupProbeHttp
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -13008,6 +13293,16 @@ export function toJson_PoolerSpecTemplateSpecInitContainersLivenessProbeExec(obj
  */
 export interface PoolerSpecTemplateSpecInitContainersLivenessProbeGrpc {
   /**
+   * mode specifies the connection mode for the gRPC health probe.
+   * Set to "TLS" to use TLS without certificate verification.
+   * Set to "Plaintext" to use a plaintext (insecure) connection explicitly.
+   * If not specified, the probe uses a plaintext (insecure) connection.
+   *
+   * @schema PoolerSpecTemplateSpecInitContainersLivenessProbeGrpc#mode
+   */
+  readonly mode?: string;
+
+  /**
    * Port number of the gRPC service. Number must be in the range 1 to 65535.
    *
    * @schema PoolerSpecTemplateSpecInitContainersLivenessProbeGrpc#port
@@ -13032,6 +13327,7 @@ export interface PoolerSpecTemplateSpecInitContainersLivenessProbeGrpc {
 export function toJson_PoolerSpecTemplateSpecInitContainersLivenessProbeGrpc(obj: PoolerSpecTemplateSpecInitContainersLivenessProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'mode': obj.mode,
     'port': obj.port,
     'service': obj.service,
   };
@@ -13078,6 +13374,14 @@ export interface PoolerSpecTemplateSpecInitContainersLivenessProbeHttpGet {
   readonly port: PoolerSpecTemplateSpecInitContainersLivenessProbeHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecInitContainersLivenessProbeHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -13098,6 +13402,7 @@ export function toJson_PoolerSpecTemplateSpecInitContainersLivenessProbeHttpGet(
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -13182,6 +13487,16 @@ export function toJson_PoolerSpecTemplateSpecInitContainersReadinessProbeExec(ob
  */
 export interface PoolerSpecTemplateSpecInitContainersReadinessProbeGrpc {
   /**
+   * mode specifies the connection mode for the gRPC health probe.
+   * Set to "TLS" to use TLS without certificate verification.
+   * Set to "Plaintext" to use a plaintext (insecure) connection explicitly.
+   * If not specified, the probe uses a plaintext (insecure) connection.
+   *
+   * @schema PoolerSpecTemplateSpecInitContainersReadinessProbeGrpc#mode
+   */
+  readonly mode?: string;
+
+  /**
    * Port number of the gRPC service. Number must be in the range 1 to 65535.
    *
    * @schema PoolerSpecTemplateSpecInitContainersReadinessProbeGrpc#port
@@ -13206,6 +13521,7 @@ export interface PoolerSpecTemplateSpecInitContainersReadinessProbeGrpc {
 export function toJson_PoolerSpecTemplateSpecInitContainersReadinessProbeGrpc(obj: PoolerSpecTemplateSpecInitContainersReadinessProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'mode': obj.mode,
     'port': obj.port,
     'service': obj.service,
   };
@@ -13252,6 +13568,14 @@ export interface PoolerSpecTemplateSpecInitContainersReadinessProbeHttpGet {
   readonly port: PoolerSpecTemplateSpecInitContainersReadinessProbeHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecInitContainersReadinessProbeHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -13272,6 +13596,7 @@ export function toJson_PoolerSpecTemplateSpecInitContainersReadinessProbeHttpGet
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -13717,6 +14042,16 @@ export function toJson_PoolerSpecTemplateSpecInitContainersStartupProbeExec(obj:
  */
 export interface PoolerSpecTemplateSpecInitContainersStartupProbeGrpc {
   /**
+   * mode specifies the connection mode for the gRPC health probe.
+   * Set to "TLS" to use TLS without certificate verification.
+   * Set to "Plaintext" to use a plaintext (insecure) connection explicitly.
+   * If not specified, the probe uses a plaintext (insecure) connection.
+   *
+   * @schema PoolerSpecTemplateSpecInitContainersStartupProbeGrpc#mode
+   */
+  readonly mode?: string;
+
+  /**
    * Port number of the gRPC service. Number must be in the range 1 to 65535.
    *
    * @schema PoolerSpecTemplateSpecInitContainersStartupProbeGrpc#port
@@ -13741,6 +14076,7 @@ export interface PoolerSpecTemplateSpecInitContainersStartupProbeGrpc {
 export function toJson_PoolerSpecTemplateSpecInitContainersStartupProbeGrpc(obj: PoolerSpecTemplateSpecInitContainersStartupProbeGrpc | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'mode': obj.mode,
     'port': obj.port,
     'service': obj.service,
   };
@@ -13787,6 +14123,14 @@ export interface PoolerSpecTemplateSpecInitContainersStartupProbeHttpGet {
   readonly port: PoolerSpecTemplateSpecInitContainersStartupProbeHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecInitContainersStartupProbeHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -13807,6 +14151,7 @@ export function toJson_PoolerSpecTemplateSpecInitContainersStartupProbeHttpGet(o
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -14001,6 +14346,15 @@ export interface PoolerSpecTemplateSpecVolumesConfigMapItems {
    * @schema PoolerSpecTemplateSpecVolumesConfigMapItems#path
    */
   readonly path: string;
+
+  /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema PoolerSpecTemplateSpecVolumesConfigMapItems#user
+   */
+  readonly user?: number;
 }
 
 /**
@@ -14013,6 +14367,7 @@ export function toJson_PoolerSpecTemplateSpecVolumesConfigMapItems(obj: PoolerSp
     'key': obj.key,
     'mode': obj.mode,
     'path': obj.path,
+    'user': obj.user,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -14094,6 +14449,15 @@ export interface PoolerSpecTemplateSpecVolumesDownwardApiItems {
    * @schema PoolerSpecTemplateSpecVolumesDownwardApiItems#resourceFieldRef
    */
   readonly resourceFieldRef?: PoolerSpecTemplateSpecVolumesDownwardApiItemsResourceFieldRef;
+
+  /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema PoolerSpecTemplateSpecVolumesDownwardApiItems#user
+   */
+  readonly user?: number;
 }
 
 /**
@@ -14107,6 +14471,7 @@ export function toJson_PoolerSpecTemplateSpecVolumesDownwardApiItems(obj: Pooler
     'mode': obj.mode,
     'path': obj.path,
     'resourceFieldRef': toJson_PoolerSpecTemplateSpecVolumesDownwardApiItemsResourceFieldRef(obj.resourceFieldRef),
+    'user': obj.user,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -14480,6 +14845,15 @@ export interface PoolerSpecTemplateSpecVolumesSecretItems {
    * @schema PoolerSpecTemplateSpecVolumesSecretItems#path
    */
   readonly path: string;
+
+  /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema PoolerSpecTemplateSpecVolumesSecretItems#user
+   */
+  readonly user?: number;
 }
 
 /**
@@ -14492,6 +14866,7 @@ export function toJson_PoolerSpecTemplateSpecVolumesSecretItems(obj: PoolerSpecT
     'key': obj.key,
     'mode': obj.mode,
     'path': obj.path,
+    'user': obj.user,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -14962,7 +15337,8 @@ export function toJson_PoolerSpecTemplateSpecAffinityPodAntiAffinityRequiredDuri
  */
 export interface PoolerSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef {
   /**
-   * The key to select.
+   * The key to select from the ConfigMap's Data field.
+   * Keys in the BinaryData field are not currently propagated to container env vars.
    *
    * @schema PoolerSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef#key
    */
@@ -15265,6 +15641,14 @@ export interface PoolerSpecTemplateSpecContainersLifecyclePostStartHttpGet {
   readonly port: PoolerSpecTemplateSpecContainersLifecyclePostStartHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecContainersLifecyclePostStartHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -15285,6 +15669,7 @@ export function toJson_PoolerSpecTemplateSpecContainersLifecyclePostStartHttpGet
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -15430,6 +15815,14 @@ export interface PoolerSpecTemplateSpecContainersLifecyclePreStopHttpGet {
   readonly port: PoolerSpecTemplateSpecContainersLifecyclePreStopHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecContainersLifecyclePreStopHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -15450,6 +15843,7 @@ export function toJson_PoolerSpecTemplateSpecContainersLifecyclePreStopHttpGet(o
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -15751,7 +16145,8 @@ export class PoolerSpecTemplateSpecContainersStartupProbeTcpSocketPort {
  */
 export interface PoolerSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef {
   /**
-   * The key to select.
+   * The key to select from the ConfigMap's Data field.
+   * Keys in the BinaryData field are not currently propagated to container env vars.
    *
    * @schema PoolerSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef#key
    */
@@ -16054,6 +16449,14 @@ export interface PoolerSpecTemplateSpecEphemeralContainersLifecyclePostStartHttp
   readonly port: PoolerSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -16074,6 +16477,7 @@ export function toJson_PoolerSpecTemplateSpecEphemeralContainersLifecyclePostSta
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -16219,6 +16623,14 @@ export interface PoolerSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGe
   readonly port: PoolerSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -16239,6 +16651,7 @@ export function toJson_PoolerSpecTemplateSpecEphemeralContainersLifecyclePreStop
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -16540,7 +16953,8 @@ export class PoolerSpecTemplateSpecEphemeralContainersStartupProbeTcpSocketPort 
  */
 export interface PoolerSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef {
   /**
-   * The key to select.
+   * The key to select from the ConfigMap's Data field.
+   * Keys in the BinaryData field are not currently propagated to container env vars.
    *
    * @schema PoolerSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef#key
    */
@@ -16843,6 +17257,14 @@ export interface PoolerSpecTemplateSpecInitContainersLifecyclePostStartHttpGet {
   readonly port: PoolerSpecTemplateSpecInitContainersLifecyclePostStartHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecInitContainersLifecyclePostStartHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -16863,6 +17285,7 @@ export function toJson_PoolerSpecTemplateSpecInitContainersLifecyclePostStartHtt
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -17008,6 +17431,14 @@ export interface PoolerSpecTemplateSpecInitContainersLifecyclePreStopHttpGet {
   readonly port: PoolerSpecTemplateSpecInitContainersLifecyclePreStopHttpGetPort;
 
   /**
+   * Protocol selects the wire protocol for the probe connection.
+   * Nil defaults to HTTP/1.1.
+   *
+   * @schema PoolerSpecTemplateSpecInitContainersLifecyclePreStopHttpGet#protocol
+   */
+  readonly protocol?: string;
+
+  /**
    * Scheme to use for connecting to the host.
    * Defaults to HTTP.
    *
@@ -17028,6 +17459,7 @@ export function toJson_PoolerSpecTemplateSpecInitContainersLifecyclePreStopHttpG
     'httpHeaders': obj.httpHeaders?.map(y => toJson_PoolerSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders(y)),
     'path': obj.path,
     'port': obj.port?.value,
+    'protocol': obj.protocol,
     'scheme': obj.scheme,
   };
   // filter undefined values
@@ -17426,8 +17858,8 @@ export interface PoolerSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec {
    * * An existing PVC (PersistentVolumeClaim)
    * If the provisioner or an external controller can support the specified data source,
    * it will create a new volume based on the contents of the specified data source.
-   * When the AnyVolumeDataSource feature gate is enabled, dataSource contents will be copied to dataSourceRef,
-   * and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified.
+   * dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be
+   * copied to dataSource when dataSourceRef.namespace is not specified.
    * If the namespace is specified, then dataSourceRef will not be copied to dataSource.
    *
    * @schema PoolerSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec#dataSource
@@ -17456,7 +17888,6 @@ export interface PoolerSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec {
    * specified.
    * * While dataSource only allows local objects, dataSourceRef allows objects
    * in any namespaces.
-   * (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled.
    * (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
    *
    * @schema PoolerSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpec#dataSourceRef
@@ -17605,6 +18036,15 @@ export interface PoolerSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundle
    * @schema PoolerSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundle#signerName
    */
   readonly signerName?: string;
+
+  /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema PoolerSpecTemplateSpecVolumesProjectedSourcesClusterTrustBundle#user
+   */
+  readonly user?: number;
 }
 
 /**
@@ -17619,6 +18059,7 @@ export function toJson_PoolerSpecTemplateSpecVolumesProjectedSourcesClusterTrust
     'optional': obj.optional,
     'path': obj.path,
     'signerName': obj.signerName,
+    'user': obj.user,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -17828,6 +18269,15 @@ export interface PoolerSpecTemplateSpecVolumesProjectedSourcesPodCertificate {
   readonly signerName: string;
 
   /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema PoolerSpecTemplateSpecVolumesProjectedSourcesPodCertificate#user
+   */
+  readonly user?: number;
+
+  /**
    * userAnnotations allow pod authors to pass additional information to
    * the signer implementation.  Kubernetes does not restrict or validate this
    * metadata in any way.
@@ -17860,6 +18310,7 @@ export function toJson_PoolerSpecTemplateSpecVolumesProjectedSourcesPodCertifica
     'keyType': obj.keyType,
     'maxExpirationSeconds': obj.maxExpirationSeconds,
     'signerName': obj.signerName,
+    'user': obj.user,
     'userAnnotations': ((obj.userAnnotations) === undefined) ? undefined : (Object.entries(obj.userAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
@@ -17957,6 +18408,15 @@ export interface PoolerSpecTemplateSpecVolumesProjectedSourcesServiceAccountToke
    * @schema PoolerSpecTemplateSpecVolumesProjectedSourcesServiceAccountToken#path
    */
   readonly path: string;
+
+  /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema PoolerSpecTemplateSpecVolumesProjectedSourcesServiceAccountToken#user
+   */
+  readonly user?: number;
 }
 
 /**
@@ -17969,6 +18429,7 @@ export function toJson_PoolerSpecTemplateSpecVolumesProjectedSourcesServiceAccou
     'audience': obj.audience,
     'expirationSeconds': obj.expirationSeconds,
     'path': obj.path,
+    'user': obj.user,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -19041,8 +19502,8 @@ export class PoolerSpecTemplateSpecVolumesDownwardApiItemsResourceFieldRefDiviso
  * * An existing PVC (PersistentVolumeClaim)
  * If the provisioner or an external controller can support the specified data source,
  * it will create a new volume based on the contents of the specified data source.
- * When the AnyVolumeDataSource feature gate is enabled, dataSource contents will be copied to dataSourceRef,
- * and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified.
+ * dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be
+ * copied to dataSource when dataSourceRef.namespace is not specified.
  * If the namespace is specified, then dataSourceRef will not be copied to dataSource.
  *
  * @schema PoolerSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSource
@@ -19110,7 +19571,6 @@ export function toJson_PoolerSpecTemplateSpecVolumesEphemeralVolumeClaimTemplate
  * specified.
  * * While dataSource only allows local objects, dataSourceRef allows objects
  * in any namespaces.
- * (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled.
  * (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
  *
  * @schema PoolerSpecTemplateSpecVolumesEphemeralVolumeClaimTemplateSpecDataSourceRef
@@ -19323,6 +19783,15 @@ export interface PoolerSpecTemplateSpecVolumesProjectedSourcesConfigMapItems {
    * @schema PoolerSpecTemplateSpecVolumesProjectedSourcesConfigMapItems#path
    */
   readonly path: string;
+
+  /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema PoolerSpecTemplateSpecVolumesProjectedSourcesConfigMapItems#user
+   */
+  readonly user?: number;
 }
 
 /**
@@ -19335,6 +19804,7 @@ export function toJson_PoolerSpecTemplateSpecVolumesProjectedSourcesConfigMapIte
     'key': obj.key,
     'mode': obj.mode,
     'path': obj.path,
+    'user': obj.user,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -19380,6 +19850,15 @@ export interface PoolerSpecTemplateSpecVolumesProjectedSourcesDownwardApiItems {
    * @schema PoolerSpecTemplateSpecVolumesProjectedSourcesDownwardApiItems#resourceFieldRef
    */
   readonly resourceFieldRef?: PoolerSpecTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef;
+
+  /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema PoolerSpecTemplateSpecVolumesProjectedSourcesDownwardApiItems#user
+   */
+  readonly user?: number;
 }
 
 /**
@@ -19393,6 +19872,7 @@ export function toJson_PoolerSpecTemplateSpecVolumesProjectedSourcesDownwardApiI
     'mode': obj.mode,
     'path': obj.path,
     'resourceFieldRef': toJson_PoolerSpecTemplateSpecVolumesProjectedSourcesDownwardApiItemsResourceFieldRef(obj.resourceFieldRef),
+    'user': obj.user,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -19433,6 +19913,15 @@ export interface PoolerSpecTemplateSpecVolumesProjectedSourcesSecretItems {
    * @schema PoolerSpecTemplateSpecVolumesProjectedSourcesSecretItems#path
    */
   readonly path: string;
+
+  /**
+   * user is Optional: The owner UID of the created file.
+   * If specified, the item-level user field takes precedence over defaultUser.
+   * (Alpha) This field requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+   *
+   * @schema PoolerSpecTemplateSpecVolumesProjectedSourcesSecretItems#user
+   */
+  readonly user?: number;
 }
 
 /**
@@ -19445,6 +19934,7 @@ export function toJson_PoolerSpecTemplateSpecVolumesProjectedSourcesSecretItems(
     'key': obj.key,
     'mode': obj.mode,
     'path': obj.path,
+    'user': obj.user,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

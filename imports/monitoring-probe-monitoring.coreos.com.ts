@@ -1786,7 +1786,8 @@ export enum ProbeSpecTlsConfigMinVersion {
  */
 export interface ProbeSpecOauth2ClientIdConfigMap {
   /**
-   * The key to select.
+   * The key to select from the ConfigMap's Data field.
+   * Keys in the BinaryData field are not currently propagated to container env vars.
    *
    * @schema ProbeSpecOauth2ClientIdConfigMap#key
    */
@@ -2305,7 +2306,8 @@ export function toJson_ProbeSpecTargetsStaticConfigRelabelingConfigs(obj: ProbeS
  */
 export interface ProbeSpecTlsConfigCaConfigMap {
   /**
-   * The key to select.
+   * The key to select from the ConfigMap's Data field.
+   * Keys in the BinaryData field are not currently propagated to container env vars.
    *
    * @schema ProbeSpecTlsConfigCaConfigMap#key
    */
@@ -2401,7 +2403,8 @@ export function toJson_ProbeSpecTlsConfigCaSecret(obj: ProbeSpecTlsConfigCaSecre
  */
 export interface ProbeSpecTlsConfigCertConfigMap {
   /**
-   * The key to select.
+   * The key to select from the ConfigMap's Data field.
+   * Keys in the BinaryData field are not currently propagated to container env vars.
    *
    * @schema ProbeSpecTlsConfigCertConfigMap#key
    */
@@ -2497,7 +2500,8 @@ export function toJson_ProbeSpecTlsConfigCertSecret(obj: ProbeSpecTlsConfigCertS
  */
 export interface ProbeSpecOauth2TlsConfigCaConfigMap {
   /**
-   * The key to select.
+   * The key to select from the ConfigMap's Data field.
+   * Keys in the BinaryData field are not currently propagated to container env vars.
    *
    * @schema ProbeSpecOauth2TlsConfigCaConfigMap#key
    */
@@ -2593,7 +2597,8 @@ export function toJson_ProbeSpecOauth2TlsConfigCaSecret(obj: ProbeSpecOauth2TlsC
  */
 export interface ProbeSpecOauth2TlsConfigCertConfigMap {
   /**
-   * The key to select.
+   * The key to select from the ConfigMap's Data field.
+   * Keys in the BinaryData field are not currently propagated to container env vars.
    *
    * @schema ProbeSpecOauth2TlsConfigCertConfigMap#key
    */

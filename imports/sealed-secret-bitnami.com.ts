@@ -147,6 +147,8 @@ export function toJson_SealedSecretSpec(obj: SealedSecretSpec | undefined): Reco
 export interface SealedSecretSpecTemplate {
   /**
    * Keys that should be templated using decrypted data.
+   * Set a key with the same name as in `encryptedData`
+   * to `null` to omit the unsealed data from the final secret.
    *
    * @schema SealedSecretSpecTemplate#data
    */

@@ -13,7 +13,9 @@
 # KUBE_MINOR=<minor> picks one (the built server nearest that minor, e.g. 1.33 -> 1.31).
 # `run` uses the oldest by default (KUBE_MINOR picks another).
 # A folder given as <dir>@<minor> (the minor its environment targets) runs on the
-# server nearest that minor and on the newest one. `up` uses the newest by default.
+# server nearest that minor and on the newest one; a plain <dir> does the same with the
+# minor of the target record synth writes beside it (<dir>.target.json), and runs on
+# every server when there is none. `up` uses the newest by default.
 #
 # For each <dir> (a folder of plain YAML), `test` runs, on one fresh cluster per folder:
 #   0. apply the folder's Namespace objects for real (a server dry run cannot
@@ -129,6 +131,25 @@ nearest_server() { # <minor>
     if [[ $d -le $bd ]]; then bd=$d best=$m; fi
   done
   echo "$best"
+}
+
+# The Kubernetes minor the target record beside an environment folder names (<dir>.target.json, which synth writes:
+# lib/program/target-record.ts); nothing when there is no record.
+recorded_minor() { # <dir>
+  local record="${1%/}.target.json" minor
+  [[ -f $record ]] || return 0
+  minor=$(jq -r '.kubernetes // empty' "$record") || die "$record: is not JSON; run synth again to rewrite it, or delete it"
+  [[ -n $minor ]] || die "$record: names no kubernetes minor; run synth again to rewrite it, or delete it"
+  echo "$minor"
+}
+
+# A folder argument with the minor it targets: <dir>@<minor> as given; <dir> as <dir>@<its recorded minor> unless
+# KUBE_MINOR picks a server, else as given.
+with_target() { # <arg>
+  local minor
+  if [[ $1 == *@* || -n ${KUBE_MINOR:-} ]]; then echo "$1"; return; fi
+  minor=$(recorded_minor "$1") || exit 1
+  if [[ -n $minor ]]; then log "$1: targets Kubernetes $minor (${1%/}.target.json)"; echo "$1@$minor"; else echo "$1"; fi
 }
 
 # The servers a folder argument runs on: <dir>@<minor> -> nearest and newest; <dir> -> KUBE_MINOR's or all.
@@ -418,7 +439,10 @@ main() {
   case "$action" in
     test)
       [[ $# -gt 0 ]] || die "usage: cluster.sh test <dir>[@<minor>]..."
-      for d in "$@"; do for m in $(servers_for "$d"); do pairs+=("$m ${d%@*}"); done; done
+      for d in "$@"; do
+        d=$(with_target "$d") || exit 1  # a bad target record stops the run
+        for m in $(servers_for "$d"); do pairs+=("$m ${d%@*}"); done
+      done
       ;;
     negative) read -ra used <<<"$(servers_for "")" ;;
     up) used=("$(nearest_server "${KUBE_MINOR:-${SERVERS[-1]}}")") ;;
