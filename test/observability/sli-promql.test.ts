@@ -57,6 +57,14 @@ describe('resolveSli: PromQL selectors', () => {
     expect(sli!.examples.bad).toEqual(['reason="a \\"b\\", c"', 'kind="x,y"']);
   });
 
+  test('keeps a comma after a single escaped quote inside the value, and reads an equality value as text, not as a pattern', () => {
+    // GIVEN a value with one escaped quote before a comma, and an equality whose value would be a broken pattern
+    const { sli, problems } = resolveSli({ total: 'x_total', errors: 'y_total{reason="a \\"b, c", path="/a(("}' });
+    // THEN both are matchers of their own
+    expect(problems).toEqual([]);
+    expect(sli!.errors.matchers).toEqual(['reason="a \\"b, c"', 'path="/a(("']);
+  });
+
   test.each([
     ['a metric name that starts with a digit', '5xx_total'],
     ['words after the selector', 'x_total{code="500"} or y'],
@@ -91,6 +99,21 @@ describe('resolveSli: PromQL selectors', () => {
     expect(problems.map((p) => [p.field, p.problem, p.value])).toEqual([
       ['total', 'is not a PromQL series selector', 42],
       ['latency', 'is not a PromQL series selector', 'h bucket'],
+    ]);
+  });
+
+  test('fails on a selector that is a list, even one whose text would be a selector', () => {
+    expect(problemsOf({ total: ['x_total'] as never, errors: 'x_total{code="500"}' })).toEqual(['total is not a PromQL series selector']);
+  });
+
+  test("reports only the first problem of each stage: a scrape label, not the examples; total's examples, not the latency's", () => {
+    // GIVEN a total that sets job and whose pattern gives no example THEN only the label is named
+    expect(problemsOf({ total: 'x_total{job="a", path=~"[a-z]+"}', errors: 'y_total' })).toEqual([
+      "total sets job, which the component's scrape sets",
+    ]);
+    // GIVEN a total and a latency that both give no example THEN only total is named
+    expect(problemsOf({ total: 'x_total{path=~"[a-z]+"}', errors: 'y_total', latency: 'h_bucket{path=~"[a-z]+"}' })).toEqual([
+      'total has no example series the tests can write',
     ]);
   });
 
