@@ -13,6 +13,10 @@ export default defineConfig({
     // Globals, and a temporary folder per test runner, removed when it ends (each mutant's tests make folders there).
     ...SHARED,
     setupFiles: ['test/stryker-activation.ts'],
+    // The unit tier's timeouts: with vitest's default of 5 s, a test slowed by a loaded machine fails the dry run, or
+    // fails under a mutant and counts it as killed.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     include: UNIT_TIER.include,
     exclude: [...UNIT_TIER.exclude, 'test/dvmm/**', 'test/program/**', 'test/bench/**', 'test/index.test.ts'],
   },

@@ -1,6 +1,14 @@
 import { ALERT_DEFAULTS, AlertRule, isAlert, productAlertGroups } from '../../lib/observability/alerts';
 import { promtoolTests } from '../../lib/observability/rule-files';
-import { leMatcher, SLI_PRESET_DEFINITIONS, sliErrorRatio, sliLatencyQuantile, sliRequests, sliSlowRatio } from '../../lib/observability/sli';
+import {
+  leMatcher,
+  SLI_PRESET_DEFINITIONS,
+  sliErrorRatio,
+  sliLatencyQuantile,
+  sliRequests,
+  sliSeries,
+  sliSlowRatio,
+} from '../../lib/observability/sli';
 import { resolveSli } from '../../lib/observability/sli-promql';
 import { SHOP_TARGETS } from './fixtures';
 
@@ -136,5 +144,28 @@ describe('the objectives of a component with request metrics', () => {
     expect(fast.test.recorded!.map((r) => r.series)).toEqual(
       expect.arrayContaining(['eaf:api_slow_requests:ratio_rate14m', 'eaf:api_requests:increase14m']),
     );
+  });
+});
+
+describe('sliSeries', () => {
+  const selector = { metric: 'm_total', matchers: ['code=~"5.."'] };
+
+  test("puts a component's selector written as text, trimmed, before the indicator's matchers and the extra ones", () => {
+    expect(sliSeries(selector, '  namespace="a", job="b"  ', 'le="1"')).toBe('m_total{namespace="a", job="b", code=~"5..", le="1"}');
+  });
+
+  test('writes no empty matcher for a component without labels', () => {
+    expect(sliSeries(selector, {})).toBe('m_total{code=~"5.."}');
+    expect(sliSeries({ metric: 'm_total', matchers: [] }, {})).toBe('m_total{}');
+  });
+});
+
+describe('an indicator without a latency histogram', () => {
+  test('fails on a latency quantile or slow ratio, naming its source', () => {
+    // GIVEN PromQL request metrics without latency
+    const { sli } = resolveSli({ total: 'rpc_total', errors: 'rpc_errors_total' });
+    // WHEN a latency query is asked of it THEN it throws: a caller that did not check for the histogram is a bug
+    expect(() => sliLatencyQuantile(sli!, 0.95, C, '5m')).toThrow(new Error('the promql indicator has no latency histogram'));
+    expect(() => sliSlowRatio(sli!, 0.5, C, '5m')).toThrow(new Error('the promql indicator has no latency histogram'));
   });
 });
