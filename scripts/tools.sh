@@ -232,6 +232,7 @@ verify() {
     netpolicy) out=$("$BIN/netpolicy" --help) want="NetworkPolicy" ;;
     kube-score) out=$("$BIN/kube-score" version) want="kube-score version: $KUBE_SCORE_VERSION" ;;
     helm) out=$("$BIN/helm" version --template '{{.Version}} {{.GitCommit}}') want="$HELM_VERSION $HELM_GIT_COMMIT" ;;
+    kwok) out=$("$BIN/kwok" --version 2>&1) want="kwok version $KWOK_VERSION " ;;
     promtool) out=$("$BIN/promtool" --version 2>&1) want="promtool, version $(prometheus_release) (branch: HEAD, revision: $PROMETHEUS_GIT_COMMIT)" ;;
   esac || die "$1 failed to run"
   [[ $out == *"$want"* ]] || die "$1 failed its smoke test (no '$want' in: $out)"
