@@ -53,7 +53,8 @@ fake_nodes() { # three Nodes kwok manages (annotation), one per zone
 {"apiVersion":"v1","kind":"Node","metadata":{"name":"kwok-node-$i","annotations":{"kwok.x-k8s.io/node":"fake"},
  "labels":{"kubernetes.io/hostname":"kwok-node-$i","kubernetes.io/os":"linux","kubernetes.io/arch":"amd64","type":"kwok",
  "topology.kubernetes.io/zone":"zone-$i","node-role.kubernetes.io/worker":""}},
- "status":{"allocatable":{"cpu":"32","memory":"128Gi","pods":"110"},"capacity":{"cpu":"32","memory":"128Gi","pods":"110"}}}
+ "status":{"allocatable":{"cpu":"32","memory":"128Gi","ephemeral-storage":"500Gi","pods":"110"},
+  "capacity":{"cpu":"32","memory":"128Gi","ephemeral-storage":"500Gi","pods":"110"}}}
 NODE
   done
 }
@@ -90,6 +91,9 @@ start_controllers() {
     [[ $i == 480 ]] && die "the control plane did not come up in 120 s (logs in $WORK)"
     sleep 0.25
   done
+  # The API server taints every new Node not-ready (admission TaintNodesByCondition); the node lifecycle controller,
+  # off here, would remove it once kwok reports the node Ready. Removed by hand, before any pod exists.
+  run_clean taint nodes --all node.kubernetes.io/not-ready:NoSchedule- || die "removing the not-ready taint failed"
   log "rehearsal@$MINOR: kube-controller-manager, kube-scheduler, kwok $("$BIN/kwok" --version 2>&1 | head -n1 | cut -c1-60) and $NODES Ready fake nodes in $((SECONDS - t0))s"
 }
 
