@@ -506,4 +506,5 @@ main() {
   log "ALL PASSED ($((SECONDS - t0))s)"
 }
 
-main "$@"
+# Sourced (scripts/rehearse.sh reuses the cluster lifecycle): functions only.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then main "$@"; fi

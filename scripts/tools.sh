@@ -4,6 +4,8 @@
 #   bash scripts/tools.sh all                  # every tool of the tiers
 #   bash scripts/tools.sh kube-apiserver etcd  # just these
 #   bash scripts/tools.sh helm                 # the benchmark's peer (not part of `all`)
+#   bash scripts/tools.sh rehearsal            # the simulated control plane of npm run test:rehearsal
+#                                              # (kube-controller-manager, kube-scheduler, kwok; not part of `all`)
 #   bash scripts/tools.sh --update-mods        # after changing a version below:
 #                                              # rewrite + tidy scripts/tools/*/go.mod
 #   bash scripts/tools.sh --bin-dir            # print the bin folder
@@ -29,6 +31,10 @@ declare -A KUBE_BUILD_DATE=([1.31]=2025-11-12T11:37:56Z [1.37]=2026-10-27T12:01:
 # v1.31.14 -> etcd 3.5.24, v1.37.2 -> etcd 3.7.0), built as .tools/bin/etcd-<minor> at the latest patch.
 declare -A KUBE_ETCD=([1.31]=3.5 [1.37]=3.7)
 declare -A ETCD_RELEASE=([3.5]=v3.5.35 [3.7]=v3.7.4)                             # go.etcd.io/etcd/server/v3
+# The rehearsal tier (scripts/rehearse.sh) runs a whole control plane on the newest server of the matrix:
+# kube-controller-manager-<minor> and kube-scheduler-<minor> come from the same k8s.io/kubernetes module (and so the
+# same go build) as kube-apiserver-<minor>, and kwok runs fake nodes and their pods.
+KWOK_VERSION=v0.8.0              # sigs.k8s.io/kwok (cmd kwok, run as a controller; its k8s.io modules are v0.36)
 KUBE_BUILD_TAGS=providerless     # no legacy in-tree cloud providers (Azure/GCE/vSphere SDKs)
 NETPOL_VERSION=v1.4.2            # github.com/np-guard/netpol-analyzer (cmd netpolicy)
 KUBE_SCORE_VERSION=v1.20.0       # github.com/zegl/kube-score: the linter of the kube-score tier (lib/program/verify-lint.ts)
@@ -54,6 +60,9 @@ MODS="$REPO/scripts/tools"
 # The tiers' tools; kube-apiserver, kubectl and etcd stand for one binary per server of the matrix (kube_tools).
 ALL_TOOLS=(kube-apiserver kubectl etcd netpolicy kube-score promtool)
 DEV_TOOLS=(helm)  # this repository's own (npm run bench); not in `all`, not in the package
+# The rehearsal tier's (npm run test:rehearsal): this repository's own for now, not in `all`, kwok not in the package.
+# kube-controller-manager and kube-scheduler stand for one binary of the newest server of the matrix (kube_tools).
+REHEARSAL_TOOLS=(kube-controller-manager kube-scheduler kwok)
 
 # Reproducible, non-interactive Go builds from the checked-in go.sum files.
 export GOFLAGS="-mod=readonly -buildvcs=false"
@@ -73,6 +82,7 @@ kube_tools() {
   local m e seen=" "
   case "$1" in
     kube-apiserver | kubectl) for m in "${KUBE_MINORS[@]}"; do echo "$1-$m"; done ;;
+    kube-controller-manager | kube-scheduler) echo "$1-${KUBE_MINORS[-1]}" ;;
     etcd)
       for m in "${KUBE_MINORS[@]}"; do
         e=${KUBE_ETCD[$m]}
@@ -93,12 +103,14 @@ print_matrix() {
 # Version + wrapper module hash: rebuild when either changes.
 stamp_key() {
   case "$1" in
-    kube-apiserver-* | kubectl-*) echo "${KUBE_RELEASE[${1##*-}]} tags=$KUBE_BUILD_TAGS $(mod_hash "kube-${1##*-}")" ;;
+    kube-apiserver-* | kubectl-* | kube-controller-manager-* | kube-scheduler-*)
+      echo "${KUBE_RELEASE[${1##*-}]} tags=$KUBE_BUILD_TAGS $(mod_hash "kube-${1##*-}")" ;;
     etcd-*) echo "${ETCD_RELEASE[${1#etcd-}]} $(mod_hash "$1")" ;;
     netpolicy) echo "$NETPOL_VERSION $(mod_hash netpol)" ;;
     kube-score) echo "$KUBE_SCORE_VERSION $(mod_hash kube-score)" ;;
     helm) echo "$HELM_VERSION $(mod_hash helm)" ;;
     promtool) echo "$PROMETHEUS_VERSION tags=$PROMTOOL_BUILD_TAGS $(mod_hash promtool)" ;;
+    kwok) echo "$KWOK_VERSION $(mod_hash kwok)" ;;
   esac
 }
 
@@ -130,7 +142,7 @@ timed_build() { # <label> <cmd...>
   log "built $1 in $((SECONDS - start))s"
 }
 
-build_kube() { # <minor> <tool>...: builds kube-apiserver and/or kubectl of one release in one go build
+build_kube() { # <minor> <tool>...: builds kube-apiserver, kubectl, kube-controller-manager, kube-scheduler of one release in one go build
   local minor=$1 release=${KUBE_RELEASE[$1]}
   shift
   check_mod "kube-$minor" k8s.io/kubernetes "$release"
@@ -200,17 +212,27 @@ build_promtool() {
     -o "$BIN/promtool" github.com/prometheus/prometheus/cmd/promtool)
 }
 
+build_kwok() {
+  [[ -f "$MODS/kwok/go.mod" ]] || die "kwok is a tool of the repository's rehearsal tier (npm run test:rehearsal); its wrapper module scripts/tools/kwok is not in the package"
+  check_mod kwok sigs.k8s.io/kwok "$KWOK_VERSION"
+  # consts.Version as kwok's own release script sets it (hack/releases.sh); its default KubeVersion is kept.
+  (cd "$MODS/kwok" && timed_build "kwok $KWOK_VERSION" "$GO" build -trimpath \
+    -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" -o "$BIN/kwok" sigs.k8s.io/kwok/cmd/kwok)
+}
+
 # Quick smoke test of a freshly built binary (output captured first: `cmd | grep -q`
 # would fail under pipefail when grep exits early and cmd gets SIGPIPE).
 verify() {
   local out want
   case "$1" in
-    kube-apiserver-*) out=$("$BIN/$1" --version) want="Kubernetes ${KUBE_RELEASE[${1##*-}]}" ;;
+    kube-apiserver-* | kube-controller-manager-* | kube-scheduler-*)
+      out=$("$BIN/$1" --version) want="Kubernetes ${KUBE_RELEASE[${1##*-}]}" ;;
     kubectl-*) out=$("$BIN/$1" version --client 2>/dev/null) want="Client Version: ${KUBE_RELEASE[${1##*-}]}" ;;
     etcd-*) out=$("$BIN/$1" --version) want="etcd Version: ${ETCD_RELEASE[${1#etcd-}]#v}" ;;
     netpolicy) out=$("$BIN/netpolicy" --help) want="NetworkPolicy" ;;
     kube-score) out=$("$BIN/kube-score" version) want="kube-score version: $KUBE_SCORE_VERSION" ;;
     helm) out=$("$BIN/helm" version --template '{{.Version}} {{.GitCommit}}') want="$HELM_VERSION $HELM_GIT_COMMIT" ;;
+    kwok) out=$("$BIN/kwok" --version 2>&1) want="kwok version $KWOK_VERSION " ;;
     promtool) out=$("$BIN/promtool" --version 2>&1) want="promtool, version $(prometheus_release) (branch: HEAD, revision: $PROMETHEUS_GIT_COMMIT)" ;;
   esac || die "$1 failed to run"
   [[ $out == *"$want"* ]] || die "$1 failed its smoke test (no '$want' in: $out)"
@@ -247,6 +269,9 @@ update_mods() {
     GOFLAGS=-mod=mod "$GO" mod tidy)
   (cd "$MODS/promtool" && GOFLAGS=-mod=mod "$GO" mod edit -require "github.com/prometheus/prometheus@$PROMETHEUS_VERSION" &&
     GOFLAGS=-mod=mod "$GO" mod tidy)
+  if [[ -f "$MODS/kwok/go.mod" ]]; then
+    (cd "$MODS/kwok" && GOFLAGS=-mod=mod "$GO" mod edit -require "sigs.k8s.io/kwok@$KWOK_VERSION" && GOFLAGS=-mod=mod "$GO" mod tidy)
+  fi
   log "go.mod files updated; review and commit scripts/tools/*/go.{mod,sum}"
 }
 
@@ -261,15 +286,16 @@ main() {
   for t in "$@"; do
     case "$t" in
       all) for a in "${ALL_TOOLS[@]}"; do mapfile -t -O "${#want[@]}" want < <(kube_tools "$a"); done ;;
-      kube-apiserver | kubectl | etcd) mapfile -t -O "${#want[@]}" want < <(kube_tools "$t") ;;
-      kube-apiserver-* | kubectl-* | etcd-*)
-        [[ " $(kube_tools kube-apiserver; kube_tools kubectl; kube_tools etcd) " == *[[:space:]]"$t"[[:space:]]* ]] ||
+      rehearsal) for a in "${REHEARSAL_TOOLS[@]}"; do mapfile -t -O "${#want[@]}" want < <(kube_tools "$a"); done ;;
+      kube-apiserver | kubectl | etcd | kube-controller-manager | kube-scheduler) mapfile -t -O "${#want[@]}" want < <(kube_tools "$t") ;;
+      kube-apiserver-* | kubectl-* | etcd-* | kube-controller-manager-* | kube-scheduler-*)
+        [[ " $(for a in kube-apiserver kubectl etcd kube-controller-manager kube-scheduler; do kube_tools $a; done) " == *[[:space:]]"$t"[[:space:]]* ]] ||
           die "$t is not a binary of the matrix (KUBE_MINORS at the top of scripts/tools.sh)"
         want+=("$t") ;;
-      netpolicy | kube-score | helm | promtool) want+=("$t") ;;
+      netpolicy | kube-score | helm | promtool | kwok) want+=("$t") ;;
       netpol-analyzer) want+=(netpolicy) ;;
       kube-linter) die "kube-linter is not installable here: the Go module proxy refuses golang.stackrox.io (see the top of scripts/tools.sh); use kube-score" ;;
-      *) die "unknown tool '$t' (known: ${ALL_TOOLS[*]} ${DEV_TOOLS[*]}, all)" ;;
+      *) die "unknown tool '$t' (known: ${ALL_TOOLS[*]} ${DEV_TOOLS[*]} ${REHEARSAL_TOOLS[*]}, all, rehearsal)" ;;
     esac
   done
   mkdir -p "$BIN" "$STAMPS"
@@ -283,9 +309,9 @@ main() {
   [[ ${#todo[@]} -eq 0 ]] && return 0
   command -v "$GO" >/dev/null || die "go not found (need Go >= 1.26 for etcd 3.7, >= 1.26.7 for promtool $PROMETHEUS_VERSION)"
 
-  for m in "${KUBE_MINORS[@]}"; do # kube-apiserver and kubectl of one release in one go build
+  for m in "${KUBE_MINORS[@]}"; do # the Kubernetes binaries of one release in one go build
     kube=()
-    for t in kube-apiserver kubectl; do [[ " ${todo[*]} " == *" $t-$m "* ]] && kube+=("$t"); done
+    for t in kube-apiserver kubectl kube-controller-manager kube-scheduler; do [[ " ${todo[*]} " == *" $t-$m "* ]] && kube+=("$t"); done
     [[ ${#kube[@]} -gt 0 ]] && build_kube "$m" "${kube[@]}"
   done
   for t in "${todo[@]}"; do
@@ -295,6 +321,7 @@ main() {
       kube-score) build_kube_score ;;
       helm) build_helm ;;
       promtool) build_promtool ;;
+      kwok) build_kwok ;;
     esac
     verify "$t"
     write_stamp "$t"

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The rehearsal tier (npm run test:rehearsal): a simulated control plane on the newest server of the matrix, on which
+# DVMM's environments are applied and released the way the CLI releases them.
+#
+#   bash scripts/rehearse.sh            # rehearse (test/rehearsal/rehearse.ts plays the release flow)
+#   bash scripts/rehearse.sh up         # the control plane with fake nodes for interactive use (Ctrl-C stops it)
+#
+# The control plane: etcd + kube-apiserver + the CRDs of crds/ (scripts/cluster.sh's start_cluster), plus
+# kube-controller-manager and kube-scheduler of the same release, and kwok (sigs.k8s.io/kwok, pinned in
+# scripts/tools.sh) as the kubelet of three fake nodes in three zones: it marks every scheduled pod Ready after
+# REHEARSAL_READY_DELAY_MS (default 3000: a realistic readiness delay, and long enough that a switch which moves a
+# Service before its pods are ready is seen by a poll; kwok's own "fast" stages with a delay added). No container
+# runs: the controllers (Deployment, ReplicaSet, EndpointSlice, Job, ...) and the scheduler are real.
+# Env: KEEP_WORKDIR=1 keeps the temp folder (logs of every process, kubeconfig).
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/cluster.sh
+source "$REPO/scripts/cluster.sh"
+
+CM_PID="" SCHED_PID="" KWOK_PID=""
+READY_DELAY_MS=${REHEARSAL_READY_DELAY_MS:-3000}
+NODES=3
+
+stop_cluster() { # the controllers first, then (cluster.sh) kube-apiserver and etcd
+  stop_pid "$KWOK_PID"; KWOK_PID=""
+  stop_pid "$SCHED_PID"; SCHED_PID=""
+  stop_pid "$CM_PID"; CM_PID=""
+  stop_pid "$API_PID"; API_PID=""
+  stop_pid "$ETCD_PID"; ETCD_PID=""
+}
+
+# kwok's Stage objects: its "fast" node and pod stages from the pinned module, pod-ready with a delay.
+kwok_stages() { # <out file>
+  local dir f
+  dir=$(cd "$REPO/scripts/tools/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok) || die "sigs.k8s.io/kwok not in the module cache"
+  for f in node/fast/node-initialize pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
+    [[ -f $dir/kustomize/stage/$f.yaml ]] || die "no kwok stage $f in $dir"
+    if [[ $f == pod/fast/pod-ready ]]; then
+      sed "s/^spec:\$/spec:\n  delay:\n    durationMilliseconds: $READY_DELAY_MS/" "$dir/kustomize/stage/$f.yaml"
+    else
+      cat "$dir/kustomize/stage/$f.yaml"
+    fi
+    printf '\n---\n'
+  done >"$1"
+  grep -q "durationMilliseconds: $READY_DELAY_MS" "$1" || die "could not add the readiness delay to kwok's pod-ready stage"
+}
+
+fake_nodes() { # three Nodes kwok manages (annotation), one per zone
+  local i
+  for i in $(seq 0 $((NODES - 1))); do
+    cat <<NODE
+{"apiVersion":"v1","kind":"Node","metadata":{"name":"kwok-node-$i","annotations":{"kwok.x-k8s.io/node":"fake"},
+ "labels":{"kubernetes.io/hostname":"kwok-node-$i","kubernetes.io/os":"linux","kubernetes.io/arch":"amd64","type":"kwok",
+ "topology.kubernetes.io/zone":"zone-$i","node-role.kubernetes.io/worker":""}},
+ "status":{"allocatable":{"cpu":"32","memory":"128Gi","ephemeral-storage":"500Gi","pods":"110"},
+  "capacity":{"cpu":"32","memory":"128Gi","ephemeral-storage":"500Gi","pods":"110"}}}
+NODE
+  done
+}
+
+start_controllers() {
+  local t0=$SECONDS i p
+  # --secure-port 0: no serving endpoint (health is read from the API: nodes Ready, a ServiceAccount created).
+  # nodelifecycle off: kwok's nodes send no heartbeat stage, and nothing here tests node failure.
+  "$BIN/kube-controller-manager-$MINOR" --kubeconfig "$WORK/kubeconfig" --secure-port 0 --leader-elect=false \
+    --controllers '*,-node-lifecycle-controller,-node-ipam-controller' \
+    --service-account-private-key-file "$WORK/pki/sa.key" --root-ca-file "$WORK/pki/ca.crt" \
+    --use-service-account-credentials=false --concurrent-deployment-syncs 10 --concurrent-endpoint-syncs 10 \
+    >"$WORK/kube-controller-manager.log" 2>&1 &
+  CM_PID=$!
+  "$BIN/kube-scheduler-$MINOR" --kubeconfig "$WORK/kubeconfig" --secure-port 0 --leader-elect=false \
+    >"$WORK/kube-scheduler.log" 2>&1 &
+  SCHED_PID=$!
+  kwok_stages "$WORK/kwok-stages.yaml"
+  "$BIN/kwok" --kubeconfig "$WORK/kubeconfig" --config "$WORK/kwok-stages.yaml" \
+    --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake --cidr 10.244.0.0/16 --node-ip 10.0.0.1 \
+    >"$WORK/kwok.log" 2>&1 &
+  KWOK_PID=$!
+  fake_nodes | jq -c . >"$WORK/nodes.json"
+  run_clean create -f "$WORK/nodes.json" || die "creating the fake nodes failed"
+  for i in $(seq 480); do
+    for p in "$CM_PID kube-controller-manager" "$SCHED_PID kube-scheduler" "$KWOK_PID kwok"; do
+      kill -0 "${p%% *}" 2>/dev/null || { tail -n 30 "$WORK/${p#* }.log" >&2; die "${p#* } exited"; }
+    done
+    # Ready nodes (kwok) and the default ServiceAccount (the controller-manager's serviceaccount controller).
+    if [[ "$(kubectl get nodes -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' 2>/dev/null |
+      grep -c True)" == "$NODES" ]] && kubectl get serviceaccount default -n default >/dev/null 2>&1; then
+      break
+    fi
+    [[ $i == 480 ]] && die "the control plane did not come up in 120 s (logs in $WORK)"
+    sleep 0.25
+  done
+  # The API server taints every new Node not-ready (admission TaintNodesByCondition); the node lifecycle controller,
+  # off here, would remove it once kwok reports the node Ready. Removed by hand, before any pod exists.
+  run_clean taint nodes --all node.kubernetes.io/not-ready:NoSchedule- || die "removing the not-ready taint failed"
+  log "rehearsal@$MINOR: kube-controller-manager, kube-scheduler, kwok $("$BIN/kwok" --version 2>&1 | head -n1 | cut -c1-60) and $NODES Ready fake nodes in $((SECONDS - t0))s"
+}
+
+rehearse_main() {
+  local action=${1:-test}
+  command -v jq >/dev/null || die "jq is required (apt-get install -y jq)"
+  command -v openssl >/dev/null || die "openssl is required (apt-get install -y openssl)"
+  read_matrix
+  local m=${SERVERS[-1]} t0=$SECONDS
+  bash "$REPO/scripts/tools.sh" "kube-apiserver-$m" "kubectl-$m" "${SERVER_ETCD[$m]}" \
+    "kube-controller-manager-$m" "kube-scheduler-$m" kwok
+  ROOT_WORK=$(mktemp -d "${TMPDIR:-/tmp}/eaf-rehearsal.XXXXXX")
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  start_cluster rehearsal "$m"
+  start_controllers
+  log "rehearsal@$m: control plane up in $((SECONDS - t0))s"
+  case "$action" in
+    up)
+      log "in another shell: export KUBECONFIG=$WORK/kubeconfig (kubectl: $BIN/kubectl-$m; logs in $WORK); Ctrl-C stops it"
+      wait "$API_PID"
+      ;;
+    test)
+      node --import tsx "$REPO/test/rehearsal/rehearse.ts" --kubeconfig "$WORK/kubeconfig" --kubectl "$BIN/kubectl-$m" \
+        --work "$WORK"
+      log "rehearsal@$m: PASSED in $((SECONDS - t0))s"
+      ;;
+    *) die "usage: rehearse.sh [test|up]" ;;
+  esac
+}
+
+rehearse_main "$@"
