@@ -10,7 +10,8 @@ import { outputFolder } from './program';
 /** `eaf-cdk8s diff`. */
 export const DIFF: Command = {
   summary: "compare every environment's manifests with a git ref, object by object, as Markdown for a pull request",
-  usage: 'eaf-cdk8s diff [--base <git ref>] [--dir <product folder>] [--json] | diff --cluster <context> [--environment <env>] [--dir <product folder>]',
+  usage:
+    'eaf-cdk8s diff [--base <git ref>] [--dir <product folder>] [--json] | diff --cluster <context> [--environment <env>] [--dir <product folder>]',
   help: [
     'Compares the manifests of every environment folder of the output (<folder>/dist/<env>/*.yaml, and any other',
     'folder of it holding manifests) with the same files at <git ref> (default HEAD): the objects added, removed,',
@@ -25,7 +26,13 @@ export const DIFF: Command = {
     'exits 1 when kubectl fails (unreachable cluster, unknown context, a refused object). kubectl is EAF_KUBECTL, else',
     'the one on PATH; KUBECONFIG and KUBECTL_EXTERNAL_DIFF work as for kubectl.',
   ].join('\n'),
-  options: { base: { type: 'string' }, dir: { type: 'string' }, json: { type: 'boolean' }, cluster: { type: 'string' }, environment: { type: 'string' } },
+  options: {
+    base: { type: 'string' },
+    dir: { type: 'string' },
+    json: { type: 'boolean' },
+    cluster: { type: 'string' },
+    environment: { type: 'string' },
+  },
   run: ({ values, positionals }, io) => {
     if (positionals.length > 0) throw new UsageError(`diff takes no arguments (got ${positionals.join(' ')})`);
     if (values.cluster !== undefined && values.json === true)
