@@ -222,6 +222,27 @@ describe('file systems that refuse the swap', () => {
     }
   });
 
+  test.skipIf(!root)('refuses an output on a read-only file system in one line with the fix, and leaves it as it was', () => {
+    // GIVEN an old output on a file system mounted read-only
+    const ro = path.join(tmp, 'ro');
+    fs.mkdirSync(ro);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'none', ro]);
+    try {
+      fs.mkdirSync(path.join(ro, 'dist', 'dev'), { recursive: true });
+      fs.writeFileSync(path.join(ro, 'dist', 'dev', 'a.yaml'), 'old');
+      execFileSync('mount', ['-o', 'remount,ro', ro]);
+      // WHEN the writer replaces it THEN an OutputWriteError names EROFS, the lock it could not take and the fix
+      expect(() => writeOutputAtomically(path.join(ro, 'dist'), () => 0)).toThrow(
+        new OutputWriteError(
+          `cannot lock ${path.join(ro, 'dist')} (${path.join(ro, '.dist.lock')}): EROFS (read-only file system); make ${ro} writable`,
+        ),
+      );
+      expect(readTree(path.join(ro, 'dist'))).toEqual({ 'dev/a.yaml': 'old' });
+    } finally {
+      execFileSync('umount', [ro]);
+    }
+  });
+
   test.skipIf(!root)('writes the output beside an old tree with an immutable file, and every later run says so and succeeds', () => {
     // GIVEN an output whose file a person made immutable
     write({ 'dev/a.yaml': 'old' });
