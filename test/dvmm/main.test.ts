@@ -37,18 +37,21 @@ describe('main (the DVMM program)', () => {
   test('writes one folder per environment file, each a plain manifest with the namespace first', () => {
     expect({ code: sharedCode, errors: sharedLines.filter((l) => l.startsWith('error')) }).toEqual({ code: 0, errors: [] });
     const tree = readTree(shared);
-    // THEN the manifests, each flow record and target record beside (never inside) its environment's folder
+    // THEN the manifests, each admission policy file, flow record and target record beside (never inside) its environment's folder
     expect(Object.keys(tree).sort()).toEqual([
       'argocd/dvmm-apps.k8s.yaml',
       'argocd/dvmm-root.k8s.yaml',
+      'dev.admission.yaml',
       'dev.alert-tests.json',
       'dev.flows.json',
       'dev.target.json',
       'dev/dvmm.k8s.yaml',
+      'production.admission.yaml',
       'production.alert-tests.json',
       'production.flows.json',
       'production.target.json',
       'production/dvmm.k8s.yaml',
+      'staging.admission.yaml',
       'staging.alert-tests.json',
       'staging.flows.json',
       'staging.target.json',
@@ -59,7 +62,8 @@ describe('main (the DVMM program)', () => {
     expect(JSON.parse(tree['dev.target.json'])).toEqual({ environment: 'dev', kubernetes: '1.33' });
     for (const [file, text] of Object.entries(tree).filter(([f]) => f.endsWith('.yaml'))) {
       const docs = parseAllDocuments(text).map((d) => d.toJS());
-      if (!file.startsWith('argocd/')) expect({ file, first: docs[0].kind }).toEqual({ file, first: 'Namespace' });
+      // an environment's folder starts with its Namespace; the admission policies beside it are cluster-scoped
+      if (file.includes('/') && !file.startsWith('argocd/')) expect({ file, first: docs[0].kind }).toEqual({ file, first: 'Namespace' });
       // THEN the snapshot shows every manifest change in review
       expect(text).toMatchSnapshot(file);
     }

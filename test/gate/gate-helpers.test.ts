@@ -50,7 +50,8 @@ describe('rules', () => {
     expect(findRule('tls-required')).toBe(VALIDATION_RULES.find((r) => r.id === 'tls-required'));
     expect(findRule('no-such-rule')).toBeUndefined();
     expect(ruleOrder('schema-core')).toBe(0);
-    expect(ruleOrder('waiver-invalid')).toBe(VALIDATION_RULES.length - 1);
+    expect(ruleOrder('waiver-unrecorded')).toBe(VALIDATION_RULES.length - 1);
+    expect(ruleOrder('waiver-invalid')).toBe(VALIDATION_RULES.length - 2);
     expect(ruleOrder('pss-restricted')).toBe(2);
   });
 });

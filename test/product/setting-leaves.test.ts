@@ -166,6 +166,8 @@ const LEAVES: Readonly<Record<string, Leaf>> = {
   'release(canary).steps': { value: [10, 100], base: { release: CANARY } },
   'release(canary).pause': { value: '7m', base: { release: CANARY } },
   'registries': { value: ['registry.example.com/shop/'], on: ['spring-boot'], gateOnly: "the gate's image-registry rule reads it" },
+  // The program reads it: admission: false writes no <env>.admission.yaml (test/program/admission-output.test.ts).
+  'admission': { value: false, on: ['spring-boot'], gateOnly: 'synth writes the admission policies from it' },
   // The target cluster: the gate checks the output against that minor's core schemas (test/gate/target-version.test.ts);
   // an OpenShift minor also makes the platform OpenShift where network.platform does not say.
   'kubernetes': { value: '1.37', on: ['spring-boot'], gateOnly: "the gate validates against the target minor's schemas" },

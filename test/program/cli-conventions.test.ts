@@ -282,8 +282,9 @@ describe('eaf-cdk8s conventions', () => {
       expect(script).toContain(
         `    'schema:print the JSON Schema of the product'\\''s environment files (--write: environment.schema.json, for editors)'`,
       );
-      expect(script).toMatch(
-        /^ {4}diff\) _arguments -s '--base=:base:_files' '--dir=:dir:_files' '--json' '--quiet' '--help' '-q' '\*:file:_files' ;;$/m,
+      expect(script).toContain(
+        "    diff) _arguments -s '--base=:base:_files' '--dir=:dir:_files' '--json' '--cluster=:cluster:_files' " +
+          "'--environment=:environment:_files' '--quiet' '--help' '-q' '*:file:_files' ;;\n",
       );
       expect(script).toContain("    completion) _arguments -s '--quiet' '--help' '-q' '1:completion:(bash zsh)' ;;");
       const zsh = spawnSync('zsh', ['-n', '-c', script], { encoding: 'utf8' });

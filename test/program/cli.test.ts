@@ -99,9 +99,10 @@ describe('eaf-cdk8s', () => {
       expect(runCli(['synth', '--dir', 'demo'], io())).toBe(0);
       // THEN every environment is written and the gate passed
       expect(lines[lines.length - 1]).toBe(
-        `wrote 12 files for 3 environments to ${path.join(dir, 'dist')}: dev.alert-tests.json, dev.flows.json, dev.target.json, dev/demo.k8s.yaml, ` +
-          'production.alert-tests.json, production.flows.json, production.target.json, production/demo.k8s.yaml, ' +
-          'staging.alert-tests.json, staging.flows.json, staging.target.json, staging/demo.k8s.yaml',
+        `wrote 15 files for 3 environments to ${path.join(dir, 'dist')}: dev.admission.yaml, dev.alert-tests.json, dev.flows.json, ` +
+          'dev.target.json, dev/demo.k8s.yaml, production.admission.yaml, production.alert-tests.json, production.flows.json, ' +
+          'production.target.json, production/demo.k8s.yaml, staging.admission.yaml, staging.alert-tests.json, staging.flows.json, ' +
+          'staging.target.json, staging/demo.k8s.yaml',
       );
       lines = [];
       expect(runCli(['validate', 'demo/dist', '--registries', 'registry.example.com/,ghcr.io/cloudnative-pg/'], io())).toBe(0);

@@ -37,6 +37,7 @@ export const GATE_ONLY_RULES: Readonly<Partial<Record<RuleId, string>>> = {
   'critical-sync-approval': "Argo CD's Applications live in Argo CD's namespace, not the product's",
   'rollout-analysis-required': 'needs the AnalysisTemplates of the namespace: admission sees one object',
   'waiver-invalid': 'about annotations the gate reads; admission honours only valid waivers (the match condition)',
+  'waiver-unrecorded': 'compares the output with its environment file, which the cluster never sees',
 };
 
 /** What the admission policies of one environment are rendered for. */
