@@ -51,6 +51,9 @@ test('cdk8s synth (the real CLI) writes dist/ through the program, and a failing
   const ok = cdk8s();
   expect(ok.status).toBe(0);
   expect(Object.keys(readTree(outdir)).filter((f) => f.endsWith('.yaml'))).toEqual([
+    'dev.admission.yaml',
+    'production.admission.yaml',
+    'staging.admission.yaml',
     'argocd/dvmm-apps.k8s.yaml',
     'argocd/dvmm-root.k8s.yaml',
     'dev/dvmm.k8s.yaml',
