@@ -1,5 +1,11 @@
 // The pod rules as CEL: what the gate's checks in checks/access.ts, checks/containers.ts and checks/pod-security.ts
 // require of a pod template, for the same workload kinds, said again for the API server.
+import {
+  RESTRICTED_VOLUMES,
+  SAFE_SYSCTLS,
+  SECCOMP_ALLOWED as GATE_SECCOMP_ALLOWED,
+  SELINUX_TYPES as GATE_SELINUX_TYPES,
+} from '../checks/pod-security';
 import { AdmissionRule, AdmissionCheck, hasPath, isSet, list, POD_VARIABLES, WORKLOAD_RESOURCES } from './cel';
 
 const POD = 'variables.pod';
@@ -10,18 +16,9 @@ const sc = (path: string, value: string) => isSet('c', `securityContext.${path}`
 /** The container `c` sets the security context field at `path` (any value). */
 const scHas = (path: string) => hasPath('c', `securityContext.${path}`);
 
-// The same lists as checks/pod-security.ts.
-const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
-const SAFE_SYSCTLS = [
-  'kernel.shm_rmid_forced',
-  'net.ipv4.ip_local_port_range',
-  'net.ipv4.ip_unprivileged_port_start',
-  'net.ipv4.tcp_syncookies',
-  'net.ipv4.ping_group_range',
-  'net.ipv4.ip_local_reserved_ports',
-];
-const SECCOMP_ALLOWED = list(['RuntimeDefault', 'Localhost']);
-const SELINUX_TYPES = list(['', 'container_t', 'container_init_t', 'container_kvm_t']);
+// The lists of the gate's own check (checks/pod-security.ts), as CEL list literals where an expression tests membership.
+const SECCOMP_ALLOWED = list(GATE_SECCOMP_ALLOWED);
+const SELINUX_TYPES = list(GATE_SELINUX_TYPES);
 
 /** No root UID, no Windows host process, only the container SELinux types, of one security context (`x`). */
 function commonContext(x: string): string {

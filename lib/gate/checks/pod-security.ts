@@ -3,10 +3,10 @@ import { fieldPath, Yaml } from '../finding';
 import { RawFinding, RuleCheck } from '../rule-context';
 import { asArray, ContainerRef, containersOf, isMap, PodTemplate } from '../workloads';
 
-/** Volume types the restricted Pod Security Standard allows. */
-const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+/** Volume types the restricted Pod Security Standard allows (the admission policies use the same lists). */
+export const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
 /** Sysctls the baseline Pod Security Standard allows (Kubernetes 1.28). */
-const SAFE_SYSCTLS = [
+export const SAFE_SYSCTLS = [
   'kernel.shm_rmid_forced',
   'net.ipv4.ip_local_port_range',
   'net.ipv4.ip_unprivileged_port_start',
@@ -14,8 +14,8 @@ const SAFE_SYSCTLS = [
   'net.ipv4.ping_group_range',
   'net.ipv4.ip_local_reserved_ports',
 ];
-const SECCOMP_ALLOWED = ['RuntimeDefault', 'Localhost'];
-const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t'];
+export const SECCOMP_ALLOWED = ['RuntimeDefault', 'Localhost'];
+export const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t'];
 const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
 /** Records a finding of a pod template at a path. */
