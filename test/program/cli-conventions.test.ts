@@ -1,11 +1,11 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { CliIo, runCli } from '../../lib/program/cli';
 import { CLI_JSON_SCHEMAS, DiffJson, SecretsJson, ValidateJson, VerifyJson } from '../../lib/program';
-import { testIo } from './cli-io';
+import { gitIn, testIo } from './cli-io';
 
 /** The CLI's conventions: --json on stdout (checked against its published shape), --quiet, shell completion. */
 
@@ -187,11 +187,7 @@ describe('eaf-cdk8s conventions', () => {
   describe('diff --json', () => {
     test('prints every added, removed and changed object with its fields in full', () => {
       // GIVEN an output committed in git, then one field changed and one object added
-      const git = (...args: string[]) =>
-        execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
-          cwd: tmp,
-          stdio: 'pipe',
-        });
+      const git = gitIn(tmp);
       const config = (name: string, value: string) =>
         `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}, namespace: shop }\ndata: { a: "${value}" }\n`;
       fs.mkdirSync(path.join(tmp, 'dist', 'dev'), { recursive: true });

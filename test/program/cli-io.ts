@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { CliIo } from '../../lib/program/cli';
 
@@ -18,4 +19,13 @@ export function testIo(cwd: string, lines: string[], outs: string[], runTier?: C
     version: '0.2.0',
     runTier,
   };
+}
+
+/** git in `cwd` as a test author, without a signing key or global config: `git('commit', '-qm', 'x')`. */
+export function gitIn(cwd: string): (...args: string[]) => Buffer {
+  return (...args) =>
+    execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
+      cwd,
+      stdio: 'pipe',
+    });
 }

@@ -1,9 +1,8 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCli } from '../../lib/program/cli';
-import { testIo } from './cli-io';
+import { gitIn, testIo } from './cli-io';
 import { parseAllDocuments } from 'yaml';
 import { openJournal } from '../../lib/program/commands/release-journal';
 import { acquireLock } from '../../lib/program/output-writer';
@@ -294,11 +293,7 @@ describe('eaf-cdk8s release commands', () => {
     test('diff --base HEAD prints the objects changed and added in dist since the commit, as Markdown', () => {
       // GIVEN DVMM committed with its output in a git repository
       const dir = dvmm();
-      const git = (...args: string[]) =>
-        execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
-          cwd: dir,
-          stdio: 'pipe',
-        });
+      const git = gitIn(dir);
       git('init', '-q');
       git('add', '-A');
       git('commit', '-qm', 'DVMM');

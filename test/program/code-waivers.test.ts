@@ -1,9 +1,8 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCli } from '../../lib/program/cli';
-import { testIo } from './cli-io';
+import { gitIn, testIo } from './cli-io';
 
 /**
  * Issue 29's attack on the review trail: `waive()` in a product's code, with no entry in the environment file. Synth
@@ -113,11 +112,7 @@ describe('a waiver written in code', () => {
   test('recorded in the file: diff shows the waiver added, and removed again, for the pull request', () => {
     // GIVEN the product's output committed
     expect(synth(), lines.join('\n')).toBe(0);
-    const git = (...args: string[]) =>
-      execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
-        cwd: tmp,
-        stdio: 'pipe',
-      });
+    const git = gitIn(tmp);
     git('init', '-q');
     git('add', '-A');
     git('commit', '-qm', 'orders');
