@@ -13,6 +13,8 @@ export default defineConfig({
     // Globals, and a temporary folder per test runner, removed when it ends (each mutant's tests make folders there).
     ...SHARED,
     setupFiles: ['test/stryker-activation.ts'],
+    // A test file that fails to load under a mutant counts as a failed test, not as no test (test/stryker-load-failures.ts).
+    reporters: ['default', './test/stryker-load-failures.ts'],
     // The unit tier's timeouts: with vitest's default of 5 s, a test slowed by a loaded machine fails the dry run, or
     // fails under a mutant and counts it as killed.
     testTimeout: 300_000,
