@@ -17,6 +17,14 @@ describe('the gate rules at admission', () => {
     expect([...admitted, ...gateOnly].sort()).toEqual(VALIDATION_RULES.map((r) => r.id).sort());
   });
 
+  test('renders the policies of a critical and a non-critical environment as reviewed (the snapshot shows every change of CEL or text)', () => {
+    // GIVEN a critical environment with registries, and a non-critical one that exposes a Service and lists none
+    const critical = admissionPolicies({ ...OPTIONS, allowedRegistries: ['registry.eaf.example.com/', 'quay.io/eaf/'] });
+    const nonCritical = admissionPolicies({ name: 'shop-dev', namespaces: ['shop-dev'], critical: false, exposedServices: ['mqtt', 'amqp'] });
+    // THEN their policies and bindings are the reviewed ones
+    expect({ critical, nonCritical }).toMatchSnapshot();
+  });
+
   test('renders one policy and one denying binding a rule, scoped to the namespaces by name', () => {
     // GIVEN an environment with registries WHEN its policies are rendered
     const objects = admissionPolicies({ ...OPTIONS, allowedRegistries: ['registry.eaf.example.com/'] });
@@ -84,6 +92,16 @@ describe('the gate rules at admission', () => {
     expect(policyOf(admissionPolicies(OPTIONS), 'service-exposure').spec.matchConditions.map((c: { name: string }) => c.name)).toEqual([
       'not-a-controller',
     ]);
+  });
+
+  test('an environment that lists registries but none at all refuses every image, and says so', () => {
+    // GIVEN registries: [] WHEN the policies are rendered
+    const [validation] = policyOf(admissionPolicies({ ...OPTIONS, allowedRegistries: [] }), 'image-registry-allowed').spec.validations;
+    // THEN no prefix lets an image pass, and the denial names none
+    expect(validation.expression).toBe('variables.allContainers.all(c, !has(c.image) || [].exists(p, c.image.startsWith(p)))');
+    expect(validation.message).toBe(
+      '[image-registry-allowed] every image must come from an allowed registry (none); fix: pull the image from an allowed registry (mirror it there first)',
+    );
   });
 
   test("the docs' rule table says of each rule whether admission checks it", () => {
