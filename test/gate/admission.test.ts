@@ -100,7 +100,8 @@ describe('the gate rules at admission', () => {
     // THEN no prefix lets an image pass, and the denial names none
     expect(validation.expression).toBe('variables.allContainers.all(c, !has(c.image) || [].exists(p, c.image.startsWith(p)))');
     expect(validation.message).toBe(
-      '[image-registry-allowed] every image must come from an allowed registry (none); fix: pull the image from an allowed registry (mirror it there first)',
+      '[image-registry-allowed] every image must come from an allowed registry (none); ' +
+        'fix: pull the image from an allowed registry (mirror it there first)',
     );
   });
 
