@@ -60,7 +60,8 @@ MODS="$REPO/scripts/tools"
 # The tiers' tools; kube-apiserver, kubectl and etcd stand for one binary per server of the matrix (kube_tools).
 ALL_TOOLS=(kube-apiserver kubectl etcd netpolicy kube-score promtool)
 DEV_TOOLS=(helm)  # this repository's own (npm run bench); not in `all`, not in the package
-# The rehearsal tier's (npm run test:rehearsal): this repository's own for now, not in `all`, kwok not in the package.
+# The rehearsal tier's (npm run test:rehearsal; .ci/run builds them in its tools step, `all rehearsal`): this
+# repository's own for now, not in `all`, kwok not in the package.
 # kube-controller-manager and kube-scheduler stand for one binary of the newest server of the matrix (kube_tools).
 REHEARSAL_TOOLS=(kube-controller-manager kube-scheduler kwok)
 

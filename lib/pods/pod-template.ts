@@ -190,7 +190,9 @@ export function spreadConstraints(labels: Record<string, string>) {
  * Finishes the pod template of a cdk8s-plus workload or job with explicit selectors: writes the first container's
  * resources (and each init container's, in order) exactly as configured (cdk8s-plus renders memory in Mi, so 1Gi would
  * become 1024Mi, and ephemeral storage in whole gibibytes) and drops the label cdk8s-plus derives from a hash of the
- * construct path.
+ * construct path, and the zero values cdk8s-plus always writes but the API server drops (`hostNetwork: false`,
+ * `minReadySeconds: 0`: Go `omitempty` fields), so what the cluster stores equals what was rendered (no standing drift
+ * in Argo CD; proven by the rehearsal tier's live-equals-desired check).
  */
 export function finishPodTemplate(
   workload: kplus.Deployment | kplus.StatefulSet | kplus.Job | kplus.CronJob,
@@ -202,6 +204,10 @@ export function finishPodTemplate(
   initContainers.forEach((r, i) => resource.addJsonPatch(JsonPatch.add(`${pod}/spec/initContainers/${i}/resources`, resourceRequirements(r))));
   resource.addJsonPatch(JsonPatch.add(`${pod}/spec/containers/0/resources`, resourceRequirements(resources)));
   resource.addJsonPatch(JsonPatch.remove(`${pod}/metadata/labels/cdk8s.io~1metadata.addr`));
+  if (workload.hostNetwork !== true) resource.addJsonPatch(JsonPatch.remove(`${pod}/spec/hostNetwork`));
+  if ((workload instanceof kplus.Deployment || workload instanceof kplus.StatefulSet) && workload.minReady.toSeconds() === 0) {
+    resource.addJsonPatch(JsonPatch.remove('/spec/minReadySeconds'));
+  }
   return resource;
 }
 

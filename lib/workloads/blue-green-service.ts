@@ -111,6 +111,17 @@ export class BlueGreenService extends Construct {
       [this.idleColor]: props.switchTo === undefined ? (props.idleReplicas ?? props.replicas) : (props.replicas ?? props.idleReplicas),
     } as Record<Color, number | undefined>;
 
+    // The Services come first in the output: `oc apply` (and `kubectl apply -f`) applies objects in file order, one
+    // after the other, and so moves them before it touches a Deployment. The route step of a two-step switch flips
+    // their selectors to the colour that is at full size and ready already, and shrinks the old colour to
+    // idleReplicas; Deployments first, the old colour lost its pods while the Services still selected it (the dip the
+    // rehearsal tier measured: 1 ready endpoint of 2). Argo CD orders by sync waves (syncStages), not by file order.
+    const select = (color: Color) => ({ ...props.workload.podSelector, [COLOR_LABEL]: color });
+    this.service = createService(this, 'Service', props.name, props.workload.port, select(this.activeColor));
+    this.previewService = createService(this, 'PreviewService', `${props.name}-preview`, props.workload.port, select(this.idleColor), {
+      [PREVIEW_LABEL]: 'true',
+    });
+
     const render = (color: Color) =>
       props.workload.renderDeployment(this, capitalize(color), {
         name: `${props.name}-${color}`,
@@ -119,12 +130,6 @@ export class BlueGreenService extends Construct {
         selectorLabels: { [COLOR_LABEL]: color },
       });
     this.deployments = { blue: render('blue'), green: render('green') };
-
-    const select = (color: Color) => ({ ...props.workload.podSelector, [COLOR_LABEL]: color });
-    this.service = createService(this, 'Service', props.name, props.workload.port, select(this.activeColor));
-    this.previewService = createService(this, 'PreviewService', `${props.name}-preview`, props.workload.port, select(this.idleColor), {
-      [PREVIEW_LABEL]: 'true',
-    });
   }
 
   /** The Deployment that receives traffic. @internal */

@@ -1,3 +1,4 @@
+import { Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { PropertyError, PropertyErrors } from '../../lib';
 import {
@@ -197,6 +198,27 @@ describe('finishPodTemplate', () => {
       limits: { cpu: '1', memory: '2Gi' },
     });
     expect(manifest.spec.template.metadata.labels['cdk8s.io/metadata.addr']).toBeUndefined();
+  });
+
+  test('drops the zero values the API server drops (hostNetwork false, minReadySeconds 0), so live equals rendered', () => {
+    // GIVEN a Deployment and a CronJob with cdk8s-plus's defaults, and a Deployment that sets both
+    const chart = testChart();
+    const container = { image: 'r/api:1', securityContext: { ensureNonRoot: false } };
+    const resources = { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } };
+    finishPodTemplate(new kplus.Deployment(chart, 'Defaults', { metadata: { name: 'defaults' }, containers: [container] }), resources);
+    finishPodTemplate(new kplus.CronJob(chart, 'Job', { metadata: { name: 'job' }, schedule: Cron.daily(), containers: [container] }), resources);
+    const set = { metadata: { name: 'set' }, containers: [container], hostNetwork: true, minReady: Duration.seconds(10) };
+    finishPodTemplate(new kplus.Deployment(chart, 'Set', set), resources);
+    // WHEN
+    const manifests = synth(chart);
+    // THEN the defaults are left out, set values stay
+    const defaults = find(manifests, 'Deployment', 'defaults');
+    expect(defaults.spec).not.toHaveProperty('minReadySeconds');
+    expect(defaults.spec.template.spec).not.toHaveProperty('hostNetwork');
+    expect(find(manifests, 'CronJob', 'job').spec.jobTemplate.spec.template.spec).not.toHaveProperty('hostNetwork');
+    const explicit = find(manifests, 'Deployment', 'set');
+    expect(explicit.spec.minReadySeconds).toBe(10);
+    expect(explicit.spec.template.spec.hostNetwork).toBe(true);
   });
 });
 

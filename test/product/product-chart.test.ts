@@ -67,20 +67,20 @@ describe('EafProductChart', () => {
     const blue = synthProduct(testEnvironment({ release: { strategy: 'blue-green', activeColor: 'blue', idleReplicas: 0 } }));
     const green = synthProduct(testEnvironment({ release: { strategy: 'blue-green', activeColor: 'green', idleReplicas: 0 } }));
     // THEN exactly these fields differ: with them the sync waves (the colour growing first, the Services next, the
-    // colour shrinking last)
+    // colour shrinking last); in output order, each workload's Services before its Deployments (what oc apply follows)
     expect(differences(blue, green)).toEqual([
+      'Service/api /spec/selector/eaf.io~1color: "blue" -> "green"',
+      'Service/api-preview /spec/selector/eaf.io~1color: "green" -> "blue"',
       'Deployment/api-blue /metadata/annotations/argocd.argoproj.io~1sync-wave: "3" -> "5"',
       'Deployment/api-blue /spec/replicas: 3 -> 0',
       'Deployment/api-green /metadata/annotations/argocd.argoproj.io~1sync-wave: "5" -> "3"',
       'Deployment/api-green /spec/replicas: 0 -> 3',
-      'Service/api /spec/selector/eaf.io~1color: "blue" -> "green"',
-      'Service/api-preview /spec/selector/eaf.io~1color: "green" -> "blue"',
+      'Service/frontend /spec/selector/eaf.io~1color: "blue" -> "green"',
+      'Service/frontend-preview /spec/selector/eaf.io~1color: "green" -> "blue"',
       'Deployment/frontend-blue /metadata/annotations/argocd.argoproj.io~1sync-wave: "1" -> "3"',
       'Deployment/frontend-blue /spec/replicas: 3 -> 0',
       'Deployment/frontend-green /metadata/annotations/argocd.argoproj.io~1sync-wave: "3" -> "1"',
       'Deployment/frontend-green /spec/replicas: 0 -> 3',
-      'Service/frontend /spec/selector/eaf.io~1color: "blue" -> "green"',
-      'Service/frontend-preview /spec/selector/eaf.io~1color: "green" -> "blue"',
     ]);
   });
 

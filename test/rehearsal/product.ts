@@ -15,13 +15,24 @@ const report: string[] = [];
 const log = (line: string): void => void process.stderr.write(`[rehearsal] ${line}\n`);
 const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
-/** DVMM as a product folder of its own (main.ts importing this repository's library), synthesised. */
-function productCopy(work: string): string {
-  const product = path.join(work, 'dvmm');
-  for (const folder of ['environments', 'realms']) fs.cpSync(path.join(REPO, folder), path.join(product, folder), { recursive: true });
-  const main = fs.readFileSync(path.join(REPO, 'main.ts'), 'utf8');
-  if (!main.includes("from './lib'")) throw new Error("main.ts no longer imports from './lib'; adapt the rehearsal's product copy");
-  fs.writeFileSync(path.join(product, 'main.ts'), main.replace("from './lib'", `from ${JSON.stringify(path.join(REPO, 'lib'))}`));
+/**
+ * A product as a folder of its own, synthesised: DVMM (the repository root, `name` dvmm) or an example
+ * (`examples/<name>`), its main.ts importing this repository's library by path.
+ */
+function productCopy(work: string, name = 'dvmm'): string {
+  const source = name === 'dvmm' ? REPO : path.join(REPO, 'examples', name);
+  const product = path.join(work, name);
+  for (const folder of ['environments', 'realms']) {
+    if (fs.existsSync(path.join(source, folder))) fs.cpSync(path.join(source, folder), path.join(product, folder), { recursive: true });
+  }
+  const main = fs.readFileSync(path.join(source, 'main.ts'), 'utf8');
+  // `from './lib'` (DVMM), `from '../../lib'` and `'../../lib/program'` (the examples).
+  const library = /from '(?:\.\.?\/)+lib(\/program)?'/g;
+  if (!library.test(main)) throw new Error(`${source}/main.ts no longer imports the library by a relative path; adapt the rehearsal's product copy`);
+  fs.writeFileSync(
+    path.join(product, 'main.ts'),
+    main.replace(library, (_, sub: string | undefined) => `from ${JSON.stringify(path.join(REPO, 'lib') + (sub ?? ''))}`),
+  );
   cli(product, ['synth']);
   return product;
 }
@@ -70,8 +81,8 @@ async function liveEqualsDesired(kube: Kube, dir: string, label: string): Promis
   report.push(`${label}: live equals desired: ${objects.length} objects, ${differences.length} differences`);
 }
 
-/** The namespace of an environment's workloads (where its Deployments are). */
-const workloadNamespace = (dir: string): string => rendered(dir).find((o) => o.kind === 'Deployment')?.metadata.namespace;
+/** The namespace of an environment's workloads (where its Deployments, or its Rollouts, are). */
+const workloadNamespace = (dir: string): string => rendered(dir).find((o) => o.kind === 'Deployment' || o.kind === 'Rollout')?.metadata.namespace;
 
 /** The active Services: those selecting a colour, but not the `-preview` ones. */
 const activeServices = (dir: string): string[] =>

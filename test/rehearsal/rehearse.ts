@@ -6,10 +6,26 @@
 // - during a switch the active Services' EndpointSlices never hold fewer ready endpoints than before the step
 //   (polled while `kubectl apply` runs and until every Deployment has settled and the Services select one colour);
 // - the self-test: a switch that moves the Services before the target colour is scaled (`switch --step route` from a
-//   smaller idle colour, the one-apply switch only Argo CD's sync waves make safe) must fail that assertion.
+//   smaller idle colour, the one-apply switch only Argo CD's sync waves make safe) must fail that assertion;
+// - the examples (node-web, api-only): every environment applied, live equals desired both ways, a blue-green one
+//   switched in two steps without a dip.
+import * as fs from 'fs';
 import * as path from 'path';
 import { deploymentsSettled, getItems, Kube, sampleServices, ServiceSample, waitFor } from './kube';
-import { activeServices, apply, cli, failures, liveEqualsDesired, log, Mode, productCopy, report, seconds, workloadNamespace } from './product';
+import {
+  activeServices,
+  apply,
+  cli,
+  failures,
+  liveEqualsDesired,
+  log,
+  Mode,
+  productCopy,
+  rendered,
+  report,
+  seconds,
+  workloadNamespace,
+} from './product';
 
 /** One release step: a CLI command, then its output applied while the active Services are polled. */
 interface Step {
@@ -73,7 +89,7 @@ async function applyWatched(kube: Kube, dir: string, mode: Mode, work: string): 
 
 /** A release step: the CLI command, the apply, and the assertion on the ready endpoints. Returns the shortfalls. */
 async function play(kube: Kube, product: string, step: Step, work: string): Promise<string[]> {
-  const label = `${step.env}: eaf-cdk8s ${step.args.join(' ')}`;
+  const label = `${productLabel(product)}${step.env}: eaf-cdk8s ${step.args.join(' ')}`;
   log(label);
   cli(product, step.args);
   const r = await applyWatched(kube, path.join(product, 'dist', step.env), step.mode, work);
@@ -91,18 +107,23 @@ async function play(kube: Kube, product: string, step: Step, work: string): Prom
 /** No fewer ready endpoints than before the step. */
 const noDip = (before: number): number => before;
 
+/** The product's name in a report line: nothing for DVMM, `<example>/` for an example. */
+const productLabel = (product: string): string => (path.basename(product) === 'dvmm' ? '' : `${path.basename(product)}/`);
+
 async function environment(kube: Kube, product: string, env: string, mode: Mode, work: string): Promise<void> {
   const dir = path.join(product, 'dist', env);
+  const label = `${productLabel(product)}${env}`;
   const namespace = workloadNamespace(dir);
   let t = Date.now();
   await apply(kube, dir, mode, work);
-  const ready = await waitFor(`${env}: Deployments ready`, 300, () => deploymentsSettled(kube, namespace));
-  report.push(`${env}: applied (${mode}) and every Deployment ready in ${seconds(t)} (${ready.toFixed(1)}s waiting)`);
-  await liveEqualsDesired(kube, dir, `${env} (${mode} apply)`);
+  // Without the Argo Rollouts controller a Rollout runs no pods: only Deployments are waited for.
+  const ready = await waitFor(`${label}: Deployments ready`, 300, () => deploymentsSettled(kube, namespace));
+  report.push(`${label}: applied (${mode}) and every Deployment ready in ${seconds(t)} (${ready.toFixed(1)}s waiting)`);
+  await liveEqualsDesired(kube, dir, `${label} (${mode} apply)`);
   const other: Mode = mode === 'client-side' ? 'server-side' : 'client-side';
   t = Date.now();
   await apply(kube, dir, other, work);
-  await liveEqualsDesired(kube, dir, `${env} (then ${other} apply, ${seconds(t)})`);
+  await liveEqualsDesired(kube, dir, `${label} (then ${other} apply, ${seconds(t)})`);
 }
 
 async function main(): Promise<void> {
@@ -119,6 +140,7 @@ async function main(): Promise<void> {
   await environment(kube, product, 'production', 'server-side', work);
   await releaseFlow(kube, product, work);
   await selfTest(kube, product, work);
+  await examples(kube, work);
   for (const line of report) log(line);
   for (const line of failures) log(`FAIL ${line}`);
   log(`${failures.length === 0 ? 'PASSED' : `FAILED (${failures.length})`} in ${seconds(start)}`);
@@ -146,6 +168,34 @@ async function releaseFlow(kube: Kube, product: string, work: string): Promise<v
     await liveEqualsDesired(kube, path.join(product, 'dist', step.env), `${step.env} after ${step.args.join(' ')}`);
   }
 }
+
+/** The examples beside DVMM (their dist/ is not committed: synthesised here, as a product folder of their own). */
+const EXAMPLES = ['node-web', 'api-only'];
+
+/**
+ * Every environment of every example applied (client-side first, half of them; server-side first, the others), its
+ * Deployments ready, live equal to rendered under both applies; a blue-green environment switched in two steps.
+ */
+async function examples(kube: Kube, work: string): Promise<void> {
+  for (const name of EXAMPLES) {
+    const t = Date.now();
+    const product = productCopy(work, name);
+    const envs = fs
+      .readdirSync(path.join(product, 'dist'), { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() && e.name !== 'argocd' ? [e.name] : []));
+    report.push(`${name}: product copy synthesised in ${seconds(t)}: ${envs.join(', ')}`);
+    for (const [i, env] of envs.entries()) await environment(kube, product, env, i % 2 === 0 ? 'client-side' : 'server-side', work);
+    for (const env of envs.filter((e) => blueGreen(path.join(product, 'dist', e)))) {
+      for (const step of ['scale', 'route']) {
+        failures.push(...(await play(kube, product, { env, args: ['switch', env, '--step', step], mode: 'client-side', minimum: noDip }, work)));
+        await liveEqualsDesired(kube, path.join(product, 'dist', env), `${name}/${env} after switch --step ${step}`);
+      }
+    }
+  }
+}
+
+/** Whether an environment's output is blue-green with Deployments (its active Services select a colour). */
+const blueGreen = (dir: string): boolean => activeServices(dir).length > 0 && rendered(dir).some((o) => o.kind === 'Deployment');
 
 /** The assertion can fail: a switch that moves the Services in the same apply that scales the target colour. */
 async function selfTest(kube: Kube, product: string, work: string): Promise<void> {

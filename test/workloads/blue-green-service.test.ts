@@ -29,6 +29,18 @@ describe('BlueGreenService', () => {
     expect(api.previewService!.name).toBe('api-preview');
   });
 
+  test('renders the Services before the Deployments, so oc apply moves them before the old colour shrinks', () => {
+    // GIVEN the route step of a two-step switch: green active at full size, blue shrinking to idleReplicas
+    const chart = testChart();
+    new EafApi(chart, 'api', { image, replicas: 2, blueGreen: { activeColor: 'green', idleReplicas: 1 }, tags });
+    // WHEN
+    const order = synth(chart).map((o) => `${o.kind}/${o.metadata.name}`);
+    // THEN kubectl apply (file order, one object after the other) selects green before blue loses a pod
+    expect(order.indexOf('Service/api')).toBeLessThan(order.indexOf('Deployment/api-blue'));
+    expect(order.indexOf('Service/api-preview')).toBeLessThan(order.indexOf('Deployment/api-blue'));
+    expect(order.indexOf('Service/api')).toBeLessThan(order.indexOf('Deployment/api-green'));
+  });
+
   test('keeps the idle colour at full size by default, so a rollback is instant, each colour with its own budget', () => {
     const chart = testChart();
     new EafApi(chart, 'api', { image, replicas: 3, blueGreen, tags });
