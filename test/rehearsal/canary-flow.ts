@@ -20,11 +20,11 @@ export interface CanaryRig {
 
 export const rolloutOf = async (kube: Kube): Promise<Json> => (await getItems(kube, ['rollout', COMPONENT, '-n', NAMESPACE]))[0];
 
-/** Settled: promoted (Healthy, stable = the new pods) or aborted; a paused or progressing canary is not. */
+/** Settled: promoted (Healthy, stable = the new pods) or aborted with the canary scaled away; a paused or progressing canary is not. */
 export function settled(rollout: Json, hash: string): boolean {
   const s = rollout.status ?? {};
   if (String(s.observedGeneration) !== String(rollout.metadata.generation) || s.currentPodHash !== hash) return false;
-  return s.abort === true || (s.stableRS === hash && s.phase === 'Healthy');
+  return (s.abort === true && (s.updatedReplicas ?? 0) === 0) || (s.stableRS === hash && s.phase === 'Healthy');
 }
 
 /** The new pods' hash once the controller has seen the applied spec (it differs from `before`). */

@@ -22,8 +22,8 @@ export function rehearsalSettings(prometheusUrl: string): Record<string, unknown
     // Ingress instead of OpenShift Routes: the Routes' traffic goes through the argoproj-labs/openshift plugin,
     // which the module proxy here does not serve (403), so the rehearsal cannot run it. Without a traffic router the
     // Rollout weighs the canary by its pods, and the Services' selectors carry it, which is what is judged.
+    // (The platform stays OpenShift: its EgressFirewall carries the example's egress by host name.)
     exposure: { kind: 'ingress', clusterIssuer: 'rehearsal' },
-    'network.platform': 'kubernetes',
   };
 }
 
