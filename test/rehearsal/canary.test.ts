@@ -108,12 +108,12 @@ describe.runIf(KUBECONFIG !== undefined)('the canary rehearsal (examples/node-we
     expect(judgeRelease(forced)).toContain(`client-side bad release ${forced.hash}: a bad canary was promoted to stable`);
   }, 900_000);
 
-  test('self-test: a server-side apply that drops the controller-owned selector skips the next analysis, and fails the judge', async () => {
-    // GIVEN the rendered objects applied server-side without Argo CD's ignoreDifferences (the issue's vanishing gate)
+  test('a server-side apply without ignoreDifferences resets the selectors, and the next canary is still analysed', async () => {
+    // GIVEN the rendered objects applied server-side without Argo CD's ignoreDifferences (the issue's vanishing gate:
+    // the apply takes the Services' selectors back without the controller's hash). Measured with v1.9.3, the reset and the
+    // release in one apply, a canary without traffic router: the controller re-adds the hash and analyses the release,
+    // so the issue's probe (v1.9.1) saw a sequence this does not replay. The judge's unit cases prove a skipped analysis fails.
     const raw = 'server-side (no ignoreDifferences)';
-    const outcome = await playRelease(rig, raw, tag(), 'good');
-    const problems = judgeRelease(outcome);
-    log(`canary: ${raw}: ${problems.length === 0 ? 'analysed as usual' : problems.join('; ')}`);
-    expect(problems).toContain(`${raw} good release ${outcome.hash}: analysis skipped: no AnalysisRun judged the new pods`);
+    expect(judgeRelease(await playRelease(rig, raw, tag(), 'good'))).toEqual([]);
   }, 900_000);
 });
