@@ -4,6 +4,7 @@
 #
 #   bash scripts/rehearse.sh            # rehearse (test/rehearsal/rehearse.ts plays the release flow)
 #   bash scripts/rehearse.sh up         # the control plane with fake nodes for interactive use (Ctrl-C stops it)
+#   bash scripts/rehearse.sh canary     # the canary rehearsal (test/rehearsal/canary.test.ts; npm run test:rehearsal:canary)
 #
 # The control plane: etcd + kube-apiserver + the CRDs of crds/ (scripts/cluster.sh's start_cluster), plus
 # kube-controller-manager and kube-scheduler of the same release, and kwok (sigs.k8s.io/kwok, pinned in
@@ -122,7 +123,13 @@ rehearse_main() {
         --work "$WORK"
       log "rehearsal@$m: PASSED in $((SECONDS - t0))s"
       ;;
-    *) die "usage: rehearse.sh [test|up]" ;;
+    canary) # ---- hook: the canary rehearsal (npm run test:rehearsal:canary; test/rehearsal/canary.test.ts starts the
+      # Argo Rollouts controller, Prometheus and its scripted target itself; their binaries: tools.sh canary)
+      EAF_REHEARSAL_KUBECONFIG="$WORK/kubeconfig" EAF_REHEARSAL_KUBECTL="$BIN/kubectl-$m" EAF_REHEARSAL_WORK="$WORK" \
+        EAF_REHEARSAL_BIN="$BIN" npx --no-install vitest run --project unit "$REPO/test/rehearsal/canary.test.ts"
+      log "rehearsal@$m: canary PASSED in $((SECONDS - t0))s"
+      ;;
+    *) die "usage: rehearse.sh [test|up|canary]" ;;
   esac
 }
 

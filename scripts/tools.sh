@@ -6,6 +6,8 @@
 #   bash scripts/tools.sh helm                 # the benchmark's peer (not part of `all`)
 #   bash scripts/tools.sh rehearsal            # the simulated control plane of npm run test:rehearsal
 #                                              # (kube-controller-manager, kube-scheduler, kwok; not part of `all`)
+#   bash scripts/tools.sh canary               # the canary rehearsal's controllers (argo-rollouts, prometheus;
+#                                              # npm run test:rehearsal:canary; not part of `all`, not in .ci/run)
 #   bash scripts/tools.sh --update-mods        # after changing a version below:
 #                                              # rewrite + tidy scripts/tools/*/go.mod
 #   bash scripts/tools.sh --bin-dir            # print the bin folder
@@ -46,6 +48,14 @@ PROMETHEUS_GIT_COMMIT=unknown    # tag v3.16.0's commit: not findable here (the 
                                  # Origin, the reachable GitHub snapshot ends before v3.16.0); set it when known
 PROMETHEUS_BUILD_DATE=20261105-15:06:51  # the tag's commit time (module .info "Time"), Prometheus' date format
 PROMTOOL_BUILD_TAGS=remove_all_sd  # drops the optional service-discovery plugins (cloud SDKs); see build_promtool
+# The Prometheus server of the canary rehearsal (npm run test:rehearsal:canary) is built from the same wrapper module
+# and version as promtool (scripts/tools/promtool), with the same tags: .tools/bin/prometheus.
+ARGO_ROLLOUTS_VERSION=v1.9.3     # github.com/argoproj/argo-rollouts (cmd rollouts-controller): the release of crds/argoproj.io_*
+ARGO_ROLLOUTS_BUILD_DATE=2026-11-03T15:01:25Z  # the module's .info Time (the proxy names no commit)
+# argo-rollouts v1.9.3's go.mod asks for Go 1.26.10, newer than the machines' Go 1.26.8: its build (only) runs with the
+# approved toolchain that the go command takes from the module proxy (76 MB, once per machine). Every other tool keeps
+# the machine's Go; the wrapper's go.mod says go 1.26.10, so run its `go mod tidy` with the same variable.
+ARGO_ROLLOUTS_GOTOOLCHAIN=go1.27.3
 # kube-linter (golang.stackrox.io/kube-linter) cannot be pinned here: the module
 # proxy this project can reach refuses the golang.stackrox.io host (403 "Go module
 # host not permitted"), and github.com/stackrox/kube-linter is refused as well;
@@ -64,6 +74,9 @@ DEV_TOOLS=(helm)  # this repository's own (npm run bench); not in `all`, not in 
 # repository's own for now, not in `all`, kwok not in the package.
 # kube-controller-manager and kube-scheduler stand for one binary of the newest server of the matrix (kube_tools).
 REHEARSAL_TOOLS=(kube-controller-manager kube-scheduler kwok)
+# The canary rehearsal's (npm run test:rehearsal:canary): not in .ci/run yet, because the Rollouts controller's cold
+# build (its own Go toolchain, so no package shared with the other tools) would push CI past its cold budget.
+CANARY_TOOLS=(argo-rollouts prometheus)
 
 # Reproducible, non-interactive Go builds from the checked-in go.sum files.
 export GOFLAGS="-mod=readonly -buildvcs=false"
@@ -111,6 +124,8 @@ stamp_key() {
     kube-score) echo "$KUBE_SCORE_VERSION $(mod_hash kube-score)" ;;
     helm) echo "$HELM_VERSION $(mod_hash helm)" ;;
     promtool) echo "$PROMETHEUS_VERSION tags=$PROMTOOL_BUILD_TAGS $(mod_hash promtool)" ;;
+    prometheus) echo "$PROMETHEUS_VERSION tags=$PROMTOOL_BUILD_TAGS $(mod_hash promtool)" ;;
+    argo-rollouts) echo "$ARGO_ROLLOUTS_VERSION go=$ARGO_ROLLOUTS_GOTOOLCHAIN $(mod_hash argo-rollouts)" ;;
     kwok) echo "$KWOK_VERSION $(mod_hash kwok)" ;;
   esac
 }
@@ -197,7 +212,8 @@ build_helm() {
   (cd "$MODS/helm" && timed_build helm "$GO" build -trimpath -ldflags "$ld" -o "$BIN/helm" helm.sh/helm/v3/cmd/helm)
 }
 
-build_promtool() {
+build_promtool() { # [promtool|prometheus]: both from the one wrapper module, at one version, with the same tags
+  local cmd=${1:-promtool}
   check_mod promtool github.com/prometheus/prometheus "$PROMETHEUS_VERSION"
   local rel dir ld="-s -w" pkg=github.com/prometheus/common/version
   rel=$(prometheus_release)
@@ -209,8 +225,22 @@ build_promtool() {
   ld+=" -X $pkg.BuildUser=eaf-cdk8s@scripts/tools.sh -X $pkg.BuildDate=$PROMETHEUS_BUILD_DATE"
   # -tags remove_all_sd keeps only the file/http discovery plugins (plus kubernetes,
   # which promtool imports itself): no AWS/Azure/GCE/... SDKs, about 240 packages less.
-  (cd "$MODS/promtool" && timed_build promtool "$GO" build -tags "$PROMTOOL_BUILD_TAGS" -trimpath -ldflags "$ld" \
-    -o "$BIN/promtool" github.com/prometheus/prometheus/cmd/promtool)
+  # The server is built without the builtinassets tag: no web UI (its assets are an npm build), the HTTP API is all
+  # the rehearsal reads.
+  (cd "$MODS/promtool" && timed_build "$cmd" "$GO" build -tags "$PROMTOOL_BUILD_TAGS" -trimpath -ldflags "$ld" \
+    -o "$BIN/$cmd" "github.com/prometheus/prometheus/cmd/$cmd")
+}
+
+build_argo_rollouts() {
+  [[ -f "$MODS/argo-rollouts/go.mod" ]] || die "argo-rollouts is a tool of the repository's rehearsal tier (npm run test:rehearsal:canary); its wrapper module scripts/tools/argo-rollouts is not in the package"
+  check_mod argo-rollouts github.com/argoproj/argo-rollouts "$ARGO_ROLLOUTS_VERSION"
+  local pkg=github.com/argoproj/argo-rollouts/utils/version
+  # version/gitTag/gitTreeState as its Makefile sets them; no gitCommit (the module proxy names none), so the
+  # controller reports v1.9.3+unknown rather than claiming a commit.
+  local ld="-s -w -X $pkg.version=${ARGO_ROLLOUTS_VERSION#v} -X $pkg.buildDate=$ARGO_ROLLOUTS_BUILD_DATE"
+  ld+=" -X $pkg.gitTag=$ARGO_ROLLOUTS_VERSION -X $pkg.gitTreeState=clean"
+  (cd "$MODS/argo-rollouts" && GOTOOLCHAIN=$ARGO_ROLLOUTS_GOTOOLCHAIN timed_build "argo-rollouts $ARGO_ROLLOUTS_VERSION" \
+    "$GO" build -trimpath -ldflags "$ld" -o "$BIN/argo-rollouts" github.com/argoproj/argo-rollouts/cmd/rollouts-controller)
 }
 
 build_kwok() {
@@ -234,7 +264,8 @@ verify() {
     kube-score) out=$("$BIN/kube-score" version) want="kube-score version: $KUBE_SCORE_VERSION" ;;
     helm) out=$("$BIN/helm" version --template '{{.Version}} {{.GitCommit}}') want="$HELM_VERSION $HELM_GIT_COMMIT" ;;
     kwok) out=$("$BIN/kwok" --version 2>&1) want="kwok version $KWOK_VERSION " ;;
-    promtool) out=$("$BIN/promtool" --version 2>&1) want="promtool, version $(prometheus_release) (branch: HEAD, revision: $PROMETHEUS_GIT_COMMIT)" ;;
+    promtool | prometheus) out=$("$BIN/$1" --version 2>&1) want="$1, version $(prometheus_release) (branch: HEAD, revision: $PROMETHEUS_GIT_COMMIT)" ;;
+    argo-rollouts) out=$("$BIN/argo-rollouts" --version 2>&1) want="$ARGO_ROLLOUTS_VERSION+unknown" ;;
   esac || die "$1 failed to run"
   [[ $out == *"$want"* ]] || die "$1 failed its smoke test (no '$want' in: $out)"
 }
@@ -273,6 +304,10 @@ update_mods() {
   if [[ -f "$MODS/kwok/go.mod" ]]; then
     (cd "$MODS/kwok" && GOFLAGS=-mod=mod "$GO" mod edit -require "sigs.k8s.io/kwok@$KWOK_VERSION" && GOFLAGS=-mod=mod "$GO" mod tidy)
   fi
+  if [[ -f "$MODS/argo-rollouts/go.mod" ]]; then # keep its replace block in step with argo-rollouts' own by hand
+    (cd "$MODS/argo-rollouts" && export GOTOOLCHAIN=$ARGO_ROLLOUTS_GOTOOLCHAIN GOFLAGS=-mod=mod &&
+      "$GO" mod edit -require "github.com/argoproj/argo-rollouts@$ARGO_ROLLOUTS_VERSION" && "$GO" mod tidy)
+  fi
   log "go.mod files updated; review and commit scripts/tools/*/go.{mod,sum}"
 }
 
@@ -288,15 +323,16 @@ main() {
     case "$t" in
       all) for a in "${ALL_TOOLS[@]}"; do mapfile -t -O "${#want[@]}" want < <(kube_tools "$a"); done ;;
       rehearsal) for a in "${REHEARSAL_TOOLS[@]}"; do mapfile -t -O "${#want[@]}" want < <(kube_tools "$a"); done ;;
+      canary) want+=("${CANARY_TOOLS[@]}") ;;
       kube-apiserver | kubectl | etcd | kube-controller-manager | kube-scheduler) mapfile -t -O "${#want[@]}" want < <(kube_tools "$t") ;;
       kube-apiserver-* | kubectl-* | etcd-* | kube-controller-manager-* | kube-scheduler-*)
         [[ " $(for a in kube-apiserver kubectl etcd kube-controller-manager kube-scheduler; do kube_tools $a; done) " == *[[:space:]]"$t"[[:space:]]* ]] ||
           die "$t is not a binary of the matrix (KUBE_MINORS at the top of scripts/tools.sh)"
         want+=("$t") ;;
-      netpolicy | kube-score | helm | promtool | kwok) want+=("$t") ;;
+      netpolicy | kube-score | helm | promtool | kwok | argo-rollouts | prometheus) want+=("$t") ;;
       netpol-analyzer) want+=(netpolicy) ;;
       kube-linter) die "kube-linter is not installable here: the Go module proxy refuses golang.stackrox.io (see the top of scripts/tools.sh); use kube-score" ;;
-      *) die "unknown tool '$t' (known: ${ALL_TOOLS[*]} ${DEV_TOOLS[*]} ${REHEARSAL_TOOLS[*]}, all, rehearsal)" ;;
+      *) die "unknown tool '$t' (known: ${ALL_TOOLS[*]} ${DEV_TOOLS[*]} ${REHEARSAL_TOOLS[*]} ${CANARY_TOOLS[*]}, all, rehearsal, canary)" ;;
     esac
   done
   mkdir -p "$BIN" "$STAMPS"
@@ -322,7 +358,9 @@ main() {
       kube-score) build_kube_score ;;
       helm) build_helm ;;
       promtool) build_promtool ;;
+      prometheus) build_promtool prometheus ;;
       kwok) build_kwok ;;
+      argo-rollouts) build_argo_rollouts ;;
     esac
     verify "$t"
     write_stamp "$t"

@@ -4,4 +4,7 @@
 // `go mod tidy` keeps its dependencies in go.mod/go.sum.
 package tools
 
-import _ "github.com/prometheus/prometheus/cmd/promtool"
+import (
+	_ "github.com/prometheus/prometheus/cmd/prometheus"
+	_ "github.com/prometheus/prometheus/cmd/promtool"
+)
