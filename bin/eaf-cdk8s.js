@@ -17,9 +17,10 @@ if (process.env.EAF_CDK8S_BUILT !== '1' && fs.existsSync(path.join(root, 'lib', 
 // <tmp>/node-compile-cache), so a later run skips parsing and compiling the library and its packages. It can never
 // change what runs: Node keys every entry by the module's path and checks it against a hash of the module's source
 // and its own version, discarding an entry that does not match; NODE_DISABLE_COMPILE_CACHE=1 turns it off. Node 20
-// has no such cache: feature-detected, it then loads as before.
+// has no such cache: there the package's own (./compile-cache.js, the same guarantees) caches the installed packages.
 const nodeModule = require('module');
 if (typeof nodeModule.enableCompileCache === 'function') nodeModule.enableCompileCache();
+else require('./compile-cache').installCompileCache();
 const built = path.join(root, 'build', 'lib', 'program', 'cli-main.js');
 let cli;
 try {

@@ -31,10 +31,20 @@ export interface RecordedSchema {
 }
 
 const REGISTERED = new Map<string, PrecompiledValidator>();
+/** Tables registered as a loader: loaded on the first schema compiled (a process that compiles none never loads them). */
+const PENDING: Array<() => PrecompiledValidators> = [];
 let recording: RecordedSchema[] | undefined;
 
-/** Makes validators generated at build time available to every `compileSchema` in this process. */
-export function registerPrecompiledValidators(validators: PrecompiledValidators): void {
+/**
+ * Makes validators generated at build time available to every `compileSchema` in this process; given a function,
+ * it is called (once) when the first schema is compiled, so a table of megabytes costs nothing to a process that
+ * validates nothing.
+ */
+export function registerPrecompiledValidators(validators: PrecompiledValidators | (() => PrecompiledValidators)): void {
+  if (typeof validators === 'function') {
+    PENDING.push(validators);
+    return;
+  }
   for (const [key, validator] of Object.entries(validators)) REGISTERED.set(key, validator);
 }
 
@@ -99,6 +109,7 @@ export function schemaCompiler(
  * first need, so that a process whose schemas are all precompiled never loads the compiler).
  */
 export function compileSchema(ajv: () => Ajv, context: string, schema: unknown, formats: Record<string, Format>): ValidateFunction {
+  for (const load of PENDING.splice(0)) registerPrecompiledValidators(load());
   const key = schemaKey(context, schema);
   const precompiled = REGISTERED.get(key);
   if (precompiled !== undefined && recording === undefined) {

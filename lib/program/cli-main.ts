@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PrecompiledValidators, registerPrecompiledValidators } from '../gate/precompiled';
 import { CliIo, runCli } from './cli';
 import { reportInternalError } from './internal-error';
 import { terminalText } from './terminal-text';
@@ -15,6 +16,7 @@ import { formatNetpolResult, verifyNetworkPolicies } from './verify-netpol';
  * the package under `scripts/`). The pinned tools are cached in `$EAF_TOOLS_DIR`, else `<package>/.tools`.
  */
 export function main(argv: readonly string[]): number {
+  registerPrecompiledValidators(shippedValidators);
   const version = (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const io: CliIo = {
     log: (line) => process.stderr.write(`${terminalText(line)}\n`),
@@ -38,6 +40,17 @@ export function main(argv: readonly string[]): number {
     // runCli reports every error it models (usage 2, input 1); what reaches here is a bug of the library.
     return reportInternalError(e, io.log);
   }
+}
+
+/**
+ * The validators the package ships (`generated/validators.js`, `npm run validators`): the ajv standalone code of the
+ * schemas DVMM's synth compiles, most of them the gate's pieces of the Kubernetes and CRD schemas that every product's
+ * Deployments, Services and custom resources use. Looked up by the schema's content (lib/gate/precompiled.ts), so a
+ * schema they do not hold, such as another product's environment schema, is compiled as before: faster, never
+ * different. Loaded on the first schema compiled, so commands that validate nothing do not load its 2 MB.
+ */
+function shippedValidators(): PrecompiledValidators {
+  return (require(path.join(PACKAGE_ROOT, 'generated', 'validators.js')) as { validators: PrecompiledValidators }).validators;
 }
 
 /** The tools' cache: `$EAF_TOOLS_DIR`, else `<package>/.tools` (scripts/tools.sh builds them there). */

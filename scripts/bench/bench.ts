@@ -15,7 +15,8 @@ import { EnvironmentObjects, Files, helmChart, kustomizeTree, mainNamespace } fr
 import { createSandbox, createWorktree, folderFingerprint, removeWorktree, scriptCommand, synthScript } from './sandbox';
 import { bundleSources, CpuProfile, perExtraEnvironment, selfTimeBySource, sideOf } from './profile';
 import { leastSquares, median, range, ratios, rotation } from './stats';
-import { installedCli, machineLoad } from './installed';
+import { installedCli } from './installed';
+import { anyBusy, Load, loadSummary, machineLoad, markedTime, ratioIfQuiet } from './load';
 import { DELIVERY_FOLDER } from '../../lib/product/delivery-charts';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -176,14 +177,26 @@ function toolVersion(argv: string[], pattern: RegExp): string {
   return pattern.exec(`${out.stdout}\n${out.stderr}`)?.[1] ?? 'unknown';
 }
 
-/** Runs `rounds` timed rounds (plus a warm-up round, which also runs every check) in rotating order. */
-function runRounds(title: string, commands: readonly Command[], rounds: number, work: string, gnuTime: boolean): Map<string, Sample[]> {
+/**
+ * Runs `rounds` timed rounds (plus a warm-up round, which also runs every check) in rotating order; the load is read
+ * before every timed round and after the last into `loads`.
+ */
+function runRounds(
+  title: string,
+  commands: readonly Command[],
+  rounds: number,
+  work: string,
+  gnuTime: boolean,
+  loads: Load[] = [],
+): Map<string, Sample[]> {
   const env = childEnvironment();
   const timeFile = path.join(work, 'time.txt');
   const samples = new Map<string, Sample[]>(commands.map((c) => [c.id, []]));
   for (let round = 0; round <= rounds; round++) {
     const order = rotation(commands, round);
-    log(`${title}: ${round === 0 ? 'warm-up round' : `round ${round}/${rounds}`} (${order.map((c) => c.id).join(', ')})`);
+    if (round > 0) loads.push(machineLoad());
+    const which = round === 0 ? 'warm-up round' : `round ${round}/${rounds}, ${loads[loads.length - 1].text}`;
+    log(`${title}: ${which} (${order.map((c) => c.id).join(', ')})`);
     for (const command of order) {
       if (round === 0) command.beforeCheckedRun?.();
       const sample = runCommand(command, env, timeFile, gnuTime);
@@ -195,6 +208,7 @@ function runRounds(title: string, commands: readonly Command[], rounds: number, 
       }
     }
   }
+  loads.push(machineLoad());
   return samples;
 }
 
@@ -467,20 +481,21 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
     }
   }
 
-  const loadBefore = machineLoad();
-  const samples = runRounds('comparison', commands, options.runs, work, gnuTime);
-  const loadAfter = machineLoad();
-  const busy = loadBefore.busy || loadAfter.busy;
+  const loads: Load[] = [];
+  const samples = runRounds('comparison', commands, options.runs, work, gnuTime, loads);
+  const busy = anyBusy(loads);
   // A ratio is only reported on a machine not busier than its cores (the ratio to helm grew with the load).
-  const helmSamples = busy ? undefined : samples.get('helm');
+  const helmSamples = ratioIfQuiet(loads, () => samples.get('helm'));
   const results = commands.map((c) => figures(c, samples.get(c.id)!, helmSamples));
   const synthSamples = samples.get('synth')!.map((s) => s.wallMs);
   const baselineRatio =
-    baseline === undefined || busy
+    baseline === undefined
       ? undefined
-      : ratios(
-          synthSamples,
-          samples.get('baseline')!.map((s) => s.wallMs),
+      : ratioIfQuiet(loads, () =>
+          ratios(
+            synthSamples,
+            samples.get('baseline')!.map((s) => s.wallMs),
+          ),
         );
 
   console.log(
@@ -489,19 +504,17 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
   console.log(
     `${options.runs} rounds after a warm-up round, commands in rotating order; whole processes (synth in a sandbox copy of the working tree): wall time, peak RSS (largest process)`,
   );
-  console.log(`before: ${loadBefore.text}; after: ${loadAfter.text}; node ${process.version}`);
-  if (busy)
-    console.log('no ratios: the load average was above the number of cores, where ratios grow with the load; run again when the machine is quieter');
-  else if (helmSamples === undefined) console.log('no ratios: helm is not built (bash scripts/tools.sh helm)');
+  console.log(`${loadSummary(loads)}; node ${process.version}`);
+  if (!busy && helmSamples === undefined) console.log('no ratios: helm is not built (bash scripts/tools.sh helm)');
   console.log('');
   console.log(
     table(
       ['command', 'median s', 'min s', 'max s', 'peak MiB', 'x helm (paired)', 'x helm (medians)'],
       results.map((r) => [
         r.label,
-        seconds(r.medianMs),
-        seconds(r.minMs),
-        seconds(r.maxMs),
+        markedTime(seconds(r.medianMs), loads),
+        markedTime(seconds(r.minMs), loads),
+        markedTime(seconds(r.maxMs), loads),
         mib(r.medianPeakMiB),
         times(r.toHelm?.paired),
         times(r.toHelm?.ofMedians),
@@ -530,6 +543,8 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
     synthScript: script,
     commands: results,
     baseline: baseline === undefined ? undefined : { ...baseline, synthToBaseline: baselineRatio },
+    loads,
+    ratiosRefused: busy,
   };
 }
 
@@ -573,7 +588,8 @@ function scalingSeries(options: Options, work: string, gnuTime: boolean): unknow
       },
     });
   }
-  const samples = runRounds('scaling', commands, options.scalingRuns, work, gnuTime);
+  const loads: Load[] = [];
+  const samples = runRounds('scaling', commands, options.scalingRuns, work, gnuTime, loads);
   const points = commands.map((c) => {
     const f = figures(c, samples.get(c.id)!);
     return { environments: Number(c.id), medianMs: f.medianMs, minMs: f.minMs, maxMs: f.maxMs, medianPeakMiB: f.medianPeakMiB, samples: f.samples };
@@ -581,12 +597,17 @@ function scalingSeries(options: Options, work: string, gnuTime: boolean): unknow
   const time = leastSquares(points.map((p) => [p.environments, p.medianMs] as const));
   const memory = gnuTime ? leastSquares(points.map((p) => [p.environments, p.medianPeakMiB] as const)) : undefined;
   console.log(
-    `\nScaling: the synth script over N copies of environments/${base.file} (distinct names, namespaces, hosts), gate included; ${options.scalingRuns} rounds after a warm-up round\n`,
+    `\nScaling: the synth script over N copies of environments/${base.file} (distinct names, namespaces, hosts), gate included; ${options.scalingRuns} rounds after a warm-up round`,
   );
+  console.log(`${loadSummary(loads)}\n`);
   console.log(
     table(
       ['environments', 'median s', 'min s', 'max s', 'peak MiB'],
-      points.map((p) => [String(p.environments), seconds(p.medianMs), seconds(p.minMs), seconds(p.maxMs), mib(p.medianPeakMiB)]),
+      points.map((p) => [
+        String(p.environments),
+        ...[p.medianMs, p.minMs, p.maxMs].map((ms) => markedTime(seconds(ms), loads)),
+        mib(p.medianPeakMiB),
+      ]),
       0,
     ),
   );
@@ -600,6 +621,7 @@ function scalingSeries(options: Options, work: string, gnuTime: boolean): unknow
     msPerEnvironment: time.slope,
     fixedMs: time.intercept,
     mibPerEnvironment: memory?.slope,
+    loads,
   };
 }
 

@@ -1,6 +1,5 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Command } from './measure';
 
@@ -37,13 +36,4 @@ export function installedCli(repo: string, work: string, log: (line: string) => 
       beforeCheckedRun: () => fs.rmSync(outdir, { recursive: true, force: true }),
     },
   };
-}
-
-/** The machine's load: a ratio of two timings means little when more runs than it has cores (the bench refuses one then). */
-export function machineLoad(): { cores: number; loadAverage: number[]; text: string; busy: boolean } {
-  const cores = os.cpus().length;
-  const loadAverage = os.loadavg();
-  const busy = loadAverage[0] > cores;
-  const text = `load average ${loadAverage.map((l) => l.toFixed(2)).join(' ')} on ${cores} cores`;
-  return { cores, loadAverage, text, busy };
 }

@@ -39,6 +39,19 @@ describe('schemaKey', () => {
 });
 
 describe('compileSchema', () => {
+  test('GIVEN a table registered as a loader WHEN no schema is compiled THEN it is never loaded; WHEN schemas are THEN once, and used', async () => {
+    const { compileSchema, registerPrecompiledValidators, schemaKey } = await fresh();
+    const precompiled = Object.assign(() => true, { errors: null });
+    const load = vi.fn(() => ({ [schemaKey('ctx', SCHEMA)]: () => precompiled as any }));
+    registerPrecompiledValidators(load);
+    expect(load).not.toHaveBeenCalled();
+    const instance = vi.fn(() => new Ajv());
+    expect(compileSchema(instance, 'ctx', SCHEMA, {})({ replicas: 0 })).toBe(true);
+    compileSchema(instance, 'ctx', SCHEMA, {});
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(instance).not.toHaveBeenCalled();
+  });
+
   test('compiles with the given instance when nothing is registered, and creates it only then', async () => {
     const { compileSchema } = await fresh();
     const instance = vi.fn(() => new Ajv({ allErrors: true }));

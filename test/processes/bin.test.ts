@@ -44,7 +44,7 @@ describe('eaf-cdk8s installed', () => {
   test('runs build/lib/program/cli-main.js, not the sources, where the package ships no lib/ sources', () => {
     // GIVEN a package folder as npm installs it: bin/ and build/ (a stand-in CLI that names itself), no lib/
     fs.mkdirSync(path.join(tmp, 'bin'));
-    fs.copyFileSync(BIN, path.join(tmp, 'bin', 'eaf-cdk8s.js'));
+    fs.cpSync(path.dirname(BIN), path.join(tmp, 'bin'), { recursive: true });
     fs.mkdirSync(path.join(tmp, 'build', 'lib', 'program'), { recursive: true });
     fs.writeFileSync(
       path.join(tmp, 'build', 'lib', 'program', 'cli-main.js'),
@@ -59,7 +59,7 @@ describe('eaf-cdk8s installed', () => {
 
   test('fails with exit code 2 naming the missing build when neither build/ nor the sources are there', () => {
     fs.mkdirSync(path.join(tmp, 'bin'));
-    fs.copyFileSync(BIN, path.join(tmp, 'bin', 'eaf-cdk8s.js'));
+    fs.cpSync(path.dirname(BIN), path.join(tmp, 'bin'), { recursive: true });
     const missing = run(path.join(tmp, 'bin', 'eaf-cdk8s.js'), ['--help']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe(
