@@ -215,7 +215,9 @@ function printReport(
   const perComponent = axisCosts(points, 'components');
   const perEnvironment = axisCosts(points, 'environments');
   const verdict = (bend?: number) =>
-    bend === undefined ? 'n/a | (two points)' : `${bend.toFixed(2)} | ${bend <= LINEAR_LIMIT ? 'linear' : 'bends up'}`;
+    bend === undefined
+      ? 'n/a | (two points)'
+      : `${bend.toFixed(2)} | ${bend < 0 ? 'noise (a later point came out faster; more rounds)' : bend <= LINEAR_LIMIT ? 'linear' : 'bends up'}`;
   console.log('\n| cost | at | ms each | MiB each | later half / earlier half | |\n| --- | ---: | ---: | ---: | ---: | --- |');
   for (const c of perComponent)
     console.log(`| per extra component | ${c.at} env. | ${c.msPerUnit.toFixed(1)} | ${c.mibPerUnit.toFixed(2)} | ${verdict(c.bend)} |`);
