@@ -1,7 +1,7 @@
 import { describeValue, ValueErrors } from '../core/errors';
 import { COMPONENT_NAME, DNS_LABEL, ENVIRONMENT_NAME } from '../core/formats';
 import { build } from './dashboard-builder';
-import { DashboardInput, DashboardModel } from './dashboard-model';
+import { DashboardInput, DashboardModel, RowSpec } from './dashboard-model';
 import { apiPanels, keycloakPanels, postgresPanels } from './dashboard-panels';
 
 export { GRAFANA_FOLDER_ANNOTATION, PRODUCT_DASHBOARDS_DEFAULTS, ProductDashboards } from './dashboard-delivery';
@@ -10,42 +10,50 @@ export { dashboardUid, DATASOURCE_VARIABLE, MAX_DASHBOARD_UID_LENGTH } from './d
 export type { DashboardApi, DashboardInput, DashboardModel, Selector } from './dashboard-model';
 
 /**
+ * The most rows (APIs or databases) one dashboard shows. A row is 6 to 9 KB of JSON, so a dashboard stays below about
+ * 90 KB, far from the API server's 262,144 bytes for the object that carries it, however many components a product
+ * has; a product with more rows gets further dashboards of the same kind (see {@link productDashboards}).
+ */
+export const MAX_DASHBOARD_ROWS = 10;
+
+/**
  * The dashboards of one product environment, built with the Grafana Foundation SDK: an API dashboard (golden
  * signals, a row per API) when there are APIs, a PostgreSQL dashboard (CloudNativePG, a row per cluster) when there
  * are databases, and a Keycloak dashboard when the product has its own. Same input, same JSON: no timestamps,
  * no generated ids.
  *
+ * Past {@link MAX_DASHBOARD_ROWS} APIs or databases, the rows go to several dashboards of that kind in their order,
+ * ten each: the first keeps the kind's uid (`<product>-<environment>-api`), the next ones end in `-2`, `-3`, ... and
+ * every title says which part of how many it is (`API (2 of 3)`).
+ *
  * @throws Error naming every bad field of `input` at once
  */
 export function productDashboards(input: DashboardInput): DashboardModel[] {
   validateInput(input);
-  const dashboards: DashboardModel[] = [];
-  if (input.apis.length > 0) {
-    dashboards.push(
-      build(
-        input,
-        'api',
-        'API',
-        input.apis.map((api) => ({ title: api.name, panels: apiPanels(api) })),
-      ),
-    );
-  }
-  if (input.databases.length > 0) {
-    dashboards.push(
-      build(
-        input,
-        'postgresql',
-        'PostgreSQL',
-        input.databases.map((db) => ({ title: db.name, panels: postgresPanels(db.name, db.metrics, db.volumes) })),
-      ),
-    );
-  }
-  if (input.keycloak !== undefined) {
-    dashboards.push(
-      build(input, 'keycloak', 'Keycloak', [{ title: input.keycloak.name, panels: keycloakPanels(input.keycloak.name, input.keycloak.metrics) }]),
-    );
-  }
-  return dashboards;
+  const apis = input.apis.map((api) => ({ title: api.name, panels: apiPanels(api) }));
+  const databases = input.databases.map((db) => ({ title: db.name, panels: postgresPanels(db.name, db.metrics, db.volumes) }));
+  return [
+    ...parts(input, 'api', 'API', apis),
+    ...parts(input, 'postgresql', 'PostgreSQL', databases),
+    ...(input.keycloak === undefined
+      ? []
+      : [
+          build(input, 'keycloak', 'Keycloak', [{ title: input.keycloak.name, panels: keycloakPanels(input.keycloak.name, input.keycloak.metrics) }]),
+        ]),
+  ];
+}
+
+/** The dashboards of one kind: none without rows, else one per {@link MAX_DASHBOARD_ROWS} rows, in order. */
+function parts(input: DashboardInput, kind: string, kindTitle: string, rows: readonly RowSpec[]): DashboardModel[] {
+  const count = Math.ceil(rows.length / MAX_DASHBOARD_ROWS);
+  return Array.from({ length: count }, (_, i) =>
+    build(
+      input,
+      i === 0 ? kind : `${kind}-${i + 1}`,
+      count === 1 ? kindTitle : `${kindTitle} (${i + 1} of ${count})`,
+      rows.slice(i * MAX_DASHBOARD_ROWS, (i + 1) * MAX_DASHBOARD_ROWS),
+    ),
+  );
 }
 
 /** Every PromQL expression of a dashboard, in panel order (panels of collapsed rows after their row). */

@@ -18,6 +18,7 @@ import { leastSquares, median, range, ratios, rotation } from './stats';
 import { installedCli } from './installed';
 import { anyBusy, Load, loadSummary, machineLoad, markedTime, ratioIfQuiet } from './load';
 import { DELIVERY_FOLDER } from '../../lib/product/delivery-charts';
+import { componentBench } from './component-series';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const TOOLS_BIN = process.env.EAF_TOOLS_DIR !== undefined ? path.join(process.env.EAF_TOOLS_DIR, 'bin') : path.join(REPO, '.tools', 'bin');
@@ -40,7 +41,12 @@ Then the scaling series: synth of 1, 3, 10, 30, 100 copies of environments/dev.y
                         source per extra environment; --scaling-runs rounds, medians
   --json <file>         write every sample and figure as JSON
   --keep                keep the temporary folder (sandboxes, generated chart and overlays, outputs)
-  --help                this text`;
+  --help                this text
+
+  --components 1,10,30,100    instead: the generated product of that many components (scripts/bench/components.ts)
+                              over --component-environments 1,10,30 copies of its environment, --scaling-runs
+                              rounds (default 3): the cost per extra component and environment, and whether it
+                              stays linear (--json and --keep apply)`;
 
 interface Options {
   runs: number;
@@ -271,6 +277,8 @@ const mib = (m: number): string => (Number.isNaN(m) ? 'n/a' : m.toFixed(1));
 const times = (r: number | undefined): string => (r === undefined ? '' : `${r.toFixed(2)}x`);
 
 function main(): number {
+  // The component series has options and a report of its own (scripts/bench/component-series.ts).
+  if (process.argv.includes('--components')) return componentBench(REPO, process.argv.slice(2), childEnvironment());
   let options: Options;
   try {
     options = parseArguments(process.argv.slice(2));

@@ -221,6 +221,33 @@ describe('productDashboards', () => {
     expect(nothing).toEqual([]);
   });
 
+  test('shows at most ten APIs or databases per dashboard: the rows go on to further dashboards of the kind, in order', () => {
+    // GIVEN 23 APIs and 11 databases
+    const apis = Array.from({ length: 23 }, (_, i) => ({ ...API, name: `api${i + 1}` }));
+    const databases = Array.from({ length: 11 }, (_, i) => ({ ...DB, name: `db${i + 1}` }));
+    // WHEN
+    const dashboards = productDashboards({ ...DVMM, apis, databases });
+    // THEN the first keeps the kind's uid; every title says which part it is
+    expect(dashboards.map((d) => [d.uid, d.title])).toEqual([
+      ['dvmm-production-api', 'DVMM production - API (1 of 3)'],
+      ['dvmm-production-api-2', 'DVMM production - API (2 of 3)'],
+      ['dvmm-production-api-3', 'DVMM production - API (3 of 3)'],
+      ['dvmm-production-postgresql', 'DVMM production - PostgreSQL (1 of 2)'],
+      ['dvmm-production-postgresql-2', 'DVMM production - PostgreSQL (2 of 2)'],
+      ['dvmm-production-keycloak', 'DVMM production - Keycloak'],
+    ]);
+    const rows = (d: DashboardModel) =>
+      panelsOf(d)
+        .filter((p) => p.type === 'row')
+        .map((r) => r.title);
+    expect(rows(dashboards[0])).toEqual(apis.slice(0, 10).map((a) => a.name));
+    expect(rows(dashboards[2])).toEqual(['api21', 'api22', 'api23']);
+    expect(rows(dashboards[4])).toEqual(['db11']);
+    // Each part numbers its panels from 1, and stays far below the 262,144 bytes of the object that carries it.
+    expect(panelsOf(dashboards[1])[0].id).toBe(1);
+    for (const d of dashboards) expect(JSON.stringify(d.json).length).toBeLessThan(100_000);
+  });
+
   test('is deterministic: the same input gives identical JSON, whatever was built in between', () => {
     // WHEN
     const first = JSON.stringify(productDashboards(DVMM));
