@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { componentEnvironment, componentProduct } from './components';
 import { scaledEnvironmentFiles } from './environments';
-import { machineLoad } from './installed';
+import { machineLoad } from './load';
 import { Command, hasGnuTime, runCommand, Sample, StepFailed } from './measure';
 import { createSandbox } from './sandbox';
 import { leastSquares, median, range, rotation } from './stats';
