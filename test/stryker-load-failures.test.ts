@@ -1,5 +1,5 @@
 import type { RunnerTestFile } from 'vitest';
-import { LOAD_FAILURE, markLoadFailure } from './stryker-load-failures';
+import { LOAD_FAILURE, markLoadFailure } from './stryker-mark-load-failure';
 
 /** A test file as vitest records it: its state and the tests it collected. */
 function testFile(state: 'pass' | 'fail', tasks: unknown[]): RunnerTestFile {

@@ -1,18 +1,5 @@
-import type { RunnerTestCase, RunnerTestFile } from 'vitest';
 import { experimental_getRunnerTask, type Reporter, type TestModule } from 'vitest/node';
-
-/** The name of the failed test a test file that could not load gets. */
-export const LOAD_FAILURE = 'the test file loads';
-
-/**
- * Gives a test file that failed to load (its import threw, so it holds no test) one failed test carrying the load
- * error, and leaves every file that loaded as it is.
- */
-export function markLoadFailure(file: RunnerTestFile): void {
-  if (file.result?.state !== 'fail' || file.tasks.length > 0) return;
-  const test = { type: 'test', name: LOAD_FAILURE, id: `${file.id}_load`, mode: 'run', file, suite: file, meta: {}, context: undefined };
-  file.tasks.push({ ...test, result: { state: 'fail', errors: file.result.errors } } as unknown as RunnerTestCase);
-}
+import { markLoadFailure } from './stryker-mark-load-failure';
 
 /**
  * Reporter of the mutation runs only (vitest.mutation.config.mts). Stryker's vitest runner (9.6.1, and 10.0.0 still)

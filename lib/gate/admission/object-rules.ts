@@ -17,6 +17,11 @@ const EVERY_POD = `(has(p.namespaceSelector) && ${selectsAll('p.namespaceSelecto
 /** An ipBlock of peer `p` that is a whole address family (a /0) with nothing excepted. */
 const WHOLE_FAMILY = `(has(p.ipBlock) && p.ipBlock.cidr.endsWith('/0') && (!has(p.ipBlock.except) || size(p.ipBlock.except) == 0))`;
 
+/** A spec.tls entry covers rule `r`'s host: the same name, or a wildcard of the same depth (checks/exposure.ts tlsCovers). */
+const TLS_COVERS =
+  'object.spec.tls.exists(t, has(t.hosts) && t.hosts.exists(h, h == r.host || ' +
+  "(h.startsWith('*.') && r.host.endsWith(h.substring(1)) && size(r.host.split('.')) == size(h.split('.')))))";
+
 export const OBJECT_RULES: readonly AdmissionRule[] = [
   {
     rule: 'service-exposure',
@@ -81,6 +86,33 @@ export const OBJECT_RULES: readonly AdmissionRule[] = [
       'the gate alone refuses cluster-scoped RBAC (a ClusterRole, a ClusterRoleBinding): a binding scoped to namespaces ' +
       "cannot select a cluster-scoped object (it would match every one in the cluster, the platform's own included); in the " +
       "cluster, the product's Argo CD project, which may create nothing cluster-scoped, refuses them",
+  },
+  {
+    rule: 'tls-required',
+    resources: [
+      { apiGroups: ['networking.k8s.io'], resources: ['ingresses'] },
+      { apiGroups: ['route.openshift.io'], resources: ['routes'] },
+    ],
+    checks: () => [
+      {
+        expression: "object.kind != 'Ingress' || (has(object.spec.tls) && size(object.spec.tls) > 0)",
+        problem: 'an Ingress must have spec.tls: without it the Ingress serves plain HTTP',
+        fix: 'add spec.tls with a secretName and the hosts of the rules (cert-manager issues the certificate)',
+      },
+      {
+        expression: `object.kind != 'Ingress' || !has(object.spec.tls) || !has(object.spec.rules) || object.spec.rules.all(r, !has(r.host) || ${TLS_COVERS})`,
+        problem: 'every host of an Ingress rule must be covered by a spec.tls[].hosts entry (the same name, or a wildcard one label above it)',
+        fix: 'add the host to the hosts of a spec.tls entry',
+      },
+      {
+        expression:
+          "object.kind != 'Route' || (has(object.spec.tls) && has(object.spec.tls.termination) && " +
+          "!(has(object.spec.tls.insecureEdgeTerminationPolicy) && object.spec.tls.insecureEdgeTerminationPolicy == 'Allow'))",
+        problem: 'a Route must terminate TLS (spec.tls.termination) and must not serve plain HTTP too (insecureEdgeTerminationPolicy Allow)',
+        fix: 'set spec.tls.termination to edge, reencrypt or passthrough and spec.tls.insecureEdgeTerminationPolicy to Redirect',
+      },
+    ],
+    gateOnly: '',
   },
   {
     rule: 'network-policy-allow-all',

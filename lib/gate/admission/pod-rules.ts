@@ -155,6 +155,23 @@ export const POD_RULES: readonly AdmissionRule[] = [
     gateOnly: '',
   },
   {
+    rule: 'probes-required',
+    // The long-running kinds of the gate's check (workloads.ts): a Job, a CronJob or a bare Pod runs to its end.
+    resources: [
+      { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'] },
+      { apiGroups: ['argoproj.io'], resources: ['rollouts'] },
+    ],
+    variables: POD_VARIABLES,
+    checks: () => [
+      {
+        expression: `!has(${POD}.containers) || ${POD}.containers.all(c, has(c.livenessProbe) && has(c.readinessProbe))`,
+        problem: 'every container of a long-running workload must have a livenessProbe and a readinessProbe',
+        fix: 'add livenessProbe and readinessProbe (httpGet, tcpSocket, grpc or exec) to each container',
+      },
+    ],
+    gateOnly: '',
+  },
+  {
     rule: 'image-tag-pinned',
     resources: WORKLOAD_RESOURCES,
     variables: POD_VARIABLES,
