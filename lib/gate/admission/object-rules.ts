@@ -100,7 +100,9 @@ export const OBJECT_RULES: readonly AdmissionRule[] = [
         fix: 'add spec.tls with a secretName and the hosts of the rules (cert-manager issues the certificate)',
       },
       {
-        expression: `object.kind != 'Ingress' || !has(object.spec.tls) || !has(object.spec.rules) || object.spec.rules.all(r, !has(r.host) || ${TLS_COVERS})`,
+        expression:
+          "object.kind != 'Ingress' || !has(object.spec.tls) || !has(object.spec.rules) || " +
+          `object.spec.rules.all(r, !has(r.host) || ${TLS_COVERS})`,
         problem: 'every host of an Ingress rule must be covered by a spec.tls[].hosts entry (the same name, or a wildcard one label above it)',
         fix: 'add the host to the hosts of a spec.tls entry',
       },
