@@ -22,7 +22,7 @@ export const MAX_DASHBOARD_ROWS = 10;
  * are databases, and a Keycloak dashboard when the product has its own. Same input, same JSON: no timestamps,
  * no generated ids.
  *
- * Past {@link MAX_DASHBOARD_ROWS} APIs or databases, the rows go to several dashboards of that kind in their order,
+ * Past ten (`MAX_DASHBOARD_ROWS`) APIs or databases, the rows go to several dashboards of that kind in their order,
  * ten each: the first keeps the kind's uid (`<product>-<environment>-api`), the next ones end in `-2`, `-3`, ... and
  * every title says which part of how many it is (`API (2 of 3)`).
  *
@@ -43,7 +43,7 @@ export function productDashboards(input: DashboardInput): DashboardModel[] {
   ];
 }
 
-/** The dashboards of one kind: none without rows, else one per {@link MAX_DASHBOARD_ROWS} rows, in order. */
+/** The dashboards of one kind: none without rows, else one per `MAX_DASHBOARD_ROWS` rows, in order. */
 function parts(input: DashboardInput, kind: string, kindTitle: string, rows: readonly RowSpec[]): DashboardModel[] {
   const count = Math.ceil(rows.length / MAX_DASHBOARD_ROWS);
   return Array.from({ length: count }, (_, i) =>
