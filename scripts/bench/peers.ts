@@ -13,7 +13,8 @@ import { compare, deepEqual, isMap, Json } from './manifests';
  *   any other difference is a value (one per distinct set of per-environment values); a field or an object that only
  *   some environments have is wrapped in `{{- if .Values.only<Environments> }}`.
  * - kustomize: objects of every environment in `base/`, objects of some in a component per set of environments, of
- *   one in its overlay; each overlay sets its namespace (`namespace:`) and patches the rest with JSON 6902 patches.
+ *   one in its overlay; each overlay patches what differs, the namespace included, with JSON 6902 patches (kustomize's
+ *   `namespace:` would also move the objects of the product's other namespaces, such as a restore drill's).
  */
 
 /** One environment's objects. */
@@ -338,23 +339,24 @@ export function kustomizeTree(environments: readonly EnvironmentObjects[]): Kust
     const present = all.filter((e) => group.byEnvironment.has(e));
     const reference = structuredClone(group.byEnvironment.get(present[0])!) as { [key: string]: Json };
     const referenceMetadata = reference.metadata as { [key: string]: Json };
-    const referenceEnvironment = environments.find((e) => e.name === present[0])!;
-    // The overlay's `namespace:` sets metadata.namespace; the base leaves it out.
-    if (referenceMetadata.namespace === referenceEnvironment.namespace) delete referenceMetadata.namespace;
     const dir = folder(present);
     const file = `${names.take(fileName(group))}.yaml`;
     files.set(`${dir}/${file}`, stringify(reference, YAML_OUT));
     resources.set(dir, [...(resources.get(dir) ?? []), file]);
     for (const env of environments.filter((e) => group.byEnvironment.has(e.name))) {
       const target = group.byEnvironment.get(env.name) as { [key: string]: Json };
-      const expected = structuredClone(reference);
-      if ((target.metadata as { [key: string]: Json }).namespace === env.namespace)
-        (expected.metadata as { [key: string]: Json }).namespace = env.namespace;
-      const ops = jsonPatch(expected, target);
+      const ops = jsonPatch(reference, target);
       if (ops.length === 0) continue;
       const [group_, version] = group.apiVersion.includes('/') ? group.apiVersion.split('/') : ['', group.apiVersion];
       patches.get(env.name)!.push({
-        target: { group: group_, version, kind: group.kind, name: referenceMetadata.name as string },
+        // The namespace too: objects of one name may be in several of the product's namespaces.
+        target: {
+          group: group_,
+          version,
+          kind: group.kind,
+          name: referenceMetadata.name as string,
+          ...(typeof referenceMetadata.namespace === 'string' ? { namespace: referenceMetadata.namespace } : {}),
+        },
         patch: stringify(ops, YAML_OUT),
       });
     }
@@ -372,7 +374,6 @@ export function kustomizeTree(environments: readonly EnvironmentObjects[]): Kust
     const used = [...components].filter(([key]) => key.split(',').includes(env.name)).map(([, dir]) => `../../${dir}`);
     const body: { [key: string]: Json } = {
       kind: 'Kustomization',
-      namespace: env.namespace,
       resources: [...(resources.has('base') ? ['../../base'] : []), ...(resources.get(`overlays/${env.name}`) ?? [])],
     };
     if (used.length > 0) body.components = used;

@@ -115,7 +115,7 @@ describe('helm peer', () => {
 });
 
 describe('kustomize peer', () => {
-  test('a base, an overlay per environment with its namespace and patches, own objects in the overlay', () => {
+  test('a base, an overlay per environment with its patches (the namespace included), own objects in the overlay', () => {
     // WHEN
     const { files, environments: overlays } = kustomizeTree(environments());
     // THEN
@@ -128,24 +128,52 @@ describe('kustomize peer', () => {
       kind: 'Kustomization',
       resources: ['namespace-namespace.yaml', 'deployment-web.yaml'],
     });
-    expect(parse(files.get('base/deployment-web.yaml')!).metadata).toEqual({ name: 'web', labels: { 'example.com/env': 'dev' } });
+    expect(parse(files.get('base/deployment-web.yaml')!).metadata).toEqual({
+      name: 'web',
+      namespace: 'app-dev',
+      labels: { 'example.com/env': 'dev' },
+    });
     expect(parse(files.get('overlays/dev/kustomization.yaml')!)).toEqual({
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
-      namespace: 'app-dev',
       resources: ['../../base'],
     });
     const prod = parse(files.get('overlays/prod/kustomization.yaml')!);
-    expect(prod.namespace).toBe('app-prod');
+    expect(prod.namespace).toBeUndefined();
     expect(prod.resources).toEqual(['../../base', 'configmap-tuning.yaml']);
     expect(prod.patches.map((p: { target: unknown }) => p.target)).toEqual([
       { group: '', version: 'v1', kind: 'Namespace', name: 'app-dev' },
-      { group: 'apps', version: 'v1', kind: 'Deployment', name: 'web' },
+      { group: 'apps', version: 'v1', kind: 'Deployment', name: 'web', namespace: 'app-dev' },
     ]);
     expect(parse(prod.patches[1].patch)).toEqual([
+      { op: 'replace', path: '/metadata/namespace', value: 'app-prod' },
       { op: 'replace', path: '/metadata/labels/example.com~1env', value: 'prod' },
       { op: 'replace', path: '/spec/replicas', value: 3 },
       { op: 'replace', path: '/spec/template/spec/containers/0/args/1', value: 'db.app-prod.svc' },
+    ]);
+  });
+
+  test("an object of another of the product's namespaces keeps it: no overlay moves every object into one namespace", () => {
+    // GIVEN a restore drill's NetworkPolicy beside the product's, both named default-deny
+    const policy = (e: string, ns: string): Json => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny', namespace: ns },
+    });
+    const withDrill = environments().map((e) => ({
+      ...e,
+      objects: [...e.objects, policy(e.name, e.namespace), policy(e.name, `${e.namespace}-drill`)],
+    }));
+    // WHEN
+    const { files } = kustomizeTree(withDrill);
+    // THEN each overlay patches each policy into its own namespace
+    const prod = parse(files.get('overlays/prod/kustomization.yaml')!);
+    const policies = prod.patches
+      .filter((p: { target: { kind: string } }) => p.target.kind === 'NetworkPolicy')
+      .map((p: { target: { namespace: string }; patch: string }) => [p.target.namespace, parse(p.patch)]);
+    expect(policies).toEqual([
+      ['app-dev', [{ op: 'replace', path: '/metadata/namespace', value: 'app-prod' }]],
+      ['app-dev-drill', [{ op: 'replace', path: '/metadata/namespace', value: 'app-prod-drill' }]],
     ]);
   });
 
