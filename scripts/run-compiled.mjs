@@ -12,6 +12,7 @@
 // difference, a new Node or esbuild version, another repository path or a changed package-lock rebuilds the bundle
 // before the program runs. The stamp and V8's code cache live in node_modules/.cache/eaf-cdk8s/compiled/, so `npm ci`
 // starts afresh.
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -180,7 +181,10 @@ const keepEachFileItsOwn = {
  * rejects a cache that does not fit; it is then written afresh.
  */
 function runBundle() {
-  const source = readFileSync(bundle, 'utf8');
+  // esbuild writes ASCII (its default charset), and ASCII read as latin1 is the same string: Node 20 decodes the 6 MB
+  // bundle as UTF-8 in 50-85 ms, as latin1 in under 1 ms (a copy). Anything else is decoded as UTF-8.
+  const bytes = readFileSync(bundle);
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   let cachedData;
   try {
     cachedData = readFileSync(codeCacheFile);
