@@ -28,7 +28,7 @@ import { composeDelivery, composeReleaseAnalyses, rolloutEngine } from './compos
 import { composeIdentity } from './compose/identity';
 import { composeExposures, composeNetwork } from './compose/network';
 import { composeObservability, labelMonitoringObjects } from './compose/observability';
-import { composeSecrets, secretsOf } from './compose/secrets';
+import { checkSecretsProvided, composeSecrets, secretsOf } from './compose/secrets';
 import { composeComponents } from './compose/workloads';
 import { Composition, CompositionError } from './composition';
 import { composeOwnAlerts, extendProduct } from './extensions';
@@ -180,10 +180,13 @@ export class EafProductChart extends Chart {
   /**
    * The chart's objects, with every quantity (resources, sizes, storage) in the canonical form the API server stores
    * (`1000m` as `1`): the one place quantities are normalised, whichever construct, setting or cdk8s-plus helper wrote
-   * them, so Argo CD shows no standing diff and no controller takes the field over (lib/core/quantity.ts).
+   * them, so Argo CD shows no standing diff and no controller takes the field over (lib/core/quantity.ts). Refused
+   * when they reference a Secret the environment's provider does not render (`checkSecretsProvided`).
    */
   public override toJson(): ReturnType<Chart['toJson']> {
-    return super.toJson().map(canonicalizeQuantities);
+    const objects = super.toJson().map(canonicalizeQuantities);
+    checkSecretsProvided(this, objects);
+    return objects;
   }
 
   /** Every Secret the chart's objects reference, with its keys, readers and what provides it (see `secretInventory`), as the objects are now. */

@@ -155,14 +155,14 @@ describe('kustomize peer', () => {
 
   test("an object of another of the product's namespaces keeps it: no overlay moves every object into one namespace", () => {
     // GIVEN a restore drill's NetworkPolicy beside the product's, both named default-deny
-    const policy = (e: string, ns: string): Json => ({
+    const policy = (ns: string): Json => ({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: 'default-deny', namespace: ns },
     });
     const withDrill = environments().map((e) => ({
       ...e,
-      objects: [...e.objects, policy(e.name, e.namespace), policy(e.name, `${e.namespace}-drill`)],
+      objects: [...e.objects, policy(e.namespace), policy(`${e.namespace}-drill`)],
     }));
     // WHEN
     const { files } = kustomizeTree(withDrill);

@@ -236,7 +236,7 @@ describe('EafProductChart with secrets.provider external-secrets', () => {
     });
     // THEN it has no ExternalSecret, and synth says so
     expect(() => Testing.synth(chart)).toThrow(
-      "secrets: the Secret late-secret, read by Pod/late, has no ExternalSecret: it was referenced after the chart was composed; reference it through the product or the constructs' props, so the chart provides it",
+      'secrets reference the Secret late-secret, read by Pod/late, which has no ExternalSecret: it was referenced after the chart was composed (got "late-secret"); reference it through the product or the constructs\' props, so the chart provides it',
     );
   });
 

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PropertyError } from '../../core/errors';
+import { PropertyError, PropertyErrors } from '../../core/errors';
 import { ExternalSecrets, ExternalSecretsProps } from '../../secrets/external-secrets';
 import { concernsSecrets, InventoriedSecret, secretInventory, unprovidedSecrets } from '../../secrets/inventory';
 import { SEALED_SECRETS_CONTEXT, SealedSecretFiles, SealedSecrets, SealedSecretsProps, sealedSecretsFolder } from '../../secrets/sealed-secrets';
@@ -40,16 +40,7 @@ export function composeSecrets(c: Composition, scope: Construct, sealed: SealedS
   }
   if (settings.provider === 'none') return undefined;
   const needed = unprovidedSecrets(secretsOf(c.chart));
-  const kind = settings.provider === 'external-secrets' ? 'ExternalSecret' : 'SealedSecret';
-  c.chart.node.addValidation({
-    validate: () =>
-      unprovidedSecrets(secretsOf(c.chart)).map(
-        (s) =>
-          `secrets: the Secret ${s.name}, read by ${[...new Set(s.readers.map((r) => r.object))].join(', ')}, ` +
-          `has no ${kind}: it was referenced after the chart was composed; ` +
-          "reference it through the product or the constructs' props, so the chart provides it",
-      ),
-  });
+  PROVIDER_KINDS.set(c.chart, settings.provider === 'external-secrets' ? 'ExternalSecret' : 'SealedSecret');
   if (settings.provider === 'external-secrets') {
     const props = {
       secrets: needed,
@@ -68,6 +59,34 @@ export function composeSecrets(c: Composition, scope: Construct, sealed: SealedS
   // The committed SealedSecrets belong to the setting that asks for them.
   const props = { secrets: needed, namespace: c.namespace, sealed: setting('secrets', files) };
   return c.build(scope, 'secrets', props, 'secrets', (p: SealedSecretsProps) => new SealedSecrets(scope, 'secrets', p));
+}
+
+/** The charts whose provider renders their Secrets, with the kind it renders: their output is checked by {@link checkSecretsProvided}. */
+const PROVIDER_KINDS = new WeakMap<Construct, string>();
+
+/**
+ * Refuses a chart's output (its objects as written, from `toJson`) when it references a Secret its provider does not
+ * render: a reference added after the chart was composed (a product reaching into the chart). Checked on the output
+ * rather than in a validation, which would render every object that concerns Secrets a second time.
+ */
+export function checkSecretsProvided(chart: Construct, objects: readonly unknown[]): void {
+  const kind = PROVIDER_KINDS.get(chart);
+  if (kind === undefined) return;
+  const late = unprovidedSecrets(secretInventory(objects));
+  if (late.length === 0) return;
+  throw new PropertyErrors(
+    late.map(
+      (s) =>
+        new PropertyError(
+          chart,
+          'secrets',
+          `reference the Secret ${s.name}, read by ${[...new Set(s.readers.map((r) => r.object))].join(', ')}, which has no ${kind}: ` +
+            'it was referenced after the chart was composed',
+          s.name,
+          "reference it through the product or the constructs' props, so the chart provides it",
+        ),
+    ),
+  );
 }
 
 /** The remote key prefix of an environment's ExternalSecrets: its `secrets.remoteKeyPrefix`, else `<product>/<environment>`. */
