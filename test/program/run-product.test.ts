@@ -127,6 +127,51 @@ describe('synthesizeProduct', () => {
   });
 });
 
+describe('synthesizeProduct: a Secret referenced after composition', () => {
+  test('is bad input (exit 1) naming the Secret and its reader, and nothing is written', () => {
+    // GIVEN a product whose extend adds a reader of a Secret no ExternalSecret provides
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'run-product-late-'));
+    const product = defineProduct({
+      ...WEB_PRODUCT,
+      extend: (chart) => {
+        new ApiObject(chart, 'late-reader', {
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          metadata: { name: 'late-reader' },
+          spec: {
+            template: {
+              spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x:1', envFrom: [{ secretRef: { name: 'late-secret' } }] }] },
+            },
+          },
+        });
+      },
+    });
+    const envs = path.join(tmp, 'environments');
+    fs.mkdirSync(envs);
+    const { name, ...production } = testEnvironment({ secrets: { provider: 'external-secrets', store: { name: 'vault' } } });
+    fs.writeFileSync(path.join(envs, `${name}.yaml`), stringify(production));
+    const lines: string[] = [];
+    try {
+      // WHEN the program runs
+      const code = synthesizeProduct(product, {
+        environmentsDir: envs,
+        outdir: path.join(tmp, 'dist'),
+        crdDirectory: path.join(REPO, 'crds'),
+        log: (l) => lines.push(l),
+      });
+      // THEN it is the product's mistake, not a bug: exit 1, the Secret and its reader named, dist/ not created
+      expect(code).toBe(1);
+      expect(lines.join('\n')).toContain(
+        'environment production: dvmm: secrets reference the Secret late-secret, read by Job/late-reader, which has no ExternalSecret',
+      );
+      expect(lines.join('\n')).not.toContain(INTERNAL_ERROR_LINE);
+      expect(fs.existsSync(path.join(tmp, 'dist'))).toBe(false);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('synthesizeProduct with Argo CD delivery', () => {
   let tmp: string;
   let lines: string[];
