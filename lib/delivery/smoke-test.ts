@@ -61,7 +61,8 @@ export const SMOKE_TEST_DEFAULTS = deepFreeze({
  * Service in blue-green), so a broken idle colour is seen before anyone switches to it. A failing call fails the Job,
  * which marks the sync failed. The Job is replaced at the next sync (`BeforeHookCreation`), so a failed one stays
  * for its logs. Its network edges (to each component's port) are recorded like any other, so the default-deny
- * policies let exactly these calls through.
+ * policies let exactly these calls through. The PostSync hook runs after every wave, so after a switch moved the
+ * Services: what gates a switch is {@link SmokeTest.addSwitchGate}, one `Sync` hook per blue-green component.
  */
 export class SmokeTest extends Construct implements IPeer {
   public readonly peerName: string;

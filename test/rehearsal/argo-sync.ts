@@ -34,7 +34,7 @@ export interface SyncResult {
   readonly failedHook?: string;
   /** The waves applied, phase:wave, in order. */
   readonly applied: readonly string[];
-  /** The Sync-phase hook Jobs the sync created. */
+  /** The Sync-phase hook Jobs the sync created (all of them, unless it stopped at a failed one). */
   readonly hooks: readonly string[];
 }
 
@@ -49,6 +49,8 @@ const isHook = (o: Json): boolean => o.metadata?.annotations?.[HOOK] !== undefin
 export async function argoSync(kube: Kube, dir: string, work: string, options: SyncOptions = {}): Promise<SyncResult> {
   const objects = rendered(dir).filter((o) => o.kind !== 'Namespace'); // the environment exists already
   const syncHooks = objects.filter((o) => isHook(o) && phasesOf(o).includes('Sync')).map((o) => o.metadata.name as string);
+  // The Sync hooks this sync created: a sync stopped at a failed gate leaves the later gates of the last sync as they were.
+  const created: string[] = [];
   if (options.awaitHooks === false) {
     // The bypass: the resources at once, then every hook, nothing awaited.
     await applyBatch(
@@ -70,14 +72,15 @@ export async function argoSync(kube: Kube, dir: string, work: string, options: S
         batch.filter((o) => !isHook(o)),
       );
       for (const hook of batch.filter(isHook)) await createHook(kube, work, withFailure(hook, options.failing));
+      if (phase === 'Sync') created.push(...batch.filter(isHook).map((o) => o.metadata.name as string));
       applied.push(`${phase}:${wave}`);
       const t = Date.now();
       const failed = await waitHealthy(kube, batch, `${path.basename(dir)} ${phase} wave ${wave}`);
       log(`  sync ${phase} wave ${wave}: ${batch.length} objects, ${failed ? `hook ${failed} FAILED` : 'healthy'} after ${seconds(t)}`);
-      if (failed !== undefined) return { failedHook: failed, applied, hooks: syncHooks };
+      if (failed !== undefined) return { failedHook: failed, applied, hooks: created };
     }
   }
-  return { applied, hooks: syncHooks };
+  return { applied, hooks: created };
 }
 
 /** The Job with the fail label on its pods when `failing` names it. */
