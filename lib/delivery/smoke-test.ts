@@ -61,7 +61,8 @@ export const SMOKE_TEST_DEFAULTS = deepFreeze({
  * Service in blue-green), so a broken idle colour is seen before anyone switches to it. A failing call fails the Job,
  * which marks the sync failed. The Job is replaced at the next sync (`BeforeHookCreation`), so a failed one stays
  * for its logs. Its network edges (to each component's port) are recorded like any other, so the default-deny
- * policies let exactly these calls through.
+ * policies let exactly these calls through. The PostSync hook runs after every wave, so after a switch moved the
+ * Services: what gates a switch is {@link SmokeTest.addSwitchGate}, one `Sync` hook per blue-green component.
  */
 export class SmokeTest extends Construct implements IPeer {
   public readonly peerName: string;
@@ -75,6 +76,7 @@ export class SmokeTest extends Construct implements IPeer {
   /** Whether the Job is rendered as a `PostSync` hook. */
   public readonly hook: boolean;
   private readonly peers: readonly IPeer[];
+  private readonly jobOptions: { readonly image: string; readonly timeout: number; readonly name: string };
 
   constructor(scope: Construct, id: string, props: SmokeTestProps) {
     super(scope, id);
@@ -102,21 +104,40 @@ export class SmokeTest extends Construct implements IPeer {
     ].join('; ');
     this.targets = props.targets.map((t) => `${t.peer.peerName}=http://${t.serviceName}:${t.port}${t.path}`);
 
-    this.job = restrictedShellJob(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        annotations: { [HOOK_ANNOTATION]: 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
-      },
-      podLabels: this.podSelector,
-      backoffLimit: 0,
-      activeDeadline: Duration.seconds(timeout),
-      shell: { name: 'smoke-test', image, script: this.script, args: this.targets },
-      resources: SMOKE_TEST_DEFAULTS.resources,
-    }).apiObject;
+    this.jobOptions = { image, timeout, name: props.name };
+    this.job = this.renderJob('Resource', props.name, 'PostSync', this.targets);
     for (const t of props.targets) Connections.of(this).add({ from: this, to: t.peer, port: t.port, purpose: 'smoke-test' });
     this.peers = props.targets.map((t) => t.peer);
     this.hook = props.hook ?? true;
     if (!this.hook) this.node.tryRemoveChild('Resource');
+  }
+
+  /**
+   * The switch gate of one blue-green component: the same test as an Argo CD `Sync` hook, `<name>-<component>`,
+   * calling the component through `target.serviceName` (the Service of the colour the active Services select once
+   * the sync is done, `<component>-next`). Ordered by the sync waves like any object (`BlueGreenService.gateSwitch`
+   * puts it in a wave of its own between the new active colour and the Services), so Argo CD applies it, waits for it
+   * to complete, and stops the sync if it fails: the Services stay on the old colour. The pods carry the smoke test's
+   * labels, so the same network policies let the call through.
+   */
+  public addSwitchGate(target: SmokeTarget): ApiObject {
+    if (!this.peers.includes(target.peer)) throw new Error(`${this.node.path}: ${target.peer.peerName} is not a target of the smoke test`);
+    const arg = `${target.peer.peerName}=http://${target.serviceName}:${target.port}${target.path}`;
+    return this.renderJob(`Gate-${target.peer.peerName}`, `${this.jobOptions.name}-${target.peer.peerName}`, 'Sync', [arg]);
+  }
+
+  private renderJob(id: string, name: string, phase: 'PostSync' | 'Sync', args: readonly string[]): ApiObject {
+    return restrictedShellJob(this, id, {
+      metadata: {
+        name,
+        annotations: { [HOOK_ANNOTATION]: phase, 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
+      },
+      podLabels: this.podSelector,
+      backoffLimit: 0,
+      activeDeadline: Duration.seconds(this.jobOptions.timeout),
+      shell: { name: 'smoke-test', image: this.jobOptions.image, script: this.script, args },
+      resources: SMOKE_TEST_DEFAULTS.resources,
+    }).apiObject;
   }
 
   /**

@@ -35,7 +35,7 @@ export interface SyncWavesProps {
  * after the namespace and its network policies (wave 0); the exposures come last, so traffic arrives only when
  * everything behind it is healthy. A peer that syncs in stages (`IStagedPeer`) takes one wave per stage after its
  * own, and what needs it comes after the last. Peers calling each other in a cycle share a wave. Every object gets its wave
- * (`argocd.argoproj.io/sync-wave`; wave 0 for what belongs to no peer), hooks keep theirs.
+ * (`argocd.argoproj.io/sync-wave`; wave 0 for what belongs to no peer), `Sync` hooks too; the other hooks keep theirs.
  *
  * Argo CD applies a wave and waits for it to be healthy (it knows CloudNativePG clusters and Keycloak) before the
  * next, so a database is ready before Keycloak, and Keycloak before the API that checks its tokens.
@@ -87,7 +87,9 @@ export class SyncWaves extends Construct {
     const last = this.lastWave;
     for (const c of this.props.last) waveOf.set(c, last);
     for (const object of this.node.scope!.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-      if (object.metadata.toJson().annotations?.[HOOK_ANNOTATION] !== undefined) continue;
+      // A hook of another phase (PreSync, PostSync) runs outside the waves; a Sync hook is ordered by them.
+      const hook = object.metadata.toJson().annotations?.[HOOK_ANNOTATION];
+      if (hook !== undefined && hook !== 'Sync') continue;
       const owner = object.node.scopes
         .slice()
         .reverse()

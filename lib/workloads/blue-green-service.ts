@@ -83,8 +83,16 @@ export class BlueGreenService extends Construct {
   public readonly service: kplus.Service;
   /** The Service selecting the idle colour. @internal */
   public readonly previewService: kplus.Service;
+  /**
+   * The Service `<name>-next` selecting the active colour, for the switch gate (see {@link gateSwitch}).
+   * @default - none: no gate @internal
+   */
+  public nextService?: kplus.Service;
   /** Whether the idle colour runs fewer pods than the active one, so that a switch must grow it first. */
   private readonly idleShrinks: boolean;
+  /** The switch gate: a sync stage of its own before the Services. */
+  private gate?: IConstruct;
+  private readonly workload: IDeploymentTemplate;
 
   constructor(scope: Construct, id: string, props: BlueGreenServiceProps) {
     super(scope, id);
@@ -103,6 +111,7 @@ export class BlueGreenService extends Construct {
       );
     }
     this.switchTo = props.switchTo;
+    this.workload = props.workload;
     // An autoscaler's count (no replicas) is never the idle colour's fixed one.
     this.idleShrinks = props.replicas === undefined || (props.idleReplicas ?? props.replicas) !== props.replicas;
     const replicas: Record<Color, number | undefined> = {
@@ -138,14 +147,34 @@ export class BlueGreenService extends Construct {
   }
 
   /**
-   * The Argo CD sync stages after the workload's own wave (which holds the active colour): first the Services, then
-   * the idle colour. Argo CD applies a wave and waits for it to be healthy before the next, so at a switch the new
-   * active colour is at full size and ready before the Services select it, and the old one shrinks to
-   * `idleReplicas` only after they left it. None when the idle colour keeps the full size (a switch then changes
-   * the Services' selectors only, and has nothing to wait for).
+   * Gates a switch on a test of the colour about to get traffic: renders the Service `<name>-next`, which selects the
+   * active colour (the one the Services select once a sync is done) and carries no traffic, and puts `render`'s (given
+   * that Service's name)
+   * result (an Argo CD `Sync` hook calling it, e.g. `SmokeTest.addSwitchGate`) in a sync stage of its own between the
+   * active colour and the Services. At a switch the new colour is at full size and healthy, the gate calls it, and
+   * only when the gate succeeds do the Services move; a failed gate stops the sync with the Services on the old
+   * colour. At any other sync it calls the colour that is live already.
+   */
+  public gateSwitch(render: (nextServiceName: string) => IConstruct): void {
+    if (this.gate !== undefined) throw new Error(`${this.node.path}: the switch is gated already`);
+    const select = { ...this.workload.podSelector, [COLOR_LABEL]: this.activeColor };
+    this.nextService = createService(this, 'NextService', `${this.service.name}-next`, this.workload.port, select);
+    this.gate = render(this.nextService.name);
+  }
+
+  /**
+   * The Argo CD sync stages after the workload's own wave (which holds the active colour): the switch gate (if any),
+   * then the Services, then the idle colour. Argo CD applies a wave and waits for it to be healthy (a hook: to
+   * succeed) before the next, so at a switch the new active colour is at full size and ready, and has passed the
+   * gate, before the Services select it, and the old one shrinks to `idleReplicas` only after they left it. Without
+   * a gate, none when the idle colour keeps the full size (a switch then changes the Services' selectors only, and has
+   * nothing to wait for).
    */
   public get syncStages(): ReadonlyArray<readonly IConstruct[]> {
-    return this.idleShrinks ? [[this.service, this.previewService], [this.deployments[this.idleColor]]] : [];
+    const services = [this.service, this.previewService];
+    const idle = this.idleShrinks ? [[this.deployments[this.idleColor]]] : [];
+    if (this.gate !== undefined) return [[this.gate], services, ...idle];
+    return this.idleShrinks ? [services, ...idle] : [];
   }
 }
 

@@ -69,9 +69,13 @@ describe('RolloutAnalysis', () => {
       'smoke-test',
     ]);
     expect(manifests.filter((m) => m.kind === 'Job')).toEqual([]);
-    // the services engine keeps its hook and renders no template
+    // the services engine keeps its hook (and its switch gates, one per component) and renders no template
     const services = synth(productChart(rollouts({ release: { ...ROLLOUTS, engine: 'services' } }), DELIVERED));
-    expect(services.filter((m) => m.kind === 'Job').map((m) => m.metadata.name)).toEqual(['dvmm-smoke-test']);
+    expect(services.filter((m) => m.kind === 'Job').map((m) => m.metadata.name)).toEqual([
+      'dvmm-smoke-test',
+      'dvmm-smoke-test-api',
+      'dvmm-smoke-test-frontend',
+    ]);
     expect(services.filter((m) => m.kind === 'AnalysisTemplate')).toEqual([]);
   });
 

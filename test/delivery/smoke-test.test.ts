@@ -24,6 +24,39 @@ describe('SmokeTest', () => {
     expect(script(job)).toContain('|| { echo "smoke: FAILED: $name did not answer $url"; exit 1; }');
   });
 
+  test('gates the switch: per blue-green component a Sync hook, after the active colour and before the Services, calls what they will select', () => {
+    const wave = (m: any): number => Number(m.metadata.annotations['argocd.argoproj.io/sync-wave']);
+    const staging = (activeColor: 'blue' | 'green', idleReplicas: number) =>
+      synth(productChart(testEnvironment({ release: { strategy: 'blue-green', activeColor, idleReplicas } }), DELIVERED));
+    for (const idleReplicas of [1, 3]) {
+      // GIVEN blue-green with a smaller idle colour (three sync stages) and with a full-size one (none before the gate)
+      const blue = staging('blue', idleReplicas);
+      // WHEN the switch to green is rendered
+      const green = staging('green', idleReplicas);
+      for (const [manifests, color] of [
+        [blue, 'blue'],
+        [green, 'green'],
+      ] as const) {
+        const gate = find(manifests, 'Job', 'dvmm-smoke-test-api');
+        // THEN the gate is a Sync hook (Argo CD waits for it and stops the sync when it fails), replaced at each sync
+        expect(gate.metadata.annotations).toMatchObject({
+          'argocd.argoproj.io/hook': 'Sync',
+          'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+        });
+        expect(targets(gate)).toEqual(['api=http://api-next:8080/actuator/health/readiness']);
+        // AND api-next selects the colour the Services select after the sync, and is applied before the gate
+        const next = find(manifests, 'Service', 'api-next');
+        expect(next.spec.selector).toEqual({ ...find(manifests, 'Service', 'api').spec.selector, 'eaf.io/color': color });
+        expect(wave(next)).toBe(wave(find(manifests, 'Deployment', `api-${color}`)));
+        expect(wave(gate)).toBe(wave(next) + 1);
+        // AND the Services move only in the wave after the gate
+        expect([wave(find(manifests, 'Service', 'api')), wave(find(manifests, 'Service', 'api-preview'))]).toEqual([wave(gate) + 1, wave(gate) + 1]);
+      }
+    }
+    // AND the PostSync test of the idle colour stays as it was
+    expect(find(staging('blue', 1), 'Job', 'dvmm-smoke-test').metadata.annotations['argocd.argoproj.io/hook']).toBe('PostSync');
+  });
+
   test('calls the active Service when the idle colour is scaled to 0, and the only Service of a rolling release', () => {
     const idleZero = find(synth(productChart(testEnvironment(), DELIVERED)), 'Job', 'dvmm-smoke-test');
     expect(targets(idleZero)).toContain('api=http://api:8080/actuator/health/readiness');

@@ -127,10 +127,17 @@ describe('main (the DVMM program)', () => {
         wave('Deployment', 'frontend'),
         wave(env === 'dev' ? 'Ingress' : 'Route', 'frontend'),
       ];
-      // Staging's idle colour is smaller (idleReplicas: 1): each component then takes three waves (active colour,
-      // Services, idle colour), so that a switch grows the new colour before the Services move. The first Deployment
-      // of each component is blue, staging's idle colour: the last of its three waves.
-      expect({ env, order }).toEqual({ env, order: env === 'staging' ? [1, 2, 5, 8, 9] : [1, 2, 3, 4, 5] });
+      // A blue-green component (staging, production) takes a wave for its Deployments, one for its switch gate and one
+      // for its Services, so that a switch is tested before the Services move; staging's idle colour is smaller
+      // (idleReplicas: 1), so it takes a fourth, after the Services. The first Deployment of each component is blue,
+      // staging's idle colour (the last of its four waves) and production's idle colour (its first wave).
+      const expected: Record<string, number[]> = { dev: [1, 2, 3, 4, 5], staging: [1, 2, 6, 10, 11], production: [1, 2, 3, 6, 9] };
+      expect({ env, order }).toEqual({ env, order: expected[env] });
+      const gates = docs.filter((d) => d.kind === 'Job' && d.metadata.annotations['argocd.argoproj.io/hook'] === 'Sync');
+      expect({ env, gates: gates.map((g) => `${g.metadata.name} ${g.metadata.annotations['argocd.argoproj.io/sync-wave']}`) }).toEqual({
+        env,
+        gates: env === 'dev' ? [] : ['dvmm-smoke-test-api 4', `dvmm-smoke-test-frontend ${env === 'staging' ? 8 : 7}`],
+      });
       const smoke = docs.find((d) => d.kind === 'Job' && d.metadata.name === 'dvmm-smoke-test');
       expect(smoke.metadata.annotations['argocd.argoproj.io/hook']).toBe('PostSync');
       const calls = smoke.spec.template.spec.containers[0].args;

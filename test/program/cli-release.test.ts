@@ -68,18 +68,22 @@ describe('eaf-cdk8s release commands', () => {
       );
       // THEN every environment was written through the gate
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^wrote \\d+ files for 3 environments to ${path.join(dir, 'dist')}: `)));
-      // THEN the diff printed is the four Services' selectors, nothing else
+      // THEN the diff printed is the Services' selectors (the four live ones and the switch gate's two), nothing else
       expect(outs).toEqual([
         [
-          '### Manifest diff of dvmm/dist (rollback production): 4 changed, 0 added, 0 removed',
+          '### Manifest diff of dvmm/dist (rollback production): 6 changed, 0 added, 0 removed',
           '',
           '**Changed**',
           '',
           '- `production: Service/dvmm-production/api`',
           '  - `spec.selector["eaf.io/color"]`: `"blue"` → `"green"`',
+          '- `production: Service/dvmm-production/api-next`',
+          '  - `spec.selector["eaf.io/color"]`: `"blue"` → `"green"`',
           '- `production: Service/dvmm-production/api-preview`',
           '  - `spec.selector["eaf.io/color"]`: `"green"` → `"blue"`',
           '- `production: Service/dvmm-production/frontend`',
+          '  - `spec.selector["eaf.io/color"]`: `"blue"` → `"green"`',
+          '- `production: Service/dvmm-production/frontend-next`',
           '  - `spec.selector["eaf.io/color"]`: `"blue"` → `"green"`',
           '- `production: Service/dvmm-production/frontend-preview`',
           '  - `spec.selector["eaf.io/color"]`: `"green"` → `"blue"`',

@@ -16,12 +16,14 @@ const log = (line: string): void => void process.stderr.write(`[rehearsal] ${lin
 const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
 /**
- * A product as a folder of its own, synthesised: DVMM (the repository root, `name` dvmm) or an example
+ * A product as a folder of its own, synthesised (unless `reuse` finds it synthesised already): DVMM (the repository root, `name` dvmm) or an example
  * (`examples/<name>`), its main.ts importing this repository's library by path.
  */
-function productCopy(work: string, name = 'dvmm'): string {
+function productCopy(work: string, name = 'dvmm', reuse = false): string {
   const source = name === 'dvmm' ? REPO : path.join(REPO, 'examples', name);
   const product = path.join(work, name);
+  // A copy synthesised already (the plan's, scripts/rehearse.sh): kept, with what earlier control planes released.
+  if (reuse && fs.existsSync(path.join(product, 'dist'))) return product;
   for (const folder of ['environments', 'realms']) {
     if (fs.existsSync(path.join(source, folder))) fs.cpSync(path.join(source, folder), path.join(product, folder), { recursive: true });
   }
@@ -84,10 +86,10 @@ async function liveEqualsDesired(kube: Kube, dir: string, label: string): Promis
 /** The namespace of an environment's workloads (where its Deployments, or its Rollouts, are). */
 const workloadNamespace = (dir: string): string => rendered(dir).find((o) => o.kind === 'Deployment' || o.kind === 'Rollout')?.metadata.namespace;
 
-/** The active Services: those selecting a colour, but not the `-preview` ones. */
+/** The active Services: those selecting a colour, but not the `-preview` ones nor the switch gate's `-next` ones. */
 const activeServices = (dir: string): string[] =>
   rendered(dir)
-    .filter((o) => o.kind === 'Service' && o.spec?.selector?.['eaf.io/color'] !== undefined && !o.metadata.name.endsWith('-preview'))
+    .filter((o) => o.kind === 'Service' && o.spec?.selector?.['eaf.io/color'] !== undefined && !/-(preview|next)$/.test(o.metadata.name))
     .map((o) => o.metadata.name as string);
 
 export { activeServices, apply, cli, failures, liveEqualsDesired, log, productCopy, rendered, report, seconds, workloadNamespace };

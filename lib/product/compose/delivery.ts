@@ -63,7 +63,16 @@ export function composeDelivery(c: Composition, scope: Construct, components: Re
     // Argo Rollouts each component's analysis runs the same test as a Job against its preview (or canary) Service.
     ...(rollouts ? { hook: false } : {}),
   };
-  return c.build(scope, 'smoke-test', props, 'delivery.smokeTest', (p: SmokeTestProps) => new SmokeTest(scope, 'smoke-test', p));
+  const smokeTest = c.build(scope, 'smoke-test', props, 'delivery.smokeTest', (p: SmokeTestProps) => new SmokeTest(scope, 'smoke-test', p));
+  // The switch gate: in the sync that moves a blue-green component's Services, the same test of the colour they are
+  // about to select runs first, as a Sync hook in a wave of its own (BlueGreenService.gateSwitch); Argo CD stops the
+  // sync when it fails, so the Services stay where they are. The PostSync hook alone would run after they moved.
+  if (smokeTest?.hook) {
+    for (const w of Object.values(components)) {
+      w.blueGreen?.gateSwitch((next) => smokeTest.addSwitchGate({ peer: w, serviceName: next, port: w.port, path: w.readinessPath }));
+    }
+  }
+  return smokeTest;
 }
 
 /** What the release analyses of the components read. */
