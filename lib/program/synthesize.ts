@@ -265,7 +265,10 @@ function stageEnvironment(
       path.join(staging, `${environment.name}.alert-tests.json`),
       `${JSON.stringify({ environment: environment.name, tests }, null, 2)}\n`,
     );
-  const waiverRecords = constructs.filter((c): c is EafProductChart => c instanceof EafProductChart).flatMap((c) => [...c.waiverRecords]);
+  // Not `instanceof`: cdk8s's Chart answers it for every chart (its static Symbol.hasInstance), so a plain chart would count.
+  const waiverRecords = constructs
+    .filter((c): c is EafProductChart => Object.prototype.isPrototypeOf.call(EafProductChart.prototype, c))
+    .flatMap((c) => [...c.waiverRecords]);
   return { objects, waiverRecords };
 }
 
