@@ -10,7 +10,7 @@ export interface RenderedEnvironment {
   readonly environment: EnvironmentConfig;
   /**
    * Its objects, as written, or only what the shared charts read of them: {@link composeDeliveryCharts} renders the
-   * same from each object's {@link deliveryOutline}, which is what `synthesizeEnvironments` keeps for it.
+   * same from each object's outline (`deliveryOutline`), which is what `synthesizeEnvironments` keeps for it.
    */
   readonly objects: readonly unknown[];
 }
