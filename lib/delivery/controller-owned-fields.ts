@@ -45,6 +45,17 @@ export function controllerOwnedFields(objects: readonly unknown[]): IgnoredDiffe
   return rules;
 }
 
+/**
+ * Of one object, the fields {@link controllerOwnedFields} reads beyond its `apiVersion` and `kind` (a Rollout's
+ * strategy, an autoscaler's target; nothing for other kinds): the answer is the same for objects reduced to these.
+ */
+export function controllerOwnedSource(object: unknown): { spec?: Record<string, unknown> } {
+  const kind = valueAt(object, 'kind');
+  if (kind === 'Rollout' && groupOf(object) === 'argoproj.io') return { spec: { strategy: valueAt(object, 'spec', 'strategy') } };
+  if (kind === 'HorizontalPodAutoscaler') return { spec: { scaleTargetRef: valueAt(object, 'spec', 'scaleTargetRef') } };
+  return {};
+}
+
 function rolloutRules(rollout: unknown): IgnoredDifference[] {
   const strategy = valueAt(rollout, 'spec', 'strategy');
   const services = [

@@ -1,6 +1,6 @@
-import { fieldPath, Finding, Manifest, ManifestSet, objectId, ValidationReport, WaivedFinding, Waiver, WaiverRecords } from './finding';
+import { fieldPath, Finding, Manifest, ManifestSet, objectId, ValidationReport, WaivedFinding, WaiverRecords } from './finding';
 import { RULE_CHECKS } from './policies';
-import { RawFinding, RuleContext } from './rule-context';
+import { CriticalEnvironments, RawFinding, RuleContext } from './rule-context';
 import { findRule, MIN_WAIVER_REASON, RuleId, ruleOrder, VALIDATION_RULES, WAIVER_PREFIX } from './rules';
 import { SchemaValidator } from './schemas';
 import type { CrdFolder } from './crd-folder';
@@ -72,20 +72,38 @@ export class ManifestValidator {
 
   /**
    * Checks every object of every set; collects every finding and never throws on a bad object.
+   *
+   * The sets are checked one at a time, as the iterable produces them: a program that composes its environments one
+   * after another can hand them over as it goes (a generator) and hold a single environment's objects at once. A set's
+   * findings depend on the other sets only through which environments are critical (an Argo CD Application that
+   * delivers another environment); a set that asked about an environment not yet known to be critical is kept until
+   * the last set, and checked again if that environment turned out to be, so the report is the same as if every set
+   * had been known from the start.
    * @param onSet called as each set's check starts (a program's progress line)
    */
-  public validate(sets: ManifestSet[], onSet?: (set: ManifestSet) => void): ValidationReport {
-    const findings: Finding[] = [];
-    const waivers: Waiver[] = [];
-    const waived: WaivedFinding[] = [];
-    const critical = new Set(sets.filter((s) => s.critical).map((s) => s.environment));
+  public validate(sets: Iterable<ManifestSet>, onSet?: (set: ManifestSet) => void): ValidationReport {
+    const reports: ValidationReport[] = [];
+    const critical = new Set<string>();
+    const undecided: Array<{ set: ManifestSet; position: number; notCritical: Set<string> }> = [];
     for (const set of sets) {
+      if (set.critical) critical.add(set.environment);
       onSet?.(set);
-      const result = this.validateSet(set, critical);
-      findings.push(...result.findings);
-      waivers.push(...result.waivers);
-      waived.push(...(result.waived ?? []));
+      // A name critical so far stays critical; one that is not may yet become so: that set's result is provisional.
+      const notCritical = new Set<string>();
+      const has = (environment: string): boolean => {
+        if (critical.has(environment)) return true;
+        notCritical.add(environment);
+        return false;
+      };
+      reports.push(this.validateSet(set, { has }));
+      if (notCritical.size > 0) undecided.push({ set, position: reports.length - 1, notCritical });
     }
+    for (const { set, position, notCritical } of undecided) {
+      if ([...notCritical].some((environment) => critical.has(environment))) reports[position] = this.validateSet(set, critical);
+    }
+    const findings = reports.flatMap((r) => r.findings);
+    const waivers = reports.flatMap((r) => r.waivers);
+    const waived = reports.flatMap((r) => r.waived ?? []);
     return this.reportWaived ? { findings, waivers, waived } : { findings, waivers };
   }
 
@@ -105,7 +123,7 @@ export class ManifestValidator {
     });
   }
 
-  private validateSet(set: ManifestSet, criticalEnvironments: ReadonlySet<string>): ValidationReport {
+  private validateSet(set: ManifestSet, criticalEnvironments: CriticalEnvironments): ValidationReport {
     const raw: RawFinding[] = [];
     set.objects.forEach((object, index) => raw.push(...this.schemaFindings(object, index, set)));
     const ctx = new RuleContext(set, criticalEnvironments);

@@ -19,6 +19,11 @@ export interface ObjectRef {
   readonly namespace: string;
 }
 
+/** Which environments of a run are critical, asked by name: the only thing a rule may know of the other sets. */
+export interface CriticalEnvironments {
+  has(environment: string): boolean;
+}
+
 /** What a rule sees: one environment's objects, with the pod templates already read out. */
 export class RuleContext {
   /** Every pod template of the set, in object order. */
@@ -27,11 +32,12 @@ export class RuleContext {
 
   /**
    * @param criticalEnvironments the names of the critical environments checked in the same run, for objects that
-   * deliver another environment (an Argo CD Application labelled `eaf.io/environment`)
+   * deliver another environment (an Argo CD Application labelled `eaf.io/environment`): asked one name at a time, so
+   * that the validator knows what a set's result depends on (see `ManifestValidator.validate`)
    */
   constructor(
     public readonly set: ManifestSet,
-    public readonly criticalEnvironments: ReadonlySet<string> = new Set(),
+    public readonly criticalEnvironments: CriticalEnvironments = new Set(),
   ) {
     this.templates = set.objects.flatMap((object, index) => {
       try {

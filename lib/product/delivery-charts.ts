@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { valueAt } from '../core/json';
-import { controllerOwnedFields } from '../delivery/controller-owned-fields';
+import { controllerOwnedFields, controllerOwnedSource } from '../delivery/controller-owned-fields';
 import { ARGO_CD_DEFAULTS, ArgoCdApplications, argoCdChartIds, ArgoCdRoot, DeliveredEnvironment, GroupKind } from '../delivery/argo-cd';
 import { ProductDefinition, productNamespaceName } from './product';
 import { EnvironmentConfig } from './settings';
@@ -8,7 +8,10 @@ import { EnvironmentConfig } from './settings';
 /** One environment as it was rendered, for the charts that deliver every environment. */
 export interface RenderedEnvironment {
   readonly environment: EnvironmentConfig;
-  /** Its objects, as written. */
+  /**
+   * Its objects, as written, or only what the shared charts read of them: {@link composeDeliveryCharts} renders the
+   * same from each object's outline (`deliveryOutline`), which is what `synthesizeEnvironments` keeps for it.
+   */
   readonly objects: readonly unknown[];
 }
 
@@ -48,6 +51,24 @@ export function composeDeliveryCharts(app: App, product: ProductDefinition, rend
         ignoreDifferences: controllerOwnedFields(objects),
       };
     }),
+  });
+}
+
+/**
+ * Of an environment's objects, what {@link composeDeliveryCharts} reads: each object's `apiVersion`, `kind` and
+ * `metadata.namespace`, and the fields a controller owns are derived from (a Rollout's strategy, an autoscaler's
+ * target). The charts are the same from these as from the whole objects; a program keeps only these of each
+ * environment until every environment is composed, so that its memory does not grow with every environment's objects.
+ */
+export function deliveryOutline(objects: readonly unknown[]): unknown[] {
+  return objects.map((object) => {
+    const namespace = valueAt(object, 'metadata', 'namespace');
+    return {
+      apiVersion: valueAt(object, 'apiVersion'),
+      kind: valueAt(object, 'kind'),
+      ...(namespace === undefined ? {} : { metadata: { namespace } }),
+      ...controllerOwnedSource(object),
+    };
   });
 }
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatUnusedWaiver, formatUpgradeWarning, ManifestValidator, unusedWaivers } from '../gate';
 import { CrdFolderError, readCrdFolder } from './crd-files';
-import { composeDeliveryCharts, DELIVERY_FOLDER } from '../product/delivery-charts';
+import { composeDeliveryCharts, DELIVERY_FOLDER, deliveryOutline } from '../product/delivery-charts';
 import { EafProductChart } from '../product/product-chart';
 import { ProductDefinition, ProductDefinitionError } from '../product/product';
 import { RESERVED_NAMESPACES_CONTEXT, UNREADABLE_ENVIRONMENTS_CONTEXT } from '../core/labels';
@@ -112,7 +112,7 @@ function writeProduct(product: ProductDefinition, options: SynthesizeProductOpti
       shared:
         product.delivery === undefined
           ? undefined
-          : { folder: DELIVERY_FOLDER, compose: (app, rendered) => composeDeliveryCharts(app, product, rendered) },
+          : { folder: DELIVERY_FOLDER, compose: (app, rendered) => composeDeliveryCharts(app, product, rendered), reads: deliveryOutline },
       unusedWaiversFail: options.strict === true,
     },
   );

@@ -2,7 +2,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml, YamlOutputType } from 'cdk8s';
 import { PropertyError } from '../core/errors';
-import { formatFinding, formatUnusedWaiver, Manifest, unusedWaivers, ManifestSet, ManifestValidator, UpgradeWarning, Waiver } from '../gate';
+import {
+  formatFinding,
+  formatUnusedWaiver,
+  Manifest,
+  unusedWaivers,
+  ManifestSet,
+  ManifestValidator,
+  UpgradeWarning,
+  ValidationReport,
+  Waiver,
+} from '../gate';
 import { ProductOwnAlerts } from '../observability/own-alerts';
 import { ProductAlerts } from '../observability/product-alerts';
 import { NetworkPolicies } from '../network/network-policies';
@@ -75,6 +85,12 @@ export interface SharedOutput {
   readonly folder: string;
   /** Composes the shared charts from every rendered environment. */
   readonly compose: (app: App, environments: readonly RenderedEnvironment[]) => void;
+  /**
+   * What `compose` reads of an environment's objects ({@link RenderedEnvironment.objects}): only this is kept of each
+   * environment once the gate has checked it, so that memory does not grow with every environment's objects.
+   * @default - every object, whole
+   */
+  readonly reads?: (objects: readonly Manifest[]) => readonly unknown[];
 }
 
 /** What a successful synthesis wrote and which waivers it honoured. */
@@ -128,11 +144,36 @@ function stageEnvironments(
   options: SynthesizeOptions,
 ): SynthesisResult {
   const problems: RankedProblem[] = (options.problems ?? []).map((p) => ({ environment: p.environment ?? '', rank: 0, text: p.text }));
-  const sets: ManifestSet[] = [];
+  const upgradeWarnings: UpgradeWarning[] = [];
+  const sets = stagedSets(staging, environments, compose, options, problems, upgradeWarnings);
+  const report = options.validator?.validate(sets) ?? drain(sets);
+  problems.push(...report.findings.map((f) => ({ environment: f.environment, rank: 2, text: formatFinding(f) })));
+  if (options.unusedWaiversFail === true) {
+    const unused = unusedWaivers(report.waivers);
+    problems.push(...unused.map((w) => ({ environment: w.environment, rank: 2, text: `${formatUnusedWaiver(w)} (--strict)` })));
+  }
+  if (problems.length > 0) throw new SynthesisError(problems.sort(byEnvironmentThenText).map((p) => p.text));
+  return { files: listFiles(staging), waivers: report.waivers, upgradeWarnings };
+}
+
+/**
+ * Each environment composed and written, then the shared objects when every environment was, as the gate asks for
+ * them: it checks each set before the next is composed, so only one environment's objects are held at a time (of the
+ * others, only what the shared charts read: {@link SharedOutput.reads}). Problems of composition go to `problems`;
+ * what the release after each environment's target removes or deprecates (warnings, never a failure) to `warnings`.
+ */
+function* stagedSets(
+  staging: string,
+  environments: EnvironmentConfig[],
+  compose: ComposeEnvironment,
+  options: SynthesizeOptions,
+  problems: RankedProblem[],
+  warnings: UpgradeWarning[],
+): Generator<ManifestSet, void, undefined> {
   const rendered: RenderedEnvironment[] = [];
   for (const environment of environments) {
+    const file = options.files?.[environment.name];
     if (options.shared !== undefined && environment.name === options.shared.folder) {
-      const file = options.files?.[environment.name];
       problems.push({
         environment: environment.name,
         rank: 0,
@@ -142,9 +183,10 @@ function stageEnvironments(
       });
       continue;
     }
+    let set: ManifestSet;
     try {
       const { objects, waiverRecords } = stageEnvironment(staging, environment, compose);
-      sets.push({
+      set = {
         environment: environment.name,
         critical: environment.critical ?? false,
         allowedRegistries: environment.registries,
@@ -152,35 +194,38 @@ function stageEnvironments(
         objects,
         target: environmentTarget(environment),
         // Every waiver of an environment's output must be one its file records (none, for a chart other than the product's).
-        waiverRecords: { file: options.files?.[environment.name] ?? `the environment file of ${environment.name}`, records: waiverRecords },
-      });
-      rendered.push({ environment, objects });
+        waiverRecords: { file: file ?? `the environment file of ${environment.name}`, records: waiverRecords },
+      };
+      if (options.shared !== undefined) rendered.push({ environment, objects: options.shared.reads?.(objects) ?? objects });
     } catch (e) {
-      const lines = describeFailure(inputFailures(e), environment.name, options.files?.[environment.name]);
-      problems.push(...lines.map((text) => ({ environment: environment.name, rank: 1, text })));
+      problems.push(...describeFailure(inputFailures(e), environment.name, file).map((text) => ({ environment: environment.name, rank: 1, text })));
+      continue;
     }
+    yield set;
+    // Checked by now; the warnings count only when nothing failed.
+    if (options.validator !== undefined && set.target !== undefined && problems.length === 0)
+      warnings.push(...options.validator.upgradeWarnings([set]));
   }
   // Shared objects describe every environment, so they are composed only when every environment was.
   if (options.shared !== undefined && problems.length === 0) {
     const folder = options.shared.folder;
+    let objects: Manifest[];
     try {
       const app = new App({ outdir: path.join(staging, folder), yamlOutputType: YamlOutputType.FILE_PER_CHART });
       options.shared.compose(app, rendered);
-      sets.push({ environment: folder, critical: false, objects: synthesizeApp(app) });
+      objects = synthesizeApp(app);
     } catch (e) {
       problems.push(...describeFailure(inputFailures(e), folder, undefined).map((text) => ({ environment: folder, rank: 1, text })));
+      return;
     }
+    yield { environment: folder, critical: false, objects };
   }
-  const report = options.validator?.validate(sets) ?? { findings: [], waivers: [] };
-  problems.push(...report.findings.map((f) => ({ environment: f.environment, rank: 2, text: formatFinding(f) })));
-  if (options.unusedWaiversFail === true) {
-    const unused = unusedWaivers(report.waivers);
-    problems.push(...unused.map((w) => ({ environment: w.environment, rank: 2, text: `${formatUnusedWaiver(w)} (--strict)` })));
-  }
-  if (problems.length > 0) throw new SynthesisError(problems.sort(byEnvironmentThenText).map((p) => p.text));
-  // What the release after each environment's target removes or deprecates: warnings, never a failure.
-  const upgradeWarnings = options.validator?.upgradeWarnings(sets.filter((s) => s.target !== undefined)) ?? [];
-  return { files: listFiles(staging), waivers: report.waivers, upgradeWarnings };
+}
+
+/** Composes every set, without a gate. */
+function drain(sets: Iterable<ManifestSet>): ValidationReport {
+  for (const set of sets) void set;
+  return { findings: [], waivers: [] };
 }
 
 /**
@@ -220,7 +265,10 @@ function stageEnvironment(
       path.join(staging, `${environment.name}.alert-tests.json`),
       `${JSON.stringify({ environment: environment.name, tests }, null, 2)}\n`,
     );
-  const waiverRecords = constructs.filter((c): c is EafProductChart => c instanceof EafProductChart).flatMap((c) => [...c.waiverRecords]);
+  // Not `instanceof`: cdk8s's Chart answers it for every chart (its static Symbol.hasInstance), so a plain chart would count.
+  const waiverRecords = constructs
+    .filter((c): c is EafProductChart => Object.prototype.isPrototypeOf.call(EafProductChart.prototype, c))
+    .flatMap((c) => [...c.waiverRecords]);
   return { objects, waiverRecords };
 }
 

@@ -2,7 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { ArgoCdApplications, ArgoCdRoot, DeliveredEnvironment } from '../../lib/delivery/argo-cd';
 import { ManifestValidator } from '../../lib/gate';
 import { readCrdFolder } from '../../lib/program/crd-files';
-import { composeDeliveryCharts } from '../../lib/product/delivery-charts';
+import { composeDeliveryCharts, deliveryOutline } from '../../lib/product/delivery-charts';
 import { defineProduct, ProductDefinitionError } from '../../lib/product/product';
 import { find, Manifest, productChart, settingProblems, synth, testEnvironment, WEB_PRODUCT } from '../util';
 import * as path from 'path';
@@ -153,6 +153,40 @@ describe("a product's delivery", () => {
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
     expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: 'batch', kind: 'Job' });
     expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: 'postgresql.cnpg.io', kind: 'Cluster' });
+  });
+
+  test("renders the same Argo CD objects from each environment's deliveryOutline as from its whole objects, which it keeps a small part of", () => {
+    // GIVEN three environments: canary by Argo Rollouts through Routes with an autoscaler, blue-green Rollouts, blue-green Deployments
+    const base = testEnvironment();
+    const environments = [
+      testEnvironment({
+        name: 'dev',
+        critical: false,
+        release: { strategy: 'canary', engine: 'argo-rollouts' },
+        components: { ...TAGGED, api: { ...TAGGED.api, autoscaling: { minReplicas: 2, maxReplicas: 6 } } },
+      }),
+      testEnvironment({ name: 'staging', critical: false, release: { strategy: 'blue-green', activeColor: 'blue', engine: 'argo-rollouts' } }),
+      base,
+    ];
+    const rendered = environments.map((environment) => ({ environment, objects: synth(productChart(environment, DELIVERED)) }));
+    const argocd = (from: Parameters<typeof composeDeliveryCharts>[2]) => {
+      const app = new App({ outdir: '/nonexistent' });
+      composeDeliveryCharts(app, DELIVERED, from);
+      return app.charts.map((chart) => synth(chart));
+    };
+    // WHEN the charts are composed from the whole objects and from their outlines
+    const outlined = rendered.map(({ environment, objects }) => ({ environment, objects: deliveryOutline(objects) }));
+    const whole = argocd(rendered);
+    // THEN they are the same, controller-owned fields included, and the outlines are a small part of the objects
+    expect(argocd(outlined)).toEqual(whole);
+    expect(find(whole[1], 'Application', 'dvmm-dev').spec.ignoreDifferences).toContainEqual({
+      group: 'argoproj.io',
+      kind: 'Rollout',
+      name: 'api',
+      jsonPointers: ['/spec/replicas'],
+    });
+    expect(find(whole[1], 'Application', 'dvmm-staging').spec.ignoreDifferences).toHaveLength(4);
+    expect(JSON.stringify(outlined).length).toBeLessThan(JSON.stringify(rendered).length / 5);
   });
 
   /** The Application `dvmm-production` composed from what the environment renders. */

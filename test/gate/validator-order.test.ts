@@ -17,6 +17,33 @@ describe('ManifestValidator ordering and switches', () => {
     ]);
   });
 
+  test('checks each set as the iterable produces it, before the next is produced, and reports as for an array', () => {
+    // GIVEN two environments produced one at a time, each with a Deployment that has a schema error
+    const events: string[] = [];
+    const set = (environment: string) => ({
+      environment,
+      critical: false,
+      objects: [{ ...deployment('web'), spec: { ...deployment('web').spec, paused: 'no' } }],
+    });
+    function* produced() {
+      for (const environment of ['dev', 'test']) {
+        events.push(`produce ${environment}`);
+        yield set(environment);
+      }
+    }
+    // WHEN validated, noting when each check starts
+    const report = validator().validate(produced(), (s) => events.push(`check ${s.environment}`));
+    // THEN each set was checked before the next was produced, and the findings are those of the array, in its order
+    expect(events).toEqual(['produce dev', 'check dev', 'produce test', 'check test']);
+    expect(report).toEqual(validator().validate([set('dev'), set('test')]));
+    expect(report.findings.map((f) => `${f.environment} ${f.rule}`)).toEqual([
+      'dev schema-core',
+      'dev network-policy-coverage',
+      'test schema-core',
+      'test network-policy-coverage',
+    ]);
+  });
+
   test("keeps one object's findings of one rule in the order they were found (the object's field order)", () => {
     const web = deployment('web');
     const bad = {

@@ -90,6 +90,30 @@ describe('critical-sync-approval', () => {
     ]);
   });
 
+  test('sets checked one at a time: an Application checked before its environment is known critical is checked again, same findings', () => {
+    // GIVEN an argocd folder checked first, then the environments it delivers (production critical), produced one at a time
+    const objects = [
+      application('shop-production', { prune: true }, { environment: 'production' }),
+      application('shop-dev', { prune: true }, { environment: 'dev' }),
+    ];
+    const sets = [
+      { environment: 'argocd', critical: false, objects },
+      { environment: 'dev', critical: false, objects: [] },
+      { environment: 'production', critical: true, objects: [] },
+    ];
+    function* oneAtATime() {
+      yield* sets;
+    }
+    // WHEN validated from a generator and from the array
+    const fromGenerator = validator().validate(oneAtATime());
+    const fromArray = validator().validate(sets);
+    // THEN the Application of production needs approval either way: production was critical in the run
+    expect(fromGenerator).toEqual(fromArray);
+    expect(fromGenerator.findings.filter((f) => f.rule === 'critical-sync-approval').map(formatFinding)).toEqual([
+      unapproved('shop-production', 'the critical environment production'),
+    ]);
+  });
+
   test("passes an app-of-apps root: its AppProject allows only Argo CD's Applications and AppProjects, and no cluster-scoped object", () => {
     // GIVEN root Applications whose projects allow only Applications, only AppProjects, or both
     const objects = [
