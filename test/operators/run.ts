@@ -1,7 +1,8 @@
 /**
  * The operators tier (npm run test:operators): the operators' own validation code (scripts/tools/opvalidate: Argo
  * Rollouts, Argo CD, prometheus-operator; External Secrets left out, see docs/explanation/real-tools.md) on every
- * output this repository renders, expecting no finding, and on known-bad objects, expecting each operator's finding (so the tier cannot pass without running them).
+ * output this repository renders, expecting no finding, and on known-bad objects, expecting each operator's finding
+ * (so the tier cannot pass without running them).
  *
  * - DVMM's committed dist/ (every environment and its Argo CD objects);
  * - every example product (examples/<name>, synthesised into a temporary copy; the plain cdk8s app through cdk8s);
