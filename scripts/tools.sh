@@ -8,6 +8,8 @@
 #                                              # (kube-controller-manager, kube-scheduler, kwok; not part of `all`)
 #   bash scripts/tools.sh canary               # the canary rehearsal's controllers (argo-rollouts, prometheus;
 #                                              # npm run test:rehearsal:canary; not part of `all`, not in .ci/run)
+#   bash scripts/tools.sh operators            # the operators' own validation (opvalidate; npm run test:operators;
+#                                              # not part of `all`, not in .ci/run yet)
 #   bash scripts/tools.sh --update-mods        # after changing a version below:
 #                                              # rewrite + tidy scripts/tools/*/go.mod
 #   bash scripts/tools.sh --bin-dir            # print the bin folder
@@ -56,6 +58,17 @@ ARGO_ROLLOUTS_BUILD_DATE=2026-11-03T15:01:25Z  # the module's .info Time (the pr
 # approved toolchain that the go command takes from the module proxy (76 MB, once per machine). Every other tool keeps
 # the machine's Go; the wrapper's go.mod says go 1.26.10, so run its `go mod tidy` with the same variable.
 ARGO_ROLLOUTS_GOTOOLCHAIN=go1.27.3
+# The operators' own validation code (scripts/tools/opvalidate, npm run test:operators): one program, one wrapper module
+# whose go.mod pins each operator at the release of its CRDs in crds/ where the module proxy serves it. It is built with
+# the same approved toolchain as argo-rollouts (argo-cd v3.6.2's go.mod asks for Go 1.27.0), so the two share the
+# Go build cache. What each pin is and why (crds/SOURCES.md has the CRDs' releases):
+OPVALIDATE_ARGO_ROLLOUTS=v1.9.3   # github.com/argoproj/argo-rollouts: as crds/argoproj.io_rollouts.yaml
+OPVALIDATE_ARGO_CD=v3.6.2         # github.com/argoproj/argo-cd/v3: as crds/argoproj.io_appprojects.yaml
+OPVALIDATE_PROMETHEUS_OPERATOR=v0.94.1  # github.com/prometheus-operator/prometheus-operator: as crds/monitoring.coreos.com_*
+# External Secrets is left out: the newest release the module proxy serves whole, v0.16.2 (the CRDs are v2.9.0; its
+# apis module is not served, v1.3.2 is refused), does not compile against the controller-runtime v0.25 that
+# prometheus-operator v0.94.1 requires (docs/explanation/real-tools.md).
+OPVALIDATE_GOTOOLCHAIN=go1.27.3
 # kube-linter (golang.stackrox.io/kube-linter) cannot be pinned here: the module
 # proxy this project can reach refuses the golang.stackrox.io host (403 "Go module
 # host not permitted"), and github.com/stackrox/kube-linter is refused as well;
@@ -77,6 +90,9 @@ REHEARSAL_TOOLS=(kube-controller-manager kube-scheduler kwok)
 # The canary rehearsal's (npm run test:rehearsal:canary): not in .ci/run yet, because the Rollouts controller's cold
 # build (its own Go toolchain, so no package shared with the other tools) would push CI past its cold budget.
 CANARY_TOOLS=(argo-rollouts prometheus)
+# The operators' validation (npm run test:operators): not in .ci/run yet (its cold build is measured in
+# docs/explanation/real-tools.md for the integrator to decide).
+OPERATORS_TOOLS=(opvalidate)
 
 # Reproducible, non-interactive Go builds from the checked-in go.sum files.
 export GOFLAGS="-mod=readonly -buildvcs=false"
@@ -127,6 +143,7 @@ stamp_key() {
     prometheus) echo "$PROMETHEUS_VERSION tags=$PROMTOOL_BUILD_TAGS $(mod_hash promtool)" ;;
     argo-rollouts) echo "$ARGO_ROLLOUTS_VERSION go=$ARGO_ROLLOUTS_GOTOOLCHAIN $(mod_hash argo-rollouts)" ;;
     kwok) echo "$KWOK_VERSION $(mod_hash kwok)" ;;
+    opvalidate) echo "rollouts=$OPVALIDATE_ARGO_ROLLOUTS cd=$OPVALIDATE_ARGO_CD po=$OPVALIDATE_PROMETHEUS_OPERATOR go=$OPVALIDATE_GOTOOLCHAIN $(mod_hash opvalidate) $(cat "$MODS"/opvalidate/*.go | sha256sum | cut -c1-16)" ;;
   esac
 }
 
@@ -251,6 +268,15 @@ build_kwok() {
     -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" -o "$BIN/kwok" sigs.k8s.io/kwok/cmd/kwok)
 }
 
+build_opvalidate() {
+  [[ -f "$MODS/opvalidate/go.mod" ]] || die "opvalidate is a tool of the repository's operators tier (npm run test:operators); its module scripts/tools/opvalidate is not in the package"
+  check_mod opvalidate github.com/argoproj/argo-rollouts "$OPVALIDATE_ARGO_ROLLOUTS"
+  check_mod opvalidate github.com/argoproj/argo-cd/v3 "$OPVALIDATE_ARGO_CD"
+  check_mod opvalidate github.com/prometheus-operator/prometheus-operator "$OPVALIDATE_PROMETHEUS_OPERATOR"
+  (cd "$MODS/opvalidate" && GOTOOLCHAIN=$OPVALIDATE_GOTOOLCHAIN timed_build opvalidate \
+    "$GO" build -trimpath -ldflags "-s -w" -o "$BIN/opvalidate" .)
+}
+
 # Quick smoke test of a freshly built binary (output captured first: `cmd | grep -q`
 # would fail under pipefail when grep exits early and cmd gets SIGPIPE).
 verify() {
@@ -266,6 +292,7 @@ verify() {
     kwok) out=$("$BIN/kwok" --version 2>&1) want="kwok version $KWOK_VERSION " ;;
     promtool | prometheus) out=$("$BIN/$1" --version 2>&1) want="$1, version $(prometheus_release) (branch: HEAD, revision: $PROMETHEUS_GIT_COMMIT)" ;;
     argo-rollouts) out=$("$BIN/argo-rollouts" --version 2>&1) want="$ARGO_ROLLOUTS_VERSION+unknown" ;;
+    opvalidate) out=$("$BIN/opvalidate" 2>&1 || true) want="usage: opvalidate" ;;
   esac || die "$1 failed to run"
   [[ $out == *"$want"* ]] || die "$1 failed its smoke test (no '$want' in: $out)"
 }
@@ -308,6 +335,12 @@ update_mods() {
     (cd "$MODS/argo-rollouts" && export GOTOOLCHAIN=$ARGO_ROLLOUTS_GOTOOLCHAIN GOFLAGS=-mod=mod &&
       "$GO" mod edit -require "github.com/argoproj/argo-rollouts@$ARGO_ROLLOUTS_VERSION" && "$GO" mod tidy)
   fi
+  if [[ -f "$MODS/opvalidate/go.mod" ]]; then # its replace block (k8s.io at argo-cd's v0.37.0) is kept by hand
+    (cd "$MODS/opvalidate" && export GOTOOLCHAIN=$OPVALIDATE_GOTOOLCHAIN GOFLAGS=-mod=mod &&
+      "$GO" mod edit -require "github.com/argoproj/argo-rollouts@$OPVALIDATE_ARGO_ROLLOUTS" \
+        -require "github.com/argoproj/argo-cd/v3@$OPVALIDATE_ARGO_CD" \
+        -require "github.com/prometheus-operator/prometheus-operator@$OPVALIDATE_PROMETHEUS_OPERATOR" && "$GO" mod tidy)
+  fi
   log "go.mod files updated; review and commit scripts/tools/*/go.{mod,sum}"
 }
 
@@ -324,15 +357,16 @@ main() {
       all) for a in "${ALL_TOOLS[@]}"; do mapfile -t -O "${#want[@]}" want < <(kube_tools "$a"); done ;;
       rehearsal) for a in "${REHEARSAL_TOOLS[@]}"; do mapfile -t -O "${#want[@]}" want < <(kube_tools "$a"); done ;;
       canary) want+=("${CANARY_TOOLS[@]}") ;;
+      operators) want+=("${OPERATORS_TOOLS[@]}") ;;
       kube-apiserver | kubectl | etcd | kube-controller-manager | kube-scheduler) mapfile -t -O "${#want[@]}" want < <(kube_tools "$t") ;;
       kube-apiserver-* | kubectl-* | etcd-* | kube-controller-manager-* | kube-scheduler-*)
         [[ " $(for a in kube-apiserver kubectl etcd kube-controller-manager kube-scheduler; do kube_tools $a; done) " == *[[:space:]]"$t"[[:space:]]* ]] ||
           die "$t is not a binary of the matrix (KUBE_MINORS at the top of scripts/tools.sh)"
         want+=("$t") ;;
-      netpolicy | kube-score | helm | promtool | kwok | argo-rollouts | prometheus) want+=("$t") ;;
+      netpolicy | kube-score | helm | promtool | kwok | argo-rollouts | prometheus | opvalidate) want+=("$t") ;;
       netpol-analyzer) want+=(netpolicy) ;;
       kube-linter) die "kube-linter is not installable here: the Go module proxy refuses golang.stackrox.io (see the top of scripts/tools.sh); use kube-score" ;;
-      *) die "unknown tool '$t' (known: ${ALL_TOOLS[*]} ${DEV_TOOLS[*]} ${REHEARSAL_TOOLS[*]} ${CANARY_TOOLS[*]}, all, rehearsal, canary)" ;;
+      *) die "unknown tool '$t' (known: ${ALL_TOOLS[*]} ${DEV_TOOLS[*]} ${REHEARSAL_TOOLS[*]} ${CANARY_TOOLS[*]} ${OPERATORS_TOOLS[*]}, all, rehearsal, canary, operators)" ;;
     esac
   done
   mkdir -p "$BIN" "$STAMPS"
@@ -361,6 +395,7 @@ main() {
       prometheus) build_promtool prometheus ;;
       kwok) build_kwok ;;
       argo-rollouts) build_argo_rollouts ;;
+      opvalidate) build_opvalidate ;;
     esac
     verify "$t"
     write_stamp "$t"
