@@ -4,7 +4,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { defineProduct, PropertyError } from '../../lib';
+import { defineProduct, EnvironmentConfig, PropertyError } from '../../lib';
 import { synthesizeProduct } from '../../lib/program';
 import { INTERNAL_ERROR_EXIT_CODE, INTERNAL_ERROR_LINE } from '../../lib/program/internal-error';
 import { readTree } from '../tree';
@@ -12,6 +12,20 @@ import { testEnvironment, WEB_PRODUCT } from '../util';
 import { orders } from '../../examples/api-only/main';
 
 const REPO = path.join(__dirname, '..', '..');
+
+/** Runs the program on `product` with one environment file, written into `<tmp>/environments/`; its lines into `lines`. */
+function synthesizeIn(tmp: string, product: ReturnType<typeof defineProduct>, environment: EnvironmentConfig, lines: string[]): number {
+  const envs = path.join(tmp, 'environments');
+  fs.mkdirSync(envs);
+  const { name, ...settings } = environment;
+  fs.writeFileSync(path.join(envs, `${name}.yaml`), stringify(settings));
+  return synthesizeProduct(product, {
+    environmentsDir: envs,
+    outdir: path.join(tmp, 'dist'),
+    crdDirectory: path.join(REPO, 'crds'),
+    log: (l) => lines.push(l),
+  });
+}
 
 describe('synthesizeProduct', () => {
   let tmp: string;
@@ -103,17 +117,8 @@ describe('synthesizeProduct', () => {
       ...WEB_PRODUCT,
       identity: { kind: 'keycloak', realm, realmPlaceholders: { LDAP_PASSWORD: { secretName: 'ldap', key: 'password' } } },
     });
-    const envs = path.join(tmp, 'environments');
-    fs.mkdirSync(envs);
-    const { name, ...production } = testEnvironment();
-    fs.writeFileSync(path.join(envs, `${name}.yaml`), stringify(production));
     // WHEN the program runs
-    const code = synthesizeProduct(product, {
-      environmentsDir: envs,
-      outdir: path.join(tmp, 'dist'),
-      crdDirectory: path.join(REPO, 'crds'),
-      log: (l) => lines.push(l),
-    });
+    const code = synthesizeIn(tmp, product, testEnvironment(), lines);
     // THEN both secrets are named by their path (redacted, against the product's construct, not an environment
     // setting), the placeholder passes, and nothing is written
     expect(code).toBe(1);
@@ -146,19 +151,10 @@ describe('synthesizeProduct: a Secret referenced after composition', () => {
         });
       },
     });
-    const envs = path.join(tmp, 'environments');
-    fs.mkdirSync(envs);
-    const { name, ...production } = testEnvironment({ secrets: { provider: 'external-secrets', store: { name: 'vault' } } });
-    fs.writeFileSync(path.join(envs, `${name}.yaml`), stringify(production));
     const lines: string[] = [];
     try {
       // WHEN the program runs
-      const code = synthesizeProduct(product, {
-        environmentsDir: envs,
-        outdir: path.join(tmp, 'dist'),
-        crdDirectory: path.join(REPO, 'crds'),
-        log: (l) => lines.push(l),
-      });
+      const code = synthesizeIn(tmp, product, testEnvironment({ secrets: { provider: 'external-secrets', store: { name: 'vault' } } }), lines);
       // THEN it is the product's mistake, not a bug: exit 1, the Secret and its reader named, dist/ not created
       expect(code).toBe(1);
       expect(lines.join('\n')).toContain(
