@@ -53,6 +53,9 @@ function state(dir: string): State {
   return { file: fs.readFileSync(path.join(dir, STAGING), 'utf8'), dist: tree(path.join(dir, 'dist')), names };
 }
 
+/** The release lock of the environments folder (its directory and its owner record). */
+const LEFT_LOCK = ['.environments.lock', '.environments.lock.owner'];
+
 let tmp: string;
 /** DVMM as a product folder with its output: before the switch, after its first step, after its second. */
 let base: string;
@@ -106,7 +109,9 @@ function assertInterim(dir: string, before: State, after: State): boolean {
   if (now.file === before.file) expect(journal).toBe(false);
   else expect(now.file).toBe(after.file);
   if (now.file === after.file && !journal) {
-    expect(now).toEqual(after);
+    // A kill between the journal's close and the lock's release leaves the lock of a process that is gone, which the
+    // next command takes over (test/program/output-writer.test.ts): anything else must be the whole step.
+    expect({ ...now, names: now.names.filter((n) => !LEFT_LOCK.includes(n)) }).toEqual(after);
     return true;
   }
   if (now.dist !== undefined) expect([before.dist, after.dist]).toContainEqual(now.dist);
