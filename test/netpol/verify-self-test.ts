@@ -82,7 +82,8 @@ for (const [label, edit, missing, unexpected] of [
 }
 
 // DVMM: close the frontend's ingress in production (outside-2 is the namespace standing in for the ingress
-// controller's, labelled policy-group.network.openshift.io/ingress): public traffic and the smoke test lose it.
+// controller's, labelled policy-group.network.openshift.io/ingress): public traffic, the smoke test and its switch gates
+// (the same pod labels) lose it.
 const dvmmOut = fresh('dvmm', (o) => dvmm(o));
 tamper(dvmmOut, 'production', 'frontend-ingress', (p) => {
   p.spec.ingress = [];
@@ -92,6 +93,10 @@ expect(
   dvmmOut,
   'production',
   [
+    'dvmm-production/dvmm-smoke-test-api[Job] => dvmm-production/frontend-blue[Deployment] : TCP 8080',
+    'dvmm-production/dvmm-smoke-test-api[Job] => dvmm-production/frontend-green[Deployment] : TCP 8080',
+    'dvmm-production/dvmm-smoke-test-frontend[Job] => dvmm-production/frontend-blue[Deployment] : TCP 8080',
+    'dvmm-production/dvmm-smoke-test-frontend[Job] => dvmm-production/frontend-green[Deployment] : TCP 8080',
     'dvmm-production/dvmm-smoke-test[Job] => dvmm-production/frontend-blue[Deployment] : TCP 8080',
     'dvmm-production/dvmm-smoke-test[Job] => dvmm-production/frontend-green[Deployment] : TCP 8080',
     'outside-2/pod-1[Pod] => dvmm-production/frontend-blue[Deployment] : TCP 8080',
