@@ -222,9 +222,9 @@ function* stagedSets(
   }
 }
 
-/** Composes every set, without a gate. */
+/** Composes every set (the generator writes as it goes), without a gate. */
 function drain(sets: Iterable<ManifestSet>): ValidationReport {
-  for (const set of sets) void set;
+  Array.from(sets);
   return { findings: [], waivers: [] };
 }
 

@@ -148,10 +148,9 @@ export class BlueGreenService extends Construct {
 
   /**
    * Gates a switch on a test of the colour about to get traffic: renders the Service `<name>-next`, which selects the
-   * active colour (the one the Services select once a sync is done) and carries no traffic, and puts `render`'s (given
-   * that Service's name)
-   * result (an Argo CD `Sync` hook calling it, e.g. `SmokeTest.addSwitchGate`) in a sync stage of its own between the
-   * active colour and the Services. At a switch the new colour is at full size and healthy, the gate calls it, and
+   * active colour (the one the Services select once a sync is done) and carries no traffic, and puts what `render`
+   * makes of that Service's name (an Argo CD `Sync` hook calling it, e.g. `SmokeTest.addSwitchGate`) in a sync stage
+   * of its own between the active colour and the Services. At a switch the new colour is at full size and healthy, the gate calls it, and
    * only when the gate succeeds do the Services move; a failed gate stops the sync with the Services on the old
    * colour. At any other sync it calls the colour that is live already.
    */
