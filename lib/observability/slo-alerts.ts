@@ -41,6 +41,12 @@ export function requestsRecord(window: string): string {
   return `eaf:api_requests:increase${window}`;
 }
 
+/** The burn alerts' name (before `Fast` / `Slow`) and the budget their texts name, per kind of objective. */
+const BURN_ALERT_NAMES = deepFreeze({
+  availability: { alert: 'ApiErrorBudgetBurn', budget: 'error budget' },
+  latency: { alert: 'ApiLatencyBudgetBurn', budget: 'latency budget' },
+});
+
 interface BurnWindow {
   readonly factor: number;
   readonly long: string;
@@ -142,8 +148,7 @@ function burnAlerts(o: Objective, labels: Labels, minimumRequests: number): Aler
     return `(${recorded(o.record(w.long))} > ${threshold} and ${recorded(o.record(w.short))} > ${threshold}${guard})`;
   };
   const over = (ws: readonly BurnWindow[]) => ws.map((w) => `${num(w.factor)}x over ${words(w.long)} and ${words(w.short)}`).join(' or ');
-  const name = o.kind === 'availability' ? 'ApiErrorBudgetBurn' : 'ApiLatencyBudgetBurn';
-  const budget = o.kind === 'availability' ? 'error budget' : 'latency budget';
+  const { alert: name, budget } = BURN_ALERT_NAMES[o.kind];
   const spends = `{{ $labels.component }} in {{ $labels.namespace }} spends the ${budget} of its ${o.text} objective at`;
   const days = seconds(o.window) / 86400;
   return [
@@ -200,10 +205,10 @@ function burnTest(
   };
 }
 
-/** `1h` as `1 h`, `5m` as `5 min`, as the descriptions write windows. */
+/** `1h` as `1 h`, `5m` as `5 min`, as the descriptions write windows (every window here is one of {@link duration}'s). */
 function words(window: string): string {
-  const [, value, unit] = /^([0-9]+)([smhdw])$/.exec(window)!;
-  return `${value} ${{ s: 's', m: 'min', h: 'h', d: 'd', w: 'w' }[unit]}`;
+  const unit = window.slice(-1) as 's' | 'm' | 'h' | 'd' | 'w';
+  return `${window.slice(0, -1)} ${{ s: 's', m: 'min', h: 'h', d: 'd', w: 'w' }[unit]}`;
 }
 
 /** `30d` as `30-day`. */
