@@ -69,8 +69,8 @@ stop_cluster() {
   stop_pid "$ETCD_PID"; ETCD_PID=""
 }
 
-cleanup() {
-  local rc=$?
+cleanup() { # [exit code]: the one to exit with, else the status this trap was entered with
+  local rc=${1:-$?}
   stop_cluster
   if [[ -n $ROOT_WORK ]]; then
     if [[ ${KEEP_WORKDIR:-0} == 1 ]]; then log "kept $ROOT_WORK"; else rm -rf "$ROOT_WORK"; fi

@@ -6,7 +6,8 @@
 #   3. a consumer program compiled with plain tsc --strict runs with plain node and passes the gate;
 #   4. eaf-cdk8s init demo; npm install; npm run synth (gate-clean, three environments); npm test;
 #      eaf-cdk8s verify dist: every tier, with no file added (kube-score, the flow record against the analyser, promtool,
-#      a real kube-apiserver; tools from $EAF_TOOLS_DIR, default <repo>/.tools); then each examples/<name>/ product,
+#      a real kube-apiserver; tools from $EAF_TOOLS_DIR, default <repo>/.tools), and the rehearsal (verify --rehearse);
+#      then each examples/<name>/ product,
 #      its imports pointed at the package, synthesised by eaf-cdk8s synth --dir and passing every verify tier;
 #   5. the tutorial's commands (docs/tutorial/first-product.md), read from the page and run in an empty folder;
 #   6. the light install: the package installs no tsx and no esbuild; init adds tsx to the product only where the Node it
@@ -82,6 +83,11 @@ say "npm test (assertions and snapshots)"
 NO_COLOR=1 npx vitest run --update=new 2>&1 | grep -E '^ *(Tests|Snapshots) '
 say "eaf-cdk8s verify dist (every tier)"
 EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify dist
+# The rehearsal, from the package: its scripts, its compiled driver, the switch and rollback of this CLI on a copy of
+# the product beside it (removed after), on a control plane of the tools built from the package's own wrapper modules.
+say "eaf-cdk8s verify dist --rehearse (a simulated control plane; the demo's blue-green staging and production released)"
+EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify dist --rehearse --quiet
+[[ -z $(find .. -maxdepth 1 -name '.eaf-rehearsal.*') ]] || fail "verify --rehearse left its product copy behind"
 
 # Every example product of the repository, as a team would write it: imports from the package, synthesised by the CLI
 # from the tarball (installed by name in the registry mode, CI's), and every verify tier green with nothing added.

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The rehearsal tier (npm run test:rehearsal): a simulated control plane per server needed, on which DVMM's and the
 # examples' environments are applied and released the way the CLI releases them, each environment on the server of
-# its target minor, or the nearest one whose controllers are built (test/rehearsal/servers.ts; the log says which).
+# its target minor, or the nearest one whose controllers are built (lib/program/rehearsal/servers.ts; the log says which).
 #
 #   bash scripts/rehearse.sh            # rehearse (test/rehearsal/rehearse.ts plays the release flow)
 #   bash scripts/rehearse.sh up         # the control plane with fake nodes for interactive use (Ctrl-C stops it)
 #   bash scripts/rehearse.sh canary     # the canary rehearsal (test/rehearsal/canary.test.ts; npm run test:rehearsal:canary)
+#   bash scripts/rehearse.sh verify <product> <outdir> <env>...
+#                                       # eaf-cdk8s verify <outdir> --rehearse: any product's environments
+#                                       # (lib/program/rehearsal/main.ts, shipped with the package)
 #
 # The control plane: etcd + kube-apiserver + the CRDs of crds/ (scripts/cluster.sh's start_cluster), plus
 # kube-controller-manager and kube-scheduler of the same release, and kwok (sigs.k8s.io/kwok, pinned in
@@ -37,7 +40,7 @@ kwok_stages() { # <out file>
   local dir f
   dir=$(cd "$REPO/scripts/tools/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok) || die "sigs.k8s.io/kwok not in the module cache"
   # pod/chaos/pod-container-running-failed: a pod labelled pod-container-running-failed.stage.kwok.x-k8s.io=true
-  # fails (the rehearsal's failing smoke test: test/rehearsal/argo-sync.ts labels a hook Job's pods so).
+  # fails (the rehearsal's failing smoke test: lib/program/rehearsal/argo-sync.ts labels a hook Job's pods so).
   for f in node/fast/node-initialize pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete pod/chaos/pod-container-running-failed; do
     [[ -f $dir/kustomize/stage/$f.yaml ]] || die "no kwok stage $f in $dir"
     if [[ $f == pod/fast/pod-ready ]]; then
@@ -116,6 +119,15 @@ plane_up() { # <minor>
   log "rehearsal@$m: control plane up in $((SECONDS - t0))s"
 }
 
+COPY=""
+verify_cleanup() { # cleanup (cluster.sh), and the product's copy of `verify`
+  local rc=$?
+  if [[ -n $COPY ]]; then
+    if [[ ${KEEP_WORKDIR:-0} == 1 ]]; then log "kept $COPY"; else rm -rf "$COPY"; fi
+  fi
+  cleanup "$rc"
+}
+
 rehearse_main() {
   local action=${1:-test}
   command -v jq >/dev/null || die "jq is required (apt-get install -y jq)"
@@ -134,7 +146,7 @@ rehearse_main() {
       ;;
     test)
       # Each environment on the server of its target minor (<env>.target.json), or the nearest with its controllers
-      # built (test/rehearsal/servers.ts says which and why); one control plane per server needed, one after the other.
+      # built (lib/program/rehearsal/servers.ts says which and why); one control plane per server needed, one after the other.
       placement=(--products "$ROOT_WORK/products" --matrix "${SERVERS[*]}" --controllers "$(controller_minors)")
       servers=$(node --import tsx "$REPO/test/rehearsal/rehearse.ts" --plan 1 --server "$m" "${placement[@]}") ||
         die "the rehearsal's plan failed"
@@ -146,6 +158,27 @@ rehearse_main() {
       done
       log "rehearsal on ${servers//$'\n'/, }: PASSED in $((SECONDS - t0))s"
       ;;
+    verify) # <product> <outdir> <env>...: the package's driver, compiled (build/), or from the sources in the repository
+      [[ $# -ge 4 ]] || die "usage: rehearse.sh verify <product folder> <output folder> <env>..."
+      local -a driver=("${EAF_NODE:-node}" "$REPO/build/lib/program/rehearsal/main.js")
+      # The same rule as bin/eaf-cdk8s.js: in the repository (lib/ beside scripts/), the sources, never a stale build/.
+      if [[ ${EAF_CDK8S_BUILT:-} != 1 && -f $REPO/lib/program/rehearsal/main.ts ]]; then
+        driver=("${EAF_NODE:-node}" --import tsx "$REPO/lib/program/rehearsal/main.ts")
+      fi
+      placement=(--product "$2" --outdir "$3" --envs "${*:4}" --matrix "${SERVERS[*]}" --controllers "$(controller_minors)")
+      servers=$("${driver[@]}" --plan --server "$m" "${placement[@]}") || die "the rehearsal's plan failed"
+      # The release commands run on a copy of the product folder beside it (same depth: its relative imports resolve
+      # as the product's do), removed at exit.
+      COPY=$(mktemp -d "$(dirname "$2")/.eaf-rehearsal.XXXXXX") || die "cannot create a copy of $2 beside it"
+      trap verify_cleanup EXIT
+      for m in $servers; do
+        plane_up "$m"
+        "${driver[@]}" --copy "$COPY" --kubeconfig "$WORK/kubeconfig" --kubectl "$BIN/kubectl-$m" \
+          --work "$WORK" --server "$m" "${placement[@]}"
+        stop_cluster
+      done
+      log "rehearsal of ${*:4} on ${servers//$'\n'/, }: PASSED in $((SECONDS - t0))s"
+      ;;
     canary) # ---- hook: the canary rehearsal (npm run test:rehearsal:canary; test/rehearsal/canary.test.ts starts the
       # Argo Rollouts controller, Prometheus and its scripted target itself; their binaries: tools.sh canary)
       plane_up "$m"
@@ -153,7 +186,7 @@ rehearse_main() {
         EAF_REHEARSAL_BIN="$BIN" npx --no-install vitest run --project unit "$REPO/test/rehearsal/canary.test.ts"
       log "rehearsal@$m: canary PASSED in $((SECONDS - t0))s"
       ;;
-    *) die "usage: rehearse.sh [test|up|canary]" ;;
+    *) die "usage: rehearse.sh [test|up|canary|verify <product> <outdir> <env>...]" ;;
   esac
 }
 

@@ -83,8 +83,8 @@ MODS="$REPO/scripts/tools"
 # The tiers' tools; kube-apiserver, kubectl and etcd stand for one binary per server of the matrix (kube_tools).
 ALL_TOOLS=(kube-apiserver kubectl etcd netpolicy kube-score promtool)
 DEV_TOOLS=(helm)  # this repository's own (npm run bench); not in `all`, not in the package
-# The rehearsal tier's (npm run test:rehearsal; .ci/run builds them in its tools step, `all rehearsal`): this
-# repository's own for now, not in `all`, kwok not in the package.
+# The rehearsal tier's (npm run test:rehearsal, eaf-cdk8s verify --rehearse; .ci/run builds them in its tools step,
+# `all rehearsal`): not in `all`, since verify runs the rehearsal only when named.
 # kube-controller-manager and kube-scheduler stand for one binary of the newest server of the matrix (kube_tools).
 REHEARSAL_TOOLS=(kube-controller-manager kube-scheduler kwok)
 # The canary rehearsal's (npm run test:rehearsal:canary): not in .ci/run yet, because the Rollouts controller's cold
@@ -261,7 +261,7 @@ build_argo_rollouts() {
 }
 
 build_kwok() {
-  [[ -f "$MODS/kwok/go.mod" ]] || die "kwok is a tool of the repository's rehearsal tier (npm run test:rehearsal); its wrapper module scripts/tools/kwok is not in the package"
+  [[ -f "$MODS/kwok/go.mod" ]] || die "no wrapper module $MODS/kwok (go.mod): the package or the clone is incomplete"
   check_mod kwok sigs.k8s.io/kwok "$KWOK_VERSION"
   # consts.Version as kwok's own release script sets it (hack/releases.sh); its default KubeVersion is kept.
   (cd "$MODS/kwok" && timed_build "kwok $KWOK_VERSION" "$GO" build -trimpath \

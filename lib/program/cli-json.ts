@@ -75,6 +75,11 @@ export const ValidateJsonSchema = Type.Object(
 /** What `eaf-cdk8s validate --json` prints (docs/reference/cli.md, JSON output). */
 export type ValidateJson = Static<typeof ValidateJsonSchema>;
 
+/** The tiers of `eaf-cdk8s verify`, in the order they run; all but `rehearse` run when none is named. */
+export const VERIFY_TIERS = Object.freeze(['lint', 'netpol', 'alerts', 'cluster', 'rehearse'] as const);
+/** A tier of `eaf-cdk8s verify`. */
+export type VerifyTier = (typeof VERIFY_TIERS)[number];
+
 /** `eaf-cdk8s verify <folder> --json`. */
 export const VerifyJsonSchema = Type.Object(
   {
@@ -83,7 +88,7 @@ export const VerifyJsonSchema = Type.Object(
     environments: Type.Array(Type.String(), { description: 'The environment folders verified, as given.' }),
     tiers: Type.Array(
       Type.Object({
-        tier: Type.Union([Type.Literal('lint'), Type.Literal('netpol'), Type.Literal('alerts'), Type.Literal('cluster')]),
+        tier: Type.Union(VERIFY_TIERS.map((t) => Type.Literal(t))),
         ok: Type.Boolean(),
         exitCode: Type.Integer(),
       }),

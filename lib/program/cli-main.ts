@@ -31,6 +31,7 @@ export function main(argv: readonly string[]): number {
       if (tier === 'netpol') return netpolTier(dirs, quiet);
       if (tier === 'alerts') return alertsTier(dirs, quiet);
       if (tier === 'lint') return lintTier(dirs, quiet);
+      if (tier === 'rehearse') return rehearseTier(dirs, quiet);
       return script('cluster.sh', ['test', ...dirs], quiet);
     },
   };
@@ -64,8 +65,10 @@ function toolsDir(): string {
  */
 function script(name: string, args: string[], quiet: boolean): number {
   const command = ['bash', [path.join(PACKAGE_ROOT, 'scripts', name), ...args]] as const;
-  if (!quiet) return spawnSync(...command, { stdio: ['inherit', 2, 2], env: process.env }).status ?? 1;
-  const run = spawnSync(...command, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env, maxBuffer: 256 * 1024 * 1024 });
+  // EAF_NODE: the Node of this command, for what a script runs with node (the rehearsal's driver).
+  const env = { ...process.env, EAF_NODE: process.execPath };
+  if (!quiet) return spawnSync(...command, { stdio: ['inherit', 2, 2], env }).status ?? 1;
+  const run = spawnSync(...command, { stdio: ['ignore', 'pipe', 'pipe'], env, maxBuffer: 256 * 1024 * 1024 });
   if (run.status !== 0) process.stderr.write(Buffer.concat([run.stdout ?? Buffer.alloc(0), run.stderr ?? Buffer.alloc(0)]));
   return run.status ?? 1;
 }
@@ -98,6 +101,16 @@ function toolTier<R extends { readonly ok: boolean }>(
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The rehearsal tier (scripts/rehearse.sh `verify`, which starts a control plane per server needed and runs
+ * ./rehearsal/main.ts on it): the environments of one output folder, released on a copy of the product folder, the
+ * output folder's parent.
+ */
+function rehearseTier(dirs: string[], quiet: boolean): number {
+  const outdir = path.dirname(dirs[0]);
+  return script('rehearse.sh', ['verify', path.dirname(outdir), outdir, ...dirs.map((d) => path.basename(d))], quiet);
 }
 
 /** The network-policy tier: the analyser's matrix of each environment against the flow record beside it. */

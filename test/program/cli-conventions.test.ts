@@ -165,6 +165,21 @@ describe('eaf-cdk8s conventions', () => {
       expect(tierCalls).toEqual([['lint', false]]);
     });
 
+    test('verify runs the rehearsal only when named, after the tiers named with it', () => {
+      fs.mkdirSync(path.join(tmp, 'dist', 'dev'), { recursive: true });
+      fs.writeFileSync(path.join(tmp, 'dist', 'dev', 'a.yaml'), 'kind: ConfigMap\n');
+      // WHEN the rehearsal is named alone, then with the cluster tier
+      expect(runCli(['verify', 'dist', '--rehearse', '-q'], io())).toBe(0);
+      expect(tierCalls).toEqual([['rehearse', true]]);
+      tierCalls = [];
+      expect(runCli(['verify', 'dist', '--rehearse', '--cluster', '-q'], io())).toBe(0);
+      // THEN in the order of the tiers, the rehearsal last
+      expect(tierCalls).toEqual([
+        ['cluster', true],
+        ['rehearse', true],
+      ]);
+    });
+
     test('validate -q prints the findings and the count, but no progress line', () => {
       // GIVEN a broken object
       fs.mkdirSync(path.join(tmp, 'out', 'dev'), { recursive: true });

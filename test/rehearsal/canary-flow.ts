@@ -3,8 +3,11 @@
 import { ReleaseOutcome } from './canary-judge';
 import { ApplyMode, applyAs, NAMESPACE } from './canary-product';
 import { MetricsTarget, Quality } from './canary-target';
-import { getItems, Kube, kubectl, waitFor } from './kube';
+import { getItems as getObjects, Kube, kubectl, waitFor } from '../../lib/program/rehearsal/kube';
 import { cli, Json, log, seconds } from './product';
+
+/** The items of `kubectl get`, untyped: the canary's judge reads Rollouts and AnalysisRuns field by field. */
+const getItems = async (kube: Kube, args: readonly string[]): Promise<Json[]> => (await getObjects(kube, args)) as unknown as Json[];
 
 /** The component whose releases the rehearsal plays (the one with request metrics), and its Rollout. */
 export const COMPONENT = 'api';

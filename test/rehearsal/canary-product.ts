@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
-import { Kube, kubectl } from './kube';
+import { Kube, kubectl } from '../../lib/program/rehearsal/kube';
 import { apply, cli, Json, rendered } from './product';
 
 const REPO = path.join(__dirname, '..', '..');

@@ -1,4 +1,4 @@
-import { gateVerdict, ServiceColors } from './gate-judge';
+import { gateVerdict, ServiceColors } from '../../lib/program/rehearsal/gate-judge';
 
 describe("the switch gate's judge (the rehearsal tier)", () => {
   const services = (c: ServiceColors) => new Map([['api', c]]);

@@ -1,4 +1,4 @@
-import { compareObjects, liveDifferences } from './live-equals-desired';
+import { compareObjects, liveDifferences } from '../../lib/program/rehearsal/live-equals-desired';
 
 describe('live equals desired (the rehearsal tier)', () => {
   const deployment = {

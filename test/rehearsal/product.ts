@@ -1,17 +1,16 @@
-// The rehearsal's product folder and what it does with a folder of manifests: apply it, compare it with the live objects.
+// The repository's rehearsal products: DVMM and the examples as folders of their own whose main.ts imports this
+// repository's library by path, and the in-process CLI that releases them. What a rehearsal does with an environment
+// (apply it, compare it, play release steps) is the library's (lib/program/rehearsal/session.ts).
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { runCli } from '../../lib/program/cli';
-import { getItems, Kube, kubectl } from './kube';
-import { compareObjects } from './live-equals-desired';
+import { Kube } from '../../lib/program/rehearsal/kube';
+import { rendered as renderedObjects } from '../../lib/program/rehearsal/manifests';
+import { apply as applyFolder, Mode, Rehearsal, RehearsedProduct } from '../../lib/program/rehearsal/session';
 
 const REPO = path.join(__dirname, '..', '..');
 type Json = Record<string, any>;
-type Mode = 'client-side' | 'server-side';
 
-const failures: string[] = [];
-const report: string[] = [];
 const log = (line: string): void => void process.stderr.write(`[rehearsal] ${line}\n`);
 const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
@@ -39,6 +38,12 @@ function productCopy(work: string, name = 'dvmm', reuse = false): string {
   return product;
 }
 
+/** A product copy as the library's rehearsal sees it: DVMM unnamed in report lines, an example as `<name>/`. */
+function rehearsed(product: string): RehearsedProduct {
+  const name = path.basename(product);
+  return { dir: product, outdir: path.join(product, 'dist'), label: name === 'dvmm' ? '' : `${name}/` };
+}
+
 /** Runs an eaf-cdk8s command in the product folder; its progress lines go to the log. */
 function cli(product: string, args: readonly string[]): void {
   const lines: string[] = [];
@@ -48,49 +53,16 @@ function cli(product: string, args: readonly string[]): void {
   if (code !== 0) throw new Error(`eaf-cdk8s ${args.join(' ')} exited ${code}`);
 }
 
-/** The rendered objects of a folder. */
-function rendered(dir: string): Json[] {
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS() as Json))
-    .filter((o) => o !== null);
+/** A rehearsal on a control plane, with the in-process CLI. */
+function rehearsal(kube: Kube, work: string): Rehearsal {
+  return { kube, work, log, report: [], failures: [], cli };
 }
 
-/** Applies a folder (its Namespaces first, as an empty cluster needs), the way `oc apply` or a server-side apply does. */
-async function apply(kube: Kube, dir: string, mode: Mode, work: string): Promise<void> {
-  const namespaces = path.join(work, 'namespaces.json');
-  fs.writeFileSync(
-    namespaces,
-    rendered(dir)
-      .filter((o) => o.kind === 'Namespace')
-      .map((o) => JSON.stringify(o))
-      .join('\n'),
-  );
-  const how = mode === 'server-side' ? ['--server-side', '--field-manager', 'eaf-cdk8s'] : [];
-  for (const file of [namespaces, dir]) {
-    const { stderr } = await kubectl(kube, ['apply', ...how, '-f', file]);
-    if (stderr.trim() !== '') log(`  kubectl apply ${mode} ${path.basename(file)}: ${stderr.trim()}`);
-  }
-}
+/** The rendered objects of a folder, untyped (the canary rehearsal reads Rollouts and AnalysisRuns field by field). */
+const rendered = (dir: string): Json[] => renderedObjects(dir) as unknown as Json[];
 
-/** Live equals desired: every object of the folder read back and compared with what was rendered. */
-async function liveEqualsDesired(kube: Kube, dir: string, label: string): Promise<void> {
-  const objects = rendered(dir);
-  const live = await getItems(kube, ['-f', dir]);
-  const differences = compareObjects(objects, live);
-  for (const d of differences) failures.push(`${label}: live differs from rendered: ${d}`);
-  report.push(`${label}: live equals desired: ${objects.length} objects, ${differences.length} differences`);
-}
+/** Applies a folder the way `oc apply` or a server-side apply does. */
+const apply = (kube: Kube, dir: string, mode: Mode, work: string): Promise<void> => applyFolder(rehearsal(kube, work), dir, mode);
 
-/** The namespace of an environment's workloads (where its Deployments, or its Rollouts, are). */
-const workloadNamespace = (dir: string): string => rendered(dir).find((o) => o.kind === 'Deployment' || o.kind === 'Rollout')?.metadata.namespace;
-
-/** The active Services: those selecting a colour, but not the `-preview` ones nor the switch gate's `-next` ones. */
-const activeServices = (dir: string): string[] =>
-  rendered(dir)
-    .filter((o) => o.kind === 'Service' && o.spec?.selector?.['eaf.io/color'] !== undefined && !/-(preview|next)$/.test(o.metadata.name))
-    .map((o) => o.metadata.name as string);
-
-export { activeServices, apply, cli, failures, liveEqualsDesired, log, productCopy, rendered, report, seconds, workloadNamespace };
+export { apply, cli, log, productCopy, rehearsal, rehearsed, rendered, seconds };
 export type { Json, Mode };

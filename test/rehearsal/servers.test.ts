@@ -1,4 +1,4 @@
-import { serverFor } from './servers';
+import { serverFor } from '../../lib/program/rehearsal/servers';
 
 describe('the server an environment is rehearsed on (the rehearsal tier)', () => {
   test("runs on the target's own server when the matrix has it with its controllers", () => {

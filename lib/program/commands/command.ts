@@ -1,4 +1,5 @@
 import { ParseArgsConfig } from 'util';
+import type { VerifyTier } from '../cli-json';
 
 /** What every command of the CLI shares: its IO, its shape, and the two errors it models (usage: 2, input: 1). */
 
@@ -21,7 +22,7 @@ export interface CliIo {
   /** How long a command waits for another run's lock (the output's, or a release command's), in ms. @default 120000 */
   readonly lockTimeoutMs?: number;
   /** Runs a real-tool tier; returns its exit code. */
-  readonly runTier?: (tier: 'cluster' | 'netpol' | 'lint' | 'alerts', dirs: string[], options?: { readonly quiet?: boolean }) => number;
+  readonly runTier?: (tier: VerifyTier, dirs: string[], options?: { readonly quiet?: boolean }) => number;
 }
 
 /** A usage error: exit code 2. */

@@ -1,4 +1,4 @@
-// Argo CD's sync order, emulated for the rehearsal (no Argo CD runs here): what an environment's output declares with
+// Argo CD's sync order, emulated for a rehearsal (no Argo CD runs here): what an environment's output declares with
 // `argocd.argoproj.io/hook` and `argocd.argoproj.io/sync-wave` is applied the way Argo CD's sync does it
 // (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/ and .../resource_hooks/):
 // - phases in order: PreSync hooks, then the Sync phase (the resources and the `Sync` hooks), then PostSync hooks;
@@ -12,10 +12,9 @@
 // as a sync that ignored its hooks would; the judge must then see the Services move past a failed gate.
 import * as fs from 'fs';
 import * as path from 'path';
-import { deploymentsSettled, getItems, Kube, kubectl } from './kube';
-import { Json, log, rendered, seconds } from './product';
+import { deploymentsSettled, getItems, Kube, kubectl, KubeObject } from './kube';
+import { HOOK } from './manifests';
 
-const HOOK = 'argocd.argoproj.io/hook';
 const WAVE = 'argocd.argoproj.io/sync-wave';
 const PHASES = ['PreSync', 'Sync', 'PostSync'] as const;
 
@@ -23,6 +22,8 @@ const PHASES = ['PreSync', 'Sync', 'PostSync'] as const;
 export const FAIL_LABEL = 'pod-container-running-failed.stage.kwok.x-k8s.io';
 
 export interface SyncOptions {
+  /** Where the sync's progress goes (a line per wave). */
+  readonly log: (line: string) => void;
   /** The hook Jobs whose pod fails (kwok's chaos stage through {@link FAIL_LABEL}); the others succeed (kwok's pod-complete). */
   readonly failing?: (job: string) => boolean;
   /** Wait for each wave and hook, and stop at a failed hook, as Argo CD does. `false`: the bypass. @default true */
@@ -38,17 +39,19 @@ export interface SyncResult {
   readonly hooks: readonly string[];
 }
 
-const phasesOf = (o: Json): string[] => {
-  const hook = o.metadata?.annotations?.[HOOK] as string | undefined;
+const phasesOf = (o: KubeObject): string[] => {
+  const hook = o.metadata.annotations?.[HOOK];
   return hook === undefined ? ['Sync'] : hook.split(',').map((h) => h.trim());
 };
-const waveOf = (o: Json): number => Number(o.metadata?.annotations?.[WAVE] ?? 0);
-const isHook = (o: Json): boolean => o.metadata?.annotations?.[HOOK] !== undefined;
+const waveOf = (o: KubeObject): number => Number(o.metadata.annotations?.[WAVE] ?? 0);
+const isHook = (o: KubeObject): boolean => o.metadata.annotations?.[HOOK] !== undefined;
+const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
-/** One Argo CD sync of a folder; resolves when it succeeded or stopped at a failed hook. */
-export async function argoSync(kube: Kube, dir: string, work: string, options: SyncOptions = {}): Promise<SyncResult> {
-  const objects = rendered(dir).filter((o) => o.kind !== 'Namespace'); // the environment exists already
-  const syncHooks = objects.filter((o) => isHook(o) && phasesOf(o).includes('Sync')).map((o) => o.metadata.name as string);
+/** One Argo CD sync of an environment's objects (`label` names it); resolves when it succeeded or stopped at a failed hook. */
+export async function argoSync(kube: Kube, rendered: readonly KubeObject[], label: string, work: string, options: SyncOptions): Promise<SyncResult> {
+  const { log } = options;
+  const objects = rendered.filter((o) => o.kind !== 'Namespace'); // the environment exists already
+  const syncHooks = objects.filter((o) => isHook(o) && phasesOf(o).includes('Sync')).map((o) => o.metadata.name);
   // The Sync hooks this sync created: a sync stopped at a failed gate leaves the later gates of the last sync as they were.
   const created: string[] = [];
   if (options.awaitHooks === false) {
@@ -57,6 +60,7 @@ export async function argoSync(kube: Kube, dir: string, work: string, options: S
       kube,
       work,
       objects.filter((o) => !isHook(o)),
+      log,
     );
     for (const hook of objects.filter(isHook)) await createHook(kube, work, withFailure(hook, options.failing));
     return { applied: ['all at once'], hooks: syncHooks };
@@ -70,12 +74,13 @@ export async function argoSync(kube: Kube, dir: string, work: string, options: S
         kube,
         work,
         batch.filter((o) => !isHook(o)),
+        log,
       );
       for (const hook of batch.filter(isHook)) await createHook(kube, work, withFailure(hook, options.failing));
-      if (phase === 'Sync') created.push(...batch.filter(isHook).map((o) => o.metadata.name as string));
+      if (phase === 'Sync') created.push(...batch.filter(isHook).map((o) => o.metadata.name));
       applied.push(`${phase}:${wave}`);
       const t = Date.now();
-      const failed = await waitHealthy(kube, batch, `${path.basename(dir)} ${phase} wave ${wave}`);
+      const failed = await waitHealthy(kube, batch, `${label} ${phase} wave ${wave}`);
       log(`  sync ${phase} wave ${wave}: ${batch.length} objects, ${failed ? `hook ${failed} FAILED` : 'healthy'} after ${seconds(t)}`);
       if (failed !== undefined) return { failedHook: failed, applied, hooks: created };
     }
@@ -84,16 +89,16 @@ export async function argoSync(kube: Kube, dir: string, work: string, options: S
 }
 
 /** The Job with the fail label on its pods when `failing` names it. */
-function withFailure(job: Json, failing: SyncOptions['failing']): Json {
+function withFailure(job: KubeObject, failing: SyncOptions['failing']): KubeObject {
   if (job.kind !== 'Job' || !failing?.(job.metadata.name)) return job;
-  const copy = structuredClone(job);
-  const meta = (copy.spec.template.metadata ??= {});
-  meta.labels = { ...meta.labels, [FAIL_LABEL]: 'true' };
-  meta.annotations = { ...meta.annotations, [`${FAIL_LABEL}/message`]: 'the rehearsal fails the smoke test' };
-  return copy;
+  const template = job.spec?.template ?? {};
+  const meta = template.metadata ?? {};
+  const labels = { ...meta.labels, [FAIL_LABEL]: 'true' };
+  const annotations = { ...meta.annotations, [`${FAIL_LABEL}/message`]: 'the rehearsal fails the smoke test' };
+  return { ...job, spec: { ...job.spec, template: { ...template, metadata: { ...meta, labels, annotations } } } };
 }
 
-async function applyBatch(kube: Kube, work: string, batch: readonly Json[]): Promise<void> {
+async function applyBatch(kube: Kube, work: string, batch: readonly KubeObject[], log: (line: string) => void): Promise<void> {
   if (batch.length === 0) return;
   const file = path.join(work, 'sync-batch.json');
   fs.writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: batch }));
@@ -102,8 +107,8 @@ async function applyBatch(kube: Kube, work: string, batch: readonly Json[]): Pro
 }
 
 /** A hook: the previous one of its name deleted first (`BeforeHookCreation`, every hook of DVMM's), then created. */
-async function createHook(kube: Kube, work: string, hook: Json): Promise<void> {
-  const ns = hook.metadata.namespace as string;
+async function createHook(kube: Kube, work: string, hook: KubeObject): Promise<void> {
+  const ns = hook.metadata.namespace ?? 'default';
   await kubectl(kube, ['delete', hook.kind.toLowerCase(), hook.metadata.name, '-n', ns, '--ignore-not-found', '--wait=true']);
   const file = path.join(work, 'sync-hook.json');
   fs.writeFileSync(file, JSON.stringify(hook));
@@ -111,16 +116,16 @@ async function createHook(kube: Kube, work: string, hook: Json): Promise<void> {
 }
 
 /** The state of a Job: done, failed, or running. */
-export const jobState = (job: Json): 'Complete' | 'Failed' | 'Running' => {
-  const done = (job.status?.conditions ?? []).find((c: Json) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
-  return done?.type ?? 'Running';
+export const jobState = (job: KubeObject): 'Complete' | 'Failed' | 'Running' => {
+  const done = (job.status?.conditions ?? []).find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+  return (done?.type as 'Complete' | 'Failed' | undefined) ?? 'Running';
 };
 
 /** Waits until the batch is healthy; returns the name of a hook Job that failed, if one did. */
-async function waitHealthy(kube: Kube, batch: readonly Json[], label: string): Promise<string | undefined> {
-  const deployments = new Set(batch.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name as string));
-  const jobs = batch.filter((o) => o.kind === 'Job').map((o) => o.metadata as Json);
-  const namespaces = [...new Set(batch.map((o) => o.metadata?.namespace as string | undefined).filter((n) => n !== undefined))];
+async function waitHealthy(kube: Kube, batch: readonly KubeObject[], label: string): Promise<string | undefined> {
+  const deployments = new Set(batch.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name));
+  const jobs = batch.filter((o) => o.kind === 'Job').map((o) => ({ name: o.metadata.name, namespace: o.metadata.namespace ?? 'default' }));
+  const namespaces = [...new Set(batch.flatMap((o) => (o.metadata.namespace === undefined ? [] : [o.metadata.namespace])))];
   const start = Date.now();
   for (;;) {
     const pending: string[] = [];
@@ -128,7 +133,7 @@ async function waitHealthy(kube: Kube, batch: readonly Json[], label: string): P
     for (const job of jobs) {
       const [live] = await getItems(kube, ['job', job.name, '-n', job.namespace]);
       const state = jobState(live);
-      if (state === 'Failed') return job.name as string;
+      if (state === 'Failed') return job.name;
       if (state === 'Running') pending.push(`job ${job.name}`);
     }
     if (pending.length === 0) return undefined;

@@ -1,4 +1,4 @@
-// kubectl against the rehearsal's control plane (scripts/rehearse.sh), and what the rehearsal reads back from it.
+// kubectl against a rehearsal's control plane (scripts/rehearse.sh), and what a rehearsal reads back from it.
 import { execFile } from 'child_process';
 
 /** The control plane: kubectl's binary and the kubeconfig. */
@@ -7,7 +7,39 @@ export interface Kube {
   readonly kubeconfig: string;
 }
 
-type Json = Record<string, any>;
+/** The fields of a Kubernetes object a rehearsal reads (rendered or live); the rest stays unread. */
+export interface KubeObject {
+  readonly [field: string]: unknown;
+  readonly apiVersion?: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly generation?: number;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly spec?: {
+    readonly [field: string]: unknown;
+    readonly replicas?: number;
+    /** A Service's selector (a Deployment's is an object of its own; read through `eaf.io/color` only). */
+    readonly selector?: Readonly<Record<string, unknown>>;
+    readonly template?: {
+      readonly [field: string]: unknown;
+      readonly metadata?: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+    };
+  };
+  readonly status?: {
+    readonly observedGeneration?: number;
+    readonly replicas?: number;
+    readonly updatedReplicas?: number;
+    readonly readyReplicas?: number;
+    readonly availableReplicas?: number;
+    readonly conditions?: ReadonlyArray<{ readonly type: string; readonly status: string }>;
+  };
+  /** An EndpointSlice's endpoints. */
+  readonly endpoints?: ReadonlyArray<{ readonly conditions?: { readonly ready?: boolean }; readonly targetRef?: { readonly name?: string } }>;
+}
 
 /** Runs kubectl (5 minutes at most: the machine may be loaded); rejects with its stderr on a non-zero exit. */
 export function kubectl(kube: Kube, args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
@@ -25,10 +57,10 @@ export function kubectl(kube: Kube, args: readonly string[]): Promise<{ stdout: 
 }
 
 /** The items of `kubectl get <what> -o json`. */
-export async function getItems(kube: Kube, args: readonly string[]): Promise<Json[]> {
+export async function getItems(kube: Kube, args: readonly string[]): Promise<KubeObject[]> {
   const { stdout } = await kubectl(kube, ['get', ...args, '-o', 'json']);
-  const parsed = JSON.parse(stdout) as Json;
-  return parsed.kind === 'List' || Array.isArray(parsed.items) ? (parsed.items as Json[]) : [parsed];
+  const parsed = JSON.parse(stdout) as { kind?: string; items?: KubeObject[] };
+  return parsed.kind === 'List' || Array.isArray(parsed.items) ? (parsed.items ?? []) : [parsed as KubeObject];
 }
 
 /** What a Service selects right now: its ready endpoints and the colours of the pods behind them. */
@@ -45,9 +77,7 @@ export async function sampleServices(kube: Kube, namespace: string, services: re
   const slices = await getItems(kube, ['endpointslices', '-n', namespace]);
   const out = new Map<string, ServiceSample>();
   for (const service of services) {
-    const endpoints = slices
-      .filter((s) => s.metadata?.labels?.['kubernetes.io/service-name'] === service)
-      .flatMap((s) => (s.endpoints ?? []) as Json[]);
+    const endpoints = slices.filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === service).flatMap((s) => s.endpoints ?? []);
     // EndpointSlice API: a nil `ready` is to be read as ready.
     const ready = endpoints.filter((e) => e.conditions?.ready !== false);
     out.set(service, { ready: ready.length, colors: [...new Set(ready.map((e) => colorOf(String(e.targetRef?.name))))].sort() });
@@ -59,10 +89,10 @@ export async function sampleServices(kube: Kube, namespace: string, services: re
 export async function deploymentsSettled(kube: Kube, namespace: string): Promise<string[]> {
   const deployments = await getItems(kube, ['deployments', '-n', namespace]);
   return deployments.flatMap((d) => {
-    const want = d.spec.replicas ?? 1;
+    const want = d.spec?.replicas ?? 1;
     const s = d.status ?? {};
     const settled =
-      (s.observedGeneration ?? 0) >= d.metadata.generation &&
+      (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) &&
       (s.replicas ?? 0) === want &&
       (s.updatedReplicas ?? 0) === want &&
       (s.readyReplicas ?? 0) === want &&

@@ -1,3 +1,5 @@
+import { KubeObject } from './kube';
+
 // Live equals desired: every field a rendered object sets must read back from the API server with the same value.
 // Fields the server adds (status, metadata it populates, defaults of fields the object leaves out) are outside the
 // rendered object and so not compared: comparing the rendered object's projection of the live one is exactly "the
@@ -38,7 +40,7 @@ export const objectKey = (o: { kind?: unknown; metadata?: { name?: unknown; name
   `${String(o.kind)}/${String(o.metadata?.namespace ?? '-')}/${String(o.metadata?.name)}`;
 
 /** Every difference of every rendered object, `<key>: <path>: <rendered> -> <live>`; a rendered object not live is one. */
-export function compareObjects(rendered: readonly Json[], live: readonly Json[]): string[] {
+export function compareObjects(rendered: readonly KubeObject[], live: readonly KubeObject[]): string[] {
   const byKey = new Map(live.map((o) => [objectKey(o), o]));
   return rendered.flatMap((object) => {
     const key = objectKey(object);
