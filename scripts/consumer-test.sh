@@ -86,7 +86,7 @@ EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify dist
 # The rehearsal, from the package: its scripts, its compiled driver, the switch and rollback of this CLI on a copy of
 # the product beside it (removed after), on a control plane of the tools built from the package's own wrapper modules.
 say "eaf-cdk8s verify dist --rehearse (a simulated control plane; the demo's blue-green staging and production released)"
-EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify dist --rehearse --quiet
+EAF_TOOLS_DIR="${EAF_TOOLS_DIR:-$REPO/.tools}" npx eaf-cdk8s verify dist --rehearse
 [[ -z $(find .. -maxdepth 1 -name '.eaf-rehearsal.*') ]] || fail "verify --rehearse left its product copy behind"
 
 # Every example product of the repository, as a team would write it: imports from the package, synthesised by the CLI
