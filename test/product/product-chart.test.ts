@@ -676,6 +676,24 @@ describe('EafProductChart uptime probes', () => {
     ]);
   });
 
+  test('fails on probes where the product has no public host, naming the setting and the fix', () => {
+    // GIVEN a product whose only component is internal, and an environment that asks for uptime probes
+    const worker = defineProduct({ name: 'jobs', components: { worker: { kind: 'spring-boot', image: 'registry.example.com/jobs/worker' } } });
+    const env: EnvironmentConfig = {
+      name: 'dev',
+      exposure: { kind: 'route' },
+      release: { strategy: 'rolling' },
+      hosts: {},
+      components: { worker: { tag: '1.0.0' } },
+      observability: probes(),
+    };
+    // THEN the probes are refused: nothing to probe
+    expect(settingProblems(() => productChart(env, worker))).toEqual([
+      'observability.probes: is set, but the product has no public host to probe (got {"proberUrl":"blackbox.monitoring.svc:9115"}); ' +
+        'mark a component public, or remove it',
+    ]);
+  });
+
   test('fails on paths of a component that is not public, naming the public ones', () => {
     expect(settingProblems(() => productChart(testEnvironment({ observability: probes({ worker: ['/'] }) })))).toEqual([
       'observability.probes.paths.worker: is not a public component (got "worker"); name a public component: frontend, api, identity ' +
