@@ -705,6 +705,26 @@ describe('EafProductChart uptime probes', () => {
 describe('EafProductChart errors', () => {
   afterEach(() => vi.restoreAllMocks());
 
+  test("fails on a component's request metrics that name no preset, naming the product's field and the presets", () => {
+    // GIVEN a Spring Boot component whose requests name a convention the library does not know (a JavaScript product file)
+    const jobs = defineProduct({
+      name: 'jobs',
+      components: { worker: { kind: 'spring-boot', image: 'registry.example.com/jobs/worker', requests: 'micrometer' as never } },
+    });
+    const env: EnvironmentConfig = {
+      name: 'dev',
+      exposure: { kind: 'route' },
+      release: { strategy: 'rolling' },
+      hosts: {},
+      components: { worker: { tag: '1.0.0' } },
+    };
+    // THEN the problem is the product's, at the component's field, not an environment setting's
+    expect(compositionError(() => productChart(env, jobs)).message).toBe(
+      'jobs: product jobs: components.worker.requests is not a preset (got "micrometer"); ' +
+        'use one of spring-boot, opentelemetry, prometheus, or PromQL selectors { total, errors, latency }',
+    );
+  });
+
   test("throws a construct's TypeError on as it is (a bug), not as a problem of the environment", () => {
     // GIVEN a construct method that fails with a TypeError while the chart wires the components
     const bug = new TypeError("Cannot read properties of undefined (reading 'name')");
