@@ -164,6 +164,22 @@ function compositionError(compose: () => unknown): CompositionError {
   throw new Error('expected the composition to fail');
 }
 
+/** A product of one internal Spring Boot component, `worker`, with `extra` in its definition. */
+const JOBS = (extra: object = {}): Product =>
+  defineProduct({ name: 'jobs', components: { worker: { kind: 'spring-boot', image: 'registry.example.com/jobs/worker', ...extra } } });
+
+/** A dev environment of {@link JOBS}, with `extra`. */
+function jobsEnvironment(extra: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
+  return {
+    name: 'dev',
+    exposure: { kind: 'route' },
+    release: { strategy: 'rolling' },
+    hosts: {},
+    components: { worker: { tag: '1.0.0' } },
+    ...extra,
+  };
+}
+
 const BACKUP = { destinationPath: 's3://backups/app', credentialsSecret: 'backup-s3' };
 
 /** Environment variables of a Deployment's first container, by name. */
@@ -678,17 +694,9 @@ describe('EafProductChart uptime probes', () => {
 
   test('fails on probes where the product has no public host, naming the setting and the fix', () => {
     // GIVEN a product whose only component is internal, and an environment that asks for uptime probes
-    const worker = defineProduct({ name: 'jobs', components: { worker: { kind: 'spring-boot', image: 'registry.example.com/jobs/worker' } } });
-    const env: EnvironmentConfig = {
-      name: 'dev',
-      exposure: { kind: 'route' },
-      release: { strategy: 'rolling' },
-      hosts: {},
-      components: { worker: { tag: '1.0.0' } },
-      observability: probes(),
-    };
+    const jobs = JOBS();
     // THEN the probes are refused: nothing to probe
-    expect(settingProblems(() => productChart(env, worker))).toEqual([
+    expect(settingProblems(() => productChart(jobsEnvironment({ observability: probes() }), jobs))).toEqual([
       'observability.probes: is set, but the product has no public host to probe (got {"proberUrl":"blackbox.monitoring.svc:9115"}); ' +
         'mark a component public, or remove it',
     ]);
@@ -707,19 +715,9 @@ describe('EafProductChart errors', () => {
 
   test("fails on a component's request metrics that name no preset, naming the product's field and the presets", () => {
     // GIVEN a Spring Boot component whose requests name a convention the library does not know (a JavaScript product file)
-    const jobs = defineProduct({
-      name: 'jobs',
-      components: { worker: { kind: 'spring-boot', image: 'registry.example.com/jobs/worker', requests: 'micrometer' as never } },
-    });
-    const env: EnvironmentConfig = {
-      name: 'dev',
-      exposure: { kind: 'route' },
-      release: { strategy: 'rolling' },
-      hosts: {},
-      components: { worker: { tag: '1.0.0' } },
-    };
+    const jobs = JOBS({ requests: 'micrometer' as never });
     // THEN the problem is the product's, at the component's field, not an environment setting's
-    expect(compositionError(() => productChart(env, jobs)).message).toBe(
+    expect(compositionError(() => productChart(jobsEnvironment(), jobs)).message).toBe(
       'jobs: product jobs: components.worker.requests is not a preset (got "micrometer"); ' +
         'use one of spring-boot, opentelemetry, prometheus, or PromQL selectors { total, errors, latency }',
     );

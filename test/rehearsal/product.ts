@@ -3,16 +3,15 @@
 // (apply it, compare it, play release steps) is the library's (lib/program/rehearsal/session.ts).
 import * as fs from 'fs';
 import * as path from 'path';
-import { runCli } from '../../lib/program/cli';
 import { Kube } from '../../lib/program/rehearsal/kube';
+import { inProcessCli } from '../../lib/program/rehearsal/main';
 import { rendered as renderedObjects } from '../../lib/program/rehearsal/manifests';
-import { apply as applyFolder, Mode, Rehearsal, RehearsedProduct } from '../../lib/program/rehearsal/session';
+import { apply as applyFolder, Mode, Rehearsal, RehearsedProduct, seconds } from '../../lib/program/rehearsal/session';
 
 const REPO = path.join(__dirname, '..', '..');
 type Json = Record<string, any>;
 
 const log = (line: string): void => void process.stderr.write(`[rehearsal] ${line}\n`);
-const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
 /**
  * A product as a folder of its own, synthesised (unless `reuse` finds it synthesised already): DVMM (the repository root, `name` dvmm) or an example
@@ -45,13 +44,7 @@ function rehearsed(product: string): RehearsedProduct {
 }
 
 /** Runs an eaf-cdk8s command in the product folder; its progress lines go to the log. */
-function cli(product: string, args: readonly string[]): void {
-  const lines: string[] = [];
-  const io = { log: (l: string) => lines.push(l), out: () => undefined, cwd: product, env: {}, crdDirectory: path.join(REPO, 'crds') };
-  const code = runCli([...args, '--dir', product], { ...io, version: '0.2.0' });
-  for (const line of lines.filter((l) => !l.startsWith('wrote '))) log(`  ${line.replaceAll(product, '<dvmm>')}`);
-  if (code !== 0) throw new Error(`eaf-cdk8s ${args.join(' ')} exited ${code}`);
-}
+const cli = inProcessCli(log, {}, (line, product) => line.replaceAll(product, '<dvmm>'));
 
 /** A rehearsal on a control plane, with the in-process CLI. */
 function rehearsal(kube: Kube, work: string): Rehearsal {

@@ -54,15 +54,19 @@ export async function argoSync(kube: Kube, rendered: readonly KubeObject[], labe
   const syncHooks = objects.filter((o) => isHook(o) && phasesOf(o).includes('Sync')).map((o) => o.metadata.name);
   // The Sync hooks this sync created: a sync stopped at a failed gate leaves the later gates of the last sync as they were.
   const created: string[] = [];
-  if (options.awaitHooks === false) {
-    // The bypass: the resources at once, then every hook, nothing awaited.
+  // A batch's resources applied, then its hooks created (each replacing the previous one of its name).
+  const applyWithHooks = async (batch: readonly KubeObject[]): Promise<void> => {
     await applyBatch(
       kube,
       work,
-      objects.filter((o) => !isHook(o)),
+      batch.filter((o) => !isHook(o)),
       log,
     );
-    for (const hook of objects.filter(isHook)) await createHook(kube, work, withFailure(hook, options.failing));
+    for (const hook of batch.filter(isHook)) await createHook(kube, work, withFailure(hook, options.failing));
+  };
+  if (options.awaitHooks === false) {
+    // The bypass: the resources at once, then every hook, nothing awaited.
+    await applyWithHooks(objects);
     return { applied: ['all at once'], hooks: syncHooks };
   }
   const applied: string[] = [];
@@ -70,13 +74,7 @@ export async function argoSync(kube: Kube, rendered: readonly KubeObject[], labe
     const inPhase = objects.filter((o) => phasesOf(o).includes(phase));
     for (const wave of [...new Set(inPhase.map(waveOf))].sort((a, b) => a - b)) {
       const batch = inPhase.filter((o) => waveOf(o) === wave);
-      await applyBatch(
-        kube,
-        work,
-        batch.filter((o) => !isHook(o)),
-        log,
-      );
-      for (const hook of batch.filter(isHook)) await createHook(kube, work, withFailure(hook, options.failing));
+      await applyWithHooks(batch);
       if (phase === 'Sync') created.push(...batch.filter(isHook).map((o) => o.metadata.name));
       applied.push(`${phase}:${wave}`);
       const t = Date.now();

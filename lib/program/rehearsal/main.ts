@@ -89,13 +89,21 @@ function productCopy(product: string, outdir: string, copy: string): RehearsedPr
   return { dir: copy, outdir: path.join(copy, relative), label: '' };
 }
 
-/** The CLI's own commands, in this process, on the copy (`CDK8S_OUTDIR` its output folder); their progress to the log. */
-function cliOf(outdir: () => string, log: (line: string) => void, version: string): Rehearsal['cli'] {
+/**
+ * The CLI's own commands, in this process, with this package's CRDs and version; their progress lines to `log`
+ * (`shown` rewrites each first). `env` is the commands' environment (`CDK8S_OUTDIR` names the output folder).
+ */
+export function inProcessCli(
+  log: (line: string) => void,
+  env: Readonly<Record<string, string | undefined>>,
+  shown: (line: string, product: string) => string = (line) => line,
+): Rehearsal['cli'] {
+  const version = (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   return (product, args) => {
     const lines: string[] = [];
-    const io = { log: (l: string) => lines.push(l), out: () => undefined, cwd: product, crdDirectory: PACKAGE_CRD_DIRECTORY, version };
-    const code = runCli([...args, '--dir', product], { ...io, env: { ...process.env, CDK8S_OUTDIR: outdir() } });
-    for (const line of lines.filter((l) => !l.startsWith('wrote '))) log(`  ${line}`);
+    const io = { log: (l: string) => lines.push(l), out: () => undefined, cwd: product, env, crdDirectory: PACKAGE_CRD_DIRECTORY, version };
+    const code = runCli([...args, '--dir', product], io);
+    for (const line of lines.filter((l) => !l.startsWith('wrote '))) log(`  ${shown(line, product)}`);
     if (code !== 0) throw new Error(`eaf-cdk8s ${args.join(' ')} exited ${code}`);
   };
 }
@@ -138,14 +146,13 @@ async function main(argv: readonly string[]): Promise<number> {
   if (!v.kubeconfig || !v.kubectl || !v.work || !v.copy) throw new Error(`usage: ${USAGE}`);
   const start = Date.now();
   const product = productCopy(v.product, v.outdir, v.copy);
-  const version = (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const r: Rehearsal = {
     kube: { kubeconfig: v.kubeconfig, kubectl: v.kubectl },
     work: v.work,
     log,
     report: [],
     failures: [],
-    cli: cliOf(() => product.outdir, log, version),
+    cli: inProcessCli(log, { ...process.env, CDK8S_OUTDIR: product.outdir }),
   };
   const here = envs.filter((env) => choices.get(env)!.server === placement.server);
   for (const env of here) {
