@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { CompositionError, defineProduct, EafProductChart, EafWorkload, EnvironmentConfig, Product } from '../../lib';
 import { canonicalQuantity, quantityFields } from '../../lib/core/quantity';
 import { containersOf, find, Manifest, productChart, settingProblems, synth, synthProduct, testEnvironment, WEB_PRODUCT } from '../util';
+import { BACKUP, compositionError, JOBS, jobsEnvironment } from './fixtures';
 
 describe('EafProductChart', () => {
   test('puts the namespace first and every namespaced object in it', () => {
@@ -152,35 +153,6 @@ function differences(before: Manifest[], after: Manifest[]): string[] {
   before.forEach((m, i) => walk(`${m.kind}/${m.metadata.name}`, '', m, after[i]));
   return out;
 }
-
-/** The error a composition throws; fails the test when it composes. */
-function compositionError(compose: () => unknown): CompositionError {
-  try {
-    compose();
-  } catch (e) {
-    if (e instanceof CompositionError) return e;
-    throw e;
-  }
-  throw new Error('expected the composition to fail');
-}
-
-/** A product of one internal Spring Boot component, `worker`, with `extra` in its definition. */
-const JOBS = (extra: object = {}): Product =>
-  defineProduct({ name: 'jobs', components: { worker: { kind: 'spring-boot', image: 'registry.example.com/jobs/worker', ...extra } } });
-
-/** A dev environment of {@link JOBS}, with `extra`. */
-function jobsEnvironment(extra: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
-  return {
-    name: 'dev',
-    exposure: { kind: 'route' },
-    release: { strategy: 'rolling' },
-    hosts: {},
-    components: { worker: { tag: '1.0.0' } },
-    ...extra,
-  };
-}
-
-const BACKUP = { destinationPath: 's3://backups/app', credentialsSecret: 'backup-s3' };
 
 /** Environment variables of a Deployment's first container, by name. */
 function envOf(manifests: Manifest[], deployment: string): Record<string, unknown> {
