@@ -49,13 +49,17 @@ export function databaseProps(c: Composition, at: string, config: DatabaseConfig
     rpo: config.rpo,
     rto: config.rto,
     recovery: config.recovery && recoverySource(c, `${at}.recovery`, config.recovery, databaseIn),
-    restoreDrill: config.restoreDrill && restoreDrill(c, `${at}.restoreDrill`, config, databaseIn),
+    restoreDrill: config.restoreDrill && restoreDrill(c, at, config, databaseIn),
   };
 }
 
-/** A restore drill of the environment's backup, through the environment's API server and object store; refused without them. */
-function restoreDrill(c: Composition, at: string, config: DatabaseConfig, databaseIn: DatabaseIn): PostgresRestoreDrillOptions | undefined {
+/**
+ * A restore drill of the environment's backup of the database at the setting `database`, through the environment's API
+ * server and object store; refused without them.
+ */
+function restoreDrill(c: Composition, database: string, config: DatabaseConfig, databaseIn: DatabaseIn): PostgresRestoreDrillOptions | undefined {
   const { source, ...drill } = config.restoreDrill!;
+  const at = `${database}.restoreDrill`;
   const network = c.environment.network ?? {};
   const refuse = (what: string, fix: string) => {
     c.problem(new PropertyError(c.chart, 'restoreDrill', what, drill, fix, at));
@@ -64,7 +68,7 @@ function restoreDrill(c: Composition, at: string, config: DatabaseConfig, databa
   if (!config.backup && !source) {
     return refuse(
       'has no backup to restore in this environment',
-      `configure ${at.replace(/restoreDrill$/, 'backup')} (destinationPath, credentialsSecret), give restoreDrill.source, or remove restoreDrill`,
+      `configure ${database}.backup (destinationPath, credentialsSecret), give restoreDrill.source, or remove restoreDrill`,
     );
   }
   // Another environment's archive: read as a recovery reads it, with that environment's volume size.

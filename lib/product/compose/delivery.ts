@@ -9,7 +9,7 @@ import { ALERT_DEFAULTS, AlertThresholds } from '../../observability/alerts';
 import { EafWorkload } from '../../workloads/eaf-workload';
 import { Composition } from '../composition';
 import { declared } from '../provenance';
-import { requestSli } from './observability';
+import { declaresRequests, requestSli } from './observability';
 
 /** Whether the environment's components are released by Argo Rollouts (`release.engine: argo-rollouts`). */
 export function rolloutEngine(c: Composition): boolean {
@@ -97,7 +97,6 @@ export function composeReleaseAnalyses(c: Composition, scope: Construct, inputs:
   const settings = release.strategy === 'rolling' ? undefined : release.analysis;
   const thresholds = inputs.thresholds ?? { ...ALERT_DEFAULTS.thresholds, ...c.environment.observability?.thresholds };
   const out: Record<string, RolloutAnalysis> = {};
-  let measured = false;
   for (const [name, w] of Object.entries(inputs.components)) {
     const analysis = w.rollout?.analysis;
     if (!w.rollout || !analysis) continue;
@@ -121,9 +120,9 @@ export function composeReleaseAnalyses(c: Composition, scope: Construct, inputs:
     };
     const analysed = c.build(scope, name, props, 'release.analysis', (p: RolloutAnalysisProps) => new RolloutAnalysis(scope, name, p));
     if (analysed) out[name] = analysed;
-    measured ||= sli !== undefined;
   }
-  if (!measured) refuseMetricSettings(c, settings);
+  // From the product's declarations, not the components composed: one that failed has its own problem.
+  if (!Object.values(c.product.components).some(declaresRequests)) refuseMetricSettings(c, settings);
   return out;
 }
 
