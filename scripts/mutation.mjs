@@ -6,6 +6,10 @@
 //   node scripts/mutation.mjs data gate       only these folders
 //   node scripts/mutation.mjs gate/policies    one file of a folder (its own report and incremental file, so a long
 //                                              folder can be measured file by file and resumed)
+//   node scripts/mutation.mjs product/compose  a subfolder (and product/compose/data one file of it)
+//   node scripts/mutation.mjs product/compose --tests 'test/product/*.test.ts,test/data/restore-drill.test.ts'
+//                                              only these tests against each mutant (vitest globs; the mutation
+//                                              set's include narrowed, a narrower set can only lower a score)
 //   node scripts/mutation.mjs --summary       print the per-folder table from the reports already written
 //
 // stryker.config.json stays the one authority for the runner's settings; this script only narrows "mutate" to one
@@ -22,10 +26,15 @@ const folders = base.mutate
   .map((pattern) => /^lib\/([^/]+)\//.exec(pattern)?.[1])
   .filter(Boolean);
 const reportDir = join(root, 'reports', 'mutation');
-/** A target: a folder (`gate`) or one file of it (`gate/policies`), with the file name its reports get. */
+/**
+ * A target: a folder (`gate`), a subfolder (`product/compose`) or one file of either (`gate/policies`), with its
+ * glob and the file name its reports get (`gate--policies`).
+ */
 const targetOf = (name) => {
-  const [folder, file] = name.split('/');
-  return { name, folder, file, id: file === undefined ? folder : `${folder}--${file}` };
+  const path = join(root, 'lib', name);
+  const isFolder = existsSync(path) && statSync(path).isDirectory();
+  const exists = isFolder || existsSync(`${path}.ts`);
+  return { name, folder: name.split('/')[0], exists, glob: isFolder ? `lib/${name}/**/*.ts` : `lib/${name}.ts`, id: name.replace(/\//g, '--') };
 };
 
 const args = process.argv.slice(2);
@@ -33,13 +42,19 @@ if (args.includes('--summary')) {
   console.log(summary());
   process.exit(0);
 }
-const targets = (args.length > 0 ? args : folders).map(targetOf);
-const unknown = targets.filter(
-  (t) => !folders.includes(t.folder) || (t.file !== undefined && !existsSync(join(root, 'lib', t.folder, `${t.file}.ts`))),
-);
+const testsAt = args.indexOf('--tests');
+const tests = testsAt === -1 ? undefined : args[testsAt + 1]?.split(/,(?![^{]*})/).filter(Boolean); // commas inside {a,b} globs belong to the glob
+if (testsAt !== -1 && (tests === undefined || tests.length === 0)) {
+  console.error("error: --tests needs a comma-separated list of test globs, e.g. --tests 'test/product/*.test.ts'");
+  process.exit(1);
+}
+const names = args.filter((arg, i) => testsAt === -1 || (i !== testsAt && i !== testsAt + 1));
+const targets = (names.length > 0 ? names : folders).map(targetOf);
+const unknown = targets.filter((t) => !folders.includes(t.folder) || !t.exists);
 if (unknown.length > 0) {
   console.error(
-    `error: unknown target(s) ${unknown.map((t) => t.name).join(', ')}; the folders are ${folders.join(', ')} (or <folder>/<file> for one file)`,
+    `error: unknown target(s) ${unknown.map((t) => t.name).join(', ')}; the folders are ${folders.join(', ')} ` +
+      '(or <folder>/<file> for one file, <folder>/<subfolder> for a subfolder)',
   );
   process.exit(1);
 }
@@ -49,7 +64,8 @@ for (const target of targets) {
   const config = {
     ...base,
     $schema: undefined,
-    mutate: [target.file === undefined ? `lib/${target.folder}/**/*.ts` : `lib/${target.folder}/${target.file}.ts`, ...excluded],
+    mutate: [target.glob, ...excluded],
+    ...(tests === undefined ? {} : { vitest: { ...base.vitest, configFile: narrowedTests(target.id, tests) } }),
     incrementalFile: join('reports', `stryker-incremental-${target.id}.json`),
     jsonReporter: { fileName: join('reports', 'mutation', `${target.id}.json`) },
     htmlReporter: { fileName: join('reports', 'mutation', `${target.id}.html`) },
@@ -65,6 +81,28 @@ for (const target of targets) {
 console.log(summary());
 process.exit(failed ? 1 : 0);
 
+/**
+ * A vitest config of the mutation set with its `include` narrowed to `tests`, beside the target's Stryker config
+ * (reports/mutation/<id>.vitest.mts); returns its path relative to the repository.
+ */
+function narrowedTests(id, tests) {
+  const file = join('reports', 'mutation', `${id}.vitest.mts`);
+  const text = [
+    "import { defineConfig } from 'vitest/config';",
+    "import base from '../../vitest.mutation.config.mts';",
+    '',
+    '// Written by scripts/mutation.mjs --tests: the mutation set narrowed to these tests.',
+    'export default defineConfig({',
+    '  ...base,',
+    "  root: new URL('../..', import.meta.url).pathname,",
+    `  test: { ...base.test, include: ${JSON.stringify(tests)} },`,
+    '});',
+    '',
+  ].join('\n');
+  writeFileSync(join(root, file), text);
+  return file;
+}
+
 function summary() {
   const rows = [
     '| folder | mutants | killed | timeout | survived | no coverage | score | measured |',
@@ -75,6 +113,10 @@ function summary() {
     // The folder's own report, else the reports of its files (measured one by one), whichever is newer per file.
     const reports = readdirSync(reportDir).filter(
       (f) => f === `${folder}.json` || (f.startsWith(`${folder}--`) && f.endsWith('.json') && !f.endsWith('.stryker.json')),
+    );
+    // Reports of single files directly in the folder (not of a subfolder or its files): what "partial" counts.
+    const ownFiles = reports.filter(
+      (r) => r !== `${folder}.json` && r.split('--').length === 2 && existsSync(join(root, 'lib', folder, `${r.slice(folder.length + 2, -5)}.ts`)),
     );
     if (reports.length === 0) {
       rows.push(`| lib/${folder} | not run | | | | | | |`);
@@ -100,7 +142,7 @@ function summary() {
     total.mutants += mutants;
     const sources = readdirSync(join(root, 'lib', folder)).filter((f) => f.endsWith('.ts') && !isExcluded(`lib/${folder}/${f}`));
     // A folder's own report is complete; measured file by file, it is complete when every file has a report.
-    const fileReports = reports.filter((r) => r !== `${folder}.json`).length;
+    const fileReports = ownFiles.length;
     const partial = !reports.includes(`${folder}.json`) && fileReports < sources.length ? ` (${fileReports} of ${sources.length} files)` : '';
     const day = new Date(newest).toISOString().slice(0, 10);
     rows.push(
