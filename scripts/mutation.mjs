@@ -114,10 +114,6 @@ function summary() {
     const reports = readdirSync(reportDir).filter(
       (f) => f === `${folder}.json` || (f.startsWith(`${folder}--`) && f.endsWith('.json') && !f.endsWith('.stryker.json')),
     );
-    // Reports of single files directly in the folder (not of a subfolder or its files): what "partial" counts.
-    const ownFiles = reports.filter(
-      (r) => r !== `${folder}.json` && r.split('--').length === 2 && existsSync(join(root, 'lib', folder, `${r.slice(folder.length + 2, -5)}.ts`)),
-    );
     if (reports.length === 0) {
       rows.push(`| lib/${folder} | not run | | | | | | |`);
       continue;
@@ -142,7 +138,8 @@ function summary() {
     total.mutants += mutants;
     const sources = readdirSync(join(root, 'lib', folder)).filter((f) => f.endsWith('.ts') && !isExcluded(`lib/${folder}/${f}`));
     // A folder's own report is complete; measured file by file, it is complete when every file has a report.
-    const fileReports = ownFiles.length;
+    // Only the reports of files directly in the folder count (`<folder>--<file>.json`; a subfolder's have no such file).
+    const fileReports = reports.filter((r) => existsSync(join(root, 'lib', folder, `${r.slice(folder.length + 2, -5)}.ts`))).length;
     const partial = !reports.includes(`${folder}.json`) && fileReports < sources.length ? ` (${fileReports} of ${sources.length} files)` : '';
     const day = new Date(newest).toISOString().slice(0, 10);
     rows.push(

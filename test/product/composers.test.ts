@@ -2,19 +2,12 @@ import { App } from 'cdk8s';
 import { DatabaseConfig, defineProduct, EafProductChart, EnvironmentConfig, Product } from '../../lib';
 import { UNREADABLE_ENVIRONMENTS_CONTEXT } from '../../lib/core/labels';
 import { remoteKeyPrefixOf } from '../../lib/product/compose/secrets';
-import { find, Manifest, productChart, synth, synthProduct as synthProductOf, testEnvironment, WEB_PRODUCT } from '../util';
-import { BACKUP, JOBS, jobsEnvironment, problems } from './fixtures';
+import { find, Manifest, productChart, synth, synthProduct, testEnvironment, WEB_PRODUCT } from '../util';
+import { BACKUP, chartAmong, JOBS, jobsEnvironment, problems } from './fixtures';
 
 // What the composers (lib/product/compose/) refuse and derive, read through the product chart. A refusal is asserted
 // twice: as the environment setting's message (what the CLI prints with the file) and as the construct message (what a
 // TypeScript user of the chart reads), so the setting and the property a composer names are both held.
-
-/** A chart of `environment` among `environments` (a recovery or drill reads another environment's settings). */
-function chartAmong(environment: EnvironmentConfig, environments: EnvironmentConfig[], context: Record<string, unknown> = {}): EafProductChart {
-  const app = new App({ outdir: '/nonexistent' });
-  for (const [key, value] of Object.entries(context)) app.node.setContext(key, value);
-  return new EafProductChart(app, WEB_PRODUCT.name, { product: WEB_PRODUCT, environment, environments });
-}
 
 /** The expressions of the alert `name` (one per component or database it watches) in a composed chart. */
 function exprsOf(chart: EafProductChart, name: string): string[] {
@@ -367,7 +360,6 @@ describe('the delivery composer', () => {
   });
 
   test('refuses metric settings where no component has request metrics, by setting and by property, and not where one failed', () => {
-    const site = defineProduct({ ...STATIC, components: { web: { ...STATIC.components.web } } });
     const environment = staticEnvironment({
       release: { ...ROLLOUTS, analysis: { count: 3 } },
       components: { web: { tags: { blue: '1.0.0', green: '1.1.0' } } },
@@ -376,7 +368,7 @@ describe('the delivery composer', () => {
       "is read by the metric analysis only, and no component of this environment's release has request metrics: " +
       'its analysis runs the smoke test alone (got 3); ' +
       'declare request metrics on a component (requests on spring-boot, metrics.requests on http), or remove it';
-    expect(problems(() => productChart(environment, site))).toEqual([[`release.analysis.count: ${why}`, `site: count ${why}`]]);
+    expect(problems(() => productChart(environment, STATIC))).toEqual([[`release.analysis.count: ${why}`, `site: count ${why}`]]);
     // A component with request metrics that fails to compose has its own problem, and no other
     const failing = testEnvironment({
       release: { ...ROLLOUTS, analysis: { interval: '1m' } },
@@ -462,8 +454,8 @@ describe('the identity composer', () => {
   test("takes Keycloak's hostname from the host key the product names", () => {
     const sso = defineProduct({ ...WEB_PRODUCT, identity: { kind: 'keycloak', hostKey: 'sso' } });
     const hosts = { frontend: 'app.example.com', api: 'api.example.com', sso: 'sso.example.com' };
-    expect(find(synth(productChart(testEnvironment({ hosts }), sso)), 'Keycloak', 'keycloak').spec.hostname.hostname).toBe('sso.example.com');
-    expect(find(synthProductOf(testEnvironment()), 'Keycloak', 'keycloak').spec.hostname.hostname).toBe('auth.example.com');
+    expect(find(synthProduct(testEnvironment({ hosts }), sso), 'Keycloak', 'keycloak').spec.hostname.hostname).toBe('sso.example.com');
+    expect(find(synthProduct(testEnvironment()), 'Keycloak', 'keycloak').spec.hostname.hostname).toBe('auth.example.com');
   });
 
   test("recovers Keycloak's database from another environment's archive of it", () => {

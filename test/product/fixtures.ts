@@ -1,4 +1,6 @@
-import { CompositionError, defineProduct, EnvironmentConfig, Product, PropertyError } from '../../lib';
+import { App } from 'cdk8s';
+import { CompositionError, defineProduct, EafProductChart, EnvironmentConfig, Product, PropertyError } from '../../lib';
+import { WEB_PRODUCT } from '../util';
 
 /** The error a composition throws; fails the test when it composes. */
 export function compositionError(compose: () => unknown): CompositionError {
@@ -33,4 +35,15 @@ export const BACKUP = { destinationPath: 's3://backups/app', credentialsSecret: 
 /** Each problem of a failed composition as [its setting's message, its construct message]. */
 export function problems(compose: () => unknown): [string, string][] {
   return compositionError(compose).problems.map((p) => [(p instanceof PropertyError ? p.settingMessage : undefined) ?? '(no setting)', p.message]);
+}
+
+/** A chart of {@link WEB_PRODUCT}'s `environment` among `environments` (a recovery or drill reads another's settings). */
+export function chartAmong(
+  environment: EnvironmentConfig,
+  environments: EnvironmentConfig[],
+  context: Record<string, unknown> = {},
+): EafProductChart {
+  const app = new App({ outdir: '/nonexistent' });
+  for (const [key, value] of Object.entries(context)) app.node.setContext(key, value);
+  return new EafProductChart(app, WEB_PRODUCT.name, { product: WEB_PRODUCT, environment, environments });
 }

@@ -1,8 +1,7 @@
-import { App } from 'cdk8s';
-import { CompositionError, defineProduct, EafProductChart, EafWorkload, EnvironmentConfig, Product } from '../../lib';
+import { CompositionError, defineProduct, EafWorkload, EnvironmentConfig, Product } from '../../lib';
 import { canonicalQuantity, quantityFields } from '../../lib/core/quantity';
 import { containersOf, find, Manifest, productChart, settingProblems, synth, synthProduct, testEnvironment, WEB_PRODUCT } from '../util';
-import { BACKUP, compositionError, JOBS, jobsEnvironment } from './fixtures';
+import { BACKUP, chartAmong, compositionError, JOBS, jobsEnvironment } from './fixtures';
 
 describe('EafProductChart', () => {
   test('puts the namespace first and every namespaced object in it', () => {
@@ -404,12 +403,7 @@ describe('EafProductChart composition', () => {
         },
       },
     });
-    const chart = new EafProductChart(new App({ outdir: '/nonexistent' }), 'dvmm', {
-      product: WEB_PRODUCT,
-      environment: dr,
-      environments: [production, dr],
-    });
-    const manifests = synth(chart);
+    const manifests = synth(chartAmong(dr, [production, dr]));
     expect(find(manifests, 'Cluster', 'dvmm-db').spec.replica).toEqual({ enabled: true, source: 'recovery-source' });
     expect(find(manifests, 'ObjectStore', 'dvmm-db-recovery-source').spec.configuration.destinationPath).toBe('s3://backups/app');
     expect(find(manifests, 'ObjectStore', 'dvmm-db-backup').spec.configuration.destinationPath).toBe('s3://backups/dr');
@@ -422,16 +416,7 @@ describe('EafProductChart composition', () => {
       critical: false,
       databases: { db: { recovery: { environment: 'dev', credentialsSecret: 'backup-s3-readonly' } } },
     });
-    expect(
-      settingProblems(
-        () =>
-          new EafProductChart(new App({ outdir: '/nonexistent' }), 'dvmm', {
-            product: WEB_PRODUCT,
-            environment: staging,
-            environments: [dev, staging],
-          }),
-      ),
-    ).toEqual([
+    expect(settingProblems(() => chartAmong(staging, [dev, staging]))).toEqual([
       'databases.db.recovery.environment: has no backup of this database to restore (got "dev"); name an environment that backs it up, or give destinationPath and serverName',
     ]);
     expect(
