@@ -9,4 +9,6 @@ npx tsc -p tsconfig.build.json
 cp lib/gate/kubernetes-schema.json lib/gate/crd-schemas.json build/lib/gate/
 # The entry points load each module on first use of one of its exports (see the script).
 node scripts/lazy-exports.mjs build/lib/index.js build/lib/program/index.js build/lib/gate/index.js >/dev/null
-echo "build: $(find build -name '*.js' | wc -l) modules in build/"
+# Every other module into one file, build/bundle.js, its own file a facade onto it (see the script).
+node scripts/bundle-package.mjs >/dev/null
+echo "build: $(find build -name '*.js' | wc -l) modules in build/, $(grep -c '^// build/' build/bundle.js) of them in build/bundle.js"

@@ -23,6 +23,7 @@ npm pack --silent --pack-destination "$work" >/dev/null
 tarball=$(ls "$work"/*.tgz)
 files=$(tar -tzf "$tarball")
 grep -qx 'package/build/lib/index.js' <<<"$files" || fail "the tarball has no build/lib/index.js"
+grep -qx 'package/build/bundle.js' <<<"$files" || fail "the tarball has no build/bundle.js (scripts/bundle-package.mjs)"
 say "$(wc -l <<<"$files") files, $(du -k "$tarball" | cut -f1) KiB: $(basename "$tarball")"
 
 say "install the tarball and its peers in an empty folder"
@@ -43,6 +44,17 @@ done
 node -e "if (typeof require('@eaf/cdk8s').defineProduct !== 'function') process.exit(1)" || fail "require('@eaf/cdk8s') does not give defineProduct"
 node --input-type=module -e "import { defineProduct } from '@eaf/cdk8s'; if (typeof defineProduct !== 'function') process.exit(1)" \
   || fail "import { defineProduct } from '@eaf/cdk8s' does not give a function"
+# The package's own code is one file (scripts/bundle-package.mjs): the root entry loads it, not module by module, and a
+# module reached through its own file's facade is the very one the entry gives (one instance, whichever path).
+node -e "
+const path = require('path');
+const root = path.dirname(require.resolve('@eaf/cdk8s/package.json'));
+const { defineProduct } = require('@eaf/cdk8s');
+const own = Object.keys(require.cache).filter((k) => k.startsWith(root + path.sep)).map((k) => path.relative(root, k));
+if (!own.includes(path.join('build', 'bundle.js')) || own.length > 3) throw new Error('loaded ' + own.join(', '));
+if (require(path.join(root, 'build', 'lib', 'product', 'product.js')).defineProduct !== defineProduct) throw new Error('two instances of lib/product/product');
+" || fail "the root entry does not load its code from build/bundle.js, or a module has two instances"
+say "the root entry loads build/bundle.js (3 files of the package), one instance of each module"
 npx --no-install eaf-cdk8s --version >/dev/null 2>&1 || fail "eaf-cdk8s --version"
 [[ -z $out ]] || { cp "$tarball" "$out/" && say "tarball kept in $out/$(basename "$tarball")"; }
 say "PASS"

@@ -70,8 +70,16 @@ export function resolveTsx(module: string): string | undefined {
 export function loadProduct(module: string): Product {
   if (!fs.existsSync(module)) throw new ProductLoadError(`${module} does not exist; give the module that exports the product (defineProduct)`);
   const typescript = /\.[cm]?ts$/.test(module) ? chooseTypeScriptLoader(module, resolveTsx(module), runtimeFeatures()) : undefined;
-  if (typescript?.kind === 'tsx') (require(typescript.api) as { register: () => unknown }).register();
-  const exports = requireProductModule(module, typescript);
+  // tsx loads the product's module and what it imports while it loads, then steps aside: registered, its hooks sit in
+  // front of every later `require` of the run (the library's lazily loaded modules, ajv, yaml), about a tenth of a
+  // synth's CPU (issue 32).
+  const unregister = typescript?.kind === 'tsx' ? (require(typescript.api) as { register: () => () => void }).register() : undefined;
+  let exports: Record<string, unknown>;
+  try {
+    exports = requireProductModule(module, typescript);
+  } finally {
+    unregister?.();
+  }
   const products = Object.values(exports).filter(isProduct);
   if (products.length !== 1) {
     throw new ProductLoadError(`${module} exports ${products.length} products; export exactly one (export const product = defineProduct({ ... }))`);

@@ -103,6 +103,20 @@ describe('loadProduct', () => {
     expect(loadProduct(path.join(folder, 'main.js')).name).toBe('shop');
   });
 
+  test('loads TypeScript through tsx, which then steps aside: later requires of the run pass no hook of its own', () => {
+    // GIVEN a TypeScript product (a type annotation only tsx can load on this Node) and Node's loader as it is now
+    const Module = require('module') as { _resolveFilename: unknown; _extensions: Record<string, unknown> };
+    const before = { resolve: Module._resolveFilename, extensions: Object.keys(Module._extensions) };
+    fs.writeFileSync(path.join(folder, 'main.ts'), `const name: string = 'shop';\nexport const product = { ${brand}, name };\n`);
+    fs.writeFileSync(path.join(folder, 'broken.ts'), "const name: string = 'shop';\nthrow new Error(name);\n");
+    // WHEN it loads, and a product whose own code throws fails to load
+    const product = loadProduct(path.join(folder, 'main.ts'));
+    expect(() => loadProduct(path.join(folder, 'broken.ts'))).toThrow(ProductLoadError);
+    // THEN the product came through tsx, and Node's resolver and extensions are the ones from before, both times
+    expect(product.name).toBe('shop');
+    expect({ resolve: Module._resolveFilename, extensions: Object.keys(Module._extensions) }).toEqual(before);
+  });
+
   test('fails where the module is missing, or exports no product or two', () => {
     expect(() => loadProduct(path.join(folder, 'main.ts'))).toThrow(
       new ProductLoadError(`${path.join(folder, 'main.ts')} does not exist; give the module that exports the product (defineProduct)`),
