@@ -16,7 +16,7 @@ import { createSandbox, createWorktree, folderFingerprint, removeWorktree, scrip
 import { bundleSources, CpuProfile, perExtraEnvironment, selfTimeBySource, sideOf } from './profile';
 import { leastSquares, median, range, ratios, rotation } from './stats';
 import { installedCli } from './installed';
-import { anyBusy, Load, loadSummary, machineLoad, markedTime, ratioIfQuiet } from './load';
+import { anyBusy, Load, loadSummary, markedTime, ratioIfQuiet, settledLoad } from './load';
 import { DELIVERY_FOLDER } from '../../lib/product/delivery-charts';
 import { componentBench } from './component-series';
 
@@ -39,6 +39,8 @@ Then the scaling series: synth of 1, 3, 10, 30, 100 copies of environments/dev.y
   --profile             only where one more environment goes: CPU profiles of the synth of 1 and of the largest
                         --points count of environments (readable bundle, samples every 100 us), self time by
                         source per extra environment; --scaling-runs rounds, medians
+  --settle S            before each load reading, wait up to S seconds for the 1-minute load average to fall to the
+                        core count (the bench's own rounds keep a 2-core machine near it; default 0: no wait)
   --json <file>         write every sample and figure as JSON
   --keep                keep the temporary folder (sandboxes, generated chart and overlays, outputs)
   --help                this text
@@ -59,6 +61,8 @@ interface Options {
   profile: boolean;
   json?: string;
   keep: boolean;
+  /** Seconds to wait, at most, for the load to settle before each reading (`settledLoad`). */
+  settle: number;
 }
 
 class UsageError extends Error {}
@@ -73,6 +77,7 @@ export function parseArguments(argv: readonly string[]): Options {
     gateCost: false,
     profile: false,
     keep: false,
+    settle: 0,
   };
   const count = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value);
@@ -118,6 +123,9 @@ export function parseArguments(argv: readonly string[]): Options {
         break;
       case '--json':
         options.json = path.resolve(value());
+        break;
+      case '--settle':
+        options.settle = count(arg, argv[++i], 0);
         break;
       case '--keep':
         options.keep = true;
@@ -193,6 +201,7 @@ function runRounds(
   rounds: number,
   work: string,
   gnuTime: boolean,
+  settle: number,
   loads: Load[] = [],
 ): Map<string, Sample[]> {
   const env = childEnvironment();
@@ -200,7 +209,7 @@ function runRounds(
   const samples = new Map<string, Sample[]>(commands.map((c) => [c.id, []]));
   for (let round = 0; round <= rounds; round++) {
     const order = rotation(commands, round);
-    if (round > 0) loads.push(machineLoad());
+    if (round > 0) loads.push(settledLoad(settle));
     const which = round === 0 ? 'warm-up round' : `round ${round}/${rounds}, ${loads[loads.length - 1].text}`;
     log(`${title}: ${which} (${order.map((c) => c.id).join(', ')})`);
     for (const command of order) {
@@ -214,7 +223,7 @@ function runRounds(
       }
     }
   }
-  loads.push(machineLoad());
+  loads.push(settledLoad(settle));
   return samples;
 }
 
@@ -490,7 +499,7 @@ function compareWithPeers(options: Options, work: string, worktrees: string[], g
   }
 
   const loads: Load[] = [];
-  const samples = runRounds('comparison', commands, options.runs, work, gnuTime, loads);
+  const samples = runRounds('comparison', commands, options.runs, work, gnuTime, options.settle, loads);
   const busy = anyBusy(loads);
   // A ratio is only reported on a machine not busier than its cores (the ratio to helm grew with the load).
   const helmSamples = ratioIfQuiet(loads, () => samples.get('helm'));
@@ -597,7 +606,7 @@ function scalingSeries(options: Options, work: string, gnuTime: boolean): unknow
     });
   }
   const loads: Load[] = [];
-  const samples = runRounds('scaling', commands, options.scalingRuns, work, gnuTime, loads);
+  const samples = runRounds('scaling', commands, options.scalingRuns, work, gnuTime, options.settle, loads);
   const points = commands.map((c) => {
     const f = figures(c, samples.get(c.id)!);
     return { environments: Number(c.id), medianMs: f.medianMs, minMs: f.minMs, maxMs: f.maxMs, medianPeakMiB: f.medianPeakMiB, samples: f.samples };

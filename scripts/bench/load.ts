@@ -32,6 +32,31 @@ export function machineLoad(): Load {
   return describeLoad(os.loadavg(), os.cpus().length);
 }
 
+/**
+ * The load once it has settled: read again every `pollSeconds` while busy, for at most `maxSeconds` (0: read once).
+ * On a 2-core machine the bench's own rounds keep the 1-minute average near 2, so without a pause between rounds a
+ * quiet machine reads as busy; `--settle` gives the average time to fall. What it returns is the reading taken last,
+ * busy or not, so a machine that stays busy is still reported as such.
+ */
+export function settledLoad(
+  maxSeconds: number,
+  read: () => Load = machineLoad,
+  sleep: (seconds: number) => void = sleepSeconds,
+  pollSeconds = 2,
+): Load {
+  let load = read();
+  for (let waited = 0; load.busy && waited < maxSeconds; waited += pollSeconds) {
+    sleep(Math.min(pollSeconds, maxSeconds - waited));
+    load = read();
+  }
+  return load;
+}
+
+/** Blocks the thread (the rounds run synchronously, one whole process after another). */
+function sleepSeconds(seconds: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
+}
+
 /** Whether any reading was busy: then no ratio is reported. */
 export function anyBusy(loads: readonly Load[]): boolean {
   return loads.some((l) => l.busy);

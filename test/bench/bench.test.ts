@@ -12,6 +12,7 @@ describe('npm run bench options', () => {
       gateCost: false,
       profile: false,
       keep: false,
+      settle: 0,
     });
   });
 
@@ -30,6 +31,8 @@ describe('npm run bench options', () => {
       '--no-scaling',
       '--json',
       'x.json',
+      '--settle',
+      '30',
     ]);
     expect(options).toMatchObject({
       runs: 5,
@@ -40,6 +43,7 @@ describe('npm run bench options', () => {
       keep: true,
       scaling: false,
       comparison: true,
+      settle: 30,
     });
     expect(options.json).toMatch(/\/x\.json$/);
   });

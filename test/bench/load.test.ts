@@ -1,4 +1,4 @@
-import { anyBusy, describeLoad, loadSummary, markedTime, ratioIfQuiet } from '../../scripts/bench/load';
+import { anyBusy, describeLoad, loadSummary, markedTime, ratioIfQuiet, settledLoad } from '../../scripts/bench/load';
 
 describe('the bench under load', () => {
   const quiet = describeLoad([1.5, 1.2, 1.0], 2);
@@ -32,5 +32,33 @@ describe('the bench under load', () => {
     expect(summary).toContain('NO RATIOS');
     expect(summary).toContain('in 1 of 3 readings');
     expect(() => loadSummary([])).toThrow('no load was read');
+  });
+
+  describe('settledLoad (--settle)', () => {
+    /** Readings in order, and the pauses asked for. */
+    const machine = (...readings: ReturnType<typeof describeLoad>[]) => {
+      const slept: number[] = [];
+      return { read: () => readings.shift()!, sleep: (s: number) => slept.push(s), slept };
+    };
+
+    test('GIVEN a busy machine that quiets WHEN it settles THEN it waits, polling, and returns the first quiet reading', () => {
+      const m = machine(busy, busy, quiet, busy);
+      expect(settledLoad(60, m.read, m.sleep)).toBe(quiet);
+      expect(m.slept).toEqual([2, 2]);
+    });
+
+    test('GIVEN a machine that stays busy THEN it waits no longer than asked, the last pause cut short, and returns the busy reading', () => {
+      const m = machine(busy, busy, busy, busy, quiet);
+      expect(settledLoad(5, m.read, m.sleep)).toBe(busy);
+      expect(m.slept).toEqual([2, 2, 1]);
+    });
+
+    test('GIVEN no wait asked, or a quiet machine THEN it reads once and does not pause', () => {
+      const once = machine(busy, quiet);
+      expect(settledLoad(0, once.read, once.sleep)).toBe(busy);
+      const calm = machine(atCores, busy);
+      expect(settledLoad(60, calm.read, calm.sleep)).toBe(atCores);
+      expect([...once.slept, ...calm.slept]).toEqual([]);
+    });
   });
 });
