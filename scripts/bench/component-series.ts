@@ -14,7 +14,7 @@ import { componentEnvironment, componentProduct } from './components';
 import { scaledEnvironmentFiles } from './environments';
 import { machineLoad } from './load';
 import { Command, hasGnuTime, runCommand, Sample, StepFailed } from './measure';
-import { createSandbox } from './sandbox';
+import { createSandbox, scriptCommand, synthScript } from './sandbox';
 import { leastSquares, median, range, rotation } from './stats';
 
 export interface ComponentOptions {
@@ -128,6 +128,10 @@ export function componentBench(repo: string, argv: readonly string[], childEnv: 
 /** One command per point: its environments folder written, its output checked after the warm-up run. */
 function gridCommands(options: ComponentOptions, work: string, sandbox: string): Array<Command & { point: [number, number] }> {
   const commands: Array<Command & { point: [number, number] }> = [];
+  // The synth script's own command line (its Node options included), with the generated product's program as the entry.
+  const synth = scriptCommand(synthScript(sandbox));
+  if (synth.at(-1) !== 'synth.ts')
+    throw new Error(`the synth script (${synth.join(' ')}) does not end in synth.ts; the bench cannot swap in the component program`);
   for (const components of options.components) {
     const definition = componentProduct(components);
     for (const environments of options.environments) {
@@ -143,14 +147,7 @@ function gridCommands(options: ComponentOptions, work: string, sandbox: string):
         label: id,
         steps: [
           {
-            argv: [
-              'node',
-              'scripts/run-compiled.mjs',
-              path.join('scripts', 'bench', 'component-synth.ts'),
-              String(components),
-              environmentsDir,
-              outdir,
-            ],
+            argv: [...synth.slice(0, -1), path.join('scripts', 'bench', 'component-synth.ts'), String(components), environmentsDir, outdir],
             cwd: sandbox,
           },
         ],

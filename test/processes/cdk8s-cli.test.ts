@@ -36,7 +36,7 @@ test('cdk8s synth (the real CLI) writes dist/ through the program, and a failing
   );
   // the repository's app command (the compiled-bundle runner), pointed at this program
   const repositoryApp = /^app: (.+)$/m.exec(fs.readFileSync(path.join(REPO, 'cdk8s.yaml'), 'utf8'))![1];
-  expect(repositoryApp).toBe('node scripts/run-compiled.mjs synth.ts');
+  expect(repositoryApp).toBe(JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).scripts.synth);
   fs.writeFileSync(
     path.join(work, 'cdk8s.yaml'),
     `language: typescript\napp: node ${path.join(REPO, 'scripts', 'run-compiled.mjs')} program.ts\noutput: ${repositoryOutput}\n`,
