@@ -5,7 +5,7 @@
 //   node scripts/bundle-package.mjs        (scripts/build.sh runs it after tsc and scripts/lazy-exports.mjs)
 //
 // Why: a product runs the package's code through `eaf-cdk8s synth`, and Node resolving, reading, hashing and compiling
-// some 220 modules one by one cost about a sixth of that command (issue 32, docs/explanation/performance.md). One file
+// some 220 modules one by one cost about 15 % of that command (issue 32, docs/explanation/performance.md). One file
 // is read once and its compiled code cached as one entry (bin/compile-cache.js, or Node's own cache). What stays the
 // same, so nothing that requires the package can tell:
 // - **One instance of every module.** A facade is the only file of its path and returns the bundle's module, so a
