@@ -1,5 +1,7 @@
 import type { Document } from 'yaml';
-import * as semver from 'semver';
+// The two functions, not the package's index: that loads all 47 of its modules on every run of the CLI (issue 32).
+import semverLt from 'semver/functions/lt';
+import semverValid from 'semver/functions/valid';
 import { describeValue } from '../core/errors';
 import { IMAGE_TAG_OR_DIGEST } from '../core/formats';
 import { edit, EnvironmentEdit, EnvironmentText, toPlain, ValueEdit, yaml } from './environment-edit';
@@ -156,8 +158,8 @@ function refuseDowngrades(
     const current = document.getIn(
       release.strategy === 'blue-green' ? ['components', component, 'tags', release.activeColor] : ['components', component, 'tag'],
     );
-    if (typeof current !== 'string' || semver.valid(current, true) === null || semver.valid(value, true) === null) return [];
-    if (!semver.lt(value, current, true)) return [];
+    if (typeof current !== 'string' || semverValid(current, true) === null || semverValid(value, true) === null) return [];
+    if (!semverLt(value, current, true)) return [];
     return [
       `${to.file}: ${path.join('.')}: would move ${component} back from ${current}, which ${to.file} runs, to ${value}, which ${from.file} runs ` +
         `(got ${describeValue(value)}); promote from an environment that runs a newer release, or pass --allow-downgrade to go back on purpose`,
