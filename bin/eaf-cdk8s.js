@@ -26,7 +26,9 @@ let cli;
 try {
   cli = require(built);
 } catch (e) {
-  if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes('cli-main')) {
+  // Only the CLI's own file missing is an unbuilt package; anything else it cannot find (build/bundle.js) is a broken
+  // package and keeps its stack.
+  if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).startsWith(`Cannot find module '${built}'`)) {
     process.stderr.write(`eaf-cdk8s: ${built} is missing; run npm run build in the @eaf/cdk8s repository\n`);
     process.exit(2);
   }

@@ -57,6 +57,23 @@ describe('eaf-cdk8s installed', () => {
     expect(installed.status).toBe(0);
   });
 
+  test('where the CLI is built but build/bundle.js is missing, fails with the stack of a broken package, not as unbuilt', () => {
+    // GIVEN the CLI's facade as npm run build writes it, and no bundle beside it
+    fs.mkdirSync(path.join(tmp, 'bin'));
+    fs.cpSync(path.dirname(BIN), path.join(tmp, 'bin'), { recursive: true });
+    fs.mkdirSync(path.join(tmp, 'build', 'lib', 'program'), { recursive: true });
+    fs.writeFileSync(
+      path.join(tmp, 'build', 'lib', 'program', 'cli-main.js'),
+      'module.exports = require("../../bundle.js").load("lib/program/cli-main");\n',
+    );
+    // WHEN
+    const broken = run(path.join(tmp, 'bin', 'eaf-cdk8s.js'), ['--help']);
+    // THEN Node's own error with its stack, naming the bundle
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toContain("Error: Cannot find module '../../bundle.js'");
+    expect(broken.stderr).not.toContain('is missing; run npm run build');
+  });
+
   test('fails with exit code 2 naming the missing build when neither build/ nor the sources are there', () => {
     fs.mkdirSync(path.join(tmp, 'bin'));
     fs.cpSync(path.dirname(BIN), path.join(tmp, 'bin'), { recursive: true });
