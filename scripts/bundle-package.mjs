@@ -44,10 +44,10 @@ function modules(folder = build) {
 }
 
 const all = modules().sort();
+const source = new Map(all.map((id) => [id, readFileSync(join(build, `${id}.js`), 'utf8')]));
 const FACADE = 'one module of build/bundle.js (scripts/bundle-package.mjs)';
-if (all.some((id) => readFileSync(join(build, `${id}.js`), 'utf8').includes(FACADE)))
-  fail('build/ is bundled already; npm run build writes it afresh');
-const programs = all.filter((id) => PROGRAM.test(readFileSync(join(build, `${id}.js`), 'utf8')));
+if (all.some((id) => source.get(id).includes(FACADE))) fail('build/ is bundled already; npm run build writes it afresh');
+const programs = all.filter((id) => PROGRAM.test(source.get(id)));
 const bundled = all.filter((id) => !ENTRY_POINTS.includes(id) && !programs.includes(id));
 if (ENTRY_POINTS.some((id) => !all.includes(id))) fail(`build/ lacks one of the entry points ${ENTRY_POINTS.join(', ')}`);
 

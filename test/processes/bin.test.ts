@@ -41,17 +41,22 @@ describe('eaf-cdk8s installed', () => {
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  test('runs build/lib/program/cli-main.js, not the sources, where the package ships no lib/ sources', () => {
-    // GIVEN a package folder as npm installs it: bin/ and build/ (a stand-in CLI that names itself), no lib/
+  /** A package folder as npm installs it: bin/, and build/lib/program/cli-main.js with `cliMain` where given; no lib/. */
+  function installedPackage(cliMain?: string): string {
     fs.mkdirSync(path.join(tmp, 'bin'));
     fs.cpSync(path.dirname(BIN), path.join(tmp, 'bin'), { recursive: true });
-    fs.mkdirSync(path.join(tmp, 'build', 'lib', 'program'), { recursive: true });
-    fs.writeFileSync(
-      path.join(tmp, 'build', 'lib', 'program', 'cli-main.js'),
-      "exports.main = (argv) => { process.stdout.write('built ' + argv.join(' ') + '\\n'); return 0; };\n",
-    );
+    if (cliMain !== undefined) {
+      fs.mkdirSync(path.join(tmp, 'build', 'lib', 'program'), { recursive: true });
+      fs.writeFileSync(path.join(tmp, 'build', 'lib', 'program', 'cli-main.js'), cliMain);
+    }
+    return path.join(tmp, 'bin', 'eaf-cdk8s.js');
+  }
+
+  test('runs build/lib/program/cli-main.js, not the sources, where the package ships no lib/ sources', () => {
+    // GIVEN a package folder as npm installs it: bin/ and build/ (a stand-in CLI that names itself), no lib/
+    const bin = installedPackage("exports.main = (argv) => { process.stdout.write('built ' + argv.join(' ') + '\\n'); return 0; };\n");
     // WHEN
-    const installed = run(path.join(tmp, 'bin', 'eaf-cdk8s.js'), ['validate', 'dist']);
+    const installed = run(bin, ['validate', 'dist']);
     // THEN
     expect(installed.stdout).toBe('built validate dist\n');
     expect(installed.status).toBe(0);
@@ -59,15 +64,9 @@ describe('eaf-cdk8s installed', () => {
 
   test('where the CLI is built but build/bundle.js is missing, fails with the stack of a broken package, not as unbuilt', () => {
     // GIVEN the CLI's facade as npm run build writes it, and no bundle beside it
-    fs.mkdirSync(path.join(tmp, 'bin'));
-    fs.cpSync(path.dirname(BIN), path.join(tmp, 'bin'), { recursive: true });
-    fs.mkdirSync(path.join(tmp, 'build', 'lib', 'program'), { recursive: true });
-    fs.writeFileSync(
-      path.join(tmp, 'build', 'lib', 'program', 'cli-main.js'),
-      'module.exports = require("../../bundle.js").load("lib/program/cli-main");\n',
-    );
+    const bin = installedPackage('module.exports = require("../../bundle.js").load("lib/program/cli-main");\n');
     // WHEN
-    const broken = run(path.join(tmp, 'bin', 'eaf-cdk8s.js'), ['--help']);
+    const broken = run(bin, ['--help']);
     // THEN Node's own error with its stack, naming the bundle
     expect(broken.status).toBe(1);
     expect(broken.stderr).toContain("Error: Cannot find module '../../bundle.js'");
@@ -75,9 +74,7 @@ describe('eaf-cdk8s installed', () => {
   });
 
   test('fails with exit code 2 naming the missing build when neither build/ nor the sources are there', () => {
-    fs.mkdirSync(path.join(tmp, 'bin'));
-    fs.cpSync(path.dirname(BIN), path.join(tmp, 'bin'), { recursive: true });
-    const missing = run(path.join(tmp, 'bin', 'eaf-cdk8s.js'), ['--help']);
+    const missing = run(installedPackage(), ['--help']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe(
       `eaf-cdk8s: ${path.join(tmp, 'build', 'lib', 'program', 'cli-main.js')} is missing; run npm run build in the @eaf/cdk8s repository\n`,
