@@ -9,7 +9,7 @@
 #   bash scripts/tools.sh canary               # the canary rehearsal's controllers (argo-rollouts, prometheus;
 #                                              # npm run test:rehearsal:canary; not part of `all`; .ci/run builds them)
 #   bash scripts/tools.sh operators            # the operators' own validation (opvalidate; npm run test:operators;
-#                                              # not part of `all`, not in .ci/run yet)
+#                                              # not part of `all`; .ci/run builds it in its tools step)
 #   bash scripts/tools.sh --update-mods        # after changing a version below:
 #                                              # rewrite + tidy scripts/tools/*/go.mod
 #   bash scripts/tools.sh --bin-dir            # print the bin folder
@@ -92,8 +92,8 @@ REHEARSAL_TOOLS=(kube-controller-manager kube-scheduler kwok)
 # the Rollouts controller has its own Go toolchain, so none of its packages come from the other tools' build cache
 # (measured cold on a dedicated 2-core machine: 214 s with the toolchain's download, docs/explanation/real-tools.md).
 CANARY_TOOLS=(argo-rollouts prometheus)
-# The operators' validation (npm run test:operators): not in .ci/run yet (its cold build is measured in
-# docs/explanation/real-tools.md for the integrator to decide).
+# The operators' validation (npm run test:operators; .ci/run builds it in its tools step, `all rehearsal canary
+# operators`; its cold build is measured in docs/explanation/real-tools.md).
 OPERATORS_TOOLS=(opvalidate)
 
 # Reproducible, non-interactive Go builds from the checked-in go.sum files.
