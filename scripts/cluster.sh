@@ -32,7 +32,8 @@
 # etcd's releases, the CRDs and this script); later clusters start from a copy of it, about 4 s sooner each.
 #
 # Env: CRDS_DIR (default <repo>/crds), KEEP_WORKDIR=1 keeps the temp
-# folder (logs, kubeconfig) after exit, SHARED_CLUSTER=1 uses one cluster for all dirs.
+# folder (logs, kubeconfig) after exit, SHARED_CLUSTER=1 uses one cluster for all dirs, CLUSTER_JOBS=<n> tests n
+# folders at a time, each on its own cluster (default 2; 1: one after the other).
 # Needs: openssl, jq, ss (iproute2); the binaries come from scripts/tools.sh.
 set -euo pipefail
 
