@@ -52,7 +52,14 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'processes', include: PROCESS_TIER.map((folder) => `${folder}/**/*.test.ts`), testTimeout: 180_000, hookTimeout: 180_000 },
+        test: {
+          name: 'processes',
+          include: PROCESS_TIER.map((folder) => `${folder}/**/*.test.ts`),
+          // The cluster tests' tools, built once before any file (a cold build takes minutes): test/processes/tools.setup.ts.
+          globalSetup: ['test/processes/tools.setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
       },
     ],
   },
