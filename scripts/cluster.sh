@@ -180,16 +180,20 @@ start_cluster() { # <name> <minor>: starts etcd + kube-apiserver in $ROOT_WORK/<
   # cluster of every run installs the same ones: the first run of a (server, etcd, CRDs, this script) saves etcd's data
   # with them installed as a seed, and later clusters start from a copy of it (their own PKI, ports and data folder).
   seed=$(seed_dir)
-  if [[ ! -d $seed ]]; then
+  if [[ -d $seed ]]; then
+    cp -a --sparse=always "$seed/etcd" "$WORK/etcd"
+    launch "$1@$2" "$t0"
+    await_crds "$1@$2" "$seed/served"
+    log "$1@$2: $(wc -l <"$seed/served") CRDs from the seed, all Established"
+  else
     launch "$1@$2" "$t0"
     install_crds "$1@$2"
-    save_seed "$seed"
-    log "$1@$2: saved the CRDs' etcd data as a seed for later clusters ($seed)"
+    if save_seed "$seed"; then # it stopped the cluster: start it again on the same data
+      log "$1@$2: saved the CRDs' etcd data as a seed for later clusters ($seed)"
+      launch "$1@$2" "$t0"
+      await_crds "$1@$2" "$WORK/crds.served"
+    fi
   fi
-  rm -rf "$WORK/etcd" && cp -a --sparse=always "$seed/etcd" "$WORK/etcd"
-  launch "$1@$2" "$t0"
-  await_crds "$1@$2" "$seed/served"
-  log "$1@$2: $(wc -l <"$seed/served") CRDs from the seed, all Established"
   log "$1@$2: cluster up in $((SECONDS - t0))s (KUBECONFIG=$WORK/kubeconfig)"
 }
 
@@ -207,10 +211,13 @@ seed_dir() {
 
 # Stops the cluster and keeps its etcd data (sparse: etcd preallocates 64 MB of WAL) and the CRDs it serves as the seed;
 # renamed into place so that a concurrent run sees a whole seed or none (the first rename wins).
-save_seed() { # <seed dir>
+save_seed() { # <seed dir>; fails, the cluster running, where the tools' cache cannot be written (a read-only image's)
   local tmp
+  if ! mkdir -p "$(dirname "$1")" 2>/dev/null || [[ ! -w $(dirname "$1") ]]; then
+    log "cannot save a seed in $(dirname "$1") (not writable): every cluster installs the CRDs"
+    return 1
+  fi
   stop_cluster
-  mkdir -p "$(dirname "$1")"
   tmp=$(mktemp -d "$1.XXXXXX")
   cp -a --sparse=always "$WORK/etcd" "$tmp/etcd"
   cp "$WORK/crds.served" "$tmp/served"
