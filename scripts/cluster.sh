@@ -484,7 +484,7 @@ test_on() {
 # waiting on one process at a time, so two overlap well on two cores (8 pairs: 84 s one at a time, about 60 s two at a time,
 # docs/explanation/real-tools.md). Each pair runs in a subshell with its own log, printed whole when it ends.
 run_pairs() { # <minor folder>...
-  local jobs=${CLUSTER_JOBS:-2} i n=$# rc pid
+  local jobs=${CLUSTER_JOBS:-2} i n=$#
   local -a pair=("$@")
   [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "CLUSTER_JOBS must be a positive number, got '$jobs'"
   if [[ $jobs == 1 ]] || ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 501)); then # wait -n -p is bash 5.1's
@@ -501,11 +501,13 @@ run_pairs() { # <minor folder>...
     results[j]=$r
     [[ $2 == 0 ]] || FAILURES=$((FAILURES + 1))
   }
+  reap_one() { # waits for any running pair and takes it
+    local rc=0 pid
+    wait -n -p pid "${!running[@]}" || rc=$?
+    pair_done "$pid" "$rc"
+  }
   for ((i = 0; i < n; i++)); do
-    while [[ ${#running[@]} -ge $jobs ]]; do
-      rc=0; wait -n -p pid "${!running[@]}" || rc=$?
-      pair_done "$pid" "$rc"
-    done
+    while [[ ${#running[@]} -ge $jobs ]]; do reap_one; done
     (
       trap stop_cluster EXIT
       trap 'exit 143' TERM
@@ -517,10 +519,7 @@ run_pairs() { # <minor folder>...
     running[$!]=$i
     PAIR_PIDS+=" $!"
   done
-  while [[ ${#running[@]} -gt 0 ]]; do
-    rc=0; wait -n -p pid "${!running[@]}" || rc=$?
-    pair_done "$pid" "$rc"
-  done
+  while [[ ${#running[@]} -gt 0 ]]; do reap_one; done
   RESULTS+=("${results[@]}")
 }
 

@@ -3,6 +3,7 @@
 // Then a self-test proves the tier fails when it should, on a copy of dist/: an alert without its test, a shipped
 // threshold that no longer matches its test, and a dashboard query that does not parse.
 import { execFile } from 'child_process';
+import { promisify } from 'util';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -20,6 +21,7 @@ const root = path.join(__dirname, '..');
 const code = main(['verify', path.join(root, 'dist'), '--alerts']);
 if (code !== 0) process.exit(code);
 
+const execFileAsync = promisify(execFile);
 const promtool = path.join(process.env.EAF_TOOLS_DIR ?? path.join(root, '.tools'), 'bin', 'promtool');
 void selfTest();
 
@@ -97,23 +99,20 @@ async function inPairs(runs: readonly PromtoolRun[]): Promise<boolean[]> {
 /** A run of promtool's `check rules` and `test rules` in `dir`, printing its verdict; resolves to whether it passed. */
 function promtoolRun(dir: string, label: string, files: ReadonlyArray<{ name: string; content: unknown }>): PromtoolRun {
   for (const file of files) fs.writeFileSync(path.join(dir, file.name), JSON.stringify(file.content));
-  return () =>
-    new Promise((resolve, reject) => {
-      execFile(promtool, ['check', 'rules', 'rules.yaml'], { cwd: dir }, (checkError, checkOut, checkErr) => {
-        const done = (error: Error | null, stdout: string, stderr: string): void => {
-          if (error === null) {
-            console.error(`PASS ${label}: ${files.length} alerts tested with promtool`);
-            resolve(true);
-          } else if (typeof (error as { code?: unknown }).code === 'number') {
-            // promtool's verdict (a non-zero exit) is expected; anything else (no promtool) is not.
-            console.error(`FAIL ${label}:\n${stdout}${stderr}`);
-            resolve(false);
-          } else reject(error);
-        };
-        if (checkError !== null) done(checkError, checkOut, checkErr);
-        else execFile(promtool, ['test', 'rules', ...files.map((t) => t.name)], { cwd: dir, maxBuffer: 64 << 20 }, done);
-      });
-    });
+  return async () => {
+    try {
+      await execFileAsync(promtool, ['check', 'rules', 'rules.yaml'], { cwd: dir });
+      await execFileAsync(promtool, ['test', 'rules', ...files.map((t) => t.name)], { cwd: dir, maxBuffer: 64 << 20 });
+      console.error(`PASS ${label}: ${files.length} alerts tested with promtool`);
+      return true;
+    } catch (e) {
+      // promtool's verdict (a non-zero exit) is expected; anything else (no promtool) is not.
+      if (!(e instanceof Error && typeof (e as { code?: unknown }).code === 'number')) throw e;
+      const out = e as { stdout?: string; stderr?: string };
+      console.error(`FAIL ${label}:\n${out.stdout ?? ''}${out.stderr ?? ''}`);
+      return false;
+    }
+  };
 }
 
 /**
