@@ -406,7 +406,7 @@ main() {
   done
   mkdir -p "$BIN" "$STAMPS"
 
-  local todo=() m kube
+  local todo=() m kube dir
   for t in "${want[@]}"; do
     up_to_date "$t" && continue
     [[ " ${todo[*]} " == *" $t "* ]] && continue
@@ -416,26 +416,79 @@ main() {
   command -v "$GO" >/dev/null || die "go not found (need Go >= 1.26 for etcd 3.7, >= 1.26.7 for promtool $PROMETHEUS_VERSION)"
   if [[ $download == 1 ]]; then download_modules "${todo[@]}"; return; fi
 
-  for m in "${KUBE_MINORS[@]}"; do # the Kubernetes binaries of one release in one go build
-    kube=()
-    for t in kube-apiserver kubectl kube-controller-manager kube-scheduler; do [[ " ${todo[*]} " == *" $t-$m "* ]] && kube+=("$t"); done
-    [[ ${#kube[@]} -gt 0 ]] && build_kube "$m" "${kube[@]}"
-  done
+  mkdir -p "$TOOLS_DIR/locks"
+  # In the order asked: the Kubernetes binaries of one release in one go build (at the first of them), every other
+  # tool alone; each under its wrapper module's lock (with_lock).
+  local kube_done=" "
   for t in "${todo[@]}"; do
     case "$t" in
-      etcd-*) build_etcd "${t#etcd-}" ;;
-      netpolicy) build_netpolicy ;;
-      kube-score) build_kube_score ;;
-      helm) build_helm ;;
-      promtool) build_promtool ;;
-      prometheus) build_promtool prometheus ;;
-      kwok) build_kwok ;;
-      argo-rollouts) build_argo_rollouts ;;
-      opvalidate) build_opvalidate ;;
+      kube-apiserver-* | kubectl-* | kube-controller-manager-* | kube-scheduler-*)
+        m=${t##*-}
+        [[ $kube_done == *" $m "* ]] && continue
+        kube_done+="$m "
+        kube=()
+        for a in kube-apiserver kubectl kube-controller-manager kube-scheduler; do [[ " ${todo[*]} " == *" $a-$m "* ]] && kube+=("$a-$m"); done
+        with_lock "kube-$m" build_kube_binaries "$m" "${kube[@]}"
+        ;;
+      *) read -r dir _ <<<"$(module_of "$t")" && with_lock "$dir" build_tool "$t" ;;
     esac
+  done
+}
+
+# Runs "$2..." holding an exclusive lock on one wrapper module's builds (flock(1) on .tools/locks/<module>.lock), so
+# that two runs at once (.ci/run's background build and a tier asking for its tool) build each tool once: the second
+# waits, then finds it built. A run holds one lock at a time, so two runs can never wait on each other. Written by hand:
+# a bash script has no lock library, and flock(1) is util-linux's; where it is missing (macOS), runs are not serialised
+# and two of them at once may build the same tool twice, as before the locks.
+with_lock() { # <module dir> <cmd...>
+  if ! command -v flock >/dev/null; then
+    "${@:2}"
+    return
+  fi
+  local fd
+  exec {fd}>"$TOOLS_DIR/locks/$1.lock"
+  if ! flock -n "$fd"; then
+    log "another run is building from scripts/tools/$1; waiting for it ..."
+    flock "$fd"
+  fi
+  "${@:2}"
+  exec {fd}>&-
+}
+
+# <minor> <binary>...: the binaries of one release another run has not built meanwhile, in one go build; then each
+# is smoke-tested and stamped.
+build_kube_binaries() {
+  local minor=$1 t left=()
+  for t in "${@:2}"; do up_to_date "$t" || left+=("$t"); done
+  if [[ ${#left[@]} -eq 0 ]]; then
+    log "${*:2}: built by another run meanwhile"
+    return
+  fi
+  build_kube "$minor" "${left[@]%-"$minor"}"
+  for t in "${left[@]}"; do
     verify "$t"
     write_stamp "$t"
   done
+}
+
+build_tool() { # <tool>: unless another run built it meanwhile
+  if up_to_date "$1"; then
+    log "$1: built by another run meanwhile"
+    return
+  fi
+  case "$1" in
+    etcd-*) build_etcd "${1#etcd-}" ;;
+    netpolicy) build_netpolicy ;;
+    kube-score) build_kube_score ;;
+    helm) build_helm ;;
+    promtool) build_promtool ;;
+    prometheus) build_promtool prometheus ;;
+    kwok) build_kwok ;;
+    argo-rollouts) build_argo_rollouts ;;
+    opvalidate) build_opvalidate ;;
+  esac
+  verify "$1"
+  write_stamp "$1"
 }
 
 main "$@"
