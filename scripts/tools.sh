@@ -19,7 +19,9 @@
 # whose go.mod/go.sum (checked in) pin every dependency. A stamp file per tool
 # (.tools/stamps/<tool>) records the pinned version plus a hash of the wrapper's
 # go.mod/go.sum; when it matches and the binary exists, nothing is rebuilt, so a
-# warm run takes milliseconds. Go's default module/build caches are used.
+# warm run takes milliseconds. Go's default module/build caches are used. Tools are built in the order asked, each
+# wrapper module under a lock (.tools/locks/<module>.lock, flock(1)): two runs at once build a tool once, the second
+# waits for the first and takes its binary (.ci/run builds in the background while its steps ask for their tools).
 set -euo pipefail
 
 # ---- Pinned versions: the one place to change them ---------------------------
